@@ -1,0 +1,297 @@
+//! The command line: argument parsing, exit codes and printing. Data goes to stdout,
+//! progress and errors to stderr; bad input exits 2 with one paragraph naming what to fix,
+//! internal failures exit 1.
+
+use crate::duration::Duration;
+use crate::erlang::{self, QueueSpec, QueueValues};
+use crate::experiment::{self, RunOptions};
+use crate::model::Model;
+use crate::scenario;
+use crate::summary::{RunSummary, render_text};
+use clap::{Args, Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// ccsim — a contact-center simulator and staffing optimizer.
+#[derive(Parser, Debug)]
+#[command(name = "ccsim", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Simulate a scenario and print its metrics with 95 % confidence intervals.
+    Run(RunArgs),
+    /// Validate a scenario and summarise the model.
+    Check {
+        /// Scenario file (TOML).
+        file: PathBuf,
+    },
+    /// Exact analytic values of a single queue.
+    #[command(subcommand)]
+    Erlang(ErlangCommand),
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// Scenario file (TOML).
+    file: PathBuf,
+    /// Number of replications (default: the scenario's).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    replications: Option<u32>,
+    /// Base seed (default: the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: every core).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
+    /// Print the JSON summary (the stable contract) instead of tables.
+    #[arg(long)]
+    json: bool,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum ErlangCommand {
+    /// Erlang C: M/M/n, customers never abandon.
+    C(ErlangArgs),
+    /// Erlang A: M/M/n+M, exponential patience.
+    A(ErlangAArgs),
+}
+
+#[derive(Args, Debug)]
+struct ErlangArgs {
+    /// Arrivals per hour.
+    #[arg(long)]
+    rate_per_hour: f64,
+    /// Mean handle time, e.g. "5m".
+    #[arg(long, value_parser = parse_duration)]
+    aht: Duration,
+    /// Number of agents.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    agents: u32,
+    /// Service-level threshold, e.g. "20s".
+    #[arg(long, value_parser = parse_duration)]
+    answer_within: Duration,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+struct ErlangAArgs {
+    #[command(flatten)]
+    queue: ErlangArgs,
+    /// Mean patience, e.g. "3m".
+    #[arg(long, value_parser = parse_duration)]
+    patience: Duration,
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    text.parse::<Duration>().map_err(|e| e.to_string())
+}
+
+/// A failed command: bad input (exit 2) or an internal error (exit 1).
+#[derive(Debug)]
+pub enum CliError {
+    /// Something the user gave is wrong; the message says what to fix.
+    BadInput(String),
+    /// Something went wrong inside ccsim.
+    Internal(String),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::BadInput(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(CliError::Internal(message)) => {
+            eprintln!("internal error: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Runs one parsed command.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Run(args) => run_scenario(&args),
+        Command::Check { file } => check(&file),
+        Command::Erlang(ErlangCommand::C(args)) => erlang_command(&args, None),
+        Command::Erlang(ErlangCommand::A(args)) => erlang_command(&args.queue, Some(args.patience)),
+    }
+}
+
+fn load(file: &std::path::Path) -> Result<Model, CliError> {
+    scenario::load(file).map_err(|e| CliError::BadInput(e.to_string()))
+}
+
+/// Writes to stdout; a closed pipe (e.g. `| head`) is not an error.
+fn emit(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(CliError::Internal(format!("cannot write to standard output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
+    let model = load(&args.file)?;
+    let options = RunOptions {
+        replications: args.replications.unwrap_or(model.replications),
+        seed: args.seed.unwrap_or(model.seed),
+        threads: args.threads.map(|t| t as usize),
+    };
+    let bar = progress_bar(options.replications as u64, args.quiet);
+    let result = experiment::run_observed(&model, &options, &|| bar.inc(1))
+        .map_err(|e| CliError::Internal(e.to_string()))?;
+    bar.finish_and_clear();
+    let summary = RunSummary::new(&model, &result, options.seed);
+    if args.json {
+        emit(&(summary.to_json() + "\n"))
+    } else {
+        emit(&render_text(&model, &summary, &args.file.display().to_string()))
+    }
+}
+
+fn progress_bar(replications: u64, quiet: bool) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(Some(replications), indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} [{bar:30}] {pos}/{len} replications · {elapsed} elapsed · {eta} left",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+fn check(file: &std::path::Path) -> Result<(), CliError> {
+    let model = load(file)?;
+    emit(&describe_model(&model, &file.display().to_string()))
+}
+
+/// The `ccsim check` summary of a model.
+pub fn describe_model(model: &Model, source: &str) -> String {
+    use std::fmt::Write as _;
+    let d = Duration::from_secs;
+    let mut out = String::new();
+    let days = model.horizon / 86_400.0;
+    let _ = writeln!(out, "{source}: OK — scenario \"{}\"", model.name);
+    let _ = writeln!(
+        out,
+        "  horizon {}, interval {} ({} intervals), warm-up {}, {} replications, seed {}",
+        d(model.horizon),
+        d(model.interval),
+        model.n_intervals,
+        d(model.warmup),
+        model.replications,
+        model.seed
+    );
+    let _ = writeln!(out, "  channels ({}):", model.channels.len());
+    for ch in &model.channels {
+        let patience = ch.patience.as_ref().map_or("none (no abandonment)".to_string(), |p| p.describe());
+        let _ = writeln!(
+            out,
+            "    {:<10} service level {:.0}% within {}, patience {}",
+            ch.name,
+            ch.service_level_target * 100.0,
+            d(ch.answer_within),
+            patience
+        );
+    }
+    let _ = writeln!(out, "  categories ({}): {}", model.categories.len(), model.categories.join(", "));
+    let _ = writeln!(out, "  arrival streams ({}):", model.streams.len());
+    for s in &model.streams {
+        let expected = s.rate_per_s.iter().sum::<f64>() * model.interval;
+        let peak = s.rate_per_s.iter().cloned().fold(0.0, f64::max) * 3600.0;
+        let _ = writeln!(
+            out,
+            "    {:<24} {:>10.0} contacts over the horizon, peak {:.0}/h",
+            model.contact_type_name(s.contact_type),
+            expected,
+            peak
+        );
+    }
+    let _ = writeln!(out, "  groups ({}), in routing priority order:", model.groups.len());
+    for g in &model.groups {
+        let min = g.staffing.iter().min().copied().unwrap_or(0);
+        let max = g.staffing.iter().max().copied().unwrap_or(0);
+        let agents = if min == max { format!("{min} agents") } else { format!("{min}–{max} agents") };
+        let handles: Vec<String> = g.handles.iter().map(|&t| model.contact_type_name(t)).collect();
+        let _ = writeln!(
+            out,
+            "    {:<10} {agents}, handle time {}, handles {}",
+            g.name,
+            g.handle_time.describe(),
+            handles.join(", ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  total daily volume {:.0} contacts ({:.0} over the horizon); total agent hours {:.1}",
+        model.expected_arrivals() / days,
+        model.expected_arrivals(),
+        model.agent_hours()
+    );
+    out
+}
+
+fn erlang_command(args: &ErlangArgs, patience: Option<Duration>) -> Result<(), CliError> {
+    let spec = QueueSpec {
+        arrival_rate: args.rate_per_hour / 3600.0,
+        aht: args.aht.secs(),
+        agents: args.agents,
+        patience: patience.map(Duration::secs),
+        answer_within: args.answer_within.secs(),
+    };
+    let values = match patience {
+        Some(_) => erlang::erlang_a(&spec),
+        None => erlang::erlang_c(&spec),
+    }
+    .map_err(|e| CliError::BadInput(e.to_string()))?;
+    if args.json {
+        let json = serde_json::to_string_pretty(&values).map_err(|e| CliError::Internal(e.to_string()))?;
+        return emit(&(json + "\n"));
+    }
+    emit(&describe_erlang(&spec, &values))
+}
+
+fn describe_erlang(spec: &QueueSpec, v: &QueueValues) -> String {
+    let d = Duration::from_secs;
+    let model = match spec.patience {
+        Some(p) => format!("Erlang A (M/M/n+M), mean patience {}", d(p)),
+        None => "Erlang C (M/M/n)".to_string(),
+    };
+    format!(
+        "{model}\n  {:.1} contacts/h, AHT {}, {} agents, load {:.2} erlangs\n  probability of waiting  {:>8.2} %\n  service level ({})  {:>8.2} %\n  ASA                     {:>8.2} s\n  abandon rate            {:>8.2} %\n  occupancy               {:>8.2} %\n",
+        spec.arrival_rate * 3600.0,
+        d(spec.aht),
+        spec.agents,
+        spec.arrival_rate * spec.aht,
+        v.p_wait * 100.0,
+        d(spec.answer_within),
+        v.service_level * 100.0,
+        v.asa_s,
+        v.abandon_rate * 100.0,
+        v.occupancy * 100.0
+    )
+}

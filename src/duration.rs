@@ -1,0 +1,166 @@
+//! Durations with a mandatory unit (`"45s"`, `"15m"`, `"1h30m"`, `"2.5m"`), as the contract
+//! requires everywhere in files and flags; a bare number is rejected with a message asking
+//! for a unit.
+
+use serde::de::{self, Deserializer, Visitor};
+use std::fmt;
+use std::str::FromStr;
+
+/// A non-negative span of time, stored in seconds.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Default)]
+pub struct Duration(f64);
+
+/// What went wrong when reading a duration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DurationError(String);
+
+impl fmt::Display for DurationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DurationError {}
+
+const UNITS_HELP: &str =
+    "write it with a unit: \"45s\", \"15m\", \"8h\", \"1h30m\", \"2.5m\" (units: d, h, m, s, ms)";
+
+impl Duration {
+    /// A duration of `s` seconds (`s` must be finite and non-negative).
+    pub fn from_secs(s: f64) -> Duration {
+        debug_assert!(s.is_finite() && s >= 0.0);
+        Duration(s)
+    }
+
+    /// The length in seconds.
+    pub fn secs(self) -> f64 {
+        self.0
+    }
+}
+
+impl FromStr for Duration {
+    type Err = DurationError;
+
+    fn from_str(text: &str) -> Result<Duration, DurationError> {
+        let s = text.trim();
+        if s.is_empty() {
+            return Err(DurationError(format!(
+                "an empty string is not a duration; {UNITS_HELP}"
+            )));
+        }
+        if s.parse::<f64>().is_ok() {
+            return Err(DurationError(format!(
+                "\"{s}\" has no unit; {UNITS_HELP}"
+            )));
+        }
+        let bytes = s.as_bytes();
+        let mut total = 0.0;
+        let mut i = 0;
+        while i < bytes.len() {
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+                i += 1;
+            }
+            let number = &s[start..i];
+            let unit_start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            let unit = &s[unit_start..i];
+            let value: f64 = number.parse().map_err(|_| {
+                DurationError(format!("\"{s}\" is not a duration; {UNITS_HELP}"))
+            })?;
+            let scale = match unit {
+                "d" => 86_400.0,
+                "h" => 3_600.0,
+                "m" | "min" => 60.0,
+                "s" => 1.0,
+                "ms" => 0.001,
+                "" => {
+                    return Err(DurationError(format!(
+                        "\"{s}\" ends in a number with no unit; {UNITS_HELP}"
+                    )));
+                }
+                other => {
+                    return Err(DurationError(format!(
+                        "\"{s}\" has an unknown unit \"{other}\"; {UNITS_HELP}"
+                    )));
+                }
+            };
+            total += value * scale;
+        }
+        if !total.is_finite() {
+            return Err(DurationError(format!("\"{s}\" is too long")));
+        }
+        Ok(Duration(total))
+    }
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        if s >= 3600.0 && (s / 3600.0).fract() == 0.0 {
+            write!(f, "{}h", s / 3600.0)
+        } else if s >= 60.0 && (s / 60.0).fract() == 0.0 {
+            write!(f, "{}m", s / 60.0)
+        } else {
+            write!(f, "{s}s")
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Duration {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+        struct DurationVisitor;
+        impl Visitor<'_> for DurationVisitor {
+            type Value = Duration;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration string with a unit, such as \"45s\" or \"1h30m\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Duration, E> {
+                v.parse().map_err(E::custom)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Duration, E> {
+                Err(E::custom(format!("the bare number {v} has no unit; {UNITS_HELP}")))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Duration, E> {
+                Err(E::custom(format!("the bare number {v} has no unit; {UNITS_HELP}")))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Duration, E> {
+                Err(E::custom(format!("the bare number {v} has no unit; {UNITS_HELP}")))
+            }
+        }
+        deserializer.deserialize_any(DurationVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_units_and_compounds() {
+        let cases = [
+            ("45s", 45.0),
+            ("15m", 900.0),
+            ("8h", 28_800.0),
+            ("1h30m", 5_400.0),
+            ("0.25s", 0.25),
+            ("2.5m", 150.0),
+            ("1d", 86_400.0),
+            ("250ms", 0.25),
+        ];
+        for (text, secs) in cases {
+            assert_eq!(text.parse::<Duration>().unwrap().secs(), secs, "{text}");
+        }
+    }
+
+    #[test]
+    fn rejects_bare_numbers_and_unknown_units() {
+        for text in ["5", "2.5", "", "5x", "m", "1h30", "-5m"] {
+            assert!(text.parse::<Duration>().is_err(), "{text} should be rejected");
+        }
+        let err = "5".parse::<Duration>().unwrap_err().to_string();
+        assert!(err.contains("no unit"), "{err}");
+    }
+}

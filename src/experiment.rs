@@ -1,0 +1,139 @@
+//! Many replications of one model in parallel (rayon), combined into estimates with
+//! Student-t 95 % confidence intervals. Results are collected in replication order, so
+//! they are identical whatever the number of threads.
+
+use crate::engine::{self, Workspace};
+use crate::model::Model;
+use crate::stats::ReplicationOutcome;
+use rayon::prelude::*;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+use std::time::Instant;
+
+/// How to run an experiment.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Number of replications.
+    pub replications: u32,
+    /// Base seed.
+    pub seed: u64,
+    /// Worker threads; `None` uses every core.
+    pub threads: Option<usize>,
+}
+
+/// The outcomes of every replication of one run.
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    /// One outcome per replication, in replication order.
+    pub outcomes: Vec<ReplicationOutcome>,
+    /// Wall-clock seconds of the simulation itself.
+    pub wall_s: f64,
+}
+
+impl RunResult {
+    /// Events processed over all replications.
+    pub fn events(&self) -> u64 {
+        self.outcomes.iter().map(|o| o.events).sum()
+    }
+
+    /// Arrivals simulated over all replications, warm-up included.
+    pub fn contacts(&self) -> u64 {
+        self.outcomes.iter().map(|o| o.contacts).sum()
+    }
+
+    /// The estimate of one metric, read from each replication by `metric`.
+    pub fn estimate(&self, metric: impl Fn(&ReplicationOutcome) -> f64) -> Estimate {
+        Estimate::from_samples(self.outcomes.iter().map(metric))
+    }
+}
+
+/// A failure to run, such as a thread pool that cannot start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunError(pub String);
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// Runs `options.replications` replications of `model`.
+pub fn run(model: &Model, options: &RunOptions) -> Result<RunResult, RunError> {
+    run_observed(model, options, &|| {})
+}
+
+/// Runs like [`run`], calling `replication_done` (from worker threads) after each one.
+pub fn run_observed(
+    model: &Model,
+    options: &RunOptions,
+    replication_done: &(dyn Fn() + Sync),
+) -> Result<RunResult, RunError> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = options.threads {
+        builder = builder.num_threads(t);
+    }
+    let pool = builder.build().map_err(|e| RunError(format!("cannot start worker threads: {e}")))?;
+    let start = Instant::now();
+    let outcomes = pool.install(|| {
+        (0..options.replications)
+            .into_par_iter()
+            .map_init(Workspace::new, |ws, r| {
+                let outcome = engine::simulate(model, options.seed, r, ws);
+                replication_done();
+                outcome
+            })
+            .collect()
+    });
+    Ok(RunResult { outcomes, wall_s: start.elapsed().as_secs_f64() })
+}
+
+/// A metric's mean over replications with the half-width of its 95 % confidence interval.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Estimate {
+    /// Mean over the replications where the metric is defined (NaN if none).
+    pub mean: f64,
+    /// Half-width of the Student-t 95 % interval (0 with one replication).
+    pub ci95: f64,
+    /// Replications where the metric is defined.
+    pub n: usize,
+}
+
+impl Estimate {
+    /// Mean and 95 % half-width of the finite samples; NaN ones (undefined) are left out.
+    pub fn from_samples(samples: impl Iterator<Item = f64>) -> Estimate {
+        let values: Vec<f64> = samples.filter(|v| v.is_finite()).collect();
+        let n = values.len();
+        if n == 0 {
+            return Estimate { mean: f64::NAN, ci95: f64::NAN, n };
+        }
+        let mean = values.iter().sum::<f64>() / n as f64;
+        if n == 1 {
+            return Estimate { mean, ci95: 0.0, n };
+        }
+        let variance = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64;
+        let half = t_quantile_975(n - 1) * (variance / n as f64).sqrt();
+        Estimate { mean, ci95: half, n }
+    }
+
+    /// Whether `value` lies within the 95 % interval.
+    pub fn covers(&self, value: f64) -> bool {
+        (self.mean - value).abs() <= self.ci95
+    }
+}
+
+/// The 97.5 % quantile of Student's t with `dof` degrees of freedom.
+pub fn t_quantile_975(dof: usize) -> f64 {
+    StudentsT::new(0.0, 1.0, dof as f64).expect("dof >= 1").inverse_cdf(0.975)
+}
+
+impl serde::Serialize for Estimate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let finite = |v: f64| v.is_finite().then_some(v);
+        let mut st = s.serialize_struct("Estimate", 2)?;
+        st.serialize_field("mean", &finite(self.mean))?;
+        st.serialize_field("ci95", &finite(self.ci95))?;
+        st.end()
+    }
+}

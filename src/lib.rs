@@ -1,0 +1,19 @@
+//! ccsim: a contact-center simulator and staffing optimizer.
+//!
+//! Layers, each importing only those above it in this list:
+//! [`duration`] and [`distribution`] (values), [`scenario`] (files → [`model::Model`]),
+//! [`engine`] (one replication, no I/O) with [`stats`], [`experiment`] (replications in
+//! parallel, confidence intervals), [`summary`] (JSON and text), [`erlang`] (analytic
+//! queues), and [`cli`] (the command line).
+
+pub mod cli;
+pub mod distribution;
+pub mod duration;
+pub mod engine;
+pub mod erlang;
+pub mod experiment;
+pub mod model;
+pub mod scenario;
+pub mod seeds;
+pub mod stats;
+pub mod summary;

@@ -1,0 +1,122 @@
+//! The compiled model: a validated scenario with every name resolved to a dense index,
+//! every distribution built and every routing table precomputed. The engine reads only this;
+//! nothing in it is looked up by string.
+
+use crate::distribution::Distribution;
+
+/// Index of a channel in [`Model::channels`].
+pub type ChannelIdx = u32;
+/// Index of a category in [`Model::categories`].
+pub type CategoryIdx = u32;
+/// Index of a contact type (a channel/category pair) in [`Model::contact_types`].
+pub type ContactTypeIdx = u32;
+/// Index of an agent group in [`Model::groups`].
+pub type GroupIdx = u32;
+
+/// A ready-to-simulate contact center.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// Scenario name (the `[simulation] name`, or the file stem).
+    pub name: String,
+    /// Arrivals are generated in `[0, horizon)` seconds.
+    pub horizon: f64,
+    /// Contacts arriving before this many seconds are simulated but not counted.
+    pub warmup: f64,
+    /// Length of a reporting (and staffing) interval in seconds.
+    pub interval: f64,
+    /// Number of intervals in the horizon.
+    pub n_intervals: usize,
+    /// Default number of replications.
+    pub replications: u32,
+    /// Default seed.
+    pub seed: u64,
+    /// Channels, in file order.
+    pub channels: Vec<Channel>,
+    /// Category names, in file order.
+    pub categories: Vec<String>,
+    /// Channel/category pairs that arrive or are handled, each with its own queue.
+    pub contact_types: Vec<ContactType>,
+    /// Arrival streams (one per `[[arrivals]]` entry).
+    pub streams: Vec<ArrivalStream>,
+    /// Agent groups, in routing priority order (file order).
+    pub groups: Vec<Group>,
+}
+
+/// A contact channel (voice, chat, …) with its service-level threshold and patience.
+#[derive(Clone, Debug)]
+pub struct Channel {
+    /// Channel name.
+    pub name: String,
+    /// Service-level threshold in seconds ("answered within").
+    pub answer_within: f64,
+    /// Service-level target (share answered within the threshold).
+    pub service_level_target: f64,
+    /// Customer patience in queue; `None` means customers never abandon.
+    pub patience: Option<Distribution>,
+}
+
+/// A channel/category pair; contacts of one type share one queue.
+#[derive(Clone, Debug)]
+pub struct ContactType {
+    /// The channel.
+    pub channel: ChannelIdx,
+    /// The category.
+    pub category: CategoryIdx,
+    /// Groups that can serve this type, in routing priority order.
+    pub groups: Vec<GroupIdx>,
+}
+
+/// A piecewise-constant Poisson arrival stream of one contact type.
+#[derive(Clone, Debug)]
+pub struct ArrivalStream {
+    /// What arrives.
+    pub contact_type: ContactTypeIdx,
+    /// Arrival rate per second in each interval of the horizon.
+    pub rate_per_s: Vec<f64>,
+}
+
+/// An agent group: its staffing per interval, what it handles and how long that takes.
+#[derive(Clone, Debug)]
+pub struct Group {
+    /// Group name.
+    pub name: String,
+    /// Agents on duty in each interval of the horizon (the last value holds after it).
+    pub staffing: Vec<u32>,
+    /// Contact types the group serves.
+    pub handles: Vec<ContactTypeIdx>,
+    /// Handle time of one contact.
+    pub handle_time: Distribution,
+}
+
+impl Model {
+    /// Index of the interval holding time `t` (the last interval for `t >= horizon`).
+    #[inline]
+    pub fn interval_of(&self, t: f64) -> usize {
+        ((t / self.interval) as usize).min(self.n_intervals - 1)
+    }
+
+    /// Expected arrivals over the whole horizon, all streams together.
+    pub fn expected_arrivals(&self) -> f64 {
+        self.streams
+            .iter()
+            .map(|s| s.rate_per_s.iter().sum::<f64>() * self.interval)
+            .sum()
+    }
+
+    /// Staffed agent-hours over the horizon, all groups together.
+    pub fn agent_hours(&self) -> f64 {
+        self.groups
+            .iter()
+            .map(|g| g.staffing.iter().map(|&n| n as f64).sum::<f64>() * self.interval / 3600.0)
+            .sum()
+    }
+
+    /// Name of a contact type as written in the scenario, `channel/category`.
+    pub fn contact_type_name(&self, idx: ContactTypeIdx) -> String {
+        let ct = &self.contact_types[idx as usize];
+        format!(
+            "{}/{}",
+            self.channels[ct.channel as usize].name, self.categories[ct.category as usize]
+        )
+    }
+}

@@ -1,0 +1,115 @@
+//! Reading scenario files: TOML text → [`raw::RawScenario`] (serde, spans kept) → a
+//! validated, compiled [`Model`]. Every error names the file, line, column, key and what is
+//! allowed; nothing here panics on user input.
+
+mod compile;
+pub mod raw;
+
+use crate::model::Model;
+use std::fmt;
+use std::path::Path;
+
+/// A scenario that cannot be used, located in its file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioError {
+    /// The file as the user named it.
+    pub file: String,
+    /// 1-based line and column, where the problem has a place in the file.
+    pub position: Option<(usize, usize)>,
+    /// The key at fault, as a path such as `group[0].handle_time.mean`.
+    pub key: Option<String>,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some((line, column)) = self.position {
+            write!(f, ":{line}:{column}")?;
+        }
+        write!(f, ": ")?;
+        if let Some(key) = &self.key {
+            write!(f, "key `{key}`: ")?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// Reads, validates and compiles the scenario file at `path`.
+pub fn load(path: &Path) -> Result<Model, ScenarioError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| ScenarioError {
+        file: file.clone(),
+        position: None,
+        key: None,
+        message: format!("cannot read the scenario file: {e}"),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");
+        ScenarioError {
+            file: file.clone(),
+            position: Some(line_column(valid, offset)),
+            key: None,
+            message: format!(
+                "the file is not UTF-8 text (invalid byte at offset {offset}); save it as UTF-8"
+            ),
+        }
+    })?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".into());
+    parse(&text, &file, &stem)
+}
+
+/// Validates and compiles scenario text; `file` names it in errors, `default_name` is used
+/// when `[simulation]` has no `name`.
+pub fn parse(text: &str, file: &str, default_name: &str) -> Result<Model, ScenarioError> {
+    let raw = parse_raw(text, file)?;
+    compile::compile(&raw, text, file, default_name)
+}
+
+/// Parses scenario text into its raw form: syntax, types and unknown keys are checked here.
+pub fn parse_raw(text: &str, file: &str) -> Result<raw::RawScenario, ScenarioError> {
+    let toml_error = |e: toml::de::Error, key: Option<String>| ScenarioError {
+        file: file.to_string(),
+        position: e.span().map(|s| line_column(text, s.start)),
+        key,
+        message: e.message().trim_end().to_string(),
+    };
+    let deserializer = toml::Deserializer::parse(text).map_err(|e| toml_error(e, None))?;
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let key = clean_path(&e.path().to_string());
+        toml_error(e.into_inner(), key)
+    })
+}
+
+/// Drops serde_spanned's private segments from a serde path; `None` for the document root.
+fn clean_path(path: &str) -> Option<String> {
+    let cleaned: Vec<&str> = path
+        .split('.')
+        .filter(|seg| !seg.starts_with("$__serde_spanned") && !seg.is_empty() && *seg != "?")
+        .collect();
+    let joined = cleaned.join(".").replace(".[", "[");
+    (!joined.is_empty()).then_some(joined)
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}

@@ -1,0 +1,132 @@
+//! The scenario file as written: serde types that mirror the TOML one to one, with spans
+//! kept on every value that a later check may need to point at. Unknown keys are errors.
+
+use crate::duration::Duration;
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A whole scenario file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    /// `[simulation]`: horizon, warm-up, interval, replications, seed.
+    pub simulation: Spanned<RawSimulation>,
+    /// `[[channel]]` entries.
+    #[serde(default)]
+    pub channel: Vec<Spanned<RawChannel>>,
+    /// `[[category]]` entries.
+    #[serde(default)]
+    pub category: Vec<Spanned<RawCategory>>,
+    /// `[[arrivals]]` entries.
+    #[serde(default)]
+    pub arrivals: Vec<Spanned<RawArrivals>>,
+    /// `[[group]]` entries.
+    #[serde(default)]
+    pub group: Vec<Spanned<RawGroup>>,
+}
+
+/// `[simulation]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSimulation {
+    /// Scenario name shown in outputs (defaults to the file stem).
+    pub name: Option<String>,
+    /// Arrivals are generated in `[0, horizon)`.
+    pub horizon: Spanned<Duration>,
+    /// Contacts arriving before this are simulated but not counted.
+    pub warmup: Option<Spanned<Duration>>,
+    /// Reporting and staffing interval.
+    pub interval: Spanned<Duration>,
+    /// Number of replications.
+    pub replications: Option<Spanned<i64>>,
+    /// Base seed of all random streams.
+    pub seed: Option<Spanned<i64>>,
+}
+
+/// `[[channel]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChannel {
+    /// Channel name.
+    pub name: Spanned<String>,
+    /// Service-level definition.
+    pub service_level: Option<Spanned<RawServiceLevel>>,
+    /// Patience in queue; absent means no abandonment.
+    pub patience: Option<Spanned<RawDistribution>>,
+}
+
+/// `service_level = { answer_within = "20s", target = 0.8 }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawServiceLevel {
+    /// Threshold.
+    pub answer_within: Spanned<Duration>,
+    /// Target share answered within the threshold.
+    pub target: Option<Spanned<f64>>,
+}
+
+/// `[[category]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCategory {
+    /// Category name.
+    pub name: Spanned<String>,
+}
+
+/// `[[arrivals]]`: one stream of one channel/category pair.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivals {
+    /// Channel name.
+    pub channel: Spanned<String>,
+    /// Category name.
+    pub category: Spanned<String>,
+    /// Constant rate per hour.
+    pub rate_per_hour: Option<Spanned<f64>>,
+    /// Rate per hour in each interval of the horizon.
+    pub rates_per_hour: Option<Spanned<Vec<f64>>>,
+    /// Contacts per day, spread over the day by `profile`.
+    pub daily_volume: Option<Spanned<f64>>,
+    /// Weights per interval of a day for `daily_volume`.
+    pub profile: Option<Spanned<Vec<f64>>>,
+}
+
+/// `[[group]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    /// Group name.
+    pub name: Spanned<String>,
+    /// Constant number of agents.
+    pub agents: Option<Spanned<i64>>,
+    /// Agents on duty in each interval of the horizon.
+    pub staffing: Option<Spanned<Vec<i64>>>,
+    /// `"channel/category"` pairs served (`"channel/*"` for every category).
+    pub handles: Spanned<Vec<Spanned<String>>>,
+    /// Handle-time distribution.
+    pub handle_time: Spanned<RawDistribution>,
+}
+
+/// `{ dist = "…", … }`: the parameters of a distribution; which apply depends on `dist`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDistribution {
+    /// Family name.
+    pub dist: Spanned<String>,
+    /// Mean (exponential, lognormal, gamma, weibull).
+    pub mean: Option<Spanned<Duration>>,
+    /// Coefficient of variation (lognormal, gamma).
+    pub cv: Option<Spanned<f64>>,
+    /// Shape (weibull).
+    pub shape: Option<Spanned<f64>>,
+    /// Scale (weibull).
+    pub scale: Option<Spanned<Duration>>,
+    /// Lower bound (uniform).
+    pub min: Option<Spanned<Duration>>,
+    /// Upper bound (uniform).
+    pub max: Option<Spanned<Duration>>,
+    /// The one value (deterministic).
+    pub value: Option<Spanned<Duration>>,
+    /// Observed values (empirical).
+    pub values: Option<Spanned<Vec<Duration>>>,
+}

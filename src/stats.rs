@@ -1,0 +1,354 @@
+//! Per-replication statistics: plain tallies filled by the engine (counts, sums, wait
+//! histograms, time integrals), and the metrics derived from them once a replication ends.
+//! Tallies of one replication never depend on another; metrics of replications are combined
+//! only in `experiment`.
+
+use crate::model::Model;
+
+/// Sub-bins per octave of the wait histogram (about 2 % relative resolution).
+const SUB_BINS: usize = 32;
+/// Smallest octave kept apart: waits below 2^-7 s (8 ms) share one bin.
+const MIN_EXP: i32 = -7;
+/// Waits of 2^21 s (24 days) or more share the overflow bin.
+const MAX_EXP: i32 = 21;
+/// Bin 0 holds zero waits, bin 1 waits under 2^MIN_EXP, then geometric bins, then overflow.
+const N_BINS: usize = 2 + (MAX_EXP - MIN_EXP) as usize * SUB_BINS + 1;
+
+/// Wait times in fine geometric bins: exact zero apart, sub-second near zero, about 2 %
+/// wide above; quantiles are read off with linear interpolation inside a bin.
+#[derive(Clone, Debug)]
+pub struct WaitHistogram {
+    counts: Vec<u32>,
+    total: u64,
+}
+
+impl Default for WaitHistogram {
+    fn default() -> Self {
+        WaitHistogram { counts: vec![0; N_BINS], total: 0 }
+    }
+}
+
+impl WaitHistogram {
+    #[inline]
+    fn bin(wait: f64) -> usize {
+        if wait <= 0.0 {
+            return 0;
+        }
+        let bits = wait.to_bits();
+        let exp = ((bits >> 52) & 0x7ff) as i32 - 1023;
+        if exp < MIN_EXP {
+            1
+        } else if exp >= MAX_EXP {
+            N_BINS - 1
+        } else {
+            let mantissa = ((bits >> (52 - 5)) & (SUB_BINS as u64 - 1)) as usize;
+            2 + (exp - MIN_EXP) as usize * SUB_BINS + mantissa
+        }
+    }
+
+    /// The `[low, high)` range of a bin in seconds.
+    fn bounds(bin: usize) -> (f64, f64) {
+        let min = 2f64.powi(MIN_EXP);
+        match bin {
+            0 => (0.0, 0.0),
+            1 => (0.0, min),
+            b if b == N_BINS - 1 => (2f64.powi(MAX_EXP), 2f64.powi(MAX_EXP)),
+            b => {
+                let k = b - 2;
+                let octave = 2f64.powi(MIN_EXP + (k / SUB_BINS) as i32);
+                let step = octave / SUB_BINS as f64;
+                let low = octave + step * (k % SUB_BINS) as f64;
+                (low, low + step)
+            }
+        }
+    }
+
+    /// Records one wait in seconds.
+    #[inline]
+    pub fn add(&mut self, wait: f64) {
+        self.counts[Self::bin(wait)] += 1;
+        self.total += 1;
+    }
+
+    /// Adds another histogram's counts to this one.
+    pub fn merge(&mut self, other: &WaitHistogram) {
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        self.total += other.total;
+    }
+
+    /// Empties the histogram, keeping its storage.
+    pub fn clear(&mut self) {
+        self.counts.iter_mut().for_each(|c| *c = 0);
+        self.total = 0;
+    }
+
+    /// Number of recorded waits.
+    pub fn count(&self) -> u64 {
+        self.total
+    }
+
+    /// The `q`-quantile (0 < q ≤ 1) in seconds, or NaN when empty.
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.total == 0 {
+            return f64::NAN;
+        }
+        let target = q * self.total as f64;
+        let mut cumulative = 0.0;
+        for (bin, &c) in self.counts.iter().enumerate() {
+            if c == 0 {
+                continue;
+            }
+            let next = cumulative + c as f64;
+            if next >= target {
+                let (low, high) = Self::bounds(bin);
+                let fraction = ((target - cumulative) / c as f64).clamp(0.0, 1.0);
+                return low + (high - low) * fraction;
+            }
+            cumulative = next;
+        }
+        Self::bounds(N_BINS - 1).0
+    }
+}
+
+/// Counts and sums for one queue scope (an interval of a channel, a channel, all contacts).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct QueueTally {
+    /// Contacts that entered a human queue.
+    pub offered: u64,
+    /// Contacts an agent started to serve.
+    pub answered: u64,
+    /// Answered within the channel's service-level threshold.
+    pub answered_in_threshold: u64,
+    /// Contacts that left the queue unserved.
+    pub abandoned: u64,
+    /// Sum of the waits of answered contacts, in seconds.
+    pub wait_sum: f64,
+}
+
+impl QueueTally {
+    /// Adds another tally to this one.
+    pub fn merge(&mut self, o: &QueueTally) {
+        self.offered += o.offered;
+        self.answered += o.answered;
+        self.answered_in_threshold += o.answered_in_threshold;
+        self.abandoned += o.abandoned;
+        self.wait_sum += o.wait_sum;
+    }
+}
+
+/// Everything one replication records, indexed densely: cells are `interval × channel`,
+/// group areas `interval × group`.
+#[derive(Clone, Debug, Default)]
+pub struct Tallies {
+    /// Per interval and channel, `interval * n_channels + channel`.
+    pub cells: Vec<QueueTally>,
+    /// Wait histograms of answered contacts, same indexing as `cells`.
+    pub waits: Vec<WaitHistogram>,
+    /// Busy agent-seconds per interval and group, `interval * n_groups + group`.
+    pub busy_area: Vec<f64>,
+    /// Staffed (present) agent-seconds per interval and group.
+    pub staffed_area: Vec<f64>,
+    /// Events processed, stale ones included.
+    pub events: u64,
+    /// Arrivals generated, warm-up included.
+    pub contacts: u64,
+}
+
+impl Tallies {
+    /// Sizes and zeroes the tallies for `model`, reusing storage.
+    pub fn reset(&mut self, model: &Model) {
+        let cells = model.n_intervals * model.channels.len();
+        let areas = model.n_intervals * model.groups.len();
+        self.cells.clear();
+        self.cells.resize(cells, QueueTally::default());
+        self.waits.resize_with(cells, WaitHistogram::default);
+        self.waits.iter_mut().for_each(WaitHistogram::clear);
+        self.busy_area.clear();
+        self.busy_area.resize(areas, 0.0);
+        self.staffed_area.clear();
+        self.staffed_area.resize(areas, 0.0);
+        self.events = 0;
+        self.contacts = 0;
+    }
+}
+
+/// Queue metrics of one scope in one replication; NaN where undefined (nothing offered).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct QueueMetrics {
+    /// Contacts offered to a human queue.
+    pub offered: f64,
+    /// Contacts answered by an agent.
+    pub answered: f64,
+    /// Contacts that abandoned the queue.
+    pub abandoned: f64,
+    /// Contacts still waiting when the run ended (no agent would ever come).
+    pub unfinished: f64,
+    /// Answered within the threshold / offered.
+    pub service_level: f64,
+    /// Abandoned / offered.
+    pub abandon_rate: f64,
+    /// Mean wait of answered contacts, seconds.
+    pub asa_s: f64,
+    /// 90th percentile of the wait of answered contacts, seconds.
+    pub wait_p90_s: f64,
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { f64::NAN }
+}
+
+impl QueueMetrics {
+    /// Metrics of a tally and the histogram of its answered waits.
+    pub fn from_tally(t: &QueueTally, waits: &WaitHistogram) -> QueueMetrics {
+        let offered = t.offered as f64;
+        let answered = t.answered as f64;
+        let abandoned = t.abandoned as f64;
+        QueueMetrics {
+            offered,
+            answered,
+            abandoned,
+            unfinished: offered - answered - abandoned,
+            service_level: ratio(t.answered_in_threshold as f64, offered),
+            abandon_rate: ratio(abandoned, offered),
+            asa_s: ratio(t.wait_sum, answered),
+            wait_p90_s: waits.quantile(0.9),
+        }
+    }
+}
+
+/// Occupancy metrics of one group scope in one replication.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct GroupMetrics {
+    /// Busy agent-time / staffed agent-time (NaN when nobody was staffed).
+    pub occupancy: f64,
+    /// Mean number of agents present.
+    pub staffed: f64,
+}
+
+/// The metrics of one replication, ready to be combined across replications.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReplicationOutcome {
+    /// Events processed.
+    pub events: u64,
+    /// Arrivals generated, warm-up included.
+    pub contacts: u64,
+    /// All counted contacts together.
+    pub totals: QueueMetrics,
+    /// All groups together.
+    pub total_occupancy: f64,
+    /// Per channel.
+    pub by_channel: Vec<QueueMetrics>,
+    /// Per group over `[warmup, horizon)`.
+    pub by_group: Vec<GroupMetrics>,
+    /// Per reported interval and channel, `(interval - first) * n_channels + channel`.
+    pub intervals: Vec<QueueMetrics>,
+    /// Per reported interval and group.
+    pub group_intervals: Vec<GroupMetrics>,
+}
+
+impl ReplicationOutcome {
+    /// Derives the metrics of a finished replication; `scratch` is a reusable histogram.
+    pub fn from_tallies(model: &Model, t: &Tallies, scratch: &mut WaitHistogram) -> ReplicationOutcome {
+        let n_ch = model.channels.len();
+        let n_g = model.groups.len();
+        let first = model.interval_of(model.warmup);
+        let first = if (first as f64) * model.interval < model.warmup { first + 1 } else { first };
+        let reported = first..model.n_intervals;
+
+        let mut intervals = Vec::with_capacity(reported.len() * n_ch);
+        let mut by_channel = Vec::with_capacity(n_ch);
+        let mut total_tally = QueueTally::default();
+        let mut total_waits = WaitHistogram::default();
+        for k in reported.clone() {
+            for ch in 0..n_ch {
+                let cell = k * n_ch + ch;
+                intervals.push(QueueMetrics::from_tally(&t.cells[cell], &t.waits[cell]));
+            }
+        }
+        for ch in 0..n_ch {
+            let mut tally = QueueTally::default();
+            scratch.clear();
+            for k in reported.clone() {
+                let cell = k * n_ch + ch;
+                tally.merge(&t.cells[cell]);
+                scratch.merge(&t.waits[cell]);
+            }
+            by_channel.push(QueueMetrics::from_tally(&tally, scratch));
+            total_tally.merge(&tally);
+            total_waits.merge(scratch);
+        }
+
+        let span = reported.len() as f64 * model.interval;
+        let mut group_intervals = Vec::with_capacity(reported.len() * n_g);
+        for k in reported.clone() {
+            for g in 0..n_g {
+                let a = k * n_g + g;
+                group_intervals.push(GroupMetrics {
+                    occupancy: ratio(t.busy_area[a], t.staffed_area[a]),
+                    staffed: t.staffed_area[a] / model.interval,
+                });
+            }
+        }
+        let (mut all_busy, mut all_staffed) = (0.0, 0.0);
+        let by_group = (0..n_g)
+            .map(|g| {
+                let busy: f64 = reported.clone().map(|k| t.busy_area[k * n_g + g]).sum();
+                let staffed: f64 = reported.clone().map(|k| t.staffed_area[k * n_g + g]).sum();
+                all_busy += busy;
+                all_staffed += staffed;
+                GroupMetrics { occupancy: ratio(busy, staffed), staffed: staffed / span }
+            })
+            .collect();
+
+        ReplicationOutcome {
+            events: t.events,
+            contacts: t.contacts,
+            totals: QueueMetrics::from_tally(&total_tally, &total_waits),
+            total_occupancy: ratio(all_busy, all_staffed),
+            by_channel,
+            by_group,
+            intervals,
+            group_intervals,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_quantiles_are_within_a_bin() {
+        let mut h = WaitHistogram::default();
+        for i in 0..10_000 {
+            h.add(i as f64 * 0.01);
+        }
+        let p90 = h.quantile(0.9);
+        assert!((p90 - 90.0).abs() / 90.0 < 0.035, "p90 = {p90}");
+        let mut z = WaitHistogram::default();
+        for _ in 0..95 {
+            z.add(0.0);
+        }
+        for _ in 0..5 {
+            z.add(30.0);
+        }
+        assert_eq!(z.quantile(0.9), 0.0);
+        assert!(z.quantile(0.99) >= 29.0);
+    }
+
+    #[test]
+    fn bins_are_monotone() {
+        let mut last = 0;
+        let mut v = 1e-4;
+        while v < 3e6 {
+            let b = WaitHistogram::bin(v);
+            assert!(b >= last);
+            let (lo, hi) = WaitHistogram::bounds(b);
+            assert!(b == 1 || b == N_BINS - 1 || (lo <= v && v < hi), "{v} not in [{lo}, {hi})");
+            last = b;
+            v *= 1.01;
+        }
+    }
+}

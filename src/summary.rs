@@ -1,0 +1,294 @@
+//! The results of a run as the contract's JSON document, and as a readable text summary.
+//! Field names here are the stable contract: add beside them, never in their place.
+
+use crate::experiment::{Estimate, RunResult};
+use crate::model::Model;
+use crate::stats::{GroupMetrics, QueueMetrics, ReplicationOutcome};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+use std::fmt::Write as _;
+
+/// Serialises `(name, value)` pairs as a JSON object, keeping their order.
+fn as_map<S: Serializer, T: Serialize>(pairs: &[(String, T)], s: S) -> Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(Some(pairs.len()))?;
+    for (k, v) in pairs {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
+}
+
+/// Estimates of the queue metrics of one scope.
+#[derive(Serialize, Debug, Clone)]
+pub struct QueueEstimates {
+    /// Contacts offered to a human queue.
+    pub offered: Estimate,
+    /// Contacts answered.
+    pub answered: Estimate,
+    /// Contacts abandoned.
+    pub abandoned: Estimate,
+    /// Contacts still waiting when the run ended.
+    pub unfinished: Estimate,
+    /// Answered within the threshold / offered.
+    pub service_level: Estimate,
+    /// Abandoned / offered.
+    pub abandon_rate: Estimate,
+    /// Mean wait of answered contacts, seconds.
+    pub asa_s: Estimate,
+    /// 90th percentile of the wait of answered contacts, seconds.
+    pub wait_p90_s: Estimate,
+}
+
+impl QueueEstimates {
+    fn new(result: &RunResult, scope: impl Fn(&ReplicationOutcome) -> &QueueMetrics) -> QueueEstimates {
+        let e = |f: fn(&QueueMetrics) -> f64| result.estimate(|o| f(scope(o)));
+        QueueEstimates {
+            offered: e(|m| m.offered),
+            answered: e(|m| m.answered),
+            abandoned: e(|m| m.abandoned),
+            unfinished: e(|m| m.unfinished),
+            service_level: e(|m| m.service_level),
+            abandon_rate: e(|m| m.abandon_rate),
+            asa_s: e(|m| m.asa_s),
+            wait_p90_s: e(|m| m.wait_p90_s),
+        }
+    }
+}
+
+/// Estimates of an agent group's metrics.
+#[derive(Serialize, Debug, Clone)]
+pub struct GroupEstimates {
+    /// Busy agent-time / staffed agent-time.
+    pub occupancy: Estimate,
+    /// Mean agents on duty.
+    pub staffed: Estimate,
+}
+
+impl GroupEstimates {
+    fn new(result: &RunResult, scope: impl Fn(&ReplicationOutcome) -> &GroupMetrics) -> GroupEstimates {
+        GroupEstimates {
+            occupancy: result.estimate(|o| scope(o).occupancy),
+            staffed: result.estimate(|o| scope(o).staffed),
+        }
+    }
+}
+
+/// Totals over every counted contact and every group.
+#[derive(Serialize, Debug, Clone)]
+pub struct Totals {
+    /// Queue metrics of all contacts.
+    #[serde(flatten)]
+    pub queue: QueueEstimates,
+    /// Busy / staffed agent-time over all groups.
+    pub occupancy: Estimate,
+}
+
+/// One channel's metrics in one interval.
+#[derive(Serialize, Debug, Clone)]
+pub struct ChannelInterval {
+    /// Interval start, seconds from the start of the horizon.
+    pub start_s: f64,
+    /// Channel name.
+    pub channel: String,
+    /// Queue metrics.
+    #[serde(flatten)]
+    pub queue: QueueEstimates,
+}
+
+/// One group's metrics in one interval.
+#[derive(Serialize, Debug, Clone)]
+pub struct GroupInterval {
+    /// Interval start, seconds from the start of the horizon.
+    pub start_s: f64,
+    /// Group name.
+    pub group: String,
+    /// Occupancy and staffing.
+    #[serde(flatten)]
+    pub metrics: GroupEstimates,
+}
+
+/// The whole `ccsim run --json` document.
+#[derive(Serialize, Debug, Clone)]
+pub struct RunSummary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Replications run.
+    pub replications: u32,
+    /// Base seed.
+    pub seed: u64,
+    /// Events processed over all replications.
+    pub events: u64,
+    /// Arrivals simulated over all replications, warm-up included.
+    pub contacts: u64,
+    /// Wall-clock seconds of the simulation.
+    pub wall_s: f64,
+    /// Everything together.
+    pub totals: Totals,
+    /// Per channel, in scenario order.
+    #[serde(serialize_with = "as_map")]
+    pub by_channel: Vec<(String, QueueEstimates)>,
+    /// Per group, in scenario order.
+    #[serde(serialize_with = "as_map")]
+    pub by_group: Vec<(String, GroupEstimates)>,
+    /// Per reported interval and channel.
+    pub intervals: Vec<ChannelInterval>,
+    /// Per reported interval and group.
+    pub group_intervals: Vec<GroupInterval>,
+}
+
+impl RunSummary {
+    /// Combines the replications of `result` into estimates.
+    pub fn new(model: &Model, result: &RunResult, seed: u64) -> RunSummary {
+        let n_ch = model.channels.len();
+        let n_g = model.groups.len();
+        let first = (model.warmup / model.interval).round() as usize;
+        let by_channel = (model.channels.iter().enumerate())
+            .map(|(c, ch)| (ch.name.clone(), QueueEstimates::new(result, |o| &o.by_channel[c])))
+            .collect();
+        let by_group = (model.groups.iter().enumerate())
+            .map(|(g, group)| (group.name.clone(), GroupEstimates::new(result, |o| &o.by_group[g])))
+            .collect();
+        let mut intervals = Vec::new();
+        let mut group_intervals = Vec::new();
+        for (i, k) in (first..model.n_intervals).enumerate() {
+            let start_s = k as f64 * model.interval;
+            for (c, ch) in model.channels.iter().enumerate() {
+                intervals.push(ChannelInterval {
+                    start_s,
+                    channel: ch.name.clone(),
+                    queue: QueueEstimates::new(result, |o| &o.intervals[i * n_ch + c]),
+                });
+            }
+            for (g, group) in model.groups.iter().enumerate() {
+                group_intervals.push(GroupInterval {
+                    start_s,
+                    group: group.name.clone(),
+                    metrics: GroupEstimates::new(result, |o| &o.group_intervals[i * n_g + g]),
+                });
+            }
+        }
+        RunSummary {
+            scenario: model.name.clone(),
+            replications: result.outcomes.len() as u32,
+            seed,
+            events: result.events(),
+            contacts: result.contacts(),
+            wall_s: result.wall_s,
+            totals: Totals {
+                queue: QueueEstimates::new(result, |o| &o.totals),
+                occupancy: result.estimate(|o| o.total_occupancy),
+            },
+            by_channel,
+            by_group,
+            intervals,
+            group_intervals,
+        }
+    }
+
+    /// The JSON document, pretty-printed.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a summary always serialises")
+    }
+}
+
+fn pct(e: &Estimate) -> String {
+    if e.mean.is_finite() { format!("{:5.1}% ±{:.1}", e.mean * 100.0, e.ci95 * 100.0) } else { "      –".into() }
+}
+
+fn num(e: &Estimate, decimals: usize) -> String {
+    if e.mean.is_finite() { format!("{:.*} ±{:.*}", decimals, e.mean, decimals, e.ci95) } else { "–".into() }
+}
+
+/// Clock time of day for a second offset, e.g. `13:30` (with a day prefix past the first).
+pub fn clock(seconds: f64) -> String {
+    let total_min = (seconds / 60.0).round() as u64;
+    let (day, min) = (total_min / 1440, total_min % 1440);
+    if day == 0 { format!("{:02}:{:02}", min / 60, min % 60) } else { format!("d{} {:02}:{:02}", day + 1, min / 60, min % 60) }
+}
+
+/// Renders the summary as aligned text tables, for people.
+pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "ccsim · {} ({source}) · {} replications · seed {} · {:.2} s, {:.1} M events, {:.1} M contacts",
+        s.scenario, s.replications, s.seed, s.wall_s, s.events as f64 / 1e6, s.contacts as f64 / 1e6
+    );
+    let _ = writeln!(out, "Values are means per replication with 95 % confidence half-widths (±).\n");
+    let header = format!(
+        "{:<10} {:>16} {:>16} {:>14} {:>16} {:>16} {:>13} {:>13}",
+        "channel", "offered", "answered", "abandoned", "service level", "abandon rate", "ASA s", "p90 wait s"
+    );
+    let _ = writeln!(out, "{header}");
+    let row = |name: &str, q: &QueueEstimates, target: String| {
+        format!(
+            "{:<10} {:>16} {:>16} {:>14} {:>16} {:>16} {:>13} {:>13}{target}",
+            name,
+            num(&q.offered, 1),
+            num(&q.answered, 1),
+            num(&q.abandoned, 1),
+            pct(&q.service_level),
+            pct(&q.abandon_rate),
+            num(&q.asa_s, 1),
+            num(&q.wait_p90_s, 1)
+        )
+    };
+    for (ch, (_, q)) in model.channels.iter().zip(&s.by_channel) {
+        let target = format!(
+            "   (target {:.0}% in {})",
+            ch.service_level_target * 100.0,
+            crate::duration::Duration::from_secs(ch.answer_within)
+        );
+        let _ = writeln!(out, "{}", row(&ch.name, q, target));
+    }
+    let _ = writeln!(out, "{}", row("all", &s.totals.queue, String::new()));
+    let _ = writeln!(out, "\n{:<10} {:>16} {:>14}", "group", "occupancy", "agents");
+    for (name, e) in &s.by_group {
+        let _ = writeln!(out, "{:<10} {:>16} {:>14}", name, pct(&e.occupancy), num(&e.staffed, 1));
+    }
+    let _ = writeln!(out, "{:<10} {:>16}", "all", pct(&s.totals.occupancy));
+
+    for ch in &model.channels {
+        let _ = writeln!(out, "\nPer interval · {}", ch.name);
+        let _ = writeln!(
+            out,
+            "{:<8} {:>14} {:>14} {:>12} {:>16} {:>16} {:>13} {:>13} {:>16}",
+            "start", "offered", "answered", "abandoned", "service level", "abandon rate", "ASA s", "p90 wait s", "occupancy"
+        );
+        for row in s.intervals.iter().filter(|r| r.channel == ch.name) {
+            let occupancy = channel_occupancy(model, s, &ch.name, row.start_s);
+            let q = &row.queue;
+            let _ = writeln!(
+                out,
+                "{:<8} {:>14} {:>14} {:>12} {:>16} {:>16} {:>13} {:>13} {:>16}",
+                clock(row.start_s),
+                num(&q.offered, 1),
+                num(&q.answered, 1),
+                num(&q.abandoned, 1),
+                pct(&q.service_level),
+                pct(&q.abandon_rate),
+                num(&q.asa_s, 1),
+                num(&q.wait_p90_s, 1),
+                occupancy
+            );
+        }
+    }
+    out
+}
+
+/// Occupancy of the groups that serve a channel in an interval, as text (one group: its
+/// value; several: the first group's, marked with the group name).
+fn channel_occupancy(model: &Model, s: &RunSummary, channel: &str, start_s: f64) -> String {
+    let serving: Vec<&str> = model
+        .groups
+        .iter()
+        .filter(|g| g.handles.iter().any(|&t| model.channels[model.contact_types[t as usize].channel as usize].name == channel))
+        .map(|g| g.name.as_str())
+        .collect();
+    let parts: Vec<String> = s
+        .group_intervals
+        .iter()
+        .filter(|r| r.start_s == start_s && serving.contains(&r.group.as_str()))
+        .map(|r| if serving.len() == 1 { pct(&r.metrics.occupancy) } else { format!("{} {}", r.group, pct(&r.metrics.occupancy)) })
+        .collect();
+    parts.join(", ")
+}
