@@ -145,9 +145,9 @@ fn load(file: &std::path::Path) -> Result<Model, CliError> {
 fn emit(text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(CliError::Internal(format!("cannot write to standard output: {e}")))
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Internal(format!(
+            "cannot write to standard output: {e}"
+        ))),
         _ => Ok(()),
     }
 }
@@ -167,7 +167,11 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
     if args.json {
         emit(&(summary.to_json() + "\n"))
     } else {
-        emit(&render_text(&model, &summary, &args.file.display().to_string()))
+        emit(&render_text(
+            &model,
+            &summary,
+            &args.file.display().to_string(),
+        ))
     }
 }
 
@@ -175,7 +179,10 @@ fn progress_bar(replications: u64, quiet: bool) -> indicatif::ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::with_draw_target(Some(replications), indicatif::ProgressDrawTarget::stderr());
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(replications),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
     if let Ok(style) = indicatif::ProgressStyle::with_template(
         "{spinner} [{bar:30}] {pos}/{len} replications · {elapsed} elapsed · {eta} left",
     ) {
@@ -208,7 +215,10 @@ pub fn describe_model(model: &Model, source: &str) -> String {
     );
     let _ = writeln!(out, "  channels ({}):", model.channels.len());
     for ch in &model.channels {
-        let patience = ch.patience.as_ref().map_or("none (no abandonment)".to_string(), |p| p.describe());
+        let patience = ch
+            .patience
+            .as_ref()
+            .map_or("none (no abandonment)".to_string(), |p| p.describe());
         let _ = writeln!(
             out,
             "    {:<10} service level {:.0}% within {}, patience {}",
@@ -218,7 +228,12 @@ pub fn describe_model(model: &Model, source: &str) -> String {
             patience
         );
     }
-    let _ = writeln!(out, "  categories ({}): {}", model.categories.len(), model.categories.join(", "));
+    let _ = writeln!(
+        out,
+        "  categories ({}): {}",
+        model.categories.len(),
+        model.categories.join(", ")
+    );
     let _ = writeln!(out, "  arrival streams ({}):", model.streams.len());
     for s in &model.streams {
         let expected = s.rate_per_s.iter().sum::<f64>() * model.interval;
@@ -231,12 +246,24 @@ pub fn describe_model(model: &Model, source: &str) -> String {
             peak
         );
     }
-    let _ = writeln!(out, "  groups ({}), in routing priority order:", model.groups.len());
+    let _ = writeln!(
+        out,
+        "  groups ({}), in routing priority order:",
+        model.groups.len()
+    );
     for g in &model.groups {
         let min = g.staffing.iter().min().copied().unwrap_or(0);
         let max = g.staffing.iter().max().copied().unwrap_or(0);
-        let agents = if min == max { format!("{min} agents") } else { format!("{min}–{max} agents") };
-        let handles: Vec<String> = g.handles.iter().map(|&t| model.contact_type_name(t)).collect();
+        let agents = if min == max {
+            format!("{min} agents")
+        } else {
+            format!("{min}–{max} agents")
+        };
+        let handles: Vec<String> = g
+            .handles
+            .iter()
+            .map(|&t| model.contact_type_name(t))
+            .collect();
         let _ = writeln!(
             out,
             "    {:<10} {agents}, handle time {}, handles {}",
@@ -269,7 +296,8 @@ fn erlang_command(args: &ErlangArgs, patience: Option<Duration>) -> Result<(), C
     }
     .map_err(|e| CliError::BadInput(e.to_string()))?;
     if args.json {
-        let json = serde_json::to_string_pretty(&values).map_err(|e| CliError::Internal(e.to_string()))?;
+        let json =
+            serde_json::to_string_pretty(&values).map_err(|e| CliError::Internal(e.to_string()))?;
         return emit(&(json + "\n"));
     }
     emit(&describe_erlang(&spec, &values))

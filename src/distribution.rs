@@ -73,7 +73,11 @@ impl Distribution {
     pub fn exponential(mean: f64) -> Result<Distribution, DistributionError> {
         let mean = positive("mean", mean)?;
         let sampler = Sampler::Exponential(Exp::new(1.0 / mean).expect("rate is positive"));
-        Ok(Distribution { sampler, mean, cv: 1.0 })
+        Ok(Distribution {
+            sampler,
+            mean,
+            cv: 1.0,
+        })
     }
 
     /// Lognormal with the given mean (seconds) and coefficient of variation.
@@ -87,7 +91,11 @@ impl Distribution {
         let mu = mean.ln() - sigma2 / 2.0;
         let dist = LogNormal::new(mu, sigma2.sqrt())
             .map_err(|e| DistributionError::new("cv", format!("lognormal: {e}")))?;
-        Ok(Distribution { sampler: Sampler::LogNormal(dist), mean, cv })
+        Ok(Distribution {
+            sampler: Sampler::LogNormal(dist),
+            mean,
+            cv,
+        })
     }
 
     /// Gamma with the given mean (seconds) and coefficient of variation.
@@ -100,20 +108,28 @@ impl Distribution {
         let shape = 1.0 / (cv * cv);
         let dist = Gamma::new(shape, mean / shape)
             .map_err(|e| DistributionError::new("cv", format!("gamma: {e}")))?;
-        Ok(Distribution { sampler: Sampler::Gamma(dist), mean, cv })
+        Ok(Distribution {
+            sampler: Sampler::Gamma(dist),
+            mean,
+            cv,
+        })
     }
 
     /// Weibull with a shape and a scale in seconds.
     pub fn weibull(shape: f64, scale: f64) -> Result<Distribution, DistributionError> {
         let shape = positive("shape", shape)?;
         let scale = positive("scale", scale)?;
-        let dist =
-            Weibull::new(scale, shape).map_err(|e| DistributionError::new("shape", format!("weibull: {e}")))?;
+        let dist = Weibull::new(scale, shape)
+            .map_err(|e| DistributionError::new("shape", format!("weibull: {e}")))?;
         let g = statrs::function::gamma::gamma;
         let mean = scale * g(1.0 + 1.0 / shape);
         let variance = scale * scale * g(1.0 + 2.0 / shape) - mean * mean;
         let cv = variance.max(0.0).sqrt() / mean;
-        Ok(Distribution { sampler: Sampler::Weibull { dist, shape }, mean, cv })
+        Ok(Distribution {
+            sampler: Sampler::Weibull { dist, shape },
+            mean,
+            cv,
+        })
     }
 
     /// Weibull with a shape and the mean in seconds (the scale is derived).
@@ -135,13 +151,21 @@ impl Distribution {
         let width = max - min;
         let mean = min + width / 2.0;
         let cv = width / 12f64.sqrt() / mean;
-        Ok(Distribution { sampler: Sampler::Uniform { min, width }, mean, cv })
+        Ok(Distribution {
+            sampler: Sampler::Uniform { min, width },
+            mean,
+            cv,
+        })
     }
 
     /// Always `value` seconds.
     pub fn deterministic(value: f64) -> Result<Distribution, DistributionError> {
         let value = positive("value", value)?;
-        Ok(Distribution { sampler: Sampler::Deterministic(value), mean: value, cv: 0.0 })
+        Ok(Distribution {
+            sampler: Sampler::Deterministic(value),
+            mean: value,
+            cv: 0.0,
+        })
     }
 
     /// Resamples uniformly from observed values in seconds.
@@ -168,7 +192,11 @@ impl Distribution {
         let mean = values.iter().sum::<f64>() / n;
         let variance = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
         let cv = variance.sqrt() / mean;
-        Ok(Distribution { sampler: Sampler::Empirical(values.into()), mean, cv })
+        Ok(Distribution {
+            sampler: Sampler::Empirical(values.into()),
+            mean,
+            cv,
+        })
     }
 
     /// Draws one value in seconds.

@@ -49,27 +49,39 @@ impl FromStr for Duration {
             )));
         }
         if s.parse::<f64>().is_ok() {
-            return Err(DurationError(format!(
-                "\"{s}\" has no unit; {UNITS_HELP}"
-            )));
+            return Err(DurationError(format!("\"{s}\" has no unit; {UNITS_HELP}")));
         }
         let bytes = s.as_bytes();
         let mut total = 0.0;
         let mut i = 0;
         while i < bytes.len() {
+            while i < bytes.len() && bytes[i] == b' ' {
+                i += 1;
+            }
             let start = i;
             while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
                 i += 1;
             }
             let number = &s[start..i];
+            while i < bytes.len() && bytes[i] == b' ' {
+                i += 1;
+            }
             let unit_start = i;
             while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
                 i += 1;
             }
             let unit = &s[unit_start..i];
-            let value: f64 = number.parse().map_err(|_| {
-                DurationError(format!("\"{s}\" is not a duration; {UNITS_HELP}"))
-            })?;
+            while i < bytes.len() && bytes[i] == b' ' {
+                i += 1;
+            }
+            if i < bytes.len() && !(bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+                return Err(DurationError(format!(
+                    "\"{s}\" is not a duration; {UNITS_HELP}"
+                )));
+            }
+            let value: f64 = number
+                .parse()
+                .map_err(|_| DurationError(format!("\"{s}\" is not a duration; {UNITS_HELP}")))?;
             let scale = match unit {
                 "d" => 86_400.0,
                 "h" => 3_600.0,
@@ -121,13 +133,19 @@ impl<'de> serde::Deserialize<'de> for Duration {
                 v.parse().map_err(E::custom)
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Duration, E> {
-                Err(E::custom(format!("the bare number {v} has no unit; {UNITS_HELP}")))
+                Err(E::custom(format!(
+                    "the bare number {v} has no unit; {UNITS_HELP}"
+                )))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Duration, E> {
-                Err(E::custom(format!("the bare number {v} has no unit; {UNITS_HELP}")))
+                Err(E::custom(format!(
+                    "the bare number {v} has no unit; {UNITS_HELP}"
+                )))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Duration, E> {
-                Err(E::custom(format!("the bare number {v} has no unit; {UNITS_HELP}")))
+                Err(E::custom(format!(
+                    "the bare number {v} has no unit; {UNITS_HELP}"
+                )))
             }
         }
         deserializer.deserialize_any(DurationVisitor)
@@ -149,6 +167,7 @@ mod tests {
             ("2.5m", 150.0),
             ("1d", 86_400.0),
             ("250ms", 0.25),
+            ("1h 30m", 5_400.0),
         ];
         for (text, secs) in cases {
             assert_eq!(text.parse::<Duration>().unwrap().secs(), secs, "{text}");
@@ -157,8 +176,21 @@ mod tests {
 
     #[test]
     fn rejects_bare_numbers_and_unknown_units() {
-        for text in ["5", "2.5", "", "5x", "m", "1h30", "-5m"] {
-            assert!(text.parse::<Duration>().is_err(), "{text} should be rejected");
+        for text in [
+            "5",
+            "2.5",
+            "",
+            "5x",
+            "m",
+            "1h30",
+            "-5m",
+            "30 minutes",
+            "5m!",
+        ] {
+            assert!(
+                text.parse::<Duration>().is_err(),
+                "{text} should be rejected"
+            );
         }
         let err = "5".parse::<Duration>().unwrap_err().to_string();
         assert!(err.contains("no unit"), "{err}");

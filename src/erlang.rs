@@ -49,21 +49,29 @@ impl std::error::Error for ErlangError {}
 fn check(spec: &QueueSpec) -> Result<(), ErlangError> {
     let ok = |v: f64| v.is_finite() && v > 0.0;
     if !ok(spec.arrival_rate) {
-        return Err(ErlangError("the arrival rate must be greater than zero".into()));
+        return Err(ErlangError(
+            "the arrival rate must be greater than zero".into(),
+        ));
     }
     if !ok(spec.aht) {
-        return Err(ErlangError("the handle time must be greater than zero".into()));
+        return Err(ErlangError(
+            "the handle time must be greater than zero".into(),
+        ));
     }
     if spec.agents == 0 {
         return Err(ErlangError("there must be at least one agent".into()));
     }
     if !(spec.answer_within.is_finite() && spec.answer_within >= 0.0) {
-        return Err(ErlangError("the service-level threshold must be zero or more".into()));
+        return Err(ErlangError(
+            "the service-level threshold must be zero or more".into(),
+        ));
     }
     if let Some(p) = spec.patience
         && !ok(p)
     {
-        return Err(ErlangError("the mean patience must be greater than zero".into()));
+        return Err(ErlangError(
+            "the mean patience must be greater than zero".into(),
+        ));
     }
     Ok(())
 }
@@ -126,7 +134,11 @@ pub fn erlang_a(spec: &QueueSpec) -> Result<QueueValues, ErlangError> {
     let mut k = 0usize;
     loop {
         k += 1;
-        let death = if k <= n { k as f64 * mu } else { service_rate + (k - n) as f64 * theta };
+        let death = if k <= n {
+            k as f64 * mu
+        } else {
+            service_rate + (k - n) as f64 * theta
+        };
         let next = log_p[k - 1] + (lambda / death).ln();
         log_p.push(next);
         max = max.max(next);
@@ -134,7 +146,9 @@ pub fn erlang_a(spec: &QueueSpec) -> Result<QueueValues, ErlangError> {
             break;
         }
         if k > 50_000_000 {
-            return Err(ErlangError("the queue is too long to compute exactly".into()));
+            return Err(ErlangError(
+                "the queue is too long to compute exactly".into(),
+            ));
         }
     }
     let p: Vec<f64> = log_p.iter().map(|l| (l - max).exp()).collect();
@@ -167,7 +181,11 @@ pub fn erlang_a(spec: &QueueSpec) -> Result<QueueValues, ErlangError> {
     Ok(QueueValues {
         p_wait,
         service_level: within,
-        asa_s: if answered > 0.0 { wait_answered / answered } else { 0.0 },
+        asa_s: if answered > 0.0 {
+            wait_answered / answered
+        } else {
+            0.0
+        },
         abandon_rate: theta * queue / lambda,
         occupancy: busy / n as f64,
     })
@@ -178,7 +196,13 @@ mod tests {
     use super::*;
 
     fn spec(per_hour: f64, aht: f64, agents: u32, patience: Option<f64>) -> QueueSpec {
-        QueueSpec { arrival_rate: per_hour / 3600.0, aht, agents, patience, answer_within: 20.0 }
+        QueueSpec {
+            arrival_rate: per_hour / 3600.0,
+            aht,
+            agents,
+            patience,
+            answer_within: 20.0,
+        }
     }
 
     #[test]
@@ -194,7 +218,10 @@ mod tests {
         let c = erlang_c(&spec(1000.0, 300.0, 90, None)).unwrap();
         let a = erlang_a(&spec(1000.0, 300.0, 90, Some(1e9))).unwrap();
         assert!((a.p_wait - c.p_wait).abs() < 1e-4, "{a:?} {c:?}");
-        assert!((a.service_level - c.service_level).abs() < 1e-4, "{a:?} {c:?}");
+        assert!(
+            (a.service_level - c.service_level).abs() < 1e-4,
+            "{a:?} {c:?}"
+        );
         assert!((a.asa_s - c.asa_s).abs() / c.asa_s < 1e-3, "{a:?} {c:?}");
     }
 

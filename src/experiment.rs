@@ -73,7 +73,9 @@ pub fn run_observed(
     if let Some(t) = options.threads {
         builder = builder.num_threads(t);
     }
-    let pool = builder.build().map_err(|e| RunError(format!("cannot start worker threads: {e}")))?;
+    let pool = builder
+        .build()
+        .map_err(|e| RunError(format!("cannot start worker threads: {e}")))?;
     let start = Instant::now();
     let outcomes = pool.install(|| {
         (0..options.replications)
@@ -85,7 +87,10 @@ pub fn run_observed(
             })
             .collect()
     });
-    Ok(RunResult { outcomes, wall_s: start.elapsed().as_secs_f64() })
+    Ok(RunResult {
+        outcomes,
+        wall_s: start.elapsed().as_secs_f64(),
+    })
 }
 
 /// A metric's mean over replications with the half-width of its 95 % confidence interval.
@@ -105,7 +110,11 @@ impl Estimate {
         let values: Vec<f64> = samples.filter(|v| v.is_finite()).collect();
         let n = values.len();
         if n == 0 {
-            return Estimate { mean: f64::NAN, ci95: f64::NAN, n };
+            return Estimate {
+                mean: f64::NAN,
+                ci95: f64::NAN,
+                n,
+            };
         }
         let mean = values.iter().sum::<f64>() / n as f64;
         if n == 1 {
@@ -113,7 +122,11 @@ impl Estimate {
         }
         let variance = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64;
         let half = t_quantile_975(n - 1) * (variance / n as f64).sqrt();
-        Estimate { mean, ci95: half, n }
+        Estimate {
+            mean,
+            ci95: half,
+            n,
+        }
     }
 
     /// Whether `value` lies within the 95 % interval.
@@ -124,7 +137,9 @@ impl Estimate {
 
 /// The 97.5 % quantile of Student's t with `dof` degrees of freedom.
 pub fn t_quantile_975(dof: usize) -> f64 {
-    StudentsT::new(0.0, 1.0, dof as f64).expect("dof >= 1").inverse_cdf(0.975)
+    StudentsT::new(0.0, 1.0, dof as f64)
+        .expect("dof >= 1")
+        .inverse_cdf(0.975)
 }
 
 impl serde::Serialize for Estimate {

@@ -27,7 +27,12 @@ fn mix(mut z: u64) -> u64 {
 }
 
 /// The generator of one stream of one replication.
-pub fn stream_rng(seed: u64, replication: u32, stream: u32, purpose: Purpose) -> Xoshiro256PlusPlus {
+pub fn stream_rng(
+    seed: u64,
+    replication: u32,
+    stream: u32,
+    purpose: Purpose,
+) -> Xoshiro256PlusPlus {
     let key = mix(mix(mix(seed) ^ replication as u64) ^ ((stream as u64) << 8 | purpose as u64));
     Xoshiro256PlusPlus::seed_from_u64(key)
 }

@@ -24,7 +24,10 @@ pub struct WaitHistogram {
 
 impl Default for WaitHistogram {
     fn default() -> Self {
-        WaitHistogram { counts: vec![0; N_BINS], total: 0 }
+        WaitHistogram {
+            counts: vec![0; N_BINS],
+            total: 0,
+        }
     }
 }
 
@@ -250,11 +253,19 @@ pub struct ReplicationOutcome {
 
 impl ReplicationOutcome {
     /// Derives the metrics of a finished replication; `scratch` is a reusable histogram.
-    pub fn from_tallies(model: &Model, t: &Tallies, scratch: &mut WaitHistogram) -> ReplicationOutcome {
+    pub fn from_tallies(
+        model: &Model,
+        t: &Tallies,
+        scratch: &mut WaitHistogram,
+    ) -> ReplicationOutcome {
         let n_ch = model.channels.len();
         let n_g = model.groups.len();
         let first = model.interval_of(model.warmup);
-        let first = if (first as f64) * model.interval < model.warmup { first + 1 } else { first };
+        let first = if (first as f64) * model.interval < model.warmup {
+            first + 1
+        } else {
+            first
+        };
         let reported = first..model.n_intervals;
 
         let mut intervals = Vec::with_capacity(reported.len() * n_ch);
@@ -298,7 +309,10 @@ impl ReplicationOutcome {
                 let staffed: f64 = reported.clone().map(|k| t.staffed_area[k * n_g + g]).sum();
                 all_busy += busy;
                 all_staffed += staffed;
-                GroupMetrics { occupancy: ratio(busy, staffed), staffed: staffed / span }
+                GroupMetrics {
+                    occupancy: ratio(busy, staffed),
+                    staffed: staffed / span,
+                }
             })
             .collect();
 
@@ -346,7 +360,10 @@ mod tests {
             let b = WaitHistogram::bin(v);
             assert!(b >= last);
             let (lo, hi) = WaitHistogram::bounds(b);
-            assert!(b == 1 || b == N_BINS - 1 || (lo <= v && v < hi), "{v} not in [{lo}, {hi})");
+            assert!(
+                b == 1 || b == N_BINS - 1 || (lo <= v && v < hi),
+                "{v} not in [{lo}, {hi})"
+            );
             last = b;
             v *= 1.01;
         }

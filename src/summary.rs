@@ -39,7 +39,10 @@ pub struct QueueEstimates {
 }
 
 impl QueueEstimates {
-    fn new(result: &RunResult, scope: impl Fn(&ReplicationOutcome) -> &QueueMetrics) -> QueueEstimates {
+    fn new(
+        result: &RunResult,
+        scope: impl Fn(&ReplicationOutcome) -> &QueueMetrics,
+    ) -> QueueEstimates {
         let e = |f: fn(&QueueMetrics) -> f64| result.estimate(|o| f(scope(o)));
         QueueEstimates {
             offered: e(|m| m.offered),
@@ -64,7 +67,10 @@ pub struct GroupEstimates {
 }
 
 impl GroupEstimates {
-    fn new(result: &RunResult, scope: impl Fn(&ReplicationOutcome) -> &GroupMetrics) -> GroupEstimates {
+    fn new(
+        result: &RunResult,
+        scope: impl Fn(&ReplicationOutcome) -> &GroupMetrics,
+    ) -> GroupEstimates {
         GroupEstimates {
             occupancy: result.estimate(|o| scope(o).occupancy),
             staffed: result.estimate(|o| scope(o).staffed),
@@ -142,10 +148,20 @@ impl RunSummary {
         let n_g = model.groups.len();
         let first = (model.warmup / model.interval).round() as usize;
         let by_channel = (model.channels.iter().enumerate())
-            .map(|(c, ch)| (ch.name.clone(), QueueEstimates::new(result, |o| &o.by_channel[c])))
+            .map(|(c, ch)| {
+                (
+                    ch.name.clone(),
+                    QueueEstimates::new(result, |o| &o.by_channel[c]),
+                )
+            })
             .collect();
         let by_group = (model.groups.iter().enumerate())
-            .map(|(g, group)| (group.name.clone(), GroupEstimates::new(result, |o| &o.by_group[g])))
+            .map(|(g, group)| {
+                (
+                    group.name.clone(),
+                    GroupEstimates::new(result, |o| &o.by_group[g]),
+                )
+            })
             .collect();
         let mut intervals = Vec::new();
         let mut group_intervals = Vec::new();
@@ -191,18 +207,30 @@ impl RunSummary {
 }
 
 fn pct(e: &Estimate) -> String {
-    if e.mean.is_finite() { format!("{:5.1}% ±{:.1}", e.mean * 100.0, e.ci95 * 100.0) } else { "      –".into() }
+    if e.mean.is_finite() {
+        format!("{:5.1}% ±{:.1}", e.mean * 100.0, e.ci95 * 100.0)
+    } else {
+        "      –".into()
+    }
 }
 
 fn num(e: &Estimate, decimals: usize) -> String {
-    if e.mean.is_finite() { format!("{:.*} ±{:.*}", decimals, e.mean, decimals, e.ci95) } else { "–".into() }
+    if e.mean.is_finite() {
+        format!("{:.*} ±{:.*}", decimals, e.mean, decimals, e.ci95)
+    } else {
+        "–".into()
+    }
 }
 
 /// Clock time of day for a second offset, e.g. `13:30` (with a day prefix past the first).
 pub fn clock(seconds: f64) -> String {
     let total_min = (seconds / 60.0).round() as u64;
     let (day, min) = (total_min / 1440, total_min % 1440);
-    if day == 0 { format!("{:02}:{:02}", min / 60, min % 60) } else { format!("d{} {:02}:{:02}", day + 1, min / 60, min % 60) }
+    if day == 0 {
+        format!("{:02}:{:02}", min / 60, min % 60)
+    } else {
+        format!("d{} {:02}:{:02}", day + 1, min / 60, min % 60)
+    }
 }
 
 /// Renders the summary as aligned text tables, for people.
@@ -211,12 +239,27 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
     let _ = writeln!(
         out,
         "ccsim · {} ({source}) · {} replications · seed {} · {:.2} s, {:.1} M events, {:.1} M contacts",
-        s.scenario, s.replications, s.seed, s.wall_s, s.events as f64 / 1e6, s.contacts as f64 / 1e6
+        s.scenario,
+        s.replications,
+        s.seed,
+        s.wall_s,
+        s.events as f64 / 1e6,
+        s.contacts as f64 / 1e6
     );
-    let _ = writeln!(out, "Values are means per replication with 95 % confidence half-widths (±).\n");
+    let _ = writeln!(
+        out,
+        "Values are means per replication with 95 % confidence half-widths (±).\n"
+    );
     let header = format!(
         "{:<10} {:>16} {:>16} {:>14} {:>16} {:>16} {:>13} {:>13}",
-        "channel", "offered", "answered", "abandoned", "service level", "abandon rate", "ASA s", "p90 wait s"
+        "channel",
+        "offered",
+        "answered",
+        "abandoned",
+        "service level",
+        "abandon rate",
+        "ASA s",
+        "p90 wait s"
     );
     let _ = writeln!(out, "{header}");
     let row = |name: &str, q: &QueueEstimates, target: String| {
@@ -241,9 +284,19 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
         let _ = writeln!(out, "{}", row(&ch.name, q, target));
     }
     let _ = writeln!(out, "{}", row("all", &s.totals.queue, String::new()));
-    let _ = writeln!(out, "\n{:<10} {:>16} {:>14}", "group", "occupancy", "agents");
+    let _ = writeln!(
+        out,
+        "\n{:<10} {:>16} {:>14}",
+        "group", "occupancy", "agents"
+    );
     for (name, e) in &s.by_group {
-        let _ = writeln!(out, "{:<10} {:>16} {:>14}", name, pct(&e.occupancy), num(&e.staffed, 1));
+        let _ = writeln!(
+            out,
+            "{:<10} {:>16} {:>14}",
+            name,
+            pct(&e.occupancy),
+            num(&e.staffed, 1)
+        );
     }
     let _ = writeln!(out, "{:<10} {:>16}", "all", pct(&s.totals.occupancy));
 
@@ -252,7 +305,15 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
         let _ = writeln!(
             out,
             "{:<8} {:>14} {:>14} {:>12} {:>16} {:>16} {:>13} {:>13} {:>16}",
-            "start", "offered", "answered", "abandoned", "service level", "abandon rate", "ASA s", "p90 wait s", "occupancy"
+            "start",
+            "offered",
+            "answered",
+            "abandoned",
+            "service level",
+            "abandon rate",
+            "ASA s",
+            "p90 wait s",
+            "occupancy"
         );
         for row in s.intervals.iter().filter(|r| r.channel == ch.name) {
             let occupancy = channel_occupancy(model, s, &ch.name, row.start_s);
@@ -281,14 +342,24 @@ fn channel_occupancy(model: &Model, s: &RunSummary, channel: &str, start_s: f64)
     let serving: Vec<&str> = model
         .groups
         .iter()
-        .filter(|g| g.handles.iter().any(|&t| model.channels[model.contact_types[t as usize].channel as usize].name == channel))
+        .filter(|g| {
+            g.handles.iter().any(|&t| {
+                model.channels[model.contact_types[t as usize].channel as usize].name == channel
+            })
+        })
         .map(|g| g.name.as_str())
         .collect();
     let parts: Vec<String> = s
         .group_intervals
         .iter()
         .filter(|r| r.start_s == start_s && serving.contains(&r.group.as_str()))
-        .map(|r| if serving.len() == 1 { pct(&r.metrics.occupancy) } else { format!("{} {}", r.group, pct(&r.metrics.occupancy)) })
+        .map(|r| {
+            if serving.len() == 1 {
+                pct(&r.metrics.occupancy)
+            } else {
+                format!("{} {}", r.group, pct(&r.metrics.occupancy))
+            }
+        })
         .collect();
     parts.join(", ")
 }

@@ -17,13 +17,21 @@ pub struct ArrivalClock {
 impl ArrivalClock {
     /// A clock at time zero.
     pub fn new() -> ArrivalClock {
-        ArrivalClock { t: 0.0, interval: 0 }
+        ArrivalClock {
+            t: 0.0,
+            interval: 0,
+        }
     }
 
     /// Advances to the next arrival, or returns `None` when it would fall past the last
     /// interval; `rates` are per second, one per interval of length `interval_len`.
     #[inline]
-    pub fn next(&mut self, rates: &[f64], interval_len: f64, rng: &mut Xoshiro256PlusPlus) -> Option<f64> {
+    pub fn next(
+        &mut self,
+        rates: &[f64],
+        interval_len: f64,
+        rng: &mut Xoshiro256PlusPlus,
+    ) -> Option<f64> {
         let mut budget: f64 = Exp1.sample(rng);
         loop {
             let k = self.interval;

@@ -80,7 +80,13 @@ impl EventQueue {
         debug_assert!(time >= 0.0 && time.is_finite());
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Event { time, seq, kind, target, stamp });
+        self.heap.push(Event {
+            time,
+            seq,
+            kind,
+            target,
+            stamp,
+        });
     }
 
     /// Removes and returns the earliest event (O(log n)).

@@ -101,7 +101,12 @@ impl Workspace {
 }
 
 /// Simulates replication `replication` of `model` with base seed `seed`.
-pub fn simulate(model: &Model, seed: u64, replication: u32, ws: &mut Workspace) -> ReplicationOutcome {
+pub fn simulate(
+    model: &Model,
+    seed: u64,
+    replication: u32,
+    ws: &mut Workspace,
+) -> ReplicationOutcome {
     let mut run = Replication::new(model, seed, replication, ws);
     run.run();
     let ws = run.ws;
@@ -118,13 +123,19 @@ struct Replication<'a> {
 }
 
 impl<'a> Replication<'a> {
-    fn new(model: &'a Model, seed: u64, replication: u32, ws: &'a mut Workspace) -> Replication<'a> {
+    fn new(
+        model: &'a Model,
+        seed: u64,
+        replication: u32,
+        ws: &'a mut Workspace,
+    ) -> Replication<'a> {
         ws.events.clear();
         ws.contacts.clear();
         ws.free_contacts.clear();
         ws.agents.clear();
         ws.free_agents.clear();
-        ws.groups.resize_with(model.groups.len(), GroupState::default);
+        ws.groups
+            .resize_with(model.groups.len(), GroupState::default);
         for g in &mut ws.groups {
             g.idle.clear();
             g.present = 0;
@@ -132,7 +143,8 @@ impl<'a> Replication<'a> {
             g.target = 0;
             g.integrated_to = 0.0;
         }
-        ws.queues.resize_with(model.contact_types.len(), VecDeque::new);
+        ws.queues
+            .resize_with(model.contact_types.len(), VecDeque::new);
         ws.queues.iter_mut().for_each(VecDeque::clear);
         ws.streams.clear();
         for s in 0..model.streams.len() as u32 {
@@ -144,7 +156,12 @@ impl<'a> Replication<'a> {
             });
         }
         ws.tallies.reset(model);
-        Replication { model, ws, now: 0.0, interval: 0 }
+        Replication {
+            model,
+            ws,
+            now: 0.0,
+            interval: 0,
+        }
     }
 
     fn run(&mut self) {
@@ -153,9 +170,13 @@ impl<'a> Replication<'a> {
             self.set_staffing(g as u32, group.staffing[0]);
         }
         if model.n_intervals > 1 {
-            self.ws.events.push(model.interval, EventKind::IntervalStart, 1, 0);
+            self.ws
+                .events
+                .push(model.interval, EventKind::IntervalStart, 1, 0);
         } else {
-            self.ws.events.push(model.horizon, EventKind::IntervalStart, 1, 0);
+            self.ws
+                .events
+                .push(model.horizon, EventKind::IntervalStart, 1, 0);
         }
         for s in 0..model.streams.len() {
             self.schedule_arrival(s as u32);
@@ -175,7 +196,10 @@ impl<'a> Replication<'a> {
     fn schedule_arrival(&mut self, s: u32) {
         let stream = &mut self.ws.streams[s as usize];
         let rates = &self.model.streams[s as usize].rate_per_s;
-        if let Some(t) = stream.clock.next(rates, self.model.interval, &mut stream.arrival_rng) {
+        if let Some(t) = stream
+            .clock
+            .next(rates, self.model.interval, &mut stream.arrival_rng)
+        {
             self.ws.events.push(t, EventKind::Arrival, s, 0);
         }
     }
@@ -217,7 +241,9 @@ impl<'a> Replication<'a> {
         let generation = self.ws.contacts[c as usize].generation;
         self.ws.queues[contact_type as usize].push_back((c, generation));
         if patience.is_finite() {
-            self.ws.events.push(now + patience, EventKind::Abandon, c, generation);
+            self.ws
+                .events
+                .push(now + patience, EventKind::Abandon, c, generation);
         }
     }
 
@@ -226,7 +252,10 @@ impl<'a> Replication<'a> {
             Some(c) => {
                 let slot = &mut self.ws.contacts[c as usize];
                 let generation = slot.generation;
-                *slot = Contact { generation, ..contact };
+                *slot = Contact {
+                    generation,
+                    ..contact
+                };
                 c
             }
             None => {
@@ -268,7 +297,9 @@ impl<'a> Replication<'a> {
         }
         let mut rng = contact_rng(contact.seed);
         let handle = model.groups[g as usize].handle_time.sample(&mut rng);
-        self.ws.events.push(now + handle, EventKind::ServiceEnd, agent, 0);
+        self.ws
+            .events
+            .push(now + handle, EventKind::ServiceEnd, agent, 0);
     }
 
     fn on_service_end(&mut self, agent: u32) {
@@ -337,8 +368,14 @@ impl<'a> Replication<'a> {
             for (g, group) in model.groups.iter().enumerate() {
                 self.set_staffing(g as u32, group.staffing[k]);
             }
-            let next = if k + 1 < model.n_intervals { (k + 1) as f64 * model.interval } else { model.horizon };
-            self.ws.events.push(next, EventKind::IntervalStart, (k + 1) as u32, 0);
+            let next = if k + 1 < model.n_intervals {
+                (k + 1) as f64 * model.interval
+            } else {
+                model.horizon
+            };
+            self.ws
+                .events
+                .push(next, EventKind::IntervalStart, (k + 1) as u32, 0);
         }
     }
 
@@ -358,11 +395,17 @@ impl<'a> Replication<'a> {
             self.ws.groups[g as usize].present += 1;
             let agent = match self.ws.free_agents.pop() {
                 Some(a) => {
-                    self.ws.agents[a as usize] = Agent { group: g, contact: u32::MAX };
+                    self.ws.agents[a as usize] = Agent {
+                        group: g,
+                        contact: u32::MAX,
+                    };
                     a
                 }
                 None => {
-                    self.ws.agents.push(Agent { group: g, contact: u32::MAX });
+                    self.ws.agents.push(Agent {
+                        group: g,
+                        contact: u32::MAX,
+                    });
                     (self.ws.agents.len() - 1) as u32
                 }
             };

@@ -16,7 +16,12 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn err(&self, span: Range<usize>, key: impl Into<String>, message: impl Into<String>) -> ScenarioError {
+    fn err(
+        &self,
+        span: Range<usize>,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> ScenarioError {
         ScenarioError {
             file: self.file.to_string(),
             position: Some(super::line_column(self.text, span.start)),
@@ -43,7 +48,10 @@ impl Checker<'_> {
                 return Err(self.err(
                     name.span(),
                     key,
-                    format!("the {section} name \"{}\" is used twice; names must be unique", name.get_ref()),
+                    format!(
+                        "the {section} name \"{}\" is used twice; names must be unique",
+                        name.get_ref()
+                    ),
                 ));
             }
         }
@@ -54,7 +62,11 @@ impl Checker<'_> {
 fn allowed_names(index: &HashMap<String, u32>) -> String {
     let mut names: Vec<(&String, &u32)> = index.iter().collect();
     names.sort_by_key(|(_, i)| **i);
-    names.iter().map(|(n, _)| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|(n, _)| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Compiles a raw scenario; `text` and `file` place the errors.
@@ -69,11 +81,19 @@ pub(super) fn compile(
 
     let horizon = sim.horizon.get_ref().secs();
     if horizon <= 0.0 {
-        return Err(c.err(sim.horizon.span(), "simulation.horizon", "the horizon must be longer than zero"));
+        return Err(c.err(
+            sim.horizon.span(),
+            "simulation.horizon",
+            "the horizon must be longer than zero",
+        ));
     }
     let interval = sim.interval.get_ref().secs();
     if interval <= 0.0 {
-        return Err(c.err(sim.interval.span(), "simulation.interval", "the interval must be longer than zero"));
+        return Err(c.err(
+            sim.interval.span(),
+            "simulation.interval",
+            "the interval must be longer than zero",
+        ));
     }
     let n_float = horizon / interval;
     let n_intervals = n_float.round() as usize;
@@ -91,7 +111,11 @@ pub(super) fn compile(
     let warmup = match &sim.warmup {
         Some(w) => {
             if w.get_ref().secs() >= horizon {
-                return Err(c.err(w.span(), "simulation.warmup", "the warm-up must be shorter than the horizon"));
+                return Err(c.err(
+                    w.span(),
+                    "simulation.warmup",
+                    "the warm-up must be shorter than the horizon",
+                ));
             }
             let k = w.get_ref().secs() / interval;
             if (k - k.round()).abs() > 1e-9 * k.max(1.0) {
@@ -107,14 +131,22 @@ pub(super) fn compile(
     };
     let replications = match &sim.replications {
         Some(r) if *r.get_ref() < 1 || *r.get_ref() > u32::MAX as i64 => {
-            return Err(c.err(r.span(), "simulation.replications", "replications must be a whole number of at least 1"));
+            return Err(c.err(
+                r.span(),
+                "simulation.replications",
+                "replications must be a whole number of at least 1",
+            ));
         }
         Some(r) => *r.get_ref() as u32,
         None => 10,
     };
     let seed = match &sim.seed {
         Some(s) if *s.get_ref() < 0 => {
-            return Err(c.err(s.span(), "simulation.seed", "the seed must be zero or a positive whole number"));
+            return Err(c.err(
+                s.span(),
+                "simulation.seed",
+                "the seed must be zero or a positive whole number",
+            ));
         }
         Some(s) => *s.get_ref() as u64,
         None => 1,
@@ -122,9 +154,14 @@ pub(super) fn compile(
 
     // Channels.
     if raw.channel.is_empty() {
-        return Err(c.err(raw.simulation.span(), "channel", "the scenario needs at least one [[channel]]"));
+        return Err(c.err(
+            raw.simulation.span(),
+            "channel",
+            "the scenario needs at least one [[channel]]",
+        ));
     }
-    let channel_index = c.unique_names("channel", raw.channel.iter().map(|ch| &ch.get_ref().name))?;
+    let channel_index =
+        c.unique_names("channel", raw.channel.iter().map(|ch| &ch.get_ref().name))?;
     let mut channels = Vec::with_capacity(raw.channel.len());
     for (i, ch) in raw.channel.iter().enumerate() {
         let chr = ch.get_ref();
@@ -137,13 +174,21 @@ pub(super) fn compile(
         };
         let target = match &sl.get_ref().target {
             Some(t) if !(0.0..=1.0).contains(t.get_ref()) => {
-                return Err(c.err(t.span(), format!("channel[{i}].service_level.target"), "the target is a share between 0 and 1, e.g. 0.8"));
+                return Err(c.err(
+                    t.span(),
+                    format!("channel[{i}].service_level.target"),
+                    "the target is a share between 0 and 1, e.g. 0.8",
+                ));
             }
             Some(t) => *t.get_ref(),
             None => 0.8,
         };
         let patience = match &chr.patience {
-            Some(p) => Some(build_distribution(&c, p, &format!("channel[{i}].patience"))?),
+            Some(p) => Some(build_distribution(
+                &c,
+                p,
+                &format!("channel[{i}].patience"),
+            )?),
             None => None,
         };
         channels.push(Channel {
@@ -156,39 +201,77 @@ pub(super) fn compile(
 
     // Categories.
     if raw.category.is_empty() {
-        return Err(c.err(raw.simulation.span(), "category", "the scenario needs at least one [[category]]"));
+        return Err(c.err(
+            raw.simulation.span(),
+            "category",
+            "the scenario needs at least one [[category]]",
+        ));
     }
-    let category_index = c.unique_names("category", raw.category.iter().map(|cat| &cat.get_ref().name))?;
-    let categories: Vec<String> = raw.category.iter().map(|cat| cat.get_ref().name.get_ref().clone()).collect();
+    let category_index = c.unique_names(
+        "category",
+        raw.category.iter().map(|cat| &cat.get_ref().name),
+    )?;
+    let categories: Vec<String> = raw
+        .category
+        .iter()
+        .map(|cat| cat.get_ref().name.get_ref().clone())
+        .collect();
 
     // Contact types are created on first mention, by arrivals or by a group's handles.
     let mut contact_types: Vec<ContactType> = Vec::new();
     let mut type_index: HashMap<(u32, u32), u32> = HashMap::new();
     let mut type_of = |channel: u32, category: u32| -> u32 {
         *type_index.entry((channel, category)).or_insert_with(|| {
-            contact_types.push(ContactType { channel, category, groups: Vec::new() });
+            contact_types.push(ContactType {
+                channel,
+                category,
+                groups: Vec::new(),
+            });
             (contact_types.len() - 1) as u32
         })
     };
 
     // Arrivals.
     if raw.arrivals.is_empty() {
-        return Err(c.err(raw.simulation.span(), "arrivals", "the scenario needs at least one [[arrivals]] stream"));
+        return Err(c.err(
+            raw.simulation.span(),
+            "arrivals",
+            "the scenario needs at least one [[arrivals]] stream",
+        ));
     }
     let mut streams = Vec::with_capacity(raw.arrivals.len());
     let mut stream_spans = Vec::with_capacity(raw.arrivals.len());
     for (i, arr) in raw.arrivals.iter().enumerate() {
         let a = arr.get_ref();
-        let ch = lookup(&c, &channel_index, &a.channel, &format!("arrivals[{i}].channel"), "channel")?;
-        let cat = lookup(&c, &category_index, &a.category, &format!("arrivals[{i}].category"), "category")?;
+        let ch = lookup(
+            &c,
+            &channel_index,
+            &a.channel,
+            &format!("arrivals[{i}].channel"),
+            "channel",
+        )?;
+        let cat = lookup(
+            &c,
+            &category_index,
+            &a.category,
+            &format!("arrivals[{i}].category"),
+            "category",
+        )?;
         let rate_per_s = arrival_rates(&c, a, arr.span(), i, n_intervals, interval)?;
-        streams.push(ArrivalStream { contact_type: type_of(ch, cat), rate_per_s });
+        streams.push(ArrivalStream {
+            contact_type: type_of(ch, cat),
+            rate_per_s,
+        });
         stream_spans.push(arr.span());
     }
 
     // Groups.
     if raw.group.is_empty() {
-        return Err(c.err(raw.simulation.span(), "group", "the scenario needs at least one [[group]]"));
+        return Err(c.err(
+            raw.simulation.span(),
+            "group",
+            "the scenario needs at least one [[group]]",
+        ));
     }
     let _ = c.unique_names("group", raw.group.iter().map(|g| &g.get_ref().name))?;
     let mut groups = Vec::with_capacity(raw.group.len());
@@ -197,7 +280,11 @@ pub(super) fn compile(
         let staffing = group_staffing(&c, gr, g.span(), gi, n_intervals)?;
         let mut handles: Vec<u32> = Vec::new();
         if gr.handles.get_ref().is_empty() {
-            return Err(c.err(gr.handles.span(), format!("group[{gi}].handles"), "a group must handle at least one \"channel/category\" pair"));
+            return Err(c.err(
+                gr.handles.span(),
+                format!("group[{gi}].handles"),
+                "a group must handle at least one \"channel/category\" pair",
+            ));
         }
         for (hi, h) in gr.handles.get_ref().iter().enumerate() {
             let key = format!("group[{gi}].handles[{hi}]");
@@ -205,7 +292,14 @@ pub(super) fn compile(
                 return Err(c.err(h.span(), key, format!("\"{}\" is not a \"channel/category\" pair (use \"channel/*\" for every category of a channel)", h.get_ref())));
             };
             let Some(&ch) = channel_index.get(ch_name) else {
-                return Err(c.err(h.span(), key, format!("there is no channel \"{ch_name}\"; the channels are {}", allowed_names(&channel_index))));
+                return Err(c.err(
+                    h.span(),
+                    key,
+                    format!(
+                        "there is no channel \"{ch_name}\"; the channels are {}",
+                        allowed_names(&channel_index)
+                    ),
+                ));
             };
             let cats: Vec<u32> = if cat_name == "*" {
                 (0..categories.len() as u32).collect()
@@ -213,7 +307,14 @@ pub(super) fn compile(
                 match category_index.get(cat_name) {
                     Some(&cat) => vec![cat],
                     None => {
-                        return Err(c.err(h.span(), key, format!("there is no category \"{cat_name}\"; the categories are {}", allowed_names(&category_index))));
+                        return Err(c.err(
+                            h.span(),
+                            key,
+                            format!(
+                                "there is no category \"{cat_name}\"; the categories are {}",
+                                allowed_names(&category_index)
+                            ),
+                        ));
                     }
                 }
             };
@@ -224,8 +325,14 @@ pub(super) fn compile(
                 }
             }
         }
-        let handle_time = build_distribution(&c, &gr.handle_time, &format!("group[{gi}].handle_time"))?;
-        groups.push(Group { name: gr.name.get_ref().clone(), staffing, handles, handle_time });
+        let handle_time =
+            build_distribution(&c, &gr.handle_time, &format!("group[{gi}].handle_time"))?;
+        groups.push(Group {
+            name: gr.name.get_ref().clone(),
+            staffing,
+            handles,
+            handle_time,
+        });
     }
     for (gi, g) in groups.iter().enumerate() {
         for &t in &g.handles {
@@ -235,7 +342,10 @@ pub(super) fn compile(
     for (i, s) in streams.iter().enumerate() {
         let ct = &contact_types[s.contact_type as usize];
         if ct.groups.is_empty() {
-            let name = format!("{}/{}", channels[ct.channel as usize].name, categories[ct.category as usize]);
+            let name = format!(
+                "{}/{}",
+                channels[ct.channel as usize].name, categories[ct.category as usize]
+            );
             return Err(c.err(
                 stream_spans[i].clone(),
                 format!("arrivals[{i}]"),
@@ -268,7 +378,15 @@ fn lookup(
     what: &str,
 ) -> Result<u32, ScenarioError> {
     index.get(name.get_ref()).copied().ok_or_else(|| {
-        c.err(name.span(), key, format!("there is no {what} \"{}\"; the {what} names are {}", name.get_ref(), allowed_names(index)))
+        c.err(
+            name.span(),
+            key,
+            format!(
+                "there is no {what} \"{}\"; the {what} names are {}",
+                name.get_ref(),
+                allowed_names(index)
+            ),
+        )
     })
 }
 
@@ -281,7 +399,11 @@ fn arrival_rates(
     n_intervals: usize,
     interval: f64,
 ) -> Result<Vec<f64>, ScenarioError> {
-    let forms = [a.rate_per_hour.is_some(), a.rates_per_hour.is_some(), a.daily_volume.is_some()];
+    let forms = [
+        a.rate_per_hour.is_some(),
+        a.rates_per_hour.is_some(),
+        a.daily_volume.is_some(),
+    ];
     if forms.iter().filter(|f| **f).count() != 1 {
         return Err(c.err(
             span,
@@ -289,14 +411,21 @@ fn arrival_rates(
             "give exactly one of rate_per_hour (constant), rates_per_hour (one per interval) or daily_volume (with an optional profile)",
         ));
     }
-    if a.profile.is_some() && a.daily_volume.is_none() {
-        let p = a.profile.as_ref().expect("checked");
-        return Err(c.err(p.span(), format!("arrivals[{i}].profile"), "a profile shapes a daily_volume; add daily_volume or use rates_per_hour"));
+    if let (Some(p), None) = (&a.profile, &a.daily_volume) {
+        return Err(c.err(
+            p.span(),
+            format!("arrivals[{i}].profile"),
+            "a profile shapes a daily_volume; add daily_volume or use rates_per_hour",
+        ));
     }
     if let Some(r) = &a.rate_per_hour {
         let rate = *r.get_ref();
         if !(rate.is_finite() && rate > 0.0) {
-            return Err(c.err(r.span(), format!("arrivals[{i}].rate_per_hour"), format!("the rate must be greater than zero (got {rate})")));
+            return Err(c.err(
+                r.span(),
+                format!("arrivals[{i}].rate_per_hour"),
+                format!("the rate must be greater than zero (got {rate})"),
+            ));
         }
         return Ok(vec![rate / 3600.0; n_intervals]);
     }
@@ -304,20 +433,46 @@ fn arrival_rates(
         let key = format!("arrivals[{i}].rates_per_hour");
         let rates = r.get_ref();
         if rates.len() != n_intervals {
-            return Err(c.err(r.span(), key, format!("the list has {} rates; the horizon has {n_intervals} intervals, one rate each", rates.len())));
+            return Err(c.err(
+                r.span(),
+                key,
+                format!(
+                    "the list has {} rates; the horizon has {n_intervals} intervals, one rate each",
+                    rates.len()
+                ),
+            ));
         }
-        if let Some((j, bad)) = rates.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0)) {
-            return Err(c.err(r.span(), key, format!("rate {} of the list is {bad}; rates must be zero or more", j + 1)));
+        if let Some((j, bad)) = rates
+            .iter()
+            .enumerate()
+            .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
+        {
+            return Err(c.err(
+                r.span(),
+                key,
+                format!(
+                    "rate {} of the list is {bad}; rates must be zero or more",
+                    j + 1
+                ),
+            ));
         }
         if rates.iter().all(|v| *v == 0.0) {
-            return Err(c.err(r.span(), key, "every rate is zero; at least one must be greater than zero"));
+            return Err(c.err(
+                r.span(),
+                key,
+                "every rate is zero; at least one must be greater than zero",
+            ));
         }
         return Ok(rates.iter().map(|v| v / 3600.0).collect());
     }
     let volume = a.daily_volume.as_ref().expect("one form is given");
     let v = *volume.get_ref();
     if !(v.is_finite() && v > 0.0) {
-        return Err(c.err(volume.span(), format!("arrivals[{i}].daily_volume"), format!("the daily volume must be greater than zero (got {v})")));
+        return Err(c.err(
+            volume.span(),
+            format!("arrivals[{i}].daily_volume"),
+            format!("the daily volume must be greater than zero (got {v})"),
+        ));
     }
     let per_day_f = 86_400.0 / interval;
     let per_day = per_day_f.round() as usize;
@@ -326,17 +481,36 @@ fn arrival_rates(
         Some(p) => {
             let key = format!("arrivals[{i}].profile");
             if (per_day_f - per_day as f64).abs() > 1e-9 {
-                return Err(c.err(p.span(), key, "a profile needs an interval that divides a day (e.g. 5m, 15m, 30m, 1h)"));
+                return Err(c.err(
+                    p.span(),
+                    key,
+                    "a profile needs an interval that divides a day (e.g. 5m, 15m, 30m, 1h)",
+                ));
             }
             let w = p.get_ref();
             if w.len() != per_day {
-                return Err(c.err(p.span(), key, format!("the profile has {} weights; it needs one per interval of a day: {per_day}", w.len())));
+                return Err(c.err(
+                    p.span(),
+                    key,
+                    format!(
+                        "the profile has {} weights; it needs one per interval of a day: {per_day}",
+                        w.len()
+                    ),
+                ));
             }
             if let Some(bad) = w.iter().find(|x| !(x.is_finite() && **x >= 0.0)) {
-                return Err(c.err(p.span(), key, format!("a weight is {bad}; weights must be zero or more")));
+                return Err(c.err(
+                    p.span(),
+                    key,
+                    format!("a weight is {bad}; weights must be zero or more"),
+                ));
             }
             if w.iter().sum::<f64>() <= 0.0 {
-                return Err(c.err(p.span(), key, "every weight is zero; at least one must be greater than zero"));
+                return Err(c.err(
+                    p.span(),
+                    key,
+                    "every weight is zero; at least one must be greater than zero",
+                ));
             }
             w.clone()
         }
@@ -346,7 +520,11 @@ fn arrival_rates(
     let slots = weights.len();
     Ok((0..n_intervals)
         .map(|k| {
-            let share = if a.profile.is_some() { weights[k % slots] / total } else { interval / 86_400.0 };
+            let share = if a.profile.is_some() {
+                weights[k % slots] / total
+            } else {
+                interval / 86_400.0
+            };
             v * share / interval
         })
         .collect())
@@ -363,8 +541,12 @@ fn group_staffing(
     match (&g.agents, &g.staffing) {
         (Some(a), None) => {
             let n = *a.get_ref();
-            if n < 1 || n > 1_000_000 {
-                return Err(c.err(a.span(), format!("group[{gi}].agents"), format!("agents must be a whole number from 1 to 1000000 (got {n})")));
+            if !(1..=1_000_000).contains(&n) {
+                return Err(c.err(
+                    a.span(),
+                    format!("group[{gi}].agents"),
+                    format!("agents must be a whole number from 1 to 1000000 (got {n})"),
+                ));
             }
             Ok(vec![n as u32; n_intervals])
         }
@@ -374,12 +556,27 @@ fn group_staffing(
             if list.len() != n_intervals {
                 return Err(c.err(s.span(), key, format!("the list has {} entries; the horizon has {n_intervals} intervals, one entry each", list.len())));
             }
-            if let Some((j, bad)) = list.iter().enumerate().find(|(_, v)| **v < 0 || **v > 1_000_000) {
-                return Err(c.err(s.span(), key, format!("entry {} is {bad}; staffing must be a whole number from 0 to 1000000", j + 1)));
+            if let Some((j, bad)) = list
+                .iter()
+                .enumerate()
+                .find(|(_, v)| **v < 0 || **v > 1_000_000)
+            {
+                return Err(c.err(
+                    s.span(),
+                    key,
+                    format!(
+                        "entry {} is {bad}; staffing must be a whole number from 0 to 1000000",
+                        j + 1
+                    ),
+                ));
             }
             Ok(list.iter().map(|&n| n as u32).collect())
         }
-        _ => Err(c.err(span, format!("group[{gi}]"), "give exactly one of agents (constant) or staffing (one number per interval)")),
+        _ => Err(c.err(
+            span,
+            format!("group[{gi}]"),
+            "give exactly one of agents (constant) or staffing (one number per interval)",
+        )),
     }
 }
 
@@ -420,33 +617,67 @@ fn build_distribution(
         if let Some(span) = span
             && !takes.contains(name)
         {
-            return Err(c.err(span.clone(), format!("{key}.{name}"), format!("`{name}` does not apply to dist = \"{family}\"; it takes: {}", takes.join(", "))));
+            return Err(c.err(
+                span.clone(),
+                format!("{key}.{name}"),
+                format!(
+                    "`{name}` does not apply to dist = \"{family}\"; it takes: {}",
+                    takes.join(", ")
+                ),
+            ));
         }
     }
     for name in needs {
         if present.iter().any(|(n, s)| n == name && s.is_none()) {
-            return Err(c.err(spec.span(), key, format!("dist = \"{family}\" needs `{name}`; it takes: {}", takes.join(", "))));
+            return Err(c.err(
+                spec.span(),
+                key,
+                format!(
+                    "dist = \"{family}\" needs `{name}`; it takes: {}",
+                    takes.join(", ")
+                ),
+            ));
         }
     }
-    let secs = |v: &Option<Spanned<crate::duration::Duration>>| v.as_ref().map(|x| x.get_ref().secs());
+    let secs =
+        |v: &Option<Spanned<crate::duration::Duration>>| v.as_ref().map(|x| x.get_ref().secs());
     let built = match family {
         "exponential" => Distribution::exponential(secs(&d.mean).expect("needed")),
-        "lognormal" => Distribution::lognormal(secs(&d.mean).expect("needed"), *d.cv.as_ref().expect("needed").get_ref()),
-        "gamma" => Distribution::gamma(secs(&d.mean).expect("needed"), *d.cv.as_ref().expect("needed").get_ref()),
+        "lognormal" => Distribution::lognormal(
+            secs(&d.mean).expect("needed"),
+            *d.cv.as_ref().expect("needed").get_ref(),
+        ),
+        "gamma" => Distribution::gamma(
+            secs(&d.mean).expect("needed"),
+            *d.cv.as_ref().expect("needed").get_ref(),
+        ),
         "weibull" => {
             let shape = *d.shape.as_ref().expect("needed").get_ref();
             match (secs(&d.scale), secs(&d.mean)) {
                 (Some(scale), None) => Distribution::weibull(shape, scale),
                 (None, Some(mean)) => Distribution::weibull_with_mean(shape, mean),
                 _ => {
-                    return Err(c.err(spec.span(), key, "dist = \"weibull\" needs `shape` and exactly one of `scale` or `mean`"));
+                    return Err(c.err(
+                        spec.span(),
+                        key,
+                        "dist = \"weibull\" needs `shape` and exactly one of `scale` or `mean`",
+                    ));
                 }
             }
         }
-        "uniform" => Distribution::uniform(secs(&d.min).expect("needed"), secs(&d.max).expect("needed")),
+        "uniform" => {
+            Distribution::uniform(secs(&d.min).expect("needed"), secs(&d.max).expect("needed"))
+        }
         "deterministic" => Distribution::deterministic(secs(&d.value).expect("needed")),
         _ => {
-            let values: Vec<f64> = d.values.as_ref().expect("needed").get_ref().iter().map(|v| v.secs()).collect();
+            let values: Vec<f64> = d
+                .values
+                .as_ref()
+                .expect("needed")
+                .get_ref()
+                .iter()
+                .map(|v| v.secs())
+                .collect();
             Distribution::empirical(&values)
         }
     };

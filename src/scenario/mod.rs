@@ -75,11 +75,22 @@ pub fn parse(text: &str, file: &str, default_name: &str) -> Result<Model, Scenar
 
 /// Parses scenario text into its raw form: syntax, types and unknown keys are checked here.
 pub fn parse_raw(text: &str, file: &str) -> Result<raw::RawScenario, ScenarioError> {
-    let toml_error = |e: toml::de::Error, key: Option<String>| ScenarioError {
-        file: file.to_string(),
-        position: e.span().map(|s| line_column(text, s.start)),
-        key,
-        message: e.message().trim_end().to_string(),
+    let toml_error = |e: toml::de::Error, key: Option<String>| {
+        // Syntax errors such as a duplicate key carry no path: name the key at the span.
+        let key = key.or_else(|| {
+            let word = text.get(e.span()?)?.trim();
+            let is_key = !word.is_empty()
+                && word
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.');
+            is_key.then(|| word.to_string())
+        });
+        ScenarioError {
+            file: file.to_string(),
+            position: e.span().map(|s| line_column(text, s.start)),
+            key,
+            message: e.message().trim_end().to_string(),
+        }
     };
     let deserializer = toml::Deserializer::parse(text).map_err(|e| toml_error(e, None))?;
     serde_path_to_error::deserialize(deserializer).map_err(|e| {

@@ -1,1 +1,10 @@
+//! The one integration-test binary: the engine against analytic queues, conservation,
+//! determinism, distributions, arrivals, bad input and the command line.
 
+mod arrivals;
+mod bad_input;
+mod cli;
+mod conservation;
+mod distributions;
+mod erlang_oracle;
+mod support;

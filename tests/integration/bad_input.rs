@@ -1,0 +1,296 @@
+//! A corpus of broken scenario files (tests/bad/): each must be refused with the file, line
+//! and column, the key, and a message saying what is allowed — by the library and by
+//! `ccsim check`, which exits 2 without a panic.
+
+use std::path::Path;
+use std::process::Command;
+
+/// File, `line:column`, key (or "" when the error has none), and a fragment of the message.
+const CORPUS: &[(&str, &str, &str, &str)] = &[
+    (
+        "arrivals_unknown_category",
+        "16:12",
+        "arrivals[0].category",
+        "there is no category \"genral\"; the category names are \"general\"",
+    ),
+    (
+        "cv_for_exponential",
+        "23:57",
+        "group[0].handle_time.cv",
+        "`cv` does not apply to dist = \"exponential\"; it takes: mean",
+    ),
+    ("duplicate_group", "26:8", "group[1].name", "is used twice"),
+    ("duplicate_key", "22:1", "agents", "duplicate key"),
+    (
+        "duration_unknown_unit",
+        "3:12",
+        "simulation.interval",
+        "unknown unit \"minutes\"",
+    ),
+    (
+        "duration_without_unit",
+        "2:11",
+        "simulation.horizon",
+        "the bare number 2 has no unit",
+    ),
+    (
+        "empirical_empty",
+        "23:46",
+        "group[0].handle_time.values",
+        "at least one value",
+    ),
+    (
+        "gamma_without_cv",
+        "23:15",
+        "group[0].handle_time",
+        "needs `cv`",
+    ),
+    (
+        "handles_unknown_category",
+        "22:12",
+        "group[0].handles[0]",
+        "there is no category \"billing\"",
+    ),
+    (
+        "handles_unknown_channel",
+        "22:12",
+        "group[0].handles[0]",
+        "there is no channel \"vocie\"; the channels are \"voice\"",
+    ),
+    (
+        "interval_not_dividing",
+        "3:12",
+        "simulation.interval",
+        "whole number of intervals",
+    ),
+    (
+        "mean_without_unit",
+        "23:46",
+        "group[0].handle_time.mean",
+        "has no unit",
+    ),
+    (
+        "negative_agents",
+        "21:10",
+        "group[0].agents",
+        "from 1 to 1000000 (got -3)",
+    ),
+    (
+        "negative_cv",
+        "23:55",
+        "group[0].handle_time.cv",
+        "must be zero or more (got -0.5)",
+    ),
+    (
+        "negative_rate",
+        "17:17",
+        "arrivals[0].rate_per_hour",
+        "greater than zero (got -5)",
+    ),
+    (
+        "nobody_handles",
+        "27:1",
+        "arrivals[2]",
+        "nobody handles voice/billing",
+    ),
+    (
+        "profile_length",
+        "18:11",
+        "arrivals[0].profile",
+        "one per interval of a day: 48",
+    ),
+    (
+        "profile_without_volume",
+        "18:11",
+        "arrivals[0].profile",
+        "add daily_volume",
+    ),
+    (
+        "rate_wrong_type",
+        "17:17",
+        "arrivals[0].rate_per_hour",
+        "invalid type",
+    ),
+    (
+        "rates_length",
+        "17:18",
+        "arrivals[0].rates_per_hour",
+        "the list has 3 rates; the horizon has 4 intervals",
+    ),
+    (
+        "rates_negative",
+        "17:18",
+        "arrivals[0].rates_per_hour",
+        "rate 2 of the list is -1",
+    ),
+    (
+        "staffing_length",
+        "21:12",
+        "group[0].staffing",
+        "the list has 5 entries; the horizon has 4 intervals",
+    ),
+    ("syntax_error", "1:12", "", "unclosed table"),
+    (
+        "target_out_of_range",
+        "8:51",
+        "channel[0].service_level.target",
+        "between 0 and 1",
+    ),
+    (
+        "two_rate_forms",
+        "14:1",
+        "arrivals[0]",
+        "exactly one of rate_per_hour",
+    ),
+    (
+        "uniform_reversed",
+        "23:53",
+        "group[0].handle_time.max",
+        "0 <= min < max",
+    ),
+    (
+        "unknown_distribution",
+        "23:24",
+        "group[0].handle_time.dist",
+        "allowed: exponential, lognormal",
+    ),
+    (
+        "unknown_key_distribution",
+        "9:49",
+        "channel[0].patience.sd",
+        "unknown field `sd`, expected one of",
+    ),
+    (
+        "unknown_key_group",
+        "21:1",
+        "group[0].agnets",
+        "unknown field `agnets`",
+    ),
+    (
+        "unknown_key_simulation",
+        "5:1",
+        "simulation.threads",
+        "unknown field `threads`",
+    ),
+    (
+        "unknown_table",
+        "11:3",
+        "categroy",
+        "unknown field `categroy`",
+    ),
+    (
+        "warmup_too_long",
+        "3:10",
+        "simulation.warmup",
+        "shorter than the horizon",
+    ),
+    ("zero_agents", "21:10", "group[0].agents", "(got 0)"),
+    (
+        "zero_mean",
+        "23:46",
+        "group[0].handle_time.mean",
+        "greater than zero",
+    ),
+    (
+        "zero_rate",
+        "17:17",
+        "arrivals[0].rate_per_hour",
+        "greater than zero (got 0)",
+    ),
+];
+
+fn bad_dir() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bad"))
+}
+
+#[test]
+fn every_broken_file_is_refused_with_its_place_key_and_remedy() {
+    let mut listed: Vec<&str> = CORPUS.iter().map(|c| c.0).collect();
+    listed.sort();
+    let mut on_disk: Vec<String> = std::fs::read_dir(bad_dir())
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    on_disk.sort();
+    assert_eq!(
+        listed, on_disk,
+        "every file in tests/bad is checked, and only those"
+    );
+
+    for (name, position, key, fragment) in CORPUS {
+        let path = bad_dir().join(format!("{name}.toml"));
+        let err = ccsim::scenario::load(&path).expect_err(name);
+        let text = err.to_string();
+        let want_place = format!("{}:{position}: ", path.display());
+        assert!(
+            text.starts_with(&want_place),
+            "{name}: {text}\n  wanted it to start with {want_place}"
+        );
+        if key.is_empty() {
+            assert_eq!(err.key, None, "{name}: {text}");
+        } else {
+            assert_eq!(err.key.as_deref(), Some(*key), "{name}: {text}");
+        }
+        assert!(
+            text.contains(fragment),
+            "{name}: {text}\n  wanted: {fragment}"
+        );
+    }
+}
+
+#[test]
+fn check_exits_2_on_every_broken_file() {
+    for (name, _, _, fragment) in CORPUS {
+        let path = bad_dir().join(format!("{name}.toml"));
+        let out = Command::new(env!("CARGO_BIN_EXE_ccsim"))
+            .arg("check")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(out.stdout.is_empty(), "{name}: nothing on stdout");
+        assert!(
+            stderr.contains(fragment) && !stderr.contains("panicked"),
+            "{name}: {stderr}"
+        );
+        assert_eq!(
+            stderr.trim_end().lines().count(),
+            1,
+            "{name}: one paragraph: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn unreadable_and_non_utf8_files_are_refused() {
+    let missing = ccsim::scenario::load(Path::new("no/such/scenario.toml")).unwrap_err();
+    assert!(
+        missing
+            .to_string()
+            .starts_with("no/such/scenario.toml: cannot read the scenario file"),
+        "{missing}"
+    );
+
+    let dir = std::env::temp_dir().join(format!("ccsim-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let latin1 = dir.join("latin1.toml");
+    std::fs::write(&latin1, b"[simulation]\nname = \"caf\xe9\"\n").unwrap();
+    let err = ccsim::scenario::load(&latin1).unwrap_err();
+    assert_eq!(err.position, Some((2, 12)), "{err}");
+    assert!(err.to_string().contains("not UTF-8"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_ccsim"))
+        .arg("run")
+        .arg(&latin1)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,65 @@
+//! Helpers shared by the integration tests.
+
+use ccsim::experiment::{self, RunOptions, RunResult};
+use ccsim::model::Model;
+
+/// Compiles scenario text, panicking with the error (a test bug) if it is invalid.
+pub fn model(text: &str) -> Model {
+    ccsim::scenario::parse(text, "test.toml", "test").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs `replications` replications on `threads` threads.
+pub fn run(model: &Model, replications: u32, seed: u64, threads: usize) -> RunResult {
+    experiment::run(
+        model,
+        &RunOptions {
+            replications,
+            seed,
+            threads: Some(threads),
+        },
+    )
+    .expect("runs")
+}
+
+/// A single-queue scenario: one channel, one category, one group, exponential times.
+pub fn single_queue(
+    per_hour: f64,
+    aht_s: f64,
+    agents: u32,
+    patience_s: Option<f64>,
+    horizon_min: u64,
+) -> String {
+    let patience = patience_s.map_or(String::new(), |p| {
+        format!("patience = {{ dist = \"exponential\", mean = \"{p}s\" }}")
+    });
+    format!(
+        r#"
+[simulation]
+horizon = "{horizon_min}m"
+warmup = "{w}m"
+interval = "{w}m"
+replications = 10
+seed = 11
+
+[[channel]]
+name = "voice"
+service_level = {{ answer_within = "20s", target = 0.8 }}
+{patience}
+
+[[category]]
+name = "general"
+
+[[arrivals]]
+channel = "voice"
+category = "general"
+rate_per_hour = {per_hour}
+
+[[group]]
+name = "agents"
+agents = {agents}
+handles = ["voice/general"]
+handle_time = {{ dist = "exponential", mean = "{aht_s}s" }}
+"#,
+        w = horizon_min / 10
+    )
+}
