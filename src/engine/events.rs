@@ -1,13 +1,15 @@
-//! The event queue: small `Copy` events in a binary heap ordered by (time, insertion
-//! sequence), so that events at equal times pop first-in first-out and every run is
-//! deterministic. Push and pop are O(log n) in the number of pending events.
+//! The event queue: small `Copy` events in heaps ordered by (time, insertion sequence), so
+//! that events at equal times pop first-in first-out and every run is deterministic.
+//! Arrivals wait in a heap of their own (one event per stream, so it stays tiny) and
+//! everything else in a 4-ary heap; `pop` takes the earlier of the two tops. Push and pop
+//! are O(log n) in the number of pending events.
 
+use dary_heap::QuaternaryHeap;
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
 /// What an event does when it fires.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
+#[repr(u64)]
 pub enum EventKind {
     /// The next contact of arrival stream `target` arrives.
     Arrival,
@@ -19,14 +21,20 @@ pub enum EventKind {
     IntervalStart,
 }
 
-/// One scheduled event.
+const KINDS: [EventKind; 4] = [
+    EventKind::Arrival,
+    EventKind::ServiceEnd,
+    EventKind::Abandon,
+    EventKind::IntervalStart,
+];
+
+/// One scheduled event (24 bytes).
 #[derive(Clone, Copy, Debug)]
 pub struct Event {
     /// Simulation time in seconds (never negative).
     pub time: f64,
-    seq: u64,
-    /// What happens.
-    pub kind: EventKind,
+    /// Insertion sequence in the high bits, the kind in the two low bits.
+    seq_kind: u64,
     /// Index of the stream, agent, contact or interval concerned.
     pub target: u32,
     /// Generation stamp of the target when scheduled; stale events are skipped.
@@ -37,7 +45,13 @@ impl Event {
     #[inline]
     fn key(&self) -> (u64, u64) {
         // Non-negative finite f64 values order like their bit patterns.
-        (self.time.to_bits(), self.seq)
+        (self.time.to_bits(), self.seq_kind)
+    }
+
+    /// What happens.
+    #[inline]
+    pub fn kind(&self) -> EventKind {
+        KINDS[(self.seq_kind & 3) as usize]
     }
 }
 
@@ -53,7 +67,7 @@ impl PartialOrd for Event {
     }
 }
 impl Ord for Event {
-    /// Reversed, so that `BinaryHeap` (a max-heap) pops the earliest event.
+    /// Reversed, so that the max-heaps pop the earliest event.
     #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
         other.key().cmp(&self.key())
@@ -63,14 +77,16 @@ impl Ord for Event {
 /// Pending events, earliest first; ties in time pop in insertion order.
 #[derive(Default, Debug)]
 pub struct EventQueue {
-    heap: BinaryHeap<Event>,
+    arrivals: QuaternaryHeap<Event>,
+    others: QuaternaryHeap<Event>,
     next_seq: u64,
 }
 
 impl EventQueue {
     /// Empties the queue, keeping its storage, and restarts the sequence.
     pub fn clear(&mut self) {
-        self.heap.clear();
+        self.arrivals.clear();
+        self.others.clear();
         self.next_seq = 0;
     }
 
@@ -78,31 +94,39 @@ impl EventQueue {
     #[inline]
     pub fn push(&mut self, time: f64, kind: EventKind, target: u32, stamp: u32) {
         debug_assert!(time >= 0.0 && time.is_finite());
-        let seq = self.next_seq;
+        let seq_kind = (self.next_seq << 2) | kind as u64;
         self.next_seq += 1;
-        self.heap.push(Event {
+        let event = Event {
             time,
-            seq,
-            kind,
+            seq_kind,
             target,
             stamp,
-        });
+        };
+        if kind == EventKind::Arrival {
+            self.arrivals.push(event);
+        } else {
+            self.others.push(event);
+        }
     }
 
     /// Removes and returns the earliest event (O(log n)).
     #[inline]
     pub fn pop(&mut self) -> Option<Event> {
-        self.heap.pop()
+        match (self.arrivals.peek(), self.others.peek()) {
+            (Some(a), Some(o)) if a.key() < o.key() => self.arrivals.pop(),
+            (Some(_), None) => self.arrivals.pop(),
+            _ => self.others.pop(),
+        }
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.arrivals.len() + self.others.len()
     }
 
     /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.arrivals.is_empty() && self.others.is_empty()
     }
 }
 
@@ -117,8 +141,15 @@ mod tests {
         q.push(1.0, EventKind::Arrival, 1, 0);
         q.push(5.0, EventKind::Arrival, 2, 0);
         q.push(0.0, EventKind::Arrival, 3, 0);
+        q.push(5.0, EventKind::ServiceEnd, 5, 0);
+        q.push(1.0, EventKind::Abandon, 6, 0);
         q.push(5.0, EventKind::Arrival, 4, 0);
-        let order: Vec<u32> = std::iter::from_fn(|| q.pop()).map(|e| e.target).collect();
-        assert_eq!(order, vec![3, 1, 0, 2, 4]);
+        let order: Vec<(u32, EventKind)> = std::iter::from_fn(|| q.pop())
+            .map(|e| (e.target, e.kind()))
+            .collect();
+        let targets: Vec<u32> = order.iter().map(|o| o.0).collect();
+        assert_eq!(targets, vec![3, 1, 6, 0, 2, 5, 4]);
+        assert_eq!(order[2].1, EventKind::Abandon);
+        assert!(q.is_empty());
     }
 }

@@ -184,7 +184,7 @@ impl<'a> Replication<'a> {
         while let Some(event) = self.ws.events.pop() {
             self.ws.tallies.events += 1;
             self.now = event.time;
-            match event.kind {
+            match event.kind() {
                 EventKind::Arrival => self.on_arrival(event.target),
                 EventKind::ServiceEnd => self.on_service_end(event.target),
                 EventKind::Abandon => self.on_abandon(event.target, event.stamp),
@@ -218,7 +218,8 @@ impl<'a> Replication<'a> {
 
         let now = self.now;
         let counted = now >= model.warmup;
-        let cell = (model.interval_of(now) * model.channels.len() + channel as usize) as u32;
+        // Arrivals fall before the horizon, so the current interval is the arrival's.
+        let cell = (self.interval * model.channels.len() + channel as usize) as u32;
         let tallies = &mut self.ws.tallies;
         tallies.contacts += 1;
         if counted {
