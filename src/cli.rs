@@ -251,6 +251,12 @@ pub fn describe_model(model: &Model, source: &str) -> String {
         "  groups ({}), in routing priority order:",
         model.groups.len()
     );
+    let width = model
+        .groups
+        .iter()
+        .map(|g| g.name.chars().count())
+        .max()
+        .unwrap_or(0);
     for g in &model.groups {
         let min = g.staffing.iter().min().copied().unwrap_or(0);
         let max = g.staffing.iter().max().copied().unwrap_or(0);
@@ -259,27 +265,49 @@ pub fn describe_model(model: &Model, source: &str) -> String {
         } else {
             format!("{min}–{max} agents")
         };
-        let handles: Vec<String> = g
-            .handles
-            .iter()
-            .map(|&t| model.contact_type_name(t))
-            .collect();
         let _ = writeln!(
             out,
-            "    {:<10} {agents}, handle time {}, handles {}",
+            "    {:<width$}  {agents}, handle time {}, handles {}",
             g.name,
             g.handle_time.describe(),
-            handles.join(", ")
+            handled_pairs(model, &g.handles)
         );
     }
-    let _ = writeln!(
-        out,
-        "  total daily volume {:.0} contacts ({:.0} over the horizon); total agent hours {:.1}",
-        model.expected_arrivals() / days,
-        model.expected_arrivals(),
-        model.agent_hours()
-    );
+    let volume = model.expected_arrivals();
+    let agent_hours = model.agent_hours();
+    if (days - 1.0).abs() < 1e-9 {
+        let _ = writeln!(
+            out,
+            "  total daily volume {volume:.0} contacts; total agent hours {agent_hours:.1}"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "  total volume {volume:.0} contacts over the {} horizon ({:.0} a day); total agent hours {agent_hours:.1}",
+            d(model.horizon),
+            volume / days
+        );
+    }
     out
+}
+
+/// The pairs a group handles, with a channel's categories folded into `channel/*` when
+/// the group handles all of them.
+fn handled_pairs(model: &Model, handles: &[u32]) -> String {
+    let mut parts = Vec::new();
+    for (c, channel) in model.channels.iter().enumerate() {
+        let of_channel: Vec<u32> = handles
+            .iter()
+            .copied()
+            .filter(|&t| model.contact_types[t as usize].channel as usize == c)
+            .collect();
+        if of_channel.len() == model.categories.len() && model.categories.len() > 1 {
+            parts.push(format!("{}/*", channel.name));
+        } else {
+            parts.extend(of_channel.iter().map(|&t| model.contact_type_name(t)));
+        }
+    }
+    parts.join(", ")
 }
 
 fn erlang_command(args: &ErlangArgs, patience: Option<Duration>) -> Result<(), CliError> {
@@ -309,14 +337,14 @@ fn describe_erlang(spec: &QueueSpec, v: &QueueValues) -> String {
         Some(p) => format!("Erlang A (M/M/n+M), mean patience {}", d(p)),
         None => "Erlang C (M/M/n)".to_string(),
     };
+    let sl_label = format!("service level ({})", d(spec.answer_within));
     format!(
-        "{model}\n  {:.1} contacts/h, AHT {}, {} agents, load {:.2} erlangs\n  probability of waiting  {:>8.2} %\n  service level ({})  {:>8.2} %\n  ASA                     {:>8.2} s\n  abandon rate            {:>8.2} %\n  occupancy               {:>8.2} %\n",
+        "{model}\n  {:.1} contacts/h, AHT {}, {} agents, load {:.2} erlangs\n  probability of waiting  {:>8.2} %\n  {sl_label:<22}  {:>8.2} %\n  ASA                     {:>8.2} s\n  abandon rate            {:>8.2} %\n  occupancy               {:>8.2} %\n",
         spec.arrival_rate * 3600.0,
         d(spec.aht),
         spec.agents,
         spec.arrival_rate * spec.aht,
         v.p_wait * 100.0,
-        d(spec.answer_within),
         v.service_level * 100.0,
         v.asa_s,
         v.abandon_rate * 100.0,

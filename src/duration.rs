@@ -109,15 +109,31 @@ impl FromStr for Duration {
 }
 
 impl fmt::Display for Duration {
+    /// Whole hours, minutes and seconds as `1h30m`, `5m30s`, `45s`; fractions as `0.25s`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = self.0;
-        if s >= 3600.0 && (s / 3600.0).fract() == 0.0 {
-            write!(f, "{}h", s / 3600.0)
-        } else if s >= 60.0 && (s / 60.0).fract() == 0.0 {
-            write!(f, "{}m", s / 60.0)
-        } else {
-            write!(f, "{s}s")
+        if s == 0.0 {
+            return f.write_str("0s");
         }
+        if s.fract() != 0.0 || s >= 1e15 {
+            return if s >= 60.0 && (s / 60.0 * 1000.0).fract() == 0.0 {
+                write!(f, "{}m", s / 60.0)
+            } else {
+                write!(f, "{}s", (s * 1000.0).round() / 1000.0)
+            };
+        }
+        let whole = s as u64;
+        let (h, m, sec) = (whole / 3600, whole % 3600 / 60, whole % 60);
+        if h > 0 {
+            write!(f, "{h}h")?;
+        }
+        if m > 0 {
+            write!(f, "{m}m")?;
+        }
+        if sec > 0 {
+            write!(f, "{sec}s")?;
+        }
+        Ok(())
     }
 }
 
@@ -171,6 +187,20 @@ mod tests {
         ];
         for (text, secs) in cases {
             assert_eq!(text.parse::<Duration>().unwrap().secs(), secs, "{text}");
+        }
+    }
+
+    #[test]
+    fn displays_in_the_units_people_write() {
+        let shown = |s: f64| Duration::from_secs(s).to_string();
+        assert_eq!(shown(330.0), "5m30s");
+        assert_eq!(shown(5400.0), "1h30m");
+        assert_eq!(shown(86_400.0), "24h");
+        assert_eq!(shown(60.0), "1m");
+        assert_eq!(shown(0.25), "0.25s");
+        assert_eq!(shown(0.0), "0s");
+        for s in [330.0, 5400.0, 0.25, 45.0, 3661.0] {
+            assert_eq!(shown(s).parse::<Duration>().unwrap().secs(), s);
         }
     }
 

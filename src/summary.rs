@@ -284,21 +284,28 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
         let _ = writeln!(out, "{}", row(&ch.name, q, target));
     }
     let _ = writeln!(out, "{}", row("all", &s.totals.queue, String::new()));
+    let w = s
+        .by_group
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(10);
     let _ = writeln!(
         out,
-        "\n{:<10} {:>16} {:>14}",
-        "group", "occupancy", "agents"
+        "\n{:<w$} {:>16} {:>18}",
+        "group", "occupancy", "agents on duty"
     );
     for (name, e) in &s.by_group {
         let _ = writeln!(
             out,
-            "{:<10} {:>16} {:>14}",
+            "{:<w$} {:>16} {:>18}",
             name,
             pct(&e.occupancy),
             num(&e.staffed, 1)
         );
     }
-    let _ = writeln!(out, "{:<10} {:>16}", "all", pct(&s.totals.occupancy));
+    let _ = writeln!(out, "{:<w$} {:>16}", "all", pct(&s.totals.occupancy));
 
     for ch in &model.channels {
         let _ = writeln!(out, "\nPer interval · {}", ch.name);
