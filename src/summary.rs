@@ -233,6 +233,36 @@ pub fn clock(seconds: f64) -> String {
     }
 }
 
+/// Column titles of the queue-metric tables.
+const QUEUE_HEADERS: [&str; 7] = [
+    "offered",
+    "answered",
+    "abandoned",
+    "service level",
+    "abandon rate",
+    "ASA s",
+    "p90 wait s",
+];
+
+/// The queue metrics of one scope as table cells, in `QUEUE_HEADERS` order.
+fn queue_cells(q: &QueueEstimates) -> [String; 7] {
+    [
+        num(&q.offered, 1),
+        num(&q.answered, 1),
+        num(&q.abandoned, 1),
+        pct(&q.service_level),
+        pct(&q.abandon_rate),
+        num(&q.asa_s, 1),
+        num(&q.wait_p90_s, 1),
+    ]
+}
+
+/// One aligned table row: a label, the seven queue cells, then free text.
+fn queue_row(label: &str, label_width: usize, cells: [String; 7], tail: &str) -> String {
+    let [a, b, c, d, e, f, g] = cells;
+    format!("{label:<label_width$} {a:>15} {b:>15} {c:>14} {d:>16} {e:>16} {f:>13} {g:>13}{tail}")
+}
+
 /// Renders the summary as aligned text tables, for people.
 pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
     let mut out = String::new();
@@ -250,40 +280,24 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
         out,
         "Values are means per replication with 95 % confidence half-widths (±).\n"
     );
-    let header = format!(
-        "{:<10} {:>16} {:>16} {:>14} {:>16} {:>16} {:>13} {:>13}",
-        "channel",
-        "offered",
-        "answered",
-        "abandoned",
-        "service level",
-        "abandon rate",
-        "ASA s",
-        "p90 wait s"
+    let _ = writeln!(
+        out,
+        "{}",
+        queue_row("channel", 10, QUEUE_HEADERS.map(String::from), "")
     );
-    let _ = writeln!(out, "{header}");
-    let row = |name: &str, q: &QueueEstimates, target: String| {
-        format!(
-            "{:<10} {:>16} {:>16} {:>14} {:>16} {:>16} {:>13} {:>13}{target}",
-            name,
-            num(&q.offered, 1),
-            num(&q.answered, 1),
-            num(&q.abandoned, 1),
-            pct(&q.service_level),
-            pct(&q.abandon_rate),
-            num(&q.asa_s, 1),
-            num(&q.wait_p90_s, 1)
-        )
-    };
     for (ch, (_, q)) in model.channels.iter().zip(&s.by_channel) {
         let target = format!(
             "   (target {:.0}% in {})",
             ch.service_level_target * 100.0,
             crate::duration::Duration::from_secs(ch.answer_within)
         );
-        let _ = writeln!(out, "{}", row(&ch.name, q, target));
+        let _ = writeln!(out, "{}", queue_row(&ch.name, 10, queue_cells(q), &target));
     }
-    let _ = writeln!(out, "{}", row("all", &s.totals.queue, String::new()));
+    let _ = writeln!(
+        out,
+        "{}",
+        queue_row("all", 10, queue_cells(&s.totals.queue), "")
+    );
     let w = s
         .by_group
         .iter()
@@ -309,34 +323,15 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
 
     for ch in &model.channels {
         let _ = writeln!(out, "\nPer interval · {}", ch.name);
-        let _ = writeln!(
-            out,
-            "{:<8} {:>14} {:>14} {:>12} {:>16} {:>16} {:>13} {:>13} {:>16}",
-            "start",
-            "offered",
-            "answered",
-            "abandoned",
-            "service level",
-            "abandon rate",
-            "ASA s",
-            "p90 wait s",
-            "occupancy"
-        );
+        let headers = QUEUE_HEADERS.map(String::from);
+        let _ = writeln!(out, "{}", queue_row("start", 8, headers, " occupancy"));
         for row in s.intervals.iter().filter(|r| r.channel == ch.name) {
             let occupancy = channel_occupancy(model, s, &ch.name, row.start_s);
-            let q = &row.queue;
+            let cells = queue_cells(&row.queue);
             let _ = writeln!(
                 out,
-                "{:<8} {:>14} {:>14} {:>12} {:>16} {:>16} {:>13} {:>13} {:>16}",
-                clock(row.start_s),
-                num(&q.offered, 1),
-                num(&q.answered, 1),
-                num(&q.abandoned, 1),
-                pct(&q.service_level),
-                pct(&q.abandon_rate),
-                num(&q.asa_s, 1),
-                num(&q.wait_p90_s, 1),
-                occupancy
+                "{}",
+                queue_row(&clock(row.start_s), 8, cells, &format!(" {occupancy}"))
             );
         }
     }
