@@ -240,10 +240,15 @@ pub fn describe_model(model: &Model, source: &str) -> String {
         let peak = s.rate_per_s.iter().cloned().fold(0.0, f64::max) * 3600.0;
         let _ = writeln!(
             out,
-            "    {:<24} {:>10.0} contacts over the horizon, peak {:.0}/h",
+            "    {:<24} {:>10.0} contacts over the horizon, peak {:.0}/h{}",
             model.contact_type_name(s.contact_type),
             expected,
-            peak
+            peak,
+            if model.priority_levels.len() > 1 {
+                format!(", priority {}", model.priority_levels[s.class as usize])
+            } else {
+                String::new()
+            }
         );
     }
     let _ = writeln!(
@@ -265,9 +270,21 @@ pub fn describe_model(model: &Model, source: &str) -> String {
         } else {
             format!("{min}–{max} agents")
         };
+        let mut extras = String::new();
+        if g.tier != 1 {
+            extras += &format!(", tier {}", g.tier);
+        }
+        if g.overflow_after > 0.0 {
+            extras += &format!(", takes contacts after {} of waiting", d(g.overflow_after));
+        }
+        for (&t, dist) in g.handles.iter().zip(&g.handle_times) {
+            if dist.describe() != g.handle_time.describe() {
+                extras += &format!(", {} takes {}", model.contact_type_name(t), dist.describe());
+            }
+        }
         let _ = writeln!(
             out,
-            "    {:<width$}  {agents}, handle time {}, handles {}",
+            "    {:<width$}  {agents}, handle time {}, handles {}{extras}",
             g.name,
             g.handle_time.describe(),
             handled_pairs(model, &g.handles)

@@ -40,6 +40,11 @@ pub struct Model {
     pub streams: Vec<ArrivalStream>,
     /// Agent groups, in routing priority order (file order).
     pub groups: Vec<Group>,
+    /// Customer priority levels, highest first; a stream's `class` indexes this list.
+    pub priority_levels: Vec<i64>,
+    /// `handle_slot[g * n_types + t]`: index into `groups[g].handle_times` for contact type
+    /// `t`, or `u32::MAX` when group `g` does not handle `t`.
+    pub handle_slot: Vec<u32>,
 }
 
 /// A contact channel (voice, chat, …) with its service-level threshold and patience.
@@ -64,6 +69,8 @@ pub struct ContactType {
     pub category: CategoryIdx,
     /// Groups that can serve this type, in routing priority order.
     pub groups: Vec<GroupIdx>,
+    /// Distinct positive `overflow_after` waits of those groups, ascending.
+    pub overflow_waits: Vec<f64>,
 }
 
 /// A piecewise-constant Poisson arrival stream of one contact type.
@@ -73,6 +80,8 @@ pub struct ArrivalStream {
     pub contact_type: ContactTypeIdx,
     /// Arrival rate per second in each interval of the horizon.
     pub rate_per_s: Vec<f64>,
+    /// Priority class (index into `Model::priority_levels`, 0 is served first).
+    pub class: u8,
 }
 
 /// An agent group: its staffing per interval, what it handles and how long that takes.
@@ -84,8 +93,14 @@ pub struct Group {
     pub staffing: Vec<u32>,
     /// Contact types the group serves.
     pub handles: Vec<ContactTypeIdx>,
-    /// Handle time of one contact.
+    /// Handle time of each handled type, parallel to `handles`.
+    pub handle_times: Vec<Distribution>,
+    /// The group's default handle time (what `handle_times` holds unless overridden).
     pub handle_time: Distribution,
+    /// Tier: 1 frontline, 2 specialist, 3 expert.
+    pub tier: u8,
+    /// The group takes a contact only once it has waited this many seconds.
+    pub overflow_after: f64,
 }
 
 impl Model {
@@ -109,6 +124,13 @@ impl Model {
             .iter()
             .map(|g| g.staffing.iter().map(|&n| n as f64).sum::<f64>() * self.interval / 3600.0)
             .sum()
+    }
+
+    /// Handle time of contact type `t` when served by group `g` (`g` must handle `t`).
+    #[inline]
+    pub fn handle_time(&self, g: GroupIdx, t: ContactTypeIdx) -> &Distribution {
+        let slot = self.handle_slot[g as usize * self.contact_types.len() + t as usize];
+        &self.groups[g as usize].handle_times[slot as usize]
     }
 
     /// Name of a contact type as written in the scenario, `channel/category`.

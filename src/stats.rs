@@ -149,6 +149,10 @@ pub struct Tallies {
     pub cells: Vec<QueueTally>,
     /// Wait histograms of answered contacts, same indexing as `cells`.
     pub waits: Vec<WaitHistogram>,
+    /// Per category over the whole horizon, with the waits of its answered contacts.
+    pub by_category: Vec<(QueueTally, WaitHistogram)>,
+    /// Per priority class (highest first), with the waits of its answered contacts.
+    pub by_class: Vec<(QueueTally, WaitHistogram)>,
     /// Busy agent-seconds per interval and group, `interval * n_groups + group`.
     pub busy_area: Vec<f64>,
     /// Staffed (present) agent-seconds per interval and group.
@@ -168,6 +172,16 @@ impl Tallies {
         self.cells.resize(cells, QueueTally::default());
         self.waits.resize_with(cells, WaitHistogram::default);
         self.waits.iter_mut().for_each(WaitHistogram::clear);
+        for (scopes, n) in [
+            (&mut self.by_category, model.categories.len()),
+            (&mut self.by_class, model.priority_levels.len()),
+        ] {
+            scopes.resize_with(n, Default::default);
+            for (tally, waits) in scopes.iter_mut() {
+                *tally = QueueTally::default();
+                waits.clear();
+            }
+        }
         self.busy_area.clear();
         self.busy_area.resize(areas, 0.0);
         self.staffed_area.clear();
@@ -243,6 +257,10 @@ pub struct ReplicationOutcome {
     pub total_occupancy: f64,
     /// Per channel.
     pub by_channel: Vec<QueueMetrics>,
+    /// Per category.
+    pub by_category: Vec<QueueMetrics>,
+    /// Per priority class, highest first.
+    pub by_priority: Vec<QueueMetrics>,
     /// Per group over `[warmup, horizon)`.
     pub by_group: Vec<GroupMetrics>,
     /// Per reported interval and channel, `(interval - first) * n_channels + channel`.
@@ -322,6 +340,16 @@ impl ReplicationOutcome {
             totals: QueueMetrics::from_tally(&total_tally, &total_waits),
             total_occupancy: ratio(all_busy, all_staffed),
             by_channel,
+            by_category: t
+                .by_category
+                .iter()
+                .map(|(q, w)| QueueMetrics::from_tally(q, w))
+                .collect(),
+            by_priority: t
+                .by_class
+                .iter()
+                .map(|(q, w)| QueueMetrics::from_tally(q, w))
+                .collect(),
             by_group,
             intervals,
             group_intervals,

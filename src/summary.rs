@@ -132,6 +132,12 @@ pub struct RunSummary {
     /// Per channel, in scenario order.
     #[serde(serialize_with = "as_map")]
     pub by_channel: Vec<(String, QueueEstimates)>,
+    /// Per category, in scenario order.
+    #[serde(serialize_with = "as_map")]
+    pub by_category: Vec<(String, QueueEstimates)>,
+    /// Per customer priority level (its number as the key), highest first.
+    #[serde(serialize_with = "as_map")]
+    pub by_priority: Vec<(String, QueueEstimates)>,
     /// Per group, in scenario order.
     #[serde(serialize_with = "as_map")]
     pub by_group: Vec<(String, GroupEstimates)>,
@@ -152,6 +158,22 @@ impl RunSummary {
                 (
                     ch.name.clone(),
                     QueueEstimates::new(result, |o| &o.by_channel[c]),
+                )
+            })
+            .collect();
+        let by_category = (model.categories.iter().enumerate())
+            .map(|(c, name)| {
+                (
+                    name.clone(),
+                    QueueEstimates::new(result, |o| &o.by_category[c]),
+                )
+            })
+            .collect();
+        let by_priority = (model.priority_levels.iter().enumerate())
+            .map(|(p, level)| {
+                (
+                    level.to_string(),
+                    QueueEstimates::new(result, |o| &o.by_priority[p]),
                 )
             })
             .collect();
@@ -194,6 +216,8 @@ impl RunSummary {
                 occupancy: result.estimate(|o| o.total_occupancy),
             },
             by_channel,
+            by_category,
+            by_priority,
             by_group,
             intervals,
             group_intervals,
@@ -298,6 +322,35 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
         "{}",
         queue_row("all", 10, queue_cells(&s.totals.queue), "")
     );
+    let category_width = s
+        .by_category
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(10);
+    if s.by_category.len() > 1 {
+        let headers = QUEUE_HEADERS.map(String::from);
+        let _ = writeln!(
+            out,
+            "\n{}",
+            queue_row("category", category_width, headers, "")
+        );
+        for (name, q) in &s.by_category {
+            let _ = writeln!(
+                out,
+                "{}",
+                queue_row(name, category_width, queue_cells(q), "")
+            );
+        }
+    }
+    if s.by_priority.len() > 1 {
+        let headers = QUEUE_HEADERS.map(String::from);
+        let _ = writeln!(out, "\n{}", queue_row("priority", 10, headers, ""));
+        for (level, q) in &s.by_priority {
+            let _ = writeln!(out, "{}", queue_row(level, 10, queue_cells(q), ""));
+        }
+    }
     let w = s
         .by_group
         .iter()

@@ -19,13 +19,17 @@ pub enum EventKind {
     Abandon,
     /// Interval `target` starts: staffing changes, time integrals are closed.
     IntervalStart,
+    /// Contact `target` (stamp `stamp`) has waited long enough for an overflow group.
+    Overflow,
 }
 
-const KINDS: [EventKind; 4] = [
+const KIND_BITS: u64 = 3;
+const KINDS: [EventKind; 5] = [
     EventKind::Arrival,
     EventKind::ServiceEnd,
     EventKind::Abandon,
     EventKind::IntervalStart,
+    EventKind::Overflow,
 ];
 
 /// One scheduled event (24 bytes).
@@ -33,7 +37,7 @@ const KINDS: [EventKind; 4] = [
 pub struct Event {
     /// Simulation time in seconds (never negative).
     pub time: f64,
-    /// Insertion sequence in the high bits, the kind in the two low bits.
+    /// Insertion sequence in the high bits, the kind in the `KIND_BITS` low bits.
     seq_kind: u64,
     /// Index of the stream, agent, contact or interval concerned.
     pub target: u32,
@@ -51,7 +55,7 @@ impl Event {
     /// What happens.
     #[inline]
     pub fn kind(&self) -> EventKind {
-        KINDS[(self.seq_kind & 3) as usize]
+        KINDS[(self.seq_kind & ((1 << KIND_BITS) - 1)) as usize]
     }
 }
 
@@ -94,7 +98,7 @@ impl EventQueue {
     #[inline]
     pub fn push(&mut self, time: f64, kind: EventKind, target: u32, stamp: u32) {
         debug_assert!(time >= 0.0 && time.is_finite());
-        let seq_kind = (self.next_seq << 2) | kind as u64;
+        let seq_kind = (self.next_seq << KIND_BITS) | kind as u64;
         self.next_seq += 1;
         let event = Event {
             time,

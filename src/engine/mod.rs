@@ -1,18 +1,19 @@
 //! One replication of the contact center on one thread, with no I/O: arrivals, routing to
-//! agent groups, queueing, abandonment, service and staffing changes, recorded into
-//! [`Tallies`].
+//! agent groups (in priority order, with overflow after set waits), priority queues,
+//! abandonment, service and staffing changes, recorded into [`Tallies`].
 //!
 //! Invariants: contacts and agents live in `Vec`s addressed by `u32` and their slots are
-//! reused; an event whose target has moved on (a generation stamp that no longer matches)
-//! is skipped when popped; an idle agent exists in a group only while no contact that the
-//! group handles is waiting; abandonment happens only in the queue, never in service.
+//! reused; a contact's `stamp` changes whenever it leaves a queue or its slot is freed, and
+//! queue entries and timer events carry the stamp they were made with, so stale ones are
+//! skipped; an idle agent exists in a group only while no contact that the group may take
+//! is waiting; abandonment happens only in a queue, never in service.
 
 pub mod arrivals;
 pub mod events;
 
 use crate::model::Model;
 use crate::seeds::{Purpose, contact_rng, stream_rng};
-use crate::stats::{ReplicationOutcome, Tallies, WaitHistogram};
+use crate::stats::{QueueTally, ReplicationOutcome, Tallies, WaitHistogram};
 use arrivals::ArrivalClock;
 use events::{EventKind, EventQueue};
 use rand::Rng;
@@ -35,12 +36,20 @@ enum ContactState {
 struct Contact {
     /// Time it joined its current queue.
     enqueued: f64,
+    /// Time its patience runs out while queued (infinite without patience).
+    gives_up: f64,
     /// Seed of the contact's own draws (handle times).
     seed: u64,
+    /// Channel/category pair.
+    contact_type: u32,
     /// `interval * n_channels + channel` of its arrival.
     cell: u32,
-    /// Bumped each time the slot is freed; stale events and queue entries compare it.
-    generation: u32,
+    /// Changes whenever the contact leaves a queue or the slot is freed.
+    stamp: u32,
+    /// Priority class, 0 first.
+    class: u8,
+    /// Services started so far (each draws its handle time from its own sub-stream).
+    services: u8,
     state: ContactState,
     /// Arrived after the warm-up, so its outcome is recorded.
     counted: bool,
@@ -87,6 +96,7 @@ pub struct Workspace {
     agents: Vec<Agent>,
     free_agents: Vec<u32>,
     groups: Vec<GroupState>,
+    /// FIFO queues, `contact_type * n_classes + class`, of (contact, stamp).
     queues: Vec<VecDeque<(u32, u32)>>,
     streams: Vec<StreamState>,
     tallies: Tallies,
@@ -120,6 +130,8 @@ struct Replication<'a> {
     now: f64,
     /// Interval being integrated (`n_intervals` once past the horizon).
     interval: usize,
+    /// Priority classes in the model.
+    n_classes: usize,
 }
 
 impl<'a> Replication<'a> {
@@ -143,8 +155,9 @@ impl<'a> Replication<'a> {
             g.target = 0;
             g.integrated_to = 0.0;
         }
+        let n_classes = model.priority_levels.len();
         ws.queues
-            .resize_with(model.contact_types.len(), VecDeque::new);
+            .resize_with(model.contact_types.len() * n_classes, VecDeque::new);
         ws.queues.iter_mut().for_each(VecDeque::clear);
         ws.streams.clear();
         for s in 0..model.streams.len() as u32 {
@@ -161,6 +174,7 @@ impl<'a> Replication<'a> {
             ws,
             now: 0.0,
             interval: 0,
+            n_classes,
         }
     }
 
@@ -169,15 +183,14 @@ impl<'a> Replication<'a> {
         for (g, group) in model.groups.iter().enumerate() {
             self.set_staffing(g as u32, group.staffing[0]);
         }
-        if model.n_intervals > 1 {
-            self.ws
-                .events
-                .push(model.interval, EventKind::IntervalStart, 1, 0);
+        let first_boundary = if model.n_intervals > 1 {
+            model.interval
         } else {
-            self.ws
-                .events
-                .push(model.horizon, EventKind::IntervalStart, 1, 0);
-        }
+            model.horizon
+        };
+        self.ws
+            .events
+            .push(first_boundary, EventKind::IntervalStart, 1, 0);
         for s in 0..model.streams.len() {
             self.schedule_arrival(s as u32);
         }
@@ -188,6 +201,7 @@ impl<'a> Replication<'a> {
                 EventKind::Arrival => self.on_arrival(event.target),
                 EventKind::ServiceEnd => self.on_service_end(event.target),
                 EventKind::Abandon => self.on_abandon(event.target, event.stamp),
+                EventKind::Overflow => self.on_overflow(event.target, event.stamp),
                 EventKind::IntervalStart => self.on_interval_start(event.target as usize),
             }
         }
@@ -204,9 +218,31 @@ impl<'a> Replication<'a> {
         }
     }
 
+    /// Applies `update` to every tally a counted contact belongs to: its interval and
+    /// channel, its category, its priority class.
+    #[inline]
+    fn record(&mut self, c: u32, wait: Option<f64>, update: impl Fn(&mut QueueTally)) {
+        let contact = &self.ws.contacts[c as usize];
+        if !contact.counted {
+            return;
+        }
+        let category = self.model.contact_types[contact.contact_type as usize].category as usize;
+        let (cell, class) = (contact.cell as usize, contact.class as usize);
+        let t = &mut self.ws.tallies;
+        update(&mut t.cells[cell]);
+        update(&mut t.by_category[category].0);
+        update(&mut t.by_class[class].0);
+        if let Some(wait) = wait {
+            t.waits[cell].add(wait);
+            t.by_category[category].1.add(wait);
+            t.by_class[class].1.add(wait);
+        }
+    }
+
     fn on_arrival(&mut self, s: u32) {
         let model = self.model;
-        let contact_type = model.streams[s as usize].contact_type;
+        let stream_model = &model.streams[s as usize];
+        let contact_type = stream_model.contact_type;
         let channel = model.contact_types[contact_type as usize].channel;
         let stream = &mut self.ws.streams[s as usize];
         let seed = stream.seed_rng.next_u64();
@@ -217,34 +253,49 @@ impl<'a> Replication<'a> {
         self.schedule_arrival(s);
 
         let now = self.now;
-        let counted = now >= model.warmup;
         // Arrivals fall before the horizon, so the current interval is the arrival's.
         let cell = (self.interval * model.channels.len() + channel as usize) as u32;
-        let tallies = &mut self.ws.tallies;
-        tallies.contacts += 1;
-        if counted {
-            tallies.cells[cell as usize].offered += 1;
-        }
+        self.ws.tallies.contacts += 1;
         let c = self.new_contact(Contact {
             enqueued: now,
+            gives_up: now + patience,
             seed,
+            contact_type,
             cell,
-            generation: 0,
+            stamp: 0,
+            class: stream_model.class,
+            services: 0,
             state: ContactState::Waiting,
-            counted,
+            counted: now >= model.warmup,
         });
+        self.record(c, None, |t| t.offered += 1);
         for &g in &model.contact_types[contact_type as usize].groups {
-            if let Some(agent) = self.ws.groups[g as usize].idle.pop() {
+            if model.groups[g as usize].overflow_after == 0.0
+                && let Some(agent) = self.ws.groups[g as usize].idle.pop()
+            {
                 self.start_service(agent, c);
                 return;
             }
         }
-        let generation = self.ws.contacts[c as usize].generation;
-        self.ws.queues[contact_type as usize].push_back((c, generation));
-        if patience.is_finite() {
-            self.ws
-                .events
-                .push(now + patience, EventKind::Abandon, c, generation);
+        self.enqueue(c);
+    }
+
+    /// Puts waiting contact `c` at the back of its queue and sets its timers.
+    fn enqueue(&mut self, c: u32) {
+        let contact = &mut self.ws.contacts[c as usize];
+        contact.state = ContactState::Waiting;
+        let (stamp, now, gives_up) = (contact.stamp, self.now, contact.gives_up);
+        let t = contact.contact_type as usize;
+        self.ws.queues[t * self.n_classes + contact.class as usize].push_back((c, stamp));
+        if gives_up.is_finite() {
+            self.ws.events.push(gives_up, EventKind::Abandon, c, stamp);
+        }
+        for &wait in &self.model.contact_types[t].overflow_waits {
+            if now + wait < gives_up {
+                self.ws
+                    .events
+                    .push(now + wait, EventKind::Overflow, c, stamp);
+            }
         }
     }
 
@@ -252,11 +303,8 @@ impl<'a> Replication<'a> {
         match self.ws.free_contacts.pop() {
             Some(c) => {
                 let slot = &mut self.ws.contacts[c as usize];
-                let generation = slot.generation;
-                *slot = Contact {
-                    generation,
-                    ..contact
-                };
+                let stamp = slot.stamp;
+                *slot = Contact { stamp, ..contact };
                 c
             }
             None => {
@@ -269,7 +317,7 @@ impl<'a> Replication<'a> {
     fn free_contact(&mut self, c: u32) {
         let slot = &mut self.ws.contacts[c as usize];
         slot.state = ContactState::Free;
-        slot.generation = slot.generation.wrapping_add(1);
+        slot.stamp = slot.stamp.wrapping_add(1);
         self.ws.free_contacts.push(c);
     }
 
@@ -284,20 +332,20 @@ impl<'a> Replication<'a> {
 
         let contact = &mut self.ws.contacts[c as usize];
         contact.state = ContactState::InService;
+        contact.stamp = contact.stamp.wrapping_add(1);
         let wait = now - contact.enqueued;
-        if contact.counted {
-            let cell = contact.cell as usize;
-            let channel = cell % model.channels.len();
-            let tally = &mut self.ws.tallies.cells[cell];
+        let services = contact.services as u64;
+        contact.services = contact.services.saturating_add(1);
+        let (seed, t) = (contact.seed, contact.contact_type);
+        let channel = model.contact_types[t as usize].channel as usize;
+        let in_threshold = wait <= model.channels[channel].answer_within;
+        self.record(c, Some(wait), |tally| {
             tally.answered += 1;
             tally.wait_sum += wait;
-            if wait <= model.channels[channel].answer_within {
-                tally.answered_in_threshold += 1;
-            }
-            self.ws.tallies.waits[cell].add(wait);
-        }
-        let mut rng = contact_rng(contact.seed);
-        let handle = model.groups[g as usize].handle_time.sample(&mut rng);
+            tally.answered_in_threshold += in_threshold as u64;
+        });
+        let mut rng = contact_rng(seed.wrapping_add(services.wrapping_mul(0x9e37_79b9_7f4a_7c15)));
+        let handle = model.handle_time(g, t).sample(&mut rng);
         self.ws
             .events
             .push(now + handle, EventKind::ServiceEnd, agent, 0);
@@ -326,37 +374,65 @@ impl<'a> Replication<'a> {
         }
     }
 
-    /// Removes and returns the longest-waiting contact among the queues group `g` serves.
+    /// Removes and returns the contact group `g` should serve next: the highest priority
+    /// class first, then the longest-waiting among the queues it handles, counting only
+    /// contacts that have waited the group's `overflow_after`.
     fn next_waiting(&mut self, g: u32) -> Option<u32> {
+        let group = &self.model.groups[g as usize];
         let ws = &mut *self.ws;
-        let mut best: Option<(f64, u32)> = None;
-        for &t in &self.model.groups[g as usize].handles {
-            let queue = &mut ws.queues[t as usize];
-            while let Some(&(c, generation)) = queue.front() {
-                let contact = &ws.contacts[c as usize];
-                if contact.generation == generation && contact.state == ContactState::Waiting {
-                    if best.is_none_or(|(since, _)| contact.enqueued < since) {
-                        best = Some((contact.enqueued, t));
+        let now = self.now;
+        for class in 0..self.n_classes {
+            let mut best: Option<(f64, usize)> = None;
+            for &t in &group.handles {
+                let q = t as usize * self.n_classes + class;
+                let queue = &mut ws.queues[q];
+                while let Some(&(c, stamp)) = queue.front() {
+                    let contact = &ws.contacts[c as usize];
+                    if contact.stamp == stamp {
+                        debug_assert_eq!(contact.state, ContactState::Waiting);
+                        let eligible = contact.enqueued + group.overflow_after <= now;
+                        if eligible && best.is_none_or(|(since, _)| contact.enqueued < since) {
+                            best = Some((contact.enqueued, q));
+                        }
+                        break;
                     }
-                    break;
+                    queue.pop_front();
                 }
-                queue.pop_front();
+            }
+            if let Some((_, q)) = best {
+                return ws.queues[q].pop_front().map(|(c, _)| c);
             }
         }
-        let (_, t) = best?;
-        ws.queues[t as usize].pop_front().map(|(c, _)| c)
+        None
     }
 
     fn on_abandon(&mut self, c: u32, stamp: u32) {
-        let contact = &self.ws.contacts[c as usize];
-        if contact.generation != stamp || contact.state != ContactState::Waiting {
+        if self.ws.contacts[c as usize].stamp != stamp {
             return;
         }
-        if contact.counted {
-            self.ws.tallies.cells[contact.cell as usize].abandoned += 1;
-        }
+        self.record(c, None, |t| t.abandoned += 1);
         // The queue entry goes stale and is dropped when it reaches the front.
         self.free_contact(c);
+    }
+
+    /// Contact `c` has waited long enough for some overflow groups: the first of them with
+    /// an idle agent takes it.
+    fn on_overflow(&mut self, c: u32, stamp: u32) {
+        let contact = &self.ws.contacts[c as usize];
+        if contact.stamp != stamp {
+            return;
+        }
+        let waited = contact.enqueued;
+        let t = contact.contact_type as usize;
+        for &g in &self.model.contact_types[t].groups {
+            if waited + self.model.groups[g as usize].overflow_after <= self.now
+                && let Some(agent) = self.ws.groups[g as usize].idle.pop()
+            {
+                // Its queue entry goes stale: start_service changes the stamp.
+                self.start_service(agent, c);
+                return;
+            }
+        }
     }
 
     fn on_interval_start(&mut self, k: usize) {

@@ -226,6 +226,7 @@ pub(super) fn compile(
                 channel,
                 category,
                 groups: Vec::new(),
+                overflow_waits: Vec::new(),
             });
             (contact_types.len() - 1) as u32
         })
@@ -240,6 +241,7 @@ pub(super) fn compile(
         ));
     }
     let mut streams = Vec::with_capacity(raw.arrivals.len());
+    let mut priorities: Vec<i64> = Vec::with_capacity(raw.arrivals.len());
     let mut stream_spans = Vec::with_capacity(raw.arrivals.len());
     for (i, arr) in raw.arrivals.iter().enumerate() {
         let a = arr.get_ref();
@@ -258,10 +260,13 @@ pub(super) fn compile(
             "category",
         )?;
         let rate_per_s = arrival_rates(&c, a, arr.span(), i, n_intervals, interval)?;
+        let priority = a.priority.as_ref().map_or(0, |p| *p.get_ref());
         streams.push(ArrivalStream {
             contact_type: type_of(ch, cat),
             rate_per_s,
+            class: 0,
         });
+        priorities.push(priority);
         stream_spans.push(arr.span());
     }
 
@@ -288,36 +293,7 @@ pub(super) fn compile(
         }
         for (hi, h) in gr.handles.get_ref().iter().enumerate() {
             let key = format!("group[{gi}].handles[{hi}]");
-            let Some((ch_name, cat_name)) = h.get_ref().split_once('/') else {
-                return Err(c.err(h.span(), key, format!("\"{}\" is not a \"channel/category\" pair (use \"channel/*\" for every category of a channel)", h.get_ref())));
-            };
-            let Some(&ch) = channel_index.get(ch_name) else {
-                return Err(c.err(
-                    h.span(),
-                    key,
-                    format!(
-                        "there is no channel \"{ch_name}\"; the channels are {}",
-                        allowed_names(&channel_index)
-                    ),
-                ));
-            };
-            let cats: Vec<u32> = if cat_name == "*" {
-                (0..categories.len() as u32).collect()
-            } else {
-                match category_index.get(cat_name) {
-                    Some(&cat) => vec![cat],
-                    None => {
-                        return Err(c.err(
-                            h.span(),
-                            key,
-                            format!(
-                                "there is no category \"{cat_name}\"; the categories are {}",
-                                allowed_names(&category_index)
-                            ),
-                        ));
-                    }
-                }
-            };
+            let (ch, cats) = parse_pair(&c, h, &key, &channel_index, &category_index)?;
             for cat in cats {
                 let t = type_of(ch, cat);
                 if !handles.contains(&t) {
@@ -327,17 +303,62 @@ pub(super) fn compile(
         }
         let handle_time =
             build_distribution(&c, &gr.handle_time, &format!("group[{gi}].handle_time"))?;
+        let mut handle_times = vec![handle_time.clone(); handles.len()];
+        for (pair, dist) in gr.handle_time_by.iter().flatten() {
+            let key = format!("group[{gi}].handle_time_by.\"{}\"", pair.get_ref());
+            let (ch, cats) = parse_pair(&c, pair, &key, &channel_index, &category_index)?;
+            let built = build_distribution(&c, dist, &key)?;
+            for cat in cats {
+                let t = type_of(ch, cat);
+                let Some(pos) = handles.iter().position(|&h| h == t) else {
+                    return Err(c.err(
+                        pair.span(),
+                        key,
+                        format!("the group does not handle \"{}\"; add it to handles or remove this handle time", pair.get_ref()),
+                    ));
+                };
+                handle_times[pos] = built.clone();
+            }
+        }
+        let tier = match &gr.tier {
+            Some(t) if !(1..=9).contains(t.get_ref()) => {
+                return Err(c.err(
+                    t.span(),
+                    format!("group[{gi}].tier"),
+                    "the tier is a whole number from 1 (frontline) to 9; 2 is specialist, 3 expert",
+                ));
+            }
+            Some(t) => *t.get_ref() as u8,
+            None => 1,
+        };
+        let overflow_after = gr
+            .overflow_after
+            .as_ref()
+            .map_or(0.0, |d| d.get_ref().secs());
         groups.push(Group {
             name: gr.name.get_ref().clone(),
             staffing,
             handles,
+            handle_times,
             handle_time,
+            tier,
+            overflow_after,
         });
     }
+    let n_types = contact_types.len();
+    let mut handle_slot = vec![u32::MAX; groups.len() * n_types];
     for (gi, g) in groups.iter().enumerate() {
-        for &t in &g.handles {
-            contact_types[t as usize].groups.push(gi as u32);
+        for (slot, &t) in g.handles.iter().enumerate() {
+            let ct = &mut contact_types[t as usize];
+            ct.groups.push(gi as u32);
+            if g.overflow_after > 0.0 && !ct.overflow_waits.contains(&g.overflow_after) {
+                ct.overflow_waits.push(g.overflow_after);
+            }
+            handle_slot[gi * n_types + t as usize] = slot as u32;
         }
+    }
+    for ct in &mut contact_types {
+        ct.overflow_waits.sort_by(f64::total_cmp);
     }
     for (i, s) in streams.iter().enumerate() {
         let ct = &contact_types[s.contact_type as usize];
@@ -354,6 +375,29 @@ pub(super) fn compile(
         }
     }
 
+    let mut priority_levels = priorities.clone();
+    priority_levels.sort_unstable_by(|a, b| b.cmp(a));
+    priority_levels.dedup();
+    if priority_levels.len() > 16 {
+        let i = priorities
+            .iter()
+            .position(|p| *p == priority_levels[16])
+            .unwrap_or(0);
+        let span = raw.arrivals[i]
+            .get_ref()
+            .priority
+            .as_ref()
+            .map_or(stream_spans[i].clone(), |p| p.span());
+        return Err(c.err(
+            span,
+            format!("arrivals[{i}].priority"),
+            "at most 16 distinct priority levels are supported",
+        ));
+    }
+    for (s, p) in streams.iter_mut().zip(&priorities) {
+        s.class = priority_levels.iter().position(|l| l == p).expect("listed") as u8;
+    }
+
     Ok(Model {
         name: sim.name.clone().unwrap_or_else(|| default_name.to_string()),
         horizon,
@@ -367,7 +411,46 @@ pub(super) fn compile(
         contact_types,
         streams,
         groups,
+        priority_levels,
+        handle_slot,
     })
+}
+
+/// Reads a `"channel/category"` or `"channel/*"` pair: the channel and its categories.
+fn parse_pair(
+    c: &Checker,
+    pair: &Spanned<String>,
+    key: &str,
+    channel_index: &HashMap<String, u32>,
+    category_index: &HashMap<String, u32>,
+) -> Result<(u32, Vec<u32>), ScenarioError> {
+    let Some((ch_name, cat_name)) = pair.get_ref().split_once('/') else {
+        return Err(c.err(pair.span(), key, format!("\"{}\" is not a \"channel/category\" pair (use \"channel/*\" for every category of a channel)", pair.get_ref())));
+    };
+    let Some(&ch) = channel_index.get(ch_name) else {
+        return Err(c.err(
+            pair.span(),
+            key,
+            format!(
+                "there is no channel \"{ch_name}\"; the channels are {}",
+                allowed_names(channel_index)
+            ),
+        ));
+    };
+    if cat_name == "*" {
+        return Ok((ch, (0..category_index.len() as u32).collect()));
+    }
+    match category_index.get(cat_name) {
+        Some(&cat) => Ok((ch, vec![cat])),
+        None => Err(c.err(
+            pair.span(),
+            key,
+            format!(
+                "there is no category \"{cat_name}\"; the categories are {}",
+                allowed_names(category_index)
+            ),
+        )),
+    }
 }
 
 fn lookup(

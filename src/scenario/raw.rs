@@ -3,6 +3,7 @@
 
 use crate::duration::Duration;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use toml::Spanned;
 
 /// A whole scenario file.
@@ -89,6 +90,8 @@ pub struct RawArrivals {
     pub daily_volume: Option<Spanned<f64>>,
     /// Weights per interval of a day for `daily_volume`.
     pub profile: Option<Spanned<Vec<f64>>>,
+    /// Customer priority class (higher is served first; default 0).
+    pub priority: Option<Spanned<i64>>,
 }
 
 /// `[[group]]`.
@@ -103,8 +106,14 @@ pub struct RawGroup {
     pub staffing: Option<Spanned<Vec<i64>>>,
     /// `"channel/category"` pairs served (`"channel/*"` for every category).
     pub handles: Spanned<Vec<Spanned<String>>>,
-    /// Handle-time distribution.
+    /// Handle-time distribution of whatever the group handles.
     pub handle_time: Spanned<RawDistribution>,
+    /// Handle times of particular pairs, overriding `handle_time`.
+    pub handle_time_by: Option<BTreeMap<Spanned<String>, Spanned<RawDistribution>>>,
+    /// Tier: 1 frontline, 2 specialist, 3 expert (default 1).
+    pub tier: Option<Spanned<i64>>,
+    /// The group takes a contact only once it has waited this long (default 0s).
+    pub overflow_after: Option<Spanned<Duration>>,
 }
 
 /// `{ dist = "…", … }`: the parameters of a distribution; which apply depends on `dist`.

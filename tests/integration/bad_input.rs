@@ -46,6 +46,12 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "needs `cv`",
     ),
     (
+        "handle_time_by_unknown_pair",
+        "27:20",
+        "group[0].handle_time_by.\"voice/billing\"",
+        "the group does not handle \"voice/billing\"",
+    ),
+    (
         "handles_unknown_category",
         "22:12",
         "group[0].handles[0]",
@@ -94,6 +100,18 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "nobody handles voice/billing",
     ),
     (
+        "overflow_without_unit",
+        "22:18",
+        "group[0].overflow_after",
+        "the bare number 30 has no unit",
+    ),
+    (
+        "priority_wrong_type",
+        "18:12",
+        "arrivals[0].priority",
+        "invalid type: string \"vip\"",
+    ),
+    (
         "profile_length",
         "18:11",
         "arrivals[0].profile",
@@ -135,6 +153,12 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "8:51",
         "channel[0].service_level.target",
         "between 0 and 1",
+    ),
+    (
+        "tier_out_of_range",
+        "22:8",
+        "group[0].tier",
+        "from 1 (frontline) to 9",
     ),
     (
         "two_rate_forms",

@@ -7,4 +7,5 @@ mod cli;
 mod conservation;
 mod distributions;
 mod erlang_oracle;
+mod routing;
 mod support;

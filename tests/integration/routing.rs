@@ -1,0 +1,248 @@
+//! Skills, overflow and priorities against cases with known answers: pooled groups are one
+//! M/M/n queue, an overflow group that never becomes eligible leaves the first group alone,
+//! per-pair handle times add up to the offered load, and non-preemptive priority classes
+//! wait as Cobham's formula says.
+
+use crate::support::{model, run};
+use ccsim::erlang::{QueueSpec, erlang_c};
+use ccsim::experiment::{Estimate, t_quantile_975};
+
+fn within_four_se(est: &Estimate, value: f64) -> bool {
+    let se = est.ci95 / t_quantile_975(est.n - 1);
+    (est.mean - value).abs() <= 4.0 * se + 1e-9
+}
+
+/// Two groups of `agents_each` agents on one queue (no abandonment, AHT 60 s); the second
+/// group takes contacts only after `overflow_after`.
+fn two_groups(
+    per_hour: f64,
+    agents_each: u32,
+    overflow_after: &str,
+    spare_category: bool,
+) -> String {
+    let second_handles = if spare_category {
+        "voice/spare"
+    } else {
+        "voice/general"
+    };
+    format!(
+        r#"
+[simulation]
+horizon = "2000m"
+warmup = "200m"
+interval = "200m"
+
+[[channel]]
+name = "voice"
+service_level = {{ answer_within = "20s" }}
+
+[[category]]
+name = "general"
+
+[[category]]
+name = "spare"
+
+[[arrivals]]
+channel = "voice"
+category = "general"
+rate_per_hour = {per_hour}
+
+[[group]]
+name = "first"
+agents = {agents_each}
+handles = ["voice/general"]
+handle_time = {{ dist = "exponential", mean = "60s" }}
+
+[[group]]
+name = "second"
+agents = {agents_each}
+handles = ["{second_handles}"]
+overflow_after = "{overflow_after}"
+handle_time = {{ dist = "exponential", mean = "60s" }}
+"#
+    )
+}
+
+fn exact_c(per_hour: f64, agents: u32) -> ccsim::erlang::QueueValues {
+    erlang_c(&QueueSpec {
+        arrival_rate: per_hour / 3600.0,
+        aht: 60.0,
+        agents,
+        patience: None,
+        answer_within: 20.0,
+    })
+    .unwrap()
+}
+
+#[test]
+fn a_group_that_handles_nothing_arriving_leaves_the_single_queue() {
+    let m = model(&two_groups(1080.0, 20, "0s", true));
+    let result = run(&m, 10, 21, 2);
+    let exact = exact_c(1080.0, 20);
+    let sl = result.estimate(|o| o.totals.service_level);
+    let asa = result.estimate(|o| o.totals.asa_s);
+    assert!(
+        within_four_se(&sl, exact.service_level),
+        "{sl:?} vs {}",
+        exact.service_level
+    );
+    assert!(
+        within_four_se(&asa, exact.asa_s),
+        "{asa:?} vs {}",
+        exact.asa_s
+    );
+    assert_eq!(result.estimate(|o| o.by_group[1].occupancy).mean, 0.0);
+}
+
+#[test]
+fn groups_without_overflow_wait_pool_into_one_queue() {
+    // 2 × 10 agents that both take contacts at once are one M/M/20 queue.
+    let m = model(&two_groups(1080.0, 10, "0s", false));
+    let result = run(&m, 10, 22, 2);
+    let exact = exact_c(1080.0, 20);
+    let sl = result.estimate(|o| o.totals.service_level);
+    let asa = result.estimate(|o| o.totals.asa_s);
+    assert!(
+        within_four_se(&sl, exact.service_level),
+        "{sl:?} vs {}",
+        exact.service_level
+    );
+    assert!(
+        within_four_se(&asa, exact.asa_s),
+        "{asa:?} vs {}",
+        exact.asa_s
+    );
+}
+
+#[test]
+fn an_overflow_group_out_of_reach_leaves_the_first_group_alone() {
+    // With an overflow wait far beyond any real wait the first group is an M/M/10 queue.
+    let m = model(&two_groups(480.0, 10, "100h", false));
+    let result = run(&m, 10, 23, 2);
+    let exact = exact_c(480.0, 10);
+    let sl = result.estimate(|o| o.totals.service_level);
+    assert!(
+        within_four_se(&sl, exact.service_level),
+        "{sl:?} vs {}",
+        exact.service_level
+    );
+    assert_eq!(result.estimate(|o| o.by_group[1].occupancy).mean, 0.0);
+}
+
+#[test]
+fn an_overflow_group_helps_only_after_its_wait() {
+    // The first group alone is overloaded; the overflow group joins after 30 s, so no
+    // contact waits much beyond 30 s, and many wait at least that long.
+    let m = model(&two_groups(900.0, 12, "30s", false));
+    let result = run(&m, 10, 24, 2);
+    let p90 = result.estimate(|o| o.totals.wait_p90_s);
+    let second = result.estimate(|o| o.by_group[1].occupancy);
+    assert!(second.mean > 0.05, "the overflow group works: {second:?}");
+    assert!(
+        p90.mean > 25.0 && p90.mean < 36.0,
+        "waits bunch at the overflow time: {p90:?}"
+    );
+    let sl = result.estimate(|o| o.totals.service_level);
+    let alone = exact_c(900.0, 16); // a lower bound on what 12 + 12 pooled would give
+    assert!(
+        sl.mean < alone.service_level,
+        "overflow after 30 s serves worse than pooling"
+    );
+}
+
+#[test]
+fn handle_times_per_pair_add_up_to_the_offered_load() {
+    let text = r#"
+[simulation]
+horizon = "100h"
+warmup = "10h"
+interval = "10h"
+
+[[channel]]
+name = "chat"
+service_level = { answer_within = "60s" }
+
+[[category]]
+name = "quick"
+
+[[category]]
+name = "slow"
+
+[[arrivals]]
+channel = "chat"
+category = "quick"
+rate_per_hour = 60
+
+[[arrivals]]
+channel = "chat"
+category = "slow"
+rate_per_hour = 60
+
+[[group]]
+name = "agents"
+agents = 40
+handles = ["chat/*"]
+handle_time = { dist = "exponential", mean = "2m" }
+handle_time_by = { "chat/slow" = { dist = "gamma", mean = "10m", cv = 0.5 } }
+"#;
+    let m = model(text);
+    let result = run(&m, 10, 25, 2);
+    // Load: 1/min × 2 min + 1/min × 10 min = 12 erlangs on 40 agents.
+    let occupancy = result.estimate(|o| o.total_occupancy);
+    assert!(within_four_se(&occupancy, 12.0 / 40.0), "{occupancy:?}");
+}
+
+#[test]
+fn priority_classes_wait_as_cobham_says() {
+    // M/M/c, non-preemptive priorities, equal service rates: class k waits
+    // W0 / ((1 - σ_{k-1})(1 - σ_k)) with W0 = C(c, a) / (c μ) and σ_k the load of the
+    // classes up to k.
+    let text = r#"
+[simulation]
+horizon = "3000m"
+warmup = "300m"
+interval = "300m"
+
+[[channel]]
+name = "voice"
+service_level = { answer_within = "20s" }
+
+[[category]]
+name = "general"
+
+[[arrivals]]
+channel = "voice"
+category = "general"
+rate_per_hour = 180
+priority = 5
+
+[[arrivals]]
+channel = "voice"
+category = "general"
+rate_per_hour = 330
+
+[[group]]
+name = "agents"
+agents = 10
+handles = ["voice/general"]
+handle_time = { dist = "exponential", mean = "1m" }
+"#;
+    let m = model(text);
+    assert_eq!(m.priority_levels, vec![5, 0]);
+    let result = run(&m, 10, 26, 2);
+    let c = 10.0;
+    let mu = 1.0 / 60.0;
+    let (l_hi, l_lo) = (180.0 / 3600.0, 330.0 / 3600.0);
+    let p_wait = exact_c(510.0, 10).p_wait;
+    let w0 = p_wait / (c * mu);
+    let (s1, s2) = (l_hi / (c * mu), (l_hi + l_lo) / (c * mu));
+    let w_hi = w0 / (1.0 - s1);
+    let w_lo = w0 / ((1.0 - s1) * (1.0 - s2));
+    let hi = result.estimate(|o| o.by_priority[0].asa_s);
+    let lo = result.estimate(|o| o.by_priority[1].asa_s);
+    assert!(within_four_se(&hi, w_hi), "high class {hi:?} vs {w_hi}");
+    assert!(within_four_se(&lo, w_lo), "low class {lo:?} vs {w_lo}");
+    // Together they are still one Erlang C queue.
+    let all = result.estimate(|o| o.totals.asa_s);
+    assert!(within_four_se(&all, exact_c(510.0, 10).asa_s), "{all:?}");
+}
