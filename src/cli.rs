@@ -277,10 +277,31 @@ pub fn describe_model(model: &Model, source: &str) -> String {
         if g.overflow_after > 0.0 {
             extras += &format!(", takes contacts after {} of waiting", d(g.overflow_after));
         }
-        for (&t, dist) in g.handles.iter().zip(&g.handle_times) {
-            if dist.describe() != g.handle_time.describe() {
-                extras += &format!(", {} takes {}", model.contact_type_name(t), dist.describe());
-            }
+        for (t, dist) in &g.handle_time_by {
+            extras += &format!(
+                ", {} takes {}",
+                model.contact_type_name(*t),
+                dist.describe()
+            );
+        }
+        let resolve = &g.resolve;
+        if resolve.iter().any(|p| *p < 1.0) {
+            let shown: Vec<String> = model
+                .categories
+                .iter()
+                .zip(resolve)
+                .map(|(c, p)| format!("{c} {:.0}%", p * 100.0))
+                .collect();
+            extras += &format!(", resolves {}", shown.join(" "));
+        }
+        let targets: Vec<String> = model
+            .categories
+            .iter()
+            .zip(&g.escalate_to)
+            .filter_map(|(c, t)| t.map(|t| format!("{c}→{}", model.groups[t as usize].name)))
+            .collect();
+        if !targets.is_empty() {
+            extras += &format!(", escalates {}", targets.join(" "));
         }
         let _ = writeln!(
             out,
@@ -323,6 +344,9 @@ fn handled_pairs(model: &Model, handles: &[u32]) -> String {
         } else {
             parts.extend(of_channel.iter().map(|&t| model.contact_type_name(t)));
         }
+    }
+    if parts.is_empty() {
+        return "nothing from the queues (escalations only)".into();
     }
     parts.join(", ")
 }

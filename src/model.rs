@@ -42,8 +42,10 @@ pub struct Model {
     pub groups: Vec<Group>,
     /// Customer priority levels, highest first; a stream's `class` indexes this list.
     pub priority_levels: Vec<i64>,
-    /// `handle_slot[g * n_types + t]`: index into `groups[g].handle_times` for contact type
-    /// `t`, or `u32::MAX` when group `g` does not handle `t`.
+    /// What happens to contacts a group does not resolve.
+    pub transfers: TransferPolicy,
+    /// `handle_slot[g * n_types + t]`: 0 for group `g`'s default handle time on contact type
+    /// `t`, or 1 + the index of its override in `groups[g].handle_time_by`.
     pub handle_slot: Vec<u32>,
 }
 
@@ -93,14 +95,39 @@ pub struct Group {
     pub staffing: Vec<u32>,
     /// Contact types the group serves.
     pub handles: Vec<ContactTypeIdx>,
-    /// Handle time of each handled type, parallel to `handles`.
-    pub handle_times: Vec<Distribution>,
-    /// The group's default handle time (what `handle_times` holds unless overridden).
+    /// The group's handle time for contact types without an override.
     pub handle_time: Distribution,
+    /// Handle-time overrides by contact type.
+    pub handle_time_by: Vec<(ContactTypeIdx, Distribution)>,
     /// Tier: 1 frontline, 2 specialist, 3 expert.
     pub tier: u8,
     /// The group takes a contact only once it has waited this many seconds.
     pub overflow_after: f64,
+    /// Probability of resolving a contact, per category.
+    pub resolve: Vec<f64>,
+    /// Where unresolved contacts go, per category (`None`: they leave unresolved).
+    pub escalate_to: Vec<Option<GroupIdx>>,
+}
+
+/// Transfers and escalations: their cap and what they cost in handling time.
+#[derive(Clone, Debug)]
+pub struct TransferPolicy {
+    /// Most transfers one contact may have; an unresolved contact past it leaves.
+    pub max_per_contact: u8,
+    /// Added to the next handle time after a transfer that loses the history.
+    pub context_loss: Option<Distribution>,
+    /// The history travels with the contact: no context-loss penalty.
+    pub keep_context: bool,
+}
+
+impl Default for TransferPolicy {
+    fn default() -> Self {
+        TransferPolicy {
+            max_per_contact: 3,
+            context_loss: None,
+            keep_context: false,
+        }
+    }
 }
 
 impl Model {
@@ -126,11 +153,14 @@ impl Model {
             .sum()
     }
 
-    /// Handle time of contact type `t` when served by group `g` (`g` must handle `t`).
+    /// Handle time of contact type `t` when served by group `g`.
     #[inline]
     pub fn handle_time(&self, g: GroupIdx, t: ContactTypeIdx) -> &Distribution {
-        let slot = self.handle_slot[g as usize * self.contact_types.len() + t as usize];
-        &self.groups[g as usize].handle_times[slot as usize]
+        let group = &self.groups[g as usize];
+        match self.handle_slot[g as usize * self.contact_types.len() + t as usize] {
+            0 => &group.handle_time,
+            slot => &group.handle_time_by[slot as usize - 1].1,
+        }
     }
 
     /// Name of a contact type as written in the scenario, `channel/category`.

@@ -124,10 +124,26 @@ pub struct QueueTally {
     pub answered: u64,
     /// Answered within the channel's service-level threshold.
     pub answered_in_threshold: u64,
-    /// Contacts that left the queue unserved.
+    /// Contacts that left the queue unserved, before any agent answered them.
     pub abandoned: u64,
     /// Sum of the waits of answered contacts, in seconds.
     pub wait_sum: f64,
+    /// Contacts whose issue an agent resolved.
+    pub resolved: u64,
+    /// Resolved by the first agent, with no transfer.
+    pub resolved_first: u64,
+    /// Answered contacts that left with their issue unresolved.
+    pub unresolved: u64,
+    /// Contacts transferred or escalated at least once.
+    pub transferred: u64,
+    /// Transfers and escalations, all together.
+    pub transfers: u64,
+    /// Contacts that abandoned while waiting after a transfer.
+    pub abandoned_in_transfer: u64,
+    /// Transfers answered by the receiving group.
+    pub transfer_answered: u64,
+    /// Sum of the waits of answered transfers, in seconds.
+    pub transfer_wait_sum: f64,
 }
 
 impl QueueTally {
@@ -138,6 +154,14 @@ impl QueueTally {
         self.answered_in_threshold += o.answered_in_threshold;
         self.abandoned += o.abandoned;
         self.wait_sum += o.wait_sum;
+        self.resolved += o.resolved;
+        self.resolved_first += o.resolved_first;
+        self.unresolved += o.unresolved;
+        self.transferred += o.transferred;
+        self.transfers += o.transfers;
+        self.abandoned_in_transfer += o.abandoned_in_transfer;
+        self.transfer_answered += o.transfer_answered;
+        self.transfer_wait_sum += o.transfer_wait_sum;
     }
 }
 
@@ -200,8 +224,24 @@ pub struct QueueMetrics {
     pub answered: f64,
     /// Contacts that abandoned the queue.
     pub abandoned: f64,
-    /// Contacts still waiting when the run ended (no agent would ever come).
+    /// Contacts still in the system when the run ended (waiting with no agent to come).
     pub unfinished: f64,
+    /// Contacts resolved by an agent.
+    pub resolved: f64,
+    /// Answered contacts that left unresolved (no transfer target, or the cap reached).
+    pub unresolved: f64,
+    /// Contacts that abandoned while waiting after a transfer.
+    pub abandoned_in_transfer: f64,
+    /// Transfers and escalations per contact answered.
+    pub transfers_per_answered: f64,
+    /// Resolved / answered.
+    pub resolution_rate: f64,
+    /// Resolved by the first agent with no transfer / answered.
+    pub first_contact_resolution: f64,
+    /// Transferred at least once / answered.
+    pub transfer_rate: f64,
+    /// Mean wait of answered transfers, seconds.
+    pub transfer_asa_s: f64,
     /// Answered within the threshold / offered.
     pub service_level: f64,
     /// Abandoned / offered.
@@ -226,7 +266,17 @@ impl QueueMetrics {
             offered,
             answered,
             abandoned,
-            unfinished: offered - answered - abandoned,
+            unfinished: offered
+                - abandoned
+                - (t.resolved + t.unresolved + t.abandoned_in_transfer) as f64,
+            resolved: t.resolved as f64,
+            unresolved: t.unresolved as f64,
+            abandoned_in_transfer: t.abandoned_in_transfer as f64,
+            transfers_per_answered: ratio(t.transfers as f64, answered),
+            resolution_rate: ratio(t.resolved as f64, answered),
+            first_contact_resolution: ratio(t.resolved_first as f64, answered),
+            transfer_rate: ratio(t.transferred as f64, answered),
+            transfer_asa_s: ratio(t.transfer_wait_sum, t.transfer_answered as f64),
             service_level: ratio(t.answered_in_threshold as f64, offered),
             abandon_rate: ratio(abandoned, offered),
             asa_s: ratio(t.wait_sum, answered),

@@ -36,6 +36,22 @@ pub struct QueueEstimates {
     pub asa_s: Estimate,
     /// 90th percentile of the wait of answered contacts, seconds.
     pub wait_p90_s: Estimate,
+    /// Contacts resolved by an agent.
+    pub resolved: Estimate,
+    /// Answered contacts that left unresolved.
+    pub unresolved: Estimate,
+    /// Contacts that abandoned while waiting after a transfer.
+    pub abandoned_in_transfer: Estimate,
+    /// Resolved / answered.
+    pub resolution_rate: Estimate,
+    /// Resolved by the first agent, with no transfer / answered.
+    pub first_contact_resolution: Estimate,
+    /// Transferred at least once / answered.
+    pub transfer_rate: Estimate,
+    /// Transfers and escalations per answered contact.
+    pub transfers_per_answered: Estimate,
+    /// Mean wait of answered transfers, seconds.
+    pub transfer_asa_s: Estimate,
 }
 
 impl QueueEstimates {
@@ -53,6 +69,14 @@ impl QueueEstimates {
             abandon_rate: e(|m| m.abandon_rate),
             asa_s: e(|m| m.asa_s),
             wait_p90_s: e(|m| m.wait_p90_s),
+            resolved: e(|m| m.resolved),
+            unresolved: e(|m| m.unresolved),
+            abandoned_in_transfer: e(|m| m.abandoned_in_transfer),
+            resolution_rate: e(|m| m.resolution_rate),
+            first_contact_resolution: e(|m| m.first_contact_resolution),
+            transfer_rate: e(|m| m.transfer_rate),
+            transfers_per_answered: e(|m| m.transfers_per_answered),
+            transfer_asa_s: e(|m| m.transfer_asa_s),
         }
     }
 }
@@ -349,6 +373,37 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
         let _ = writeln!(out, "\n{}", queue_row("priority", 10, headers, ""));
         for (level, q) in &s.by_priority {
             let _ = writeln!(out, "{}", queue_row(level, 10, queue_cells(q), ""));
+        }
+    }
+    let resolution_matters = model
+        .groups
+        .iter()
+        .any(|g| g.resolve.iter().any(|p| *p < 1.0));
+    if resolution_matters {
+        let _ = writeln!(
+            out,
+            "\n{:<10} {:>16} {:>16} {:>16} {:>16} {:>16} {:>18}",
+            "channel",
+            "resolution",
+            "first-contact",
+            "transfer rate",
+            "transfers/ans.",
+            "transfer ASA s",
+            "abandoned after tr."
+        );
+        let rows = s.by_channel.iter().map(|(n, q)| (n.as_str(), q));
+        for (name, q) in rows.chain(std::iter::once(("all", &s.totals.queue))) {
+            let _ = writeln!(
+                out,
+                "{:<10} {:>16} {:>16} {:>16} {:>16} {:>16} {:>18}",
+                name,
+                pct(&q.resolution_rate),
+                pct(&q.first_contact_resolution),
+                pct(&q.transfer_rate),
+                num(&q.transfers_per_answered, 2),
+                num(&q.transfer_asa_s, 1),
+                num(&q.abandoned_in_transfer, 1)
+            );
         }
     }
     let w = s

@@ -16,8 +16,8 @@ use crate::seeds::{Purpose, contact_rng, stream_rng};
 use crate::stats::{QueueTally, ReplicationOutcome, Tallies, WaitHistogram};
 use arrivals::ArrivalClock;
 use events::{EventKind, EventQueue};
-use rand::Rng;
 use rand::rngs::Xoshiro256PlusPlus;
+use rand::{Rng, RngExt};
 use std::collections::VecDeque;
 
 /// Where a contact is.
@@ -50,6 +50,12 @@ struct Contact {
     class: u8,
     /// Services started so far (each draws its handle time from its own sub-stream).
     services: u8,
+    /// Transfers and escalations so far.
+    transfers: u8,
+    /// The current service will resolve the issue (drawn when it starts).
+    resolves: bool,
+    /// A transfer lost the history: the next service pays the context-loss penalty.
+    context_lost: bool,
     state: ContactState,
     /// Arrived after the warm-up, so its outcome is recorded.
     counted: bool,
@@ -96,7 +102,8 @@ pub struct Workspace {
     agents: Vec<Agent>,
     free_agents: Vec<u32>,
     groups: Vec<GroupState>,
-    /// FIFO queues, `contact_type * n_classes + class`, of (contact, stamp).
+    /// FIFO queues of (contact, stamp): first `contact_type * n_classes + class`, then the
+    /// transfer queues of the groups, `(n_types + group) * n_classes + class`.
     queues: Vec<VecDeque<(u32, u32)>>,
     streams: Vec<StreamState>,
     tallies: Tallies,
@@ -156,8 +163,8 @@ impl<'a> Replication<'a> {
             g.integrated_to = 0.0;
         }
         let n_classes = model.priority_levels.len();
-        ws.queues
-            .resize_with(model.contact_types.len() * n_classes, VecDeque::new);
+        let n_queues = (model.contact_types.len() + model.groups.len()) * n_classes;
+        ws.queues.resize_with(n_queues, VecDeque::new);
         ws.queues.iter_mut().for_each(VecDeque::clear);
         ws.streams.clear();
         for s in 0..model.streams.len() as u32 {
@@ -265,6 +272,9 @@ impl<'a> Replication<'a> {
             stamp: 0,
             class: stream_model.class,
             services: 0,
+            transfers: 0,
+            resolves: false,
+            context_lost: false,
             state: ContactState::Waiting,
             counted: now >= model.warmup,
         });
@@ -277,24 +287,29 @@ impl<'a> Replication<'a> {
                 return;
             }
         }
-        self.enqueue(c);
+        self.enqueue(c, None);
     }
 
-    /// Puts waiting contact `c` at the back of its queue and sets its timers.
-    fn enqueue(&mut self, c: u32) {
+    /// Puts waiting contact `c` at the back of its contact type's queue, or of group
+    /// `transfer_to`'s transfer queue, and sets its timers.
+    fn enqueue(&mut self, c: u32, transfer_to: Option<u32>) {
         let contact = &mut self.ws.contacts[c as usize];
         contact.state = ContactState::Waiting;
         let (stamp, now, gives_up) = (contact.stamp, self.now, contact.gives_up);
         let t = contact.contact_type as usize;
-        self.ws.queues[t * self.n_classes + contact.class as usize].push_back((c, stamp));
+        let n_types = self.model.contact_types.len();
+        let queue = transfer_to.map_or(t, |g| n_types + g as usize);
+        self.ws.queues[queue * self.n_classes + contact.class as usize].push_back((c, stamp));
         if gives_up.is_finite() {
             self.ws.events.push(gives_up, EventKind::Abandon, c, stamp);
         }
-        for &wait in &self.model.contact_types[t].overflow_waits {
-            if now + wait < gives_up {
-                self.ws
-                    .events
-                    .push(now + wait, EventKind::Overflow, c, stamp);
+        if transfer_to.is_none() {
+            for &wait in &self.model.contact_types[t].overflow_waits {
+                if now + wait < gives_up {
+                    self.ws
+                        .events
+                        .push(now + wait, EventKind::Overflow, c, stamp);
+                }
             }
         }
     }
@@ -337,15 +352,31 @@ impl<'a> Replication<'a> {
         let services = contact.services as u64;
         contact.services = contact.services.saturating_add(1);
         let (seed, t) = (contact.seed, contact.contact_type);
-        let channel = model.contact_types[t as usize].channel as usize;
-        let in_threshold = wait <= model.channels[channel].answer_within;
-        self.record(c, Some(wait), |tally| {
-            tally.answered += 1;
-            tally.wait_sum += wait;
-            tally.answered_in_threshold += in_threshold as u64;
-        });
         let mut rng = contact_rng(seed.wrapping_add(services.wrapping_mul(0x9e37_79b9_7f4a_7c15)));
-        let handle = model.handle_time(g, t).sample(&mut rng);
+        let mut handle = model.handle_time(g, t).sample(&mut rng);
+        let category = model.contact_types[t as usize].category as usize;
+        let resolve = model.groups[g as usize].resolve[category];
+        contact.resolves = rng.random::<f64>() < resolve;
+        if contact.context_lost {
+            contact.context_lost = false;
+            if let Some(penalty) = &model.transfers.context_loss {
+                handle += penalty.sample(&mut rng);
+            }
+        }
+        if services == 0 {
+            let channel = model.contact_types[t as usize].channel as usize;
+            let in_threshold = wait <= model.channels[channel].answer_within;
+            self.record(c, Some(wait), |tally| {
+                tally.answered += 1;
+                tally.wait_sum += wait;
+                tally.answered_in_threshold += in_threshold as u64;
+            });
+        } else {
+            self.record(c, None, |tally| {
+                tally.transfer_answered += 1;
+                tally.transfer_wait_sum += wait;
+            });
+        }
         self.ws
             .events
             .push(now + handle, EventKind::ServiceEnd, agent, 0);
@@ -353,8 +384,8 @@ impl<'a> Replication<'a> {
 
     fn on_service_end(&mut self, agent: u32) {
         let c = self.ws.agents[agent as usize].contact;
-        self.free_contact(c);
         let g = self.ws.agents[agent as usize].group;
+        self.finish_service(c, g);
         self.integrate(g);
         let group = &mut self.ws.groups[g as usize];
         group.busy -= 1;
@@ -365,6 +396,58 @@ impl<'a> Replication<'a> {
             return;
         }
         self.take_next_or_idle(agent, g);
+    }
+
+    /// Contact `c` leaves group `g`'s agent: resolved, transferred or unresolved.
+    fn finish_service(&mut self, c: u32, g: u32) {
+        let model = self.model;
+        let contact = &self.ws.contacts[c as usize];
+        let category = model.contact_types[contact.contact_type as usize].category as usize;
+        let transfers = contact.transfers;
+        if contact.resolves {
+            self.record(c, None, |t| {
+                t.resolved += 1;
+                t.resolved_first += (transfers == 0) as u64;
+            });
+            self.free_contact(c);
+            return;
+        }
+        match model.groups[g as usize].escalate_to[category] {
+            Some(to) if transfers < model.transfers.max_per_contact => {
+                self.record(c, None, |t| {
+                    t.transfers += 1;
+                    t.transferred += (transfers == 0) as u64;
+                });
+                self.transfer(c, to);
+            }
+            _ => {
+                self.record(c, None, |t| t.unresolved += 1);
+                self.free_contact(c);
+            }
+        }
+    }
+
+    /// Sends contact `c` to group `to`: an idle agent there takes it, or it waits in the
+    /// group's transfer queue with a fresh patience.
+    fn transfer(&mut self, c: u32, to: u32) {
+        let model = self.model;
+        let now = self.now;
+        let contact = &mut self.ws.contacts[c as usize];
+        contact.transfers += 1;
+        contact.context_lost = !model.transfers.keep_context;
+        contact.enqueued = now;
+        let channel = model.contact_types[contact.contact_type as usize].channel as usize;
+        contact.gives_up = match &model.channels[channel].patience {
+            Some(d) => {
+                let salt = 0xa076_1d64_78bd_642f_u64.wrapping_mul(contact.transfers as u64);
+                now + d.sample(&mut contact_rng(contact.seed ^ salt))
+            }
+            None => f64::INFINITY,
+        };
+        match self.ws.groups[to as usize].idle.pop() {
+            Some(agent) => self.start_service(agent, c),
+            None => self.enqueue(c, Some(to)),
+        }
     }
 
     fn take_next_or_idle(&mut self, agent: u32, g: u32) {
@@ -381,16 +464,20 @@ impl<'a> Replication<'a> {
         let group = &self.model.groups[g as usize];
         let ws = &mut *self.ws;
         let now = self.now;
+        // The queues of the types it handles, then its own transfer queue (no overflow wait).
+        let transfer_queue = self.model.contact_types.len() as u32 + g;
+        let queues = group.handles.iter().map(|&t| (t, group.overflow_after));
+        let queues = queues.chain(std::iter::once((transfer_queue, 0.0)));
         for class in 0..self.n_classes {
             let mut best: Option<(f64, usize)> = None;
-            for &t in &group.handles {
-                let q = t as usize * self.n_classes + class;
+            for (base, wait_first) in queues.clone() {
+                let q = base as usize * self.n_classes + class;
                 let queue = &mut ws.queues[q];
                 while let Some(&(c, stamp)) = queue.front() {
                     let contact = &ws.contacts[c as usize];
                     if contact.stamp == stamp {
                         debug_assert_eq!(contact.state, ContactState::Waiting);
-                        let eligible = contact.enqueued + group.overflow_after <= now;
+                        let eligible = contact.enqueued + wait_first <= now;
                         if eligible && best.is_none_or(|(since, _)| contact.enqueued < since) {
                             best = Some((contact.enqueued, q));
                         }
@@ -407,10 +494,15 @@ impl<'a> Replication<'a> {
     }
 
     fn on_abandon(&mut self, c: u32, stamp: u32) {
-        if self.ws.contacts[c as usize].stamp != stamp {
+        let contact = &self.ws.contacts[c as usize];
+        if contact.stamp != stamp {
             return;
         }
-        self.record(c, None, |t| t.abandoned += 1);
+        if contact.services == 0 {
+            self.record(c, None, |t| t.abandoned += 1);
+        } else {
+            self.record(c, None, |t| t.abandoned_in_transfer += 1);
+        }
         // The queue entry goes stale and is dropped when it reaches the front.
         self.free_contact(c);
     }

@@ -4,7 +4,7 @@
 use super::ScenarioError;
 use super::raw::{RawArrivals, RawDistribution, RawGroup, RawScenario};
 use crate::distribution::Distribution;
-use crate::model::{ArrivalStream, Channel, ContactType, Group, Model};
+use crate::model::{ArrivalStream, Channel, ContactType, Group, Model, TransferPolicy};
 use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
@@ -278,19 +278,12 @@ pub(super) fn compile(
             "the scenario needs at least one [[group]]",
         ));
     }
-    let _ = c.unique_names("group", raw.group.iter().map(|g| &g.get_ref().name))?;
+    let group_index = c.unique_names("group", raw.group.iter().map(|g| &g.get_ref().name))?;
     let mut groups = Vec::with_capacity(raw.group.len());
     for (gi, g) in raw.group.iter().enumerate() {
         let gr = g.get_ref();
         let staffing = group_staffing(&c, gr, g.span(), gi, n_intervals)?;
         let mut handles: Vec<u32> = Vec::new();
-        if gr.handles.get_ref().is_empty() {
-            return Err(c.err(
-                gr.handles.span(),
-                format!("group[{gi}].handles"),
-                "a group must handle at least one \"channel/category\" pair",
-            ));
-        }
         for (hi, h) in gr.handles.get_ref().iter().enumerate() {
             let key = format!("group[{gi}].handles[{hi}]");
             let (ch, cats) = parse_pair(&c, h, &key, &channel_index, &category_index)?;
@@ -303,21 +296,17 @@ pub(super) fn compile(
         }
         let handle_time =
             build_distribution(&c, &gr.handle_time, &format!("group[{gi}].handle_time"))?;
-        let mut handle_times = vec![handle_time.clone(); handles.len()];
+        // Overrides by contact type; they also apply to escalated contacts of types the
+        // group does not take from the queues.
+        let mut handle_time_by: Vec<(u32, crate::distribution::Distribution)> = Vec::new();
         for (pair, dist) in gr.handle_time_by.iter().flatten() {
             let key = format!("group[{gi}].handle_time_by.\"{}\"", pair.get_ref());
             let (ch, cats) = parse_pair(&c, pair, &key, &channel_index, &category_index)?;
             let built = build_distribution(&c, dist, &key)?;
             for cat in cats {
                 let t = type_of(ch, cat);
-                let Some(pos) = handles.iter().position(|&h| h == t) else {
-                    return Err(c.err(
-                        pair.span(),
-                        key,
-                        format!("the group does not handle \"{}\"; add it to handles or remove this handle time", pair.get_ref()),
-                    ));
-                };
-                handle_times[pos] = built.clone();
+                handle_time_by.retain(|(u, _)| *u != t);
+                handle_time_by.push((t, built.clone()));
             }
         }
         let tier = match &gr.tier {
@@ -331,6 +320,7 @@ pub(super) fn compile(
             Some(t) => *t.get_ref() as u8,
             None => 1,
         };
+        let (resolve, escalate_to) = group_resolution(&c, gr, gi, &category_index, &group_index)?;
         let overflow_after = gr
             .overflow_after
             .as_ref()
@@ -339,22 +329,39 @@ pub(super) fn compile(
             name: gr.name.get_ref().clone(),
             staffing,
             handles,
-            handle_times,
+            handle_time_by,
             handle_time,
             tier,
             overflow_after,
+            resolve,
+            escalate_to,
         });
     }
     let n_types = contact_types.len();
-    let mut handle_slot = vec![u32::MAX; groups.len() * n_types];
+    let mut handle_slot = vec![0; groups.len() * n_types];
     for (gi, g) in groups.iter().enumerate() {
-        for (slot, &t) in g.handles.iter().enumerate() {
+        for &t in &g.handles {
             let ct = &mut contact_types[t as usize];
             ct.groups.push(gi as u32);
             if g.overflow_after > 0.0 && !ct.overflow_waits.contains(&g.overflow_after) {
                 ct.overflow_waits.push(g.overflow_after);
             }
-            handle_slot[gi * n_types + t as usize] = slot as u32;
+        }
+        for (i, (t, _)) in g.handle_time_by.iter().enumerate() {
+            handle_slot[gi * n_types + *t as usize] = i as u32 + 1;
+        }
+    }
+    for (gi, g) in groups.iter().enumerate() {
+        let escalated_to = groups
+            .iter()
+            .any(|o| o.escalate_to.contains(&Some(gi as u32)));
+        if g.handles.is_empty() && !escalated_to {
+            let handles = &raw.group[gi].get_ref().handles;
+            return Err(c.err(
+                handles.span(),
+                format!("group[{gi}].handles"),
+                "the group handles nothing and no group escalates to it, so it would never get a contact; list the \"channel/category\" pairs it takes, or name it in another group's escalate_to",
+            ));
         }
     }
     for ct in &mut contact_types {
@@ -398,6 +405,8 @@ pub(super) fn compile(
         s.class = priority_levels.iter().position(|l| l == p).expect("listed") as u8;
     }
 
+    let transfers = transfer_policy(&c, raw)?;
+
     Ok(Model {
         name: sim.name.clone().unwrap_or_else(|| default_name.to_string()),
         horizon,
@@ -412,8 +421,86 @@ pub(super) fn compile(
         streams,
         groups,
         priority_levels,
+        transfers,
         handle_slot,
     })
+}
+
+/// A probability in [0, 1], or an error at its place.
+fn probability(c: &Checker, p: &Spanned<f64>, key: &str) -> Result<f64, ScenarioError> {
+    let v = *p.get_ref();
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(c.err(
+            p.span(),
+            key,
+            format!("a probability is between 0 and 1 (got {v})"),
+        ))
+    }
+}
+
+/// Resolve probability and escalation target per category of one group.
+fn group_resolution(
+    c: &Checker,
+    g: &RawGroup,
+    gi: usize,
+    category_index: &HashMap<String, u32>,
+    group_index: &HashMap<String, u32>,
+) -> Result<(Vec<f64>, Vec<Option<u32>>), ScenarioError> {
+    let n = category_index.len();
+    let default = match &g.resolve {
+        Some(p) => probability(c, p, &format!("group[{gi}].resolve"))?,
+        None => 1.0,
+    };
+    let mut resolve = vec![default; n];
+    for (cat, p) in g.resolve_by.iter().flatten() {
+        let key = format!("group[{gi}].resolve_by.{}", cat.get_ref());
+        let k = lookup(c, category_index, cat, &key, "category")?;
+        resolve[k as usize] = probability(c, p, &key)?;
+    }
+    let target = |name: &Spanned<String>, key: &str| -> Result<u32, ScenarioError> {
+        let t = lookup(c, group_index, name, key, "group")?;
+        if t as usize == gi {
+            return Err(c.err(name.span(), key, "a group cannot escalate to itself"));
+        }
+        Ok(t)
+    };
+    let default = match &g.escalate_to {
+        Some(name) => Some(target(name, &format!("group[{gi}].escalate_to"))?),
+        None => None,
+    };
+    let mut escalate_to = vec![default; n];
+    for (cat, name) in g.escalate_to_by.iter().flatten() {
+        let key = format!("group[{gi}].escalate_to_by.{}", cat.get_ref());
+        let k = lookup(c, category_index, cat, &key, "category")?;
+        escalate_to[k as usize] = Some(target(name, &key)?);
+    }
+    Ok((resolve, escalate_to))
+}
+
+/// The `[transfers]` table, or its defaults.
+fn transfer_policy(c: &Checker, raw: &RawScenario) -> Result<TransferPolicy, ScenarioError> {
+    let Some(t) = &raw.transfers else {
+        return Ok(TransferPolicy::default());
+    };
+    let t = t.get_ref();
+    let mut policy = TransferPolicy::default();
+    if let Some(m) = &t.max_per_contact {
+        if !(0..=20).contains(m.get_ref()) {
+            return Err(c.err(
+                m.span(),
+                "transfers.max_per_contact",
+                "the cap is a whole number from 0 (no transfers) to 20",
+            ));
+        }
+        policy.max_per_contact = *m.get_ref() as u8;
+    }
+    if let Some(d) = &t.context_loss {
+        policy.context_loss = Some(build_distribution(c, d, "transfers.context_loss")?);
+    }
+    policy.keep_context = t.keep_context.unwrap_or(false);
+    Ok(policy)
 }
 
 /// Reads a `"channel/category"` or `"channel/*"` pair: the channel and its categories.

@@ -24,6 +24,20 @@ pub struct RawScenario {
     /// `[[group]]` entries.
     #[serde(default)]
     pub group: Vec<Spanned<RawGroup>>,
+    /// `[transfers]`: the cap and the context-loss penalty.
+    pub transfers: Option<Spanned<RawTransfers>>,
+}
+
+/// `[transfers]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTransfers {
+    /// Most transfers and escalations one contact may have (default 3).
+    pub max_per_contact: Option<Spanned<i64>>,
+    /// Extra handling time after a transfer that loses the history.
+    pub context_loss: Option<Spanned<RawDistribution>>,
+    /// The history travels with the contact ("first owner", shared history): no penalty.
+    pub keep_context: Option<bool>,
 }
 
 /// `[simulation]`.
@@ -114,6 +128,15 @@ pub struct RawGroup {
     pub tier: Option<Spanned<i64>>,
     /// The group takes a contact only once it has waited this long (default 0s).
     pub overflow_after: Option<Spanned<Duration>>,
+    /// Probability that the group resolves a contact's issue (default 1).
+    pub resolve: Option<Spanned<f64>>,
+    /// Resolve probabilities per category, overriding `resolve`.
+    pub resolve_by: Option<BTreeMap<Spanned<String>, Spanned<f64>>>,
+    /// Group that receives the contacts this group does not resolve (default: none, they
+    /// leave unresolved).
+    pub escalate_to: Option<Spanned<String>>,
+    /// Escalation targets per category, overriding `escalate_to`.
+    pub escalate_to_by: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
 }
 
 /// `{ dist = "…", … }`: the parameters of a distribution; which apply depends on `dist`.

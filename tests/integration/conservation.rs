@@ -50,6 +50,10 @@ fn every_arrival_ends_exactly_once() {
         assert_eq!(o.contacts as f64, o.totals.offered);
         let t = &o.totals;
         assert_eq!(t.offered, t.answered + t.abandoned + t.unfinished);
+        assert_eq!(
+            t.answered, t.resolved,
+            "everything answered is resolved here"
+        );
         assert!(t.unfinished >= 0.0);
         // Chat contacts abandon; voice contacts left with nobody on duty stay unfinished.
         assert_eq!(o.by_channel[1].unfinished, 0.0);

@@ -9,3 +9,4 @@ mod distributions;
 mod erlang_oracle;
 mod routing;
 mod support;
+mod transfers;
