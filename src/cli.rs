@@ -228,6 +228,46 @@ pub fn describe_model(model: &Model, source: &str) -> String {
             patience
         );
     }
+    for bot in &model.bots {
+        let mut parts = vec![format!("sessions {}", bot.session.describe())];
+        if bot.capacity != u32::MAX {
+            let full = if bot.full_goes_to_humans {
+                "overflow to humans"
+            } else {
+                "overflow waits"
+            };
+            parts.push(format!("capacity {} ({full})", bot.capacity));
+        }
+        let shares = |v: &[f64]| -> String {
+            model
+                .categories
+                .iter()
+                .zip(v)
+                .map(|(c, p)| format!("{c} {:.0}%", p * 100.0))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        parts.push(format!("contains {}", shares(&bot.containment)));
+        if bot.dropout.iter().any(|p| *p > 0.0) {
+            parts.push(format!("drop-out {}", shares(&bot.dropout)));
+        }
+        if bot.misroute > 0.0 {
+            parts.push(format!("misroutes {:.0}%", bot.misroute * 100.0));
+        }
+        for (from, to) in &bot.outages {
+            parts.push(format!(
+                "down {}–{}",
+                crate::summary::clock(*from),
+                crate::summary::clock(*to)
+            ));
+        }
+        let _ = writeln!(
+            out,
+            "  bot on {}: {}",
+            model.channels[bot.channel as usize].name,
+            parts.join(", ")
+        );
+    }
     let _ = writeln!(
         out,
         "  categories ({}): {}",

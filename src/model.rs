@@ -44,6 +44,8 @@ pub struct Model {
     pub priority_levels: Vec<i64>,
     /// What happens to contacts a group does not resolve.
     pub transfers: TransferPolicy,
+    /// Bot stages, at most one per channel.
+    pub bots: Vec<Bot>,
     /// `handle_slot[g * n_types + t]`: 0 for group `g`'s default handle time on contact type
     /// `t`, or 1 + the index of its override in `groups[g].handle_time_by`.
     pub handle_slot: Vec<u32>,
@@ -60,6 +62,39 @@ pub struct Channel {
     pub service_level_target: f64,
     /// Customer patience in queue; `None` means customers never abandon.
     pub patience: Option<Distribution>,
+    /// Index into `Model::bots` of the bot in front of the channel's human queues.
+    pub bot: Option<u32>,
+}
+
+/// A bot (or IVR) stage: sessions, what they end in, capacity and outages.
+#[derive(Clone, Debug)]
+pub struct Bot {
+    /// The channel it serves.
+    pub channel: ChannelIdx,
+    /// Length of a session.
+    pub session: Distribution,
+    /// Concurrent sessions (`u32::MAX`: unlimited).
+    pub capacity: u32,
+    /// Beyond capacity, customers go straight to humans (else they wait for the bot).
+    pub full_goes_to_humans: bool,
+    /// Probability of resolving, per category.
+    pub containment: Vec<f64>,
+    /// Probability the customer leaves during the session, per category.
+    pub dropout: Vec<f64>,
+    /// Probability a handed-over contact lands in a wrong queue.
+    pub misroute: f64,
+    /// Extra handling time of the first human service after the bot.
+    pub handover_penalty: Option<Distribution>,
+    /// `[from, to)` windows in seconds when the bot is down.
+    pub outages: Vec<(f64, f64)>,
+}
+
+impl Bot {
+    /// Whether the bot is down at time `t`.
+    #[inline]
+    pub fn is_down(&self, t: f64) -> bool {
+        self.outages.iter().any(|&(from, to)| from <= t && t < to)
+    }
 }
 
 /// A channel/category pair; contacts of one type share one queue.

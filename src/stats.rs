@@ -118,6 +118,20 @@ impl WaitHistogram {
 /// Counts and sums for one queue scope (an interval of a channel, a channel, all contacts).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct QueueTally {
+    /// Contacts that arrived (before any bot).
+    pub arrivals: u64,
+    /// Bot sessions started.
+    pub bot_sessions: u64,
+    /// Contacts the bot resolved.
+    pub bot_contained: u64,
+    /// Contacts that left during the bot session.
+    pub bot_dropped: u64,
+    /// Contacts the bot handed over to a wrong queue.
+    pub bot_misrouted: u64,
+    /// Contacts that got a first response (bot session start or agent answer).
+    pub responded: u64,
+    /// Sum of the first-response times, seconds.
+    pub first_response_sum: f64,
     /// Contacts that entered a human queue.
     pub offered: u64,
     /// Contacts an agent started to serve.
@@ -149,6 +163,13 @@ pub struct QueueTally {
 impl QueueTally {
     /// Adds another tally to this one.
     pub fn merge(&mut self, o: &QueueTally) {
+        self.arrivals += o.arrivals;
+        self.bot_sessions += o.bot_sessions;
+        self.bot_contained += o.bot_contained;
+        self.bot_dropped += o.bot_dropped;
+        self.bot_misrouted += o.bot_misrouted;
+        self.responded += o.responded;
+        self.first_response_sum += o.first_response_sum;
         self.offered += o.offered;
         self.answered += o.answered;
         self.answered_in_threshold += o.answered_in_threshold;
@@ -218,6 +239,20 @@ impl Tallies {
 /// Queue metrics of one scope in one replication; NaN where undefined (nothing offered).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct QueueMetrics {
+    /// Contacts that arrived, before any bot.
+    pub arrivals: f64,
+    /// Bot sessions.
+    pub bot_sessions: f64,
+    /// Resolved by the bot / bot sessions.
+    pub bot_containment: f64,
+    /// Left during the bot session / bot sessions.
+    pub bot_dropout: f64,
+    /// Handed over to a wrong queue / bot sessions.
+    pub bot_misroute_rate: f64,
+    /// Mean time to the first response (bot or agent), seconds.
+    pub first_response_s: f64,
+    /// Answered / offered: the share of contacts asking for a human that reach one.
+    pub human_connect_rate: f64,
     /// Contacts offered to a human queue.
     pub offered: f64,
     /// Contacts answered by an agent.
@@ -262,7 +297,15 @@ impl QueueMetrics {
         let offered = t.offered as f64;
         let answered = t.answered as f64;
         let abandoned = t.abandoned as f64;
+        let sessions = t.bot_sessions as f64;
         QueueMetrics {
+            arrivals: t.arrivals as f64,
+            bot_sessions: sessions,
+            bot_containment: ratio(t.bot_contained as f64, sessions),
+            bot_dropout: ratio(t.bot_dropped as f64, sessions),
+            bot_misroute_rate: ratio(t.bot_misrouted as f64, sessions),
+            first_response_s: ratio(t.first_response_sum, t.responded as f64),
+            human_connect_rate: ratio(answered, offered),
             offered,
             answered,
             abandoned,

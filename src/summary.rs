@@ -20,6 +20,20 @@ fn as_map<S: Serializer, T: Serialize>(pairs: &[(String, T)], s: S) -> Result<S:
 /// Estimates of the queue metrics of one scope.
 #[derive(Serialize, Debug, Clone)]
 pub struct QueueEstimates {
+    /// Contacts that arrived, before any bot.
+    pub arrivals: Estimate,
+    /// Bot sessions.
+    pub bot_sessions: Estimate,
+    /// Resolved by the bot / bot sessions.
+    pub bot_containment: Estimate,
+    /// Left during the bot session / bot sessions.
+    pub bot_dropout: Estimate,
+    /// Handed over to a wrong queue / bot sessions.
+    pub bot_misroute_rate: Estimate,
+    /// Mean time to the first response (bot or agent), seconds.
+    pub first_response_s: Estimate,
+    /// Answered / offered.
+    pub human_connect_rate: Estimate,
     /// Contacts offered to a human queue.
     pub offered: Estimate,
     /// Contacts answered.
@@ -61,6 +75,13 @@ impl QueueEstimates {
     ) -> QueueEstimates {
         let e = |f: fn(&QueueMetrics) -> f64| result.estimate(|o| f(scope(o)));
         QueueEstimates {
+            arrivals: e(|m| m.arrivals),
+            bot_sessions: e(|m| m.bot_sessions),
+            bot_containment: e(|m| m.bot_containment),
+            bot_dropout: e(|m| m.bot_dropout),
+            bot_misroute_rate: e(|m| m.bot_misroute_rate),
+            first_response_s: e(|m| m.first_response_s),
+            human_connect_rate: e(|m| m.human_connect_rate),
             offered: e(|m| m.offered),
             answered: e(|m| m.answered),
             abandoned: e(|m| m.abandoned),
@@ -373,6 +394,35 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
         let _ = writeln!(out, "\n{}", queue_row("priority", 10, headers, ""));
         for (level, q) in &s.by_priority {
             let _ = writeln!(out, "{}", queue_row(level, 10, queue_cells(q), ""));
+        }
+    }
+    if !model.bots.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{:<10} {:>14} {:>14} {:>16} {:>16} {:>16} {:>18} {:>16}",
+            "channel",
+            "arrivals",
+            "bot sessions",
+            "bot containment",
+            "bot drop-out",
+            "misrouted",
+            "first response s",
+            "human connect"
+        );
+        let rows = s.by_channel.iter().map(|(n, q)| (n.as_str(), q));
+        for (name, q) in rows.chain(std::iter::once(("all", &s.totals.queue))) {
+            let _ = writeln!(
+                out,
+                "{:<10} {:>14} {:>14} {:>16} {:>16} {:>16} {:>18} {:>16}",
+                name,
+                num(&q.arrivals, 1),
+                num(&q.bot_sessions, 1),
+                pct(&q.bot_containment),
+                pct(&q.bot_dropout),
+                pct(&q.bot_misroute_rate),
+                num(&q.first_response_s, 1),
+                pct(&q.human_connect_rate)
+            );
         }
     }
     let resolution_matters = model

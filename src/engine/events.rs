@@ -21,15 +21,18 @@ pub enum EventKind {
     IntervalStart,
     /// Contact `target` (stamp `stamp`) has waited long enough for an overflow group.
     Overflow,
+    /// Contact `target` (stamp `stamp`) ends its bot session.
+    BotEnd,
 }
 
 const KIND_BITS: u64 = 3;
-const KINDS: [EventKind; 5] = [
+const KINDS: [EventKind; 6] = [
     EventKind::Arrival,
     EventKind::ServiceEnd,
     EventKind::Abandon,
     EventKind::IntervalStart,
     EventKind::Overflow,
+    EventKind::BotEnd,
 ];
 
 /// One scheduled event (24 bytes).

@@ -25,6 +25,8 @@ use std::collections::VecDeque;
 enum ContactState {
     /// The slot is unused.
     Free,
+    /// Waiting for a bot session, or in one.
+    WithBot,
     /// In a queue, waiting for an agent.
     Waiting,
     /// Being served.
@@ -34,14 +36,20 @@ enum ContactState {
 /// A customer contact in the system.
 #[derive(Clone, Copy, Debug)]
 struct Contact {
+    /// Time it arrived.
+    arrived: f64,
+    /// Its patience in a human queue, seconds.
+    patience: f64,
     /// Time it joined its current queue.
     enqueued: f64,
     /// Time its patience runs out while queued (infinite without patience).
     gives_up: f64,
     /// Seed of the contact's own draws (handle times).
     seed: u64,
-    /// Channel/category pair.
+    /// The channel/category pair whose queue it is in (a wrong one when misrouted).
     contact_type: u32,
+    /// Its real channel/category pair.
+    true_type: u32,
     /// `interval * n_channels + channel` of its arrival.
     cell: u32,
     /// Changes whenever the contact leaves a queue or the slot is freed.
@@ -56,9 +64,37 @@ struct Contact {
     resolves: bool,
     /// A transfer lost the history: the next service pays the context-loss penalty.
     context_lost: bool,
+    /// Handed over by a bot: the first human service pays the bot's handover penalty.
+    after_bot: bool,
+    /// The bot sent it to a wrong queue: its first agent must transfer it.
+    misrouted: bool,
+    /// It got a first response (bot or agent).
+    responded: bool,
+    /// What its bot session ends in.
+    bot_outcome: BotOutcome,
     state: ContactState,
     /// Arrived after the warm-up, so its outcome is recorded.
     counted: bool,
+}
+
+/// How a bot session ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BotOutcome {
+    /// The bot resolved the issue.
+    Contained,
+    /// The customer left during the session.
+    Dropped,
+    /// Handed over to the human queues.
+    HandedOver,
+}
+
+/// Live state of a bot.
+#[derive(Clone, Debug, Default)]
+struct BotState {
+    /// Sessions in progress.
+    active: u32,
+    /// Contacts waiting for a free session slot.
+    waiting: VecDeque<u32>,
 }
 
 /// An agent on duty.
@@ -106,6 +142,7 @@ pub struct Workspace {
     /// transfer queues of the groups, `(n_types + group) * n_classes + class`.
     queues: Vec<VecDeque<(u32, u32)>>,
     streams: Vec<StreamState>,
+    bots: Vec<BotState>,
     tallies: Tallies,
     scratch: WaitHistogram,
 }
@@ -166,6 +203,11 @@ impl<'a> Replication<'a> {
         let n_queues = (model.contact_types.len() + model.groups.len()) * n_classes;
         ws.queues.resize_with(n_queues, VecDeque::new);
         ws.queues.iter_mut().for_each(VecDeque::clear);
+        ws.bots.resize_with(model.bots.len(), BotState::default);
+        for b in &mut ws.bots {
+            b.active = 0;
+            b.waiting.clear();
+        }
         ws.streams.clear();
         for s in 0..model.streams.len() as u32 {
             ws.streams.push(StreamState {
@@ -209,6 +251,7 @@ impl<'a> Replication<'a> {
                 EventKind::ServiceEnd => self.on_service_end(event.target),
                 EventKind::Abandon => self.on_abandon(event.target, event.stamp),
                 EventKind::Overflow => self.on_overflow(event.target, event.stamp),
+                EventKind::BotEnd => self.on_bot_end(event.target, event.stamp),
                 EventKind::IntervalStart => self.on_interval_start(event.target as usize),
             }
         }
@@ -233,7 +276,7 @@ impl<'a> Replication<'a> {
         if !contact.counted {
             return;
         }
-        let category = self.model.contact_types[contact.contact_type as usize].category as usize;
+        let category = self.model.contact_types[contact.true_type as usize].category as usize;
         let (cell, class) = (contact.cell as usize, contact.class as usize);
         let t = &mut self.ws.tallies;
         update(&mut t.cells[cell]);
@@ -264,10 +307,13 @@ impl<'a> Replication<'a> {
         let cell = (self.interval * model.channels.len() + channel as usize) as u32;
         self.ws.tallies.contacts += 1;
         let c = self.new_contact(Contact {
+            arrived: now,
+            patience,
             enqueued: now,
-            gives_up: now + patience,
+            gives_up: f64::INFINITY,
             seed,
             contact_type,
+            true_type: contact_type,
             cell,
             stamp: 0,
             class: stream_model.class,
@@ -275,11 +321,122 @@ impl<'a> Replication<'a> {
             transfers: 0,
             resolves: false,
             context_lost: false,
-            state: ContactState::Waiting,
+            after_bot: false,
+            misrouted: false,
+            responded: false,
+            bot_outcome: BotOutcome::HandedOver,
+            state: ContactState::WithBot,
             counted: now >= model.warmup,
         });
+        self.record(c, None, |t| t.arrivals += 1);
+        if let Some(b) = model.channels[channel as usize].bot {
+            let bot = &model.bots[b as usize];
+            if !bot.is_down(now) {
+                let state = &mut self.ws.bots[b as usize];
+                if state.active < bot.capacity {
+                    self.start_bot(b, c);
+                    return;
+                }
+                if !bot.full_goes_to_humans {
+                    state.waiting.push_back(c);
+                    return;
+                }
+            }
+        }
+        self.to_humans(c);
+    }
+
+    /// Contact `c` starts a session with bot `b`; how it ends is drawn now.
+    fn start_bot(&mut self, b: u32, c: u32) {
+        let model = self.model;
+        let bot = &model.bots[b as usize];
+        let now = self.now;
+        self.ws.bots[b as usize].active += 1;
+        let contact = &mut self.ws.contacts[c as usize];
+        let first_response = now - contact.arrived;
+        contact.responded = true;
+        let mut rng = contact_rng(contact.seed ^ 0xb07_5e55_10a5_u64);
+        let length = bot.session.sample(&mut rng);
+        let category = model.contact_types[contact.true_type as usize].category as usize;
+        let (u, v): (f64, f64) = (rng.random(), rng.random());
+        contact.bot_outcome = if u < bot.containment[category] {
+            BotOutcome::Contained
+        } else if u < bot.containment[category] + bot.dropout[category] {
+            BotOutcome::Dropped
+        } else {
+            BotOutcome::HandedOver
+        };
+        if contact.bot_outcome == BotOutcome::HandedOver && v < bot.misroute {
+            // A wrong queue of the same channel, among those someone serves.
+            let t = contact.true_type as usize;
+            let channel = model.contact_types[t].channel;
+            let wrong = (0..model.contact_types.len())
+                .filter(|&o| o != t)
+                .filter(|&o| model.contact_types[o].channel == channel)
+                .filter(|&o| !model.contact_types[o].groups.is_empty());
+            let n = wrong.clone().count();
+            if n > 0 {
+                let pick = rng.random_range(0..n);
+                contact.contact_type = wrong.clone().nth(pick).expect("in range") as u32;
+                contact.misrouted = true;
+            }
+        }
+        let (stamp, misrouted) = (contact.stamp, contact.misrouted);
+        self.record(c, None, |t| {
+            t.bot_sessions += 1;
+            t.responded += 1;
+            t.first_response_sum += first_response;
+            t.bot_misrouted += misrouted as u64;
+        });
+        self.ws
+            .events
+            .push(now + length, EventKind::BotEnd, c, stamp);
+    }
+
+    fn on_bot_end(&mut self, c: u32, stamp: u32) {
+        let contact = &self.ws.contacts[c as usize];
+        debug_assert_eq!(contact.stamp, stamp);
+        let channel = self.model.contact_types[contact.true_type as usize].channel;
+        let b = self.model.channels[channel as usize]
+            .bot
+            .expect("a bot session has a bot");
+        self.ws.bots[b as usize].active -= 1;
+        match contact.bot_outcome {
+            BotOutcome::Contained => {
+                self.record(c, None, |t| t.bot_contained += 1);
+                self.free_contact(c);
+            }
+            BotOutcome::Dropped => {
+                self.record(c, None, |t| t.bot_dropped += 1);
+                self.free_contact(c);
+            }
+            BotOutcome::HandedOver => {
+                self.ws.contacts[c as usize].after_bot = true;
+                self.to_humans(c);
+            }
+        }
+        if let Some(next) = self.ws.bots[b as usize].waiting.pop_front() {
+            self.start_bot(b, next);
+        }
+    }
+
+    /// Contact `c` asks for a human: an idle agent of a first-choice group takes it, or it
+    /// queues.
+    fn to_humans(&mut self, c: u32) {
+        let now = self.now;
+        let contact = &mut self.ws.contacts[c as usize];
+        contact.enqueued = now;
+        contact.gives_up = now + contact.patience;
         self.record(c, None, |t| t.offered += 1);
-        for &g in &model.contact_types[contact_type as usize].groups {
+        self.route(c);
+    }
+
+    /// Hands waiting contact `c` to the first idle agent of a group that takes its type at
+    /// once, or queues it.
+    fn route(&mut self, c: u32) {
+        let model = self.model;
+        let t = self.ws.contacts[c as usize].contact_type;
+        for &g in &model.contact_types[t as usize].groups {
             if model.groups[g as usize].overflow_after == 0.0
                 && let Some(agent) = self.ws.groups[g as usize].idle.pop()
             {
@@ -356,7 +513,24 @@ impl<'a> Replication<'a> {
         let mut handle = model.handle_time(g, t).sample(&mut rng);
         let category = model.contact_types[t as usize].category as usize;
         let resolve = model.groups[g as usize].resolve[category];
-        contact.resolves = rng.random::<f64>() < resolve;
+        contact.resolves = rng.random::<f64>() < resolve && !contact.misrouted;
+        if contact.after_bot {
+            contact.after_bot = false;
+            let channel = model.contact_types[t as usize].channel as usize;
+            let bot = model.channels[channel].bot.map(|b| &model.bots[b as usize]);
+            if let Some(penalty) = bot.and_then(|b| b.handover_penalty.as_ref()) {
+                handle += penalty.sample(&mut rng);
+            }
+        }
+        let first_response = (!contact.responded).then(|| now - contact.arrived);
+        contact.responded = true;
+        if let Some(frt) = first_response {
+            self.record(c, None, |tally| {
+                tally.responded += 1;
+                tally.first_response_sum += frt;
+            });
+        }
+        let contact = &mut self.ws.contacts[c as usize];
         if contact.context_lost {
             contact.context_lost = false;
             if let Some(penalty) = &model.transfers.context_loss {
@@ -404,6 +578,22 @@ impl<'a> Replication<'a> {
         let contact = &self.ws.contacts[c as usize];
         let category = model.contact_types[contact.contact_type as usize].category as usize;
         let transfers = contact.transfers;
+        if contact.misrouted {
+            // The agent finds the contact is not theirs and sends it where it belongs.
+            self.record(c, None, |t| {
+                t.transfers += 1;
+                t.transferred += (transfers == 0) as u64;
+            });
+            let contact = &mut self.ws.contacts[c as usize];
+            contact.misrouted = false;
+            contact.contact_type = contact.true_type;
+            contact.transfers += 1;
+            contact.context_lost = !model.transfers.keep_context;
+            contact.enqueued = self.now;
+            contact.gives_up = self.now + contact.patience;
+            self.route(c);
+            return;
+        }
         if contact.resolves {
             self.record(c, None, |t| {
                 t.resolved += 1;

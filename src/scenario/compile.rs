@@ -2,9 +2,9 @@
 //! range) and compiles it into a [`Model`] with dense indices.
 
 use super::ScenarioError;
-use super::raw::{RawArrivals, RawDistribution, RawGroup, RawScenario};
+use super::raw::{RawArrivals, RawBot, RawDistribution, RawGroup, RawScenario};
 use crate::distribution::Distribution;
-use crate::model::{ArrivalStream, Channel, ContactType, Group, Model, TransferPolicy};
+use crate::model::{ArrivalStream, Bot, Channel, ContactType, Group, Model, TransferPolicy};
 use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
@@ -196,6 +196,7 @@ pub(super) fn compile(
             answer_within: sl.get_ref().answer_within.get_ref().secs(),
             service_level_target: target,
             patience,
+            bot: None,
         });
     }
 
@@ -406,6 +407,23 @@ pub(super) fn compile(
     }
 
     let transfers = transfer_policy(&c, raw)?;
+    let mut bots = Vec::with_capacity(raw.bot.len());
+    for (i, b) in raw.bot.iter().enumerate() {
+        let bot = compile_bot(&c, b, i, &channel_index, &category_index, horizon)?;
+        let channel = &mut channels[bot.channel as usize];
+        if channel.bot.is_some() {
+            return Err(c.err(
+                b.get_ref().channel.span(),
+                format!("bot[{i}].channel"),
+                format!(
+                    "the channel \"{}\" has a bot already; one bot per channel",
+                    channel.name
+                ),
+            ));
+        }
+        channel.bot = Some(i as u32);
+        bots.push(bot);
+    }
 
     Ok(Model {
         name: sim.name.clone().unwrap_or_else(|| default_name.to_string()),
@@ -422,6 +440,7 @@ pub(super) fn compile(
         groups,
         priority_levels,
         transfers,
+        bots,
         handle_slot,
     })
 }
@@ -858,5 +877,118 @@ fn build_distribution(
             .and_then(|(_, s)| s.clone())
             .unwrap_or_else(|| spec.span());
         c.err(span, format!("{key}.{}", e.param), e.message)
+    })
+}
+
+/// Per-category probabilities from a default and overrides.
+fn per_category(
+    c: &Checker,
+    default: &Option<Spanned<f64>>,
+    by: &Option<std::collections::BTreeMap<Spanned<String>, Spanned<f64>>>,
+    key: &str,
+    category_index: &HashMap<String, u32>,
+) -> Result<Vec<f64>, ScenarioError> {
+    let base = match default {
+        Some(p) => probability(c, p, key)?,
+        None => 0.0,
+    };
+    let mut values = vec![base; category_index.len()];
+    for (cat, p) in by.iter().flatten() {
+        let k = format!("{key}_by.{}", cat.get_ref());
+        let i = lookup(c, category_index, cat, &k, "category")?;
+        values[i as usize] = probability(c, p, &k)?;
+    }
+    Ok(values)
+}
+
+/// Checks and builds one `[[bot]]`.
+fn compile_bot(
+    c: &Checker,
+    spanned: &Spanned<RawBot>,
+    i: usize,
+    channel_index: &HashMap<String, u32>,
+    category_index: &HashMap<String, u32>,
+    horizon: f64,
+) -> Result<Bot, ScenarioError> {
+    let b = spanned.get_ref();
+    let key = |k: &str| format!("bot[{i}].{k}");
+    let channel = lookup(c, channel_index, &b.channel, &key("channel"), "channel")?;
+    let session = build_distribution(c, &b.handle_time, &key("handle_time"))?;
+    let capacity = match &b.capacity {
+        Some(n) if *n.get_ref() < 1 || *n.get_ref() > u32::MAX as i64 - 1 => {
+            return Err(c.err(n.span(), key("capacity"), "the capacity is a whole number of concurrent sessions, at least 1 (leave it out for no limit)"));
+        }
+        Some(n) => *n.get_ref() as u32,
+        None => u32::MAX,
+    };
+    let full_goes_to_humans = match &b.when_full {
+        None => false,
+        Some(w) => match w.get_ref().as_str() {
+            "wait" => false,
+            "humans" => true,
+            other => {
+                return Err(c.err(w.span(), key("when_full"), format!("\"{other}\" is not allowed; when_full is \"wait\" (for the bot) or \"humans\" (straight to the human queues)")));
+            }
+        },
+    };
+    let containment = per_category(
+        c,
+        &b.containment,
+        &b.containment_by,
+        &key("containment"),
+        category_index,
+    )?;
+    let dropout = per_category(
+        c,
+        &b.dropout,
+        &b.dropout_by,
+        &key("dropout"),
+        category_index,
+    )?;
+    let mut names: Vec<(&String, &u32)> = category_index.iter().collect();
+    names.sort_by_key(|(_, i)| **i);
+    for (name, &k) in names {
+        let (p, d) = (containment[k as usize], dropout[k as usize]);
+        if p + d > 1.0 + 1e-12 {
+            return Err(c.err(spanned.span(), format!("bot[{i}]"), format!("for category \"{name}\" containment ({p}) and drop-out ({d}) add up past 1; what is left goes to humans")));
+        }
+    }
+    let misroute = match &b.misroute {
+        Some(p) => probability(c, p, &key("misroute"))?,
+        None => 0.0,
+    };
+    let handover_penalty = match &b.handover_penalty {
+        Some(d) => Some(build_distribution(c, d, &key("handover_penalty"))?),
+        None => None,
+    };
+    let mut outages = Vec::with_capacity(b.outages.len());
+    for (j, w) in b.outages.iter().enumerate() {
+        let (from, to) = (
+            w.get_ref().from.get_ref().secs(),
+            w.get_ref().to.get_ref().secs(),
+        );
+        if to <= from || from >= horizon {
+            return Err(c.err(
+                w.span(),
+                format!("bot[{i}].outages[{j}]"),
+                format!(
+                    "an outage needs from < to, starting inside the horizon (got from {} to {})",
+                    crate::duration::Duration::from_secs(from),
+                    crate::duration::Duration::from_secs(to)
+                ),
+            ));
+        }
+        outages.push((from, to));
+    }
+    Ok(Bot {
+        channel,
+        session,
+        capacity,
+        full_goes_to_humans,
+        containment,
+        dropout,
+        misroute,
+        handover_penalty,
+        outages,
     })
 }

@@ -24,6 +24,9 @@ pub struct RawScenario {
     /// `[[group]]` entries.
     #[serde(default)]
     pub group: Vec<Spanned<RawGroup>>,
+    /// `[[bot]]` entries: a bot stage in front of a channel's human queues.
+    #[serde(default)]
+    pub bot: Vec<Spanned<RawBot>>,
     /// `[transfers]`: the cap and the context-loss penalty.
     pub transfers: Option<Spanned<RawTransfers>>,
 }
@@ -161,4 +164,43 @@ pub struct RawDistribution {
     pub value: Option<Spanned<Duration>>,
     /// Observed values (empirical).
     pub values: Option<Spanned<Vec<Duration>>>,
+}
+
+/// `[[bot]]`: the bot (or IVR) a channel's contacts meet before the human queues.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBot {
+    /// Channel served.
+    pub channel: Spanned<String>,
+    /// Length of a bot session.
+    pub handle_time: Spanned<RawDistribution>,
+    /// Concurrent sessions (default: unlimited).
+    pub capacity: Option<Spanned<i64>>,
+    /// Beyond capacity: `"wait"` for the bot (default) or go straight to `"humans"`.
+    pub when_full: Option<Spanned<String>>,
+    /// Probability that the bot resolves a contact (default 0).
+    pub containment: Option<Spanned<f64>>,
+    /// Containment per category, overriding `containment`.
+    pub containment_by: Option<BTreeMap<Spanned<String>, Spanned<f64>>>,
+    /// Probability that the customer leaves during the bot session (default 0).
+    pub dropout: Option<Spanned<f64>>,
+    /// Drop-out per category, overriding `dropout`.
+    pub dropout_by: Option<BTreeMap<Spanned<String>, Spanned<f64>>>,
+    /// Probability that a handed-over contact lands in the wrong queue (default 0).
+    pub misroute: Option<Spanned<f64>>,
+    /// Extra handling time of the first human service after the bot.
+    pub handover_penalty: Option<Spanned<RawDistribution>>,
+    /// Windows when the bot is down and every contact goes to humans.
+    #[serde(default)]
+    pub outages: Vec<Spanned<RawWindow>>,
+}
+
+/// A window of time, `{ from = "20h", to = "21h" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWindow {
+    /// Start, from the start of the horizon.
+    pub from: Spanned<Duration>,
+    /// End (exclusive).
+    pub to: Spanned<Duration>,
 }

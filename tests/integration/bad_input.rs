@@ -14,6 +14,36 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "there is no category \"genral\"; the category names are \"general\"",
     ),
     (
+        "bot_outage_reversed",
+        "28:12",
+        "bot[0].outages[0]",
+        "an outage needs from < to",
+    ),
+    (
+        "bot_probabilities_past_one",
+        "25:1",
+        "bot[0]",
+        "containment (0.7) and drop-out (0.4) add up past 1",
+    ),
+    (
+        "bot_twice_on_a_channel",
+        "30:11",
+        "bot[1].channel",
+        "one bot per channel",
+    ),
+    (
+        "bot_unknown_channel",
+        "26:11",
+        "bot[0].channel",
+        "there is no channel \"app\"",
+    ),
+    (
+        "bot_when_full_unknown",
+        "28:13",
+        "bot[0].when_full",
+        "\"wait\" (for the bot) or \"humans\"",
+    ),
+    (
         "cv_for_exponential",
         "23:57",
         "group[0].handle_time.cv",

@@ -3,6 +3,7 @@
 
 mod arrivals;
 mod bad_input;
+mod bots;
 mod cli;
 mod conservation;
 mod distributions;
