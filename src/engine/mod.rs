@@ -343,7 +343,7 @@ impl<'a> Replication<'a> {
                 }
             }
         }
-        self.to_humans(c);
+        self.hand_to_humans(c);
     }
 
     /// Contact `c` starts a session with bot `b`; how it ends is drawn now.
@@ -412,7 +412,7 @@ impl<'a> Replication<'a> {
             }
             BotOutcome::HandedOver => {
                 self.ws.contacts[c as usize].after_bot = true;
-                self.to_humans(c);
+                self.hand_to_humans(c);
             }
         }
         if let Some(next) = self.ws.bots[b as usize].waiting.pop_front() {
@@ -422,7 +422,7 @@ impl<'a> Replication<'a> {
 
     /// Contact `c` asks for a human: an idle agent of a first-choice group takes it, or it
     /// queues.
-    fn to_humans(&mut self, c: u32) {
+    fn hand_to_humans(&mut self, c: u32) {
         let now = self.now;
         let contact = &mut self.ws.contacts[c as usize];
         contact.enqueued = now;
@@ -522,7 +522,7 @@ impl<'a> Replication<'a> {
                 handle += penalty.sample(&mut rng);
             }
         }
-        let first_response = (!contact.responded).then(|| now - contact.arrived);
+        let first_response = (!contact.responded).then_some(now - contact.arrived);
         contact.responded = true;
         if let Some(frt) = first_response {
             self.record(c, None, |tally| {
