@@ -215,13 +215,30 @@ pub fn describe_model(model: &Model, source: &str) -> String {
     );
     let _ = writeln!(out, "  channels ({}):", model.channels.len());
     for ch in &model.channels {
+        let mut returns = String::new();
+        for (what, rule) in [("redial", &ch.redial), ("repeat", &ch.repeat)] {
+            if let Some(r) = rule {
+                let target = &model.channels[r.channel as usize].name;
+                let on = if target != &ch.name {
+                    format!(" on {target}")
+                } else {
+                    String::new()
+                };
+                returns += &format!(
+                    ", {what} {:.0}% after {}{on} (at most {} attempts)",
+                    r.probability * 100.0,
+                    r.delay.describe(),
+                    r.max_attempts
+                );
+            }
+        }
         let patience = ch
             .patience
             .as_ref()
             .map_or("none (no abandonment)".to_string(), |p| p.describe());
         let _ = writeln!(
             out,
-            "    {:<10} service level {:.0}% within {}, patience {}",
+            "    {:<10} service level {:.0}% within {}, patience {}{returns}",
             ch.name,
             ch.service_level_target * 100.0,
             d(ch.answer_within),

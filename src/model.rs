@@ -64,6 +64,24 @@ pub struct Channel {
     pub patience: Option<Distribution>,
     /// Index into `Model::bots` of the bot in front of the channel's human queues.
     pub bot: Option<u32>,
+    /// Customers who abandon try again.
+    pub redial: Option<Return>,
+    /// Customers left unresolved come back (on `Return::channel`).
+    pub repeat: Option<Return>,
+}
+
+/// A customer coming back: a redial after abandoning, or a repeat contact after an
+/// unresolved one.
+#[derive(Clone, Debug)]
+pub struct Return {
+    /// Probability of coming back after each attempt.
+    pub probability: f64,
+    /// Time until the customer comes back.
+    pub delay: Distribution,
+    /// Most attempts one customer makes, the first included.
+    pub max_attempts: u8,
+    /// Channel of the new attempt.
+    pub channel: ChannelIdx,
 }
 
 /// A bot (or IVR) stage: sessions, what they end in, capacity and outages.
@@ -108,6 +126,8 @@ pub struct ContactType {
     pub groups: Vec<GroupIdx>,
     /// Distinct positive `overflow_after` waits of those groups, ascending.
     pub overflow_waits: Vec<f64>,
+    /// Contact type of a repeat contact of this type (itself unless the channel changes).
+    pub repeat_as: ContactTypeIdx,
 }
 
 /// A piecewise-constant Poisson arrival stream of one contact type.

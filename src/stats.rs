@@ -118,8 +118,14 @@ impl WaitHistogram {
 /// Counts and sums for one queue scope (an interval of a channel, a channel, all contacts).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct QueueTally {
-    /// Contacts that arrived (before any bot).
+    /// Contacts that arrived (before any bot), redials and repeats included.
     pub arrivals: u64,
+    /// Arrivals that are redials of customers who abandoned.
+    pub redials: u64,
+    /// Arrivals that are repeat contacts of customers left unresolved.
+    pub repeats: u64,
+    /// Customers due back after the horizon (not simulated).
+    pub returns_after_horizon: u64,
     /// Bot sessions started.
     pub bot_sessions: u64,
     /// Contacts the bot resolved.
@@ -164,6 +170,9 @@ impl QueueTally {
     /// Adds another tally to this one.
     pub fn merge(&mut self, o: &QueueTally) {
         self.arrivals += o.arrivals;
+        self.redials += o.redials;
+        self.repeats += o.repeats;
+        self.returns_after_horizon += o.returns_after_horizon;
         self.bot_sessions += o.bot_sessions;
         self.bot_contained += o.bot_contained;
         self.bot_dropped += o.bot_dropped;
@@ -239,8 +248,16 @@ impl Tallies {
 /// Queue metrics of one scope in one replication; NaN where undefined (nothing offered).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct QueueMetrics {
-    /// Contacts that arrived, before any bot.
+    /// Contacts that arrived, before any bot (attempts: redials and repeats included).
     pub arrivals: f64,
+    /// First attempts: arrivals that are neither redials nor repeats.
+    pub unique_customers: f64,
+    /// Redials / arrivals.
+    pub redial_rate: f64,
+    /// Repeat contacts / arrivals.
+    pub repeat_rate: f64,
+    /// Customers due back after the horizon (not simulated).
+    pub returns_after_horizon: f64,
     /// Bot sessions.
     pub bot_sessions: f64,
     /// Resolved by the bot / bot sessions.
@@ -300,6 +317,10 @@ impl QueueMetrics {
         let sessions = t.bot_sessions as f64;
         QueueMetrics {
             arrivals: t.arrivals as f64,
+            unique_customers: (t.arrivals - t.redials - t.repeats) as f64,
+            redial_rate: ratio(t.redials as f64, t.arrivals as f64),
+            repeat_rate: ratio(t.repeats as f64, t.arrivals as f64),
+            returns_after_horizon: t.returns_after_horizon as f64,
             bot_sessions: sessions,
             bot_containment: ratio(t.bot_contained as f64, sessions),
             bot_dropout: ratio(t.bot_dropped as f64, sessions),

@@ -20,8 +20,16 @@ fn as_map<S: Serializer, T: Serialize>(pairs: &[(String, T)], s: S) -> Result<S:
 /// Estimates of the queue metrics of one scope.
 #[derive(Serialize, Debug, Clone)]
 pub struct QueueEstimates {
-    /// Contacts that arrived, before any bot.
+    /// Contacts that arrived, before any bot (attempts).
     pub arrivals: Estimate,
+    /// First attempts.
+    pub unique_customers: Estimate,
+    /// Redials / arrivals.
+    pub redial_rate: Estimate,
+    /// Repeat contacts / arrivals.
+    pub repeat_rate: Estimate,
+    /// Customers due back after the horizon.
+    pub returns_after_horizon: Estimate,
     /// Bot sessions.
     pub bot_sessions: Estimate,
     /// Resolved by the bot / bot sessions.
@@ -76,6 +84,10 @@ impl QueueEstimates {
         let e = |f: fn(&QueueMetrics) -> f64| result.estimate(|o| f(scope(o)));
         QueueEstimates {
             arrivals: e(|m| m.arrivals),
+            unique_customers: e(|m| m.unique_customers),
+            redial_rate: e(|m| m.redial_rate),
+            repeat_rate: e(|m| m.repeat_rate),
+            returns_after_horizon: e(|m| m.returns_after_horizon),
             bot_sessions: e(|m| m.bot_sessions),
             bot_containment: e(|m| m.bot_containment),
             bot_dropout: e(|m| m.bot_dropout),
@@ -422,6 +434,35 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
                 pct(&q.bot_misroute_rate),
                 num(&q.first_response_s, 1),
                 pct(&q.human_connect_rate)
+            );
+        }
+    }
+    if model
+        .channels
+        .iter()
+        .any(|c| c.redial.is_some() || c.repeat.is_some())
+    {
+        let _ = writeln!(
+            out,
+            "\n{:<10} {:>14} {:>16} {:>14} {:>14} {:>20}",
+            "channel",
+            "arrivals",
+            "unique customers",
+            "redial rate",
+            "repeat rate",
+            "back after horizon"
+        );
+        let rows = s.by_channel.iter().map(|(n, q)| (n.as_str(), q));
+        for (name, q) in rows.chain(std::iter::once(("all", &s.totals.queue))) {
+            let _ = writeln!(
+                out,
+                "{:<10} {:>14} {:>16} {:>14} {:>14} {:>20}",
+                name,
+                num(&q.arrivals, 1),
+                num(&q.unique_customers, 1),
+                pct(&q.redial_rate),
+                pct(&q.repeat_rate),
+                num(&q.returns_after_horizon, 1)
             );
         }
     }

@@ -23,16 +23,19 @@ pub enum EventKind {
     Overflow,
     /// Contact `target` (stamp `stamp`) ends its bot session.
     BotEnd,
+    /// Customer `target` (stamp `stamp`) comes back: a redial or a repeat contact.
+    Return,
 }
 
 const KIND_BITS: u64 = 3;
-const KINDS: [EventKind; 6] = [
+const KINDS: [EventKind; 7] = [
     EventKind::Arrival,
     EventKind::ServiceEnd,
     EventKind::Abandon,
     EventKind::IntervalStart,
     EventKind::Overflow,
     EventKind::BotEnd,
+    EventKind::Return,
 ];
 
 /// One scheduled event (24 bytes).

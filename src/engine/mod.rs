@@ -27,6 +27,8 @@ enum ContactState {
     Free,
     /// Waiting for a bot session, or in one.
     WithBot,
+    /// Gone for now; comes back as a redial or a repeat contact.
+    Away,
     /// In a queue, waiting for an agent.
     Waiting,
     /// Being served.
@@ -72,6 +74,10 @@ struct Contact {
     responded: bool,
     /// What its bot session ends in.
     bot_outcome: BotOutcome,
+    /// Attempts so far, this one included.
+    attempts: u8,
+    /// While away: it comes back as a repeat contact (else as a redial).
+    comes_back_as_repeat: bool,
     state: ContactState,
     /// Arrived after the warm-up, so its outcome is recorded.
     counted: bool,
@@ -252,6 +258,7 @@ impl<'a> Replication<'a> {
                 EventKind::Abandon => self.on_abandon(event.target, event.stamp),
                 EventKind::Overflow => self.on_overflow(event.target, event.stamp),
                 EventKind::BotEnd => self.on_bot_end(event.target, event.stamp),
+                EventKind::Return => self.on_return(event.target, event.stamp),
                 EventKind::IntervalStart => self.on_interval_start(event.target as usize),
             }
         }
@@ -325,9 +332,21 @@ impl<'a> Replication<'a> {
             misrouted: false,
             responded: false,
             bot_outcome: BotOutcome::HandedOver,
+            attempts: 1,
+            comes_back_as_repeat: false,
             state: ContactState::WithBot,
             counted: now >= model.warmup,
         });
+        self.begin_attempt(c);
+    }
+
+    /// Contact `c` reaches out (a first contact, a redial or a repeat): it meets the bot of
+    /// its channel, if there is one and it is up, or goes to the human queues.
+    fn begin_attempt(&mut self, c: u32) {
+        let model = self.model;
+        let now = self.now;
+        let contact = &self.ws.contacts[c as usize];
+        let channel = model.contact_types[contact.contact_type as usize].channel;
         self.record(c, None, |t| t.arrivals += 1);
         if let Some(b) = model.channels[channel as usize].bot {
             let bot = &model.bots[b as usize];
@@ -344,6 +363,80 @@ impl<'a> Replication<'a> {
             }
         }
         self.hand_to_humans(c);
+    }
+
+    /// Contact `c` leaves for now; with the channel's redial (after abandoning) or repeat
+    /// (after an unresolved contact) rule it may come back. Returns whether it will.
+    fn maybe_come_back(&mut self, c: u32, repeat: bool) -> bool {
+        let model = self.model;
+        let contact = &mut self.ws.contacts[c as usize];
+        let channel = model.contact_types[contact.true_type as usize].channel as usize;
+        let rule = if repeat {
+            &model.channels[channel].repeat
+        } else {
+            &model.channels[channel].redial
+        };
+        let Some(rule) = rule else { return false };
+        if contact.attempts >= rule.max_attempts {
+            return false;
+        }
+        let salt = 0x2545_f491_4f6c_dd1d_u64.wrapping_mul(contact.attempts as u64);
+        let mut rng = contact_rng(contact.seed ^ salt ^ (repeat as u64));
+        let (u, delay): (f64, f64) = (rng.random(), rule.delay.sample(&mut rng));
+        if u >= rule.probability {
+            return false;
+        }
+        let back = self.now + delay;
+        if back >= model.horizon {
+            self.record(c, None, |t| t.returns_after_horizon += 1);
+            return false;
+        }
+        contact.state = ContactState::Away;
+        contact.stamp = contact.stamp.wrapping_add(1);
+        contact.comes_back_as_repeat = repeat;
+        let stamp = contact.stamp;
+        self.ws.events.push(back, EventKind::Return, c, stamp);
+        true
+    }
+
+    /// Customer `c` comes back: a new attempt, counted where and when it happens.
+    fn on_return(&mut self, c: u32, stamp: u32) {
+        let model = self.model;
+        let now = self.now;
+        let n_channels = model.channels.len();
+        let interval = self.interval;
+        let contact = &mut self.ws.contacts[c as usize];
+        debug_assert_eq!(contact.stamp, stamp);
+        let repeat = contact.comes_back_as_repeat;
+        if repeat {
+            contact.true_type = model.contact_types[contact.true_type as usize].repeat_as;
+            // A new contact starts without the history unless it travels.
+            contact.context_lost = !model.transfers.keep_context;
+        } else {
+            contact.context_lost = false;
+        }
+        contact.contact_type = contact.true_type;
+        let channel = model.contact_types[contact.true_type as usize].channel as usize;
+        contact.attempts += 1;
+        contact.arrived = now;
+        contact.cell = (interval * n_channels + channel) as u32;
+        contact.counted = now >= model.warmup;
+        contact.services = 0;
+        contact.transfers = 0;
+        contact.after_bot = false;
+        contact.misrouted = false;
+        contact.responded = false;
+        contact.state = ContactState::WithBot;
+        let salt = 0x9fb2_1c65_1e98_df25_u64.wrapping_mul(contact.attempts as u64);
+        contact.patience = match &model.channels[channel].patience {
+            Some(d) => d.sample(&mut contact_rng(contact.seed ^ salt)),
+            None => f64::INFINITY,
+        };
+        self.record(c, None, |t| {
+            t.redials += !repeat as u64;
+            t.repeats += repeat as u64;
+        });
+        self.begin_attempt(c);
     }
 
     /// Contact `c` starts a session with bot `b`; how it ends is drawn now.
@@ -612,7 +705,9 @@ impl<'a> Replication<'a> {
             }
             _ => {
                 self.record(c, None, |t| t.unresolved += 1);
-                self.free_contact(c);
+                if !self.maybe_come_back(c, true) {
+                    self.free_contact(c);
+                }
             }
         }
     }
@@ -694,7 +789,9 @@ impl<'a> Replication<'a> {
             self.record(c, None, |t| t.abandoned_in_transfer += 1);
         }
         // The queue entry goes stale and is dropped when it reaches the front.
-        self.free_contact(c);
+        if !self.maybe_come_back(c, false) {
+            self.free_contact(c);
+        }
     }
 
     /// Contact `c` has waited long enough for some overflow groups: the first of them with

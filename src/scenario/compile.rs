@@ -197,6 +197,8 @@ pub(super) fn compile(
             service_level_target: target,
             patience,
             bot: None,
+            redial: None,
+            repeat: None,
         });
     }
 
@@ -228,6 +230,7 @@ pub(super) fn compile(
                 category,
                 groups: Vec::new(),
                 overflow_waits: Vec::new(),
+                repeat_as: u32::MAX,
             });
             (contact_types.len() - 1) as u32
         })
@@ -407,6 +410,78 @@ pub(super) fn compile(
     }
 
     let transfers = transfer_policy(&c, raw)?;
+    for (i, ch) in raw.channel.iter().enumerate() {
+        let chr = ch.get_ref();
+        for (which, rule) in [("redial", &chr.redial), ("repeat", &chr.repeat)] {
+            let Some(rule) = rule else { continue };
+            let key = format!("channel[{i}].{which}");
+            let r = rule.get_ref();
+            let probability = probability(&c, &r.probability, &format!("{key}.probability"))?;
+            let delay = build_distribution(&c, &r.delay, &format!("{key}.delay"))?;
+            let max_attempts = match &r.max_attempts {
+                Some(m) if !(1..=50).contains(m.get_ref()) => {
+                    return Err(c.err(
+                        m.span(),
+                        format!("{key}.max_attempts"),
+                        "max_attempts is a whole number from 1 to 50 (the first attempt included)",
+                    ));
+                }
+                Some(m) => *m.get_ref() as u8,
+                None => 5,
+            };
+            let channel = match (&r.channel, which) {
+                (Some(name), "repeat") => lookup(
+                    &c,
+                    &channel_index,
+                    name,
+                    &format!("{key}.channel"),
+                    "channel",
+                )?,
+                (Some(name), _) => {
+                    return Err(c.err(
+                        name.span(),
+                        format!("{key}.channel"),
+                        "a redial comes back on the same channel; only repeat takes a channel",
+                    ));
+                }
+                (None, _) => i as u32,
+            };
+            let rule = crate::model::Return {
+                probability,
+                delay,
+                max_attempts,
+                channel,
+            };
+            if which == "redial" {
+                channels[i].redial = Some(rule);
+            } else {
+                // Every contact type of this channel must have somewhere to come back to.
+                for t in 0..contact_types.len() {
+                    let ct = &contact_types[t];
+                    if ct.channel as usize != i || ct.groups.is_empty() {
+                        continue;
+                    }
+                    let category = ct.category;
+                    let target = contact_types
+                        .iter()
+                        .position(|o| o.channel == channel && o.category == category);
+                    match target {
+                        Some(u) if !contact_types[u].groups.is_empty() => {
+                            contact_types[t].repeat_as = u as u32
+                        }
+                        _ => {
+                            let span = r
+                                .channel
+                                .as_ref()
+                                .map_or(r.probability.span(), |n| n.span());
+                            return Err(c.err(span, format!("{key}.channel"), format!("repeats of {}/{} would come back as {}/{}, which no group handles", channels[i].name, categories[category as usize], channels[channel as usize].name, categories[category as usize])));
+                        }
+                    }
+                }
+                channels[i].repeat = Some(rule);
+            }
+        }
+    }
     let mut bots = Vec::with_capacity(raw.bot.len());
     for (i, b) in raw.bot.iter().enumerate() {
         let bot = compile_bot(&c, b, i, &channel_index, &category_index, horizon)?;

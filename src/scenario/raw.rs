@@ -71,6 +71,24 @@ pub struct RawChannel {
     pub service_level: Option<Spanned<RawServiceLevel>>,
     /// Patience in queue; absent means no abandonment.
     pub patience: Option<Spanned<RawDistribution>>,
+    /// Customers who abandon try again.
+    pub redial: Option<Spanned<RawReturn>>,
+    /// Customers left unresolved come back, perhaps on another channel.
+    pub repeat: Option<Spanned<RawReturn>>,
+}
+
+/// `redial = { probability = 0.5, delay = {…} }` or `repeat = {…, channel = "chat"}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReturn {
+    /// Probability of coming back after each attempt.
+    pub probability: Spanned<f64>,
+    /// Time until the customer comes back.
+    pub delay: Spanned<RawDistribution>,
+    /// Most attempts one customer makes, the first included (default 5).
+    pub max_attempts: Option<Spanned<i64>>,
+    /// Channel of the repeat contact (default: the same; `repeat` only).
+    pub channel: Option<Spanned<String>>,
 }
 
 /// `service_level = { answer_within = "20s", target = 0.8 }`.

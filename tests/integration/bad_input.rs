@@ -190,6 +190,30 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "add daily_volume",
     ),
     (
+        "redial_max_attempts_zero",
+        "10:93",
+        "channel[0].redial.max_attempts",
+        "from 1 to 50",
+    ),
+    (
+        "redial_probability_past_one",
+        "10:26",
+        "channel[0].redial.probability",
+        "between 0 and 1 (got 1.5)",
+    ),
+    (
+        "redial_with_channel",
+        "10:88",
+        "channel[0].redial.channel",
+        "only repeat takes a channel",
+    ),
+    (
+        "repeat_channel_unhandled",
+        "10:88",
+        "channel[0].repeat.channel",
+        "would come back as chat/general, which no group handles",
+    ),
+    (
         "rate_wrong_type",
         "17:17",
         "arrivals[0].rate_per_hour",

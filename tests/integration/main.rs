@@ -8,6 +8,7 @@ mod cli;
 mod conservation;
 mod distributions;
 mod erlang_oracle;
+mod returns;
 mod routing;
 mod support;
 mod transfers;
