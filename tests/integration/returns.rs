@@ -15,7 +15,7 @@ fn within_four_se(est: &Estimate, value: f64) -> bool {
 fn abandoned_customers_redial_in_a_geometric_chain() {
     // Nobody is on duty: every attempt abandons after 30 s; half of the customers try
     // again within a minute, at most three attempts: 0.5 + 0.25 returns per customer.
-    let staffing = vec!["0"; 10].join(", ");
+    let staffing = ["0"; 10].join(", ");
     let text = format!(
         r#"
 [simulation]
