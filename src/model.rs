@@ -105,6 +105,8 @@ pub struct Bot {
     pub handover_penalty: Option<Distribution>,
     /// `[from, to)` windows in seconds when the bot is down.
     pub outages: Vec<(f64, f64)>,
+    /// Cost of one session.
+    pub session_cost: f64,
 }
 
 impl Bot {
@@ -146,8 +148,15 @@ pub struct ArrivalStream {
 pub struct Group {
     /// Group name.
     pub name: String,
-    /// Agents on duty in each interval of the horizon (the last value holds after it).
+    /// Agents on duty in each interval of the horizon, after shrinkage (the last value
+    /// holds after it).
     pub staffing: Vec<u32>,
+    /// Agents scheduled (and paid) in each interval, before shrinkage.
+    pub scheduled: Vec<u32>,
+    /// Share of scheduled agents absent.
+    pub shrinkage: f64,
+    /// Cost of one scheduled agent-hour.
+    pub hourly_cost: f64,
     /// Contact types the group serves.
     pub handles: Vec<ContactTypeIdx>,
     /// The group's handle time for contact types without an override.

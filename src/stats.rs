@@ -356,6 +356,10 @@ pub struct GroupMetrics {
     pub occupancy: f64,
     /// Mean number of agents present.
     pub staffed: f64,
+    /// Scheduled (paid) agent-hours.
+    pub scheduled_hours: f64,
+    /// Scheduled agent-hours × hourly cost.
+    pub cost: f64,
 }
 
 /// The metrics of one replication, ready to be combined across replications.
@@ -369,6 +373,10 @@ pub struct ReplicationOutcome {
     pub totals: QueueMetrics,
     /// All groups together.
     pub total_occupancy: f64,
+    /// Agent cost plus bot-session cost over the reported period.
+    pub cost: f64,
+    /// Bot sessions × session cost.
+    pub bot_cost: f64,
     /// Per channel.
     pub by_channel: Vec<QueueMetrics>,
     /// Per category.
@@ -428,27 +436,44 @@ impl ReplicationOutcome {
         for k in reported.clone() {
             for g in 0..n_g {
                 let a = k * n_g + g;
+                let group = &model.groups[g];
+                let scheduled_hours = group.scheduled[k] as f64 * model.interval / 3600.0;
                 group_intervals.push(GroupMetrics {
                     occupancy: ratio(t.busy_area[a], t.staffed_area[a]),
                     staffed: t.staffed_area[a] / model.interval,
+                    scheduled_hours,
+                    cost: scheduled_hours * group.hourly_cost,
                 });
             }
         }
         let (mut all_busy, mut all_staffed) = (0.0, 0.0);
-        let by_group = (0..n_g)
+        let by_group: Vec<GroupMetrics> = (0..n_g)
             .map(|g| {
                 let busy: f64 = reported.clone().map(|k| t.busy_area[k * n_g + g]).sum();
                 let staffed: f64 = reported.clone().map(|k| t.staffed_area[k * n_g + g]).sum();
                 all_busy += busy;
                 all_staffed += staffed;
+                let group = &model.groups[g];
+                let scheduled: f64 = reported.clone().map(|k| group.scheduled[k] as f64).sum();
+                let scheduled_hours = scheduled * model.interval / 3600.0;
                 GroupMetrics {
                     occupancy: ratio(busy, staffed),
                     staffed: staffed / span,
+                    scheduled_hours,
+                    cost: scheduled_hours * group.hourly_cost,
                 }
             })
             .collect();
 
+        let bot_cost: f64 = model
+            .bots
+            .iter()
+            .map(|b| by_channel[b.channel as usize].bot_sessions * b.session_cost)
+            .sum();
+        let agent_cost: f64 = by_group.iter().map(|g| g.cost).sum();
         ReplicationOutcome {
+            cost: agent_cost + bot_cost,
+            bot_cost,
             events: t.events,
             contacts: t.contacts,
             totals: QueueMetrics::from_tally(&total_tally, &total_waits),

@@ -121,6 +121,10 @@ pub struct GroupEstimates {
     pub occupancy: Estimate,
     /// Mean agents on duty.
     pub staffed: Estimate,
+    /// Scheduled (paid) agent-hours.
+    pub scheduled_hours: Estimate,
+    /// Scheduled agent-hours × hourly cost.
+    pub cost: Estimate,
 }
 
 impl GroupEstimates {
@@ -131,6 +135,8 @@ impl GroupEstimates {
         GroupEstimates {
             occupancy: result.estimate(|o| scope(o).occupancy),
             staffed: result.estimate(|o| scope(o).staffed),
+            scheduled_hours: result.estimate(|o| scope(o).scheduled_hours),
+            cost: result.estimate(|o| scope(o).cost),
         }
     }
 }
@@ -143,6 +149,10 @@ pub struct Totals {
     pub queue: QueueEstimates,
     /// Busy / staffed agent-time over all groups.
     pub occupancy: Estimate,
+    /// Agent cost plus bot-session cost.
+    pub cost: Estimate,
+    /// Bot-session cost.
+    pub bot_cost: Estimate,
 }
 
 /// One channel's metrics in one interval.
@@ -271,6 +281,8 @@ impl RunSummary {
             totals: Totals {
                 queue: QueueEstimates::new(result, |o| &o.totals),
                 occupancy: result.estimate(|o| o.total_occupancy),
+                cost: result.estimate(|o| o.cost),
+                bot_cost: result.estimate(|o| o.bot_cost),
             },
             by_channel,
             by_category,
@@ -506,19 +518,36 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
         .max(10);
     let _ = writeln!(
         out,
-        "\n{:<w$} {:>16} {:>18}",
-        "group", "occupancy", "agents on duty"
+        "\n{:<w$} {:>16} {:>18} {:>16} {:>14}",
+        "group", "occupancy", "agents on duty", "paid hours", "cost"
     );
     for (name, e) in &s.by_group {
         let _ = writeln!(
             out,
-            "{:<w$} {:>16} {:>18}",
+            "{:<w$} {:>16} {:>18} {:>16} {:>14}",
             name,
             pct(&e.occupancy),
-            num(&e.staffed, 1)
+            num(&e.staffed, 1),
+            num(&e.scheduled_hours, 1),
+            num(&e.cost, 0)
         );
     }
-    let _ = writeln!(out, "{:<w$} {:>16}", "all", pct(&s.totals.occupancy));
+    let _ = writeln!(
+        out,
+        "{:<w$} {:>16} {:>18} {:>16} {:>14}",
+        "all",
+        pct(&s.totals.occupancy),
+        "",
+        "",
+        num(&s.totals.cost, 0)
+    );
+    if s.totals.bot_cost.mean > 0.0 {
+        let _ = writeln!(
+            out,
+            "(cost includes bot sessions: {})",
+            num(&s.totals.bot_cost, 0)
+        );
+    }
 
     for ch in &model.channels {
         let _ = writeln!(out, "\nPer interval · {}", ch.name);

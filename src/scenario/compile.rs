@@ -286,7 +286,20 @@ pub(super) fn compile(
     let mut groups = Vec::with_capacity(raw.group.len());
     for (gi, g) in raw.group.iter().enumerate() {
         let gr = g.get_ref();
-        let staffing = group_staffing(&c, gr, g.span(), gi, n_intervals)?;
+        let scheduled = group_staffing(&c, gr, g.span(), gi, n_intervals)?;
+        let shrinkage = match &gr.shrinkage {
+            Some(p) if !(0.0..1.0).contains(p.get_ref()) => {
+                return Err(c.err(p.span(), format!("group[{gi}].shrinkage"), format!("shrinkage is the share of scheduled agents absent, from 0 up to (not including) 1 (got {})", p.get_ref())));
+            }
+            Some(p) => *p.get_ref(),
+            None => 0.0,
+        };
+        let hourly_cost = non_negative(&c, &gr.hourly_cost, &format!("group[{gi}].hourly_cost"))?;
+        // Agents on duty: the scheduled ones less the absent share, rounded to whole agents.
+        let staffing = scheduled
+            .iter()
+            .map(|&n| (n as f64 * (1.0 - shrinkage)).round() as u32)
+            .collect();
         let mut handles: Vec<u32> = Vec::new();
         for (hi, h) in gr.handles.get_ref().iter().enumerate() {
             let key = format!("group[{gi}].handles[{hi}]");
@@ -332,6 +345,9 @@ pub(super) fn compile(
         groups.push(Group {
             name: gr.name.get_ref().clone(),
             staffing,
+            scheduled,
+            shrinkage,
+            hourly_cost,
             handles,
             handle_time_by,
             handle_time,
@@ -518,6 +534,19 @@ pub(super) fn compile(
         bots,
         handle_slot,
     })
+}
+
+/// A cost or other amount that may be zero but not negative; 0 when absent.
+fn non_negative(c: &Checker, v: &Option<Spanned<f64>>, key: &str) -> Result<f64, ScenarioError> {
+    match v {
+        Some(x) if !(x.get_ref().is_finite() && *x.get_ref() >= 0.0) => Err(c.err(
+            x.span(),
+            key,
+            format!("must be zero or more (got {})", x.get_ref()),
+        )),
+        Some(x) => Ok(*x.get_ref()),
+        None => Ok(0.0),
+    }
 }
 
 /// A probability in [0, 1], or an error at its place.
@@ -1055,7 +1084,9 @@ fn compile_bot(
         }
         outages.push((from, to));
     }
+    let session_cost = non_negative(c, &b.session_cost, &key("session_cost"))?;
     Ok(Bot {
+        session_cost,
         channel,
         session,
         capacity,

@@ -149,6 +149,10 @@ pub struct RawGroup {
     pub tier: Option<Spanned<i64>>,
     /// The group takes a contact only once it has waited this long (default 0s).
     pub overflow_after: Option<Spanned<Duration>>,
+    /// Share of scheduled agents absent (breaks, sickness, training); default 0.
+    pub shrinkage: Option<Spanned<f64>>,
+    /// Cost of one scheduled agent-hour (default 0).
+    pub hourly_cost: Option<Spanned<f64>>,
     /// Probability that the group resolves a contact's issue (default 1).
     pub resolve: Option<Spanned<f64>>,
     /// Resolve probabilities per category, overriding `resolve`.
@@ -211,6 +215,8 @@ pub struct RawBot {
     /// Windows when the bot is down and every contact goes to humans.
     #[serde(default)]
     pub outages: Vec<Spanned<RawWindow>>,
+    /// Cost of one bot session (default 0).
+    pub session_cost: Option<Spanned<f64>>,
 }
 
 /// A window of time, `{ from = "20h", to = "21h" }`.

@@ -6,6 +6,7 @@ mod bad_input;
 mod bots;
 mod cli;
 mod conservation;
+mod cost;
 mod distributions;
 mod erlang_oracle;
 mod returns;
