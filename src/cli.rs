@@ -323,7 +323,7 @@ pub fn describe_model(model: &Model, source: &str) -> String {
         let min = g.staffing.iter().min().copied().unwrap_or(0);
         let max = g.staffing.iter().max().copied().unwrap_or(0);
         let agents = if min == max {
-            format!("{min} agents")
+            format!("{min} agent{}", if min == 1 { "" } else { "s" })
         } else {
             format!("{min}–{max} agents")
         };

@@ -125,6 +125,14 @@ impl Distribution {
         let mean = scale * g(1.0 + 1.0 / shape);
         let variance = scale * scale * g(1.0 + 2.0 / shape) - mean * mean;
         let cv = variance.max(0.0).sqrt() / mean;
+        if !(mean.is_finite() && cv.is_finite() && mean > 0.0) {
+            return Err(DistributionError::new(
+                "shape",
+                format!(
+                    "a Weibull shape of {shape} gives an infinite or zero mean or variance; use a shape of 0.1 or more"
+                ),
+            ));
+        }
         Ok(Distribution {
             sampler: Sampler::Weibull { dist, shape },
             mean,
@@ -137,6 +145,14 @@ impl Distribution {
         let shape = positive("shape", shape)?;
         let mean = positive("mean", mean)?;
         let scale = mean / statrs::function::gamma::gamma(1.0 + 1.0 / shape);
+        if !(scale.is_finite() && scale > 0.0) {
+            return Err(DistributionError::new(
+                "shape",
+                format!(
+                    "a Weibull shape of {shape} cannot have a mean of {mean}s; use a shape of 0.1 or more"
+                ),
+            ));
+        }
         Distribution::weibull(shape, scale)
     }
 

@@ -115,12 +115,26 @@ impl fmt::Display for Duration {
         if s == 0.0 {
             return f.write_str("0s");
         }
-        if s.fract() != 0.0 || s >= 1e15 {
-            return if s >= 60.0 && (s / 60.0 * 1000.0).fract() == 0.0 {
-                write!(f, "{}m", s / 60.0)
-            } else {
-                write!(f, "{}s", (s * 1000.0).round() / 1000.0)
-            };
+        if s >= 1e15 {
+            return write!(f, "{s}s");
+        }
+        if s.fract() != 0.0 {
+            if s < 60.0 {
+                return write!(f, "{}s", (s * 1000.0).round() / 1000.0);
+            }
+            // Whole hours and minutes, then seconds to a tenth.
+            let tenths = (s * 10.0).round() as u64;
+            let (h, m, rest) = (tenths / 36_000, tenths % 36_000 / 600, tenths % 600);
+            if h > 0 {
+                write!(f, "{h}h")?;
+            }
+            if m > 0 {
+                write!(f, "{m}m")?;
+            }
+            if rest > 0 {
+                write!(f, "{}s", rest as f64 / 10.0)?;
+            }
+            return Ok(());
         }
         let whole = s as u64;
         let (h, m, sec) = (whole / 3600, whole % 3600 / 60, whole % 60);
@@ -199,6 +213,7 @@ mod tests {
         assert_eq!(shown(60.0), "1m");
         assert_eq!(shown(0.25), "0.25s");
         assert_eq!(shown(0.0), "0s");
+        assert_eq!(shown(265.868), "4m25.9s");
         for s in [330.0, 5400.0, 0.25, 45.0, 3661.0] {
             assert_eq!(shown(s).parse::<Duration>().unwrap().secs(), s);
         }

@@ -90,8 +90,9 @@ pub fn erlang_c(spec: &QueueSpec) -> Result<QueueValues, ErlangError> {
     check(spec)?;
     let n = spec.agents as f64;
     let mu = 1.0 / spec.aht;
-    let a = spec.arrival_rate / mu;
-    if a >= n {
+    let a = spec.arrival_rate * spec.aht;
+    // A load within rounding of the agent count is as unstable as one above it.
+    if a >= n * (1.0 - 1e-9) {
         return Err(ErlangError(format!(
             "the load of {a:.2} erlangs needs more than {} agents: without abandonment the queue grows without bound",
             spec.agents
@@ -145,9 +146,9 @@ pub fn erlang_a(spec: &QueueSpec) -> Result<QueueValues, ErlangError> {
         if k > n && lambda < death && next - max < -50.0 {
             break;
         }
-        if k > 50_000_000 {
+        if k > n + 2_000_000 {
             return Err(ErlangError(
-                "the queue is too long to compute exactly".into(),
+                "the queue would hold millions of waiting contacts; check --rate-per-hour against --agents, --aht and --patience".into(),
             ));
         }
     }
@@ -211,6 +212,13 @@ mod tests {
         let v = erlang_c(&spec(200.0, 180.0, 11, None)).unwrap();
         assert!((v.p_wait - 0.6821).abs() < 1e-3, "{v:?}");
         assert!((v.occupancy - 10.0 / 11.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn erlang_c_refuses_a_load_equal_to_the_agents() {
+        // 1,200/h × 5 min is 100 erlangs: 100 agents cannot keep up.
+        assert!(erlang_c(&spec(1200.0, 300.0, 100, None)).is_err());
+        assert!(erlang_c(&spec(1200.0, 300.0, 101, None)).is_ok());
     }
 
     #[test]

@@ -317,12 +317,25 @@ fn num(e: &Estimate, decimals: usize) -> String {
 
 /// Clock time of day for a second offset, e.g. `13:30` (with a day prefix past the first).
 pub fn clock(seconds: f64) -> String {
-    let total_min = (seconds / 60.0).round() as u64;
-    let (day, min) = (total_min / 1440, total_min % 1440);
+    let total = seconds.round() as u64;
+    let (day, secs) = (total / 86_400, total % 86_400);
+    let mut time = format!("{:02}:{:02}", secs / 3600, secs % 3600 / 60);
+    if secs % 60 != 0 {
+        time += &format!(":{:02}", secs % 60);
+    }
     if day == 0 {
-        format!("{:02}:{:02}", min / 60, min % 60)
+        time
     } else {
-        format!("d{} {:02}:{:02}", day + 1, min / 60, min % 60)
+        format!("d{} {time}", day + 1)
+    }
+}
+
+/// A count in words people read at a glance: `950`, `12.3 k`, `4.1 M`.
+fn count(n: u64) -> String {
+    match n {
+        0..10_000 => n.to_string(),
+        10_000..10_000_000 => format!("{:.1} k", n as f64 / 1e3),
+        _ => format!("{:.1} M", n as f64 / 1e6),
     }
 }
 
@@ -361,13 +374,13 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "ccsim · {} ({source}) · {} replications · seed {} · {:.2} s, {:.1} M events, {:.1} M contacts",
+        "ccsim · {} ({source}) · {} replications · seed {} · {:.2} s, {} events, {} contacts",
         s.scenario,
         s.replications,
         s.seed,
         s.wall_s,
-        s.events as f64 / 1e6,
-        s.contacts as f64 / 1e6
+        count(s.events),
+        count(s.contacts)
     );
     let _ = writeln!(
         out,
@@ -391,6 +404,13 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
         "{}",
         queue_row("all", 10, queue_cells(&s.totals.queue), "")
     );
+    if s.totals.queue.unfinished.mean > 0.0 {
+        let _ = writeln!(
+            out,
+            "Unfinished: {} contacts a replication were still waiting at the end, with no agent on duty to take them and no patience to leave.",
+            num(&s.totals.queue.unfinished, 1)
+        );
+    }
     let category_width = s
         .by_category
         .iter()

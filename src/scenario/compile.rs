@@ -9,6 +9,13 @@ use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
 
+/// Longest horizon accepted, in days.
+const MAX_HORIZON_DAYS: f64 = 366.0;
+/// Most intervals × channels, each holding its own results (and wait histogram).
+const MAX_INTERVAL_CELLS: usize = 50_000;
+/// Highest arrival rate of one stream, per hour.
+const MAX_RATE_PER_HOUR: f64 = 1_000_000.0;
+
 /// Carries the source text so that errors can be placed.
 struct Checker<'a> {
     text: &'a str,
@@ -80,19 +87,19 @@ pub(super) fn compile(
     let sim = raw.simulation.get_ref();
 
     let horizon = sim.horizon.get_ref().secs();
-    if horizon <= 0.0 {
+    if horizon <= 0.0 || horizon > MAX_HORIZON_DAYS * 86_400.0 {
         return Err(c.err(
             sim.horizon.span(),
             "simulation.horizon",
-            "the horizon must be longer than zero",
+            format!("the horizon must be longer than zero and at most {MAX_HORIZON_DAYS} days"),
         ));
     }
     let interval = sim.interval.get_ref().secs();
-    if interval <= 0.0 {
+    if interval < 60.0 {
         return Err(c.err(
             sim.interval.span(),
             "simulation.interval",
-            "the interval must be longer than zero",
+            "the interval must be at least 1m (planning intervals are usually 5m, 15m, 30m or 1h)",
         ));
     }
     let n_float = horizon / interval;
@@ -202,6 +209,18 @@ pub(super) fn compile(
         });
     }
 
+    if n_intervals * channels.len() > MAX_INTERVAL_CELLS {
+        return Err(c.err(
+            sim.interval.span(),
+            "simulation.interval",
+            format!(
+                "{n_intervals} intervals × {} channels make {} per-interval results; at most {MAX_INTERVAL_CELLS}: use a longer interval or a shorter horizon",
+                channels.len(),
+                n_intervals * channels.len()
+            ),
+        ));
+    }
+
     // Categories.
     if raw.category.is_empty() {
         return Err(c.err(
@@ -264,6 +283,14 @@ pub(super) fn compile(
             "category",
         )?;
         let rate_per_s = arrival_rates(&c, a, arr.span(), i, n_intervals, interval)?;
+        let peak = rate_per_s.iter().cloned().fold(0.0, f64::max) * 3600.0;
+        if peak > MAX_RATE_PER_HOUR {
+            return Err(c.err(
+                arr.span(),
+                format!("arrivals[{i}]"),
+                format!("the stream peaks at {peak:.0} contacts an hour; at most {MAX_RATE_PER_HOUR:.0} an hour per stream"),
+            ));
+        }
         let priority = a.priority.as_ref().map_or(0, |p| *p.get_ref());
         streams.push(ArrivalStream {
             contact_type: type_of(ch, cat),

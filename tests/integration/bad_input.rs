@@ -112,6 +112,12 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "would never get a contact",
     ),
     (
+        "too_many_intervals",
+        "3:12",
+        "simulation.interval",
+        "86400 intervals × 1 channels make 86400 per-interval results; at most 50000",
+    ),
+    (
         "transfer_cap_too_high",
         "20:19",
         "transfers.max_per_contact",
@@ -130,10 +136,22 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "there is no channel \"vocie\"; the channels are \"voice\"",
     ),
     (
+        "horizon_too_long",
+        "2:11",
+        "simulation.horizon",
+        "at most 366 days",
+    ),
+    (
         "interval_not_dividing",
         "3:12",
         "simulation.interval",
         "whole number of intervals",
+    ),
+    (
+        "interval_too_short",
+        "3:12",
+        "simulation.interval",
+        "at least 1m",
     ),
     (
         "mean_without_unit",
@@ -212,6 +230,12 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "10:88",
         "channel[0].repeat.channel",
         "would come back as chat/general, which no group handles",
+    ),
+    (
+        "rate_too_high",
+        "14:1",
+        "arrivals[0]",
+        "at most 1000000 an hour per stream",
     ),
     (
         "rate_wrong_type",

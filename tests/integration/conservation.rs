@@ -135,3 +135,41 @@ handle_time = { dist = "exponential", mean = "3m" }
     assert!((first.mean - 0.3).abs() < 0.03, "{first:?}");
     assert!(second.mean < 0.001, "{second:?}");
 }
+
+#[test]
+fn new_agents_take_waiting_contacts_at_once() {
+    // Nobody is on duty in the first hour; 200 agents arrive at 01:00 and take every
+    // waiting contact at once, so each waited from its arrival to 01:00: 30 min on average.
+    let text = r#"
+[simulation]
+horizon = "2h"
+interval = "1h"
+
+[[channel]]
+name = "voice"
+service_level = { answer_within = "20s" }
+
+[[category]]
+name = "general"
+
+[[arrivals]]
+channel = "voice"
+category = "general"
+rates_per_hour = [100, 0]
+
+[[group]]
+name = "agents"
+staffing = [0, 200]
+handles = ["voice/general"]
+handle_time = { dist = "exponential", mean = "3m" }
+"#;
+    let m = model(text);
+    let result = run(&m, 20, 7, 2);
+    for o in &result.outcomes {
+        assert_eq!(o.intervals[0].answered, o.intervals[0].offered);
+        assert!(o.intervals[0].wait_p90_s <= 3600.0 * 1.03);
+    }
+    let asa = result.estimate(|o| o.intervals[0].asa_s);
+    let se = asa.ci95 / ccsim::experiment::t_quantile_975(asa.n - 1);
+    assert!((asa.mean - 1800.0).abs() < 4.0 * se, "{asa:?}");
+}

@@ -112,6 +112,16 @@ fn invalid_parameters_are_refused() {
     assert!(Distribution::lognormal(10.0, -0.1).is_err());
     assert!(Distribution::gamma(-1.0, 0.5).is_err());
     assert!(Distribution::weibull(0.0, 10.0).is_err());
+    assert_eq!(
+        Distribution::weibull(0.001, 180.0).unwrap_err().param,
+        "shape"
+    );
+    assert_eq!(
+        Distribution::weibull_with_mean(0.001, 180.0)
+            .unwrap_err()
+            .param,
+        "shape"
+    );
     assert!(Distribution::uniform(5.0, 5.0).is_err());
     assert!(Distribution::deterministic(0.0).is_err());
     assert!(Distribution::empirical(&[]).is_err());
