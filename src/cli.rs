@@ -331,6 +331,16 @@ pub fn describe_model(model: &Model, source: &str) -> String {
         if g.tier != 1 {
             extras += &format!(", tier {}", g.tier);
         }
+        if g.concurrency > 1 {
+            extras += &format!(
+                ", {} conversations at once (each {:.0}% slower per extra one)",
+                g.concurrency,
+                g.concurrency_slowdown * 100.0
+            );
+        }
+        if g.shrinkage > 0.0 {
+            extras += &format!(", shrinkage {:.0}%", g.shrinkage * 100.0);
+        }
         if g.overflow_after > 0.0 {
             extras += &format!(", takes contacts after {} of waiting", d(g.overflow_after));
         }

@@ -155,6 +155,11 @@ pub struct Group {
     pub scheduled: Vec<u32>,
     /// Share of scheduled agents absent.
     pub shrinkage: f64,
+    /// Conversations an agent holds at once.
+    pub concurrency: u8,
+    /// Each extra concurrent conversation slows every one by this share: with `m` at once
+    /// each progresses at `1 / (1 + slowdown × (m − 1))` of full speed.
+    pub concurrency_slowdown: f64,
     /// Cost of one scheduled agent-hour.
     pub hourly_cost: f64,
     /// Contact types the group serves.

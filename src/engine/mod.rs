@@ -48,6 +48,8 @@ struct Contact {
     gives_up: f64,
     /// Seed of the contact's own draws (handle times).
     seed: u64,
+    /// In service: its agent's work clock reading at which it ends.
+    finish_work: f64,
     /// The channel/category pair whose queue it is in (a wrong one when misrouted).
     contact_type: u32,
     /// Its real channel/category pair.
@@ -103,22 +105,36 @@ struct BotState {
     waiting: VecDeque<u32>,
 }
 
-/// An agent on duty.
+/// An agent on duty, holding up to its group's `concurrency` conversations. All its
+/// conversations progress at the same speed, so one work clock serves them all: each
+/// conversation ends when the clock reaches its `finish_work`.
 #[derive(Clone, Copy, Debug)]
 struct Agent {
     group: u32,
-    /// The contact in service, when busy.
-    contact: u32,
+    /// Conversations in progress.
+    conversations: u8,
+    /// Due to leave once its conversations end (staffing dropped).
+    leaving: bool,
+    /// In its group's list of agents with a free slot.
+    available: bool,
+    /// Changes whenever its next `ServiceEnd` is rescheduled.
+    stamp: u32,
+    /// Work done per conversation (seconds at full speed) up to `clock`.
+    work: f64,
+    /// Time of the last work-clock update.
+    clock: f64,
 }
 
 /// Live state of an agent group.
 #[derive(Clone, Debug, Default)]
 struct GroupState {
-    /// Agents on duty with nothing to do.
+    /// Agents on duty with a free conversation slot, not leaving.
     idle: Vec<u32>,
     /// Agents on duty (idle or busy), including busy ones due to leave.
     present: u32,
-    /// Agents serving a contact.
+    /// Agents marked to leave once their conversations end.
+    leaving: u32,
+    /// Conversations in progress, all agents together.
     busy: u32,
     /// Agents the staffing plan asks for now.
     target: u32,
@@ -143,6 +159,8 @@ pub struct Workspace {
     free_contacts: Vec<u32>,
     agents: Vec<Agent>,
     free_agents: Vec<u32>,
+    /// Conversations of each agent: `agent * max_concurrency + i`, `i < conversations`.
+    slots: Vec<u32>,
     groups: Vec<GroupState>,
     /// FIFO queues of (contact, stamp): first `contact_type * n_classes + class`, then the
     /// transfer queues of the groups, `(n_types + group) * n_classes + class`.
@@ -182,6 +200,8 @@ struct Replication<'a> {
     interval: usize,
     /// Priority classes in the model.
     n_classes: usize,
+    /// Largest group concurrency: the stride of `Workspace::slots`.
+    max_concurrency: usize,
 }
 
 impl<'a> Replication<'a> {
@@ -196,11 +216,13 @@ impl<'a> Replication<'a> {
         ws.free_contacts.clear();
         ws.agents.clear();
         ws.free_agents.clear();
+        ws.slots.clear();
         ws.groups
             .resize_with(model.groups.len(), GroupState::default);
         for g in &mut ws.groups {
             g.idle.clear();
             g.present = 0;
+            g.leaving = 0;
             g.busy = 0;
             g.target = 0;
             g.integrated_to = 0.0;
@@ -230,6 +252,12 @@ impl<'a> Replication<'a> {
             now: 0.0,
             interval: 0,
             n_classes,
+            max_concurrency: model
+                .groups
+                .iter()
+                .map(|g| g.concurrency as usize)
+                .max()
+                .unwrap_or(1),
         }
     }
 
@@ -254,7 +282,7 @@ impl<'a> Replication<'a> {
             self.now = event.time;
             match event.kind() {
                 EventKind::Arrival => self.on_arrival(event.target),
-                EventKind::ServiceEnd => self.on_service_end(event.target),
+                EventKind::ServiceEnd => self.on_service_end(event.target, event.stamp),
                 EventKind::Abandon => self.on_abandon(event.target, event.stamp),
                 EventKind::Overflow => self.on_overflow(event.target, event.stamp),
                 EventKind::BotEnd => self.on_bot_end(event.target, event.stamp),
@@ -264,6 +292,7 @@ impl<'a> Replication<'a> {
         }
     }
 
+    #[inline]
     fn schedule_arrival(&mut self, s: u32) {
         let stream = &mut self.ws.streams[s as usize];
         let rates = &self.model.streams[s as usize].rate_per_s;
@@ -296,6 +325,7 @@ impl<'a> Replication<'a> {
         }
     }
 
+    #[inline]
     fn on_arrival(&mut self, s: u32) {
         let model = self.model;
         let stream_model = &model.streams[s as usize];
@@ -317,6 +347,7 @@ impl<'a> Replication<'a> {
             arrived: now,
             patience,
             enqueued: now,
+            finish_work: 0.0,
             gives_up: f64::INFINITY,
             seed,
             contact_type,
@@ -342,6 +373,7 @@ impl<'a> Replication<'a> {
 
     /// Contact `c` reaches out (a first contact, a redial or a repeat): it meets the bot of
     /// its channel, if there is one and it is up, or goes to the human queues.
+    #[inline]
     fn begin_attempt(&mut self, c: u32) {
         let model = self.model;
         let now = self.now;
@@ -515,6 +547,7 @@ impl<'a> Replication<'a> {
 
     /// Contact `c` asks for a human: an idle agent of a first-choice group takes it, or it
     /// queues.
+    #[inline]
     fn hand_to_humans(&mut self, c: u32) {
         let now = self.now;
         let contact = &mut self.ws.contacts[c as usize];
@@ -526,14 +559,16 @@ impl<'a> Replication<'a> {
 
     /// Hands waiting contact `c` to the first idle agent of a group that takes its type at
     /// once, or queues it.
+    #[inline]
     fn route(&mut self, c: u32) {
         let model = self.model;
         let t = self.ws.contacts[c as usize].contact_type;
         for &g in &model.contact_types[t as usize].groups {
             if model.groups[g as usize].overflow_after == 0.0
-                && let Some(agent) = self.ws.groups[g as usize].idle.pop()
+                && let Some(agent) = self.take_available(g)
             {
                 self.start_service(agent, c);
+                self.make_available(agent);
                 return;
             }
         }
@@ -542,6 +577,7 @@ impl<'a> Replication<'a> {
 
     /// Puts waiting contact `c` at the back of its contact type's queue, or of group
     /// `transfer_to`'s transfer queue, and sets its timers.
+    #[inline]
     fn enqueue(&mut self, c: u32, transfer_to: Option<u32>) {
         let contact = &mut self.ws.contacts[c as usize];
         contact.state = ContactState::Waiting;
@@ -564,6 +600,7 @@ impl<'a> Replication<'a> {
         }
     }
 
+    #[inline]
     fn new_contact(&mut self, contact: Contact) -> u32 {
         match self.ws.free_contacts.pop() {
             Some(c) => {
@@ -579,6 +616,7 @@ impl<'a> Replication<'a> {
         }
     }
 
+    #[inline]
     fn free_contact(&mut self, c: u32) {
         let slot = &mut self.ws.contacts[c as usize];
         slot.state = ContactState::Free;
@@ -587,13 +625,13 @@ impl<'a> Replication<'a> {
     }
 
     /// Agent `agent` (idle, present) starts serving waiting contact `c`.
+    #[inline]
     fn start_service(&mut self, agent: u32, c: u32) {
         let model = self.model;
         let now = self.now;
         let g = self.ws.agents[agent as usize].group;
         self.integrate(g);
         self.ws.groups[g as usize].busy += 1;
-        self.ws.agents[agent as usize].contact = c;
 
         let contact = &mut self.ws.contacts[c as usize];
         contact.state = ContactState::InService;
@@ -644,28 +682,176 @@ impl<'a> Replication<'a> {
                 tally.transfer_wait_sum += wait;
             });
         }
-        self.ws
-            .events
-            .push(now + handle, EventKind::ServiceEnd, agent, 0);
+        self.advance(agent);
+        let a = &mut self.ws.agents[agent as usize];
+        let slot = agent as usize * self.max_concurrency + a.conversations as usize;
+        a.conversations += 1;
+        let finish_work = a.work + handle;
+        self.ws.slots[slot] = c;
+        self.ws.contacts[c as usize].finish_work = finish_work;
+        self.reschedule(agent);
     }
 
-    fn on_service_end(&mut self, agent: u32) {
-        let c = self.ws.agents[agent as usize].contact;
-        let g = self.ws.agents[agent as usize].group;
-        self.finish_service(c, g);
-        self.integrate(g);
-        let group = &mut self.ws.groups[g as usize];
-        group.busy -= 1;
-        if group.present > group.target {
-            // Staffing dropped while this agent was busy: it leaves now.
-            group.present -= 1;
-            self.ws.free_agents.push(agent);
+    /// Speed of each conversation of an agent of group `g` holding `m` at once.
+    #[inline]
+    fn speed(&self, g: u32, m: u8) -> f64 {
+        let slowdown = self.model.groups[g as usize].concurrency_slowdown;
+        if m <= 1 || slowdown == 0.0 {
+            1.0
+        } else {
+            1.0 / (1.0 + slowdown * (m - 1) as f64)
+        }
+    }
+
+    /// Brings agent `agent`'s work clock up to now.
+    #[inline]
+    fn advance(&mut self, agent: u32) {
+        let a = self.ws.agents[agent as usize];
+        let speed = self.speed(a.group, a.conversations);
+        let a = &mut self.ws.agents[agent as usize];
+        a.work += (self.now - a.clock) * speed;
+        a.clock = self.now;
+    }
+
+    /// Schedules agent `agent`'s next conversation end (its clock must be current).
+    #[inline]
+    fn reschedule(&mut self, agent: u32) {
+        let a = self.ws.agents[agent as usize];
+        let a_stamp = a.stamp.wrapping_add(1);
+        self.ws.agents[agent as usize].stamp = a_stamp;
+        if a.conversations == 0 {
             return;
         }
-        self.take_next_or_idle(agent, g);
+        let base = agent as usize * self.max_concurrency;
+        let slots = &self.ws.slots[base..base + a.conversations as usize];
+        let next = slots
+            .iter()
+            .map(|&c| self.ws.contacts[c as usize].finish_work)
+            .fold(f64::INFINITY, f64::min);
+        let at = self.now + (next - a.work).max(0.0) / self.speed(a.group, a.conversations);
+        self.ws
+            .events
+            .push(at, EventKind::ServiceEnd, agent, a_stamp);
+    }
+
+    /// Takes an agent with a free slot from group `g`: the least loaded one.
+    #[inline]
+    fn take_available(&mut self, g: u32) -> Option<u32> {
+        let idle = &mut self.ws.groups[g as usize].idle;
+        let pos = if self.model.groups[g as usize].concurrency == 1 {
+            idle.len().checked_sub(1)?
+        } else {
+            let agents = &self.ws.agents;
+            (0..idle.len()).min_by_key(|&i| agents[idle[i] as usize].conversations)?
+        };
+        let agent = idle.swap_remove(pos);
+        self.ws.agents[agent as usize].available = false;
+        Some(agent)
+    }
+
+    /// Lists agent `agent` as available if it has a free slot and is not leaving.
+    #[inline]
+    fn make_available(&mut self, agent: u32) {
+        let a = &mut self.ws.agents[agent as usize];
+        let k = self.model.groups[a.group as usize].concurrency;
+        if !a.available && !a.leaving && a.conversations < k {
+            a.available = true;
+            self.ws.groups[a.group as usize].idle.push(agent);
+        }
+    }
+
+    /// Takes agent `agent` off its group's available list.
+    #[inline]
+    fn make_unavailable(&mut self, agent: u32) {
+        let a = &mut self.ws.agents[agent as usize];
+        if a.available {
+            a.available = false;
+            let idle = &mut self.ws.groups[a.group as usize].idle;
+            if let Some(pos) = idle.iter().rposition(|&x| x == agent) {
+                idle.swap_remove(pos);
+            }
+        }
+    }
+
+    /// Agent `agent` takes waiting contacts while it has free slots, then is listed as
+    /// available if it still has one.
+    #[inline]
+    fn fill(&mut self, agent: u32) {
+        self.make_unavailable(agent);
+        let g = self.ws.agents[agent as usize].group;
+        let k = self.model.groups[g as usize].concurrency;
+        while self.ws.agents[agent as usize].conversations < k
+            && !self.ws.agents[agent as usize].leaving
+        {
+            match self.next_waiting(g) {
+                Some(c) => self.start_service(agent, c),
+                None => break,
+            }
+        }
+        self.make_available(agent);
+    }
+
+    /// Agent `agent` leaves its group now (it holds no conversation).
+    fn leave(&mut self, agent: u32) {
+        self.make_unavailable(agent);
+        let a = &mut self.ws.agents[agent as usize];
+        debug_assert_eq!(a.conversations, 0);
+        let group = &mut self.ws.groups[a.group as usize];
+        group.present -= 1;
+        if a.leaving {
+            group.leaving -= 1;
+        }
+        a.leaving = false;
+        a.stamp = a.stamp.wrapping_add(1);
+        self.ws.free_agents.push(agent);
+    }
+
+    /// The earliest of agent `agent`'s conversations ends.
+    #[inline]
+    fn on_service_end(&mut self, agent: u32, stamp: u32) {
+        if self.ws.agents[agent as usize].stamp != stamp {
+            return;
+        }
+        self.advance(agent);
+        let a = self.ws.agents[agent as usize];
+        let g = a.group;
+        let base = agent as usize * self.max_concurrency;
+        let m = a.conversations as usize;
+        let (mut i, mut earliest) = (0, f64::INFINITY);
+        for j in 0..m {
+            let f = self.ws.contacts[self.ws.slots[base + j] as usize].finish_work;
+            if f < earliest {
+                (i, earliest) = (j, f);
+            }
+        }
+        let c = self.ws.slots[base + i];
+        self.ws.slots[base + i] = self.ws.slots[base + m - 1];
+        self.integrate(g);
+        self.ws.agents[agent as usize].conversations -= 1;
+        self.ws.groups[g as usize].busy -= 1;
+        self.finish_service(c, g);
+        let group = &mut self.ws.groups[g as usize];
+        let a = &mut self.ws.agents[agent as usize];
+        if !a.leaving && group.present - group.leaving > group.target {
+            // Staffing dropped while this agent was busy: it leaves once free.
+            a.leaving = true;
+            group.leaving += 1;
+        }
+        if a.leaving {
+            self.make_unavailable(agent);
+            if self.ws.agents[agent as usize].conversations == 0 {
+                self.leave(agent);
+            } else {
+                self.reschedule(agent);
+            }
+            return;
+        }
+        self.reschedule(agent);
+        self.fill(agent);
     }
 
     /// Contact `c` leaves group `g`'s agent: resolved, transferred or unresolved.
+    #[inline]
     fn finish_service(&mut self, c: u32, g: u32) {
         let model = self.model;
         let contact = &self.ws.contacts[c as usize];
@@ -729,22 +915,19 @@ impl<'a> Replication<'a> {
             }
             None => f64::INFINITY,
         };
-        match self.ws.groups[to as usize].idle.pop() {
-            Some(agent) => self.start_service(agent, c),
+        match self.take_available(to) {
+            Some(agent) => {
+                self.start_service(agent, c);
+                self.make_available(agent);
+            }
             None => self.enqueue(c, Some(to)),
-        }
-    }
-
-    fn take_next_or_idle(&mut self, agent: u32, g: u32) {
-        match self.next_waiting(g) {
-            Some(c) => self.start_service(agent, c),
-            None => self.ws.groups[g as usize].idle.push(agent),
         }
     }
 
     /// Removes and returns the contact group `g` should serve next: the highest priority
     /// class first, then the longest-waiting among the queues it handles, counting only
     /// contacts that have waited the group's `overflow_after`.
+    #[inline]
     fn next_waiting(&mut self, g: u32) -> Option<u32> {
         let group = &self.model.groups[g as usize];
         let ws = &mut *self.ws;
@@ -778,6 +961,7 @@ impl<'a> Replication<'a> {
         None
     }
 
+    #[inline]
     fn on_abandon(&mut self, c: u32, stamp: u32) {
         let contact = &self.ws.contacts[c as usize];
         if contact.stamp != stamp {
@@ -805,10 +989,11 @@ impl<'a> Replication<'a> {
         let t = contact.contact_type as usize;
         for &g in &self.model.contact_types[t].groups {
             if waited + self.model.groups[g as usize].overflow_after <= self.now
-                && let Some(agent) = self.ws.groups[g as usize].idle.pop()
+                && let Some(agent) = self.take_available(g)
             {
                 // Its queue entry goes stale: start_service changes the stamp.
                 self.start_service(agent, c);
+                self.make_available(agent);
                 return;
             }
         }
@@ -838,34 +1023,59 @@ impl<'a> Replication<'a> {
     /// Changes the number of agents group `g` should have on duty from now on.
     fn set_staffing(&mut self, g: u32, target: u32) {
         self.integrate(g);
-        let group = &mut self.ws.groups[g as usize];
-        group.target = target;
-        // Fewer agents: idle ones leave now, busy ones when they finish.
-        while group.present > target {
-            let Some(agent) = group.idle.pop() else { break };
-            group.present -= 1;
-            self.ws.free_agents.push(agent);
+        self.ws.groups[g as usize].target = target;
+        // Fewer agents: free ones leave now, busy ones once their conversations end.
+        while {
+            let group = &self.ws.groups[g as usize];
+            group.present - group.leaving > target
+        } {
+            let idle = &self.ws.groups[g as usize].idle;
+            let free = idle
+                .iter()
+                .rposition(|&a| self.ws.agents[a as usize].conversations == 0);
+            match free.or(idle.len().checked_sub(1)) {
+                Some(pos) => {
+                    let agent = self.ws.groups[g as usize].idle[pos];
+                    if self.ws.agents[agent as usize].conversations == 0 {
+                        self.leave(agent);
+                    } else {
+                        self.make_unavailable(agent);
+                        self.ws.agents[agent as usize].leaving = true;
+                        self.ws.groups[g as usize].leaving += 1;
+                    }
+                }
+                None => break,
+            }
         }
         // More agents: they arrive and take waiting contacts at once.
-        while self.ws.groups[g as usize].present < target {
+        while {
+            let group = &self.ws.groups[g as usize];
+            group.present - group.leaving < target
+        } {
             self.ws.groups[g as usize].present += 1;
+            let fresh = Agent {
+                group: g,
+                conversations: 0,
+                leaving: false,
+                available: false,
+                stamp: 0,
+                work: 0.0,
+                clock: self.now,
+            };
             let agent = match self.ws.free_agents.pop() {
                 Some(a) => {
-                    self.ws.agents[a as usize] = Agent {
-                        group: g,
-                        contact: u32::MAX,
-                    };
+                    let stamp = self.ws.agents[a as usize].stamp;
+                    self.ws.agents[a as usize] = Agent { stamp, ..fresh };
                     a
                 }
                 None => {
-                    self.ws.agents.push(Agent {
-                        group: g,
-                        contact: u32::MAX,
-                    });
+                    self.ws.agents.push(fresh);
+                    let k = self.max_concurrency;
+                    self.ws.slots.extend(std::iter::repeat_n(u32::MAX, k));
                     (self.ws.agents.len() - 1) as u32
                 }
             };
-            self.take_next_or_idle(agent, g);
+            self.fill(agent);
         }
     }
 
@@ -876,7 +1086,9 @@ impl<'a> Replication<'a> {
         if self.interval < self.model.n_intervals {
             let dt = self.now - group.integrated_to;
             let area = self.interval * self.model.groups.len() + g as usize;
-            self.ws.tallies.busy_area[area] += group.busy as f64 * dt;
+            // With concurrency k, each conversation keeps 1/k of an agent busy.
+            let k = self.model.groups[g as usize].concurrency as f64;
+            self.ws.tallies.busy_area[area] += group.busy as f64 * dt / k;
             self.ws.tallies.staffed_area[area] += group.present as f64 * dt;
         }
         group.integrated_to = self.now;

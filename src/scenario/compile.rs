@@ -322,6 +322,18 @@ pub(super) fn compile(
             None => 0.0,
         };
         let hourly_cost = non_negative(&c, &gr.hourly_cost, &format!("group[{gi}].hourly_cost"))?;
+        let concurrency = match &gr.concurrency {
+            Some(k) if !(1..=16).contains(k.get_ref()) => {
+                return Err(c.err(k.span(), format!("group[{gi}].concurrency"), "concurrency is the number of conversations an agent holds at once, from 1 to 16"));
+            }
+            Some(k) => *k.get_ref() as u8,
+            None => 1,
+        };
+        let concurrency_slowdown = non_negative(
+            &c,
+            &gr.concurrency_slowdown,
+            &format!("group[{gi}].concurrency_slowdown"),
+        )?;
         // Agents on duty: the scheduled ones less the absent share, rounded to whole agents.
         let staffing = scheduled
             .iter()
@@ -375,6 +387,8 @@ pub(super) fn compile(
             scheduled,
             shrinkage,
             hourly_cost,
+            concurrency,
+            concurrency_slowdown,
             handles,
             handle_time_by,
             handle_time,

@@ -149,6 +149,10 @@ pub struct RawGroup {
     pub tier: Option<Spanned<i64>>,
     /// The group takes a contact only once it has waited this long (default 0s).
     pub overflow_after: Option<Spanned<Duration>>,
+    /// Conversations an agent holds at once (chat; default 1).
+    pub concurrency: Option<Spanned<i64>>,
+    /// Each extra concurrent conversation slows every one of them by this share (default 0).
+    pub concurrency_slowdown: Option<Spanned<f64>>,
     /// Share of scheduled agents absent (breaks, sickness, training); default 0.
     pub shrinkage: Option<Spanned<f64>>,
     /// Cost of one scheduled agent-hour (default 0).

@@ -44,6 +44,12 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "\"wait\" (for the bot) or \"humans\"",
     ),
     (
+        "concurrency_zero",
+        "22:15",
+        "group[0].concurrency",
+        "from 1 to 16",
+    ),
+    (
         "cv_for_exponential",
         "23:57",
         "group[0].handle_time.cv",
