@@ -64,6 +64,9 @@ pub struct Channel {
     pub patience: Option<Distribution>,
     /// Index into `Model::bots` of the bot in front of the channel's human queues.
     pub bot: Option<u32>,
+    /// E-mail and tickets: a backlog that agents work only when no real-time contact waits
+    /// for them; nobody abandons it.
+    pub backlog: bool,
     /// Customers who abandon try again.
     pub redial: Option<Return>,
     /// Customers left unresolved come back (on `Return::channel`).
@@ -130,6 +133,8 @@ pub struct ContactType {
     pub overflow_waits: Vec<f64>,
     /// Contact type of a repeat contact of this type (itself unless the channel changes).
     pub repeat_as: ContactTypeIdx,
+    /// Its channel is a backlog (e-mail): served after every real-time queue.
+    pub backlog: bool,
 }
 
 /// A piecewise-constant Poisson arrival stream of one contact type.

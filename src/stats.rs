@@ -126,6 +126,8 @@ pub struct QueueTally {
     pub repeats: u64,
     /// Customers due back after the horizon (not simulated).
     pub returns_after_horizon: u64,
+    /// E-mail contacts still waiting at the end of the interval (a level, not a sum).
+    pub backlog: u64,
     /// Bot sessions started.
     pub bot_sessions: u64,
     /// Contacts the bot resolved.
@@ -258,6 +260,9 @@ pub struct QueueMetrics {
     pub repeat_rate: f64,
     /// Customers due back after the horizon (not simulated).
     pub returns_after_horizon: f64,
+    /// E-mail contacts waiting at the end of the interval; for a channel or all channels,
+    /// at the end of the horizon (0 for other scopes).
+    pub backlog: f64,
     /// Bot sessions.
     pub bot_sessions: f64,
     /// Resolved by the bot / bot sessions.
@@ -321,6 +326,7 @@ impl QueueMetrics {
             redial_rate: ratio(t.redials as f64, t.arrivals as f64),
             repeat_rate: ratio(t.repeats as f64, t.arrivals as f64),
             returns_after_horizon: t.returns_after_horizon as f64,
+            backlog: t.backlog as f64,
             bot_sessions: sessions,
             bot_containment: ratio(t.bot_contained as f64, sessions),
             bot_dropout: ratio(t.bot_dropped as f64, sessions),
@@ -426,8 +432,11 @@ impl ReplicationOutcome {
                 tally.merge(&t.cells[cell]);
                 scratch.merge(&t.waits[cell]);
             }
+            // The backlog is a level: the channel's is the one left at the horizon.
+            tally.backlog = t.cells[(model.n_intervals - 1) * n_ch + ch].backlog;
             by_channel.push(QueueMetrics::from_tally(&tally, scratch));
             total_tally.merge(&tally);
+            total_tally.backlog += tally.backlog;
             total_waits.merge(scratch);
         }
 

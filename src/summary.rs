@@ -30,6 +30,8 @@ pub struct QueueEstimates {
     pub repeat_rate: Estimate,
     /// Customers due back after the horizon.
     pub returns_after_horizon: Estimate,
+    /// E-mail contacts waiting at the end of the interval, or of the horizon.
+    pub backlog: Estimate,
     /// Bot sessions.
     pub bot_sessions: Estimate,
     /// Resolved by the bot / bot sessions.
@@ -88,6 +90,7 @@ impl QueueEstimates {
             redial_rate: e(|m| m.redial_rate),
             repeat_rate: e(|m| m.repeat_rate),
             returns_after_horizon: e(|m| m.returns_after_horizon),
+            backlog: e(|m| m.backlog),
             bot_sessions: e(|m| m.bot_sessions),
             bot_containment: e(|m| m.bot_containment),
             bot_dropout: e(|m| m.bot_dropout),
@@ -495,6 +498,17 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
                 pct(&q.redial_rate),
                 pct(&q.repeat_rate),
                 num(&q.returns_after_horizon, 1)
+            );
+        }
+    }
+    for (ch, (name, q)) in model.channels.iter().zip(&s.by_channel) {
+        if ch.backlog {
+            let _ = writeln!(
+                out,
+                "\n{name} is a backlog: {} within {} (SLA attainment), {} still open at the end of the horizon.",
+                pct(&q.service_level),
+                crate::duration::Duration::from_secs(ch.answer_within),
+                num(&q.backlog, 1)
             );
         }
     }

@@ -934,28 +934,37 @@ impl<'a> Replication<'a> {
         let now = self.now;
         // The queues of the types it handles, then its own transfer queue (no overflow wait).
         let transfer_queue = self.model.contact_types.len() as u32 + g;
-        let queues = group.handles.iter().map(|&t| (t, group.overflow_after));
-        let queues = queues.chain(std::iter::once((transfer_queue, 0.0)));
-        for class in 0..self.n_classes {
-            let mut best: Option<(f64, usize)> = None;
-            for (base, wait_first) in queues.clone() {
-                let q = base as usize * self.n_classes + class;
-                let queue = &mut ws.queues[q];
-                while let Some(&(c, stamp)) = queue.front() {
-                    let contact = &ws.contacts[c as usize];
-                    if contact.stamp == stamp {
-                        debug_assert_eq!(contact.state, ContactState::Waiting);
-                        let eligible = contact.enqueued + wait_first <= now;
-                        if eligible && best.is_none_or(|(since, _)| contact.enqueued < since) {
-                            best = Some((contact.enqueued, q));
+        let types = &self.model.contact_types;
+        // Real-time queues first; backlog (e-mail) queues only when none has a contact.
+        for backlog in [false, true] {
+            let queues = group
+                .handles
+                .iter()
+                .filter(|&&t| types[t as usize].backlog == backlog);
+            let queues = queues.map(|&t| (t, group.overflow_after));
+            let transfers = (!backlog).then_some((transfer_queue, 0.0));
+            let queues = queues.chain(transfers);
+            for class in 0..self.n_classes {
+                let mut best: Option<(f64, usize)> = None;
+                for (base, wait_first) in queues.clone() {
+                    let q = base as usize * self.n_classes + class;
+                    let queue = &mut ws.queues[q];
+                    while let Some(&(c, stamp)) = queue.front() {
+                        let contact = &ws.contacts[c as usize];
+                        if contact.stamp == stamp {
+                            debug_assert_eq!(contact.state, ContactState::Waiting);
+                            let eligible = contact.enqueued + wait_first <= now;
+                            if eligible && best.is_none_or(|(since, _)| contact.enqueued < since) {
+                                best = Some((contact.enqueued, q));
+                            }
+                            break;
                         }
-                        break;
+                        queue.pop_front();
                     }
-                    queue.pop_front();
                 }
-            }
-            if let Some((_, q)) = best {
-                return ws.queues[q].pop_front().map(|(c, _)| c);
+                if let Some((_, q)) = best {
+                    return ws.queues[q].pop_front().map(|(c, _)| c);
+                }
             }
         }
         None
@@ -1004,6 +1013,7 @@ impl<'a> Replication<'a> {
         for g in 0..model.groups.len() as u32 {
             self.integrate(g);
         }
+        self.record_backlog(k - 1);
         self.interval = k;
         if k < model.n_intervals {
             for (g, group) in model.groups.iter().enumerate() {
@@ -1017,6 +1027,26 @@ impl<'a> Replication<'a> {
             self.ws
                 .events
                 .push(next, EventKind::IntervalStart, (k + 1) as u32, 0);
+        }
+    }
+
+    /// Counts the e-mail contacts waiting at the end of interval `k`, per channel.
+    fn record_backlog(&mut self, k: usize) {
+        let model = self.model;
+        let n_ch = model.channels.len();
+        for (t, ct) in model.contact_types.iter().enumerate() {
+            if !ct.backlog {
+                continue;
+            }
+            let mut waiting = 0;
+            for class in 0..self.n_classes {
+                let queue = &self.ws.queues[t * self.n_classes + class];
+                waiting += queue
+                    .iter()
+                    .filter(|&&(c, stamp)| self.ws.contacts[c as usize].stamp == stamp)
+                    .count() as u64;
+            }
+            self.ws.tallies.cells[k * n_ch + ct.channel as usize].backlog += waiting;
         }
     }
 

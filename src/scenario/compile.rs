@@ -190,6 +190,26 @@ pub(super) fn compile(
             Some(t) => *t.get_ref(),
             None => 0.8,
         };
+        let backlog = match &chr.kind {
+            None => false,
+            Some(k) => match k.get_ref().as_str() {
+                "realtime" => false,
+                "email" => true,
+                other => {
+                    return Err(c.err(k.span(), format!("channel[{i}].kind"), format!("\"{other}\" is not a channel kind; use \"realtime\" (voice, chat) or \"email\" (a backlog: e-mail, tickets)")));
+                }
+            },
+        };
+        if backlog {
+            for (what, span) in [
+                ("patience", chr.patience.as_ref().map(|p| p.span())),
+                ("redial", chr.redial.as_ref().map(|p| p.span())),
+            ] {
+                if let Some(span) = span {
+                    return Err(c.err(span, format!("channel[{i}].{what}"), format!("an e-mail channel keeps its backlog: nobody abandons it, so it takes no {what}")));
+                }
+            }
+        }
         let patience = match &chr.patience {
             Some(p) => Some(build_distribution(
                 &c,
@@ -203,6 +223,7 @@ pub(super) fn compile(
             answer_within: sl.get_ref().answer_within.get_ref().secs(),
             service_level_target: target,
             patience,
+            backlog,
             bot: None,
             redial: None,
             repeat: None,
@@ -250,6 +271,7 @@ pub(super) fn compile(
                 groups: Vec::new(),
                 overflow_waits: Vec::new(),
                 repeat_as: u32::MAX,
+                backlog: false,
             });
             (contact_types.len() - 1) as u32
         })
@@ -426,6 +448,7 @@ pub(super) fn compile(
         }
     }
     for ct in &mut contact_types {
+        ct.backlog = channels[ct.channel as usize].backlog;
         ct.overflow_waits.sort_by(f64::total_cmp);
     }
     for (i, s) in streams.iter().enumerate() {

@@ -69,6 +69,8 @@ pub struct RawChannel {
     pub name: Spanned<String>,
     /// Service-level definition.
     pub service_level: Option<Spanned<RawServiceLevel>>,
+    /// `"realtime"` (default) or `"email"`: a backlog worked when no real-time contact waits.
+    pub kind: Option<Spanned<String>>,
     /// Patience in queue; absent means no abandonment.
     pub patience: Option<Spanned<RawDistribution>>,
     /// Customers who abandon try again.

@@ -44,6 +44,12 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "\"wait\" (for the bot) or \"humans\"",
     ),
     (
+        "channel_kind_unknown",
+        "8:8",
+        "channel[0].kind",
+        "\"fax\" is not a channel kind",
+    ),
+    (
         "concurrency_zero",
         "22:15",
         "group[0].concurrency",
@@ -92,6 +98,12 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "22:15",
         "group[0].escalate_to",
         "there is no group \"tier2\"; the group names are \"agents\"",
+    ),
+    (
+        "email_with_patience",
+        "10:12",
+        "channel[0].patience",
+        "nobody abandons it",
     ),
     (
         "escalate_to_itself",

@@ -9,6 +9,7 @@ mod concurrency;
 mod conservation;
 mod cost;
 mod distributions;
+mod email;
 mod erlang_oracle;
 mod returns;
 mod routing;
