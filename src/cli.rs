@@ -322,11 +322,22 @@ pub fn describe_model(model: &Model, source: &str) -> String {
     for g in &model.groups {
         let min = g.staffing.iter().min().copied().unwrap_or(0);
         let max = g.staffing.iter().max().copied().unwrap_or(0);
-        let agents = if min == max {
-            format!("{min} agent{}", if min == 1 { "" } else { "s" })
+        let mut agents = if min == max {
+            format!("{min} agent{} on duty", if min == 1 { "" } else { "s" })
         } else {
-            format!("{min}–{max} agents")
+            format!("{min}–{max} agents on duty")
         };
+        if g.shrinkage > 0.0 {
+            let lo = g.scheduled.iter().min().copied().unwrap_or(0);
+            let hi = g.scheduled.iter().max().copied().unwrap_or(0);
+            agents += &format!(
+                " ({lo}–{hi} scheduled, shrinkage {:.0}%)",
+                g.shrinkage * 100.0
+            );
+        }
+        if g.hourly_cost > 0.0 {
+            agents += &format!(", {} an hour", g.hourly_cost);
+        }
         let mut extras = String::new();
         if g.tier != 1 {
             extras += &format!(", tier {}", g.tier);
@@ -338,21 +349,29 @@ pub fn describe_model(model: &Model, source: &str) -> String {
                 g.concurrency_slowdown * 100.0
             );
         }
-        if g.shrinkage > 0.0 {
-            extras += &format!(", shrinkage {:.0}%", g.shrinkage * 100.0);
-        }
         if g.overflow_after > 0.0 {
             extras += &format!(", takes contacts after {} of waiting", d(g.overflow_after));
         }
-        for (t, dist) in &g.handle_time_by {
-            extras += &format!(
-                ", {} takes {}",
-                model.contact_type_name(*t),
-                dist.describe()
-            );
+        for (c, channel) in model.channels.iter().enumerate() {
+            let of_channel: Vec<(u32, String)> = g
+                .handle_time_by
+                .iter()
+                .filter(|(t, _)| model.contact_types[*t as usize].channel as usize == c)
+                .map(|(t, d)| (*t, d.describe()))
+                .collect();
+            let same = of_channel.windows(2).all(|w| w[0].1 == w[1].1);
+            if of_channel.len() == model.categories.len() && model.categories.len() > 1 && same {
+                extras += &format!(", {}/* takes {}", channel.name, of_channel[0].1);
+            } else {
+                for (t, d) in &of_channel {
+                    extras += &format!(", {} takes {d}", model.contact_type_name(*t));
+                }
+            }
         }
         let resolve = &g.resolve;
-        if resolve.iter().any(|p| *p < 1.0) {
+        if resolve.iter().all(|p| *p == resolve[0]) && resolve[0] < 1.0 {
+            extras += &format!(", resolves {:.0}%", resolve[0] * 100.0);
+        } else if resolve.iter().any(|p| *p < 1.0) {
             let shown: Vec<String> = model
                 .categories
                 .iter()
@@ -383,12 +402,12 @@ pub fn describe_model(model: &Model, source: &str) -> String {
     if (days - 1.0).abs() < 1e-9 {
         let _ = writeln!(
             out,
-            "  total daily volume {volume:.0} contacts; total agent hours {agent_hours:.1}"
+            "  total daily volume {volume:.0} contacts; total scheduled agent hours {agent_hours:.1}"
         );
     } else {
         let _ = writeln!(
             out,
-            "  total volume {volume:.0} contacts over the {} horizon ({:.0} a day); total agent hours {agent_hours:.1}",
+            "  total volume {volume:.0} contacts over the {} horizon ({:.0} a day); total scheduled agent hours {agent_hours:.1}",
             d(model.horizon),
             volume / days
         );

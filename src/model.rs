@@ -219,11 +219,11 @@ impl Model {
             .sum()
     }
 
-    /// Staffed agent-hours over the horizon, all groups together.
+    /// Scheduled (paid) agent-hours over the horizon, all groups together.
     pub fn agent_hours(&self) -> f64 {
         self.groups
             .iter()
-            .map(|g| g.staffing.iter().map(|&n| n as f64).sum::<f64>() * self.interval / 3600.0)
+            .map(|g| g.scheduled.iter().map(|&n| n as f64).sum::<f64>() * self.interval / 3600.0)
             .sum()
     }
 

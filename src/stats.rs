@@ -269,7 +269,7 @@ pub struct QueueMetrics {
     pub bot_containment: f64,
     /// Left during the bot session / bot sessions.
     pub bot_dropout: f64,
-    /// Handed over to a wrong queue / bot sessions.
+    /// Handed over to a wrong queue / handed over to humans.
     pub bot_misroute_rate: f64,
     /// Mean time to the first response (bot or agent), seconds.
     pub first_response_s: f64,
@@ -330,7 +330,10 @@ impl QueueMetrics {
             bot_sessions: sessions,
             bot_containment: ratio(t.bot_contained as f64, sessions),
             bot_dropout: ratio(t.bot_dropped as f64, sessions),
-            bot_misroute_rate: ratio(t.bot_misrouted as f64, sessions),
+            bot_misroute_rate: ratio(
+                t.bot_misrouted as f64,
+                (t.bot_sessions - t.bot_contained - t.bot_dropped) as f64,
+            ),
             first_response_s: ratio(t.first_response_sum, t.responded as f64),
             human_connect_rate: ratio(answered, offered),
             offered,

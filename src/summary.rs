@@ -38,7 +38,7 @@ pub struct QueueEstimates {
     pub bot_containment: Estimate,
     /// Left during the bot session / bot sessions.
     pub bot_dropout: Estimate,
-    /// Handed over to a wrong queue / bot sessions.
+    /// Handed over to a wrong queue / handed over to humans.
     pub bot_misroute_rate: Estimate,
     /// Mean time to the first response (bot or agent), seconds.
     pub first_response_s: Estimate,

@@ -233,7 +233,7 @@ fn check_summarises_the_model() {
         "general",
         "agents",
         "total volume 12000 contacts over the 10h horizon (28800 a day)",
-        "total agent hours 1100.0",
+        "total scheduled agent hours 1100.0",
     ] {
         assert!(text.contains(fragment), "missing {fragment:?} in:\n{text}");
     }
