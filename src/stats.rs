@@ -400,6 +400,24 @@ pub struct ReplicationOutcome {
     pub group_intervals: Vec<GroupMetrics>,
 }
 
+/// Metrics of each category or priority class; a single one is the totals (the engine
+/// keeps no separate tally for it).
+fn scope_metrics(
+    scopes: &[(QueueTally, WaitHistogram)],
+    totals: &QueueMetrics,
+) -> Vec<QueueMetrics> {
+    if scopes.len() == 1 {
+        return vec![QueueMetrics {
+            backlog: 0.0,
+            ..*totals
+        }];
+    }
+    scopes
+        .iter()
+        .map(|(q, w)| QueueMetrics::from_tally(q, w))
+        .collect()
+}
+
 impl ReplicationOutcome {
     /// Derives the metrics of a finished replication; `scratch` is a reusable histogram.
     pub fn from_tallies(
@@ -483,24 +501,17 @@ impl ReplicationOutcome {
             .map(|b| by_channel[b.channel as usize].bot_sessions * b.session_cost)
             .sum();
         let agent_cost: f64 = by_group.iter().map(|g| g.cost).sum();
+        let totals = QueueMetrics::from_tally(&total_tally, &total_waits);
         ReplicationOutcome {
             cost: agent_cost + bot_cost,
             bot_cost,
             events: t.events,
             contacts: t.contacts,
-            totals: QueueMetrics::from_tally(&total_tally, &total_waits),
+            totals,
             total_occupancy: ratio(all_busy, all_staffed),
             by_channel,
-            by_category: t
-                .by_category
-                .iter()
-                .map(|(q, w)| QueueMetrics::from_tally(q, w))
-                .collect(),
-            by_priority: t
-                .by_class
-                .iter()
-                .map(|(q, w)| QueueMetrics::from_tally(q, w))
-                .collect(),
+            by_category: scope_metrics(&t.by_category, &totals),
+            by_priority: scope_metrics(&t.by_class, &totals),
             by_group,
             intervals,
             group_intervals,

@@ -315,13 +315,24 @@ impl<'a> Replication<'a> {
         let category = self.model.contact_types[contact.true_type as usize].category as usize;
         let (cell, class) = (contact.cell as usize, contact.class as usize);
         let t = &mut self.ws.tallies;
+        // With one category or one priority class, those scopes equal the totals, which
+        // are summed from the cells afterwards.
+        let (per_category, per_class) = (t.by_category.len() > 1, t.by_class.len() > 1);
         update(&mut t.cells[cell]);
-        update(&mut t.by_category[category].0);
-        update(&mut t.by_class[class].0);
+        if per_category {
+            update(&mut t.by_category[category].0);
+        }
+        if per_class {
+            update(&mut t.by_class[class].0);
+        }
         if let Some(wait) = wait {
             t.waits[cell].add(wait);
-            t.by_category[category].1.add(wait);
-            t.by_class[class].1.add(wait);
+            if per_category {
+                t.by_category[category].1.add(wait);
+            }
+            if per_class {
+                t.by_class[class].1.add(wait);
+            }
         }
     }
 
@@ -379,10 +390,10 @@ impl<'a> Replication<'a> {
         let now = self.now;
         let contact = &self.ws.contacts[c as usize];
         let channel = model.contact_types[contact.contact_type as usize].channel;
-        self.record(c, None, |t| t.arrivals += 1);
         if let Some(b) = model.channels[channel as usize].bot {
             let bot = &model.bots[b as usize];
             if !bot.is_down(now) {
+                self.record(c, None, |t| t.arrivals += 1);
                 let state = &mut self.ws.bots[b as usize];
                 if state.active < bot.capacity {
                     self.start_bot(b, c);
@@ -392,9 +403,16 @@ impl<'a> Replication<'a> {
                     state.waiting.push_back(c);
                     return;
                 }
+                self.hand_to_humans(c);
+                return;
             }
         }
-        self.hand_to_humans(c);
+        // Straight to the human queues: arrived and offered at once.
+        self.record(c, None, |t| {
+            t.arrivals += 1;
+            t.offered += 1;
+        });
+        self.queue_for_humans(c);
     }
 
     /// Contact `c` leaves for now; with the channel's redial (after abandoning) or repeat
@@ -549,11 +567,17 @@ impl<'a> Replication<'a> {
     /// queues.
     #[inline]
     fn hand_to_humans(&mut self, c: u32) {
+        self.record(c, None, |t| t.offered += 1);
+        self.queue_for_humans(c);
+    }
+
+    /// Contact `c`, counted as offered, waits for (or meets) an agent from now on.
+    #[inline]
+    fn queue_for_humans(&mut self, c: u32) {
         let now = self.now;
         let contact = &mut self.ws.contacts[c as usize];
         contact.enqueued = now;
         contact.gives_up = now + contact.patience;
-        self.record(c, None, |t| t.offered += 1);
         self.route(c);
     }
 
@@ -653,14 +677,13 @@ impl<'a> Replication<'a> {
                 handle += penalty.sample(&mut rng);
             }
         }
-        let first_response = (!contact.responded).then_some(now - contact.arrived);
+        // The first response, unless a bot gave it already (recorded with the answer).
+        let first_response = if contact.responded {
+            None
+        } else {
+            Some(now - contact.arrived)
+        };
         contact.responded = true;
-        if let Some(frt) = first_response {
-            self.record(c, None, |tally| {
-                tally.responded += 1;
-                tally.first_response_sum += frt;
-            });
-        }
         let contact = &mut self.ws.contacts[c as usize];
         if contact.context_lost {
             contact.context_lost = false;
@@ -675,11 +698,19 @@ impl<'a> Replication<'a> {
                 tally.answered += 1;
                 tally.wait_sum += wait;
                 tally.answered_in_threshold += in_threshold as u64;
+                if let Some(frt) = first_response {
+                    tally.responded += 1;
+                    tally.first_response_sum += frt;
+                }
             });
         } else {
             self.record(c, None, |tally| {
                 tally.transfer_answered += 1;
                 tally.transfer_wait_sum += wait;
+                if let Some(frt) = first_response {
+                    tally.responded += 1;
+                    tally.first_response_sum += frt;
+                }
             });
         }
         self.advance(agent);
