@@ -156,8 +156,13 @@ pub struct Group {
     /// Agents on duty in each interval of the horizon, after shrinkage (the last value
     /// holds after it).
     pub staffing: Vec<u32>,
-    /// Agents scheduled (and paid) in each interval, before shrinkage.
+    /// Most agents scheduled in each interval, before shrinkage.
     pub scheduled: Vec<u32>,
+    /// Scheduled (paid) agent-hours in each interval.
+    pub paid_hours: Vec<f64>,
+    /// Scheduled agents from each change time on, before shrinkage: `(seconds, agents)`,
+    /// starting at 0 (interval starts, or shift and break starts and ends).
+    pub timeline: Vec<(f64, u32)>,
     /// Share of scheduled agents absent.
     pub shrinkage: f64,
     /// Conversations an agent holds at once.
@@ -194,6 +199,14 @@ pub struct TransferPolicy {
     pub keep_context: bool,
 }
 
+impl Group {
+    /// Agents on duty when `scheduled` are scheduled: the absent share removed, rounded.
+    #[inline]
+    pub fn on_duty(&self, scheduled: u32) -> u32 {
+        (scheduled as f64 * (1.0 - self.shrinkage)).round() as u32
+    }
+}
+
 impl Default for TransferPolicy {
     fn default() -> Self {
         TransferPolicy {
@@ -223,7 +236,7 @@ impl Model {
     pub fn agent_hours(&self) -> f64 {
         self.groups
             .iter()
-            .map(|g| g.scheduled.iter().map(|&n| n as f64).sum::<f64>() * self.interval / 3600.0)
+            .map(|g| g.paid_hours.iter().sum::<f64>())
             .sum()
     }
 

@@ -213,6 +213,9 @@ pub struct Tallies {
     pub busy_area: Vec<f64>,
     /// Staffed (present) agent-seconds per interval and group.
     pub staffed_area: Vec<f64>,
+    /// Agent-seconds per group spent finishing contacts past the plan (after the warm-up,
+    /// the drain after the horizon included).
+    pub overtime: Vec<f64>,
     /// Events processed, stale ones included.
     pub events: u64,
     /// Arrivals generated, warm-up included.
@@ -242,6 +245,8 @@ impl Tallies {
         self.busy_area.resize(areas, 0.0);
         self.staffed_area.clear();
         self.staffed_area.resize(areas, 0.0);
+        self.overtime.clear();
+        self.overtime.resize(model.groups.len(), 0.0);
         self.events = 0;
         self.contacts = 0;
     }
@@ -369,6 +374,8 @@ pub struct GroupMetrics {
     pub scheduled_hours: f64,
     /// Scheduled agent-hours × hourly cost.
     pub cost: f64,
+    /// Agent-hours spent finishing contacts past the plan (whole run; NaN per interval).
+    pub overtime_hours: f64,
 }
 
 /// The metrics of one replication, ready to be combined across replications.
@@ -467,12 +474,13 @@ impl ReplicationOutcome {
             for g in 0..n_g {
                 let a = k * n_g + g;
                 let group = &model.groups[g];
-                let scheduled_hours = group.scheduled[k] as f64 * model.interval / 3600.0;
+                let scheduled_hours = group.paid_hours[k];
                 group_intervals.push(GroupMetrics {
                     occupancy: ratio(t.busy_area[a], t.staffed_area[a]),
                     staffed: t.staffed_area[a] / model.interval,
                     scheduled_hours,
                     cost: scheduled_hours * group.hourly_cost,
+                    overtime_hours: f64::NAN,
                 });
             }
         }
@@ -484,13 +492,13 @@ impl ReplicationOutcome {
                 all_busy += busy;
                 all_staffed += staffed;
                 let group = &model.groups[g];
-                let scheduled: f64 = reported.clone().map(|k| group.scheduled[k] as f64).sum();
-                let scheduled_hours = scheduled * model.interval / 3600.0;
+                let scheduled_hours: f64 = reported.clone().map(|k| group.paid_hours[k]).sum();
                 GroupMetrics {
                     occupancy: ratio(busy, staffed),
                     staffed: staffed / span,
                     scheduled_hours,
                     cost: scheduled_hours * group.hourly_cost,
+                    overtime_hours: t.overtime[g] / 3600.0,
                 }
             })
             .collect();

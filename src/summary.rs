@@ -128,6 +128,8 @@ pub struct GroupEstimates {
     pub scheduled_hours: Estimate,
     /// Scheduled agent-hours × hourly cost.
     pub cost: Estimate,
+    /// Agent-hours spent finishing contacts past the plan.
+    pub overtime_hours: Estimate,
 }
 
 impl GroupEstimates {
@@ -140,6 +142,7 @@ impl GroupEstimates {
             staffed: result.estimate(|o| scope(o).staffed),
             scheduled_hours: result.estimate(|o| scope(o).scheduled_hours),
             cost: result.estimate(|o| scope(o).cost),
+            overtime_hours: result.estimate(|o| scope(o).overtime_hours),
         }
     }
 }
@@ -552,18 +555,19 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
         .max(10);
     let _ = writeln!(
         out,
-        "\n{:<w$} {:>16} {:>18} {:>16} {:>14}",
-        "group", "occupancy", "agents on duty", "paid hours", "cost"
+        "\n{:<w$} {:>16} {:>18} {:>16} {:>14} {:>14}",
+        "group", "occupancy", "agents on duty", "paid hours", "cost", "overtime h"
     );
     for (name, e) in &s.by_group {
         let _ = writeln!(
             out,
-            "{:<w$} {:>16} {:>18} {:>16} {:>14}",
+            "{:<w$} {:>16} {:>18} {:>16} {:>14} {:>14}",
             name,
             pct(&e.occupancy),
             num(&e.staffed, 1),
             num(&e.scheduled_hours, 1),
-            num(&e.cost, 0)
+            num(&e.cost, 0),
+            num(&e.overtime_hours, 1)
         );
     }
     let _ = writeln!(

@@ -25,10 +25,12 @@ pub enum EventKind {
     BotEnd,
     /// Customer `target` (stamp `stamp`) comes back: a redial or a repeat contact.
     Return,
+    /// Group `target` moves to entry `stamp` of its staffing timeline.
+    StaffingChange,
 }
 
 const KIND_BITS: u64 = 3;
-const KINDS: [EventKind; 7] = [
+const KINDS: [EventKind; 8] = [
     EventKind::Arrival,
     EventKind::ServiceEnd,
     EventKind::Abandon,
@@ -36,6 +38,7 @@ const KINDS: [EventKind; 7] = [
     EventKind::Overflow,
     EventKind::BotEnd,
     EventKind::Return,
+    EventKind::StaffingChange,
 ];
 
 /// One scheduled event (24 bytes).

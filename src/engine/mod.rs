@@ -263,8 +263,8 @@ impl<'a> Replication<'a> {
 
     fn run(&mut self) {
         let model = self.model;
-        for (g, group) in model.groups.iter().enumerate() {
-            self.set_staffing(g as u32, group.staffing[0]);
+        for g in 0..model.groups.len() as u32 {
+            self.on_staffing_change(g, 0);
         }
         let first_boundary = if model.n_intervals > 1 {
             model.interval
@@ -287,6 +287,7 @@ impl<'a> Replication<'a> {
                 EventKind::Overflow => self.on_overflow(event.target, event.stamp),
                 EventKind::BotEnd => self.on_bot_end(event.target, event.stamp),
                 EventKind::Return => self.on_return(event.target, event.stamp),
+                EventKind::StaffingChange => self.on_staffing_change(event.target, event.stamp),
                 EventKind::IntervalStart => self.on_interval_start(event.target as usize),
             }
         }
@@ -1047,9 +1048,6 @@ impl<'a> Replication<'a> {
         self.record_backlog(k - 1);
         self.interval = k;
         if k < model.n_intervals {
-            for (g, group) in model.groups.iter().enumerate() {
-                self.set_staffing(g as u32, group.staffing[k]);
-            }
             let next = if k + 1 < model.n_intervals {
                 (k + 1) as f64 * model.interval
             } else {
@@ -1078,6 +1076,16 @@ impl<'a> Replication<'a> {
                     .count() as u64;
             }
             self.ws.tallies.cells[k * n_ch + ct.channel as usize].backlog += waiting;
+        }
+    }
+
+    /// Group `g` reaches entry `i` of its staffing timeline; the next entry is scheduled.
+    fn on_staffing_change(&mut self, g: u32, i: u32) {
+        let group = &self.model.groups[g as usize];
+        let (_, scheduled) = group.timeline[i as usize];
+        self.set_staffing(g, group.on_duty(scheduled));
+        if let Some(&(at, _)) = group.timeline.get(i as usize + 1) {
+            self.ws.events.push(at, EventKind::StaffingChange, g, i + 1);
         }
     }
 
@@ -1144,6 +1152,12 @@ impl<'a> Replication<'a> {
     #[inline]
     fn integrate(&mut self, g: u32) {
         let group = &mut self.ws.groups[g as usize];
+        // Agents above the plan are finishing contacts past their time: overtime, also
+        // after the horizon.
+        if group.present > group.target && group.integrated_to >= self.model.warmup {
+            self.ws.tallies.overtime[g as usize] +=
+                (group.present - group.target) as f64 * (self.now - group.integrated_to);
+        }
         if self.interval < self.model.n_intervals {
             let dt = self.now - group.integrated_to;
             let area = self.interval * self.model.groups.len() + g as usize;

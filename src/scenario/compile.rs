@@ -2,7 +2,7 @@
 //! range) and compiles it into a [`Model`] with dense indices.
 
 use super::ScenarioError;
-use super::raw::{RawArrivals, RawBot, RawDistribution, RawGroup, RawScenario};
+use super::raw::{RawArrivals, RawBot, RawDistribution, RawGroup, RawScenario, RawShift};
 use crate::distribution::Distribution;
 use crate::model::{ArrivalStream, Bot, Channel, ContactType, Group, Model, TransferPolicy};
 use std::collections::HashMap;
@@ -335,7 +335,10 @@ pub(super) fn compile(
     let mut groups = Vec::with_capacity(raw.group.len());
     for (gi, g) in raw.group.iter().enumerate() {
         let gr = g.get_ref();
-        let scheduled = group_staffing(&c, gr, g.span(), gi, n_intervals)?;
+        let (timeline, paid) =
+            group_timeline(&c, gr, g.span(), gi, n_intervals, interval, horizon)?;
+        let (scheduled, _) = per_interval(&timeline, n_intervals, interval);
+        let (_, paid_hours) = per_interval(&paid, n_intervals, interval);
         let shrinkage = match &gr.shrinkage {
             Some(p) if !(0.0..1.0).contains(p.get_ref()) => {
                 return Err(c.err(p.span(), format!("group[{gi}].shrinkage"), format!("shrinkage is the share of scheduled agents absent, from 0 up to (not including) 1 (got {})", p.get_ref())));
@@ -407,6 +410,8 @@ pub(super) fn compile(
             name: gr.name.get_ref().clone(),
             staffing,
             scheduled,
+            paid_hours,
+            timeline,
             shrinkage,
             hourly_cost,
             concurrency,
@@ -887,7 +892,149 @@ fn arrival_rates(
         .collect())
 }
 
-/// Agents on duty per interval, from `agents` or `staffing`.
+/// Agents from each change time on: `(seconds, agents)`, starting at 0.
+type Timeline = Vec<(f64, u32)>;
+
+/// The staffing timeline of a group, from `shifts` or from per-interval counts, and the
+/// timeline of paid agents (breaks are paid).
+fn group_timeline(
+    c: &Checker,
+    g: &RawGroup,
+    span: Range<usize>,
+    gi: usize,
+    n_intervals: usize,
+    interval: f64,
+    horizon: f64,
+) -> Result<(Timeline, Timeline), ScenarioError> {
+    let Some(shifts) = &g.shifts else {
+        let counts = group_staffing(c, g, span, gi, n_intervals)?;
+        let mut timeline: Vec<(f64, u32)> = Vec::new();
+        for (k, &n) in counts.iter().enumerate() {
+            if timeline.last().is_none_or(|&(_, last)| last != n) {
+                timeline.push((k as f64 * interval, n));
+            }
+        }
+        return Ok((timeline.clone(), timeline));
+    };
+    if g.agents.is_some() || g.staffing.is_some() {
+        return Err(c.err(
+            span,
+            format!("group[{gi}]"),
+            "give exactly one of agents (constant), staffing (one number per interval) or shifts",
+        ));
+    }
+    // Changes in scheduled agents: +n at a shift's start, −n at its end, and the reverse
+    // around each break.
+    let mut changes: Vec<(f64, i64)> = Vec::new();
+    let mut paid_changes: Vec<(f64, i64)> = Vec::new();
+    for (si, shift) in shifts.get_ref().iter().enumerate() {
+        let key = format!("group[{gi}].shifts[{si}]");
+        let sh: &RawShift = shift.get_ref();
+        let (start, length) = (sh.start.get_ref().secs(), sh.length.get_ref().secs());
+        if start >= horizon {
+            return Err(c.err(
+                sh.start.span(),
+                format!("{key}.start"),
+                "the shift starts after the horizon ends",
+            ));
+        }
+        if length <= 0.0 {
+            return Err(c.err(
+                sh.length.span(),
+                format!("{key}.length"),
+                "a shift must be longer than zero",
+            ));
+        }
+        let n = *sh.agents.get_ref();
+        if !(1..=1_000_000).contains(&n) {
+            return Err(c.err(
+                sh.agents.span(),
+                format!("{key}.agents"),
+                format!("agents must be a whole number from 1 to 1000000 (got {n})"),
+            ));
+        }
+        let end = start + length;
+        changes.push((start, n));
+        changes.push((end, -n));
+        paid_changes.push((start, n));
+        paid_changes.push((end, -n));
+        let mut last_end = start;
+        let mut breaks: Vec<&Spanned<super::raw::RawBreak>> = sh.breaks.iter().collect();
+        breaks.sort_by(|a, b| {
+            a.get_ref()
+                .start
+                .get_ref()
+                .secs()
+                .total_cmp(&b.get_ref().start.get_ref().secs())
+        });
+        for (bi, b) in breaks.into_iter().enumerate() {
+            let (bs, bl) = (
+                b.get_ref().start.get_ref().secs(),
+                b.get_ref().length.get_ref().secs(),
+            );
+            if bl <= 0.0 || bs < last_end || bs + bl > end {
+                return Err(c.err(
+                    b.span(),
+                    format!("{key}.breaks[{bi}]"),
+                    "a break must be longer than zero, lie inside its shift and not overlap another break",
+                ));
+            }
+            changes.push((bs, -n));
+            changes.push((bs + bl, n));
+            last_end = bs + bl;
+        }
+    }
+    Ok((levels(changes, horizon), levels(paid_changes, horizon)))
+}
+
+/// Running levels of a list of changes, as a timeline from 0 up to the horizon (the
+/// level at the horizon holds while the run drains, as with staffing lists).
+fn levels(mut changes: Vec<(f64, i64)>, horizon: f64) -> Timeline {
+    changes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut timeline: Vec<(f64, u32)> = vec![(0.0, 0)];
+    let mut level: i64 = 0;
+    for (t, delta) in changes {
+        if t >= horizon {
+            break;
+        }
+        level += delta;
+        match timeline.last_mut() {
+            Some(last) if last.0 == t => last.1 = level as u32,
+            _ => timeline.push((t, level as u32)),
+        }
+    }
+    timeline.dedup_by(|b, a| a.1 == b.1);
+    timeline
+}
+
+/// The most agents scheduled in each interval, and the scheduled agent-hours in it.
+fn per_interval(
+    timeline: &[(f64, u32)],
+    n_intervals: usize,
+    interval: f64,
+) -> (Vec<u32>, Vec<f64>) {
+    let mut most = vec![0u32; n_intervals];
+    let mut hours = vec![0.0; n_intervals];
+    for (i, &(from, n)) in timeline.iter().enumerate() {
+        let to = timeline
+            .get(i + 1)
+            .map_or(n_intervals as f64 * interval, |next| next.0);
+        let mut t = from;
+        while t < to {
+            let k = ((t / interval) as usize).min(n_intervals - 1);
+            let end = ((k + 1) as f64 * interval).min(to);
+            most[k] = most[k].max(n);
+            hours[k] += n as f64 * (end - t) / 3600.0;
+            if end <= t {
+                break;
+            }
+            t = end;
+        }
+    }
+    (most, hours)
+}
+
+/// Agents scheduled per interval, from `agents` or `staffing`.
 fn group_staffing(
     c: &Checker,
     g: &RawGroup,
@@ -932,7 +1079,7 @@ fn group_staffing(
         _ => Err(c.err(
             span,
             format!("group[{gi}]"),
-            "give exactly one of agents (constant) or staffing (one number per interval)",
+            "give exactly one of agents (constant), staffing (one number per interval) or shifts",
         )),
     }
 }

@@ -141,6 +141,8 @@ pub struct RawGroup {
     pub agents: Option<Spanned<i64>>,
     /// Agents on duty in each interval of the horizon.
     pub staffing: Option<Spanned<Vec<i64>>>,
+    /// Shifts with their breaks, instead of `agents` or `staffing`.
+    pub shifts: Option<Spanned<Vec<Spanned<RawShift>>>>,
     /// `"channel/category"` pairs served (`"channel/*"` for every category).
     pub handles: Spanned<Vec<Spanned<String>>>,
     /// Handle-time distribution of whatever the group handles.
@@ -233,4 +235,29 @@ pub struct RawWindow {
     pub from: Spanned<Duration>,
     /// End (exclusive).
     pub to: Spanned<Duration>,
+}
+
+/// `{ start = "8h", length = "8h", agents = 10, breaks = [{ start = "12h", length = "30m" }] }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShift {
+    /// Start, from the start of the horizon.
+    pub start: Spanned<Duration>,
+    /// Length, breaks included.
+    pub length: Spanned<Duration>,
+    /// Agents working the shift.
+    pub agents: Spanned<i64>,
+    /// Breaks, during which the shift's agents are off the queues (paid).
+    #[serde(default)]
+    pub breaks: Vec<Spanned<RawBreak>>,
+}
+
+/// `{ start = "12h", length = "30m" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBreak {
+    /// Start, from the start of the horizon.
+    pub start: Spanned<Duration>,
+    /// Length.
+    pub length: Spanned<Duration>,
 }

@@ -274,6 +274,24 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "rate 2 of the list is -1",
     ),
     (
+        "shift_after_horizon",
+        "21:21",
+        "group[0].shifts[0].start",
+        "starts after the horizon ends",
+    ),
+    (
+        "shift_break_outside",
+        "21:64",
+        "group[0].shifts[0].breaks[0]",
+        "lie inside its shift",
+    ),
+    (
+        "shifts_and_agents",
+        "19:1",
+        "group[0]",
+        "exactly one of agents (constant), staffing (one number per interval) or shifts",
+    ),
+    (
         "staffing_length",
         "21:12",
         "group[0].staffing",

@@ -13,5 +13,6 @@ mod email;
 mod erlang_oracle;
 mod returns;
 mod routing;
+mod shifts;
 mod support;
 mod transfers;
