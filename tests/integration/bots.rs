@@ -2,14 +2,8 @@
 //! queue is Erlang A at λ(1 − p − d); a bot whose overflow goes to humans is an Erlang B
 //! loss system; an outage sends everyone to humans; a misrouted contact costs one transfer.
 
-use crate::support::{model, run};
+use crate::support::{model, run, within_four_se};
 use ccsim::erlang::{QueueSpec, erlang_a, erlang_b};
-use ccsim::experiment::{Estimate, t_quantile_975};
-
-fn within_four_se(est: &Estimate, value: f64) -> bool {
-    let se = est.ci95 / t_quantile_975(est.n - 1);
-    (est.mean - value).abs() <= 4.0 * se + 1e-9
-}
 
 fn chat_with_bot(per_hour: f64, agents: u32, bot: &str) -> String {
     format!(

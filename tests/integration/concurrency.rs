@@ -2,14 +2,8 @@
 //! agents are an M/M/(n·k) queue; with a slowdown, saturated agents complete
 //! k / (1 + s(k − 1)) conversations per mean handle time.
 
-use crate::support::{model, run};
+use crate::support::{model, run, within_four_se};
 use ccsim::erlang::{QueueSpec, erlang_c};
-use ccsim::experiment::{Estimate, t_quantile_975};
-
-fn within_four_se(est: &Estimate, value: f64) -> bool {
-    let se = est.ci95 / t_quantile_975(est.n - 1);
-    (est.mean - value).abs() <= 4.0 * se + 1e-9
-}
 
 fn chat(per_hour: f64, agents: u32, k: u32, slowdown: f64, horizon: &str) -> String {
     format!(

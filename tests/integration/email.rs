@@ -2,14 +2,8 @@
 //! (with an SLA in hours), blended agents work them when no call waits, and what is still
 //! open at the end of the horizon is reported, never dropped.
 
-use crate::support::{model, run};
+use crate::support::{model, run, within_four_se};
 use ccsim::erlang::{QueueSpec, erlang_c};
-use ccsim::experiment::{Estimate, t_quantile_975};
-
-fn within_four_se(est: &Estimate, value: f64) -> bool {
-    let se = est.ci95 / t_quantile_975(est.n - 1);
-    (est.mean - value).abs() <= 4.0 * se + 1e-9
-}
 
 fn center(email_staffing: &str, blended: bool, voice_per_hour: f64) -> String {
     let voice_group = if blended {

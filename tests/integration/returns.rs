@@ -3,13 +3,7 @@
 //! channel if the rule says so. Counts follow the geometric chain of attempts, and every
 //! attempt ends exactly once.
 
-use crate::support::{model, run};
-use ccsim::experiment::{Estimate, t_quantile_975};
-
-fn within_four_se(est: &Estimate, value: f64) -> bool {
-    let se = est.ci95 / t_quantile_975(est.n - 1);
-    (est.mean - value).abs() <= 4.0 * se + 1e-9
-}
+use crate::support::{model, run, within_four_se};
 
 #[test]
 fn abandoned_customers_redial_in_a_geometric_chain() {

@@ -3,14 +3,8 @@
 //! per-pair handle times add up to the offered load, and non-preemptive priority classes
 //! wait as Cobham's formula says.
 
-use crate::support::{model, run};
+use crate::support::{model, run, within_four_se};
 use ccsim::erlang::{QueueSpec, erlang_c};
-use ccsim::experiment::{Estimate, t_quantile_975};
-
-fn within_four_se(est: &Estimate, value: f64) -> bool {
-    let se = est.ci95 / t_quantile_975(est.n - 1);
-    (est.mean - value).abs() <= 4.0 * se + 1e-9
-}
 
 /// Two groups of `agents_each` agents on one queue (no abandonment, AHT 60 s); the second
 /// group takes contacts only after `overflow_after`.

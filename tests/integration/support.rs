@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests.
 
-use ccsim::experiment::{self, RunOptions, RunResult};
+use ccsim::experiment::{self, Estimate, RunOptions, RunResult, t_quantile_975};
 use ccsim::model::Model;
 
 /// Compiles scenario text, panicking with the error (a test bug) if it is invalid.
@@ -62,4 +62,11 @@ handle_time = {{ dist = "exponential", mean = "{aht_s}s" }}
 "#,
         w = horizon_min / 10
     )
+}
+
+/// Whether `value` lies within four standard errors of the estimate (a correct model fails
+/// this with probability about 6e-5).
+pub fn within_four_se(est: &Estimate, value: f64) -> bool {
+    let se = est.ci95 / t_quantile_975(est.n - 1);
+    (est.mean - value).abs() <= 4.0 * se + 1e-9
 }

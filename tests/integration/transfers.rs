@@ -3,14 +3,8 @@
 //! stream of an M/M/c tier is Poisson (Burke), so tier 2 is an Erlang C queue, and the
 //! context-loss penalty adds its mean to tier 2's work.
 
-use crate::support::{model, run};
+use crate::support::{model, run, within_four_se};
 use ccsim::erlang::{QueueSpec, erlang_c};
-use ccsim::experiment::{Estimate, t_quantile_975};
-
-fn within_four_se(est: &Estimate, value: f64) -> bool {
-    let se = est.ci95 / t_quantile_975(est.n - 1);
-    (est.mean - value).abs() <= 4.0 * se + 1e-9
-}
 
 /// Tier 1 (`n1` agents, AHT 60 s) resolves with probability `p1` and escalates the rest to
 /// tier 2 (`n2` agents, AHT 120 s, resolves with `p2`), which escalates to tier 3.
