@@ -202,6 +202,8 @@ struct Replication<'a> {
     n_classes: usize,
     /// Largest group concurrency: the stride of `Workspace::slots`.
     max_concurrency: usize,
+    /// Some channel is an e-mail backlog.
+    has_backlog: bool,
 }
 
 impl<'a> Replication<'a> {
@@ -252,6 +254,7 @@ impl<'a> Replication<'a> {
             now: 0.0,
             interval: 0,
             n_classes,
+            has_backlog: model.channels.iter().any(|c| c.backlog),
             max_concurrency: model
                 .groups
                 .iter()
@@ -968,7 +971,12 @@ impl<'a> Replication<'a> {
         let transfer_queue = self.model.contact_types.len() as u32 + g;
         let types = &self.model.contact_types;
         // Real-time queues first; backlog (e-mail) queues only when none has a contact.
-        for backlog in [false, true] {
+        let passes: &[bool] = if self.has_backlog {
+            &[false, true]
+        } else {
+            &[false]
+        };
+        for &backlog in passes {
             let queues = group
                 .handles
                 .iter()
