@@ -717,6 +717,18 @@ impl<'a> Replication<'a> {
                 }
             });
         }
+        if model.groups[g as usize].concurrency == 1 {
+            // One contact at a time: no work clock, the end is known now.
+            let a = &mut self.ws.agents[agent as usize];
+            a.conversations = 1;
+            a.stamp = a.stamp.wrapping_add(1);
+            let stamp = a.stamp;
+            self.ws.slots[agent as usize * self.max_concurrency] = c;
+            self.ws
+                .events
+                .push(now + handle, EventKind::ServiceEnd, agent, stamp);
+            return;
+        }
         self.advance(agent);
         let a = &mut self.ws.agents[agent as usize];
         let slot = agent as usize * self.max_concurrency + a.conversations as usize;
@@ -847,11 +859,13 @@ impl<'a> Replication<'a> {
         if self.ws.agents[agent as usize].stamp != stamp {
             return;
         }
-        self.advance(agent);
         let a = self.ws.agents[agent as usize];
         let g = a.group;
         let base = agent as usize * self.max_concurrency;
         let m = a.conversations as usize;
+        if m > 1 {
+            self.advance(agent);
+        }
         let (mut i, mut earliest) = (0, f64::INFINITY);
         for j in 0..m {
             let f = self.ws.contacts[self.ws.slots[base + j] as usize].finish_work;
