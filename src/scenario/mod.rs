@@ -3,6 +3,7 @@
 //! allowed; nothing here panics on user input.
 
 mod compile;
+pub mod overrides;
 pub mod raw;
 
 use crate::model::Model;
@@ -38,8 +39,25 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-/// Reads, validates and compiles the scenario file at `path`.
+/// Reads, validates and compiles the scenario file at `path`: a scenario, or a variant
+/// (`extends = "base.toml"` with a `[set]` table of values changed by key path).
 pub fn load(path: &Path) -> Result<Model, ScenarioError> {
+    let (text, file) = read_text(path)?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".into());
+    let is_variant = text
+        .parse::<toml::Table>()
+        .is_ok_and(|t| t.contains_key("extends"));
+    if is_variant {
+        return load_variant(path, &text, &file, &stem);
+    }
+    parse(&text, &file, &stem)
+}
+
+/// Reads a file as UTF-8 text; returns it with the name errors give it.
+fn read_text(path: &Path) -> Result<(String, String), ScenarioError> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| ScenarioError {
         file: file.clone(),
@@ -59,11 +77,99 @@ pub fn load(path: &Path) -> Result<Model, ScenarioError> {
             ),
         }
     })?;
-    let stem = path
+    Ok((text, file))
+}
+
+/// Loads a variant: the base scenario (which must be valid alone) with `[set]` applied.
+/// An error the changes cause is reported at the change, in the variant file.
+fn load_variant(path: &Path, text: &str, file: &str, stem: &str) -> Result<Model, ScenarioError> {
+    let variant: overrides::RawVariant = deserialize_located(text, file)?;
+    let located = |span: std::ops::Range<usize>, key: &str, message: String| ScenarioError {
+        file: file.to_string(),
+        position: Some(line_column(text, span.start)),
+        key: Some(key.to_string()),
+        message,
+    };
+    let base_path = path
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(variant.extends.get_ref());
+    let (base_text, base_file) = read_text(&base_path).map_err(|e| {
+        located(
+            variant.extends.span(),
+            "extends",
+            format!("{}: {}", e.file, e.message),
+        )
+    })?;
+    let mut document: toml::Table = base_text.parse().map_err(|_| {
+        // Let the base's own parse say where its syntax is wrong.
+        parse_raw(&base_text, &base_file)
+            .err()
+            .unwrap_or_else(|| ScenarioError {
+                file: base_file.clone(),
+                position: None,
+                key: None,
+                message: "the base scenario is not valid TOML".into(),
+            })
+    })?;
+    if document.contains_key("extends") {
+        return Err(located(
+            variant.extends.span(),
+            "extends",
+            "the base must be a scenario, not another variant".into(),
+        ));
+    }
+    let base_stem = base_path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "scenario".into());
-    parse(&text, &file, &stem)
+    parse(&base_text, &base_file, &base_stem)?;
+
+    let name = variant.name.clone().unwrap_or_else(|| stem.to_string());
+    overrides::set(&mut document, "simulation.name", toml::Value::String(name))
+        .map_err(|m| located(variant.set.span(), "set", m))?;
+    let mut changes: Vec<_> = variant.set.get_ref().iter().collect();
+    changes.sort_by_key(|(key, _)| key.span().start);
+    let mut applied = Vec::with_capacity(changes.len());
+    for (key, value) in changes {
+        let canonical = overrides::set(&mut document, key.get_ref(), value.get_ref().clone())
+            .map_err(|m| located(key.span(), key.get_ref(), m))?;
+        applied.push((canonical, key));
+    }
+    let merged = toml::to_string(&document).map_err(|e| {
+        located(
+            variant.set.span(),
+            "set",
+            format!("the changed scenario cannot be written: {e}"),
+        )
+    })?;
+    parse(&merged, file, stem).map_err(|e| {
+        let error_key = e.key.clone().unwrap_or_default();
+        let culprit = applied
+            .iter()
+            .filter(|(canonical, _)| {
+                error_key == *canonical
+                    || error_key.starts_with(&format!("{canonical}."))
+                    || error_key.starts_with(&format!("{canonical}["))
+            })
+            .max_by_key(|(canonical, _)| canonical.len());
+        match culprit {
+            Some((canonical, key)) => located(
+                key.span(),
+                &format!("{}{}", key.get_ref(), &error_key[canonical.len()..]),
+                e.message,
+            ),
+            None => located(
+                variant.set.span(),
+                e.key.as_deref().unwrap_or("set"),
+                format!(
+                    "{} (in {} with this variant's changes)",
+                    e.message,
+                    base_path.display()
+                ),
+            ),
+        }
+    })
 }
 
 /// Validates and compiles scenario text; `file` names it in errors, `default_name` is used
@@ -75,6 +181,14 @@ pub fn parse(text: &str, file: &str, default_name: &str) -> Result<Model, Scenar
 
 /// Parses scenario text into its raw form: syntax, types and unknown keys are checked here.
 pub fn parse_raw(text: &str, file: &str) -> Result<raw::RawScenario, ScenarioError> {
+    deserialize_located(text, file)
+}
+
+/// Deserializes TOML text into `T`, with errors located in the text.
+fn deserialize_located<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+) -> Result<T, ScenarioError> {
     let toml_error = |e: toml::de::Error, key: Option<String>| {
         // Syntax errors such as a duplicate key carry no path: name the key at the span.
         let key = key.or_else(|| {

@@ -371,6 +371,42 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "arrivals[0].rate_per_hour",
         "greater than zero (got 0)",
     ),
+    (
+        "variant_index_past_end",
+        "5:1",
+        "group.agents.handles[3]",
+        "`handles` has 1 entry (index 0), not [3]",
+    ),
+    (
+        "variant_missing_base",
+        "2:11",
+        "extends",
+        "no_such_base.toml: cannot read the scenario file",
+    ),
+    (
+        "variant_typo_in_key",
+        "5:1",
+        "group.agents.handle_tme",
+        "unknown field `handle_tme`, expected one of",
+    ),
+    (
+        "variant_unknown_group",
+        "6:1",
+        "group.agentz.agents",
+        "`group` has no entry `agentz`; known: agents",
+    ),
+    (
+        "variant_unknown_top_key",
+        "4:2",
+        "sets",
+        "unknown field `sets`, expected one of `extends`, `name`, `description`, `set`",
+    ),
+    (
+        "variant_value_out_of_range",
+        "5:1",
+        "channel.voice.service_level.target",
+        "the target is a share between 0 and 1",
+    ),
 ];
 
 fn bad_dir() -> &'static Path {

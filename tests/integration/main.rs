@@ -16,3 +16,4 @@ mod routing;
 mod shifts;
 mod support;
 mod transfers;
+mod variants;

@@ -1,0 +1,149 @@
+//! Variants (`extends` + `[set]`): the shipped process changes over the weekday change only
+//! what they say, and move the metrics they target, measured as paired differences (same
+//! seed, so the same customers) whose 95 % interval excludes zero.
+
+use crate::support::run;
+use ccsim::experiment::Estimate;
+use ccsim::model::Model;
+use std::path::Path;
+
+fn load(relative: &str) -> Model {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    ccsim::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn category(model: &Model, name: &str) -> usize {
+    model.categories.iter().position(|c| c == name).unwrap()
+}
+
+fn group(model: &Model, name: &str) -> usize {
+    model.groups.iter().position(|g| g.name == name).unwrap()
+}
+
+/// `expected` with the variant's name, compared field by field through `Debug`.
+fn assert_same_model(mut expected: Model, variant: &Model) {
+    expected.name = variant.name.clone();
+    assert_eq!(format!("{expected:#?}"), format!("{variant:#?}"));
+}
+
+#[test]
+fn each_shipped_variant_changes_only_what_it_says() {
+    let weekday = load("scenarios/weekday.toml");
+
+    let empowered = load("scenarios/variants/frontline_empowerment.toml");
+    assert_eq!(empowered.name, "weekday + frontline empowerment");
+    let mut expected = weekday.clone();
+    for g in ["voice_t1", "chat_t1", "app_t1"] {
+        let g = group(&weekday, g);
+        expected.groups[g].resolve[category(&weekday, "payment")] = 0.75;
+        expected.groups[g].resolve[category(&weekday, "after_sales")] = 0.75;
+        expected.groups[g].resolve[category(&weekday, "complaints")] = 0.5;
+    }
+    assert_same_model(expected, &empowered);
+
+    let shared = load("scenarios/variants/shared_history.toml");
+    let mut expected = weekday.clone();
+    assert!(!expected.transfers.keep_context);
+    expected.transfers.keep_context = true;
+    assert_same_model(expected, &shared);
+
+    let bot = load("scenarios/variants/bot_logistics.toml");
+    let mut expected = weekday.clone();
+    let logistics = category(&weekday, "logistics");
+    expected.bots[0].containment[logistics] = 0.8;
+    expected.bots[1].containment[logistics] = 0.85;
+    assert_same_model(expected, &bot);
+
+    let peak = load("scenarios/variants/peak_staff_plus_20.toml");
+    let peak_intervals = [20, 21, 22, 23, 40, 41, 42, 43];
+    let mut changed = 0;
+    for (g, (before, after)) in weekday.groups.iter().zip(&peak.groups).enumerate() {
+        for (i, (&b, &a)) in before.scheduled.iter().zip(&after.scheduled).enumerate() {
+            if g < 3 && peak_intervals.contains(&i) {
+                assert_eq!(a, (b as f64 * 1.2).ceil() as u32, "group {g} interval {i}");
+                changed += 1;
+            } else {
+                assert_eq!(a, b, "group {g} interval {i} is not a peak");
+            }
+        }
+    }
+    assert_eq!(changed, 24);
+}
+
+/// The paired difference variant − base of a metric over replications with the same seed.
+fn paired(
+    base: &Model,
+    variant: &Model,
+    metric: impl Fn(&ccsim::stats::ReplicationOutcome) -> f64,
+) -> Estimate {
+    let (a, b) = (run(base, 10, 7, 2), run(variant, 10, 7, 2));
+    Estimate::from_samples(
+        a.outcomes
+            .iter()
+            .zip(&b.outcomes)
+            .map(|(x, y)| metric(y) - metric(x)),
+    )
+}
+
+fn assert_falls(d: &Estimate, what: &str) {
+    assert!(d.mean + d.ci95 < 0.0, "{what} should fall: {d:?}");
+}
+
+fn assert_rises(d: &Estimate, what: &str) {
+    assert!(d.mean - d.ci95 > 0.0, "{what} should rise: {d:?}");
+}
+
+#[test]
+fn each_shipped_variant_moves_the_metric_it_targets() {
+    let weekday = load("scenarios/weekday.toml");
+
+    let empowered = load("scenarios/variants/frontline_empowerment.toml");
+    assert_falls(
+        &paired(&weekday, &empowered, |o| o.totals.transfer_rate),
+        "transfer rate with empowered tier 1",
+    );
+    assert_rises(
+        &paired(&weekday, &empowered, |o| o.totals.first_contact_resolution),
+        "first-contact resolution with empowered tier 1",
+    );
+
+    // Without catching up after transfers and repeats, agents are less busy.
+    let shared = load("scenarios/variants/shared_history.toml");
+    assert_falls(
+        &paired(&weekday, &shared, |o| o.total_occupancy),
+        "occupancy with a shared history",
+    );
+
+    let peak = load("scenarios/variants/peak_staff_plus_20.toml");
+    assert_rises(
+        &paired(&weekday, &peak, |o| o.totals.service_level),
+        "service level with 20 % more staff at peak",
+    );
+
+    let bot = load("scenarios/variants/bot_logistics.toml");
+    let logistics = category(&weekday, "logistics");
+    assert_rises(
+        &paired(&weekday, &bot, |o| o.by_category[logistics].bot_containment),
+        "bot containment of logistics contacts",
+    );
+}
+
+#[test]
+fn a_variant_of_a_variant_is_refused_at_extends() {
+    let dir = std::env::temp_dir().join(format!("ccsim-variant-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/variants/shared_history.toml");
+    let file = dir.join("twice.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "extends = {:?}\n[set]\n\"transfers.max_per_contact\" = 2\n",
+            base.display().to_string()
+        ),
+    )
+    .unwrap();
+    let err = ccsim::scenario::load(&file).unwrap_err();
+    assert_eq!(err.position, Some((1, 11)), "{err}");
+    assert!(err.to_string().contains("not another variant"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
