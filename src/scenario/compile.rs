@@ -683,7 +683,8 @@ fn transfer_policy(c: &Checker, raw: &RawScenario) -> Result<TransferPolicy, Sce
             return Err(c.err(
                 m.span(),
                 "transfers.max_per_contact",
-                "the cap is a whole number from 0 (no transfers) to 20",
+                "the cap is a whole number from 0 (no transfers) to 20 (default 3); it is what ends \
+                 a loop of escalations between groups",
             ));
         }
         policy.max_per_contact = *m.get_ref() as u8;

@@ -372,6 +372,12 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "greater than zero (got 0)",
     ),
     (
+        "transfer_loop_without_cap",
+        "34:19",
+        "transfers.max_per_contact",
+        "from 0 (no transfers) to 20 (default 3); it is what ends a loop of escalations",
+    ),
+    (
         "variant_index_past_end",
         "5:1",
         "group.agents.handles[3]",
