@@ -213,6 +213,20 @@ pub fn describe_model(model: &Model, source: &str) -> String {
         model.replications,
         model.seed
     );
+    if let Some(start) = model.start {
+        let _ = writeln!(out, "  starts {} ({})", start, start.date().strftime("%A"));
+    }
+    for surge in &model.surges {
+        let _ = writeln!(
+            out,
+            "  surge \"{}\" on {}: ×{} from {} to {}",
+            surge.name,
+            surge.scope,
+            surge.multiplier,
+            crate::summary::clock(surge.from),
+            crate::summary::clock(surge.to)
+        );
+    }
     let _ = writeln!(out, "  channels ({}):", model.channels.len());
     for ch in &model.channels {
         let mut returns = String::new();
@@ -236,6 +250,12 @@ pub fn describe_model(model: &Model, source: &str) -> String {
             .patience
             .as_ref()
             .map_or("none (no abandonment)".to_string(), |p| p.describe());
+        if ch.busyness_day_cv > 0.0 || ch.busyness_interval_cv > 0.0 {
+            returns += &format!(
+                ", busyness cv {:.2} a day and {:.2} an interval",
+                ch.busyness_day_cv, ch.busyness_interval_cv
+            );
+        }
         let _ = writeln!(
             out,
             "    {:<10} service level {:.0}% within {}, patience {}{returns}",

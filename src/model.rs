@@ -30,6 +30,10 @@ pub struct Model {
     pub replications: u32,
     /// Default seed.
     pub seed: u64,
+    /// Local date and time at the horizon's start, when the scenario gives one.
+    pub start: Option<jiff::civil::DateTime>,
+    /// Surge windows, for display (their effect is in the streams' rates).
+    pub surges: Vec<Surge>,
     /// Channels, in file order.
     pub channels: Vec<Channel>,
     /// Category names, in file order.
@@ -71,6 +75,26 @@ pub struct Channel {
     pub redial: Option<Return>,
     /// Customers left unresolved come back (on `Return::channel`).
     pub repeat: Option<Return>,
+    /// Coefficient of variation of a gamma busyness factor per day on the arrival rates
+    /// (0: none).
+    pub busyness_day_cv: f64,
+    /// Coefficient of variation of a gamma busyness factor per interval (0: none).
+    pub busyness_interval_cv: f64,
+}
+
+/// A promotion window that multiplies arrival rates (already applied to the streams).
+#[derive(Clone, Debug)]
+pub struct Surge {
+    /// Name given in the scenario, or `surge N`.
+    pub name: String,
+    /// What it applies to, e.g. `voice/*` or `*/payment`.
+    pub scope: String,
+    /// Window in seconds from the start.
+    pub from: f64,
+    /// Window end in seconds.
+    pub to: f64,
+    /// Factor at full strength (the default of the categories).
+    pub multiplier: f64,
 }
 
 /// A customer coming back: a redial after abandoning, or a repeat contact after an

@@ -15,6 +15,8 @@ pub enum Purpose {
     Patience = 2,
     /// Per-contact seeds for handle-time draws.
     ContactSeeds = 3,
+    /// Busyness factors of a channel (the stream number is the channel's).
+    Busyness = 4,
 }
 
 /// The SplitMix64 finaliser: a bijective mix of 64 bits.

@@ -24,21 +24,23 @@ impl ArrivalClock {
     }
 
     /// Advances to the next arrival, or returns `None` when it would fall past the last
-    /// interval; `rates` are per second, one per interval of length `interval_len`.
+    /// interval; `rate_at(k)` is the rate per second in interval `k` (of `n` intervals of
+    /// length `interval_len`).
     #[inline]
     pub fn next(
         &mut self,
-        rates: &[f64],
+        n: usize,
+        rate_at: impl Fn(usize) -> f64,
         interval_len: f64,
         rng: &mut Xoshiro256PlusPlus,
     ) -> Option<f64> {
         let mut budget: f64 = Exp1.sample(rng);
         loop {
             let k = self.interval;
-            if k >= rates.len() {
+            if k >= n {
                 return None;
             }
-            let rate = rates[k];
+            let rate = rate_at(k);
             let end = (k + 1) as f64 * interval_len;
             if rate > 0.0 {
                 let t = self.t + budget / rate;

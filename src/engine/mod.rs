@@ -166,6 +166,9 @@ pub struct Workspace {
     /// transfer queues of the groups, `(n_types + group) * n_classes + class`.
     queues: Vec<VecDeque<(u32, u32)>>,
     streams: Vec<StreamState>,
+    /// Busyness factor per channel and interval (`channel * n_intervals + k`), this
+    /// replication's draw; empty when no channel has busyness.
+    busyness: Vec<f64>,
     bots: Vec<BotState>,
     tallies: Tallies,
     scratch: WaitHistogram,
@@ -247,6 +250,14 @@ impl<'a> Replication<'a> {
                 seed_rng: stream_rng(seed, replication, s, Purpose::ContactSeeds),
             });
         }
+        ws.busyness.clear();
+        if model
+            .channels
+            .iter()
+            .any(|c| c.busyness_day_cv > 0.0 || c.busyness_interval_cv > 0.0)
+        {
+            draw_busyness(model, seed, replication, &mut ws.busyness);
+        }
         ws.tallies.reset(model);
         Replication {
             model,
@@ -299,11 +310,24 @@ impl<'a> Replication<'a> {
     #[inline]
     fn schedule_arrival(&mut self, s: u32) {
         let stream = &mut self.ws.streams[s as usize];
-        let rates = &self.model.streams[s as usize].rate_per_s;
-        if let Some(t) = stream
-            .clock
-            .next(rates, self.model.interval, &mut stream.arrival_rng)
-        {
+        let stream_model = &self.model.streams[s as usize];
+        let rates = &stream_model.rate_per_s;
+        let (n, interval) = (rates.len(), self.model.interval);
+        let next = if self.ws.busyness.is_empty() {
+            stream
+                .clock
+                .next(n, |k| rates[k], interval, &mut stream.arrival_rng)
+        } else {
+            let channel = self.model.contact_types[stream_model.contact_type as usize].channel;
+            let factors = &self.ws.busyness[channel as usize * n..(channel as usize + 1) * n];
+            stream.clock.next(
+                n,
+                |k| rates[k] * factors[k],
+                interval,
+                &mut stream.arrival_rng,
+            )
+        };
+        if let Some(t) = next {
             self.ws.events.push(t, EventKind::Arrival, s, 0);
         }
     }
@@ -1189,5 +1213,34 @@ impl<'a> Replication<'a> {
             self.ws.tallies.staffed_area[area] += group.present as f64 * dt;
         }
         group.integrated_to = self.now;
+    }
+}
+
+/// Draws this replication's busyness factors: per channel, a gamma factor of mean 1 per day
+/// times one per interval (coefficients of variation from the scenario), shared by all the
+/// channel's streams; 1 where a channel has none.
+fn draw_busyness(model: &Model, seed: u64, replication: u32, factors: &mut Vec<f64>) {
+    let n = model.n_intervals;
+    factors.resize(model.channels.len() * n, 1.0);
+    let gamma = |cv: f64| rand_distr::Gamma::new(1.0 / (cv * cv), cv * cv).ok();
+    for (ch, channel) in model.channels.iter().enumerate() {
+        let mut rng = stream_rng(seed, replication, ch as u32, Purpose::Busyness);
+        let day = gamma(channel.busyness_day_cv);
+        let interval = gamma(channel.busyness_interval_cv);
+        let mut day_factor = 1.0;
+        let mut day_index = usize::MAX;
+        for k in 0..n {
+            let d = (k as f64 * model.interval / 86_400.0) as usize;
+            if d != day_index {
+                day_index = d;
+                day_factor = day
+                    .as_ref()
+                    .map_or(1.0, |g| rand_distr::Distribution::sample(g, &mut rng));
+            }
+            let f = interval
+                .as_ref()
+                .map_or(1.0, |g| rand_distr::Distribution::sample(g, &mut rng));
+            factors[ch * n + k] = day_factor * f;
+        }
     }
 }

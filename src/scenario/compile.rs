@@ -2,9 +2,11 @@
 //! range) and compiles it into a [`Model`] with dense indices.
 
 use super::ScenarioError;
-use super::raw::{RawArrivals, RawBot, RawDistribution, RawGroup, RawScenario, RawShift};
+use super::raw::{
+    RawArrivals, RawBot, RawBusyness, RawChannel, RawDistribution, RawGroup, RawScenario, RawShift,
+};
 use crate::distribution::Distribution;
-use crate::model::{ArrivalStream, Bot, Channel, ContactType, Group, Model, TransferPolicy};
+use crate::model::{ArrivalStream, Bot, Channel, ContactType, Group, Model, Surge, TransferPolicy};
 use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
@@ -158,6 +160,19 @@ pub(super) fn compile(
         Some(s) => *s.get_ref() as u64,
         None => 1,
     };
+    let start = match &sim.start {
+        None => None,
+        Some(text) => Some(parse_start(text.get_ref()).ok_or_else(|| {
+            c.err(
+                text.span(),
+                "simulation.start",
+                format!(
+                    "\"{}\" is not a date; write the local date of the horizon's start as \"2026-11-11\" (or \"2026-11-11T08:00\")",
+                    text.get_ref()
+                ),
+            )
+        })?),
+    };
 
     // Channels.
     if raw.channel.is_empty() {
@@ -227,6 +242,8 @@ pub(super) fn compile(
             bot: None,
             redial: None,
             repeat: None,
+            busyness_day_cv: busyness_cv(&c, chr, i, "day_cv", |b| &b.day_cv)?,
+            busyness_interval_cv: busyness_cv(&c, chr, i, "interval_cv", |b| &b.interval_cv)?,
         });
     }
 
@@ -285,9 +302,12 @@ pub(super) fn compile(
             "the scenario needs at least one [[arrivals]] stream",
         ));
     }
+    let surges = compile_surges(&c, raw, &channel_index, &category_index, horizon)?;
     let mut streams = Vec::with_capacity(raw.arrivals.len());
     let mut priorities: Vec<i64> = Vec::with_capacity(raw.arrivals.len());
     let mut stream_spans = Vec::with_capacity(raw.arrivals.len());
+    // The `[[arrivals]]` entry of each stream (a `mix` makes several streams of one entry).
+    let mut stream_entry = Vec::with_capacity(raw.arrivals.len());
     for (i, arr) in raw.arrivals.iter().enumerate() {
         let a = arr.get_ref();
         let ch = lookup(
@@ -297,30 +317,37 @@ pub(super) fn compile(
             &format!("arrivals[{i}].channel"),
             "channel",
         )?;
-        let cat = lookup(
-            &c,
-            &category_index,
-            &a.category,
-            &format!("arrivals[{i}].category"),
-            "category",
-        )?;
-        let rate_per_s = arrival_rates(&c, a, arr.span(), i, n_intervals, interval)?;
-        let peak = rate_per_s.iter().cloned().fold(0.0, f64::max) * 3600.0;
-        if peak > MAX_RATE_PER_HOUR {
-            return Err(c.err(
-                arr.span(),
-                format!("arrivals[{i}]"),
-                format!("the stream peaks at {peak:.0} contacts an hour; at most {MAX_RATE_PER_HOUR:.0} an hour per stream"),
-            ));
+        let shares = category_shares(&c, a, arr.span(), i, &category_index)?;
+        let base = arrival_rates(&c, a, arr.span(), i, n_intervals, interval)?;
+        let day_factors = day_of_week_factors(&c, a, i, start)?;
+        for (cat, share) in shares {
+            let mut rate_per_s: Vec<f64> = base.iter().map(|r| r * share).collect();
+            if let Some(f) = &day_factors {
+                for (k, r) in rate_per_s.iter_mut().enumerate() {
+                    *r *= f[((k as f64 + 0.5) * interval / 86_400.0) as usize % 7];
+                }
+            }
+            for surge in &surges {
+                surge.apply(ch, cat, interval, &mut rate_per_s);
+            }
+            let peak = rate_per_s.iter().cloned().fold(0.0, f64::max) * 3600.0;
+            if peak > MAX_RATE_PER_HOUR {
+                return Err(c.err(
+                    arr.span(),
+                    format!("arrivals[{i}]"),
+                    format!("the stream peaks at {peak:.0} contacts an hour; at most {MAX_RATE_PER_HOUR:.0} an hour per stream"),
+                ));
+            }
+            let priority = a.priority.as_ref().map_or(0, |p| *p.get_ref());
+            streams.push(ArrivalStream {
+                contact_type: type_of(ch, cat),
+                rate_per_s,
+                class: 0,
+            });
+            priorities.push(priority);
+            stream_spans.push(arr.span());
+            stream_entry.push(i);
         }
-        let priority = a.priority.as_ref().map_or(0, |p| *p.get_ref());
-        streams.push(ArrivalStream {
-            contact_type: type_of(ch, cat),
-            rate_per_s,
-            class: 0,
-        });
-        priorities.push(priority);
-        stream_spans.push(arr.span());
     }
 
     // Groups.
@@ -465,7 +492,7 @@ pub(super) fn compile(
             );
             return Err(c.err(
                 stream_spans[i].clone(),
-                format!("arrivals[{i}]"),
+                format!("arrivals[{}]", stream_entry[i]),
                 format!("nobody handles {name}: add \"{name}\" to the handles of a [[group]]"),
             ));
         }
@@ -479,14 +506,14 @@ pub(super) fn compile(
             .iter()
             .position(|p| *p == priority_levels[16])
             .unwrap_or(0);
-        let span = raw.arrivals[i]
+        let span = raw.arrivals[stream_entry[i]]
             .get_ref()
             .priority
             .as_ref()
             .map_or(stream_spans[i].clone(), |p| p.span());
         return Err(c.err(
             span,
-            format!("arrivals[{i}].priority"),
+            format!("arrivals[{}].priority", stream_entry[i]),
             "at most 16 distinct priority levels are supported",
         ));
     }
@@ -593,6 +620,8 @@ pub(super) fn compile(
         n_intervals,
         replications,
         seed,
+        start,
+        surges: surges.iter().map(|s| s.summary.clone()).collect(),
         channels,
         categories,
         contact_types,
@@ -891,6 +920,304 @@ fn arrival_rates(
             v * share / interval
         })
         .collect())
+}
+
+/// The horizon's start: a date (midnight) or a date and time, local.
+pub(crate) fn parse_start(text: &str) -> Option<jiff::civil::DateTime> {
+    let text = text.trim();
+    if let Ok(dt) = text.parse::<jiff::civil::DateTime>() {
+        return Some(dt);
+    }
+    text.parse::<jiff::civil::Date>()
+        .ok()
+        .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+}
+
+/// A channel's busyness coefficient of variation (0 when absent).
+fn busyness_cv(
+    c: &Checker,
+    ch: &RawChannel,
+    i: usize,
+    which: &str,
+    field: impl Fn(&RawBusyness) -> &Option<Spanned<f64>>,
+) -> Result<f64, ScenarioError> {
+    let Some(b) = &ch.busyness else {
+        return Ok(0.0);
+    };
+    let Some(cv) = field(b.get_ref()) else {
+        return Ok(0.0);
+    };
+    let v = *cv.get_ref();
+    if !(v.is_finite() && (0.0..=2.0).contains(&v)) {
+        return Err(c.err(
+            cv.span(),
+            format!("channel[{i}].busyness.{which}"),
+            format!("a coefficient of variation from 0 (none) to 2 (got {v}); 0.1 means days vary by about 10 %"),
+        ));
+    }
+    Ok(v)
+}
+
+/// The categories of an `[[arrivals]]` entry with their shares: its `category` (share 1),
+/// or its `mix` normalised.
+fn category_shares(
+    c: &Checker,
+    a: &RawArrivals,
+    span: Range<usize>,
+    i: usize,
+    category_index: &HashMap<String, u32>,
+) -> Result<Vec<(u32, f64)>, ScenarioError> {
+    match (&a.category, &a.mix) {
+        (Some(cat), None) => {
+            let k = lookup(c, category_index, cat, &format!("arrivals[{i}].category"), "category")?;
+            Ok(vec![(k, 1.0)])
+        }
+        (None, Some(mix)) => {
+            let mut shares = Vec::with_capacity(mix.get_ref().len());
+            for (name, share) in mix.get_ref() {
+                let key = format!("arrivals[{i}].mix.{name}");
+                let k = category_index.get(name).copied().ok_or_else(|| {
+                    c.err(
+                        share.span(),
+                        &key,
+                        format!(
+                            "there is no category \"{name}\"; the category names are {}",
+                            allowed_names(category_index)
+                        ),
+                    )
+                })?;
+                let v = *share.get_ref();
+                if !(v.is_finite() && v >= 0.0) {
+                    return Err(c.err(share.span(), &key, format!("a share is zero or more (got {v})")));
+                }
+                shares.push((k, v));
+            }
+            let total: f64 = shares.iter().map(|s| s.1).sum();
+            if total <= 0.0 {
+                return Err(c.err(
+                    mix.span(),
+                    format!("arrivals[{i}].mix"),
+                    "the mix needs at least one category with a share above zero",
+                ));
+            }
+            shares.retain(|s| s.1 > 0.0);
+            shares.sort_by_key(|s| s.0);
+            Ok(shares.into_iter().map(|(k, v)| (k, v / total)).collect())
+        }
+        _ => Err(c.err(
+            span,
+            format!("arrivals[{i}]"),
+            "give either category (one stream) or mix (shares of categories, e.g. mix = { payment = 0.3, logistics = 0.7 })",
+        )),
+    }
+}
+
+/// Factors per day of the week, indexed by days since the start (mod 7), if given.
+fn day_of_week_factors(
+    c: &Checker,
+    a: &RawArrivals,
+    i: usize,
+    start: Option<jiff::civil::DateTime>,
+) -> Result<Option<[f64; 7]>, ScenarioError> {
+    let Some(f) = &a.day_of_week else {
+        return Ok(None);
+    };
+    let key = format!("arrivals[{i}].day_of_week");
+    let Some(start) = start else {
+        return Err(c.err(
+            f.span(),
+            key,
+            "day-of-week factors need the start date: add start = \"2026-11-09\" to [simulation]",
+        ));
+    };
+    let factors = f.get_ref();
+    if factors.len() != 7 {
+        return Err(c.err(
+            f.span(),
+            key,
+            format!("{} factors; give 7, Monday first", factors.len()),
+        ));
+    }
+    if let Some(bad) = factors.iter().find(|x| !(x.is_finite() && **x >= 0.0)) {
+        return Err(c.err(
+            f.span(),
+            key,
+            format!("a factor is {bad}; factors are zero or more"),
+        ));
+    }
+    // Monday is 0; day d of the horizon is (start's weekday + d) mod 7.
+    let first = start.date().weekday().to_monday_zero_offset() as usize;
+    let mut by_day = [0.0; 7];
+    for (d, slot) in by_day.iter_mut().enumerate() {
+        *slot = factors[(first + d) % 7];
+    }
+    Ok(Some(by_day))
+}
+
+/// A surge window ready to apply to the streams it covers.
+struct CompiledSurge {
+    summary: Surge,
+    channel: Option<u32>,
+    category: Option<u32>,
+    /// Multiplier per category (the default where not overridden).
+    multiplier: Vec<f64>,
+    ramp_up: f64,
+    ramp_down: f64,
+}
+
+impl CompiledSurge {
+    /// Multiplies the rates of a stream of (`channel`, `category`) by the surge's mean
+    /// factor over each interval, so that expected counts are exact.
+    fn apply(&self, channel: u32, category: u32, interval: f64, rates: &mut [f64]) {
+        if self.channel.is_some_and(|ch| ch != channel)
+            || self.category.is_some_and(|cat| cat != category)
+        {
+            return;
+        }
+        let m = self.multiplier[category as usize];
+        let (from, to) = (self.summary.from, self.summary.to);
+        let first = (from / interval).floor() as usize;
+        let last = ((to / interval).ceil() as usize).min(rates.len());
+        for (k, rate) in rates.iter_mut().enumerate().take(last).skip(first) {
+            let (a, b) = (k as f64 * interval, (k + 1) as f64 * interval);
+            let strength = self.strength_integral(a, b) / (b - a);
+            *rate *= 1.0 + (m - 1.0) * strength;
+        }
+    }
+
+    /// ∫ strength(t) dt over [a, b): the trapezoid 0 → 1 over the ramp up, 1, 1 → 0 over
+    /// the ramp down.
+    fn strength_integral(&self, a: f64, b: f64) -> f64 {
+        let (from, to) = (self.summary.from, self.summary.to);
+        let points = [
+            (from, 0.0),
+            (from + self.ramp_up, 1.0),
+            (to - self.ramp_down, 1.0),
+            (to, 0.0),
+        ];
+        let mut total = 0.0;
+        for w in points.windows(2) {
+            let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+            let (lo, hi) = (a.max(x0), b.min(x1));
+            if hi <= lo || x1 <= x0 {
+                continue;
+            }
+            let at = |x: f64| y0 + (y1 - y0) * (x - x0) / (x1 - x0);
+            total += (hi - lo) * (at(lo) + at(hi)) / 2.0;
+        }
+        total
+    }
+}
+
+fn compile_surges(
+    c: &Checker,
+    raw: &RawScenario,
+    channel_index: &HashMap<String, u32>,
+    category_index: &HashMap<String, u32>,
+    horizon: f64,
+) -> Result<Vec<CompiledSurge>, ScenarioError> {
+    let mut surges = Vec::with_capacity(raw.surge.len());
+    for (i, spanned) in raw.surge.iter().enumerate() {
+        let s = spanned.get_ref();
+        let key = |k: &str| format!("surge[{i}].{k}");
+        let channel = match &s.channel {
+            Some(ch) => Some(lookup(c, channel_index, ch, &key("channel"), "channel")?),
+            None => None,
+        };
+        let category = match &s.category {
+            Some(cat) => Some(lookup(
+                c,
+                category_index,
+                cat,
+                &key("category"),
+                "category",
+            )?),
+            None => None,
+        };
+        let (from, to) = (s.from.get_ref().secs(), s.to.get_ref().secs());
+        if from >= to {
+            return Err(c.err(s.to.span(), key("to"), "a surge needs from < to"));
+        }
+        if to > horizon {
+            return Err(c.err(
+                s.to.span(),
+                key("to"),
+                format!(
+                    "the surge ends after the horizon ({})",
+                    raw.simulation.get_ref().horizon.get_ref()
+                ),
+            ));
+        }
+        let factor = |v: &Spanned<f64>, k: String| -> Result<f64, ScenarioError> {
+            let x = *v.get_ref();
+            if !(x.is_finite() && (0.0..=1000.0).contains(&x)) {
+                return Err(c.err(
+                    v.span(),
+                    k,
+                    format!(
+                        "a multiplier from 0 to 1000 (got {x}); 6 means six times the normal volume"
+                    ),
+                ));
+            }
+            Ok(x)
+        };
+        let m = factor(&s.multiplier, key("multiplier"))?;
+        let mut multiplier = vec![m; category_index.len()];
+        for (name, v) in &s.multiplier_by {
+            let k = key(&format!("multiplier_by.{name}"));
+            let Some(&cat) = category_index.get(name) else {
+                return Err(c.err(
+                    v.span(),
+                    k,
+                    format!(
+                        "there is no category \"{name}\"; the category names are {}",
+                        allowed_names(category_index)
+                    ),
+                ));
+            };
+            multiplier[cat as usize] = factor(v, k)?;
+        }
+        let ramp = |r: &Option<Spanned<crate::duration::Duration>>| {
+            r.as_ref().map_or(0.0, |d| d.get_ref().secs())
+        };
+        let (ramp_up, ramp_down) = (ramp(&s.ramp_up), ramp(&s.ramp_down));
+        if ramp_up + ramp_down > to - from {
+            let span = s
+                .ramp_down
+                .as_ref()
+                .or(s.ramp_up.as_ref())
+                .map_or(spanned.span(), |r| r.span());
+            return Err(c.err(
+                span,
+                key(if s.ramp_down.is_some() {
+                    "ramp_down"
+                } else {
+                    "ramp_up"
+                }),
+                "the ramps up and down together must fit inside the window (from .. to)",
+            ));
+        }
+        let scope = format!(
+            "{}/{}",
+            s.channel.as_ref().map_or("*", |x| x.get_ref().as_str()),
+            s.category.as_ref().map_or("*", |x| x.get_ref().as_str())
+        );
+        surges.push(CompiledSurge {
+            summary: Surge {
+                name: s.name.clone().unwrap_or_else(|| format!("surge {}", i + 1)),
+                scope,
+                from,
+                to,
+                multiplier: m,
+            },
+            channel,
+            category,
+            multiplier,
+            ramp_up,
+            ramp_down,
+        });
+    }
+    Ok(surges)
 }
 
 /// Agents from each change time on: `(seconds, agents)`, starting at 0.

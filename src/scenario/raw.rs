@@ -29,6 +29,44 @@ pub struct RawScenario {
     pub bot: Vec<Spanned<RawBot>>,
     /// `[transfers]`: the cap and the context-loss penalty.
     pub transfers: Option<Spanned<RawTransfers>>,
+    /// `[[surge]]` entries: promotion windows that multiply arrival rates.
+    #[serde(default)]
+    pub surge: Vec<Spanned<RawSurge>>,
+}
+
+/// `[[surge]]`: arrival rates multiplied over a time window, with optional ramps.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSurge {
+    /// Shown in `ccsim check`.
+    pub name: Option<String>,
+    /// Only this channel's streams (default: every channel).
+    pub channel: Option<Spanned<String>>,
+    /// Only this category's streams (default: every category).
+    pub category: Option<Spanned<String>>,
+    /// Window start, from the start of the horizon.
+    pub from: Spanned<Duration>,
+    /// Window end.
+    pub to: Spanned<Duration>,
+    /// Factor on the rates inside the window (after the ramp up, before the ramp down).
+    pub multiplier: Spanned<f64>,
+    /// Per-category factors replacing `multiplier`: the mix of a sale.
+    #[serde(default)]
+    pub multiplier_by: BTreeMap<String, Spanned<f64>>,
+    /// Linear rise from 1 to the multiplier over this time after `from` (default 0s).
+    pub ramp_up: Option<Spanned<Duration>>,
+    /// Linear fall back to 1 over this time before `to` (default 0s).
+    pub ramp_down: Option<Spanned<Duration>>,
+}
+
+/// `busyness` of a channel: gamma factors of mean 1 on its arrival rates (overdispersion).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBusyness {
+    /// Coefficient of variation of a factor drawn per day.
+    pub day_cv: Option<Spanned<f64>>,
+    /// Coefficient of variation of a factor drawn per interval.
+    pub interval_cv: Option<Spanned<f64>>,
 }
 
 /// `[transfers]`.
@@ -59,6 +97,8 @@ pub struct RawSimulation {
     pub replications: Option<Spanned<i64>>,
     /// Base seed of all random streams.
     pub seed: Option<Spanned<i64>>,
+    /// Date (and time) of the horizon's start, e.g. `"2026-11-11"`: gives the day of week.
+    pub start: Option<Spanned<String>>,
 }
 
 /// `[[channel]]`.
@@ -77,6 +117,8 @@ pub struct RawChannel {
     pub redial: Option<Spanned<RawReturn>>,
     /// Customers left unresolved come back, perhaps on another channel.
     pub repeat: Option<Spanned<RawReturn>>,
+    /// Overdispersion of arrivals: random busyness factors per day and per interval.
+    pub busyness: Option<Spanned<RawBusyness>>,
 }
 
 /// `redial = { probability = 0.5, delay = {…} }` or `repeat = {…, channel = "chat"}`.
@@ -117,8 +159,12 @@ pub struct RawCategory {
 pub struct RawArrivals {
     /// Channel name.
     pub channel: Spanned<String>,
-    /// Category name.
-    pub category: Spanned<String>,
+    /// Category name (or `mix`).
+    pub category: Option<Spanned<String>>,
+    /// Shares of categories (normalised): one stream per category, all shaped alike.
+    pub mix: Option<Spanned<BTreeMap<String, Spanned<f64>>>>,
+    /// Factors per day of the week, Monday first (needs `[simulation] start`).
+    pub day_of_week: Option<Spanned<Vec<f64>>>,
     /// Constant rate per hour.
     pub rate_per_hour: Option<Spanned<f64>>,
     /// Rate per hour in each interval of the horizon.

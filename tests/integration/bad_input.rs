@@ -413,6 +413,48 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "channel.voice.service_level.target",
         "the target is a share between 0 and 1",
     ),
+    (
+        "busyness_negative",
+        "8:23",
+        "channel[0].busyness.day_cv",
+        "a coefficient of variation from 0 (none) to 2",
+    ),
+    (
+        "day_of_week_without_start",
+        "23:15",
+        "arrivals[0].day_of_week",
+        "need the start date: add start = \"2026-11-09\" to [simulation]",
+    ),
+    (
+        "mix_and_category",
+        "19:1",
+        "arrivals[0]",
+        "give either category (one stream) or mix",
+    ),
+    (
+        "start_not_a_date",
+        "5:9",
+        "simulation.start",
+        "is not a date; write the local date of the horizon's start as \"2026-11-11\"",
+    ),
+    (
+        "surge_past_horizon",
+        "27:6",
+        "surge[0].to",
+        "the surge ends after the horizon (24h)",
+    ),
+    (
+        "surge_ramps_too_long",
+        "29:13",
+        "surge[0].ramp_down",
+        "the ramps up and down together must fit inside the window",
+    ),
+    (
+        "surge_unknown_category",
+        "28:29",
+        "surge[0].multiplier_by.paymnet",
+        "there is no category \"paymnet\"",
+    ),
 ];
 
 fn bad_dir() -> &'static Path {

@@ -11,6 +11,7 @@ mod cost;
 mod distributions;
 mod email;
 mod erlang_oracle;
+mod forecasts;
 mod returns;
 mod routing;
 mod shifts;
