@@ -251,10 +251,14 @@ pub fn describe_model(model: &Model, source: &str) -> String {
             .as_ref()
             .map_or("none (no abandonment)".to_string(), |p| p.describe());
         if ch.busyness_day_cv > 0.0 || ch.busyness_interval_cv > 0.0 {
-            returns += &format!(
-                ", busyness cv {:.2} a day and {:.2} an interval",
-                ch.busyness_day_cv, ch.busyness_interval_cv
-            );
+            let mut parts = Vec::new();
+            if ch.busyness_day_cv > 0.0 {
+                parts.push(format!("{:.2} a day", ch.busyness_day_cv));
+            }
+            if ch.busyness_interval_cv > 0.0 {
+                parts.push(format!("{:.2} an interval", ch.busyness_interval_cv));
+            }
+            returns += &format!(", busyness cv {}", parts.join(" and "));
         }
         let _ = writeln!(
             out,

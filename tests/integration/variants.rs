@@ -147,3 +147,52 @@ fn a_variant_of_a_variant_is_refused_at_extends() {
     assert!(err.to_string().contains("not another variant"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn every_shipped_scenario_loads() {
+    let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")];
+    let mut loaded = 0;
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                ccsim::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+                loaded += 1;
+            }
+        }
+    }
+    assert!(loaded >= 9, "{loaded} scenarios");
+}
+
+#[test]
+fn promo_1111_is_the_weekday_with_a_sale_on_top() {
+    let weekday = load("scenarios/weekday.toml");
+    let promo = load("scenarios/promo_1111.toml");
+    assert_eq!(promo.streams.len(), weekday.streams.len());
+    let payment = category(&weekday, "payment");
+    let account = category(&weekday, "account");
+    for (w, p) in weekday.streams.iter().zip(&promo.streams) {
+        let cat = weekday.contact_types[w.contact_type as usize].category as usize;
+        let launch = if cat == payment {
+            8.0
+        } else if cat == account {
+            2.0
+        } else {
+            p.rate_per_s[0] / w.rate_per_s[0]
+        };
+        // 00:00-01:30 at full strength; 01:30-02:00 is the ramp down (mean strength 1/2).
+        for k in 0..3 {
+            assert!((p.rate_per_s[k] / w.rate_per_s[k] - launch).abs() < 1e-9);
+        }
+        let ramp = 1.0 + (launch - 1.0) / 2.0;
+        assert!((p.rate_per_s[3] / w.rate_per_s[3] - ramp).abs() < 1e-9);
+        // Between the surges the day is the weekday's.
+        for k in 4..38 {
+            assert_eq!(p.rate_per_s[k], w.rate_per_s[k]);
+        }
+    }
+    assert!(promo.channels.iter().all(|c| c.busyness_day_cv == 0.15));
+    assert_eq!(promo.start.map(|s| s.date().to_string()), Some("2026-11-11".into()));
+}
