@@ -7,7 +7,7 @@ use crate::erlang::{self, QueueSpec, QueueValues};
 use crate::experiment::{self, RunOptions};
 use crate::model::Model;
 use crate::scenario;
-use crate::summary::{RunSummary, render_text};
+use crate::summary::{ReplaySummary, RunSummary, render_text};
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -29,16 +29,53 @@ enum Command {
     Check {
         /// Scenario file (TOML).
         file: PathBuf,
+        #[command(flatten)]
+        arrivals: ArrivalArgs,
     },
+    /// Simulate one replication and write its contact log (CSV, one row per attempt).
+    Log(LogArgs),
     /// Exact analytic values of a single queue.
     #[command(subcommand)]
     Erlang(ErlangCommand),
+}
+
+/// Where arrivals come from, beside the scenario.
+#[derive(Args, Debug, Clone, Default)]
+struct ArrivalArgs {
+    /// Replay this contact log (CSV) instead of the scenario's arrivals.
+    #[arg(long, value_name = "FILE.csv")]
+    arrivals: Option<PathBuf>,
+    /// Skip unreadable log rows (counted and reported) instead of stopping at the first.
+    #[arg(long)]
+    skip_bad_rows: bool,
+}
+
+#[derive(Args, Debug)]
+struct LogArgs {
+    /// Scenario file (TOML).
+    file: PathBuf,
+    /// Output file (CSV); an existing file is kept unless --force.
+    #[arg(short, long, value_name = "FILE.csv")]
+    output: PathBuf,
+    /// Which replication to log (0-based).
+    #[arg(long, default_value_t = 0)]
+    replication: u32,
+    /// Base seed (default: the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    arrivals: ArrivalArgs,
 }
 
 #[derive(Args, Debug)]
 struct RunArgs {
     /// Scenario file (TOML).
     file: PathBuf,
+    #[command(flatten)]
+    arrival_args: ArrivalArgs,
     /// Number of replications (default: the scenario's).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     replications: Option<u32>,
@@ -131,14 +168,84 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run_scenario(&args),
-        Command::Check { file } => check(&file),
+        Command::Check { file, arrivals } => check(&file, &arrivals),
+        Command::Log(args) => log_command(&args),
         Command::Erlang(ErlangCommand::C(args)) => erlang_command(&args, None),
         Command::Erlang(ErlangCommand::A(args)) => erlang_command(&args.queue, Some(args.patience)),
     }
 }
 
-fn load(file: &std::path::Path) -> Result<Model, CliError> {
-    scenario::load(file).map_err(|e| CliError::BadInput(e.to_string()))
+fn load(file: &std::path::Path, arrivals: &ArrivalArgs) -> Result<Model, CliError> {
+    let options = scenario::LoadOptions {
+        arrivals: arrivals.arrivals.clone(),
+        skip_bad_rows: arrivals.skip_bad_rows,
+    };
+    scenario::load_with(file, &options).map_err(|e| CliError::BadInput(e.to_string()))
+}
+
+/// Tells on stderr what the replayed logs hold (skipped rows above all).
+fn report_replays(model: &Model, quiet: bool) {
+    if quiet {
+        return;
+    }
+    for r in ReplaySummary::of(model) {
+        eprintln!("{}", r.describe());
+    }
+}
+
+/// Writes `contents` to `path` through a temporary file in the same folder, renamed at the
+/// end, so that a reader never sees half a file; an existing file is kept unless `force`.
+pub fn write_output(
+    path: &std::path::Path,
+    force: bool,
+    contents: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), CliError> {
+    if path.exists() && !force {
+        return Err(CliError::BadInput(format!(
+            "{} exists; choose another name or add --force to replace it",
+            path.display()
+        )));
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let result = std::fs::File::create(&tmp).and_then(|f| {
+        let mut w = std::io::BufWriter::new(f);
+        contents(&mut w)?;
+        w.flush()?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()
+    });
+    let result = result.and_then(|_| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(CliError::BadInput(format!(
+            "cannot write {}: {e}",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+fn log_command(args: &LogArgs) -> Result<(), CliError> {
+    let model = load(&args.file, &args.arrivals)?;
+    report_replays(&model, false);
+    let seed = args.seed.unwrap_or(model.seed);
+    let mut records = Vec::new();
+    let mut ws = crate::engine::Workspace::new();
+    experiment::replicate(&model, seed, args.replication, &mut ws, Some(&mut records))
+        .map_err(|e| CliError::BadInput(e.to_string()))?;
+    let rows = records.len();
+    write_output(&args.output, args.force, |w| {
+        crate::contact_log::write_log(&model, &mut records, w)
+    })?;
+    eprintln!(
+        "wrote {} ({rows} attempts, replication {} of seed {seed})",
+        args.output.display(),
+        args.replication
+    );
+    Ok(())
 }
 
 /// Writes to stdout; a closed pipe (e.g. `| head`) is not an error.
@@ -153,7 +260,8 @@ fn emit(text: &str) -> Result<(), CliError> {
 }
 
 fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
-    let model = load(&args.file)?;
+    let model = load(&args.file, &args.arrival_args)?;
+    report_replays(&model, args.quiet);
     let options = RunOptions {
         replications: args.replications.unwrap_or(model.replications),
         seed: args.seed.unwrap_or(model.seed),
@@ -191,8 +299,8 @@ fn progress_bar(replications: u64, quiet: bool) -> indicatif::ProgressBar {
     bar
 }
 
-fn check(file: &std::path::Path) -> Result<(), CliError> {
-    let model = load(file)?;
+fn check(file: &std::path::Path, arrivals: &ArrivalArgs) -> Result<(), CliError> {
+    let model = load(file, arrivals)?;
     emit(&describe_model(&model, &file.display().to_string()))
 }
 
@@ -315,6 +423,9 @@ pub fn describe_model(model: &Model, source: &str) -> String {
         model.categories.len(),
         model.categories.join(", ")
     );
+    for r in ReplaySummary::of(model) {
+        let _ = writeln!(out, "  {}", r.describe());
+    }
     let _ = writeln!(out, "  arrival streams ({}):", model.streams.len());
     for s in &model.streams {
         let expected = s.rate_per_s.iter().sum::<f64>() * model.interval;

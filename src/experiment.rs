@@ -2,7 +2,8 @@
 //! Student-t 95 % confidence intervals. Results are collected in replication order, so
 //! they are identical whatever the number of threads.
 
-use crate::engine::{self, Workspace};
+use crate::contact_log::{self, ReplayFeed};
+use crate::engine::{self, ContactFeed, ContactRecord, Workspace};
 use crate::model::Model;
 use crate::stats::ReplicationOutcome;
 use rayon::prelude::*;
@@ -76,21 +77,57 @@ pub fn run_observed(
     let pool = builder
         .build()
         .map_err(|e| RunError(format!("cannot start worker threads: {e}")))?;
+    let scanned;
+    let model = if model.replays.iter().any(|r| r.scan.is_none()) {
+        let mut m = model.clone();
+        contact_log::scan(&mut m).map_err(|e| RunError(e.to_string()))?;
+        scanned = m;
+        &scanned
+    } else {
+        model
+    };
     let start = Instant::now();
     let outcomes = pool.install(|| {
         (0..options.replications)
             .into_par_iter()
             .map_init(Workspace::new, |ws, r| {
-                let outcome = engine::simulate(model, options.seed, r, ws);
+                let outcome = replicate(model, options.seed, r, ws, None);
                 replication_done();
                 outcome
             })
-            .collect()
-    });
+            .collect::<Result<Vec<_>, RunError>>()
+    })?;
     Ok(RunResult {
         outcomes,
         wall_s: start.elapsed().as_secs_f64(),
     })
+}
+
+/// Runs replication `r`, reading the model's replay logs afresh, and recording each ended
+/// attempt in `log` when given.
+pub fn replicate(
+    model: &Model,
+    seed: u64,
+    r: u32,
+    ws: &mut Workspace,
+    log: Option<&mut Vec<ContactRecord>>,
+) -> Result<ReplicationOutcome, RunError> {
+    if model.replays.is_empty() && log.is_none() {
+        return Ok(engine::simulate(model, seed, r, ws));
+    }
+    let mut feeds = (0..model.replays.len())
+        .map(|i| ReplayFeed::open(model, i, seed, r))
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(RunError)?;
+    let boxed: Vec<Box<dyn ContactFeed + '_>> = feeds
+        .iter_mut()
+        .map(|f| Box::new(f) as Box<dyn ContactFeed + '_>)
+        .collect();
+    let outcome = engine::simulate_with(model, seed, r, ws, boxed, log);
+    if let Some(error) = feeds.iter_mut().find_map(|f| f.error.take()) {
+        return Err(RunError(error));
+    }
+    Ok(outcome)
 }
 
 /// A metric's mean over replications with the half-width of its 95 % confidence interval.

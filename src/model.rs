@@ -34,6 +34,8 @@ pub struct Model {
     pub start: Option<jiff::civil::DateTime>,
     /// Surge windows, for display (their effect is in the streams' rates).
     pub surges: Vec<Surge>,
+    /// Contact logs replayed beside (or instead of) the synthetic streams.
+    pub replays: Vec<crate::contact_log::ReplaySpec>,
     /// Channels, in file order.
     pub channels: Vec<Channel>,
     /// Category names, in file order.

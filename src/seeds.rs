@@ -17,6 +17,8 @@ pub enum Purpose {
     ContactSeeds = 3,
     /// Busyness factors of a channel (the stream number is the channel's).
     Busyness = 4,
+    /// Copies of replayed log rows (volume scaling, bootstrap).
+    ReplayCopies = 5,
 }
 
 /// The SplitMix64 finaliser: a bijective mix of 64 bits.
@@ -43,4 +45,33 @@ pub fn stream_rng(
 #[inline]
 pub fn contact_rng(contact_seed: u64) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(contact_seed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, RngExt};
+
+    /// The first draw of each contact's own stream (a resolve or containment draw) is
+    /// uniform over the contacts of a stream.
+    #[test]
+    fn first_draw_of_contact_streams_is_uniform() {
+        for rep in 0..3 {
+            let mut seeds = stream_rng(1, rep, 0, Purpose::ContactSeeds);
+            let n = 200_000;
+            let mut below = [0u32; 4];
+            for _ in 0..n {
+                let mut r = contact_rng(seeds.next_u64());
+                let u: f64 = r.random();
+                for (i, p) in [0.25, 0.5, 0.55, 0.75].iter().enumerate() {
+                    below[i] += (u < *p) as u32;
+                }
+            }
+            for (i, p) in [0.25f64, 0.5, 0.55, 0.75].iter().enumerate() {
+                let share = below[i] as f64 / n as f64;
+                let se = (p * (1.0 - p) / n as f64).sqrt();
+                assert!((share - p).abs() < 4.0 * se, "rep {rep}: {share} below {p}");
+            }
+        }
+    }
 }

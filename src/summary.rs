@@ -218,6 +218,84 @@ pub struct RunSummary {
     pub intervals: Vec<ChannelInterval>,
     /// Per reported interval and group.
     pub group_intervals: Vec<GroupInterval>,
+    /// The contact logs replayed, with what reading them found (absent without replay).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub replays: Vec<ReplaySummary>,
+}
+
+/// A replayed contact log in the summary.
+#[derive(Serialize, Debug, Clone)]
+pub struct ReplaySummary {
+    /// The log file.
+    pub file: String,
+    /// Data rows read.
+    pub rows: u64,
+    /// Rows inside the horizon (each replayed `volume_scale` times on average).
+    pub replayed: u64,
+    /// Rows before the start or past the horizon.
+    pub outside_horizon: u64,
+    /// Redials and repeats in the log left to the scenario's return model.
+    pub returns_left_to_model: u64,
+    /// Unreadable rows skipped.
+    pub bad_rows: u64,
+    /// The first few unreadable rows, located.
+    pub first_bad_rows: Vec<String>,
+    /// Expected copies of each row.
+    pub volume_scale: f64,
+    /// Rows resampled in each replication.
+    pub bootstrap: bool,
+}
+
+impl ReplaySummary {
+    /// The summary of every replay of `model`.
+    pub fn of(model: &Model) -> Vec<ReplaySummary> {
+        model
+            .replays
+            .iter()
+            .map(|r| {
+                let scan = r.scan.clone().unwrap_or_default();
+                ReplaySummary {
+                    file: r.path.display().to_string(),
+                    rows: scan.rows,
+                    replayed: scan.replayed,
+                    outside_horizon: scan.outside,
+                    returns_left_to_model: scan.returns,
+                    bad_rows: scan.bad,
+                    first_bad_rows: scan.first_bad,
+                    volume_scale: r.volume_scale,
+                    bootstrap: r.bootstrap,
+                }
+            })
+            .collect()
+    }
+
+    /// One line for people.
+    pub fn describe(&self) -> String {
+        let mut line = format!(
+            "replay {}: {} rows, {} in the horizon, {} outside",
+            self.file, self.rows, self.replayed, self.outside_horizon
+        );
+        if self.returns_left_to_model > 0 {
+            line += &format!(
+                ", {} redials and repeats left to the scenario's return model",
+                self.returns_left_to_model
+            );
+        }
+        if self.volume_scale != 1.0 {
+            line += &format!(", volume ×{}", self.volume_scale);
+        }
+        if self.bootstrap {
+            line += ", bootstrapped";
+        }
+        if self.bad_rows > 0 {
+            line += &format!(
+                ", {} bad rows skipped (first: {})",
+                self.bad_rows,
+                self.first_bad_rows.join("; ")
+            );
+        }
+        line
+    }
 }
 
 impl RunSummary {
@@ -296,6 +374,7 @@ impl RunSummary {
             by_group,
             intervals,
             group_intervals,
+            replays: ReplaySummary::of(model),
         }
     }
 

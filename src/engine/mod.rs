@@ -83,6 +83,8 @@ struct Contact {
     state: ContactState,
     /// Arrived after the warm-up, so its outcome is recorded.
     counted: bool,
+    /// Handle time of its first service given by a replayed log (NaN: drawn).
+    given_handle: f32,
 }
 
 /// How a bot session ends.
@@ -188,7 +190,105 @@ pub fn simulate(
     replication: u32,
     ws: &mut Workspace,
 ) -> ReplicationOutcome {
+    simulate_with(model, seed, replication, ws, Vec::new(), None)
+}
+
+/// A contact of a replayed log, as the engine takes it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReplayedContact {
+    /// Arrival time, seconds from the start of the horizon.
+    pub time: f64,
+    /// Its channel/category pair.
+    pub contact_type: u32,
+    /// Its priority class (index into `Model::priority_levels`).
+    pub class: u8,
+    /// Handle time of its first service, when the log gives it.
+    pub handle_time: Option<f64>,
+    /// Its patience in the human queue, when the log gives it.
+    pub patience: Option<f64>,
+}
+
+/// Replayed contacts in time order: a contact log being read.
+pub trait ContactFeed {
+    /// The next contact, or `None` at the end of the log.
+    fn next_contact(&mut self) -> Option<ReplayedContact>;
+}
+
+impl<T: ContactFeed + ?Sized> ContactFeed for &mut T {
+    fn next_contact(&mut self) -> Option<ReplayedContact> {
+        (**self).next_contact()
+    }
+}
+
+/// How one attempt of a contact ended, as a contact-center log records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    /// An agent answered it.
+    Answered,
+    /// The customer hung up or left the queue.
+    Abandoned,
+    /// The bot resolved it.
+    BotResolved,
+    /// The customer left during the bot session.
+    BotDropout,
+}
+
+impl AttemptOutcome {
+    /// The word a contact log uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttemptOutcome::Answered => "answered",
+            AttemptOutcome::Abandoned => "abandoned",
+            AttemptOutcome::BotResolved => "bot_resolved",
+            AttemptOutcome::BotDropout => "bot_dropout",
+        }
+    }
+}
+
+/// One attempt of a contact (a first contact, a redial or a repeat) as a log row.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ContactRecord {
+    /// When the attempt arrived, seconds from the start.
+    pub arrived: f64,
+    /// Its channel/category pair (the real one, even if a bot misrouted it).
+    pub contact_type: u32,
+    /// Its priority class.
+    pub class: u8,
+    /// The customer, the same over redials and repeats.
+    pub customer: u64,
+    /// 1 for a first contact, then 2, 3, … for redials and repeats.
+    pub attempt: u8,
+    /// How the attempt ended.
+    pub outcome: AttemptOutcome,
+    /// Time waited in the human queue before the answer or the abandonment (0 for bots).
+    pub wait: f64,
+    /// Handle time of the first human service (NaN when none).
+    pub handle_time: f64,
+}
+
+/// Simulates like [`simulate`], with replayed contacts from `feeds` beside the synthetic
+/// streams, and one record per ended attempt pushed to `log` when given.
+pub fn simulate_with<'a>(
+    model: &'a Model,
+    seed: u64,
+    replication: u32,
+    ws: &'a mut Workspace,
+    feeds: Vec<Box<dyn ContactFeed + 'a>>,
+    log: Option<&'a mut Vec<ContactRecord>>,
+) -> ReplicationOutcome {
     let mut run = Replication::new(model, seed, replication, ws);
+    run.feed_rngs = (0..feeds.len() as u32)
+        .map(|r| {
+            let s = model.streams.len() as u32 + r;
+            (
+                stream_rng(seed, replication, s, Purpose::Patience),
+                stream_rng(seed, replication, s, Purpose::ContactSeeds),
+            )
+        })
+        .collect();
+    run.pending = vec![None; feeds.len()];
+    run.feeds = feeds;
+    run.log = log;
     run.run();
     let ws = run.ws;
     ReplicationOutcome::from_tallies(model, &ws.tallies, &mut ws.scratch)
@@ -207,6 +307,14 @@ struct Replication<'a> {
     max_concurrency: usize,
     /// Some channel is an e-mail backlog.
     has_backlog: bool,
+    /// Replayed logs; feed `r` arrives as stream `n_streams + r`.
+    feeds: Vec<Box<dyn ContactFeed + 'a>>,
+    /// The next contact of each feed, scheduled as an arrival.
+    pending: Vec<Option<ReplayedContact>>,
+    /// Patience and contact-seed generators of each feed.
+    feed_rngs: Vec<(Xoshiro256PlusPlus, Xoshiro256PlusPlus)>,
+    /// Where ended attempts are recorded, if asked.
+    log: Option<&'a mut Vec<ContactRecord>>,
 }
 
 impl<'a> Replication<'a> {
@@ -266,6 +374,10 @@ impl<'a> Replication<'a> {
             interval: 0,
             n_classes,
             has_backlog: model.channels.iter().any(|c| c.backlog),
+            feeds: Vec::new(),
+            pending: Vec::new(),
+            feed_rngs: Vec::new(),
+            log: None,
             max_concurrency: model
                 .groups
                 .iter()
@@ -290,6 +402,9 @@ impl<'a> Replication<'a> {
             .push(first_boundary, EventKind::IntervalStart, 1, 0);
         for s in 0..model.streams.len() {
             self.schedule_arrival(s as u32);
+        }
+        for r in 0..self.feeds.len() {
+            self.schedule_replayed(r);
         }
         while let Some(event) = self.ws.events.pop() {
             self.ws.tallies.events += 1;
@@ -364,9 +479,94 @@ impl<'a> Replication<'a> {
         }
     }
 
+    /// Reads feed `r`'s next contact and schedules its arrival.
+    fn schedule_replayed(&mut self, r: usize) {
+        let next = self.feeds[r]
+            .next_contact()
+            .filter(|c| c.time < self.model.horizon);
+        self.pending[r] = next;
+        if let Some(c) = next {
+            let target = (self.model.streams.len() + r) as u32;
+            let at = c.time.max(self.now);
+            self.ws.events.push(at, EventKind::Arrival, target, 0);
+        }
+    }
+
+    /// A replayed contact of feed `r` arrives.
+    fn on_replayed_arrival(&mut self, r: usize) {
+        let model = self.model;
+        let replayed = self.pending[r]
+            .take()
+            .expect("a scheduled feed has a contact");
+        let channel = model.contact_types[replayed.contact_type as usize].channel;
+        let (patience_rng, seed_rng) = &mut self.feed_rngs[r];
+        let seed = seed_rng.next_u64();
+        let patience = match (
+            replayed.patience,
+            &model.channels[channel as usize].patience,
+        ) {
+            (Some(p), _) => p,
+            (None, Some(d)) => d.sample(patience_rng),
+            (None, None) => f64::INFINITY,
+        };
+        self.schedule_replayed(r);
+        let now = self.now;
+        let cell = (self.interval * model.channels.len() + channel as usize) as u32;
+        self.ws.tallies.contacts += 1;
+        let c = self.new_contact(Contact {
+            arrived: now,
+            patience,
+            enqueued: now,
+            finish_work: 0.0,
+            gives_up: f64::INFINITY,
+            seed,
+            contact_type: replayed.contact_type,
+            true_type: replayed.contact_type,
+            cell,
+            stamp: 0,
+            class: replayed.class,
+            services: 0,
+            transfers: 0,
+            resolves: false,
+            context_lost: false,
+            after_bot: false,
+            misrouted: false,
+            responded: false,
+            bot_outcome: BotOutcome::HandedOver,
+            attempts: 1,
+            comes_back_as_repeat: false,
+            state: ContactState::WithBot,
+            counted: now >= model.warmup,
+            given_handle: replayed.handle_time.map_or(f32::NAN, |h| h as f32),
+        });
+        self.begin_attempt(c);
+    }
+
+    /// Records how an attempt of contact `c` ended, when a log is kept.
+    #[inline]
+    fn log_attempt(&mut self, c: u32, outcome: AttemptOutcome, wait: f64, handle_time: f64) {
+        if let Some(log) = self.log.as_deref_mut() {
+            let contact = &self.ws.contacts[c as usize];
+            log.push(ContactRecord {
+                arrived: contact.arrived,
+                contact_type: contact.true_type,
+                class: contact.class,
+                customer: contact.seed,
+                attempt: contact.attempts,
+                outcome,
+                wait,
+                handle_time,
+            });
+        }
+    }
+
     #[inline]
     fn on_arrival(&mut self, s: u32) {
         let model = self.model;
+        if s as usize >= model.streams.len() {
+            self.on_replayed_arrival(s as usize - model.streams.len());
+            return;
+        }
         let stream_model = &model.streams[s as usize];
         let contact_type = stream_model.contact_type;
         let channel = model.contact_types[contact_type as usize].channel;
@@ -406,6 +606,7 @@ impl<'a> Replication<'a> {
             comes_back_as_repeat: false,
             state: ContactState::WithBot,
             counted: now >= model.warmup,
+            given_handle: f32::NAN,
         });
         self.begin_attempt(c);
     }
@@ -497,6 +698,7 @@ impl<'a> Replication<'a> {
         let channel = model.contact_types[contact.true_type as usize].channel as usize;
         contact.attempts += 1;
         contact.arrived = now;
+        contact.given_handle = f32::NAN;
         contact.cell = (interval * n_channels + channel) as u32;
         contact.counted = now >= model.warmup;
         contact.services = 0;
@@ -526,7 +728,10 @@ impl<'a> Replication<'a> {
         let contact = &mut self.ws.contacts[c as usize];
         let first_response = now - contact.arrived;
         contact.responded = true;
-        let mut rng = contact_rng(contact.seed ^ 0xb07_5e55_10a5_u64);
+        let attempt = contact.attempts as u64 - 1;
+        let mut rng = contact_rng(
+            contact.seed ^ 0xb07_5e55_10a5_u64 ^ attempt.wrapping_mul(0x8cb9_2ba7_2f3d_8dd7),
+        );
         let length = bot.session.sample(&mut rng);
         let category = model.contact_types[contact.true_type as usize].category as usize;
         let (u, v): (f64, f64) = (rng.random(), rng.random());
@@ -574,10 +779,12 @@ impl<'a> Replication<'a> {
         self.ws.bots[b as usize].active -= 1;
         match contact.bot_outcome {
             BotOutcome::Contained => {
+                self.log_attempt(c, AttemptOutcome::BotResolved, 0.0, f64::NAN);
                 self.record(c, None, |t| t.bot_contained += 1);
                 self.free_contact(c);
             }
             BotOutcome::Dropped => {
+                self.log_attempt(c, AttemptOutcome::BotDropout, 0.0, f64::NAN);
                 self.record(c, None, |t| t.bot_dropped += 1);
                 self.free_contact(c);
             }
@@ -692,8 +899,20 @@ impl<'a> Replication<'a> {
         let services = contact.services as u64;
         contact.services = contact.services.saturating_add(1);
         let (seed, t) = (contact.seed, contact.contact_type);
-        let mut rng = contact_rng(seed.wrapping_add(services.wrapping_mul(0x9e37_79b9_7f4a_7c15)));
-        let mut handle = model.handle_time(g, t).sample(&mut rng);
+        // A sub-stream per attempt and service: a repeat contact draws afresh.
+        let attempt = contact.attempts as u64 - 1;
+        let mut rng = contact_rng(
+            seed.wrapping_add(services.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+                .wrapping_add(attempt.wrapping_mul(0xd1b5_4a32_d192_ed03)),
+        );
+        // A replayed log's handle time is what the service took, penalties included.
+        let given = services == 0 && !contact.given_handle.is_nan();
+        let drawn = model.handle_time(g, t).sample(&mut rng);
+        let mut handle = if given {
+            contact.given_handle as f64
+        } else {
+            drawn
+        };
         let category = model.contact_types[t as usize].category as usize;
         let resolve = model.groups[g as usize].resolve[category];
         contact.resolves = rng.random::<f64>() < resolve && !contact.misrouted;
@@ -701,7 +920,9 @@ impl<'a> Replication<'a> {
             contact.after_bot = false;
             let channel = model.contact_types[t as usize].channel as usize;
             let bot = model.channels[channel].bot.map(|b| &model.bots[b as usize]);
-            if let Some(penalty) = bot.and_then(|b| b.handover_penalty.as_ref()) {
+            if let Some(penalty) = bot.and_then(|b| b.handover_penalty.as_ref())
+                && !given
+            {
                 handle += penalty.sample(&mut rng);
             }
         }
@@ -715,11 +936,14 @@ impl<'a> Replication<'a> {
         let contact = &mut self.ws.contacts[c as usize];
         if contact.context_lost {
             contact.context_lost = false;
-            if let Some(penalty) = &model.transfers.context_loss {
+            if let Some(penalty) = &model.transfers.context_loss
+                && !given
+            {
                 handle += penalty.sample(&mut rng);
             }
         }
         if services == 0 {
+            self.log_attempt(c, AttemptOutcome::Answered, wait, handle);
             let channel = model.contact_types[t as usize].channel as usize;
             let in_threshold = wait <= model.channels[channel].answer_within;
             self.record(c, Some(wait), |tally| {
@@ -983,7 +1207,8 @@ impl<'a> Replication<'a> {
         let channel = model.contact_types[contact.contact_type as usize].channel as usize;
         contact.gives_up = match &model.channels[channel].patience {
             Some(d) => {
-                let salt = 0xa076_1d64_78bd_642f_u64.wrapping_mul(contact.transfers as u64);
+                let salt = 0xa076_1d64_78bd_642f_u64.wrapping_mul(contact.transfers as u64)
+                    ^ 0xe703_7ed1_a0b4_28db_u64.wrapping_mul(contact.attempts as u64 - 1);
                 now + d.sample(&mut contact_rng(contact.seed ^ salt))
             }
             None => f64::INFINITY,
@@ -1055,6 +1280,8 @@ impl<'a> Replication<'a> {
             return;
         }
         if contact.services == 0 {
+            let wait = self.now - contact.enqueued;
+            self.log_attempt(c, AttemptOutcome::Abandoned, wait, f64::NAN);
             self.record(c, None, |t| t.abandoned += 1);
         } else {
             self.record(c, None, |t| t.abandoned_in_transfer += 1);

@@ -5,6 +5,7 @@ use super::ScenarioError;
 use super::raw::{
     RawArrivals, RawBot, RawBusyness, RawChannel, RawDistribution, RawGroup, RawScenario, RawShift,
 };
+use crate::contact_log::ReplaySpec;
 use crate::distribution::Distribution;
 use crate::model::{ArrivalStream, Bot, Channel, ContactType, Group, Model, Surge, TransferPolicy};
 use std::collections::HashMap;
@@ -295,13 +296,14 @@ pub(super) fn compile(
     };
 
     // Arrivals.
-    if raw.arrivals.is_empty() {
+    if raw.arrivals.is_empty() && raw.replay.is_empty() {
         return Err(c.err(
             raw.simulation.span(),
             "arrivals",
-            "the scenario needs at least one [[arrivals]] stream",
+            "the scenario needs at least one [[arrivals]] stream or [[replay]] log",
         ));
     }
+    let replays = compile_replays(&c, raw)?;
     let surges = compile_surges(&c, raw, &channel_index, &category_index, horizon)?;
     let mut streams = Vec::with_capacity(raw.arrivals.len());
     let mut priorities: Vec<i64> = Vec::with_capacity(raw.arrivals.len());
@@ -622,6 +624,7 @@ pub(super) fn compile(
         seed,
         start,
         surges: surges.iter().map(|s| s.summary.clone()).collect(),
+        replays,
         channels,
         categories,
         contact_types,
@@ -920,6 +923,56 @@ fn arrival_rates(
             v * share / interval
         })
         .collect())
+}
+
+/// The `[[replay]]` logs, their paths taken relative to the scenario file.
+fn compile_replays(c: &Checker, raw: &RawScenario) -> Result<Vec<ReplaySpec>, ScenarioError> {
+    let dir = std::path::Path::new(c.file)
+        .parent()
+        .unwrap_or(std::path::Path::new(""));
+    let mut specs = Vec::with_capacity(raw.replay.len());
+    for (i, spanned) in raw.replay.iter().enumerate() {
+        let r = spanned.get_ref();
+        let key = |k: &str| format!("replay[{i}].{k}");
+        let log_start = match &r.log_start {
+            None => None,
+            Some(text) => Some(parse_start(text.get_ref()).ok_or_else(|| {
+                c.err(
+                    text.span(),
+                    key("log_start"),
+                    format!(
+                        "\"{}\" is not a date; write the log's date-time that the horizon starts at, e.g. \"2025-11-11\"",
+                        text.get_ref()
+                    ),
+                )
+            })?),
+        };
+        let volume_scale = match &r.volume_scale {
+            None => 1.0,
+            Some(v) if !(v.get_ref().is_finite() && (0.0..=100.0).contains(v.get_ref())) => {
+                return Err(c.err(
+                    v.span(),
+                    key("volume_scale"),
+                    format!(
+                        "a factor from 0 to 100 (got {}); 1.3 replays the log at +30 %",
+                        v.get_ref()
+                    ),
+                ));
+            }
+            Some(v) => *v.get_ref(),
+        };
+        specs.push(ReplaySpec {
+            path: dir.join(r.file.get_ref()),
+            log_start,
+            time_shift: r.time_shift.as_ref().map_or(0.0, |d| d.get_ref().secs()),
+            volume_scale,
+            bootstrap: r.bootstrap.unwrap_or(false),
+            skip_bad_rows: r.skip_bad_rows.unwrap_or(false),
+            replay_returns: r.replay_returns.unwrap_or(false),
+            scan: None,
+        });
+    }
+    Ok(specs)
 }
 
 /// The horizon's start: a date (midnight) or a date and time, local.

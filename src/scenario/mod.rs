@@ -39,9 +39,52 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
+/// What may change in a scenario as it is loaded (command-line flags).
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// Replace the scenario's arrivals (streams and replays) with this contact log.
+    pub arrivals: Option<std::path::PathBuf>,
+    /// Skip unreadable log rows, counting them, instead of stopping.
+    pub skip_bad_rows: bool,
+}
+
 /// Reads, validates and compiles the scenario file at `path`: a scenario, or a variant
-/// (`extends = "base.toml"` with a `[set]` table of values changed by key path).
+/// (`extends = "base.toml"` with a `[set]` table of values changed by key path). Replayed
+/// contact logs are read through once and checked row by row.
 pub fn load(path: &Path) -> Result<Model, ScenarioError> {
+    load_with(path, &LoadOptions::default())
+}
+
+/// Loads like [`load`], with the changes `options` ask for.
+pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Model, ScenarioError> {
+    let mut model = load_model(path)?;
+    if let Some(log) = &options.arrivals {
+        model.streams.clear();
+        model.priority_levels.clear();
+        model.replays = vec![crate::contact_log::ReplaySpec {
+            path: log.clone(),
+            log_start: None,
+            time_shift: 0.0,
+            volume_scale: 1.0,
+            bootstrap: false,
+            skip_bad_rows: false,
+            replay_returns: false,
+            scan: None,
+        }];
+    }
+    if options.skip_bad_rows {
+        model
+            .replays
+            .iter_mut()
+            .for_each(|r| r.skip_bad_rows = true);
+    }
+    if !model.replays.is_empty() {
+        crate::contact_log::scan(&mut model)?;
+    }
+    Ok(model)
+}
+
+fn load_model(path: &Path) -> Result<Model, ScenarioError> {
     let (text, file) = read_text(path)?;
     let stem = path
         .file_stem()

@@ -32,6 +32,29 @@ pub struct RawScenario {
     /// `[[surge]]` entries: promotion windows that multiply arrival rates.
     #[serde(default)]
     pub surge: Vec<Spanned<RawSurge>>,
+    /// `[[replay]]` entries: contact logs fed to the engine.
+    #[serde(default)]
+    pub replay: Vec<Spanned<RawReplay>>,
+}
+
+/// `[[replay]]`: a contact log (CSV) whose contacts arrive as logged.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReplay {
+    /// The log, relative to the scenario file.
+    pub file: Spanned<String>,
+    /// The log's date-time placed at the horizon's start.
+    pub log_start: Option<Spanned<String>>,
+    /// Added to every row's time.
+    pub time_shift: Option<Spanned<Duration>>,
+    /// Expected copies of each row (0.5 thins to half, 1.3 adds 30 %).
+    pub volume_scale: Option<Spanned<f64>>,
+    /// Resample the rows in each replication (Poisson bootstrap).
+    pub bootstrap: Option<bool>,
+    /// Skip unreadable rows (counted) instead of stopping.
+    pub skip_bad_rows: Option<bool>,
+    /// Also replay the log's redials and repeats (`attempt` above 1).
+    pub replay_returns: Option<bool>,
 }
 
 /// `[[surge]]`: arrival rates multiplied over a time window, with optional ramps.

@@ -12,6 +12,7 @@ mod distributions;
 mod email;
 mod erlang_oracle;
 mod forecasts;
+mod replay;
 mod returns;
 mod routing;
 mod shifts;

@@ -118,3 +118,41 @@ resolve = 0.6
         }
     }
 }
+
+/// A repeat contact draws afresh: with resolve 0.5 every attempt, first or repeat,
+/// resolves half the time (replaying the first attempt's draws made every repeat fail).
+#[test]
+fn a_repeat_contact_resolves_independently_of_its_first_attempt() {
+    let text = r#"
+[simulation]
+horizon = "100h"
+interval = "10h"
+
+[[channel]]
+name = "voice"
+service_level = { answer_within = "20s" }
+repeat = { probability = 1.0, delay = { dist = "exponential", mean = "30m" }, max_attempts = 4 }
+
+[[category]]
+name = "refunds"
+
+[[arrivals]]
+channel = "voice"
+category = "refunds"
+rate_per_hour = 60
+
+[[group]]
+name = "agents"
+agents = 30
+handles = ["voice/*"]
+handle_time = { dist = "exponential", mean = "4m" }
+resolve = 0.5
+"#;
+    let m = model(text);
+    let result = run(&m, 10, 53, 2);
+    let rate = result.estimate(|o| o.totals.resolution_rate);
+    assert!(within_four_se(&rate, 0.5), "{rate:?}");
+    // Repeats are 1/2 + 1/4 + 1/8 of the first contacts: 7/15 of all attempts.
+    let repeats = result.estimate(|o| o.totals.repeat_rate);
+    assert!((repeats.mean - 7.0 / 15.0).abs() < 0.02, "{repeats:?}");
+}

@@ -194,5 +194,8 @@ fn promo_1111_is_the_weekday_with_a_sale_on_top() {
         }
     }
     assert!(promo.channels.iter().all(|c| c.busyness_day_cv == 0.15));
-    assert_eq!(promo.start.map(|s| s.date().to_string()), Some("2026-11-11".into()));
+    assert_eq!(
+        promo.start.map(|s| s.date().to_string()),
+        Some("2026-11-11".into())
+    );
 }

@@ -1,0 +1,705 @@
+//! Contact logs: CSV files with one row per contact (attempt), as contact-center systems
+//! export them. Read row by row (never loaded whole) to replay them through the engine and
+//! to fit scenarios; written from a simulation by `ccsim log`.
+//!
+//! Columns, by header name, in any order: `timestamp` (ISO 8601 local date-time, or seconds
+//! from the horizon's start), `channel`, `category` (required); `priority`, `customer_id`,
+//! `attempt`, `outcome` (`answered`, `abandoned`, `bot_resolved`, `bot_dropout`), `wait`,
+//! `handle_time`, `patience` (optional; times as seconds or durations such as `"4m30s"`).
+//! Other columns are ignored and named on stderr.
+
+use crate::duration::Duration;
+use crate::engine::{AttemptOutcome, ContactFeed, ContactRecord, ReplayedContact};
+use crate::model::Model;
+use crate::scenario::ScenarioError;
+use crate::seeds::{Purpose, stream_rng};
+use jiff::civil::DateTime;
+use rand::RngExt;
+use rand::rngs::Xoshiro256PlusPlus;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, Write};
+use std::path::{Path, PathBuf};
+
+/// A `[[replay]]` of a scenario: a contact log fed to the engine.
+#[derive(Clone, Debug)]
+pub struct ReplaySpec {
+    /// The log file.
+    pub path: PathBuf,
+    /// The log's timestamp placed at the horizon's start (default: the scenario's `start`,
+    /// else midnight of the first row's day).
+    pub log_start: Option<DateTime>,
+    /// Seconds added to every row's time.
+    pub time_shift: f64,
+    /// Expected copies of each row: 0.5 thins to half, 1.3 adds 30 %.
+    pub volume_scale: f64,
+    /// Each replication resamples the rows (Poisson bootstrap: each row 0, 1, 2, … times).
+    pub bootstrap: bool,
+    /// Skip rows that cannot be read (counted) instead of stopping.
+    pub skip_bad_rows: bool,
+    /// Replay the log's redials and repeats (rows with `attempt` above 1) too; by default
+    /// they are left out, since the scenario's `redial` and `repeat` make them again.
+    pub replay_returns: bool,
+    /// What the scan of the log found (filled by [`scan`]).
+    pub scan: Option<ReplayScan>,
+}
+
+/// What reading a log through once found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReplayScan {
+    /// Data rows read.
+    pub rows: u64,
+    /// Rows inside the horizon, replayed once each before scaling.
+    pub replayed: u64,
+    /// Rows before the start or past the horizon.
+    pub outside: u64,
+    /// Rows skipped as unreadable (only with `skip_bad_rows`).
+    pub bad: u64,
+    /// Redials and repeats left to the scenario's own return model.
+    pub returns: u64,
+    /// The first few unreadable rows, located.
+    pub first_bad: Vec<String>,
+    /// Replayed rows that carry their handle time.
+    pub with_handle_time: u64,
+    /// The log timestamp placed at time zero, when the log has date-times.
+    pub log_start: Option<DateTime>,
+    /// Columns present but not used.
+    pub ignored_columns: Vec<String>,
+}
+
+/// A timestamp as written: seconds from the start, or a local date-time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Timestamp {
+    /// Seconds from the horizon's start.
+    Seconds(f64),
+    /// A local date and time (an offset, if written, is dropped).
+    Local(DateTime),
+}
+
+/// One row of a log with its names as written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogRow<'r> {
+    /// When the contact arrived.
+    pub timestamp: Timestamp,
+    /// Channel name.
+    pub channel: &'r str,
+    /// Category name.
+    pub category: &'r str,
+    /// Priority level (0 when absent).
+    pub priority: i64,
+    /// Customer identifier, if given.
+    pub customer: Option<&'r str>,
+    /// Attempt number (1 when absent).
+    pub attempt: u32,
+    /// How it ended, if given.
+    pub outcome: Option<AttemptOutcome>,
+    /// Seconds waited in the queue, if given.
+    pub wait: Option<f64>,
+    /// Seconds of handling, if given.
+    pub handle_time: Option<f64>,
+    /// Seconds of patience, if given.
+    pub patience: Option<f64>,
+}
+
+/// A row that cannot be read: the 0-based column and what is wrong.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowError {
+    /// Column index in the row.
+    pub column: usize,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+/// Where each known column is in a log's rows.
+#[derive(Clone, Debug, Default)]
+pub struct LogColumns {
+    timestamp: usize,
+    channel: usize,
+    category: usize,
+    priority: Option<usize>,
+    customer: Option<usize>,
+    attempt: Option<usize>,
+    outcome: Option<usize>,
+    wait: Option<usize>,
+    handle_time: Option<usize>,
+    patience: Option<usize>,
+    /// Header names not used.
+    pub ignored: Vec<String>,
+    names: Vec<String>,
+}
+
+impl LogColumns {
+    /// Finds the columns in a header row; the three required ones must be there.
+    pub fn from_header(header: &csv::StringRecord) -> Result<LogColumns, String> {
+        let mut cols = LogColumns::default();
+        let mut found: HashMap<&str, usize> = HashMap::new();
+        for (i, name) in header.iter().enumerate() {
+            let name = name.trim();
+            cols.names.push(name.to_string());
+            match name {
+                "timestamp" | "channel" | "category" | "priority" | "customer_id" | "attempt"
+                | "outcome" | "wait" | "handle_time" | "patience" => {
+                    if found.insert(name, i).is_some() {
+                        return Err(format!("the header names `{name}` twice"));
+                    }
+                }
+                _ => cols.ignored.push(name.to_string()),
+            }
+        }
+        let required = |name: &str| {
+            found.get(name).copied().ok_or_else(|| {
+                format!(
+                    "the header has no `{name}` column; a contact log needs timestamp, channel \
+                     and category (and may have priority, customer_id, attempt, outcome, wait, \
+                     handle_time, patience)"
+                )
+            })
+        };
+        cols.timestamp = required("timestamp")?;
+        cols.channel = required("channel")?;
+        cols.category = required("category")?;
+        cols.priority = found.get("priority").copied();
+        cols.customer = found.get("customer_id").copied();
+        cols.attempt = found.get("attempt").copied();
+        cols.outcome = found.get("outcome").copied();
+        cols.wait = found.get("wait").copied();
+        cols.handle_time = found.get("handle_time").copied();
+        cols.patience = found.get("patience").copied();
+        Ok(cols)
+    }
+
+    /// The header name of column `i`.
+    pub fn name(&self, i: usize) -> &str {
+        self.names.get(i).map_or("?", String::as_str)
+    }
+
+    /// Reads one data row.
+    pub fn parse<'r>(&self, record: &'r csv::StringRecord) -> Result<LogRow<'r>, RowError> {
+        let field = |i: usize| record.get(i).map(str::trim).unwrap_or("");
+        let optional = |i: Option<usize>| i.map(field).filter(|v| !v.is_empty());
+        let err = |column: usize, message: String| RowError { column, message };
+        if record.len() < self.names.len() {
+            return Err(err(
+                record.len().saturating_sub(1),
+                format!(
+                    "the row has {} fields; the header has {}",
+                    record.len(),
+                    self.names.len()
+                ),
+            ));
+        }
+        let timestamp =
+            parse_timestamp(field(self.timestamp)).map_err(|m| err(self.timestamp, m))?;
+        let channel = field(self.channel);
+        if channel.is_empty() {
+            return Err(err(self.channel, "the channel is empty".into()));
+        }
+        let category = field(self.category);
+        if category.is_empty() {
+            return Err(err(self.category, "the category is empty".into()));
+        }
+        let priority = match optional(self.priority) {
+            None => 0,
+            Some(v) => v.parse::<i64>().map_err(|_| {
+                err(
+                    self.priority.unwrap_or(0),
+                    format!("priority \"{v}\" is not a whole number"),
+                )
+            })?,
+        };
+        let attempt = match optional(self.attempt) {
+            None => 1,
+            Some(v) => v.parse::<u32>().ok().filter(|a| *a >= 1).ok_or_else(|| {
+                err(
+                    self.attempt.unwrap_or(0),
+                    format!("attempt \"{v}\" is not a whole number from 1"),
+                )
+            })?,
+        };
+        let outcome = match optional(self.outcome) {
+            None => None,
+            Some(v) => Some(parse_outcome(v).ok_or_else(|| {
+                err(
+                    self.outcome.unwrap_or(0),
+                    format!(
+                        "outcome \"{v}\" is not one of answered, abandoned, bot_resolved, bot_dropout"
+                    ),
+                )
+            })?),
+        };
+        let time = |i: Option<usize>, what: &str| -> Result<Option<f64>, RowError> {
+            match optional(i) {
+                None => Ok(None),
+                Some(v) => parse_seconds(v)
+                    .map(Some)
+                    .map_err(|m| err(i.unwrap_or(0), format!("{what}: {m}"))),
+            }
+        };
+        Ok(LogRow {
+            timestamp,
+            channel,
+            category,
+            priority,
+            customer: optional(self.customer),
+            attempt,
+            outcome,
+            wait: time(self.wait, "wait")?,
+            handle_time: time(self.handle_time, "handle_time")?,
+            patience: time(self.patience, "patience")?,
+        })
+    }
+}
+
+fn parse_outcome(v: &str) -> Option<AttemptOutcome> {
+    Some(match v {
+        "answered" => AttemptOutcome::Answered,
+        "abandoned" => AttemptOutcome::Abandoned,
+        "bot_resolved" => AttemptOutcome::BotResolved,
+        "bot_dropout" => AttemptOutcome::BotDropout,
+        _ => return None,
+    })
+}
+
+/// A timestamp: seconds (a number) or an ISO 8601 local date-time.
+pub fn parse_timestamp(v: &str) -> Result<Timestamp, String> {
+    if let Ok(s) = v.parse::<f64>() {
+        if s.is_finite() {
+            return Ok(Timestamp::Seconds(s));
+        }
+    }
+    let bad = || {
+        format!(
+            "timestamp \"{v}\" is neither seconds nor an ISO 8601 date-time such as 2026-11-11T08:15:00"
+        )
+    };
+    let pieces = jiff::fmt::temporal::Pieces::parse(v).map_err(|_| bad())?;
+    let time = pieces.time().unwrap_or(jiff::civil::Time::midnight());
+    Ok(Timestamp::Local(pieces.date().to_datetime(time)))
+}
+
+/// A time span: seconds (a number, zero or more) or a duration such as `4m30s`.
+pub fn parse_seconds(v: &str) -> Result<f64, String> {
+    let secs = match v.parse::<f64>() {
+        Ok(s) => s,
+        Err(_) => v
+            .parse::<Duration>()
+            .map_err(|_| format!("\"{v}\" is neither seconds nor a duration such as 4m30s"))?
+            .secs(),
+    };
+    if !(secs.is_finite() && secs >= 0.0) {
+        return Err(format!("\"{v}\" must be zero or more seconds"));
+    }
+    Ok(secs)
+}
+
+/// 1-based line and character column of field `column` of a record (exact for unquoted
+/// fields).
+fn locate(record: &csv::StringRecord, column: usize) -> (u64, usize) {
+    let line = record.position().map_or(0, |p| p.line());
+    let col = 1 + record
+        .iter()
+        .take(column)
+        .map(|f| f.chars().count() + 1)
+        .sum::<usize>();
+    (line, col)
+}
+
+/// Opens a log and reads its header.
+fn open(path: &Path) -> Result<(csv::Reader<BufReader<File>>, LogColumns), String> {
+    let file = File::open(path).map_err(|e| format!("cannot read the contact log: {e}"))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(BufReader::with_capacity(1 << 16, file));
+    let header = reader
+        .headers()
+        .map_err(|e| format!("cannot read the header: {e}"))?
+        .clone();
+    let columns = LogColumns::from_header(&header).map_err(|m| format!("line 1: {m}"))?;
+    Ok((reader, columns))
+}
+
+/// How rows of one log map onto a model: names to contact types, priorities to classes.
+struct Placement<'m> {
+    model: &'m Model,
+    channels: HashMap<&'m str, u32>,
+    categories: HashMap<&'m str, u32>,
+    types: HashMap<(u32, u32), u32>,
+}
+
+impl<'m> Placement<'m> {
+    fn new(model: &'m Model) -> Placement<'m> {
+        Placement {
+            model,
+            channels: model
+                .channels
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.name.as_str(), i as u32))
+                .collect(),
+            categories: model
+                .categories
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.as_str(), i as u32))
+                .collect(),
+            types: model
+                .contact_types
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| !t.groups.is_empty())
+                .map(|(i, t)| ((t.channel, t.category), i as u32))
+                .collect(),
+        }
+    }
+
+    /// The contact type of a row, or what is wrong.
+    fn contact_type(&self, row: &LogRow, columns: &LogColumns) -> Result<u32, RowError> {
+        let ch = *self.channels.get(row.channel).ok_or_else(|| RowError {
+            column: columns.channel,
+            message: format!(
+                "there is no channel \"{}\" in the scenario; its channels are {}",
+                row.channel,
+                self.model
+                    .channels
+                    .iter()
+                    .map(|c| format!("\"{}\"", c.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })?;
+        let cat = *self.categories.get(row.category).ok_or_else(|| RowError {
+            column: columns.category,
+            message: format!(
+                "there is no category \"{}\" in the scenario; its categories are {}",
+                row.category,
+                self.model
+                    .categories
+                    .iter()
+                    .map(|c| format!("\"{c}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })?;
+        self.types.get(&(ch, cat)).copied().ok_or_else(|| RowError {
+            column: columns.category,
+            message: format!(
+                "nobody handles {}/{} in the scenario: add it to the handles of a [[group]]",
+                row.channel, row.category
+            ),
+        })
+    }
+}
+
+/// Seconds from time zero of a row, given the log's start.
+fn row_time(timestamp: Timestamp, log_start: Option<DateTime>) -> f64 {
+    match (timestamp, log_start) {
+        (Timestamp::Seconds(s), _) => s,
+        (Timestamp::Local(t), Some(start)) => t.duration_since(start).as_secs_f64(),
+        (Timestamp::Local(_), None) => f64::NAN,
+    }
+}
+
+/// Reads every replay log of `model` once: checks each row (stopping at the first bad one
+/// unless bad rows are skipped), adds the priority levels the logs use, and records what
+/// it found in each spec's `scan`.
+pub fn scan(model: &mut Model) -> Result<(), ScenarioError> {
+    let mut levels = model.priority_levels.clone();
+    for r in 0..model.replays.len() {
+        let spec = model.replays[r].clone();
+        let found = scan_one(model, &spec, &mut levels)?;
+        model.replays[r].scan = Some(found);
+    }
+    levels.sort_unstable_by(|a, b| b.cmp(a));
+    if levels.is_empty() {
+        levels.push(0);
+    }
+    if levels.len() > 16 {
+        return Err(ScenarioError {
+            file: model.replays[0].path.display().to_string(),
+            position: None,
+            key: None,
+            message: "the logs and the scenario use more than 16 priority levels".into(),
+        });
+    }
+    if levels != model.priority_levels {
+        let old = model.priority_levels.clone();
+        for s in &mut model.streams {
+            let p = old[s.class as usize];
+            s.class = levels.iter().position(|l| *l == p).expect("kept") as u8;
+        }
+        model.priority_levels = levels;
+    }
+    Ok(())
+}
+
+/// Reads one log through, adding its priority levels to `levels`.
+fn scan_one(
+    model: &Model,
+    spec: &ReplaySpec,
+    levels: &mut Vec<i64>,
+) -> Result<ReplayScan, ScenarioError> {
+    let file = spec.path.display().to_string();
+    let whole_file = |message: String| ScenarioError {
+        file: file.clone(),
+        position: None,
+        key: None,
+        message,
+    };
+    let (mut reader, columns) = open(&spec.path).map_err(whole_file)?;
+    let placement = Placement::new(model);
+    let mut found = ReplayScan {
+        ignored_columns: columns.ignored.clone(),
+        log_start: spec.log_start.or(model.start),
+        ..ReplayScan::default()
+    };
+    let mut record = csv::StringRecord::new();
+    let mut last = f64::NEG_INFINITY;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                return Err(whole_file(format!("cannot read the log: {e}")));
+            }
+        }
+        found.rows += 1;
+        let checked = columns.parse(&record).and_then(|row| {
+            placement.contact_type(&row, &columns)?;
+            if let (Timestamp::Local(t), None) = (row.timestamp, found.log_start) {
+                // No start given: the log's first day starts the horizon.
+                found.log_start = Some(t.date().to_datetime(jiff::civil::Time::midnight()));
+            }
+            let time = row_time(row.timestamp, found.log_start) + spec.time_shift;
+            if time < last {
+                return Err(RowError {
+                    column: columns.timestamp,
+                    message: "the row is earlier than the one before: sort the log by timestamp"
+                        .into(),
+                });
+            }
+            Ok((row.priority, time, row.handle_time.is_some(), row.attempt))
+        });
+        match checked {
+            Ok((priority, time, has_handle, attempt)) => {
+                last = time;
+                if time < 0.0 || time >= model.horizon {
+                    found.outside += 1;
+                    continue;
+                }
+                if attempt > 1 && !spec.replay_returns {
+                    found.returns += 1;
+                    continue;
+                }
+                found.replayed += 1;
+                found.with_handle_time += has_handle as u64;
+                if !levels.contains(&priority) {
+                    levels.push(priority);
+                }
+            }
+            Err(e) => {
+                let (line, col) = locate(&record, e.column);
+                let error = ScenarioError {
+                    file: file.clone(),
+                    position: Some((line as usize, col)),
+                    key: None,
+                    message: format!("column `{}`: {}", columns.name(e.column), e.message),
+                };
+                if !spec.skip_bad_rows {
+                    return Err(ScenarioError {
+                        message: format!(
+                            "{} (or skip such rows with --skip-bad-rows)",
+                            error.message
+                        ),
+                        ..error
+                    });
+                }
+                let text = error.to_string();
+                found.bad += 1;
+                if found.first_bad.len() < 5 {
+                    found.first_bad.push(text);
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// One replication's reading of a replay log: rows become contacts in time order, thinned,
+/// copied or resampled as the spec says.
+pub struct ReplayFeed<'m> {
+    placement: Placement<'m>,
+    reader: csv::Reader<BufReader<File>>,
+    columns: LogColumns,
+    record: csv::StringRecord,
+    spec: &'m ReplaySpec,
+    log_start: Option<DateTime>,
+    rng: Xoshiro256PlusPlus,
+    last: f64,
+    /// Copies of `current` still to hand out.
+    copies: u32,
+    current: Option<ReplayedContact>,
+    /// A read error that ended the feed early.
+    pub error: Option<String>,
+}
+
+impl<'m> ReplayFeed<'m> {
+    /// Opens replay `r` of `model` for replication `replication`.
+    pub fn open(
+        model: &'m Model,
+        r: usize,
+        seed: u64,
+        replication: u32,
+    ) -> Result<ReplayFeed<'m>, String> {
+        let spec = &model.replays[r];
+        let (reader, columns) =
+            open(&spec.path).map_err(|m| format!("{}: {m}", spec.path.display()))?;
+        let log_start = spec.scan.as_ref().and_then(|s| s.log_start);
+        let stream = (model.streams.len() + r) as u32;
+        Ok(ReplayFeed {
+            placement: Placement::new(model),
+            reader,
+            columns,
+            record: csv::StringRecord::new(),
+            spec,
+            log_start,
+            rng: stream_rng(seed, replication, stream, Purpose::ReplayCopies),
+            last: f64::NEG_INFINITY,
+            copies: 0,
+            current: None,
+            error: None,
+        })
+    }
+
+    /// How many times a row is replayed this replication.
+    fn draw_copies(&mut self) -> u32 {
+        let base = if self.spec.bootstrap {
+            // Poisson(1) by inversion.
+            let u: f64 = self.rng.random();
+            let (mut k, mut p, mut cdf) = (0u32, (-1.0f64).exp(), (-1.0f64).exp());
+            while u > cdf && k < 20 {
+                k += 1;
+                p /= k as f64;
+                cdf += p;
+            }
+            k
+        } else {
+            1
+        };
+        let scale = self.spec.volume_scale;
+        if scale == 1.0 {
+            return base;
+        }
+        let whole = scale.floor();
+        let frac = scale - whole;
+        (0..base)
+            .map(|_| whole as u32 + (self.rng.random::<f64>() < frac) as u32)
+            .sum()
+    }
+}
+
+impl ContactFeed for ReplayFeed<'_> {
+    fn next_contact(&mut self) -> Option<ReplayedContact> {
+        loop {
+            if self.copies > 0 {
+                self.copies -= 1;
+                return self.current;
+            }
+            match self.reader.read_record(&mut self.record) {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(e) => {
+                    self.error = Some(format!("{}: {e}", self.spec.path.display()));
+                    return None;
+                }
+            }
+            // The scan accepted or skipped each row the same way.
+            let Ok(row) = self.columns.parse(&self.record) else {
+                continue;
+            };
+            let Ok(contact_type) = self.placement.contact_type(&row, &self.columns) else {
+                continue;
+            };
+            let time = row_time(row.timestamp, self.log_start) + self.spec.time_shift;
+            if time < self.last {
+                continue;
+            }
+            self.last = time;
+            if time < 0.0 {
+                continue;
+            }
+            if time >= self.placement.model.horizon {
+                return None;
+            }
+            if row.attempt > 1 && !self.spec.replay_returns {
+                continue;
+            }
+            let class = self
+                .placement
+                .model
+                .priority_levels
+                .iter()
+                .position(|l| *l == row.priority)
+                .unwrap_or(0) as u8;
+            self.current = Some(ReplayedContact {
+                time,
+                contact_type,
+                class,
+                handle_time: row.handle_time,
+                patience: row.patience,
+            });
+            self.copies = self.draw_copies();
+        }
+    }
+}
+
+/// Writes the attempts of one replication as a contact log (sorted by arrival).
+pub fn write_log(
+    model: &Model,
+    records: &mut [ContactRecord],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    records.sort_by(|a, b| a.arrived.total_cmp(&b.arrived));
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "timestamp",
+        "channel",
+        "category",
+        "priority",
+        "customer_id",
+        "attempt",
+        "outcome",
+        "wait",
+        "handle_time",
+    ])?;
+    for r in records.iter() {
+        let t = &model.contact_types[r.contact_type as usize];
+        let timestamp = match model.start {
+            Some(start) => {
+                let at = start
+                    .checked_add(jiff::SignedDuration::from_secs_f64(r.arrived))
+                    .map_err(std::io::Error::other)?;
+                at.strftime("%Y-%m-%dT%H:%M:%S%.3f").to_string()
+            }
+            None => format!("{:.3}", r.arrived),
+        };
+        let seconds = |x: f64| {
+            if x.is_nan() {
+                String::new()
+            } else {
+                format!("{x:.3}")
+            }
+        };
+        w.write_record([
+            timestamp,
+            model.channels[t.channel as usize].name.clone(),
+            model.categories[t.category as usize].clone(),
+            model.priority_levels[r.class as usize].to_string(),
+            format!("{:016x}", r.customer),
+            r.attempt.to_string(),
+            r.outcome.as_str().to_string(),
+            seconds(r.wait),
+            seconds(r.handle_time),
+        ])?;
+    }
+    w.flush()
+}

@@ -1,0 +1,271 @@
+//! Contact logs: `ccsim log` writes one replication's attempts; replaying that log gives
+//! back exactly its arrivals (and, with its handle times and no abandonment, exactly its
+//! waits); volume scaling and the bootstrap have the right means and spread; bad rows are
+//! located or, when asked, skipped and counted.
+
+use crate::support::{run, within_four_se};
+use ccsim::engine::Workspace;
+use ccsim::experiment;
+use ccsim::scenario::{self, LoadOptions};
+use std::path::{Path, PathBuf};
+
+/// An Erlang-C center (no abandonment) with a start date and two categories.
+const CENTER: &str = r#"
+[simulation]
+horizon = "8h"
+interval = "1h"
+start = "2026-11-11T08:00"
+replications = 10
+
+[[channel]]
+name = "voice"
+service_level = { answer_within = "20s" }
+
+[[category]]
+name = "payment"
+
+[[category]]
+name = "logistics"
+
+[[arrivals]]
+channel = "voice"
+mix = { payment = 1, logistics = 2 }
+rate_per_hour = 300
+
+[[group]]
+name = "agents"
+agents = 27
+handles = ["voice/*"]
+handle_time = { dist = "lognormal", mean = "5m", cv = 0.8 }
+"#;
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("ccsim-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Writes the log of replication `r` of the scenario at `path` to `log`.
+fn write_log(path: &Path, r: u32, log: &Path) -> ccsim::stats::ReplicationOutcome {
+    let model = scenario::load(path).unwrap();
+    let mut records = Vec::new();
+    let outcome = experiment::replicate(
+        &model,
+        model.seed,
+        r,
+        &mut Workspace::new(),
+        Some(&mut records),
+    )
+    .unwrap();
+    let mut out = std::fs::File::create(log).unwrap();
+    ccsim::contact_log::write_log(&model, &mut records, &mut out).unwrap();
+    outcome
+}
+
+fn replay(path: &Path, log: &Path) -> ccsim::model::Model {
+    let options = LoadOptions {
+        arrivals: Some(log.to_path_buf()),
+        skip_bad_rows: false,
+    };
+    scenario::load_with(path, &options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_replayed_log_gives_back_its_arrivals_and_with_its_handle_times_its_waits() {
+    let dir = TempDir::new("replay-exact");
+    let scenario_file = dir.write("center.toml", CENTER);
+    let log = dir.0.join("log.csv");
+    let original = write_log(&scenario_file, 3, &log);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.starts_with("timestamp,channel,category,priority,customer_id,attempt,outcome,wait,handle_time\n2026-11-11T08:"));
+
+    let model = replay(&scenario_file, &log);
+    let scan = model.replays[0].scan.clone().unwrap();
+    assert_eq!(scan.rows as f64, original.totals.arrivals);
+    assert_eq!(scan.replayed, scan.rows);
+    assert_eq!(
+        scan.with_handle_time, scan.rows,
+        "nobody abandons: every row was answered"
+    );
+    let result = run(&model, 4, 99, 2);
+    for o in &result.outcomes {
+        assert_eq!(o.totals.arrivals, original.totals.arrivals);
+        assert_eq!(o.by_category[0].arrivals, original.by_category[0].arrivals);
+        // Same arrival times (to the millisecond) and handle times, first come first
+        // served by identical agents: the same waits, whatever the seed.
+        assert!(
+            (o.totals.asa_s - original.totals.asa_s).abs() < 0.01,
+            "{} vs {}",
+            o.totals.asa_s,
+            original.totals.asa_s
+        );
+        assert!((o.totals.service_level - original.totals.service_level).abs() < 0.002);
+    }
+}
+
+#[test]
+fn volume_scale_thins_or_copies_rows_and_the_bootstrap_resamples_them() {
+    let dir = TempDir::new("replay-scale");
+    let scenario_file = dir.write("center.toml", CENTER);
+    write_log(&scenario_file, 0, &dir.0.join("log.csv"));
+    let rows = {
+        let m = replay(&scenario_file, &dir.0.join("log.csv"));
+        m.replays[0].scan.as_ref().unwrap().rows as f64
+    };
+    let with_replay = |extra: &str| -> PathBuf {
+        let text = CENTER.replace(
+            "[[arrivals]]\nchannel = \"voice\"\nmix = { payment = 1, logistics = 2 }\nrate_per_hour = 300\n",
+            &format!("[[replay]]\nfile = \"log.csv\"\n{extra}\n"),
+        );
+        dir.write("replayed.toml", &text)
+    };
+    for scale in [0.5f64, 1.3, 2.0] {
+        let model = scenario::load(&with_replay(&format!("volume_scale = {scale}"))).unwrap();
+        let result = run(&model, 20, 7, 2);
+        let est = result.estimate(|o| o.totals.arrivals);
+        if scale == 2.0 {
+            assert_eq!(est.mean, 2.0 * rows);
+            assert_eq!(est.ci95, 0.0);
+        } else {
+            // Each row kept (or copied once more) with the fractional part's probability.
+            let f: f64 = scale - scale.floor();
+            let sd = (rows * f * (1.0 - f)).sqrt();
+            assert!(
+                (est.mean - scale * rows).abs() < 4.0 * sd / 20f64.sqrt(),
+                "{est:?}"
+            );
+        }
+    }
+    let model = scenario::load(&with_replay("bootstrap = true")).unwrap();
+    let result = run(&model, 40, 8, 2);
+    let est = result.estimate(|o| o.totals.arrivals);
+    assert!(within_four_se(&est, rows), "{est:?} vs {rows}");
+    // Poisson(1) copies per row: the total varies like a Poisson count of mean `rows`.
+    let counts: Vec<f64> = result.outcomes.iter().map(|o| o.totals.arrivals).collect();
+    let var = counts.iter().map(|c| (c - est.mean).powi(2)).sum::<f64>() / 39.0;
+    assert!(
+        var > 0.4 * rows && var < 1.8 * rows,
+        "variance {var} for {rows} rows"
+    );
+}
+
+#[test]
+fn bad_rows_are_located_or_skipped_and_counted() {
+    let dir = TempDir::new("replay-bad");
+    let scenario_file = dir.write("center.toml", CENTER);
+    let log = dir.write(
+        "log.csv",
+        "timestamp,channel,category,agent\n\
+         2026-11-11T08:00:01,voice,payment,a7\n\
+         2026-11-11T08:00:05,voice,paymnet,a7\n\
+         2026-11-11T08:00:09,voice,logistics,a8\n\
+         2026-11-11T08:00:03,voice,logistics,a8\n\
+         tomorrow,voice,logistics,a8\n\
+         600,voice,logistics,a9\n",
+    );
+    let err = scenario::load_with(
+        &scenario_file,
+        &LoadOptions {
+            arrivals: Some(log.clone()),
+            skip_bad_rows: false,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.position, Some((3, 27)), "{err}");
+    let text = err.to_string();
+    assert!(
+        text.contains("column `category`: there is no category \"paymnet\"")
+            && text.contains("--skip-bad-rows"),
+        "{text}"
+    );
+
+    let model = scenario::load_with(
+        &scenario_file,
+        &LoadOptions {
+            arrivals: Some(log.clone()),
+            skip_bad_rows: true,
+        },
+    )
+    .unwrap();
+    let scan = model.replays[0].scan.clone().unwrap();
+    assert_eq!(scan.rows, 6);
+    assert_eq!(scan.bad, 3, "{scan:?}");
+    assert_eq!(scan.replayed, 3);
+    assert_eq!(scan.ignored_columns, vec!["agent".to_string()]);
+    assert!(
+        scan.first_bad[1].contains(":5:1: column `timestamp`: the row is earlier"),
+        "{:?}",
+        scan.first_bad
+    );
+    assert!(
+        scan.first_bad[2].contains(":6:1: column `timestamp`"),
+        "{:?}",
+        scan.first_bad
+    );
+    let result = run(&model, 2, 1, 1);
+    assert_eq!(result.outcomes[0].totals.arrivals, 3.0);
+
+    let missing = dir.write("no_category.csv", "timestamp,channel\n1,voice\n");
+    let err = replay_err(&scenario_file, &missing);
+    assert!(
+        err.contains("line 1: the header has no `category` column"),
+        "{err}"
+    );
+}
+
+fn replay_err(path: &Path, log: &Path) -> String {
+    let options = LoadOptions {
+        arrivals: Some(log.to_path_buf()),
+        skip_bad_rows: false,
+    };
+    scenario::load_with(path, &options).unwrap_err().to_string()
+}
+
+#[test]
+fn the_command_line_logs_and_replays() {
+    let dir = TempDir::new("replay-cli");
+    let scenario_file = dir.write("center.toml", CENTER);
+    let log = dir.0.join("log.csv");
+    let ccsim = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let s = scenario_file.to_str().unwrap();
+    let l = log.to_str().unwrap();
+    let out = ccsim(&["log", s, "-o", l]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // An existing output is kept unless --force.
+    let out = ccsim(&["log", s, "-o", l]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("add --force"));
+    let out = ccsim(&["run", s, "--arrivals", l, "--json", "--replications", "2"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["replays"][0]["bad_rows"], 0);
+    assert!(json["replays"][0]["rows"].as_u64().unwrap() > 2000);
+}
