@@ -34,6 +34,8 @@ enum Command {
     },
     /// Simulate one replication and write its contact log (CSV, one row per attempt).
     Log(LogArgs),
+    /// Fit a scenario to a contact log: arrival rates, handle times, patience.
+    Fit(FitArgs),
     /// Exact analytic values of a single queue.
     #[command(subcommand)]
     Erlang(ErlangCommand),
@@ -48,6 +50,25 @@ struct ArrivalArgs {
     /// Skip unreadable log rows (counted and reported) instead of stopping at the first.
     #[arg(long)]
     skip_bad_rows: bool,
+}
+
+#[derive(Args, Debug)]
+struct FitArgs {
+    /// Contact log (CSV with timestamp, channel, category; wait, outcome and handle_time
+    /// for handle times and patience).
+    log: PathBuf,
+    /// Interval of the fitted rates (must divide a day).
+    #[arg(long, value_parser = parse_duration, default_value = "15m")]
+    interval: Duration,
+    /// Output scenario (TOML); an existing file is kept unless --force.
+    #[arg(short, long, value_name = "FILE.toml")]
+    output: PathBuf,
+    /// Scenario name (default: the output file's stem).
+    #[arg(long)]
+    name: Option<String>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args, Debug)]
@@ -170,6 +191,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Run(args) => run_scenario(&args),
         Command::Check { file, arrivals } => check(&file, &arrivals),
         Command::Log(args) => log_command(&args),
+        Command::Fit(args) => fit_command(&args),
         Command::Erlang(ErlangCommand::C(args)) => erlang_command(&args, None),
         Command::Erlang(ErlangCommand::A(args)) => erlang_command(&args.queue, Some(args.patience)),
     }
@@ -225,6 +247,24 @@ pub fn write_output(
             path.display()
         )));
     }
+    Ok(())
+}
+
+fn fit_command(args: &FitArgs) -> Result<(), CliError> {
+    let fitted =
+        crate::fit::fit_log(&args.log, args.interval.secs()).map_err(CliError::BadInput)?;
+    let name = args.name.clone().unwrap_or_else(|| {
+        args.output
+            .file_stem()
+            .map_or("fitted".into(), |s| s.to_string_lossy().into_owned())
+    });
+    let text = fitted.to_toml(&name, &args.log.display().to_string());
+    // The fitted scenario must load; a failure here is ccsim's fault, not the user's.
+    scenario::parse(&text, &args.output.display().to_string(), &name)
+        .map_err(|e| CliError::Internal(format!("the fitted scenario does not load: {e}")))?;
+    write_output(&args.output, args.force, |w| w.write_all(text.as_bytes()))?;
+    emit(&fitted.report())?;
+    eprintln!("wrote {}", args.output.display());
     Ok(())
 }
 

@@ -13,6 +13,7 @@ pub mod duration;
 pub mod engine;
 pub mod erlang;
 pub mod experiment;
+pub mod fit;
 pub mod model;
 pub mod scenario;
 pub mod seeds;

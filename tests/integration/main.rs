@@ -11,6 +11,7 @@ mod cost;
 mod distributions;
 mod email;
 mod erlang_oracle;
+mod fit;
 mod forecasts;
 mod replay;
 mod returns;

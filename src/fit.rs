@@ -1,0 +1,683 @@
+//! Fitting a scenario to a contact log: arrival rates per channel, category and interval of
+//! the day (with day-of-week factors when the log spans two weeks or more), day-to-day
+//! overdispersion, lognormal handle times per channel and category, and exponential
+//! patience per channel from abandoned and answered contacts as censored data (with the
+//! Kaplan–Meier curve to judge the fit). One streaming pass over the log; samples for the
+//! goodness-of-fit checks are kept in bounded reservoirs.
+
+use crate::contact_log::{LogColumns, Timestamp};
+use crate::engine::AttemptOutcome;
+use jiff::civil::{Date, DateTime};
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Largest sample kept per channel/category for the fit-quality checks.
+const RESERVOIR: usize = 20_000;
+
+/// What the fit found in a log.
+#[derive(Clone, Debug)]
+pub struct FittedLog {
+    /// Interval length in seconds.
+    pub interval: f64,
+    /// Date of the first day (for date-time logs).
+    pub first_date: Option<Date>,
+    /// Whole days the log spans.
+    pub days: usize,
+    /// Rows read, and those counted as arrivals (first attempts).
+    pub rows: u64,
+    /// Rows counted as arrivals.
+    pub arrivals: u64,
+    /// Redials and repeats (`attempt` above 1), left out of the rates.
+    pub returns: u64,
+    /// Channels in order of first appearance, with their fits.
+    pub channels: Vec<FittedChannel>,
+}
+
+/// The fit of one channel.
+#[derive(Clone, Debug)]
+pub struct FittedChannel {
+    /// Channel name.
+    pub name: String,
+    /// Arrival counts per day (first attempts).
+    pub daily_counts: Vec<f64>,
+    /// Day-of-week factors, Monday first (when the log spans two weeks or more).
+    pub day_of_week: Option<[f64; 7]>,
+    /// Coefficient of variation of a day's busyness factor (0 when days vary no more than
+    /// Poisson).
+    pub day_cv: f64,
+    /// Exponential patience: mean in seconds (None without abandonment or waits).
+    pub patience_mean: Option<f64>,
+    /// Abandoned contacts (events) and answered ones (censored) behind the patience fit.
+    pub abandoned: u64,
+    /// Answered contacts with a wait.
+    pub answered: u64,
+    /// Largest gap between the Kaplan–Meier curve and the fitted exponential.
+    pub patience_gap: Option<f64>,
+    /// Kaplan–Meier survival at 30 s, 1, 2, 5 and 10 minutes next to the fit.
+    pub km_points: Vec<(f64, f64, f64)>,
+    /// Categories in order of first appearance.
+    pub categories: Vec<FittedStream>,
+}
+
+/// The fit of one channel/category pair.
+#[derive(Clone, Debug)]
+pub struct FittedStream {
+    /// Category name.
+    pub category: String,
+    /// Arrivals per interval of the day, summed over the days.
+    pub by_interval: Vec<f64>,
+    /// Arrivals over the whole log.
+    pub total: f64,
+    /// Lognormal handle time: mean and cv (None without handle times).
+    pub handle: Option<(f64, f64)>,
+    /// Handle times behind the fit.
+    pub handled: u64,
+    /// Sample mean of the handle times.
+    pub handle_sample_mean: f64,
+    /// Kolmogorov–Smirnov distance between the sample and the fitted lognormal.
+    pub ks: Option<f64>,
+}
+
+#[derive(Default)]
+struct StreamAcc {
+    by_day_interval: BTreeMap<(usize, usize), f64>,
+    total: f64,
+    n: u64,
+    sum_ln: f64,
+    sum_ln2: f64,
+    sum: f64,
+    reservoir: Vec<f64>,
+}
+
+#[derive(Default)]
+struct ChannelAcc {
+    categories: Vec<(String, StreamAcc)>,
+    waits_total: f64,
+    abandoned: u64,
+    answered: u64,
+    /// (wait, abandoned) sample for Kaplan–Meier.
+    reservoir: Vec<(f64, bool)>,
+    seen: u64,
+}
+
+/// Reads the log at `path` and fits its arrivals, handle times and patience.
+pub fn fit_log(path: &Path, interval: f64) -> Result<FittedLog, String> {
+    if !(interval >= 60.0 && (86_400.0 / interval).fract() == 0.0) {
+        return Err("the interval must divide a day, e.g. 5m, 15m, 30m or 1h".into());
+    }
+    let per_day = (86_400.0 / interval) as usize;
+    let file = std::fs::File::open(path)
+        .map_err(|e| format!("{}: cannot read the contact log: {e}", path.display()))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(std::io::BufReader::with_capacity(1 << 16, file));
+    let header = reader
+        .headers()
+        .map_err(|e| format!("{}:1: cannot read the header: {e}", path.display()))?
+        .clone();
+    let columns =
+        LogColumns::from_header(&header).map_err(|m| format!("{}:1: {m}", path.display()))?;
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(0x05ee_df17);
+    let mut channels: Vec<(String, ChannelAcc)> = Vec::new();
+    let mut first_date: Option<Date> = None;
+    let (mut rows, mut arrivals, mut returns) = (0u64, 0u64, 0u64);
+    let mut last_day = 0usize;
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        }
+        rows += 1;
+        let row = columns.parse(&record).map_err(|e| {
+            let line = record.position().map_or(0, |p| p.line());
+            format!(
+                "{}:{line}: column `{}`: {}",
+                path.display(),
+                columns.name(e.column),
+                e.message
+            )
+        })?;
+        let (day, second) = match row.timestamp {
+            Timestamp::Seconds(s) => (
+                (s / 86_400.0).floor().max(0.0) as usize,
+                s.rem_euclid(86_400.0),
+            ),
+            Timestamp::Local(t) => {
+                let first = *first_date.get_or_insert(t.date());
+                let days = (t.date() - first).get_days();
+                if days < 0 {
+                    return Err(format!(
+                        "{}: row {rows} is dated before the first row; sort the log by timestamp",
+                        path.display()
+                    ));
+                }
+                (days as usize, seconds_of_day(t))
+            }
+        };
+        if day > 366 {
+            return Err(format!(
+                "{}: the log spans more than a year; fit a year at most",
+                path.display()
+            ));
+        }
+        last_day = last_day.max(day);
+        let ch = match channels.iter().position(|(n, _)| n == row.channel) {
+            Some(i) => i,
+            None => {
+                channels.push((row.channel.to_string(), ChannelAcc::default()));
+                channels.len() - 1
+            }
+        };
+        let acc = &mut channels[ch].1;
+        let cat = match acc.categories.iter().position(|(n, _)| n == row.category) {
+            Some(i) => i,
+            None => {
+                acc.categories
+                    .push((row.category.to_string(), StreamAcc::default()));
+                acc.categories.len() - 1
+            }
+        };
+        // Patience: abandoned contacts are events at their wait, answered ones censored.
+        if let (Some(outcome), Some(wait)) = (row.outcome, row.wait) {
+            let abandoned = match outcome {
+                AttemptOutcome::Abandoned => Some(true),
+                AttemptOutcome::Answered => Some(false),
+                _ => None,
+            };
+            if let Some(abandoned) = abandoned {
+                acc.waits_total += wait;
+                acc.abandoned += abandoned as u64;
+                acc.answered += !abandoned as u64;
+                acc.seen += 1;
+                reservoir_push(&mut acc.reservoir, (wait, abandoned), acc.seen, &mut rng);
+            }
+        }
+        let stream = &mut acc.categories[cat].1;
+        if let Some(h) = row.handle_time.filter(|h| *h > 0.0) {
+            stream.n += 1;
+            stream.sum += h;
+            stream.sum_ln += h.ln();
+            stream.sum_ln2 += h.ln() * h.ln();
+            let n = stream.n;
+            reservoir_push(&mut stream.reservoir, h, n, &mut rng);
+        }
+        if row.attempt > 1 {
+            returns += 1;
+            continue;
+        }
+        arrivals += 1;
+        let k = ((second / interval) as usize).min(per_day - 1);
+        *stream.by_day_interval.entry((day, k)).or_insert(0.0) += 1.0;
+        stream.total += 1.0;
+    }
+    if arrivals == 0 {
+        return Err(format!(
+            "{}: the log has no arrivals to fit",
+            path.display()
+        ));
+    }
+    let days = last_day + 1;
+    let fitted = channels
+        .into_iter()
+        .map(|(name, acc)| finish_channel(name, acc, days, per_day, first_date))
+        .collect();
+    Ok(FittedLog {
+        interval,
+        first_date,
+        days,
+        rows,
+        arrivals,
+        returns,
+        channels: fitted,
+    })
+}
+
+fn seconds_of_day(t: DateTime) -> f64 {
+    let time = t.time();
+    time.hour() as f64 * 3600.0
+        + time.minute() as f64 * 60.0
+        + time.second() as f64
+        + time.subsec_nanosecond() as f64 * 1e-9
+}
+
+/// Keeps a uniform sample of at most `RESERVOIR` items (Algorithm R).
+fn reservoir_push<T>(sample: &mut Vec<T>, item: T, seen: u64, rng: &mut Xoshiro256PlusPlus) {
+    if sample.len() < RESERVOIR {
+        sample.push(item);
+    } else {
+        let j = rng.random_range(0..seen);
+        if (j as usize) < RESERVOIR {
+            sample[j as usize] = item;
+        }
+    }
+}
+
+fn finish_channel(
+    name: String,
+    acc: ChannelAcc,
+    days: usize,
+    per_day: usize,
+    first_date: Option<Date>,
+) -> FittedChannel {
+    let mut daily_counts = vec![0.0; days];
+    for (_, s) in &acc.categories {
+        for (&(d, _), &n) in &s.by_day_interval {
+            daily_counts[d] += n;
+        }
+    }
+    // Day-of-week factors from two weeks or more of dated rows.
+    let day_of_week = match first_date {
+        Some(first) if days >= 14 => {
+            let mean = daily_counts.iter().sum::<f64>() / days as f64;
+            let mut sums = [0.0; 7];
+            let mut counts = [0.0; 7];
+            for (d, c) in daily_counts.iter().enumerate() {
+                let wd = first
+                    .checked_add(jiff::Span::new().days(d as i64))
+                    .map_or(0, |x| x.weekday().to_monday_zero_offset() as usize);
+                sums[wd] += c;
+                counts[wd] += 1.0;
+            }
+            let mut f = [1.0; 7];
+            for i in 0..7 {
+                if counts[i] > 0.0 && mean > 0.0 {
+                    f[i] = sums[i] / counts[i] / mean;
+                }
+            }
+            Some(f)
+        }
+        _ => None,
+    };
+    let factor = |d: usize| -> f64 {
+        match (day_of_week, first_date) {
+            (Some(f), Some(first)) => first
+                .checked_add(jiff::Span::new().days(d as i64))
+                .map_or(1.0, |x| f[x.weekday().to_monday_zero_offset() as usize]),
+            _ => 1.0,
+        }
+    };
+    // Var(N_d) = m_d + cv² m_d²: cv² from the squared deviations beyond Poisson, with the
+    // degrees of freedom the mean (and the day-of-week factors) used up.
+    let mean = daily_counts.iter().sum::<f64>() / days as f64;
+    let fitted = 1.0 + day_of_week.map_or(0.0, |_| 6.0);
+    let day_cv = if days as f64 > fitted + 1.0 && mean > 0.0 {
+        let (mut squares, mut sum_m, mut sum_m2) = (0.0, 0.0, 0.0);
+        for (d, c) in daily_counts.iter().enumerate() {
+            let m = mean * factor(d);
+            squares += (c - m).powi(2);
+            sum_m += m;
+            sum_m2 += m * m;
+        }
+        let excess = squares * days as f64 / (days as f64 - fitted) - sum_m;
+        (excess.max(0.0) / sum_m2).sqrt()
+    } else {
+        0.0
+    };
+    // Exponential patience: abandonments over total waiting time (censored MLE).
+    let patience_mean = (acc.abandoned > 0 && acc.waits_total > 0.0)
+        .then(|| acc.waits_total / acc.abandoned as f64);
+    let (patience_gap, km_points) = match patience_mean {
+        Some(theta) => kaplan_meier_check(acc.reservoir, theta),
+        None => (None, Vec::new()),
+    };
+    let categories = acc
+        .categories
+        .into_iter()
+        .map(|(category, s)| {
+            let mut by_interval = vec![0.0; per_day];
+            for (&(_, k), &n) in &s.by_day_interval {
+                by_interval[k] += n;
+            }
+            let handle = (s.n >= 2).then(|| {
+                let mu = s.sum_ln / s.n as f64;
+                let var = ((s.sum_ln2 - s.n as f64 * mu * mu) / (s.n as f64 - 1.0)).max(0.0);
+                ((mu + var / 2.0).exp(), (var.exp() - 1.0).sqrt())
+            });
+            let ks = handle.map(|(m, cv)| ks_lognormal(s.reservoir, m, cv));
+            FittedStream {
+                category,
+                by_interval,
+                total: s.total,
+                handle,
+                handled: s.n,
+                handle_sample_mean: if s.n > 0 {
+                    s.sum / s.n as f64
+                } else {
+                    f64::NAN
+                },
+                ks,
+            }
+        })
+        .collect();
+    FittedChannel {
+        name,
+        daily_counts,
+        day_of_week,
+        day_cv,
+        patience_mean,
+        abandoned: acc.abandoned,
+        answered: acc.answered,
+        patience_gap,
+        km_points,
+        categories,
+    }
+}
+
+/// Kaplan–Meier survival of patience from (wait, abandoned) pairs, compared with the
+/// exponential of mean `theta`: the largest gap, and the two curves at a few times.
+fn kaplan_meier_check(
+    mut sample: Vec<(f64, bool)>,
+    theta: f64,
+) -> (Option<f64>, Vec<(f64, f64, f64)>) {
+    sample.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut at_risk = sample.len() as f64;
+    let mut survival = 1.0;
+    let mut gap: f64 = 0.0;
+    let mut curve = Vec::new();
+    let mut i = 0;
+    while i < sample.len() {
+        let t = sample[i].0;
+        let (mut events, mut leaving) = (0.0, 0.0);
+        while i < sample.len() && sample[i].0 == t {
+            events += sample[i].1 as u8 as f64;
+            leaving += 1.0;
+            i += 1;
+        }
+        if events > 0.0 && at_risk > 0.0 {
+            survival *= 1.0 - events / at_risk;
+            // Judge the fit where enough contacts are still at risk to say something.
+            if at_risk >= 30.0 {
+                gap = gap.max((survival - (-t / theta).exp()).abs());
+            }
+        }
+        curve.push((t, survival));
+        at_risk -= leaving;
+    }
+    let at = |x: f64| -> Option<f64> {
+        let k = curve.partition_point(|(t, _)| *t <= x);
+        (k > 0 && k < curve.len()).then(|| curve[k - 1].1)
+    };
+    let points = [30.0, 60.0, 120.0, 300.0, 600.0]
+        .iter()
+        .filter_map(|&x| at(x).map(|s| (x, s, (-x / theta).exp())))
+        .collect();
+    (Some(gap), points)
+}
+
+/// Kolmogorov–Smirnov distance between a sample and a lognormal of mean `m` and cv `cv`.
+fn ks_lognormal(mut sample: Vec<f64>, m: f64, cv: f64) -> f64 {
+    use statrs::distribution::{ContinuousCDF, LogNormal};
+    let sigma2 = (1.0 + cv * cv).ln();
+    let mu = m.ln() - sigma2 / 2.0;
+    let Ok(dist) = LogNormal::new(mu, sigma2.sqrt().max(1e-9)) else {
+        return f64::NAN;
+    };
+    sample.sort_by(f64::total_cmp);
+    let n = sample.len() as f64;
+    sample
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            let f = dist.cdf(x);
+            (f - i as f64 / n).abs().max(((i + 1) as f64 / n - f).abs())
+        })
+        .fold(0.0, f64::max)
+}
+
+fn duration(seconds: f64) -> String {
+    let s = (seconds * 10.0).round() / 10.0;
+    if s >= 60.0 && (s % 60.0).abs() < 0.05 {
+        format!("{}m", (s / 60.0).round())
+    } else {
+        format!("{s}s")
+    }
+}
+
+impl FittedLog {
+    /// The scenario, as TOML a planner can edit; staffing is only a starting point (the
+    /// offered load per interval over 85 % occupancy).
+    pub fn to_toml(&self, name: &str, source: &str) -> String {
+        let per_day = (86_400.0 / self.interval) as usize;
+        let n_intervals = per_day * self.days;
+        let mut t = String::new();
+        let _ = writeln!(t, "# {name}: fitted by `ccsim fit` from {source}");
+        let _ = writeln!(
+            t,
+            "# {} rows, {} arrivals over {} day(s){}. Edit freely: the service-level targets",
+            self.rows,
+            self.arrivals,
+            self.days,
+            if self.returns > 0 {
+                format!(
+                    "; {} redials and repeats are not in the rates (model them with redial/repeat)",
+                    self.returns
+                )
+            } else {
+                String::new()
+            }
+        );
+        let _ = writeln!(
+            t,
+            "# and the staffing below are placeholders: the log says what came, not what was planned."
+        );
+        let _ = writeln!(t);
+        let _ = writeln!(t, "[simulation]");
+        let _ = writeln!(t, "name = \"{name}\"");
+        let _ = writeln!(t, "horizon = \"{}d\"", self.days);
+        let _ = writeln!(t, "interval = \"{}\"", duration(self.interval));
+        if let Some(d) = self.first_date {
+            let _ = writeln!(t, "start = \"{d}\"");
+        }
+        let _ = writeln!(t, "replications = 20");
+        let _ = writeln!(t, "seed = 1");
+        for ch in &self.channels {
+            let _ = writeln!(t);
+            let _ = writeln!(t, "[[channel]]");
+            let _ = writeln!(t, "name = \"{}\"", ch.name);
+            let _ = writeln!(
+                t,
+                "service_level = {{ answer_within = \"20s\", target = 0.8 }}   # a placeholder: set your target"
+            );
+            match ch.patience_mean {
+                Some(m) => {
+                    let _ = writeln!(
+                        t,
+                        "patience = {{ dist = \"exponential\", mean = \"{}\" }}   # {} abandoned, {} answered (censored); Kaplan–Meier gap {:.3}",
+                        duration(m),
+                        ch.abandoned,
+                        ch.answered,
+                        ch.patience_gap.unwrap_or(f64::NAN)
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        t,
+                        "# no patience fitted: the log has no abandoned contacts with their waits"
+                    );
+                }
+            }
+            if ch.day_cv > 0.0 {
+                let _ = writeln!(
+                    t,
+                    "busyness = {{ day_cv = {:.3} }}   # day-to-day variation beyond Poisson",
+                    ch.day_cv
+                );
+            }
+        }
+        let mut categories: Vec<&str> = Vec::new();
+        for ch in &self.channels {
+            for s in &ch.categories {
+                if !categories.contains(&s.category.as_str()) {
+                    categories.push(&s.category);
+                }
+            }
+        }
+        for c in &categories {
+            let _ = writeln!(t, "\n[[category]]\nname = \"{c}\"");
+        }
+        for ch in &self.channels {
+            for s in &ch.categories {
+                if s.total == 0.0 {
+                    continue;
+                }
+                let _ = writeln!(t);
+                let _ = writeln!(t, "[[arrivals]]");
+                let _ = writeln!(t, "channel = \"{}\"", ch.name);
+                let _ = writeln!(t, "category = \"{}\"", s.category);
+                let daily = match ch.day_of_week {
+                    // Normalised to a day of factor 1.
+                    Some(f) => {
+                        let mean_f = (0..self.days)
+                            .map(|d| {
+                                self.first_date
+                                    .and_then(|first| {
+                                        first.checked_add(jiff::Span::new().days(d as i64)).ok()
+                                    })
+                                    .map_or(1.0, |x| {
+                                        f[x.weekday().to_monday_zero_offset() as usize]
+                                    })
+                            })
+                            .sum::<f64>()
+                            / self.days as f64;
+                        s.total / self.days as f64 / mean_f
+                    }
+                    None => s.total / self.days as f64,
+                };
+                let _ = writeln!(t, "daily_volume = {daily:.1}");
+                let weights: Vec<String> = s.by_interval.iter().map(|w| format!("{w}")).collect();
+                let _ = writeln!(t, "profile = [{}]", weights.join(", "));
+                if let Some(f) = ch.day_of_week {
+                    let f: Vec<String> = f.iter().map(|x| format!("{x:.3}")).collect();
+                    let _ = writeln!(t, "day_of_week = [{}]   # Monday first", f.join(", "));
+                }
+            }
+        }
+        for ch in &self.channels {
+            // Offered load per interval of the day, in erlangs, from the fitted means.
+            let mut load = vec![0.0; per_day];
+            let mut fallback = 300.0;
+            for s in &ch.categories {
+                let aht = s.handle.map_or(fallback, |(m, _)| m);
+                fallback = aht;
+                for (k, n) in s.by_interval.iter().enumerate() {
+                    load[k] += n / self.days as f64 * aht / self.interval;
+                }
+            }
+            let staffing: Vec<String> = (0..n_intervals)
+                .map(|k| ((load[k % per_day] / 0.85).ceil().max(1.0) as u32).to_string())
+                .collect();
+            let _ = writeln!(t);
+            let _ = writeln!(t, "[[group]]");
+            let _ = writeln!(t, "name = \"{}_agents\"", ch.name);
+            let _ = writeln!(t, "handles = [\"{}/*\"]", ch.name);
+            let _ = writeln!(
+                t,
+                "# A starting point: the offered load over 85 % occupancy; replace with your roster."
+            );
+            let _ = writeln!(t, "staffing = [{}]", staffing.join(", "));
+            let first = ch.categories.iter().find_map(|s| s.handle);
+            let (m, cv) = first.unwrap_or((300.0, 1.0));
+            let _ = writeln!(
+                t,
+                "handle_time = {{ dist = \"lognormal\", mean = \"{}\", cv = {cv:.3} }}",
+                duration(m)
+            );
+            let by: Vec<String> = ch
+                .categories
+                .iter()
+                .filter_map(|s| {
+                    s.handle.map(|(m, cv)| {
+                        format!(
+                            "\"{}/{}\" = {{ dist = \"lognormal\", mean = \"{}\", cv = {cv:.3} }}",
+                            ch.name,
+                            s.category,
+                            duration(m)
+                        )
+                    })
+                })
+                .collect();
+            if !by.is_empty() {
+                let _ = writeln!(t, "[group.handle_time_by]");
+                for line in by {
+                    let _ = writeln!(t, "{line}");
+                }
+            }
+        }
+        t
+    }
+
+    /// The fit's quality for people: rates, handle-time fits with their KS distance,
+    /// patience with the Kaplan–Meier curve.
+    pub fn report(&self) -> String {
+        let mut r = String::new();
+        let _ = writeln!(
+            r,
+            "{} rows: {} arrivals over {} day(s), {} redials and repeats left out of the rates",
+            self.rows, self.arrivals, self.days, self.returns
+        );
+        for ch in &self.channels {
+            let mean = ch.daily_counts.iter().sum::<f64>() / self.days as f64;
+            let _ = writeln!(
+                r,
+                "{}: {:.0} arrivals a day, busyness cv {:.3}{}",
+                ch.name,
+                mean,
+                ch.day_cv,
+                if ch.day_of_week.is_some() {
+                    ", day-of-week factors fitted"
+                } else {
+                    ""
+                }
+            );
+            for s in &ch.categories {
+                match (s.handle, s.ks) {
+                    (Some((m, cv)), Some(ks)) => {
+                        let n = s.handled.min(RESERVOIR as u64) as f64;
+                        let _ = writeln!(
+                            r,
+                            "  {:<16} {:>8.0} arrivals; handle time lognormal mean {:.1}s cv {:.3} (sample mean {:.1}s, n {}), KS distance {:.4} (5 % critical {:.4})",
+                            s.category,
+                            s.total,
+                            m,
+                            cv,
+                            s.handle_sample_mean,
+                            s.handled,
+                            ks,
+                            1.358 / n.sqrt()
+                        );
+                    }
+                    _ => {
+                        let _ = writeln!(
+                            r,
+                            "  {:<16} {:>8.0} arrivals; no handle times",
+                            s.category, s.total
+                        );
+                    }
+                }
+            }
+            if let Some(theta) = ch.patience_mean {
+                let _ = writeln!(
+                    r,
+                    "  patience exponential mean {:.1}s from {} abandoned and {} answered (censored); largest Kaplan–Meier gap {:.3}",
+                    theta,
+                    ch.abandoned,
+                    ch.answered,
+                    ch.patience_gap.unwrap_or(f64::NAN)
+                );
+                for (x, km, fit) in &ch.km_points {
+                    let _ = writeln!(
+                        r,
+                        "    still waiting after {:>4.0}s: Kaplan–Meier {:.3}, fit {:.3}",
+                        x, km, fit
+                    );
+                }
+            }
+        }
+        r
+    }
+}
