@@ -56,8 +56,12 @@ pub struct FittedChannel {
     pub answered: u64,
     /// Largest gap between the Kaplan–Meier curve and the fitted exponential.
     pub patience_gap: Option<f64>,
-    /// Kaplan–Meier survival at 30 s, 1, 2, 5 and 10 minutes next to the fit.
-    pub km_points: Vec<(f64, f64, f64)>,
+    /// Lognormal fitted to the Kaplan–Meier curve (probit of 1 − S against ln t): mean,
+    /// cv and its largest gap; used in the scenario when it follows the curve better.
+    pub patience_lognormal: Option<(f64, f64, f64)>,
+    /// Kaplan–Meier survival at 30 s, 1, 2, 5 and 10 minutes, with the exponential's and
+    /// the lognormal's.
+    pub km_points: Vec<(f64, f64, f64, f64)>,
     /// Categories in order of first appearance.
     pub categories: Vec<FittedStream>,
 }
@@ -321,9 +325,9 @@ fn finish_channel(
     // Exponential patience: abandonments over total waiting time (censored MLE).
     let patience_mean = (acc.abandoned > 0 && acc.waits_total > 0.0)
         .then(|| acc.waits_total / acc.abandoned as f64);
-    let (patience_gap, km_points) = match patience_mean {
+    let (patience_gap, patience_lognormal, km_points) = match patience_mean {
         Some(theta) => kaplan_meier_check(acc.reservoir, theta),
-        None => (None, Vec::new()),
+        None => (None, None, Vec::new()),
     };
     let categories = acc
         .categories
@@ -363,21 +367,37 @@ fn finish_channel(
         abandoned: acc.abandoned,
         answered: acc.answered,
         patience_gap,
+        patience_lognormal,
         km_points,
         categories,
     }
 }
 
-/// Kaplan–Meier survival of patience from (wait, abandoned) pairs, compared with the
-/// exponential of mean `theta`: the largest gap, and the two curves at a few times.
-fn kaplan_meier_check(
-    mut sample: Vec<(f64, bool)>,
-    theta: f64,
-) -> (Option<f64>, Vec<(f64, f64, f64)>) {
+/// Survival of a lognormal with log-scale parameters (μ, σ) at `t`.
+fn lognormal_survival(t: f64, mu: f64, sigma: f64) -> f64 {
+    use statrs::distribution::{ContinuousCDF, Normal};
+    let z = (t.max(1e-9).ln() - mu) / sigma;
+    Normal::standard().sf(z)
+}
+
+/// What the Kaplan–Meier check gives: the exponential's largest gap, the lognormal fitted
+/// to the curve (mean, cv, gap), and (t, KM, exponential, lognormal) at a few times.
+type KaplanMeierCheck = (
+    Option<f64>,
+    Option<(f64, f64, f64)>,
+    Vec<(f64, f64, f64, f64)>,
+);
+
+/// Kaplan–Meier survival of patience from (wait, abandoned) pairs; the exponential of mean
+/// `theta` and a lognormal fitted to the curve (least squares of the probit of 1 − S on
+/// ln t, where at least 30 contacts are at risk), each with its largest gap from the curve.
+fn kaplan_meier_check(mut sample: Vec<(f64, bool)>, theta: f64) -> KaplanMeierCheck {
+    use statrs::distribution::{ContinuousCDF, Normal};
     sample.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
     let mut at_risk = sample.len() as f64;
     let mut survival = 1.0;
-    let mut gap: f64 = 0.0;
+    // Event times with enough contacts at risk: (t, S(t)).
+    let mut judged = Vec::new();
     let mut curve = Vec::new();
     let mut i = 0;
     while i < sample.len() {
@@ -390,23 +410,62 @@ fn kaplan_meier_check(
         }
         if events > 0.0 && at_risk > 0.0 {
             survival *= 1.0 - events / at_risk;
-            // Judge the fit where enough contacts are still at risk to say something.
             if at_risk >= 30.0 {
-                gap = gap.max((survival - (-t / theta).exp()).abs());
+                judged.push((t, survival));
             }
         }
         curve.push((t, survival));
         at_risk -= leaving;
     }
+    let gap_of = |model: &dyn Fn(f64) -> f64| {
+        judged
+            .iter()
+            .map(|&(t, s)| (s - model(t)).abs())
+            .fold(0.0, f64::max)
+    };
+    let exponential = |t: f64| (-t / theta).exp();
+    let gap = gap_of(&exponential);
+    // Probit regression: Φ⁻¹(1 − S) = (ln t − μ) / σ.
+    let normal = Normal::standard();
+    let points: Vec<(f64, f64)> = judged
+        .iter()
+        .filter(|(t, s)| *t > 0.0 && *s > 0.01 && *s < 0.99)
+        .map(|&(t, s)| (t.ln(), normal.inverse_cdf(1.0 - s)))
+        .collect();
+    let lognormal = if points.len() >= 5 {
+        let n = points.len() as f64;
+        let mx = points.iter().map(|p| p.0).sum::<f64>() / n;
+        let my = points.iter().map(|p| p.1).sum::<f64>() / n;
+        let sxy: f64 = points.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+        let sxx: f64 = points.iter().map(|p| (p.0 - mx).powi(2)).sum();
+        let slope = sxy / sxx;
+        (sxx > 0.0 && slope > 0.0).then(|| {
+            let sigma = 1.0 / slope;
+            let mu = mx - my * sigma;
+            (mu, sigma)
+        })
+    } else {
+        None
+    };
     let at = |x: f64| -> Option<f64> {
         let k = curve.partition_point(|(t, _)| *t <= x);
         (k > 0 && k < curve.len()).then(|| curve[k - 1].1)
     };
-    let points = [30.0, 60.0, 120.0, 300.0, 600.0]
+    let table = [30.0, 60.0, 120.0, 300.0, 600.0]
         .iter()
-        .filter_map(|&x| at(x).map(|s| (x, s, (-x / theta).exp())))
+        .filter_map(|&x| {
+            at(x).map(|s| {
+                let ln = lognormal.map_or(f64::NAN, |(mu, sigma)| lognormal_survival(x, mu, sigma));
+                (x, s, exponential(x), ln)
+            })
+        })
         .collect();
-    (Some(gap), points)
+    let fitted = lognormal.map(|(mu, sigma)| {
+        let gap = gap_of(&|t| lognormal_survival(t, mu, sigma));
+        let s2 = sigma * sigma;
+        ((mu + s2 / 2.0).exp(), (s2.exp() - 1.0).sqrt(), gap)
+    });
+    (Some(gap), fitted, table)
 }
 
 /// Kolmogorov–Smirnov distance between a sample and a lognormal of mean `m` and cv `cv`.
@@ -483,18 +542,27 @@ impl FittedLog {
                 t,
                 "service_level = {{ answer_within = \"20s\", target = 0.8 }}   # a placeholder: set your target"
             );
-            match ch.patience_mean {
-                Some(m) => {
+            let exp_gap = ch.patience_gap.unwrap_or(f64::INFINITY);
+            match (ch.patience_mean, ch.patience_lognormal) {
+                (Some(_), Some((m, cv, gap))) if gap < exp_gap => {
                     let _ = writeln!(
                         t,
-                        "patience = {{ dist = \"exponential\", mean = \"{}\" }}   # {} abandoned, {} answered (censored); Kaplan–Meier gap {:.3}",
+                        "patience = {{ dist = \"lognormal\", mean = \"{}\", cv = {cv:.3} }}   # fitted to Kaplan–Meier ({} abandoned, {} answered, censored); largest gap {gap:.3} (exponential {exp_gap:.3})",
                         duration(m),
                         ch.abandoned,
                         ch.answered,
-                        ch.patience_gap.unwrap_or(f64::NAN)
                     );
                 }
-                None => {
+                (Some(m), _) => {
+                    let _ = writeln!(
+                        t,
+                        "patience = {{ dist = \"exponential\", mean = \"{}\" }}   # {} abandoned, {} answered (censored); Kaplan–Meier gap {exp_gap:.3}",
+                        duration(m),
+                        ch.abandoned,
+                        ch.answered,
+                    );
+                }
+                (None, _) => {
                     let _ = writeln!(
                         t,
                         "# no patience fitted: the log has no abandoned contacts with their waits"
@@ -630,6 +698,8 @@ impl FittedLog {
                 ch.day_cv,
                 if ch.day_of_week.is_some() {
                     ", day-of-week factors fitted"
+                } else if self.days > 1 {
+                    " (under two weeks: day-of-week differences count as busyness)"
                 } else {
                     ""
                 }
@@ -669,11 +739,18 @@ impl FittedLog {
                     ch.answered,
                     ch.patience_gap.unwrap_or(f64::NAN)
                 );
-                for (x, km, fit) in &ch.km_points {
+                if let Some((m, cv, gap)) = ch.patience_lognormal {
+                    let used = gap < ch.patience_gap.unwrap_or(f64::INFINITY);
                     let _ = writeln!(
                         r,
-                        "    still waiting after {:>4.0}s: Kaplan–Meier {:.3}, fit {:.3}",
-                        x, km, fit
+                        "  patience lognormal mean {m:.1}s cv {cv:.3} fitted to the Kaplan–Meier curve; largest gap {gap:.3}{}",
+                        if used { " (used)" } else { "" }
+                    );
+                }
+                for (x, km, exp, ln) in &ch.km_points {
+                    let _ = writeln!(
+                        r,
+                        "    still waiting after {x:>4.0}s: Kaplan–Meier {km:.3}, exponential {exp:.3}, lognormal {ln:.3}"
                     );
                 }
             }

@@ -199,3 +199,44 @@ fn day_to_day_busyness_and_day_of_week_factors_are_recovered() {
     );
     std::fs::remove_file(&log).unwrap();
 }
+
+#[test]
+fn the_shipped_week_is_ccsims_own_log_and_fits_back_to_its_source() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = scenario::load(&root.join("scenarios/logs/last_week_source.toml")).unwrap();
+    let mut records = Vec::new();
+    experiment::replicate(
+        &source,
+        source.seed,
+        0,
+        &mut Workspace::new(),
+        Some(&mut records),
+    )
+    .unwrap();
+    let mut regenerated = Vec::new();
+    ccsim::contact_log::write_log(&source, &mut records, &mut regenerated).unwrap();
+    let shipped = std::fs::read(root.join("scenarios/logs/last_week.csv")).unwrap();
+    assert!(
+        regenerated == shipped,
+        "scenarios/logs/last_week.csv is not `ccsim log scenarios/logs/last_week_source.toml`"
+    );
+
+    let fitted = ccsim::fit::fit_log(&root.join("scenarios/logs/last_week.csv"), 1800.0).unwrap();
+    let (voice, chat) = (&fitted.channels[0], &fitted.channels[1]);
+    assert_eq!((voice.name.as_str(), chat.name.as_str()), ("voice", "chat"));
+    // Voice patience is exponential (mean 4 min): the exponential follows the curve best.
+    let theta = voice.patience_mean.unwrap();
+    let events = voice.abandoned as f64;
+    assert!(
+        (theta - 240.0).abs() < 4.0 * 240.0 / events.sqrt(),
+        "{theta}"
+    );
+    assert!(voice.patience_gap.unwrap() < voice.patience_lognormal.unwrap().2);
+    // Chat patience is lognormal (mean 10 min, cv 0.8): the lognormal fitted to the
+    // Kaplan–Meier curve is chosen and lands near it.
+    let (m, cv, gap) = chat.patience_lognormal.unwrap();
+    let events = chat.abandoned as f64;
+    assert!(gap < chat.patience_gap.unwrap());
+    assert!((m - 600.0).abs() < 4.0 * 600.0 * 0.8 / events.sqrt(), "{m}");
+    assert!((cv - 0.8).abs() < 0.2, "{cv}");
+}
