@@ -1,8 +1,9 @@
 //! Engine speed: one replication of the 100-agent Erlang-A case (95 arrivals per minute,
 //! AHT 1 min, mean patience 3 min, about one million contacts), reported as contacts per
-//! second.
+//! second; and the same arrivals replayed from a contact log (CSV read row by row).
 
 use ccsim::engine::{Workspace, simulate};
+use ccsim::experiment::replicate;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// The benchmark scenario: 175.5 h at 5,700 contacts per hour is about 1,000,350 arrivals.
@@ -51,5 +52,44 @@ fn engine(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, engine);
+fn replay(c: &mut Criterion) {
+    let model = ccsim::scenario::parse(ERLANG_A_100, "bench", "bench").expect("valid scenario");
+    // The arrivals of replication 0 as a log (timestamp, channel, category).
+    let mut records = Vec::new();
+    let mut ws = Workspace::new();
+    replicate(&model, model.seed, 0, &mut ws, Some(&mut records)).expect("runs");
+    records.sort_by(|a, b| a.arrived.total_cmp(&b.arrived));
+    let dir = std::env::temp_dir().join(format!("ccsim-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let log = dir.join("arrivals.csv");
+    let mut text = String::from("timestamp,channel,category\n");
+    for r in records.iter().filter(|r| r.attempt == 1) {
+        text += &format!("{:.3},voice,general\n", r.arrived);
+    }
+    std::fs::write(&log, text).expect("log written");
+    let scenario = dir.join("bench.toml");
+    std::fs::write(&scenario, ERLANG_A_100).expect("scenario written");
+    let options = ccsim::scenario::LoadOptions {
+        arrivals: Some(log),
+        skip_bad_rows: false,
+    };
+    let replayed = ccsim::scenario::load_with(&scenario, &options).expect("log loads");
+    let contacts = replicate(&replayed, 7, 0, &mut ws, None)
+        .expect("runs")
+        .contacts;
+    let mut group = c.benchmark_group("engine");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(contacts));
+    group.bench_function("erlang_a_100_agents_1M_contacts_replayed", |b| {
+        let mut replication = 0;
+        b.iter(|| {
+            replication += 1;
+            replicate(&replayed, 7, replication, &mut ws, None).expect("runs")
+        })
+    });
+    group.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(benches, engine, replay);
 criterion_main!(benches);

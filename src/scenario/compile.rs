@@ -85,6 +85,7 @@ pub(super) fn compile(
     text: &str,
     file: &str,
     default_name: &str,
+    arrivals_given: bool,
 ) -> Result<Model, ScenarioError> {
     let c = Checker { text, file };
     let sim = raw.simulation.get_ref();
@@ -296,11 +297,11 @@ pub(super) fn compile(
     };
 
     // Arrivals.
-    if raw.arrivals.is_empty() && raw.replay.is_empty() {
+    if raw.arrivals.is_empty() && raw.replay.is_empty() && !arrivals_given {
         return Err(c.err(
             raw.simulation.span(),
             "arrivals",
-            "the scenario needs at least one [[arrivals]] stream or [[replay]] log",
+            "the scenario needs at least one [[arrivals]] stream or [[replay]] log (or a log given with --arrivals)",
         ));
     }
     let replays = compile_replays(&c, raw)?;

@@ -57,7 +57,7 @@ pub fn load(path: &Path) -> Result<Model, ScenarioError> {
 
 /// Loads like [`load`], with the changes `options` ask for.
 pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Model, ScenarioError> {
-    let mut model = load_model(path)?;
+    let mut model = load_model(path, options.arrivals.is_some())?;
     if let Some(log) = &options.arrivals {
         model.streams.clear();
         model.priority_levels.clear();
@@ -84,7 +84,8 @@ pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Model, ScenarioEr
     Ok(model)
 }
 
-fn load_model(path: &Path) -> Result<Model, ScenarioError> {
+/// Loads a scenario or variant; `arrivals_given` when the command line brings the arrivals.
+fn load_model(path: &Path, arrivals_given: bool) -> Result<Model, ScenarioError> {
     let (text, file) = read_text(path)?;
     let stem = path
         .file_stem()
@@ -94,9 +95,9 @@ fn load_model(path: &Path) -> Result<Model, ScenarioError> {
         .parse::<toml::Table>()
         .is_ok_and(|t| t.contains_key("extends"));
     if is_variant {
-        return load_variant(path, &text, &file, &stem);
+        return load_variant(path, &text, &file, &stem, arrivals_given);
     }
-    parse(&text, &file, &stem)
+    parse_with(&text, &file, &stem, arrivals_given)
 }
 
 /// Reads a file as UTF-8 text; returns it with the name errors give it.
@@ -125,7 +126,13 @@ fn read_text(path: &Path) -> Result<(String, String), ScenarioError> {
 
 /// Loads a variant: the base scenario (which must be valid alone) with `[set]` applied.
 /// An error the changes cause is reported at the change, in the variant file.
-fn load_variant(path: &Path, text: &str, file: &str, stem: &str) -> Result<Model, ScenarioError> {
+fn load_variant(
+    path: &Path,
+    text: &str,
+    file: &str,
+    stem: &str,
+    arrivals_given: bool,
+) -> Result<Model, ScenarioError> {
     let variant: overrides::RawVariant = deserialize_located(text, file)?;
     let located = |span: std::ops::Range<usize>, key: &str, message: String| ScenarioError {
         file: file.to_string(),
@@ -166,7 +173,7 @@ fn load_variant(path: &Path, text: &str, file: &str, stem: &str) -> Result<Model
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "scenario".into());
-    parse(&base_text, &base_file, &base_stem)?;
+    parse_with(&base_text, &base_file, &base_stem, arrivals_given)?;
 
     let name = variant.name.clone().unwrap_or_else(|| stem.to_string());
     overrides::set(&mut document, "simulation.name", toml::Value::String(name))
@@ -186,7 +193,7 @@ fn load_variant(path: &Path, text: &str, file: &str, stem: &str) -> Result<Model
             format!("the changed scenario cannot be written: {e}"),
         )
     })?;
-    parse(&merged, file, stem).map_err(|e| {
+    parse_with(&merged, file, stem, arrivals_given).map_err(|e| {
         let error_key = e.key.clone().unwrap_or_default();
         let culprit = applied
             .iter()
@@ -218,8 +225,19 @@ fn load_variant(path: &Path, text: &str, file: &str, stem: &str) -> Result<Model
 /// Validates and compiles scenario text; `file` names it in errors, `default_name` is used
 /// when `[simulation]` has no `name`.
 pub fn parse(text: &str, file: &str, default_name: &str) -> Result<Model, ScenarioError> {
+    parse_with(text, file, default_name, false)
+}
+
+/// Parses like [`parse`]; `arrivals_given` lets a scenario have no arrivals of its own
+/// (the command line brings a log).
+fn parse_with(
+    text: &str,
+    file: &str,
+    default_name: &str,
+    arrivals_given: bool,
+) -> Result<Model, ScenarioError> {
     let raw = parse_raw(text, file)?;
-    compile::compile(&raw, text, file, default_name)
+    compile::compile(&raw, text, file, default_name, arrivals_given)
 }
 
 /// Parses scenario text into its raw form: syntax, types and unknown keys are checked here.
