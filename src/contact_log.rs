@@ -647,7 +647,16 @@ impl ContactFeed for ReplayFeed<'_> {
                 contact_type,
                 class,
                 handle_time: row.handle_time,
-                patience: row.patience,
+                // An abandoned row's wait is its patience; an answered row's wait is a
+                // lower bound on it.
+                patience: row.patience.or(match row.outcome {
+                    Some(AttemptOutcome::Abandoned) => row.wait,
+                    _ => None,
+                }),
+                waited_at_least: match row.outcome {
+                    Some(AttemptOutcome::Answered) => row.wait.unwrap_or(0.0),
+                    _ => 0.0,
+                },
             });
             self.copies = self.draw_copies();
         }

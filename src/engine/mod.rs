@@ -204,8 +204,10 @@ pub struct ReplayedContact {
     pub class: u8,
     /// Handle time of its first service, when the log gives it.
     pub handle_time: Option<f64>,
-    /// Its patience in the human queue, when the log gives it.
+    /// Its patience in the human queue, when the log gives it (or its abandon time).
     pub patience: Option<f64>,
+    /// Seconds it is known to have waited without giving up (an answered row's wait).
+    pub waited_at_least: f64,
 }
 
 /// Replayed contacts in time order: a contact log being read.
@@ -506,7 +508,18 @@ impl<'a> Replication<'a> {
             &model.channels[channel as usize].patience,
         ) {
             (Some(p), _) => p,
-            (None, Some(d)) => d.sample(patience_rng),
+            (None, Some(d)) => {
+                // The customer waited this long in the log without giving up: draw from
+                // the patience distribution beyond it (by rejection, then memorylessly).
+                let floor = replayed.waited_at_least;
+                let mut p = d.sample(patience_rng);
+                let mut tries = 0;
+                while p < floor && tries < 64 {
+                    p = d.sample(patience_rng);
+                    tries += 1;
+                }
+                if p < floor { floor + p } else { p }
+            }
             (None, None) => f64::INFINITY,
         };
         self.schedule_replayed(r);

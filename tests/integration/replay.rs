@@ -269,3 +269,41 @@ fn the_command_line_logs_and_replays() {
     assert_eq!(json["replays"][0]["bad_rows"], 0);
     assert!(json["replays"][0]["rows"].as_u64().unwrap() > 2000);
 }
+
+#[test]
+fn rows_are_placed_by_log_start_and_time_shift_and_abandon_times_are_patience() {
+    use ccsim::engine::ContactFeed;
+    let dir = TempDir::new("replay-feed");
+    dir.write(
+        "log.csv",
+        "timestamp,channel,category,outcome,wait,handle_time\n\
+         2025-11-10T07:59:00,voice,payment,answered,5,300\n\
+         2025-11-10T08:00:30,voice,payment,abandoned,30,\n\
+         2025-11-10T08:01:00,voice,logistics,answered,100,4m\n",
+    );
+    let text = CENTER.replace(
+        "[[arrivals]]\nchannel = \"voice\"\nmix = { payment = 1, logistics = 2 }\nrate_per_hour = 300\n",
+        "[[replay]]\nfile = \"log.csv\"\nlog_start = \"2025-11-10T08:00\"\ntime_shift = \"1m\"\n",
+    );
+    let model = scenario::load(&dir.write("center.toml", &text)).unwrap();
+    let scan = model.replays[0].scan.clone().unwrap();
+    // 07:59 + 1 minute is time 0: inside; nothing is outside the horizon.
+    assert_eq!((scan.rows, scan.replayed, scan.outside), (3, 3, 0));
+    let mut feed = ccsim::contact_log::ReplayFeed::open(&model, 0, 1, 0).unwrap();
+    let first = feed.next_contact().unwrap();
+    assert_eq!(first.time, 0.0);
+    assert_eq!(first.handle_time, Some(300.0));
+    assert_eq!((first.patience, first.waited_at_least), (None, 5.0));
+    let second = feed.next_contact().unwrap();
+    assert_eq!(second.time, 90.0);
+    assert_eq!(
+        second.patience,
+        Some(30.0),
+        "an abandon time is the patience"
+    );
+    let third = feed.next_contact().unwrap();
+    assert_eq!(third.time, 120.0);
+    assert_eq!(third.handle_time, Some(240.0));
+    assert_eq!(third.waited_at_least, 100.0);
+    assert_eq!(feed.next_contact(), None);
+}
