@@ -151,7 +151,7 @@ fn load_variant(
             format!("{}: {}", e.file, e.message),
         )
     })?;
-    let mut document: toml::Table = base_text.parse().map_err(|_| {
+    let document: toml::Table = base_text.parse().map_err(|_| {
         // Let the base's own parse say where its syntax is wrong.
         parse_raw(&base_text, &base_file)
             .err()
@@ -176,50 +176,133 @@ fn load_variant(
     parse_with(&base_text, &base_file, &base_stem, arrivals_given)?;
 
     let name = variant.name.clone().unwrap_or_else(|| stem.to_string());
-    overrides::set(&mut document, "simulation.name", toml::Value::String(name))
-        .map_err(|m| located(variant.set.span(), "set", m))?;
-    let mut changes: Vec<_> = variant.set.get_ref().iter().collect();
-    changes.sort_by_key(|(key, _)| key.span().start);
-    let mut applied = Vec::with_capacity(changes.len());
-    for (key, value) in changes {
-        let canonical = overrides::set(&mut document, key.get_ref(), value.get_ref().clone())
-            .map_err(|m| located(key.span(), key.get_ref(), m))?;
-        applied.push((canonical, key));
-    }
-    let merged = toml::to_string(&document).map_err(|e| {
-        located(
-            variant.set.span(),
-            "set",
-            format!("the changed scenario cannot be written: {e}"),
-        )
-    })?;
-    parse_with(&merged, file, stem, arrivals_given).map_err(|e| {
-        let error_key = e.key.clone().unwrap_or_default();
-        let culprit = applied
-            .iter()
-            .filter(|(canonical, _)| {
-                error_key == *canonical
-                    || error_key.starts_with(&format!("{canonical}."))
-                    || error_key.starts_with(&format!("{canonical}["))
-            })
-            .max_by_key(|(canonical, _)| canonical.len());
-        match culprit {
-            Some((canonical, key)) => located(
-                key.span(),
-                &format!("{}{}", key.get_ref(), &error_key[canonical.len()..]),
-                e.message,
-            ),
-            None => located(
-                variant.set.span(),
-                e.key.as_deref().unwrap_or("set"),
-                format!(
-                    "{} (in {} with this variant's changes)",
-                    e.message,
-                    base_path.display()
-                ),
-            ),
+    let base = base_path.display().to_string();
+    let changes = Changes {
+        text,
+        file,
+        stem,
+        base: &base,
+        arrivals_given,
+    };
+    changes.apply(document, name, &variant.set)
+}
+
+/// Where a set of changes comes from, to apply them and to place their errors.
+struct Changes<'a> {
+    /// The text holding the `set` table, and its file.
+    text: &'a str,
+    file: &'a str,
+    /// Default scenario name.
+    stem: &'a str,
+    /// The base scenario's file, for errors no single change explains.
+    base: &'a str,
+    arrivals_given: bool,
+}
+
+impl Changes<'_> {
+    /// Applies `set` to the base's `document` under the name `name` and compiles the
+    /// result; an error the changes cause is reported at the change that caused it.
+    fn apply(
+        &self,
+        mut document: toml::Table,
+        name: String,
+        set: &toml::Spanned<overrides::ChangeSet>,
+    ) -> Result<Model, ScenarioError> {
+        let located = |span: std::ops::Range<usize>, key: &str, message: String| ScenarioError {
+            file: self.file.to_string(),
+            position: Some(line_column(self.text, span.start)),
+            key: Some(key.to_string()),
+            message,
+        };
+        overrides::set(&mut document, "simulation.name", toml::Value::String(name))
+            .map_err(|m| located(set.span(), "set", m))?;
+        let mut changes: Vec<_> = set.get_ref().iter().collect();
+        changes.sort_by_key(|(key, _)| key.span().start);
+        let mut applied = Vec::with_capacity(changes.len());
+        for (key, value) in changes {
+            let canonical = overrides::set(&mut document, key.get_ref(), value.get_ref().clone())
+                .map_err(|m| located(key.span(), key.get_ref(), m))?;
+            applied.push((canonical, key));
         }
-    })
+        let merged = toml::to_string(&document).map_err(|e| {
+            located(
+                set.span(),
+                "set",
+                format!("the changed scenario cannot be written: {e}"),
+            )
+        })?;
+        parse_with(&merged, self.file, self.stem, self.arrivals_given).map_err(|e| {
+            let error_key = e.key.clone().unwrap_or_default();
+            let culprit = applied
+                .iter()
+                .filter(|(canonical, _)| {
+                    error_key == *canonical
+                        || error_key.starts_with(&format!("{canonical}."))
+                        || error_key.starts_with(&format!("{canonical}["))
+                })
+                .max_by_key(|(canonical, _)| canonical.len());
+            match culprit {
+                Some((canonical, key)) => located(
+                    key.span(),
+                    &format!("{}{}", key.get_ref(), &error_key[canonical.len()..]),
+                    e.message,
+                ),
+                None => located(
+                    set.span(),
+                    e.key.as_deref().unwrap_or("set"),
+                    format!("{} (in {} with these changes)", e.message, self.base),
+                ),
+            }
+        })
+    }
+}
+
+/// The variants declared inside a scenario (`[[variant]]` tables, each a name and a `set`
+/// of changes by key path), compiled; empty when it declares none.
+pub fn load_declared_variants(path: &Path) -> Result<Vec<Model>, ScenarioError> {
+    let (text, file) = read_text(path)?;
+    let raw = parse_raw(&text, &file)?;
+    if raw.variant.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".into());
+    let mut document: toml::Table = text.parse().map_err(|e: toml::de::Error| ScenarioError {
+        file: file.clone(),
+        position: None,
+        key: None,
+        message: e.message().to_string(),
+    })?;
+    document.remove("variant");
+    let changes = Changes {
+        text: &text,
+        file: &file,
+        stem: &stem,
+        base: &file,
+        arrivals_given: false,
+    };
+    let mut models = Vec::with_capacity(raw.variant.len());
+    let mut names = std::collections::HashSet::new();
+    for (i, v) in raw.variant.iter().enumerate() {
+        let entry = v.get_ref();
+        if !names.insert(entry.name.get_ref().clone()) {
+            return Err(ScenarioError {
+                file: file.clone(),
+                position: Some(line_column(&text, entry.name.span().start)),
+                key: Some(format!("variant[{i}].name")),
+                message: format!("two variants are named \"{}\"", entry.name.get_ref()),
+            });
+        }
+        let mut model =
+            changes.apply(document.clone(), entry.name.get_ref().clone(), &entry.set)?;
+        if !model.replays.is_empty() {
+            crate::contact_log::scan(&mut model)?;
+        }
+        models.push(model);
+    }
+    Ok(models)
 }
 
 /// Validates and compiles scenario text; `file` names it in errors, `default_name` is used

@@ -21,7 +21,23 @@ pub struct RawVariant {
     /// What the variant changes, in words (for the reader; not used).
     pub description: Option<String>,
     /// Key path → new value.
-    pub set: Spanned<BTreeMap<Spanned<String>, Spanned<Value>>>,
+    pub set: Spanned<ChangeSet>,
+}
+
+/// Changes by key path: each key a path such as `group.voice_t1.staffing[20]`, each value
+/// the new value.
+pub type ChangeSet = BTreeMap<Spanned<String>, Spanned<Value>>;
+
+/// A `[[variant]]` inside a scenario: the scenario with these changes, under this name.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVariantEntry {
+    /// Name shown in comparisons.
+    pub name: Spanned<String>,
+    /// What the variant changes, in words (for the reader; not used).
+    pub description: Option<String>,
+    /// Key path → new value.
+    pub set: Spanned<ChangeSet>,
 }
 
 /// One step of a key path: a key, optionally followed by list indices.

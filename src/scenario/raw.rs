@@ -35,6 +35,10 @@ pub struct RawScenario {
     /// `[[replay]]` entries: contact logs fed to the engine.
     #[serde(default)]
     pub replay: Vec<Spanned<RawReplay>>,
+    /// `[[variant]]` entries: named sets of changes, compared with the scenario by
+    /// `ccsim compare` (a plain run ignores them).
+    #[serde(default)]
+    pub variant: Vec<Spanned<super::overrides::RawVariantEntry>>,
 }
 
 /// `[[replay]]`: a contact log (CSV) whose contacts arrive as logged.
