@@ -72,6 +72,7 @@ fn replay(c: &mut Criterion) {
     let options = ccsim::scenario::LoadOptions {
         arrivals: Some(log),
         skip_bad_rows: false,
+        log_start: None,
     };
     let replayed = ccsim::scenario::load_with(&scenario, &options).expect("log loads");
     let contacts = replicate(&replayed, 7, 0, &mut ws, None)

@@ -50,6 +50,10 @@ struct ArrivalArgs {
     /// Skip unreadable log rows (counted and reported) instead of stopping at the first.
     #[arg(long)]
     skip_bad_rows: bool,
+    /// The log's date-time that is time 0 (default: the scenario's start, else the log's
+    /// first midnight), e.g. 2025-11-10.
+    #[arg(long, value_name = "DATE", requires = "arrivals")]
+    log_start: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -201,17 +205,18 @@ fn load(file: &std::path::Path, arrivals: &ArrivalArgs) -> Result<Model, CliErro
     let options = scenario::LoadOptions {
         arrivals: arrivals.arrivals.clone(),
         skip_bad_rows: arrivals.skip_bad_rows,
+        log_start: arrivals.log_start.clone(),
     };
     scenario::load_with(file, &options).map_err(|e| CliError::BadInput(e.to_string()))
 }
 
 /// Tells on stderr what the replayed logs hold (skipped rows above all).
 fn report_replays(model: &Model, quiet: bool) {
-    if quiet {
-        return;
-    }
     for r in ReplaySummary::of(model) {
-        eprintln!("{}", r.describe());
+        // Skipped rows are a warning: shown even with --quiet.
+        if !quiet || r.bad_rows > 0 {
+            eprintln!("{}", r.describe());
+        }
     }
 }
 
@@ -367,10 +372,10 @@ pub fn describe_model(model: &Model, source: &str) -> String {
     for surge in &model.surges {
         let _ = writeln!(
             out,
-            "  surge \"{}\" on {}: ×{} from {} to {}",
+            "  surge \"{}\" on {}: {} from {} to {}",
             surge.name,
             surge.scope,
-            surge.multiplier,
+            surge.strength,
             crate::summary::clock(surge.from),
             crate::summary::clock(surge.to)
         );
@@ -572,8 +577,26 @@ pub fn describe_model(model: &Model, source: &str) -> String {
             handled_pairs(model, &g.handles)
         );
     }
-    let volume = model.expected_arrivals();
+    // Generated streams, plus every replayed row (before volume scaling) in the horizon.
+    let replayed: f64 = model
+        .replays
+        .iter()
+        .map(|r| r.scan.as_ref().map_or(0, |s| s.replayed) as f64 * r.volume_scale)
+        .sum();
+    let volume = model.expected_arrivals() + replayed + 0.0;
     let agent_hours = model.agent_hours();
+    if !model.replays.is_empty()
+        && (!model.surges.is_empty()
+            || model
+                .channels
+                .iter()
+                .any(|c| c.busyness_day_cv > 0.0 || c.busyness_interval_cv > 0.0))
+    {
+        let _ = writeln!(
+            out,
+            "  note: surges, day-of-week factors and busyness shape the generated streams only, not the replayed rows"
+        );
+    }
     if (days - 1.0).abs() < 1e-9 {
         let _ = writeln!(
             out,

@@ -178,13 +178,24 @@ impl LogColumns {
         let field = |i: usize| record.get(i).map(str::trim).unwrap_or("");
         let optional = |i: Option<usize>| i.map(field).filter(|v| !v.is_empty());
         let err = |column: usize, message: String| RowError { column, message };
-        if record.len() < self.names.len() {
+        if record.len() != self.names.len() {
+            let missing = record.len() < self.names.len();
+            let column = if missing {
+                record.len()
+            } else {
+                self.names.len()
+            };
             return Err(err(
-                record.len().saturating_sub(1),
+                column.min(self.names.len().saturating_sub(1)),
                 format!(
-                    "the row has {} fields; the header has {}",
+                    "the row has {} fields; the header has {}{}",
                     record.len(),
-                    self.names.len()
+                    self.names.len(),
+                    if missing {
+                        format!(" (`{}` is missing)", self.name(record.len()))
+                    } else {
+                        String::new()
+                    }
                 ),
             ));
         }
@@ -287,14 +298,19 @@ pub fn parse_seconds(v: &str) -> Result<f64, String> {
             .secs(),
     };
     if !(secs.is_finite() && secs >= 0.0) {
-        return Err(format!("\"{v}\" must be zero or more seconds"));
+        return Err(format!("\"{v}\" must be a number of seconds, zero or more"));
+    }
+    if secs > 30.0 * 86_400.0 {
+        return Err(format!(
+            "\"{v}\" seconds is more than 30 days; is the unit right?"
+        ));
     }
     Ok(secs)
 }
 
 /// 1-based line and character column of field `column` of a record (exact for unquoted
 /// fields).
-fn locate(record: &csv::StringRecord, column: usize) -> (u64, usize) {
+pub(crate) fn locate(record: &csv::StringRecord, column: usize) -> (u64, usize) {
     let line = record.position().map_or(0, |p| p.line());
     let col = 1 + record
         .iter()
@@ -312,10 +328,31 @@ fn open(path: &Path) -> Result<(csv::Reader<BufReader<File>>, LogColumns), Strin
         .from_reader(BufReader::with_capacity(1 << 16, file));
     let header = reader
         .headers()
-        .map_err(|e| format!("cannot read the header: {e}"))?
+        .map_err(|e| format!("cannot read the header: {}", csv_advice(&e)))?
         .clone();
-    let columns = LogColumns::from_header(&header).map_err(|m| format!("line 1: {m}"))?;
+    if header.iter().all(|h| h.trim().is_empty()) {
+        return Err(
+            "the file is empty: a contact log starts with a header row such as \
+                    timestamp,channel,category"
+                .into(),
+        );
+    }
+    let columns = LogColumns::from_header(&header).map_err(|m| {
+        let names: Vec<&str> = header.iter().collect();
+        format!("line 1: {m} (the header reads: {})", names.join(","))
+    })?;
     Ok((reader, columns))
+}
+
+/// A CSV reading error in words, with what to do about it.
+pub(crate) fn csv_advice(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { pos, .. } => format!(
+            "line {}: the row is not UTF-8 text; save the log as UTF-8",
+            pos.as_ref().map_or(0, |p| p.line())
+        ),
+        _ => e.to_string(),
+    }
 }
 
 /// How rows of one log map onto a model: names to contact types, priorities to classes.
@@ -456,15 +493,26 @@ fn scan_one(
     };
     let mut record = csv::StringRecord::new();
     let mut last = f64::NEG_INFINITY;
+    // The first and last timestamps, as written, for the message below.
+    let (mut first_seen, mut last_seen) = (None::<String>, None::<String>);
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                return Err(whole_file(format!("cannot read the log: {e}")));
+                return Err(whole_file(format!(
+                    "cannot read the log: {}",
+                    csv_advice(&e)
+                )));
             }
         }
         found.rows += 1;
+        if let Some(ts) = record.get(columns.timestamp) {
+            if first_seen.is_none() {
+                first_seen = Some(ts.trim().to_string());
+            }
+            last_seen = Some(ts.trim().to_string());
+        }
         let checked = columns.parse(&record).and_then(|row| {
             placement.contact_type(&row, &columns)?;
             if let (Timestamp::Local(t), None) = (row.timestamp, found.log_start) {
@@ -522,6 +570,33 @@ fn scan_one(
                 }
             }
         }
+    }
+    if found.rows == 0 {
+        return Err(whole_file(
+            "the log has a header but no rows: there is nothing to replay".into(),
+        ));
+    }
+    if found.replayed == 0 && found.returns == 0 && found.outside > 0 {
+        let start = found
+            .log_start
+            .map_or("time 0".to_string(), |d| d.to_string());
+        return Err(whole_file(format!(
+            "none of its {} rows falls in the horizon: the log runs from {} to {}, and the \
+             horizon takes {} from {start}{}; set log_start in [[replay]] (or --log-start) \
+             to the log's date-time that should be time 0",
+            found.rows,
+            first_seen.unwrap_or_default(),
+            last_seen.unwrap_or_default(),
+            crate::duration::Duration::from_secs(model.horizon),
+            if spec.time_shift != 0.0 {
+                format!(
+                    " (after a time_shift of {})",
+                    crate::duration::Duration::from_secs(spec.time_shift)
+                )
+            } else {
+                String::new()
+            }
+        )));
     }
     Ok(found)
 }

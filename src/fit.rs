@@ -5,7 +5,7 @@
 //! Kaplan–Meier curve to judge the fit). One streaming pass over the log; samples for the
 //! goodness-of-fit checks are kept in bounded reservoirs.
 
-use crate::contact_log::{LogColumns, Timestamp};
+use crate::contact_log::{LogColumns, Timestamp, csv_advice, locate};
 use crate::engine::AttemptOutcome;
 use jiff::civil::{Date, DateTime};
 use rand::rngs::Xoshiro256PlusPlus;
@@ -26,6 +26,8 @@ pub struct FittedLog {
     pub first_date: Option<Date>,
     /// Whole days the log spans.
     pub days: usize,
+    /// Days observed from midnight to midnight (a log may start or end mid-day).
+    pub full_days: usize,
     /// Rows read, and those counted as arrivals (first attempts).
     pub rows: u64,
     /// Rows counted as arrivals.
@@ -73,6 +75,13 @@ pub struct FittedStream {
     pub category: String,
     /// Arrivals per interval of the day, summed over the days.
     pub by_interval: Vec<f64>,
+    /// Arrivals per interval of the day on an average day: the counts over the days that
+    /// interval was observed (a log may start or end mid-day).
+    pub rate_by_interval: Vec<f64>,
+    /// Contacts that ended in a bot: resolved by it, and dropped during it.
+    pub bot_resolved: u64,
+    /// Contacts that left during the bot session.
+    pub bot_dropout: u64,
     /// Arrivals over the whole log.
     pub total: f64,
     /// Lognormal handle time: mean and cv (None without handle times).
@@ -88,6 +97,8 @@ pub struct FittedStream {
 #[derive(Default)]
 struct StreamAcc {
     by_day_interval: BTreeMap<(usize, usize), f64>,
+    bot_resolved: u64,
+    bot_dropout: u64,
     total: f64,
     n: u64,
     sum_ln: f64,
@@ -129,18 +140,20 @@ pub fn fit_log(path: &Path, interval: f64) -> Result<FittedLog, String> {
     let mut first_date: Option<Date> = None;
     let (mut rows, mut arrivals, mut returns) = (0u64, 0u64, 0u64);
     let mut last_day = 0usize;
+    // First and last arrival, seconds from the first day's midnight.
+    let (mut first_abs, mut last_abs) = (f64::INFINITY, f64::NEG_INFINITY);
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(format!("{}: {e}", path.display())),
+            Err(e) => return Err(format!("{}: {}", path.display(), csv_advice(&e))),
         }
         rows += 1;
         let row = columns.parse(&record).map_err(|e| {
-            let line = record.position().map_or(0, |p| p.line());
+            let (line, col) = locate(&record, e.column);
             format!(
-                "{}:{line}: column `{}`: {}",
+                "{}:{line}:{col}: column `{}`: {}",
                 path.display(),
                 columns.name(e.column),
                 e.message
@@ -165,11 +178,15 @@ pub fn fit_log(path: &Path, interval: f64) -> Result<FittedLog, String> {
         };
         if day > 366 {
             return Err(format!(
-                "{}: the log spans more than a year; fit a year at most",
+                "{}: the log spans more than a year; fit a year at most (timestamps in seconds \
+                 count from 0, not from 1970: use ISO date-times for calendar logs)",
                 path.display()
             ));
         }
         last_day = last_day.max(day);
+        let abs = day as f64 * 86_400.0 + second;
+        first_abs = first_abs.min(abs);
+        last_abs = last_abs.max(abs);
         let ch = match channels.iter().position(|(n, _)| n == row.channel) {
             Some(i) => i,
             None => {
@@ -202,6 +219,11 @@ pub fn fit_log(path: &Path, interval: f64) -> Result<FittedLog, String> {
             }
         }
         let stream = &mut acc.categories[cat].1;
+        match row.outcome {
+            Some(AttemptOutcome::BotResolved) => stream.bot_resolved += 1,
+            Some(AttemptOutcome::BotDropout) => stream.bot_dropout += 1,
+            _ => {}
+        }
         if let Some(h) = row.handle_time.filter(|h| *h > 0.0) {
             stream.n += 1;
             stream.sum += h;
@@ -226,19 +248,64 @@ pub fn fit_log(path: &Path, interval: f64) -> Result<FittedLog, String> {
         ));
     }
     let days = last_day + 1;
+    let observed = Observed::new(days, per_day, interval, first_abs, last_abs);
     let fitted = channels
         .into_iter()
-        .map(|(name, acc)| finish_channel(name, acc, days, per_day, first_date))
+        .map(|(name, acc)| finish_channel(name, acc, &observed, first_date))
         .collect();
     Ok(FittedLog {
         interval,
         first_date,
         days,
+        full_days: observed.full_days(),
         rows,
         arrivals,
         returns,
         channels: fitted,
     })
+}
+
+/// Which parts of the log's days were observed: a log may start or end mid-day.
+struct Observed {
+    days: usize,
+    per_day: usize,
+    /// Days whose every interval lies between the first and the last arrival.
+    full: Vec<bool>,
+    /// Per interval of the day, the days on which it was observed.
+    exposure: Vec<f64>,
+}
+
+impl Observed {
+    fn new(days: usize, per_day: usize, interval: f64, first: f64, last: f64) -> Observed {
+        // An interval counts as observed if the log runs through any of it; a day is full
+        // if the log starts within its first interval and ends within its last.
+        let full = (0..days)
+            .map(|d| {
+                let (a, b) = (d as f64 * 86_400.0, (d + 1) as f64 * 86_400.0);
+                first < a + interval && last >= b - interval
+            })
+            .collect();
+        let exposure = (0..per_day)
+            .map(|k| {
+                (0..days)
+                    .filter(|&d| {
+                        let a = d as f64 * 86_400.0 + k as f64 * interval;
+                        a + interval > first && a <= last
+                    })
+                    .count() as f64
+            })
+            .collect();
+        Observed {
+            days,
+            per_day,
+            full,
+            exposure,
+        }
+    }
+
+    fn full_days(&self) -> usize {
+        self.full.iter().filter(|f| **f).count()
+    }
 }
 
 fn seconds_of_day(t: DateTime) -> f64 {
@@ -264,27 +331,29 @@ fn reservoir_push<T>(sample: &mut Vec<T>, item: T, seen: u64, rng: &mut Xoshiro2
 fn finish_channel(
     name: String,
     acc: ChannelAcc,
-    days: usize,
-    per_day: usize,
+    observed: &Observed,
     first_date: Option<Date>,
 ) -> FittedChannel {
+    let (days, per_day) = (observed.days, observed.per_day);
     let mut daily_counts = vec![0.0; days];
     for (_, s) in &acc.categories {
         for (&(d, _), &n) in &s.by_day_interval {
             daily_counts[d] += n;
         }
     }
+    // Only whole days say how days differ.
+    let full: Vec<usize> = (0..days).filter(|&d| observed.full[d]).collect();
     // Day-of-week factors from two weeks or more of dated rows.
     let day_of_week = match first_date {
-        Some(first) if days >= 14 => {
-            let mean = daily_counts.iter().sum::<f64>() / days as f64;
+        Some(first) if full.len() >= 14 => {
+            let mean = full.iter().map(|&d| daily_counts[d]).sum::<f64>() / full.len() as f64;
             let mut sums = [0.0; 7];
             let mut counts = [0.0; 7];
-            for (d, c) in daily_counts.iter().enumerate() {
+            for &d in &full {
                 let wd = first
                     .checked_add(jiff::Span::new().days(d as i64))
                     .map_or(0, |x| x.weekday().to_monday_zero_offset() as usize);
-                sums[wd] += c;
+                sums[wd] += daily_counts[d];
                 counts[wd] += 1.0;
             }
             let mut f = [1.0; 7];
@@ -307,17 +376,19 @@ fn finish_channel(
     };
     // Var(N_d) = m_d + cv² m_d²: cv² from the squared deviations beyond Poisson, with the
     // degrees of freedom the mean (and the day-of-week factors) used up.
-    let mean = daily_counts.iter().sum::<f64>() / days as f64;
+    let n_full = full.len();
+    let mean = full.iter().map(|&d| daily_counts[d]).sum::<f64>() / n_full.max(1) as f64;
     let fitted = 1.0 + day_of_week.map_or(0.0, |_| 6.0);
-    let day_cv = if days as f64 > fitted + 1.0 && mean > 0.0 {
+    let day_cv = if n_full as f64 > fitted + 1.0 && mean > 0.0 {
         let (mut squares, mut sum_m, mut sum_m2) = (0.0, 0.0, 0.0);
-        for (d, c) in daily_counts.iter().enumerate() {
+        for &d in &full {
+            let c = daily_counts[d];
             let m = mean * factor(d);
             squares += (c - m).powi(2);
             sum_m += m;
             sum_m2 += m * m;
         }
-        let excess = squares * days as f64 / (days as f64 - fitted) - sum_m;
+        let excess = squares * n_full as f64 / (n_full as f64 - fitted) - sum_m;
         (excess.max(0.0) / sum_m2).sqrt()
     } else {
         0.0
@@ -337,6 +408,11 @@ fn finish_channel(
             for (&(_, k), &n) in &s.by_day_interval {
                 by_interval[k] += n;
             }
+            let rate_by_interval = by_interval
+                .iter()
+                .zip(&observed.exposure)
+                .map(|(n, e)| if *e > 0.0 { n / e } else { 0.0 })
+                .collect();
             let handle = (s.n >= 2).then(|| {
                 let mu = s.sum_ln / s.n as f64;
                 let var = ((s.sum_ln2 - s.n as f64 * mu * mu) / (s.n as f64 - 1.0)).max(0.0);
@@ -346,6 +422,9 @@ fn finish_channel(
             FittedStream {
                 category,
                 by_interval,
+                rate_by_interval,
+                bot_resolved: s.bot_resolved,
+                bot_dropout: s.bot_dropout,
                 total: s.total,
                 handle,
                 handled: s.n,
@@ -597,27 +676,15 @@ impl FittedLog {
                 let _ = writeln!(t, "[[arrivals]]");
                 let _ = writeln!(t, "channel = \"{}\"", ch.name);
                 let _ = writeln!(t, "category = \"{}\"", s.category);
-                let daily = match ch.day_of_week {
-                    // Normalised to a day of factor 1.
-                    Some(f) => {
-                        let mean_f = (0..self.days)
-                            .map(|d| {
-                                self.first_date
-                                    .and_then(|first| {
-                                        first.checked_add(jiff::Span::new().days(d as i64)).ok()
-                                    })
-                                    .map_or(1.0, |x| {
-                                        f[x.weekday().to_monday_zero_offset() as usize]
-                                    })
-                            })
-                            .sum::<f64>()
-                            / self.days as f64;
-                        s.total / self.days as f64 / mean_f
-                    }
-                    None => s.total / self.days as f64,
-                };
+                // The average observed day, normalised to a day of factor 1.
+                let mean_f = ch.day_of_week.map_or(1.0, |f| self.mean_factor(&f));
+                let daily = s.rate_by_interval.iter().sum::<f64>() / mean_f;
                 let _ = writeln!(t, "daily_volume = {daily:.1}");
-                let weights: Vec<String> = s.by_interval.iter().map(|w| format!("{w}")).collect();
+                let weights: Vec<String> = s
+                    .rate_by_interval
+                    .iter()
+                    .map(|w| format!("{}", (w * 100.0).round() / 100.0))
+                    .collect();
                 let _ = writeln!(t, "profile = [{}]", weights.join(", "));
                 if let Some(f) = ch.day_of_week {
                     let f: Vec<String> = f.iter().map(|x| format!("{x:.3}")).collect();
@@ -626,18 +693,64 @@ impl FittedLog {
             }
         }
         for ch in &self.channels {
-            // Offered load per interval of the day, in erlangs, from the fitted means.
+            // Bots: the log says how contacts ended in them, not how long sessions took.
+            let (resolved, dropped): (u64, u64) = ch
+                .categories
+                .iter()
+                .map(|s| (s.bot_resolved, s.bot_dropout))
+                .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+            if resolved + dropped > 0 {
+                let share = |f: &dyn Fn(&FittedStream) -> u64| -> String {
+                    ch.categories
+                        .iter()
+                        .filter(|s| s.total > 0.0)
+                        .map(|s| format!("{} = {:.3}", s.category, f(s) as f64 / s.total))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let _ = writeln!(t);
+                let _ = writeln!(
+                    t,
+                    "# {} of the channel's contacts ended in a bot ({} resolved, {} left during it).",
+                    resolved + dropped,
+                    resolved,
+                    dropped
+                );
+                let _ = writeln!(t, "[[bot]]");
+                let _ = writeln!(t, "channel = \"{}\"", ch.name);
+                let _ = writeln!(
+                    t,
+                    "handle_time = {{ dist = \"lognormal\", mean = \"2m\", cv = 0.8 }}   # a placeholder: the log has no session times"
+                );
+                let _ = writeln!(t, "containment_by = {{ {} }}", share(&|s| s.bot_resolved));
+                let _ = writeln!(t, "dropout_by = {{ {} }}", share(&|s| s.bot_dropout));
+            }
+        }
+        for ch in &self.channels {
+            // Offered load per interval of an average day, in erlangs, from the fitted
+            // means; contacts the bots settle need no agent.
             let mut load = vec![0.0; per_day];
             let mut fallback = 300.0;
             for s in &ch.categories {
                 let aht = s.handle.map_or(fallback, |(m, _)| m);
                 fallback = aht;
-                for (k, n) in s.by_interval.iter().enumerate() {
-                    load[k] += n / self.days as f64 * aht / self.interval;
+                let human = if s.total > 0.0 {
+                    1.0 - (s.bot_resolved + s.bot_dropout) as f64 / s.total
+                } else {
+                    1.0
+                };
+                for (k, n) in s.rate_by_interval.iter().enumerate() {
+                    load[k] += n * human * aht / self.interval;
                 }
             }
+            let mean_f = ch.day_of_week.map_or(1.0, |f| self.mean_factor(&f));
             let staffing: Vec<String> = (0..n_intervals)
-                .map(|k| ((load[k % per_day] / 0.85).ceil().max(1.0) as u32).to_string())
+                .map(|k| {
+                    let f = ch
+                        .day_of_week
+                        .map_or(1.0, |f| self.factor_of_day(&f, k / per_day) / mean_f);
+                    ((load[k % per_day] * f / 0.85).ceil().max(1.0) as u32).to_string()
+                })
                 .collect();
             let _ = writeln!(t);
             let _ = writeln!(t, "[[group]]");
@@ -652,8 +765,13 @@ impl FittedLog {
             let (m, cv) = first.unwrap_or((300.0, 1.0));
             let _ = writeln!(
                 t,
-                "handle_time = {{ dist = \"lognormal\", mean = \"{}\", cv = {cv:.3} }}",
-                duration(m)
+                "handle_time = {{ dist = \"lognormal\", mean = \"{}\", cv = {cv:.3} }}{}",
+                duration(m),
+                if first.is_none() {
+                    "   # a placeholder: the log has no handle times"
+                } else {
+                    ""
+                }
             );
             let by: Vec<String> = ch
                 .categories
@@ -679,14 +797,29 @@ impl FittedLog {
         t
     }
 
+    /// The day-of-week factor of day `d` of the log.
+    fn factor_of_day(&self, f: &[f64; 7], d: usize) -> f64 {
+        self.first_date
+            .and_then(|first| first.checked_add(jiff::Span::new().days(d as i64)).ok())
+            .map_or(1.0, |x| f[x.weekday().to_monday_zero_offset() as usize])
+    }
+
+    /// The mean day-of-week factor over the log's days.
+    fn mean_factor(&self, f: &[f64; 7]) -> f64 {
+        (0..self.days)
+            .map(|d| self.factor_of_day(f, d))
+            .sum::<f64>()
+            / self.days as f64
+    }
+
     /// The fit's quality for people: rates, handle-time fits with their KS distance,
     /// patience with the Kaplan–Meier curve.
     pub fn report(&self) -> String {
         let mut r = String::new();
         let _ = writeln!(
             r,
-            "{} rows: {} arrivals over {} day(s), {} redials and repeats left out of the rates",
-            self.rows, self.arrivals, self.days, self.returns
+            "{} rows: {} arrivals over {} day(s) ({} observed from midnight to midnight), {} redials and repeats left out of the rates",
+            self.rows, self.arrivals, self.days, self.full_days, self.returns
         );
         for ch in &self.channels {
             let mean = ch.daily_counts.iter().sum::<f64>() / self.days as f64;
@@ -698,8 +831,10 @@ impl FittedLog {
                 ch.day_cv,
                 if ch.day_of_week.is_some() {
                     ", day-of-week factors fitted"
-                } else if self.days > 1 {
-                    " (under two weeks: day-of-week differences count as busyness)"
+                } else if self.full_days >= 3 {
+                    " (under two weeks of whole days: day-of-week differences count as busyness)"
+                } else if self.full_days < 3 {
+                    " (fewer than three whole days: no busyness fitted)"
                 } else {
                     ""
                 }

@@ -97,6 +97,8 @@ pub struct Surge {
     pub to: f64,
     /// Factor at full strength (the default of the categories).
     pub multiplier: f64,
+    /// The factors and ramps in words, e.g. `×6 (payment ×8), ramp down 30m`.
+    pub strength: String,
 }
 
 /// A customer coming back: a redial after abandoning, or a repeat contact after an

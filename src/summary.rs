@@ -240,6 +240,8 @@ pub struct ReplaySummary {
     pub bad_rows: u64,
     /// The first few unreadable rows, located.
     pub first_bad_rows: Vec<String>,
+    /// Columns of the log that ccsim does not use.
+    pub ignored_columns: Vec<String>,
     /// Expected copies of each row.
     pub volume_scale: f64,
     /// Rows resampled in each replication.
@@ -262,6 +264,7 @@ impl ReplaySummary {
                     returns_left_to_model: scan.returns,
                     bad_rows: scan.bad,
                     first_bad_rows: scan.first_bad,
+                    ignored_columns: scan.ignored_columns,
                     volume_scale: r.volume_scale,
                     bootstrap: r.bootstrap,
                 }
@@ -286,6 +289,9 @@ impl ReplaySummary {
         }
         if self.bootstrap {
             line += ", bootstrapped";
+        }
+        if !self.ignored_columns.is_empty() {
+            line += &format!(", columns not used: {}", self.ignored_columns.join(", "));
         }
         if self.bad_rows > 0 {
             line += &format!(

@@ -164,16 +164,28 @@ pub(super) fn compile(
     };
     let start = match &sim.start {
         None => None,
-        Some(text) => Some(parse_start(text.get_ref()).ok_or_else(|| {
-            c.err(
-                text.span(),
-                "simulation.start",
-                format!(
-                    "\"{}\" is not a date; write the local date of the horizon's start as \"2026-11-11\" (or \"2026-11-11T08:00\")",
-                    text.get_ref()
-                ),
-            )
-        })?),
+        Some(text) => {
+            let at = parse_start(text.get_ref()).ok_or_else(|| {
+                c.err(
+                    text.span(),
+                    "simulation.start",
+                    format!(
+                        "\"{}\" is not a date; write the local date of the horizon's start as \"2026-11-11\"",
+                        text.get_ref()
+                    ),
+                )
+            })?;
+            if at.time() != jiff::civil::Time::midnight() {
+                return Err(c.err(
+                    text.span(),
+                    "simulation.start",
+                    "the horizon starts at midnight (profiles, day-of-week factors and interval \
+                     clocks count from it): give a date such as \"2026-11-11\", and zero \
+                     rates or staff before opening time",
+                ));
+            }
+            Some(at)
+        }
     };
 
     // Channels.
@@ -950,12 +962,14 @@ fn compile_replays(c: &Checker, raw: &RawScenario) -> Result<Vec<ReplaySpec>, Sc
         };
         let volume_scale = match &r.volume_scale {
             None => 1.0,
-            Some(v) if !(v.get_ref().is_finite() && (0.0..=100.0).contains(v.get_ref())) => {
+            Some(v)
+                if !(v.get_ref().is_finite() && *v.get_ref() > 0.0 && *v.get_ref() <= 100.0) =>
+            {
                 return Err(c.err(
                     v.span(),
                     key("volume_scale"),
                     format!(
-                        "a factor from 0 to 100 (got {}); 1.3 replays the log at +30 %",
+                        "a factor above 0 and at most 100 (got {}); 1.3 replays the log at +30 %",
                         v.get_ref()
                     ),
                 ));
@@ -1006,7 +1020,7 @@ fn busyness_cv(
         return Err(c.err(
             cv.span(),
             format!("channel[{i}].busyness.{which}"),
-            format!("a coefficient of variation from 0 (none) to 2 (got {v}); 0.1 means days vary by about 10 %"),
+            format!("a coefficient of variation from 0 (none) to 2 (got {v}); 0.1 means the factor varies by about 10 %"),
         ));
     }
     Ok(v)
@@ -1219,6 +1233,18 @@ fn compile_surges(
         let mut multiplier = vec![m; category_index.len()];
         for (name, v) in &s.multiplier_by {
             let k = key(&format!("multiplier_by.{name}"));
+            if let Some(only) = &s.category
+                && only.get_ref() != name
+            {
+                return Err(c.err(
+                    v.span(),
+                    k,
+                    format!(
+                        "the surge applies to category \"{}\" only, so a factor for \"{name}\" would never be used",
+                        only.get_ref()
+                    ),
+                ));
+            }
             let Some(&cat) = category_index.get(name) else {
                 return Err(c.err(
                     v.span(),
@@ -1263,6 +1289,24 @@ fn compile_surges(
                 from,
                 to,
                 multiplier: m,
+                strength: {
+                    let mut words = format!("×{m}");
+                    if !s.multiplier_by.is_empty() {
+                        let by: Vec<String> = s
+                            .multiplier_by
+                            .iter()
+                            .map(|(k, v)| format!("{k} ×{}", v.get_ref()))
+                            .collect();
+                        words += &format!(" ({})", by.join(", "));
+                    }
+                    for (what, r) in [("ramp up", ramp_up), ("ramp down", ramp_down)] {
+                        if r > 0.0 {
+                            words +=
+                                &format!(", {what} {}", crate::duration::Duration::from_secs(r));
+                        }
+                    }
+                    words
+                },
             },
             channel,
             category,

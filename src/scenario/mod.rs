@@ -46,6 +46,8 @@ pub struct LoadOptions {
     pub arrivals: Option<std::path::PathBuf>,
     /// Skip unreadable log rows, counting them, instead of stopping.
     pub skip_bad_rows: bool,
+    /// The log date-time placed at time 0 (for `arrivals`), e.g. `"2025-11-10"`.
+    pub log_start: Option<String>,
 }
 
 /// Reads, validates and compiles the scenario file at `path`: a scenario, or a variant
@@ -61,9 +63,20 @@ pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Model, ScenarioEr
     if let Some(log) = &options.arrivals {
         model.streams.clear();
         model.priority_levels.clear();
+        let log_start = match &options.log_start {
+            None => None,
+            Some(text) => Some(compile::parse_start(text).ok_or_else(|| ScenarioError {
+                file: log.display().to_string(),
+                position: None,
+                key: Some("--log-start".into()),
+                message: format!(
+                    "\"{text}\" is not a date; write the log's date-time that is time 0, e.g. 2025-11-10"
+                ),
+            })?),
+        };
         model.replays = vec![crate::contact_log::ReplaySpec {
             path: log.clone(),
-            log_start: None,
+            log_start,
             time_shift: 0.0,
             volume_scale: 1.0,
             bootstrap: false,

@@ -455,6 +455,18 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "surge[0].multiplier_by.paymnet",
         "there is no category \"paymnet\"",
     ),
+    (
+        "start_with_time_of_day",
+        "4:9",
+        "simulation.start",
+        "the horizon starts at midnight",
+    ),
+    (
+        "surge_factor_for_another_category",
+        "32:29",
+        "surge[0].multiplier_by.account",
+        "the surge applies to category \"payment\" only",
+    ),
 ];
 
 fn bad_dir() -> &'static Path {

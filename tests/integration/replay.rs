@@ -14,7 +14,7 @@ const CENTER: &str = r#"
 [simulation]
 horizon = "8h"
 interval = "1h"
-start = "2026-11-11T08:00"
+start = "2026-11-11"
 replications = 10
 
 [[channel]]
@@ -81,6 +81,7 @@ fn replay(path: &Path, log: &Path) -> ccsim::model::Model {
     let options = LoadOptions {
         arrivals: Some(log.to_path_buf()),
         skip_bad_rows: false,
+        log_start: None,
     };
     scenario::load_with(path, &options).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -92,7 +93,7 @@ fn a_replayed_log_gives_back_its_arrivals_and_with_its_handle_times_its_waits() 
     let log = dir.0.join("log.csv");
     let original = write_log(&scenario_file, 3, &log);
     let text = std::fs::read_to_string(&log).unwrap();
-    assert!(text.starts_with("timestamp,channel,category,priority,customer_id,attempt,outcome,wait,handle_time\n2026-11-11T08:"));
+    assert!(text.starts_with("timestamp,channel,category,priority,customer_id,attempt,outcome,wait,handle_time\n2026-11-11T00:"));
 
     let model = replay(&scenario_file, &log);
     let scan = model.replays[0].scan.clone().unwrap();
@@ -171,10 +172,10 @@ fn bad_rows_are_located_or_skipped_and_counted() {
     let log = dir.write(
         "log.csv",
         "timestamp,channel,category,agent\n\
-         2026-11-11T08:00:01,voice,payment,a7\n\
-         2026-11-11T08:00:05,voice,paymnet,a7\n\
-         2026-11-11T08:00:09,voice,logistics,a8\n\
-         2026-11-11T08:00:03,voice,logistics,a8\n\
+         2026-11-11T00:00:01,voice,payment,a7\n\
+         2026-11-11T00:00:05,voice,paymnet,a7\n\
+         2026-11-11T00:00:09,voice,logistics,a8\n\
+         2026-11-11T00:00:03,voice,logistics,a8\n\
          tomorrow,voice,logistics,a8\n\
          600,voice,logistics,a9\n",
     );
@@ -183,6 +184,7 @@ fn bad_rows_are_located_or_skipped_and_counted() {
         &LoadOptions {
             arrivals: Some(log.clone()),
             skip_bad_rows: false,
+            log_start: None,
         },
     )
     .unwrap_err();
@@ -199,6 +201,7 @@ fn bad_rows_are_located_or_skipped_and_counted() {
         &LoadOptions {
             arrivals: Some(log.clone()),
             skip_bad_rows: true,
+            log_start: None,
         },
     )
     .unwrap();
@@ -232,6 +235,7 @@ fn replay_err(path: &Path, log: &Path) -> String {
     let options = LoadOptions {
         arrivals: Some(log.to_path_buf()),
         skip_bad_rows: false,
+        log_start: None,
     };
     scenario::load_with(path, &options).unwrap_err().to_string()
 }
@@ -306,4 +310,51 @@ fn rows_are_placed_by_log_start_and_time_shift_and_abandon_times_are_patience() 
     assert_eq!(third.handle_time, Some(240.0));
     assert_eq!(third.waited_at_least, 100.0);
     assert_eq!(feed.next_contact(), None);
+}
+
+#[test]
+fn empty_logs_short_rows_and_logs_outside_the_horizon_are_refused_with_what_to_do() {
+    let dir = TempDir::new("replay-empty");
+    let scenario_file = dir.write("center.toml", CENTER);
+    let cases = [
+        ("empty.csv", "", "the file is empty"),
+        (
+            "header_only.csv",
+            "timestamp,channel,category\n",
+            "the log has a header but no rows",
+        ),
+        (
+            "wrong_header.csv",
+            "Timestamp,Channel,Category\n1,voice,payment\n",
+            "the header has no `timestamp` column; a contact log needs timestamp, channel and category (and may have priority, customer_id, attempt, outcome, wait, handle_time, patience) (the header reads: Timestamp,Channel,Category)",
+        ),
+        (
+            "short.csv",
+            "timestamp,channel,category,wait\n1,voice,payment,3\n2,voice,payment\n",
+            ":3:17: column `wait`: the row has 3 fields; the header has 4 (`wait` is missing)",
+        ),
+        (
+            "last_year.csv",
+            "timestamp,channel,category\n2025-11-11T00:10:00,voice,payment\n2025-11-11T07:00:00,voice,payment\n",
+            "none of its 2 rows falls in the horizon: the log runs from 2025-11-11T00:10:00 to 2025-11-11T07:00:00, and the horizon takes 8h from 2026-11-11T00:00:00; set log_start",
+        ),
+        (
+            "huge_handle.csv",
+            "timestamp,channel,category,handle_time\n1,voice,payment,1e308\n",
+            "column `handle_time`: handle_time: \"1e308\" seconds is more than 30 days",
+        ),
+    ];
+    for (name, text, fragment) in cases {
+        let log = dir.write(name, text);
+        let err = replay_err(&scenario_file, &log);
+        assert!(err.contains(fragment), "{name}: {err}");
+    }
+    // The log's own date placed at time 0 (the command line's --log-start) replays it.
+    let options = LoadOptions {
+        arrivals: Some(dir.0.join("last_year.csv")),
+        skip_bad_rows: false,
+        log_start: Some("2025-11-11".into()),
+    };
+    let model = scenario::load_with(&scenario_file, &options).unwrap();
+    assert_eq!(model.replays[0].scan.as_ref().unwrap().replayed, 2);
 }
