@@ -36,6 +36,8 @@ enum Command {
     Log(LogArgs),
     /// Fit a scenario to a contact log: arrival rates, handle times, patience.
     Fit(FitArgs),
+    /// Compare a base scenario with variants over the same customers (paired differences).
+    Compare(CompareArgs),
     /// Exact analytic values of a single queue.
     #[command(subcommand)]
     Erlang(ErlangCommand),
@@ -54,6 +56,29 @@ struct ArrivalArgs {
     /// first midnight), e.g. 2025-11-10.
     #[arg(long, value_name = "DATE", requires = "arrivals")]
     log_start: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct CompareArgs {
+    /// The base scenario; its `[[variant]]` tables are compared too.
+    base: PathBuf,
+    /// Variant scenarios (e.g. files with `extends`), compared in this order.
+    variants: Vec<PathBuf>,
+    /// Replications of every run (default: the base's).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..))]
+    replications: Option<u32>,
+    /// Seed of every run (default: the base's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: every core).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
+    /// Print the comparison as JSON.
+    #[arg(long)]
+    json: bool,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -196,6 +221,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Check { file, arrivals } => check(&file, &arrivals),
         Command::Log(args) => log_command(&args),
         Command::Fit(args) => fit_command(&args),
+        Command::Compare(args) => compare_command(&args),
         Command::Erlang(ErlangCommand::C(args)) => erlang_command(&args, None),
         Command::Erlang(ErlangCommand::A(args)) => erlang_command(&args.queue, Some(args.patience)),
     }
@@ -253,6 +279,51 @@ pub fn write_output(
         )));
     }
     Ok(())
+}
+
+fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
+    let none = ArrivalArgs::default();
+    let base = load(&args.base, &none)?;
+    let mut variants = scenario::load_declared_variants(&args.base)
+        .map_err(|e| CliError::BadInput(e.to_string()))?;
+    for file in &args.variants {
+        variants.push(load(file, &none)?);
+    }
+    if variants.is_empty() {
+        return Err(CliError::BadInput(format!(
+            "nothing to compare {} with: name variant files after it, or declare [[variant]] tables in it",
+            args.base.display()
+        )));
+    }
+    let options = RunOptions {
+        replications: args.replications.unwrap_or(base.replications.max(2)),
+        seed: args.seed.unwrap_or(base.seed),
+        threads: args.threads.map(|t| t as usize),
+    };
+    let total = options.replications as u64 * (1 + variants.len() as u64);
+    let bar = progress_bar(total, args.quiet);
+    let run = |m: &Model| {
+        experiment::run_observed(m, &options, &|| bar.inc(1))
+            .map_err(|e| CliError::Internal(e.to_string()))
+    };
+    let base_run = run(&base)?;
+    let mut compared = Vec::with_capacity(variants.len());
+    for v in &variants {
+        let r = run(v)?;
+        compared.push(crate::compare::compare_runs(&base, &base_run, v, &r));
+    }
+    bar.finish_and_clear();
+    let comparison = crate::compare::Comparison {
+        base: base.name.clone(),
+        replications: options.replications,
+        seed: options.seed,
+        variants: compared,
+    };
+    if args.json {
+        emit(&(comparison.to_json() + "\n"))
+    } else {
+        emit(&comparison.render_text())
+    }
 }
 
 fn fit_command(args: &FitArgs) -> Result<(), CliError> {

@@ -7,6 +7,7 @@
 //! queues), and [`cli`] (the command line).
 
 pub mod cli;
+pub mod compare;
 pub mod contact_log;
 pub mod distribution;
 pub mod duration;

@@ -274,6 +274,13 @@ impl Changes<'_> {
 /// of changes by key path), compiled; empty when it declares none.
 pub fn load_declared_variants(path: &Path) -> Result<Vec<Model>, ScenarioError> {
     let (text, file) = read_text(path)?;
+    if text
+        .parse::<toml::Table>()
+        .is_ok_and(|t| t.contains_key("extends"))
+    {
+        // A variant file: its changes are its own; it declares no further variants.
+        return Ok(Vec::new());
+    }
     let raw = parse_raw(&text, &file)?;
     if raw.variant.is_empty() {
         return Ok(Vec::new());

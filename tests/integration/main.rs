@@ -5,6 +5,7 @@ mod arrivals;
 mod bad_input;
 mod bots;
 mod cli;
+mod compare;
 mod concurrency;
 mod conservation;
 mod cost;

@@ -1,0 +1,372 @@
+//! Comparing scenarios over the same customers. Every variant runs with the base's seed and
+//! replication count, so replication r of each sees the same arrivals, categories, handle
+//! times and patience wherever the model allows (common random numbers); each metric's
+//! difference is estimated from the paired per-replication differences, whose confidence
+//! interval is much narrower than the unpaired one when the runs are correlated.
+
+use crate::experiment::{Estimate, RunResult, t_quantile_975};
+use crate::model::Model;
+use crate::stats::{QueueMetrics, ReplicationOutcome};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// How a metric is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// A share, shown in percent; differences in percentage points.
+    Share,
+    /// Seconds.
+    Seconds,
+    /// A count or an amount of money.
+    Amount,
+}
+
+/// A queue metric compared per scope.
+struct QueueMetric {
+    name: &'static str,
+    unit: Unit,
+    get: fn(&QueueMetrics) -> f64,
+}
+
+const QUEUE_METRICS: &[QueueMetric] = &[
+    QueueMetric {
+        name: "service_level",
+        unit: Unit::Share,
+        get: |m| m.service_level,
+    },
+    QueueMetric {
+        name: "abandon_rate",
+        unit: Unit::Share,
+        get: |m| m.abandon_rate,
+    },
+    QueueMetric {
+        name: "asa_s",
+        unit: Unit::Seconds,
+        get: |m| m.asa_s,
+    },
+    QueueMetric {
+        name: "wait_p90_s",
+        unit: Unit::Seconds,
+        get: |m| m.wait_p90_s,
+    },
+    QueueMetric {
+        name: "first_response_s",
+        unit: Unit::Seconds,
+        get: |m| m.first_response_s,
+    },
+    QueueMetric {
+        name: "human_connect_rate",
+        unit: Unit::Share,
+        get: |m| m.human_connect_rate,
+    },
+    QueueMetric {
+        name: "bot_containment",
+        unit: Unit::Share,
+        get: |m| m.bot_containment,
+    },
+    QueueMetric {
+        name: "resolution_rate",
+        unit: Unit::Share,
+        get: |m| m.resolution_rate,
+    },
+    QueueMetric {
+        name: "first_contact_resolution",
+        unit: Unit::Share,
+        get: |m| m.first_contact_resolution,
+    },
+    QueueMetric {
+        name: "transfer_rate",
+        unit: Unit::Share,
+        get: |m| m.transfer_rate,
+    },
+    QueueMetric {
+        name: "repeat_rate",
+        unit: Unit::Share,
+        get: |m| m.repeat_rate,
+    },
+    QueueMetric {
+        name: "offered",
+        unit: Unit::Amount,
+        get: |m| m.offered,
+    },
+];
+
+/// One metric of one scope, in the base and in a variant, and their difference.
+#[derive(Clone, Debug, Serialize)]
+pub struct Difference {
+    /// `all`, or a channel name.
+    pub scope: String,
+    /// Metric name as in the JSON summary.
+    pub metric: &'static str,
+    /// How it is shown.
+    pub unit: Unit,
+    /// The base's estimate.
+    pub base: Estimate,
+    /// The variant's estimate.
+    pub variant: Estimate,
+    /// Variant − base from paired replications (same seed, same customers).
+    pub difference: Estimate,
+    /// The 95 % half-width the difference would have from independent runs (Welch).
+    pub unpaired_ci95: f64,
+    /// The paired interval excludes zero.
+    pub significant: bool,
+}
+
+/// A variant against the base.
+#[derive(Clone, Debug, Serialize)]
+pub struct VariantComparison {
+    /// The variant's scenario name.
+    pub variant: String,
+    /// Every metric of every scope both share.
+    pub differences: Vec<Difference>,
+}
+
+/// A base and its variants, compared.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    /// The base's scenario name.
+    pub base: String,
+    /// Replications of each run.
+    pub replications: u32,
+    /// The seed every run used.
+    pub seed: u64,
+    /// One entry per variant, in the order given.
+    pub variants: Vec<VariantComparison>,
+}
+
+/// Metric extractors of every scope the two models share: `all`, then their common
+/// channels (by name), then cost and occupancy.
+#[allow(clippy::type_complexity)]
+fn extractors(
+    base: &Model,
+    variant: &Model,
+) -> Vec<(
+    String,
+    &'static str,
+    Unit,
+    Box<dyn Fn(&ReplicationOutcome) -> f64>,
+    Box<dyn Fn(&ReplicationOutcome) -> f64>,
+)> {
+    let mut out: Vec<(
+        String,
+        &'static str,
+        Unit,
+        Box<dyn Fn(&ReplicationOutcome) -> f64>,
+        Box<dyn Fn(&ReplicationOutcome) -> f64>,
+    )> = Vec::new();
+    for m in QUEUE_METRICS {
+        let get = m.get;
+        out.push((
+            "all".into(),
+            m.name,
+            m.unit,
+            Box::new(move |o| get(&o.totals)),
+            Box::new(move |o| get(&o.totals)),
+        ));
+    }
+    for (b, ch) in base.channels.iter().enumerate() {
+        let Some(v) = variant.channels.iter().position(|c| c.name == ch.name) else {
+            continue;
+        };
+        for m in QUEUE_METRICS {
+            let get = m.get;
+            out.push((
+                ch.name.clone(),
+                m.name,
+                m.unit,
+                Box::new(move |o| get(&o.by_channel[b])),
+                Box::new(move |o| get(&o.by_channel[v])),
+            ));
+        }
+    }
+    out.push((
+        "all".into(),
+        "occupancy",
+        Unit::Share,
+        Box::new(|o| o.total_occupancy),
+        Box::new(|o| o.total_occupancy),
+    ));
+    out.push((
+        "all".into(),
+        "cost",
+        Unit::Amount,
+        Box::new(|o| o.cost),
+        Box::new(|o| o.cost),
+    ));
+    out
+}
+
+/// The half-width of Welch's 95 % interval for a difference of two independent means.
+fn welch_ci95(a: &[f64], b: &[f64]) -> f64 {
+    let var = |x: &[f64]| {
+        let n = x.len() as f64;
+        let m = x.iter().sum::<f64>() / n;
+        x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0)
+    };
+    if a.len() < 2 || b.len() < 2 {
+        return f64::NAN;
+    }
+    let (va, vb) = (var(a) / a.len() as f64, var(b) / b.len() as f64);
+    let se2 = va + vb;
+    if se2 == 0.0 {
+        return 0.0;
+    }
+    let dof = se2 * se2
+        / (va * va / (a.len() as f64 - 1.0) + vb * vb / (b.len() as f64 - 1.0))
+            .max(f64::MIN_POSITIVE);
+    t_quantile_975(dof.floor().max(1.0) as usize) * se2.sqrt()
+}
+
+/// Compares a variant's run with the base's, replication by replication.
+pub fn compare_runs(
+    base_model: &Model,
+    base: &RunResult,
+    model: &Model,
+    run: &RunResult,
+) -> VariantComparison {
+    let differences = extractors(base_model, model)
+        .into_iter()
+        .map(|(scope, metric, unit, get_base, get_variant)| {
+            let b: Vec<f64> = base.outcomes.iter().map(&get_base).collect();
+            let v: Vec<f64> = run.outcomes.iter().map(&get_variant).collect();
+            // Pairs where the metric is defined in both runs.
+            let pairs: Vec<(f64, f64)> = b
+                .iter()
+                .zip(&v)
+                .filter(|(x, y)| x.is_finite() && y.is_finite())
+                .map(|(x, y)| (*x, *y))
+                .collect();
+            let difference = Estimate::from_samples(pairs.iter().map(|(x, y)| y - x));
+            let (bs, vs): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
+            let unpaired_ci95 = welch_ci95(&bs, &vs);
+            Difference {
+                scope,
+                metric,
+                unit,
+                base: Estimate::from_samples(b.into_iter()),
+                variant: Estimate::from_samples(v.into_iter()),
+                significant: difference.n >= 2
+                    && difference.mean.is_finite()
+                    && difference.mean.abs() > difference.ci95,
+                difference,
+                unpaired_ci95,
+            }
+        })
+        .collect();
+    VariantComparison {
+        variant: model.name.clone(),
+        differences,
+    }
+}
+
+fn show(unit: Unit, x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    match unit {
+        Unit::Share => format!("{:.1}%", x * 100.0),
+        Unit::Seconds => format!("{x:.1}"),
+        Unit::Amount => format!("{x:.0}"),
+    }
+}
+
+fn show_diff(unit: Unit, d: f64, h: f64) -> String {
+    if !d.is_finite() {
+        return "–".into();
+    }
+    match unit {
+        Unit::Share => format!("{:+.2} pts ±{:.2}", d * 100.0, h * 100.0),
+        Unit::Seconds => format!("{d:+.2} ±{h:.2}"),
+        Unit::Amount if d.abs() < 10.0 => format!("{d:+.2} ±{h:.2}"),
+        Unit::Amount => format!("{d:+.0} ±{h:.0}"),
+    }
+}
+
+impl Comparison {
+    /// The tables people read: per variant, every metric with the paired difference, the
+    /// interval independent runs would have given, and whether the difference is real.
+    pub fn render_text(&self) -> String {
+        let mut t = String::new();
+        for v in &self.variants {
+            let _ = writeln!(
+                t,
+                "{} vs {} · {} replications each · seed {} · common random numbers",
+                v.variant, self.base, self.replications, self.seed
+            );
+            let _ = writeln!(
+                t,
+                "Differences are variant − base with paired 95 % half-widths; \"unpaired ±\" is what independent runs would give.\n"
+            );
+            let _ = writeln!(
+                t,
+                "{:<10} {:<26} {:>16} {:>16} {:>24} {:>12}  significant",
+                "scope", "metric", "base", "variant", "difference", "unpaired ±"
+            );
+            for d in &v.differences {
+                if !d.base.mean.is_finite() && !d.variant.mean.is_finite() {
+                    continue;
+                }
+                let unpaired = match d.unit {
+                    Unit::Share => format!("±{:.2} pts", d.unpaired_ci95 * 100.0),
+                    Unit::Seconds => format!("±{:.2}", d.unpaired_ci95),
+                    Unit::Amount => format!("±{:.0}", d.unpaired_ci95),
+                };
+                let _ = writeln!(
+                    t,
+                    "{:<10} {:<26} {:>16} {:>16} {:>24} {:>12}  {}",
+                    d.scope,
+                    d.metric,
+                    show(d.unit, d.base.mean),
+                    show(d.unit, d.variant.mean),
+                    show_diff(d.unit, d.difference.mean, d.difference.ci95),
+                    unpaired,
+                    if d.significant { "yes" } else { "no" }
+                );
+            }
+            let _ = writeln!(t);
+        }
+        t
+    }
+
+    /// The comparison as one JSON document.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a comparison serialises")
+    }
+
+    /// The comparison as CSV: one row per variant, scope and metric.
+    pub fn to_csv(&self) -> String {
+        let mut t = String::from(
+            "variant,scope,metric,base,base_ci95,variant_value,variant_ci95,difference,difference_ci95,unpaired_ci95,significant\n",
+        );
+        for v in &self.variants {
+            for d in &v.differences {
+                let _ = writeln!(
+                    t,
+                    "{},{},{},{},{},{},{},{},{},{},{}",
+                    csv_field(&v.variant),
+                    csv_field(&d.scope),
+                    d.metric,
+                    d.base.mean,
+                    d.base.ci95,
+                    d.variant.mean,
+                    d.variant.ci95,
+                    d.difference.mean,
+                    d.difference.ci95,
+                    d.unpaired_ci95,
+                    d.significant
+                );
+            }
+        }
+        t
+    }
+}
+
+/// A CSV field, quoted when it needs to be.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
