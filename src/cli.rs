@@ -79,6 +79,13 @@ struct CompareArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    /// Also write a results folder: comparison.json, comparison.csv, and each run's
+    /// summary.json, intervals.csv and by_group.csv in a sub-folder.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replace an existing results folder.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args, Debug)]
@@ -138,6 +145,12 @@ struct RunArgs {
     /// Print the JSON summary (the stable contract) instead of tables.
     #[arg(long)]
     json: bool,
+    /// Also write a results folder: summary.json, intervals.csv, by_group.csv.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replace an existing results folder.
+    #[arg(long)]
+    force: bool,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
@@ -308,9 +321,18 @@ fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
     };
     let base_run = run(&base)?;
     let mut compared = Vec::with_capacity(variants.len());
-    for v in &variants {
+    let mut files = Vec::new();
+    let mut add_run = |index: usize, m: &Model, r: &experiment::RunResult| {
+        let folder = format!("{index}_{}", folder_name(&m.name));
+        for (name, text) in RunSummary::new(m, r, options.seed).result_files() {
+            files.push((format!("{folder}/{name}"), text));
+        }
+    };
+    add_run(0, &base, &base_run);
+    for (i, v) in variants.iter().enumerate() {
         let r = run(v)?;
         compared.push(crate::compare::compare_runs(&base, &base_run, v, &r));
+        add_run(i + 1, v, &r);
     }
     bar.finish_and_clear();
     let comparison = crate::compare::Comparison {
@@ -319,11 +341,83 @@ fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
         seed: options.seed,
         variants: compared,
     };
+    if let Some(dir) = &args.out {
+        files.push(("comparison.json".into(), comparison.to_json() + "\n"));
+        files.push(("comparison.csv".into(), comparison.to_csv()));
+        write_folder(dir, args.force, &files)?;
+    }
     if args.json {
         emit(&(comparison.to_json() + "\n"))
     } else {
         emit(&comparison.render_text())
     }
+}
+
+/// A scenario name as a folder name: letters, digits, `-` and `_`.
+fn folder_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut collapsed = String::with_capacity(cleaned.len());
+    for c in cleaned.chars() {
+        if !(c == '_' && collapsed.ends_with('_')) {
+            collapsed.push(c);
+        }
+    }
+    collapsed.trim_matches('_').to_string()
+}
+
+/// Writes a results folder whole or not at all: the files go to a temporary folder beside
+/// it, which is renamed at the end; an existing folder is kept unless `force`.
+pub fn write_folder(
+    dir: &std::path::Path,
+    force: bool,
+    files: &[(String, String)],
+) -> Result<(), CliError> {
+    let bad = |e: std::io::Error| {
+        CliError::BadInput(format!(
+            "cannot write the results folder {}: {e}",
+            dir.display()
+        ))
+    };
+    if dir.exists() && !force {
+        return Err(CliError::BadInput(format!(
+            "{} exists; choose another folder or add --force to replace it",
+            dir.display()
+        )));
+    }
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "results".into());
+    let tmp = dir.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let written = (|| -> std::io::Result<()> {
+        for (file, text) in files {
+            let path = tmp.join(file);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, text)?;
+        }
+        std::fs::create_dir_all(&tmp)?;
+        if dir.exists() {
+            std::fs::remove_dir_all(dir)?;
+        }
+        std::fs::rename(&tmp, dir)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(bad(e));
+    }
+    Ok(())
 }
 
 fn fit_command(args: &FitArgs) -> Result<(), CliError> {
@@ -388,6 +482,9 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::Internal(e.to_string()))?;
     bar.finish_and_clear();
     let summary = RunSummary::new(&model, &result, options.seed);
+    if let Some(dir) = &args.out {
+        write_folder(dir, args.force, &summary.result_files())?;
+    }
     if args.json {
         emit(&(summary.to_json() + "\n"))
     } else {

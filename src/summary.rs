@@ -716,3 +716,105 @@ fn channel_occupancy(model: &Model, s: &RunSummary, channel: &str, start_s: f64)
         .collect();
     parts.join(", ")
 }
+
+/// Rows of JSON objects as CSV: estimates (`{mean, ci95}`) become two columns, `name` and
+/// `name_ci95`; `leading` columns come first. Used for the results folder's tables.
+pub fn objects_to_csv(leading: &[&str], rows: &[(Vec<String>, serde_json::Value)]) -> String {
+    fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
+        let cell = |x: &serde_json::Value| match x {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => crate::compare::csv_field(s),
+            other => other.to_string(),
+        };
+        match v {
+            serde_json::Value::Object(map)
+                if map.len() == 2 && map.contains_key("mean") && map.contains_key("ci95") =>
+            {
+                out.push((prefix.to_string(), cell(&map["mean"])));
+                out.push((format!("{prefix}_ci95"), cell(&map["ci95"])));
+            }
+            serde_json::Value::Object(map) => {
+                for (k, x) in map {
+                    let name = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}_{k}")
+                    };
+                    flatten(&name, x, out);
+                }
+            }
+            other => out.push((prefix.to_string(), cell(other))),
+        }
+    }
+    let mut text = String::new();
+    for (i, (lead, value)) in rows.iter().enumerate() {
+        let mut cells = Vec::new();
+        flatten("", value, &mut cells);
+        if i == 0 {
+            let header: Vec<String> = leading
+                .iter()
+                .map(|s| s.to_string())
+                .chain(cells.iter().map(|c| c.0.clone()))
+                .collect();
+            text += &header.join(",");
+            text.push('\n');
+        }
+        let line: Vec<String> = lead
+            .iter()
+            .map(|s| crate::compare::csv_field(s))
+            .chain(cells.into_iter().map(|c| c.1))
+            .collect();
+        text += &line.join(",");
+        text.push('\n');
+    }
+    text
+}
+
+impl RunSummary {
+    /// The results folder's files: `summary.json` (the contract), `intervals.csv` (per
+    /// interval and channel) and `by_group.csv` (per group, then per interval and group).
+    pub fn result_files(&self) -> Vec<(String, String)> {
+        let json: serde_json::Value = serde_json::to_value(self).expect("a summary serialises");
+        let intervals: Vec<(Vec<String>, serde_json::Value)> = self
+            .intervals
+            .iter()
+            .map(|i| {
+                let mut v = serde_json::to_value(&i.queue).expect("serialises");
+                if let serde_json::Value::Object(m) = &mut v {
+                    m.remove("start_s");
+                }
+                (vec![clock(i.start_s), i.channel.clone()], v)
+            })
+            .collect();
+        let mut groups: Vec<(Vec<String>, serde_json::Value)> = self
+            .by_group
+            .iter()
+            .map(|(name, g)| {
+                (
+                    vec!["all".to_string(), name.clone()],
+                    serde_json::to_value(g).expect("serialises"),
+                )
+            })
+            .collect();
+        groups.extend(self.group_intervals.iter().map(|g| {
+            (
+                vec![clock(g.start_s), g.group.clone()],
+                serde_json::to_value(&g.metrics).expect("serialises"),
+            )
+        }));
+        vec![
+            (
+                "summary.json".into(),
+                serde_json::to_string_pretty(&json).expect("serialises") + "\n",
+            ),
+            (
+                "intervals.csv".into(),
+                objects_to_csv(&["interval", "channel"], &intervals),
+            ),
+            (
+                "by_group.csv".into(),
+                objects_to_csv(&["interval", "group"], &groups),
+            ),
+        ]
+    }
+}

@@ -131,3 +131,63 @@ fn the_command_line_compares_declared_variants_and_files() {
     assert!(String::from_utf8_lossy(&text.stderr).contains("nothing to compare"));
     std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
 }
+
+#[test]
+fn results_folders_are_written_whole_and_kept_unless_forced() {
+    let path = base_file("out");
+    let out = path.with_file_name("results");
+    let ccsim = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let (p, o) = (path.to_str().unwrap(), out.to_str().unwrap());
+    let first = ccsim(&["run", p, "--quiet", "--replications", "3", "--out", o]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let mut files: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["by_group.csv", "intervals.csv", "summary.json"]);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["replications"], 3);
+    let intervals = std::fs::read_to_string(out.join("intervals.csv")).unwrap();
+    assert!(intervals.starts_with("interval,channel,"));
+    assert!(intervals.contains("service_level,service_level_ci95"));
+    // 7 reported intervals (8 h less the 1 h warm-up) of one channel, and the header.
+    assert_eq!(intervals.lines().count(), 8);
+
+    let again = ccsim(&["run", p, "--quiet", "--out", o]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("add --force"));
+    let compared = ccsim(&[
+        "compare",
+        p,
+        "--quiet",
+        "--replications",
+        "3",
+        "--out",
+        o,
+        "--force",
+    ]);
+    assert!(
+        compared.status.success(),
+        "{}",
+        String::from_utf8_lossy(&compared.stderr)
+    );
+    assert!(out.join("comparison.csv").exists());
+    assert!(out.join("0_base/summary.json").exists());
+    assert!(out.join("1_one_more_agent/intervals.csv").exists());
+    assert!(
+        !out.join("summary.json").exists(),
+        "the old folder was replaced whole"
+    );
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+}
