@@ -38,6 +38,8 @@ enum Command {
     Fit(FitArgs),
     /// Compare a base scenario with variants over the same customers (paired differences).
     Compare(CompareArgs),
+    /// Run a scenario at every point of a grid of values set by key path.
+    Sweep(SweepArgs),
     /// Exact analytic values of a single queue.
     #[command(subcommand)]
     Erlang(ErlangCommand),
@@ -86,6 +88,41 @@ struct CompareArgs {
     /// Replace an existing results folder.
     #[arg(long)]
     force: bool,
+}
+
+#[derive(Args, Debug)]
+struct SweepArgs {
+    /// Scenario file (TOML).
+    file: PathBuf,
+    /// KEY=VALUES: a key path and a list (a,b,c), a range (from..to:step, both ends
+    /// included) or one value; several --set make a grid.
+    #[arg(long = "set", value_name = "KEY=VALUES", required = true, value_parser = parse_sweep_axis)]
+    set: Vec<crate::sweep::Axis>,
+    /// Replications at every point (default: the scenario's).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    replications: Option<u32>,
+    /// Seed of every point (default: the scenario's): points see the same customers.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: every core).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
+    /// Print the sweep as JSON.
+    #[arg(long)]
+    json: bool,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+    /// Also write a results folder: sweep.csv and sweep.json.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replace an existing results folder.
+    #[arg(long)]
+    force: bool,
+}
+
+fn parse_sweep_axis(text: &str) -> Result<crate::sweep::Axis, String> {
+    crate::sweep::parse_axis(text)
 }
 
 #[derive(Args, Debug)]
@@ -235,6 +272,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Log(args) => log_command(&args),
         Command::Fit(args) => fit_command(&args),
         Command::Compare(args) => compare_command(&args),
+        Command::Sweep(args) => sweep_command(&args),
         Command::Erlang(ErlangCommand::C(args)) => erlang_command(&args, None),
         Command::Erlang(ErlangCommand::A(args)) => erlang_command(&args.queue, Some(args.patience)),
     }
@@ -292,6 +330,61 @@ pub fn write_output(
         )));
     }
     Ok(())
+}
+
+fn sweep_command(args: &SweepArgs) -> Result<(), CliError> {
+    let points = crate::sweep::grid(&args.set).map_err(CliError::BadInput)?;
+    let base = load(&args.file, &ArrivalArgs::default())?;
+    // Every point compiles before any runs: a bad value stops the sweep at once.
+    let mut models = Vec::with_capacity(points.len());
+    for point in &points {
+        let label: Vec<String> = point
+            .iter()
+            .map(|(k, v)| format!("{k}={}", crate::sweep::show_value(v)))
+            .collect();
+        let name = format!("{} [{}]", base.name, label.join(", "));
+        models.push(
+            scenario::load_with_changes(&args.file, point, &name)
+                .map_err(|e| CliError::BadInput(e.to_string()))?,
+        );
+    }
+    let options = RunOptions {
+        replications: args.replications.unwrap_or(base.replications),
+        seed: args.seed.unwrap_or(base.seed),
+        threads: args.threads.map(|t| t as usize),
+    };
+    let bar = progress_bar(
+        options.replications as u64 * models.len() as u64,
+        args.quiet,
+    );
+    let mut results = Vec::with_capacity(models.len());
+    for (model, point) in models.iter().zip(&points) {
+        let r = experiment::run_observed(model, &options, &|| bar.inc(1))
+            .map_err(|e| CliError::Internal(e.to_string()))?;
+        results.push(crate::sweep::SweepPoint {
+            set: point
+                .iter()
+                .map(|(k, v)| (k.clone(), crate::sweep::show_value(v)))
+                .collect(),
+            summary: RunSummary::new(model, &r, options.seed),
+        });
+    }
+    bar.finish_and_clear();
+    if let Some(dir) = &args.out {
+        let files = vec![
+            ("sweep.csv".to_string(), crate::sweep::to_csv(&results)),
+            (
+                "sweep.json".to_string(),
+                crate::sweep::to_json(&results) + "\n",
+            ),
+        ];
+        write_folder(dir, args.force, &files)?;
+    }
+    if args.json {
+        emit(&(crate::sweep::to_json(&results) + "\n"))
+    } else {
+        emit(&crate::sweep::render_text(&results))
+    }
 }
 
 fn compare_command(args: &CompareArgs) -> Result<(), CliError> {

@@ -20,3 +20,4 @@ pub mod scenario;
 pub mod seeds;
 pub mod stats;
 pub mod summary;
+pub mod sweep;

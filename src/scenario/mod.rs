@@ -402,3 +402,80 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     }
     i
 }
+
+/// Loads the scenario at `path` with values changed by key path (a sweep point), e.g.
+/// `("group.agents.agents", 28)`; `name` names the result.
+pub fn load_with_changes(
+    path: &Path,
+    changes: &[(String, toml::Value)],
+    name: &str,
+) -> Result<Model, ScenarioError> {
+    let (text, file) = read_text(path)?;
+    let mut document: toml::Table = text.parse().map_err(|_| {
+        parse_raw(&text, &file)
+            .err()
+            .unwrap_or_else(|| ScenarioError {
+                file: file.clone(),
+                position: None,
+                key: None,
+                message: "the scenario is not valid TOML".into(),
+            })
+    })?;
+    if document.contains_key("extends") {
+        return Err(ScenarioError {
+            file,
+            position: None,
+            key: Some("extends".into()),
+            message: "sweep a scenario, not a variant file: copy its changes into --set".into(),
+        });
+    }
+    document.remove("variant");
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".into());
+    // The base alone must be valid, so that an error below is the changes' fault.
+    parse(&text, &file, &stem)?;
+    let at = |key: &str, message: String| ScenarioError {
+        file: file.clone(),
+        position: None,
+        key: Some(key.to_string()),
+        message,
+    };
+    overrides::set(
+        &mut document,
+        "simulation.name",
+        toml::Value::String(name.into()),
+    )
+    .map_err(|m| at("simulation.name", m))?;
+    let mut applied = Vec::with_capacity(changes.len());
+    for (key, value) in changes {
+        let canonical =
+            overrides::set(&mut document, key, value.clone()).map_err(|m| at(key, m))?;
+        applied.push((canonical, key.clone()));
+    }
+    let merged = toml::to_string(&document).map_err(|e| {
+        at(
+            "--set",
+            format!("the changed scenario cannot be written: {e}"),
+        )
+    })?;
+    let mut model = parse(&merged, &file, &stem).map_err(|e| {
+        let error_key = e.key.clone().unwrap_or_default();
+        let culprit = applied.iter().find(|(canonical, _)| {
+            error_key == *canonical
+                || error_key.starts_with(&format!("{canonical}."))
+                || error_key.starts_with(&format!("{canonical}["))
+        });
+        ScenarioError {
+            file: file.clone(),
+            position: None,
+            key: Some(culprit.map_or(error_key.clone(), |(_, k)| format!("--set {k}"))),
+            message: e.message,
+        }
+    })?;
+    if !model.replays.is_empty() {
+        crate::contact_log::scan(&mut model)?;
+    }
+    Ok(model)
+}

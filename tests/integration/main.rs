@@ -19,5 +19,6 @@ mod returns;
 mod routing;
 mod shifts;
 mod support;
+mod sweep;
 mod transfers;
 mod variants;

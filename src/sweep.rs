@@ -1,0 +1,284 @@
+//! Sweeps: a scenario run at every point of a grid of values set by key path
+//! (`--set group.agents.agents=80..120:5 --set bot.chat.containment=0.3,0.4`), each point
+//! with its replications and confidence intervals, as one table.
+
+use crate::experiment::Estimate;
+use crate::summary::RunSummary;
+use std::fmt::Write as _;
+
+/// One `--set KEY=VALUES` of a sweep: the key path and the values it takes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Axis {
+    /// Key path, e.g. `group.agents.agents`.
+    pub key: String,
+    /// Values in order.
+    pub values: Vec<toml::Value>,
+}
+
+/// Most points a sweep may have (a typo in a range should not start a million runs).
+pub const MAX_POINTS: usize = 10_000;
+
+/// A scalar as TOML: integer, float, boolean, or else a string.
+fn scalar(text: &str) -> toml::Value {
+    let t = text.trim();
+    if let Ok(i) = t.parse::<i64>() {
+        toml::Value::Integer(i)
+    } else if let Ok(f) = t.parse::<f64>() {
+        toml::Value::Float(f)
+    } else if let Ok(b) = t.parse::<bool>() {
+        toml::Value::Boolean(b)
+    } else {
+        toml::Value::String(t.trim_matches('"').to_string())
+    }
+}
+
+/// Parses `KEY=VALUES`: a list `a,b,c`, a range `from..to:step` (both ends included), or
+/// one value.
+pub fn parse_axis(text: &str) -> Result<Axis, String> {
+    let (key, values) = text.split_once('=').ok_or_else(|| {
+        format!("`{text}`: write KEY=VALUES, e.g. group.agents.agents=80..120:5 or bot.chat.containment=0.3,0.4")
+    })?;
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(format!("`{text}`: the key path is empty"));
+    }
+    let values = values.trim();
+    // `from..to` of whole numbers steps by 1.
+    let with_step;
+    let values = match values.split_once("..") {
+        Some((a, b))
+            if !values.contains(':')
+                && a.trim().parse::<i64>().is_ok()
+                && b.trim().parse::<i64>().is_ok() =>
+        {
+            with_step = format!("{values}:1");
+            with_step.as_str()
+        }
+        _ => values,
+    };
+    let parsed = if let Some((range, step)) =
+        values.split_once(':').filter(|(r, _)| r.contains(".."))
+    {
+        let (from, to) = range.split_once("..").expect("checked");
+        let (from, to, step) = (from.trim(), to.trim(), step.trim());
+        let bad = || format!("`{values}`: a range is from..to:step with numbers, e.g. 80..120:5");
+        match (from.parse::<i64>(), to.parse::<i64>(), step.parse::<i64>()) {
+            (Ok(a), Ok(b), Ok(s)) => {
+                if s <= 0 || a > b {
+                    return Err(format!(
+                        "`{values}`: a range needs from ≤ to and a step above 0"
+                    ));
+                }
+                if ((b - a) / s) as usize >= MAX_POINTS {
+                    return Err(format!("`{values}` has more than {MAX_POINTS} values"));
+                }
+                (0..=((b - a) / s))
+                    .map(|k| toml::Value::Integer(a + k * s))
+                    .collect()
+            }
+            _ => {
+                let a: f64 = from.parse().map_err(|_| bad())?;
+                let b: f64 = to.parse().map_err(|_| bad())?;
+                let s: f64 = step.parse().map_err(|_| bad())?;
+                if !(s > 0.0 && a <= b && a.is_finite() && b.is_finite()) {
+                    return Err(format!(
+                        "`{values}`: a range needs from ≤ to and a step above 0"
+                    ));
+                }
+                let n = ((b - a) / s + 1e-9).floor() as usize;
+                if n >= MAX_POINTS {
+                    return Err(format!("`{values}` has more than {MAX_POINTS} values"));
+                }
+                (0..=n)
+                    .map(|k| toml::Value::Float(((a + k as f64 * s) * 1e9).round() / 1e9))
+                    .collect()
+            }
+        }
+    } else {
+        values.split(',').map(scalar).collect::<Vec<_>>()
+    };
+    if parsed.is_empty() {
+        return Err(format!("`{text}` gives no values"));
+    }
+    Ok(Axis {
+        key: key.to_string(),
+        values: parsed,
+    })
+}
+
+/// Every combination of the axes' values, the first axis slowest.
+pub fn grid(axes: &[Axis]) -> Result<Vec<Vec<(String, toml::Value)>>, String> {
+    let total: usize = axes.iter().map(|a| a.values.len()).product();
+    if total > MAX_POINTS {
+        return Err(format!("the grid has {total} points; at most {MAX_POINTS}"));
+    }
+    let mut points = vec![Vec::new()];
+    for axis in axes {
+        let mut next = Vec::with_capacity(points.len() * axis.values.len());
+        for p in &points {
+            for v in &axis.values {
+                let mut q: Vec<(String, toml::Value)> = p.clone();
+                q.push((axis.key.clone(), v.clone()));
+                next.push(q);
+            }
+        }
+        points = next;
+    }
+    Ok(points)
+}
+
+/// One point of a sweep and its results.
+#[derive(Clone, Debug)]
+pub struct SweepPoint {
+    /// Key path → value, as set.
+    pub set: Vec<(String, String)>,
+    /// The run's summary (the contract's document).
+    pub summary: RunSummary,
+}
+
+/// A value as written on the command line.
+pub fn show_value(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The headline metrics of each point, for people.
+pub fn render_text(points: &[SweepPoint]) -> String {
+    let mut t = String::new();
+    let Some(first) = points.first() else {
+        return t;
+    };
+    let keys: Vec<&str> = first.set.iter().map(|(k, _)| k.as_str()).collect();
+    let est = |e: &Estimate, pct: bool| {
+        if !e.mean.is_finite() {
+            "–".to_string()
+        } else if pct {
+            format!("{:.1}% ±{:.1}", e.mean * 100.0, e.ci95 * 100.0)
+        } else {
+            format!("{:.1} ±{:.1}", e.mean, e.ci95)
+        }
+    };
+    for k in &keys {
+        let _ = write!(t, "{k:>24} ");
+    }
+    let _ = writeln!(
+        t,
+        "{:>16} {:>14} {:>14} {:>14} {:>18}",
+        "service level", "abandon rate", "ASA s", "occupancy", "cost"
+    );
+    for p in points {
+        for (_, v) in &p.set {
+            let _ = write!(t, "{v:>24} ");
+        }
+        let s = &p.summary.totals;
+        let _ = writeln!(
+            t,
+            "{:>16} {:>14} {:>14} {:>14} {:>18}",
+            est(&s.queue.service_level, true),
+            est(&s.queue.abandon_rate, true),
+            est(&s.queue.asa_s, false),
+            est(&s.occupancy, true),
+            format!("{:.0} ±{:.0}", s.cost.mean, s.cost.ci95)
+        );
+    }
+    t
+}
+
+/// The sweep as JSON: per point the values set and the totals, channels and groups with
+/// their 95 % half-widths.
+pub fn to_json(points: &[SweepPoint]) -> String {
+    let rows: Vec<serde_json::Value> = points
+        .iter()
+        .map(|p| {
+            let json = serde_json::to_value(&p.summary).expect("serialises");
+            let set: serde_json::Map<String, serde_json::Value> = p
+                .set
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                .collect();
+            serde_json::json!({
+                "set": set,
+                "replications": json["replications"],
+                "seed": json["seed"],
+                "totals": json["totals"],
+                "by_channel": json["by_channel"],
+                "by_group": json["by_group"],
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({ "points": rows })).expect("serialises")
+}
+
+/// One CSV row per point: the set values, then every total and per-channel metric with
+/// its 95 % half-width.
+pub fn to_csv(points: &[SweepPoint]) -> String {
+    let rows: Vec<(Vec<String>, serde_json::Value)> = points
+        .iter()
+        .map(|p| {
+            let json = serde_json::to_value(&p.summary).expect("serialises");
+            let mut v = serde_json::Map::new();
+            v.insert("totals".into(), json["totals"].clone());
+            v.insert("by_channel".into(), json["by_channel"].clone());
+            (
+                p.set.iter().map(|(_, v)| v.clone()).collect(),
+                serde_json::Value::Object(v),
+            )
+        })
+        .collect();
+    let keys: Vec<&str> = points
+        .first()
+        .map(|p| p.set.iter().map(|(k, _)| k.as_str()).collect())
+        .unwrap_or_default();
+    crate::summary::objects_to_csv(&keys, &rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use toml::Value::{Float, Integer, String as Text};
+
+    #[test]
+    fn axes_take_lists_ranges_and_single_values() {
+        let a = parse_axis("group.agents.agents=80..90:5").unwrap();
+        assert_eq!(a.key, "group.agents.agents");
+        assert_eq!(a.values, vec![Integer(80), Integer(85), Integer(90)]);
+        assert_eq!(
+            parse_axis("k=1..3").unwrap().values,
+            vec![Integer(1), Integer(2), Integer(3)]
+        );
+        assert_eq!(
+            parse_axis("bot.chat.containment=0.3..0.5:0.1")
+                .unwrap()
+                .values,
+            vec![Float(0.3), Float(0.4), Float(0.5)]
+        );
+        assert_eq!(
+            parse_axis("channel.voice.patience.mean=3m,5m")
+                .unwrap()
+                .values,
+            vec![Text("3m".into()), Text("5m".into())]
+        );
+        assert_eq!(
+            parse_axis("transfers.keep_context=true").unwrap().values,
+            vec![toml::Value::Boolean(true)]
+        );
+        assert!(parse_axis("no-equals").unwrap_err().contains("KEY=VALUES"));
+        assert!(parse_axis("k=10..1:1").unwrap_err().contains("from ≤ to"));
+        assert!(
+            parse_axis("k=0..100000:1")
+                .unwrap_err()
+                .contains("more than")
+        );
+        let g = grid(&[parse_axis("a=1,2").unwrap(), parse_axis("b=x,y,z").unwrap()]).unwrap();
+        assert_eq!(g.len(), 6);
+        assert_eq!(
+            g[1],
+            vec![
+                ("a".to_string(), Integer(1)),
+                ("b".to_string(), Text("y".into()))
+            ]
+        );
+    }
+}
