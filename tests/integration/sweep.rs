@@ -65,10 +65,10 @@ fn a_grid_of_agents_and_patience_gives_one_row_per_point() {
         String::from_utf8_lossy(&out.stderr)
     );
     let csv = std::fs::read_to_string(dir.join("sweep.csv")).unwrap();
-    assert!(
-        csv.starts_with("group.agents.agents,totals_abandon_rate,"),
-        "{csv}"
-    );
+    let header = csv.lines().next().unwrap();
+    assert!(header.starts_with("group.agents.agents,"), "{header}");
+    assert!(header.contains(",totals_service_level,totals_service_level_ci95,"));
+    assert!(header.contains(",by_channel_voice_asa_s,by_channel_voice_asa_s_ci95,"));
     assert_eq!(csv.lines().count(), 3);
     assert!(dir.join("sweep.json").exists());
     std::fs::remove_dir_all(&dir).unwrap();
