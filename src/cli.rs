@@ -185,6 +185,13 @@ struct RunArgs {
     /// Also write a results folder: summary.json, intervals.csv, by_group.csv.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// METRIC=HALF_WIDTH: add batches of replications until the metric's 95 % half-width
+    /// is at most this (e.g. service_level=0.005, voice.asa_s=1), or the cap is reached.
+    #[arg(long, value_name = "METRIC=HALF_WIDTH")]
+    precision: Option<String>,
+    /// Most replications --precision may run.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(2..))]
+    max_replications: u32,
     /// Replace an existing results folder.
     #[arg(long)]
     force: bool,
@@ -570,10 +577,16 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
         seed: args.seed.unwrap_or(model.seed),
         threads: args.threads.map(|t| t as usize),
     };
-    let bar = progress_bar(options.replications as u64, args.quiet);
-    let result = experiment::run_observed(&model, &options, &|| bar.inc(1))
-        .map_err(|e| CliError::Internal(e.to_string()))?;
-    bar.finish_and_clear();
+    let result = match &args.precision {
+        None => {
+            let bar = progress_bar(options.replications as u64, args.quiet);
+            let result = experiment::run_observed(&model, &options, &|| bar.inc(1))
+                .map_err(|e| CliError::Internal(e.to_string()))?;
+            bar.finish_and_clear();
+            result
+        }
+        Some(spec) => run_to_precision(&model, &options, spec, args.max_replications, args.quiet)?,
+    };
     let summary = RunSummary::new(&model, &result, options.seed);
     if let Some(dir) = &args.out {
         write_folder(dir, args.force, &summary.result_files())?;
@@ -586,6 +599,63 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
             &summary,
             &args.file.display().to_string(),
         ))
+    }
+}
+
+/// Runs batches of `options.replications` until the named metric's 95 % half-width is at
+/// most the target or `max` replications have run; says on stderr which.
+fn run_to_precision(
+    model: &Model,
+    options: &RunOptions,
+    spec: &str,
+    max: u32,
+    quiet: bool,
+) -> Result<experiment::RunResult, CliError> {
+    let bad = |m: String| CliError::BadInput(format!("--precision {spec}: {m}"));
+    let (metric, target) = spec
+        .split_once('=')
+        .ok_or_else(|| bad("write METRIC=HALF_WIDTH, e.g. service_level=0.005".into()))?;
+    let target: f64 = target
+        .trim()
+        .parse()
+        .ok()
+        .filter(|t: &f64| t.is_finite() && *t > 0.0)
+        .ok_or_else(|| bad("the half-width must be a number above 0".into()))?;
+    let (_, get) = crate::compare::metric_by_name(model, metric.trim()).map_err(bad)?;
+    let batch = options.replications.clamp(2, max);
+    let bar = progress_bar(max as u64, quiet);
+    let mut result = experiment::RunResult {
+        outcomes: Vec::new(),
+        wall_s: 0.0,
+    };
+    loop {
+        let done = result.outcomes.len() as u32;
+        let next = RunOptions {
+            replications: batch.min(max - done),
+            ..options.clone()
+        };
+        let more = experiment::run_range(model, &next, done, &|| bar.inc(1))
+            .map_err(|e| CliError::Internal(e.to_string()))?;
+        result.outcomes.extend(more.outcomes);
+        result.wall_s += more.wall_s;
+        let est = result.estimate(|o| get(o));
+        let n = result.outcomes.len() as u32;
+        if est.n >= 2 && est.ci95 <= target {
+            bar.finish_and_clear();
+            eprintln!(
+                "precision met: {metric} = {:.6} ± {:.6} after {n} replications (target ± {target})",
+                est.mean, est.ci95
+            );
+            return Ok(result);
+        }
+        if n >= max {
+            bar.finish_and_clear();
+            eprintln!(
+                "precision NOT met: {metric} = {:.6} ± {:.6} after the cap of {n} replications (target ± {target}); raise --max-replications",
+                est.mean, est.ci95
+            );
+            return Ok(result);
+        }
     }
 }
 

@@ -92,6 +92,49 @@ const QUEUE_METRICS: &[QueueMetric] = &[
     },
 ];
 
+/// The metric a spec such as `service_level` or `voice.asa_s` names (scope `all` when no
+/// channel is given; also `occupancy` and `cost`), as a function of a replication.
+#[allow(clippy::type_complexity)]
+pub fn metric_by_name(
+    model: &Model,
+    spec: &str,
+) -> Result<(Unit, Box<dyn Fn(&ReplicationOutcome) -> f64 + Sync>), String> {
+    let (scope, name) = match spec.split_once('.') {
+        Some((s, n)) => (Some(s), n),
+        None => (None, spec),
+    };
+    match (scope, name) {
+        (None, "occupancy") => return Ok((Unit::Share, Box::new(|o| o.total_occupancy))),
+        (None, "cost") => return Ok((Unit::Amount, Box::new(|o| o.cost))),
+        _ => {}
+    }
+    let names: Vec<&str> = QUEUE_METRICS.iter().map(|m| m.name).collect();
+    let m = QUEUE_METRICS.iter().find(|m| m.name == name).ok_or_else(|| {
+        format!(
+            "`{name}` is not a metric ccsim can target; use one of {}, occupancy, cost (optionally after a channel: voice.service_level)",
+            names.join(", ")
+        )
+    })?;
+    let get = m.get;
+    match scope {
+        None => Ok((m.unit, Box::new(move |o| get(&o.totals)))),
+        Some(ch) => {
+            let c = model
+                .channels
+                .iter()
+                .position(|c| c.name == ch)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = model.channels.iter().map(|c| c.name.as_str()).collect();
+                    format!(
+                        "there is no channel `{ch}`; the channels are {}",
+                        known.join(", ")
+                    )
+                })?;
+            Ok((m.unit, Box::new(move |o| get(&o.by_channel[c]))))
+        }
+    }
+}
+
 /// One metric of one scope, in the base and in a variant, and their difference.
 #[derive(Clone, Debug, Serialize)]
 pub struct Difference {

@@ -70,6 +70,17 @@ pub fn run_observed(
     options: &RunOptions,
     replication_done: &(dyn Fn() + Sync),
 ) -> Result<RunResult, RunError> {
+    run_range(model, options, 0, replication_done)
+}
+
+/// Runs replications `first .. first + options.replications` (each depends only on its
+/// index, so batches run one after another equal one run of them all).
+pub fn run_range(
+    model: &Model,
+    options: &RunOptions,
+    first: u32,
+    replication_done: &(dyn Fn() + Sync),
+) -> Result<RunResult, RunError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(t) = options.threads {
         builder = builder.num_threads(t);
@@ -88,7 +99,7 @@ pub fn run_observed(
     };
     let start = Instant::now();
     let outcomes = pool.install(|| {
-        (0..options.replications)
+        (first..first + options.replications)
             .into_par_iter()
             .map_init(Workspace::new, |ws, r| {
                 let outcome = replicate(model, options.seed, r, ws, None);

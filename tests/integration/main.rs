@@ -14,6 +14,7 @@ mod email;
 mod erlang_oracle;
 mod fit;
 mod forecasts;
+mod precision;
 mod replay;
 mod returns;
 mod routing;
