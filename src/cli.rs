@@ -587,6 +587,9 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
         }
         Some(spec) => run_to_precision(&model, &options, spec, args.max_replications, args.quiet)?,
     };
+    if let Some(warning) = experiment::warmup_check(&model, &result) {
+        eprintln!("warning: {warning}");
+    }
     let summary = RunSummary::new(&model, &result, options.seed);
     if let Some(dir) = &args.out {
         write_folder(dir, args.force, &summary.result_files())?;

@@ -200,3 +200,89 @@ impl serde::Serialize for Estimate {
         st.end()
     }
 }
+
+/// Warm-up guidance for a steady-state scenario (constant rates and staffing, nothing
+/// replayed), by Welch's method: the mean over replications of the agents' occupancy in
+/// each reported interval, smoothed by a moving average, should start at the level it
+/// keeps. When the first reported interval is off that level by more than its 95 %
+/// interval, the warm-up is too short; the message says from which interval the curve
+/// settles. `None` when the scenario is not steady or the warm-up looks long enough.
+pub fn warmup_check(model: &Model, result: &RunResult) -> Option<String> {
+    let constant = |v: &[f64]| v.windows(2).all(|w| w[0] == w[1]);
+    let steady = model.streams.iter().all(|s| constant(&s.rate_per_s))
+        && model.groups.iter().all(|g| g.timeline.len() == 1)
+        && model.replays.is_empty()
+        && model
+            .channels
+            .iter()
+            .all(|c| c.busyness_day_cv == 0.0 && c.busyness_interval_cv == 0.0);
+    let n_groups = model.groups.len();
+    let first = (model.warmup / model.interval).round() as usize;
+    let k = model.n_intervals.saturating_sub(first);
+    if !steady || k < 4 || result.outcomes.len() < 2 || n_groups == 0 {
+        return None;
+    }
+    // Y[r][k]: mean occupancy of the groups in interval k of replication r.
+    let y: Vec<Vec<f64>> = result
+        .outcomes
+        .iter()
+        .map(|o| {
+            (0..k)
+                .map(|i| {
+                    let cells = &o.group_intervals[i * n_groups..(i + 1) * n_groups];
+                    let v: Vec<f64> = cells
+                        .iter()
+                        .map(|g| g.occupancy)
+                        .filter(|x| x.is_finite())
+                        .collect();
+                    if v.is_empty() {
+                        f64::NAN
+                    } else {
+                        v.iter().sum::<f64>() / v.len() as f64
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let at = |i: usize| Estimate::from_samples(y.iter().map(|row| row[i]));
+    let level = Estimate::from_samples(
+        y.iter()
+            .map(|row| row[k / 2..].iter().sum::<f64>() / (k - k / 2) as f64),
+    );
+    if !level.mean.is_finite() {
+        return None;
+    }
+    let off = |i: usize| {
+        let e = at(i);
+        e.mean.is_finite() && (e.mean - level.mean).abs() > e.ci95 + level.ci95
+    };
+    if !off(0) {
+        return None;
+    }
+    // Welch: a moving average over w intervals; the first one back at the level.
+    let w = (k / 10).max(1);
+    let means: Vec<f64> = (0..k).map(|i| at(i).mean).collect();
+    let settled = (0..k / 2)
+        .find(|&i| {
+            let lo = i.saturating_sub(w / 2);
+            let hi = (i + w / 2 + 1).min(k);
+            let ma = means[lo..hi].iter().sum::<f64>() / (hi - lo) as f64;
+            (ma - level.mean).abs() <= at(i).ci95 + level.ci95 && !off(i)
+        })
+        .unwrap_or(k / 2);
+    let e0 = at(0);
+    Some(format!(
+        "the warm-up ({}) looks too short: occupancy in the first reported interval is {:.1}% ± {:.1}, \
+         while the run settles at {:.1}% ± {:.1} (Welch's moving average is back at that level \
+         from interval {} on); try warmup = \"{}\"",
+        crate::duration::Duration::from_secs(model.warmup),
+        e0.mean * 100.0,
+        e0.ci95 * 100.0,
+        level.mean * 100.0,
+        level.ci95 * 100.0,
+        settled + 1,
+        crate::duration::Duration::from_secs(
+            model.warmup + (settled.max(1)) as f64 * model.interval
+        )
+    ))
+}

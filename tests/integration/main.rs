@@ -23,3 +23,4 @@ mod support;
 mod sweep;
 mod transfers;
 mod variants;
+mod warmup;
