@@ -40,6 +40,8 @@ enum Command {
     Compare(CompareArgs),
     /// Run a scenario at every point of a grid of values set by key path.
     Sweep(SweepArgs),
+    /// Join the partial results of `run|sweep --shard I/N` into the single run's result.
+    Merge(MergeArgs),
     /// Exact analytic values of a single queue.
     #[command(subcommand)]
     Erlang(ErlangCommand),
@@ -58,6 +60,37 @@ struct ArrivalArgs {
     /// first midnight), e.g. 2025-11-10.
     #[arg(long, value_name = "DATE", requires = "arrivals")]
     log_start: Option<String>,
+}
+
+/// A share of the work for one machine of many.
+#[derive(Args, Debug, Clone, Default)]
+struct ShardArgs {
+    /// I/N: run only shard I (from 0) of N — replications r with r mod N = I (sweep points
+    /// for a sweep) — and write a partial result for `ccsim merge` instead of the summary.
+    #[arg(long, value_name = "I/N", value_parser = crate::shard::Shard::parse, requires = "partial")]
+    shard: Option<crate::shard::Shard>,
+    /// Where --shard writes its partial result (TOML); kept unless --force.
+    #[arg(long, value_name = "FILE", requires = "shard")]
+    partial: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct MergeArgs {
+    /// The partial result files of all N shards, in any order.
+    #[arg(required = true)]
+    parts: Vec<PathBuf>,
+    /// The scenario file, when it is not at the path the shards recorded.
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+    /// Print the JSON summary (for a run) or the sweep as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Also write a results folder, as the single run would.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replace an existing results folder.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args, Debug)]
@@ -108,17 +141,19 @@ struct SweepArgs {
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     threads: Option<u32>,
     /// Print the sweep as JSON.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "shard")]
     json: bool,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
     /// Also write a results folder: sweep.csv and sweep.json.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "shard")]
     out: Option<PathBuf>,
-    /// Replace an existing results folder.
+    /// Replace an existing results folder or partial file.
     #[arg(long)]
     force: bool,
+    #[command(flatten)]
+    shard: ShardArgs,
 }
 
 fn parse_sweep_axis(text: &str) -> Result<crate::sweep::Axis, String> {
@@ -180,24 +215,26 @@ struct RunArgs {
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     threads: Option<u32>,
     /// Print the JSON summary (the stable contract) instead of tables.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "shard")]
     json: bool,
     /// Also write a results folder: summary.json, intervals.csv, by_group.csv.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "shard")]
     out: Option<PathBuf>,
     /// METRIC=HALF_WIDTH: add batches of replications until the metric's 95 % half-width
     /// is at most this (e.g. service_level=0.005, voice.asa_s=1), or the cap is reached.
-    #[arg(long, value_name = "METRIC=HALF_WIDTH")]
+    #[arg(long, value_name = "METRIC=HALF_WIDTH", conflicts_with = "shard")]
     precision: Option<String>,
     /// Most replications --precision may run.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(2..))]
     max_replications: u32,
-    /// Replace an existing results folder.
+    /// Replace an existing results folder or partial file.
     #[arg(long)]
     force: bool,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    #[command(flatten)]
+    shard: ShardArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -280,6 +317,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Fit(args) => fit_command(&args),
         Command::Compare(args) => compare_command(&args),
         Command::Sweep(args) => sweep_command(&args),
+        Command::Merge(args) => merge_command(&args),
         Command::Erlang(ErlangCommand::C(args)) => erlang_command(&args, None),
         Command::Erlang(ErlangCommand::A(args)) => erlang_command(&args.queue, Some(args.patience)),
     }
@@ -339,45 +377,164 @@ pub fn write_output(
     Ok(())
 }
 
-fn sweep_command(args: &SweepArgs) -> Result<(), CliError> {
-    let points = crate::sweep::grid(&args.set).map_err(CliError::BadInput)?;
-    let base = load(&args.file, &ArrivalArgs::default())?;
-    // Every point compiles before any runs: a bad value stops the sweep at once.
+/// The `--set` key paths and values of one sweep point.
+type PointLabel = Vec<(String, String)>;
+
+/// The models of a sweep's grid points, each compiled before any runs (a bad value stops
+/// the sweep at once), with their `--set` labels.
+fn sweep_models(
+    file: &std::path::Path,
+    axes: &[crate::sweep::Axis],
+) -> Result<(Model, Vec<PointLabel>, Vec<Model>), CliError> {
+    let points = crate::sweep::grid(axes).map_err(CliError::BadInput)?;
+    let base = load(file, &ArrivalArgs::default())?;
     let mut models = Vec::with_capacity(points.len());
+    let mut labels = Vec::with_capacity(points.len());
     for point in &points {
-        let label: Vec<String> = point
+        let set: Vec<(String, String)> = point
             .iter()
-            .map(|(k, v)| format!("{k}={}", crate::sweep::show_value(v)))
+            .map(|(k, v)| (k.clone(), crate::sweep::show_value(v)))
             .collect();
+        let label: Vec<String> = set.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let name = format!("{} [{}]", base.name, label.join(", "));
         models.push(
-            scenario::load_with_changes(&args.file, point, &name)
+            scenario::load_with_changes(file, point, &name)
                 .map_err(|e| CliError::BadInput(e.to_string()))?,
         );
+        labels.push(set);
     }
+    warn_identical_points(&models, &labels);
+    Ok((base, labels, models))
+}
+
+/// Warns when two grid points compile to the same model: a value that changes nothing,
+/// usually because a more specific key (e.g. `containment_by`) overrides the one swept.
+fn warn_identical_points(models: &[Model], labels: &[PointLabel]) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, m) in models.iter().enumerate() {
+        let unnamed = Model {
+            name: String::new(),
+            ..m.clone()
+        };
+        if let Some(&j) = seen.get(&crate::shard::scenario_hash(&[&unnamed])) {
+            let show = |set: &[(String, String)]| {
+                set.iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            eprintln!(
+                "warning: the sweep points [{}] and [{}] give the same model: a swept value changes nothing (is the key overridden by a more specific one, such as a per-category value?)",
+                show(&labels[j]),
+                show(&labels[i])
+            );
+            return;
+        }
+        seen.insert(crate::shard::scenario_hash(&[&unnamed]), i);
+    }
+}
+
+/// A sweep axis as text that `--set` reads back to the same values.
+fn axis_text(axis: &crate::sweep::Axis) -> String {
+    let values: Vec<String> = axis.values.iter().map(|v| v.to_string()).collect();
+    format!("{}={}", axis.key, values.join(","))
+}
+
+fn sweep_command(args: &SweepArgs) -> Result<(), CliError> {
+    let (base, labels, models) = sweep_models(&args.file, &args.set)?;
     let options = RunOptions {
         replications: args.replications.unwrap_or(base.replications),
         seed: args.seed.unwrap_or(base.seed),
         threads: args.threads.map(|t| t as usize),
     };
-    let bar = progress_bar(
-        options.replications as u64 * models.len() as u64,
-        args.quiet,
-    );
-    let mut results = Vec::with_capacity(models.len());
-    for (model, point) in models.iter().zip(&points) {
-        let r = experiment::run_observed(model, &options, &|| bar.inc(1))
-            .map_err(|e| CliError::Internal(e.to_string()))?;
-        results.push(crate::sweep::SweepPoint {
-            set: point
+    let points: Vec<u32> = (0..models.len() as u32)
+        .filter(|&p| args.shard.shard.is_none_or(|s| s.owns(p)))
+        .collect();
+    // A swept seed or replication count applies at its point; the flags override all.
+    let seeds: Vec<u64> = (models.iter())
+        .map(|m| args.seed.unwrap_or(m.seed))
+        .collect();
+    let counts: Vec<u32> = (models.iter())
+        .map(|m| args.replications.unwrap_or(m.replications))
+        .collect();
+    let total: u64 = points.iter().map(|&p| counts[p as usize] as u64).sum();
+    let progress = Progress::new(total, args.quiet);
+    // Points run side by side, and so do the replications within each: a grid of many
+    // points with few replications still keeps every core busy.
+    let runs = experiment::thread_pool(options.threads)
+        .and_then(|pool| {
+            pool.install(|| {
+                use rayon::prelude::*;
+                points
+                    .par_iter()
+                    .map(|&p| {
+                        let indices: Vec<u32> = (0..counts[p as usize]).collect();
+                        experiment::run_replications(
+                            &models[p as usize],
+                            seeds[p as usize],
+                            &indices,
+                            &|c| progress.done(c),
+                        )
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+        })
+        .map_err(|e| CliError::Internal(e.to_string()))?;
+    progress.finish();
+    if let (Some(shard), Some(path)) = (args.shard.shard, &args.shard.partial) {
+        let model_refs: Vec<&Model> = models.iter().collect();
+        let partial = crate::shard::PartialResult {
+            ccsim_version: crate::shard::CCSIM_VERSION.into(),
+            command: "sweep".into(),
+            scenario_file: args.file.display().to_string(),
+            scenario_hash: crate::shard::scenario_hash(&model_refs),
+            arrivals: None,
+            log_start: None,
+            skip_bad_rows: false,
+            sweep_axes: args.set.iter().map(axis_text).collect(),
+            seed: options.seed,
+            replications: options.replications,
+            points: models.len() as u32,
+            shard: shard.index,
+            shards: shard.count,
+            runs: points
                 .iter()
-                .map(|(k, v)| (k.clone(), crate::sweep::show_value(v)))
+                .zip(runs)
+                .map(|(&p, r)| {
+                    let n = counts[p as usize];
+                    let indices: Vec<u32> = (0..n).collect();
+                    crate::shard::partial_run(p, seeds[p as usize], n, &indices, r)
+                })
                 .collect(),
-            summary: RunSummary::new(model, &r, options.seed),
-        });
+        };
+        return write_partial(path, args.force, &partial, args.quiet);
     }
-    bar.finish_and_clear();
-    if let Some(dir) = &args.out {
+    finish_sweep(
+        &models, labels, runs, &seeds, args.json, &args.out, args.force,
+    )
+}
+
+/// Prints (and with `out`, writes) a finished sweep.
+fn finish_sweep(
+    models: &[Model],
+    labels: Vec<PointLabel>,
+    runs: Vec<experiment::RunResult>,
+    seeds: &[u64],
+    json: bool,
+    out: &Option<PathBuf>,
+    force: bool,
+) -> Result<(), CliError> {
+    let results: Vec<crate::sweep::SweepPoint> = models
+        .iter()
+        .zip(labels)
+        .zip(runs)
+        .zip(seeds)
+        .map(|(((model, set), r), &seed)| crate::sweep::SweepPoint {
+            set,
+            summary: RunSummary::new(model, &r, seed),
+        })
+        .collect();
+    if let Some(dir) = out {
         let files = vec![
             ("sweep.csv".to_string(), crate::sweep::to_csv(&results)),
             (
@@ -385,12 +542,97 @@ fn sweep_command(args: &SweepArgs) -> Result<(), CliError> {
                 crate::sweep::to_json(&results) + "\n",
             ),
         ];
-        write_folder(dir, args.force, &files)?;
+        write_folder(dir, force, &files)?;
     }
-    if args.json {
+    if json {
         emit(&(crate::sweep::to_json(&results) + "\n"))
     } else {
         emit(&crate::sweep::render_text(&results))
+    }
+}
+
+/// Writes a shard's partial result and says so on stderr.
+fn write_partial(
+    path: &std::path::Path,
+    force: bool,
+    partial: &crate::shard::PartialResult,
+    quiet: bool,
+) -> Result<(), CliError> {
+    let text = partial.to_toml().map_err(CliError::Internal)?;
+    write_output(path, force, |w| w.write_all(text.as_bytes()))?;
+    if !quiet {
+        let units: usize = partial.runs.iter().map(|r| r.replications.len()).sum();
+        eprintln!(
+            "shard {}/{}: {units} replication{} written to {}; join all {} parts with `ccsim merge`",
+            partial.shard,
+            partial.shards,
+            if units == 1 { "" } else { "s" },
+            path.display(),
+            partial.shards
+        );
+    }
+    Ok(())
+}
+
+fn merge_command(args: &MergeArgs) -> Result<(), CliError> {
+    let mut parts = Vec::with_capacity(args.parts.len());
+    for path in &args.parts {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| CliError::BadInput(format!("cannot read {name}: {e}")))?;
+        let part =
+            crate::shard::PartialResult::from_toml(&text, &name).map_err(CliError::BadInput)?;
+        parts.push((name, part));
+    }
+    let (runs, seeds) = crate::shard::merge(&parts).map_err(CliError::BadInput)?;
+    let first = &parts[0].1;
+    let file = args
+        .scenario
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&first.scenario_file));
+    let changed = |file: &std::path::Path, hash: &str| {
+        CliError::BadInput(format!(
+            "{} does not give the scenario the shards ran (hash {hash}, parts {}): merge with the scenario file (and logs) they ran, or pass it with --scenario",
+            file.display(),
+            first.scenario_hash
+        ))
+    };
+    if first.command == "sweep" {
+        let axes = first
+            .sweep_axes
+            .iter()
+            .map(|a| crate::sweep::parse_axis(a))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(CliError::BadInput)?;
+        let (_, labels, models) = sweep_models(&file, &axes)?;
+        let hash = crate::shard::scenario_hash(&models.iter().collect::<Vec<_>>());
+        if hash != first.scenario_hash {
+            return Err(changed(&file, &hash));
+        }
+        finish_sweep(
+            &models, labels, runs, &seeds, args.json, &args.out, args.force,
+        )
+    } else {
+        let arrivals = ArrivalArgs {
+            arrivals: first.arrivals.as_ref().map(PathBuf::from),
+            skip_bad_rows: first.skip_bad_rows,
+            log_start: first.log_start.clone(),
+        };
+        let model = load(&file, &arrivals)?;
+        let hash = crate::shard::scenario_hash(&[&model]);
+        if hash != first.scenario_hash {
+            return Err(changed(&file, &hash));
+        }
+        let result = runs.into_iter().next().expect("a run has one point");
+        finish_run(
+            &model,
+            &result,
+            first.seed,
+            &file.display().to_string(),
+            args.json,
+            &args.out,
+            args.force,
+        )
     }
 }
 
@@ -414,9 +656,9 @@ fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
         threads: args.threads.map(|t| t as usize),
     };
     let total = options.replications as u64 * (1 + variants.len() as u64);
-    let bar = progress_bar(total, args.quiet);
+    let progress = Progress::new(total, args.quiet);
     let run = |m: &Model| {
-        experiment::run_observed(m, &options, &|| bar.inc(1))
+        experiment::run_observed(m, &options, &|c| progress.done(c))
             .map_err(|e| CliError::Internal(e.to_string()))
     };
     let base_run = run(&base)?;
@@ -434,7 +676,7 @@ fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
         compared.push(crate::compare::compare_runs(&base, &base_run, v, &r));
         add_run(i + 1, v, &r);
     }
-    bar.finish_and_clear();
+    progress.finish();
     let comparison = crate::compare::Comparison {
         base: base.name.clone(),
         replications: options.replications,
@@ -577,31 +819,87 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
         seed: args.seed.unwrap_or(model.seed),
         threads: args.threads.map(|t| t as usize),
     };
+    if let (Some(shard), Some(path)) = (args.shard.shard, &args.shard.partial) {
+        let indices: Vec<u32> = (0..options.replications)
+            .filter(|&r| shard.owns(r))
+            .collect();
+        let progress = Progress::new(indices.len() as u64, args.quiet);
+        let result = experiment::thread_pool(options.threads)
+            .and_then(|pool| {
+                pool.install(|| {
+                    experiment::run_replications(&model, options.seed, &indices, &|c| {
+                        progress.done(c)
+                    })
+                })
+            })
+            .map_err(|e| CliError::Internal(e.to_string()))?;
+        progress.finish();
+        let partial = crate::shard::PartialResult {
+            ccsim_version: crate::shard::CCSIM_VERSION.into(),
+            command: "run".into(),
+            scenario_file: args.file.display().to_string(),
+            scenario_hash: crate::shard::scenario_hash(&[&model]),
+            arrivals: (args.arrival_args.arrivals.as_ref()).map(|p| p.display().to_string()),
+            log_start: args.arrival_args.log_start.clone(),
+            skip_bad_rows: args.arrival_args.skip_bad_rows,
+            sweep_axes: Vec::new(),
+            seed: options.seed,
+            replications: options.replications,
+            points: 1,
+            shard: shard.index,
+            shards: shard.count,
+            runs: vec![crate::shard::partial_run(
+                0,
+                options.seed,
+                options.replications,
+                &indices,
+                result,
+            )],
+        };
+        return write_partial(path, args.force, &partial, args.quiet);
+    }
     let result = match &args.precision {
         None => {
-            let bar = progress_bar(options.replications as u64, args.quiet);
-            let result = experiment::run_observed(&model, &options, &|| bar.inc(1))
+            let progress = Progress::new(options.replications as u64, args.quiet);
+            let result = experiment::run_observed(&model, &options, &|c| progress.done(c))
                 .map_err(|e| CliError::Internal(e.to_string()))?;
-            bar.finish_and_clear();
+            progress.finish();
             result
         }
         Some(spec) => run_to_precision(&model, &options, spec, args.max_replications, args.quiet)?,
     };
-    if let Some(warning) = experiment::warmup_check(&model, &result) {
+    finish_run(
+        &model,
+        &result,
+        options.seed,
+        &args.file.display().to_string(),
+        args.json,
+        &args.out,
+        args.force,
+    )
+}
+
+/// Checks the warm-up, then prints (and with `out`, writes) a finished run.
+fn finish_run(
+    model: &Model,
+    result: &experiment::RunResult,
+    seed: u64,
+    source: &str,
+    json: bool,
+    out: &Option<PathBuf>,
+    force: bool,
+) -> Result<(), CliError> {
+    if let Some(warning) = experiment::warmup_check(model, result) {
         eprintln!("warning: {warning}");
     }
-    let summary = RunSummary::new(&model, &result, options.seed);
-    if let Some(dir) = &args.out {
-        write_folder(dir, args.force, &summary.result_files())?;
+    let summary = RunSummary::new(model, result, seed);
+    if let Some(dir) = out {
+        write_folder(dir, force, &summary.result_files())?;
     }
-    if args.json {
+    if json {
         emit(&(summary.to_json() + "\n"))
     } else {
-        emit(&render_text(
-            &model,
-            &summary,
-            &args.file.display().to_string(),
-        ))
+        emit(&render_text(model, &summary, source))
     }
 }
 
@@ -626,7 +924,7 @@ fn run_to_precision(
         .ok_or_else(|| bad("the half-width must be a number above 0".into()))?;
     let (_, get) = crate::compare::metric_by_name(model, metric.trim()).map_err(bad)?;
     let batch = options.replications.clamp(2, max);
-    let bar = progress_bar(max as u64, quiet);
+    let progress = Progress::new(max as u64, quiet);
     let mut result = experiment::RunResult {
         outcomes: Vec::new(),
         wall_s: 0.0,
@@ -637,14 +935,14 @@ fn run_to_precision(
             replications: batch.min(max - done),
             ..options.clone()
         };
-        let more = experiment::run_range(model, &next, done, &|| bar.inc(1))
+        let more = experiment::run_range(model, &next, done, &|c| progress.done(c))
             .map_err(|e| CliError::Internal(e.to_string()))?;
         result.outcomes.extend(more.outcomes);
         result.wall_s += more.wall_s;
         let est = result.estimate(|o| get(o));
         let n = result.outcomes.len() as u32;
         if est.n >= 2 && est.ci95 <= target {
-            bar.finish_and_clear();
+            progress.finish();
             eprintln!(
                 "precision met: {metric} = {:.6} ± {:.6} after {n} replications (target ± {target})",
                 est.mean, est.ci95
@@ -652,7 +950,7 @@ fn run_to_precision(
             return Ok(result);
         }
         if n >= max {
-            bar.finish_and_clear();
+            progress.finish();
             eprintln!(
                 "precision NOT met: {metric} = {:.6} ± {:.6} after the cap of {n} replications (target ± {target}); raise --max-replications",
                 est.mean, est.ci95
@@ -662,20 +960,50 @@ fn run_to_precision(
     }
 }
 
-fn progress_bar(replications: u64, quiet: bool) -> indicatif::ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
+/// A progress bar on stderr: replications done, contacts per second, time left; hidden
+/// when stderr is not a terminal or with --quiet.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    contacts: std::sync::atomic::AtomicU64,
+    start: std::time::Instant,
+}
+
+impl Progress {
+    fn new(replications: u64, quiet: bool) -> Progress {
+        let bar = if quiet || !std::io::stderr().is_terminal() {
+            indicatif::ProgressBar::hidden()
+        } else {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(replications),
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} [{bar:30}] {pos}/{len} replications · {msg} · {elapsed} elapsed · {eta} left",
+            ) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        };
+        Progress {
+            bar,
+            contacts: std::sync::atomic::AtomicU64::new(0),
+            start: std::time::Instant::now(),
+        }
     }
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(replications),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} [{bar:30}] {pos}/{len} replications · {elapsed} elapsed · {eta} left",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
+
+    /// Counts a finished replication of `contacts` contacts.
+    fn done(&self, contacts: u64) {
+        use std::sync::atomic::Ordering;
+        let total = self.contacts.fetch_add(contacts, Ordering::Relaxed) + contacts;
+        let seconds = self.start.elapsed().as_secs_f64().max(1e-6);
+        self.bar
+            .set_message(format!("{:.2} M contacts/s", total as f64 / seconds / 1e6));
+        self.bar.inc(1);
     }
-    bar
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
 }
 
 fn check(file: &std::path::Path, arrivals: &ArrivalArgs) -> Result<(), CliError> {
@@ -1009,4 +1337,15 @@ fn describe_erlang(spec: &QueueSpec, v: &QueueValues) -> String {
         v.abandon_rate * 100.0,
         v.occupancy * 100.0
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

@@ -61,14 +61,15 @@ impl std::error::Error for RunError {}
 
 /// Runs `options.replications` replications of `model`.
 pub fn run(model: &Model, options: &RunOptions) -> Result<RunResult, RunError> {
-    run_observed(model, options, &|| {})
+    run_observed(model, options, &|_| {})
 }
 
-/// Runs like [`run`], calling `replication_done` (from worker threads) after each one.
+/// Runs like [`run`], calling `replication_done` (from worker threads) with the contacts of
+/// each replication as it ends.
 pub fn run_observed(
     model: &Model,
     options: &RunOptions,
-    replication_done: &(dyn Fn() + Sync),
+    replication_done: &(dyn Fn(u64) + Sync),
 ) -> Result<RunResult, RunError> {
     run_range(model, options, 0, replication_done)
 }
@@ -79,15 +80,33 @@ pub fn run_range(
     model: &Model,
     options: &RunOptions,
     first: u32,
-    replication_done: &(dyn Fn() + Sync),
+    replication_done: &(dyn Fn(u64) + Sync),
 ) -> Result<RunResult, RunError> {
+    let indices: Vec<u32> = (first..first + options.replications).collect();
+    thread_pool(options.threads)?
+        .install(|| run_replications(model, options.seed, &indices, replication_done))
+}
+
+/// A worker pool of `threads` threads (`None`: one per core).
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, RunError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = options.threads {
+    if let Some(t) = threads {
         builder = builder.num_threads(t);
     }
-    let pool = builder
+    builder
         .build()
-        .map_err(|e| RunError(format!("cannot start worker threads: {e}")))?;
+        .map_err(|e| RunError(format!("cannot start worker threads: {e}")))
+}
+
+/// Runs the replications numbered `indices` on the current rayon pool; the outcomes come
+/// back in the order of `indices`, each depending only on its index and the seed (so any
+/// split of the indices, on any threads or machines, gives the same outcomes).
+pub fn run_replications(
+    model: &Model,
+    seed: u64,
+    indices: &[u32],
+    replication_done: &(dyn Fn(u64) + Sync),
+) -> Result<RunResult, RunError> {
     let scanned;
     let model = if model.replays.iter().any(|r| r.scan.is_none()) {
         let mut m = model.clone();
@@ -98,16 +117,16 @@ pub fn run_range(
         model
     };
     let start = Instant::now();
-    let outcomes = pool.install(|| {
-        (first..first + options.replications)
-            .into_par_iter()
-            .map_init(Workspace::new, |ws, r| {
-                let outcome = replicate(model, options.seed, r, ws, None);
-                replication_done();
-                outcome
-            })
-            .collect::<Result<Vec<_>, RunError>>()
-    })?;
+    let outcomes = indices
+        .par_iter()
+        .map_init(Workspace::new, |ws, &r| {
+            let outcome = replicate(model, seed, r, ws, None);
+            if let Ok(o) = &outcome {
+                replication_done(o.contacts);
+            }
+            outcome
+        })
+        .collect::<Result<Vec<_>, RunError>>()?;
     Ok(RunResult {
         outcomes,
         wall_s: start.elapsed().as_secs_f64(),

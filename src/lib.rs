@@ -3,7 +3,8 @@
 //! Layers, each importing only those above it in this list:
 //! [`duration`] and [`distribution`] (values), [`scenario`] (files → [`model::Model`]),
 //! [`engine`] (one replication, no I/O) with [`stats`], [`experiment`] (replications in
-//! parallel, confidence intervals), [`summary`] (JSON and text), [`erlang`] (analytic
+//! parallel, confidence intervals), [`shard`] (shares of a run on many machines, merged),
+//! [`summary`] (JSON and text), [`erlang`] (analytic
 //! queues), and [`cli`] (the command line).
 
 pub mod cli;
@@ -18,6 +19,7 @@ pub mod fit;
 pub mod model;
 pub mod scenario;
 pub mod seeds;
+pub mod shard;
 pub mod stats;
 pub mod summary;
 pub mod sweep;

@@ -4,6 +4,7 @@
 //! only in `experiment`.
 
 use crate::model::Model;
+use serde::{Deserialize, Serialize};
 
 /// Sub-bins per octave of the wait histogram (about 2 % relative resolution).
 const SUB_BINS: usize = 32;
@@ -253,7 +254,7 @@ impl Tallies {
 }
 
 /// Queue metrics of one scope in one replication; NaN where undefined (nothing offered).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct QueueMetrics {
     /// Contacts that arrived, before any bot (attempts: redials and repeats included).
     pub arrivals: f64,
@@ -364,7 +365,7 @@ impl QueueMetrics {
 }
 
 /// Occupancy metrics of one group scope in one replication.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GroupMetrics {
     /// Busy agent-time / staffed agent-time (NaN when nobody was staffed).
     pub occupancy: f64,
@@ -379,7 +380,7 @@ pub struct GroupMetrics {
 }
 
 /// The metrics of one replication, ready to be combined across replications.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReplicationOutcome {
     /// Events processed.
     pub events: u64,

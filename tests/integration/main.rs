@@ -18,6 +18,7 @@ mod precision;
 mod replay;
 mod returns;
 mod routing;
+mod shard;
 mod shifts;
 mod support;
 mod sweep;
