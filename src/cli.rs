@@ -42,6 +42,8 @@ enum Command {
     Sweep(SweepArgs),
     /// Join the partial results of `run|sweep --shard I/N` into the single run's result.
     Merge(MergeArgs),
+    /// Find the least-cost shift roster that meets the targets, verified by simulation.
+    Optimize(OptimizeArgs),
     /// Exact analytic values of a single queue.
     #[command(subcommand)]
     Erlang(ErlangCommand),
@@ -72,6 +74,63 @@ struct ShardArgs {
     /// Where --shard writes its partial result (TOML); kept unless --force.
     #[arg(long, value_name = "FILE", requires = "shard")]
     partial: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct OptimizeArgs {
+    /// Scenario file (TOML) with an [optimize] section.
+    file: PathBuf,
+    /// Replications of each verifying simulation (default: [optimize] replications).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..))]
+    replications: Option<u32>,
+    /// Base seed (default: the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: every core).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
+    /// Most rounds of simulate, raise, re-solve.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
+    max_iterations: Option<u32>,
+    /// Relative MIP gap, e.g. 0.005.
+    #[arg(long)]
+    gap: Option<f64>,
+    /// Time limit of each MIP solve, e.g. 20s.
+    #[arg(long, value_parser = parse_duration)]
+    time_limit: Option<Duration>,
+    /// CHANNEL=TARGET: a channel's service-level target, e.g. voice=0.85 (repeatable).
+    #[arg(long = "service-level", value_name = "CHANNEL=TARGET", value_parser = parse_channel_target)]
+    service_levels: Vec<(String, f64)>,
+    /// Highest abandonment rate in any judged interval, e.g. 0.05.
+    #[arg(long)]
+    max_abandon_rate: Option<f64>,
+    /// Longest average speed of answer in any judged interval, e.g. 30s.
+    #[arg(long, value_parser = parse_duration)]
+    max_asa: Option<Duration>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Also write a results folder: roster.csv, requirements.csv, cost.csv, history.csv,
+    /// optimize.json, and the final simulation's summary.json, intervals.csv, by_group.csv.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replace an existing results folder.
+    #[arg(long)]
+    force: bool,
+    /// No progress lines.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn parse_channel_target(text: &str) -> Result<(String, f64), String> {
+    let (ch, v) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}`: write CHANNEL=TARGET, e.g. voice=0.85"))?;
+    let v: f64 = v
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}`: the target is a number, e.g. voice=0.85"))?;
+    Ok((ch.trim().to_string(), v))
 }
 
 #[derive(Args, Debug)]
@@ -318,6 +377,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Compare(args) => compare_command(&args),
         Command::Sweep(args) => sweep_command(&args),
         Command::Merge(args) => merge_command(&args),
+        Command::Optimize(args) => optimize_command(&args),
         Command::Erlang(ErlangCommand::C(args)) => erlang_command(&args, None),
         Command::Erlang(ErlangCommand::A(args)) => erlang_command(&args.queue, Some(args.patience)),
     }
@@ -572,6 +632,36 @@ fn write_partial(
         );
     }
     Ok(())
+}
+
+fn optimize_command(args: &OptimizeArgs) -> Result<(), CliError> {
+    let model = load(&args.file, &ArrivalArgs::default())?;
+    let options = crate::optimize::OptimizeOptions {
+        seed: args.seed.unwrap_or(model.seed),
+        threads: args.threads.map(|t| t as usize),
+        replications: args.replications,
+        max_iterations: args.max_iterations,
+        gap: args.gap,
+        time_limit: args.time_limit.map(|d| d.secs()),
+        max_abandon_rate: args.max_abandon_rate,
+        max_asa: args.max_asa.map(|d| d.secs()),
+        service_levels: args.service_levels.clone(),
+    };
+    let quiet = args.quiet;
+    let result = crate::optimize::optimize(&model, &options, &|line| {
+        if !quiet {
+            eprintln!("{line}");
+        }
+    })
+    .map_err(|e| CliError::BadInput(e.to_string()))?;
+    if let Some(dir) = &args.out {
+        write_folder(dir, args.force, &result.result_files())?;
+    }
+    if args.json {
+        emit(&(result.to_json() + "\n"))
+    } else {
+        emit(&result.render_text(&model))
+    }
 }
 
 fn merge_command(args: &MergeArgs) -> Result<(), CliError> {

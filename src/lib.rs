@@ -17,6 +17,7 @@ pub mod erlang;
 pub mod experiment;
 pub mod fit;
 pub mod model;
+pub mod optimize;
 pub mod scenario;
 pub mod seeds;
 pub mod shard;

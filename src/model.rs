@@ -55,6 +55,8 @@ pub struct Model {
     /// `handle_slot[g * n_types + t]`: 0 for group `g`'s default handle time on contact type
     /// `t`, or 1 + the index of its override in `groups[g].handle_time_by`.
     pub handle_slot: Vec<u32>,
+    /// `[optimize]`, if the scenario has one.
+    pub optimize: Option<OptimizeSpec>,
 }
 
 /// A contact channel (voice, chat, …) with its service-level threshold and patience.
@@ -227,7 +229,132 @@ pub struct TransferPolicy {
     pub keep_context: bool,
 }
 
+/// Scheduled agents over time: `(from, agents)` steps starting at 0.
+pub type Timeline = Vec<(f64, u32)>;
+
+/// One rostered shift: when it starts, how long it lasts, how many agents work it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RosterShift {
+    /// Start, seconds from the start of the horizon.
+    pub start: f64,
+    /// Length in seconds, breaks included.
+    pub length: f64,
+    /// Agents working it.
+    pub agents: u32,
+    /// Its breaks, in order.
+    pub breaks: Vec<RosterBreak>,
+}
+
+/// A break of a rostered shift.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RosterBreak {
+    /// Start, seconds from the start of the horizon.
+    pub start: f64,
+    /// Length in seconds.
+    pub length: f64,
+    /// Whether it is paid.
+    pub paid: bool,
+}
+
+/// The scheduled and the paid timelines of a set of shifts (agents on a break are not
+/// scheduled; they are paid unless the break is unpaid).
+pub fn shift_timelines(shifts: &[RosterShift], horizon: f64) -> (Timeline, Timeline) {
+    let mut changes: Vec<(f64, i64)> = Vec::new();
+    let mut paid_changes: Vec<(f64, i64)> = Vec::new();
+    for sh in shifts {
+        let n = sh.agents as i64;
+        changes.push((sh.start, n));
+        changes.push((sh.start + sh.length, -n));
+        paid_changes.push((sh.start, n));
+        paid_changes.push((sh.start + sh.length, -n));
+        for b in &sh.breaks {
+            changes.push((b.start, -n));
+            changes.push((b.start + b.length, n));
+            if !b.paid {
+                paid_changes.push((b.start, -n));
+                paid_changes.push((b.start + b.length, n));
+            }
+        }
+    }
+    (levels(changes, horizon), levels(paid_changes, horizon))
+}
+
+/// Running levels of a list of changes, as a timeline from 0 up to the horizon (the
+/// level at the horizon holds while the run drains, as with staffing lists).
+pub fn levels(mut changes: Vec<(f64, i64)>, horizon: f64) -> Timeline {
+    changes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut timeline: Vec<(f64, u32)> = vec![(0.0, 0)];
+    let mut level: i64 = 0;
+    for (t, delta) in changes {
+        if t >= horizon {
+            break;
+        }
+        level += delta;
+        match timeline.last_mut() {
+            Some(last) if last.0 == t => last.1 = level as u32,
+            _ => timeline.push((t, level as u32)),
+        }
+    }
+    timeline.dedup_by(|b, a| a.1 == b.1);
+    timeline
+}
+
+/// The most agents scheduled in each interval, and the scheduled agent-hours in it.
+pub fn per_interval(
+    timeline: &[(f64, u32)],
+    n_intervals: usize,
+    interval: f64,
+) -> (Vec<u32>, Vec<f64>) {
+    let mut most = vec![0u32; n_intervals];
+    let mut hours = vec![0.0; n_intervals];
+    for (i, &(from, n)) in timeline.iter().enumerate() {
+        let to = timeline
+            .get(i + 1)
+            .map_or(n_intervals as f64 * interval, |next| next.0);
+        let mut t = from;
+        while t < to {
+            let k = ((t / interval) as usize).min(n_intervals - 1);
+            let end = ((k + 1) as f64 * interval).min(to);
+            most[k] = most[k].max(n);
+            hours[k] += n as f64 * (end - t) / 3600.0;
+            if end <= t {
+                break;
+            }
+            t = end;
+        }
+    }
+    (most, hours)
+}
+
 impl Group {
+    /// Staffs the group by a scheduled and a paid timeline (from shifts or counts).
+    pub fn set_timelines(
+        &mut self,
+        timeline: Timeline,
+        paid: &[(f64, u32)],
+        n_intervals: usize,
+        interval: f64,
+    ) {
+        let (scheduled, _) = per_interval(&timeline, n_intervals, interval);
+        let (_, paid_hours) = per_interval(paid, n_intervals, interval);
+        self.staffing = scheduled.iter().map(|&n| self.on_duty(n)).collect();
+        self.scheduled = scheduled;
+        self.paid_hours = paid_hours;
+        self.timeline = timeline;
+    }
+
+    /// Staffs the group by scheduled agents per interval.
+    pub fn set_scheduled(&mut self, counts: &[u32], interval: f64) {
+        let mut timeline: Timeline = Vec::new();
+        for (k, &n) in counts.iter().enumerate() {
+            if timeline.last().is_none_or(|&(_, last)| last != n) {
+                timeline.push((k as f64 * interval, n));
+            }
+        }
+        let paid = timeline.clone();
+        self.set_timelines(timeline, &paid, counts.len(), interval);
+    }
+
     /// Agents on duty when `scheduled` are scheduled: the absent share removed, rounded.
     #[inline]
     pub fn on_duty(&self, scheduled: u32) -> u32 {
@@ -286,4 +413,61 @@ impl Model {
             self.channels[ct.channel as usize].name, self.categories[ct.category as usize]
         )
     }
+}
+
+/// What `ccsim optimize` aims for and the shifts it may roster (`[optimize]`).
+#[derive(Clone, Debug)]
+pub struct OptimizeSpec {
+    /// Highest abandonment rate in a judged interval, if limited.
+    pub max_abandon_rate: Option<f64>,
+    /// Longest average speed of answer in a judged interval (seconds), if limited.
+    pub max_asa: Option<f64>,
+    /// `(answer_within seconds, target share)` for groups that only take transfers.
+    pub back_office: (f64, f64),
+    /// Agents on duty in every group at every interval, at least.
+    pub min_on_duty: u32,
+    /// Intervals with fewer offered contacts (per replication) are not judged.
+    pub min_offered: f64,
+    /// Replications of each verifying simulation.
+    pub replications: u32,
+    /// Most rounds of simulate, raise, re-solve.
+    pub max_iterations: u32,
+    /// Relative MIP gap.
+    pub gap: f64,
+    /// Time limit of each MIP solve, seconds.
+    pub time_limit: f64,
+    /// Most part-time agents as a share of a group's rostered agents.
+    pub max_part_time_share: Option<f64>,
+    /// Most agents rostered, per group.
+    pub max_agents: Vec<Option<u32>>,
+    /// The shift templates.
+    pub shifts: Vec<ShiftTemplate>,
+}
+
+/// Shifts of one length that may start at any of a set of times, for some groups.
+#[derive(Clone, Debug)]
+pub struct ShiftTemplate {
+    /// Name.
+    pub name: String,
+    /// Groups that may work it.
+    pub groups: Vec<GroupIdx>,
+    /// Allowed starts, seconds from the start of the horizon.
+    pub starts: Vec<f64>,
+    /// Length in seconds, breaks included.
+    pub length: f64,
+    /// Counts towards the part-time share.
+    pub part_time: bool,
+    /// Its breaks, each with its allowed starts.
+    pub breaks: Vec<BreakWindow>,
+}
+
+/// A break of a shift template, placed by the optimizer.
+#[derive(Clone, Debug)]
+pub struct BreakWindow {
+    /// Length in seconds.
+    pub length: f64,
+    /// Allowed starts, seconds from the shift's start.
+    pub offsets: Vec<f64>,
+    /// Whether it is paid.
+    pub paid: bool,
 }

@@ -7,7 +7,10 @@ use super::raw::{
 };
 use crate::contact_log::ReplaySpec;
 use crate::distribution::Distribution;
-use crate::model::{ArrivalStream, Bot, Channel, ContactType, Group, Model, Surge, TransferPolicy};
+use crate::model::{
+    ArrivalStream, Bot, Channel, ContactType, Group, Model, RosterBreak, RosterShift, Surge,
+    Timeline, TransferPolicy, per_interval, shift_timelines,
+};
 use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
@@ -20,13 +23,14 @@ const MAX_INTERVAL_CELLS: usize = 50_000;
 const MAX_RATE_PER_HOUR: f64 = 1_000_000.0;
 
 /// Carries the source text so that errors can be placed.
-struct Checker<'a> {
+pub(super) struct Checker<'a> {
     text: &'a str,
     file: &'a str,
 }
 
 impl Checker<'_> {
-    fn err(
+    /// An error at `span` of the file, on `key`.
+    pub(super) fn err(
         &self,
         span: Range<usize>,
         key: impl Into<String>,
@@ -627,6 +631,18 @@ pub(super) fn compile(
         bots.push(bot);
     }
 
+    let optimize = match &raw.optimize {
+        None => None,
+        Some(o) => Some(super::optimize_section::compile_optimize(
+            &c,
+            o,
+            &group_index,
+            groups.len(),
+            interval,
+            horizon,
+            replications,
+        )?),
+    };
     Ok(Model {
         name: sim.name.clone().unwrap_or_else(|| default_name.to_string()),
         horizon,
@@ -647,6 +663,7 @@ pub(super) fn compile(
         transfers,
         bots,
         handle_slot,
+        optimize,
     })
 }
 
@@ -1318,11 +1335,8 @@ fn compile_surges(
     Ok(surges)
 }
 
-/// Agents from each change time on: `(seconds, agents)`, starting at 0.
-type Timeline = Vec<(f64, u32)>;
-
 /// The staffing timeline of a group, from `shifts` or from per-interval counts, and the
-/// timeline of paid agents (breaks are paid).
+/// timeline of paid agents (breaks are paid unless `paid = false`).
 fn group_timeline(
     c: &Checker,
     g: &RawGroup,
@@ -1349,10 +1363,7 @@ fn group_timeline(
             "give exactly one of agents (constant), staffing (one number per interval) or shifts",
         ));
     }
-    // Changes in scheduled agents: +n at a shift's start, −n at its end, and the reverse
-    // around each break.
-    let mut changes: Vec<(f64, i64)> = Vec::new();
-    let mut paid_changes: Vec<(f64, i64)> = Vec::new();
+    let mut roster: Vec<RosterShift> = Vec::new();
     for (si, shift) in shifts.get_ref().iter().enumerate() {
         let key = format!("group[{gi}].shifts[{si}]");
         let sh: &RawShift = shift.get_ref();
@@ -1380,10 +1391,6 @@ fn group_timeline(
             ));
         }
         let end = start + length;
-        changes.push((start, n));
-        changes.push((end, -n));
-        paid_changes.push((start, n));
-        paid_changes.push((end, -n));
         let mut last_end = start;
         let mut breaks: Vec<&Spanned<super::raw::RawBreak>> = sh.breaks.iter().collect();
         breaks.sort_by(|a, b| {
@@ -1393,6 +1400,7 @@ fn group_timeline(
                 .secs()
                 .total_cmp(&b.get_ref().start.get_ref().secs())
         });
+        let mut shift_breaks = Vec::with_capacity(breaks.len());
         for (bi, b) in breaks.into_iter().enumerate() {
             let (bs, bl) = (
                 b.get_ref().start.get_ref().secs(),
@@ -1405,59 +1413,21 @@ fn group_timeline(
                     "a break must be longer than zero, lie inside its shift and not overlap another break",
                 ));
             }
-            changes.push((bs, -n));
-            changes.push((bs + bl, n));
+            shift_breaks.push(RosterBreak {
+                start: bs,
+                length: bl,
+                paid: b.get_ref().paid.as_ref().is_none_or(|p| *p.get_ref()),
+            });
             last_end = bs + bl;
         }
+        roster.push(RosterShift {
+            start,
+            length,
+            agents: n as u32,
+            breaks: shift_breaks,
+        });
     }
-    Ok((levels(changes, horizon), levels(paid_changes, horizon)))
-}
-
-/// Running levels of a list of changes, as a timeline from 0 up to the horizon (the
-/// level at the horizon holds while the run drains, as with staffing lists).
-fn levels(mut changes: Vec<(f64, i64)>, horizon: f64) -> Timeline {
-    changes.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut timeline: Vec<(f64, u32)> = vec![(0.0, 0)];
-    let mut level: i64 = 0;
-    for (t, delta) in changes {
-        if t >= horizon {
-            break;
-        }
-        level += delta;
-        match timeline.last_mut() {
-            Some(last) if last.0 == t => last.1 = level as u32,
-            _ => timeline.push((t, level as u32)),
-        }
-    }
-    timeline.dedup_by(|b, a| a.1 == b.1);
-    timeline
-}
-
-/// The most agents scheduled in each interval, and the scheduled agent-hours in it.
-fn per_interval(
-    timeline: &[(f64, u32)],
-    n_intervals: usize,
-    interval: f64,
-) -> (Vec<u32>, Vec<f64>) {
-    let mut most = vec![0u32; n_intervals];
-    let mut hours = vec![0.0; n_intervals];
-    for (i, &(from, n)) in timeline.iter().enumerate() {
-        let to = timeline
-            .get(i + 1)
-            .map_or(n_intervals as f64 * interval, |next| next.0);
-        let mut t = from;
-        while t < to {
-            let k = ((t / interval) as usize).min(n_intervals - 1);
-            let end = ((k + 1) as f64 * interval).min(to);
-            most[k] = most[k].max(n);
-            hours[k] += n as f64 * (end - t) / 3600.0;
-            if end <= t {
-                break;
-            }
-            t = end;
-        }
-    }
-    (most, hours)
+    Ok(shift_timelines(&roster, horizon))
 }
 
 /// Agents scheduled per interval, from `agents` or `staffing`.

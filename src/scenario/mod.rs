@@ -3,6 +3,7 @@
 //! allowed; nothing here panics on user input.
 
 mod compile;
+mod optimize_section;
 pub mod overrides;
 pub mod raw;
 

@@ -39,6 +39,90 @@ pub struct RawScenario {
     /// `ccsim compare` (a plain run ignores them).
     #[serde(default)]
     pub variant: Vec<Spanned<super::overrides::RawVariantEntry>>,
+    /// `[optimize]`: targets, shift templates and limits for `ccsim optimize` (a plain run
+    /// ignores it).
+    pub optimize: Option<Spanned<RawOptimize>>,
+}
+
+/// `[optimize]`: what `ccsim optimize` aims for and the shifts it may roster.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOptimize {
+    /// Highest abandonment rate allowed in any judged interval, every channel.
+    pub max_abandon_rate: Option<Spanned<f64>>,
+    /// Longest average speed of answer allowed in any judged interval.
+    pub max_asa: Option<Spanned<Duration>>,
+    /// Target for groups that only take transfers and escalations.
+    pub back_office: Option<Spanned<RawTarget>>,
+    /// Agents on duty in every group at every interval, at least (default 1).
+    pub min_on_duty: Option<Spanned<i64>>,
+    /// An interval is judged only when this many contacts are offered in it (default 10).
+    pub min_offered: Option<Spanned<f64>>,
+    /// Replications of each verifying simulation (default: the scenario's).
+    pub replications: Option<Spanned<i64>>,
+    /// Most rounds of simulate, raise, re-solve (default 8).
+    pub max_iterations: Option<Spanned<i64>>,
+    /// Relative optimality gap at which the roster MIP stops (default 0.005).
+    pub gap: Option<Spanned<f64>>,
+    /// Time limit of each MIP solve (default 20s).
+    pub time_limit: Option<Spanned<Duration>>,
+    /// Most part-time agents as a share of a group's rostered agents.
+    pub max_part_time_share: Option<Spanned<f64>>,
+    /// Most agents rostered per group, by group name.
+    pub max_agents: Option<BTreeMap<Spanned<String>, Spanned<i64>>>,
+    /// `[[optimize.shift]]`: the shift templates.
+    #[serde(default)]
+    pub shift: Vec<Spanned<RawShiftTemplate>>,
+}
+
+/// `{ answer_within = "3m", target = 0.8 }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTarget {
+    /// The wait threshold.
+    pub answer_within: Spanned<Duration>,
+    /// The share to answer within it.
+    pub target: Spanned<f64>,
+}
+
+/// `[[optimize.shift]]`: shifts of one length that may start at any of a range of times.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShiftTemplate {
+    /// Name, e.g. `full_time`.
+    pub name: Spanned<String>,
+    /// Groups that may work it (default: every group).
+    pub groups: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Earliest start, from the start of the horizon.
+    pub earliest_start: Spanned<Duration>,
+    /// Latest start.
+    pub latest_start: Spanned<Duration>,
+    /// Step between allowed starts (default: the interval).
+    pub start_every: Option<Spanned<Duration>>,
+    /// Length, breaks included.
+    pub length: Spanned<Duration>,
+    /// Counts towards `max_part_time_share` (default false).
+    pub part_time: Option<Spanned<bool>>,
+    /// Breaks, each placed by the optimizer inside its window.
+    #[serde(default)]
+    pub breaks: Vec<Spanned<RawBreakWindow>>,
+}
+
+/// `{ length = "30m", earliest = "2h", latest = "5h", paid = false }`: a break starting
+/// between `earliest` and `latest` after the shift starts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBreakWindow {
+    /// Length.
+    pub length: Spanned<Duration>,
+    /// Earliest start, from the shift's start.
+    pub earliest: Spanned<Duration>,
+    /// Latest start, from the shift's start.
+    pub latest: Spanned<Duration>,
+    /// Step between allowed starts (default: the interval).
+    pub every: Option<Spanned<Duration>>,
+    /// Whether the break is paid (default true).
+    pub paid: Option<Spanned<bool>>,
 }
 
 /// `[[replay]]`: a contact log (CSV) whose contacts arrive as logged.
@@ -333,4 +417,6 @@ pub struct RawBreak {
     pub start: Spanned<Duration>,
     /// Length.
     pub length: Spanned<Duration>,
+    /// Whether the break is paid (default true).
+    pub paid: Option<Spanned<bool>>,
 }

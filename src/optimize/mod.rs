@@ -1,0 +1,936 @@
+//! `ccsim optimize`: from targets to a verified roster.
+//!
+//! 1. Requirements: the offered load per group and interval (simulated with ample staff),
+//!    sized with Erlang A, then corrected by simulation: staff exactly the requirement,
+//!    find the intervals that miss their targets, raise them, repeat (in the spirit of the
+//!    iterative staffing algorithm of Feldman, Mandelbaum, Massey and Whitt, 2008).
+//! 2. Roster: a MIP per group ([`roster`]) covers every interval's scheduled need at least
+//!    cost under the headcount and part-time limits.
+//! 3. Verification: simulate the roster; where an interval misses, raise its requirement
+//!    (a cut) and re-solve, until every judged interval meets its targets or the iteration
+//!    cap is reached.
+
+pub mod requirements;
+pub mod roster;
+
+use crate::experiment::{self, RunOptions, RunResult};
+use crate::model::{Model, OptimizeSpec, RosterShift};
+use crate::summary::{RunSummary, clock};
+use rayon::prelude::*;
+use requirements::{GroupRole, first_reported};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// Flags that override the scenario's `[optimize]` section.
+#[derive(Clone, Debug, Default)]
+pub struct OptimizeOptions {
+    /// Base seed.
+    pub seed: u64,
+    /// Worker threads (`None`: every core).
+    pub threads: Option<usize>,
+    /// Replications of each verifying simulation.
+    pub replications: Option<u32>,
+    /// Most verification rounds.
+    pub max_iterations: Option<u32>,
+    /// Relative MIP gap.
+    pub gap: Option<f64>,
+    /// MIP time limit, seconds.
+    pub time_limit: Option<f64>,
+    /// Highest abandonment rate.
+    pub max_abandon_rate: Option<f64>,
+    /// Longest ASA, seconds.
+    pub max_asa: Option<f64>,
+    /// Service-level targets by channel name.
+    pub service_levels: Vec<(String, f64)>,
+}
+
+/// One round of the loop.
+#[derive(Clone, Debug, Serialize)]
+pub struct IterationRecord {
+    /// Round number from 1.
+    pub iteration: u32,
+    /// `requirements` (staffing = requirement per interval) or `roster` (the MIP's shifts).
+    pub phase: &'static str,
+    /// Paid agent cost of what was simulated.
+    pub cost: f64,
+    /// Judged (channel, interval) pairs that missed a target.
+    pub intervals_missing: usize,
+    /// Agent-intervals the roster could not cover.
+    pub shortfall: u32,
+    /// Seconds in the MIP solver (all groups).
+    pub solve_s: f64,
+    /// Largest relative MIP gap over the groups.
+    pub gap: Option<f64>,
+}
+
+/// A rostered shift.
+#[derive(Clone, Debug, Serialize)]
+pub struct RosterLine {
+    /// Group.
+    pub group: String,
+    /// Shift template.
+    pub shift: String,
+    /// Start, seconds from the start of the horizon.
+    pub start_s: f64,
+    /// End, seconds.
+    pub end_s: f64,
+    /// Breaks as `(start_s, length_s, paid)`.
+    pub breaks: Vec<(f64, f64, bool)>,
+    /// Agents working it.
+    pub agents: u32,
+}
+
+/// Requirement and roster of one group in one interval.
+#[derive(Clone, Debug, Serialize)]
+pub struct RequirementRow {
+    /// Interval start, seconds.
+    pub start_s: f64,
+    /// Group.
+    pub group: String,
+    /// Offered load, conversations in progress.
+    pub offered_load: f64,
+    /// Agents on duty by Erlang A.
+    pub erlang: u32,
+    /// Agents on duty after the simulation's corrections.
+    pub required: u32,
+    /// Scheduled agents needed for it (shrinkage).
+    pub scheduled_needed: u32,
+    /// Scheduled agents the roster puts on the queues.
+    pub rostered: u32,
+    /// Scheduled agents missing.
+    pub shortfall: u32,
+}
+
+/// Cost of one group's roster against the naive one (its peak need all day).
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupCost {
+    /// Group.
+    pub group: String,
+    /// Agents rostered.
+    pub headcount: u32,
+    /// Paid agent-hours.
+    pub paid_hours: f64,
+    /// Paid hours × hourly cost.
+    pub cost: f64,
+    /// The peak interval's scheduled need, paid for the whole horizon.
+    pub naive_cost: f64,
+    /// Status of its last MIP solve.
+    pub solver: &'static str,
+    /// Relative gap of its last MIP solve.
+    pub gap: Option<f64>,
+}
+
+/// A judged interval that missed a target in the final simulation.
+#[derive(Clone, Debug, Serialize)]
+pub struct Miss {
+    /// Interval start, seconds.
+    pub start_s: f64,
+    /// Channel.
+    pub channel: String,
+    /// What missed, e.g. `service level 76.2% < 80%`.
+    pub what: String,
+}
+
+/// What `ccsim optimize` found.
+#[derive(Clone, Debug, Serialize)]
+pub struct OptimizeResult {
+    /// Scenario name.
+    pub scenario: String,
+    /// Seed.
+    pub seed: u64,
+    /// Replications of each verifying simulation.
+    pub replications: u32,
+    /// Every judged interval met its targets in the final simulation.
+    pub targets_met: bool,
+    /// The rounds.
+    pub history: Vec<IterationRecord>,
+    /// The roster.
+    pub roster: Vec<RosterLine>,
+    /// Per interval and group.
+    pub requirements: Vec<RequirementRow>,
+    /// Per group.
+    pub costs: Vec<GroupCost>,
+    /// Roster cost, all groups.
+    pub total_cost: f64,
+    /// Naive roster cost, all groups.
+    pub naive_cost: f64,
+    /// Judged intervals still missing in the final simulation.
+    pub misses: Vec<Miss>,
+    /// The final roster's simulation.
+    pub simulated: RunSummary,
+    /// Seconds from start to end.
+    pub wall_s: f64,
+}
+
+/// Why optimization could not start or finish.
+#[derive(Clone, Debug)]
+pub struct OptimizeError(pub String);
+
+impl std::fmt::Display for OptimizeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for OptimizeError {}
+
+/// The scenario's `[optimize]` with the flags' overrides applied and checked.
+pub fn effective_spec(
+    model: &Model,
+    options: &OptimizeOptions,
+) -> Result<(Model, OptimizeSpec), OptimizeError> {
+    let Some(spec) = &model.optimize else {
+        return Err(OptimizeError(format!(
+            "{} has no [optimize] section: add one with at least one [[optimize.shift]] template (see the README's \"Optimizing a roster\")",
+            model.name
+        )));
+    };
+    let mut spec = spec.clone();
+    let mut model = model.clone();
+    let bad = |m: String| Err(OptimizeError(m));
+    if let Some(r) = options.replications {
+        if r < 2 {
+            return bad("--replications: at least 2, for confidence intervals".into());
+        }
+        spec.replications = r;
+    }
+    if let Some(i) = options.max_iterations {
+        spec.max_iterations = i.max(1);
+    }
+    if let Some(g) = options.gap {
+        if !(g > 0.0 && g < 1.0) {
+            return bad(format!(
+                "--gap {g}: the relative gap is above 0 and below 1, e.g. 0.005 (a gap of 0 can run for hours and exhaust memory)"
+            ));
+        }
+        spec.gap = g;
+    }
+    if let Some(t) = options.time_limit {
+        if t <= 0.0 {
+            return bad("--time-limit must be above zero".into());
+        }
+        spec.time_limit = t;
+    }
+    if let Some(a) = options.max_abandon_rate {
+        if !(0.0..=1.0).contains(&a) {
+            return bad(format!("--max-abandon-rate {a}: a share between 0 and 1"));
+        }
+        spec.max_abandon_rate = Some(a);
+    }
+    if let Some(a) = options.max_asa {
+        spec.max_asa = Some(a);
+    }
+    for (name, target) in &options.service_levels {
+        let Some(ch) = model.channels.iter_mut().find(|c| &c.name == name) else {
+            let names: Vec<&str> = model.channels.iter().map(|c| c.name.as_str()).collect();
+            return bad(format!(
+                "--service-level {name}=…: there is no channel \"{name}\"; the channels are {}",
+                names.join(", ")
+            ));
+        };
+        if !(*target > 0.0 && *target < 1.0) {
+            return bad(format!(
+                "--service-level {name}={target}: a target is above 0 and below 1 — no staffing answers every contact in time"
+            ));
+        }
+        ch.service_level_target = *target;
+    }
+    for ch in &model.channels {
+        if ch.service_level_target >= 1.0 && ch.answer_within <= 0.0 {
+            return bad(format!(
+                "channel {}: a target of 100% within 0s cannot be met by any staffing; lower the target or give answer_within a time",
+                ch.name
+            ));
+        }
+    }
+    if spec.max_asa == Some(0.0) {
+        return bad("max_asa of 0s cannot be met: some contact always waits".into());
+    }
+    model.optimize = Some(spec.clone());
+    Ok((model, spec))
+}
+
+/// Per channel and reported interval: offered, service level, abandonment, ASA, transfer
+/// ASA, averaged over the replications (NaN where undefined in every replication).
+struct IntervalMeans {
+    offered: Vec<f64>,
+    service_level: Vec<f64>,
+    abandon_rate: Vec<f64>,
+    asa_s: Vec<f64>,
+    transfer_asa_s: Vec<f64>,
+}
+
+fn interval_means(result: &RunResult, cells: usize) -> IntervalMeans {
+    let mean = |f: &dyn Fn(&crate::stats::QueueMetrics) -> f64| -> Vec<f64> {
+        (0..cells)
+            .map(|i| {
+                let (mut s, mut n) = (0.0, 0.0);
+                for o in &result.outcomes {
+                    let v = f(&o.intervals[i]);
+                    if v.is_finite() {
+                        s += v;
+                        n += 1.0;
+                    }
+                }
+                if n > 0.0 { s / n } else { f64::NAN }
+            })
+            .collect()
+    };
+    IntervalMeans {
+        offered: mean(&|q| q.offered),
+        service_level: mean(&|q| q.service_level),
+        abandon_rate: mean(&|q| q.abandon_rate),
+        asa_s: mean(&|q| q.asa_s),
+        transfer_asa_s: mean(&|q| q.transfer_asa_s),
+    }
+}
+
+/// The judged intervals that miss a target: `(channel, interval, back office, what)`.
+fn judge(
+    model: &Model,
+    spec: &OptimizeSpec,
+    result: &RunResult,
+) -> Vec<(usize, usize, bool, String)> {
+    let n_ch = model.channels.len();
+    let first = first_reported(model);
+    let cells = (model.n_intervals - first) * n_ch;
+    let m = interval_means(result, cells);
+    let mut misses = Vec::new();
+    for i in 0..cells {
+        let (k, c) = (first + i / n_ch, i % n_ch);
+        if m.offered[i].is_nan() || m.offered[i] < spec.min_offered.max(1e-9) {
+            continue;
+        }
+        let ch = &model.channels[c];
+        let mut what = Vec::new();
+        if m.service_level[i] < ch.service_level_target {
+            what.push(format!(
+                "service level {:.1}% < {:.0}%",
+                m.service_level[i] * 100.0,
+                ch.service_level_target * 100.0
+            ));
+        }
+        if let Some(max) = spec.max_abandon_rate
+            && m.abandon_rate[i] > max
+        {
+            what.push(format!(
+                "abandonment {:.1}% > {:.1}%",
+                m.abandon_rate[i] * 100.0,
+                max * 100.0
+            ));
+        }
+        if let Some(max) = spec.max_asa
+            && m.asa_s[i] > max
+        {
+            what.push(format!("ASA {:.0}s > {:.0}s", m.asa_s[i], max));
+        }
+        if !what.is_empty() {
+            misses.push((c, k, false, what.join(", ")));
+        }
+        if m.transfer_asa_s[i] > spec.back_office.0 {
+            misses.push((
+                c,
+                k,
+                true,
+                format!(
+                    "transfers wait {:.0}s on average > {:.0}s",
+                    m.transfer_asa_s[i], spec.back_office.0
+                ),
+            ));
+        }
+    }
+    misses
+}
+
+/// Raises the requirement of the groups that answer for each miss: the frontline groups
+/// of the channel, or for slow transfers the back offices that were busiest then.
+fn raise(
+    required: &mut [Vec<u32>],
+    roles: &[GroupRole],
+    misses: &[(usize, usize, bool, String)],
+    model: &Model,
+    result: &RunResult,
+) {
+    let n_g = model.groups.len();
+    let first = first_reported(model);
+    let occupancy = |g: usize, k: usize| -> f64 {
+        result
+            .estimate(|o| o.group_intervals[(k - first) * n_g + g].occupancy)
+            .mean
+    };
+    let mut bumped = vec![vec![false; model.n_intervals]; required.len()];
+    for &(c, k, back, _) in misses {
+        let busiest = (0..n_g)
+            .filter(|&g| roles[g].back_office)
+            .max_by(|&a, &b| occupancy(a, k).total_cmp(&occupancy(b, k)));
+        for (g, role) in roles.iter().enumerate() {
+            let serves = if back {
+                role.back_office && (occupancy(g, k) >= 0.8 || Some(g) == busiest)
+            } else {
+                !role.back_office && role.channel == c
+            };
+            if serves && !bumped[g][k] {
+                bumped[g][k] = true;
+                let step = ((required[g][k] as f64) * 0.05).ceil().max(1.0) as u32;
+                required[g][k] += step;
+            }
+        }
+    }
+}
+
+fn simulate(
+    model: &Model,
+    spec: &OptimizeSpec,
+    options: &OptimizeOptions,
+) -> Result<RunResult, OptimizeError> {
+    experiment::run(
+        model,
+        &RunOptions {
+            replications: spec.replications,
+            seed: options.seed,
+            threads: options.threads,
+        },
+    )
+    .map_err(|e| OptimizeError(e.to_string()))
+}
+
+/// Runs the whole optimization; `progress` hears a line per step.
+pub fn optimize(
+    model: &Model,
+    options: &OptimizeOptions,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<OptimizeResult, OptimizeError> {
+    let started = std::time::Instant::now();
+    let (model, spec) = effective_spec(model, options)?;
+    let n_g = model.groups.len();
+    let n_k = model.n_intervals;
+    let roles = requirements::roles(&model);
+    let candidates: Vec<Vec<roster::Candidate>> =
+        (0..n_g).map(|g| roster::candidates(&model, g)).collect();
+    for (g, c) in candidates.iter().enumerate() {
+        if c.is_empty() {
+            return Err(OptimizeError(format!(
+                "group {} is in no [[optimize.shift]] template: list it in a template's groups (or leave groups out to mean every group)",
+                model.groups[g].name
+            )));
+        }
+    }
+    progress("measuring the offered load (ample staffing)");
+    let load = requirements::offered_load(&model, options.seed, spec.replications, options.threads)
+        .map_err(|e| OptimizeError(e.to_string()))?;
+    let erlang: Vec<Vec<u32>> = (0..n_g)
+        .into_par_iter()
+        .map(|g| {
+            (0..n_k)
+                .map(|k| {
+                    requirements::erlang_requirement(&model, &spec, g, &roles[g], load[g][k])
+                        .map(|n| n.max(spec.min_on_duty))
+                        .map_err(|e| format!("{e} (interval {})", clock(k as f64 * model.interval)))
+                })
+                .collect::<Result<Vec<u32>, String>>()
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(OptimizeError)?;
+    let mut required = erlang.clone();
+    let mut history = Vec::new();
+    let need_of = |required: &[Vec<u32>]| -> Vec<Vec<u32>> {
+        (0..n_g)
+            .map(|g| {
+                (0..n_k)
+                    .map(|k| requirements::scheduled_for(&model, g, required[g][k]))
+                    .collect()
+            })
+            .collect()
+    };
+
+    // 1. Requirements corrected by simulation, staffing exactly the requirement.
+    let requirement_rounds = spec.max_iterations.min(4);
+    for it in 1..=requirement_rounds {
+        let need = need_of(&required);
+        let mut m = model.clone();
+        for (g, group) in m.groups.iter_mut().enumerate() {
+            group.set_scheduled(&need[g], model.interval);
+        }
+        let result = simulate(&m, &spec, options)?;
+        let misses = judge(&m, &spec, &result);
+        let cost = result.estimate(|o| o.cost - o.bot_cost).mean;
+        progress(&format!(
+            "requirements round {it}: cost {cost:.0}, {} interval misses",
+            misses.len()
+        ));
+        history.push(IterationRecord {
+            iteration: it,
+            phase: "requirements",
+            cost,
+            intervals_missing: misses.len(),
+            shortfall: 0,
+            solve_s: 0.0,
+            gap: None,
+        });
+        if misses.is_empty() {
+            break;
+        }
+        raise(&mut required, &roles, &misses, &m, &result);
+    }
+
+    // 2–3. Roster, simulate, cut, re-solve.
+    let mut last = None;
+    for it in 1..=spec.max_iterations {
+        let need = need_of(&required);
+        let solutions: Vec<roster::RosterSolution> = (0..n_g)
+            .into_par_iter()
+            .map(|g| {
+                roster::solve(&roster::RosterProblem {
+                    group: &model.groups[g].name,
+                    need: &need[g],
+                    candidates: &candidates[g],
+                    hourly_cost: model.groups[g].hourly_cost,
+                    max_agents: spec.max_agents[g],
+                    max_part_time_share: spec.max_part_time_share,
+                    gap: spec.gap,
+                    time_limit: spec.time_limit,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()
+            .map_err(OptimizeError)?;
+        let mut m = model.clone();
+        for (g, group) in m.groups.iter_mut().enumerate() {
+            let shifts = rostered_shifts(&candidates[g], &solutions[g].agents);
+            let (timeline, paid) = crate::model::shift_timelines(&shifts, model.horizon);
+            group.set_timelines(timeline, &paid, n_k, model.interval);
+        }
+        let result = simulate(&m, &spec, options)?;
+        let misses = judge(&m, &spec, &result);
+        let cost: f64 = solutions.iter().map(|s| s.cost).sum();
+        let shortfall: u32 = solutions.iter().flat_map(|s| s.shortfall.iter()).sum();
+        let solve_s = solutions.iter().map(|s| s.solve_s).sum();
+        let gap = solutions
+            .iter()
+            .filter_map(|s| s.gap)
+            .fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b))));
+        progress(&format!(
+            "roster round {it}: cost {cost:.0}, {} interval misses, shortfall {shortfall} agent-intervals",
+            misses.len()
+        ));
+        history.push(IterationRecord {
+            iteration: it,
+            phase: "roster",
+            cost,
+            intervals_missing: misses.len(),
+            shortfall,
+            solve_s,
+            gap,
+        });
+        let done = misses.is_empty() || it == spec.max_iterations;
+        // Misses in intervals the roster cannot cover more (a shortfall) stay misses.
+        let before = required.clone();
+        if !done {
+            raise(&mut required, &roles, &misses, &m, &result);
+        }
+        last = Some((m, result, misses, solutions, need));
+        if done || before == required {
+            break;
+        }
+    }
+    let (final_model, result, misses, solutions, need) = last.expect("at least one round");
+
+    let first = first_reported(&model);
+    let mut requirement_rows = Vec::with_capacity(n_g * n_k);
+    for k in 0..n_k {
+        for g in 0..n_g {
+            let rostered = final_model.groups[g].scheduled[k];
+            requirement_rows.push(RequirementRow {
+                start_s: k as f64 * model.interval,
+                group: model.groups[g].name.clone(),
+                offered_load: load[g][k],
+                erlang: erlang[g][k],
+                required: required[g][k],
+                scheduled_needed: need[g][k],
+                rostered: covered(&candidates[g], &solutions[g].agents, k),
+                shortfall: solutions[g].shortfall[k],
+            });
+            let _ = rostered;
+        }
+    }
+    let mut roster_lines = Vec::new();
+    let mut costs = Vec::with_capacity(n_g);
+    let horizon_h = model.horizon / 3600.0;
+    for g in 0..n_g {
+        let group = &model.groups[g];
+        let spec_shifts = &spec.shifts;
+        let mut headcount = 0;
+        let mut paid_hours = 0.0;
+        for (c, &n) in candidates[g].iter().zip(&solutions[g].agents) {
+            if n == 0 {
+                continue;
+            }
+            headcount += n;
+            paid_hours += c.paid_hours * n as f64;
+            roster_lines.push(RosterLine {
+                group: group.name.clone(),
+                shift: spec_shifts[c.template].name.clone(),
+                start_s: c.shift.start,
+                end_s: c.shift.start + c.shift.length,
+                breaks: c
+                    .shift
+                    .breaks
+                    .iter()
+                    .map(|b| (b.start, b.length, b.paid))
+                    .collect(),
+                agents: n,
+            });
+        }
+        let peak = need[g].iter().copied().max().unwrap_or(0);
+        costs.push(GroupCost {
+            group: group.name.clone(),
+            headcount,
+            paid_hours,
+            cost: solutions[g].cost,
+            naive_cost: peak as f64 * horizon_h * group.hourly_cost,
+            solver: solutions[g].status,
+            gap: solutions[g].gap,
+        });
+    }
+    roster_lines.sort_by(|a, b| {
+        (a.group.as_str(), a.start_s)
+            .partial_cmp(&(b.group.as_str(), b.start_s))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let _ = first;
+    let simulated = RunSummary::new(&final_model, &result, options.seed);
+    Ok(OptimizeResult {
+        scenario: model.name.clone(),
+        seed: options.seed,
+        replications: spec.replications,
+        targets_met: misses.is_empty(),
+        history,
+        roster: roster_lines,
+        requirements: requirement_rows,
+        total_cost: costs.iter().map(|c| c.cost).sum(),
+        naive_cost: costs.iter().map(|c| c.naive_cost).sum(),
+        costs,
+        misses: misses
+            .into_iter()
+            .map(|(c, k, back, what)| Miss {
+                start_s: k as f64 * model.interval,
+                channel: model.channels[c].name.clone(),
+                what: if back {
+                    format!("back office: {what}")
+                } else {
+                    what
+                },
+            })
+            .collect(),
+        simulated,
+        wall_s: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Scheduled agents on the queues in interval `k` under a roster.
+fn covered(candidates: &[roster::Candidate], agents: &[u32], k: usize) -> u32 {
+    candidates
+        .iter()
+        .zip(agents)
+        .filter(|(c, _)| c.covers.contains(&k))
+        .map(|(_, &n)| n)
+        .sum()
+}
+
+/// The roster's shifts with their agent counts.
+fn rostered_shifts(candidates: &[roster::Candidate], agents: &[u32]) -> Vec<RosterShift> {
+    candidates
+        .iter()
+        .zip(agents)
+        .filter(|(_, n)| **n > 0)
+        .map(|(c, &n)| RosterShift {
+            agents: n,
+            ..c.shift.clone()
+        })
+        .collect()
+}
+
+impl OptimizeResult {
+    /// The JSON document.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a result always serialises")
+    }
+
+    /// `roster.csv`: group, shift, start, end, breaks, agents.
+    pub fn roster_csv(&self) -> String {
+        let mut t = String::from("group,shift,start,end,breaks,agents\n");
+        for r in &self.roster {
+            let breaks: Vec<String> = (r.breaks.iter())
+                .map(|&(s, l, paid)| {
+                    format!(
+                        "{}-{}{}",
+                        clock(s),
+                        clock(s + l),
+                        if paid { "" } else { " unpaid" }
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                t,
+                "{},{},{},{},{},{}",
+                r.group,
+                r.shift,
+                clock(r.start_s),
+                clock(r.end_s),
+                breaks.join(" "),
+                r.agents
+            );
+        }
+        t
+    }
+
+    /// `requirements.csv`: per interval and group.
+    pub fn requirements_csv(&self) -> String {
+        let mut t = String::from(
+            "interval,group,offered_load,erlang,required,scheduled_needed,rostered,shortfall\n",
+        );
+        for r in &self.requirements {
+            let _ = writeln!(
+                t,
+                "{},{},{:.3},{},{},{},{},{}",
+                clock(r.start_s),
+                r.group,
+                r.offered_load,
+                r.erlang,
+                r.required,
+                r.scheduled_needed,
+                r.rostered,
+                r.shortfall
+            );
+        }
+        t
+    }
+
+    /// `cost.csv`: per group and in total.
+    pub fn cost_csv(&self) -> String {
+        let mut t = String::from("group,headcount,paid_hours,cost,naive_cost,saving,solver,gap\n");
+        for c in &self.costs {
+            let _ = writeln!(
+                t,
+                "{},{},{:.2},{:.2},{:.2},{:.2},{},{}",
+                c.group,
+                c.headcount,
+                c.paid_hours,
+                c.cost,
+                c.naive_cost,
+                c.naive_cost - c.cost,
+                c.solver,
+                c.gap.map_or(String::new(), |g| format!("{g:.5}"))
+            );
+        }
+        let _ = writeln!(
+            t,
+            "all,{},{:.2},{:.2},{:.2},{:.2},,",
+            self.costs.iter().map(|c| c.headcount).sum::<u32>(),
+            self.costs.iter().map(|c| c.paid_hours).sum::<f64>(),
+            self.total_cost,
+            self.naive_cost,
+            self.naive_cost - self.total_cost
+        );
+        t
+    }
+
+    /// `history.csv`: the rounds.
+    pub fn history_csv(&self) -> String {
+        let mut t = String::from("iteration,phase,cost,intervals_missing,shortfall,solve_s,gap\n");
+        for h in &self.history {
+            let _ = writeln!(
+                t,
+                "{},{},{:.2},{},{},{:.3},{}",
+                h.iteration,
+                h.phase,
+                h.cost,
+                h.intervals_missing,
+                h.shortfall,
+                h.solve_s,
+                h.gap.map_or(String::new(), |g| format!("{g:.5}"))
+            );
+        }
+        t
+    }
+
+    /// The files of a results folder.
+    pub fn result_files(&self) -> Vec<(String, String)> {
+        let mut files = vec![
+            ("optimize.json".to_string(), self.to_json() + "\n"),
+            ("roster.csv".to_string(), self.roster_csv()),
+            ("requirements.csv".to_string(), self.requirements_csv()),
+            ("cost.csv".to_string(), self.cost_csv()),
+            ("history.csv".to_string(), self.history_csv()),
+        ];
+        files.extend(self.simulated.result_files());
+        files
+    }
+
+    /// The printed report: history, roster, costs, and the final simulation per interval.
+    pub fn render_text(&self, model: &Model) -> String {
+        let mut t = String::new();
+        let _ = writeln!(
+            t,
+            "ccsim optimize · {} · seed {} · {} replications per check · {:.1} s",
+            self.scenario, self.seed, self.replications, self.wall_s
+        );
+        let _ = writeln!(
+            t,
+            "\nround  phase            cost   intervals missing   shortfall   solve s      gap"
+        );
+        for h in &self.history {
+            let _ = writeln!(
+                t,
+                "{:>5}  {:<12} {:>10.0} {:>19} {:>11} {:>9.2} {:>8}",
+                h.iteration,
+                h.phase,
+                h.cost,
+                h.intervals_missing,
+                h.shortfall,
+                h.solve_s,
+                h.gap.map_or("–".into(), |g| format!("{:.2}%", g * 100.0))
+            );
+        }
+        let _ = writeln!(
+            t,
+            "\nroster: {} shifts, {} agents",
+            self.roster.len(),
+            self.roster.iter().map(|r| r.agents).sum::<u32>()
+        );
+        let _ = writeln!(
+            t,
+            "{:<16} {:<12} {:>7} {:>7} {:>7}  breaks",
+            "group", "shift", "start", "end", "agents"
+        );
+        for r in &self.roster {
+            let breaks: Vec<String> = (r.breaks.iter())
+                .map(|&(s, l, paid)| {
+                    format!(
+                        "{}-{}{}",
+                        clock(s),
+                        clock(s + l),
+                        if paid { "" } else { " (unpaid)" }
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                t,
+                "{:<16} {:<12} {:>7} {:>7} {:>7}  {}",
+                r.group,
+                r.shift,
+                clock(r.start_s),
+                clock(r.end_s),
+                r.agents,
+                breaks.join(", ")
+            );
+        }
+        let _ = writeln!(
+            t,
+            "\n{:<16} {:>9} {:>11} {:>12} {:>14} {:>12}  solver",
+            "group", "headcount", "paid hours", "cost", "naive (peak)", "saving"
+        );
+        for c in &self.costs {
+            let _ = writeln!(
+                t,
+                "{:<16} {:>9} {:>11.1} {:>12.0} {:>14.0} {:>11.1}%  {}{}",
+                c.group,
+                c.headcount,
+                c.paid_hours,
+                c.cost,
+                c.naive_cost,
+                saving(c.cost, c.naive_cost),
+                c.solver,
+                c.gap
+                    .map_or(String::new(), |g| format!(", gap {:.2}%", g * 100.0))
+            );
+        }
+        let _ = writeln!(
+            t,
+            "{:<16} {:>9} {:>11.1} {:>12.0} {:>14.0} {:>11.1}%",
+            "all",
+            self.costs.iter().map(|c| c.headcount).sum::<u32>(),
+            self.costs.iter().map(|c| c.paid_hours).sum::<f64>(),
+            self.total_cost,
+            self.naive_cost,
+            saving(self.total_cost, self.naive_cost)
+        );
+        // Service level per interval of the final roster.
+        let n_ch = model.channels.len();
+        let _ = write!(
+            t,
+            "\nsimulated service level of the roster, per interval (* missed)\n{:>7}",
+            "time"
+        );
+        for ch in &model.channels {
+            let _ = write!(t, " {:>15}", ch.name);
+        }
+        let _ = writeln!(t);
+        let rows = self.simulated.intervals.len() / n_ch.max(1);
+        for r in 0..rows {
+            let start = self.simulated.intervals[r * n_ch].start_s;
+            let _ = write!(t, "{:>7}", clock(start));
+            for c in 0..n_ch {
+                let q = &self.simulated.intervals[r * n_ch + c].queue;
+                let missed = self
+                    .misses
+                    .iter()
+                    .any(|m| m.start_s == start && m.channel == model.channels[c].name);
+                let cell = if q.service_level.mean.is_finite() {
+                    format!(
+                        "{:.1}% ±{:.1}{}",
+                        q.service_level.mean * 100.0,
+                        q.service_level.ci95 * 100.0,
+                        if missed { "*" } else { " " }
+                    )
+                } else {
+                    "– ".into()
+                };
+                let _ = write!(t, " {cell:>15}");
+            }
+            let _ = writeln!(t);
+        }
+        if self.targets_met {
+            let _ = writeln!(t, "\nevery judged interval meets its targets");
+        } else {
+            let _ = writeln!(
+                t,
+                "\n{} judged intervals still miss their targets after the last round:",
+                self.misses.len()
+            );
+            for m in self.misses.iter().take(20) {
+                let _ = writeln!(t, "  {} {}: {}", clock(m.start_s), m.channel, m.what);
+            }
+        }
+        let short: Vec<&RequirementRow> = self
+            .requirements
+            .iter()
+            .filter(|r| r.shortfall > 0)
+            .collect();
+        if !short.is_empty() {
+            let _ = writeln!(
+                t,
+                "\nthe roster cannot cover {} group-intervals (limits or no shift covering them):",
+                short.len()
+            );
+            for r in short.iter().take(20) {
+                let _ = writeln!(
+                    t,
+                    "  {} {}: {} scheduled agents short of {}",
+                    clock(r.start_s),
+                    r.group,
+                    r.shortfall,
+                    r.scheduled_needed
+                );
+            }
+        }
+        t
+    }
+}
+
+fn saving(cost: f64, naive: f64) -> f64 {
+    if naive > 0.0 {
+        (naive - cost) / naive * 100.0
+    } else {
+        0.0
+    }
+}

@@ -1,0 +1,267 @@
+//! Agents needed per group and interval: the offered load measured by simulating with
+//! ample staffing (so that transfers, repeats, redials and bots shape it as they do in
+//! the model), sized per interval with the exact Erlang A (abandonment-aware; Erlang C for
+//! e-mail), and the roles that say which groups answer for which channel's target.
+
+use crate::erlang::{QueueSpec, erlang_a};
+use crate::experiment::{self, RunError, RunResult};
+use crate::model::{Model, OptimizeSpec};
+
+/// The first interval with metrics (the one after the warm-up ends).
+pub fn first_reported(model: &Model) -> usize {
+    let first = model.interval_of(model.warmup);
+    if (first as f64) * model.interval < model.warmup {
+        first + 1
+    } else {
+        first
+    }
+}
+
+/// Mean handle time of group `g` on contact type `t`, seconds.
+pub fn mean_handle(model: &Model, g: usize, t: usize) -> f64 {
+    let group = &model.groups[g];
+    match model.handle_slot[g * model.contact_types.len() + t] {
+        0 => group.handle_time.mean(),
+        slot => group.handle_time_by[slot as usize - 1].1.mean(),
+    }
+}
+
+/// What a group answers for.
+#[derive(Clone, Debug)]
+pub struct GroupRole {
+    /// The channel whose target sizes it: the one bringing it most first-choice work, or
+    /// for a back office the one most of its contact types belong to.
+    pub channel: usize,
+    /// It takes no first-choice contacts: only transfers, escalations and overflow.
+    pub back_office: bool,
+    /// Mean handle time over its work, weighted by arrival volume where it is first choice.
+    pub aht: f64,
+}
+
+/// The role of every group.
+pub fn roles(model: &Model) -> Vec<GroupRole> {
+    let n_ch = model.channels.len();
+    (0..model.groups.len())
+        .map(|g| {
+            let group = &model.groups[g];
+            let mut volume = vec![0.0; n_ch];
+            let (mut work, mut weight) = (0.0, 0.0);
+            for s in &model.streams {
+                let t = s.contact_type as usize;
+                let ct = &model.contact_types[t];
+                let first = ct
+                    .groups
+                    .iter()
+                    .position(|&x| x as usize == g)
+                    .is_some_and(|i| {
+                        i == 0 || model.groups[ct.groups[i] as usize].overflow_after <= 0.0
+                    });
+                if first {
+                    let v: f64 = s.rate_per_s.iter().sum();
+                    volume[ct.channel as usize] += v;
+                    work += v * mean_handle(model, g, t);
+                    weight += v;
+                }
+            }
+            let back_office = weight <= 0.0;
+            if back_office {
+                for &t in &group.handles {
+                    let t = t as usize;
+                    volume[model.contact_types[t].channel as usize] += 1.0;
+                    work += mean_handle(model, g, t);
+                    weight += 1.0;
+                }
+            }
+            let channel = (0..n_ch)
+                .max_by(|&a, &b| volume[a].total_cmp(&volume[b]))
+                .unwrap_or(0);
+            GroupRole {
+                channel,
+                back_office,
+                aht: if weight > 0.0 {
+                    work / weight
+                } else {
+                    group.handle_time.mean()
+                },
+            }
+        })
+        .collect()
+}
+
+/// Offered load per group and interval, in conversations in progress (agent-erlangs at
+/// one conversation each), from `replications` replications with every group staffed far
+/// above its load and no shrinkage, so that nobody waits or abandons. Warm-up intervals
+/// take the first reported interval's load.
+pub fn offered_load(
+    model: &Model,
+    seed: u64,
+    replications: u32,
+    threads: Option<usize>,
+) -> Result<Vec<Vec<f64>>, RunError> {
+    let n_g = model.groups.len();
+    // A first bound: every stream a group could take, at its peak rate.
+    let mut ample: Vec<u32> = (0..n_g)
+        .map(|g| {
+            let peak: f64 = (model.groups[g].handles.iter())
+                .map(|&t| {
+                    let rate: f64 = (model.streams.iter())
+                        .filter(|s| s.contact_type == t)
+                        .map(|s| s.rate_per_s.iter().copied().fold(0.0, f64::max))
+                        .sum();
+                    rate * mean_handle(model, g, t as usize)
+                })
+                .sum();
+            (2.0 * peak + 20.0).ceil() as u32
+        })
+        .collect();
+    let first = first_reported(model);
+    let reported = model.n_intervals - first;
+    for _ in 0..6 {
+        let mut m = model.clone();
+        for (g, group) in m.groups.iter_mut().enumerate() {
+            group.shrinkage = 0.0;
+            group.set_scheduled(&vec![ample[g]; model.n_intervals], model.interval);
+        }
+        let options = experiment::RunOptions {
+            replications,
+            seed,
+            threads,
+        };
+        let result = experiment::run(&m, &options)?;
+        let load = busy_conversations(&m, &result, first, reported);
+        // Ample means mostly idle: where a group came near its staffing, double it.
+        let mut again = false;
+        for g in 0..n_g {
+            let k = model.groups[g].concurrency.max(1) as f64;
+            let peak = load[g].iter().copied().fold(0.0, f64::max) / k;
+            if peak > 0.6 * ample[g] as f64 {
+                ample[g] = ample[g].saturating_mul(2);
+                again = true;
+            }
+        }
+        if !again {
+            return Ok((0..n_g)
+                .map(|g| {
+                    (0..model.n_intervals)
+                        .map(|k| load[g][k.max(first) - first])
+                        .collect()
+                })
+                .collect());
+        }
+    }
+    Err(RunError(
+        "the offered load keeps growing with the staffing (a loop of transfers or repeats?); check the scenario's resolve and repeat probabilities".into(),
+    ))
+}
+
+/// Mean conversations in progress per group and reported interval.
+fn busy_conversations(
+    model: &Model,
+    result: &RunResult,
+    first: usize,
+    reported: usize,
+) -> Vec<Vec<f64>> {
+    let n_g = model.groups.len();
+    let n = result.outcomes.len() as f64;
+    let mut load = vec![vec![0.0; reported]; n_g];
+    let _ = first;
+    for o in &result.outcomes {
+        for i in 0..reported {
+            for (g, row) in load.iter_mut().enumerate() {
+                let m = &o.group_intervals[i * n_g + g];
+                let busy = if m.occupancy.is_finite() {
+                    m.occupancy * m.staffed
+                } else {
+                    0.0
+                };
+                row[i] += busy * model.groups[g].concurrency.max(1) as f64 / n;
+            }
+        }
+    }
+    load
+}
+
+/// The target a group is sized to: `(answer_within, service level)`.
+pub fn target_of(model: &Model, spec: &OptimizeSpec, role: &GroupRole) -> (f64, f64) {
+    if role.back_office {
+        spec.back_office
+    } else {
+        let ch = &model.channels[role.channel];
+        (ch.answer_within, ch.service_level_target)
+    }
+}
+
+/// Agents on duty that meet the group's target on an offered load of `load`
+/// conversations in progress: Erlang A on `n × concurrency` servers, each conversation
+/// slowed by the concurrency slowdown, with the channel's patience (Erlang C for e-mail).
+pub fn erlang_requirement(
+    model: &Model,
+    spec: &OptimizeSpec,
+    g: usize,
+    role: &GroupRole,
+    load: f64,
+) -> Result<u32, String> {
+    if load <= 1e-9 {
+        return Ok(0);
+    }
+    let group = &model.groups[g];
+    let channel = &model.channels[role.channel];
+    let k = group.concurrency.max(1) as u32;
+    let slow = 1.0 + group.concurrency_slowdown * (k - 1) as f64;
+    let aht = role.aht * slow;
+    let rate = load / role.aht;
+    let (answer_within, target) = target_of(model, spec, role);
+    let patience = if channel.backlog {
+        None
+    } else {
+        channel.patience.as_ref().map(|p| p.mean())
+    };
+    let a = rate * aht;
+    let ceiling = (a + 12.0 * a.sqrt() + 60.0).ceil() as u32;
+    let mut servers = (a.floor() as u32).max(1);
+    loop {
+        let spec_q = QueueSpec {
+            arrival_rate: rate,
+            aht,
+            agents: servers,
+            patience,
+            answer_within,
+        };
+        if let Ok(v) = erlang_a(&spec_q) {
+            let abandon_ok = (patience.is_none() || role.back_office)
+                || spec.max_abandon_rate.is_none_or(|m| v.abandon_rate <= m);
+            let asa_ok = role.back_office || spec.max_asa.is_none_or(|m| v.asa_s <= m);
+            if v.service_level >= target && abandon_ok && asa_ok {
+                return Ok(servers.div_ceil(k));
+            }
+        }
+        servers += 1;
+        if servers > ceiling {
+            return Err(format!(
+                "group {}: {:.0}% within {} on {:.1} erlangs is out of reach of any staffing{}; lower the target or allow more time",
+                group.name,
+                target * 100.0,
+                crate::duration::Duration::from_secs(answer_within),
+                a,
+                if spec.max_asa == Some(0.0) {
+                    " (max_asa is 0s)"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+}
+
+/// Scheduled agents whose on-duty share (shrinkage removed, rounded) reaches `on_duty`.
+pub fn scheduled_for(model: &Model, g: usize, on_duty: u32) -> u32 {
+    let group = &model.groups[g];
+    let mut n = ((on_duty as f64) / (1.0 - group.shrinkage)).floor() as u32;
+    while group.on_duty(n) < on_duty {
+        n += 1;
+    }
+    while n > 0 && group.on_duty(n - 1) >= on_duty {
+        n -= 1;
+    }
+    n
+}

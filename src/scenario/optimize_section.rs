@@ -1,0 +1,288 @@
+//! Compiles `[optimize]`: targets, limits and shift templates, each checked with its place
+//! in the file.
+
+use super::ScenarioError;
+use super::compile::Checker;
+use super::raw::{RawOptimize, RawShiftTemplate};
+use crate::model::{BreakWindow, OptimizeSpec, ShiftTemplate};
+use std::collections::HashMap;
+use toml::Spanned;
+
+/// Steps from `from` to `to` (both included) by `every`.
+fn steps(from: f64, to: f64, every: f64) -> Vec<f64> {
+    let n = ((to - from) / every + 1e-9).floor() as usize;
+    (0..=n).map(|i| from + i as f64 * every).collect()
+}
+
+/// The `[optimize]` section of a scenario, compiled.
+pub(super) fn compile_optimize(
+    c: &Checker,
+    raw: &Spanned<RawOptimize>,
+    group_index: &HashMap<String, u32>,
+    n_groups: usize,
+    interval: f64,
+    horizon: f64,
+    replications: u32,
+) -> Result<OptimizeSpec, ScenarioError> {
+    let o = raw.get_ref();
+    let share = |v: &Option<Spanned<f64>>, key: &str| -> Result<Option<f64>, ScenarioError> {
+        match v {
+            Some(p) if !(0.0..=1.0).contains(p.get_ref()) => Err(c.err(
+                p.span(),
+                format!("optimize.{key}"),
+                format!("a share is between 0 and 1 (got {})", p.get_ref()),
+            )),
+            Some(p) => Ok(Some(*p.get_ref())),
+            None => Ok(None),
+        }
+    };
+    let max_abandon_rate = share(&o.max_abandon_rate, "max_abandon_rate")?;
+    let max_part_time_share = share(&o.max_part_time_share, "max_part_time_share")?;
+    let back_office = match &o.back_office {
+        None => (180.0, 0.8),
+        Some(t) => {
+            let target = *t.get_ref().target.get_ref();
+            if !(target > 0.0 && target < 1.0) {
+                return Err(c.err(
+                    t.get_ref().target.span(),
+                    "optimize.back_office.target",
+                    format!("a service-level target is above 0 and below 1: no staffing answers every contact in time (got {target})"),
+                ));
+            }
+            (t.get_ref().answer_within.get_ref().secs(), target)
+        }
+    };
+    let whole = |v: &Option<Spanned<i64>>, key: &str, min: i64, max: i64, default: i64| match v {
+        Some(n) if !(min..=max).contains(n.get_ref()) => Err(c.err(
+            n.span(),
+            format!("optimize.{key}"),
+            format!("a whole number from {min} to {max} (got {})", n.get_ref()),
+        )),
+        Some(n) => Ok(*n.get_ref()),
+        None => Ok(default),
+    };
+    let min_on_duty = whole(&o.min_on_duty, "min_on_duty", 0, 100_000, 1)? as u32;
+    let replications = whole(
+        &o.replications,
+        "replications",
+        2,
+        10_000,
+        replications.max(2) as i64,
+    )? as u32;
+    let max_iterations = whole(&o.max_iterations, "max_iterations", 1, 100, 8)? as u32;
+    let min_offered = match &o.min_offered {
+        Some(v) if !(v.get_ref().is_finite() && *v.get_ref() >= 0.0) => {
+            return Err(c.err(v.span(), "optimize.min_offered", "must be zero or more"));
+        }
+        Some(v) => *v.get_ref(),
+        None => 10.0,
+    };
+    let gap = match &o.gap {
+        Some(g) if !(*g.get_ref() > 0.0 && *g.get_ref() < 1.0) => {
+            return Err(c.err(
+                g.span(),
+                "optimize.gap",
+                format!("the relative MIP gap is above 0 (an exact optimum can take hours and unbounded memory) and below 1, e.g. 0.005 (got {})", g.get_ref()),
+            ));
+        }
+        Some(g) => *g.get_ref(),
+        None => 0.005,
+    };
+    let time_limit = match &o.time_limit {
+        Some(t) if t.get_ref().secs() <= 0.0 => {
+            return Err(c.err(
+                t.span(),
+                "optimize.time_limit",
+                "the time limit must be above zero",
+            ));
+        }
+        Some(t) => t.get_ref().secs(),
+        None => 20.0,
+    };
+    let max_asa = o.max_asa.as_ref().map(|d| d.get_ref().secs());
+    let mut max_agents = vec![None; n_groups];
+    for (name, n) in o.max_agents.iter().flatten() {
+        let Some(&g) = group_index.get(name.get_ref()) else {
+            return Err(c.err(
+                name.span(),
+                format!("optimize.max_agents.{}", name.get_ref()),
+                format!("there is no group \"{}\"", name.get_ref()),
+            ));
+        };
+        if !(1..=1_000_000).contains(n.get_ref()) {
+            return Err(c.err(
+                n.span(),
+                format!("optimize.max_agents.{}", name.get_ref()),
+                format!("a whole number from 1 to 1000000 (got {})", n.get_ref()),
+            ));
+        }
+        max_agents[g as usize] = Some(*n.get_ref() as u32);
+    }
+    let mut shifts = Vec::with_capacity(o.shift.len());
+    for (i, t) in o.shift.iter().enumerate() {
+        shifts.push(compile_template(
+            c,
+            t.get_ref(),
+            i,
+            group_index,
+            n_groups,
+            interval,
+            horizon,
+        )?);
+    }
+    if shifts.is_empty() {
+        return Err(c.err(
+            raw.span(),
+            "optimize.shift",
+            "give at least one shift template, e.g. [[optimize.shift]] name = \"day\", earliest_start = \"6h\", latest_start = \"14h\", length = \"8h\"",
+        ));
+    }
+    Ok(OptimizeSpec {
+        max_abandon_rate,
+        max_asa,
+        back_office,
+        min_on_duty,
+        min_offered,
+        replications,
+        max_iterations,
+        gap,
+        time_limit,
+        max_part_time_share,
+        max_agents,
+        shifts,
+    })
+}
+
+fn compile_template(
+    c: &Checker,
+    t: &RawShiftTemplate,
+    i: usize,
+    group_index: &HashMap<String, u32>,
+    n_groups: usize,
+    interval: f64,
+    horizon: f64,
+) -> Result<ShiftTemplate, ScenarioError> {
+    let key = format!("optimize.shift[{i}]");
+    let groups = match &t.groups {
+        None => (0..n_groups as u32).collect(),
+        Some(list) => {
+            let mut groups = Vec::new();
+            for (j, name) in list.get_ref().iter().enumerate() {
+                let Some(&g) = group_index.get(name.get_ref()) else {
+                    return Err(c.err(
+                        name.span(),
+                        format!("{key}.groups[{j}]"),
+                        format!("there is no group \"{}\"", name.get_ref()),
+                    ));
+                };
+                groups.push(g);
+            }
+            groups
+        }
+    };
+    let length = t.length.get_ref().secs();
+    if length <= 0.0 {
+        return Err(c.err(
+            t.length.span(),
+            format!("{key}.length"),
+            "a shift must be longer than zero",
+        ));
+    }
+    let (from, to) = (
+        t.earliest_start.get_ref().secs(),
+        t.latest_start.get_ref().secs(),
+    );
+    if to < from {
+        return Err(c.err(
+            t.latest_start.span(),
+            format!("{key}.latest_start"),
+            "the latest start is before the earliest",
+        ));
+    }
+    if to >= horizon {
+        return Err(c.err(
+            t.latest_start.span(),
+            format!("{key}.latest_start"),
+            "shifts must start before the horizon ends",
+        ));
+    }
+    let every = t
+        .start_every
+        .as_ref()
+        .map_or(interval, |e| e.get_ref().secs());
+    if every <= 0.0 {
+        return Err(c.err(
+            t.start_every.as_ref().map_or(t.length.span(), |e| e.span()),
+            format!("{key}.start_every"),
+            "the step between starts must be above zero",
+        ));
+    }
+    let starts = steps(from, to, every);
+    let mut breaks = Vec::with_capacity(t.breaks.len());
+    let mut earliest_free = 0.0;
+    for (bi, b) in t.breaks.iter().enumerate() {
+        let bkey = format!("{key}.breaks[{bi}]");
+        let w = b.get_ref();
+        let (bl, lo, hi) = (
+            w.length.get_ref().secs(),
+            w.earliest.get_ref().secs(),
+            w.latest.get_ref().secs(),
+        );
+        if bl <= 0.0 {
+            return Err(c.err(b.span(), bkey, "a break must be longer than zero"));
+        }
+        if hi < lo {
+            return Err(c.err(
+                w.latest.span(),
+                format!("{bkey}.latest"),
+                "the latest start is before the earliest",
+            ));
+        }
+        if lo < earliest_free || hi + bl > length {
+            return Err(c.err(
+                b.span(),
+                bkey,
+                format!(
+                    "the break window must lie inside the shift ({}) after the previous break: it may start from {} to {} and lasts {}",
+                    crate::duration::Duration::from_secs(length),
+                    crate::duration::Duration::from_secs(lo),
+                    crate::duration::Duration::from_secs(hi),
+                    crate::duration::Duration::from_secs(bl)
+                ),
+            ));
+        }
+        let step = w.every.as_ref().map_or(interval, |e| e.get_ref().secs());
+        if step <= 0.0 {
+            return Err(c.err(
+                b.span(),
+                format!("{bkey}.every"),
+                "the step between break starts must be above zero",
+            ));
+        }
+        earliest_free = hi + bl;
+        breaks.push(BreakWindow {
+            length: bl,
+            offsets: steps(lo, hi, step),
+            paid: w.paid.as_ref().is_none_or(|p| *p.get_ref()),
+        });
+    }
+    let placements: usize = breaks.iter().map(|b| b.offsets.len()).product();
+    if starts.len() * placements > 20_000 {
+        return Err(c.err(
+            t.name.span(),
+            key,
+            format!(
+                "{} starts × {placements} break placements make too many shifts for the solver; widen start_every or the breaks' every",
+                starts.len()
+            ),
+        ));
+    }
+    Ok(ShiftTemplate {
+        name: t.name.get_ref().clone(),
+        groups,
+        starts,
+        length,
+        part_time: t.part_time.as_ref().is_some_and(|p| *p.get_ref()),
+        breaks,
+    })
+}
