@@ -8,6 +8,30 @@ use std::process::Command;
 /// File, `line:column`, key (or "" when the error has none), and a fragment of the message.
 const CORPUS: &[(&str, &str, &str, &str)] = &[
     (
+        "optimize_break_outside_shift",
+        "31:11",
+        "optimize.shift[0].breaks[0]",
+        "the break window must lie inside the shift (6h)",
+    ),
+    (
+        "optimize_gap_zero",
+        "25:7",
+        "optimize.gap",
+        "the relative MIP gap is above 0",
+    ),
+    (
+        "optimize_no_shift",
+        "24:1",
+        "optimize.shift",
+        "give at least one shift template",
+    ),
+    (
+        "optimize_unknown_group",
+        "28:11",
+        "optimize.shift[0].groups[0]",
+        "there is no group \"agent\"",
+    ),
+    (
         "arrivals_unknown_category",
         "16:12",
         "arrivals[0].category",

@@ -14,6 +14,7 @@ mod email;
 mod erlang_oracle;
 mod fit;
 mod forecasts;
+mod optimize;
 mod precision;
 mod replay;
 mod returns;
