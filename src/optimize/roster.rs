@@ -168,45 +168,68 @@ pub fn solve(p: &RosterProblem) -> Result<RosterSolution, String> {
             by_interval[k].push(j);
         }
     }
-    let mut vars = ProblemVariables::new();
-    let x: Vec<Variable> = (p.candidates.iter())
-        .map(|_| vars.add(variable().integer().min(0).max(cap)))
-        .collect();
-    let short: Vec<Option<Variable>> = (p.need.iter())
-        .map(|&n| (n > 0).then(|| vars.add(variable().min(0).max(n as f64))))
-        .collect();
-    let mut objective = Expression::from(0.0);
-    for (v, c) in x.iter().zip(p.candidates) {
-        objective += c.paid_hours.max(1e-6) * unit * *v;
-    }
-    for s in short.iter().flatten() {
-        objective += penalty * *s;
-    }
-    let mut problem = vars
-        .minimise(objective)
-        .using(microlp)
-        .with_mip_gap(p.gap as f32)
-        .map_err(|e| format!("the MIP gap {}: {e}", p.gap))?
-        .with_time_limit(p.time_limit);
-    for k in 0..n_k {
-        let Some(s) = short[k] else { continue };
-        let mut covered = Expression::from(0.0);
-        for &j in &by_interval[k] {
-            covered += x[j];
-        }
-        problem.add_constraint(constraint!(covered + s >= p.need[k] as f64));
-    }
-    if let Some(max) = p.max_agents {
-        let all: Expression = x.iter().map(|v| Expression::from(*v)).sum();
-        problem.add_constraint(constraint!(all <= max as f64));
-    }
-    if let Some(share) = p.max_part_time_share {
-        let mut part = Expression::from(0.0);
+    // The same model twice: first with continuous agents (the LP relaxation, a lower bound
+    // on the cost), then with whole agents.
+    let build = |integer: bool, gap: f64| {
+        let mut vars = ProblemVariables::new();
+        let x: Vec<Variable> = (p.candidates.iter())
+            .map(|_| {
+                let v = variable().min(0).max(cap);
+                vars.add(if integer { v.integer() } else { v })
+            })
+            .collect();
+        let short: Vec<Option<Variable>> = (p.need.iter())
+            .map(|&n| (n > 0).then(|| vars.add(variable().min(0).max(n as f64))))
+            .collect();
+        let mut objective = Expression::from(0.0);
         for (v, c) in x.iter().zip(p.candidates) {
-            part += if c.part_time { 1.0 - share } else { -share } * *v;
+            objective += c.paid_hours.max(1e-6) * unit * *v;
         }
-        problem.add_constraint(constraint!(part <= 0.0));
-    }
+        for s in short.iter().flatten() {
+            objective += penalty * *s;
+        }
+        let mut problem = vars
+            .minimise(objective)
+            .using(microlp)
+            .with_mip_gap(gap as f32)
+            .map_err(|e| format!("the MIP gap {gap}: {e}"))?
+            .with_time_limit(p.time_limit);
+        for k in 0..n_k {
+            let Some(s) = short[k] else { continue };
+            let mut covered = Expression::from(0.0);
+            for &j in &by_interval[k] {
+                covered += x[j];
+            }
+            problem.add_constraint(constraint!(covered + s >= p.need[k] as f64));
+        }
+        if let Some(max) = p.max_agents {
+            let all: Expression = x.iter().map(|v| Expression::from(*v)).sum();
+            problem.add_constraint(constraint!(all <= max as f64));
+        }
+        if let Some(share) = p.max_part_time_share {
+            let mut part = Expression::from(0.0);
+            for (v, c) in x.iter().zip(p.candidates) {
+                part += if c.part_time { 1.0 - share } else { -share } * *v;
+            }
+            problem.add_constraint(constraint!(part <= 0.0));
+        }
+        Ok::<_, String>((problem, x))
+    };
+    // A gap smaller than one shift's cost is noise to a planner and can take the solver
+    // minutes to close on a small group: stop at the larger of the two.
+    let bound = build(false, p.gap)?
+        .0
+        .solve()
+        .ok()
+        .map(|s| s.into_inner().objective());
+    let cheapest = (p.candidates.iter())
+        .map(|c| c.paid_hours.max(1e-6) * unit)
+        .fold(f64::INFINITY, f64::min);
+    let gap = match bound {
+        Some(b) if b > 0.0 => p.gap.max(cheapest / b).min(0.5),
+        _ => p.gap,
+    };
+    let (problem, x) = build(true, gap)?;
     // microlp asserts integrality when values are read: a violation is a solver failure
     // to report, not a crash.
     let solved = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
