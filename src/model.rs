@@ -442,6 +442,27 @@ pub struct OptimizeSpec {
     pub max_agents: Vec<Option<u32>>,
     /// The shift templates.
     pub shifts: Vec<ShiftTemplate>,
+    /// Bot containment the optimizer may raise.
+    pub deflections: Vec<Deflection>,
+}
+
+/// A bot containment the optimizer may raise, and what that costs.
+#[derive(Clone, Debug)]
+pub struct Deflection {
+    /// Index of the bot.
+    pub bot: usize,
+    /// The bot's channel.
+    pub channel: ChannelIdx,
+    /// The category.
+    pub category: CategoryIdx,
+    /// Today's containment (the scenario's).
+    pub today: f64,
+    /// The highest achievable.
+    pub max: f64,
+    /// Cost of one percentage point over the horizon.
+    pub cost_per_point: f64,
+    /// Cost of each extra contained contact.
+    pub cost_per_contained: f64,
 }
 
 /// Shifts of one length that may start at any of a set of times, for some groups.

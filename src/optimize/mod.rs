@@ -120,6 +120,25 @@ pub struct GroupCost {
     pub gap: Option<f64>,
 }
 
+/// A recommended bot containment for one channel and category.
+#[derive(Clone, Debug, Serialize)]
+pub struct DeflectionResult {
+    /// The bot's channel.
+    pub channel: String,
+    /// The category.
+    pub category: String,
+    /// Today's containment.
+    pub today: f64,
+    /// The highest achievable.
+    pub achievable: f64,
+    /// What the optimizer recommends.
+    pub recommended: f64,
+    /// What the raise costs over the horizon.
+    pub cost: f64,
+    /// Its share of the agent cost saved (the joint saving split by points raised).
+    pub agent_cost_saved: f64,
+}
+
 /// A judged interval that missed a target in the final simulation.
 #[derive(Clone, Debug, Serialize)]
 pub struct Miss {
@@ -154,6 +173,10 @@ pub struct OptimizeResult {
     pub total_cost: f64,
     /// Naive roster cost, all groups.
     pub naive_cost: f64,
+    /// Cost of the recommended containment raises.
+    pub deflection_cost: f64,
+    /// The recommended bot containment per category, when `[[optimize.deflection]]` offers it.
+    pub deflections: Vec<DeflectionResult>,
     /// Judged intervals still missing in the final simulation.
     pub misses: Vec<Miss>,
     /// The final roster's simulation.
@@ -474,26 +497,16 @@ pub fn optimize(
     }
 
     // 2–3. Roster, simulate, cut, re-solve.
+    let deflection_options = deflection_options(&model, &spec, &roles, &load);
     let mut last = None;
+    let mut points = vec![0.0; spec.deflections.len()];
     for it in 1..=spec.max_iterations {
         let need = need_of(&required);
-        let solutions: Vec<roster::RosterSolution> = (0..n_g)
-            .into_par_iter()
-            .map(|g| {
-                roster::solve(&roster::RosterProblem {
-                    group: &model.groups[g].name,
-                    need: &need[g],
-                    candidates: &candidates[g],
-                    hourly_cost: model.groups[g].hourly_cost,
-                    max_agents: spec.max_agents[g],
-                    max_part_time_share: spec.max_part_time_share,
-                    gap: spec.gap,
-                    time_limit: spec.time_limit,
-                })
-            })
-            .collect::<Result<Vec<_>, String>>()
-            .map_err(OptimizeError)?;
+        let (solutions, bought) =
+            solve_rosters(&model, &spec, &candidates, &need, &deflection_options)?;
+        points = bought;
         let mut m = model.clone();
+        apply_deflections(&mut m, &spec, &points);
         for (g, group) in m.groups.iter_mut().enumerate() {
             let shifts = rostered_shifts(&candidates[g], &solutions[g].agents);
             let (timeline, paid) = crate::model::shift_timelines(&shifts, model.horizon);
@@ -525,7 +538,18 @@ pub fn optimize(
         // Misses in intervals the roster cannot cover more (a shortfall) stay misses.
         let before = required.clone();
         if !done {
+            let blocked: Vec<Vec<bool>> = (solutions.iter())
+                .map(|s| s.shortfall.iter().map(|&x| x > 0).collect())
+                .collect();
+            let unraised = required.clone();
             raise(&mut required, &roles, &misses, &m, &result);
+            for g in 0..n_g {
+                for k in 0..n_k {
+                    if blocked[g][k] {
+                        required[g][k] = unraised[g][k];
+                    }
+                }
+            }
         }
         last = Some((m, result, misses, solutions, need));
         if done || before == required {
@@ -533,6 +557,37 @@ pub fn optimize(
         }
     }
     let (final_model, result, misses, solutions, need) = last.expect("at least one round");
+    // What the deflection saves: the same requirements rostered with today's containment.
+    let deflections = if spec.deflections.is_empty() {
+        Vec::new()
+    } else {
+        let (without, _) = solve_rosters(&model, &spec, &candidates, &need, &[])?;
+        let agent_cost_without: f64 = without.iter().map(|s| s.cost).sum();
+        let agent_cost_with: f64 = solutions.iter().map(|s| s.cost).sum();
+        let mut out: Vec<DeflectionResult> = (spec.deflections.iter().zip(&points))
+            .zip(&deflection_options)
+            .map(|((d, &p), o)| DeflectionResult {
+                channel: model.channels[d.channel as usize].name.clone(),
+                category: model.categories[d.category as usize].clone(),
+                today: d.today,
+                achievable: d.max,
+                recommended: d.today + p / 100.0,
+                cost: p * o.cost_per_point,
+                agent_cost_saved: 0.0,
+            })
+            .collect();
+        let saved = agent_cost_without - agent_cost_with;
+        // The agent saving is joint; shared out by each raise's points.
+        let total_points: f64 = points.iter().sum();
+        for (r, &p) in out.iter_mut().zip(&points) {
+            r.agent_cost_saved = if total_points > 0.0 {
+                saved * p / total_points
+            } else {
+                0.0
+            };
+        }
+        out
+    };
 
     let first = first_reported(&model);
     let mut requirement_rows = Vec::with_capacity(n_g * n_k);
@@ -598,6 +653,7 @@ pub fn optimize(
     });
     let _ = first;
     let simulated = RunSummary::new(&final_model, &result, options.seed);
+    let deflection_cost: f64 = deflections.iter().map(|d| d.cost).sum();
     Ok(OptimizeResult {
         scenario: model.name.clone(),
         seed: options.seed,
@@ -609,6 +665,8 @@ pub fn optimize(
         total_cost: costs.iter().map(|c| c.cost).sum(),
         naive_cost: costs.iter().map(|c| c.naive_cost).sum(),
         costs,
+        deflection_cost,
+        deflections,
         misses: misses
             .into_iter()
             .map(|(c, k, back, what)| Miss {
@@ -624,6 +682,164 @@ pub fn optimize(
         simulated,
         wall_s: started.elapsed().as_secs_f64(),
     })
+}
+
+/// The containment raises on offer, each with the scheduled agents a point relieves per
+/// group and interval: a point more of containment keeps 1 % of the category's bot
+/// sessions from the frontline group that would take them (with the handover penalty),
+/// and that load times the agents Erlang A needs per erlang there, after shrinkage.
+fn deflection_options(
+    model: &Model,
+    spec: &OptimizeSpec,
+    roles: &[GroupRole],
+    load: &[Vec<f64>],
+) -> Vec<roster::DeflectionOption> {
+    spec.deflections
+        .iter()
+        .map(|d| {
+            let bot = &model.bots[d.bot];
+            let penalty = bot.handover_penalty.as_ref().map_or(0.0, |p| p.mean());
+            let mut relief = Vec::new();
+            let mut sessions_total = 0.0;
+            for (t, ct) in model.contact_types.iter().enumerate() {
+                if ct.channel != d.channel || ct.category != d.category {
+                    continue;
+                }
+                let Some(&g) = ct.groups.first() else {
+                    continue;
+                };
+                let g = g as usize;
+                let aht = requirements::mean_handle(model, g, t) + penalty;
+                for (k, group_load) in load[g].iter().enumerate() {
+                    let sessions: f64 = (model.streams.iter())
+                        .filter(|s| s.contact_type as usize == t)
+                        .map(|s| s.rate_per_s[k] * model.interval)
+                        .sum();
+                    sessions_total += sessions;
+                    let a = *group_load;
+                    if sessions <= 0.0 || a <= 0.0 {
+                        continue;
+                    }
+                    let step = (0.25 * a).max(1.0);
+                    let at = |x: f64| {
+                        requirements::erlang_requirement(model, spec, g, &roles[g], x.max(0.0))
+                            .unwrap_or(0) as f64
+                    };
+                    let per_erlang = ((at(a) - at(a - step)) / step).max(0.0);
+                    let erlangs_per_point = 0.01 * sessions * aht / model.interval;
+                    let per_point =
+                        per_erlang * erlangs_per_point / (1.0 - model.groups[g].shrinkage);
+                    if per_point > 0.0 {
+                        relief.push((g, k, per_point));
+                    }
+                }
+            }
+            roster::DeflectionOption {
+                max_points: (d.max - d.today) * 100.0,
+                cost_per_point: d.cost_per_point + d.cost_per_contained * 0.01 * sessions_total,
+                relief,
+            }
+        })
+        .collect()
+}
+
+/// Sets the bots' containment to today's plus the points bought.
+fn apply_deflections(model: &mut Model, spec: &OptimizeSpec, points: &[f64]) {
+    for (d, &p) in spec.deflections.iter().zip(points) {
+        model.bots[d.bot].containment[d.category as usize] = d.today + p / 100.0;
+    }
+}
+
+/// Every group's roster, each a MIP of its own, in parallel; where containment raises are
+/// on offer, the joint LP of the groups they relieve decides the points bought first.
+fn solve_rosters(
+    model: &Model,
+    spec: &OptimizeSpec,
+    candidates: &[Vec<roster::Candidate>],
+    need: &[Vec<u32>],
+    deflections: &[roster::DeflectionOption],
+) -> Result<(Vec<roster::RosterSolution>, Vec<f64>), OptimizeError> {
+    let n_g = model.groups.len();
+    let problem = |g: usize| roster::RosterProblem {
+        group: &model.groups[g].name,
+        need: &need[g],
+        candidates: &candidates[g],
+        hourly_cost: model.groups[g].hourly_cost,
+        max_agents: spec.max_agents[g],
+        max_part_time_share: spec.max_part_time_share,
+        gap: spec.gap,
+        time_limit: spec.time_limit,
+    };
+    let joint: Vec<usize> = (0..n_g)
+        .filter(|&g| {
+            deflections
+                .iter()
+                .any(|d| d.relief.iter().any(|r| r.0 == g))
+        })
+        .collect();
+    let mut solutions: Vec<Option<roster::RosterSolution>> = (0..n_g)
+        .into_par_iter()
+        .map(|g| {
+            if joint.contains(&g) {
+                Ok(None)
+            } else {
+                roster::solve(&problem(g)).map(Some)
+            }
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(OptimizeError)?;
+    let mut points = vec![0.0; deflections.len()];
+    if !joint.is_empty() {
+        let position = |g: usize| joint.iter().position(|&x| x == g).expect("joint group");
+        let options: Vec<roster::DeflectionOption> = deflections
+            .iter()
+            .map(|d| roster::DeflectionOption {
+                relief: d
+                    .relief
+                    .iter()
+                    .map(|&(g, k, r)| (position(g), k, r))
+                    .collect(),
+                ..d.clone()
+            })
+            .collect();
+        let problems: Vec<roster::RosterProblem> = joint.iter().map(|&g| problem(g)).collect();
+        // How much to deflect: the joint LP; then each relieved group's roster alone, on
+        // its need less what the raises relieve (rounded up).
+        points = roster::deflection_points(&problems, &options).map_err(OptimizeError)?;
+        let relieved: Vec<Vec<u32>> = joint
+            .iter()
+            .map(|&g| {
+                let mut less = vec![0.0; need[g].len()];
+                for (d, &p) in deflections.iter().zip(&points) {
+                    for &(h, k, per) in &d.relief {
+                        if h == g {
+                            less[k] += per * p;
+                        }
+                    }
+                }
+                (need[g].iter().zip(&less))
+                    .map(|(&n, &l)| (n as f64 - l - 1e-9).ceil().max(0.0) as u32)
+                    .collect()
+            })
+            .collect();
+        let solved: Vec<roster::RosterSolution> = (0..joint.len())
+            .into_par_iter()
+            .map(|i| {
+                roster::solve(&roster::RosterProblem {
+                    need: &relieved[i],
+                    ..problem(joint[i])
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()
+            .map_err(OptimizeError)?;
+        for (&g, s) in joint.iter().zip(solved) {
+            solutions[g] = Some(s);
+        }
+    }
+    Ok((
+        solutions.into_iter().map(|s| s.expect("solved")).collect(),
+        points,
+    ))
 }
 
 /// Scheduled agents on the queues in interval `k` under a roster.
@@ -762,6 +978,25 @@ impl OptimizeResult {
             ("cost.csv".to_string(), self.cost_csv()),
             ("history.csv".to_string(), self.history_csv()),
         ];
+        if !self.deflections.is_empty() {
+            let mut t = String::from(
+                "channel,category,today,achievable,recommended,cost,agent_cost_saved\n",
+            );
+            for d in &self.deflections {
+                let _ = writeln!(
+                    t,
+                    "{},{},{:.4},{:.4},{:.4},{:.2},{:.2}",
+                    d.channel,
+                    d.category,
+                    d.today,
+                    d.achievable,
+                    d.recommended,
+                    d.cost,
+                    d.agent_cost_saved
+                );
+            }
+            files.push(("deflection.csv".to_string(), t));
+        }
         files.extend(self.simulated.result_files());
         files
     }
@@ -854,6 +1089,34 @@ impl OptimizeResult {
             self.naive_cost,
             saving(self.total_cost, self.naive_cost)
         );
+        if !self.deflections.is_empty() {
+            let _ = writeln!(
+                t,
+                "\n{:<8} {:<14} {:>7} {:>11} {:>12} {:>12} {:>16}",
+                "bot", "category", "today", "achievable", "recommended", "cost", "agent cost saved"
+            );
+            for d in &self.deflections {
+                let _ = writeln!(
+                    t,
+                    "{:<8} {:<14} {:>6.1}% {:>10.1}% {:>11.1}% {:>12.0} {:>16.0}",
+                    d.channel,
+                    d.category,
+                    d.today * 100.0,
+                    d.achievable * 100.0,
+                    d.recommended * 100.0,
+                    d.cost,
+                    d.agent_cost_saved
+                );
+            }
+            let saved: f64 = self.deflections.iter().map(|d| d.agent_cost_saved).sum();
+            let _ = writeln!(
+                t,
+                "deflection costs {:.0} and saves {:.0} of agent cost: {:.0} net",
+                self.deflection_cost,
+                saved,
+                saved - self.deflection_cost
+            );
+        }
         // Service level per interval of the final roster.
         let n_ch = model.channels.len();
         let _ = write!(

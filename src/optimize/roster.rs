@@ -137,158 +137,259 @@ pub struct RosterSolution {
     pub solve_s: f64,
 }
 
+/// A bot-containment raise the MIP may buy: each percentage point relieves some scheduled
+/// agents in some group-intervals, at a cost.
+#[derive(Clone, Debug)]
+pub struct DeflectionOption {
+    /// Most points it may rise.
+    pub max_points: f64,
+    /// Cost of one point over the horizon (its per-point cost plus the extra contained
+    /// contacts' cost).
+    pub cost_per_point: f64,
+    /// `(group in the problem, interval, scheduled agents relieved per point)`.
+    pub relief: Vec<(usize, usize, f64)>,
+}
+
+/// Several groups' rosters solved together with the containment raises that relieve them.
+#[derive(Clone, Debug)]
+pub struct JointSolution {
+    /// Each group's roster.
+    pub groups: Vec<RosterSolution>,
+    /// Points bought of each deflection option.
+    pub points: Vec<f64>,
+}
+
 /// Solves a group's roster: least cost covering every interval's need, with a penalty per
 /// missing agent-interval so that an impossible need (a headcount cap, no shift covering
 /// the interval) yields the best roster and its shortfall instead of no answer.
 pub fn solve(p: &RosterProblem) -> Result<RosterSolution, String> {
+    Ok(solve_joint(std::slice::from_ref(p), &[])?.groups.remove(0))
+}
+
+/// The containment raises worth buying: the LP relaxation of the joint problem (agents
+/// and points continuous) weighs each point's cost against the agent-hours it relieves.
+pub fn deflection_points(
+    groups: &[RosterProblem],
+    deflections: &[DeflectionOption],
+) -> Result<Vec<f64>, String> {
+    Ok(solve_joint_as(groups, deflections, false)?.points)
+}
+
+/// Solves the rosters of `groups` and the containment raises of `deflections` as one MIP
+/// (the gap, time limit and part-time share are the first group's).
+pub fn solve_joint(
+    groups: &[RosterProblem],
+    deflections: &[DeflectionOption],
+) -> Result<JointSolution, String> {
+    solve_joint_as(groups, deflections, true)
+}
+
+fn solve_joint_as(
+    groups: &[RosterProblem],
+    deflections: &[DeflectionOption],
+    whole_agents: bool,
+) -> Result<JointSolution, String> {
     let started = std::time::Instant::now();
-    let n_k = p.need.len();
-    if p.candidates.is_empty() {
-        return Err(format!(
-            "group {}: no [[optimize.shift]] template lists it; add it to a template's groups",
-            p.group
-        ));
+    let first = &groups[0];
+    let names: Vec<&str> = groups.iter().map(|p| p.group).collect();
+    let label = names.join(", ");
+    for p in groups {
+        if p.candidates.is_empty() {
+            return Err(format!(
+                "group {}: no [[optimize.shift]] template lists it; add it to a template's groups",
+                p.group
+            ));
+        }
     }
     // An agent-hour of cost 0 still costs its hours, so that the roster stays lean.
-    let unit = if p.hourly_cost > 0.0 {
-        p.hourly_cost
-    } else {
-        1.0
+    let unit = |p: &RosterProblem| {
+        if p.hourly_cost > 0.0 {
+            p.hourly_cost
+        } else {
+            1.0
+        }
     };
-    let longest = p
-        .candidates
+    let penalty = |p: &RosterProblem| {
+        let longest = p
+            .candidates
+            .iter()
+            .map(|c| c.paid_hours)
+            .fold(1.0, f64::max);
+        100.0 * unit(p) * longest
+    };
+    let by_interval: Vec<Vec<Vec<usize>>> = groups
         .iter()
-        .map(|c| c.paid_hours)
-        .fold(1.0, f64::max);
-    let penalty = 100.0 * unit * longest;
-    let cap = p.max_agents.unwrap_or(1_000_000) as f64;
-    let mut by_interval: Vec<Vec<usize>> = vec![Vec::new(); n_k];
-    for (j, c) in p.candidates.iter().enumerate() {
-        for &k in &c.covers {
-            by_interval[k].push(j);
+        .map(|p| {
+            let mut by: Vec<Vec<usize>> = vec![Vec::new(); p.need.len()];
+            for (j, c) in p.candidates.iter().enumerate() {
+                for &k in &c.covers {
+                    by[k].push(j);
+                }
+            }
+            by
+        })
+        .collect();
+    let mut relief: Vec<Vec<Vec<(usize, f64)>>> = groups
+        .iter()
+        .map(|p| vec![Vec::new(); p.need.len()])
+        .collect();
+    for (d, opt) in deflections.iter().enumerate() {
+        for &(g, k, per_point) in &opt.relief {
+            relief[g][k].push((d, per_point));
         }
     }
     // The same model twice: first with continuous agents (the LP relaxation, a lower bound
     // on the cost), then with whole agents.
     let build = |integer: bool, gap: f64| {
         let mut vars = ProblemVariables::new();
-        let x: Vec<Variable> = (p.candidates.iter())
-            .map(|_| {
-                let v = variable().min(0).max(cap);
-                vars.add(if integer { v.integer() } else { v })
-            })
-            .collect();
-        let short: Vec<Option<Variable>> = (p.need.iter())
-            .map(|&n| (n > 0).then(|| vars.add(variable().min(0).max(n as f64))))
-            .collect();
         let mut objective = Expression::from(0.0);
-        for (v, c) in x.iter().zip(p.candidates) {
-            objective += c.paid_hours.max(1e-6) * unit * *v;
+        let mut x: Vec<Vec<Variable>> = Vec::with_capacity(groups.len());
+        let mut short: Vec<Vec<Option<Variable>>> = Vec::with_capacity(groups.len());
+        for p in groups {
+            let cap = p.max_agents.unwrap_or(1_000_000) as f64;
+            let xs: Vec<Variable> = (p.candidates.iter())
+                .map(|_| {
+                    let v = variable().min(0).max(cap);
+                    vars.add(if integer { v.integer() } else { v })
+                })
+                .collect();
+            let ss: Vec<Option<Variable>> = (p.need.iter())
+                .map(|&n| (n > 0).then(|| vars.add(variable().min(0).max(n as f64))))
+                .collect();
+            for (v, c) in xs.iter().zip(p.candidates) {
+                objective += c.paid_hours.max(1e-6) * unit(p) * *v;
+            }
+            for s in ss.iter().flatten() {
+                objective += penalty(p) * *s;
+            }
+            x.push(xs);
+            short.push(ss);
         }
-        for s in short.iter().flatten() {
-            objective += penalty * *s;
+        let points: Vec<Variable> = (deflections.iter())
+            .map(|d| vars.add(variable().min(0).max(d.max_points)))
+            .collect();
+        for (v, d) in points.iter().zip(deflections) {
+            objective += d.cost_per_point * *v;
         }
         let mut problem = vars
             .minimise(objective)
             .using(microlp)
             .with_mip_gap(gap as f32)
             .map_err(|e| format!("the MIP gap {gap}: {e}"))?
-            .with_time_limit(p.time_limit);
-        for k in 0..n_k {
-            let Some(s) = short[k] else { continue };
-            let mut covered = Expression::from(0.0);
-            for &j in &by_interval[k] {
-                covered += x[j];
+            .with_time_limit(first.time_limit);
+        for (g, p) in groups.iter().enumerate() {
+            for k in 0..p.need.len() {
+                let Some(s) = short[g][k] else { continue };
+                let mut covered = Expression::from(0.0);
+                for &j in &by_interval[g][k] {
+                    covered += x[g][j];
+                }
+                for &(d, per_point) in &relief[g][k] {
+                    covered += per_point * points[d];
+                }
+                problem.add_constraint(constraint!(covered + s >= p.need[k] as f64));
             }
-            problem.add_constraint(constraint!(covered + s >= p.need[k] as f64));
-        }
-        if let Some(max) = p.max_agents {
-            let all: Expression = x.iter().map(|v| Expression::from(*v)).sum();
-            problem.add_constraint(constraint!(all <= max as f64));
-        }
-        if let Some(share) = p.max_part_time_share {
-            let mut part = Expression::from(0.0);
-            for (v, c) in x.iter().zip(p.candidates) {
-                part += if c.part_time { 1.0 - share } else { -share } * *v;
+            if let Some(max) = p.max_agents {
+                let all: Expression = x[g].iter().map(|v| Expression::from(*v)).sum();
+                problem.add_constraint(constraint!(all <= max as f64));
             }
-            problem.add_constraint(constraint!(part <= 0.0));
+            if let Some(share) = p.max_part_time_share {
+                let mut part = Expression::from(0.0);
+                for (v, c) in x[g].iter().zip(p.candidates) {
+                    part += if c.part_time { 1.0 - share } else { -share } * *v;
+                }
+                problem.add_constraint(constraint!(part <= 0.0));
+            }
         }
-        Ok::<_, String>((problem, x))
+        Ok::<_, String>((problem, x, points))
     };
     // A gap smaller than one shift's cost is noise to a planner and can take the solver
     // minutes to close on a small group: stop at the larger of the two.
-    let bound = build(false, p.gap)?
+    let bound = build(false, first.gap)?
         .0
         .solve()
         .ok()
         .map(|s| s.into_inner().objective());
-    let cheapest = (p.candidates.iter())
-        .map(|c| c.paid_hours.max(1e-6) * unit)
+    let cheapest = (groups.iter())
+        .flat_map(|p| {
+            p.candidates
+                .iter()
+                .map(|c| c.paid_hours.max(1e-6) * unit(p))
+        })
         .fold(f64::INFINITY, f64::min);
     let gap = match bound {
-        Some(b) if b > 0.0 => p.gap.max(cheapest / b).min(0.5),
-        _ => p.gap,
+        Some(b) if b > 0.0 => first.gap.max(cheapest / b).min(0.5),
+        _ => first.gap,
     };
-    let (problem, x) = build(true, gap)?;
+    let (problem, x, points) = build(whole_agents, gap)?;
     // microlp asserts integrality when values are read: a violation is a solver failure
     // to report, not a crash.
     let solved = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         problem.solve().map(|solution| {
-            let values: Vec<f64> = x.iter().map(|v| solution.value(*v)).collect();
+            let values: Vec<Vec<f64>> = (x.iter())
+                .map(|xs| xs.iter().map(|v| solution.value(*v)).collect())
+                .collect();
+            let bought: Vec<f64> = points.iter().map(|v| solution.value(*v)).collect();
             let status = match solution.status() {
                 SolutionStatus::Optimal => "optimal",
                 SolutionStatus::GapLimit => "gap reached",
                 _ => "time limit",
             };
             let gap = solution.into_inner().stats().gap;
-            (values, status, gap)
+            (values, bought, status, gap)
         })
     }))
     .map_err(|_| {
-        format!(
-            "group {}: the MIP solver failed (a non-integral roster); try a larger optimize.gap",
-            p.group
-        )
+        format!("group {label}: the MIP solver failed (a non-integral roster); try a larger optimize.gap")
     })?;
-    let (values, status, gap) = solved.map_err(|e| match e {
+    let (values, bought, status, gap) = solved.map_err(|e| match e {
         good_lp::ResolutionError::Infeasible => format!(
-            "group {}: no roster satisfies the limits (max_agents, max_part_time_share)",
-            p.group
+            "group {label}: no roster satisfies the limits (max_agents, max_part_time_share)"
         ),
         other => format!(
-            "group {}: the MIP solver stopped without a roster ({other}); raise optimize.time_limit or optimize.gap",
-            p.group
+            "group {label}: the MIP solver stopped without a roster ({other}); raise optimize.time_limit or optimize.gap"
         ),
     })?;
-    let mut agents = Vec::with_capacity(values.len());
-    for v in values {
-        let r = v.round();
-        if (v - r).abs() > 1e-6 || r < 0.0 {
-            return Err(format!(
-                "group {}: the MIP solver returned a non-integral roster ({v}); try a larger optimize.gap",
-                p.group
-            ));
+    let solve_s = started.elapsed().as_secs_f64();
+    let mut out = Vec::with_capacity(groups.len());
+    for (g, (p, vals)) in groups.iter().zip(values).enumerate() {
+        let mut agents = Vec::with_capacity(vals.len());
+        for v in vals {
+            let r = if whole_agents { v.round() } else { v.ceil() };
+            if (v - r).abs() > 1e-6 && whole_agents || r < 0.0 {
+                return Err(format!(
+                    "group {}: the MIP solver returned a non-integral roster ({v}); try a larger optimize.gap",
+                    p.group
+                ));
+            }
+            agents.push(r as u32);
         }
-        agents.push(r as u32);
-    }
-    let mut covered = vec![0u32; n_k];
-    for (c, &n) in p.candidates.iter().zip(&agents) {
-        for &k in &c.covers {
-            covered[k] += n;
+        let mut covered = vec![0.0f64; p.need.len()];
+        for (c, &n) in p.candidates.iter().zip(&agents) {
+            for &k in &c.covers {
+                covered[k] += n as f64;
+            }
         }
+        for (k, r) in relief[g].iter().enumerate() {
+            covered[k] += r.iter().map(|&(d, per)| per * bought[d]).sum::<f64>();
+        }
+        let shortfall = (p.need.iter().zip(&covered))
+            .map(|(&need, &have)| (need as f64 - have - 1e-6).ceil().max(0.0) as u32)
+            .collect();
+        let cost = (p.candidates.iter().zip(&agents))
+            .map(|(c, &n)| c.paid_hours * n as f64 * p.hourly_cost)
+            .sum();
+        out.push(RosterSolution {
+            agents,
+            shortfall,
+            cost,
+            gap,
+            status,
+            solve_s: solve_s / groups.len() as f64,
+        });
     }
-    let shortfall = (p.need.iter().zip(&covered))
-        .map(|(&need, &have)| need.saturating_sub(have))
-        .collect();
-    let cost = (p.candidates.iter().zip(&agents))
-        .map(|(c, &n)| c.paid_hours * n as f64 * p.hourly_cost)
-        .sum();
-    Ok(RosterSolution {
-        agents,
-        shortfall,
-        cost,
-        gap,
-        status,
-        solve_s: started.elapsed().as_secs_f64(),
+    Ok(JointSolution {
+        groups: out,
+        points: bought,
     })
 }

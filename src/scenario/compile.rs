@@ -636,8 +636,14 @@ pub(super) fn compile(
         Some(o) => Some(super::optimize_section::compile_optimize(
             &c,
             o,
-            &group_index,
+            &super::optimize_section::Names {
+                groups: &group_index,
+                channels: &channel_index,
+                categories: &category_index,
+            },
             groups.len(),
+            &channels,
+            &bots,
             interval,
             horizon,
             replications,

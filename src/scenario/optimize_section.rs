@@ -4,7 +4,7 @@
 use super::ScenarioError;
 use super::compile::Checker;
 use super::raw::{RawOptimize, RawShiftTemplate};
-use crate::model::{BreakWindow, OptimizeSpec, ShiftTemplate};
+use crate::model::{Bot, BreakWindow, Channel, Deflection, OptimizeSpec, ShiftTemplate};
 use std::collections::HashMap;
 use toml::Spanned;
 
@@ -14,17 +14,103 @@ fn steps(from: f64, to: f64, every: f64) -> Vec<f64> {
     (0..=n).map(|i| from + i as f64 * every).collect()
 }
 
+/// The scenario's names, by index.
+pub(super) struct Names<'a> {
+    /// Groups.
+    pub groups: &'a HashMap<String, u32>,
+    /// Channels.
+    pub channels: &'a HashMap<String, u32>,
+    /// Categories.
+    pub categories: &'a HashMap<String, u32>,
+}
+
 /// The `[optimize]` section of a scenario, compiled.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn compile_optimize(
     c: &Checker,
     raw: &Spanned<RawOptimize>,
-    group_index: &HashMap<String, u32>,
+    names: &Names,
     n_groups: usize,
+    channels: &[Channel],
+    bots: &[Bot],
     interval: f64,
     horizon: f64,
     replications: u32,
 ) -> Result<OptimizeSpec, ScenarioError> {
+    let group_index = names.groups;
     let o = raw.get_ref();
+    let mut deflections: Vec<Deflection> = Vec::new();
+    for (i, d) in o.deflection.iter().enumerate() {
+        let key = format!("optimize.deflection[{i}]");
+        let r = d.get_ref();
+        let Some(&ch) = names.channels.get(r.channel.get_ref()) else {
+            return Err(c.err(
+                r.channel.span(),
+                format!("{key}.channel"),
+                format!("there is no channel \"{}\"", r.channel.get_ref()),
+            ));
+        };
+        let Some(bot) = channels[ch as usize].bot else {
+            return Err(c.err(
+                r.channel.span(),
+                format!("{key}.channel"),
+                format!(
+                    "the channel \"{}\" has no bot to deflect contacts; add a [[bot]] on it",
+                    r.channel.get_ref()
+                ),
+            ));
+        };
+        let Some(&cat) = names.categories.get(r.category.get_ref()) else {
+            return Err(c.err(
+                r.category.span(),
+                format!("{key}.category"),
+                format!("there is no category \"{}\"", r.category.get_ref()),
+            ));
+        };
+        let b = &bots[bot as usize];
+        let today = b.containment[cat as usize];
+        let ceiling = 1.0 - b.dropout[cat as usize];
+        let max = *r.max.get_ref();
+        if !(0.0..=ceiling).contains(&max) {
+            return Err(c.err(
+                r.max.span(),
+                format!("{key}.max"),
+                format!(
+                    "the achievable containment lies between 0 and {ceiling:.3} (1 - the drop-out), got {max}"
+                ),
+            ));
+        }
+        // A bot already at or past the ceiling (say, in a variant) has nothing to buy.
+        let max = max.max(today);
+        let cost = |v: &Option<Spanned<f64>>, k: &str| match v {
+            Some(x) if !(x.get_ref().is_finite() && *x.get_ref() >= 0.0) => {
+                Err(c.err(x.span(), format!("{key}.{k}"), "a cost is zero or more"))
+            }
+            Some(x) => Ok(*x.get_ref()),
+            None => Ok(0.0),
+        };
+        let cost_per_point = cost(&r.cost_per_point, "cost_per_point")?;
+        let cost_per_contained = cost(&r.cost_per_contained, "cost_per_contained")?;
+        if deflections
+            .iter()
+            .any(|x| x.channel == ch && x.category == cat)
+        {
+            return Err(c.err(
+                d.span(),
+                key,
+                "this channel and category have a deflection already",
+            ));
+        }
+        deflections.push(Deflection {
+            bot: bot as usize,
+            channel: ch,
+            category: cat,
+            today,
+            max,
+            cost_per_point,
+            cost_per_contained,
+        });
+    }
     let share = |v: &Option<Spanned<f64>>, key: &str| -> Result<Option<f64>, ScenarioError> {
         match v {
             Some(p) if !(0.0..=1.0).contains(p.get_ref()) => Err(c.err(
@@ -150,6 +236,7 @@ pub(super) fn compile_optimize(
         max_part_time_share,
         max_agents,
         shifts,
+        deflections,
     })
 }
 

@@ -73,6 +73,26 @@ pub struct RawOptimize {
     /// `[[optimize.shift]]`: the shift templates.
     #[serde(default)]
     pub shift: Vec<Spanned<RawShiftTemplate>>,
+    /// `[[optimize.deflection]]`: bot containment the optimizer may buy, per category.
+    #[serde(default)]
+    pub deflection: Vec<Spanned<RawDeflection>>,
+}
+
+/// `[[optimize.deflection]]`: raising a bot's containment of one category, up to what is
+/// achievable, at a cost.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDeflection {
+    /// The bot's channel.
+    pub channel: Spanned<String>,
+    /// The category.
+    pub category: Spanned<String>,
+    /// The highest containment achievable.
+    pub max: Spanned<f64>,
+    /// Cost of one percentage point more, over the horizon (e.g. content and training).
+    pub cost_per_point: Option<Spanned<f64>>,
+    /// Cost of each contact the bot contains beyond today's share.
+    pub cost_per_contained: Option<Spanned<f64>>,
 }
 
 /// `{ answer_within = "3m", target = 0.8 }`.

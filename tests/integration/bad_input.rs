@@ -14,6 +14,12 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "the break window must lie inside the shift (6h)",
     ),
     (
+        "optimize_deflection_without_bot",
+        "33:11",
+        "optimize.deflection[0].channel",
+        "has no bot to deflect contacts",
+    ),
+    (
         "optimize_gap_zero",
         "25:7",
         "optimize.gap",

@@ -356,3 +356,99 @@ fn the_results_folder_holds_the_roster_and_the_evidence() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A chat line with a bot that contains 30 % of contacts today and could contain 70 %.
+fn chat_with_bot(cost_per_point: f64) -> ccsim::model::Model {
+    let text = format!(
+        r#"
+[simulation]
+name = "chat day"
+horizon = "12h"
+interval = "30m"
+replications = 4
+seed = 9
+
+[[channel]]
+name = "chat"
+service_level = {{ answer_within = "60s", target = 0.8 }}
+patience = {{ dist = "exponential", mean = "10m" }}
+
+[[category]]
+name = "orders"
+
+[[arrivals]]
+channel = "chat"
+category = "orders"
+rate_per_hour = 600
+
+[[bot]]
+channel = "chat"
+handle_time = {{ dist = "exponential", mean = "1m" }}
+containment = 0.3
+
+[[group]]
+name = "agents"
+agents = 40
+handles = ["chat/*"]
+handle_time = {{ dist = "exponential", mean = "6m" }}
+hourly_cost = 30
+
+[optimize]
+replications = 4
+max_iterations = 3
+
+[[optimize.shift]]
+name = "six_hours"
+earliest_start = "0h"
+latest_start = "6h"
+length = "6h"
+
+[[optimize.deflection]]
+channel = "chat"
+category = "orders"
+max = 0.7
+cost_per_point = {cost_per_point}
+"#
+    );
+    ccsim::scenario::parse(&text, "chat.toml", "chat").unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn containment_is_bought_when_it_costs_less_than_the_agents_it_saves() {
+    // 600 chats an hour, 70 % to humans at 6 minutes: 42 erlangs. A point of containment
+    // takes 6 chats an hour off the agents, 0.6 erlangs, about 7 agent-hours over 12 hours
+    // (210 a day at 30 an hour): at 1 a point the bot is raised to its ceiling, at 1,000
+    // it stays where it is.
+    let cheap = optimize(
+        &chat_with_bot(1.0),
+        &OptimizeOptions {
+            seed: 9,
+            ..Default::default()
+        },
+        &|_| {},
+    )
+    .unwrap();
+    let d = &cheap.deflections[0];
+    assert!((d.today - 0.3).abs() < 1e-12);
+    assert!((d.recommended - 0.7).abs() < 1e-9, "{d:?}");
+    assert!((d.cost - 40.0).abs() < 1e-6, "{d:?}");
+    assert!(d.agent_cost_saved > 40.0 * 100.0, "{d:?}");
+    assert!(cheap.targets_met, "{:?}", cheap.misses);
+    // The verifying simulation ran with the recommended containment.
+    let contained = cheap.simulated.by_channel[0].1.bot_containment.mean;
+    assert!((contained - 0.7).abs() < 0.02, "{contained}");
+
+    let dear = optimize(
+        &chat_with_bot(1000.0),
+        &OptimizeOptions {
+            seed: 9,
+            ..Default::default()
+        },
+        &|_| {},
+    )
+    .unwrap();
+    let d = &dear.deflections[0];
+    assert!((d.recommended - 0.3).abs() < 1e-9, "{d:?}");
+    assert_eq!(d.cost, 0.0);
+    assert!(dear.total_cost > cheap.total_cost);
+}
