@@ -244,7 +244,10 @@ fn solve_joint_as(
         let mut vars = ProblemVariables::new();
         let mut objective = Expression::from(0.0);
         let mut x: Vec<Vec<Variable>> = Vec::with_capacity(groups.len());
-        let mut short: Vec<Vec<Option<Variable>>> = Vec::with_capacity(groups.len());
+        // Agents missing in an interval: the first half of its need at the penalty, the
+        // rest at four times it, so that a short roster spreads its shortfall instead of
+        // leaving some intervals with nobody.
+        let mut short: Vec<Vec<Option<(Variable, Variable)>>> = Vec::with_capacity(groups.len());
         for p in groups {
             let cap = p.max_agents.unwrap_or(1_000_000) as f64;
             let xs: Vec<Variable> = (p.candidates.iter())
@@ -253,14 +256,22 @@ fn solve_joint_as(
                     vars.add(if integer { v.integer() } else { v })
                 })
                 .collect();
-            let ss: Vec<Option<Variable>> = (p.need.iter())
-                .map(|&n| (n > 0).then(|| vars.add(variable().min(0).max(n as f64))))
+            let ss: Vec<Option<(Variable, Variable)>> = (p.need.iter())
+                .map(|&n| {
+                    (n > 0).then(|| {
+                        let shallow = n.div_ceil(2) as f64;
+                        (
+                            vars.add(variable().min(0).max(shallow)),
+                            vars.add(variable().min(0).max(n as f64 - shallow)),
+                        )
+                    })
+                })
                 .collect();
             for (v, c) in xs.iter().zip(p.candidates) {
                 objective += c.paid_hours.max(1e-6) * unit(p) * *v;
             }
-            for s in ss.iter().flatten() {
-                objective += penalty(p) * *s;
+            for (shallow, deep) in ss.iter().flatten() {
+                objective += penalty(p) * *shallow + 4.0 * penalty(p) * *deep;
             }
             x.push(xs);
             short.push(ss);
@@ -279,7 +290,9 @@ fn solve_joint_as(
             .with_time_limit(first.time_limit);
         for (g, p) in groups.iter().enumerate() {
             for k in 0..p.need.len() {
-                let Some(s) = short[g][k] else { continue };
+                let Some((shallow, deep)) = short[g][k] else {
+                    continue;
+                };
                 let mut covered = Expression::from(0.0);
                 for &j in &by_interval[g][k] {
                     covered += x[g][j];
@@ -287,7 +300,7 @@ fn solve_joint_as(
                 for &(d, per_point) in &relief[g][k] {
                     covered += per_point * points[d];
                 }
-                problem.add_constraint(constraint!(covered + s >= p.need[k] as f64));
+                problem.add_constraint(constraint!(covered + shallow + deep >= p.need[k] as f64));
             }
             if let Some(max) = p.max_agents {
                 let all: Expression = x[g].iter().map(|v| Expression::from(*v)).sum();
