@@ -114,6 +114,10 @@ struct OptimizeArgs {
     /// optimize.json, and the final simulation's summary.json, intervals.csv, by_group.csv.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Also write a report folder: index.html with the roster's and the simulation's
+    /// charts, and the data.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
     /// Replace an existing results folder.
     #[arg(long)]
     force: bool,
@@ -279,6 +283,9 @@ struct RunArgs {
     /// Also write a results folder: summary.json, intervals.csv, by_group.csv.
     #[arg(long, value_name = "DIR", conflicts_with = "shard")]
     out: Option<PathBuf>,
+    /// Also write a report folder: index.html (charts inline, opens offline) and the data.
+    #[arg(long, value_name = "DIR", conflicts_with = "shard")]
+    report: Option<PathBuf>,
     /// METRIC=HALF_WIDTH: add batches of replications until the metric's 95 % half-width
     /// is at most this (e.g. service_level=0.005, voice.asa_s=1), or the cap is reached.
     #[arg(long, value_name = "METRIC=HALF_WIDTH", conflicts_with = "shard")]
@@ -657,6 +664,13 @@ fn optimize_command(args: &OptimizeArgs) -> Result<(), CliError> {
     if let Some(dir) = &args.out {
         write_folder(dir, args.force, &result.result_files())?;
     }
+    if let Some(dir) = &args.report {
+        let files = crate::report::optimize_report(&model, &result).map_err(CliError::Internal)?;
+        write_folder(dir, args.force, &files)?;
+        if !quiet {
+            eprintln!("report written to {}", dir.join("index.html").display());
+        }
+    }
     if args.json {
         emit(&(result.to_json() + "\n"))
     } else {
@@ -966,7 +980,17 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
         args.json,
         &args.out,
         args.force,
-    )
+    )?;
+    if let Some(dir) = &args.report {
+        let summary = RunSummary::new(&model, &result, options.seed);
+        let files = crate::report::run_report(&model, &summary, &args.file.display().to_string())
+            .map_err(CliError::Internal)?;
+        write_folder(dir, args.force, &files)?;
+        if !args.quiet {
+            eprintln!("report written to {}", dir.join("index.html").display());
+        }
+    }
+    Ok(())
 }
 
 /// Checks the warm-up, then prints (and with `out`, writes) a finished run.

@@ -18,6 +18,7 @@ pub mod experiment;
 pub mod fit;
 pub mod model;
 pub mod optimize;
+pub mod report;
 pub mod scenario;
 pub mod seeds;
 pub mod shard;

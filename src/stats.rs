@@ -94,6 +94,29 @@ impl WaitHistogram {
     }
 
     /// The `q`-quantile (0 < q ≤ 1) in seconds, or NaN when empty.
+    /// Share of the recorded waits at most `t` seconds (NaN when empty), interpolated
+    /// within a bin.
+    pub fn share_within(&self, t: f64) -> f64 {
+        if self.total == 0 {
+            return f64::NAN;
+        }
+        let mut within = 0.0;
+        for (bin, &c) in self.counts.iter().enumerate() {
+            if c == 0 {
+                continue;
+            }
+            let (low, high) = Self::bounds(bin);
+            if high <= t {
+                within += c as f64;
+            } else if low < t {
+                within += c as f64 * (t - low) / (high - low);
+            } else {
+                break;
+            }
+        }
+        within / self.total as f64
+    }
+
     pub fn quantile(&self, q: f64) -> f64 {
         if self.total == 0 {
             return f64::NAN;
@@ -406,7 +429,17 @@ pub struct ReplicationOutcome {
     pub intervals: Vec<QueueMetrics>,
     /// Per reported interval and group.
     pub group_intervals: Vec<GroupMetrics>,
+    /// Per channel, the share of answered contacts whose wait was at most each of
+    /// [`WAIT_THRESHOLDS_S`].
+    #[serde(default)]
+    pub wait_cdf: Vec<Vec<f64>>,
 }
+
+/// The waits (seconds) at which the distribution of answered waits is recorded.
+pub const WAIT_THRESHOLDS_S: [f64; 19] = [
+    0.0, 5.0, 10.0, 15.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180.0, 240.0, 300.0, 450.0, 600.0,
+    900.0, 1200.0, 1800.0, 3600.0,
+];
 
 /// Metrics of each category or priority class; a single one is the totals (the engine
 /// keeps no separate tally for it).
@@ -447,6 +480,7 @@ impl ReplicationOutcome {
         let mut by_channel = Vec::with_capacity(n_ch);
         let mut total_tally = QueueTally::default();
         let mut total_waits = WaitHistogram::default();
+        let mut wait_cdf = Vec::with_capacity(n_ch);
         for k in reported.clone() {
             for ch in 0..n_ch {
                 let cell = k * n_ch + ch;
@@ -464,6 +498,12 @@ impl ReplicationOutcome {
             // The backlog is a level: the channel's is the one left at the horizon.
             tally.backlog = t.cells[(model.n_intervals - 1) * n_ch + ch].backlog;
             by_channel.push(QueueMetrics::from_tally(&tally, scratch));
+            wait_cdf.push(
+                WAIT_THRESHOLDS_S
+                    .iter()
+                    .map(|&t| scratch.share_within(t))
+                    .collect(),
+            );
             total_tally.merge(&tally);
             total_tally.backlog += tally.backlog;
             total_waits.merge(scratch);
@@ -524,6 +564,7 @@ impl ReplicationOutcome {
             by_group,
             intervals,
             group_intervals,
+            wait_cdf,
         }
     }
 }

@@ -218,9 +218,22 @@ pub struct RunSummary {
     pub intervals: Vec<ChannelInterval>,
     /// Per reported interval and group.
     pub group_intervals: Vec<GroupInterval>,
+    /// Per channel, the distribution of answered waits: the share answered within each of
+    /// a list of waits.
+    #[serde(serialize_with = "as_map")]
+    pub wait_distribution: Vec<(String, Vec<WaitShare>)>,
     /// The contact logs replayed, with what reading them found (absent without replay).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub replays: Vec<ReplaySummary>,
+}
+
+/// The share of answered contacts that waited at most `within_s`.
+#[derive(Serialize, Debug, Clone)]
+pub struct WaitShare {
+    /// The wait, seconds.
+    pub within_s: f64,
+    /// Share of the answered contacts.
+    pub share: Estimate,
 }
 
 /// A replayed contact log in the summary.
@@ -380,6 +393,18 @@ impl RunSummary {
             by_group,
             intervals,
             group_intervals,
+            wait_distribution: (model.channels.iter().enumerate())
+                .map(|(c, ch)| {
+                    let shares = (crate::stats::WAIT_THRESHOLDS_S.iter().enumerate())
+                        .map(|(i, &t)| WaitShare {
+                            within_s: t,
+                            share: result
+                                .estimate(|o| o.wait_cdf.get(c).map_or(f64::NAN, |cdf| cdf[i])),
+                        })
+                        .collect();
+                    (ch.name.clone(), shares)
+                })
+                .collect(),
             replays: ReplaySummary::of(model),
         }
     }

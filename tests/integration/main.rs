@@ -17,6 +17,7 @@ mod forecasts;
 mod optimize;
 mod precision;
 mod replay;
+mod report;
 mod returns;
 mod routing;
 mod shard;

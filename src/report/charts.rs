@@ -1,0 +1,379 @@
+//! Charts as SVG, drawn with plotters' SVG backend: text is left to the viewer's fonts
+//! (no font files needed to build or render). Colours are the Okabe–Ito palette, which
+//! stays distinguishable for colour-blind readers; times of day are clock times.
+
+use crate::summary::clock;
+use plotters::prelude::*;
+use plotters::style::RGBColor;
+
+/// The Okabe–Ito palette (black last).
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(240, 228, 66),  // yellow
+    RGBColor(0, 0, 0),       // black
+];
+
+/// The colour of series `i`.
+pub fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// One chart: an id for the page, its title, and the SVG.
+#[derive(Clone, Debug)]
+pub struct Chart {
+    /// Anchor id in the page.
+    pub id: String,
+    /// Title (also drawn in the SVG).
+    pub title: String,
+    /// What the chart shows, one sentence under it.
+    pub caption: String,
+    /// The SVG document.
+    pub svg: String,
+}
+
+/// A line of a line chart, with an optional band (a confidence interval) around it.
+#[derive(Clone, Debug, Default)]
+pub struct Line {
+    /// Legend name.
+    pub name: String,
+    /// `(x, y)` points; NaN values break the line.
+    pub points: Vec<(f64, f64)>,
+    /// `(x, low, high)` of a band drawn under the line.
+    pub band: Vec<(f64, f64, f64)>,
+    /// Palette index.
+    pub colour: usize,
+    /// Drawn dashed (targets, second statistics).
+    pub dashed: bool,
+}
+
+/// Axes of a chart.
+#[derive(Clone, Debug)]
+pub struct Axes {
+    /// Label of the x axis, with its unit.
+    pub x_label: String,
+    /// Label of the y axis, with its unit.
+    pub y_label: String,
+    /// Range of x.
+    pub x: (f64, f64),
+    /// Range of y.
+    pub y: (f64, f64),
+    /// x is seconds of the horizon, labelled as clock times.
+    pub x_is_time: bool,
+    /// y is a share, labelled as a percentage.
+    pub y_is_share: bool,
+}
+
+const SIZE: (u32, u32) = (900, 340);
+
+fn finish_svg(svg: String) -> String {
+    // Scale with the page: the viewBox keeps the proportions.
+    svg.replacen(
+        &format!("width=\"{}\" height=\"{}\"", SIZE.0, SIZE.1),
+        &format!(
+            "width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" data-width=\"{}\" data-height=\"{}\"",
+            SIZE.0, SIZE.1
+        ),
+        1,
+    )
+}
+
+/// Splits points at NaN values into drawable runs.
+fn runs(points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
+    let mut out = vec![Vec::new()];
+    for &(x, y) in points {
+        if y.is_finite() {
+            out.last_mut().expect("one run").push((x, y));
+        } else if !out.last().expect("one run").is_empty() {
+            out.push(Vec::new());
+        }
+    }
+    out.retain(|r| !r.is_empty());
+    out
+}
+
+/// A line chart with bands and a legend; `marks` are horizontal lines `(y, label)` such
+/// as targets, `vmarks` vertical ones.
+pub fn line_chart(
+    title: &str,
+    axes: &Axes,
+    lines: &[Line],
+    marks: &[(f64, String, usize)],
+    vmarks: &[(f64, String, usize)],
+) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let err = |e: &dyn std::fmt::Display| format!("chart {title}: {e}");
+        root.fill(&WHITE).map_err(|e| err(&e))?;
+        // Time is drawn in hours, so that ticks fall on whole hours.
+        let fx = if axes.x_is_time { 1.0 / 3600.0 } else { 1.0 };
+        let (x0, x1) = (axes.x.0 * fx, axes.x.1 * fx);
+        let (y0, mut y1) = axes.y;
+        if y1.is_nan() || y1 <= y0 {
+            y1 = y0 + 1.0;
+        }
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 20))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d(x0..x1.max(x0 + 1e-9), y0..y1)
+            .map_err(|e| err(&e))?;
+        let time = |x: &f64| clock(*x * 3600.0);
+        let pct = |y: &f64| format!("{:.0}%", y * 100.0);
+        let plain = |v: &f64| {
+            if v.abs() >= 100.0 || v.fract() == 0.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.1}")
+            }
+        };
+        let mut mesh = chart.configure_mesh();
+        mesh.x_desc(&axes.x_label)
+            .y_desc(&axes.y_label)
+            .light_line_style(RGBColor(235, 235, 235))
+            .x_labels(if axes.x_is_time { 24 } else { 12 })
+            .y_labels(8);
+        if axes.x_is_time {
+            mesh.x_label_formatter(&time);
+        } else {
+            mesh.x_label_formatter(&plain);
+        }
+        if axes.y_is_share {
+            mesh.y_label_formatter(&pct);
+        } else {
+            mesh.y_label_formatter(&plain);
+        }
+        mesh.draw().map_err(|e| err(&e))?;
+        for line in lines {
+            let c = colour(line.colour);
+            // The band: a polygon along the highs and back along the lows.
+            let band: Vec<(f64, f64, f64)> = (line.band.iter())
+                .filter(|(_, lo, hi)| lo.is_finite() && hi.is_finite())
+                .map(|&(x, lo, hi)| (x * fx, lo, hi))
+                .collect();
+            if band.len() > 1 {
+                let mut poly: Vec<(f64, f64)> =
+                    band.iter().map(|&(x, _, hi)| (x, hi.min(y1))).collect();
+                poly.extend(band.iter().rev().map(|&(x, lo, _)| (x, lo.max(y0))));
+                chart
+                    .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.18).filled())))
+                    .map_err(|e| err(&e))?;
+            }
+            let style = ShapeStyle::from(&c).stroke_width(2);
+            let mut first = true;
+            let points: Vec<(f64, f64)> = line.points.iter().map(|&(x, y)| (x * fx, y)).collect();
+            for run in runs(&points) {
+                let anno = if line.dashed {
+                    chart
+                        .draw_series(DashedLineSeries::new(run, 6, 4, style))
+                        .map_err(|e| err(&e))?
+                } else if run.len() == 1 {
+                    chart
+                        .draw_series(std::iter::once(Circle::new(run[0], 3, style.filled())))
+                        .map_err(|e| err(&e))?
+                } else {
+                    chart
+                        .draw_series(LineSeries::new(run, style))
+                        .map_err(|e| err(&e))?
+                };
+                if first {
+                    anno.label(line.name.clone())
+                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+                    first = false;
+                }
+            }
+        }
+        for (y, label, ci) in marks {
+            let c = colour(*ci);
+            let style = ShapeStyle::from(&c).stroke_width(1);
+            chart
+                .draw_series(DashedLineSeries::new(vec![(x0, *y), (x1, *y)], 3, 3, style))
+                .map_err(|e| err(&e))?
+                .label(label.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+        }
+        for (x, label, ci) in vmarks {
+            let x = &(*x * fx);
+            let c = colour(*ci);
+            let style = ShapeStyle::from(&c).stroke_width(1);
+            chart
+                .draw_series(DashedLineSeries::new(vec![(*x, y0), (*x, y1)], 3, 3, style))
+                .map_err(|e| err(&e))?
+                .label(label.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(180, 180, 180))
+            .label_font(("sans-serif", 13))
+            .draw()
+            .map_err(|e| err(&e))?;
+        root.present().map_err(|e| err(&e))?;
+    }
+    Ok(finish_svg(svg))
+}
+
+/// A stacked bar per category (`bars[i] = (name, values by part)`), parts named in
+/// `parts`, y in `y_label`.
+pub fn stacked_bars(
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    parts: &[String],
+    bars: &[(String, Vec<f64>)],
+) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let err = |e: &dyn std::fmt::Display| format!("chart {title}: {e}");
+        root.fill(&WHITE).map_err(|e| err(&e))?;
+        let top = bars
+            .iter()
+            .map(|(_, v)| v.iter().filter(|x| x.is_finite()).sum::<f64>())
+            .fold(1.0, f64::max)
+            * 1.05;
+        let n = bars.len().max(1);
+        let names: Vec<String> = bars.iter().map(|(n, _)| n.clone()).collect();
+        let label = move |x: &f64| {
+            let i = x.round();
+            if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < names.len() {
+                names[i as usize].clone()
+            } else {
+                String::new()
+            }
+        };
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 20))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(72)
+            .build_cartesian_2d(-0.6..(n as f64 - 0.4) + 1.6, 0.0..top)
+            .map_err(|e| err(&e))?;
+        chart
+            .configure_mesh()
+            .x_desc(x_label)
+            .y_desc(y_label)
+            .disable_x_mesh()
+            .light_line_style(RGBColor(235, 235, 235))
+            .x_labels(n + 3)
+            .x_label_formatter(&label)
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .draw()
+            .map_err(|e| err(&e))?;
+        for (p, part) in parts.iter().enumerate() {
+            let c = colour(p);
+            let rects: Vec<Rectangle<(f64, f64)>> = bars
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (_, values))| {
+                    let below: f64 = values[..p].iter().filter(|x| x.is_finite()).sum();
+                    let v = values[p];
+                    (v.is_finite() && v > 0.0).then(|| {
+                        Rectangle::new(
+                            [(i as f64 - 0.35, below), (i as f64 + 0.35, below + v)],
+                            c.filled(),
+                        )
+                    })
+                })
+                .collect();
+            chart
+                .draw_series(rects)
+                .map_err(|e| err(&e))?
+                .label(part.clone())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(180, 180, 180))
+            .label_font(("sans-serif", 13))
+            .draw()
+            .map_err(|e| err(&e))?;
+        root.present().map_err(|e| err(&e))?;
+    }
+    Ok(finish_svg(svg))
+}
+
+/// A bar of a Gantt chart: label, start and end (seconds), gaps `(start, length)`, and
+/// palette index.
+pub type GanttRow = (String, f64, f64, Vec<(f64, f64)>, usize);
+
+/// Horizontal bars from `start` to `end` (seconds), one row each, coloured by `colour`;
+/// rows labelled on the y axis. Gaps (breaks) are drawn as white cuts.
+pub fn gantt(title: &str, rows: &[GanttRow], horizon: f64) -> Result<String, String> {
+    let height = (60 + rows.len() as u32 * 14).clamp(200, 2400);
+    let size = (SIZE.0, height);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        let err = |e: &dyn std::fmt::Display| format!("chart {title}: {e}");
+        root.fill(&WHITE).map_err(|e| err(&e))?;
+        let end = rows.iter().map(|r| r.2).fold(horizon, f64::max) / 3600.0;
+        let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+        let n = rows.len();
+        let ylab = move |y: &f64| {
+            let i = y.round();
+            if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
+                labels[n - 1 - i as usize].clone()
+            } else {
+                String::new()
+            }
+        };
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 20))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(230)
+            .build_cartesian_2d(0.0..end, -0.6..(n as f64 - 0.4))
+            .map_err(|e| err(&e))?;
+        chart
+            .configure_mesh()
+            .x_desc("time of day")
+            .y_desc("shift (group, template, agents)")
+            .disable_y_mesh()
+            .light_line_style(RGBColor(235, 235, 235))
+            .x_labels(24)
+            .y_labels(n.min(200))
+            .x_label_formatter(&|x| clock(*x * 3600.0))
+            .y_label_formatter(&ylab)
+            .label_style(("sans-serif", 11))
+            .draw()
+            .map_err(|e| err(&e))?;
+        for (i, (_, start, stop, breaks, ci)) in rows.iter().enumerate() {
+            let y = (n - 1 - i) as f64;
+            let c = colour(*ci);
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(*start / 3600.0, y - 0.35), (*stop / 3600.0, y + 0.35)],
+                    c.filled(),
+                )))
+                .map_err(|e| err(&e))?;
+            for &(bs, bl) in breaks {
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(bs / 3600.0, y - 0.35), ((bs + bl) / 3600.0, y + 0.35)],
+                        WHITE.filled(),
+                    )))
+                    .map_err(|e| err(&e))?;
+            }
+        }
+        root.present().map_err(|e| err(&e))?;
+    }
+    Ok(svg.replacen(
+        &format!("width=\"{}\" height=\"{}\"", size.0, size.1),
+        &format!(
+            "width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" data-width=\"{}\" data-height=\"{}\"",
+            size.0, size.1
+        ),
+        1,
+    ))
+}

@@ -1,0 +1,720 @@
+//! Reports: a folder with a self-contained `index.html` (charts inline as SVG, no script,
+//! no network) and the CSV and JSON files it links to, for a run or an optimization.
+//! Only this module knows plotters (through [`charts`]).
+
+pub mod charts;
+
+use crate::model::Model;
+use crate::optimize::OptimizeResult;
+use crate::summary::{RunSummary, clock};
+use charts::{Axes, Chart, Line, gantt, line_chart, stacked_bars};
+use std::fmt::Write as _;
+
+/// The charts of a run: per interval (offered against staffed agents, service level with
+/// its band against the target, abandonment, ASA and 90th-percentile wait, occupancy per
+/// group, e-mail backlog), the distribution of answered waits, and how contacts end.
+pub fn run_charts(model: &Model, s: &RunSummary) -> Result<Vec<Chart>, String> {
+    let n_ch = model.channels.len();
+    let n_g = model.groups.len();
+    let x = (
+        s.intervals.first().map_or(0.0, |i| i.start_s),
+        s.intervals
+            .last()
+            .map_or(model.horizon, |i| i.start_s + model.interval),
+    );
+    let half = model.interval / 2.0;
+    let per_channel = |f: &dyn Fn(&crate::summary::QueueEstimates) -> (f64, f64)| {
+        (0..n_ch)
+            .map(|c| {
+                let pts: Vec<(f64, f64, f64)> = s
+                    .intervals
+                    .iter()
+                    .skip(c)
+                    .step_by(n_ch)
+                    .map(|i| {
+                        let (m, h) = f(&i.queue);
+                        (i.start_s + half, m, h)
+                    })
+                    .collect();
+                pts
+            })
+            .collect::<Vec<_>>()
+    };
+    let top = |lines: &[Line]| {
+        lines
+            .iter()
+            .flat_map(|l| l.points.iter().map(|p| p.1))
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::max)
+            * 1.1
+    };
+    let mut out = Vec::new();
+    let time_axes = |y_label: &str, y: (f64, f64), share: bool| Axes {
+        x_label: "time of day (interval midpoints)".into(),
+        y_label: y_label.into(),
+        x,
+        y,
+        x_is_time: true,
+        y_is_share: share,
+    };
+
+    // Offered contacts, and staffed agents on the same scale of counts.
+    let offered = per_channel(&|q| (q.offered.mean, q.offered.ci95));
+    let mut lines: Vec<Line> = (model.channels.iter().enumerate())
+        .map(|(c, ch)| Line {
+            name: format!("{} offered", ch.name),
+            points: offered[c].iter().map(|&(x, m, _)| (x, m)).collect(),
+            colour: c,
+            ..Default::default()
+        })
+        .collect();
+    let staffed: Vec<(f64, f64)> = s
+        .group_intervals
+        .chunks(n_g.max(1))
+        .map(|gs| {
+            (
+                gs[0].start_s + half,
+                gs.iter().map(|g| g.metrics.staffed.mean).sum::<f64>(),
+            )
+        })
+        .collect();
+    lines.push(Line {
+        name: "agents on duty (all groups)".into(),
+        points: staffed,
+        colour: 7,
+        dashed: true,
+        ..Default::default()
+    });
+    out.push(Chart {
+        id: "offered".into(),
+        title: "Offered contacts and agents on duty per interval".into(),
+        caption: format!(
+            "Contacts offered to agents in each {} interval by channel (mean over replications), and the agents on duty, all groups together.",
+            crate::duration::Duration::from_secs(model.interval)
+        ),
+        svg: line_chart(
+            "Offered contacts and agents on duty per interval",
+            &time_axes("contacts per interval / agents", (0.0, top(&lines)), false),
+            &lines,
+            &[],
+            &[],
+        )?,
+    });
+
+    // Service level with its 95 % band, and each channel's target.
+    let sl = per_channel(&|q| (q.service_level.mean, q.service_level.ci95));
+    let lines: Vec<Line> = (model.channels.iter().enumerate())
+        .map(|(c, ch)| Line {
+            name: format!(
+                "{} (within {})",
+                ch.name,
+                crate::duration::Duration::from_secs(ch.answer_within)
+            ),
+            points: sl[c].iter().map(|&(x, m, _)| (x, m)).collect(),
+            band: sl[c].iter().map(|&(x, m, h)| (x, m - h, m + h)).collect(),
+            colour: c,
+            ..Default::default()
+        })
+        .collect();
+    let marks: Vec<(f64, String, usize)> = (model.channels.iter().enumerate())
+        .map(|(c, ch)| {
+            (
+                ch.service_level_target,
+                format!("{} target {:.0}%", ch.name, ch.service_level_target * 100.0),
+                c,
+            )
+        })
+        .collect();
+    out.push(Chart {
+        id: "service-level".into(),
+        title: "Service level per interval".into(),
+        caption: "Share of offered contacts answered within each channel's threshold, with the 95 % confidence band, against the target (dashed).".into(),
+        svg: line_chart(
+            "Service level per interval",
+            &time_axes("answered in time (% of offered)", (0.0, 1.0), true),
+            &lines,
+            &marks,
+            &[],
+        )?,
+    });
+
+    // Abandonment.
+    let ab = per_channel(&|q| (q.abandon_rate.mean, q.abandon_rate.ci95));
+    let lines: Vec<Line> = (model.channels.iter().enumerate())
+        .map(|(c, ch)| Line {
+            name: ch.name.clone(),
+            points: ab[c].iter().map(|&(x, m, _)| (x, m)).collect(),
+            band: ab[c].iter().map(|&(x, m, h)| (x, m - h, m + h)).collect(),
+            colour: c,
+            ..Default::default()
+        })
+        .collect();
+    let y = top(&lines).clamp(0.05, 1.0);
+    out.push(Chart {
+        id: "abandonment".into(),
+        title: "Abandonment per interval".into(),
+        caption: "Share of offered contacts that gave up waiting, with the 95 % confidence band."
+            .into(),
+        svg: line_chart(
+            "Abandonment per interval",
+            &time_axes("abandoned (% of offered)", (0.0, y), true),
+            &lines,
+            &[],
+            &[],
+        )?,
+    });
+
+    // ASA and p90 wait.
+    let asa = per_channel(&|q| (q.asa_s.mean, q.asa_s.ci95));
+    let p90 = per_channel(&|q| (q.wait_p90_s.mean, q.wait_p90_s.ci95));
+    let mut lines = Vec::new();
+    for (c, ch) in model.channels.iter().enumerate() {
+        lines.push(Line {
+            name: format!("{} ASA", ch.name),
+            points: asa[c].iter().map(|&(x, m, _)| (x, m)).collect(),
+            colour: c,
+            ..Default::default()
+        });
+        lines.push(Line {
+            name: format!("{} 90th percentile", ch.name),
+            points: p90[c].iter().map(|&(x, m, _)| (x, m)).collect(),
+            colour: c,
+            dashed: true,
+            ..Default::default()
+        });
+    }
+    out.push(Chart {
+        id: "waits".into(),
+        title: "Average and 90th-percentile wait per interval".into(),
+        caption: "Mean wait of answered contacts (ASA, solid) and the wait 90 % of them stayed under (dashed), in seconds.".into(),
+        svg: line_chart(
+            "Average and 90th-percentile wait per interval",
+            &time_axes("wait of answered contacts (s)", (0.0, top(&lines).max(1.0)), false),
+            &lines,
+            &[],
+            &[],
+        )?,
+    });
+
+    // Occupancy per group.
+    let lines: Vec<Line> = (model.groups.iter().enumerate())
+        .map(|(g, group)| Line {
+            name: group.name.clone(),
+            points: s
+                .group_intervals
+                .iter()
+                .skip(g)
+                .step_by(n_g.max(1))
+                .map(|i| (i.start_s + half, i.metrics.occupancy.mean))
+                .collect(),
+            colour: g,
+            ..Default::default()
+        })
+        .collect();
+    out.push(Chart {
+        id: "occupancy".into(),
+        title: "Occupancy per group".into(),
+        caption: "Busy agent-time over agent-time on duty, per group and interval.".into(),
+        svg: line_chart(
+            "Occupancy per group",
+            &time_axes("occupancy (% of agent time)", (0.0, 1.0), true),
+            &lines,
+            &[],
+            &[],
+        )?,
+    });
+
+    // E-mail backlog.
+    if model.channels.iter().any(|c| c.backlog) {
+        let bl = per_channel(&|q| (q.backlog.mean, q.backlog.ci95));
+        let lines: Vec<Line> = (model.channels.iter().enumerate())
+            .filter(|(_, ch)| ch.backlog)
+            .map(|(c, ch)| Line {
+                name: ch.name.clone(),
+                points: bl[c].iter().map(|&(x, m, _)| (x + half, m)).collect(),
+                band: bl[c]
+                    .iter()
+                    .map(|&(x, m, h)| (x + half, m - h, m + h))
+                    .collect(),
+                colour: c,
+                ..Default::default()
+            })
+            .collect();
+        out.push(Chart {
+            id: "backlog".into(),
+            title: "E-mail backlog".into(),
+            caption: "Contacts waiting in the backlog at the end of each interval.".into(),
+            svg: line_chart(
+                "E-mail backlog",
+                &time_axes("contacts waiting", (0.0, top(&lines).max(1.0)), false),
+                &lines,
+                &[],
+                &[],
+            )?,
+        });
+    }
+
+    // The distribution of answered waits, with each channel's threshold.
+    let lines: Vec<Line> = (s.wait_distribution.iter().enumerate())
+        .map(|(c, (name, shares))| Line {
+            name: name.clone(),
+            points: shares.iter().map(|w| (w.within_s, w.share.mean)).collect(),
+            band: shares
+                .iter()
+                .map(|w| {
+                    (
+                        w.within_s,
+                        w.share.mean - w.share.ci95,
+                        w.share.mean + w.share.ci95,
+                    )
+                })
+                .collect(),
+            colour: c,
+            ..Default::default()
+        })
+        .collect();
+    let longest = (model.channels.iter())
+        .map(|c| c.answer_within * 4.0)
+        .fold(300.0, f64::max)
+        .min(3600.0);
+    let vmarks: Vec<(f64, String, usize)> = (model.channels.iter().enumerate())
+        .map(|(c, ch)| {
+            (
+                ch.answer_within,
+                format!(
+                    "{} threshold {}",
+                    ch.name,
+                    crate::duration::Duration::from_secs(ch.answer_within)
+                ),
+                c,
+            )
+        })
+        .collect();
+    out.push(Chart {
+        id: "wait-distribution".into(),
+        title: "Waits of answered contacts".into(),
+        caption: "Share of answered contacts that waited at most so long (the cumulative distribution over the whole run), with each channel's service-level threshold (dashed).".into(),
+        svg: line_chart(
+            "Waits of answered contacts",
+            &Axes {
+                x_label: "wait (s)".into(),
+                y_label: "answered within (% of answered)".into(),
+                x: (0.0, longest),
+                y: (0.0, 1.0),
+                x_is_time: false,
+                y_is_share: true,
+            },
+            &lines,
+            &[],
+            &vmarks,
+        )?,
+    });
+
+    // How contacts end, per channel.
+    let parts: Vec<String> = [
+        "resolved by the bot",
+        "left during the bot",
+        "answered, resolved",
+        "answered, unresolved",
+        "abandoned in queue",
+        "abandoned after a transfer",
+        "still waiting at the end",
+    ]
+    .iter()
+    .map(|p| p.to_string())
+    .collect();
+    let bars: Vec<(String, Vec<f64>)> = s
+        .by_channel
+        .iter()
+        .map(|(name, q)| {
+            let sessions = q.bot_sessions.mean;
+            let zero = |v: f64| if v.is_finite() { v } else { 0.0 };
+            (
+                name.clone(),
+                vec![
+                    zero(sessions * q.bot_containment.mean),
+                    zero(sessions * q.bot_dropout.mean),
+                    zero(q.resolved.mean),
+                    zero(q.unresolved.mean),
+                    zero(q.abandoned.mean),
+                    zero(q.abandoned_in_transfer.mean),
+                    zero(q.unfinished.mean),
+                ],
+            )
+        })
+        .collect();
+    out.push(Chart {
+        id: "flows".into(),
+        title: "How contacts end".into(),
+        caption: "Per channel, each arriving contact (attempts: redials and repeats included) by how it ended, mean per replication.".into(),
+        svg: stacked_bars("How contacts end", "channel", "contacts per run", &parts, &bars)?,
+    });
+    Ok(out)
+}
+
+/// The optimizer's charts: requirement against rostered agents per group, the shifts, and
+/// the rounds.
+pub fn optimize_charts(model: &Model, r: &OptimizeResult) -> Result<Vec<Chart>, String> {
+    let mut out = Vec::new();
+    let half = model.interval / 2.0;
+    for (g, group) in model.groups.iter().enumerate() {
+        let rows: Vec<&crate::optimize::RequirementRow> = r
+            .requirements
+            .iter()
+            .filter(|x| x.group == group.name)
+            .collect();
+        let series = |name: &str,
+                      f: &dyn Fn(&crate::optimize::RequirementRow) -> f64,
+                      colour,
+                      dashed| Line {
+            name: name.into(),
+            points: rows.iter().map(|x| (x.start_s + half, f(x))).collect(),
+            colour,
+            dashed,
+            ..Default::default()
+        };
+        let lines = vec![
+            series("Erlang A estimate (on duty)", &|x| x.erlang as f64, 5, true),
+            series("required on duty", &|x| x.required as f64, 0, false),
+            series("scheduled needed", &|x| x.scheduled_needed as f64, 4, true),
+            series("rostered", &|x| x.rostered as f64, 2, false),
+        ];
+        let top = lines
+            .iter()
+            .flat_map(|l| l.points.iter().map(|p| p.1))
+            .fold(1.0, f64::max)
+            * 1.1;
+        let title = format!("{}: requirement and roster", group.name);
+        out.push(Chart {
+            id: format!("requirement-{g}"),
+            title: title.clone(),
+            caption: format!(
+                "Agents per interval for {}: the Erlang A estimate, the requirement after the simulation's corrections, the scheduled agents it needs through {:.0} % shrinkage, and the scheduled agents the roster puts on the queues.",
+                group.name,
+                group.shrinkage * 100.0
+            ),
+            svg: line_chart(
+                &title,
+                &Axes {
+                    x_label: "time of day (interval midpoints)".into(),
+                    y_label: "agents".into(),
+                    x: (0.0, model.horizon),
+                    y: (0.0, top),
+                    x_is_time: true,
+                    y_is_share: false,
+                },
+                &lines,
+                &[],
+                &[],
+            )?,
+        });
+    }
+    let rows: Vec<charts::GanttRow> = r
+        .roster
+        .iter()
+        .map(|l| {
+            let g = model
+                .groups
+                .iter()
+                .position(|x| x.name == l.group)
+                .unwrap_or(0);
+            (
+                format!("{} {} ×{}", l.group, l.shift, l.agents),
+                l.start_s,
+                l.end_s,
+                l.breaks.iter().map(|&(s, len, _)| (s, len)).collect(),
+                g,
+            )
+        })
+        .collect();
+    out.push(Chart {
+        id: "shifts".into(),
+        title: "The roster's shifts".into(),
+        caption: "Each rostered shift (group, template, agents) from its start to its end; white cuts are breaks.".into(),
+        svg: gantt("The roster's shifts", &rows, model.horizon)?,
+    });
+    let lines = vec![
+        Line {
+            name: "cost (requirement rounds)".into(),
+            points: (r.history.iter().enumerate())
+                .filter(|(_, h)| h.phase == "requirements")
+                .map(|(i, h)| (i as f64 + 1.0, h.cost))
+                .collect(),
+            colour: 5,
+            ..Default::default()
+        },
+        Line {
+            name: "cost (roster rounds)".into(),
+            points: (r.history.iter().enumerate())
+                .filter(|(_, h)| h.phase == "roster")
+                .map(|(i, h)| (i as f64 + 1.0, h.cost))
+                .collect(),
+            colour: 0,
+            ..Default::default()
+        },
+    ];
+    let top = r.history.iter().map(|h| h.cost).fold(1.0, f64::max) * 1.1;
+    out.push(Chart {
+        id: "history".into(),
+        title: "Rounds: cost".into(),
+        caption: format!(
+            "Agent cost of what each round simulated; the intervals missing per round are {}.",
+            r.history
+                .iter()
+                .map(|h| h.intervals_missing.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        svg: line_chart(
+            "Rounds: cost",
+            &Axes {
+                x_label: "round".into(),
+                y_label: "agent cost per day".into(),
+                x: (0.5, r.history.len() as f64 + 0.5),
+                y: (0.0, top),
+                x_is_time: false,
+                y_is_share: false,
+            },
+            &lines,
+            &[],
+            &[],
+        )?,
+    });
+    Ok(out)
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// What the page says about the run: scenario, hash, version, seed, replications.
+pub struct ReportHeader {
+    /// Page title.
+    pub title: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario hash (as in partial files).
+    pub hash: String,
+    /// Seed.
+    pub seed: u64,
+    /// Replications.
+    pub replications: u32,
+}
+
+/// The headline table of a run: per channel and all together.
+fn headline(s: &RunSummary) -> String {
+    let pct = |e: &crate::experiment::Estimate| {
+        if e.mean.is_finite() {
+            format!("{:.1}% ± {:.1}", e.mean * 100.0, e.ci95 * 100.0)
+        } else {
+            "–".into()
+        }
+    };
+    let num = |e: &crate::experiment::Estimate| {
+        if e.mean.is_finite() {
+            format!("{:.1} ± {:.1}", e.mean, e.ci95)
+        } else {
+            "–".into()
+        }
+    };
+    let mut t = String::from(
+        "<table><thead><tr><th>channel</th><th>offered</th><th>service level</th><th>abandoned</th><th>ASA (s)</th><th>90th pct wait (s)</th><th>resolution</th></tr></thead><tbody>",
+    );
+    let rows = s
+        .by_channel
+        .iter()
+        .map(|(n, q)| (n.as_str(), q))
+        .chain(std::iter::once(("all", &s.totals.queue)));
+    for (name, q) in rows {
+        let _ = write!(
+            t,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(name),
+            num(&q.offered),
+            pct(&q.service_level),
+            pct(&q.abandon_rate),
+            num(&q.asa_s),
+            num(&q.wait_p90_s),
+            pct(&q.resolution_rate)
+        );
+    }
+    let _ = write!(
+        t,
+        "</tbody></table><p>Occupancy {} · cost {:.0} ± {:.0} a run.</p>",
+        pct(&s.totals.occupancy),
+        s.totals.cost.mean,
+        s.totals.cost.ci95
+    );
+    t
+}
+
+/// The page: header, headline table, optional extra HTML (e.g. the optimizer's costs),
+/// the charts, and links to the data files.
+pub fn page(
+    header: &ReportHeader,
+    summary: Option<&RunSummary>,
+    extra_html: &str,
+    charts: &[Chart],
+    files: &[String],
+) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+  body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; margin: 0 auto; max-width: 1000px; padding: 1.5rem; color: #1a1a1a; line-height: 1.45; }}
+  h1 {{ font-size: 1.6rem; margin-bottom: 0.2rem; }}
+  .meta {{ color: #555; font-size: 0.9rem; }}
+  table {{ border-collapse: collapse; margin: 1rem 0; font-size: 0.9rem; width: 100%; }}
+  th, td {{ border-bottom: 1px solid #ddd; padding: 0.3rem 0.5rem; text-align: right; }}
+  th:first-child, td:first-child {{ text-align: left; }}
+  figure {{ margin: 1.5rem 0; page-break-inside: avoid; break-inside: avoid; }}
+  figure svg {{ width: 100%; height: auto; display: block; }}
+  figcaption {{ color: #444; font-size: 0.88rem; margin-top: 0.3rem; }}
+  nav a, .files a {{ margin-right: 0.8rem; }}
+  @media print {{ body {{ max-width: none; padding: 0; }} nav {{ display: none; }} }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<p class="meta">scenario <b>{scenario}</b> · hash {hash} · ccsim {version} · seed {seed} · {reps} replications</p>
+"#,
+        title = escape(&header.title),
+        scenario = escape(&header.scenario),
+        hash = escape(&header.hash),
+        version = crate::shard::CCSIM_VERSION,
+        seed = header.seed,
+        reps = header.replications
+    );
+    h.push_str("<nav>");
+    for c in charts {
+        let _ = write!(h, "<a href=\"#{}\">{}</a>", c.id, escape(&c.title));
+    }
+    h.push_str("</nav>\n");
+    if let Some(s) = summary {
+        h.push_str("<h2>Headline</h2>\n");
+        h.push_str(&headline(s));
+    }
+    h.push_str(extra_html);
+    for c in charts {
+        let _ = write!(
+            h,
+            "<figure id=\"{}\" class=\"chart\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
+            c.id,
+            c.svg.trim_start_matches(|ch: char| ch != '<'),
+            escape(&c.caption)
+        );
+    }
+    if !files.is_empty() {
+        h.push_str("<h2>Data</h2><p class=\"files\">");
+        for f in files {
+            let _ = write!(h, "<a href=\"{0}\">{0}</a>", escape(f));
+        }
+        h.push_str("</p>\n");
+    }
+    h.push_str("</body>\n</html>\n");
+    h
+}
+
+/// A run's report folder: `index.html` and the run's data files.
+pub fn run_report(
+    model: &Model,
+    s: &RunSummary,
+    source: &str,
+) -> Result<Vec<(String, String)>, String> {
+    let charts = run_charts(model, s)?;
+    let mut files = s.result_files();
+    let names: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
+    let header = ReportHeader {
+        title: format!("ccsim run · {}", s.scenario),
+        scenario: format!("{} ({source})", s.scenario),
+        hash: crate::shard::scenario_hash(&[model]),
+        seed: s.seed,
+        replications: s.replications,
+    };
+    files.push((
+        "index.html".into(),
+        page(&header, Some(s), "", &charts, &names),
+    ));
+    Ok(files)
+}
+
+/// An optimization's report folder: the roster's costs and charts, then the final
+/// simulation's charts, with every data file.
+pub fn optimize_report(model: &Model, r: &OptimizeResult) -> Result<Vec<(String, String)>, String> {
+    let mut charts = optimize_charts(model, r)?;
+    charts.extend(run_charts(model, &r.simulated)?);
+    let mut files = r.result_files();
+    let names: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
+    let mut extra = String::from(
+        "<h2>Roster cost</h2><table><thead><tr><th>group</th><th>headcount</th><th>paid hours</th><th>cost</th><th>naive (peak all day)</th><th>solver</th></tr></thead><tbody>",
+    );
+    for c in &r.costs {
+        let _ = write!(
+            extra,
+            "<tr><td>{}</td><td>{}</td><td>{:.1}</td><td>{:.0}</td><td>{:.0}</td><td>{}{}</td></tr>",
+            escape(&c.group),
+            c.headcount,
+            c.paid_hours,
+            c.cost,
+            c.naive_cost,
+            c.solver,
+            c.gap
+                .map_or(String::new(), |g| format!(", gap {:.2}%", g * 100.0))
+        );
+    }
+    let _ = write!(
+        extra,
+        "<tr><td><b>all</b></td><td>{}</td><td>{:.1}</td><td><b>{:.0}</b></td><td>{:.0}</td><td></td></tr></tbody></table><p>{}</p>",
+        r.costs.iter().map(|c| c.headcount).sum::<u32>(),
+        r.costs.iter().map(|c| c.paid_hours).sum::<f64>(),
+        r.total_cost,
+        r.naive_cost,
+        if r.targets_met {
+            "Every judged interval meets its targets in the final simulation.".to_string()
+        } else {
+            format!(
+                "{} judged intervals still miss their targets.",
+                r.misses.len()
+            )
+        }
+    );
+    if !r.deflections.is_empty() {
+        extra.push_str("<h2>Bot containment</h2><table><thead><tr><th>bot</th><th>category</th><th>today</th><th>achievable</th><th>recommended</th><th>cost</th><th>agent cost saved</th></tr></thead><tbody>");
+        for d in &r.deflections {
+            let _ = write!(
+                extra,
+                "<tr><td>{}</td><td>{}</td><td>{:.1}%</td><td>{:.1}%</td><td>{:.1}%</td><td>{:.0}</td><td>{:.0}</td></tr>",
+                escape(&d.channel),
+                escape(&d.category),
+                d.today * 100.0,
+                d.achievable * 100.0,
+                d.recommended * 100.0,
+                d.cost,
+                d.agent_cost_saved
+            );
+        }
+        extra.push_str("</tbody></table>");
+    }
+    let header = ReportHeader {
+        title: format!("ccsim optimize · {}", r.scenario),
+        scenario: r.scenario.clone(),
+        hash: crate::shard::scenario_hash(&[model]),
+        seed: r.seed,
+        replications: r.replications,
+    };
+    let _ = clock;
+    files.push((
+        "index.html".into(),
+        page(&header, Some(&r.simulated), &extra, &charts, &names),
+    ));
+    Ok(files)
+}

@@ -1,0 +1,284 @@
+//! Reports: every chart is a well-formed SVG that carries its title, its axis labels and
+//! its data series (legend names and drawn lines or bars), with text left to the viewer's
+//! fonts; the page is self-contained (no script, no external resource) and links its data
+//! files; and, where Chromium is installed (`.ci/run` installs it), the page loads in a
+//! real headless browser with no console error and every chart visible.
+
+use ccsim::experiment::RunOptions;
+use ccsim::report::charts::Chart;
+use std::path::Path;
+
+fn weekday() -> ccsim::model::Model {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/weekday.toml");
+    ccsim::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn summary(model: &ccsim::model::Model) -> ccsim::summary::RunSummary {
+    let options = RunOptions {
+        replications: 3,
+        seed: 4,
+        threads: Some(2),
+    };
+    let result = ccsim::experiment::run(model, &options).unwrap();
+    ccsim::summary::RunSummary::new(model, &result, 4)
+}
+
+/// All the text of an SVG document, and the number of drawn shapes.
+fn check_svg(chart: &Chart) -> (Vec<String>, usize) {
+    let doc = roxmltree::Document::parse(&chart.svg)
+        .unwrap_or_else(|e| panic!("chart {}: not well-formed SVG: {e}", chart.id));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg", "{}", chart.id);
+    assert!(
+        root.attribute("viewBox").is_some(),
+        "{}: no viewBox",
+        chart.id
+    );
+    let texts: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "text")
+        .map(|n| n.text().unwrap_or("").trim().to_string())
+        .collect();
+    let shapes = doc
+        .descendants()
+        .filter(|n| {
+            matches!(
+                n.tag_name().name(),
+                "polyline" | "path" | "rect" | "polygon" | "circle"
+            )
+        })
+        .count();
+    // No font files: text is set by family name and left to the viewer.
+    assert!(!chart.svg.contains("@font-face"), "{}", chart.id);
+    (texts, shapes)
+}
+
+fn has(texts: &[String], wanted: &str, chart: &str) {
+    assert!(
+        texts.iter().any(|t| t == wanted),
+        "chart {chart}: no text \"{wanted}\" among {texts:?}"
+    );
+}
+
+#[test]
+fn every_run_chart_is_well_formed_and_labelled() {
+    let model = weekday();
+    let s = summary(&model);
+    let charts = ccsim::report::run_charts(&model, &s).unwrap();
+    let ids: Vec<&str> = charts.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "offered",
+            "service-level",
+            "abandonment",
+            "waits",
+            "occupancy",
+            "wait-distribution",
+            "flows"
+        ]
+    );
+    for c in &charts {
+        let (texts, shapes) = check_svg(c);
+        has(&texts, &c.title, &c.id);
+        assert!(shapes > 10, "{}: {shapes} shapes", c.id);
+    }
+    let sl = &charts[1];
+    let (texts, _) = check_svg(sl);
+    has(&texts, "answered in time (% of offered)", &sl.id);
+    has(&texts, "time of day (interval midpoints)", &sl.id);
+    has(&texts, "voice (within 20s)", &sl.id);
+    has(&texts, "chat target 80%", &sl.id);
+    // Clock times on the time axis, percentages on the share axis.
+    assert!(texts.iter().any(|t| t == "12:00"), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "80%"), "{texts:?}");
+    let (texts, _) = check_svg(&charts[4]);
+    for g in &model.groups {
+        has(&texts, &g.name, "occupancy");
+    }
+    let (texts, _) = check_svg(&charts[6]);
+    for part in [
+        "resolved by the bot",
+        "answered, resolved",
+        "abandoned in queue",
+    ] {
+        has(&texts, part, "flows");
+    }
+    has(&texts, "contacts per run", "flows");
+}
+
+#[test]
+fn the_page_is_self_contained_and_links_its_data() {
+    let model = weekday();
+    let s = summary(&model);
+    let files = ccsim::report::run_report(&model, &s, "scenarios/weekday.toml").unwrap();
+    let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
+    assert!(names.contains(&"index.html") && names.contains(&"intervals.csv"));
+    let page = &files.iter().find(|f| f.0 == "index.html").unwrap().1;
+    assert!(!page.contains("<script"), "no script");
+    assert!(
+        !page.contains("http://") && !page.contains("https://")
+            || page.contains("http://www.w3.org")
+    );
+    for external in ["src=\"http", "href=\"http", "@import", "url("] {
+        assert!(!page.contains(external), "external resource: {external}");
+    }
+    assert_eq!(page.matches("<figure").count(), 7);
+    assert_eq!(page.matches("<svg").count(), 7);
+    for link in [
+        "href=\"intervals.csv\"",
+        "href=\"by_group.csv\"",
+        "href=\"summary.json\"",
+    ] {
+        assert!(page.contains(link), "{link}");
+    }
+    assert!(page.contains(&ccsim::shard::scenario_hash(&[&model])));
+    assert!(page.contains("seed 4 · 3 replications"));
+}
+
+#[test]
+fn the_optimizer_report_has_the_roster_charts() {
+    let model = weekday();
+    let r = ccsim::optimize::optimize(
+        &model,
+        &ccsim::optimize::OptimizeOptions {
+            seed: 1,
+            replications: Some(3),
+            max_iterations: Some(1),
+            ..Default::default()
+        },
+        &|_| {},
+    )
+    .unwrap();
+    let charts = ccsim::report::optimize_charts(&model, &r).unwrap();
+    assert_eq!(charts.len(), model.groups.len() + 2);
+    for c in &charts {
+        let (texts, shapes) = check_svg(c);
+        has(&texts, &c.title, &c.id);
+        assert!(shapes > 5, "{}", c.id);
+    }
+    let (texts, _) = check_svg(&charts[0]);
+    has(&texts, "rostered", &charts[0].id);
+    has(&texts, "agents", &charts[0].id);
+    let gantt = &charts[model.groups.len()];
+    let (_, shapes) = check_svg(gantt);
+    assert!(shapes >= r.roster.len(), "one bar per shift");
+}
+
+/// Chromium, if installed (`.ci/run` installs Debian's `chromium`); with
+/// `CCSIM_REQUIRE_BROWSER=1` (set by `.ci/run`) its absence is a failure.
+fn chromium() -> Option<&'static str> {
+    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| Path::new(p).exists());
+    if found.is_none() {
+        assert!(
+            std::env::var("CCSIM_REQUIRE_BROWSER").is_err(),
+            "CCSIM_REQUIRE_BROWSER is set but chromium is not installed"
+        );
+        eprintln!("chromium not installed: the browser check is skipped (./.ci/run installs it)");
+    }
+    found
+}
+
+#[test]
+fn the_report_loads_in_a_headless_browser_with_every_chart_visible() {
+    let Some(browser) = chromium() else { return };
+    let dir = std::env::temp_dir().join(format!("ccsim-report-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "run",
+            "scenarios/weekday.toml",
+            "--replications",
+            "3",
+            "--quiet",
+            "--report",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A copy of the page with a probe appended: it records script errors and, once the
+    // page has laid out, how many charts have a visible, non-empty box.
+    let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    let probe = r#"<script>
+window.__errors = [];
+window.addEventListener('error', e => window.__errors.push(String(e.message)));
+window.addEventListener('load', () => {
+  const figs = [...document.querySelectorAll('figure.chart svg')];
+  const visible = figs.filter(s => { const r = s.getBoundingClientRect();
+    const st = getComputedStyle(s); return r.width > 300 && r.height > 100 && st.visibility !== 'hidden' && st.display !== 'none'; });
+  document.body.setAttribute('data-charts', figs.length);
+  document.body.setAttribute('data-visible', visible.length);
+  document.body.setAttribute('data-errors', window.__errors.length);
+});
+</script></body>"#;
+    let probed = dir.join("probed.html");
+    std::fs::write(&probed, page.replace("</body>", probe)).unwrap();
+    let flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--window-size=1280,900",
+    ];
+    let profile = dir.join("profile");
+    let dom = std::process::Command::new(browser)
+        .args(flags)
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--virtual-time-budget=3000")
+        .arg("--dump-dom")
+        .arg(format!("file://{}", probed.display()))
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&dom.stdout);
+    let log = String::from_utf8_lossy(&dom.stderr);
+    assert!(
+        html.contains("data-charts=\"7\""),
+        "charts: {html:.300} {log}"
+    );
+    assert!(
+        html.contains("data-visible=\"7\""),
+        "not every chart visible: {log}"
+    );
+    assert!(html.contains("data-errors=\"0\""), "script errors: {log}");
+    // Console errors of the page itself (the probe excepted) would be logged as CONSOLE.
+    assert!(
+        !log.lines()
+            .any(|l| l.contains("CONSOLE") && l.contains("ERROR")),
+        "console errors: {log}"
+    );
+    // A screenshot of the unmodified page.
+    let shot = dir.join("report.png");
+    let status = std::process::Command::new(browser)
+        .args(flags)
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", dir.join("index.html").display()))
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let png = std::fs::read(&shot).unwrap();
+    assert!(
+        png.len() > 10_000 && png.starts_with(b"\x89PNG"),
+        "screenshot of {} bytes",
+        png.len()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
