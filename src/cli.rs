@@ -181,6 +181,10 @@ struct CompareArgs {
     /// summary.json, intervals.csv and by_group.csv in a sub-folder.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Also write a report folder: index.html with the runs side by side per interval and
+    /// the differences with their intervals, and the data.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
     /// Replace an existing results folder.
     #[arg(long)]
     force: bool,
@@ -212,6 +216,10 @@ struct SweepArgs {
     /// Also write a results folder: sweep.csv and sweep.json.
     #[arg(long, value_name = "DIR", conflicts_with = "shard")]
     out: Option<PathBuf>,
+    /// Also write a report folder: index.html with service level and cost against the
+    /// swept values (a heat map for two keys), and the data.
+    #[arg(long, value_name = "DIR", conflicts_with = "shard")]
+    report: Option<PathBuf>,
     /// Replace an existing results folder or partial file.
     #[arg(long)]
     force: bool,
@@ -577,20 +585,40 @@ fn sweep_command(args: &SweepArgs) -> Result<(), CliError> {
         return write_partial(path, args.force, &partial, args.quiet);
     }
     finish_sweep(
-        &models, labels, runs, &seeds, args.json, &args.out, args.force,
+        &models,
+        labels,
+        runs,
+        &seeds,
+        &Destinations {
+            json: args.json,
+            out: &args.out,
+            report: &args.report,
+            force: args.force,
+        },
     )
 }
 
-/// Prints (and with `out`, writes) a finished sweep.
+/// Where a finished command's results go besides stdout.
+struct Destinations<'a> {
+    /// JSON on stdout instead of tables.
+    json: bool,
+    /// A results folder.
+    out: &'a Option<PathBuf>,
+    /// A report folder.
+    report: &'a Option<PathBuf>,
+    /// Replace existing folders.
+    force: bool,
+}
+
+/// Prints (and with `out` and `report`, writes) a finished sweep.
 fn finish_sweep(
     models: &[Model],
     labels: Vec<PointLabel>,
     runs: Vec<experiment::RunResult>,
     seeds: &[u64],
-    json: bool,
-    out: &Option<PathBuf>,
-    force: bool,
+    to: &Destinations,
 ) -> Result<(), CliError> {
+    let (json, out, force) = (to.json, to.out, to.force);
     let results: Vec<crate::sweep::SweepPoint> = models
         .iter()
         .zip(labels)
@@ -610,6 +638,15 @@ fn finish_sweep(
             ),
         ];
         write_folder(dir, force, &files)?;
+    }
+    if let (Some(dir), Some(first)) = (to.report, models.first()) {
+        let mut base = first.clone();
+        if let Some(i) = base.name.find(" [") {
+            base.name.truncate(i);
+        }
+        let files = crate::report::sweep_report(&base, &results).map_err(CliError::Internal)?;
+        write_folder(dir, force, &files)?;
+        eprintln!("report written to {}", dir.join("index.html").display());
     }
     if json {
         emit(&(crate::sweep::to_json(&results) + "\n"))
@@ -714,7 +751,16 @@ fn merge_command(args: &MergeArgs) -> Result<(), CliError> {
             return Err(changed(&file, &hash));
         }
         finish_sweep(
-            &models, labels, runs, &seeds, args.json, &args.out, args.force,
+            &models,
+            labels,
+            runs,
+            &seeds,
+            &Destinations {
+                json: args.json,
+                out: &args.out,
+                report: &None,
+                force: args.force,
+            },
         )
     } else {
         let arrivals = ArrivalArgs {
@@ -768,11 +814,14 @@ fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
     let base_run = run(&base)?;
     let mut compared = Vec::with_capacity(variants.len());
     let mut files = Vec::new();
+    let mut summaries: Vec<(String, RunSummary)> = Vec::new();
     let mut add_run = |index: usize, m: &Model, r: &experiment::RunResult| {
         let folder = format!("{index}_{}", folder_name(&m.name));
-        for (name, text) in RunSummary::new(m, r, options.seed).result_files() {
+        let summary = RunSummary::new(m, r, options.seed);
+        for (name, text) in summary.result_files() {
             files.push((format!("{folder}/{name}"), text));
         }
+        summaries.push((m.name.clone(), summary));
     };
     add_run(0, &base, &base_run);
     for (i, v) in variants.iter().enumerate() {
@@ -787,6 +836,14 @@ fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
         seed: options.seed,
         variants: compared,
     };
+    if let Some(dir) = &args.report {
+        let report = crate::report::compare_report(&base, &summaries, &comparison)
+            .map_err(CliError::Internal)?;
+        write_folder(dir, args.force, &report)?;
+        if !args.quiet {
+            eprintln!("report written to {}", dir.join("index.html").display());
+        }
+    }
     if let Some(dir) = &args.out {
         files.push(("comparison.json".into(), comparison.to_json() + "\n"));
         files.push(("comparison.csv".into(), comparison.to_csv()));

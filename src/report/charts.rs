@@ -377,3 +377,203 @@ pub fn gantt(title: &str, rows: &[GanttRow], horizon: f64) -> Result<String, Str
         1,
     ))
 }
+
+/// A row of a forest chart: label, mean, low and high end of its interval, palette index.
+pub type ForestRow = (String, f64, f64, f64, usize);
+
+/// Horizontal intervals (e.g. paired differences with their 95 % intervals), one row
+/// each, with a dashed line at zero.
+pub fn forest(
+    title: &str,
+    x_label: &str,
+    rows: &[ForestRow],
+    share: bool,
+) -> Result<String, String> {
+    let height = (90 + rows.len() as u32 * 26).clamp(220, 1600);
+    let size = (SIZE.0, height);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        let err = |e: &dyn std::fmt::Display| format!("chart {title}: {e}");
+        root.fill(&WHITE).map_err(|e| err(&e))?;
+        let reach = rows
+            .iter()
+            .flat_map(|r| [r.2.abs(), r.3.abs(), r.1.abs()])
+            .filter(|v| v.is_finite())
+            .fold(1e-9, f64::max)
+            * 1.15;
+        let n = rows.len();
+        let labels: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+        let ylab = move |y: &f64| {
+            let i = y.round();
+            if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
+                labels[n - 1 - i as usize].clone()
+            } else {
+                String::new()
+            }
+        };
+        let pct = |v: &f64| format!("{:+.1} pp", v * 100.0);
+        let plain = |v: &f64| format!("{v:+.1}");
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 20))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(260)
+            .build_cartesian_2d(-reach..reach, -0.6..(n as f64 - 0.4))
+            .map_err(|e| err(&e))?;
+        let mut mesh = chart.configure_mesh();
+        mesh.x_desc(x_label)
+            .y_desc("")
+            .disable_y_mesh()
+            .light_line_style(RGBColor(235, 235, 235))
+            .y_labels(n.max(1))
+            .y_label_formatter(&ylab);
+        if share {
+            mesh.x_label_formatter(&pct);
+        } else {
+            mesh.x_label_formatter(&plain);
+        }
+        mesh.draw().map_err(|e| err(&e))?;
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(0.0, -0.6), (0.0, n as f64 - 0.4)],
+                4,
+                3,
+                ShapeStyle::from(&BLACK).stroke_width(1),
+            ))
+            .map_err(|e| err(&e))?;
+        for (i, (_, mean, lo, hi, ci)) in rows.iter().enumerate() {
+            if !mean.is_finite() {
+                continue;
+            }
+            let y = (n - 1 - i) as f64;
+            let c = colour(*ci);
+            let style = ShapeStyle::from(&c).stroke_width(2);
+            if lo.is_finite() && hi.is_finite() {
+                chart
+                    .draw_series(LineSeries::new(vec![(*lo, y), (*hi, y)], style))
+                    .map_err(|e| err(&e))?;
+            }
+            chart
+                .draw_series(std::iter::once(Circle::new((*mean, y), 4, style.filled())))
+                .map_err(|e| err(&e))?;
+        }
+        root.present().map_err(|e| err(&e))?;
+    }
+    Ok(svg.replacen(
+        &format!("width=\"{}\" height=\"{}\"", size.0, size.1),
+        &format!(
+            "width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" data-width=\"{}\" data-height=\"{}\"",
+            size.0, size.1
+        ),
+        1,
+    ))
+}
+
+/// A sequential colour scale for heat maps (viridis, readable in grey and by colour-blind
+/// readers), `t` in [0, 1].
+pub fn sequential(t: f64) -> RGBColor {
+    const STOPS: [(u8, u8, u8); 6] = [
+        (68, 1, 84),
+        (65, 68, 135),
+        (42, 120, 142),
+        (34, 168, 132),
+        (122, 209, 81),
+        (253, 231, 37),
+    ];
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let f = t * (STOPS.len() - 1) as f64;
+    let i = (f.floor() as usize).min(STOPS.len() - 2);
+    let w = f - i as f64;
+    let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * w).round() as u8;
+    RGBColor(
+        mix(STOPS[i].0, STOPS[i + 1].0),
+        mix(STOPS[i].1, STOPS[i + 1].1),
+        mix(STOPS[i].2, STOPS[i + 1].2),
+    )
+}
+
+/// A heat map of `values[row][column]` with the value printed in each cell.
+pub fn heatmap(
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    columns: &[String],
+    rows: &[String],
+    values: &[Vec<f64>],
+    show: &dyn Fn(f64) -> String,
+) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let err = |e: &dyn std::fmt::Display| format!("chart {title}: {e}");
+        root.fill(&WHITE).map_err(|e| err(&e))?;
+        let (nx, ny) = (columns.len(), rows.len());
+        let finite = values.iter().flatten().filter(|v| v.is_finite());
+        let lo = finite.clone().fold(f64::INFINITY, |a, &b| a.min(b));
+        let hi = finite.fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+        let cols = columns.to_vec();
+        let rws = rows.to_vec();
+        let xlab = move |x: &f64| {
+            let i = x.round();
+            if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < cols.len() {
+                cols[i as usize].clone()
+            } else {
+                String::new()
+            }
+        };
+        let ylab = move |y: &f64| {
+            let i = y.round();
+            if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < rws.len() {
+                rws[i as usize].clone()
+            } else {
+                String::new()
+            }
+        };
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 20))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(90)
+            .build_cartesian_2d(-0.5..nx as f64 - 0.5, -0.5..ny as f64 - 0.5)
+            .map_err(|e| err(&e))?;
+        chart
+            .configure_mesh()
+            .x_desc(x_label)
+            .y_desc(y_label)
+            .disable_mesh()
+            .x_labels(nx.max(1))
+            .y_labels(ny.max(1))
+            .x_label_formatter(&xlab)
+            .y_label_formatter(&ylab)
+            .draw()
+            .map_err(|e| err(&e))?;
+        for (r, row) in values.iter().enumerate() {
+            for (c, &v) in row.iter().enumerate() {
+                let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
+                let fill = sequential(t);
+                let (x, y) = (c as f64, r as f64);
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
+                        fill.filled(),
+                    )))
+                    .map_err(|e| err(&e))?;
+                let ink = if t > 0.55 { BLACK } else { WHITE };
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        show(v),
+                        (x - 0.2, y),
+                        ("sans-serif", 13).into_font().color(&ink),
+                    )))
+                    .map_err(|e| err(&e))?;
+            }
+        }
+        root.present().map_err(|e| err(&e))?;
+    }
+    Ok(finish_svg(svg))
+}

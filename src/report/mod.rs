@@ -718,3 +718,398 @@ pub fn optimize_report(model: &Model, r: &OptimizeResult) -> Result<Vec<(String,
     ));
     Ok(files)
 }
+
+/// A comparison's report folder: service level per interval of the base and every variant
+/// for each channel, the paired differences with their 95 % intervals, and the data.
+pub fn compare_report(
+    base: &Model,
+    runs: &[(String, RunSummary)],
+    comparison: &crate::compare::Comparison,
+) -> Result<Vec<(String, String)>, String> {
+    let n_ch = base.channels.len();
+    let half = base.interval / 2.0;
+    let mut charts = Vec::new();
+    let Some((_, first)) = runs.first() else {
+        return Err("nothing to report".into());
+    };
+    let x = (
+        first.intervals.first().map_or(0.0, |i| i.start_s),
+        first
+            .intervals
+            .last()
+            .map_or(base.horizon, |i| i.start_s + base.interval),
+    );
+    for (c, ch) in base.channels.iter().enumerate() {
+        let lines: Vec<Line> = (runs.iter().enumerate())
+            .map(|(k, (name, s))| {
+                let pts: Vec<&crate::summary::ChannelInterval> =
+                    s.intervals.iter().skip(c).step_by(n_ch).collect();
+                Line {
+                    name: name.clone(),
+                    points: pts
+                        .iter()
+                        .map(|i| (i.start_s + half, i.queue.service_level.mean))
+                        .collect(),
+                    band: pts
+                        .iter()
+                        .map(|i| {
+                            let e = i.queue.service_level;
+                            (i.start_s + half, e.mean - e.ci95, e.mean + e.ci95)
+                        })
+                        .collect(),
+                    colour: if k == 0 { 7 } else { k - 1 },
+                    dashed: false,
+                }
+            })
+            .collect();
+        let title = format!("Service level per interval: {}", ch.name);
+        charts.push(Chart {
+            id: format!("service-level-{c}"),
+            title: title.clone(),
+            caption: format!(
+                "Share of {} contacts answered within {} in each interval, the base (black) and each variant, with 95 % bands; the dashed line is the target.",
+                ch.name,
+                crate::duration::Duration::from_secs(ch.answer_within)
+            ),
+            svg: line_chart(
+                &title,
+                &Axes {
+                    x_label: "time of day (interval midpoints)".into(),
+                    y_label: "answered in time (% of offered)".into(),
+                    x,
+                    y: (0.0, 1.0),
+                    x_is_time: true,
+                    y_is_share: true,
+                },
+                &lines,
+                &[(
+                    ch.service_level_target,
+                    format!("target {:.0}%", ch.service_level_target * 100.0),
+                    4,
+                )],
+                &[],
+            )?,
+        });
+    }
+    for (unit, id, label, share, what) in [
+        (
+            crate::compare::Unit::Share,
+            "differences-shares",
+            "difference (percentage points)",
+            true,
+            "shares",
+        ),
+        (
+            crate::compare::Unit::Seconds,
+            "differences-seconds",
+            "difference (s)",
+            false,
+            "waits",
+        ),
+        (
+            crate::compare::Unit::Amount,
+            "differences-amounts",
+            "difference (contacts or cost)",
+            false,
+            "counts and costs",
+        ),
+    ] {
+        let rows: Vec<charts::ForestRow> = (comparison.variants.iter().enumerate())
+            .flat_map(|(k, v)| {
+                v.differences
+                    .iter()
+                    .filter(|d| d.scope == "all" && d.unit == unit)
+                    .map(move |d| {
+                        (
+                            format!("{}: {}", v.variant, d.metric),
+                            d.difference.mean,
+                            d.difference.mean - d.difference.ci95,
+                            d.difference.mean + d.difference.ci95,
+                            k,
+                        )
+                    })
+            })
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let title = format!("Differences from the base: {what}");
+        charts.push(Chart {
+            id: id.into(),
+            title: title.clone(),
+            caption: "Variant − base over the same customers (paired replications), all channels together, with 95 % intervals: an interval that misses the dashed zero line is a significant difference.".into(),
+            svg: charts::forest(&title, label, &rows, share)?,
+        });
+    }
+    let mut files = vec![
+        ("comparison.json".to_string(), comparison.to_json() + "\n"),
+        ("comparison.csv".to_string(), comparison.to_csv()),
+    ];
+    let names: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
+    let mut extra = String::from(
+        "<h2>Runs</h2><table><thead><tr><th>run</th><th>service level</th><th>abandoned</th><th>ASA (s)</th><th>occupancy</th><th>cost</th></tr></thead><tbody>",
+    );
+    for (name, s) in runs {
+        let q = &s.totals.queue;
+        let _ = write!(
+            extra,
+            "<tr><td>{}</td><td>{:.1}% ± {:.1}</td><td>{:.1}% ± {:.1}</td><td>{:.1} ± {:.1}</td><td>{:.1}% ± {:.1}</td><td>{:.0} ± {:.0}</td></tr>",
+            escape(name),
+            q.service_level.mean * 100.0,
+            q.service_level.ci95 * 100.0,
+            q.abandon_rate.mean * 100.0,
+            q.abandon_rate.ci95 * 100.0,
+            q.asa_s.mean,
+            q.asa_s.ci95,
+            s.totals.occupancy.mean * 100.0,
+            s.totals.occupancy.ci95 * 100.0,
+            s.totals.cost.mean,
+            s.totals.cost.ci95
+        );
+    }
+    extra.push_str("</tbody></table>");
+    let header = ReportHeader {
+        title: format!("ccsim compare · {}", comparison.base),
+        scenario: comparison.base.clone(),
+        hash: crate::shard::scenario_hash(&[base]),
+        seed: comparison.seed,
+        replications: comparison.replications,
+    };
+    files.push((
+        "index.html".into(),
+        page(&header, None, &extra, &charts, &names),
+    ));
+    Ok(files)
+}
+
+/// A sweep's report folder: service level and cost against the swept value (one line per
+/// value of a second key), a heat map of the service level over the first two keys, and
+/// the data.
+pub fn sweep_report(
+    base: &Model,
+    points: &[crate::sweep::SweepPoint],
+) -> Result<Vec<(String, String)>, String> {
+    let Some(first) = points.first() else {
+        return Err("nothing to report".into());
+    };
+    let keys: Vec<String> = first.set.iter().map(|(k, _)| k.clone()).collect();
+    let distinct = |i: usize| {
+        let mut v: Vec<String> = Vec::new();
+        for p in points {
+            if !v.contains(&p.set[i].1) {
+                v.push(p.set[i].1.clone());
+            }
+        }
+        v
+    };
+    let xs = distinct(0);
+    let numeric: Option<Vec<f64>> = xs.iter().map(|v| v.parse::<f64>().ok()).collect();
+    let xpos = |v: &str| match &numeric {
+        Some(n) => n[xs.iter().position(|x| x == v).unwrap_or(0)],
+        None => xs.iter().position(|x| x == v).unwrap_or(0) as f64,
+    };
+    let (xmin, xmax) = match &numeric {
+        Some(n) => (
+            n.iter().copied().fold(f64::INFINITY, f64::min),
+            n.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        ),
+        None => (0.0, xs.len() as f64 - 1.0),
+    };
+    let pad = ((xmax - xmin) * 0.05).max(0.5);
+    // One line per value of the second key (the first eight), the others at their first.
+    let second: Vec<String> = if keys.len() > 1 {
+        distinct(1)
+    } else {
+        vec![String::new()]
+    };
+    let rest_first: Vec<String> = (2..keys.len()).map(|i| distinct(i)[0].clone()).collect();
+    let in_slice = |p: &crate::sweep::SweepPoint, s: &str| {
+        (keys.len() < 2 || p.set[1].1 == s)
+            && (2..keys.len()).all(|i| p.set[i].1 == rest_first[i - 2])
+    };
+    let metric_lines = |f: &dyn Fn(&RunSummary) -> crate::experiment::Estimate| -> Vec<Line> {
+        second
+            .iter()
+            .take(8)
+            .enumerate()
+            .map(|(k, s)| {
+                let mut pts: Vec<(f64, f64, f64)> = points
+                    .iter()
+                    .filter(|p| in_slice(p, s))
+                    .map(|p| {
+                        let e = f(&p.summary);
+                        (xpos(&p.set[0].1), e.mean, e.ci95)
+                    })
+                    .collect();
+                pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+                Line {
+                    name: if keys.len() > 1 {
+                        format!("{} = {s}", keys[1])
+                    } else {
+                        "all channels".into()
+                    },
+                    points: pts.iter().map(|&(x, m, _)| (x, m)).collect(),
+                    band: pts.iter().map(|&(x, m, h)| (x, m - h, m + h)).collect(),
+                    colour: k,
+                    dashed: false,
+                }
+            })
+            .collect()
+    };
+    let axis_label = if numeric.is_some() {
+        keys[0].clone()
+    } else {
+        format!("{} (values in order: {})", keys[0], xs.join(", "))
+    };
+    let mut charts = Vec::new();
+    let sl = metric_lines(&|s| s.totals.queue.service_level);
+    let targets: Vec<(f64, String, usize)> = (base.channels.iter().enumerate())
+        .map(|(c, ch)| {
+            (
+                ch.service_level_target,
+                format!("{} target {:.0}%", ch.name, ch.service_level_target * 100.0),
+                7 - c.min(3),
+            )
+        })
+        .take(1)
+        .collect();
+    charts.push(Chart {
+        id: "sweep-service-level".into(),
+        title: format!("Service level against {}", keys[0]),
+        caption: "Share of offered contacts answered in time, all channels together, at each point of the grid, with 95 % bands.".into(),
+        svg: line_chart(
+            &format!("Service level against {}", keys[0]),
+            &Axes {
+                x_label: axis_label.clone(),
+                y_label: "answered in time (% of offered)".into(),
+                x: (xmin - pad, xmax + pad),
+                y: (0.0, 1.0),
+                x_is_time: false,
+                y_is_share: true,
+            },
+            &sl,
+            &targets,
+            &[],
+        )?,
+    });
+    let cost = metric_lines(&|s| s.totals.cost);
+    let top = cost
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .fold(1.0, f64::max)
+        * 1.1;
+    charts.push(Chart {
+        id: "sweep-cost".into(),
+        title: format!("Cost against {}", keys[0]),
+        caption: "Agent and bot cost over the run at each point of the grid, with 95 % bands."
+            .into(),
+        svg: line_chart(
+            &format!("Cost against {}", keys[0]),
+            &Axes {
+                x_label: axis_label,
+                y_label: "cost per run".into(),
+                x: (xmin - pad, xmax + pad),
+                y: (0.0, top),
+                x_is_time: false,
+                y_is_share: false,
+            },
+            &cost,
+            &[],
+            &[],
+        )?,
+    });
+    if keys.len() > 1 {
+        let ys = distinct(1);
+        let values: Vec<Vec<f64>> = ys
+            .iter()
+            .map(|y| {
+                xs.iter()
+                    .map(|x| {
+                        points
+                            .iter()
+                            .find(|p| {
+                                &p.set[0].1 == x
+                                    && &p.set[1].1 == y
+                                    && (2..keys.len()).all(|i| p.set[i].1 == rest_first[i - 2])
+                            })
+                            .map_or(f64::NAN, |p| p.summary.totals.queue.service_level.mean)
+                    })
+                    .collect()
+            })
+            .collect();
+        charts.push(Chart {
+            id: "sweep-heatmap".into(),
+            title: "Service level over the grid".into(),
+            caption: format!(
+                "Service level, all channels together, for each {} (across) and {} (up){}.",
+                keys[0],
+                keys[1],
+                if keys.len() > 2 {
+                    " with the other keys at their first value"
+                } else {
+                    ""
+                }
+            ),
+            svg: charts::heatmap(
+                "Service level over the grid",
+                &keys[0],
+                &keys[1],
+                &xs,
+                &ys,
+                &values,
+                &|v| {
+                    if v.is_finite() {
+                        format!("{:.1}%", v * 100.0)
+                    } else {
+                        "–".into()
+                    }
+                },
+            )?,
+        });
+    }
+    let mut files = vec![
+        ("sweep.csv".to_string(), crate::sweep::to_csv(points)),
+        (
+            "sweep.json".to_string(),
+            crate::sweep::to_json(points) + "\n",
+        ),
+    ];
+    let names: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
+    let header = ReportHeader {
+        title: format!("ccsim sweep · {}", base.name),
+        scenario: base.name.clone(),
+        hash: crate::shard::scenario_hash(&[base]),
+        seed: first.summary.seed,
+        replications: first.summary.replications,
+    };
+    let mut extra = String::from("<h2>Grid</h2><table><thead><tr>");
+    for k in &keys {
+        let _ = write!(extra, "<th>{}</th>", escape(k));
+    }
+    extra.push_str("<th>service level</th><th>abandoned</th><th>ASA (s)</th><th>occupancy</th><th>cost</th></tr></thead><tbody>");
+    for p in points {
+        extra.push_str("<tr>");
+        for (_, v) in &p.set {
+            let _ = write!(extra, "<td>{}</td>", escape(v));
+        }
+        let q = &p.summary.totals.queue;
+        let _ = write!(
+            extra,
+            "<td>{:.1}% ± {:.1}</td><td>{:.1}% ± {:.1}</td><td>{:.1} ± {:.1}</td><td>{:.1}%</td><td>{:.0}</td></tr>",
+            q.service_level.mean * 100.0,
+            q.service_level.ci95 * 100.0,
+            q.abandon_rate.mean * 100.0,
+            q.abandon_rate.ci95 * 100.0,
+            q.asa_s.mean,
+            q.asa_s.ci95,
+            p.summary.totals.occupancy.mean * 100.0,
+            p.summary.totals.cost.mean
+        );
+    }
+    extra.push_str("</tbody></table>");
+    files.push((
+        "index.html".into(),
+        page(&header, None, &extra, &charts, &names),
+    ));
+    Ok(files)
+}

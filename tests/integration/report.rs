@@ -282,3 +282,94 @@ window.addEventListener('load', () => {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The texts of every SVG in a page, each SVG parsed as XML (so well-formed).
+fn page_texts(page: &str) -> Vec<String> {
+    let mut texts = Vec::new();
+    for part in page.split("<svg").skip(1) {
+        let svg = format!("<svg{}", &part[..part.find("</svg>").unwrap() + 6]);
+        let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+        texts.extend(
+            doc.descendants()
+                .filter(|n| n.tag_name().name() == "text")
+                .map(|n| n.text().unwrap_or("").trim().to_string()),
+        );
+    }
+    texts
+}
+
+#[test]
+fn comparison_and_sweep_reports_chart_their_runs() {
+    let dir = std::env::temp_dir().join(format!("ccsim-report-cs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let cmp = dir.join("compare");
+    run(&[
+        "compare",
+        "scenarios/weekday.toml",
+        "scenarios/variants/shared_history.toml",
+        "--replications",
+        "3",
+        "--quiet",
+        "--report",
+        cmp.to_str().unwrap(),
+    ]);
+    let page = std::fs::read_to_string(cmp.join("index.html")).unwrap();
+    let texts = page_texts(&page);
+    for title in [
+        "Service level per interval: voice",
+        "Service level per interval: app",
+        "Differences from the base: shares",
+        "Differences from the base: waits",
+        "weekday + shared customer history: service_level",
+        "weekday + shared customer history",
+        "difference (percentage points)",
+    ] {
+        has(&texts, title, "compare");
+    }
+    assert!(cmp.join("comparison.csv").exists());
+
+    let sw = dir.join("sweep");
+    run(&[
+        "sweep",
+        "scenarios/validation/erlang_a.toml",
+        "--set",
+        "group.agents.agents=104,112",
+        "--set",
+        "channel.voice.patience.mean=3m,5m",
+        "--replications",
+        "2",
+        "--quiet",
+        "--report",
+        sw.to_str().unwrap(),
+    ]);
+    let page = std::fs::read_to_string(sw.join("index.html")).unwrap();
+    let texts = page_texts(&page);
+    for title in [
+        "Service level against group.agents.agents",
+        "Cost against group.agents.agents",
+        "Service level over the grid",
+        "channel.voice.patience.mean = 5m",
+        "group.agents.agents",
+    ] {
+        has(&texts, title, "sweep");
+    }
+    // The heat map prints each of its four cells' values.
+    let cells = texts
+        .iter()
+        .filter(|t| t.ends_with('%') && t.contains('.'))
+        .count();
+    assert!(cells >= 4, "{texts:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
