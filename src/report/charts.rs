@@ -82,6 +82,50 @@ fn finish_svg(svg: String) -> String {
     )
 }
 
+/// How a legend entry is drawn.
+#[derive(Clone, Copy)]
+enum Mark {
+    Solid,
+    Dashed,
+    Block,
+}
+
+/// Width of the legend panel to the right of a chart.
+const LEGEND_WIDTH: u32 = 230;
+
+/// Draws legend entries down a panel beside the plot, so that no legend hides data.
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    entries: &[(String, RGBColor, Mark)],
+) -> Result<(), String> {
+    let err = |e: &dyn std::fmt::Display| format!("legend: {e}");
+    for (i, (name, c, mark)) in entries.iter().enumerate() {
+        let y = 30 + i as i32 * 19;
+        let style = ShapeStyle::from(c).stroke_width(2);
+        match mark {
+            Mark::Solid => area
+                .draw(&PathElement::new(vec![(6, y), (28, y)], style))
+                .map_err(|e| err(&e))?,
+            Mark::Dashed => {
+                for x in [6, 15, 24] {
+                    area.draw(&PathElement::new(vec![(x, y), (x + 5, y)], style))
+                        .map_err(|e| err(&e))?;
+                }
+            }
+            Mark::Block => area
+                .draw(&Rectangle::new([(8, y - 6), (26, y + 6)], c.filled()))
+                .map_err(|e| err(&e))?,
+        }
+        area.draw(&Text::new(
+            name.clone(),
+            (34, y - 7),
+            ("sans-serif", 13).into_font().color(&BLACK),
+        ))
+        .map_err(|e| err(&e))?;
+    }
+    Ok(())
+}
+
 /// Splits points at NaN values into drawable runs.
 fn runs(points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
     let mut out = vec![Vec::new()];
@@ -117,8 +161,12 @@ pub fn line_chart(
         if y1.is_nan() || y1 <= y0 {
             y1 = y0 + 1.0;
         }
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 20))
+        let titled = root
+            .titled(title, ("sans-serif", 20))
+            .map_err(|e| err(&e))?;
+        let (plot, legend) = titled.split_horizontally(SIZE.0 - LEGEND_WIDTH);
+        let mut entries: Vec<(String, RGBColor, Mark)> = Vec::new();
+        let mut chart = ChartBuilder::on(&plot)
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(64)
@@ -182,9 +230,17 @@ pub fn line_chart(
                         .draw_series(LineSeries::new(run, style))
                         .map_err(|e| err(&e))?
                 };
+                let _ = anno;
                 if first {
-                    anno.label(line.name.clone())
-                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+                    entries.push((
+                        line.name.clone(),
+                        c,
+                        if line.dashed {
+                            Mark::Dashed
+                        } else {
+                            Mark::Solid
+                        },
+                    ));
                     first = false;
                 }
             }
@@ -194,9 +250,8 @@ pub fn line_chart(
             let style = ShapeStyle::from(&c).stroke_width(1);
             chart
                 .draw_series(DashedLineSeries::new(vec![(x0, *y), (x1, *y)], 3, 3, style))
-                .map_err(|e| err(&e))?
-                .label(label.clone())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+                .map_err(|e| err(&e))?;
+            entries.push((label.clone(), c, Mark::Dashed));
         }
         for (x, label, ci) in vmarks {
             let x = &(*x * fx);
@@ -204,18 +259,10 @@ pub fn line_chart(
             let style = ShapeStyle::from(&c).stroke_width(1);
             chart
                 .draw_series(DashedLineSeries::new(vec![(*x, y0), (*x, y1)], 3, 3, style))
-                .map_err(|e| err(&e))?
-                .label(label.clone())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+                .map_err(|e| err(&e))?;
+            entries.push((label.clone(), c, Mark::Dashed));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(180, 180, 180))
-            .label_font(("sans-serif", 13))
-            .draw()
-            .map_err(|e| err(&e))?;
+        draw_legend(&legend, &entries)?;
         root.present().map_err(|e| err(&e))?;
     }
     Ok(finish_svg(svg))
@@ -250,12 +297,15 @@ pub fn stacked_bars(
                 String::new()
             }
         };
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 20))
+        let titled = root
+            .titled(title, ("sans-serif", 20))
+            .map_err(|e| err(&e))?;
+        let (plot, legend) = titled.split_horizontally(SIZE.0 - LEGEND_WIDTH);
+        let mut chart = ChartBuilder::on(&plot)
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(72)
-            .build_cartesian_2d(-0.6..(n as f64 - 0.4) + 1.6, 0.0..top)
+            .build_cartesian_2d(-0.6..(n as f64 - 0.4), 0.0..top)
             .map_err(|e| err(&e))?;
         chart
             .configure_mesh()
@@ -263,12 +313,12 @@ pub fn stacked_bars(
             .y_desc(y_label)
             .disable_x_mesh()
             .light_line_style(RGBColor(235, 235, 235))
-            .x_labels(n + 3)
+            .x_labels(n)
             .x_label_formatter(&label)
             .y_label_formatter(&|v| format!("{v:.0}"))
             .draw()
             .map_err(|e| err(&e))?;
-        for (p, part) in parts.iter().enumerate() {
+        for p in 0..parts.len() {
             let c = colour(p);
             let rects: Vec<Rectangle<(f64, f64)>> = bars
                 .iter()
@@ -284,20 +334,12 @@ pub fn stacked_bars(
                     })
                 })
                 .collect();
-            chart
-                .draw_series(rects)
-                .map_err(|e| err(&e))?
-                .label(part.clone())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()));
+            chart.draw_series(rects).map_err(|e| err(&e))?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(180, 180, 180))
-            .label_font(("sans-serif", 13))
-            .draw()
-            .map_err(|e| err(&e))?;
+        let entries: Vec<(String, RGBColor, Mark)> = (parts.iter().enumerate())
+            .map(|(p, part)| (part.clone(), colour(p), Mark::Block))
+            .collect();
+        draw_legend(&legend, &entries)?;
         root.present().map_err(|e| err(&e))?;
     }
     Ok(finish_svg(svg))
