@@ -118,6 +118,9 @@ struct OptimizeArgs {
     /// charts, and the data.
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
+    /// With --report: every chart also as a PNG (charts/NAME.png; text in a shipped font).
+    #[arg(long, requires = "report")]
+    png: bool,
     /// Replace an existing results folder.
     #[arg(long)]
     force: bool,
@@ -185,6 +188,9 @@ struct CompareArgs {
     /// the differences with their intervals, and the data.
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
+    /// With --report: every chart also as a PNG (charts/NAME.png; text in a shipped font).
+    #[arg(long, requires = "report")]
+    png: bool,
     /// Replace an existing results folder.
     #[arg(long)]
     force: bool,
@@ -220,6 +226,9 @@ struct SweepArgs {
     /// swept values (a heat map for two keys), and the data.
     #[arg(long, value_name = "DIR", conflicts_with = "shard")]
     report: Option<PathBuf>,
+    /// With --report: every chart also as a PNG (charts/NAME.png; text in a shipped font).
+    #[arg(long, requires = "report")]
+    png: bool,
     /// Replace an existing results folder or partial file.
     #[arg(long)]
     force: bool,
@@ -294,6 +303,9 @@ struct RunArgs {
     /// Also write a report folder: index.html (charts inline, opens offline) and the data.
     #[arg(long, value_name = "DIR", conflicts_with = "shard")]
     report: Option<PathBuf>,
+    /// With --report: every chart also as a PNG (charts/NAME.png; text in a shipped font).
+    #[arg(long, requires = "report")]
+    png: bool,
     /// METRIC=HALF_WIDTH: add batches of replications until the metric's 95 % half-width
     /// is at most this (e.g. service_level=0.005, voice.asa_s=1), or the cap is reached.
     #[arg(long, value_name = "METRIC=HALF_WIDTH", conflicts_with = "shard")]
@@ -594,6 +606,7 @@ fn sweep_command(args: &SweepArgs) -> Result<(), CliError> {
             out: &args.out,
             report: &args.report,
             force: args.force,
+            png: args.png,
         },
     )
 }
@@ -608,6 +621,8 @@ struct Destinations<'a> {
     report: &'a Option<PathBuf>,
     /// Replace existing folders.
     force: bool,
+    /// Charts also as PNG in the report folder.
+    png: bool,
 }
 
 /// Prints (and with `out` and `report`, writes) a finished sweep.
@@ -644,7 +659,8 @@ fn finish_sweep(
         if let Some(i) = base.name.find(" [") {
             base.name.truncate(i);
         }
-        let files = crate::report::sweep_report(&base, &results).map_err(CliError::Internal)?;
+        let files =
+            crate::report::sweep_report(&base, &results, to.png).map_err(CliError::Internal)?;
         write_folder(dir, force, &files)?;
         eprintln!("report written to {}", dir.join("index.html").display());
     }
@@ -702,7 +718,8 @@ fn optimize_command(args: &OptimizeArgs) -> Result<(), CliError> {
         write_folder(dir, args.force, &result.result_files())?;
     }
     if let Some(dir) = &args.report {
-        let files = crate::report::optimize_report(&model, &result).map_err(CliError::Internal)?;
+        let files = crate::report::optimize_report(&model, &result, args.png)
+            .map_err(CliError::Internal)?;
         write_folder(dir, args.force, &files)?;
         if !quiet {
             eprintln!("report written to {}", dir.join("index.html").display());
@@ -760,6 +777,7 @@ fn merge_command(args: &MergeArgs) -> Result<(), CliError> {
                 out: &args.out,
                 report: &None,
                 force: args.force,
+                png: false,
             },
         )
     } else {
@@ -837,7 +855,7 @@ fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
         variants: compared,
     };
     if let Some(dir) = &args.report {
-        let report = crate::report::compare_report(&base, &summaries, &comparison)
+        let report = crate::report::compare_report(&base, &summaries, &comparison, args.png)
             .map_err(CliError::Internal)?;
         write_folder(dir, args.force, &report)?;
         if !args.quiet {
@@ -879,10 +897,10 @@ fn folder_name(name: &str) -> String {
 
 /// Writes a results folder whole or not at all: the files go to a temporary folder beside
 /// it, which is renamed at the end; an existing folder is kept unless `force`.
-pub fn write_folder(
+pub fn write_folder<T: AsRef<[u8]>>(
     dir: &std::path::Path,
     force: bool,
-    files: &[(String, String)],
+    files: &[(String, T)],
 ) -> Result<(), CliError> {
     let bad = |e: std::io::Error| {
         CliError::BadInput(format!(
@@ -1040,8 +1058,9 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
     )?;
     if let Some(dir) = &args.report {
         let summary = RunSummary::new(&model, &result, options.seed);
-        let files = crate::report::run_report(&model, &summary, &args.file.display().to_string())
-            .map_err(CliError::Internal)?;
+        let files =
+            crate::report::run_report(&model, &summary, &args.file.display().to_string(), args.png)
+                .map_err(CliError::Internal)?;
         write_folder(dir, args.force, &files)?;
         if !args.quiet {
             eprintln!("report written to {}", dir.join("index.html").display());

@@ -624,15 +624,42 @@ pub fn page(
     h
 }
 
+/// The report folder's files: the data, each chart as PNG when asked (`charts/ID.png`,
+/// text in the shipped font), and the page linking them.
+fn finish(
+    header: &ReportHeader,
+    summary: Option<&RunSummary>,
+    extra: &str,
+    charts: &[Chart],
+    data: Vec<(String, String)>,
+    png: bool,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut names: Vec<String> = data.iter().map(|f| f.0.clone()).collect();
+    let mut out: Vec<(String, Vec<u8>)> =
+        data.into_iter().map(|(n, t)| (n, t.into_bytes())).collect();
+    if png {
+        for c in charts {
+            let name = format!("charts/{}.png", c.id);
+            out.push((name.clone(), c.svg.drawing.png()?));
+            names.push(name);
+        }
+    }
+    out.push((
+        "index.html".into(),
+        page(header, summary, extra, charts, &names).into_bytes(),
+    ));
+    Ok(out)
+}
+
 /// A run's report folder: `index.html` and the run's data files.
 pub fn run_report(
     model: &Model,
     s: &RunSummary,
     source: &str,
-) -> Result<Vec<(String, String)>, String> {
+    png: bool,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
     let charts = run_charts(model, s)?;
-    let mut files = s.result_files();
-    let names: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
+    let files = s.result_files();
     let header = ReportHeader {
         title: format!("ccsim run · {}", s.scenario),
         scenario: format!("{} ({source})", s.scenario),
@@ -640,20 +667,19 @@ pub fn run_report(
         seed: s.seed,
         replications: s.replications,
     };
-    files.push((
-        "index.html".into(),
-        page(&header, Some(s), "", &charts, &names),
-    ));
-    Ok(files)
+    finish(&header, Some(s), "", &charts, files, png)
 }
 
 /// An optimization's report folder: the roster's costs and charts, then the final
 /// simulation's charts, with every data file.
-pub fn optimize_report(model: &Model, r: &OptimizeResult) -> Result<Vec<(String, String)>, String> {
+pub fn optimize_report(
+    model: &Model,
+    r: &OptimizeResult,
+    png: bool,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut charts = optimize_charts(model, r)?;
     charts.extend(run_charts(model, &r.simulated)?);
-    let mut files = r.result_files();
-    let names: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
+    let files = r.result_files();
     let mut extra = String::from(
         "<h2>Roster cost</h2><table><thead><tr><th>group</th><th>headcount</th><th>paid hours</th><th>cost</th><th>naive (peak all day)</th><th>solver</th></tr></thead><tbody>",
     );
@@ -712,11 +738,7 @@ pub fn optimize_report(model: &Model, r: &OptimizeResult) -> Result<Vec<(String,
         replications: r.replications,
     };
     let _ = clock;
-    files.push((
-        "index.html".into(),
-        page(&header, Some(&r.simulated), &extra, &charts, &names),
-    ));
-    Ok(files)
+    finish(&header, Some(&r.simulated), &extra, &charts, files, png)
 }
 
 /// A comparison's report folder: service level per interval of the base and every variant
@@ -725,7 +747,8 @@ pub fn compare_report(
     base: &Model,
     runs: &[(String, RunSummary)],
     comparison: &crate::compare::Comparison,
-) -> Result<Vec<(String, String)>, String> {
+    png: bool,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
     let n_ch = base.channels.len();
     let half = base.interval / 2.0;
     let mut charts = Vec::new();
@@ -841,11 +864,10 @@ pub fn compare_report(
             svg: charts::forest(&title, label, &rows, share)?,
         });
     }
-    let mut files = vec![
+    let files = vec![
         ("comparison.json".to_string(), comparison.to_json() + "\n"),
         ("comparison.csv".to_string(), comparison.to_csv()),
     ];
-    let names: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
     let mut extra = String::from(
         "<h2>Runs</h2><table><thead><tr><th>run</th><th>service level</th><th>abandoned</th><th>ASA (s)</th><th>occupancy</th><th>cost</th></tr></thead><tbody>",
     );
@@ -875,11 +897,7 @@ pub fn compare_report(
         seed: comparison.seed,
         replications: comparison.replications,
     };
-    files.push((
-        "index.html".into(),
-        page(&header, None, &extra, &charts, &names),
-    ));
-    Ok(files)
+    finish(&header, None, &extra, &charts, files, png)
 }
 
 /// A sweep's report folder: service level and cost against the swept value (one line per
@@ -888,7 +906,8 @@ pub fn compare_report(
 pub fn sweep_report(
     base: &Model,
     points: &[crate::sweep::SweepPoint],
-) -> Result<Vec<(String, String)>, String> {
+    png: bool,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
     let Some(first) = points.first() else {
         return Err("nothing to report".into());
     };
@@ -1067,14 +1086,13 @@ pub fn sweep_report(
             )?,
         });
     }
-    let mut files = vec![
+    let files = vec![
         ("sweep.csv".to_string(), crate::sweep::to_csv(points)),
         (
             "sweep.json".to_string(),
             crate::sweep::to_json(points) + "\n",
         ),
     ];
-    let names: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
     let header = ReportHeader {
         title: format!("ccsim sweep · {}", base.name),
         scenario: base.name.clone(),
@@ -1107,9 +1125,5 @@ pub fn sweep_report(
         );
     }
     extra.push_str("</tbody></table>");
-    files.push((
-        "index.html".into(),
-        page(&header, None, &extra, &charts, &names),
-    ));
-    Ok(files)
+    finish(&header, None, &extra, &charts, files, png)
 }

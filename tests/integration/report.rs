@@ -111,10 +111,18 @@ fn every_run_chart_is_well_formed_and_labelled() {
 fn the_page_is_self_contained_and_links_its_data() {
     let model = weekday();
     let s = summary(&model);
-    let files = ccsim::report::run_report(&model, &s, "scenarios/weekday.toml").unwrap();
+    let files = ccsim::report::run_report(&model, &s, "scenarios/weekday.toml", false).unwrap();
     let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
     assert!(names.contains(&"index.html") && names.contains(&"intervals.csv"));
-    let page = &files.iter().find(|f| f.0 == "index.html").unwrap().1;
+    let page = String::from_utf8(
+        files
+            .iter()
+            .find(|f| f.0 == "index.html")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
     assert!(!page.contains("<script"), "no script");
     assert!(
         !page.contains("http://") && !page.contains("https://")
@@ -372,4 +380,35 @@ fn comparison_and_sweep_reports_chart_their_runs() {
         .count();
     assert!(cells >= 4, "{texts:?}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn charts_render_as_png_with_their_text_in_the_shipped_font() {
+    let model = weekday();
+    let s = summary(&model);
+    let files = ccsim::report::run_report(&model, &s, "scenarios/weekday.toml", true).unwrap();
+    let pngs: Vec<&(String, Vec<u8>)> = files.iter().filter(|f| f.0.ends_with(".png")).collect();
+    assert_eq!(pngs.len(), 7);
+    let page = String::from_utf8(
+        files
+            .iter()
+            .find(|f| f.0 == "index.html")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
+    assert!(page.contains("href=\"charts/service-level.png\""));
+    for (name, bytes) in pngs {
+        let img = image::load_from_memory(bytes)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .to_rgb8();
+        assert_eq!(img.dimensions(), (900, 340), "{name}");
+        // The title is text drawn in the shipped font: dark pixels in the top band.
+        let dark = (0..30)
+            .flat_map(|y| (250..650).map(move |x| (x, y)))
+            .filter(|&(x, y)| img.get_pixel(x, y).0.iter().all(|&c| c < 100))
+            .count();
+        assert!(dark > 150, "{name}: {dark} dark pixels where the title is");
+    }
 }
