@@ -343,6 +343,37 @@ pub fn run_charts(model: &Model, s: &RunSummary) -> Result<Vec<Chart>, String> {
             )
         })
         .collect();
+    let returns: Vec<(String, Vec<f64>)> = s
+        .by_channel
+        .iter()
+        .map(|(name, q)| {
+            let zero = |v: f64| if v.is_finite() { v } else { 0.0 };
+            (
+                name.clone(),
+                vec![
+                    zero(q.answered.mean * q.transfer_rate.mean),
+                    zero(q.arrivals.mean * q.redial_rate.mean),
+                    zero(q.arrivals.mean * q.repeat_rate.mean),
+                ],
+            )
+        })
+        .collect();
+    out.push(Chart {
+        id: "returns".into(),
+        title: "Transfers, redials and repeat contacts".into(),
+        caption: "Per channel, mean per replication: answered contacts transferred or escalated at least once, redials (attempts after hanging up) and repeat contacts (customers back with an unresolved issue), which are counted among the arrivals above.".into(),
+        svg: stacked_bars(
+            "Transfers, redials and repeat contacts",
+            "channel",
+            "contacts per run",
+            &[
+                "transferred or escalated".to_string(),
+                "redials".to_string(),
+                "repeat contacts".to_string(),
+            ],
+            &returns,
+        )?,
+    });
     out.push(Chart {
         id: "flows".into(),
         title: "How contacts end".into(),

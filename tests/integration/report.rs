@@ -75,6 +75,7 @@ fn every_run_chart_is_well_formed_and_labelled() {
             "waits",
             "occupancy",
             "wait-distribution",
+            "returns",
             "flows"
         ]
     );
@@ -97,6 +98,8 @@ fn every_run_chart_is_well_formed_and_labelled() {
         has(&texts, &g.name, "occupancy");
     }
     let (texts, _) = check_svg(&charts[6]);
+    has(&texts, "redials", "returns");
+    let (texts, _) = check_svg(&charts[7]);
     for part in [
         "resolved by the bot",
         "answered, resolved",
@@ -131,8 +134,8 @@ fn the_page_is_self_contained_and_links_its_data() {
     for external in ["src=\"http", "href=\"http", "@import", "url("] {
         assert!(!page.contains(external), "external resource: {external}");
     }
-    assert_eq!(page.matches("<figure").count(), 7);
-    assert_eq!(page.matches("<svg").count(), 7);
+    assert_eq!(page.matches("<figure").count(), 8);
+    assert_eq!(page.matches("<svg").count(), 8);
     for link in [
         "href=\"intervals.csv\"",
         "href=\"by_group.csv\"",
@@ -254,11 +257,11 @@ window.addEventListener('load', () => {
     let html = String::from_utf8_lossy(&dom.stdout);
     let log = String::from_utf8_lossy(&dom.stderr);
     assert!(
-        html.contains("data-charts=\"7\""),
+        html.contains("data-charts=\"8\""),
         "charts: {html:.300} {log}"
     );
     assert!(
-        html.contains("data-visible=\"7\""),
+        html.contains("data-visible=\"8\""),
         "not every chart visible: {log}"
     );
     assert!(html.contains("data-errors=\"0\""), "script errors: {log}");
@@ -287,6 +290,27 @@ window.addEventListener('load', () => {
         png.len() > 10_000 && png.starts_with(b"\x89PNG"),
         "screenshot of {} bytes",
         png.len()
+    );
+    // And it prints to PDF.
+    let pdf = dir.join("report.pdf");
+    let printed = std::process::Command::new(browser)
+        .args(flags)
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg("--no-pdf-header-footer")
+        .arg(format!("file://{}", dir.join("index.html").display()))
+        .output()
+        .unwrap();
+    assert!(
+        printed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
+    let pdf = std::fs::read(&pdf).unwrap();
+    assert!(
+        pdf.starts_with(b"%PDF") && pdf.len() > 20_000,
+        "PDF of {} bytes",
+        pdf.len()
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -388,7 +412,7 @@ fn charts_render_as_png_with_their_text_in_the_shipped_font() {
     let s = summary(&model);
     let files = ccsim::report::run_report(&model, &s, "scenarios/weekday.toml", true).unwrap();
     let pngs: Vec<&(String, Vec<u8>)> = files.iter().filter(|f| f.0.ends_with(".png")).collect();
-    assert_eq!(pngs.len(), 7);
+    assert_eq!(pngs.len(), 8);
     let page = String::from_utf8(
         files
             .iter()
