@@ -95,6 +95,9 @@ pub struct RequirementRow {
     pub required: u32,
     /// Scheduled agents needed for it (shrinkage).
     pub scheduled_needed: u32,
+    /// What the roster had to cover: the scheduled need less the agents the recommended
+    /// bot raises relieve (equal to `scheduled_needed` without raises).
+    pub scheduled_after_bots: u32,
     /// Scheduled agents the roster puts on the queues.
     pub rostered: u32,
     /// Scheduled agents missing.
@@ -502,9 +505,9 @@ pub fn optimize(
     let mut points = vec![0.0; spec.deflections.len()];
     for it in 1..=spec.max_iterations {
         let need = need_of(&required);
-        let (solutions, bought) =
-            solve_rosters(&model, &spec, &candidates, &need, &deflection_options)?;
-        points = bought;
+        let rostered = solve_rosters(&model, &spec, &candidates, &need, &deflection_options)?;
+        let solutions = rostered.solutions;
+        points = rostered.points;
         let mut m = model.clone();
         apply_deflections(&mut m, &spec, &points);
         for (g, group) in m.groups.iter_mut().enumerate() {
@@ -516,7 +519,7 @@ pub fn optimize(
         let misses = judge(&m, &spec, &result);
         let cost: f64 = solutions.iter().map(|s| s.cost).sum();
         let shortfall: u32 = solutions.iter().flat_map(|s| s.shortfall.iter()).sum();
-        let solve_s = solutions.iter().map(|s| s.solve_s).sum();
+        let solve_s = solutions.iter().map(|s| s.solve_s).sum::<f64>() + rostered.extra_solve_s;
         let gap = solutions
             .iter()
             .filter_map(|s| s.gap)
@@ -551,18 +554,27 @@ pub fn optimize(
                 }
             }
         }
-        last = Some((m, result, misses, solutions, need));
+        last = Some((
+            m,
+            result,
+            misses,
+            solutions,
+            need,
+            rostered.covered_need,
+            rostered.cost_without_raises,
+        ));
         if done || before == required {
             break;
         }
     }
-    let (final_model, result, misses, solutions, need) = last.expect("at least one round");
+    let (final_model, result, misses, solutions, need, covered_need, cost_without_raises) =
+        last.expect("at least one round");
     // What the deflection saves: the same requirements rostered with today's containment.
     let deflections = if spec.deflections.is_empty() {
         Vec::new()
     } else {
-        let (without, _) = solve_rosters(&model, &spec, &candidates, &need, &[])?;
-        let agent_cost_without: f64 = without.iter().map(|s| s.cost).sum();
+        let agent_cost_without: f64 =
+            cost_without_raises.unwrap_or_else(|| solutions.iter().map(|s| s.cost).sum());
         let agent_cost_with: f64 = solutions.iter().map(|s| s.cost).sum();
         let mut out: Vec<DeflectionResult> = (spec.deflections.iter().zip(&points))
             .zip(&deflection_options)
@@ -601,6 +613,7 @@ pub fn optimize(
                 erlang: erlang[g][k],
                 required: required[g][k],
                 scheduled_needed: need[g][k],
+                scheduled_after_bots: covered_need[g][k],
                 rostered: covered(&candidates[g], &solutions[g].agents, k),
                 shortfall: solutions[g].shortfall[k],
             });
@@ -750,15 +763,33 @@ fn apply_deflections(model: &mut Model, spec: &OptimizeSpec, points: &[f64]) {
     }
 }
 
-/// Every group's roster, each a MIP of its own, in parallel; where containment raises are
-/// on offer, the joint LP of the groups they relieve decides the points bought first.
+/// The rosters of one round.
+struct Rostered {
+    /// Each group's roster.
+    solutions: Vec<roster::RosterSolution>,
+    /// Points of each containment raise bought.
+    points: Vec<f64>,
+    /// The scheduled need each roster covers (less the bots' relief where raises were
+    /// bought).
+    covered_need: Vec<Vec<u32>>,
+    /// With raises on offer: the agent cost of rostering the same need with today's bots.
+    cost_without_raises: Option<f64>,
+    /// Seconds in the solver beyond the chosen rosters' own (the comparison rosters).
+    extra_solve_s: f64,
+}
+
+/// Every group's roster, each a MIP of its own, in parallel. Where containment raises are
+/// on offer, the joint LP of the groups they relieve proposes the points; the relieved
+/// groups are then rostered both on their need less the relief and on their whole need
+/// (today's bots), and the raises are kept only if they cost less than the agent cost
+/// they save in those whole-agent rosters.
 fn solve_rosters(
     model: &Model,
     spec: &OptimizeSpec,
     candidates: &[Vec<roster::Candidate>],
     need: &[Vec<u32>],
     deflections: &[roster::DeflectionOption],
-) -> Result<(Vec<roster::RosterSolution>, Vec<f64>), OptimizeError> {
+) -> Result<Rostered, OptimizeError> {
     let n_g = model.groups.len();
     let problem = |g: usize| roster::RosterProblem {
         group: &model.groups[g].name,
@@ -789,6 +820,9 @@ fn solve_rosters(
         .collect::<Result<Vec<_>, String>>()
         .map_err(OptimizeError)?;
     let mut points = vec![0.0; deflections.len()];
+    let mut covered_need: Vec<Vec<u32>> = need.to_vec();
+    let mut cost_without_raises = None;
+    let mut extra_solve_s = 0.0;
     if !joint.is_empty() {
         let position = |g: usize| joint.iter().position(|&x| x == g).expect("joint group");
         let options: Vec<roster::DeflectionOption> = deflections
@@ -803,14 +837,12 @@ fn solve_rosters(
             })
             .collect();
         let problems: Vec<roster::RosterProblem> = joint.iter().map(|&g| problem(g)).collect();
-        // How much to deflect: the joint LP; then each relieved group's roster alone, on
-        // its need less what the raises relieve (rounded up).
-        points = roster::deflection_points(&problems, &options).map_err(OptimizeError)?;
+        let proposed = roster::deflection_points(&problems, &options).map_err(OptimizeError)?;
         let relieved: Vec<Vec<u32>> = joint
             .iter()
             .map(|&g| {
                 let mut less = vec![0.0; need[g].len()];
-                for (d, &p) in deflections.iter().zip(&points) {
+                for (d, &p) in deflections.iter().zip(&proposed) {
                     for &(h, k, per) in &d.relief {
                         if h == g {
                             less[k] += per * p;
@@ -822,24 +854,61 @@ fn solve_rosters(
                     .collect()
             })
             .collect();
-        let solved: Vec<roster::RosterSolution> = (0..joint.len())
+        // Both rosters of every relieved group, side by side.
+        let solved: Vec<roster::RosterSolution> = (0..2 * joint.len())
             .into_par_iter()
             .map(|i| {
-                roster::solve(&roster::RosterProblem {
-                    need: &relieved[i],
-                    ..problem(joint[i])
-                })
+                let (k, with_raises) = (i / 2, i % 2 == 0);
+                if with_raises {
+                    roster::solve(&roster::RosterProblem {
+                        need: &relieved[k],
+                        ..problem(joint[k])
+                    })
+                } else {
+                    roster::solve(&problem(joint[k]))
+                }
             })
             .collect::<Result<Vec<_>, String>>()
             .map_err(OptimizeError)?;
-        for (&g, s) in joint.iter().zip(solved) {
+        let (mut with, mut without) = (Vec::new(), Vec::new());
+        for (i, s) in solved.into_iter().enumerate() {
+            if i % 2 == 0 {
+                with.push(s);
+            } else {
+                without.push(s);
+            }
+        }
+        let others: f64 = solutions.iter().flatten().map(|s| s.cost).sum();
+        let cost_with: f64 = with.iter().map(|s| s.cost).sum();
+        let cost_without: f64 = without.iter().map(|s| s.cost).sum();
+        let raises: f64 = (proposed.iter().zip(deflections))
+            .map(|(p, d)| p * d.cost_per_point)
+            .sum();
+        cost_without_raises = Some(others + cost_without);
+        let keep = proposed.iter().any(|&p| p > 1e-9) && cost_with + raises < cost_without;
+        let (chosen, other) = if keep {
+            (with, without)
+        } else {
+            (without, with)
+        };
+        extra_solve_s = other.iter().map(|s| s.solve_s).sum();
+        if keep {
+            points = proposed;
+            for (k, &g) in joint.iter().enumerate() {
+                covered_need[g] = relieved[k].clone();
+            }
+        }
+        for (&g, s) in joint.iter().zip(chosen) {
             solutions[g] = Some(s);
         }
     }
-    Ok((
-        solutions.into_iter().map(|s| s.expect("solved")).collect(),
+    Ok(Rostered {
+        solutions: solutions.into_iter().map(|s| s.expect("solved")).collect(),
         points,
-    ))
+        covered_need,
+        cost_without_raises,
+        extra_solve_s,
+    })
 }
 
 /// Scheduled agents on the queues in interval `k` under a roster.
@@ -902,18 +971,19 @@ impl OptimizeResult {
     /// `requirements.csv`: per interval and group.
     pub fn requirements_csv(&self) -> String {
         let mut t = String::from(
-            "interval,group,offered_load,erlang,required,scheduled_needed,rostered,shortfall\n",
+            "interval,group,offered_load,erlang,required,scheduled_needed,scheduled_after_bots,rostered,shortfall\n",
         );
         for r in &self.requirements {
             let _ = writeln!(
                 t,
-                "{},{},{:.3},{},{},{},{},{}",
+                "{},{},{:.3},{},{},{},{},{},{}",
                 clock(r.start_s),
                 r.group,
                 r.offered_load,
                 r.erlang,
                 r.required,
                 r.scheduled_needed,
+                r.scheduled_after_bots,
                 r.rostered,
                 r.shortfall
             );
@@ -1178,11 +1248,12 @@ impl OptimizeResult {
             for r in short.iter().take(20) {
                 let _ = writeln!(
                     t,
-                    "  {} {}: {} scheduled agents short of {}",
+                    "  {} {}: {} scheduled agent{} short of {}",
                     clock(r.start_s),
                     r.group,
                     r.shortfall,
-                    r.scheduled_needed
+                    if r.shortfall == 1 { "" } else { "s" },
+                    r.scheduled_after_bots
                 );
             }
         }

@@ -317,21 +317,22 @@ fn solve_joint_as(
         Ok::<_, String>((problem, x, points))
     };
     // A gap smaller than one shift's cost is noise to a planner and can take the solver
-    // minutes to close on a small group: stop at the larger of the two.
+    // minutes to close: stop at the larger of the two.
     let bound = build(false, first.gap)?
         .0
         .solve()
         .ok()
         .map(|s| s.into_inner().objective());
-    let cheapest = (groups.iter())
+    // One agent's longest shift: closer than that to the bound is noise to a planner.
+    let one_shift = (groups.iter())
         .flat_map(|p| {
             p.candidates
                 .iter()
                 .map(|c| c.paid_hours.max(1e-6) * unit(p))
         })
-        .fold(f64::INFINITY, f64::min);
+        .fold(0.0, f64::max);
     let gap = match bound {
-        Some(b) if b > 0.0 => first.gap.max(cheapest / b).min(0.5),
+        Some(b) if b > 0.0 => first.gap.max(one_shift / b).min(0.5),
         _ => first.gap,
     };
     let (problem, x, points) = build(whole_agents, gap)?;

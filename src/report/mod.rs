@@ -404,12 +404,23 @@ pub fn optimize_charts(model: &Model, r: &OptimizeResult) -> Result<Vec<Chart>, 
             dashed,
             ..Default::default()
         };
-        let lines = vec![
+        let mut lines = vec![
             series("Erlang A estimate (on duty)", &|x| x.erlang as f64, 5, true),
             series("required on duty", &|x| x.required as f64, 0, false),
             series("scheduled needed", &|x| x.scheduled_needed as f64, 4, true),
-            series("rostered", &|x| x.rostered as f64, 2, false),
         ];
+        if rows
+            .iter()
+            .any(|x| x.scheduled_after_bots != x.scheduled_needed)
+        {
+            lines.push(series(
+                "scheduled needed after bot raises",
+                &|x| x.scheduled_after_bots as f64,
+                3,
+                true,
+            ));
+        }
+        lines.push(series("rostered", &|x| x.rostered as f64, 2, false));
         let top = lines
             .iter()
             .flat_map(|l| l.points.iter().map(|p| p.1))
@@ -420,7 +431,7 @@ pub fn optimize_charts(model: &Model, r: &OptimizeResult) -> Result<Vec<Chart>, 
             id: format!("requirement-{g}"),
             title: title.clone(),
             caption: format!(
-                "Agents per interval for {}: the Erlang A estimate, the requirement after the simulation's corrections, the scheduled agents it needs through {:.0} % shrinkage, and the scheduled agents the roster puts on the queues.",
+                "Agents per interval for {}: the Erlang A estimate, the requirement after the simulation's corrections, the scheduled agents it needs through {:.0} % shrinkage (and, where bot raises are recommended, what is left after the agents they relieve), and the scheduled agents the roster puts on the queues.",
                 group.name,
                 group.shrinkage * 100.0
             ),

@@ -434,6 +434,17 @@ fn containment_is_bought_when_it_costs_less_than_the_agents_it_saves() {
     assert!((d.cost - 40.0).abs() < 1e-6, "{d:?}");
     assert!(d.agent_cost_saved > 40.0 * 100.0, "{d:?}");
     assert!(cheap.targets_met, "{:?}", cheap.misses);
+    // The roster covers the need left after the relief, which is below the whole need.
+    for row in &cheap.requirements {
+        assert!(row.rostered >= row.scheduled_after_bots, "{row:?}");
+        assert!(row.scheduled_after_bots <= row.scheduled_needed, "{row:?}");
+    }
+    assert!(
+        cheap
+            .requirements
+            .iter()
+            .any(|r| r.scheduled_after_bots < r.scheduled_needed)
+    );
     // The verifying simulation ran with the recommended containment.
     let contained = cheap.simulated.by_channel[0].1.bot_containment.mean;
     assert!((contained - 0.7).abs() < 0.02, "{contained}");
