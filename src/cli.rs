@@ -154,7 +154,13 @@ struct MergeArgs {
     /// Also write a results folder, as the single run would.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Replace an existing results folder.
+    /// Also write a report folder, as the single run would.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
+    /// With --report: every chart also as a PNG.
+    #[arg(long, requires = "report")]
+    png: bool,
+    /// Replace an existing results or report folder.
     #[arg(long)]
     force: bool,
 }
@@ -607,6 +613,7 @@ fn sweep_command(args: &SweepArgs) -> Result<(), CliError> {
             report: &args.report,
             force: args.force,
             png: args.png,
+            quiet: args.quiet,
         },
     )
 }
@@ -623,6 +630,8 @@ struct Destinations<'a> {
     force: bool,
     /// Charts also as PNG in the report folder.
     png: bool,
+    /// No "report written" line.
+    quiet: bool,
 }
 
 /// Prints (and with `out` and `report`, writes) a finished sweep.
@@ -662,7 +671,9 @@ fn finish_sweep(
         let files =
             crate::report::sweep_report(&base, &results, to.png).map_err(CliError::Internal)?;
         write_folder(dir, force, &files)?;
-        eprintln!("report written to {}", dir.join("index.html").display());
+        if !to.quiet {
+            eprintln!("report written to {}", dir.join("index.html").display());
+        }
     }
     if json {
         emit(&(crate::sweep::to_json(&results) + "\n"))
@@ -775,9 +786,10 @@ fn merge_command(args: &MergeArgs) -> Result<(), CliError> {
             &Destinations {
                 json: args.json,
                 out: &args.out,
-                report: &None,
+                report: &args.report,
                 force: args.force,
-                png: false,
+                png: args.png,
+                quiet: true,
             },
         )
     } else {
@@ -792,15 +804,17 @@ fn merge_command(args: &MergeArgs) -> Result<(), CliError> {
             return Err(changed(&file, &hash));
         }
         let result = runs.into_iter().next().expect("a run has one point");
+        let source = file.display().to_string();
         finish_run(
-            &model,
-            &result,
-            first.seed,
-            &file.display().to_string(),
-            args.json,
-            &args.out,
-            args.force,
-        )
+            &model, &result, first.seed, &source, args.json, &args.out, args.force,
+        )?;
+        if let Some(dir) = &args.report {
+            let summary = RunSummary::new(&model, &result, first.seed);
+            let files = crate::report::run_report(&model, &summary, &source, args.png)
+                .map_err(CliError::Internal)?;
+            write_folder(dir, args.force, &files)?;
+        }
+        Ok(())
     }
 }
 

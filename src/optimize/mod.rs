@@ -348,7 +348,7 @@ fn judge(
         if let Some(max) = spec.max_asa
             && m.asa_s[i] > max
         {
-            what.push(format!("ASA {:.0}s > {:.0}s", m.asa_s[i], max));
+            what.push(format!("ASA {:.1}s > {:.1}s", m.asa_s[i], max));
         }
         if !what.is_empty() {
             misses.push((c, k, false, what.join(", ")));
@@ -359,7 +359,7 @@ fn judge(
                 k,
                 true,
                 format!(
-                    "transfers wait {:.0}s on average > {:.0}s",
+                    "transfers wait {:.1}s on average > {:.0}s",
                     m.transfer_asa_s[i], spec.back_office.0
                 ),
             ));
@@ -1257,7 +1257,9 @@ impl OptimizeResult {
                 );
             }
         }
-        t
+        let mut trimmed: String = t.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
+        trimmed.push('\n');
+        trimmed
     }
 }
 

@@ -447,8 +447,11 @@ fn line_chart_on<DB: DrawingBackend>(
         .map_err(|e| err(&e))?;
     let time = |x: &f64| clock(*x * 3600.0);
     let pct = |y: &f64| format!("{:.0}%", y * 100.0);
-    let plain = |v: &f64| {
-        if v.abs() >= 100.0 || v.fract() == 0.0 {
+    let integer_x = axes.x_label.starts_with("round");
+    let plain = move |v: &f64| {
+        if integer_x && (v - v.round()).abs() > 1e-6 {
+            String::new()
+        } else if v.abs() >= 100.0 || v.fract() == 0.0 {
             format!("{v:.0}")
         } else {
             format!("{v:.1}")

@@ -149,7 +149,13 @@ pub fn run_charts(model: &Model, s: &RunSummary) -> Result<Vec<Chart>, String> {
             ..Default::default()
         })
         .collect();
-    let y = top(&lines).clamp(0.05, 1.0);
+    // The axis takes in the bands' upper ends, not only the means.
+    let band_top = lines
+        .iter()
+        .flat_map(|l| l.band.iter().map(|b| b.2))
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    let y = top(&lines).max(band_top * 1.05).clamp(0.05, 1.0);
     out.push(Chart {
         id: "abandonment".into(),
         title: "Abandonment per interval".into(),
@@ -477,7 +483,7 @@ pub fn optimize_charts(model: &Model, r: &OptimizeResult) -> Result<Vec<Chart>, 
     });
     let lines = vec![
         Line {
-            name: "cost (requirement rounds)".into(),
+            name: "cost of the requirement rounds".into(),
             points: (r.history.iter().enumerate())
                 .filter(|(_, h)| h.phase == "requirements")
                 .map(|(i, h)| (i as f64 + 1.0, h.cost))
@@ -486,7 +492,7 @@ pub fn optimize_charts(model: &Model, r: &OptimizeResult) -> Result<Vec<Chart>, 
             ..Default::default()
         },
         Line {
-            name: "cost (roster rounds)".into(),
+            name: "cost of the roster rounds".into(),
             points: (r.history.iter().enumerate())
                 .filter(|(_, h)| h.phase == "roster")
                 .map(|(i, h)| (i as f64 + 1.0, h.cost))
@@ -510,7 +516,7 @@ pub fn optimize_charts(model: &Model, r: &OptimizeResult) -> Result<Vec<Chart>, 
         svg: line_chart(
             "Rounds: cost",
             &Axes {
-                x_label: "round".into(),
+                x_label: "round (requirement rounds, then roster rounds)".into(),
                 y_label: "agent cost per day".into(),
                 x: (0.5, r.history.len() as f64 + 0.5),
                 y: (0.0, top),
@@ -621,7 +627,7 @@ pub fn page(
   figure {{ margin: 1.5rem 0; page-break-inside: avoid; break-inside: avoid; }}
   figure svg {{ width: 100%; height: auto; display: block; }}
   figcaption {{ color: #444; font-size: 0.88rem; margin-top: 0.3rem; }}
-  nav a, .files a {{ margin-right: 0.8rem; }}
+  nav a, .files a {{ margin-right: 0.8rem; overflow-wrap: anywhere; display: inline-block; }}
   @media print {{ body {{ max-width: none; padding: 0; }} nav {{ display: none; }} }}
 </style>
 </head>
@@ -1054,31 +1060,36 @@ pub fn sweep_report(
         )?,
     });
     let cost = metric_lines(&|s| s.totals.cost);
+    let any_cost = cost
+        .iter()
+        .any(|l| l.points.iter().any(|p| p.1.abs() > 0.0));
     let top = cost
         .iter()
         .flat_map(|l| l.points.iter().map(|p| p.1))
         .fold(1.0, f64::max)
         * 1.1;
-    charts.push(Chart {
-        id: "sweep-cost".into(),
-        title: format!("Cost against {}", keys[0]),
-        caption: "Agent and bot cost over the run at each point of the grid, with 95 % bands."
-            .into(),
-        svg: line_chart(
-            &format!("Cost against {}", keys[0]),
-            &Axes {
-                x_label: axis_label,
-                y_label: "cost per run".into(),
-                x: (xmin - pad, xmax + pad),
-                y: (0.0, top),
-                x_is_time: false,
-                y_is_share: false,
-            },
-            &cost,
-            &[],
-            &[],
-        )?,
-    });
+    if any_cost {
+        charts.push(Chart {
+            id: "sweep-cost".into(),
+            title: format!("Cost against {}", keys[0]),
+            caption: "Agent and bot cost over the run at each point of the grid, with 95 % bands."
+                .into(),
+            svg: line_chart(
+                &format!("Cost against {}", keys[0]),
+                &Axes {
+                    x_label: axis_label,
+                    y_label: "cost per run".into(),
+                    x: (xmin - pad, xmax + pad),
+                    y: (0.0, top),
+                    x_is_time: false,
+                    y_is_share: false,
+                },
+                &cost,
+                &[],
+                &[],
+            )?,
+        });
+    }
     if keys.len() > 1 {
         let ys = distinct(1);
         let values: Vec<Vec<f64>> = ys

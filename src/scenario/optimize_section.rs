@@ -185,6 +185,15 @@ pub(super) fn compile_optimize(
         Some(t) => t.get_ref().secs(),
         None => 20.0,
     };
+    if let Some(d) = &o.max_asa
+        && d.get_ref().secs() <= 0.0
+    {
+        return Err(c.err(
+            d.span(),
+            "optimize.max_asa",
+            "an ASA of 0s cannot be met (some contact always waits); give a time, e.g. \"30s\"",
+        ));
+    }
     let max_asa = o.max_asa.as_ref().map(|d| d.get_ref().secs());
     let mut max_agents = vec![None; n_groups];
     for (name, n) in o.max_agents.iter().flatten() {
@@ -222,6 +231,30 @@ pub(super) fn compile_optimize(
             "optimize.shift",
             "give at least one shift template, e.g. [[optimize.shift]] name = \"day\", earliest_start = \"6h\", latest_start = \"14h\", length = \"8h\"",
         ));
+    }
+    for (i, t) in o.shift.iter().enumerate() {
+        let name = t.get_ref().name.get_ref();
+        if o.shift[..i]
+            .iter()
+            .any(|u| u.get_ref().name.get_ref() == name)
+        {
+            return Err(c.err(
+                t.get_ref().name.span(),
+                format!("optimize.shift[{i}].name"),
+                format!("the shift template name \"{name}\" is used twice; names must be unique (they tell the roster's rows apart)"),
+            ));
+        }
+    }
+    let mut names: Vec<(&String, u32)> = group_index.iter().map(|(n, &g)| (n, g)).collect();
+    names.sort_by_key(|&(_, g)| g);
+    for (name, g) in names {
+        if !shifts.iter().any(|t| t.groups.contains(&g)) {
+            return Err(c.err(
+                raw.span(),
+                "optimize.shift",
+                format!("the group \"{name}\" is in no shift template: list it in a template's groups, or leave a template's groups out to mean every group"),
+            ));
+        }
     }
     Ok(OptimizeSpec {
         max_abandon_rate,
@@ -325,16 +358,28 @@ fn compile_template(
                 "the latest start is before the earliest",
             ));
         }
-        if lo < earliest_free || hi + bl > length {
+        let d = crate::duration::Duration::from_secs;
+        if hi + bl > length {
             return Err(c.err(
                 b.span(),
                 bkey,
                 format!(
-                    "the break window must lie inside the shift ({}) after the previous break: it may start from {} to {} and lasts {}",
-                    crate::duration::Duration::from_secs(length),
-                    crate::duration::Duration::from_secs(lo),
-                    crate::duration::Duration::from_secs(hi),
-                    crate::duration::Duration::from_secs(bl)
+                    "the break window must lie inside the shift: a {} break in a {} shift must start by {} after the shift starts (latest is {})",
+                    d(bl),
+                    d(length),
+                    d((length - bl).max(0.0)),
+                    d(hi)
+                ),
+            ));
+        }
+        if lo < earliest_free {
+            return Err(c.err(
+                b.span(),
+                bkey,
+                format!(
+                    "breaks must not overlap: this window starts at {} but the previous break's window ends at {}; list breaks in order",
+                    d(lo),
+                    d(earliest_free)
                 ),
             ));
         }

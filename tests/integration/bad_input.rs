@@ -11,13 +11,25 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "optimize_break_outside_shift",
         "31:11",
         "optimize.shift[0].breaks[0]",
-        "the break window must lie inside the shift (6h)",
+        "a 30m break in a 6h shift must start by 5h30m after the shift starts (latest is 6h)",
     ),
     (
         "optimize_deflection_without_bot",
         "33:11",
         "optimize.deflection[0].channel",
         "has no bot to deflect contacts",
+    ),
+    (
+        "optimize_group_in_no_template",
+        "30:1",
+        "optimize.shift",
+        "the group \"overflow\" is in no shift template",
+    ),
+    (
+        "optimize_max_asa_zero",
+        "25:11",
+        "optimize.max_asa",
+        "an ASA of 0s cannot be met",
     ),
     (
         "optimize_gap_zero",

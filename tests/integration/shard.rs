@@ -83,6 +83,13 @@ fn four_shard_processes_merge_to_the_single_run_number_for_number() {
     let merged = without_wall_clock(ok(&merged));
     assert_eq!(merged, without_wall_clock(ok(&single)));
     assert_eq!(merged["replications"], 6);
+    // The merged run writes the single run's report.
+    let report = dir.join("report");
+    let mut args = vec!["merge"];
+    args.extend(parts.iter().map(String::as_str));
+    args.extend(["--report", report.to_str().unwrap()]);
+    ok(&ccsim(&args));
+    assert!(report.join("index.html").exists());
 
     // Three parts are not the whole: the missing shard is named.
     let mut args = vec!["merge"];
