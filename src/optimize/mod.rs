@@ -184,6 +184,8 @@ pub struct OptimizeResult {
     pub misses: Vec<Miss>,
     /// The final roster's simulation.
     pub simulated: RunSummary,
+    /// Intervals with fewer offered contacts than this (per replication) were not judged.
+    pub min_offered: f64,
     /// Seconds from start to end.
     pub wall_s: f64,
 }
@@ -693,6 +695,7 @@ pub fn optimize(
             })
             .collect(),
         simulated,
+        min_offered: spec.min_offered,
         wall_s: started.elapsed().as_secs_f64(),
     })
 }
@@ -1191,8 +1194,8 @@ impl OptimizeResult {
         let n_ch = model.channels.len();
         let _ = write!(
             t,
-            "\nsimulated service level of the roster, per interval (* missed)\n{:>7}",
-            "time"
+            "\nsimulated service level of the roster, per interval (* missed, ~ not judged: under {} offered)\n{:>7}",
+            self.min_offered, "time"
         );
         for ch in &model.channels {
             let _ = write!(t, " {:>15}", ch.name);
@@ -1208,12 +1211,19 @@ impl OptimizeResult {
                     .misses
                     .iter()
                     .any(|m| m.start_s == start && m.channel == model.channels[c].name);
+                let judged = q.offered.mean >= self.min_offered.max(1e-9);
                 let cell = if q.service_level.mean.is_finite() {
                     format!(
                         "{:.1}% ±{:.1}{}",
                         q.service_level.mean * 100.0,
                         q.service_level.ci95 * 100.0,
-                        if missed { "*" } else { " " }
+                        if missed {
+                            "*"
+                        } else if judged {
+                            " "
+                        } else {
+                            "~"
+                        }
                     )
                 } else {
                     "– ".into()

@@ -862,9 +862,10 @@ pub fn compare_report(
             )?,
         });
     }
-    for (unit, id, label, share, what) in [
+    for (unit, costs, id, label, share, what) in [
         (
             crate::compare::Unit::Share,
+            false,
             "differences-shares",
             "difference (percentage points)",
             true,
@@ -872,6 +873,7 @@ pub fn compare_report(
         ),
         (
             crate::compare::Unit::Seconds,
+            false,
             "differences-seconds",
             "difference (s)",
             false,
@@ -879,17 +881,28 @@ pub fn compare_report(
         ),
         (
             crate::compare::Unit::Amount,
-            "differences-amounts",
-            "difference (contacts or cost)",
             false,
-            "counts and costs",
+            "differences-counts",
+            "difference (contacts per run)",
+            false,
+            "counts",
+        ),
+        (
+            crate::compare::Unit::Amount,
+            true,
+            "differences-costs",
+            "difference (cost per run)",
+            false,
+            "costs",
         ),
     ] {
         let rows: Vec<charts::ForestRow> = (comparison.variants.iter().enumerate())
             .flat_map(|(k, v)| {
                 v.differences
                     .iter()
-                    .filter(|d| d.scope == "all" && d.unit == unit)
+                    .filter(move |d| {
+                        d.scope == "all" && d.unit == unit && d.metric.contains("cost") == costs
+                    })
                     .map(move |d| {
                         (
                             format!("{}: {}", v.variant, d.metric),
