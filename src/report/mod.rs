@@ -58,7 +58,7 @@ pub fn run_charts(model: &Model, s: &RunSummary) -> Result<Vec<Chart>, String> {
         y_is_share: share,
     };
 
-    // Offered contacts, and staffed agents on the same scale of counts.
+    // Offered contacts against staffed capacity, both in contacts per interval.
     let offered = per_channel(&|q| (q.offered.mean, q.offered.ci95));
     let mut lines: Vec<Line> = (model.channels.iter().enumerate())
         .map(|(c, ch)| Line {
@@ -68,33 +68,50 @@ pub fn run_charts(model: &Model, s: &RunSummary) -> Result<Vec<Chart>, String> {
             ..Default::default()
         })
         .collect();
-    let staffed: Vec<(f64, f64)> = s
-        .group_intervals
-        .chunks(n_g.max(1))
-        .map(|gs| {
-            (
-                gs[0].start_s + half,
-                gs.iter().map(|g| g.metrics.staffed.mean).sum::<f64>(),
-            )
-        })
-        .collect();
-    lines.push(Line {
-        name: "agents on duty (all groups)".into(),
-        points: staffed,
-        colour: 7,
-        dashed: true,
-        ..Default::default()
-    });
+    // Staffed capacity: the contacts the frontline agents on duty could answer in the
+    // interval at their mean handle time (concurrent conversations slowed as configured).
+    let roles = crate::optimize::requirements::roles(model);
+    for (c, ch) in model.channels.iter().enumerate() {
+        let frontline: Vec<usize> = (0..n_g)
+            .filter(|&g| !roles[g].back_office && roles[g].channel == c)
+            .collect();
+        if frontline.is_empty() {
+            continue;
+        }
+        let points: Vec<(f64, f64)> = s
+            .group_intervals
+            .chunks(n_g.max(1))
+            .map(|gs| {
+                let capacity: f64 = frontline
+                    .iter()
+                    .map(|&g| {
+                        let group = &model.groups[g];
+                        let k = group.concurrency.max(1) as f64;
+                        let slow = 1.0 + group.concurrency_slowdown * (k - 1.0);
+                        gs[g].metrics.staffed.mean * k * model.interval / (roles[g].aht * slow)
+                    })
+                    .sum();
+                (gs[0].start_s + half, capacity)
+            })
+            .collect();
+        lines.push(Line {
+            name: format!("{} capacity", ch.name),
+            points,
+            colour: c,
+            dashed: true,
+            ..Default::default()
+        });
+    }
     out.push(Chart {
         id: "offered".into(),
-        title: "Offered contacts and agents on duty per interval".into(),
+        title: "Offered contacts and staffed capacity per interval".into(),
         caption: format!(
-            "Contacts offered to agents in each {} interval by channel (mean over replications), and the agents on duty, all groups together.",
+            "Contacts offered to agents in each {} interval by channel (solid, mean over replications), and the staffed capacity (dashed): the contacts the channel's frontline agents on duty could answer in the interval at their mean handle time; back offices are left out.",
             crate::duration::Duration::from_secs(model.interval)
         ),
         svg: line_chart(
-            "Offered contacts and agents on duty per interval",
-            &time_axes("contacts per interval / agents", (0.0, top(&lines)), false),
+            "Offered contacts and staffed capacity per interval",
+            &time_axes("contacts per interval", (0.0, top(&lines)), false),
             &lines,
             &[],
             &[],

@@ -84,6 +84,9 @@ fn every_run_chart_is_well_formed_and_labelled() {
         has(&texts, &c.title, &c.id);
         assert!(shapes > 10, "{}: {shapes} shapes", c.id);
     }
+    let (texts, _) = check_svg(&charts[0]);
+    has(&texts, "voice capacity", "offered");
+    has(&texts, "contacts per interval", "offered");
     let sl = &charts[1];
     let (texts, _) = check_svg(sl);
     has(&texts, "answered in time (% of offered)", &sl.id);
