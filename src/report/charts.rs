@@ -820,8 +820,41 @@ fn heatmap_on<DB: DrawingBackend>(
             String::new()
         }
     };
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, ("sans-serif", 20))
+    let titled = root
+        .titled(title, ("sans-serif", 20))
+        .map_err(|e| err(&e))?;
+    let (plot, legend) = titled.split_horizontally(SIZE.0 - LEGEND_WIDTH);
+    // The colour scale: ten steps from the lowest value to the highest.
+    if lo.is_finite() && hi.is_finite() {
+        // Each end labelled as its cell is.
+        let label = |v: f64| {
+            values
+                .iter()
+                .zip(labels)
+                .flat_map(|(vs, ls)| vs.iter().zip(ls))
+                .find(|(x, _)| **x == v)
+                .map_or_else(|| format!("{v:.3}"), |(_, l)| l.clone())
+        };
+        for step in 0..10 {
+            let y = 40 + (9 - step) * 20;
+            legend
+                .draw(&Rectangle::new(
+                    [(10, y), (40, y + 20)],
+                    sequential(step as f64 / 9.0).filled(),
+                ))
+                .map_err(|e| err(&e))?;
+        }
+        for (v, y) in [(hi, 40), (lo, 220)] {
+            legend
+                .draw(&Text::new(
+                    label(v),
+                    (48, y),
+                    ("sans-serif", 13).into_font().color(&BLACK),
+                ))
+                .map_err(|e| err(&e))?;
+        }
+    }
+    let mut chart = ChartBuilder::on(&plot)
         .margin(12)
         .x_label_area_size(44)
         .y_label_area_size(90)
