@@ -1196,7 +1196,7 @@ pub fn sweep_report(
         let q = &p.summary.totals.queue;
         let _ = write!(
             extra,
-            "<td>{:.1}% ± {:.1}</td><td>{:.1}% ± {:.1}</td><td>{:.1} ± {:.1}</td><td>{:.1}%</td><td>{:.0}</td></tr>",
+            "<td>{:.1}% ± {:.1}</td><td>{:.1}% ± {:.1}</td><td>{:.1} ± {:.1}</td><td>{:.1}% ± {:.1}</td><td>{:.0} ± {:.0}</td></tr>",
             q.service_level.mean * 100.0,
             q.service_level.ci95 * 100.0,
             q.abandon_rate.mean * 100.0,
@@ -1204,7 +1204,9 @@ pub fn sweep_report(
             q.asa_s.mean,
             q.asa_s.ci95,
             p.summary.totals.occupancy.mean * 100.0,
-            p.summary.totals.cost.mean
+            p.summary.totals.occupancy.ci95 * 100.0,
+            p.summary.totals.cost.mean,
+            p.summary.totals.cost.ci95
         );
     }
     extra.push_str("</tbody></table>");
