@@ -16,6 +16,7 @@ pub mod engine;
 pub mod erlang;
 pub mod experiment;
 pub mod fit;
+pub mod limits;
 pub mod model;
 pub mod optimize;
 pub mod report;

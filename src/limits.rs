@@ -1,0 +1,153 @@
+//! Bounds on what ccsim reads and holds, so that no input can exhaust memory: the size of
+//! a file read whole, the length of one CSV row, and the memory a run may plan to hold.
+//! Each bound comes with an error that names the file and the limit.
+
+use std::io::{self, BufRead, Read};
+use std::path::Path;
+
+/// Largest scenario or variant file read whole (16 MiB; the largest shipped is ~20 kB).
+pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+
+/// Largest partial result file read whole (1 GiB; a weekday replication is ~160 kB).
+pub const MAX_PARTIAL_BYTES: u64 = 1 << 30;
+
+/// Longest row of a CSV file, in bytes (1 MiB; a contact-log row is under 200 bytes).
+pub const MAX_ROW_BYTES: usize = 1 << 20;
+
+/// Most memory a run may plan to hold for its results, in bytes (8 GiB, a third of the
+/// machines ccsim is built on); larger runs are refused before they start.
+pub const MAX_RESULT_BYTES: u64 = 8 << 30;
+
+/// Reads the file at `path` whole as bytes, refusing one larger than `cap` bytes before
+/// reading it (and one that grows past `cap` while read, such as `/dev/zero`).
+///
+/// Errors: the message (without the file name) says what failed: unreadable, or too large
+/// with the limit, e.g. `"the file is larger than 16 MiB, the most ccsim reads"`.
+pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read it: {e}"))?;
+    if let Ok(meta) = file.metadata()
+        && meta.is_dir()
+    {
+        return Err("it is a folder, not a file".into());
+    }
+    let mut bytes = Vec::new();
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read it: {e}"))?;
+    if bytes.len() as u64 > cap {
+        return Err(format!(
+            "the file is larger than {}, the most ccsim reads of such a file",
+            show_bytes(cap)
+        ));
+    }
+    Ok(bytes)
+}
+
+/// A byte count in words: `16 MiB`, `1 GiB`, `512 kiB`, `100 B`.
+pub fn show_bytes(n: u64) -> String {
+    const UNITS: [(&str, u64); 4] = [
+        ("GiB", 1 << 30),
+        ("MiB", 1 << 20),
+        ("kiB", 1 << 10),
+        ("B", 1),
+    ];
+    for (unit, size) in UNITS {
+        if n >= size {
+            let v = n as f64 / size as f64;
+            return if v.fract() == 0.0 || v >= 100.0 {
+                format!("{v:.0} {unit}")
+            } else {
+                format!("{v:.1} {unit}")
+            };
+        }
+    }
+    "0 B".into()
+}
+
+/// A reader that fails with [`io::ErrorKind::InvalidData`] once a line (bytes between two
+/// `\n`) grows past `max_line` bytes, so that a file with no line ends (e.g. `/dev/zero`)
+/// cannot make a CSV reader buffer it whole. Wrap the file in it below the CSV reader.
+pub struct LineLimit<R> {
+    inner: R,
+    max_line: usize,
+    current: usize,
+    line: u64,
+}
+
+impl<R: BufRead> LineLimit<R> {
+    /// Limits the lines of `inner` to `max_line` bytes each.
+    pub fn new(inner: R, max_line: usize) -> LineLimit<R> {
+        LineLimit {
+            inner,
+            max_line,
+            current: 0,
+            line: 1,
+        }
+    }
+}
+
+/// The message of the error a [`LineLimit`] gives; CSV readers match it to explain.
+pub const LINE_TOO_LONG: &str = "row too long";
+
+impl<R: BufRead> Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                self.current = 0;
+                self.line += 1;
+            } else {
+                self.current += 1;
+                if self.current > self.max_line {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!(
+                            "{LINE_TOO_LONG}: line {} is longer than {}, the most ccsim reads in one row (is this a CSV file with line ends?)",
+                            self.line,
+                            show_bytes(self.max_line as u64)
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_without_line_ends_is_stopped_at_the_row_limit() {
+        let zeros = io::repeat(0).take(10_000);
+        let mut limited = LineLimit::new(io::BufReader::new(zeros), 1000);
+        let mut sink = Vec::new();
+        let err = limited.read_to_end(&mut sink).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(err.to_string().contains("line 1 is longer than"), "{err}");
+        assert!(sink.len() <= 1000 + 8192, "read {} bytes", sink.len());
+    }
+
+    #[test]
+    fn short_lines_pass_unchanged() {
+        let text = "a,b\n1,2\n".repeat(1000);
+        let mut limited = LineLimit::new(io::BufReader::new(text.as_bytes()), 8);
+        let mut out = String::new();
+        limited.read_to_string(&mut out).unwrap();
+        assert_eq!(out, text);
+    }
+
+    #[test]
+    fn read_capped_refuses_a_growing_file() {
+        let err = read_capped(Path::new("/dev/zero"), 1 << 10).unwrap_err();
+        assert!(err.contains("larger than 1 kiB"), "{err}");
+    }
+
+    #[test]
+    fn byte_counts_read_as_people_write_them() {
+        assert_eq!(show_bytes(16 << 20), "16 MiB");
+        assert_eq!(show_bytes(1 << 30), "1 GiB");
+        assert_eq!(show_bytes(1536), "1.5 kiB");
+    }
+}
