@@ -6,6 +6,7 @@ use crate::duration::Duration;
 use crate::erlang::{self, QueueSpec, QueueValues};
 use crate::experiment::{self, RunOptions};
 use crate::model::Model;
+use crate::output::{Destination, Kind};
 use crate::scenario;
 use crate::summary::{ReplaySummary, RunSummary, render_text};
 use clap::{Args, Parser, Subcommand};
@@ -436,38 +437,30 @@ fn report_replays(model: &Model, quiet: bool) {
 }
 
 /// Writes `contents` to `path` through a temporary file in the same folder, renamed at the
-/// end, so that a reader never sees half a file; an existing file is kept unless `force`.
+/// end, so that a reader never sees half a file; an existing file is kept unless `force`
+/// (the command checked the destination with [`preflight`] before its work).
 pub fn write_output(
     path: &std::path::Path,
     force: bool,
     contents: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), CliError> {
-    if path.exists() && !force {
-        return Err(CliError::BadInput(format!(
-            "{} exists; choose another name or add --force to replace it",
-            path.display()
-        )));
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::File::create(&tmp).and_then(|f| {
-        let mut w = std::io::BufWriter::new(f);
-        contents(&mut w)?;
-        w.flush()?;
-        w.into_inner().map_err(|e| e.into_error())?.sync_all()
-    });
-    let result = result.and_then(|_| std::fs::rename(&tmp, path));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(CliError::BadInput(format!(
-            "cannot write {}: {e}",
-            path.display()
-        )));
-    }
-    Ok(())
+    preflight(&[("--output", Some(path), Kind::File)], &[], force)?;
+    crate::output::write_file(path, contents)
+        .map_err(|e| CliError::BadInput(format!("cannot write {}: {e}", path.display())))
+}
+
+/// Checks, before any work, every place a command will write (flag, path, kind) against
+/// the files it reads: see [`crate::output::check_destinations`].
+fn preflight(
+    destinations: &[(&'static str, Option<&std::path::Path>, Kind)],
+    inputs: &[&std::path::Path],
+    force: bool,
+) -> Result<(), CliError> {
+    let given: Vec<Destination> = destinations
+        .iter()
+        .filter_map(|&(flag, path, kind)| path.map(|path| Destination { flag, path, kind }))
+        .collect();
+    crate::output::check_destinations(&given, inputs, force).map_err(CliError::BadInput)
 }
 
 /// The `--set` key paths and values of one sweep point.
@@ -534,6 +527,15 @@ fn axis_text(axis: &crate::sweep::Axis) -> String {
 }
 
 fn sweep_command(args: &SweepArgs) -> Result<(), CliError> {
+    preflight(
+        &[
+            ("--out", args.out.as_deref(), Kind::Folder),
+            ("--report", args.report.as_deref(), Kind::Folder),
+            ("--partial", args.shard.partial.as_deref(), Kind::File),
+        ],
+        &[&args.file],
+        args.force,
+    )?;
     let (base, labels, models) = sweep_models(&args.file, &args.set)?;
     let options = RunOptions {
         replications: args.replications.unwrap_or(base.replications),
@@ -661,7 +663,7 @@ fn finish_sweep(
                 crate::sweep::to_json(&results) + "\n",
             ),
         ];
-        write_folder(dir, force, &files)?;
+        write_folder(dir, "--out", force, &files)?;
     }
     if let (Some(dir), Some(first)) = (to.report, models.first()) {
         let mut base = first.clone();
@@ -670,7 +672,7 @@ fn finish_sweep(
         }
         let files =
             crate::report::sweep_report(&base, &results, to.png).map_err(CliError::Internal)?;
-        write_folder(dir, force, &files)?;
+        write_folder(dir, "--report", force, &files)?;
         if !to.quiet {
             eprintln!("report written to {}", dir.join("index.html").display());
         }
@@ -706,6 +708,14 @@ fn write_partial(
 }
 
 fn optimize_command(args: &OptimizeArgs) -> Result<(), CliError> {
+    preflight(
+        &[
+            ("--out", args.out.as_deref(), Kind::Folder),
+            ("--report", args.report.as_deref(), Kind::Folder),
+        ],
+        &[&args.file],
+        args.force,
+    )?;
     let model = load(&args.file, &ArrivalArgs::default())?;
     let options = crate::optimize::OptimizeOptions {
         seed: args.seed.unwrap_or(model.seed),
@@ -726,12 +736,12 @@ fn optimize_command(args: &OptimizeArgs) -> Result<(), CliError> {
     })
     .map_err(|e| CliError::BadInput(e.to_string()))?;
     if let Some(dir) = &args.out {
-        write_folder(dir, args.force, &result.result_files())?;
+        write_folder(dir, "--out", args.force, &result.result_files())?;
     }
     if let Some(dir) = &args.report {
         let files = crate::report::optimize_report(&model, &result, args.png)
             .map_err(CliError::Internal)?;
-        write_folder(dir, args.force, &files)?;
+        write_folder(dir, "--report", args.force, &files)?;
         if !quiet {
             eprintln!("report written to {}", dir.join("index.html").display());
         }
@@ -744,6 +754,16 @@ fn optimize_command(args: &OptimizeArgs) -> Result<(), CliError> {
 }
 
 fn merge_command(args: &MergeArgs) -> Result<(), CliError> {
+    let mut inputs: Vec<&std::path::Path> = args.parts.iter().map(PathBuf::as_path).collect();
+    inputs.extend(args.scenario.as_deref());
+    preflight(
+        &[
+            ("--out", args.out.as_deref(), Kind::Folder),
+            ("--report", args.report.as_deref(), Kind::Folder),
+        ],
+        &inputs,
+        args.force,
+    )?;
     let mut parts = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
         let name = path.display().to_string();
@@ -812,13 +832,23 @@ fn merge_command(args: &MergeArgs) -> Result<(), CliError> {
             let summary = RunSummary::new(&model, &result, first.seed);
             let files = crate::report::run_report(&model, &summary, &source, args.png)
                 .map_err(CliError::Internal)?;
-            write_folder(dir, args.force, &files)?;
+            write_folder(dir, "--report", args.force, &files)?;
         }
         Ok(())
     }
 }
 
 fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
+    let mut inputs: Vec<&std::path::Path> = vec![&args.base];
+    inputs.extend(args.variants.iter().map(PathBuf::as_path));
+    preflight(
+        &[
+            ("--out", args.out.as_deref(), Kind::Folder),
+            ("--report", args.report.as_deref(), Kind::Folder),
+        ],
+        &inputs,
+        args.force,
+    )?;
     let none = ArrivalArgs::default();
     let base = load(&args.base, &none)?;
     let mut variants = scenario::load_declared_variants(&args.base)
@@ -871,7 +901,7 @@ fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
     if let Some(dir) = &args.report {
         let report = crate::report::compare_report(&base, &summaries, &comparison, args.png)
             .map_err(CliError::Internal)?;
-        write_folder(dir, args.force, &report)?;
+        write_folder(dir, "--report", args.force, &report)?;
         if !args.quiet {
             eprintln!("report written to {}", dir.join("index.html").display());
         }
@@ -879,7 +909,7 @@ fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
     if let Some(dir) = &args.out {
         files.push(("comparison.json".into(), comparison.to_json() + "\n"));
         files.push(("comparison.csv".into(), comparison.to_csv()));
-        write_folder(dir, args.force, &files)?;
+        write_folder(dir, "--out", args.force, &files)?;
     }
     if args.json {
         emit(&(comparison.to_json() + "\n"))
@@ -910,52 +940,36 @@ fn folder_name(name: &str) -> String {
 }
 
 /// Writes a results folder whole or not at all: the files go to a temporary folder beside
-/// it, which is renamed at the end; an existing folder is kept unless `force`.
+/// it, which replaces the destination at the end (see [`crate::output::FolderWriter`]); an
+/// existing folder is replaced only with `force` and only if ccsim wrote it.
 pub fn write_folder<T: AsRef<[u8]>>(
     dir: &std::path::Path,
+    flag: &'static str,
     force: bool,
     files: &[(String, T)],
 ) -> Result<(), CliError> {
-    let bad = |e: std::io::Error| {
+    preflight(&[(flag, Some(dir), Kind::Folder)], &[], force)?;
+    let written = (|| -> std::io::Result<()> {
+        let folder = crate::output::FolderWriter::create(dir, flag)?;
+        for (file, text) in files {
+            folder.write(file, text.as_ref())?;
+        }
+        folder.commit()
+    })();
+    written.map_err(|e| {
         CliError::BadInput(format!(
             "cannot write the results folder {}: {e}",
             dir.display()
         ))
-    };
-    if dir.exists() && !force {
-        return Err(CliError::BadInput(format!(
-            "{} exists; choose another folder or add --force to replace it",
-            dir.display()
-        )));
-    }
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "results".into());
-    let tmp = dir.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let written = (|| -> std::io::Result<()> {
-        for (file, text) in files {
-            let path = tmp.join(file);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(&path, text)?;
-        }
-        std::fs::create_dir_all(&tmp)?;
-        if dir.exists() {
-            std::fs::remove_dir_all(dir)?;
-        }
-        std::fs::rename(&tmp, dir)
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(bad(e));
-    }
-    Ok(())
+    })
 }
 
 fn fit_command(args: &FitArgs) -> Result<(), CliError> {
+    preflight(
+        &[("--output", Some(&args.output), Kind::File)],
+        &[&args.log],
+        args.force,
+    )?;
     let fitted =
         crate::fit::fit_log(&args.log, args.interval.secs()).map_err(CliError::BadInput)?;
     let name = args.name.clone().unwrap_or_else(|| {
@@ -974,7 +988,13 @@ fn fit_command(args: &FitArgs) -> Result<(), CliError> {
 }
 
 fn log_command(args: &LogArgs) -> Result<(), CliError> {
+    let mut inputs: Vec<&std::path::Path> = vec![&args.file];
+    inputs.extend(args.arrivals.arrivals.as_deref());
+    let destination = [("--output", Some(args.output.as_path()), Kind::File)];
+    preflight(&destination, &inputs, args.force)?;
     let model = load(&args.file, &args.arrivals)?;
+    let replays: Vec<&std::path::Path> = model.replays.iter().map(|r| r.path.as_path()).collect();
+    preflight(&destination, &replays, args.force)?;
     report_replays(&model, false);
     let seed = args.seed.unwrap_or(model.seed);
     let mut records = Vec::new();
@@ -1005,7 +1025,17 @@ fn emit(text: &str) -> Result<(), CliError> {
 }
 
 fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
+    let destinations = [
+        ("--out", args.out.as_deref(), Kind::Folder),
+        ("--report", args.report.as_deref(), Kind::Folder),
+        ("--partial", args.shard.partial.as_deref(), Kind::File),
+    ];
+    let mut inputs: Vec<&std::path::Path> = vec![&args.file];
+    inputs.extend(args.arrival_args.arrivals.as_deref());
+    preflight(&destinations, &inputs, args.force)?;
     let model = load(&args.file, &args.arrival_args)?;
+    let replays: Vec<&std::path::Path> = model.replays.iter().map(|r| r.path.as_path()).collect();
+    preflight(&destinations, &replays, args.force)?;
     report_replays(&model, args.quiet);
     let options = RunOptions {
         replications: args.replications.unwrap_or(model.replications),
@@ -1075,7 +1105,7 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
         let files =
             crate::report::run_report(&model, &summary, &args.file.display().to_string(), args.png)
                 .map_err(CliError::Internal)?;
-        write_folder(dir, args.force, &files)?;
+        write_folder(dir, "--report", args.force, &files)?;
         if !args.quiet {
             eprintln!("report written to {}", dir.join("index.html").display());
         }
@@ -1098,7 +1128,7 @@ fn finish_run(
     }
     let summary = RunSummary::new(model, result, seed);
     if let Some(dir) = out {
-        write_folder(dir, force, &summary.result_files())?;
+        write_folder(dir, "--out", force, &summary.result_files())?;
     }
     if json {
         emit(&(summary.to_json() + "\n"))

@@ -19,6 +19,7 @@ pub mod fit;
 pub mod limits;
 pub mod model;
 pub mod optimize;
+pub mod output;
 pub mod report;
 pub mod scenario;
 pub mod seeds;

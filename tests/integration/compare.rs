@@ -154,7 +154,15 @@ fn results_folders_are_written_whole_and_kept_unless_forced() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     files.sort();
-    assert_eq!(files, ["by_group.csv", "intervals.csv", "summary.json"]);
+    assert_eq!(
+        files,
+        [
+            ".ccsim-results",
+            "by_group.csv",
+            "intervals.csv",
+            "summary.json"
+        ]
+    );
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["replications"], 3);

@@ -20,6 +20,7 @@ mod replay;
 mod report;
 mod returns;
 mod routing;
+mod safety;
 mod shard;
 mod shifts;
 mod support;
