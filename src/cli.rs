@@ -1394,7 +1394,8 @@ pub fn describe_model(model: &Model, source: &str) -> String {
         .iter()
         .map(|g| g.name.chars().count())
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+        .min(crate::limits::MAX_NAME_CHARS);
     for g in &model.groups {
         let min = g.staffing.iter().min().copied().unwrap_or(0);
         let max = g.staffing.iter().max().copied().unwrap_or(0);

@@ -14,6 +14,28 @@ pub const MAX_PARTIAL_BYTES: u64 = 1 << 30;
 /// Longest row of a CSV file, in bytes (1 MiB; a contact-log row is under 200 bytes).
 pub const MAX_ROW_BYTES: usize = 1 << 20;
 
+/// Longest name (channel, category, group, scenario, surge, shift template), in characters:
+/// long enough for any real name, short enough for every table and chart.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// What is wrong with a name a user gave, if anything: empty, longer than
+/// [`MAX_NAME_CHARS`], or holding a control character (a line break, a tab), which no
+/// table, CSV file or chart could show. The message says what is allowed.
+pub fn name_problem(name: &str) -> Option<String> {
+    let chars = name.chars().count();
+    if name.trim().is_empty() {
+        Some("a name must not be empty".into())
+    } else if chars > MAX_NAME_CHARS {
+        Some(format!(
+            "a name is at most {MAX_NAME_CHARS} characters long (this one has {chars})"
+        ))
+    } else if name.chars().any(char::is_control) {
+        Some("a name must not contain control characters such as a line break or a tab".into())
+    } else {
+        None
+    }
+}
+
 /// Most memory a run may plan to hold for its results, in bytes (8 GiB, a third of the
 /// machines ccsim is built on); larger runs are refused before they start.
 pub const MAX_RESULT_BYTES: u64 = 8 << 30;

@@ -52,8 +52,8 @@ impl Checker<'_> {
         let mut index = HashMap::new();
         for (i, name) in names.enumerate() {
             let key = format!("{section}[{i}].name");
-            if name.get_ref().trim().is_empty() {
-                return Err(self.err(name.span(), key, "a name must not be empty"));
+            if let Some(problem) = crate::limits::name_problem(name.get_ref()) {
+                return Err(self.err(name.span(), key, problem));
             }
             if name.get_ref().contains('/') {
                 return Err(self.err(name.span(), key, "a name must not contain '/'"));
@@ -649,6 +649,9 @@ pub(super) fn compile(
             replications,
         )?),
     };
+    if let Some(problem) = sim.name.as_deref().and_then(crate::limits::name_problem) {
+        return Err(c.err(raw.simulation.span(), "simulation.name", problem));
+    }
     Ok(Model {
         name: sim.name.clone().unwrap_or_else(|| default_name.to_string()),
         horizon,
@@ -1305,6 +1308,9 @@ fn compile_surges(
             s.channel.as_ref().map_or("*", |x| x.get_ref().as_str()),
             s.category.as_ref().map_or("*", |x| x.get_ref().as_str())
         );
+        if let Some(problem) = s.name.as_deref().and_then(crate::limits::name_problem) {
+            return Err(c.err(spanned.span(), format!("surge[{i}].name"), problem));
+        }
         surges.push(CompiledSurge {
             summary: Surge {
                 name: s.name.clone().unwrap_or_else(|| format!("surge {}", i + 1)),

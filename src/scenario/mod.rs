@@ -308,6 +308,14 @@ pub fn load_declared_variants(path: &Path) -> Result<Vec<Model>, ScenarioError> 
     let mut names = std::collections::HashSet::new();
     for (i, v) in raw.variant.iter().enumerate() {
         let entry = v.get_ref();
+        if let Some(problem) = crate::limits::name_problem(entry.name.get_ref()) {
+            return Err(ScenarioError {
+                file: file.clone(),
+                position: Some(line_column(&text, entry.name.span().start)),
+                key: Some(format!("variant[{i}].name")),
+                message: problem,
+            });
+        }
         if !names.insert(entry.name.get_ref().clone()) {
             return Err(ScenarioError {
                 file: file.clone(),

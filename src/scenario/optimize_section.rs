@@ -234,6 +234,13 @@ pub(super) fn compile_optimize(
     }
     for (i, t) in o.shift.iter().enumerate() {
         let name = t.get_ref().name.get_ref();
+        if let Some(problem) = crate::limits::name_problem(name) {
+            return Err(c.err(
+                t.get_ref().name.span(),
+                format!("optimize.shift[{i}].name"),
+                problem,
+            ));
+        }
         if o.shift[..i]
             .iter()
             .any(|u| u.get_ref().name.get_ref() == name)
