@@ -423,7 +423,20 @@ fn load(file: &std::path::Path, arrivals: &ArrivalArgs) -> Result<Model, CliErro
         skip_bad_rows: arrivals.skip_bad_rows,
         log_start: arrivals.log_start.clone(),
     };
-    scenario::load_with(file, &options).map_err(|e| CliError::BadInput(e.to_string()))
+    let model =
+        scenario::load_with(file, &options).map_err(|e| CliError::BadInput(e.to_string()))?;
+    let shown = file.display();
+    for warning in experiment::unbounded_queues(&model)
+        .map_err(|e| CliError::BadInput(format!("{shown}: {e}")))?
+    {
+        eprintln!("warning: {shown}: {warning}");
+    }
+    Ok(model)
+}
+
+/// A run that would hold more results than ccsim allows is bad input (exit 2).
+fn memory_check(planned: Result<(), String>) -> Result<(), CliError> {
+    planned.map_err(CliError::BadInput)
 }
 
 /// Tells on stderr what the replayed logs hold (skipped rows above all).
@@ -553,6 +566,15 @@ fn sweep_command(args: &SweepArgs) -> Result<(), CliError> {
         .map(|m| args.replications.unwrap_or(m.replications))
         .collect();
     let total: u64 = points.iter().map(|&p| counts[p as usize] as u64).sum();
+    for &p in &points {
+        // Every point's outcomes are held until the sweep ends: judge the points together.
+        let share = counts[p as usize] as u64 * points.len() as u64;
+        memory_check(experiment::check_planned_memory(
+            &models[p as usize],
+            share,
+            options.threads,
+        ))?;
+    }
     let progress = Progress::new(total, args.quiet);
     // Points run side by side, and so do the replications within each: a grid of many
     // points with few replications still keeps every core busy.
@@ -868,6 +890,9 @@ fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
         threads: args.threads.map(|t| t as usize),
     };
     let total = options.replications as u64 * (1 + variants.len() as u64);
+    for m in std::iter::once(&base).chain(&variants) {
+        memory_check(experiment::check_planned_memory(m, total, options.threads))?;
+    }
     let progress = Progress::new(total, args.quiet);
     let run = |m: &Model| {
         experiment::run_observed(m, &options, &|c| progress.done(c))
@@ -1042,6 +1067,16 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
         seed: args.seed.unwrap_or(model.seed),
         threads: args.threads.map(|t| t as usize),
     };
+    let held = match (&args.shard.shard, &args.precision) {
+        (Some(shard), _) => (0..options.replications).filter(|&r| shard.owns(r)).count() as u32,
+        (None, Some(_)) => args.max_replications.max(options.replications),
+        (None, None) => options.replications,
+    };
+    memory_check(experiment::check_planned_memory(
+        &model,
+        held as u64,
+        options.threads,
+    ))?;
     if let (Some(shard), Some(path)) = (args.shard.shard, &args.shard.partial) {
         let indices: Vec<u32> = (0..options.replications)
             .filter(|&r| shard.owns(r))

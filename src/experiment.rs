@@ -47,6 +47,135 @@ impl RunResult {
     }
 }
 
+/// What a run that keeps `held` replications' outcomes holds at its peak, in bytes, an
+/// estimate from the model's shape: every held outcome (per interval × channel and
+/// interval × group metrics, per channel, category and priority), each worker thread's
+/// tallies (a wait histogram per interval × channel), and the summary and output text
+/// made from them (about four outcomes' worth).
+pub fn planned_bytes(model: &Model, held: u64, threads: usize) -> u64 {
+    use crate::stats::{GroupMetrics, QueueMetrics, QueueTally, WaitHistogram};
+    use std::mem::size_of;
+    let n_int = model.n_intervals as u64;
+    let n_ch = model.channels.len() as u64;
+    let n_g = model.groups.len() as u64;
+    let scopes = 1 + n_ch + model.categories.len() as u64 + model.priority_levels.len() as u64;
+    let queue = size_of::<QueueMetrics>() as u64;
+    let group = size_of::<GroupMetrics>() as u64;
+    let outcome = (n_int * n_ch + scopes) * queue + (n_int + 1) * n_g * group + n_ch * 19 * 8;
+    let tallies = (n_int * n_ch + scopes) * (size_of::<QueueTally>() + WaitHistogram::BYTES) as u64
+        + n_int * n_g * 16;
+    held.saturating_mul(outcome)
+        .saturating_add((threads as u64).saturating_mul(tallies))
+        .saturating_add(4 * outcome)
+}
+
+/// Refuses, before it starts, a run whose [`planned_bytes`] exceed
+/// [`crate::limits::MAX_RESULT_BYTES`]; the message says what the run would hold and what
+/// to change.
+pub fn check_planned_memory(
+    model: &Model,
+    held: u64,
+    threads: Option<usize>,
+) -> Result<(), String> {
+    let threads =
+        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let planned = planned_bytes(model, held, threads);
+    let cap = crate::limits::MAX_RESULT_BYTES;
+    if planned <= cap {
+        return Ok(());
+    }
+    let one = planned_bytes(model, 1, 0).saturating_sub(planned_bytes(model, 0, 0));
+    Err(format!(
+        "this run would hold about {} of results ({held} replications of {} each, over {} intervals × {} channels), more than the {} ccsim allows: run fewer replications (at most about {}), or use a longer interval or a shorter horizon",
+        crate::limits::show_bytes(planned),
+        crate::limits::show_bytes(one),
+        model.n_intervals,
+        model.channels.len(),
+        crate::limits::show_bytes(cap),
+        (cap.saturating_sub(planned_bytes(model, 0, threads)) / one.max(1)).max(1)
+    ))
+}
+
+/// Contacts waiting at the horizon above which an overloaded channel without abandonment
+/// is refused (each waiting contact takes about 100 bytes: 20 million is about 2 GB).
+pub const MAX_WAITING_CONTACTS: f64 = 20_000_000.0;
+
+/// Contacts waiting at the horizon above which an overloaded channel without abandonment
+/// is warned about.
+pub const WARN_WAITING_CONTACTS: f64 = 100_000.0;
+
+/// Channels whose customers never abandon (no patience) and whose offered work exceeds the
+/// agent time on duty by a wide margin, so that the queue grows without bound. Returns the
+/// warnings to show, or an error when the contacts left waiting would exceed
+/// [`MAX_WAITING_CONTACTS`]. Judged from the generated streams (replayed logs are not
+/// known before they run): offered work = arrivals (less what a bot contains or loses)
+/// × the mean handle time of the first group each contact type goes to; capacity = the
+/// agent-seconds on duty × concurrency of every group that handles the channel.
+pub fn unbounded_queues(model: &Model) -> Result<Vec<String>, String> {
+    let mut warnings = Vec::new();
+    for (c, channel) in model.channels.iter().enumerate() {
+        if channel.patience.is_some() {
+            continue;
+        }
+        let bot = model.bots.iter().find(|b| b.channel as usize == c);
+        let (mut arrivals, mut work) = (0.0, 0.0);
+        for s in &model.streams {
+            let t = &model.contact_types[s.contact_type as usize];
+            if t.channel as usize != c {
+                continue;
+            }
+            let Some(&g) = t.groups.first() else { continue };
+            let human = bot.map_or(1.0, |b| {
+                let k = t.category as usize;
+                (1.0 - b.containment.get(k).copied().unwrap_or(0.0)
+                    - b.dropout.get(k).copied().unwrap_or(0.0))
+                .max(0.0)
+            });
+            let n = s.rate_per_s.iter().sum::<f64>() * model.interval * human;
+            arrivals += n;
+            work += n * model.handle_time(g, s.contact_type).mean();
+        }
+        let capacity: f64 = (model.groups.iter())
+            .filter(|g| {
+                g.handles
+                    .iter()
+                    .any(|&t| model.contact_types[t as usize].channel as usize == c)
+            })
+            .map(|g| {
+                g.staffing.iter().map(|&n| n as f64).sum::<f64>()
+                    * model.interval
+                    * g.concurrency as f64
+            })
+            .sum();
+        if arrivals <= 0.0 || work <= 2.0 * capacity {
+            continue;
+        }
+        let aht = work / arrivals;
+        let waiting = (work - capacity) / aht;
+        if waiting < WARN_WAITING_CONTACTS {
+            continue;
+        }
+        let what = format!(
+            "channel \"{}\": its contacts never abandon (no patience) and the offered work ({:.0} contacts × {:.0} s) is {:.1}× the agent time on duty, so about {:.0} contacts would still wait at the horizon",
+            channel.name,
+            arrivals,
+            aht,
+            work / capacity.max(1e-9),
+            waiting
+        );
+        if waiting > MAX_WAITING_CONTACTS {
+            return Err(format!(
+                "{what}, more than the {:.0} ccsim holds: give the channel a patience, add agents, or check the arrival rates",
+                MAX_WAITING_CONTACTS
+            ));
+        }
+        warnings.push(format!(
+            "{what}: is a patience or staffing missing? Waits in this channel mean little"
+        ));
+    }
+    Ok(warnings)
+}
+
 /// A failure to run, such as a thread pool that cannot start.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunError(pub String);

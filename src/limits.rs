@@ -43,10 +43,11 @@ pub const MAX_RESULT_BYTES: u64 = 8 << 30;
 /// Reads the file at `path` whole as bytes, refusing one larger than `cap` bytes before
 /// reading it (and one that grows past `cap` while read, such as `/dev/zero`).
 ///
-/// Errors: the message (without the file name) says what failed: unreadable, or too large
-/// with the limit, e.g. `"the file is larger than 16 MiB, the most ccsim reads"`.
+/// Errors: the message (without the file name) says what failed: the system's reason it
+/// cannot be read, `"it is a folder, not a file"`, or too large with the limit, e.g.
+/// `"the file is larger than 16 MiB, the most ccsim reads of such a file"`.
 pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     if let Ok(meta) = file.metadata()
         && meta.is_dir()
     {
@@ -55,7 +56,7 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     file.take(cap + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read it: {e}"))?;
+        .map_err(|e| e.to_string())?;
     if bytes.len() as u64 > cap {
         return Err(format!(
             "the file is larger than {}, the most ccsim reads of such a file",

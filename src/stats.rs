@@ -33,6 +33,9 @@ impl Default for WaitHistogram {
 }
 
 impl WaitHistogram {
+    /// Bytes one histogram holds.
+    pub const BYTES: usize = N_BINS * 4 + 32;
+
     #[inline]
     fn bin(wait: f64) -> usize {
         if wait <= 0.0 {

@@ -19,6 +19,10 @@ use toml::Spanned;
 const MAX_HORIZON_DAYS: f64 = 366.0;
 /// Most intervals × channels, each holding its own results (and wait histogram).
 const MAX_INTERVAL_CELLS: usize = 50_000;
+/// Most (arrival streams + groups) × intervals: each holds a rate or a staffing level per
+/// interval (20 million cells, about 160 MB; 100 streams of 1-minute intervals over a year
+/// is 53 million).
+const MAX_TIMELINE_CELLS: usize = 20_000_000;
 /// Highest arrival rate of one stream, per hour.
 const MAX_RATE_PER_HOUR: f64 = 1_000_000.0;
 
@@ -337,6 +341,18 @@ pub(super) fn compile(
             "channel",
         )?;
         let shares = category_shares(&c, a, arr.span(), i, &category_index)?;
+        let cells = (streams.len() + shares.len() + raw.group.len()).saturating_mul(n_intervals);
+        if cells > MAX_TIMELINE_CELLS {
+            return Err(c.err(
+                arr.span(),
+                format!("arrivals[{i}]"),
+                format!(
+                    "{} arrival streams and {} groups over {n_intervals} intervals make {cells} per-interval rates and staffing levels; at most {MAX_TIMELINE_CELLS}: use fewer streams (a `mix` per channel), a longer interval or a shorter horizon",
+                    streams.len() + shares.len(),
+                    raw.group.len()
+                ),
+            ));
+        }
         let base = arrival_rates(&c, a, arr.span(), i, n_intervals, interval)?;
         let day_factors = day_of_week_factors(&c, a, i, start)?;
         for (cat, share) in shares {
@@ -378,6 +394,17 @@ pub(super) fn compile(
         ));
     }
     let group_index = c.unique_names("group", raw.group.iter().map(|g| &g.get_ref().name))?;
+    let cells = raw.group.len().saturating_mul(n_intervals);
+    if cells > MAX_TIMELINE_CELLS {
+        return Err(c.err(
+            raw.group[0].span(),
+            "group",
+            format!(
+                "{} groups over {n_intervals} intervals make {cells} per-interval staffing levels; at most {MAX_TIMELINE_CELLS}: use fewer groups, a longer interval or a shorter horizon",
+                raw.group.len()
+            ),
+        ));
+    }
     let mut groups = Vec::with_capacity(raw.group.len());
     for (gi, g) in raw.group.iter().enumerate() {
         let gr = g.get_ref();
