@@ -10,9 +10,19 @@ use toml::Spanned;
 
 /// Steps from `from` to `to` (both included) by `every`.
 fn steps(from: f64, to: f64, every: f64) -> Vec<f64> {
-    let n = ((to - from) / every + 1e-9).floor() as usize;
+    let n = step_count(from, to, every) - 1;
     (0..=n).map(|i| from + i as f64 * every).collect()
 }
+
+/// How many values [`steps`] gives (saturating, so a tiny step cannot overflow).
+fn step_count(from: f64, to: f64, every: f64) -> usize {
+    ((to - from) / every + 1e-9).floor().clamp(0.0, 1e12) as usize + 1
+}
+
+/// Most candidate shifts of one template (starts × break placements), and of all
+/// templates together: each is a column of the roster MIP, with the intervals it covers.
+const MAX_TEMPLATE_SHIFTS: usize = 20_000;
+const MAX_SHIFTS: usize = 50_000;
 
 /// The scenario's names, by index.
 pub(super) struct Names<'a> {
@@ -225,6 +235,20 @@ pub(super) fn compile_optimize(
             horizon,
         )?);
     }
+    let total: usize = (shifts.iter())
+        .map(|t: &ShiftTemplate| {
+            (t.breaks.iter()).fold(t.starts.len(), |p, b| p.saturating_mul(b.offsets.len()))
+        })
+        .fold(0usize, |a, b| a.saturating_add(b));
+    if total > MAX_SHIFTS {
+        return Err(c.err(
+            raw.span(),
+            "optimize.shift",
+            format!(
+                "the shift templates make {total} candidate shifts together, too many for the solver (at most {MAX_SHIFTS}); widen start_every or the breaks' every, or merge templates"
+            ),
+        ));
+    }
     if shifts.is_empty() {
         return Err(c.err(
             raw.span(),
@@ -344,6 +368,16 @@ fn compile_template(
             "the step between starts must be above zero",
         ));
     }
+    if step_count(from, to, every) > MAX_TEMPLATE_SHIFTS {
+        return Err(c.err(
+            t.start_every.as_ref().map_or(t.length.span(), |e| e.span()),
+            format!("{key}.start_every"),
+            format!(
+                "{} starts make too many shifts for the solver (at most {MAX_TEMPLATE_SHIFTS}); widen start_every",
+                step_count(from, to, every)
+            ),
+        ));
+    }
     let starts = steps(from, to, every);
     let mut breaks = Vec::with_capacity(t.breaks.len());
     let mut earliest_free = 0.0;
@@ -398,6 +432,16 @@ fn compile_template(
                 "the step between break starts must be above zero",
             ));
         }
+        if step_count(lo, hi, step) > MAX_TEMPLATE_SHIFTS {
+            return Err(c.err(
+                b.span(),
+                format!("{bkey}.every"),
+                format!(
+                    "{} break starts make too many shifts for the solver (at most {MAX_TEMPLATE_SHIFTS}); widen the break's every",
+                    step_count(lo, hi, step)
+                ),
+            ));
+        }
         earliest_free = hi + bl;
         breaks.push(BreakWindow {
             length: bl,
@@ -405,13 +449,13 @@ fn compile_template(
             paid: w.paid.as_ref().is_none_or(|p| *p.get_ref()),
         });
     }
-    let placements: usize = breaks.iter().map(|b| b.offsets.len()).product();
-    if starts.len() * placements > 20_000 {
+    let placements: usize = (breaks.iter()).fold(1usize, |p, b| p.saturating_mul(b.offsets.len()));
+    if starts.len().saturating_mul(placements) > MAX_TEMPLATE_SHIFTS {
         return Err(c.err(
             t.name.span(),
             key,
             format!(
-                "{} starts × {placements} break placements make too many shifts for the solver; widen start_every or the breaks' every",
+                "{} starts × {placements} break placements make too many shifts for the solver (at most {MAX_TEMPLATE_SHIFTS}); widen start_every or the breaks' every",
                 starts.len()
             ),
         ));
