@@ -8,7 +8,7 @@ use crate::experiment::{self, RunOptions};
 use crate::model::Model;
 use crate::output::{Destination, Kind};
 use crate::scenario;
-use crate::summary::{ReplaySummary, RunSummary, render_text};
+use crate::summary::{DataFile, ReplaySummary, RunSummary, render_text, text_files};
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -685,7 +685,7 @@ fn finish_sweep(
                 crate::sweep::to_json(&results) + "\n",
             ),
         ];
-        write_folder(dir, "--out", force, &files)?;
+        write_folder(dir, "--out", force, &text_files(files))?;
     }
     if let (Some(dir), Some(first)) = (to.report, models.first()) {
         let mut base = first.clone();
@@ -758,7 +758,7 @@ fn optimize_command(args: &OptimizeArgs) -> Result<(), CliError> {
     })
     .map_err(|e| CliError::BadInput(e.to_string()))?;
     if let Some(dir) = &args.out {
-        write_folder(dir, "--out", args.force, &result.result_files())?;
+        write_folder(dir, "--out", args.force, &text_files(result.result_files()))?;
     }
     if let Some(dir) = &args.report {
         let files = crate::report::optimize_report(&model, &result, args.png)
@@ -934,7 +934,7 @@ fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
     if let Some(dir) = &args.out {
         files.push(("comparison.json".into(), comparison.to_json() + "\n"));
         files.push(("comparison.csv".into(), comparison.to_csv()));
-        write_folder(dir, "--out", args.force, &files)?;
+        write_folder(dir, "--out", args.force, &text_files(files))?;
     }
     if args.json {
         emit(&(comparison.to_json() + "\n"))
@@ -967,17 +967,19 @@ fn folder_name(name: &str) -> String {
 /// Writes a results folder whole or not at all: the files go to a temporary folder beside
 /// it, which replaces the destination at the end (see [`crate::output::FolderWriter`]); an
 /// existing folder is replaced only with `force` and only if ccsim wrote it.
-pub fn write_folder<T: AsRef<[u8]>>(
+pub fn write_folder(
     dir: &std::path::Path,
     flag: &'static str,
     force: bool,
-    files: &[(String, T)],
+    files: &[DataFile],
 ) -> Result<(), CliError> {
     preflight(&[(flag, Some(dir), Kind::Folder)], &[], force)?;
     let written = (|| -> std::io::Result<()> {
         let folder = crate::output::FolderWriter::create(dir, flag)?;
-        for (file, text) in files {
-            folder.write(file, text.as_ref())?;
+        for file in files {
+            let mut w = folder.file(&file.name)?;
+            file.write_to(&mut w)?;
+            w.flush()?;
         }
         folder.commit()
     })();
@@ -1036,6 +1038,17 @@ fn log_command(args: &LogArgs) -> Result<(), CliError> {
         args.replication
     );
     Ok(())
+}
+
+/// Writes to stdout through `write`, buffered; a closed pipe is not an error.
+fn emit_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), CliError> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match write(&mut out).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Internal(format!(
+            "cannot write to standard output: {e}"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Writes to stdout; a closed pipe (e.g. `| head`) is not an error.
@@ -1163,10 +1176,10 @@ fn finish_run(
     }
     let summary = RunSummary::new(model, result, seed);
     if let Some(dir) = out {
-        write_folder(dir, "--out", force, &summary.result_files())?;
+        write_folder(dir, "--out", force, &summary.data_files())?;
     }
     if json {
-        emit(&(summary.to_json() + "\n"))
+        emit_with(|w| summary.write_json(w))
     } else {
         emit(&render_text(model, &summary, source))
     }

@@ -742,9 +742,92 @@ fn channel_occupancy(model: &Model, s: &RunSummary, channel: &str, start_s: f64)
     parts.join(", ")
 }
 
-/// Rows of JSON objects as CSV: estimates (`{mean, ci95}`) become two columns, `name` and
-/// `name_ci95`; `leading` columns come first. Used for the results folder's tables.
+/// One file of a results or report folder: its name (a relative path) and its contents,
+/// held whole or written piece by piece when the folder is written (so a large file is
+/// never held in memory as text).
+pub struct DataFile<'a> {
+    /// Relative path in the folder, e.g. `intervals.csv` or `charts/sl.png`.
+    pub name: String,
+    contents: Contents<'a>,
+}
+
+/// A function that writes a file's contents.
+type WriteFn<'a> = Box<dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + 'a>;
+
+enum Contents<'a> {
+    Bytes(Vec<u8>),
+    Streamed(WriteFn<'a>),
+}
+
+impl<'a> DataFile<'a> {
+    /// A file whose contents are at hand.
+    pub fn bytes(name: impl Into<String>, contents: impl Into<Vec<u8>>) -> DataFile<'a> {
+        DataFile {
+            name: name.into(),
+            contents: Contents::Bytes(contents.into()),
+        }
+    }
+
+    /// A file written by `write` when the folder is written.
+    pub fn streamed(
+        name: impl Into<String>,
+        write: impl Fn(&mut dyn std::io::Write) -> std::io::Result<()> + 'a,
+    ) -> DataFile<'a> {
+        DataFile {
+            name: name.into(),
+            contents: Contents::Streamed(Box::new(write)),
+        }
+    }
+
+    /// Writes the contents to `w`.
+    pub fn write_to(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match &self.contents {
+            Contents::Bytes(b) => w.write_all(b),
+            Contents::Streamed(f) => f(w),
+        }
+    }
+
+    /// The contents as bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut buf = Vec::new();
+        // Writing to memory cannot fail.
+        let _ = self.write_to(&mut buf);
+        buf
+    }
+
+    /// The contents as text (lossy for binary files).
+    pub fn to_text(&self) -> String {
+        String::from_utf8_lossy(&self.to_bytes()).into_owned()
+    }
+}
+
+/// `(name, text)` pairs as data files.
+pub fn text_files<'a>(files: Vec<(String, String)>) -> Vec<DataFile<'a>> {
+    files
+        .into_iter()
+        .map(|(n, t)| DataFile::bytes(n, t))
+        .collect()
+}
+
+/// CSV text of rows of JSON objects (see [`write_objects_csv`]).
 pub fn objects_to_csv(leading: &[&str], rows: &[(Vec<String>, serde_json::Value)]) -> String {
+    let mut buf = Vec::new();
+    let _ = write_objects_csv(
+        &mut buf,
+        leading,
+        rows.iter().map(|(l, v)| (l.clone(), v.clone())),
+    );
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// Writes rows of JSON objects as CSV, one row at a time: the `leading` columns, then
+/// every field of the object flattened (`{mean, ci95}` pairs as `name` and `name_ci95`,
+/// nested objects as `outer_inner`); the header comes from the first row.
+pub fn write_objects_csv(
+    w: &mut dyn std::io::Write,
+    leading: &[&str],
+    rows: impl Iterator<Item = (Vec<String>, serde_json::Value)>,
+) -> std::io::Result<()> {
     fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>) {
         let cell = |x: &serde_json::Value| match x {
             serde_json::Value::Null => String::new(),
@@ -771,75 +854,73 @@ pub fn objects_to_csv(leading: &[&str], rows: &[(Vec<String>, serde_json::Value)
             other => out.push((prefix.to_string(), cell(other))),
         }
     }
-    let mut text = String::new();
-    for (i, (lead, value)) in rows.iter().enumerate() {
+    for (i, (lead, value)) in rows.enumerate() {
         let mut cells = Vec::new();
-        flatten("", value, &mut cells);
+        flatten("", &value, &mut cells);
         if i == 0 {
             let header: Vec<String> = leading
                 .iter()
                 .map(|s| s.to_string())
                 .chain(cells.iter().map(|c| c.0.clone()))
                 .collect();
-            text += &header.join(",");
-            text.push('\n');
+            writeln!(w, "{}", header.join(","))?;
         }
         let line: Vec<String> = lead
             .iter()
             .map(|s| crate::compare::csv_field(s))
             .chain(cells.into_iter().map(|c| c.1))
             .collect();
-        text += &line.join(",");
-        text.push('\n');
+        writeln!(w, "{}", line.join(","))?;
     }
-    text
+    Ok(())
 }
 
 impl RunSummary {
-    /// The results folder's files: `summary.json` (the contract), `intervals.csv` (per
-    /// interval and channel) and `by_group.csv` (per group, then per interval and group).
-    pub fn result_files(&self) -> Vec<(String, String)> {
-        let json: serde_json::Value = serde_json::to_value(self).expect("a summary serialises");
-        let intervals: Vec<(Vec<String>, serde_json::Value)> = self
-            .intervals
-            .iter()
-            .map(|i| {
-                let mut v = serde_json::to_value(&i.queue).expect("serialises");
-                if let serde_json::Value::Object(m) = &mut v {
-                    m.remove("start_s");
-                }
-                (vec![clock(i.start_s), i.channel.clone()], v)
-            })
-            .collect();
-        let mut groups: Vec<(Vec<String>, serde_json::Value)> = self
-            .by_group
-            .iter()
-            .map(|(name, g)| {
-                (
-                    vec!["all".to_string(), name.clone()],
-                    serde_json::to_value(g).expect("serialises"),
-                )
-            })
-            .collect();
-        groups.extend(self.group_intervals.iter().map(|g| {
-            (
-                vec![clock(g.start_s), g.group.clone()],
-                serde_json::to_value(&g.metrics).expect("serialises"),
-            )
-        }));
+    /// The results folder's files, each written row by row: `summary.json` (the contract,
+    /// as `--json` prints it), `intervals.csv` (per interval and channel) and
+    /// `by_group.csv` (per group, then per interval and group).
+    pub fn data_files(&self) -> Vec<DataFile<'_>> {
         vec![
-            (
-                "summary.json".into(),
-                serde_json::to_string_pretty(&json).expect("serialises") + "\n",
-            ),
-            (
-                "intervals.csv".into(),
-                objects_to_csv(&["interval", "channel"], &intervals),
-            ),
-            (
-                "by_group.csv".into(),
-                objects_to_csv(&["interval", "group"], &groups),
-            ),
+            DataFile::streamed("summary.json", |w| self.write_json(w)),
+            DataFile::streamed("intervals.csv", |w| {
+                let rows = self.intervals.iter().map(|i| {
+                    let mut v = serde_json::to_value(&i.queue).unwrap_or_default();
+                    if let serde_json::Value::Object(m) = &mut v {
+                        m.remove("start_s");
+                    }
+                    (vec![clock(i.start_s), i.channel.clone()], v)
+                });
+                write_objects_csv(w, &["interval", "channel"], rows)
+            }),
+            DataFile::streamed("by_group.csv", |w| {
+                let totals = self.by_group.iter().map(|(name, g)| {
+                    (
+                        vec!["all".to_string(), name.clone()],
+                        serde_json::to_value(g).unwrap_or_default(),
+                    )
+                });
+                let per_interval = self.group_intervals.iter().map(|g| {
+                    (
+                        vec![clock(g.start_s), g.group.clone()],
+                        serde_json::to_value(&g.metrics).unwrap_or_default(),
+                    )
+                });
+                write_objects_csv(w, &["interval", "group"], totals.chain(per_interval))
+            }),
         ]
+    }
+
+    /// The results folder's files as text (see [`RunSummary::data_files`]).
+    pub fn result_files(&self) -> Vec<(String, String)> {
+        (self.data_files().iter())
+            .map(|f| (f.name.clone(), f.to_text()))
+            .collect()
+    }
+
+    /// Writes the JSON document of the contract (as `--json` prints it), with a final
+    /// line end, without building it in memory.
+    pub fn write_json(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *w, self)?;
+        w.write_all(b"\n")
     }
 }

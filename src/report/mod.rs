@@ -6,7 +6,7 @@ pub mod charts;
 
 use crate::model::Model;
 use crate::optimize::OptimizeResult;
-use crate::summary::{RunSummary, clock};
+use crate::summary::{DataFile, RunSummary, clock};
 use charts::{Axes, Chart, Line, gantt, line_chart, stacked_bars};
 use std::fmt::Write as _;
 
@@ -691,40 +691,39 @@ pub fn page(
 
 /// The report folder's files: the data, each chart as PNG when asked (`charts/ID.png`,
 /// text in the shipped font), and the page linking them.
-fn finish(
+fn finish<'a>(
     header: &ReportHeader,
     summary: Option<&RunSummary>,
     extra: &str,
     charts: &[Chart],
-    data: Vec<(String, String)>,
+    data: Vec<DataFile<'a>>,
     png: bool,
-) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let mut names: Vec<String> = data.iter().map(|f| f.0.clone()).collect();
-    let mut out: Vec<(String, Vec<u8>)> =
-        data.into_iter().map(|(n, t)| (n, t.into_bytes())).collect();
+) -> Result<Vec<DataFile<'a>>, String> {
+    let mut names: Vec<String> = data.iter().map(|f| f.name.clone()).collect();
+    let mut out = data;
     if png {
         for c in charts {
             let name = format!("charts/{}.png", c.id);
-            out.push((name.clone(), c.svg.drawing.png()?));
+            out.push(DataFile::bytes(name.clone(), c.svg.drawing.png()?));
             names.push(name);
         }
     }
-    out.push((
-        "index.html".into(),
-        page(header, summary, extra, charts, &names).into_bytes(),
+    out.push(DataFile::bytes(
+        "index.html",
+        page(header, summary, extra, charts, &names),
     ));
     Ok(out)
 }
 
 /// A run's report folder: `index.html` and the run's data files.
-pub fn run_report(
+pub fn run_report<'a>(
     model: &Model,
-    s: &RunSummary,
+    s: &'a RunSummary,
     source: &str,
     png: bool,
-) -> Result<Vec<(String, Vec<u8>)>, String> {
+) -> Result<Vec<DataFile<'a>>, String> {
     let charts = run_charts(model, s)?;
-    let files = s.result_files();
+    let files = s.data_files();
     let header = ReportHeader {
         title: format!("ccsim run · {}", s.scenario),
         scenario: format!("{} ({source})", s.scenario),
@@ -741,10 +740,10 @@ pub fn optimize_report(
     model: &Model,
     r: &OptimizeResult,
     png: bool,
-) -> Result<Vec<(String, Vec<u8>)>, String> {
+) -> Result<Vec<DataFile<'static>>, String> {
     let mut charts = optimize_charts(model, r)?;
     charts.extend(run_charts(model, &r.simulated)?);
-    let files = r.result_files();
+    let files = crate::summary::text_files(r.result_files());
     let mut extra = String::from(
         "<h2>Roster cost</h2><table><thead><tr><th>group</th><th>headcount</th><th>paid hours</th><th>cost</th><th>naive (peak all day)</th><th>solver</th></tr></thead><tbody>",
     );
@@ -813,7 +812,7 @@ pub fn compare_report(
     runs: &[(String, RunSummary)],
     comparison: &crate::compare::Comparison,
     png: bool,
-) -> Result<Vec<(String, Vec<u8>)>, String> {
+) -> Result<Vec<DataFile<'static>>, String> {
     let n_ch = base.channels.len();
     let half = base.interval / 2.0;
     let mut charts = Vec::new();
@@ -943,8 +942,8 @@ pub fn compare_report(
         });
     }
     let files = vec![
-        ("comparison.json".to_string(), comparison.to_json() + "\n"),
-        ("comparison.csv".to_string(), comparison.to_csv()),
+        DataFile::bytes("comparison.json", comparison.to_json() + "\n"),
+        DataFile::bytes("comparison.csv", comparison.to_csv()),
     ];
     let mut extra = String::from(
         "<h2>Runs</h2><table><thead><tr><th>run</th><th>service level</th><th>abandoned</th><th>ASA (s)</th><th>occupancy</th><th>cost</th></tr></thead><tbody>",
@@ -985,7 +984,7 @@ pub fn sweep_report(
     base: &Model,
     points: &[crate::sweep::SweepPoint],
     png: bool,
-) -> Result<Vec<(String, Vec<u8>)>, String> {
+) -> Result<Vec<DataFile<'static>>, String> {
     let Some(first) = points.first() else {
         return Err("nothing to report".into());
     };
@@ -1170,11 +1169,8 @@ pub fn sweep_report(
         });
     }
     let files = vec![
-        ("sweep.csv".to_string(), crate::sweep::to_csv(points)),
-        (
-            "sweep.json".to_string(),
-            crate::sweep::to_json(points) + "\n",
-        ),
+        DataFile::bytes("sweep.csv", crate::sweep::to_csv(points)),
+        DataFile::bytes("sweep.json", crate::sweep::to_json(points) + "\n"),
     ];
     let header = ReportHeader {
         title: format!("ccsim sweep · {}", base.name),

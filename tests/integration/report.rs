@@ -117,7 +117,12 @@ fn every_run_chart_is_well_formed_and_labelled() {
 fn the_page_is_self_contained_and_links_its_data() {
     let model = weekday();
     let s = summary(&model);
-    let files = ccsim::report::run_report(&model, &s, "scenarios/weekday.toml", false).unwrap();
+    let files: Vec<(String, Vec<u8>)> =
+        ccsim::report::run_report(&model, &s, "scenarios/weekday.toml", false)
+            .unwrap()
+            .iter()
+            .map(|f| (f.name.clone(), f.to_bytes()))
+            .collect();
     let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
     assert!(names.contains(&"index.html") && names.contains(&"intervals.csv"));
     let page = String::from_utf8(
@@ -414,7 +419,12 @@ fn comparison_and_sweep_reports_chart_their_runs() {
 fn charts_render_as_png_with_their_text_in_the_shipped_font() {
     let model = weekday();
     let s = summary(&model);
-    let files = ccsim::report::run_report(&model, &s, "scenarios/weekday.toml", true).unwrap();
+    let files: Vec<(String, Vec<u8>)> =
+        ccsim::report::run_report(&model, &s, "scenarios/weekday.toml", true)
+            .unwrap()
+            .iter()
+            .map(|f| (f.name.clone(), f.to_bytes()))
+            .collect();
     let pngs: Vec<&(String, Vec<u8>)> = files.iter().filter(|f| f.0.ends_with(".png")).collect();
     assert_eq!(pngs.len(), 8);
     let page = String::from_utf8(

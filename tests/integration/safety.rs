@@ -281,3 +281,20 @@ fn a_run_killed_at_any_moment_leaves_the_old_or_the_new_complete_folder() {
     eprintln!("killed 40 runs: {old_kept} left the old folder, {new_in} the new one");
     std::fs::remove_dir_all(&base).unwrap();
 }
+
+#[test]
+fn the_results_folder_holds_the_json_document_that_json_prints() {
+    let base = scratch("same");
+    let args = ["run", SCENARIO, "--replications", "3", "--quiet", "--json"];
+    let printed = ccsim_in(&base, &args);
+    let written = ccsim_in(&base, &[&args[..], &["--out", "r"]].concat());
+    assert!(printed.status.success() && written.status.success());
+    let mut a: serde_json::Value = serde_json::from_slice(&printed.stdout).unwrap();
+    let mut b: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(base.join("r/summary.json")).unwrap())
+            .unwrap();
+    a["wall_s"] = 0.into();
+    b["wall_s"] = 0.into();
+    assert_eq!(a, b);
+    std::fs::remove_dir_all(&base).unwrap();
+}
