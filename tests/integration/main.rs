@@ -14,6 +14,8 @@ mod email;
 mod erlang_oracle;
 mod fit;
 mod forecasts;
+#[cfg(target_os = "linux")]
+mod fuzz;
 mod optimize;
 mod precision;
 mod replay;
