@@ -86,11 +86,12 @@ pub fn check_planned_memory(
     }
     let one = planned_bytes(model, 1, 0).saturating_sub(planned_bytes(model, 0, 0));
     Err(format!(
-        "this run would hold about {} of results ({held} replications of {} each, over {} intervals × {} channels), more than the {} ccsim allows: run fewer replications (at most about {}), or use a longer interval or a shorter horizon",
+        "this run would hold about {} of results ({held} replications of {} each, over {} intervals × {} channel{}), more than the {} ccsim allows: run fewer replications (at most about {}), or use a longer interval or a shorter horizon",
         crate::limits::show_bytes(planned),
         crate::limits::show_bytes(one),
         model.n_intervals,
         model.channels.len(),
+        if model.channels.len() == 1 { "" } else { "s" },
         crate::limits::show_bytes(cap),
         (cap.saturating_sub(planned_bytes(model, 0, threads)) / one.max(1)).max(1)
     ))

@@ -5,7 +5,8 @@
 //! [`engine`] (one replication, no I/O) with [`stats`], [`experiment`] (replications in
 //! parallel, confidence intervals), [`shard`] (shares of a run on many machines, merged),
 //! [`summary`] (JSON and text), [`erlang`] (analytic
-//! queues), and [`cli`] (the command line).
+//! queues), and [`cli`] (the command line). [`limits`] (bounds on what is read and held) and
+//! [`output`] (writing without losing a user's files) serve every layer that does I/O.
 
 pub mod cli;
 pub mod compare;
