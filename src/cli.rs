@@ -573,6 +573,7 @@ fn sweep_command(args: &SweepArgs) -> Result<(), CliError> {
             &models[p as usize],
             share,
             options.threads,
+            false,
         ))?;
     }
     let progress = Progress::new(total, args.quiet);
@@ -891,7 +892,12 @@ fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
     };
     let total = options.replications as u64 * (1 + variants.len() as u64);
     for m in std::iter::once(&base).chain(&variants) {
-        memory_check(experiment::check_planned_memory(m, total, options.threads))?;
+        memory_check(experiment::check_planned_memory(
+            m,
+            total,
+            options.threads,
+            false,
+        ))?;
     }
     let progress = Progress::new(total, args.quiet);
     let run = |m: &Model| {
@@ -1089,6 +1095,9 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
         &model,
         held as u64,
         options.threads,
+        // A plain or precision run folds its intervals as replications end; a shard keeps
+        // every replication whole for its partial file.
+        args.shard.shard.is_none(),
     ))?;
     if let (Some(shard), Some(path)) = (args.shard.shard, &args.shard.partial) {
         let indices: Vec<u32> = (0..options.replications)
@@ -1132,7 +1141,9 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
     let result = match &args.precision {
         None => {
             let progress = Progress::new(options.replications as u64, args.quiet);
-            let result = experiment::run_observed(&model, &options, &|c| progress.done(c))
+            // Per-interval results are folded as replications end, not kept each.
+            let folded = Default::default();
+            let result = experiment::run_folded(&model, &options, 0, &|c| progress.done(c), folded)
                 .map_err(|e| CliError::Internal(e.to_string()))?;
             progress.finish();
             result
@@ -1207,20 +1218,19 @@ fn run_to_precision(
     let (_, get) = crate::compare::metric_by_name(model, metric.trim()).map_err(bad)?;
     let batch = options.replications.clamp(2, max);
     let progress = Progress::new(max as u64, quiet);
-    let mut result = experiment::RunResult {
-        outcomes: Vec::new(),
-        wall_s: 0.0,
-    };
+    let mut result = experiment::RunResult::default();
     loop {
         let done = result.outcomes.len() as u32;
         let next = RunOptions {
             replications: batch.min(max - done),
             ..options.clone()
         };
-        let more = experiment::run_range(model, &next, done, &|c| progress.done(c))
+        let folded = result.intervals.take().unwrap_or_default();
+        let more = experiment::run_folded(model, &next, done, &|c| progress.done(c), folded)
             .map_err(|e| CliError::Internal(e.to_string()))?;
         result.outcomes.extend(more.outcomes);
         result.wall_s += more.wall_s;
+        result.intervals = more.intervals;
         let est = result.estimate(|o| get(o));
         let n = result.outcomes.len() as u32;
         if est.n >= 2 && est.ci95 <= target {

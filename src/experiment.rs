@@ -5,7 +5,7 @@
 use crate::contact_log::{self, ReplayFeed};
 use crate::engine::{self, ContactFeed, ContactRecord, Workspace};
 use crate::model::Model;
-use crate::stats::ReplicationOutcome;
+use crate::stats::{GroupMetrics, QueueMetrics, ReplicationOutcome};
 use rayon::prelude::*;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::time::Instant;
@@ -22,12 +22,16 @@ pub struct RunOptions {
 }
 
 /// The outcomes of every replication of one run.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct RunResult {
-    /// One outcome per replication, in replication order.
+    /// One outcome per replication, in replication order. After [`run_folded`] their
+    /// per-interval metrics are empty: they are in `intervals`, folded.
     pub outcomes: Vec<ReplicationOutcome>,
     /// Wall-clock seconds of the simulation itself.
     pub wall_s: f64,
+    /// The per-interval metrics folded over the replications as they ended (by
+    /// [`run_folded`]); `None` when every outcome keeps its own.
+    pub intervals: Option<IntervalMoments>,
 }
 
 impl RunResult {
@@ -45,14 +49,160 @@ impl RunResult {
     pub fn estimate(&self, metric: impl Fn(&ReplicationOutcome) -> f64) -> Estimate {
         Estimate::from_samples(self.outcomes.iter().map(metric))
     }
+
+    /// The per-interval metrics folded over the replications: those [`run_folded`] kept,
+    /// or folded now from the outcomes, in replication order (so both give the same
+    /// numbers).
+    pub fn interval_moments(&self, model: &Model) -> std::borrow::Cow<'_, IntervalMoments> {
+        match &self.intervals {
+            Some(m) => std::borrow::Cow::Borrowed(m),
+            None => {
+                let mut m = IntervalMoments::default();
+                for o in &self.outcomes {
+                    m.fold(o, model.groups.len());
+                }
+                std::borrow::Cow::Owned(m)
+            }
+        }
+    }
+}
+
+/// Running moments of one metric over replications, folded in replication order;
+/// non-finite values (a metric undefined in a replication) are left out. The mean is the
+/// plain sum over the count, the variance Welford's (Welford 1962, Technometrics 4(3)).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Moments {
+    n: u32,
+    sum: f64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Moments {
+    /// Adds one replication's value.
+    #[inline]
+    pub fn push(&mut self, x: f64) {
+        if !x.is_finite() {
+            return;
+        }
+        self.n += 1;
+        self.sum += x;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+    }
+
+    /// Mean and 95 % Student-t half-width of the values pushed.
+    pub fn estimate(&self) -> Estimate {
+        let n = self.n as usize;
+        if n == 0 {
+            return Estimate {
+                mean: f64::NAN,
+                ci95: f64::NAN,
+                n,
+            };
+        }
+        let mean = self.sum / n as f64;
+        if n == 1 {
+            return Estimate { mean, ci95: 0.0, n };
+        }
+        let variance = (self.m2 / (n - 1) as f64).max(0.0);
+        Estimate {
+            mean,
+            ci95: t_quantile_975(n - 1) * (variance / n as f64).sqrt(),
+            n,
+        }
+    }
+}
+
+/// A run's per-interval metrics folded over its replications, in replication order: what
+/// a run keeps instead of every replication's intervals (memory independent of the
+/// number of replications), and all that its summary and warm-up check need.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IntervalMoments {
+    /// Replications folded.
+    pub replications: u32,
+    /// Per reported interval and channel (`interval * n_channels + channel`), one per
+    /// [`QueueMetrics`] field.
+    pub queue: Vec<[Moments; QueueMetrics::FIELDS]>,
+    /// Per reported interval and group, one per [`GroupMetrics`] field.
+    pub group: Vec<[Moments; GroupMetrics::FIELDS]>,
+    /// Per reported interval, the groups' mean occupancy (Welch's warm-up check).
+    pub occupancy: Vec<Moments>,
+    /// The groups' mean occupancy over the second half of the reported intervals.
+    pub level: Moments,
+}
+
+impl IntervalMoments {
+    /// Folds one replication's per-interval metrics in (replications must come in order).
+    pub fn fold(&mut self, o: &ReplicationOutcome, n_groups: usize) {
+        if self.replications == 0 {
+            self.queue = vec![[Moments::default(); QueueMetrics::FIELDS]; o.intervals.len()];
+            self.group = vec![[Moments::default(); GroupMetrics::FIELDS]; o.group_intervals.len()];
+            let k = if n_groups == 0 {
+                0
+            } else {
+                o.group_intervals.len() / n_groups
+            };
+            self.occupancy = vec![Moments::default(); k];
+        }
+        self.replications += 1;
+        for (acc, m) in self.queue.iter_mut().zip(&o.intervals) {
+            for (a, v) in acc.iter_mut().zip(m.values()) {
+                a.push(v);
+            }
+        }
+        for (acc, m) in self.group.iter_mut().zip(&o.group_intervals) {
+            for (a, v) in acc.iter_mut().zip(m.values()) {
+                a.push(v);
+            }
+        }
+        let k = self.occupancy.len();
+        if k == 0 {
+            return;
+        }
+        // Y[k]: mean occupancy of the groups in interval k of this replication.
+        let y: Vec<f64> = (0..k)
+            .map(|i| {
+                let cells = o.group_intervals.get(i * n_groups..(i + 1) * n_groups);
+                let v: Vec<f64> = (cells.unwrap_or(&[]).iter())
+                    .map(|g| g.occupancy)
+                    .filter(|x| x.is_finite())
+                    .collect();
+                if v.is_empty() {
+                    f64::NAN
+                } else {
+                    v.iter().sum::<f64>() / v.len() as f64
+                }
+            })
+            .collect();
+        for (a, &v) in self.occupancy.iter_mut().zip(&y) {
+            a.push(v);
+        }
+        self.level
+            .push(y[k / 2..].iter().sum::<f64>() / (k - k / 2) as f64);
+    }
+
+    /// Estimates of a (interval, channel) cell's metrics: each field's [`Estimate`].
+    pub fn queue_cell(&self, cell: usize) -> [Estimate; QueueMetrics::FIELDS] {
+        let none = [Moments::default(); QueueMetrics::FIELDS];
+        self.queue.get(cell).unwrap_or(&none).map(|m| m.estimate())
+    }
+
+    /// Estimates of a (interval, group) cell's metrics.
+    pub fn group_cell(&self, cell: usize) -> [Estimate; GroupMetrics::FIELDS] {
+        let none = [Moments::default(); GroupMetrics::FIELDS];
+        self.group.get(cell).unwrap_or(&none).map(|m| m.estimate())
+    }
 }
 
 /// What a run that keeps `held` replications' outcomes holds at its peak, in bytes, an
 /// estimate from the model's shape: every held outcome (per interval × channel and
-/// interval × group metrics, per channel, category and priority), each worker thread's
+/// interval × group metrics, per channel, category and priority — without the
+/// per-interval part when the run is `folded`, see [`run_folded`]), each worker thread's
 /// tallies (a wait histogram per interval × channel), and the summary and output text
 /// made from them (about four outcomes' worth).
-pub fn planned_bytes(model: &Model, held: u64, threads: usize) -> u64 {
+pub fn planned_bytes(model: &Model, held: u64, threads: usize, folded: bool) -> u64 {
     use crate::stats::{GroupMetrics, QueueMetrics, QueueTally, WaitHistogram};
     use std::mem::size_of;
     let n_int = model.n_intervals as u64;
@@ -61,12 +211,20 @@ pub fn planned_bytes(model: &Model, held: u64, threads: usize) -> u64 {
     let scopes = 1 + n_ch + model.categories.len() as u64 + model.priority_levels.len() as u64;
     let queue = size_of::<QueueMetrics>() as u64;
     let group = size_of::<GroupMetrics>() as u64;
-    let outcome = (n_int * n_ch + scopes) * queue + (n_int + 1) * n_g * group + n_ch * 19 * 8;
+    let per_interval = n_int * n_ch * queue + n_int * n_g * group;
+    let outcome = scopes * queue + n_g * group + n_ch * 19 * 8 + per_interval;
     let tallies = (n_int * n_ch + scopes) * (size_of::<QueueTally>() + WaitHistogram::BYTES) as u64
         + n_int * n_g * 16;
-    held.saturating_mul(outcome)
+    // A folded run keeps each replication without its intervals, and their moments
+    // (four numbers for each) once.
+    let (kept, once) = if folded {
+        (outcome - per_interval, 4 * per_interval)
+    } else {
+        (outcome, 0)
+    };
+    held.saturating_mul(kept)
         .saturating_add((threads as u64).saturating_mul(tallies))
-        .saturating_add(4 * outcome)
+        .saturating_add(4 * outcome + once)
 }
 
 /// Refuses, before it starts, a run whose [`planned_bytes`] exceed
@@ -76,15 +234,16 @@ pub fn check_planned_memory(
     model: &Model,
     held: u64,
     threads: Option<usize>,
+    folded: bool,
 ) -> Result<(), String> {
     let threads =
         threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let planned = planned_bytes(model, held, threads);
+    let planned = planned_bytes(model, held, threads, folded);
     let cap = crate::limits::MAX_RESULT_BYTES;
     if planned <= cap {
         return Ok(());
     }
-    let one = planned_bytes(model, 1, 0).saturating_sub(planned_bytes(model, 0, 0));
+    let one = planned_bytes(model, 1, 0, folded).saturating_sub(planned_bytes(model, 0, 0, folded));
     Err(format!(
         "this run would hold about {} of results ({held} replications of {} each, over {} intervals × {} channel{}), more than the {} ccsim allows: run fewer replications (at most about {}), or use a longer interval or a shorter horizon",
         crate::limits::show_bytes(planned),
@@ -93,7 +252,7 @@ pub fn check_planned_memory(
         model.channels.len(),
         if model.channels.len() == 1 { "" } else { "s" },
         crate::limits::show_bytes(cap),
-        (cap.saturating_sub(planned_bytes(model, 0, threads)) / one.max(1)).max(1)
+        (cap.saturating_sub(planned_bytes(model, 0, threads, folded)) / one.max(1)).max(1)
     ))
 }
 
@@ -228,6 +387,86 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, RunError
         .map_err(|e| RunError(format!("cannot start worker threads: {e}")))
 }
 
+/// Runs replications `first .. first + options.replications` like [`run_range`], folding
+/// each one's per-interval metrics into `moments` as it ends (in replication order, so the
+/// numbers are those of a plain run) and keeping of each outcome only the rest: memory
+/// does not grow with replications × intervals. Pass the previous batch's
+/// `RunResult::intervals` to continue it.
+pub fn run_folded(
+    model: &Model,
+    options: &RunOptions,
+    first: u32,
+    replication_done: &(dyn Fn(u64) + Sync),
+    moments: IntervalMoments,
+) -> Result<RunResult, RunError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let scanned;
+    let model = if model.replays.iter().any(|r| r.scan.is_none()) {
+        let mut m = model.clone();
+        contact_log::scan(&mut m).map_err(|e| RunError(e.to_string()))?;
+        scanned = m;
+        &scanned
+    } else {
+        model
+    };
+    let n = options.replications as usize;
+    let n_groups = model.groups.len();
+    struct Fold {
+        pending: std::collections::BTreeMap<usize, ReplicationOutcome>,
+        next: usize,
+        moments: IntervalMoments,
+        outcomes: Vec<ReplicationOutcome>,
+    }
+    let state = std::sync::Mutex::new(Fold {
+        pending: std::collections::BTreeMap::new(),
+        next: 0,
+        moments,
+        outcomes: Vec::with_capacity(n),
+    });
+    // Workers take replications in order, so the ones waiting to be folded stay few.
+    let taken = AtomicUsize::new(0);
+    let start = Instant::now();
+    thread_pool(options.threads)?.install(|| {
+        let workers = rayon::current_num_threads().min(n).max(1);
+        (0..workers).into_par_iter().try_for_each_init(
+            Workspace::new,
+            |ws, _| -> Result<(), RunError> {
+                loop {
+                    let pos = taken.fetch_add(1, Ordering::Relaxed);
+                    if pos >= n {
+                        return Ok(());
+                    }
+                    let o = replicate(model, options.seed, first + pos as u32, ws, None)?;
+                    replication_done(o.contacts);
+                    let mut st = state
+                        .lock()
+                        .map_err(|_| RunError("a worker thread failed".into()))?;
+                    st.pending.insert(pos, o);
+                    loop {
+                        let next = st.next;
+                        let Some(mut o) = st.pending.remove(&next) else {
+                            break;
+                        };
+                        st.moments.fold(&o, n_groups);
+                        o.intervals = Vec::new();
+                        o.group_intervals = Vec::new();
+                        st.outcomes.push(o);
+                        st.next += 1;
+                    }
+                }
+            },
+        )
+    })?;
+    let st = state
+        .into_inner()
+        .map_err(|_| RunError("a worker thread failed".into()))?;
+    Ok(RunResult {
+        outcomes: st.outcomes,
+        wall_s: start.elapsed().as_secs_f64(),
+        intervals: Some(st.moments),
+    })
+}
+
 /// Runs the replications numbered `indices` on the current rayon pool; the outcomes come
 /// back in the order of `indices`, each depending only on its index and the seed (so any
 /// split of the indices, on any threads or machines, gives the same outcomes).
@@ -260,6 +499,7 @@ pub fn run_replications(
     Ok(RunResult {
         outcomes,
         wall_s: start.elapsed().as_secs_f64(),
+        intervals: None,
     })
 }
 
@@ -304,26 +544,9 @@ pub struct Estimate {
 impl Estimate {
     /// Mean and 95 % half-width of the finite samples; NaN ones (undefined) are left out.
     pub fn from_samples(samples: impl Iterator<Item = f64>) -> Estimate {
-        let values: Vec<f64> = samples.filter(|v| v.is_finite()).collect();
-        let n = values.len();
-        if n == 0 {
-            return Estimate {
-                mean: f64::NAN,
-                ci95: f64::NAN,
-                n,
-            };
-        }
-        let mean = values.iter().sum::<f64>() / n as f64;
-        if n == 1 {
-            return Estimate { mean, ci95: 0.0, n };
-        }
-        let variance = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64;
-        let half = t_quantile_975(n - 1) * (variance / n as f64).sqrt();
-        Estimate {
-            mean,
-            ci95: half,
-            n,
-        }
+        let mut m = Moments::default();
+        samples.for_each(|v| m.push(v));
+        m.estimate()
     }
 
     /// Whether `value` lies within the 95 % interval.
@@ -334,9 +557,18 @@ impl Estimate {
 
 /// The 97.5 % quantile of Student's t with `dof` degrees of freedom.
 pub fn t_quantile_975(dof: usize) -> f64 {
-    StudentsT::new(0.0, 1.0, dof as f64)
-        .expect("dof >= 1")
-        .inverse_cdf(0.975)
+    thread_local! {
+        // The last degrees of freedom asked for and their quantile: a summary asks for
+        // the same one a million times.
+        static LAST: std::cell::Cell<(usize, f64)> = const { std::cell::Cell::new((0, f64::NAN)) };
+    }
+    let (d, q) = LAST.with(|c| c.get());
+    if d == dof && dof > 0 {
+        return q;
+    }
+    let q = StudentsT::new(0.0, 1.0, dof as f64).map_or(f64::NAN, |t| t.inverse_cdf(0.975));
+    LAST.with(|c| c.set((dof, q)));
+    q
 }
 
 impl serde::Serialize for Estimate {
@@ -371,33 +603,12 @@ pub fn warmup_check(model: &Model, result: &RunResult) -> Option<String> {
     if !steady || k < 4 || result.outcomes.len() < 2 || n_groups == 0 {
         return None;
     }
-    // Y[r][k]: mean occupancy of the groups in interval k of replication r.
-    let y: Vec<Vec<f64>> = result
-        .outcomes
-        .iter()
-        .map(|o| {
-            (0..k)
-                .map(|i| {
-                    let cells = &o.group_intervals[i * n_groups..(i + 1) * n_groups];
-                    let v: Vec<f64> = cells
-                        .iter()
-                        .map(|g| g.occupancy)
-                        .filter(|x| x.is_finite())
-                        .collect();
-                    if v.is_empty() {
-                        f64::NAN
-                    } else {
-                        v.iter().sum::<f64>() / v.len() as f64
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    let at = |i: usize| Estimate::from_samples(y.iter().map(|row| row[i]));
-    let level = Estimate::from_samples(
-        y.iter()
-            .map(|row| row[k / 2..].iter().sum::<f64>() / (k - k / 2) as f64),
-    );
+    let moments = result.interval_moments(model);
+    if moments.occupancy.len() != k {
+        return None;
+    }
+    let at = |i: usize| moments.occupancy[i].estimate();
+    let level = moments.level.estimate();
     if !level.mean.is_finite() {
         return None;
     }

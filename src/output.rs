@@ -227,7 +227,7 @@ fn process_alive(pid: u32) -> bool {
 }
 
 /// Removes the temporary folders that killed runs left beside `dir` (each holds the
-/// marker and is named `.NAME.ccsim-new-PID` or `.NAME.ccsim-old-PID` with a PID that no
+/// marker, or is empty, and is named `.NAME.ccsim-new-PID` or `.NAME.ccsim-old-PID` with a PID that no
 /// longer runs). An old folder set aside by a run killed before it could rename the new
 /// one in is put back under the name when nothing else is there.
 pub fn clean_strays(dir: &Path) -> io::Result<()> {
@@ -256,7 +256,10 @@ pub fn clean_strays(dir: &Path) -> io::Result<()> {
             continue;
         };
         let path = entry.path();
-        if process_alive(pid) || !path.join(MARKER).is_file() {
+        // Ours: it holds the marker, or nothing at all (killed between creating the
+        // folder and writing the marker into it).
+        let empty = fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none());
+        if process_alive(pid) || !(path.join(MARKER).is_file() || empty) {
             continue;
         }
         strays.push((old, path));

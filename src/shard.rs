@@ -294,7 +294,11 @@ pub fn merge(parts: &[(String, PartialResult)]) -> Result<(Vec<RunResult>, Vec<u
                     })
                 })
                 .collect::<Result<Vec<_>, String>>()?;
-            Ok(RunResult { outcomes, wall_s })
+            Ok(RunResult {
+                outcomes,
+                wall_s,
+                intervals: None,
+            })
         })
         .collect::<Result<Vec<_>, String>>()?;
     let seeds = seeds

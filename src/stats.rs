@@ -280,7 +280,10 @@ impl Tallies {
 }
 
 /// Queue metrics of one scope in one replication; NaN where undefined (nothing offered).
+/// Every field is an `f64` (`repr(C)`), so the metrics can be read as one array
+/// ([`QueueMetrics::values`]) in field order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[repr(C)]
 pub struct QueueMetrics {
     /// Contacts that arrived, before any bot (attempts: redials and repeats included).
     pub arrivals: f64,
@@ -341,6 +344,41 @@ pub struct QueueMetrics {
     pub wait_p90_s: f64,
 }
 
+impl QueueMetrics {
+    /// Number of fields.
+    pub const FIELDS: usize = std::mem::size_of::<QueueMetrics>() / 8;
+
+    /// The fields as an array, in declaration order.
+    pub fn values(&self) -> [f64; QueueMetrics::FIELDS] {
+        // SAFETY: `repr(C)` with only `f64` fields has the layout of `[f64; FIELDS]`
+        // (the sizes are equal, checked by `transmute` at compile time).
+        unsafe { std::mem::transmute::<QueueMetrics, [f64; QueueMetrics::FIELDS]>(*self) }
+    }
+
+    /// The metrics from an array in field order (the inverse of [`QueueMetrics::values`]).
+    pub fn from_values(values: [f64; QueueMetrics::FIELDS]) -> QueueMetrics {
+        // SAFETY: as in `values`.
+        unsafe { std::mem::transmute::<[f64; QueueMetrics::FIELDS], QueueMetrics>(values) }
+    }
+}
+
+impl GroupMetrics {
+    /// Number of fields.
+    pub const FIELDS: usize = std::mem::size_of::<GroupMetrics>() / 8;
+
+    /// The fields as an array, in declaration order.
+    pub fn values(&self) -> [f64; GroupMetrics::FIELDS] {
+        // SAFETY: `repr(C)` with only `f64` fields has the layout of `[f64; FIELDS]`.
+        unsafe { std::mem::transmute::<GroupMetrics, [f64; GroupMetrics::FIELDS]>(*self) }
+    }
+
+    /// The metrics from an array in field order.
+    pub fn from_values(values: [f64; GroupMetrics::FIELDS]) -> GroupMetrics {
+        // SAFETY: as in `values`.
+        unsafe { std::mem::transmute::<[f64; GroupMetrics::FIELDS], GroupMetrics>(values) }
+    }
+}
+
 fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { f64::NAN }
 }
@@ -390,8 +428,10 @@ impl QueueMetrics {
     }
 }
 
-/// Occupancy metrics of one group scope in one replication.
+/// Occupancy metrics of one group scope in one replication (every field an `f64`,
+/// `repr(C)`, readable as one array: [`GroupMetrics::values`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[repr(C)]
 pub struct GroupMetrics {
     /// Busy agent-time / staffed agent-time (NaN when nobody was staffed).
     pub occupancy: f64,
@@ -610,5 +650,32 @@ mod tests {
             last = b;
             v *= 1.01;
         }
+    }
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+
+    #[test]
+    fn metrics_read_as_arrays_in_field_order() {
+        let q = QueueMetrics {
+            arrivals: 1.0,
+            offered: 13.0,
+            wait_p90_s: 28.0,
+            ..Default::default()
+        };
+        let v = q.values();
+        assert_eq!(QueueMetrics::FIELDS, 28);
+        assert_eq!((v[0], v[12], v[27]), (1.0, 13.0, 28.0));
+        assert_eq!(QueueMetrics::from_values(v), q);
+        let g = GroupMetrics {
+            occupancy: 0.5,
+            overtime_hours: 2.0,
+            ..Default::default()
+        };
+        assert_eq!(GroupMetrics::FIELDS, 5);
+        assert_eq!(g.values()[4], 2.0);
+        assert_eq!(GroupMetrics::from_values(g.values()), g);
     }
 }

@@ -83,7 +83,23 @@ impl QueueEstimates {
         result: &RunResult,
         scope: impl Fn(&ReplicationOutcome) -> &QueueMetrics,
     ) -> QueueEstimates {
-        let e = |f: fn(&QueueMetrics) -> f64| result.estimate(|o| f(scope(o)));
+        Self::build(|f| result.estimate(|o| f(scope(o))))
+    }
+
+    /// From each field's estimate, in [`QueueMetrics`] field order.
+    fn from_fields(e: &[Estimate; QueueMetrics::FIELDS]) -> QueueEstimates {
+        let mean = QueueMetrics::from_values(e.map(|x| x.mean));
+        let ci95 = QueueMetrics::from_values(e.map(|x| x.ci95));
+        let n = QueueMetrics::from_values(e.map(|x| x.n as f64));
+        Self::build(|f| Estimate {
+            mean: f(&mean),
+            ci95: f(&ci95),
+            n: f(&n) as usize,
+        })
+    }
+
+    /// Each metric's estimate by `e`, given the metric's reader.
+    fn build(e: impl Fn(fn(&QueueMetrics) -> f64) -> Estimate) -> QueueEstimates {
         QueueEstimates {
             arrivals: e(|m| m.arrivals),
             unique_customers: e(|m| m.unique_customers),
@@ -137,12 +153,29 @@ impl GroupEstimates {
         result: &RunResult,
         scope: impl Fn(&ReplicationOutcome) -> &GroupMetrics,
     ) -> GroupEstimates {
+        Self::build(|f| result.estimate(|o| f(scope(o))))
+    }
+
+    /// From each field's estimate, in [`GroupMetrics`] field order.
+    fn from_fields(e: &[Estimate; GroupMetrics::FIELDS]) -> GroupEstimates {
+        let mean = GroupMetrics::from_values(e.map(|x| x.mean));
+        let ci95 = GroupMetrics::from_values(e.map(|x| x.ci95));
+        let n = GroupMetrics::from_values(e.map(|x| x.n as f64));
+        Self::build(|f| Estimate {
+            mean: f(&mean),
+            ci95: f(&ci95),
+            n: f(&n) as usize,
+        })
+    }
+
+    /// Each metric's estimate by `e`, given the metric's reader.
+    fn build(e: impl Fn(fn(&GroupMetrics) -> f64) -> Estimate) -> GroupEstimates {
         GroupEstimates {
-            occupancy: result.estimate(|o| scope(o).occupancy),
-            staffed: result.estimate(|o| scope(o).staffed),
-            scheduled_hours: result.estimate(|o| scope(o).scheduled_hours),
-            cost: result.estimate(|o| scope(o).cost),
-            overtime_hours: result.estimate(|o| scope(o).overtime_hours),
+            occupancy: e(|g| g.occupancy),
+            staffed: e(|g| g.staffed),
+            scheduled_hours: e(|g| g.scheduled_hours),
+            cost: e(|g| g.cost),
+            overtime_hours: e(|g| g.overtime_hours),
         }
     }
 }
@@ -357,20 +390,23 @@ impl RunSummary {
             .collect();
         let mut intervals = Vec::new();
         let mut group_intervals = Vec::new();
+        // Per-interval metrics come folded over the replications (kept by the run, or
+        // folded here in replication order: the same numbers either way).
+        let moments = result.interval_moments(model);
         for (i, k) in (first..model.n_intervals).enumerate() {
             let start_s = k as f64 * model.interval;
             for (c, ch) in model.channels.iter().enumerate() {
                 intervals.push(ChannelInterval {
                     start_s,
                     channel: ch.name.clone(),
-                    queue: QueueEstimates::new(result, |o| &o.intervals[i * n_ch + c]),
+                    queue: QueueEstimates::from_fields(&moments.queue_cell(i * n_ch + c)),
                 });
             }
             for (g, group) in model.groups.iter().enumerate() {
                 group_intervals.push(GroupInterval {
                     start_s,
                     group: group.name.clone(),
-                    metrics: GroupEstimates::new(result, |o| &o.group_intervals[i * n_g + g]),
+                    metrics: GroupEstimates::from_fields(&moments.group_cell(i * n_g + g)),
                 });
             }
         }

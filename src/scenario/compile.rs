@@ -144,7 +144,8 @@ pub(super) fn compile(
                     format!("the warm-up must be a whole number of intervals ({}), so that reported intervals are whole", sim.interval.get_ref()),
                 ));
             }
-            w.get_ref().secs()
+            // Exactly whole: every place that counts reported intervals agrees.
+            k.round() * interval
         }
         None => 0.0,
     };

@@ -240,7 +240,7 @@ fn exercise_scenario(text: &str) -> Result<(), TestCaseError> {
             let small = model.expected_arrivals() <= 3_000.0
                 && model.horizon <= 2.0 * 86_400.0
                 && ccsim::experiment::unbounded_queues(&model).is_ok()
-                && ccsim::experiment::planned_bytes(&model, 1, 1) < 64 << 20;
+                && ccsim::experiment::planned_bytes(&model, 1, 1, false) < 64 << 20;
             if small {
                 let options = ccsim::experiment::RunOptions {
                     replications: 2,
