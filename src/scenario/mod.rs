@@ -117,12 +117,18 @@ fn load_model(path: &Path, arrivals_given: bool) -> Result<Model, ScenarioError>
 /// Reads a file as UTF-8 text; returns it with the name errors give it.
 fn read_text(path: &Path) -> Result<(String, String), ScenarioError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| ScenarioError {
-        file: file.clone(),
-        position: None,
-        key: None,
-        message: format!("cannot read the scenario file: {e}"),
-    })?;
+    let bytes =
+        crate::limits::read_capped(path, crate::limits::MAX_SCENARIO_BYTES).map_err(|e| {
+            ScenarioError {
+                file: file.clone(),
+                position: None,
+                key: None,
+                message: format!(
+                    "cannot read the scenario file: {}",
+                    e.strip_prefix("cannot read it: ").unwrap_or(&e)
+                ),
+            }
+        })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");

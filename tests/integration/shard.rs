@@ -306,6 +306,19 @@ fn a_part_edited_after_ccsim_wrote_it_is_refused() {
     let genuine = std::fs::read_to_string(part(&dir, 0)).unwrap();
     assert!(genuine.contains("\nchecksum = \"sha256:"), "{genuine}");
     ok(&ccsim(&["merge", &part(&dir, 0), &part(&dir, 1)]));
+    // The scenario the merge reads is capped like any file read whole.
+    let message = refused(&ccsim(&[
+        "merge",
+        "--scenario",
+        "/dev/zero",
+        &part(&dir, 0),
+        &part(&dir, 1),
+    ]));
+    assert!(
+        message
+            .contains("/dev/zero: cannot read the scenario file: the file is larger than 16 MiB"),
+        "{message}"
+    );
 
     // Each edit, and what gives it away once the checksum is written anew for it.
     let first_interval = genuine
