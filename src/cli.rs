@@ -790,14 +790,29 @@ fn merge_command(args: &MergeArgs) -> Result<(), CliError> {
     let mut parts = Vec::with_capacity(args.parts.len());
     for path in &args.parts {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
+        let bytes = crate::limits::read_capped(path, crate::limits::MAX_PARTIAL_BYTES)
             .map_err(|e| CliError::BadInput(format!("cannot read {name}: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            CliError::BadInput(format!(
+                "{name} is not a ccsim partial result file: it is not UTF-8 text (byte {} is not)",
+                e.utf8_error().valid_up_to()
+            ))
+        })?;
         let part =
             crate::shard::PartialResult::from_toml(&text, &name).map_err(CliError::BadInput)?;
         parts.push((name, part));
     }
     let (runs, seeds) = crate::shard::merge(&parts).map_err(CliError::BadInput)?;
-    let first = &parts[0].1;
+    let first = &parts
+        .first()
+        .ok_or_else(|| CliError::BadInput("name the partial result files to merge".into()))?
+        .1;
+    // Every outcome against the model(s) loaded below, before anything reads them.
+    let check_shapes = |models: &[Model]| {
+        parts.iter().try_for_each(|(name, part)| {
+            crate::shard::check_shapes(name, part, models).map_err(CliError::BadInput)
+        })
+    };
     let file = args
         .scenario
         .clone()
@@ -821,6 +836,7 @@ fn merge_command(args: &MergeArgs) -> Result<(), CliError> {
         if hash != first.scenario_hash {
             return Err(changed(&file, &hash));
         }
+        check_shapes(&models)?;
         finish_sweep(
             &models,
             labels,
@@ -846,7 +862,13 @@ fn merge_command(args: &MergeArgs) -> Result<(), CliError> {
         if hash != first.scenario_hash {
             return Err(changed(&file, &hash));
         }
-        let result = runs.into_iter().next().expect("a run has one point");
+        check_shapes(std::slice::from_ref(&model))?;
+        let (Some(result), 1) = (runs.into_iter().next(), seeds.len()) else {
+            return Err(CliError::BadInput(format!(
+                "{} holds a run of {} points; a run has one",
+                parts[0].0, first.points
+            )));
+        };
         let source = file.display().to_string();
         finish_run(
             &model, &result, first.seed, &source, args.json, &args.out, args.force,

@@ -1,6 +1,7 @@
 //! Sharded runs: four shards run as separate processes and `ccsim merge` gives exactly
 //! the single run's summary (wall-clock time aside); a sharded sweep merges to the single
-//! sweep; parts of other scenarios, versions, or an incomplete set are refused.
+//! sweep; parts of other scenarios, versions, or an incomplete set are refused, and so is
+//! a part that is damaged, edited after ccsim wrote it, or too large to read.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -206,5 +207,220 @@ fn a_sharded_sweep_merges_to_the_single_sweep() {
     assert_eq!(points[0]["seed"], 1);
     assert_eq!(points[1]["seed"], 2);
     assert_ne!(points[0]["totals"], points[1]["totals"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The case files of issue 11 (tests/cases).
+fn case(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cases")
+        .join(name)
+}
+
+/// A part's text with its checksum written anew for its (edited) content, as if ccsim had
+/// written it: so the checks behind the checksum are seen on their own.
+fn reseal(text: &str) -> String {
+    let content: String = text
+        .lines()
+        .filter(|l| !l.starts_with("checksum"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let part: ccsim::shard::PartialResult = toml::from_str(&content).unwrap();
+    part.to_toml().unwrap()
+}
+
+#[test]
+fn a_part_missing_an_interval_table_is_refused_not_a_panic() {
+    let merge_in_cases = |parts: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_ccsim"))
+            .current_dir(case(""))
+            .arg("merge")
+            .args(parts)
+            .output()
+            .unwrap()
+    };
+    // The files as the fuzzing run left them (written before parts had checksums).
+    let message = refused(&merge_in_cases(&[
+        "merge_part_missing_interval.toml",
+        "merge_part_0.toml",
+    ]));
+    assert!(
+        message.starts_with("error: merge_part_missing_interval.toml has no checksum"),
+        "{message}"
+    );
+    // Sealed as ccsim writes parts now: the missing table itself is found and named.
+    let dir = scratch("cases");
+    std::fs::copy(case("merge_sc.toml"), dir.join("merge_sc.toml")).unwrap();
+    for name in ["merge_part_0.toml", "merge_part_missing_interval.toml"] {
+        let text = std::fs::read_to_string(case(name)).unwrap();
+        std::fs::write(dir.join(name), reseal(&text)).unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_ccsim"))
+        .current_dir(&dir)
+        .args([
+            "merge",
+            "merge_part_0.toml",
+            "merge_part_missing_interval.toml",
+        ])
+        .output()
+        .unwrap();
+    let message = refused(&out);
+    assert!(
+        message.contains("merge_part_missing_interval.toml does not fit the scenario it names"),
+        "{message}"
+    );
+    assert!(
+        message.contains("replication 1 has 17 interval rows (intervals); the scenario gives 18"),
+        "{message}"
+    );
+    // The untouched part merges with its sibling written again from it.
+    let mut whole = std::fs::read_to_string(case("merge_part_0.toml")).unwrap();
+    whole = whole.replacen("shard = 0", "shard = 1", 1);
+    whole = whole.replacen("index = 0", "index = 1", 1);
+    std::fs::write(dir.join("merge_part_1.toml"), reseal(&whole)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ccsim"))
+        .current_dir(&dir)
+        .args(["merge", "merge_part_0.toml", "merge_part_1.toml"])
+        .output()
+        .unwrap();
+    ok(&out);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_part_edited_after_ccsim_wrote_it_is_refused() {
+    let dir = scratch("tampered");
+    for i in 0..2 {
+        ok(&ccsim(&[
+            "run",
+            "scenarios/validation/erlang_a.toml",
+            "--replications",
+            "2",
+            "--quiet",
+            "--shard",
+            &format!("{i}/2"),
+            "--partial",
+            &part(&dir, i),
+        ]));
+    }
+    let genuine = std::fs::read_to_string(part(&dir, 0)).unwrap();
+    assert!(genuine.contains("\nchecksum = \"sha256:"), "{genuine}");
+    ok(&ccsim(&["merge", &part(&dir, 0), &part(&dir, 1)]));
+    // The scenario the merge reads is capped like any file read whole.
+    let message = refused(&ccsim(&[
+        "merge",
+        "--scenario",
+        "/dev/zero",
+        &part(&dir, 0),
+        &part(&dir, 1),
+    ]));
+    assert!(
+        message
+            .contains("/dev/zero: cannot read the scenario file: the file is larger than 16 MiB"),
+        "{message}"
+    );
+
+    // Each edit, and what gives it away once the checksum is written anew for it.
+    let first_interval = genuine
+        .find("[[runs.replications.outcome.intervals]]")
+        .unwrap();
+    let next_table = first_interval + 1 + genuine[first_interval + 1..].find("\n[").unwrap();
+    let duplicated = format!(
+        "{}{}",
+        &genuine[..next_table + 1],
+        &genuine[first_interval..]
+    );
+    let count_times_ten = |text: &str, key: &str| -> String {
+        text.lines()
+            .map(|l| match l.strip_prefix(&format!("{key} = ")) {
+                Some(v) => format!("{key} = {:?}", v.parse::<f64>().unwrap() * 10.0),
+                None => l.to_string(),
+            })
+            .map(|l| l + "\n")
+            .collect()
+    };
+    let replace_first_value = |text: &str, key: &str, value: &str| -> String {
+        let at = text.find(&format!("\n{key} = ")).unwrap() + 1;
+        let end = at + text[at..].find('\n').unwrap();
+        format!("{}{key} = {value}{}", &text[..at], &text[end..])
+    };
+    let edits: Vec<(&str, String, &str)> = vec![
+        (
+            "service level 7.5",
+            replace_first_value(&genuine, "service_level", "7.5"),
+            "totals.service_level = 7.5 is a share, which lies between 0 and 1",
+        ),
+        (
+            "offered ×10",
+            count_times_ten(&genuine, "offered"),
+            "totals.human_connect_rate = ",
+        ),
+        (
+            "a negative count",
+            replace_first_value(&genuine, "abandoned", "-3.0"),
+            "totals.abandoned = -3 is not a count",
+        ),
+        (
+            "NaN where defined",
+            replace_first_value(&genuine, "asa_s", "nan"),
+            "totals.asa_s = nan, yet the contacts it is taken over are there",
+        ),
+        (
+            "a duplicated interval row",
+            duplicated,
+            "replication 0 has 19 interval rows (intervals); the scenario gives 18",
+        ),
+        (
+            "scenario_file pointed elsewhere",
+            genuine.replacen(
+                "scenario_file = \"scenarios/validation/erlang_a.toml\"",
+                "scenario_file = \"scenarios/validation/erlang_c.toml\"",
+                1,
+            ),
+            "does not give the scenario the shards ran",
+        ),
+    ];
+    let edited = dir.join("edited.toml");
+    let name = edited.to_str().unwrap();
+    for (what, text, given_away) in edits {
+        assert_ne!(text, genuine, "{what}: no edit");
+        std::fs::write(&edited, &text).unwrap();
+        let message = refused(&ccsim(&["merge", name, &part(&dir, 1)]));
+        assert!(
+            message.contains(&format!(
+                "{name} was changed after ccsim wrote it (checksum sha256:"
+            )),
+            "{what}: {message}"
+        );
+        std::fs::write(&edited, reseal(&text)).unwrap();
+        let message = refused(&ccsim(&["merge", name, &part(&dir, 1)]));
+        assert!(message.contains(given_away), "{what}: {message}");
+        if !what.starts_with("scenario_file") {
+            assert!(
+                message.starts_with(&format!("error: {name} ")),
+                "{what}: {message}"
+            );
+        }
+    }
+    // A change of layout alone keeps every value: the part still merges.
+    std::fs::write(&edited, genuine.replace("\n[", "\n\n[")).unwrap();
+    ok(&ccsim(&["merge", name, &part(&dir, 1)]));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_part_too_large_to_read_or_not_text_is_refused() {
+    let message = refused(&ccsim(&["merge", "/dev/zero"]));
+    assert!(
+        message.contains("cannot read /dev/zero: the file is larger than 1 GiB"),
+        "{message}"
+    );
+    let dir = scratch("binary");
+    let binary = dir.join("binary.toml");
+    std::fs::write(&binary, [0x80, 0xff, 0x00]).unwrap();
+    let message = refused(&ccsim(&["merge", binary.to_str().unwrap()]));
+    assert!(message.contains("is not UTF-8 text"), "{message}");
+    let message = refused(&ccsim(&["merge", dir.to_str().unwrap()]));
+    assert!(message.contains("it is a folder"), "{message}");
     let _ = std::fs::remove_dir_all(&dir);
 }
