@@ -1008,6 +1008,11 @@ fn compile_replays(c: &Checker, raw: &RawScenario) -> Result<Vec<ReplaySpec>, Sc
             skip_bad_rows: r.skip_bad_rows.unwrap_or(false),
             replay_returns: r.replay_returns.unwrap_or(false),
             scan: None,
+            origin: Some(crate::contact_log::ReplayOrigin {
+                file: c.file.to_string(),
+                position: Some(super::line_column(c.text, r.file.span().start)),
+                key: key("file"),
+            }),
         });
     }
     Ok(specs)
