@@ -855,7 +855,7 @@ fn arrival_rates(
             return Err(c.err(
                 r.span(),
                 format!("arrivals[{i}].rate_per_hour"),
-                format!("the rate must be greater than zero (got {rate})"),
+                format!("the rate must be a finite number greater than zero (got {rate})"),
             ));
         }
         return Ok(vec![rate / 3600.0; n_intervals]);
@@ -902,7 +902,7 @@ fn arrival_rates(
         return Err(c.err(
             volume.span(),
             format!("arrivals[{i}].daily_volume"),
-            format!("the daily volume must be greater than zero (got {v})"),
+            format!("the daily volume must be a finite number greater than zero (got {v})"),
         ));
     }
     let per_day_f = 86_400.0 / interval;

@@ -606,3 +606,34 @@ fn unreadable_and_non_utf8_files_are_refused() {
     assert_eq!(out.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn erlang_flags_must_be_finite_numbers() {
+    let erlang = |rate: &str| {
+        Command::new(env!("CARGO_BIN_EXE_ccsim"))
+            .args([
+                "erlang",
+                "c",
+                &format!("--rate-per-hour={rate}"),
+                "--aht",
+                "3m",
+                "--agents",
+                "3",
+                "--answer-within",
+                "20s",
+            ])
+            .output()
+            .unwrap()
+    };
+    for (rate, got) in [("inf", "inf"), ("NaN", "NaN"), ("-5", "-5"), ("0", "0")] {
+        let out = erlang(rate);
+        assert_eq!(out.status.code(), Some(2), "{rate}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!(
+                "error: the arrival rate must be a finite number greater than zero (got {got} an hour)\n"
+            ),
+            "{rate}"
+        );
+    }
+}
