@@ -362,6 +362,7 @@ pub(super) fn compile(
                 contact_type: type_of(ch, cat),
                 rate_per_s,
                 class: 0,
+                entry: i,
             });
             priorities.push(priority);
             stream_spans.push(arr.span());
