@@ -1025,18 +1025,52 @@ fn fit_command(args: &FitArgs) -> Result<(), CliError> {
         &[&args.log],
         args.force,
     )?;
+    let name = match &args.name {
+        Some(name) => name.clone(),
+        None => args
+            .output
+            .file_stem()
+            .map_or("fitted".into(), |s| s.to_string_lossy().into_owned()),
+    };
+    if let Some(problem) = crate::fit::name_problem(&name, false) {
+        return Err(CliError::BadInput(match &args.name {
+            Some(_) => format!("--name: {problem}"),
+            None => format!(
+                "{}: the scenario takes its name from the output file's name, and {problem}; give --name",
+                args.output.display()
+            ),
+        }));
+    }
     let fitted =
         crate::fit::fit_log(&args.log, args.interval.secs()).map_err(CliError::BadInput)?;
-    let name = args.name.clone().unwrap_or_else(|| {
-        args.output
-            .file_stem()
-            .map_or("fitted".into(), |s| s.to_string_lossy().into_owned())
-    });
-    let text = fitted.to_toml(&name, &args.log.display().to_string());
-    // The fitted scenario must load; a failure here is ccsim's fault, not the user's.
-    scenario::parse(&text, &args.output.display().to_string(), &name)
+    let scenario = fitted
+        .to_toml(&name, &args.log.display().to_string())
+        .map_err(|e| match e {
+            crate::fit::WriteError::Refused(m) => CliError::BadInput(m),
+            crate::fit::WriteError::Internal(m) => CliError::Internal(m),
+        })?;
+    // The fitted scenario must load with every name as the log wrote it; a failure here is
+    // ccsim's fault, not the user's (the fit refuses or clamps what a scenario cannot take).
+    let model = scenario::parse(&scenario.text, &args.output.display().to_string(), &name)
         .map_err(|e| CliError::Internal(format!("the fitted scenario does not load: {e}")))?;
-    write_output(&args.output, args.force, |w| w.write_all(text.as_bytes()))?;
+    let channels: Vec<&str> = fitted.channels.iter().map(|c| c.name.as_str()).collect();
+    let loaded: Vec<&str> = model.channels.iter().map(|c| c.name.as_str()).collect();
+    let categories_kept = fitted
+        .channels
+        .iter()
+        .flat_map(|c| &c.categories)
+        .all(|s| model.categories.contains(&s.category));
+    if channels != loaded || !categories_kept || model.name != name {
+        return Err(CliError::Internal(
+            "the fitted scenario does not load with the log's names".into(),
+        ));
+    }
+    write_output(&args.output, args.force, |w| {
+        w.write_all(scenario.text.as_bytes())
+    })?;
+    for warning in &scenario.warnings {
+        eprintln!("warning: {warning}");
+    }
     emit(&fitted.report())?;
     eprintln!("wrote {}", args.output.display());
     Ok(())

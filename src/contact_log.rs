@@ -10,6 +10,7 @@
 
 use crate::duration::Duration;
 use crate::engine::{AttemptOutcome, ContactFeed, ContactRecord, ReplayedContact};
+use crate::limits::{LINE_TOO_LONG, LineLimit, MAX_ROW_BYTES, show_bytes};
 use crate::model::Model;
 use crate::scenario::ScenarioError;
 use crate::seeds::{Purpose, stream_rng};
@@ -42,6 +43,87 @@ pub struct ReplaySpec {
     pub replay_returns: bool,
     /// What the scan of the log found (filled by [`scan`]).
     pub scan: Option<ReplayScan>,
+    /// Where the scenario names the log (its `[[replay]]` `file` key), so that an error in
+    /// the log is placed in the scenario too; `None` for a log given on the command line.
+    pub origin: Option<ReplayOrigin>,
+}
+
+/// Where a scenario names a replayed log: the file, line and column, and the key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplayOrigin {
+    /// The scenario (or variant) file as the user named it.
+    pub file: String,
+    /// 1-based line and column of the key's value, where known.
+    pub position: Option<(usize, usize)>,
+    /// The key, e.g. `replay[0].file`.
+    pub key: String,
+}
+
+/// A problem in a contact log, located as an editor counts (line 1 is the header):
+/// `FILE:LINE:COL: message`, `FILE:LINE: message` when no column applies, or
+/// `FILE: message` for the whole file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogError {
+    /// The log as the user named it.
+    pub file: String,
+    /// 1-based line, where the problem has one.
+    pub line: Option<u64>,
+    /// 1-based character column in the line, where one applies.
+    pub column: Option<usize>,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+impl LogError {
+    /// An error of the whole file.
+    pub(crate) fn whole_file(file: &str, message: String) -> LogError {
+        LogError {
+            file: file.to_string(),
+            line: None,
+            column: None,
+            message,
+        }
+    }
+
+    /// The error of field `column` of `record`, with the column's header name.
+    pub(crate) fn at_field(
+        file: &str,
+        record: &csv::StringRecord,
+        columns: &LogColumns,
+        e: RowError,
+    ) -> LogError {
+        let (line, col) = locate(record, e.column);
+        LogError {
+            file: file.to_string(),
+            line: Some(line),
+            column: Some(col),
+            message: format!("column `{}`: {}", columns.name(e.column), e.message),
+        }
+    }
+}
+
+impl std::fmt::Display for LogError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl From<LogError> for ScenarioError {
+    fn from(e: LogError) -> ScenarioError {
+        ScenarioError {
+            file: e.file,
+            position: e.line.map(|line| (line as usize, e.column.unwrap_or(0))),
+            key: None,
+            message: e.message,
+        }
+    }
 }
 
 /// What reading a log through once found.
@@ -113,9 +195,9 @@ pub struct RowError {
 /// Where each known column is in a log's rows.
 #[derive(Clone, Debug, Default)]
 pub struct LogColumns {
-    timestamp: usize,
-    channel: usize,
-    category: usize,
+    pub(crate) timestamp: usize,
+    pub(crate) channel: usize,
+    pub(crate) category: usize,
     priority: Option<usize>,
     customer: Option<usize>,
     attempt: Option<usize>,
@@ -320,38 +402,92 @@ pub(crate) fn locate(record: &csv::StringRecord, column: usize) -> (u64, usize) 
     (line, col)
 }
 
-/// Opens a log and reads its header.
-fn open(path: &Path) -> Result<(csv::Reader<BufReader<File>>, LogColumns), String> {
-    let file = File::open(path).map_err(|e| format!("cannot read the contact log: {e}"))?;
+/// A CSV reader whose rows are at most [`MAX_ROW_BYTES`] long, so that a file without
+/// line ends (such as `/dev/zero`) is refused instead of read into memory whole.
+pub(crate) type CsvReader = csv::Reader<LineLimit<BufReader<File>>>;
+
+/// Opens a log and reads its header; errors name the file and, where they have one, the
+/// line.
+pub(crate) fn open(path: &Path) -> Result<(CsvReader, LogColumns), LogError> {
+    let name = path.display().to_string();
+    let file = File::open(path)
+        .map_err(|e| LogError::whole_file(&name, format!("cannot read the contact log: {e}")))?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(BufReader::with_capacity(1 << 16, file));
-    let header = reader
-        .headers()
-        .map_err(|e| format!("cannot read the header: {}", csv_advice(&e)))?
-        .clone();
+        .from_reader(LineLimit::new(
+            BufReader::with_capacity(1 << 16, file),
+            MAX_ROW_BYTES,
+        ));
+    let header = match reader.headers().cloned() {
+        Ok(header) => header,
+        Err(e) => {
+            let mut error = csv_error(&name, &reader, &e, None);
+            error.message = format!(
+                "{}; a contact log starts with a header row such as timestamp,channel,category",
+                error.message
+            );
+            return Err(error);
+        }
+    };
     if header.iter().all(|h| h.trim().is_empty()) {
-        return Err(
+        return Err(LogError::whole_file(
+            &name,
             "the file is empty: a contact log starts with a header row such as \
-                    timestamp,channel,category"
+             timestamp,channel,category"
                 .into(),
-        );
+        ));
     }
     let columns = LogColumns::from_header(&header).map_err(|m| {
         let names: Vec<&str> = header.iter().collect();
-        format!("line 1: {m} (the header reads: {})", names.join(","))
+        LogError {
+            file: name.clone(),
+            line: Some(1),
+            column: None,
+            message: format!("{m} (the header reads: {})", names.join(",")),
+        }
     })?;
     Ok((reader, columns))
 }
 
-/// A CSV reading error in words, with what to do about it.
-pub(crate) fn csv_advice(e: &csv::Error) -> String {
+/// A CSV reading error of `reader` (reading the file `file`) in words, located, with what
+/// to do about it; `columns` names the column of a field that is not UTF-8.
+pub(crate) fn csv_error(
+    file: &str,
+    reader: &CsvReader,
+    e: &csv::Error,
+    columns: Option<&LogColumns>,
+) -> LogError {
+    let at = |line: Option<u64>, message: String| LogError {
+        file: file.to_string(),
+        line,
+        column: None,
+        message,
+    };
     match e.kind() {
-        csv::ErrorKind::Utf8 { pos, .. } => format!(
-            "line {}: the row is not UTF-8 text; save the log as UTF-8",
-            pos.as_ref().map_or(0, |p| p.line())
-        ),
-        _ => e.to_string(),
+        csv::ErrorKind::Io(io)
+            if io.kind() == std::io::ErrorKind::InvalidData
+                && io.to_string().starts_with(LINE_TOO_LONG) =>
+        {
+            at(
+                Some(reader.get_ref().line()),
+                format!(
+                    "the row is longer than {}, the most ccsim reads in one row (is this a CSV file with line ends?)",
+                    show_bytes(MAX_ROW_BYTES as u64)
+                ),
+            )
+        }
+        csv::ErrorKind::Io(io) => at(None, format!("cannot read it: {io}")),
+        csv::ErrorKind::Utf8 { pos, err } => {
+            let field = match columns {
+                Some(c) => format!("column `{}`", c.name(err.field())),
+                None => format!("field {}", err.field() + 1),
+            };
+            at(
+                Some(pos.as_ref().map_or(reader.position().line(), |p| p.line())),
+                format!("{field} is not UTF-8 text; save the log as UTF-8"),
+            )
+        }
+        _ => at(e.position().map(|p| p.line()), e.to_string()),
     }
 }
 
@@ -445,7 +581,7 @@ pub fn scan(model: &mut Model) -> Result<(), ScenarioError> {
     let mut levels = model.priority_levels.clone();
     for r in 0..model.replays.len() {
         let spec = model.replays[r].clone();
-        let found = scan_one(model, &spec, &mut levels)?;
+        let found = scan_one(model, &spec, &mut levels).map_err(|e| placed(&spec, e))?;
         model.replays[r].scan = Some(found);
     }
     levels.sort_unstable_by(|a, b| b.cmp(a));
@@ -453,12 +589,14 @@ pub fn scan(model: &mut Model) -> Result<(), ScenarioError> {
         levels.push(0);
     }
     if levels.len() > 16 {
-        return Err(ScenarioError {
-            file: model.replays[0].path.display().to_string(),
-            position: None,
-            key: None,
-            message: "the logs and the scenario use more than 16 priority levels".into(),
-        });
+        let spec = &model.replays[model.replays.len() - 1];
+        return Err(placed(
+            spec,
+            LogError::whole_file(
+                &spec.path.display().to_string(),
+                "the logs and the scenario use more than 16 priority levels".into(),
+            ),
+        ));
     }
     if levels != model.priority_levels {
         let old = model.priority_levels.clone();
@@ -471,20 +609,29 @@ pub fn scan(model: &mut Model) -> Result<(), ScenarioError> {
     Ok(())
 }
 
+/// An error in a replayed log, placed where the scenario names the log when it does:
+/// `scenario.toml:12:8: key `replay[0].file`: last_week.csv:4:21: column `wait`: …`.
+fn placed(spec: &ReplaySpec, e: LogError) -> ScenarioError {
+    match &spec.origin {
+        Some(origin) => ScenarioError {
+            file: origin.file.clone(),
+            position: origin.position,
+            key: Some(origin.key.clone()),
+            message: e.to_string(),
+        },
+        None => e.into(),
+    }
+}
+
 /// Reads one log through, adding its priority levels to `levels`.
 fn scan_one(
     model: &Model,
     spec: &ReplaySpec,
     levels: &mut Vec<i64>,
-) -> Result<ReplayScan, ScenarioError> {
+) -> Result<ReplayScan, LogError> {
     let file = spec.path.display().to_string();
-    let whole_file = |message: String| ScenarioError {
-        file: file.clone(),
-        position: None,
-        key: None,
-        message,
-    };
-    let (mut reader, columns) = open(&spec.path).map_err(whole_file)?;
+    let whole_file = |message: String| LogError::whole_file(&file, message);
+    let (mut reader, columns) = open(&spec.path)?;
     let placement = Placement::new(model);
     let mut found = ReplayScan {
         ignored_columns: columns.ignored.clone(),
@@ -499,12 +646,7 @@ fn scan_one(
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => {
-                return Err(whole_file(format!(
-                    "cannot read the log: {}",
-                    csv_advice(&e)
-                )));
-            }
+            Err(e) => return Err(csv_error(&file, &reader, &e, Some(&columns))),
         }
         found.rows += 1;
         if let Some(ts) = record.get(columns.timestamp) {
@@ -547,15 +689,9 @@ fn scan_one(
                 }
             }
             Err(e) => {
-                let (line, col) = locate(&record, e.column);
-                let error = ScenarioError {
-                    file: file.clone(),
-                    position: Some((line as usize, col)),
-                    key: None,
-                    message: format!("column `{}`: {}", columns.name(e.column), e.message),
-                };
+                let error = LogError::at_field(&file, &record, &columns, e);
                 if !spec.skip_bad_rows {
-                    return Err(ScenarioError {
+                    return Err(LogError {
                         message: format!(
                             "{} (or skip such rows with --skip-bad-rows)",
                             error.message
@@ -605,7 +741,8 @@ fn scan_one(
 /// copied or resampled as the spec says.
 pub struct ReplayFeed<'m> {
     placement: Placement<'m>,
-    reader: csv::Reader<BufReader<File>>,
+    reader: CsvReader,
+    file: String,
     columns: LogColumns,
     record: csv::StringRecord,
     spec: &'m ReplaySpec,
@@ -628,13 +765,13 @@ impl<'m> ReplayFeed<'m> {
         replication: u32,
     ) -> Result<ReplayFeed<'m>, String> {
         let spec = &model.replays[r];
-        let (reader, columns) =
-            open(&spec.path).map_err(|m| format!("{}: {m}", spec.path.display()))?;
+        let (reader, columns) = open(&spec.path).map_err(|e| e.to_string())?;
         let log_start = spec.scan.as_ref().and_then(|s| s.log_start);
         let stream = (model.streams.len() + r) as u32;
         Ok(ReplayFeed {
             placement: Placement::new(model),
             reader,
+            file: spec.path.display().to_string(),
             columns,
             record: csv::StringRecord::new(),
             spec,
@@ -685,7 +822,8 @@ impl ContactFeed for ReplayFeed<'_> {
                 Ok(true) => {}
                 Ok(false) => return None,
                 Err(e) => {
-                    self.error = Some(format!("{}: {e}", self.spec.path.display()));
+                    let error = csv_error(&self.file, &self.reader, &e, Some(&self.columns));
+                    self.error = Some(error.to_string());
                     return None;
                 }
             }

@@ -52,7 +52,7 @@ fn positive(what: &'static str, v: f64) -> Result<f64, DistributionError> {
     } else {
         Err(DistributionError::new(
             what,
-            format!("{what} must be greater than zero (got {v})"),
+            format!("{what} must be a finite number greater than zero (got {v})"),
         ))
     }
 }

@@ -49,29 +49,32 @@ impl std::error::Error for ErlangError {}
 fn check(spec: &QueueSpec) -> Result<(), ErlangError> {
     let ok = |v: f64| v.is_finite() && v > 0.0;
     if !ok(spec.arrival_rate) {
-        return Err(ErlangError(
-            "the arrival rate must be greater than zero".into(),
-        ));
+        return Err(ErlangError(format!(
+            "the arrival rate must be a finite number greater than zero (got {} an hour)",
+            spec.arrival_rate * 3600.0
+        )));
     }
     if !ok(spec.aht) {
-        return Err(ErlangError(
-            "the handle time must be greater than zero".into(),
-        ));
+        return Err(ErlangError(format!(
+            "the handle time must be a finite number of seconds greater than zero (got {}s)",
+            spec.aht
+        )));
     }
     if spec.agents == 0 {
         return Err(ErlangError("there must be at least one agent".into()));
     }
     if !(spec.answer_within.is_finite() && spec.answer_within >= 0.0) {
-        return Err(ErlangError(
-            "the service-level threshold must be zero or more".into(),
-        ));
+        return Err(ErlangError(format!(
+            "the service-level threshold must be a finite number of seconds, zero or more (got {}s)",
+            spec.answer_within
+        )));
     }
     if let Some(p) = spec.patience
         && !ok(p)
     {
-        return Err(ErlangError(
-            "the mean patience must be greater than zero".into(),
-        ));
+        return Err(ErlangError(format!(
+            "the mean patience must be a finite number of seconds greater than zero (got {p}s)"
+        )));
     }
     Ok(())
 }

@@ -5,17 +5,78 @@
 //! Kaplan–Meier curve to judge the fit). One streaming pass over the log; samples for the
 //! goodness-of-fit checks are kept in bounded reservoirs.
 
-use crate::contact_log::{LogColumns, Timestamp, csv_advice, locate};
+use crate::contact_log::{self, LogError, RowError, Timestamp, csv_error};
 use crate::engine::AttemptOutcome;
 use jiff::civil::{Date, DateTime};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
 /// Largest sample kept per channel/category for the fit-quality checks.
 const RESERVOIR: usize = 20_000;
+
+/// Fewest contacts still waiting at an abandonment for the Kaplan–Meier curve there to
+/// judge a patience fit.
+const AT_RISK_TO_JUDGE: f64 = 30.0;
+
+// What a scenario takes (as `src/scenario/compile.rs` checks it): a fitted scenario stays
+// within these, clamped with a warning or refused with a message, so that it always loads.
+
+/// Shortest time written (a duration's finest unit, 1 ms).
+const MIN_TIME: f64 = 0.001;
+/// Longest mean handle time written: 30 days, the longest time a log row may hold.
+const MAX_HANDLE: f64 = 30.0 * 86_400.0;
+/// Longest mean patience written: 366 days, the longest horizon.
+const MAX_PATIENCE: f64 = 366.0 * 86_400.0;
+/// Largest coefficient of variation written for a handle time or a patience.
+const MAX_CV: f64 = 10.0;
+/// Largest busyness coefficient of variation a scenario takes.
+const MAX_BUSYNESS_CV: f64 = 2.0;
+/// Longest horizon a scenario takes, in days.
+const MAX_DAYS: usize = 366;
+/// Most intervals × channels a scenario takes.
+const MAX_INTERVAL_CELLS: usize = 50_000;
+/// Most (arrival streams + groups) × intervals a scenario takes.
+const MAX_TIMELINE_CELLS: usize = 20_000_000;
+/// Highest arrival rate of one stream a scenario takes, per hour.
+const MAX_RATE_PER_HOUR: f64 = 1_000_000.0;
+/// Most agents in one interval of a group's staffing.
+const MAX_STAFF: f64 = 1_000_000.0;
+/// Longest name of a channel, category or scenario, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Why `name` cannot name a channel (`category` false) or category (`category` true) in a
+/// scenario, if it cannot: empty, longer than [`MAX_NAME_CHARS`], holding a control
+/// character or a `/`, or (a category) `*`, which stands for every category in a
+/// scenario's `"channel/category"` pairs.
+pub fn name_problem(name: &str, category: bool) -> Option<String> {
+    let chars = name.chars().count();
+    if name.trim().is_empty() {
+        Some("a name must not be empty".into())
+    } else if chars > MAX_NAME_CHARS {
+        Some(format!(
+            "a name is at most {MAX_NAME_CHARS} characters long (this one has {chars})"
+        ))
+    } else if name.chars().any(char::is_control) {
+        Some("a name must not contain control characters such as a line break or a tab".into())
+    } else if name.contains('/') {
+        Some("a name must not contain '/', which separates channel and category in \"voice/payment\"".into())
+    } else if category && name == "*" {
+        Some("\"*\" stands for every category in a scenario's \"channel/category\" pairs".into())
+    } else {
+        None
+    }
+}
+
+/// A name for messages: quoted, escaped, and cut after 40 characters.
+fn shown(name: &str) -> String {
+    let cut: String = name.chars().take(40).collect();
+    let more = if cut.len() < name.len() { "…" } else { "" };
+    format!("\"{}{more}\"", cut.escape_debug())
+}
 
 /// What the fit found in a log.
 #[derive(Clone, Debug)]
@@ -36,6 +97,8 @@ pub struct FittedLog {
     pub returns: u64,
     /// Channels in order of first appearance, with their fits.
     pub channels: Vec<FittedChannel>,
+    /// Fitted values outside what a scenario takes, and what was written instead.
+    pub warnings: Vec<String>,
 }
 
 /// The fit of one channel.
@@ -56,14 +119,15 @@ pub struct FittedChannel {
     pub abandoned: u64,
     /// Answered contacts with a wait.
     pub answered: u64,
-    /// Largest gap between the Kaplan–Meier curve and the fitted exponential.
+    /// Largest gap between the Kaplan–Meier curve and the fitted exponential (None when no
+    /// abandonment had enough contacts at risk to judge it).
     pub patience_gap: Option<f64>,
     /// Lognormal fitted to the Kaplan–Meier curve (probit of 1 − S against ln t): mean,
     /// cv and its largest gap; used in the scenario when it follows the curve better.
     pub patience_lognormal: Option<(f64, f64, f64)>,
     /// Kaplan–Meier survival at 30 s, 1, 2, 5 and 10 minutes, with the exponential's and
-    /// the lognormal's.
-    pub km_points: Vec<(f64, f64, f64, f64)>,
+    /// the lognormal's (when one was fitted).
+    pub km_points: Vec<(f64, f64, f64, Option<f64>)>,
     /// Categories in order of first appearance.
     pub categories: Vec<FittedStream>,
 }
@@ -84,7 +148,9 @@ pub struct FittedStream {
     pub bot_dropout: u64,
     /// Arrivals over the whole log.
     pub total: f64,
-    /// Lognormal handle time: mean and cv (None without handle times).
+    /// Lognormal handle time: mean and cv (None without two handle times or more); the
+    /// sample's mean and cv when the fit to the logarithms falls outside what a scenario
+    /// takes.
     pub handle: Option<(f64, f64)>,
     /// Handle times behind the fit.
     pub handled: u64,
@@ -104,6 +170,8 @@ struct StreamAcc {
     sum_ln: f64,
     sum_ln2: f64,
     sum: f64,
+    sum2: f64,
+    min: f64,
     reservoir: Vec<f64>,
 }
 
@@ -124,17 +192,12 @@ pub fn fit_log(path: &Path, interval: f64) -> Result<FittedLog, String> {
         return Err("the interval must divide a day, e.g. 5m, 15m, 30m or 1h".into());
     }
     let per_day = (86_400.0 / interval) as usize;
-    let file = std::fs::File::open(path)
-        .map_err(|e| format!("{}: cannot read the contact log: {e}", path.display()))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(std::io::BufReader::with_capacity(1 << 16, file));
-    let header = reader
-        .headers()
-        .map_err(|e| format!("{}:1: cannot read the header: {e}", path.display()))?
-        .clone();
-    let columns =
-        LogColumns::from_header(&header).map_err(|m| format!("{}:1: {m}", path.display()))?;
+    let file = path.display().to_string();
+    let (mut reader, columns) = contact_log::open(path).map_err(|e| e.to_string())?;
+    // A row's error at one of its fields, located as an editor counts.
+    let at = |record: &csv::StringRecord, column: usize, message: String| {
+        LogError::at_field(&file, record, &columns, RowError { column, message }).to_string()
+    };
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(0x05ee_df17);
     let mut channels: Vec<(String, ChannelAcc)> = Vec::new();
     let mut first_date: Option<Date> = None;
@@ -147,18 +210,12 @@ pub fn fit_log(path: &Path, interval: f64) -> Result<FittedLog, String> {
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(format!("{}: {}", path.display(), csv_advice(&e))),
+            Err(e) => return Err(csv_error(&file, &reader, &e, Some(&columns)).to_string()),
         }
         rows += 1;
-        let row = columns.parse(&record).map_err(|e| {
-            let (line, col) = locate(&record, e.column);
-            format!(
-                "{}:{line}:{col}: column `{}`: {}",
-                path.display(),
-                columns.name(e.column),
-                e.message
-            )
-        })?;
+        let row = columns
+            .parse(&record)
+            .map_err(|e| LogError::at_field(&file, &record, &columns, e).to_string())?;
         let (day, second) = match row.timestamp {
             Timestamp::Seconds(s) => (
                 (s / 86_400.0).floor().max(0.0) as usize,
@@ -168,19 +225,28 @@ pub fn fit_log(path: &Path, interval: f64) -> Result<FittedLog, String> {
                 let first = *first_date.get_or_insert(t.date());
                 let days = (t.date() - first).get_days();
                 if days < 0 {
-                    return Err(format!(
-                        "{}: row {rows} is dated before the first row; sort the log by timestamp",
-                        path.display()
+                    return Err(at(
+                        &record,
+                        columns.timestamp,
+                        format!(
+                            "the row is dated {}, before the first row's day {first}; sort the log by timestamp",
+                            t.date()
+                        ),
                     ));
                 }
                 (days as usize, seconds_of_day(t))
             }
         };
-        if day > 366 {
-            return Err(format!(
-                "{}: the log spans more than a year; fit a year at most (timestamps in seconds \
-                 count from 0, not from 1970: use ISO date-times for calendar logs)",
-                path.display()
+        if day >= MAX_DAYS {
+            return Err(at(
+                &record,
+                columns.timestamp,
+                format!(
+                    "the row is on day {} of the log; a fitted scenario covers at most {MAX_DAYS} days \
+                     (timestamps in seconds count from 0, not from 1970: use ISO date-times for \
+                     calendar logs)",
+                    day + 1
+                ),
             ));
         }
         last_day = last_day.max(day);
@@ -190,6 +256,16 @@ pub fn fit_log(path: &Path, interval: f64) -> Result<FittedLog, String> {
         let ch = match channels.iter().position(|(n, _)| n == row.channel) {
             Some(i) => i,
             None => {
+                if let Some(problem) = name_problem(row.channel, false) {
+                    return Err(at(
+                        &record,
+                        columns.channel,
+                        format!(
+                            "the channel {} cannot name a channel in a scenario: {problem}",
+                            shown(row.channel)
+                        ),
+                    ));
+                }
                 channels.push((row.channel.to_string(), ChannelAcc::default()));
                 channels.len() - 1
             }
@@ -198,6 +274,16 @@ pub fn fit_log(path: &Path, interval: f64) -> Result<FittedLog, String> {
         let cat = match acc.categories.iter().position(|(n, _)| n == row.category) {
             Some(i) => i,
             None => {
+                if let Some(problem) = name_problem(row.category, true) {
+                    return Err(at(
+                        &record,
+                        columns.category,
+                        format!(
+                            "the category {} cannot name a category in a scenario: {problem}",
+                            shown(row.category)
+                        ),
+                    ));
+                }
                 acc.categories
                     .push((row.category.to_string(), StreamAcc::default()));
                 acc.categories.len() - 1
@@ -219,14 +305,13 @@ pub fn fit_log(path: &Path, interval: f64) -> Result<FittedLog, String> {
             }
         }
         let stream = &mut acc.categories[cat].1;
-        match row.outcome {
-            Some(AttemptOutcome::BotResolved) => stream.bot_resolved += 1,
-            Some(AttemptOutcome::BotDropout) => stream.bot_dropout += 1,
-            _ => {}
-        }
         if let Some(h) = row.handle_time.filter(|h| *h > 0.0) {
+            if stream.n == 0 || h < stream.min {
+                stream.min = h;
+            }
             stream.n += 1;
             stream.sum += h;
+            stream.sum2 += h * h;
             stream.sum_ln += h.ln();
             stream.sum_ln2 += h.ln() * h.ln();
             let n = stream.n;
@@ -236,22 +321,44 @@ pub fn fit_log(path: &Path, interval: f64) -> Result<FittedLog, String> {
             returns += 1;
             continue;
         }
+        // Bot shares are of the arrivals (first attempts), as the rates are.
+        match row.outcome {
+            Some(AttemptOutcome::BotResolved) => stream.bot_resolved += 1,
+            Some(AttemptOutcome::BotDropout) => stream.bot_dropout += 1,
+            _ => {}
+        }
         arrivals += 1;
         let k = ((second / interval) as usize).min(per_day - 1);
         *stream.by_day_interval.entry((day, k)).or_insert(0.0) += 1.0;
         stream.total += 1.0;
     }
+    if rows == 0 {
+        return Err(format!(
+            "{file}: the log has a header but no rows: there is nothing to fit"
+        ));
+    }
     if arrivals == 0 {
         return Err(format!(
-            "{}: the log has no arrivals to fit",
-            path.display()
+            "{file}: the log has no arrivals to fit: every row is a redial or repeat (attempt above 1)"
         ));
     }
     let days = last_day + 1;
+    let n_intervals = per_day * days;
+    let cells = n_intervals * channels.len();
+    if cells > MAX_INTERVAL_CELLS {
+        return Err(format!(
+            "{file}: the log spans {days} day(s) of {per_day} intervals ({}) and has {} channel(s): \
+             {cells} per-interval results, more than the {MAX_INTERVAL_CELLS} a scenario holds; fit \
+             with a longer --interval (e.g. 1h) or a shorter log",
+            duration(interval),
+            channels.len()
+        ));
+    }
     let observed = Observed::new(days, per_day, interval, first_abs, last_abs);
+    let mut warnings = Vec::new();
     let fitted = channels
         .into_iter()
-        .map(|(name, acc)| finish_channel(name, acc, &observed, first_date))
+        .map(|(name, acc)| finish_channel(name, acc, &observed, first_date, &mut warnings))
         .collect();
     Ok(FittedLog {
         interval,
@@ -262,6 +369,7 @@ pub fn fit_log(path: &Path, interval: f64) -> Result<FittedLog, String> {
         arrivals,
         returns,
         channels: fitted,
+        warnings,
     })
 }
 
@@ -333,6 +441,7 @@ fn finish_channel(
     acc: ChannelAcc,
     observed: &Observed,
     first_date: Option<Date>,
+    warnings: &mut Vec<String>,
 ) -> FittedChannel {
     let (days, per_day) = (observed.days, observed.per_day);
     let mut daily_counts = vec![0.0; days];
@@ -393,13 +502,54 @@ fn finish_channel(
     } else {
         0.0
     };
+    let day_cv = if day_cv.is_finite() && day_cv <= MAX_BUSYNESS_CV {
+        day_cv
+    } else {
+        warnings.push(format!(
+            "{}: the day-to-day busyness cv fitted as {day_cv:.3} is above {MAX_BUSYNESS_CV}, the most a scenario takes; written as {MAX_BUSYNESS_CV} (days this different are seldom one center's normal variation: check the log for missing or partial days)",
+            shown(&name)
+        ));
+        MAX_BUSYNESS_CV
+    };
     // Exponential patience: abandonments over total waiting time (censored MLE).
-    let patience_mean = (acc.abandoned > 0 && acc.waits_total > 0.0)
-        .then(|| acc.waits_total / acc.abandoned as f64);
-    let (patience_gap, patience_lognormal, km_points) = match patience_mean {
+    let patience_mean = (acc.abandoned > 0 && acc.waits_total > 0.0).then(|| {
+        let theta = acc.waits_total / acc.abandoned as f64;
+        let kept = theta.clamp(MIN_TIME, MAX_PATIENCE);
+        if kept != theta {
+            warnings.push(format!(
+                "{}: the mean patience fitted as {} ({} abandoned against {} of waiting) is outside what a scenario takes (from {} to {}); written as {}",
+                shown(&name),
+                seconds_text(theta),
+                acc.abandoned,
+                seconds_text(acc.waits_total),
+                duration(MIN_TIME),
+                duration(MAX_PATIENCE),
+                duration(kept)
+            ));
+        }
+        kept
+    });
+    let (patience_gap, mut patience_lognormal, km_points) = match patience_mean {
         Some(theta) => kaplan_meier_check(acc.reservoir, theta),
         None => (None, None, Vec::new()),
     };
+    if let Some((m, cv, gap)) = patience_lognormal
+        && !(m.is_finite()
+            && (MIN_TIME..=MAX_PATIENCE).contains(&m)
+            && cv.is_finite()
+            && cv <= MAX_CV)
+    {
+        if gap < patience_gap.unwrap_or(f64::INFINITY) {
+            warnings.push(format!(
+                "{}: the lognormal patience fitted to the Kaplan–Meier curve (mean {}, cv {cv:.3}) is outside what a scenario takes (mean from {} to {}, cv at most {MAX_CV}); the exponential is written instead",
+                shown(&name),
+                seconds_text(m),
+                duration(MIN_TIME),
+                duration(MAX_PATIENCE)
+            ));
+        }
+        patience_lognormal = None;
+    }
     let categories = acc
         .categories
         .into_iter()
@@ -414,9 +564,37 @@ fn finish_channel(
                 .map(|(n, e)| if *e > 0.0 { n / e } else { 0.0 })
                 .collect();
             let handle = (s.n >= 2).then(|| {
-                let mu = s.sum_ln / s.n as f64;
-                let var = ((s.sum_ln2 - s.n as f64 * mu * mu) / (s.n as f64 - 1.0)).max(0.0);
-                ((mu + var / 2.0).exp(), (var.exp() - 1.0).sqrt())
+                let n = s.n as f64;
+                let mu = s.sum_ln / n;
+                let var = ((s.sum_ln2 - n * mu * mu) / (n - 1.0)).max(0.0);
+                let (m, cv) = ((mu + var / 2.0).exp(), (var.exp() - 1.0).sqrt());
+                if m.is_finite()
+                    && (MIN_TIME..=MAX_HANDLE).contains(&m)
+                    && cv.is_finite()
+                    && cv <= MAX_CV
+                {
+                    return (m, cv);
+                }
+                // The fit to the logarithms broke down (a handle time near zero pulls
+                // them apart): the sample's own mean and cv, within what a scenario takes.
+                let mean = s.sum / n;
+                let sd = ((s.sum2 - n * mean * mean) / (n - 1.0)).max(0.0).sqrt();
+                let sample_cv = if mean > 0.0 { sd / mean } else { 0.0 };
+                let (kept_m, kept_cv) = (
+                    mean.clamp(MIN_TIME, MAX_HANDLE),
+                    if sample_cv.is_finite() { sample_cv.clamp(0.0, MAX_CV) } else { MAX_CV },
+                );
+                warnings.push(format!(
+                    "{}: the lognormal fitted to the logarithms of {} handle times has mean {} and cv {cv:.3}, outside what a scenario takes (mean from {} to {}, cv at most {MAX_CV}); the shortest handle time is {}. Written with the sample's mean {} and cv {kept_cv:.3} instead: check the log's handle_time column",
+                    shown(&format!("{name}/{category}")),
+                    s.n,
+                    seconds_text(m),
+                    duration(MIN_TIME),
+                    duration(MAX_HANDLE),
+                    seconds_text(s.min),
+                    duration(kept_m),
+                ));
+                (kept_m, kept_cv)
             });
             let ks = handle.map(|(m, cv)| ks_lognormal(s.reservoir, m, cv));
             FittedStream {
@@ -464,12 +642,13 @@ fn lognormal_survival(t: f64, mu: f64, sigma: f64) -> f64 {
 type KaplanMeierCheck = (
     Option<f64>,
     Option<(f64, f64, f64)>,
-    Vec<(f64, f64, f64, f64)>,
+    Vec<(f64, f64, f64, Option<f64>)>,
 );
 
 /// Kaplan–Meier survival of patience from (wait, abandoned) pairs; the exponential of mean
 /// `theta` and a lognormal fitted to the curve (least squares of the probit of 1 − S on
-/// ln t, where at least 30 contacts are at risk), each with its largest gap from the curve.
+/// ln t, where at least 30 contacts are at risk), each with its largest gap from the curve
+/// there (no gap when no abandonment had 30 contacts at risk).
 fn kaplan_meier_check(mut sample: Vec<(f64, bool)>, theta: f64) -> KaplanMeierCheck {
     use statrs::distribution::{ContinuousCDF, Normal};
     sample.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
@@ -489,7 +668,7 @@ fn kaplan_meier_check(mut sample: Vec<(f64, bool)>, theta: f64) -> KaplanMeierCh
         }
         if events > 0.0 && at_risk > 0.0 {
             survival *= 1.0 - events / at_risk;
-            if at_risk >= 30.0 {
+            if at_risk >= AT_RISK_TO_JUDGE {
                 judged.push((t, survival));
             }
         }
@@ -503,7 +682,8 @@ fn kaplan_meier_check(mut sample: Vec<(f64, bool)>, theta: f64) -> KaplanMeierCh
             .fold(0.0, f64::max)
     };
     let exponential = |t: f64| (-t / theta).exp();
-    let gap = gap_of(&exponential);
+    // No abandonment with enough contacts at risk: nothing to judge the fit by.
+    let gap = (!judged.is_empty()).then(|| gap_of(&exponential));
     // Probit regression: Φ⁻¹(1 − S) = (ln t − μ) / σ.
     let normal = Normal::standard();
     let points: Vec<(f64, f64)> = judged
@@ -534,7 +714,7 @@ fn kaplan_meier_check(mut sample: Vec<(f64, bool)>, theta: f64) -> KaplanMeierCh
         .iter()
         .filter_map(|&x| {
             at(x).map(|s| {
-                let ln = lognormal.map_or(f64::NAN, |(mu, sigma)| lognormal_survival(x, mu, sigma));
+                let ln = lognormal.map(|(mu, sigma)| lognormal_survival(x, mu, sigma));
                 (x, s, exponential(x), ln)
             })
         })
@@ -544,7 +724,7 @@ fn kaplan_meier_check(mut sample: Vec<(f64, bool)>, theta: f64) -> KaplanMeierCh
         let s2 = sigma * sigma;
         ((mu + s2 / 2.0).exp(), (s2.exp() - 1.0).sqrt(), gap)
     });
-    (Some(gap), fitted, table)
+    (gap, fitted, table)
 }
 
 /// Kolmogorov–Smirnov distance between a sample and a lognormal of mean `m` and cv `cv`.
@@ -567,26 +747,273 @@ fn ks_lognormal(mut sample: Vec<f64>, m: f64, cv: f64) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// A duration as a scenario writes it: whole minutes as `4m`, else seconds to a tenth
+/// (to a millisecond under a second, and never under 1 ms), e.g. `272.5s`, `0.004s`.
 fn duration(seconds: f64) -> String {
-    let s = (seconds * 10.0).round() / 10.0;
-    if s >= 60.0 && (s % 60.0).abs() < 0.05 {
-        format!("{}m", (s / 60.0).round())
+    let s = if seconds.is_nan() {
+        MIN_TIME
     } else {
+        seconds.clamp(MIN_TIME, MAX_PATIENCE)
+    };
+    if s >= 1.0 {
+        let s = (s * 10.0).round() / 10.0;
+        if s >= 60.0 && (s % 60.0).abs() < 0.05 {
+            let minutes = (s / 60.0).round();
+            return if minutes % 1440.0 == 0.0 {
+                format!("{}d", minutes / 1440.0)
+            } else if minutes % 60.0 == 0.0 {
+                format!("{}h", minutes / 60.0)
+            } else {
+                format!("{minutes}m")
+            };
+        }
         format!("{s}s")
+    } else {
+        format!("{}s", ((s * 1000.0).round() / 1000.0).max(MIN_TIME))
+    }
+}
+
+/// The interval exactly, so that it divides the day in the written scenario as it does
+/// here: whole minutes as `15m`, else every digit of the seconds.
+fn interval_text(seconds: f64) -> String {
+    if seconds % 3600.0 == 0.0 {
+        format!("{}h", seconds / 3600.0)
+    } else if seconds % 60.0 == 0.0 {
+        format!("{}m", seconds / 60.0)
+    } else {
+        format!("{seconds}s")
+    }
+}
+
+/// Seconds for messages, however large, small or undefined.
+fn seconds_text(x: f64) -> String {
+    if !x.is_finite() {
+        format!("{x} s")
+    } else if x != 0.0 && !(1e-3..1e9).contains(&x.abs()) {
+        format!("{x:.3e} s")
+    } else {
+        format!("{} s", round_sig(x, 4))
+    }
+}
+
+/// `x` rounded to `digits` significant digits (unchanged when zero, not finite, or too
+/// small to scale).
+fn round_sig(x: f64, digits: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi(digits - 1 - x.abs().log10().floor() as i32);
+    let rounded = (x * scale).round() / scale;
+    if rounded.is_finite() { rounded } else { x }
+}
+
+/// A fitted scenario that cannot be written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WriteError {
+    /// The log holds what no scenario takes; the message says what and what to do.
+    Refused(String),
+    /// ccsim's own fault: the text would not read back as the fit meant it.
+    Internal(String),
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::Refused(m) | WriteError::Internal(m) => f.write_str(m),
+        }
+    }
+}
+
+/// A fitted scenario as TOML text, with what was clamped on the way to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FittedScenario {
+    /// The scenario file's text.
+    pub text: String,
+    /// Fitted values outside what a scenario takes, and what was written instead.
+    pub warnings: Vec<String>,
+}
+
+/// `service_level = { answer_within = "20s", target = 0.8 }`.
+#[derive(Serialize)]
+struct ServiceLevel {
+    answer_within: &'static str,
+    target: f64,
+}
+
+/// A number written as an integer when it is whole (`3` rather than `3.0`).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Num {
+    Whole(i64),
+    Real(f64),
+}
+
+fn num(x: f64) -> Num {
+    if x.fract() == 0.0 && x.abs() < 9e15 {
+        Num::Whole(x as i64)
+    } else {
+        Num::Real(x)
+    }
+}
+
+/// `busyness = { day_cv = 0.12 }`.
+#[derive(Serialize)]
+struct Busyness {
+    day_cv: f64,
+}
+
+/// A distribution as a scenario writes it, e.g. `{ dist = "lognormal", mean = "4m", cv = 0.7 }`.
+#[derive(Serialize)]
+struct Dist {
+    dist: &'static str,
+    mean: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cv: Option<f64>,
+}
+
+impl Dist {
+    fn exponential(mean: f64) -> Dist {
+        Dist {
+            dist: "exponential",
+            mean: duration(mean),
+            cv: None,
+        }
+    }
+
+    /// A lognormal of mean `mean` seconds; `cv` within [0, MAX_CV] to 4 digits.
+    fn lognormal(mean: f64, cv: f64) -> Dist {
+        let cv = if cv.is_finite() {
+            cv.clamp(0.0, MAX_CV)
+        } else {
+            MAX_CV
+        };
+        Dist {
+            dist: "lognormal",
+            mean: duration(mean),
+            cv: Some(round_sig(cv, 4)),
+        }
+    }
+}
+
+/// Writes TOML a line at a time, each value encoded by the toml crate, while building the
+/// same document as a table; [`TomlWriter::finish`] reads the text back and compares.
+#[derive(Default)]
+struct TomlWriter {
+    text: String,
+    document: toml::Table,
+    /// The open section: its name, and whether it is an entry of an array of tables.
+    section: Option<(&'static str, bool)>,
+    current: toml::Table,
+}
+
+impl TomlWriter {
+    /// A comment line; control characters (a line break) become spaces.
+    fn comment(&mut self, text: &str) {
+        let clean: String = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        self.text.push('#');
+        if !clean.is_empty() {
+            self.text.push(' ');
+            self.text.push_str(clean.trim_end());
+        }
+        self.text.push('\n');
+    }
+
+    /// Opens `[name]`.
+    fn table(&mut self, name: &'static str) {
+        self.close();
+        let _ = write!(self.text, "\n[{name}]\n");
+        self.section = Some((name, false));
+    }
+
+    /// Opens a new `[[name]]` entry.
+    fn array_entry(&mut self, name: &'static str) {
+        self.close();
+        let _ = write!(self.text, "\n[[{name}]]\n");
+        self.section = Some((name, true));
+    }
+
+    /// `key = value`, with a trailing comment.
+    fn set<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+        comment: Option<&str>,
+    ) -> Result<(), WriteError> {
+        let internal = |e: toml::ser::Error| {
+            WriteError::Internal(format!("cannot write `{key}` of the fitted scenario: {e}"))
+        };
+        let mut encoded = String::new();
+        value
+            .serialize(toml::ser::ValueSerializer::new(&mut encoded))
+            .map_err(internal)?;
+        self.current.insert(
+            key.to_string(),
+            toml::Value::try_from(value).map_err(internal)?,
+        );
+        let _ = write!(self.text, "{key} = {encoded}");
+        match comment {
+            Some(c) => {
+                self.text.push_str("   ");
+                self.comment(c);
+            }
+            None => self.text.push('\n'),
+        }
+        Ok(())
+    }
+
+    fn close(&mut self) {
+        if let Some((name, array)) = self.section.take() {
+            let table = toml::Value::Table(std::mem::take(&mut self.current));
+            if array {
+                let entry = self
+                    .document
+                    .entry(name)
+                    .or_insert_with(|| toml::Value::Array(Vec::new()));
+                if let toml::Value::Array(entries) = entry {
+                    entries.push(table);
+                }
+            } else {
+                self.document.insert(name.to_string(), table);
+            }
+        }
+    }
+
+    /// The text, once it reads back as exactly the document meant.
+    fn finish(mut self) -> Result<String, WriteError> {
+        self.close();
+        let back: toml::Table = self.text.parse().map_err(|e: toml::de::Error| {
+            WriteError::Internal(format!("the fitted scenario is not valid TOML: {e}"))
+        })?;
+        if back != self.document {
+            return Err(WriteError::Internal(
+                "the fitted scenario does not read back as fitted".into(),
+            ));
+        }
+        Ok(self.text)
     }
 }
 
 impl FittedLog {
     /// The scenario, as TOML a planner can edit; staffing is only a starting point (the
-    /// offered load per interval over 85 % occupancy).
-    pub fn to_toml(&self, name: &str, source: &str) -> String {
-        let per_day = (86_400.0 / self.interval) as usize;
+    /// offered load per interval over 85 % occupancy). Every value is encoded by the toml
+    /// crate and the text is read back and compared with what was meant, so any name
+    /// round-trips exactly; comments hold only ccsim's own words and numbers (and names,
+    /// with control characters replaced).
+    ///
+    /// Errors: [`WriteError::Refused`] when the log holds what no scenario takes (a rate
+    /// above the most a stream takes, too many streams for the intervals, a file too large
+    /// to read back).
+    pub fn to_toml(&self, name: &str, source: &str) -> Result<FittedScenario, WriteError> {
+        let per_day = (86_400.0 / self.interval).round() as usize;
         let n_intervals = per_day * self.days;
-        let mut t = String::new();
-        let _ = writeln!(t, "# {name}: fitted by `ccsim fit` from {source}");
-        let _ = writeln!(
-            t,
-            "# {} rows, {} arrivals over {} day(s){}. Edit freely: the service-level targets",
+        let mut warnings = self.warnings.clone();
+        let mut w = TomlWriter::default();
+        w.comment(&format!("{name}: fitted by `ccsim fit` from {source}"));
+        w.comment(&format!(
+            "{} rows, {} arrivals over {} day(s){}. Edit freely: the service-level targets",
             self.rows,
             self.arrivals,
             self.days,
@@ -598,62 +1025,72 @@ impl FittedLog {
             } else {
                 String::new()
             }
+        ));
+        w.comment(
+            "and the staffing below are placeholders: the log says what came, not what was planned.",
         );
-        let _ = writeln!(
-            t,
-            "# and the staffing below are placeholders: the log says what came, not what was planned."
-        );
-        let _ = writeln!(t);
-        let _ = writeln!(t, "[simulation]");
-        let _ = writeln!(t, "name = \"{name}\"");
-        let _ = writeln!(t, "horizon = \"{}d\"", self.days);
-        let _ = writeln!(t, "interval = \"{}\"", duration(self.interval));
+        w.table("simulation");
+        w.set("name", &name, None)?;
+        w.set("horizon", &format!("{}d", self.days), None)?;
+        w.set("interval", &interval_text(self.interval), None)?;
         if let Some(d) = self.first_date {
-            let _ = writeln!(t, "start = \"{d}\"");
+            w.set("start", &d.to_string(), None)?;
         }
-        let _ = writeln!(t, "replications = 20");
-        let _ = writeln!(t, "seed = 1");
+        w.set("replications", &20, None)?;
+        w.set("seed", &1, None)?;
         for ch in &self.channels {
-            let _ = writeln!(t);
-            let _ = writeln!(t, "[[channel]]");
-            let _ = writeln!(t, "name = \"{}\"", ch.name);
-            let _ = writeln!(
-                t,
-                "service_level = {{ answer_within = \"20s\", target = 0.8 }}   # a placeholder: set your target"
-            );
-            let exp_gap = ch.patience_gap.unwrap_or(f64::INFINITY);
-            match (ch.patience_mean, ch.patience_lognormal) {
-                (Some(_), Some((m, cv, gap))) if gap < exp_gap => {
-                    let _ = writeln!(
-                        t,
-                        "patience = {{ dist = \"lognormal\", mean = \"{}\", cv = {cv:.3} }}   # fitted to Kaplan–Meier ({} abandoned, {} answered, censored); largest gap {gap:.3} (exponential {exp_gap:.3})",
-                        duration(m),
-                        ch.abandoned,
-                        ch.answered,
-                    );
+            w.array_entry("channel");
+            w.set("name", &ch.name, None)?;
+            w.set(
+                "service_level",
+                &ServiceLevel {
+                    answer_within: "20s",
+                    target: 0.8,
+                },
+                Some("a placeholder: set your target"),
+            )?;
+            match (ch.patience_mean, ch.patience_lognormal, ch.patience_gap) {
+                (Some(_), Some((m, cv, gap)), Some(exp_gap)) if gap < exp_gap => {
+                    w.set(
+                        "patience",
+                        &Dist::lognormal(m, cv),
+                        Some(&format!(
+                            "fitted to Kaplan–Meier ({} abandoned, {} answered, censored); largest gap {gap:.3} (exponential {exp_gap:.3})",
+                            ch.abandoned, ch.answered
+                        )),
+                    )?;
                 }
-                (Some(m), _) => {
-                    let _ = writeln!(
-                        t,
-                        "patience = {{ dist = \"exponential\", mean = \"{}\" }}   # {} abandoned, {} answered (censored); Kaplan–Meier gap {exp_gap:.3}",
-                        duration(m),
-                        ch.abandoned,
-                        ch.answered,
-                    );
+                (Some(m), _, gap) => {
+                    w.set(
+                        "patience",
+                        &Dist::exponential(m),
+                        Some(&format!(
+                            "{} abandoned, {} answered (censored); {}",
+                            ch.abandoned,
+                            ch.answered,
+                            match gap {
+                                Some(g) => format!("Kaplan–Meier gap {g:.3}"),
+                                None => format!(
+                                    "too few contacts at risk (under {AT_RISK_TO_JUDGE}) to judge the fit"
+                                ),
+                            }
+                        )),
+                    )?;
                 }
-                (None, _) => {
-                    let _ = writeln!(
-                        t,
-                        "# no patience fitted: the log has no abandoned contacts with their waits"
+                (None, _, _) => {
+                    w.comment(
+                        "no patience fitted: the log has no abandoned contacts with their waits",
                     );
                 }
             }
             if ch.day_cv > 0.0 {
-                let _ = writeln!(
-                    t,
-                    "busyness = {{ day_cv = {:.3} }}   # day-to-day variation beyond Poisson",
-                    ch.day_cv
-                );
+                w.set(
+                    "busyness",
+                    &Busyness {
+                        day_cv: round_sig(ch.day_cv, 4).min(MAX_BUSYNESS_CV),
+                    },
+                    Some("day-to-day variation beyond Poisson"),
+                )?;
             }
         }
         let mut categories: Vec<&str> = Vec::new();
@@ -665,30 +1102,55 @@ impl FittedLog {
             }
         }
         for c in &categories {
-            let _ = writeln!(t, "\n[[category]]\nname = \"{c}\"");
+            w.array_entry("category");
+            w.set("name", c, None)?;
         }
+        let mut streams = 0usize;
         for ch in &self.channels {
+            // The average observed day, normalised to a day of factor 1.
+            let mean_f = ch
+                .day_of_week
+                .map_or(1.0, |f| self.mean_factor(&f))
+                .max(f64::MIN_POSITIVE);
+            let day_of_week = ch.day_of_week.map(|f| f.map(|x| round_sig(x, 4)));
+            let top_factor = day_of_week.map_or(1.0, |f| f.iter().copied().fold(0.0, f64::max));
             for s in &ch.categories {
                 if s.total == 0.0 {
                     continue;
                 }
-                let _ = writeln!(t);
-                let _ = writeln!(t, "[[arrivals]]");
-                let _ = writeln!(t, "channel = \"{}\"", ch.name);
-                let _ = writeln!(t, "category = \"{}\"", s.category);
-                // The average observed day, normalised to a day of factor 1.
-                let mean_f = ch.day_of_week.map_or(1.0, |f| self.mean_factor(&f));
-                let daily = s.rate_by_interval.iter().sum::<f64>() / mean_f;
-                let _ = writeln!(t, "daily_volume = {daily:.1}");
-                let weights: Vec<String> = s
+                let daily = round_sig(s.rate_by_interval.iter().sum::<f64>() / mean_f, 6);
+                let profile: Vec<f64> = s
                     .rate_by_interval
                     .iter()
-                    .map(|w| format!("{}", (w * 100.0).round() / 100.0))
+                    .map(|x| round_sig(*x, 4))
                     .collect();
-                let _ = writeln!(t, "profile = [{}]", weights.join(", "));
-                if let Some(f) = ch.day_of_week {
-                    let f: Vec<String> = f.iter().map(|x| format!("{x:.3}")).collect();
-                    let _ = writeln!(t, "day_of_week = [{}]   # Monday first", f.join(", "));
+                // The rate the scenario compiles to, at its peak interval and weekday.
+                let weights: f64 = profile.iter().sum();
+                let (peak_k, peak_w) = profile
+                    .iter()
+                    .copied()
+                    .enumerate()
+                    .fold((0, 0.0), |a, (k, x)| if x > a.1 { (k, x) } else { a });
+                let peak = daily * peak_w / weights / self.interval * 3600.0 * top_factor;
+                if peak.is_nan() || peak > MAX_RATE_PER_HOUR * (1.0 - 1e-9) {
+                    return Err(WriteError::Refused(format!(
+                        "{source}: {}: the fitted arrivals peak at {peak:.0} contacts an hour (the interval at {}), more than the {MAX_RATE_PER_HOUR:.0} an hour a scenario's stream takes",
+                        shown(&format!("{}/{}", ch.name, s.category)),
+                        crate::summary::clock(peak_k as f64 * self.interval)
+                    )));
+                }
+                streams += 1;
+                w.array_entry("arrivals");
+                w.set("channel", &ch.name, None)?;
+                w.set("category", &s.category, None)?;
+                w.set("daily_volume", &num(daily), None)?;
+                w.set(
+                    "profile",
+                    &profile.iter().map(|x| num(*x)).collect::<Vec<_>>(),
+                    None,
+                )?;
+                if let Some(f) = &day_of_week {
+                    w.set("day_of_week", f, Some("Monday first"))?;
                 }
             }
         }
@@ -699,34 +1161,37 @@ impl FittedLog {
                 .iter()
                 .map(|s| (s.bot_resolved, s.bot_dropout))
                 .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-            if resolved + dropped > 0 {
-                let share = |f: &dyn Fn(&FittedStream) -> u64| -> String {
-                    ch.categories
-                        .iter()
-                        .filter(|s| s.total > 0.0)
-                        .map(|s| format!("{} = {:.3}", s.category, f(s) as f64 / s.total))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                let _ = writeln!(t);
-                let _ = writeln!(
-                    t,
-                    "# {} of the channel's contacts ended in a bot ({} resolved, {} left during it).",
-                    resolved + dropped,
-                    resolved,
-                    dropped
-                );
-                let _ = writeln!(t, "[[bot]]");
-                let _ = writeln!(t, "channel = \"{}\"", ch.name);
-                let _ = writeln!(
-                    t,
-                    "handle_time = {{ dist = \"lognormal\", mean = \"2m\", cv = 0.8 }}   # a placeholder: the log has no session times"
-                );
-                let _ = writeln!(t, "containment_by = {{ {} }}", share(&|s| s.bot_resolved));
-                let _ = writeln!(t, "dropout_by = {{ {} }}", share(&|s| s.bot_dropout));
+            if resolved + dropped == 0 {
+                continue;
             }
+            let mut containment = BTreeMap::new();
+            let mut dropout = BTreeMap::new();
+            for s in ch.categories.iter().filter(|s| s.total > 0.0) {
+                // Shares of the arrivals, rounded so that the two never pass 1 together.
+                let p = round_sig(s.bot_resolved as f64 / s.total, 4).clamp(0.0, 1.0);
+                let d = round_sig(s.bot_dropout as f64 / s.total, 4).clamp(0.0, 1.0 - p);
+                containment.insert(s.category.clone(), p);
+                dropout.insert(s.category.clone(), d);
+            }
+            w.comment("");
+            w.comment(&format!(
+                "{} of the channel's contacts ended in a bot ({} resolved, {} left during it).",
+                resolved + dropped,
+                resolved,
+                dropped
+            ));
+            w.array_entry("bot");
+            w.set("channel", &ch.name, None)?;
+            w.set(
+                "handle_time",
+                &Dist::lognormal(120.0, 0.8),
+                Some("a placeholder: the log has no session times"),
+            )?;
+            w.set("containment_by", &containment, None)?;
+            w.set("dropout_by", &dropout, None)?;
         }
-        for ch in &self.channels {
+        let mut group_names: Vec<String> = Vec::new();
+        for (i, ch) in self.channels.iter().enumerate() {
             // Offered load per interval of an average day, in erlangs, from the fitted
             // means; contacts the bots settle need no agent.
             let mut load = vec![0.0; per_day];
@@ -735,7 +1200,7 @@ impl FittedLog {
                 let aht = s.handle.map_or(fallback, |(m, _)| m);
                 fallback = aht;
                 let human = if s.total > 0.0 {
-                    1.0 - (s.bot_resolved + s.bot_dropout) as f64 / s.total
+                    (1.0 - (s.bot_resolved + s.bot_dropout) as f64 / s.total).max(0.0)
                 } else {
                     1.0
                 };
@@ -743,58 +1208,88 @@ impl FittedLog {
                     load[k] += n * human * aht / self.interval;
                 }
             }
-            let mean_f = ch.day_of_week.map_or(1.0, |f| self.mean_factor(&f));
-            let staffing: Vec<String> = (0..n_intervals)
+            let mean_f = ch
+                .day_of_week
+                .map_or(1.0, |f| self.mean_factor(&f))
+                .max(f64::MIN_POSITIVE);
+            let mut over = (0usize, 0.0f64);
+            let staffing: Vec<u32> = (0..n_intervals)
                 .map(|k| {
                     let f = ch
                         .day_of_week
                         .map_or(1.0, |f| self.factor_of_day(&f, k / per_day) / mean_f);
-                    ((load[k % per_day] * f / 0.85).ceil().max(1.0) as u32).to_string()
+                    let need = (load[k % per_day] * f / 0.85).ceil();
+                    if need.is_nan() || need > MAX_STAFF {
+                        over = (over.0 + 1, over.1.max(load[k % per_day] * f));
+                    }
+                    // `as` saturates; the clamp keeps NaN out.
+                    need.clamp(1.0, MAX_STAFF) as u32
                 })
                 .collect();
-            let _ = writeln!(t);
-            let _ = writeln!(t, "[[group]]");
-            let _ = writeln!(t, "name = \"{}_agents\"", ch.name);
-            let _ = writeln!(t, "handles = [\"{}/*\"]", ch.name);
-            let _ = writeln!(
-                t,
-                "# A starting point: the offered load over 85 % occupancy; replace with your roster."
+            let mut group = format!("{}_agents", ch.name);
+            if group.chars().count() > MAX_NAME_CHARS {
+                group = format!("group_{}_agents", i + 1);
+            }
+            while group_names.contains(&group) {
+                group.push('_');
+            }
+            if over.0 > 0 {
+                warnings.push(format!(
+                    "{}: the staffing placeholder of {} interval(s) would pass {MAX_STAFF:.0} agents (offered load up to {:.0} erlangs), the most a scenario takes; written as {MAX_STAFF:.0}",
+                    shown(&group),
+                    over.0,
+                    over.1
+                ));
+            }
+            w.array_entry("group");
+            w.set("name", &group, None)?;
+            w.set("handles", &[format!("{}/*", ch.name)], None)?;
+            w.comment(
+                "A starting point: the offered load over 85 % occupancy; replace with your roster.",
             );
-            let _ = writeln!(t, "staffing = [{}]", staffing.join(", "));
+            w.set("staffing", &staffing, None)?;
             let first = ch.categories.iter().find_map(|s| s.handle);
             let (m, cv) = first.unwrap_or((300.0, 1.0));
-            let _ = writeln!(
-                t,
-                "handle_time = {{ dist = \"lognormal\", mean = \"{}\", cv = {cv:.3} }}{}",
-                duration(m),
-                if first.is_none() {
-                    "   # a placeholder: the log has no handle times"
-                } else {
-                    ""
-                }
-            );
-            let by: Vec<String> = ch
+            w.set(
+                "handle_time",
+                &Dist::lognormal(m, cv),
+                first
+                    .is_none()
+                    .then_some("a placeholder: the log has no handle times"),
+            )?;
+            let by: BTreeMap<String, Dist> = ch
                 .categories
                 .iter()
                 .filter_map(|s| {
                     s.handle.map(|(m, cv)| {
-                        format!(
-                            "\"{}/{}\" = {{ dist = \"lognormal\", mean = \"{}\", cv = {cv:.3} }}",
-                            ch.name,
-                            s.category,
-                            duration(m)
+                        (
+                            format!("{}/{}", ch.name, s.category),
+                            Dist::lognormal(m, cv),
                         )
                     })
                 })
                 .collect();
             if !by.is_empty() {
-                let _ = writeln!(t, "[group.handle_time_by]");
-                for line in by {
-                    let _ = writeln!(t, "{line}");
-                }
+                w.set("handle_time_by", &by, None)?;
             }
+            group_names.push(group);
         }
-        t
+        let cells = (streams + group_names.len()).saturating_mul(n_intervals);
+        if cells > MAX_TIMELINE_CELLS {
+            return Err(WriteError::Refused(format!(
+                "{source}: {streams} channel/category streams and {} groups over {n_intervals} intervals make {cells} per-interval rates and staffing levels, more than the {MAX_TIMELINE_CELLS} a scenario holds; fit with a longer --interval or a shorter log",
+                group_names.len()
+            )));
+        }
+        let text = w.finish()?;
+        if text.len() as u64 > crate::limits::MAX_SCENARIO_BYTES {
+            return Err(WriteError::Refused(format!(
+                "{source}: the fitted scenario would take {}, more than the {} ccsim reads of a scenario; fit with a longer --interval or a shorter log",
+                crate::limits::show_bytes(text.len() as u64),
+                crate::limits::show_bytes(crate::limits::MAX_SCENARIO_BYTES)
+            )));
+        }
+        Ok(FittedScenario { text, warnings })
     }
 
     /// The day-of-week factor of day `d` of the log.
@@ -866,16 +1361,19 @@ impl FittedLog {
                 }
             }
             if let Some(theta) = ch.patience_mean {
+                let judged = match ch.patience_gap {
+                    Some(gap) => format!("largest Kaplan–Meier gap {gap:.3}"),
+                    None => format!(
+                        "not enough data to judge the fit (no abandonment had {AT_RISK_TO_JUDGE} or more contacts still waiting)"
+                    ),
+                };
                 let _ = writeln!(
                     r,
-                    "  patience exponential mean {:.1}s from {} abandoned and {} answered (censored); largest Kaplan–Meier gap {:.3}",
-                    theta,
-                    ch.abandoned,
-                    ch.answered,
-                    ch.patience_gap.unwrap_or(f64::NAN)
+                    "  patience exponential mean {theta:.1}s from {} abandoned and {} answered (censored); {judged}",
+                    ch.abandoned, ch.answered,
                 );
                 if let Some((m, cv, gap)) = ch.patience_lognormal {
-                    let used = gap < ch.patience_gap.unwrap_or(f64::INFINITY);
+                    let used = ch.patience_gap.is_some_and(|e| gap < e);
                     let _ = writeln!(
                         r,
                         "  patience lognormal mean {m:.1}s cv {cv:.3} fitted to the Kaplan–Meier curve; largest gap {gap:.3}{}",
@@ -883,9 +1381,10 @@ impl FittedLog {
                     );
                 }
                 for (x, km, exp, ln) in &ch.km_points {
+                    let lognormal = ln.map_or(String::new(), |ln| format!(", lognormal {ln:.3}"));
                     let _ = writeln!(
                         r,
-                        "    still waiting after {x:>4.0}s: Kaplan–Meier {km:.3}, exponential {exp:.3}, lognormal {ln:.3}"
+                        "    still waiting after {x:>4.0}s: Kaplan–Meier {km:.3}, exponential {exp:.3}{lognormal}"
                     );
                 }
             }

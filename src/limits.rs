@@ -107,6 +107,12 @@ impl<R: BufRead> LineLimit<R> {
             line: 1,
         }
     }
+
+    /// The 1-based line being read (as an editor counts lines): the one too long after
+    /// an error.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
 }
 
 /// The message of the error a [`LineLimit`] gives; CSV readers match it to explain.

@@ -176,6 +176,8 @@ pub struct ArrivalStream {
     pub rate_per_s: Vec<f64>,
     /// Priority class (index into `Model::priority_levels`, 0 is served first).
     pub class: u8,
+    /// Index of the scenario's `[[arrivals]]` entry it comes from (for messages).
+    pub entry: usize,
 }
 
 /// An agent group: its staffing per interval, what it handles and how long that takes.

@@ -6,6 +6,7 @@
 use crate::erlang::{QueueSpec, erlang_a};
 use crate::experiment::{self, RunError, RunResult};
 use crate::model::{Model, OptimizeSpec};
+use std::fmt::Write as _;
 
 /// The first interval with metrics (the one after the warm-up ends).
 pub fn first_reported(model: &Model) -> usize {
@@ -116,6 +117,8 @@ pub fn offered_load(
         .collect();
     let first = first_reported(model);
     let reported = model.n_intervals - first;
+    // The group that outgrew its staffing last, with its busiest interval and load.
+    let mut outgrown = None;
     for _ in 0..6 {
         let mut m = model.clone();
         for (g, group) in m.groups.iter_mut().enumerate() {
@@ -135,6 +138,10 @@ pub fn offered_load(
             let k = model.groups[g].concurrency.max(1) as f64;
             let peak = load[g].iter().copied().fold(0.0, f64::max) / k;
             if peak > 0.6 * ample[g] as f64 {
+                let busiest = (0..reported)
+                    .max_by(|&a, &b| load[g][a].total_cmp(&load[g][b]))
+                    .map_or(first, |i| first + i);
+                outgrown = Some((g, busiest, peak, ample[g]));
                 ample[g] = ample[g].saturating_mul(2);
                 again = true;
             }
@@ -149,9 +156,56 @@ pub fn offered_load(
                 .collect());
         }
     }
-    Err(RunError(
-        "the offered load keeps growing with the staffing (a loop of transfers or repeats?); check the scenario's resolve and repeat probabilities".into(),
-    ))
+    Err(RunError(outgrown_message(model, outgrown)))
+}
+
+/// Why the offered load could not be measured: which group outgrew every staffing tried,
+/// when, and the arrival stream and interval that carry the most load then (an absurd
+/// rate, or else a loop of transfers or repeats).
+fn outgrown_message(model: &Model, outgrown: Option<(usize, usize, f64, u32)>) -> String {
+    use crate::summary::clock;
+    let Some((g, k, peak, ample)) = outgrown else {
+        return "the offered load keeps growing with the staffing (a loop of transfers or repeats?); check the scenario's resolve and repeat probabilities".into();
+    };
+    let span = |k: usize| {
+        format!(
+            "{}–{}",
+            clock(k as f64 * model.interval),
+            clock((k + 1) as f64 * model.interval)
+        )
+    };
+    let mut text = format!(
+        "the offered load outgrows every staffing tried: group `{}` was still busy with {peak:.0} conversations at {} on {ample} agents, after doubling them five times",
+        model.groups[g].name,
+        span(k)
+    );
+    // The highest arrival rate in that interval or the one before (work arrives, then is
+    // transferred on).
+    let busiest = (k.saturating_sub(1)..=k)
+        .flat_map(|j| model.streams.iter().map(move |s| (s, j)))
+        .filter(|(s, j)| *j < s.rate_per_s.len())
+        .max_by(|a, b| a.0.rate_per_s[a.1].total_cmp(&b.0.rate_per_s[b.1]));
+    match busiest {
+        Some((s, j)) => {
+            let t = &model.contact_types[s.contact_type as usize];
+            let mut rates = s.rate_per_s.clone();
+            rates.sort_by(f64::total_cmp);
+            let median = rates[rates.len() / 2] * 3600.0;
+            let _ = write!(
+                text,
+                ". The busiest arrivals then are {}/{} (key `arrivals[{}]`): {:.0} contacts an hour at {} (interval [{j}]), against a median of {median:.0} an hour over the horizon; check that rate, or, for a loop of transfers or repeats, the scenario's resolve and repeat probabilities",
+                model.channels[t.channel as usize].name,
+                model.categories[t.category as usize],
+                s.entry,
+                s.rate_per_s[j] * 3600.0,
+                span(j)
+            );
+        }
+        None => text.push_str(
+            "; check the replayed logs, or, for a loop of transfers or repeats, the scenario's resolve and repeat probabilities",
+        ),
+    }
+    text
 }
 
 /// Mean conversations in progress per group and reported interval.

@@ -379,6 +379,7 @@ pub(super) fn compile(
                 contact_type: type_of(ch, cat),
                 rate_per_s,
                 class: 0,
+                entry: i,
             });
             priorities.push(priority);
             stream_spans.push(arr.span());
@@ -886,7 +887,7 @@ fn arrival_rates(
             return Err(c.err(
                 r.span(),
                 format!("arrivals[{i}].rate_per_hour"),
-                format!("the rate must be greater than zero (got {rate})"),
+                format!("the rate must be a finite number greater than zero (got {rate})"),
             ));
         }
         return Ok(vec![rate / 3600.0; n_intervals]);
@@ -933,7 +934,7 @@ fn arrival_rates(
         return Err(c.err(
             volume.span(),
             format!("arrivals[{i}].daily_volume"),
-            format!("the daily volume must be greater than zero (got {v})"),
+            format!("the daily volume must be a finite number greater than zero (got {v})"),
         ));
     }
     let per_day_f = 86_400.0 / interval;
@@ -1039,6 +1040,11 @@ fn compile_replays(c: &Checker, raw: &RawScenario) -> Result<Vec<ReplaySpec>, Sc
             skip_bad_rows: r.skip_bad_rows.unwrap_or(false),
             replay_returns: r.replay_returns.unwrap_or(false),
             scan: None,
+            origin: Some(crate::contact_log::ReplayOrigin {
+                file: c.file.to_string(),
+                position: Some(super::line_column(c.text, r.file.span().start)),
+                key: key("file"),
+            }),
         });
     }
     Ok(specs)

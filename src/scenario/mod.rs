@@ -7,6 +7,7 @@ mod optimize_section;
 pub mod overrides;
 pub mod raw;
 
+use crate::contact_log::ReplayOrigin;
 use crate::model::Model;
 use std::fmt;
 use std::path::Path;
@@ -16,7 +17,8 @@ use std::path::Path;
 pub struct ScenarioError {
     /// The file as the user named it.
     pub file: String,
-    /// 1-based line and column, where the problem has a place in the file.
+    /// 1-based line and column, where the problem has a place in the file; column 0 when
+    /// only the line applies (shown as `FILE:LINE:`).
     pub position: Option<(usize, usize)>,
     /// The key at fault, as a path such as `group[0].handle_time.mean`.
     pub key: Option<String>,
@@ -27,8 +29,10 @@ pub struct ScenarioError {
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
-        if let Some((line, column)) = self.position {
-            write!(f, ":{line}:{column}")?;
+        match self.position {
+            Some((line, 0)) => write!(f, ":{line}")?,
+            Some((line, column)) => write!(f, ":{line}:{column}")?,
+            None => {}
         }
         write!(f, ": ")?;
         if let Some(key) = &self.key {
@@ -84,6 +88,7 @@ pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Model, ScenarioEr
             skip_bad_rows: false,
             replay_returns: false,
             scan: None,
+            origin: None,
         }];
     }
     if options.skip_bad_rows {
@@ -199,6 +204,7 @@ fn load_variant(
         file,
         stem,
         base: &base,
+        base_text: &base_text,
         arrivals_given,
     };
     changes.apply(document, name, &variant.set)
@@ -213,6 +219,8 @@ struct Changes<'a> {
     stem: &'a str,
     /// The base scenario's file, for errors no single change explains.
     base: &'a str,
+    /// The base scenario's text, to place what the changes leave as they were.
+    base_text: &'a str,
     arrivals_given: bool,
 }
 
@@ -248,29 +256,66 @@ impl Changes<'_> {
                 format!("the changed scenario cannot be written: {e}"),
             )
         })?;
-        parse_with(&merged, self.file, self.stem, self.arrivals_given).map_err(|e| {
-            let error_key = e.key.clone().unwrap_or_default();
-            let culprit = applied
+        let culprit_of = |error_key: &str| {
+            applied
                 .iter()
                 .filter(|(canonical, _)| {
                     error_key == *canonical
                         || error_key.starts_with(&format!("{canonical}."))
                         || error_key.starts_with(&format!("{canonical}["))
                 })
-                .max_by_key(|(canonical, _)| canonical.len());
-            match culprit {
-                Some((canonical, key)) => located(
-                    key.span(),
-                    &format!("{}{}", key.get_ref(), &error_key[canonical.len()..]),
-                    e.message,
-                ),
-                None => located(
-                    set.span(),
-                    e.key.as_deref().unwrap_or("set"),
-                    format!("{} (in {} with these changes)", e.message, self.base),
-                ),
-            }
-        })
+                .max_by_key(|(canonical, _)| canonical.len())
+        };
+        let mut model =
+            parse_with(&merged, self.file, self.stem, self.arrivals_given).map_err(|e| {
+                let error_key = e.key.clone().unwrap_or_default();
+                let culprit = culprit_of(&error_key);
+                match culprit {
+                    Some((canonical, key)) => located(
+                        key.span(),
+                        &format!("{}{}", key.get_ref(), &error_key[canonical.len()..]),
+                        e.message,
+                    ),
+                    None => located(
+                        set.span(),
+                        e.key.as_deref().unwrap_or("set"),
+                        format!("{} (in {} with these changes)", e.message, self.base),
+                    ),
+                }
+            })?;
+        // The merged text is not a file anyone can open: place each replayed log at the
+        // change that names it, else where the base names it.
+        place_replays(&mut model, self.base_text, self.base, |key| {
+            culprit_of(key).map(|(canonical, k)| ReplayOrigin {
+                file: self.file.to_string(),
+                position: Some(line_column(self.text, k.span().start)),
+                key: format!("{}{}", k.get_ref(), &key[canonical.len()..]),
+            })
+        });
+        Ok(model)
+    }
+}
+
+/// Sets where each replayed log of `model` (compiled from a rewritten scenario) is named:
+/// `changed` places a log whose `replay[i].file` a change set; the others are placed at
+/// their `file` key in the base scenario's text.
+fn place_replays(
+    model: &mut Model,
+    base_text: &str,
+    base_file: &str,
+    changed: impl Fn(&str) -> Option<ReplayOrigin>,
+) {
+    let raw = parse_raw(base_text, base_file).ok();
+    for (i, spec) in model.replays.iter_mut().enumerate() {
+        let key = format!("replay[{i}].file");
+        spec.origin = changed(&key).or_else(|| {
+            let r = raw.as_ref()?.replay.get(i)?;
+            Some(ReplayOrigin {
+                file: base_file.to_string(),
+                position: Some(line_column(base_text, r.get_ref().file.span().start)),
+                key,
+            })
+        });
     }
 }
 
@@ -305,6 +350,7 @@ pub fn load_declared_variants(path: &Path) -> Result<Vec<Model>, ScenarioError> 
         file: &file,
         stem: &stem,
         base: &file,
+        base_text: &text,
         arrivals_given: false,
     };
     let mut models = Vec::with_capacity(raw.variant.len());
@@ -472,13 +518,16 @@ pub fn load_with_changes(
             format!("the changed scenario cannot be written: {e}"),
         )
     })?;
-    let mut model = parse(&merged, &file, &stem).map_err(|e| {
-        let error_key = e.key.clone().unwrap_or_default();
-        let culprit = applied.iter().find(|(canonical, _)| {
-            error_key == *canonical
+    let culprit_of = |error_key: &str| {
+        applied.iter().find(|(canonical, _)| {
+            error_key == canonical
                 || error_key.starts_with(&format!("{canonical}."))
                 || error_key.starts_with(&format!("{canonical}["))
-        });
+        })
+    };
+    let mut model = parse(&merged, &file, &stem).map_err(|e| {
+        let error_key = e.key.clone().unwrap_or_default();
+        let culprit = culprit_of(&error_key);
         ScenarioError {
             file: file.clone(),
             position: None,
@@ -486,6 +535,13 @@ pub fn load_with_changes(
             message: e.message,
         }
     })?;
+    place_replays(&mut model, &text, &file, |key| {
+        culprit_of(key).map(|(_, k)| ReplayOrigin {
+            file: file.clone(),
+            position: None,
+            key: format!("--set {k}"),
+        })
+    });
     if !model.replays.is_empty() {
         crate::contact_log::scan(&mut model)?;
     }

@@ -606,3 +606,69 @@ fn unreadable_and_non_utf8_files_are_refused() {
     assert_eq!(out.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn erlang_flags_must_be_finite_numbers() {
+    let erlang = |rate: &str| {
+        Command::new(env!("CARGO_BIN_EXE_ccsim"))
+            .args([
+                "erlang",
+                "c",
+                &format!("--rate-per-hour={rate}"),
+                "--aht",
+                "3m",
+                "--agents",
+                "3",
+                "--answer-within",
+                "20s",
+            ])
+            .output()
+            .unwrap()
+    };
+    for (rate, got) in [("inf", "inf"), ("NaN", "NaN"), ("-5", "-5"), ("0", "0")] {
+        let out = erlang(rate);
+        assert_eq!(out.status.code(), Some(2), "{rate}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!(
+                "error: the arrival rate must be a finite number greater than zero (got {got} an hour)\n"
+            ),
+            "{rate}"
+        );
+    }
+}
+
+#[test]
+fn optimize_names_the_stream_and_interval_behind_an_absurd_load() {
+    // The weekday with 100,000 calls an hour in one interval of voice/payment (escalated
+    // to a back office): the offered load outgrows any staffing.
+    let text = std::fs::read_to_string("scenarios/weekday.toml").unwrap();
+    let row = "      56,   50,   52,   58,   64,   66,   66,   64,   62,   60,   56,   52,   # 12:00-17:30";
+    let stream = text.find("category = \"payment\"   # 1,002 a day").unwrap();
+    let at = stream + text[stream..].find(row).unwrap();
+    assert!(!text[stream..at].contains("[[arrivals]]"));
+    let spiked = format!(
+        "{}{}{}",
+        &text[..at],
+        row.replace("   60,", "100000,"),
+        &text[at + row.len()..]
+    );
+    let dir = std::env::temp_dir().join(format!("ccsim-spike-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("spike.toml");
+    std::fs::write(&path, spiked).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ccsim"))
+        .args(["optimize", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("group `payments` was still busy with")
+            && err.contains(
+                "The busiest arrivals then are voice/payment (key `arrivals[2]`): 100000 contacts an hour at 16:30–17:00 (interval [33]), against a median of 52 an hour over the horizon"
+            ),
+        "{err}"
+    );
+}

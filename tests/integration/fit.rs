@@ -138,7 +138,7 @@ fn a_generated_log_is_fitted_back_to_its_scenario() {
     assert!(voice.patience_gap.unwrap() < 0.05);
 
     // The fitted scenario loads and simulates.
-    let text = fitted.to_toml("fitted", "the test log");
+    let text = fitted.to_toml("fitted", "the test log").unwrap().text;
     let model =
         scenario::parse(&text, "fitted.toml", "fitted").unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert_eq!(model.streams.len(), 2);
@@ -239,4 +239,455 @@ fn the_shipped_week_is_ccsims_own_log_and_fits_back_to_its_source() {
     assert!(gap < chat.patience_gap.unwrap());
     assert!((m - 600.0).abs() < 4.0 * 600.0 * 0.8 / events.sqrt(), "{m}");
     assert!((cv - 0.8).abs() < 0.2, "{cv}");
+}
+
+// --- What no scenario can take: names, extreme values, logs without line ends ---------
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A folder of its own for one test, removed at the end.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("ccsim-fit-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn ccsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ccsim"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `ccsim fit LOG -o OUT`, then `ccsim check OUT`: both exit 0, and the scenario loads with
+/// the names given, exactly.
+fn fit_and_check(log: &Path, out: &Path, channels: &[&str], categories: &[&str]) -> Output {
+    let fitted = ccsim(&["fit", log.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(fitted.status.code(), Some(0), "{}", stderr(&fitted));
+    let checked = ccsim(&["check", out.to_str().unwrap()]);
+    assert_eq!(checked.status.code(), Some(0), "{}", stderr(&checked));
+    let model = scenario::load(out).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = model.channels.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, channels);
+    assert_eq!(model.categories, categories);
+    let text = std::fs::read_to_string(out).unwrap();
+    assert!(!text.contains("inf") && !text.contains("nan"), "{text}");
+    fitted
+}
+
+#[test]
+fn names_with_quotes_hashes_and_backslashes_round_trip_exactly() {
+    let dir = TempDir::new("names");
+    // The shipped case: a category `a"b`, unquoted in the CSV.
+    fit_and_check(
+        Path::new("tests/cases/fit_quote_in_name.csv"),
+        &dir.path("quote.toml"),
+        &["voice"],
+        &["a\"b"],
+    );
+    // Every character TOML strings treat specially, in CSV quoting where CSV needs it.
+    let names = [
+        "a\"#",
+        "back\\slash",
+        "it's",
+        "'''",
+        "\"\"\"",
+        "a#b",
+        "x = 1",
+        "[table]",
+        "{ inline }",
+        "ünïcødé ✓",
+        "\\u0041",
+        " spaced out ",
+    ];
+    let mut log = String::from("timestamp,channel,category\n");
+    for (i, name) in names.iter().enumerate() {
+        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+        log += &format!("{},\"vo\"\"ice\\\",{quoted}\n", 60 * i);
+    }
+    let path = dir.write("names.csv", &log);
+    // The log's fields are trimmed: a name is what the reader makes of it.
+    let expected: Vec<&str> = names.iter().map(|n| n.trim()).collect();
+    fit_and_check(&path, &dir.path("names.toml"), &["vo\"ice\\"], &expected);
+}
+
+#[test]
+fn names_no_scenario_takes_are_refused_where_the_log_has_them() {
+    let dir = TempDir::new("bad-names");
+    let long = "x".repeat(201);
+    let cases: Vec<(&str, String, String)> = vec![
+        (
+            "newline.csv",
+            "timestamp,channel,category\n1,voice,ok\n2,voice,\"a\nb\"\n".into(),
+            ":3:9: column `category`: the category \"a\\nb\" cannot name a category in a scenario: a name must not contain control characters such as a line break or a tab".into(),
+        ),
+        (
+            "tab.csv",
+            "timestamp,channel,category\n1,\"v\toice\",ok\n".into(),
+            ":2:3: column `channel`: the channel \"v\\toice\" cannot name a channel in a scenario: a name must not contain control characters".into(),
+        ),
+        (
+            "slash.csv",
+            "timestamp,channel,category\n1,voice,a/b\n".into(),
+            ":2:9: column `category`: the category \"a/b\" cannot name a category in a scenario: a name must not contain '/'".into(),
+        ),
+        (
+            "star.csv",
+            "timestamp,channel,category\n1,voice,*\n".into(),
+            ":2:9: column `category`: the category \"*\" cannot name a category in a scenario: \"*\" stands for every category".into(),
+        ),
+        (
+            "long.csv",
+            format!("timestamp,channel,category\n1,voice,ok\n1,voice,{long}\n"),
+            format!(
+                ":3:9: column `category`: the category \"{}…\" cannot name a category in a scenario: a name is at most 200 characters long (this one has 201)",
+                "x".repeat(40)
+            ),
+        ),
+    ];
+    for (name, text, fragment) in cases {
+        let log = dir.write(name, &text);
+        let out_path = dir.path("out.toml");
+        let out = ccsim(&[
+            "fit",
+            log.to_str().unwrap(),
+            "-o",
+            out_path.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
+        let expected = format!("error: {}{fragment}", log.display());
+        assert!(
+            stderr(&out).starts_with(&expected),
+            "{name}:\n{}\nwanted {expected}",
+            stderr(&out)
+        );
+        assert!(!out_path.exists(), "{name}: nothing is written");
+    }
+    // A channel of 200 characters is taken; its group gets a name within the limit.
+    let at_limit = "c".repeat(200);
+    let log = dir.write(
+        "limit.csv",
+        format!("timestamp,channel,category\n1,{at_limit},ok\n"),
+    );
+    fit_and_check(&log, &dir.path("limit.toml"), &[&at_limit], &["ok"]);
+    // The scenario's own name: from --name, or the output file's name.
+    let log = dir.write("plain.csv", "timestamp,channel,category\n1,voice,ok\n");
+    let out = ccsim(&[
+        "fit",
+        log.to_str().unwrap(),
+        "-o",
+        dir.path("x.toml").to_str().unwrap(),
+        "--name",
+        &"n".repeat(201),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: --name: a name is at most 200 characters long (this one has 201)\n"
+    );
+}
+
+#[test]
+fn a_busyness_cv_above_what_a_scenario_takes_is_clamped_with_a_warning() {
+    let dir = TempDir::new("busyness");
+    let out_path = dir.path("busy.toml");
+    let out = fit_and_check(
+        Path::new("tests/cases/fit_busyness_cv_over_2.csv"),
+        &out_path,
+        &["voice"],
+        &["orders"],
+    );
+    assert!(
+        stderr(&out).contains(
+            "warning: \"voice\": the day-to-day busyness cv fitted as 2.632 is above 2, the most a scenario takes; written as 2"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let model = scenario::load(&out_path).unwrap();
+    assert_eq!(model.channels[0].busyness_day_cv, 2.0);
+}
+
+#[test]
+fn an_extreme_handle_time_gives_the_samples_moments_with_a_warning() {
+    let dir = TempDir::new("tiny");
+    let out_path = dir.path("tiny.toml");
+    let out = fit_and_check(
+        Path::new("tests/cases/fit_tiny_handle_time.csv"),
+        &out_path,
+        &["voice"],
+        &["orders"],
+    );
+    assert!(
+        stderr(&out).contains(
+            "warning: \"voice/orders\": the lognormal fitted to the logarithms of 11 handle times has mean inf s and cv inf, outside what a scenario takes (mean from 0.001s to 30d, cv at most 10); the shortest handle time is 1.000e-308 s. Written with the sample's mean 276.8s and cv 0.332 instead"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let text = std::fs::read_to_string(&out_path).unwrap();
+    assert!(
+        text.contains("handle_time = { dist = \"lognormal\", mean = \"276.8s\", cv = 0.3318 }"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_patience_fit_without_enough_contacts_at_risk_says_so() {
+    let dir = TempDir::new("small");
+    let out_path = dir.path("small.toml");
+    let out = fit_and_check(
+        Path::new("tests/cases/fit_small_log.csv"),
+        &out_path,
+        &["voice"],
+        &["general"],
+    );
+    let report = stdout(&out);
+    assert!(
+        report.contains(
+            "patience exponential mean 214.2s from 6 abandoned and 6 answered (censored); not enough data to judge the fit (no abandonment had 30 or more contacts still waiting)"
+        ),
+        "{report}"
+    );
+    assert!(
+        !report.contains("NaN")
+            && !report.contains("largest Kaplan–Meier gap")
+            && !report.contains("patience lognormal")
+            && !report.contains(", lognormal"),
+        "{report}"
+    );
+    assert!(report.contains("still waiting after   30s: Kaplan–Meier 0.707, exponential 0.869\n"));
+    let text = std::fs::read_to_string(&out_path).unwrap();
+    assert!(
+        text.contains("patience = { dist = \"exponential\", mean = \"214.2s\" }   # 6 abandoned, 6 answered (censored); too few contacts at risk (under 30) to judge the fit"),
+        "{text}"
+    );
+    let fitted = ccsim::fit::fit_log(Path::new("tests/cases/fit_small_log.csv"), 900.0).unwrap();
+    assert_eq!(fitted.channels[0].patience_gap, None);
+    assert_eq!(fitted.channels[0].patience_lognormal, None);
+}
+
+#[test]
+fn random_logs_fit_to_a_scenario_that_loads_or_are_refused_as_input() {
+    use rand::rngs::Xoshiro256PlusPlus;
+    use rand::{RngExt, SeedableRng};
+    let dir = TempDir::new("random");
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
+    let pieces = [
+        "a", "\"", "'", "#", "\\", " ", "=", "[", "]", "{", "}", ".", "é", "*", "/", "\t", "x",
+    ];
+    let times = [
+        "0", "1e-308", "5e-324", "0.0001", "1", "300", "2592000", "1e-5", "4m30s", "",
+    ];
+    let outcomes = ["answered", "abandoned", "bot_resolved", "bot_dropout", ""];
+    let (mut fitted, mut refused) = (0, 0);
+    for case in 0..150 {
+        let mut name = || -> String {
+            (0..rng.random_range(1..4usize))
+                .map(|_| pieces[rng.random_range(0..pieces.len())])
+                .collect()
+        };
+        let channels: Vec<String> = (0..2).map(|_| name()).collect();
+        let categories: Vec<String> = (0..3).map(|_| name()).collect();
+        let mut log = String::from("timestamp,channel,category,attempt,outcome,wait,handle_time\n");
+        let rows = rng.random_range(1..80usize);
+        let spread = [60.0, 3600.0, 86_400.0, 40.0 * 86_400.0][rng.random_range(0..4usize)];
+        let mut t = 0.0;
+        for _ in 0..rows {
+            t += rng.random::<f64>() * spread / rows as f64;
+            let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+            log += &format!(
+                "{t:.3},{},{},{},{},{},{}\n",
+                quote(&channels[rng.random_range(0..2usize)]),
+                quote(&categories[rng.random_range(0..3usize)]),
+                rng.random_range(1..3u32),
+                outcomes[rng.random_range(0..outcomes.len())],
+                times[rng.random_range(0..times.len())],
+                times[rng.random_range(0..times.len())],
+            );
+        }
+        let path = dir.write(&format!("log{case}.csv"), &log);
+        let interval = [900.0, 3600.0, 60.0][rng.random_range(0..3usize)];
+        let fit = match ccsim::fit::fit_log(&path, interval) {
+            Ok(fit) => fit,
+            Err(m) => {
+                assert!(m.starts_with(&path.display().to_string()), "{m}");
+                refused += 1;
+                continue;
+            }
+        };
+        match fit.to_toml("random", "log") {
+            Ok(s) => {
+                let model = scenario::parse(&s.text, "random.toml", "random")
+                    .unwrap_or_else(|e| panic!("case {case}: {e}\n{log}\n{}", s.text));
+                let names: Vec<&str> = model.channels.iter().map(|c| c.name.as_str()).collect();
+                let fitted_names: Vec<&str> =
+                    fit.channels.iter().map(|c| c.name.as_str()).collect();
+                assert_eq!(names, fitted_names, "case {case}");
+                fitted += 1;
+            }
+            Err(ccsim::fit::WriteError::Refused(m)) => {
+                assert!(m.starts_with("log: "), "{m}");
+                refused += 1;
+            }
+            Err(e) => panic!("case {case}: {e}\n{log}"),
+        }
+    }
+    assert!(
+        fitted > 30 && refused > 10,
+        "fitted {fitted}, refused {refused}"
+    );
+}
+
+#[test]
+fn logs_without_line_ends_are_refused_with_their_line() {
+    let dir = TempDir::new("rows");
+    let out_path = dir.path("x.toml");
+    let out = ccsim(&["fit", "/dev/zero", "-o", out_path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let zero = "/dev/zero:1: the row is longer than 1 MiB, the most ccsim reads in one row (is this a CSV file with line ends?); a contact log starts with a header row such as timestamp,channel,category";
+    assert_eq!(stderr(&out), format!("error: {zero}\n"));
+    let out = ccsim(&["run", "scenarios/weekday.toml", "--arrivals", "/dev/zero"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), format!("error: {zero}\n"));
+    // A [[replay]] of /dev/zero: the scenario's line and key, then the log's.
+    let scenario = dir.write(
+        "replay.toml",
+        "[simulation]\nhorizon = \"8h\"\ninterval = \"1h\"\n\n[[channel]]\nname = \"voice\"\n\
+         service_level = { answer_within = \"20s\" }\n\n[[category]]\nname = \"general\"\n\n\
+         [[replay]]\nfile = \"/dev/zero\"\n\n[[group]]\nname = \"agents\"\nagents = 5\n\
+         handles = [\"voice/*\"]\nhandle_time = { dist = \"exponential\", mean = \"5m\" }\n",
+    );
+    let out = ccsim(&["check", scenario.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: {}:13:8: key `replay[0].file`: {zero}\n",
+            scenario.display()
+        )
+    );
+    // A row of 2 MiB after two good lines.
+    let mut text = b"timestamp,channel,category\n1,voice,payment\n2,voice,".to_vec();
+    text.extend(std::iter::repeat_n(b'x', 2 << 20));
+    text.push(b'\n');
+    let long = dir.write("long.csv", &text);
+    let wanted = format!(
+        "error: {}:3: the row is longer than 1 MiB, the most ccsim reads in one row (is this a CSV file with line ends?)\n",
+        long.display()
+    );
+    let out = ccsim(&[
+        "fit",
+        long.to_str().unwrap(),
+        "-o",
+        out_path.to_str().unwrap(),
+    ]);
+    assert_eq!((out.status.code(), stderr(&out)), (Some(2), wanted.clone()));
+    let out = ccsim(&[
+        "run",
+        "scenarios/weekday.toml",
+        "--arrivals",
+        long.to_str().unwrap(),
+    ]);
+    assert_eq!((out.status.code(), stderr(&out)), (Some(2), wanted));
+    assert!(!out_path.exists());
+}
+
+#[test]
+fn fit_and_run_place_the_same_bad_row_alike() {
+    let dir = TempDir::new("places");
+    let cases = [
+        (
+            "wait.csv",
+            "timestamp,channel,category,wait\n1,voice,payment,3\n2,voice,payment,zz\n",
+            ":3:17: column `wait`: wait: \"zz\" is neither seconds nor a duration such as 4m30s",
+        ),
+        (
+            "unsorted.csv",
+            "timestamp,channel,category\n2025-11-11T01:00:00,voice,payment\n2025-11-10T01:00:00,voice,payment\n",
+            ":3:1: column `timestamp`: the row is",
+        ),
+        (
+            "header.csv",
+            "timestamp,chanel,category\n1,voice,payment\n",
+            ":1: the header has no `channel` column",
+        ),
+    ];
+    for (name, text, fragment) in cases {
+        let log = dir.write(name, text);
+        let prefix = format!("error: {}{fragment}", log.display());
+        let fit = ccsim(&[
+            "fit",
+            log.to_str().unwrap(),
+            "-o",
+            dir.path("x.toml").to_str().unwrap(),
+        ]);
+        let run = ccsim(&[
+            "check",
+            "scenarios/weekday.toml",
+            "--arrivals",
+            log.to_str().unwrap(),
+        ]);
+        for out in [&fit, &run] {
+            assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(out));
+            assert!(
+                stderr(out).starts_with(&prefix),
+                "{name}: {}\nwanted {prefix}",
+                stderr(out)
+            );
+        }
+    }
+    // Bytes that are not UTF-8: the line and the column's name.
+    let log = dir.write(
+        "latin1.csv",
+        b"timestamp,channel,category\n1,voice,payment\n2,voice,pa\xffyment\n",
+    );
+    let wanted = format!(
+        "error: {}:3: column `category` is not UTF-8 text; save the log as UTF-8\n",
+        log.display()
+    );
+    let fit = ccsim(&[
+        "fit",
+        log.to_str().unwrap(),
+        "-o",
+        dir.path("x.toml").to_str().unwrap(),
+    ]);
+    let run = ccsim(&[
+        "check",
+        "scenarios/weekday.toml",
+        "--arrivals",
+        log.to_str().unwrap(),
+    ]);
+    for out in [fit, run] {
+        assert_eq!((out.status.code(), stderr(&out)), (Some(2), wanted.clone()));
+    }
 }

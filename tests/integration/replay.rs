@@ -226,7 +226,7 @@ fn bad_rows_are_located_or_skipped_and_counted() {
     let missing = dir.write("no_category.csv", "timestamp,channel\n1,voice\n");
     let err = replay_err(&scenario_file, &missing);
     assert!(
-        err.contains("line 1: the header has no `category` column"),
+        err.contains("no_category.csv:1: the header has no `category` column"),
         "{err}"
     );
 }
@@ -357,4 +357,77 @@ fn empty_logs_short_rows_and_logs_outside_the_horizon_are_refused_with_what_to_d
     };
     let model = scenario::load_with(&scenario_file, &options).unwrap();
     assert_eq!(model.replays[0].scan.as_ref().unwrap().replayed, 2);
+}
+
+#[test]
+fn errors_in_a_replayed_log_name_the_scenario_line_and_key_then_the_log_row() {
+    let dir = TempDir::new("replay-located");
+    dir.write(
+        "last_week.csv",
+        "timestamp,channel,category,wait\n\
+         2026-11-11T00:10:00,voice,payment,3\n\
+         2026-11-11T00:20:00,voice,payment,3\n\
+         2026-11-11T00:30:00,voice,payment,soon\n",
+    );
+    dir.write(
+        "fine.csv",
+        "timestamp,channel,category\n2026-11-11T00:10:00,voice,payment\n",
+    );
+    let text = CENTER.replace(
+        "[[arrivals]]\nchannel = \"voice\"\nmix = { payment = 1, logistics = 2 }\nrate_per_hour = 300\n",
+        "[[replay]]\nfile = \"fine.csv\"\n\n[[replay]]\n  file = \"last_week.csv\"\n",
+    );
+    let scenario_file = dir.write("center.toml", &text);
+    let log = dir.0.join("last_week.csv");
+    let wanted = format!(
+        "{}:22:10: key `replay[1].file`: {}:4:35: column `wait`: wait: \"soon\" is neither seconds nor a duration such as 4m30s (or skip such rows with --skip-bad-rows)",
+        scenario_file.display(),
+        log.display()
+    );
+    let err = scenario::load(&scenario_file).unwrap_err();
+    assert_eq!(err.to_string(), wanted);
+    assert_eq!(err.position, Some((22, 10)));
+    assert_eq!(err.key.as_deref(), Some("replay[1].file"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
+        .args(["check", scenario_file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("error: {wanted}\n")
+    );
+
+    // A variant that points a replay at the log: the change in the variant file.
+    let base = dir.write("base.toml", &text.replace("last_week.csv", "fine.csv"));
+    let variant = dir.write(
+        "variant.toml",
+        "extends = \"base.toml\"\n\n[set]\n\"replay[1].file\" = \"last_week.csv\"\n",
+    );
+    assert!(scenario::load(&base).is_ok());
+    let err = scenario::load(&variant).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        format!(
+            "{}:4:1: key `replay[1].file`: {}:4:35: column `wait`: wait: \"soon\" is neither seconds nor a duration such as 4m30s (or skip such rows with --skip-bad-rows)",
+            variant.display(),
+            log.display()
+        )
+    );
+    // A variant that leaves the replay as the base has it: the base's line.
+    let variant = dir.write(
+        "variant2.toml",
+        "extends = \"center.toml\"\n\n[set]\n\"simulation.seed\" = 3\n",
+    );
+    let err = scenario::load(&variant).unwrap_err().to_string();
+    assert_eq!(err, wanted);
+    // A log named on the command line has no scenario key: the log's place alone.
+    let err = replay_err(&base, &log);
+    assert_eq!(
+        err,
+        format!(
+            "{}:4:35: column `wait`: wait: \"soon\" is neither seconds nor a duration such as 4m30s (or skip such rows with --skip-bad-rows)",
+            log.display()
+        )
+    );
 }
