@@ -139,11 +139,7 @@ impl IntervalMoments {
         if self.replications == 0 {
             self.queue = vec![[Moments::default(); QueueMetrics::FIELDS]; o.intervals.len()];
             self.group = vec![[Moments::default(); GroupMetrics::FIELDS]; o.group_intervals.len()];
-            let k = if n_groups == 0 {
-                0
-            } else {
-                o.group_intervals.len() / n_groups
-            };
+            let k = o.group_intervals.len().checked_div(n_groups).unwrap_or(0);
             self.occupancy = vec![Moments::default(); k];
         }
         self.replications += 1;

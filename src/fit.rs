@@ -35,33 +35,20 @@ const MAX_PATIENCE: f64 = 366.0 * 86_400.0;
 const MAX_CV: f64 = 10.0;
 /// Largest busyness coefficient of variation a scenario takes.
 const MAX_BUSYNESS_CV: f64 = 2.0;
-/// Longest horizon a scenario takes, in days.
-const MAX_DAYS: usize = 366;
-/// Most intervals × channels a scenario takes.
-const MAX_INTERVAL_CELLS: usize = 50_000;
-/// Most (arrival streams + groups) × intervals a scenario takes.
-const MAX_TIMELINE_CELLS: usize = 20_000_000;
-/// Highest arrival rate of one stream a scenario takes, per hour.
-const MAX_RATE_PER_HOUR: f64 = 1_000_000.0;
+use crate::limits::{
+    MAX_HORIZON_DAYS as MAX_DAYS, MAX_INTERVAL_CELLS, MAX_NAME_CHARS, MAX_RATE_PER_HOUR,
+    MAX_TIMELINE_CELLS,
+};
 /// Most agents in one interval of a group's staffing.
 const MAX_STAFF: f64 = 1_000_000.0;
-/// Longest name of a channel, category or scenario, in characters.
-pub const MAX_NAME_CHARS: usize = 200;
 
 /// Why `name` cannot name a channel (`category` false) or category (`category` true) in a
 /// scenario, if it cannot: empty, longer than [`MAX_NAME_CHARS`], holding a control
 /// character or a `/`, or (a category) `*`, which stands for every category in a
 /// scenario's `"channel/category"` pairs.
 pub fn name_problem(name: &str, category: bool) -> Option<String> {
-    let chars = name.chars().count();
-    if name.trim().is_empty() {
-        Some("a name must not be empty".into())
-    } else if chars > MAX_NAME_CHARS {
-        Some(format!(
-            "a name is at most {MAX_NAME_CHARS} characters long (this one has {chars})"
-        ))
-    } else if name.chars().any(char::is_control) {
-        Some("a name must not contain control characters such as a line break or a tab".into())
+    if let Some(problem) = crate::limits::name_problem(name) {
+        Some(problem)
     } else if name.contains('/') {
         Some("a name must not contain '/', which separates channel and category in \"voice/payment\"".into())
     } else if category && name == "*" {

@@ -14,6 +14,21 @@ pub const MAX_PARTIAL_BYTES: u64 = 1 << 30;
 /// Longest row of a CSV file, in bytes (1 MiB; a contact-log row is under 200 bytes).
 pub const MAX_ROW_BYTES: usize = 1 << 20;
 
+/// Longest horizon a scenario takes, in days.
+pub const MAX_HORIZON_DAYS: usize = 366;
+
+/// Most intervals × channels a scenario takes, each holding its own results (and wait
+/// histogram).
+pub const MAX_INTERVAL_CELLS: usize = 50_000;
+
+/// Most (arrival streams + groups) × intervals a scenario takes: each holds a rate or a
+/// staffing level per interval (20 million cells, about 160 MB; 100 streams of 1-minute
+/// intervals over a year is 53 million).
+pub const MAX_TIMELINE_CELLS: usize = 20_000_000;
+
+/// Highest arrival rate of one stream, per hour.
+pub const MAX_RATE_PER_HOUR: f64 = 1_000_000.0;
+
 /// Longest name (channel, category, group, scenario, surge, shift template), in characters:
 /// long enough for any real name, short enough for every table and chart.
 pub const MAX_NAME_CHARS: usize = 200;

@@ -488,9 +488,13 @@ mod tests {
         // Someone's own folder with a similar name is never touched (no marker).
         let foreign = base.join(format!(".out.ccsim-new-{}", dead - 1));
         fs::create_dir_all(&foreign).unwrap();
+        fs::write(foreign.join("notes.txt"), "mine").unwrap();
+        // An empty one is what a run killed before writing its marker leaves: cleaned.
+        let empty = base.join(format!(".out.ccsim-new-{}", dead - 2));
+        fs::create_dir_all(&empty).unwrap();
         clean_strays(&dir).unwrap();
         assert_eq!(fs::read_to_string(dir.join("a.txt")).unwrap(), "old");
-        assert!(!old.exists() && !new.exists() && foreign.exists());
+        assert!(!old.exists() && !new.exists() && !empty.exists() && foreign.exists());
         fs::remove_dir_all(&base).unwrap();
     }
 

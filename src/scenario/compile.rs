@@ -15,16 +15,9 @@ use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
 
+use crate::limits::{MAX_INTERVAL_CELLS, MAX_RATE_PER_HOUR, MAX_TIMELINE_CELLS};
 /// Longest horizon accepted, in days.
-const MAX_HORIZON_DAYS: f64 = 366.0;
-/// Most intervals × channels, each holding its own results (and wait histogram).
-const MAX_INTERVAL_CELLS: usize = 50_000;
-/// Most (arrival streams + groups) × intervals: each holds a rate or a staffing level per
-/// interval (20 million cells, about 160 MB; 100 streams of 1-minute intervals over a year
-/// is 53 million).
-const MAX_TIMELINE_CELLS: usize = 20_000_000;
-/// Highest arrival rate of one stream, per hour.
-const MAX_RATE_PER_HOUR: f64 = 1_000_000.0;
+const MAX_HORIZON_DAYS: f64 = crate::limits::MAX_HORIZON_DAYS as f64;
 
 /// Carries the source text so that errors can be placed.
 pub(super) struct Checker<'a> {
