@@ -1647,6 +1647,12 @@ fn handled_pairs(model: &Model, handles: &[u32]) -> String {
 }
 
 fn erlang_command(args: &ErlangArgs, patience: Option<Duration>) -> Result<(), CliError> {
+    let rate = args.rate_per_hour;
+    if !(rate.is_finite() && rate > 0.0) {
+        return Err(CliError::BadInput(format!(
+            "--rate-per-hour {rate}: the arrival rate must be a finite number of contacts an hour, greater than zero"
+        )));
+    }
     let spec = QueueSpec {
         arrival_rate: args.rate_per_hour / 3600.0,
         aht: args.aht.secs(),

@@ -631,7 +631,7 @@ fn erlang_flags_must_be_finite_numbers() {
         assert_eq!(
             String::from_utf8_lossy(&out.stderr),
             format!(
-                "error: the arrival rate must be a finite number greater than zero (got {got} an hour)\n"
+                "error: --rate-per-hour {got}: the arrival rate must be a finite number of contacts an hour, greater than zero\n"
             ),
             "{rate}"
         );
