@@ -817,6 +817,12 @@ fn merge_command(args: &MergeArgs) -> Result<(), CliError> {
         .scenario
         .clone()
         .unwrap_or_else(|| PathBuf::from(&first.scenario_file));
+    if args.scenario.is_none() && !file.exists() {
+        return Err(CliError::BadInput(format!(
+            "{}: the scenario file the shards recorded is not there (moved, or the parts were made elsewhere): pass it with --scenario FILE",
+            file.display()
+        )));
+    }
     let changed = |file: &std::path::Path, hash: &str| {
         CliError::BadInput(format!(
             "{} does not give the scenario the shards ran (hash {hash}, parts {}): merge with the scenario file (and logs) they ran, or pass it with --scenario",
@@ -1003,7 +1009,7 @@ pub fn write_folder(
 ) -> Result<(), CliError> {
     preflight(&[(flag, Some(dir), Kind::Folder)], &[], force)?;
     let written = (|| -> std::io::Result<()> {
-        let folder = crate::output::FolderWriter::create(dir, flag)?;
+        let mut folder = crate::output::FolderWriter::create(dir, flag)?;
         for file in files {
             let mut w = folder.file(&file.name)?;
             file.write_to(&mut w)?;

@@ -63,10 +63,17 @@ pub const MAX_RESULT_BYTES: u64 = 8 << 30;
 /// `"the file is larger than 16 MiB, the most ccsim reads of such a file"`.
 pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    if let Ok(meta) = file.metadata()
-        && meta.is_dir()
-    {
-        return Err("it is a folder, not a file".into());
+    if let Ok(meta) = file.metadata() {
+        if meta.is_dir() {
+            return Err("it is a folder, not a file".into());
+        }
+        // A regular file's size is known before reading it.
+        if meta.is_file() && meta.len() > cap {
+            return Err(format!(
+                "the file is larger than {}, the most ccsim reads of such a file",
+                show_bytes(cap)
+            ));
+        }
     }
     let mut bytes = Vec::new();
     file.take(cap + 1)
@@ -105,11 +112,18 @@ pub fn show_bytes(n: u64) -> String {
 /// A reader that fails with [`io::ErrorKind::InvalidData`] once a line (bytes between two
 /// `\n`) grows past `max_line` bytes, so that a file with no line ends (e.g. `/dev/zero`)
 /// cannot make a CSV reader buffer it whole. Wrap the file in it below the CSV reader.
+///
+/// It also turns every `\r\n` line end into `\n`, so that the CSV reader counts the lines
+/// of a Windows or Excel export as an editor does (the csv crate places each row of a
+/// CRLF file one line early).
 pub struct LineLimit<R> {
     inner: R,
     max_line: usize,
     current: usize,
     line: u64,
+    /// A `\r` held back at the end of a buffer, until the next byte shows whether it
+    /// begins a `\r\n`.
+    cr_pending: bool,
 }
 
 impl<R: BufRead> LineLimit<R> {
@@ -120,6 +134,7 @@ impl<R: BufRead> LineLimit<R> {
             max_line,
             current: 0,
             line: 1,
+            cr_pending: false,
         }
     }
 
@@ -135,7 +150,46 @@ pub const LINE_TOO_LONG: &str = "row too long";
 
 impl<R: BufRead> Read for LineLimit<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        let mut n = 0;
+        while n == 0 {
+            let avail = self.inner.fill_buf()?;
+            if avail.is_empty() {
+                // End of the file: a `\r` held back was a lone one.
+                if std::mem::take(&mut self.cr_pending) {
+                    buf[0] = b'\r';
+                    n = 1;
+                }
+                break;
+            }
+            let mut i = 0;
+            if self.cr_pending {
+                self.cr_pending = false;
+                if avail[0] != b'\n' {
+                    buf[n] = b'\r';
+                    n += 1;
+                }
+            }
+            while i < avail.len() && n < buf.len() {
+                let b = avail[i];
+                i += 1;
+                if b == b'\r' {
+                    match avail.get(i) {
+                        Some(b'\n') => continue,
+                        Some(_) => {}
+                        None => {
+                            self.cr_pending = true;
+                            break;
+                        }
+                    }
+                }
+                buf[n] = b;
+                n += 1;
+            }
+            self.inner.consume(i);
+        }
         for &b in &buf[..n] {
             if b == b'\n' {
                 self.current = 0;
@@ -171,6 +225,18 @@ mod tests {
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
         assert!(err.to_string().contains("line 1 is longer than"), "{err}");
         assert!(sink.len() <= 1000 + 8192, "read {} bytes", sink.len());
+    }
+
+    #[test]
+    fn crlf_line_ends_become_lf_even_across_buffers() {
+        let text = "a,b\r\n1,2\r\nx\ry\r\n\r".repeat(50);
+        for capacity in [1, 2, 3, 7, 64] {
+            let reader = io::BufReader::with_capacity(capacity, text.as_bytes());
+            let mut limited = LineLimit::new(reader, 100);
+            let mut out = String::new();
+            limited.read_to_string(&mut out).unwrap();
+            assert_eq!(out, text.replace("\r\n", "\n"), "capacity {capacity}");
+        }
     }
 
     #[test]

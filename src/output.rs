@@ -129,11 +129,41 @@ fn check_folder(
                 ))
             } else if !force {
                 refuse("the folder exists; choose another folder or add --force to replace it")
+            } else if let Some(foreign) = foreign_file(abs) {
+                refuse(&format!(
+                    "the folder holds {foreign}, which ccsim did not write there; move it out of the folder, or choose another folder"
+                ))
             } else {
                 Ok(())
             }
         }
     }
+}
+
+/// A file in ccsim's folder `dir` that its marker does not list (one a user put there),
+/// as a path relative to `dir`; `None` when every file is listed, or the marker lists
+/// none (it was written before markers listed files).
+fn foreign_file(dir: &Path) -> Option<String> {
+    let marker = fs::read_to_string(dir.join(MARKER)).ok()?;
+    let (_, list) = marker.split_once("\nfiles:\n")?;
+    let listed: std::collections::HashSet<&str> = list.lines().collect();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).ok()?.flatten() {
+            let path = entry.path();
+            let rel = path
+                .strip_prefix(dir)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(path);
+            } else if rel != MARKER && !listed.contains(rel.as_str()) {
+                return Some(rel);
+            }
+        }
+    }
+    None
 }
 
 fn check_file(d: &Destination, abs: &Path, inputs: &[PathBuf], force: bool) -> Result<(), String> {
@@ -201,6 +231,10 @@ pub struct FolderWriter {
     dir: PathBuf,
     tmp: PathBuf,
     committed: bool,
+    /// The marker's first lines (who wrote the folder).
+    header: String,
+    /// The files written, listed in the marker at the commit.
+    files: Vec<String>,
 }
 
 /// The prefix of the temporary folders beside `dir`: `.NAME.ccsim-`.
@@ -219,10 +253,17 @@ fn process_alive(pid: u32) -> bool {
         return true;
     }
     let proc_root = Path::new("/proc/self");
-    if proc_root.exists() {
-        Path::new("/proc").join(pid.to_string()).exists()
-    } else {
-        false
+    if !proc_root.exists() {
+        return false;
+    }
+    // A killed process its parent has not reaped yet is a zombie (state `Z`): it no
+    // longer runs.
+    match fs::read_to_string(Path::new("/proc").join(pid.to_string()).join("stat")) {
+        Err(_) => false,
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_none_or(|state| state != "Z" && state != "X"),
     }
 }
 
@@ -295,19 +336,19 @@ impl FolderWriter {
             dir: dir.to_path_buf(),
             tmp,
             committed: false,
-        };
-        fs::write(
-            writer.tmp.join(MARKER),
-            format!(
-                "This folder was written by ccsim {} ({command}).\nccsim --force replaces only folders that hold this file.\n",
+            header: format!(
+                "This folder was written by ccsim {} ({command}).\nccsim --force replaces only folders that hold this file, and only when they hold\nno file but those listed below.\nfiles:\n",
                 env!("CARGO_PKG_VERSION")
             ),
-        )?;
+            files: Vec::new(),
+        };
+        fs::write(writer.tmp.join(MARKER), &writer.header)?;
         Ok(writer)
     }
 
     /// Opens `name` (a relative path; sub-folders are created) for writing in the folder.
-    pub fn file(&self, name: &str) -> io::Result<io::BufWriter<fs::File>> {
+    pub fn file(&mut self, name: &str) -> io::Result<io::BufWriter<fs::File>> {
+        self.files.push(name.to_string());
         let path = self.tmp.join(name);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
@@ -319,7 +360,7 @@ impl FolderWriter {
     }
 
     /// Writes a whole file `name` into the folder.
-    pub fn write(&self, name: &str, contents: &[u8]) -> io::Result<()> {
+    pub fn write(&mut self, name: &str, contents: &[u8]) -> io::Result<()> {
         let mut w = self.file(name)?;
         w.write_all(contents)?;
         w.flush()
@@ -327,6 +368,8 @@ impl FolderWriter {
 
     /// Puts the finished folder under its name, replacing a folder that is there.
     pub fn commit(mut self) -> io::Result<()> {
+        let listed: String = self.files.iter().map(|f| format!("{f}\n")).collect();
+        fs::write(self.tmp.join(MARKER), format!("{}{listed}", self.header))?;
         if fs::symlink_metadata(&self.dir).is_err() {
             fs::rename(&self.tmp, &self.dir)?;
             self.committed = true;
@@ -447,7 +490,7 @@ mod tests {
     fn force_replaces_only_ccsims_own_folders() {
         let base = scratch("force");
         let mine = base.join("mine");
-        let w = FolderWriter::create(&mine, "test").unwrap();
+        let mut w = FolderWriter::create(&mine, "test").unwrap();
         w.write("a.txt", b"old").unwrap();
         w.commit().unwrap();
         let theirs = base.join("theirs");
@@ -455,9 +498,14 @@ mod tests {
         fs::write(theirs.join("thesis.tex"), "years of work").unwrap();
         assert!(check_destinations(&[folder("--out", &mine)], &[], false).is_err());
         assert!(check_destinations(&[folder("--out", &mine)], &[], true).is_ok());
+        // A file of the user's inside ccsim's folder keeps it from being replaced.
+        fs::write(mine.join("my-notes.txt"), "mine").unwrap();
+        let err = check_destinations(&[folder("--out", &mine)], &[], true).unwrap_err();
+        assert!(err.contains("holds my-notes.txt"), "{err}");
+        fs::remove_file(mine.join("my-notes.txt")).unwrap();
         let err = check_destinations(&[folder("--out", &theirs)], &[], true).unwrap_err();
         assert!(err.contains("not written by ccsim"), "{err}");
-        let w = FolderWriter::create(&mine, "test").unwrap();
+        let mut w = FolderWriter::create(&mine, "test").unwrap();
         w.write("b.txt", b"new").unwrap();
         w.commit().unwrap();
         assert!(!mine.join("a.txt").exists());

@@ -208,7 +208,17 @@ impl PartialResult {
             )
         };
         let (sum, content) = take_checksum(text).map_err(|e| not_a_part(&e))?;
-        let part: PartialResult = toml::from_str(&content).map_err(|e| not_a_part(&e))?;
+        let part: PartialResult = toml::from_str(&content).map_err(|e| {
+            // One paragraph: the parser's message folded onto one line.
+            let e = e.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+            if sum.is_some() {
+                format!(
+                    "{source} is damaged or was changed after ccsim wrote it (it carries ccsim's checksum but no longer reads as a partial result: {e}); run its shard again"
+                )
+            } else {
+                not_a_part(&e)
+            }
+        })?;
         if part.ccsim_version != CCSIM_VERSION {
             return Err(format!(
                 "{source} was written by ccsim {}, and this is ccsim {CCSIM_VERSION}: merge parts with the version that wrote them",

@@ -691,3 +691,22 @@ fn fit_and_run_place_the_same_bad_row_alike() {
         assert_eq!((out.status.code(), stderr(&out)), (Some(2), wanted.clone()));
     }
 }
+
+#[test]
+fn rows_of_a_windows_export_are_placed_as_an_editor_counts_lines() {
+    let dir = TempDir::new("crlf");
+    let rows = "timestamp,channel,category\r\n2025-11-10T00:01:00,voice,orders\r\n2025-11-10T00:02:00,voice,orders\r\n2025-11-10T00:03:00,voice,a/b\r\n";
+    let log = dir.write("crlf.csv", rows);
+    let out = ccsim(&[
+        "fit",
+        log.to_str().unwrap(),
+        "-o",
+        dir.path("x.toml").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("crlf.csv:4:27: column `category`"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -143,6 +143,14 @@ fn force_never_replaces_the_current_folder_its_parents_or_a_folder_ccsim_did_not
         serde_json::from_str(&std::fs::read_to_string(work.join("r/summary.json")).unwrap())
             .unwrap();
     assert_eq!(summary["replications"], 3);
+    // A file of the user's put into ccsim's folder keeps --force from replacing it.
+    std::fs::write(work.join("r/my-notes.txt"), "mine").unwrap();
+    let kept = ccsim_in(&work, &["run", SCENARIO, "--out", "r", "--force"]);
+    assert!(refused(&kept).contains("the folder holds my-notes.txt, which ccsim did not write"));
+    assert_eq!(
+        std::fs::read_to_string(work.join("r/my-notes.txt")).unwrap(),
+        "mine"
+    );
     // An empty folder holds nothing to lose: it is written into without --force.
     std::fs::create_dir_all(work.join("empty")).unwrap();
     let into_empty = ccsim_in(
