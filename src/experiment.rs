@@ -383,6 +383,16 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, RunError
         .map_err(|e| RunError(format!("cannot start worker threads: {e}")))
 }
 
+/// The model with its replay logs scanned, when some are not yet (`None`: use it as it is).
+fn scanned_replays(model: &Model) -> Result<Option<Model>, RunError> {
+    if model.replays.iter().all(|r| r.scan.is_some()) {
+        return Ok(None);
+    }
+    let mut m = model.clone();
+    contact_log::scan(&mut m).map_err(|e| RunError(e.to_string()))?;
+    Ok(Some(m))
+}
+
 /// Runs replications `first .. first + options.replications` like [`run_range`], folding
 /// each one's per-interval metrics into `moments` as it ends (in replication order, so the
 /// numbers are those of a plain run) and keeping of each outcome only the rest: memory
@@ -396,15 +406,8 @@ pub fn run_folded(
     moments: IntervalMoments,
 ) -> Result<RunResult, RunError> {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let scanned;
-    let model = if model.replays.iter().any(|r| r.scan.is_none()) {
-        let mut m = model.clone();
-        contact_log::scan(&mut m).map_err(|e| RunError(e.to_string()))?;
-        scanned = m;
-        &scanned
-    } else {
-        model
-    };
+    let scanned = scanned_replays(model)?;
+    let model = scanned.as_ref().unwrap_or(model);
     let n = options.replications as usize;
     let n_groups = model.groups.len();
     struct Fold {
@@ -472,15 +475,8 @@ pub fn run_replications(
     indices: &[u32],
     replication_done: &(dyn Fn(u64) + Sync),
 ) -> Result<RunResult, RunError> {
-    let scanned;
-    let model = if model.replays.iter().any(|r| r.scan.is_none()) {
-        let mut m = model.clone();
-        contact_log::scan(&mut m).map_err(|e| RunError(e.to_string()))?;
-        scanned = m;
-        &scanned
-    } else {
-        model
-    };
+    let scanned = scanned_replays(model)?;
+    let model = scanned.as_ref().unwrap_or(model);
     let start = Instant::now();
     let outcomes = indices
         .par_iter()
