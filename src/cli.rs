@@ -904,8 +904,13 @@ fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
     let base = load(&args.base, &none)?;
     let mut variants = scenario::load_declared_variants(&args.base)
         .map_err(|e| CliError::BadInput(e.to_string()))?;
+    let mut applied = vec![None; variants.len()];
     for file in &args.variants {
-        variants.push(load(file, &none)?);
+        // A variant file's changes go onto the base named here, not onto its own base.
+        let (model, changes) = scenario::load_onto_base(&args.base, &base.name, file)
+            .map_err(|e| CliError::BadInput(e.to_string()))?;
+        variants.push(model);
+        applied.push(changes);
     }
     if variants.is_empty() {
         return Err(CliError::BadInput(format!(
@@ -945,9 +950,11 @@ fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
         summaries.push((m.name.clone(), summary));
     };
     add_run(0, &base, &base_run);
-    for (i, v) in variants.iter().enumerate() {
+    for (i, (v, changes)) in variants.iter().zip(applied).enumerate() {
         let r = run(v)?;
-        compared.push(crate::compare::compare_runs(&base, &base_run, v, &r));
+        compared.push(crate::compare::compare_runs(
+            &base, &base_run, v, &r, changes,
+        ));
         add_run(i + 1, v, &r);
     }
     progress.finish();

@@ -3,6 +3,12 @@
 //! times and patience wherever the model allows (common random numbers); each metric's
 //! difference is estimated from the paired per-replication differences, whose confidence
 //! interval is much narrower than the unpaired one when the runs are correlated.
+//!
+//! Pairing is only common random numbers when both scenarios have the same customers: the
+//! same horizon, intervals, arrival streams (channel, category, rates, priority class),
+//! surges, replayed logs and busyness ([`same_customers`]). Two scenarios whose customers
+//! differ are still compared, but as independent samples: the difference's interval is
+//! Welch's, and the output says that the customers differ.
 
 use crate::experiment::{Estimate, RunResult, t_quantile_975};
 use crate::model::Model;
@@ -148,12 +154,26 @@ pub struct Difference {
     pub base: Estimate,
     /// The variant's estimate.
     pub variant: Estimate,
-    /// Variant − base from paired replications (same seed, same customers).
+    /// Variant − base: from paired replications (same seed, same customers) under
+    /// [`Pairing::CommonRandomNumbers`], else the difference of the means with Welch's
+    /// 95 % half-width.
     pub difference: Estimate,
     /// The 95 % half-width the difference would have from independent runs (Welch).
     pub unpaired_ci95: f64,
-    /// The paired interval excludes zero.
+    /// The difference's interval excludes zero.
     pub significant: bool,
+}
+
+/// How the replications of a variant are paired with the base's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pairing {
+    /// Same customers, same seed: replication r of both sees the same arrivals, so the
+    /// difference is estimated from paired differences.
+    CommonRandomNumbers,
+    /// The customers differ: the runs are independent samples and the difference's
+    /// interval is Welch's.
+    Unpaired,
 }
 
 /// A variant against the base.
@@ -161,6 +181,13 @@ pub struct Difference {
 pub struct VariantComparison {
     /// The variant's scenario name.
     pub variant: String,
+    /// Whether both have the same customers ([`same_customers`]).
+    pub same_customers: bool,
+    /// How differences were estimated: paired (common random numbers) only with the same
+    /// customers.
+    pub pairing: Pairing,
+    /// When the variant is a variant file: which changes were applied to which base.
+    pub changes: Option<crate::scenario::AppliedChanges>,
     /// Every metric of every scope both share.
     pub differences: Vec<Difference>,
 }
@@ -261,34 +288,110 @@ fn welch_ci95(a: &[f64], b: &[f64]) -> f64 {
     t_quantile_975(dof.floor().max(1.0) as usize) * se2.sqrt()
 }
 
-/// Compares a variant's run with the base's, replication by replication.
+/// Whether two models have the same customers: the same horizon, interval length and start,
+/// the same arrival streams in the same order (channel and category names, rates per
+/// interval, priority class), surges, replayed logs and busyness. Only then does the same
+/// seed give both the same arrivals, so that a paired comparison means something.
+pub fn same_customers(a: &Model, b: &Model) -> bool {
+    fn customers(m: &Model) -> String {
+        let streams: Vec<_> = m
+            .streams
+            .iter()
+            .map(|s| {
+                let t = &m.contact_types[s.contact_type as usize];
+                (
+                    &m.channels[t.channel as usize].name,
+                    &m.categories[t.category as usize],
+                    &s.rate_per_s,
+                    m.priority_levels.get(s.class as usize),
+                )
+            })
+            .collect();
+        let replays: Vec<_> = m
+            .replays
+            .iter()
+            .map(|r| {
+                (
+                    std::fs::canonicalize(&r.path).unwrap_or_else(|_| r.path.clone()),
+                    r.log_start,
+                    r.time_shift,
+                    r.volume_scale,
+                    r.bootstrap,
+                    r.replay_returns,
+                )
+            })
+            .collect();
+        let busyness: Vec<_> = m
+            .channels
+            .iter()
+            .map(|c| (&c.name, c.busyness_day_cv, c.busyness_interval_cv))
+            .collect();
+        let surges: Vec<_> = m
+            .surges
+            .iter()
+            .map(|s| (s.from, s.to, &s.scope, s.multiplier, &s.strength))
+            .collect();
+        format!(
+            "{:?}",
+            (
+                m.horizon, m.warmup, m.interval, m.start, streams, replays, busyness, surges
+            )
+        )
+    }
+    customers(a) == customers(b)
+}
+
+/// Compares a variant's run with the base's: replication by replication (common random
+/// numbers) when both have the same customers, else as independent samples. `changes` says
+/// how the variant was built when it is a variant file applied to the base.
 pub fn compare_runs(
     base_model: &Model,
     base: &RunResult,
     model: &Model,
     run: &RunResult,
+    changes: Option<crate::scenario::AppliedChanges>,
 ) -> VariantComparison {
+    let same = same_customers(base_model, model);
     let differences = extractors(base_model, model)
         .into_iter()
         .map(|(scope, metric, unit, get_base, get_variant)| {
             let b: Vec<f64> = base.outcomes.iter().map(&get_base).collect();
             let v: Vec<f64> = run.outcomes.iter().map(&get_variant).collect();
-            // Pairs where the metric is defined in both runs.
-            let pairs: Vec<(f64, f64)> = b
-                .iter()
-                .zip(&v)
-                .filter(|(x, y)| x.is_finite() && y.is_finite())
-                .map(|(x, y)| (*x, *y))
-                .collect();
-            let difference = Estimate::from_samples(pairs.iter().map(|(x, y)| y - x));
-            let (bs, vs): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
-            let unpaired_ci95 = welch_ci95(&bs, &vs);
+            let base_estimate = Estimate::from_samples(b.iter().copied());
+            let variant_estimate = Estimate::from_samples(v.iter().copied());
+            let (difference, unpaired_ci95) = if same {
+                // Pairs where the metric is defined in both runs.
+                let pairs: Vec<(f64, f64)> = b
+                    .iter()
+                    .zip(&v)
+                    .filter(|(x, y)| x.is_finite() && y.is_finite())
+                    .map(|(x, y)| (*x, *y))
+                    .collect();
+                let difference = Estimate::from_samples(pairs.iter().map(|(x, y)| y - x));
+                let (bs, vs): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
+                (difference, welch_ci95(&bs, &vs))
+            } else {
+                let bs: Vec<f64> = b.iter().copied().filter(|x| x.is_finite()).collect();
+                let vs: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+                let welch = welch_ci95(&bs, &vs);
+                let mean = |x: &[f64]| x.iter().sum::<f64>() / x.len() as f64;
+                let difference = Estimate {
+                    mean: if bs.is_empty() || vs.is_empty() {
+                        f64::NAN
+                    } else {
+                        mean(&vs) - mean(&bs)
+                    },
+                    ci95: welch,
+                    n: bs.len().min(vs.len()),
+                };
+                (difference, welch)
+            };
             Difference {
                 scope,
                 metric,
                 unit,
-                base: Estimate::from_samples(b.into_iter()),
-                variant: Estimate::from_samples(v.into_iter()),
+                base: base_estimate,
+                variant: variant_estimate,
                 significant: difference.n >= 2
                     && difference.mean.is_finite()
                     && difference.mean.abs() > difference.ci95,
@@ -299,6 +402,13 @@ pub fn compare_runs(
         .collect();
     VariantComparison {
         variant: model.name.clone(),
+        same_customers: same,
+        pairing: if same {
+            Pairing::CommonRandomNumbers
+        } else {
+            Pairing::Unpaired
+        },
+        changes,
         differences,
     }
 }
@@ -332,15 +442,45 @@ impl Comparison {
     pub fn render_text(&self) -> String {
         let mut t = String::new();
         for v in &self.variants {
+            let pairing = match v.pairing {
+                Pairing::CommonRandomNumbers => "common random numbers (same customers)",
+                Pairing::Unpaired => "independent samples: the customers differ",
+            };
             let _ = writeln!(
                 t,
-                "{} vs {} · {} replications each · seed {} · common random numbers",
+                "{} vs {} · {} replications each · seed {} · {pairing}",
                 v.variant, self.base, self.replications, self.seed
             );
-            let _ = writeln!(
-                t,
-                "Differences are variant − base with paired 95 % half-widths; \"unpaired ±\" is what independent runs would give.\n"
-            );
+            if let Some(c) = &v.changes {
+                let files = c.files.join(" then ");
+                if c.own_base {
+                    let _ = writeln!(
+                        t,
+                        "The variant is {} with the changes in {files}.",
+                        c.applied_to
+                    );
+                } else {
+                    let _ = writeln!(
+                        t,
+                        "The variant is {} with the changes in {files} applied to it (not to {}, which {} extends).",
+                        c.applied_to, c.extends, c.variant
+                    );
+                }
+            }
+            match v.pairing {
+                Pairing::CommonRandomNumbers => {
+                    let _ = writeln!(
+                        t,
+                        "Differences are variant − base with paired 95 % half-widths; \"unpaired ±\" is what independent runs would give.\n"
+                    );
+                }
+                Pairing::Unpaired => {
+                    let _ = writeln!(
+                        t,
+                        "The two scenarios have different arrivals, so replications cannot be paired: differences are variant − base with Welch's unpaired 95 % half-widths.\n"
+                    );
+                }
+            }
             let _ = writeln!(
                 t,
                 "{:<10} {:<26} {:>16} {:>16} {:>24} {:>12}  significant",
@@ -351,6 +491,7 @@ impl Comparison {
                     continue;
                 }
                 let unpaired = match d.unit {
+                    _ if !d.unpaired_ci95.is_finite() => "–".to_string(),
                     Unit::Share => format!("±{:.2} pts", d.unpaired_ci95 * 100.0),
                     Unit::Seconds => format!("±{:.2}", d.unpaired_ci95),
                     Unit::Amount => format!("±{:.0}", d.unpaired_ci95),
@@ -380,13 +521,13 @@ impl Comparison {
     /// The comparison as CSV: one row per variant, scope and metric.
     pub fn to_csv(&self) -> String {
         let mut t = String::from(
-            "variant,scope,metric,base,base_ci95,variant_value,variant_ci95,difference,difference_ci95,unpaired_ci95,significant\n",
+            "variant,scope,metric,base,base_ci95,variant_value,variant_ci95,difference,difference_ci95,unpaired_ci95,significant,pairing\n",
         );
         for v in &self.variants {
             for d in &v.differences {
                 let _ = writeln!(
                     t,
-                    "{},{},{},{},{},{},{},{},{},{},{}",
+                    "{},{},{},{},{},{},{},{},{},{},{},{}",
                     csv_field(&v.variant),
                     csv_field(&d.scope),
                     d.metric,
@@ -397,7 +538,11 @@ impl Comparison {
                     d.difference.mean,
                     d.difference.ci95,
                     d.unpaired_ci95,
-                    d.significant
+                    d.significant,
+                    match v.pairing {
+                        Pairing::CommonRandomNumbers => "common_random_numbers",
+                        Pairing::Unpaired => "unpaired",
+                    }
                 );
             }
         }

@@ -146,8 +146,139 @@ fn read_text(path: &Path) -> Result<(String, String), ScenarioError> {
     Ok((text, file))
 }
 
-/// Loads a variant: the base scenario (which must be valid alone) with `[set]` applied.
-/// An error the changes cause is reported at the change, in the variant file.
+/// The longest chain of variants extending variants that is followed.
+const MAX_CHAIN: usize = 32;
+
+/// One variant file of a chain: its text, the name errors give it, and its changes.
+struct Layer {
+    text: String,
+    file: String,
+    variant: overrides::RawVariant,
+}
+
+/// A variant file resolved to the scenario it finally extends.
+struct Chain {
+    /// The variant files, the one named first, then the one it extends, and so on.
+    layers: Vec<Layer>,
+    /// Canonical paths of the layers and then of the root, in the same order.
+    paths: Vec<std::path::PathBuf>,
+    /// The full scenario at the end of the chain: its path, text and name for errors.
+    root: (std::path::PathBuf, String, String),
+}
+
+/// `path` with `x/..` and `.` steps removed, without asking the file system; for messages.
+fn normalized(path: &Path) -> String {
+    use std::path::Component;
+    let mut parts: Vec<Component<'_>> = Vec::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(parts.last(), Some(Component::Normal(_))) => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    let joined: std::path::PathBuf = parts.iter().collect();
+    joined.display().to_string()
+}
+
+fn canonical(path: &Path) -> std::path::PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn is_variant_text(text: &str) -> bool {
+    text.parse::<toml::Table>()
+        .is_ok_and(|t| t.contains_key("extends"))
+}
+
+/// Follows `extends` from the variant file at `path` (already read as `text`) to a full
+/// scenario. A cycle or a chain longer than [`MAX_CHAIN`] is an error at the `extends`
+/// that closes it.
+fn resolve_chain(path: &Path, text: String, file: String) -> Result<Chain, ScenarioError> {
+    let mut layers: Vec<Layer> = Vec::new();
+    let mut paths = vec![canonical(path)];
+    let mut here = (path.to_path_buf(), text, file);
+    loop {
+        let (path, text, file) = here;
+        let variant: overrides::RawVariant = deserialize_located(&text, &file)?;
+        let located = |message: String| ScenarioError {
+            file: file.clone(),
+            position: Some(line_column(&text, variant.extends.span().start)),
+            key: Some("extends".into()),
+            message,
+        };
+        let next = path
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(variant.extends.get_ref());
+        let next_canonical = canonical(&next);
+        if paths.contains(&next_canonical) {
+            let mut names: Vec<String> = layers.iter().map(|l| l.file.clone()).collect();
+            names.push(file.clone());
+            names.push(normalized(&next));
+            return Err(located(format!(
+                "the variants extend each other in a cycle ({}); a chain must end at a full scenario",
+                names.join(" extends ")
+            )));
+        }
+        if layers.len() + 1 >= MAX_CHAIN {
+            return Err(located(format!(
+                "more than {MAX_CHAIN} variants extend each other here; a chain must end at a full scenario"
+            )));
+        }
+        let (next_text, next_file) =
+            read_text(&next).map_err(|e| located(format!("{}: {}", e.file, e.message)))?;
+        paths.push(next_canonical);
+        layers.push(Layer {
+            text,
+            file,
+            variant,
+        });
+        if !is_variant_text(&next_text) {
+            return Ok(Chain {
+                layers,
+                paths,
+                root: (next, next_text, next_file),
+            });
+        }
+        here = (next, next_text, next_file);
+    }
+}
+
+/// Reads a full scenario as a TOML document, after checking that it is valid alone (so
+/// that an error found later is the changes' fault).
+fn root_document(
+    path: &Path,
+    text: &str,
+    file: &str,
+    arrivals_given: bool,
+) -> Result<toml::Table, ScenarioError> {
+    let document: toml::Table = text.parse().map_err(|_| {
+        // Let the scenario's own parse say where its syntax is wrong.
+        parse_raw(text, file)
+            .err()
+            .unwrap_or_else(|| ScenarioError {
+                file: file.to_string(),
+                position: None,
+                key: None,
+                message: "the base scenario is not valid TOML".into(),
+            })
+    })?;
+    let stem = file_stem(path);
+    parse_with(text, file, &stem, arrivals_given)?;
+    Ok(document)
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".into())
+}
+
+/// Loads a variant: the scenario its chain of `extends` ends at (which must be valid
+/// alone), with each variant's `[set]` applied in order, from the one nearest that
+/// scenario to `path`'s own. An error the changes cause is reported at the change.
 fn load_variant(
     path: &Path,
     text: &str,
@@ -155,66 +286,143 @@ fn load_variant(
     stem: &str,
     arrivals_given: bool,
 ) -> Result<Model, ScenarioError> {
-    let variant: overrides::RawVariant = deserialize_located(text, file)?;
-    let located = |span: std::ops::Range<usize>, key: &str, message: String| ScenarioError {
-        file: file.to_string(),
-        position: Some(line_column(text, span.start)),
-        key: Some(key.to_string()),
-        message,
-    };
-    let base_path = path
-        .parent()
-        .unwrap_or(Path::new(""))
-        .join(variant.extends.get_ref());
-    let (base_text, base_file) = read_text(&base_path).map_err(|e| {
-        located(
-            variant.extends.span(),
-            "extends",
-            format!("{}: {}", e.file, e.message),
-        )
-    })?;
-    let document: toml::Table = base_text.parse().map_err(|_| {
-        // Let the base's own parse say where its syntax is wrong.
-        parse_raw(&base_text, &base_file)
-            .err()
-            .unwrap_or_else(|| ScenarioError {
-                file: base_file.clone(),
-                position: None,
-                key: None,
-                message: "the base scenario is not valid TOML".into(),
-            })
-    })?;
-    if document.contains_key("extends") {
-        return Err(located(
-            variant.extends.span(),
-            "extends",
-            "the base must be a scenario, not another variant".into(),
-        ));
-    }
-    let base_stem = base_path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "scenario".into());
-    parse_with(&base_text, &base_file, &base_stem, arrivals_given)?;
-
-    let name = variant.name.clone().unwrap_or_else(|| stem.to_string());
-    let base = base_path.display().to_string();
+    let chain = resolve_chain(path, text.to_string(), file.to_string())?;
+    let (root_path, root_text, root_file) = &chain.root;
+    let document = root_document(root_path, root_text, root_file, arrivals_given)?;
+    let name = chain.layers[0]
+        .variant
+        .name
+        .clone()
+        .unwrap_or_else(|| stem.to_string());
     let changes = Changes {
-        text,
-        file,
         stem,
-        base: &base,
-        base_text: &base_text,
+        base: root_file,
+        base_text: root_text,
         arrivals_given,
     };
-    changes.apply(document, name, &variant.set)
+    let sets: Vec<SetSource<'_>> = chain.layers.iter().rev().map(SetSource::of).collect();
+    changes.apply(document, name, &sets)
 }
 
-/// Where a set of changes comes from, to apply them and to place their errors.
-struct Changes<'a> {
-    /// The text holding the `set` table, and its file.
+/// How a scenario compared with a base was built from the files named.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct AppliedChanges {
+    /// The variant file named on the command line.
+    pub variant: String,
+    /// The files whose `[set]` changes were applied, in the order applied.
+    pub files: Vec<String>,
+    /// The base scenario they were applied to (the file named as the base).
+    pub applied_to: String,
+    /// The scenario the variant itself extends (directly), as a path from where ccsim runs.
+    pub extends: String,
+    /// The base named is the variant's own base, or one of the variants it extends: the
+    /// result is the variant file as it stands.
+    pub own_base: bool,
+}
+
+/// Loads `variant` to be compared with the scenario at `base`: when `variant` is a variant
+/// file (`extends` + `[set]`), its changes are applied to `base` — not to the scenario the
+/// variant names in `extends` — so that the comparison shows what those changes do to the
+/// base; the result is named `"{base_name} with {variant's file stem}"`. When `base` is on
+/// the variant's own chain, that is the variant as it stands. A
+/// full scenario is loaded as it is (`None` for the changes).
+///
+/// Errors: as [`load`], located in the files named.
+pub fn load_onto_base(
+    base: &Path,
+    base_name: &str,
+    variant: &Path,
+) -> Result<(Model, Option<AppliedChanges>), ScenarioError> {
+    let (text, file) = read_text(variant)?;
+    if !is_variant_text(&text) {
+        return Ok((load(variant)?, None));
+    }
+    let chain = resolve_chain(variant, text.clone(), file.clone())?;
+    let base_canonical = canonical(base);
+    let extends = normalized(
+        &variant
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(chain.layers[0].variant.extends.get_ref()),
+    );
+    if let Some(k) = chain.paths.iter().position(|p| *p == base_canonical) {
+        // The base is the variant's own base (or a variant on its chain): the layers above
+        // it are the variant file as written.
+        let files = chain.layers[..k]
+            .iter()
+            .rev()
+            .map(|l| l.file.clone())
+            .collect();
+        let applied = AppliedChanges {
+            variant: file,
+            files,
+            applied_to: base.display().to_string(),
+            extends,
+            own_base: true,
+        };
+        return Ok((load(variant)?, Some(applied)));
+    }
+    // The variant's changes (its whole chain above its own scenario) go onto the base as
+    // the base resolves (its own chain, if it is a variant too).
+    let (base_text, base_file) = read_text(base)?;
+    let (base_layers, root) = if is_variant_text(&base_text) {
+        let c = resolve_chain(base, base_text, base_file.clone())?;
+        (c.layers, c.root)
+    } else {
+        (
+            Vec::new(),
+            (base.to_path_buf(), base_text, base_file.clone()),
+        )
+    };
+    let (root_path, root_text, root_file) = &root;
+    let document = root_document(root_path, root_text, root_file, false)?;
+    let stem = file_stem(variant);
+    let name = format!("{base_name} with {stem}");
+    let changes = Changes {
+        stem: &stem,
+        base: &base_file,
+        base_text: root_text,
+        arrivals_given: false,
+    };
+    let sets: Vec<SetSource<'_>> = base_layers
+        .iter()
+        .rev()
+        .chain(chain.layers.iter().rev())
+        .map(SetSource::of)
+        .collect();
+    let mut model = changes.apply(document, name, &sets)?;
+    if !model.replays.is_empty() {
+        crate::contact_log::scan(&mut model)?;
+    }
+    let applied = AppliedChanges {
+        variant: file,
+        files: chain.layers.iter().rev().map(|l| l.file.clone()).collect(),
+        applied_to: base.display().to_string(),
+        extends,
+        own_base: false,
+    };
+    Ok((model, Some(applied)))
+}
+
+/// A `[set]` table and the file that holds it, to apply it and to place its errors.
+struct SetSource<'a> {
     text: &'a str,
     file: &'a str,
+    set: &'a toml::Spanned<overrides::ChangeSet>,
+}
+
+impl<'a> SetSource<'a> {
+    fn of(layer: &'a Layer) -> Self {
+        SetSource {
+            text: &layer.text,
+            file: &layer.file,
+            set: &layer.variant.set,
+        }
+    }
+}
+
+/// What changes are applied to, to apply them and to place their errors.
+struct Changes<'a> {
     /// Default scenario name.
     stem: &'a str,
     /// The base scenario's file, for errors no single change explains.
@@ -225,33 +433,42 @@ struct Changes<'a> {
 }
 
 impl Changes<'_> {
-    /// Applies `set` to the base's `document` under the name `name` and compiles the
-    /// result; an error the changes cause is reported at the change that caused it.
+    /// Applies the `sets` in order to the base's `document` under the name `name` and
+    /// compiles the result; an error the changes cause is reported at the change that
+    /// caused it (the last one to set that key).
     fn apply(
         &self,
         mut document: toml::Table,
         name: String,
-        set: &toml::Spanned<overrides::ChangeSet>,
+        sets: &[SetSource<'_>],
     ) -> Result<Model, ScenarioError> {
-        let located = |span: std::ops::Range<usize>, key: &str, message: String| ScenarioError {
-            file: self.file.to_string(),
-            position: Some(line_column(self.text, span.start)),
-            key: Some(key.to_string()),
-            message,
-        };
+        let located =
+            |source: &SetSource<'_>, span: std::ops::Range<usize>, key: &str, message: String| {
+                ScenarioError {
+                    file: source.file.to_string(),
+                    position: Some(line_column(source.text, span.start)),
+                    key: Some(key.to_string()),
+                    message,
+                }
+            };
+        let last = sets.last().expect("at least one set of changes");
         overrides::set(&mut document, "simulation.name", toml::Value::String(name))
-            .map_err(|m| located(set.span(), "set", m))?;
-        let mut changes: Vec<_> = set.get_ref().iter().collect();
-        changes.sort_by_key(|(key, _)| key.span().start);
-        let mut applied = Vec::with_capacity(changes.len());
-        for (key, value) in changes {
-            let canonical = overrides::set(&mut document, key.get_ref(), value.get_ref().clone())
-                .map_err(|m| located(key.span(), key.get_ref(), m))?;
-            applied.push((canonical, key));
+            .map_err(|m| located(last, last.set.span(), "set", m))?;
+        let mut applied = Vec::new();
+        for source in sets {
+            let mut changes: Vec<_> = source.set.get_ref().iter().collect();
+            changes.sort_by_key(|(key, _)| key.span().start);
+            for (key, value) in changes {
+                let canonical =
+                    overrides::set(&mut document, key.get_ref(), value.get_ref().clone())
+                        .map_err(|m| located(source, key.span(), key.get_ref(), m))?;
+                applied.push((canonical, key, source));
+            }
         }
         let merged = toml::to_string(&document).map_err(|e| {
             located(
-                set.span(),
+                last,
+                last.set.span(),
                 "set",
                 format!("the changed scenario cannot be written: {e}"),
             )
@@ -259,25 +476,26 @@ impl Changes<'_> {
         let culprit_of = |error_key: &str| {
             applied
                 .iter()
-                .filter(|(canonical, _)| {
+                .filter(|(canonical, _, _)| {
                     error_key == *canonical
                         || error_key.starts_with(&format!("{canonical}."))
                         || error_key.starts_with(&format!("{canonical}["))
                 })
-                .max_by_key(|(canonical, _)| canonical.len())
+                .max_by_key(|(canonical, _, _)| canonical.len())
         };
         let mut model =
-            parse_with(&merged, self.file, self.stem, self.arrivals_given).map_err(|e| {
+            parse_with(&merged, last.file, self.stem, self.arrivals_given).map_err(|e| {
                 let error_key = e.key.clone().unwrap_or_default();
-                let culprit = culprit_of(&error_key);
-                match culprit {
-                    Some((canonical, key)) => located(
+                match culprit_of(&error_key) {
+                    Some((canonical, key, source)) => located(
+                        source,
                         key.span(),
                         &format!("{}{}", key.get_ref(), &error_key[canonical.len()..]),
                         e.message,
                     ),
                     None => located(
-                        set.span(),
+                        last,
+                        last.set.span(),
                         e.key.as_deref().unwrap_or("set"),
                         format!("{} (in {} with these changes)", e.message, self.base),
                     ),
@@ -286,9 +504,9 @@ impl Changes<'_> {
         // The merged text is not a file anyone can open: place each replayed log at the
         // change that names it, else where the base names it.
         place_replays(&mut model, self.base_text, self.base, |key| {
-            culprit_of(key).map(|(canonical, k)| ReplayOrigin {
-                file: self.file.to_string(),
-                position: Some(line_column(self.text, k.span().start)),
+            culprit_of(key).map(|(canonical, k, source)| ReplayOrigin {
+                file: source.file.to_string(),
+                position: Some(line_column(source.text, k.span().start)),
                 key: format!("{}{}", k.get_ref(), &key[canonical.len()..]),
             })
         });
@@ -346,8 +564,6 @@ pub fn load_declared_variants(path: &Path) -> Result<Vec<Model>, ScenarioError> 
     })?;
     document.remove("variant");
     let changes = Changes {
-        text: &text,
-        file: &file,
         stem: &stem,
         base: &file,
         base_text: &text,
@@ -373,8 +589,16 @@ pub fn load_declared_variants(path: &Path) -> Result<Vec<Model>, ScenarioError> 
                 message: format!("two variants are named \"{}\"", entry.name.get_ref()),
             });
         }
-        let mut model =
-            changes.apply(document.clone(), entry.name.get_ref().clone(), &entry.set)?;
+        let source = SetSource {
+            text: &text,
+            file: &file,
+            set: &entry.set,
+        };
+        let mut model = changes.apply(
+            document.clone(),
+            entry.name.get_ref().clone(),
+            std::slice::from_ref(&source),
+        )?;
         if !model.replays.is_empty() {
             crate::contact_log::scan(&mut model)?;
         }

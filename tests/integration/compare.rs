@@ -60,7 +60,13 @@ fn one_more_agent_is_a_significant_difference_with_a_much_narrower_paired_interv
     assert_eq!(variants[0].name, "one more agent");
     assert_eq!(variants[0].groups[0].staffing[0], 28);
     let base_run = run(&base, 20, 3, 2);
-    let more = compare_runs(&base, &base_run, &variants[0], &run(&variants[0], 20, 3, 2));
+    let more = compare_runs(
+        &base,
+        &base_run,
+        &variants[0],
+        &run(&variants[0], 20, 3, 2),
+        None,
+    );
     let find = |metric: &str| {
         more.differences
             .iter()
@@ -82,7 +88,13 @@ fn one_more_agent_is_a_significant_difference_with_a_much_narrower_paired_interv
     assert!(find("asa_s").difference.mean < 0.0);
 
     // The same customers in both runs: a variant that changes nothing differs by zero.
-    let same = compare_runs(&base, &base_run, &variants[1], &run(&variants[1], 20, 3, 1));
+    let same = compare_runs(
+        &base,
+        &base_run,
+        &variants[1],
+        &run(&variants[1], 20, 3, 1),
+        None,
+    );
     for d in &same.differences {
         if d.difference.mean.is_finite() {
             assert_eq!(d.difference.mean, 0.0, "{}/{}", d.scope, d.metric);
@@ -197,5 +209,188 @@ fn results_folders_are_written_whole_and_kept_unless_forced() {
         !out.join("summary.json").exists(),
         "the old folder was replaced whole"
     );
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+}
+
+fn ccsim_in_root(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_variant_file_is_applied_to_the_base_named_not_to_its_own() {
+    // Issue 12 item 1: bot_logistics extends the weekday; compared with peak_staff_plus_20
+    // it must be peak_staff_plus_20 with bot_logistics's changes.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let base_path = root.join("scenarios/variants/peak_staff_plus_20.toml");
+    let variant_path = root.join("scenarios/variants/bot_logistics.toml");
+    let base = ccsim::scenario::load(&base_path).unwrap();
+    let (variant, changes) =
+        ccsim::scenario::load_onto_base(&base_path, &base.name, &variant_path).unwrap();
+    let changes = changes.unwrap();
+    assert!(!changes.own_base);
+    assert_eq!(changes.files, [variant_path.display().to_string()]);
+    // Staffing is the base's (with the extra peak staff) ...
+    for (b, v) in base.groups.iter().zip(&variant.groups) {
+        assert_eq!(b.staffing, v.staffing, "{}", b.name);
+    }
+    // ... and the logistics containment is the variant's.
+    let logistics = base
+        .categories
+        .iter()
+        .position(|c| c == "logistics")
+        .unwrap();
+    let own = ccsim::scenario::load(&variant_path).unwrap();
+    for (v, o) in variant.bots.iter().zip(&own.bots) {
+        assert_eq!(v.containment[logistics], o.containment[logistics]);
+    }
+    assert_eq!(
+        variant.name,
+        "weekday + 20 % tier-1 staff at peak with bot_logistics"
+    );
+    assert!(ccsim::compare::same_customers(&base, &variant));
+
+    let out = ccsim_in_root(&[
+        "compare",
+        "scenarios/variants/peak_staff_plus_20.toml",
+        "scenarios/variants/bot_logistics.toml",
+        "--replications",
+        "4",
+        "--quiet",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let header: Vec<&str> = text.lines().take(3).collect();
+    assert_eq!(
+        header,
+        [
+            "weekday + 20 % tier-1 staff at peak with bot_logistics vs weekday + 20 % tier-1 staff at peak · 4 replications each · seed 1 · common random numbers (same customers)",
+            "The variant is scenarios/variants/peak_staff_plus_20.toml with the changes in scenarios/variants/bot_logistics.toml applied to it (not to scenarios/weekday.toml, which scenarios/variants/bot_logistics.toml extends).",
+            "Differences are variant − base with paired 95 % half-widths; \"unpaired ±\" is what independent runs would give.",
+        ]
+    );
+    // The extra staff is there in both: the variant does not cost thousands less than its
+    // base (only bot sessions change, by a few units).
+    let cost = text
+        .lines()
+        .find(|l| l.starts_with("all") && l.contains(" cost "))
+        .unwrap();
+    let difference: f64 = cost.split_whitespace().nth(4).unwrap().parse().unwrap();
+    assert!(difference.abs() < 100.0, "{cost}");
+
+    let json = ccsim_in_root(&[
+        "compare",
+        "scenarios/variants/peak_staff_plus_20.toml",
+        "scenarios/variants/bot_logistics.toml",
+        "--replications",
+        "3",
+        "--quiet",
+        "--json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let v = &json["variants"][0];
+    assert_eq!(v["pairing"], "common_random_numbers");
+    assert_eq!(v["same_customers"], true);
+    assert_eq!(v["changes"]["own_base"], false);
+    assert_eq!(
+        v["changes"]["applied_to"],
+        "scenarios/variants/peak_staff_plus_20.toml"
+    );
+    assert_eq!(v["changes"]["extends"], "scenarios/weekday.toml");
+}
+
+#[test]
+fn a_variant_compared_with_its_own_base_says_so() {
+    let out = ccsim_in_root(&[
+        "compare",
+        "scenarios/weekday.toml",
+        "scenarios/variants/bot_logistics.toml",
+        "--replications",
+        "3",
+        "--quiet",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let header: Vec<&str> = text.lines().take(2).collect();
+    assert_eq!(
+        header,
+        [
+            "weekday + bot containment on logistics vs weekday · 3 replications each · seed 1 · common random numbers (same customers)",
+            "The variant is scenarios/weekday.toml with the changes in scenarios/variants/bot_logistics.toml.",
+        ]
+    );
+}
+
+#[test]
+fn scenarios_with_different_customers_are_compared_unpaired() {
+    // Issue 12 item 1: erlang_a and the weekday have other arrival streams.
+    let out = ccsim_in_root(&[
+        "compare",
+        "scenarios/validation/erlang_a.toml",
+        "scenarios/weekday.toml",
+        "--replications",
+        "4",
+        "--quiet",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("common random numbers"), "{text}");
+    let header: Vec<&str> = text.lines().take(2).collect();
+    assert_eq!(
+        header,
+        [
+            "weekday vs erlang_a · 4 replications each · seed 1 · independent samples: the customers differ",
+            "The two scenarios have different arrivals, so replications cannot be paired: differences are variant − base with Welch's unpaired 95 % half-widths.",
+        ]
+    );
+    let json = ccsim_in_root(&[
+        "compare",
+        "scenarios/validation/erlang_a.toml",
+        "scenarios/weekday.toml",
+        "--replications",
+        "4",
+        "--quiet",
+        "--json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let v = &json["variants"][0];
+    assert_eq!(v["pairing"], "unpaired");
+    assert_eq!(v["same_customers"], false);
+    assert!(v["changes"].is_null());
+    for d in v["differences"].as_array().unwrap() {
+        if let (Some(h), Some(u)) = (
+            d["difference"]["ci95"].as_f64(),
+            d["unpaired_ci95"].as_f64(),
+        ) {
+            assert_eq!(h, u, "{d}");
+        }
+    }
+    // Same customers, another staffing: still paired.
+    let path = base_file("same-customers");
+    let base = ccsim::scenario::load(&path).unwrap();
+    let variants = ccsim::scenario::load_declared_variants(&path).unwrap();
+    assert!(ccsim::compare::same_customers(&base, &variants[0]));
+    let other_rate = ccsim::scenario::parse(
+        &BASE.replace("rate_per_hour = 300", "rate_per_hour = 301"),
+        "x.toml",
+        "x",
+    )
+    .unwrap();
+    assert!(!ccsim::compare::same_customers(&base, &other_rate));
     std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
 }

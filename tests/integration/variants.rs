@@ -137,22 +137,101 @@ fn each_shipped_variant_moves_the_metric_it_targets() {
 }
 
 #[test]
-fn a_variant_of_a_variant_is_refused_at_extends() {
-    let dir = std::env::temp_dir().join(format!("ccsim-variant-{}", std::process::id()));
+fn a_variant_of_a_variant_applies_both_sets_in_order() {
+    // Issue 12 item 2: a roster variant, then "bot down" on top of it.
+    let dir = std::env::temp_dir().join(format!("ccsim-variant-chain-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/variants/shared_history.toml");
-    let file = dir.join("twice.toml");
+    let weekday = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/weekday.toml");
     std::fs::write(
-        &file,
+        dir.join("roster.toml"),
         format!(
-            "extends = {:?}\n[set]\n\"transfers.max_per_contact\" = 2\n",
-            base.display().to_string()
+            "extends = {:?}\nname = \"more staff\"\n[set]\n\"group.voice_t1.staffing[20]\" = 150\n\"group.voice_t1.staffing[21]\" = 151\n",
+            weekday.display().to_string()
         ),
     )
     .unwrap();
-    let err = ccsim::scenario::load(&file).unwrap_err();
-    assert_eq!(err.position, Some((1, 11)), "{err}");
-    assert!(err.to_string().contains("not another variant"), "{err}");
+    std::fs::write(
+        dir.join("bot_down.toml"),
+        "extends = \"roster.toml\"\nname = \"more staff, bot down\"\n[set]\n\"bot.chat.containment_by.logistics\" = 0.0\n\"group.voice_t1.staffing[21]\" = 160\n",
+    )
+    .unwrap();
+    let chained = ccsim::scenario::load(&dir.join("bot_down.toml")).unwrap();
+    assert_eq!(chained.name, "more staff, bot down");
+    let weekday = ccsim::scenario::load(&weekday).unwrap();
+    let voice = group(&weekday, "voice_t1");
+    let mut expected = weekday.clone();
+    // The first file's change, the second's on top (the later one wins for [21]).
+    expected.groups[voice].scheduled[20] = 150;
+    expected.groups[voice].scheduled[21] = 160;
+    let logistics = category(&weekday, "logistics");
+    let chat_bot = |m: &Model| {
+        m.bots
+            .iter()
+            .position(|b| m.channels[b.channel as usize].name == "chat")
+            .unwrap()
+    };
+    let chat = chat_bot(&expected);
+    expected.bots[chat].containment[logistics] = 0.0;
+    assert!(weekday.bots[chat_bot(&weekday)].containment[logistics] > 0.5);
+    assert_eq!(
+        chained.groups[voice].scheduled,
+        expected.groups[voice].scheduled
+    );
+    assert_eq!(
+        chained.bots[chat_bot(&chained)].containment,
+        expected.bots[chat].containment
+    );
+
+    // An error caused by a change in the middle of the chain is placed there.
+    std::fs::write(
+        dir.join("roster.toml"),
+        format!(
+            "extends = {:?}\n[set]\n\"group.voice_t1.shrinkage\" = 1.5\n",
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("scenarios/weekday.toml")
+                .display()
+                .to_string()
+        ),
+    )
+    .unwrap();
+    let err = ccsim::scenario::load(&dir.join("bot_down.toml")).unwrap_err();
+    assert!(err.file.ends_with("roster.toml"), "{err}");
+    assert_eq!(err.position, Some((3, 1)), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn variants_extending_each_other_in_a_cycle_are_refused_at_extends() {
+    let dir = std::env::temp_dir().join(format!("ccsim-variant-cycle-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("a.toml"),
+        "extends = \"b.toml\"\n[set]\n\"group.agents.agents\" = 3\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("b.toml"),
+        "# b\nextends = \"./a.toml\"\n[set]\n\"group.agents.agents\" = 4\n",
+    )
+    .unwrap();
+    let err = ccsim::scenario::load(&dir.join("a.toml")).unwrap_err();
+    assert!(err.file.ends_with("b.toml"), "{err}");
+    assert_eq!(err.position, Some((2, 11)), "{err}");
+    assert_eq!(err.key.as_deref(), Some("extends"));
+    assert!(err.message.contains("in a cycle"), "{err}");
+    assert!(
+        err.message.ends_with("a chain must end at a full scenario"),
+        "{err}"
+    );
+    // A file extending itself too.
+    std::fs::write(dir.join("self.toml"), "extends = \"self.toml\"\n[set]\n").unwrap();
+    let err = ccsim::scenario::load(&dir.join("self.toml")).unwrap_err();
+    assert!(err.message.contains("in a cycle"), "{err}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
+        .args(["check", dir.join("a.toml").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
