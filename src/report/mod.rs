@@ -937,7 +937,15 @@ pub fn compare_report(
         charts.push(Chart {
             id: id.into(),
             title: title.clone(),
-            caption: "Variant − base over the same customers (paired replications), all channels together, with 95 % intervals: an interval that misses the dashed zero line is a significant difference.".into(),
+            caption: if comparison
+                .variants
+                .iter()
+                .all(|v| v.pairing == crate::compare::Pairing::CommonRandomNumbers)
+            {
+                "Variant − base over the same customers (paired replications), all channels together, with 95 % intervals: an interval that misses the dashed zero line is a significant difference.".into()
+            } else {
+                "Variant − base, all channels together, with 95 % intervals: paired replications for variants with the base's customers, Welch's unpaired interval for those whose customers differ; an interval that misses the dashed zero line is a significant difference.".into()
+            },
             svg: charts::forest(&title, label, &rows, share)?,
         });
     }
