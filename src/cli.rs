@@ -703,7 +703,10 @@ fn finish_sweep(
     if json {
         emit(&(crate::sweep::to_json(&results) + "\n"))
     } else {
-        emit(&crate::sweep::render_text(&results))
+        let Some(first) = models.first() else {
+            return Ok(());
+        };
+        emit(&crate::sweep::render_text(first, &results))
     }
 }
 

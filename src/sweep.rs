@@ -144,8 +144,34 @@ pub fn show_value(v: &toml::Value) -> String {
     }
 }
 
-/// The headline metrics of each point, for people.
-pub fn render_text(points: &[SweepPoint]) -> String {
+/// Whether a service level estimate meets its target: `met` when its 95 % interval lies at
+/// or above the target, `short` when it lies below, `unsure` when the interval holds the
+/// target (more replications would tell), `–` when undefined.
+pub fn verdict(e: &Estimate, target: f64) -> &'static str {
+    if !e.mean.is_finite() {
+        "–"
+    } else if e.mean - e.ci95 >= target {
+        "met"
+    } else if e.mean + e.ci95 < target {
+        "short"
+    } else {
+        "unsure"
+    }
+}
+
+/// A channel's service level target in words, e.g. `80% in 20s`.
+pub fn target_words(channel: &crate::model::Channel) -> String {
+    format!(
+        "{:.0}% in {}",
+        channel.service_level_target * 100.0,
+        crate::duration::Duration::from_secs(channel.answer_within)
+    )
+}
+
+/// The headline metrics of each point, for people: each channel's service level against
+/// its own target (from `model`, the swept scenario), then abandonment, ASA, occupancy
+/// and cost of all channels together.
+pub fn render_text(model: &crate::model::Model, points: &[SweepPoint]) -> String {
     let mut t = String::new();
     let Some(first) = points.first() else {
         return t;
@@ -160,29 +186,52 @@ pub fn render_text(points: &[SweepPoint]) -> String {
             format!("{:.1} ±{:.1}", e.mean, e.ci95)
         }
     };
+    let headers: Vec<String> = model
+        .channels
+        .iter()
+        .map(|c| format!("{} SL ({})", c.name, target_words(c)))
+        .collect();
+    let widths: Vec<usize> = headers.iter().map(|h| h.chars().count().max(20)).collect();
     for k in &keys {
         let _ = write!(t, "{k:>24} ");
     }
+    for (h, w) in headers.iter().zip(&widths) {
+        let _ = write!(t, " {h:>w$} ");
+    }
     let _ = writeln!(
         t,
-        "{:>16} {:>14} {:>14} {:>14} {:>18}",
-        "service level", "abandon rate", "ASA s", "occupancy", "cost"
+        "{:>14} {:>14} {:>14} {:>18}",
+        "abandon rate", "ASA s", "occupancy", "cost"
     );
     for p in points {
         for (_, v) in &p.set {
             let _ = write!(t, "{v:>24} ");
         }
+        for (c, w) in widths.iter().enumerate() {
+            let cell = match p.summary.by_channel.get(c) {
+                Some((_, q)) => format!(
+                    "{} {}",
+                    est(&q.service_level, true),
+                    verdict(&q.service_level, model.channels[c].service_level_target)
+                ),
+                None => "–".into(),
+            };
+            let _ = write!(t, " {cell:>w$} ");
+        }
         let s = &p.summary.totals;
         let _ = writeln!(
             t,
-            "{:>16} {:>14} {:>14} {:>14} {:>18}",
-            est(&s.queue.service_level, true),
+            "{:>14} {:>14} {:>14} {:>18}",
             est(&s.queue.abandon_rate, true),
             est(&s.queue.asa_s, false),
             est(&s.occupancy, true),
             format!("{:.0} ±{:.0}", s.cost.mean, s.cost.ci95)
         );
     }
+    let _ = writeln!(
+        t,
+        "Service level per channel against its own target: met (the 95 % interval is at or above it), short (below), unsure (the interval holds the target)."
+    );
     t
 }
 

@@ -448,15 +448,28 @@ fn line_chart_on<DB: DrawingBackend>(
     let time = |x: &f64| clock(*x * 3600.0);
     let pct = |y: &f64| format!("{:.0}%", y * 100.0);
     let integer_x = axes.x_label.starts_with("round");
-    let plain = move |v: &f64| {
+    // Enough decimals to tell ticks about a twelfth of the axis apart (0.05 steps on a
+    // 0.2..0.4 axis show as 0.20, 0.25, …).
+    let decimals = |span: f64| -> usize {
+        let step = span / 12.0;
+        if !(step.is_finite() && step > 0.0) || step >= 1.0 {
+            1
+        } else {
+            ((-step.log10()).ceil() as usize).clamp(1, 6)
+        }
+    };
+    let (x_decimals, y_decimals) = (decimals(x1 - x0), decimals(y1 - y0));
+    let plain_with = move |v: &f64, decimals: usize| {
         if integer_x && (v - v.round()).abs() > 1e-6 {
             String::new()
         } else if v.abs() >= 100.0 || v.fract() == 0.0 {
             format!("{v:.0}")
         } else {
-            format!("{v:.1}")
+            format!("{v:.decimals$}")
         }
     };
+    let plain_x = move |v: &f64| plain_with(v, x_decimals);
+    let plain = move |v: &f64| plain_with(v, y_decimals);
     let mut mesh = chart.configure_mesh();
     mesh.x_desc(&axes.x_label)
         .y_desc(&axes.y_label)
@@ -466,7 +479,7 @@ fn line_chart_on<DB: DrawingBackend>(
     if axes.x_is_time {
         mesh.x_label_formatter(&time);
     } else {
-        mesh.x_label_formatter(&plain);
+        mesh.x_label_formatter(&plain_x);
     }
     if axes.y_is_share {
         mesh.y_label_formatter(&pct);

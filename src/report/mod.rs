@@ -1019,7 +1019,17 @@ pub fn sweep_report(
         ),
         None => (0.0, xs.len() as f64 - 1.0),
     };
-    let pad = ((xmax - xmin) * 0.05).max(0.5);
+    // The x axis spans the swept range with a 5 % margin (fractional values included);
+    // a single value gets a margin of its own size, positions of text values half a step.
+    let pad = if numeric.is_none() {
+        0.5
+    } else if xmax > xmin {
+        (xmax - xmin) * 0.05
+    } else if xmin != 0.0 {
+        xmin.abs() * 0.05
+    } else {
+        0.5
+    };
     // One line per value of the second key (the first eight), the others at their first.
     let second: Vec<String> = if keys.len() > 1 {
         distinct(1)
@@ -1066,36 +1076,59 @@ pub fn sweep_report(
         format!("{} (values in order: {})", keys[0], xs.join(", "))
     };
     let mut charts = Vec::new();
-    let sl = metric_lines(&|s| s.totals.queue.service_level);
-    let targets: Vec<(f64, String, usize)> = (base.channels.iter().enumerate())
-        .map(|(c, ch)| {
-            (
-                ch.service_level_target,
-                format!("{} target {:.0}%", ch.name, ch.service_level_target * 100.0),
-                7 - c.min(3),
+    // Each channel's service level against its own target (the first eight channels).
+    for (c, ch) in base.channels.iter().enumerate().take(8) {
+        let sl = metric_lines(&|s| {
+            s.by_channel.get(c).map_or(
+                crate::experiment::Estimate {
+                    mean: f64::NAN,
+                    ci95: f64::NAN,
+                    n: 0,
+                },
+                |(_, q)| q.service_level,
             )
-        })
-        .take(1)
-        .collect();
-    charts.push(Chart {
-        id: "sweep-service-level".into(),
-        title: format!("Service level against {}", keys[0]),
-        caption: "Share of offered contacts answered in time, all channels together, at each point of the grid, with 95 % bands.".into(),
-        svg: line_chart(
-            &format!("Service level against {}", keys[0]),
-            &Axes {
-                x_label: axis_label.clone(),
-                y_label: "answered in time (% of offered)".into(),
-                x: (xmin - pad, xmax + pad),
-                y: (0.0, 1.0),
-                x_is_time: false,
-                y_is_share: true,
-            },
-            &sl,
-            &targets,
-            &[],
-        )?,
-    });
+        });
+        let sl: Vec<Line> = sl
+            .into_iter()
+            .map(|mut l| {
+                if keys.len() < 2 {
+                    l.name = ch.name.clone();
+                }
+                l
+            })
+            .collect();
+        let targets = vec![(
+            ch.service_level_target,
+            format!("{} target {}", ch.name, crate::sweep::target_words(ch)),
+            7,
+        )];
+        let title = format!("Service level of {} against {}", ch.name, keys[0]);
+        charts.push(Chart {
+            id: format!("sweep-service-level-{c}"),
+            title: title.clone(),
+            caption: format!(
+                "Share of {}'s offered contacts answered within {}, at each point of the grid, with 95 % bands, against {}'s own target ({}).",
+                ch.name,
+                crate::duration::Duration::from_secs(ch.answer_within),
+                ch.name,
+                crate::sweep::target_words(ch)
+            ),
+            svg: line_chart(
+                &title,
+                &Axes {
+                    x_label: axis_label.clone(),
+                    y_label: format!("{} answered in time (% of offered)", ch.name),
+                    x: (xmin - pad, xmax + pad),
+                    y: (0.0, 1.0),
+                    x_is_time: false,
+                    y_is_share: true,
+                },
+                &sl,
+                &targets,
+                &[],
+            )?,
+        });
+    }
     let cost = metric_lines(&|s| s.totals.cost);
     let any_cost = cost
         .iter()
@@ -1129,52 +1162,62 @@ pub fn sweep_report(
     }
     if keys.len() > 1 {
         let ys = distinct(1);
-        let values: Vec<Vec<f64>> = ys
-            .iter()
-            .map(|y| {
-                xs.iter()
-                    .map(|x| {
-                        points
-                            .iter()
-                            .find(|p| {
-                                &p.set[0].1 == x
-                                    && &p.set[1].1 == y
-                                    && (2..keys.len()).all(|i| p.set[i].1 == rest_first[i - 2])
-                            })
-                            .map_or(f64::NAN, |p| p.summary.totals.queue.service_level.mean)
-                    })
-                    .collect()
-            })
-            .collect();
-        charts.push(Chart {
-            id: "sweep-heatmap".into(),
-            title: "Service level over the grid".into(),
-            caption: format!(
-                "Service level, all channels together, for each {} (across) and {} (up){}.",
-                keys[0],
-                keys[1],
-                if keys.len() > 2 {
-                    " with the other keys at their first value"
-                } else {
-                    ""
-                }
-            ),
-            svg: charts::heatmap(
-                "Service level over the grid",
-                &keys[0],
-                &keys[1],
-                &xs,
-                &ys,
-                &values,
-                &|v| {
-                    if v.is_finite() {
-                        format!("{:.1}%", v * 100.0)
+        for (c, ch) in base.channels.iter().enumerate().take(8) {
+            let target = ch.service_level_target;
+            let values: Vec<Vec<f64>> = ys
+                .iter()
+                .map(|y| {
+                    xs.iter()
+                        .map(|x| {
+                            points
+                                .iter()
+                                .find(|p| {
+                                    &p.set[0].1 == x
+                                        && &p.set[1].1 == y
+                                        && (2..keys.len()).all(|i| p.set[i].1 == rest_first[i - 2])
+                                })
+                                .and_then(|p| p.summary.by_channel.get(c))
+                                .map_or(f64::NAN, |(_, q)| q.service_level.mean)
+                        })
+                        .collect()
+                })
+                .collect();
+            let title = format!("Service level of {} over the grid", ch.name);
+            charts.push(Chart {
+                id: format!("sweep-heatmap-{c}"),
+                title: title.clone(),
+                caption: format!(
+                    "Service level of {} for each {} (across) and {} (up){}; a cell below {}'s target ({}) is marked ✗.",
+                    ch.name,
+                    keys[0],
+                    keys[1],
+                    if keys.len() > 2 {
+                        " with the other keys at their first value"
                     } else {
-                        "–".into()
-                    }
-                },
-            )?,
-        });
+                        ""
+                    },
+                    ch.name,
+                    crate::sweep::target_words(ch)
+                ),
+                svg: charts::heatmap(
+                    &title,
+                    &keys[0],
+                    &keys[1],
+                    &xs,
+                    &ys,
+                    &values,
+                    &|v| {
+                        if !v.is_finite() {
+                            "–".into()
+                        } else if v < target {
+                            format!("{:.1}% ✗", v * 100.0)
+                        } else {
+                            format!("{:.1}%", v * 100.0)
+                        }
+                    },
+                )?,
+            });
+        }
     }
     let files = vec![
         DataFile::bytes("sweep.csv", crate::sweep::to_csv(points)),
@@ -1191,18 +1234,40 @@ pub fn sweep_report(
     for k in &keys {
         let _ = write!(extra, "<th>{}</th>", escape(k));
     }
-    extra.push_str("<th>service level</th><th>abandoned</th><th>ASA (s)</th><th>occupancy</th><th>cost</th></tr></thead><tbody>");
+    for ch in &base.channels {
+        let _ = write!(
+            extra,
+            "<th>{} service level ({})</th>",
+            escape(&ch.name),
+            escape(&crate::sweep::target_words(ch))
+        );
+    }
+    extra.push_str(
+        "<th>abandoned</th><th>ASA (s)</th><th>occupancy</th><th>cost</th></tr></thead><tbody>",
+    );
     for p in points {
         extra.push_str("<tr>");
         for (_, v) in &p.set {
             let _ = write!(extra, "<td>{}</td>", escape(v));
         }
+        for (c, ch) in base.channels.iter().enumerate() {
+            match p.summary.by_channel.get(c) {
+                Some((_, q)) if q.service_level.mean.is_finite() => {
+                    let _ = write!(
+                        extra,
+                        "<td>{:.1}% ± {:.1} {}</td>",
+                        q.service_level.mean * 100.0,
+                        q.service_level.ci95 * 100.0,
+                        crate::sweep::verdict(&q.service_level, ch.service_level_target)
+                    );
+                }
+                _ => extra.push_str("<td>–</td>"),
+            }
+        }
         let q = &p.summary.totals.queue;
         let _ = write!(
             extra,
-            "<td>{:.1}% ± {:.1}</td><td>{:.1}% ± {:.1}</td><td>{:.1} ± {:.1}</td><td>{:.1}% ± {:.1}</td><td>{:.0} ± {:.0}</td></tr>",
-            q.service_level.mean * 100.0,
-            q.service_level.ci95 * 100.0,
+            "<td>{:.1}% ± {:.1}</td><td>{:.1} ± {:.1}</td><td>{:.1}% ± {:.1}</td><td>{:.0} ± {:.0}</td></tr>",
             q.abandon_rate.mean * 100.0,
             q.abandon_rate.ci95 * 100.0,
             q.asa_s.mean,

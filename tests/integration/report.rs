@@ -397,8 +397,8 @@ fn comparison_and_sweep_reports_chart_their_runs() {
     let page = std::fs::read_to_string(sw.join("index.html")).unwrap();
     let texts = page_texts(&page);
     for title in [
-        "Service level against group.agents.agents",
-        "Service level over the grid",
+        "Service level of voice against group.agents.agents",
+        "Service level of voice over the grid",
         "channel.voice.patience.mean = 5m",
         "group.agents.agents",
     ] {
