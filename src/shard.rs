@@ -473,6 +473,7 @@ fn check_queue(q: &QueueMetrics) -> Result<(), Impossible> {
         ("resolved", q.resolved),
         ("unresolved", q.unresolved),
         ("abandoned_in_transfer", q.abandoned_in_transfer),
+        ("abandoned_all", q.abandoned_all),
     ] {
         check_count(key, v)?;
     }
@@ -498,6 +499,7 @@ fn check_queue(q: &QueueMetrics) -> Result<(), Impossible> {
         ("transfer_rate", q.transfer_rate, answered),
         ("service_level", q.service_level, offered),
         ("abandon_rate", q.abandon_rate, offered),
+        ("transfer_abandon_rate", q.transfer_abandon_rate, None),
     ] {
         check_share(key, v, defined, false)?;
     }
@@ -1013,6 +1015,8 @@ mod tests {
             abandon_rate: share(o - a),
             asa_s: per_answered(1.5),
             wait_p90_s: per_answered(4.0),
+            abandoned_all: o - a,
+            transfer_abandon_rate: f64::NAN,
             ..Default::default()
         }
     }

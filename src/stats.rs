@@ -336,12 +336,26 @@ pub struct QueueMetrics {
     pub transfer_asa_s: f64,
     /// Answered within the threshold / offered.
     pub service_level: f64,
-    /// Abandoned / offered.
+    /// Every contact of the scope that gave up waiting, in its first queue or in a queue
+    /// after a transfer or escalation, over offered: (abandoned + abandoned_in_transfer) /
+    /// offered.
     pub abandon_rate: f64,
     /// Mean wait of answered contacts, seconds.
     pub asa_s: f64,
     /// 90th percentile of the wait of answered contacts, seconds.
     pub wait_p90_s: f64,
+    /// Contacts that gave up waiting in any queue: abandoned + abandoned_in_transfer.
+    #[serde(default = "undefined")]
+    pub abandoned_all: f64,
+    /// Transferred contacts that gave up waiting after a transfer: abandoned_in_transfer /
+    /// transferred.
+    #[serde(default = "undefined")]
+    pub transfer_abandon_rate: f64,
+}
+
+/// NaN: a metric a saved result does not hold.
+fn undefined() -> f64 {
+    f64::NAN
 }
 
 impl QueueMetrics {
@@ -421,9 +435,11 @@ impl QueueMetrics {
             transfer_rate: ratio(t.transferred as f64, answered),
             transfer_asa_s: ratio(t.transfer_wait_sum, t.transfer_answered as f64),
             service_level: ratio(t.answered_in_threshold as f64, offered),
-            abandon_rate: ratio(abandoned, offered),
+            abandon_rate: ratio(abandoned + t.abandoned_in_transfer as f64, offered),
             asa_s: ratio(t.wait_sum, answered),
             wait_p90_s: waits.quantile(0.9),
+            abandoned_all: abandoned + t.abandoned_in_transfer as f64,
+            transfer_abandon_rate: ratio(t.abandoned_in_transfer as f64, t.transferred as f64),
         }
     }
 }
@@ -666,7 +682,7 @@ mod layout_tests {
             ..Default::default()
         };
         let v = q.values();
-        assert_eq!(QueueMetrics::FIELDS, 28);
+        assert_eq!(QueueMetrics::FIELDS, 30);
         assert_eq!((v[0], v[12], v[27]), (1.0, 13.0, 28.0));
         assert_eq!(QueueMetrics::from_values(v), q);
         let g = GroupMetrics {

@@ -54,7 +54,8 @@ pub struct QueueEstimates {
     pub unfinished: Estimate,
     /// Answered within the threshold / offered.
     pub service_level: Estimate,
-    /// Abandoned / offered.
+    /// Every contact that gave up waiting, in the first queue or after a transfer, over
+    /// offered: (abandoned + abandoned_in_transfer) / offered.
     pub abandon_rate: Estimate,
     /// Mean wait of answered contacts, seconds.
     pub asa_s: Estimate,
@@ -76,6 +77,10 @@ pub struct QueueEstimates {
     pub transfers_per_answered: Estimate,
     /// Mean wait of answered transfers, seconds.
     pub transfer_asa_s: Estimate,
+    /// Contacts that gave up waiting in any queue: abandoned + abandoned_in_transfer.
+    pub abandoned_all: Estimate,
+    /// Transferred contacts that gave up waiting after a transfer / transferred.
+    pub transfer_abandon_rate: Estimate,
 }
 
 impl QueueEstimates {
@@ -129,6 +134,8 @@ impl QueueEstimates {
             transfer_rate: e(|m| m.transfer_rate),
             transfers_per_answered: e(|m| m.transfers_per_answered),
             transfer_asa_s: e(|m| m.transfer_asa_s),
+            abandoned_all: e(|m| m.abandoned_all),
+            transfer_abandon_rate: e(|m| m.transfer_abandon_rate),
         }
     }
 }
@@ -507,7 +514,7 @@ fn queue_cells(q: &QueueEstimates) -> [String; 7] {
     [
         num(&q.offered, 1),
         num(&q.answered, 1),
-        num(&q.abandoned, 1),
+        num(&q.abandoned_all, 1),
         pct(&q.service_level),
         pct(&q.abandon_rate),
         num(&q.asa_s, 1),
@@ -556,6 +563,14 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
         "{}",
         queue_row("all", 10, queue_cells(&s.totals.queue), "")
     );
+    if s.totals.queue.abandoned_in_transfer.mean > 0.0 {
+        let _ = writeln!(
+            out,
+            "Abandoned counts every contact that gave up waiting, in its first queue ({} a replication) or after a transfer ({}); the abandon rate is that over offered.",
+            num(&s.totals.queue.abandoned, 1),
+            num(&s.totals.queue.abandoned_in_transfer, 1)
+        );
+    }
     if s.totals.queue.unfinished.mean > 0.0 {
         let _ = writeln!(
             out,
@@ -688,7 +703,7 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
                 pct(&q.transfer_rate),
                 num(&q.transfers_per_answered, 2),
                 num(&q.transfer_asa_s, 1),
-                num(&q.abandoned_in_transfer, 1)
+                pct(&q.transfer_abandon_rate)
             );
         }
     }

@@ -182,3 +182,57 @@ fn every_contact_ends_exactly_once_through_transfers_and_abandonment() {
         }
     }
 }
+
+#[test]
+fn the_abandon_rate_counts_contacts_that_give_up_after_an_escalation() {
+    // Issue 12 item 4: a short-staffed tier 2 where escalated customers give up waiting.
+    let m = model(&tiers(
+        600.0,
+        14,
+        0.5,
+        2,
+        1.0,
+        "",
+        "patience = { dist = \"exponential\", mean = \"2m\" }",
+    ));
+    let result = run(&m, 4, 17, 2);
+    for o in &result.outcomes {
+        for q in std::iter::once(&o.totals).chain(&o.by_channel) {
+            assert!(q.abandoned_in_transfer > 100.0, "{q:?}");
+            let gave_up = q.abandoned + q.abandoned_in_transfer;
+            assert_eq!(q.abandoned_all, gave_up);
+            assert_eq!(q.abandon_rate, gave_up / q.offered);
+            let transferred = q.transfer_rate * q.answered;
+            assert!(
+                (q.transfer_abandon_rate - q.abandoned_in_transfer / transferred).abs() < 1e-9,
+                "{q:?}"
+            );
+        }
+    }
+    // The text shows the after-transfer abandons as a share, and says what abandoned counts.
+    let summary = ccsim::summary::RunSummary::new(&m, &result, 17);
+    let text = ccsim::summary::render_text(&m, &summary, "tiers.toml");
+    let q = &summary.totals.queue;
+    let header = text
+        .lines()
+        .find(|l| l.contains("abandoned after tr."))
+        .unwrap();
+    let all = text
+        .lines()
+        .skip_while(|l| *l != header)
+        .find(|l| l.starts_with("all "))
+        .unwrap();
+    let share = format!(
+        "{:.1}% ±{:.1}",
+        q.transfer_abandon_rate.mean * 100.0,
+        q.transfer_abandon_rate.ci95 * 100.0
+    );
+    assert!(all.trim_end().ends_with(&share), "{all}");
+    assert!(
+        text.contains("Abandoned counts every contact that gave up waiting, in its first queue"),
+        "{text}"
+    );
+    let first = text.lines().find(|l| l.starts_with("voice ")).unwrap();
+    let cells: Vec<&str> = first.split_whitespace().collect();
+    assert_eq!(cells[5], format!("{:.1}", q.abandoned_all.mean), "{first}");
+}
