@@ -243,6 +243,9 @@ pub struct Tallies {
     /// Agent-seconds per group spent finishing contacts past the plan (after the warm-up,
     /// the drain after the horizon included).
     pub overtime: Vec<f64>,
+    /// The same per interval and group, `interval * n_groups + group`; the drain after the
+    /// horizon goes to the last interval, so the intervals add up to `overtime`.
+    pub overtime_area: Vec<f64>,
     /// Events processed, stale ones included.
     pub events: u64,
     /// Arrivals generated, warm-up included.
@@ -274,6 +277,8 @@ impl Tallies {
         self.staffed_area.resize(areas, 0.0);
         self.overtime.clear();
         self.overtime.resize(model.groups.len(), 0.0);
+        self.overtime_area.clear();
+        self.overtime_area.resize(areas, 0.0);
         self.events = 0;
         self.contacts = 0;
     }
@@ -457,7 +462,8 @@ pub struct GroupMetrics {
     pub scheduled_hours: f64,
     /// Scheduled agent-hours × hourly cost.
     pub cost: f64,
-    /// Agent-hours spent finishing contacts past the plan (whole run; NaN per interval).
+    /// Agent-hours spent finishing contacts past the plan (in the last interval and the
+    /// whole run, the drain after the horizon included).
     pub overtime_hours: f64,
 }
 
@@ -580,7 +586,7 @@ impl ReplicationOutcome {
                     staffed: t.staffed_area[a] / model.interval,
                     scheduled_hours,
                     cost: scheduled_hours * group.hourly_cost,
-                    overtime_hours: f64::NAN,
+                    overtime_hours: t.overtime_area[a] / 3600.0,
                 });
             }
         }

@@ -740,6 +740,23 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
         "",
         num(&s.totals.cost, 0)
     );
+    let from = (model.warmup / model.interval).round() * model.interval;
+    let hours = (model.horizon - from) / 3600.0;
+    let _ = writeln!(
+        out,
+        "Agents on duty: the time-average of agents present over the reported {}–{} ({} h), hours with no one on duty included; overtime: agent-hours spent finishing contacts past the plan, the drain after the horizon included.",
+        clock(from),
+        if model.horizon == 86_400.0 {
+            "24:00".to_string()
+        } else {
+            clock(model.horizon)
+        },
+        if hours.fract() == 0.0 {
+            format!("{hours:.0}")
+        } else {
+            format!("{hours:.1}")
+        }
+    );
     if s.totals.bot_cost.mean > 0.0 {
         let _ = writeln!(
             out,

@@ -1441,8 +1441,11 @@ impl<'a> Replication<'a> {
         // Agents above the plan are finishing contacts past their time: overtime, also
         // after the horizon.
         if group.present > group.target && group.integrated_to >= self.model.warmup {
-            self.ws.tallies.overtime[g as usize] +=
-                (group.present - group.target) as f64 * (self.now - group.integrated_to);
+            let extra = (group.present - group.target) as f64 * (self.now - group.integrated_to);
+            self.ws.tallies.overtime[g as usize] += extra;
+            // Per interval; the drain after the horizon to the last one.
+            let k = self.interval.min(self.model.n_intervals - 1);
+            self.ws.tallies.overtime_area[k * self.model.groups.len() + g as usize] += extra;
         }
         if self.interval < self.model.n_intervals {
             let dt = self.now - group.integrated_to;

@@ -97,3 +97,58 @@ fn agents_busy_at_the_end_of_their_shift_work_on_as_overtime() {
         "{overtime:?}"
     );
 }
+
+#[test]
+fn overtime_is_reported_per_interval_and_adds_up_to_the_run() {
+    // Issue 12 item 5: 20 agents for an hour, then 2; busy agents finish their contacts past
+    // the drop, and that overtime shows in the interval where it happens.
+    let m = crate::support::model(
+        r#"
+[simulation]
+horizon = "3h"
+interval = "30m"
+[[channel]]
+name = "voice"
+service_level = { answer_within = "20s" }
+[[category]]
+name = "general"
+[[arrivals]]
+channel = "voice"
+category = "general"
+rate_per_hour = 600
+[[group]]
+name = "agents"
+staffing = [20, 20, 2, 2, 2, 2]
+handles = ["voice/general"]
+handle_time = { dist = "exponential", mean = "90s" }
+"#,
+    );
+    let result = crate::support::run(&m, 4, 9, 2);
+    for o in &result.outcomes {
+        let per_interval: Vec<f64> = o.group_intervals.iter().map(|g| g.overtime_hours).collect();
+        assert!(
+            per_interval.iter().all(|h| h.is_finite() && *h >= 0.0),
+            "{per_interval:?}"
+        );
+        assert!(per_interval[2] > 0.0, "{per_interval:?}");
+        assert!(
+            per_interval[0] == 0.0 && per_interval[1] == 0.0,
+            "{per_interval:?}"
+        );
+        let sum: f64 = per_interval.iter().sum();
+        assert!((sum - o.by_group[0].overtime_hours).abs() < 1e-9);
+    }
+    let summary = ccsim::summary::RunSummary::new(&m, &result, 9);
+    let json: serde_json::Value = serde_json::from_str(&summary.to_json()).unwrap();
+    assert!(
+        json["group_intervals"][2]["overtime_hours"]["mean"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    let text = ccsim::summary::render_text(&m, &summary, "drop.toml");
+    assert!(
+        text.contains("Agents on duty: the time-average of agents present over the reported 00:00–03:00 (3 h), hours with no one on duty included"),
+        "{text}"
+    );
+}
