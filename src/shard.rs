@@ -208,7 +208,7 @@ impl PartialResult {
             )
         };
         let (sum, content) = take_checksum(text).map_err(|e| not_a_part(&e))?;
-        let part: PartialResult = toml::from_str(&content).map_err(|e| {
+        let mut part: PartialResult = toml::from_str(&content).map_err(|e| {
             // One paragraph: the parser's message folded onto one line.
             let e = e.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
             if sum.is_some() {
@@ -237,8 +237,30 @@ impl PartialResult {
                 shorten(&sum, 80)
             ));
         }
+        part.fill_added_metrics();
         part.check_values(source)?;
         Ok(part)
+    }
+
+    /// Fills metrics added to [`QueueMetrics`] after a part was written (NaN when read)
+    /// where the part's counts give them: `abandoned_all` = abandoned +
+    /// abandoned_in_transfer. `transfer_abandon_rate` stays undefined.
+    fn fill_added_metrics(&mut self) {
+        for run in &mut self.runs {
+            for rep in &mut run.replications {
+                let o = &mut rep.outcome;
+                let scopes = std::iter::once(&mut o.totals)
+                    .chain(o.by_channel.iter_mut())
+                    .chain(o.by_category.iter_mut())
+                    .chain(o.by_priority.iter_mut())
+                    .chain(o.intervals.iter_mut());
+                for q in scopes {
+                    if q.abandoned_all.is_nan() {
+                        q.abandoned_all = q.abandoned + q.abandoned_in_transfer;
+                    }
+                }
+            }
+        }
     }
 
     /// Refuses values that no run can write, whatever the scenario: a header that does
@@ -531,6 +553,18 @@ fn check_queue(q: &QueueMetrics) -> Result<(), Impossible> {
             ),
         );
     }
+    if q.abandoned_all != q.abandoned + q.abandoned_in_transfer {
+        return more(
+            "abandoned_all",
+            format!(
+                "= {}, but {} abandoned and {} abandoned in a transfer make {}",
+                show(q.abandoned_all),
+                q.abandoned,
+                q.abandoned_in_transfer,
+                q.abandoned + q.abandoned_in_transfer
+            ),
+        );
+    }
     if q.resolved + q.unresolved + q.abandoned_in_transfer > q.answered {
         return more(
             "resolved",
@@ -548,7 +582,7 @@ fn check_queue(q: &QueueMetrics) -> Result<(), Impossible> {
             q.answered,
             q.offered,
         ),
-        ("abandon_rate", q.abandon_rate, q.abandoned, q.offered),
+        ("abandon_rate", q.abandon_rate, q.abandoned_all, q.offered),
         ("resolution_rate", q.resolution_rate, q.resolved, q.answered),
     ] {
         if whole > 0.0 && v != part / whole {
