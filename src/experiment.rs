@@ -579,8 +579,14 @@ impl serde::Serialize for Estimate {
 /// each reported interval, smoothed by a moving average, should start at the level it
 /// keeps. When the first reported interval is off that level by more than its 95 %
 /// interval, the warm-up is too short; the message says from which interval the curve
-/// settles. `None` when the scenario is not steady or the warm-up looks long enough.
+/// settles. `None` when the scenario is not steady, says `kind = "terminating"` (a day
+/// measured from its real start, where a warm-up would bias the figures), or the warm-up
+/// looks long enough. Without a `kind`, the message offers both readings.
 pub fn warmup_check(model: &Model, result: &RunResult) -> Option<String> {
+    if model.kind == Some(crate::model::RunKind::Terminating) {
+        // Measured from the start by design: there is no warm-up to check.
+        return None;
+    }
     let constant = |v: &[f64]| v.windows(2).all(|w| w[0] == w[1]);
     let steady = model.streams.iter().all(|s| constant(&s.rate_per_s))
         && model.groups.iter().all(|g| g.timeline.len() == 1)
@@ -623,18 +629,33 @@ pub fn warmup_check(model: &Model, result: &RunResult) -> Option<String> {
         })
         .unwrap_or(k / 2);
     let e0 = at(0);
-    Some(format!(
-        "the warm-up ({}) looks too short: occupancy in the first reported interval is {:.1}% ± {:.1}, \
-         while the run settles at {:.1}% ± {:.1} (Welch's moving average is back at that level \
-         from interval {} on); try warmup = \"{}\"",
-        crate::duration::Duration::from_secs(model.warmup),
+    let advice = format!(
+        "warmup = \"{}\"",
+        crate::duration::Duration::from_secs(
+            model.warmup + (settled.max(1)) as f64 * model.interval
+        )
+    );
+    let finding = format!(
+        "occupancy in the first reported interval is {:.1}% ± {:.1}, while the run settles at \
+         {:.1}% ± {:.1} (Welch's moving average is back at that level from interval {} on)",
         e0.mean * 100.0,
         e0.ci95 * 100.0,
         level.mean * 100.0,
         level.ci95 * 100.0,
         settled + 1,
-        crate::duration::Duration::from_secs(
-            model.warmup + (settled.max(1)) as f64 * model.interval
-        )
-    ))
+    );
+    let warmup = crate::duration::Duration::from_secs(model.warmup);
+    Some(match model.kind {
+        Some(_) => format!(
+            "the warm-up ({warmup}) looks too short for the steady state this scenario asks for \
+             (kind = \"steady_state\"): {finding}; try {advice}"
+        ),
+        None => format!(
+            "the first hours are not the steady state: {finding}. If the day really starts empty \
+             (a terminating simulation, measured from the opening), the figures stand: say \
+             kind = \"terminating\" in [simulation] and this warning goes. For long-run \
+             (steady-state) figures, the warm-up ({warmup}) looks too short: say \
+             kind = \"steady_state\" and try {advice}"
+        ),
+    })
 }

@@ -32,6 +32,8 @@ pub struct Model {
     pub seed: u64,
     /// Local date and time at the horizon's start, when the scenario gives one.
     pub start: Option<jiff::civil::DateTime>,
+    /// What the run measures, as `[simulation] kind` says (`None` when it does not).
+    pub kind: Option<RunKind>,
     /// Surge windows, for display (their effect is in the streams' rates).
     pub surges: Vec<Surge>,
     /// Contact logs replayed beside (or instead of) the synthetic streams.
@@ -84,6 +86,17 @@ pub struct Channel {
     pub busyness_day_cv: f64,
     /// Coefficient of variation of a gamma busyness factor per interval (0: none).
     pub busyness_interval_cv: f64,
+}
+
+/// What a simulation measures (Law, *Simulation Modeling and Analysis*, ch. 9).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunKind {
+    /// A day that starts as it really starts (empty at opening, say) and is measured from
+    /// time 0: there is no warm-up to check, and a warm-up would bias the figures.
+    Terminating,
+    /// The long-run average is wanted: the start is an artefact, and a warm-up must cover
+    /// it ([`crate::experiment::warmup_check`] checks).
+    SteadyState,
 }
 
 /// A promotion window that multiplies arrival rates (already applied to the streams).

@@ -674,6 +674,23 @@ pub(super) fn compile(
     if let Some(problem) = sim.name.as_deref().and_then(crate::limits::name_problem) {
         return Err(c.err(raw.simulation.span(), "simulation.name", problem));
     }
+    let kind = match &sim.kind {
+        None => None,
+        Some(k) => Some(match k.get_ref().as_str() {
+            "terminating" => crate::model::RunKind::Terminating,
+            "steady_state" => crate::model::RunKind::SteadyState,
+            other => {
+                return Err(c.err(
+                    k.span(),
+                    "simulation.kind",
+                    format!(
+                        "\"{}\" is not a kind of run; use \"terminating\" (a day that starts as it really starts, e.g. empty at opening, measured from time 0) or \"steady_state\" (long-run figures: the warm-up is checked)",
+                        other.chars().take(40).collect::<String>()
+                    ),
+                ));
+            }
+        }),
+    };
     Ok(Model {
         name: sim.name.clone().unwrap_or_else(|| default_name.to_string()),
         horizon,
@@ -683,6 +700,7 @@ pub(super) fn compile(
         replications,
         seed,
         start,
+        kind,
         surges: surges.iter().map(|s| s.summary.clone()).collect(),
         replays,
         channels,

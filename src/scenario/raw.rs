@@ -230,6 +230,9 @@ pub struct RawSimulation {
     pub seed: Option<Spanned<i64>>,
     /// Date (and time) of the horizon's start, e.g. `"2026-11-11"`: gives the day of week.
     pub start: Option<Spanned<String>>,
+    /// `"terminating"` (a day that starts empty by design) or `"steady_state"` (long-run
+    /// figures wanted: the warm-up is checked).
+    pub kind: Option<Spanned<String>>,
 }
 
 /// `[[channel]]`.
