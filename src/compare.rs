@@ -437,50 +437,45 @@ fn show_diff(unit: Unit, d: f64, h: f64) -> String {
 }
 
 impl Comparison {
+    /// What a variant's table compares, in words: the runs, how they are paired, which
+    /// changes were applied to which base, and what the half-widths are.
+    pub fn header_lines(&self, v: &VariantComparison) -> Vec<String> {
+        let mut lines = Vec::new();
+        let pairing = match v.pairing {
+            Pairing::CommonRandomNumbers => "common random numbers (same customers)",
+            Pairing::Unpaired => "independent samples: the customers differ",
+        };
+        lines.push(format!(
+            "{} vs {} · {} replications each · seed {} · {pairing}",
+            v.variant, self.base, self.replications, self.seed
+        ));
+        if let Some(c) = &v.changes {
+            let files = c.files.join(" then ");
+            lines.push(if c.own_base {
+                format!("The variant is {} with the changes in {files}.", c.applied_to)
+            } else {
+                format!(
+                    "The variant is {} with the changes in {files} applied to it (not to {}, which {} extends).",
+                    c.applied_to, c.extends, c.variant
+                )
+            });
+        }
+        lines.push(match v.pairing {
+            Pairing::CommonRandomNumbers => "Differences are variant − base with paired 95 % half-widths; \"unpaired ±\" is what independent runs would give.".into(),
+            Pairing::Unpaired => "The two scenarios have different arrivals, so replications cannot be paired: differences are variant − base with Welch's unpaired 95 % half-widths.".into(),
+        });
+        lines
+    }
+
     /// The tables people read: per variant, every metric with the paired difference, the
     /// interval independent runs would have given, and whether the difference is real.
     pub fn render_text(&self) -> String {
         let mut t = String::new();
         for v in &self.variants {
-            let pairing = match v.pairing {
-                Pairing::CommonRandomNumbers => "common random numbers (same customers)",
-                Pairing::Unpaired => "independent samples: the customers differ",
-            };
-            let _ = writeln!(
-                t,
-                "{} vs {} · {} replications each · seed {} · {pairing}",
-                v.variant, self.base, self.replications, self.seed
-            );
-            if let Some(c) = &v.changes {
-                let files = c.files.join(" then ");
-                if c.own_base {
-                    let _ = writeln!(
-                        t,
-                        "The variant is {} with the changes in {files}.",
-                        c.applied_to
-                    );
-                } else {
-                    let _ = writeln!(
-                        t,
-                        "The variant is {} with the changes in {files} applied to it (not to {}, which {} extends).",
-                        c.applied_to, c.extends, c.variant
-                    );
-                }
+            for line in self.header_lines(v) {
+                let _ = writeln!(t, "{line}");
             }
-            match v.pairing {
-                Pairing::CommonRandomNumbers => {
-                    let _ = writeln!(
-                        t,
-                        "Differences are variant − base with paired 95 % half-widths; \"unpaired ±\" is what independent runs would give.\n"
-                    );
-                }
-                Pairing::Unpaired => {
-                    let _ = writeln!(
-                        t,
-                        "The two scenarios have different arrivals, so replications cannot be paired: differences are variant − base with Welch's unpaired 95 % half-widths.\n"
-                    );
-                }
-            }
+            let _ = writeln!(t);
             let _ = writeln!(
                 t,
                 "{:<10} {:<26} {:>16} {:>16} {:>24} {:>12}  significant",

@@ -953,7 +953,18 @@ pub fn compare_report(
         DataFile::bytes("comparison.json", comparison.to_json() + "\n"),
         DataFile::bytes("comparison.csv", comparison.to_csv()),
     ];
-    let mut extra = String::from(
+    let mut extra = String::from("<h2>What is compared</h2>");
+    for v in &comparison.variants {
+        extra.push_str("<p>");
+        for (i, line) in comparison.header_lines(v).iter().enumerate() {
+            if i > 0 {
+                extra.push_str("<br>");
+            }
+            extra.push_str(&escape(line));
+        }
+        extra.push_str("</p>");
+    }
+    extra.push_str(
         "<h2>Runs</h2><table><thead><tr><th>run</th><th>service level</th><th>abandoned</th><th>ASA (s)</th><th>occupancy</th><th>cost</th></tr></thead><tbody>",
     );
     for (name, s) in runs {
