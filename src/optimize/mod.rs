@@ -9,6 +9,10 @@
 //! 3. Verification: simulate the roster; where an interval misses, raise its requirement
 //!    (a cut) and re-solve, until every judged interval meets its targets or the iteration
 //!    cap is reached.
+//! 4. Baseline: the planner's two-step roster (the Erlang requirement alone, covered by
+//!    the same candidates and limits, today's bots), simulated and judged the same way,
+//!    so that its cost and misses compare like with like. Costs are reported as
+//!    [`CostBreakdown`]: agents + bot sessions + bot raises = total, to the cent.
 
 pub mod requirements;
 pub mod roster;
@@ -1485,7 +1489,7 @@ impl OptimizeResult {
             let _ = writeln!(
                 t,
                 "\n{} judged intervals still miss their targets after the last round:",
-                self.misses.len()
+                self.intervals_missing
             );
             for m in self.misses.iter().take(20) {
                 let _ = writeln!(t, "  {} {}: {}", clock(m.start_s), m.channel, m.what);
