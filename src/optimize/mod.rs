@@ -119,6 +119,10 @@ pub struct GroupCost {
     pub paid_hours: f64,
     /// Paid hours × hourly cost.
     pub cost: f64,
+    /// Deprecated, kept in the JSON so that readers of it keep working: the peak
+    /// interval's scheduled need paid for the whole horizon (it ignores opening hours and
+    /// breaks, so it is no baseline; compare with [`Baseline`]). Not printed.
+    pub naive_cost: f64,
     /// Scheduled agent-intervals the roster could not cover (limits, or no shift).
     pub shortfall: u32,
     /// Status of its last MIP solve.
@@ -253,6 +257,9 @@ pub struct OptimizeResult {
     pub total_cost: f64,
     /// Cost of the recommended containment raises.
     pub deflection_cost: f64,
+    /// Deprecated, kept in the JSON for its readers: the sum of the groups'
+    /// [`GroupCost::naive_cost`]. Not printed; the baseline is [`OptimizeResult::baseline`].
+    pub naive_cost: f64,
     /// The cost that adds up: agents + bot sessions + bot raises = total.
     pub cost_breakdown: CostBreakdown,
     /// The two-step roster (Erlang per interval, cheapest cover, no simulation rounds),
@@ -726,7 +733,7 @@ pub fn optimize(
             });
         }
     }
-    let (roster_lines, costs) = roster_summary(&model, &spec, &candidates, &solutions);
+    let (roster_lines, costs) = roster_summary(&model, &spec, &candidates, &solutions, &need);
     let simulated = RunSummary::new(&final_model, &result, options.seed);
     let deflection_cost: f64 = deflections.iter().map(|d| d.cost).sum();
     let total_cost: f64 = costs.iter().map(|c| c.cost).sum();
@@ -748,6 +755,7 @@ pub fn optimize(
         roster: roster_lines,
         requirements: requirement_rows,
         total_cost,
+        naive_cost: costs.iter().map(|c| c.naive_cost).sum(),
         costs,
         deflection_cost,
         cost_breakdown,
@@ -791,7 +799,7 @@ fn two_step_baseline(
     let m = staffed_by(model, candidates, &solutions);
     let result = simulate(&m, spec, options)?;
     let (misses, judged) = judge(&m, spec, &result);
-    let (roster, costs) = roster_summary(model, spec, candidates, &solutions);
+    let (roster, costs) = roster_summary(model, spec, candidates, &solutions, need);
     let simulated = RunSummary::new(&m, &result, options.seed);
     let agents: f64 = costs.iter().map(|c| c.cost).sum();
     Ok(Baseline {
@@ -823,13 +831,16 @@ fn staffed_by(
     m
 }
 
-/// The roster's lines (sorted by group, then start) and each group's cost.
+/// The roster's lines (sorted by group, then start) and each group's cost (`need`, the
+/// scheduled need per group and interval, gives only the deprecated `naive_cost`).
 fn roster_summary(
     model: &Model,
     spec: &OptimizeSpec,
     candidates: &[Vec<roster::Candidate>],
     solutions: &[roster::RosterSolution],
+    need: &[Vec<u32>],
 ) -> (Vec<RosterLine>, Vec<GroupCost>) {
+    let horizon_h = model.horizon / 3600.0;
     let mut roster_lines = Vec::new();
     let mut costs = Vec::with_capacity(model.groups.len());
     for (g, group) in model.groups.iter().enumerate() {
@@ -857,6 +868,9 @@ fn roster_summary(
             headcount,
             paid_hours,
             cost: solutions[g].cost,
+            naive_cost: need[g].iter().copied().max().unwrap_or(0) as f64
+                * horizon_h
+                * group.hourly_cost,
             shortfall: solutions[g].shortfall.iter().sum(),
             solver: solutions[g].status,
             gap: solutions[g].gap,

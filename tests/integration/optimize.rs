@@ -570,6 +570,17 @@ fn the_costs_add_up_in_one_line_printed_and_in_the_json() {
         assert_eq!(a + b + raises, total, "{label}");
         assert_eq!(json_terms(key), [a, b, raises, total], "{label}");
     }
+    // The JSON keeps the fields it had (the contract adds, never removes): the old
+    // peak-all-day figure is still there, though no longer printed.
+    let naive = json["naive_cost"].as_f64().unwrap();
+    let per_group: f64 = (json["costs"].as_array().unwrap().iter())
+        .map(|c| c["naive_cost"].as_f64().unwrap())
+        .sum();
+    assert!(
+        naive > 0.0 && (naive - per_group).abs() < 1e-6,
+        "{naive} {per_group}"
+    );
+    assert!(!text.contains("naive"));
     // Each term is what it says: the roster's paid cost, the simulated sessions × 0.05,
     // the raises bought (40 points at 1).
     let c = &r.cost_breakdown;
