@@ -9,6 +9,10 @@
 //! 3. Verification: simulate the roster; where an interval misses, raise its requirement
 //!    (a cut) and re-solve, until every judged interval meets its targets or the iteration
 //!    cap is reached.
+//! 4. Baseline: the planner's two-step roster (the Erlang requirement alone, covered by
+//!    the same candidates and limits, today's bots), simulated and judged the same way,
+//!    so that its cost and misses compare like with like. Costs are reported as
+//!    [`CostBreakdown`]: agents + bot sessions + bot raises = total, to the cent.
 
 pub mod requirements;
 pub mod roster;
@@ -104,23 +108,99 @@ pub struct RequirementRow {
     pub shortfall: u32,
 }
 
-/// Cost of one group's roster against the naive one (its peak need all day).
+/// Cost of one group's roster.
 #[derive(Clone, Debug, Serialize)]
 pub struct GroupCost {
     /// Group.
     pub group: String,
     /// Agents rostered.
     pub headcount: u32,
-    /// Paid agent-hours.
+    /// Paid agent-hours within the horizon (unpaid breaks out).
     pub paid_hours: f64,
     /// Paid hours × hourly cost.
     pub cost: f64,
-    /// The peak interval's scheduled need, paid for the whole horizon.
+    /// Deprecated, kept in the JSON so that readers of it keep working: the peak
+    /// interval's scheduled need paid for the whole horizon (it ignores opening hours and
+    /// breaks, so it is no baseline; compare with [`Baseline`]). Not printed.
     pub naive_cost: f64,
+    /// Scheduled agent-intervals the roster could not cover (limits, or no shift).
+    pub shortfall: u32,
     /// Status of its last MIP solve.
     pub solver: &'static str,
     /// Relative gap of its last MIP solve.
     pub gap: Option<f64>,
+}
+
+/// What a roster costs over the horizon, term by term. Each term is rounded to cents,
+/// and `total` is their sum in cents, so `agents + bot_sessions + bot_raises = total`
+/// holds exactly (to the cent) in the JSON and in the printed line.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct CostBreakdown {
+    /// The roster's paid agent-hours × each group's `hourly_cost`, over the whole horizon
+    /// (shifts past its end paid only within it, unpaid breaks out).
+    pub agents: f64,
+    /// Bot sessions × the bot's `session_cost`, the mean over the verifying simulation's
+    /// replications (sessions of contacts counted after the warm-up, as `ccsim run`
+    /// counts its `bot_cost`).
+    pub bot_sessions: f64,
+    /// The recommended containment raises' cost over the horizon (`[[optimize.deflection]]`;
+    /// 0 without raises).
+    pub bot_raises: f64,
+    /// `agents + bot_sessions + bot_raises`.
+    pub total: f64,
+}
+
+impl CostBreakdown {
+    /// The three terms, each rounded to cents, and their sum.
+    pub fn new(agents: f64, bot_sessions: f64, bot_raises: f64) -> CostBreakdown {
+        let cents = |x: f64| (x * 100.0).round() as i64;
+        let (a, b, r) = (cents(agents), cents(bot_sessions), cents(bot_raises));
+        CostBreakdown {
+            agents: a as f64 / 100.0,
+            bot_sessions: b as f64 / 100.0,
+            bot_raises: r as f64 / 100.0,
+            total: (a + b + r) as f64 / 100.0,
+        }
+    }
+
+    /// `agents A + bot sessions B + bot raises R = T`, to the cent.
+    pub fn line(&self) -> String {
+        format!(
+            "agents {:.2} + bot sessions {:.2} + bot raises {:.2} = {:.2}",
+            self.agents, self.bot_sessions, self.bot_raises, self.total
+        )
+    }
+}
+
+/// How [`Baseline`] is built, in one sentence (in the JSON as `method`).
+pub const BASELINE_METHOD: &str = "two-step: Erlang A (Erlang C without patience) per group and interval on the measured offered load, through shrinkage, then the cheapest cover by the same shift templates and breaks, limits and solver settings; no simulation rounds and no containment raises; then simulated with the same seed and replications as the roster and judged by the same rules";
+
+/// The planner's two-step roster, to compare the optimized one with: each interval's
+/// Erlang requirement (the `erlang` column of [`RequirementRow`], without the
+/// simulation's corrections), covered at least cost by the same candidate shifts, then
+/// simulated and judged exactly as the optimized roster's last round.
+#[derive(Clone, Debug, Serialize)]
+pub struct Baseline {
+    /// [`BASELINE_METHOD`].
+    pub method: &'static str,
+    /// Its cost, by the same definition as [`OptimizeResult::cost_breakdown`].
+    pub cost_breakdown: CostBreakdown,
+    /// Per group.
+    pub costs: Vec<GroupCost>,
+    /// Its roster.
+    pub roster: Vec<RosterLine>,
+    /// Judged (channel, interval) pairs: at least `min_offered` offered per replication.
+    pub intervals_judged: usize,
+    /// Judged (channel, interval) pairs that missed a target in its simulation.
+    pub intervals_missing: usize,
+    /// Every judged interval met its targets.
+    pub targets_met: bool,
+    /// What missed, per interval and channel.
+    pub misses: Vec<Miss>,
+    /// Scheduled agent-intervals its roster could not cover, all groups.
+    pub shortfall: u32,
+    /// Its simulation.
+    pub simulated: RunSummary,
 }
 
 /// A recommended bot containment for one channel and category.
@@ -172,12 +252,23 @@ pub struct OptimizeResult {
     pub requirements: Vec<RequirementRow>,
     /// Per group.
     pub costs: Vec<GroupCost>,
-    /// Roster cost, all groups.
+    /// Roster cost, all groups (paid agent cost only: `cost_breakdown.agents` before
+    /// rounding).
     pub total_cost: f64,
-    /// Naive roster cost, all groups.
-    pub naive_cost: f64,
     /// Cost of the recommended containment raises.
     pub deflection_cost: f64,
+    /// Deprecated, kept in the JSON for its readers: the sum of the groups'
+    /// [`GroupCost::naive_cost`]. Not printed; the baseline is [`OptimizeResult::baseline`].
+    pub naive_cost: f64,
+    /// The cost that adds up: agents + bot sessions + bot raises = total.
+    pub cost_breakdown: CostBreakdown,
+    /// The two-step roster (Erlang per interval, cheapest cover, no simulation rounds),
+    /// simulated: its cost and its misses.
+    pub baseline: Baseline,
+    /// Judged (channel, interval) pairs in the final simulation.
+    pub intervals_judged: usize,
+    /// Judged (channel, interval) pairs that missed a target in the final simulation.
+    pub intervals_missing: usize,
     /// The recommended bot containment per category, when `[[optimize.deflection]]` offers it.
     pub deflections: Vec<DeflectionResult>,
     /// Judged intervals still missing in the final simulation.
@@ -313,22 +404,24 @@ fn interval_means(result: &RunResult, cells: usize) -> IntervalMeans {
     }
 }
 
-/// The judged intervals that miss a target: `(channel, interval, back office, what)`.
-fn judge(
-    model: &Model,
-    spec: &OptimizeSpec,
-    result: &RunResult,
-) -> Vec<(usize, usize, bool, String)> {
+/// A judged interval that missed: `(channel, interval, back office, what)`.
+type RawMiss = (usize, usize, bool, String);
+
+/// The judged intervals that miss a target, and how many (channel, interval) pairs were
+/// judged.
+fn judge(model: &Model, spec: &OptimizeSpec, result: &RunResult) -> (Vec<RawMiss>, usize) {
     let n_ch = model.channels.len();
     let first = first_reported(model);
     let cells = (model.n_intervals - first) * n_ch;
     let m = interval_means(result, cells);
     let mut misses = Vec::new();
+    let mut judged = 0;
     for i in 0..cells {
         let (k, c) = (first + i / n_ch, i % n_ch);
         if m.offered[i].is_nan() || m.offered[i] < spec.min_offered.max(1e-9) {
             continue;
         }
+        judged += 1;
         let ch = &model.channels[c];
         let mut what = Vec::new();
         if m.service_level[i] < ch.service_level_target {
@@ -367,7 +460,32 @@ fn judge(
             ));
         }
     }
+    (misses, judged)
+}
+
+/// The distinct (channel, interval) pairs among `misses` (a channel's own miss and its
+/// transfers' slow back office in one interval count once).
+fn missing_pairs(misses: &[RawMiss]) -> usize {
+    let mut pairs: Vec<(usize, usize)> = misses.iter().map(|m| (m.0, m.1)).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs.len()
+}
+
+/// The misses as reported: interval start, channel name, what missed.
+fn reported_misses(model: &Model, misses: Vec<RawMiss>) -> Vec<Miss> {
     misses
+        .into_iter()
+        .map(|(c, k, back, what)| Miss {
+            start_s: k as f64 * model.interval,
+            channel: model.channels[c].name.clone(),
+            what: if back {
+                format!("back office: {what}")
+            } else {
+                what
+            },
+        })
+        .collect()
 }
 
 /// Raises the requirement of the groups that answer for each miss: the frontline groups
@@ -375,7 +493,7 @@ fn judge(
 fn raise(
     required: &mut [Vec<u32>],
     roles: &[GroupRole],
-    misses: &[(usize, usize, bool, String)],
+    misses: &[RawMiss],
     model: &Model,
     result: &RunResult,
 ) {
@@ -480,17 +598,17 @@ pub fn optimize(
             group.set_scheduled(&need[g], model.interval);
         }
         let result = simulate(&m, &spec, options)?;
-        let misses = judge(&m, &spec, &result);
+        let (misses, _) = judge(&m, &spec, &result);
         let cost = result.estimate(|o| o.cost - o.bot_cost).mean;
         progress(&format!(
             "requirements round {it}: cost {cost:.0}, {} interval misses",
-            misses.len()
+            missing_pairs(&misses)
         ));
         history.push(IterationRecord {
             iteration: it,
             phase: "requirements",
             cost,
-            intervals_missing: misses.len(),
+            intervals_missing: missing_pairs(&misses),
             shortfall: 0,
             solve_s: 0.0,
             gap: None,
@@ -510,15 +628,10 @@ pub fn optimize(
         let rostered = solve_rosters(&model, &spec, &candidates, &need, &deflection_options)?;
         let solutions = rostered.solutions;
         points = rostered.points;
-        let mut m = model.clone();
+        let mut m = staffed_by(&model, &candidates, &solutions);
         apply_deflections(&mut m, &spec, &points);
-        for (g, group) in m.groups.iter_mut().enumerate() {
-            let shifts = rostered_shifts(&candidates[g], &solutions[g].agents);
-            let (timeline, paid) = crate::model::shift_timelines(&shifts, model.horizon);
-            group.set_timelines(timeline, &paid, n_k, model.interval);
-        }
         let result = simulate(&m, &spec, options)?;
-        let misses = judge(&m, &spec, &result);
+        let (misses, judged) = judge(&m, &spec, &result);
         let cost: f64 = solutions.iter().map(|s| s.cost).sum();
         let shortfall: u32 = solutions.iter().flat_map(|s| s.shortfall.iter()).sum();
         let solve_s = solutions.iter().map(|s| s.solve_s).sum::<f64>() + rostered.extra_solve_s;
@@ -528,13 +641,13 @@ pub fn optimize(
             .fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b))));
         progress(&format!(
             "roster round {it}: cost {cost:.0}, {} interval misses, shortfall {shortfall} agent-intervals",
-            misses.len()
+            missing_pairs(&misses)
         ));
         history.push(IterationRecord {
             iteration: it,
             phase: "roster",
             cost,
-            intervals_missing: misses.len(),
+            intervals_missing: missing_pairs(&misses),
             shortfall,
             solve_s,
             gap,
@@ -560,6 +673,7 @@ pub fn optimize(
             m,
             result,
             misses,
+            judged,
             solutions,
             need,
             rostered.covered_need,
@@ -569,7 +683,7 @@ pub fn optimize(
             break;
         }
     }
-    let (final_model, result, misses, solutions, need, covered_need, cost_without_raises) =
+    let (final_model, result, misses, judged, solutions, need, covered_need, cost_without_raises) =
         last.expect("at least one round");
     // What the deflection saves: the same requirements rostered with today's containment.
     let deflections = if spec.deflections.is_empty() {
@@ -603,11 +717,9 @@ pub fn optimize(
         out
     };
 
-    let first = first_reported(&model);
     let mut requirement_rows = Vec::with_capacity(n_g * n_k);
     for k in 0..n_k {
         for g in 0..n_g {
-            let rostered = final_model.groups[g].scheduled[k];
             requirement_rows.push(RequirementRow {
                 start_s: k as f64 * model.interval,
                 group: model.groups[g].name.clone(),
@@ -619,15 +731,119 @@ pub fn optimize(
                 rostered: covered(&candidates[g], &solutions[g].agents, k),
                 shortfall: solutions[g].shortfall[k],
             });
-            let _ = rostered;
         }
     }
-    let mut roster_lines = Vec::new();
-    let mut costs = Vec::with_capacity(n_g);
+    let (roster_lines, costs) = roster_summary(&model, &spec, &candidates, &solutions, &need);
+    let simulated = RunSummary::new(&final_model, &result, options.seed);
+    let deflection_cost: f64 = deflections.iter().map(|d| d.cost).sum();
+    let total_cost: f64 = costs.iter().map(|c| c.cost).sum();
+    let cost_breakdown =
+        CostBreakdown::new(total_cost, simulated.totals.bot_cost.mean, deflection_cost);
+
+    // The planner's two-step baseline: Erlang per interval, the cheapest cover, simulated.
+    let baseline = two_step_baseline(&model, &spec, options, &candidates, &need_of(&erlang))?;
+    progress(&format!(
+        "two-step baseline: cost {:.0}, {} interval misses, shortfall {} agent-intervals",
+        baseline.cost_breakdown.total, baseline.intervals_missing, baseline.shortfall
+    ));
+    Ok(OptimizeResult {
+        scenario: model.name.clone(),
+        seed: options.seed,
+        replications: spec.replications,
+        targets_met: misses.is_empty(),
+        history,
+        roster: roster_lines,
+        requirements: requirement_rows,
+        total_cost,
+        naive_cost: costs.iter().map(|c| c.naive_cost).sum(),
+        costs,
+        deflection_cost,
+        cost_breakdown,
+        baseline,
+        intervals_judged: judged,
+        intervals_missing: missing_pairs(&misses),
+        deflections,
+        misses: reported_misses(&model, misses),
+        simulated,
+        min_offered: spec.min_offered,
+        wall_s: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// The two-step baseline ([`Baseline`]): every group's roster solved on `need` (the
+/// Erlang requirement through shrinkage) with today's bots, simulated with the
+/// optimizer's seed and replications, judged by the same rules.
+fn two_step_baseline(
+    model: &Model,
+    spec: &OptimizeSpec,
+    options: &OptimizeOptions,
+    candidates: &[Vec<roster::Candidate>],
+    need: &[Vec<u32>],
+) -> Result<Baseline, OptimizeError> {
+    let solutions: Vec<roster::RosterSolution> = (0..model.groups.len())
+        .into_par_iter()
+        .map(|g| {
+            roster::solve(&roster::RosterProblem {
+                group: &model.groups[g].name,
+                need: &need[g],
+                candidates: &candidates[g],
+                hourly_cost: model.groups[g].hourly_cost,
+                max_agents: spec.max_agents[g],
+                max_part_time_share: spec.max_part_time_share,
+                gap: spec.gap,
+                time_limit: spec.time_limit,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(OptimizeError)?;
+    let m = staffed_by(model, candidates, &solutions);
+    let result = simulate(&m, spec, options)?;
+    let (misses, judged) = judge(&m, spec, &result);
+    let (roster, costs) = roster_summary(model, spec, candidates, &solutions, need);
+    let simulated = RunSummary::new(&m, &result, options.seed);
+    let agents: f64 = costs.iter().map(|c| c.cost).sum();
+    Ok(Baseline {
+        method: BASELINE_METHOD,
+        cost_breakdown: CostBreakdown::new(agents, simulated.totals.bot_cost.mean, 0.0),
+        shortfall: costs.iter().map(|c| c.shortfall).sum(),
+        costs,
+        roster,
+        intervals_judged: judged,
+        intervals_missing: missing_pairs(&misses),
+        targets_met: misses.is_empty(),
+        misses: reported_misses(model, misses),
+        simulated,
+    })
+}
+
+/// The model staffed by each group's roster (today's bots).
+fn staffed_by(
+    model: &Model,
+    candidates: &[Vec<roster::Candidate>],
+    solutions: &[roster::RosterSolution],
+) -> Model {
+    let mut m = model.clone();
+    for (g, group) in m.groups.iter_mut().enumerate() {
+        let shifts = rostered_shifts(&candidates[g], &solutions[g].agents);
+        let (timeline, paid) = crate::model::shift_timelines(&shifts, model.horizon);
+        group.set_timelines(timeline, &paid, model.n_intervals, model.interval);
+    }
+    m
+}
+
+/// The roster's lines (sorted by group, then start) and each group's cost (`need`, the
+/// scheduled need per group and interval, gives only the deprecated `naive_cost`).
+fn roster_summary(
+    model: &Model,
+    spec: &OptimizeSpec,
+    candidates: &[Vec<roster::Candidate>],
+    solutions: &[roster::RosterSolution],
+    need: &[Vec<u32>],
+) -> (Vec<RosterLine>, Vec<GroupCost>) {
     let horizon_h = model.horizon / 3600.0;
-    for g in 0..n_g {
-        let group = &model.groups[g];
-        let spec_shifts = &spec.shifts;
+    let mut roster_lines = Vec::new();
+    let mut costs = Vec::with_capacity(model.groups.len());
+    for (g, group) in model.groups.iter().enumerate() {
         let mut headcount = 0;
         let mut paid_hours = 0.0;
         for (c, &n) in candidates[g].iter().zip(&solutions[g].agents) {
@@ -638,25 +854,24 @@ pub fn optimize(
             paid_hours += c.paid_hours * n as f64;
             roster_lines.push(RosterLine {
                 group: group.name.clone(),
-                shift: spec_shifts[c.template].name.clone(),
+                shift: spec.shifts[c.template].name.clone(),
                 start_s: c.shift.start,
                 end_s: c.shift.start + c.shift.length,
-                breaks: c
-                    .shift
-                    .breaks
-                    .iter()
+                breaks: (c.shift.breaks.iter())
                     .map(|b| (b.start, b.length, b.paid))
                     .collect(),
                 agents: n,
             });
         }
-        let peak = need[g].iter().copied().max().unwrap_or(0);
         costs.push(GroupCost {
             group: group.name.clone(),
             headcount,
             paid_hours,
             cost: solutions[g].cost,
-            naive_cost: peak as f64 * horizon_h * group.hourly_cost,
+            naive_cost: need[g].iter().copied().max().unwrap_or(0) as f64
+                * horizon_h
+                * group.hourly_cost,
+            shortfall: solutions[g].shortfall.iter().sum(),
             solver: solutions[g].status,
             gap: solutions[g].gap,
         });
@@ -666,38 +881,7 @@ pub fn optimize(
             .partial_cmp(&(b.group.as_str(), b.start_s))
             .unwrap_or(std::cmp::Ordering::Equal)
     });
-    let _ = first;
-    let simulated = RunSummary::new(&final_model, &result, options.seed);
-    let deflection_cost: f64 = deflections.iter().map(|d| d.cost).sum();
-    Ok(OptimizeResult {
-        scenario: model.name.clone(),
-        seed: options.seed,
-        replications: spec.replications,
-        targets_met: misses.is_empty(),
-        history,
-        roster: roster_lines,
-        requirements: requirement_rows,
-        total_cost: costs.iter().map(|c| c.cost).sum(),
-        naive_cost: costs.iter().map(|c| c.naive_cost).sum(),
-        costs,
-        deflection_cost,
-        deflections,
-        misses: misses
-            .into_iter()
-            .map(|(c, k, back, what)| Miss {
-                start_s: k as f64 * model.interval,
-                channel: model.channels[c].name.clone(),
-                what: if back {
-                    format!("back office: {what}")
-                } else {
-                    what
-                },
-            })
-            .collect(),
-        simulated,
-        min_offered: spec.min_offered,
-        wall_s: started.elapsed().as_secs_f64(),
-    })
+    (roster_lines, costs)
 }
 
 /// The containment raises on offer, each with the scheduled agents a point relieves per
@@ -994,32 +1178,51 @@ impl OptimizeResult {
         t
     }
 
-    /// `cost.csv`: per group and in total.
+    /// `cost.csv`: per group the roster's and the two-step baseline's headcount, paid
+    /// hours and agent cost; then `all` (every group's agents), `bot sessions`,
+    /// `bot raises` and `total`, whose `cost` and `two_step_cost` add up as in
+    /// [`CostBreakdown`].
     pub fn cost_csv(&self) -> String {
-        let mut t = String::from("group,headcount,paid_hours,cost,naive_cost,saving,solver,gap\n");
-        for c in &self.costs {
+        let mut t = String::from(
+            "group,headcount,paid_hours,cost,two_step_headcount,two_step_paid_hours,two_step_cost,solver,gap\n",
+        );
+        for (c, b) in self.costs.iter().zip(&self.baseline.costs) {
             let _ = writeln!(
                 t,
-                "{},{},{:.2},{:.2},{:.2},{:.2},{},{}",
+                "{},{},{:.2},{:.2},{},{:.2},{:.2},{},{}",
                 c.group,
                 c.headcount,
                 c.paid_hours,
                 c.cost,
-                c.naive_cost,
-                c.naive_cost - c.cost,
+                b.headcount,
+                b.paid_hours,
+                b.cost,
                 c.solver,
                 c.gap.map_or(String::new(), |g| format!("{g:.5}"))
             );
         }
+        let (ours, two) = (&self.cost_breakdown, &self.baseline.cost_breakdown);
         let _ = writeln!(
             t,
-            "all,{},{:.2},{:.2},{:.2},{:.2},,",
+            "all,{},{:.2},{:.2},{},{:.2},{:.2},,",
             self.costs.iter().map(|c| c.headcount).sum::<u32>(),
             self.costs.iter().map(|c| c.paid_hours).sum::<f64>(),
-            self.total_cost,
-            self.naive_cost,
-            self.naive_cost - self.total_cost
+            ours.agents,
+            self.baseline.costs.iter().map(|c| c.headcount).sum::<u32>(),
+            self.baseline
+                .costs
+                .iter()
+                .map(|c| c.paid_hours)
+                .sum::<f64>(),
+            two.agents,
         );
+        for (name, a, b) in [
+            ("bot sessions", ours.bot_sessions, two.bot_sessions),
+            ("bot raises", ours.bot_raises, two.bot_raises),
+            ("total", ours.total, two.total),
+        ] {
+            let _ = writeln!(t, "{name},,,{a:.2},,,{b:.2},,");
+        }
         t
     }
 
@@ -1072,6 +1275,65 @@ impl OptimizeResult {
         }
         files.extend(self.simulated.result_files());
         files
+    }
+
+    /// The lines that reconcile the costs and compare the roster with the two-step
+    /// baseline: each one's `agents + bot sessions + bot raises = total` (to the cent, as
+    /// in the JSON's `cost_breakdown`), what each term is, both rosters' judged intervals
+    /// that miss, and the difference in total cost.
+    pub fn cost_lines(&self, model: &Model) -> String {
+        let mut t = String::new();
+        let (ours, two) = (&self.cost_breakdown, &self.baseline.cost_breakdown);
+        let paid: f64 = self.costs.iter().map(|c| c.paid_hours).sum();
+        let _ = writeln!(t, "cost of the roster: {}", ours.line());
+        let _ = writeln!(
+            t,
+            "  (agents: {paid:.1} paid hours × hourly cost over the horizon; bot sessions × session cost: simulated, mean of {} replications{}; bot raises: the recommended containment)",
+            self.replications,
+            if model.warmup > 0.0 {
+                ", after the warm-up"
+            } else {
+                ""
+            }
+        );
+        let _ = writeln!(t, "cost of the two-step baseline: {}", two.line());
+        let _ = writeln!(
+            t,
+            "  (Erlang A per interval on the measured load, covered at least cost by the same shift templates and breaks, no simulation rounds and today's bots; simulated like the roster)"
+        );
+        let _ = writeln!(
+            t,
+            "judged channel-intervals missing their targets: roster {} of {}, two-step baseline {} of {}",
+            self.intervals_missing,
+            self.intervals_judged,
+            self.baseline.intervals_missing,
+            self.baseline.intervals_judged
+        );
+        if self.baseline.shortfall > 0 {
+            let _ = writeln!(
+                t,
+                "the two-step baseline cannot cover {} scheduled agent-intervals (limits or no shift covering them)",
+                self.baseline.shortfall
+            );
+        }
+        let difference = ((ours.total - two.total) * 100.0).round() / 100.0;
+        let _ = writeln!(
+            t,
+            "the roster costs {} the two-step baseline{}",
+            if difference > 0.0 {
+                format!("{difference:.2} more than")
+            } else if difference < 0.0 {
+                format!("{:.2} less than", -difference)
+            } else {
+                "the same as".into()
+            },
+            if difference != 0.0 && two.total > 0.0 {
+                format!(" ({})", change(ours.total, two.total))
+            } else {
+                String::new()
+            }
+        );
+        t
     }
 
     /// The printed report: history, roster, costs, and the final simulation per interval.
@@ -1135,32 +1397,33 @@ impl OptimizeResult {
         let _ = writeln!(
             t,
             "\n{:<16} {:>9} {:>11} {:>12} {:>14} {:>12}  solver",
-            "group", "headcount", "paid hours", "cost", "naive (peak)", "saving"
+            "group", "headcount", "paid hours", "cost", "two-step cost", "vs two-step"
         );
-        for c in &self.costs {
+        for (c, b) in self.costs.iter().zip(&self.baseline.costs) {
             let _ = writeln!(
                 t,
-                "{:<16} {:>9} {:>11.1} {:>12.0} {:>14.0} {:>11.1}%  {}{}",
+                "{:<16} {:>9} {:>11.1} {:>12.0} {:>14.0} {:>12}  {}{}",
                 c.group,
                 c.headcount,
                 c.paid_hours,
                 c.cost,
-                c.naive_cost,
-                saving(c.cost, c.naive_cost),
+                b.cost,
+                change(c.cost, b.cost),
                 c.solver,
                 c.gap
                     .map_or(String::new(), |g| format!(", gap {:.2}%", g * 100.0))
             );
         }
+        let baseline_agents: f64 = self.baseline.costs.iter().map(|c| c.cost).sum();
         let _ = writeln!(
             t,
-            "{:<16} {:>9} {:>11.1} {:>12.0} {:>14.0} {:>11.1}%",
+            "{:<16} {:>9} {:>11.1} {:>12.0} {:>14.0} {:>12}",
             "all",
             self.costs.iter().map(|c| c.headcount).sum::<u32>(),
             self.costs.iter().map(|c| c.paid_hours).sum::<f64>(),
             self.total_cost,
-            self.naive_cost,
-            saving(self.total_cost, self.naive_cost)
+            baseline_agents,
+            change(self.total_cost, baseline_agents)
         );
         if !self.deflections.is_empty() {
             let _ = writeln!(
@@ -1190,6 +1453,8 @@ impl OptimizeResult {
                 saved - self.deflection_cost
             );
         }
+        t.push('\n');
+        t.push_str(&self.cost_lines(model));
         // Service level per interval of the final roster.
         let n_ch = model.channels.len();
         let _ = write!(
@@ -1238,7 +1503,7 @@ impl OptimizeResult {
             let _ = writeln!(
                 t,
                 "\n{} judged intervals still miss their targets after the last round:",
-                self.misses.len()
+                self.intervals_missing
             );
             for m in self.misses.iter().take(20) {
                 let _ = writeln!(t, "  {} {}: {}", clock(m.start_s), m.channel, m.what);
@@ -1273,10 +1538,11 @@ impl OptimizeResult {
     }
 }
 
-fn saving(cost: f64, naive: f64) -> f64 {
-    if naive > 0.0 {
-        (naive - cost) / naive * 100.0
+/// `cost` against `base` as a signed percentage (`+7.9%`: dearer), or `–` without a base.
+fn change(cost: f64, base: f64) -> String {
+    if base > 0.0 {
+        format!("{:+.1}%", (cost - base) / base * 100.0)
     } else {
-        0.0
+        "–".into()
     }
 }

@@ -745,9 +745,9 @@ pub fn optimize_report(
     charts.extend(run_charts(model, &r.simulated)?);
     let files = crate::summary::text_files(r.result_files());
     let mut extra = String::from(
-        "<h2>Roster cost</h2><table><thead><tr><th>group</th><th>headcount</th><th>paid hours</th><th>cost</th><th>naive (peak all day)</th><th>solver</th></tr></thead><tbody>",
+        "<h2>Roster cost</h2><table><thead><tr><th>group</th><th>headcount</th><th>paid hours</th><th>cost</th><th>two-step baseline</th><th>solver</th></tr></thead><tbody>",
     );
-    for c in &r.costs {
+    for (c, b) in r.costs.iter().zip(&r.baseline.costs) {
         let _ = write!(
             extra,
             "<tr><td>{}</td><td>{}</td><td>{:.1}</td><td>{:.0}</td><td>{:.0}</td><td>{}{}</td></tr>",
@@ -755,7 +755,7 @@ pub fn optimize_report(
             c.headcount,
             c.paid_hours,
             c.cost,
-            c.naive_cost,
+            b.cost,
             c.solver,
             c.gap
                 .map_or(String::new(), |g| format!(", gap {:.2}%", g * 100.0))
@@ -767,16 +767,22 @@ pub fn optimize_report(
         r.costs.iter().map(|c| c.headcount).sum::<u32>(),
         r.costs.iter().map(|c| c.paid_hours).sum::<f64>(),
         r.total_cost,
-        r.naive_cost,
+        r.baseline.costs.iter().map(|c| c.cost).sum::<f64>(),
         if r.targets_met {
             "Every judged interval meets its targets in the final simulation.".to_string()
         } else {
             format!(
                 "{} judged intervals still miss their targets.",
-                r.misses.len()
+                r.intervals_missing
             )
         }
     );
+    // The lines that add the costs up and compare with the two-step baseline, as printed.
+    extra.push_str("<p>");
+    for line in r.cost_lines(model).lines() {
+        let _ = write!(extra, "{}<br>", escape(line.trim()));
+    }
+    extra.push_str("</p>");
     if !r.deflections.is_empty() {
         extra.push_str("<h2>Bot containment</h2><table><thead><tr><th>bot</th><th>category</th><th>today</th><th>achievable</th><th>recommended</th><th>cost</th><th>agent cost saved</th></tr></thead><tbody>");
         for d in &r.deflections {
