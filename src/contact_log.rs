@@ -1150,7 +1150,8 @@ impl ContactFeed for ReplayFeed<'_> {
                 self.copies -= 1;
                 return self.current;
             }
-            match read_row(&mut self.reader, &mut self.record) {
+            // Rows are not located here (the scan reported them), so the plain reader.
+            match self.reader.read_record(&mut self.record) {
                 Ok(true) => {}
                 Ok(false) => return None,
                 Err(e) => {

@@ -640,18 +640,4 @@ mod tests {
             f.exponential
         );
     }
-
-    #[test]
-    #[ignore]
-    fn bias_probe() {
-        let mut z = Vec::new();
-        for seed in 0..40 {
-            let w = sample(100 + seed, 20_000, |r| Exp::new(1.0 / 240.0).unwrap().sample(r));
-            let f = fit(&w, 10.0).unwrap();
-            z.push((f.exponential.mean / 240.0).ln() * (f.abandoned as f64).sqrt());
-        }
-        let m = z.iter().sum::<f64>() / z.len() as f64;
-        let v = z.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (z.len() - 1) as f64;
-        panic!("mean z {m}, var {v}");
-    }
 }
