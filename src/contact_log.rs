@@ -2,11 +2,18 @@
 //! export them. Read row by row (never loaded whole) to replay them through the engine and
 //! to fit scenarios; written from a simulation by `ccsim log`.
 //!
-//! Columns, by header name, in any order: `timestamp` (ISO 8601 local date-time, or seconds
-//! from the horizon's start), `channel`, `category` (required); `priority`, `customer_id`,
-//! `attempt`, `outcome` (`answered`, `abandoned`, `bot_resolved`, `bot_dropout`), `wait`,
-//! `handle_time`, `patience` (optional; times as seconds or durations such as `"4m30s"`).
-//! Other columns are ignored and named on stderr.
+//! Columns, by header name, in any order: `timestamp` (ISO 8601 date-time, local or with a
+//! UTC offset, or seconds from the horizon's start), `channel`, `category` (required);
+//! `priority`, `customer_id`, `attempt`, `outcome` (`answered`, `abandoned`, `bot_resolved`,
+//! `bot_dropout`), `wait`, `handle_time`, `patience` (optional; times as seconds or
+//! durations such as `"4m30s"`). Other columns are ignored and named on stderr.
+//!
+//! Fields are separated by commas, semicolons or tabs, whichever the header row is written
+//! with (European spreadsheets export `;` with decimal commas, which are then read too). A
+//! UTF-8 byte-order mark is skipped; `\r\n` and lone `\r` line ends are line ends, and every
+//! row is located as an editor counts lines, blank lines included. Date-times with offsets
+//! are placed by the instant they denote, so a log across a daylight-saving change stays in
+//! order; every reader (`scan`, [`ReplayFeed`], `fit`) places rows by the same rules.
 
 use crate::duration::Duration;
 use crate::engine::{AttemptOutcome, ContactFeed, ContactRecord, ReplayedContact};
@@ -15,11 +22,13 @@ use crate::model::Model;
 use crate::scenario::ScenarioError;
 use crate::seeds::{Purpose, stream_rng};
 use jiff::civil::DateTime;
+use jiff::tz::Offset;
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, Write};
+use std::io::{BufRead, BufReader, Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// A `[[replay]]` of a scenario: a contact log fed to the engine.
@@ -145,17 +154,24 @@ pub struct ReplayScan {
     pub with_handle_time: u64,
     /// The log timestamp placed at time zero, when the log has date-times.
     pub log_start: Option<DateTime>,
+    /// The UTC offset `log_start` is read at, when the log's date-times carry offsets (the
+    /// first dated row's offset); `None` for local date-times.
+    pub log_offset: Option<Offset>,
     /// Columns present but not used.
     pub ignored_columns: Vec<String>,
 }
 
-/// A timestamp as written: seconds from the start, or a local date-time.
+/// A timestamp as written: seconds from the start, a local date-time, or a date-time with
+/// its UTC offset.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Timestamp {
     /// Seconds from the horizon's start.
     Seconds(f64),
-    /// A local date and time (an offset, if written, is dropped).
+    /// A local date and time, without an offset (clock readings, compared as written).
     Local(DateTime),
+    /// A clock reading with its UTC offset (`2025-03-30T03:00:00+02:00`, `…Z`): the instant
+    /// it denotes is what orders and places it.
+    Zoned(DateTime, Offset),
 }
 
 /// One row of a log with its names as written.
@@ -208,6 +224,11 @@ pub struct LogColumns {
     /// Header names not used.
     pub ignored: Vec<String>,
     names: Vec<String>,
+    /// Numbers are written with a decimal comma (`4,5`): a log separated by semicolons or
+    /// tabs, as European spreadsheets export it.
+    decimal_comma: bool,
+    /// The field separator, found from the header row.
+    pub delimiter: Delimiter,
 }
 
 impl LogColumns {
@@ -255,6 +276,15 @@ impl LogColumns {
         self.names.get(i).map_or("?", String::as_str)
     }
 
+    /// A number's text as Rust reads it: `4,5` becomes `4.5` in a log with decimal commas.
+    fn number<'v>(&self, v: &'v str) -> Cow<'v, str> {
+        if self.decimal_comma && v.contains(',') {
+            Cow::Owned(v.replace(',', "."))
+        } else {
+            Cow::Borrowed(v)
+        }
+    }
+
     /// Reads one data row.
     pub fn parse<'r>(&self, record: &'r csv::StringRecord) -> Result<LogRow<'r>, RowError> {
         let field = |i: usize| record.get(i).map(str::trim).unwrap_or("");
@@ -281,8 +311,8 @@ impl LogColumns {
                 ),
             ));
         }
-        let timestamp =
-            parse_timestamp(field(self.timestamp)).map_err(|m| err(self.timestamp, m))?;
+        let timestamp = parse_timestamp(&self.number(field(self.timestamp)))
+            .map_err(|m| err(self.timestamp, m))?;
         let channel = field(self.channel);
         if channel.is_empty() {
             return Err(err(self.channel, "the channel is empty".into()));
@@ -323,7 +353,7 @@ impl LogColumns {
         let time = |i: Option<usize>, what: &str| -> Result<Option<f64>, RowError> {
             match optional(i) {
                 None => Ok(None),
-                Some(v) => parse_seconds(v)
+                Some(v) => parse_seconds(&self.number(v))
                     .map(Some)
                     .map_err(|m| err(i.unwrap_or(0), format!("{what}: {m}"))),
             }
@@ -353,7 +383,9 @@ fn parse_outcome(v: &str) -> Option<AttemptOutcome> {
     })
 }
 
-/// A timestamp: seconds (a number) or an ISO 8601 local date-time.
+/// A timestamp: seconds (a number), an ISO 8601 local date-time (`2026-11-11T08:15:00`), or
+/// one with its UTC offset (`2025-03-30T03:00:00+02:00`, `2025-03-30T01:00:00Z`), which
+/// becomes [`Timestamp::Zoned`]. A time-zone annotation in brackets is read but not used.
 pub fn parse_timestamp(v: &str) -> Result<Timestamp, String> {
     if let Ok(s) = v.parse::<f64>() {
         if s.is_finite() {
@@ -362,12 +394,92 @@ pub fn parse_timestamp(v: &str) -> Result<Timestamp, String> {
     }
     let bad = || {
         format!(
-            "timestamp \"{v}\" is neither seconds nor an ISO 8601 date-time such as 2026-11-11T08:15:00"
+            "timestamp \"{v}\" is neither seconds nor an ISO 8601 date-time such as 2026-11-11T08:15:00 (or 2026-11-11T08:15:00+01:00 with its UTC offset)"
         )
     };
     let pieces = jiff::fmt::temporal::Pieces::parse(v).map_err(|_| bad())?;
     let time = pieces.time().unwrap_or(jiff::civil::Time::midnight());
-    Ok(Timestamp::Local(pieces.date().to_datetime(time)))
+    let local = pieces.date().to_datetime(time);
+    Ok(match pieces.to_numeric_offset() {
+        // Only a date-time the offset places within jiff's range of instants.
+        Some(offset) if offset.to_timestamp(local).is_ok() => Timestamp::Zoned(local, offset),
+        Some(_) => return Err(bad()),
+        None => Timestamp::Local(local),
+    })
+}
+
+/// An offset as ISO 8601 writes it: `+02:00`, `-05:30`, `+00:00`.
+pub fn offset_text(offset: Offset) -> String {
+    let s = offset.seconds();
+    let (sign, s) = (if s < 0 { '-' } else { '+' }, s.unsigned_abs());
+    let (h, m, sec) = (s / 3600, s / 60 % 60, s % 60);
+    if sec == 0 {
+        format!("{sign}{h:02}:{m:02}")
+    } else {
+        format!("{sign}{h:02}:{m:02}:{sec:02}")
+    }
+}
+
+/// How a log's date-times are placed on the horizon: the one at time 0 and, for a log whose
+/// date-times carry UTC offsets, the offset that one is read at.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LogClock {
+    /// The log's date-time at time 0.
+    pub start: DateTime,
+    /// The offset of the log's first dated row, when its date-times carry offsets.
+    pub offset: Option<Offset>,
+}
+
+impl LogClock {
+    /// The clock a log gets from its first dated row, `first`, and the date-time placed at
+    /// time 0 if one was given (else midnight of that row's day). `None` for seconds.
+    pub fn from_first(first: Timestamp, start: Option<DateTime>) -> Option<LogClock> {
+        let (local, offset) = match first {
+            Timestamp::Seconds(_) => return None,
+            Timestamp::Local(t) => (t, None),
+            Timestamp::Zoned(t, offset) => (t, Some(offset)),
+        };
+        Some(LogClock {
+            start: start.unwrap_or_else(|| local.date().to_datetime(jiff::civil::Time::midnight())),
+            offset,
+        })
+    }
+
+    /// Seconds from time 0 of a row's timestamp: seconds as written, local date-times by
+    /// their clock reading, date-times with offsets by the instant they denote (so that an
+    /// hour lost or repeated at a daylight-saving change is not counted twice or skipped).
+    ///
+    /// Errors: a date-time without an offset in a log whose date-times have one, or the
+    /// other way round (the message says which).
+    pub fn seconds(clock: Option<LogClock>, t: Timestamp) -> Result<f64, String> {
+        match (t, clock) {
+            (Timestamp::Seconds(s), _) => Ok(s),
+            (_, None) => Ok(f64::NAN),
+            (Timestamp::Local(t), Some(c)) => match c.offset {
+                None => Ok(t.duration_since(c.start).as_secs_f64()),
+                Some(offset) => Err(format!(
+                    "the date-time {t} has no UTC offset, while the log's first date-time has one ({}); write every date-time with its offset, or none",
+                    offset_text(offset)
+                )),
+            },
+            (Timestamp::Zoned(t, offset), Some(c)) => match c.offset {
+                Some(first) => {
+                    let (at, zero) = (offset.to_timestamp(t), first.to_timestamp(c.start));
+                    match (at, zero) {
+                        (Ok(at), Ok(zero)) => Ok(at.duration_since(zero).as_secs_f64()),
+                        _ => Err(format!(
+                            "the date-time {t}{} is out of range",
+                            offset_text(offset)
+                        )),
+                    }
+                }
+                None => Err(format!(
+                    "the date-time {t} has a UTC offset ({}), while the log's first date-time has none; write every date-time with its offset, or none",
+                    offset_text(offset)
+                )),
+            },
+        }
+    }
 }
 
 /// A time span: seconds (a number, zero or more) or a duration such as `4m30s`.
@@ -402,22 +514,201 @@ pub(crate) fn locate(record: &csv::StringRecord, column: usize) -> (u64, usize) 
     (line, col)
 }
 
-/// A CSV reader whose rows are at most [`MAX_ROW_BYTES`] long, so that a file without
-/// line ends (such as `/dev/zero`) is refused instead of read into memory whole.
-pub(crate) type CsvReader = csv::Reader<LineLimit<BufReader<File>>>;
+/// The bytes under a log's CSV reader: the head (read ahead to find the delimiter) and the
+/// rest of the file, with line ends made `\n` and rows of at most [`MAX_ROW_BYTES`], so that
+/// a file without line ends (such as `/dev/zero`) is refused instead of read whole.
+pub(crate) type LogSource = Tally<LineLimit<std::io::Chain<Cursor<Vec<u8>>, BufReader<File>>>>;
+
+/// A CSV reader of a contact log (see [`open`]).
+pub(crate) type CsvReader = csv::Reader<LogSource>;
+
+/// A reader that counts the bytes it hands on and notes the end of its input, so that the
+/// first line of a row can be told from the CSV reader's position after it ([`read_row`]).
+pub(crate) struct Tally<R> {
+    inner: R,
+    /// Bytes handed on.
+    bytes: u64,
+    /// The input has ended.
+    ended: bool,
+    /// The last byte handed on.
+    last: u8,
+}
+
+impl<R> Tally<R> {
+    fn new(inner: R) -> Tally<R> {
+        Tally {
+            inner,
+            bytes: 0,
+            ended: false,
+            last: b'\n',
+        }
+    }
+}
+
+impl<R: Read> Read for Tally<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.ended = true;
+        } else if n > 0 {
+            self.bytes += n as u64;
+            self.last = buf[n - 1];
+        }
+        Ok(n)
+    }
+}
+
+/// The field separator of a log, found from its header row.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Delimiter {
+    /// `,`, the CSV standard.
+    #[default]
+    Comma,
+    /// `;`, as spreadsheets export CSV where the comma is the decimal mark.
+    Semicolon,
+    /// A tab.
+    Tab,
+}
+
+impl Delimiter {
+    const ALL: [Delimiter; 3] = [Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab];
+
+    fn byte(self) -> u8 {
+        match self {
+            Delimiter::Comma => b',',
+            Delimiter::Semicolon => b';',
+            Delimiter::Tab => b'\t',
+        }
+    }
+
+    /// The separator in words, plural: "commas", "semicolons", "tabs".
+    pub fn words(self) -> &'static str {
+        match self {
+            Delimiter::Comma => "commas",
+            Delimiter::Semicolon => "semicolons",
+            Delimiter::Tab => "tabs",
+        }
+    }
+
+    /// The separator of the header row in `head` (the file's first bytes): the one that
+    /// splits it into the required columns, else into the most known column names, else
+    /// into the most fields; commas on a tie.
+    fn of_header(head: &[u8]) -> Delimiter {
+        let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+        let line = text
+            .split(|b| *b == b'\n' || *b == b'\r')
+            .find(|l| !l.iter().all(u8::is_ascii_whitespace))
+            .unwrap_or(&[]);
+        let score = |d: Delimiter| {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(d.byte())
+                .from_reader(line);
+            let mut record = csv::ByteRecord::new();
+            if !matches!(reader.read_byte_record(&mut record), Ok(true)) {
+                return (0, 0, 0);
+            }
+            let names: Vec<&[u8]> = record.iter().map(<[u8]>::trim_ascii).collect();
+            let has = |n: &[u8]| names.contains(&n);
+            let required = [b"timestamp".as_slice(), b"channel", b"category"]
+                .iter()
+                .filter(|n| has(n))
+                .count();
+            let known = KNOWN_COLUMNS.iter().filter(|n| has(n.as_bytes())).count();
+            (required, known, names.len())
+        };
+        let mut best = (Delimiter::Comma, score(Delimiter::Comma));
+        for d in &Delimiter::ALL[1..] {
+            let s = score(*d);
+            if s > best.1 {
+                best = (*d, s);
+            }
+        }
+        best.0
+    }
+}
+
+/// The columns ccsim reads, by header name.
+const KNOWN_COLUMNS: [&str; 10] = [
+    "timestamp",
+    "channel",
+    "category",
+    "priority",
+    "customer_id",
+    "attempt",
+    "outcome",
+    "wait",
+    "handle_time",
+    "patience",
+];
+
+/// The first bytes of a file, through its first line that is not blank (at most one row's
+/// limit and a byte more: a file without line ends is refused by the CSV reader after).
+fn read_head(file: &mut BufReader<File>) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::new();
+    loop {
+        let start = head.len();
+        let room = (MAX_ROW_BYTES + 1).saturating_sub(start) as u64;
+        let n = file.by_ref().take(room).read_until(b'\n', &mut head)?;
+        let line = &head[start..];
+        let line = if start == 0 {
+            line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
+        } else {
+            line
+        };
+        if n == 0 || head.len() > MAX_ROW_BYTES || !line.iter().all(u8::is_ascii_whitespace) {
+            return Ok(head);
+        }
+    }
+}
+
+/// Reads the next row of a log into `record`, placed at its first line as an editor counts
+/// lines (the csv crate places a row that follows blank lines at the first of them).
+pub(crate) fn read_row(
+    reader: &mut CsvReader,
+    record: &mut csv::StringRecord,
+) -> csv::Result<bool> {
+    if !reader.read_record(record)? {
+        return Ok(false);
+    }
+    let inside: usize = record.iter().map(|f| f.matches('\n').count()).sum();
+    let line = first_line(reader, inside as u64);
+    if let Some(mut position) = record.position().cloned() {
+        position.set_line(line);
+        record.set_position(Some(position));
+    }
+    Ok(true)
+}
+
+/// The first line of the row the reader has just read, from its position after the row
+/// and the line breaks inside the row's quoted fields.
+fn first_line(reader: &CsvReader, inside: u64) -> u64 {
+    let after = reader.position();
+    let source = reader.get_ref();
+    // The row's own line end was read, unless the file ended with the row.
+    let ended_with_row = source.ended && after.byte() == source.bytes && source.last != b'\n';
+    let own_end = !ended_with_row as u64;
+    after.line().saturating_sub(inside + own_end).max(1)
+}
 
 /// Opens a log and reads its header; errors name the file and, where they have one, the
-/// line.
+/// line. The delimiter is the header's (commas, semicolons or tabs); a log separated by
+/// semicolons or tabs may write decimal commas.
 pub(crate) fn open(path: &Path) -> Result<(CsvReader, LogColumns), LogError> {
     let name = path.display().to_string();
-    let file = File::open(path)
-        .map_err(|e| LogError::whole_file(&name, format!("cannot read the contact log: {e}")))?;
+    let cannot = |e: std::io::Error| {
+        LogError::whole_file(&name, format!("cannot read the contact log: {e}"))
+    };
+    let file = File::open(path).map_err(cannot)?;
+    let mut rest = BufReader::with_capacity(1 << 16, file);
+    let head = read_head(&mut rest).map_err(cannot)?;
+    let delimiter = Delimiter::of_header(&head);
+    let source = Tally::new(LineLimit::new(Cursor::new(head).chain(rest), MAX_ROW_BYTES));
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(LineLimit::new(
-            BufReader::with_capacity(1 << 16, file),
-            MAX_ROW_BYTES,
-        ));
+        .delimiter(delimiter.byte())
+        .from_reader(source);
     let header = match reader.headers().cloned() {
         Ok(header) => header,
         Err(e) => {
@@ -429,23 +720,56 @@ pub(crate) fn open(path: &Path) -> Result<(CsvReader, LogColumns), LogError> {
             return Err(error);
         }
     };
+    let header_line = first_line(
+        &reader,
+        header.iter().map(|f| f.matches('\n').count() as u64).sum(),
+    );
     if header.iter().all(|h| h.trim().is_empty()) {
+        let found = if reader.get_ref().bytes == 0 {
+            "the file is empty".to_string()
+        } else if header.is_empty() {
+            "the file has only blank lines".to_string()
+        } else {
+            format!("line {header_line}, the first that is not blank, has no column names")
+        };
         return Err(LogError::whole_file(
             &name,
-            "the file is empty: a contact log starts with a header row such as \
-             timestamp,channel,category"
-                .into(),
+            format!(
+                "{found}: a contact log starts with a header row such as timestamp,channel,category"
+            ),
         ));
     }
-    let columns = LogColumns::from_header(&header).map_err(|m| {
+    let mut columns = LogColumns::from_header(&header).map_err(|m| {
         let names: Vec<&str> = header.iter().collect();
+        let reads = match (delimiter, names.len()) {
+            (Delimiter::Comma, 1) => format!(
+                "the header reads: {}, one name: no comma, semicolon or tab separates names, \
+                 and ccsim reads logs separated by one of these",
+                names[0]
+            ),
+            (Delimiter::Comma, _) => format!("the header reads: {}", names.join(",")),
+            (Delimiter::Semicolon, _) => format!(
+                "the header, separated by semicolons, reads: {}",
+                names.join(";")
+            ),
+            (Delimiter::Tab, _) => format!(
+                "the header, separated by tabs, has the names {}",
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         LogError {
             file: name.clone(),
-            line: Some(1),
+            line: Some(header_line),
             column: None,
-            message: format!("{m} (the header reads: {})", names.join(",")),
+            message: format!("{m} ({reads})"),
         }
     })?;
+    columns.delimiter = delimiter;
+    columns.decimal_comma = delimiter != Delimiter::Comma;
     Ok((reader, columns))
 }
 
@@ -469,7 +793,7 @@ pub(crate) fn csv_error(
                 && io.to_string().starts_with(LINE_TOO_LONG) =>
         {
             at(
-                Some(reader.get_ref().line()),
+                Some(reader.get_ref().inner.line()),
                 format!(
                     "the row is longer than {}, the most ccsim reads in one row (is this a CSV file with line ends?)",
                     show_bytes(MAX_ROW_BYTES as u64)
@@ -477,13 +801,15 @@ pub(crate) fn csv_error(
             )
         }
         csv::ErrorKind::Io(io) => at(None, format!("cannot read it: {io}")),
-        csv::ErrorKind::Utf8 { pos, err } => {
+        csv::ErrorKind::Utf8 { err, .. } => {
             let field = match columns {
                 Some(c) => format!("column `{}`", c.name(err.field())),
                 None => format!("field {}", err.field() + 1),
             };
+            // The row was read whole: its line from the reader's place after it (exact
+            // unless a quoted field of the row holds a line break).
             at(
-                Some(pos.as_ref().map_or(reader.position().line(), |p| p.line())),
+                Some(first_line(reader, 0)),
                 format!("{field} is not UTF-8 text; save the log as UTF-8"),
             )
         }
@@ -565,15 +891,6 @@ impl<'m> Placement<'m> {
     }
 }
 
-/// Seconds from time zero of a row, given the log's start.
-fn row_time(timestamp: Timestamp, log_start: Option<DateTime>) -> f64 {
-    match (timestamp, log_start) {
-        (Timestamp::Seconds(s), _) => s,
-        (Timestamp::Local(t), Some(start)) => t.duration_since(start).as_secs_f64(),
-        (Timestamp::Local(_), None) => f64::NAN,
-    }
-}
-
 /// Reads every replay log of `model` once: checks each row (stopping at the first bad one
 /// unless bad rows are skipped), adds the priority levels the logs use, and records what
 /// it found in each spec's `scan`.
@@ -642,8 +959,11 @@ fn scan_one(
     let mut last = f64::NEG_INFINITY;
     // The first and last timestamps, as written, for the message below.
     let (mut first_seen, mut last_seen) = (None::<String>, None::<String>);
+    // Set by the first dated row: the log's first day starts the horizon unless a start
+    // was given, and its offset (if it has one) is the one every date-time needs.
+    let mut clock: Option<LogClock> = None;
     loop {
-        match reader.read_record(&mut record) {
+        match read_row(&mut reader, &mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => return Err(csv_error(&file, &reader, &e, Some(&columns))),
@@ -657,11 +977,13 @@ fn scan_one(
         }
         let checked = columns.parse(&record).and_then(|row| {
             placement.contact_type(&row, &columns)?;
-            if let (Timestamp::Local(t), None) = (row.timestamp, found.log_start) {
-                // No start given: the log's first day starts the horizon.
-                found.log_start = Some(t.date().to_datetime(jiff::civil::Time::midnight()));
+            if clock.is_none() {
+                clock = LogClock::from_first(row.timestamp, found.log_start);
             }
-            let time = row_time(row.timestamp, found.log_start) + spec.time_shift;
+            let time = LogClock::seconds(clock, row.timestamp).map_err(|message| RowError {
+                column: columns.timestamp,
+                message,
+            })? + spec.time_shift;
             if time < last {
                 return Err(RowError {
                     column: columns.timestamp,
@@ -707,15 +1029,20 @@ fn scan_one(
             }
         }
     }
+    if let Some(c) = clock {
+        found.log_start = Some(c.start);
+        found.log_offset = c.offset;
+    }
     if found.rows == 0 {
         return Err(whole_file(
             "the log has a header but no rows: there is nothing to replay".into(),
         ));
     }
     if found.replayed == 0 && found.returns == 0 && found.outside > 0 {
+        let offset = found.log_offset.map_or(String::new(), offset_text);
         let start = found
             .log_start
-            .map_or("time 0".to_string(), |d| d.to_string());
+            .map_or("time 0".to_string(), |d| format!("{d}{offset}"));
         return Err(whole_file(format!(
             "none of its {} rows falls in the horizon: the log runs from {} to {}, and the \
              horizon takes {} from {start}{}; set log_start in [[replay]] (or --log-start) \
@@ -746,7 +1073,7 @@ pub struct ReplayFeed<'m> {
     columns: LogColumns,
     record: csv::StringRecord,
     spec: &'m ReplaySpec,
-    log_start: Option<DateTime>,
+    clock: Option<LogClock>,
     rng: Xoshiro256PlusPlus,
     last: f64,
     /// Copies of `current` still to hand out.
@@ -766,7 +1093,12 @@ impl<'m> ReplayFeed<'m> {
     ) -> Result<ReplayFeed<'m>, String> {
         let spec = &model.replays[r];
         let (reader, columns) = open(&spec.path).map_err(|e| e.to_string())?;
-        let log_start = spec.scan.as_ref().and_then(|s| s.log_start);
+        let clock = spec.scan.as_ref().and_then(|s| {
+            s.log_start.map(|start| LogClock {
+                start,
+                offset: s.log_offset,
+            })
+        });
         let stream = (model.streams.len() + r) as u32;
         Ok(ReplayFeed {
             placement: Placement::new(model),
@@ -775,7 +1107,7 @@ impl<'m> ReplayFeed<'m> {
             columns,
             record: csv::StringRecord::new(),
             spec,
-            log_start,
+            clock,
             rng: stream_rng(seed, replication, stream, Purpose::ReplayCopies),
             last: f64::NEG_INFINITY,
             copies: 0,
@@ -818,6 +1150,7 @@ impl ContactFeed for ReplayFeed<'_> {
                 self.copies -= 1;
                 return self.current;
             }
+            // Rows are not located here (the scan reported them), so the plain reader.
             match self.reader.read_record(&mut self.record) {
                 Ok(true) => {}
                 Ok(false) => return None,
@@ -834,7 +1167,10 @@ impl ContactFeed for ReplayFeed<'_> {
             let Ok(contact_type) = self.placement.contact_type(&row, &self.columns) else {
                 continue;
             };
-            let time = row_time(row.timestamp, self.log_start) + self.spec.time_shift;
+            let Ok(time) = LogClock::seconds(self.clock, row.timestamp) else {
+                continue;
+            };
+            let time = time + self.spec.time_shift;
             if time < self.last {
                 continue;
             }

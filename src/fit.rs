@@ -1,11 +1,19 @@
 //! Fitting a scenario to a contact log: arrival rates per channel, category and interval of
 //! the day (with day-of-week factors when the log spans two weeks or more), day-to-day
-//! overdispersion, lognormal handle times per channel and category, and exponential
-//! patience per channel from abandoned and answered contacts as censored data (with the
-//! Kaplan–Meier curve to judge the fit). One streaming pass over the log; samples for the
-//! goodness-of-fit checks are kept in bounded reservoirs.
+//! overdispersion, lognormal handle times per channel and category, and patience per
+//! channel from abandoned and answered contacts as censored data (exponential or lognormal
+//! by maximum likelihood over every row, chosen by BIC, judged against the Kaplan–Meier
+//! curve: see [`patience`]). One streaming pass over the log; handle-time samples for the
+//! Kolmogorov–Smirnov check are kept in bounded reservoirs, waits on a bounded grid.
 
-use crate::contact_log::{self, LogError, RowError, Timestamp, csv_error};
+mod patience;
+
+pub use patience::{
+    AT_RISK_TO_JUDGE, ExponentialFit, GapCheck, KmPoint, LognormalFit, MIN_ABANDONED_FOR_LOGNORMAL,
+    PatienceChoice, PatienceFit,
+};
+
+use crate::contact_log::{self, LogClock, LogError, RowError, Timestamp, csv_error, read_row};
 use crate::engine::AttemptOutcome;
 use jiff::civil::{Date, DateTime};
 use rand::rngs::Xoshiro256PlusPlus;
@@ -17,10 +25,6 @@ use std::path::Path;
 
 /// Largest sample kept per channel/category for the fit-quality checks.
 const RESERVOIR: usize = 20_000;
-
-/// Fewest contacts still waiting at an abandonment for the Kaplan–Meier curve there to
-/// judge a patience fit.
-const AT_RISK_TO_JUDGE: f64 = 30.0;
 
 // What a scenario takes (as `src/scenario/compile.rs` checks it): a fitted scenario stays
 // within these, clamped with a warning or refused with a message, so that it always loads.
@@ -100,21 +104,10 @@ pub struct FittedChannel {
     /// Coefficient of variation of a day's busyness factor (0 when days vary no more than
     /// Poisson).
     pub day_cv: f64,
-    /// Exponential patience: mean in seconds (None without abandonment or waits).
-    pub patience_mean: Option<f64>,
-    /// Abandoned contacts (events) and answered ones (censored) behind the patience fit.
-    pub abandoned: u64,
-    /// Answered contacts with a wait.
-    pub answered: u64,
-    /// Largest gap between the Kaplan–Meier curve and the fitted exponential (None when no
-    /// abandonment had enough contacts at risk to judge it).
-    pub patience_gap: Option<f64>,
-    /// Lognormal fitted to the Kaplan–Meier curve (probit of 1 − S against ln t): mean,
-    /// cv and its largest gap; used in the scenario when it follows the curve better.
-    pub patience_lognormal: Option<(f64, f64, f64)>,
-    /// Kaplan–Meier survival at 30 s, 1, 2, 5 and 10 minutes, with the exponential's and
-    /// the lognormal's (when one was fitted).
-    pub km_points: Vec<(f64, f64, f64, Option<f64>)>,
+    /// Patience from the abandoned (events) and answered (censored) contacts with a wait:
+    /// both fits, the one used and why, and the Kaplan–Meier check (None without an
+    /// abandonment or any waiting).
+    pub patience: Option<PatienceFit>,
     /// Categories in order of first appearance.
     pub categories: Vec<FittedStream>,
 }
@@ -165,12 +158,8 @@ struct StreamAcc {
 #[derive(Default)]
 struct ChannelAcc {
     categories: Vec<(String, StreamAcc)>,
-    waits_total: f64,
-    abandoned: u64,
-    answered: u64,
-    /// (wait, abandoned) sample for Kaplan–Meier.
-    reservoir: Vec<(f64, bool)>,
-    seen: u64,
+    /// Waits of the answered and abandoned contacts, every one counted.
+    waits: patience::Waits,
 }
 
 /// Reads the log at `path` and fits its arrivals, handle times and patience.
@@ -193,8 +182,11 @@ pub fn fit_log(path: &Path, interval: f64) -> Result<FittedLog, String> {
     // First and last arrival, seconds from the first day's midnight.
     let (mut first_abs, mut last_abs) = (f64::INFINITY, f64::NEG_INFINITY);
     let mut record = csv::StringRecord::new();
+    // Set by the first dated row: its day is day 0, and its UTC offset (if it has one) the
+    // one every date-time is read at, as replay reads them.
+    let mut clock: Option<LogClock> = None;
     loop {
-        match reader.read_record(&mut record) {
+        match read_row(&mut reader, &mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => return Err(csv_error(&file, &reader, &e, Some(&columns)).to_string()),
@@ -208,20 +200,44 @@ pub fn fit_log(path: &Path, interval: f64) -> Result<FittedLog, String> {
                 (s / 86_400.0).floor().max(0.0) as usize,
                 s.rem_euclid(86_400.0),
             ),
-            Timestamp::Local(t) => {
-                let first = *first_date.get_or_insert(t.date());
-                let days = (t.date() - first).get_days();
-                if days < 0 {
-                    return Err(at(
-                        &record,
-                        columns.timestamp,
-                        format!(
-                            "the row is dated {}, before the first row's day {first}; sort the log by timestamp",
-                            t.date()
-                        ),
-                    ));
+            dated => {
+                let c = *clock
+                    .get_or_insert_with(|| LogClock::from_first(dated, None).expect("a date-time"));
+                let first = *first_date.get_or_insert(c.start.date());
+                match (dated, c.offset) {
+                    // Local clock readings: the day by the date, the time by the clock.
+                    (Timestamp::Local(t), None) => {
+                        let days = (t.date() - first).get_days();
+                        if days < 0 {
+                            return Err(at(
+                                &record,
+                                columns.timestamp,
+                                format!(
+                                    "the row is dated {}, before the first row's day {first}; sort the log by timestamp",
+                                    t.date()
+                                ),
+                            ));
+                        }
+                        (days as usize, seconds_of_day(t))
+                    }
+                    // Date-times with offsets: by the instant, from the first day's
+                    // midnight at the first row's offset.
+                    _ => {
+                        let s = LogClock::seconds(Some(c), dated)
+                            .map_err(|m| at(&record, columns.timestamp, m))?;
+                        if s < 0.0 {
+                            return Err(at(
+                                &record,
+                                columns.timestamp,
+                                format!(
+                                    "the row's date-time is before the first row's day {first} (from midnight at {}); sort the log by timestamp",
+                                    c.offset.map_or(String::new(), contact_log::offset_text)
+                                ),
+                            ));
+                        }
+                        ((s / 86_400.0).floor() as usize, s.rem_euclid(86_400.0))
+                    }
                 }
-                (days as usize, seconds_of_day(t))
             }
         };
         if day >= MAX_DAYS {
@@ -284,11 +300,7 @@ pub fn fit_log(path: &Path, interval: f64) -> Result<FittedLog, String> {
                 _ => None,
             };
             if let Some(abandoned) = abandoned {
-                acc.waits_total += wait;
-                acc.abandoned += abandoned as u64;
-                acc.answered += !abandoned as u64;
-                acc.seen += 1;
-                reservoir_push(&mut acc.reservoir, (wait, abandoned), acc.seen, &mut rng);
+                acc.waits.push(wait, abandoned);
             }
         }
         let stream = &mut acc.categories[cat].1;
@@ -498,44 +510,40 @@ fn finish_channel(
         ));
         MAX_BUSYNESS_CV
     };
-    // Exponential patience: abandonments over total waiting time (censored MLE).
-    let patience_mean = (acc.abandoned > 0 && acc.waits_total > 0.0).then(|| {
-        let theta = acc.waits_total / acc.abandoned as f64;
+    // Patience: both candidates by censored maximum likelihood over every wait.
+    let mut patience = patience::fit(&acc.waits, MAX_CV);
+    if let Some(p) = &mut patience {
+        if let (PatienceChoice::Lognormal, Some(l)) = (p.choice, p.lognormal)
+            && !(MIN_TIME..=MAX_PATIENCE).contains(&l.mean)
+        {
+            warnings.push(format!(
+                "{}: the lognormal patience fitted (mean {}, cv {:.3}) is outside what a scenario takes (mean from {} to {}); the exponential is written instead",
+                shown(&name),
+                seconds_text(l.mean),
+                l.cv,
+                duration(MIN_TIME),
+                duration(MAX_PATIENCE)
+            ));
+            p.choice = PatienceChoice::Exponential;
+            p.reason = format!(
+                "the exponential is used: the lognormal's mean, {}, is outside what a scenario takes",
+                seconds_text(l.mean)
+            );
+        }
+        let theta = p.exponential.mean;
         let kept = theta.clamp(MIN_TIME, MAX_PATIENCE);
-        if kept != theta {
+        if p.choice == PatienceChoice::Exponential && kept != theta {
             warnings.push(format!(
                 "{}: the mean patience fitted as {} ({} abandoned against {} of waiting) is outside what a scenario takes (from {} to {}); written as {}",
                 shown(&name),
                 seconds_text(theta),
-                acc.abandoned,
-                seconds_text(acc.waits_total),
+                p.abandoned,
+                seconds_text(acc.waits.total),
                 duration(MIN_TIME),
                 duration(MAX_PATIENCE),
                 duration(kept)
             ));
         }
-        kept
-    });
-    let (patience_gap, mut patience_lognormal, km_points) = match patience_mean {
-        Some(theta) => kaplan_meier_check(acc.reservoir, theta),
-        None => (None, None, Vec::new()),
-    };
-    if let Some((m, cv, gap)) = patience_lognormal
-        && !(m.is_finite()
-            && (MIN_TIME..=MAX_PATIENCE).contains(&m)
-            && cv.is_finite()
-            && cv <= MAX_CV)
-    {
-        if gap < patience_gap.unwrap_or(f64::INFINITY) {
-            warnings.push(format!(
-                "{}: the lognormal patience fitted to the Kaplan–Meier curve (mean {}, cv {cv:.3}) is outside what a scenario takes (mean from {} to {}, cv at most {MAX_CV}); the exponential is written instead",
-                shown(&name),
-                seconds_text(m),
-                duration(MIN_TIME),
-                duration(MAX_PATIENCE)
-            ));
-        }
-        patience_lognormal = None;
     }
     let categories = acc
         .categories
@@ -607,111 +615,9 @@ fn finish_channel(
         daily_counts,
         day_of_week,
         day_cv,
-        patience_mean,
-        abandoned: acc.abandoned,
-        answered: acc.answered,
-        patience_gap,
-        patience_lognormal,
-        km_points,
+        patience,
         categories,
     }
-}
-
-/// Survival of a lognormal with log-scale parameters (μ, σ) at `t`.
-fn lognormal_survival(t: f64, mu: f64, sigma: f64) -> f64 {
-    use statrs::distribution::{ContinuousCDF, Normal};
-    let z = (t.max(1e-9).ln() - mu) / sigma;
-    Normal::standard().sf(z)
-}
-
-/// What the Kaplan–Meier check gives: the exponential's largest gap, the lognormal fitted
-/// to the curve (mean, cv, gap), and (t, KM, exponential, lognormal) at a few times.
-type KaplanMeierCheck = (
-    Option<f64>,
-    Option<(f64, f64, f64)>,
-    Vec<(f64, f64, f64, Option<f64>)>,
-);
-
-/// Kaplan–Meier survival of patience from (wait, abandoned) pairs; the exponential of mean
-/// `theta` and a lognormal fitted to the curve (least squares of the probit of 1 − S on
-/// ln t, where at least 30 contacts are at risk), each with its largest gap from the curve
-/// there (no gap when no abandonment had 30 contacts at risk).
-fn kaplan_meier_check(mut sample: Vec<(f64, bool)>, theta: f64) -> KaplanMeierCheck {
-    use statrs::distribution::{ContinuousCDF, Normal};
-    sample.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
-    let mut at_risk = sample.len() as f64;
-    let mut survival = 1.0;
-    // Event times with enough contacts at risk: (t, S(t)).
-    let mut judged = Vec::new();
-    let mut curve = Vec::new();
-    let mut i = 0;
-    while i < sample.len() {
-        let t = sample[i].0;
-        let (mut events, mut leaving) = (0.0, 0.0);
-        while i < sample.len() && sample[i].0 == t {
-            events += sample[i].1 as u8 as f64;
-            leaving += 1.0;
-            i += 1;
-        }
-        if events > 0.0 && at_risk > 0.0 {
-            survival *= 1.0 - events / at_risk;
-            if at_risk >= AT_RISK_TO_JUDGE {
-                judged.push((t, survival));
-            }
-        }
-        curve.push((t, survival));
-        at_risk -= leaving;
-    }
-    let gap_of = |model: &dyn Fn(f64) -> f64| {
-        judged
-            .iter()
-            .map(|&(t, s)| (s - model(t)).abs())
-            .fold(0.0, f64::max)
-    };
-    let exponential = |t: f64| (-t / theta).exp();
-    // No abandonment with enough contacts at risk: nothing to judge the fit by.
-    let gap = (!judged.is_empty()).then(|| gap_of(&exponential));
-    // Probit regression: Φ⁻¹(1 − S) = (ln t − μ) / σ.
-    let normal = Normal::standard();
-    let points: Vec<(f64, f64)> = judged
-        .iter()
-        .filter(|(t, s)| *t > 0.0 && *s > 0.01 && *s < 0.99)
-        .map(|&(t, s)| (t.ln(), normal.inverse_cdf(1.0 - s)))
-        .collect();
-    let lognormal = if points.len() >= 5 {
-        let n = points.len() as f64;
-        let mx = points.iter().map(|p| p.0).sum::<f64>() / n;
-        let my = points.iter().map(|p| p.1).sum::<f64>() / n;
-        let sxy: f64 = points.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
-        let sxx: f64 = points.iter().map(|p| (p.0 - mx).powi(2)).sum();
-        let slope = sxy / sxx;
-        (sxx > 0.0 && slope > 0.0).then(|| {
-            let sigma = 1.0 / slope;
-            let mu = mx - my * sigma;
-            (mu, sigma)
-        })
-    } else {
-        None
-    };
-    let at = |x: f64| -> Option<f64> {
-        let k = curve.partition_point(|(t, _)| *t <= x);
-        (k > 0 && k < curve.len()).then(|| curve[k - 1].1)
-    };
-    let table = [30.0, 60.0, 120.0, 300.0, 600.0]
-        .iter()
-        .filter_map(|&x| {
-            at(x).map(|s| {
-                let ln = lognormal.map(|(mu, sigma)| lognormal_survival(x, mu, sigma));
-                (x, s, exponential(x), ln)
-            })
-        })
-        .collect();
-    let fitted = lognormal.map(|(mu, sigma)| {
-        let gap = gap_of(&|t| lognormal_survival(t, mu, sigma));
-        let s2 = sigma * sigma;
-        ((mu + s2 / 2.0).exp(), (s2.exp() - 1.0).sqrt(), gap)
-    });
-    (gap, fitted, table)
 }
 
 /// Kolmogorov–Smirnov distance between a sample and a lognormal of mean `m` and cv `cv`.
@@ -1036,35 +942,33 @@ impl FittedLog {
                 },
                 Some("a placeholder: set your target"),
             )?;
-            match (ch.patience_mean, ch.patience_lognormal, ch.patience_gap) {
-                (Some(_), Some((m, cv, gap)), Some(exp_gap)) if gap < exp_gap => {
-                    w.set(
-                        "patience",
-                        &Dist::lognormal(m, cv),
-                        Some(&format!(
-                            "fitted to Kaplan–Meier ({} abandoned, {} answered, censored); largest gap {gap:.3} (exponential {exp_gap:.3})",
-                            ch.abandoned, ch.answered
-                        )),
-                    )?;
-                }
-                (Some(m), _, gap) => {
-                    w.set(
-                        "patience",
-                        &Dist::exponential(m),
-                        Some(&format!(
-                            "{} abandoned, {} answered (censored); {}",
-                            ch.abandoned,
-                            ch.answered,
-                            match gap {
-                                Some(g) => format!("Kaplan–Meier gap {g:.3}"),
-                                None => format!(
-                                    "too few contacts at risk (under {AT_RISK_TO_JUDGE}) to judge the fit"
-                                ),
+            match &ch.patience {
+                Some(p) => {
+                    let dist = match (p.choice, p.lognormal) {
+                        (PatienceChoice::Lognormal, Some(l)) => Dist::lognormal(l.mean, l.cv),
+                        _ => Dist::exponential(p.exponential.mean),
+                    };
+                    let judged = match p.gap.judged {
+                        Some((e, l, _)) => match (p.choice, l) {
+                            (PatienceChoice::Lognormal, Some(l)) => {
+                                format!("Kaplan–Meier gap {l:.3}")
                             }
+                            _ => format!("Kaplan–Meier gap {e:.3}"),
+                        },
+                        None => format!(
+                            "Kaplan–Meier gap not judged (under {AT_RISK_TO_JUDGE} still waiting)"
+                        ),
+                    };
+                    w.set(
+                        "patience",
+                        &dist,
+                        Some(&format!(
+                            "maximum likelihood from {} abandoned, {} answered (censored): {}; {judged}",
+                            p.abandoned, p.answered, p.reason
                         )),
                     )?;
                 }
-                (None, _, _) => {
+                None => {
                     w.comment(
                         "no patience fitted: the log has no abandoned contacts with their waits",
                     );
@@ -1347,35 +1251,81 @@ impl FittedLog {
                     }
                 }
             }
-            if let Some(theta) = ch.patience_mean {
-                let judged = match ch.patience_gap {
-                    Some(gap) => format!("largest Kaplan–Meier gap {gap:.3}"),
-                    None => format!(
-                        "not enough data to judge the fit (no abandonment had {AT_RISK_TO_JUDGE} or more contacts still waiting)"
-                    ),
-                };
-                let _ = writeln!(
-                    r,
-                    "  patience exponential mean {theta:.1}s from {} abandoned and {} answered (censored); {judged}",
-                    ch.abandoned, ch.answered,
-                );
-                if let Some((m, cv, gap)) = ch.patience_lognormal {
-                    let used = ch.patience_gap.is_some_and(|e| gap < e);
-                    let _ = writeln!(
-                        r,
-                        "  patience lognormal mean {m:.1}s cv {cv:.3} fitted to the Kaplan–Meier curve; largest gap {gap:.3}{}",
-                        if used { " (used)" } else { "" }
-                    );
-                }
-                for (x, km, exp, ln) in &ch.km_points {
-                    let lognormal = ln.map_or(String::new(), |ln| format!(", lognormal {ln:.3}"));
-                    let _ = writeln!(
-                        r,
-                        "    still waiting after {x:>4.0}s: Kaplan–Meier {km:.3}, exponential {exp:.3}{lognormal}"
-                    );
-                }
+            if let Some(p) = &ch.patience {
+                report_patience(&mut r, p);
             }
         }
         r
+    }
+}
+
+/// The patience part of the fit's report: both fits with their likelihoods, the one used
+/// and why, the Kaplan–Meier check, and the table.
+fn report_patience(r: &mut String, p: &PatienceFit) {
+    let _ = writeln!(
+        r,
+        "  patience by maximum likelihood from {} abandoned and {} answered (censored at their waits):",
+        p.abandoned, p.answered
+    );
+    let (bic_exp, bic_ln) = p.bic();
+    let used = |c: PatienceChoice| if p.choice == c { " (used)" } else { "" };
+    let e = &p.exponential;
+    let _ = writeln!(
+        r,
+        "    exponential mean {:.1}s (95 % CI {:.1}–{:.1}s), log-likelihood {:.2}, BIC {bic_exp:.2}{}",
+        e.mean,
+        e.ci95.0,
+        e.ci95.1,
+        e.log_likelihood,
+        used(PatienceChoice::Exponential)
+    );
+    if let (Some(l), Some(bic_ln)) = (p.lognormal, bic_ln) {
+        let ci = l.ci95.map_or(String::new(), |(lo, hi)| {
+            format!(" (95 % CI {lo:.1}–{hi:.1}s)")
+        });
+        let _ = writeln!(
+            r,
+            "    lognormal mean {:.1}s cv {:.3}{ci}, log-likelihood {:.2}, BIC {bic_ln:.2}{}",
+            l.mean,
+            l.cv,
+            l.log_likelihood,
+            used(PatienceChoice::Lognormal)
+        );
+    }
+    let _ = writeln!(
+        r,
+        "    {}{}",
+        p.reason,
+        if p.lognormal.is_some() {
+            " (BIC = −2 log-likelihood + parameters × ln abandoned)"
+        } else {
+            ""
+        }
+    );
+    match p.gap.judged {
+        Some((e, l, until)) => {
+            let _ = writeln!(
+                r,
+                "    largest Kaplan–Meier gap where {AT_RISK_TO_JUDGE} or more were still waiting (up to {until:.0}s): exponential {e:.3}{}",
+                l.map_or(String::new(), |l| format!(", lognormal {l:.3}"))
+            );
+        }
+        None => {
+            let _ = writeln!(
+                r,
+                "    Kaplan–Meier gap not judged: no abandonment had {AT_RISK_TO_JUDGE} or more contacts still waiting (at most {}); the largest gap seen, {:.3} (exponential), rests on too few contacts to tell chance from misfit",
+                p.gap.most_at_risk, p.gap.seen
+            );
+        }
+    }
+    for k in &p.km_points {
+        let lognormal = k
+            .lognormal
+            .map_or(String::new(), |ln| format!(", lognormal {ln:.3}"));
+        let _ = writeln!(
+            r,
+            "    still waiting after {:>4.0}s: Kaplan–Meier {:.3} ({} still waiting), exponential {:.3}{lognormal}",
+            k.at, k.km, k.still_waiting, k.exponential
+        );
     }
 }

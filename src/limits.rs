@@ -113,9 +113,10 @@ pub fn show_bytes(n: u64) -> String {
 /// `\n`) grows past `max_line` bytes, so that a file with no line ends (e.g. `/dev/zero`)
 /// cannot make a CSV reader buffer it whole. Wrap the file in it below the CSV reader.
 ///
-/// It also turns every `\r\n` line end into `\n`, so that the CSV reader counts the lines
-/// of a Windows or Excel export as an editor does (the csv crate places each row of a
-/// CRLF file one line early).
+/// It also turns every `\r\n` line end into `\n`, and a lone `\r` (the line end of old
+/// Mac exports, "CSV (Macintosh)" in Excel) into `\n`, so that the CSV reader counts the
+/// lines of any export as an editor does (the csv crate counts only `\n`, and placed each
+/// row of a CRLF file one line early) and the row limit applies to each line.
 pub struct LineLimit<R> {
     inner: R,
     max_line: usize,
@@ -157,9 +158,9 @@ impl<R: BufRead> Read for LineLimit<R> {
         while n == 0 {
             let avail = self.inner.fill_buf()?;
             if avail.is_empty() {
-                // End of the file: a `\r` held back was a lone one.
+                // End of the file: a `\r` held back was a lone one, a line end.
                 if std::mem::take(&mut self.cr_pending) {
-                    buf[0] = b'\r';
+                    buf[0] = b'\n';
                     n = 1;
                 }
                 break;
@@ -168,7 +169,7 @@ impl<R: BufRead> Read for LineLimit<R> {
             if self.cr_pending {
                 self.cr_pending = false;
                 if avail[0] != b'\n' {
-                    buf[n] = b'\r';
+                    buf[n] = b'\n';
                     n += 1;
                 }
             }
@@ -178,7 +179,11 @@ impl<R: BufRead> Read for LineLimit<R> {
                 if b == b'\r' {
                     match avail.get(i) {
                         Some(b'\n') => continue,
-                        Some(_) => {}
+                        Some(_) => {
+                            buf[n] = b'\n';
+                            n += 1;
+                            continue;
+                        }
                         None => {
                             self.cr_pending = true;
                             break;
@@ -228,14 +233,16 @@ mod tests {
     }
 
     #[test]
-    fn crlf_line_ends_become_lf_even_across_buffers() {
+    fn crlf_and_lone_cr_line_ends_become_lf_even_across_buffers() {
         let text = "a,b\r\n1,2\r\nx\ry\r\n\r".repeat(50);
         for capacity in [1, 2, 3, 7, 64] {
             let reader = io::BufReader::with_capacity(capacity, text.as_bytes());
             let mut limited = LineLimit::new(reader, 100);
             let mut out = String::new();
             limited.read_to_string(&mut out).unwrap();
-            assert_eq!(out, text.replace("\r\n", "\n"), "capacity {capacity}");
+            let wanted = text.replace("\r\n", "\n").replace('\r', "\n");
+            assert_eq!(out, wanted, "capacity {capacity}");
+            assert_eq!(limited.line(), 1 + wanted.matches('\n').count() as u64);
         }
     }
 

@@ -4,6 +4,7 @@
 
 use ccsim::engine::Workspace;
 use ccsim::experiment;
+use ccsim::fit::PatienceChoice;
 use ccsim::scenario;
 
 /// A week of voice with a known intraday shape, lognormal handle times and exponential
@@ -128,14 +129,21 @@ fn a_generated_log_is_fitted_back_to_its_scenario() {
         );
     }
     // Patience: exponential MLE from censored waits, θ̂ ± θ/√(abandoned).
-    let theta = voice.patience_mean.unwrap();
-    let d = voice.abandoned as f64;
+    let patience = voice.patience.as_ref().unwrap();
+    let theta = patience.exponential.mean;
+    let d = patience.abandoned as f64;
     assert!(d > 200.0, "the test needs abandonment: {d}");
     assert!(
         (theta - 180.0).abs() < 4.0 * 180.0 / d.sqrt(),
         "patience {theta} from {d}"
     );
-    assert!(voice.patience_gap.unwrap() < 0.05);
+    assert_eq!(
+        patience.choice,
+        PatienceChoice::Exponential,
+        "{}",
+        patience.reason
+    );
+    assert!(patience.gap.judged.unwrap().0 < 0.05);
 
     // The fitted scenario loads and simulates.
     let text = fitted.to_toml("fitted", "the test log").unwrap().text;
@@ -224,21 +232,221 @@ fn the_shipped_week_is_ccsims_own_log_and_fits_back_to_its_source() {
     let fitted = ccsim::fit::fit_log(&root.join("scenarios/logs/last_week.csv"), 1800.0).unwrap();
     let (voice, chat) = (&fitted.channels[0], &fitted.channels[1]);
     assert_eq!((voice.name.as_str(), chat.name.as_str()), ("voice", "chat"));
-    // Voice patience is exponential (mean 4 min): the exponential follows the curve best.
-    let theta = voice.patience_mean.unwrap();
-    let events = voice.abandoned as f64;
+    // Voice patience is exponential (mean 4 min): the exponential is chosen, within its
+    // interval, and follows the Kaplan–Meier curve best.
+    let p = voice.patience.as_ref().unwrap();
+    assert_eq!(p.choice, PatienceChoice::Exponential, "{}", p.reason);
+    let (lo, hi) = p.exponential.ci95;
+    assert!(lo < 240.0 && 240.0 < hi, "{:?}", p.exponential);
+    let (exp_gap, ln_gap, _) = p.gap.judged.unwrap();
+    assert!(exp_gap < ln_gap.unwrap());
+    // Chat patience is lognormal (mean 10 min, cv 0.8): the lognormal is chosen by BIC,
+    // with 10 min in its interval and a cv near 0.8, and follows the curve best.
+    let p = chat.patience.as_ref().unwrap();
+    assert_eq!(p.choice, PatienceChoice::Lognormal, "{}", p.reason);
+    let l = p.lognormal.unwrap();
+    let (lo, hi) = l.ci95.unwrap();
+    assert!(lo < 600.0 && 600.0 < hi, "{l:?}");
+    assert!((l.cv - 0.8).abs() < 0.2, "{l:?}");
+    let (exp_gap, ln_gap, _) = p.gap.judged.unwrap();
+    assert!(ln_gap.unwrap() < exp_gap);
+}
+
+// --- Patience by maximum likelihood over every row (issue 12, item 13) -----------------
+
+/// One group of 12 agents, 2,000 contacts a day (flat), exponential handle times of mean
+/// `aht` and exponential patience of mean 4 minutes, over `days` days.
+fn exponential_center(days: u32, aht: &str) -> String {
+    format!(
+        r#"
+[simulation]
+horizon = "{days}d"
+interval = "1h"
+start = "2026-11-09"
+
+[[channel]]
+name = "voice"
+service_level = {{ answer_within = "20s" }}
+patience = {{ dist = "exponential", mean = "4m" }}
+
+[[category]]
+name = "general"
+
+[[arrivals]]
+channel = "voice"
+category = "general"
+daily_volume = 2000
+
+[[group]]
+name = "agents"
+agents = 12
+handles = ["voice/*"]
+handle_time = {{ dist = "exponential", mean = "{aht}" }}
+"#
+    )
+}
+
+/// Fits the log of replication 0 of `text` with seed `seed` (`ccsim log --seed SEED`).
+fn fit_seed(text: &str, seed: u64, name: &str) -> ccsim::fit::FittedLog {
+    let model = scenario::parse(text, "center.toml", "center").unwrap();
+    let mut records = Vec::new();
+    experiment::replicate(&model, seed, 0, &mut Workspace::new(), Some(&mut records)).unwrap();
+    let path = std::env::temp_dir().join(format!(
+        "ccsim-fit-{name}-{seed}-{}.csv",
+        std::process::id()
+    ));
+    let mut out = std::fs::File::create(&path).unwrap();
+    ccsim::contact_log::write_log(&model, &mut records, &mut out).unwrap();
+    drop(out);
+    let fitted = ccsim::fit::fit_log(&path, 3600.0).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    fitted
+}
+
+#[test]
+fn exponential_patience_is_chosen_in_every_seed_with_its_mean_in_its_interval() {
+    // Before: a lognormal fitted to the early Kaplan–Meier curve was chosen about one
+    // time in six (here seed 11 of the 7-day logs), with a mean 4 to 14 times too large.
+    let mut covered = 0;
+    let mut runs = 0;
+    for (days, seeds) in [(7, 1..=12u64), (28, 1..=3)] {
+        for seed in seeds {
+            let fitted = fit_seed(&exponential_center(days, "5m"), seed, "exp");
+            let p = fitted.channels[0].patience.clone().unwrap();
+            let d = p.abandoned as f64;
+            assert!(d > 60.0, "{days} days, seed {seed}: {d} abandoned");
+            assert_eq!(
+                p.choice,
+                PatienceChoice::Exponential,
+                "{days} days, seed {seed}: {}",
+                p.reason
+            );
+            // ln θ̂ has standard error 1/√d.
+            let theta = p.exponential.mean;
+            assert!(
+                (theta / 240.0).ln().abs() < 4.0 / d.sqrt(),
+                "{days} days, seed {seed}: {theta} from {d}"
+            );
+            let (lo, hi) = p.exponential.ci95;
+            covered += (lo < 240.0 && 240.0 < hi) as u32;
+            runs += 1;
+            // The written scenario has the exponential.
+            let text = fitted.to_toml("fitted", "log").unwrap().text;
+            assert!(
+                text.contains("patience = { dist = \"exponential\""),
+                "{text}"
+            );
+        }
+    }
+    // 95 % intervals: 15 runs cover 240 s 13 times or more with probability 0.96.
     assert!(
-        (theta - 240.0).abs() < 4.0 * 240.0 / events.sqrt(),
-        "{theta}"
+        covered >= 13,
+        "{covered} of {runs} intervals hold 4 minutes"
     );
-    assert!(voice.patience_gap.unwrap() < voice.patience_lognormal.unwrap().2);
-    // Chat patience is lognormal (mean 10 min, cv 0.8): the lognormal fitted to the
-    // Kaplan–Meier curve is chosen and lands near it.
-    let (m, cv, gap) = chat.patience_lognormal.unwrap();
-    let events = chat.abandoned as f64;
-    assert!(gap < chat.patience_gap.unwrap());
-    assert!((m - 600.0).abs() < 4.0 * 600.0 * 0.8 / events.sqrt(), "{m}");
-    assert!((cv - 0.8).abs() < 0.2, "{cv}");
+}
+
+#[test]
+fn a_dozen_abandons_give_an_exponential_of_a_sane_mean() {
+    // 12 agents with 4-minute handle times: 11 to 33 abandons a week. Before, seed 4
+    // (18 abandons) wrote a lognormal of mean 1179 s, five times the truth, and others had
+    // lognormals of hours to weeks refused only by the scenario's bounds.
+    for seed in 1..=6u64 {
+        let fitted = fit_seed(&exponential_center(7, "4m"), seed, "few");
+        let p = fitted.channels[0].patience.clone().unwrap();
+        let d = p.abandoned as f64;
+        assert!((10.0..=40.0).contains(&d), "seed {seed}: {d} abandoned");
+        assert_eq!(
+            p.choice,
+            PatienceChoice::Exponential,
+            "seed {seed}: {}",
+            p.reason
+        );
+        assert!(
+            p.reason.contains("too few (under 50)"),
+            "seed {seed}: {}",
+            p.reason
+        );
+        let theta = p.exponential.mean;
+        assert!(
+            (theta / 240.0).ln().abs() < 4.0 / d.sqrt(),
+            "seed {seed}: {theta} from {d}"
+        );
+        assert!(fitted.warnings.is_empty(), "{:?}", fitted.warnings);
+    }
+}
+
+#[test]
+fn the_kaplan_meier_curve_counts_every_row() {
+    // 28 days: about 56,000 rows, far more than the 20,000 the curve was once drawn from.
+    let text = exponential_center(28, "5m");
+    let model = scenario::parse(&text, "center.toml", "center").unwrap();
+    let mut records = Vec::new();
+    experiment::replicate(&model, 5, 0, &mut Workspace::new(), Some(&mut records)).unwrap();
+    let mut csv = Vec::new();
+    ccsim::contact_log::write_log(&model, &mut records, &mut csv).unwrap();
+    let path = std::env::temp_dir().join(format!("ccsim-fit-km-{}.csv", std::process::id()));
+    std::fs::write(&path, &csv).unwrap();
+    let fitted = ccsim::fit::fit_log(&path, 3600.0).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    // The curve from the log itself: (wait, abandoned) of every answered or abandoned row,
+    // abandonments before answers at the same wait.
+    let mut waits: Vec<(f64, bool)> = String::from_utf8(csv)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|row| {
+            let f: Vec<&str> = row.split(',').collect();
+            let abandoned = match f[6] {
+                "abandoned" => true,
+                "answered" => false,
+                _ => return None,
+            };
+            Some((f[7].parse::<f64>().unwrap(), abandoned))
+        })
+        .collect();
+    assert!(waits.len() > 50_000, "{}", waits.len());
+    waits.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+    let km_at = |x: f64| {
+        let (mut s, mut at_risk) = (1.0, waits.len() as f64);
+        let mut i = 0;
+        while i < waits.len() && waits[i].0 <= x {
+            let t = waits[i].0;
+            let (mut d, mut n) = (0.0, 0.0);
+            while i < waits.len() && waits[i].0 == t {
+                d += waits[i].1 as u8 as f64;
+                n += 1.0;
+                i += 1;
+            }
+            s *= 1.0 - d / at_risk;
+            at_risk -= n;
+        }
+        s
+    };
+    let p = fitted.channels[0].patience.as_ref().unwrap();
+    assert_eq!(p.abandoned + p.answered, waits.len() as u64);
+    // A row at 30 s, 1, 2, 4 and 8 minutes while anyone is still waiting there.
+    let shown: Vec<f64> = [30.0, 60.0, 120.0, 240.0, 480.0]
+        .into_iter()
+        .filter(|&at| waits.iter().any(|(w, _)| *w > at))
+        .collect();
+    assert!(shown.len() >= 4, "{shown:?}");
+    assert_eq!(
+        p.km_points.iter().map(|k| k.at).collect::<Vec<_>>(),
+        shown,
+        "{:?}",
+        p.km_points
+    );
+    for k in &p.km_points {
+        let still = waits.iter().filter(|(w, _)| *w > k.at).count() as u64;
+        assert_eq!(k.still_waiting, still, "at {}", k.at);
+        let exact = km_at(k.at);
+        assert!(
+            (k.km - exact).abs() < 1e-3,
+            "at {}: {} vs {exact}",
+            k.at,
+            k.km
+        );
+    }
 }
 
 // --- What no scenario can take: names, extreme values, logs without line ends ---------
@@ -462,7 +670,10 @@ fn an_extreme_handle_time_gives_the_samples_moments_with_a_warning() {
 }
 
 #[test]
-fn a_patience_fit_without_enough_contacts_at_risk_says_so() {
+fn a_patience_fit_without_enough_contacts_at_risk_says_not_judged_and_why() {
+    // Issue 12, item 12: 6 abandoned, 6 answered; at most 11 contacts still waiting at an
+    // abandonment, under the 30 that judge a fit. The exponential is off by about 0.17
+    // there: the report says so, and that it is not judged, never "gap 0.000" or NaN.
     let dir = TempDir::new("small");
     let out_path = dir.path("small.toml");
     let out = fit_and_check(
@@ -472,28 +683,39 @@ fn a_patience_fit_without_enough_contacts_at_risk_says_so() {
         &["general"],
     );
     let report = stdout(&out);
-    assert!(
-        report.contains(
-            "patience exponential mean 214.2s from 6 abandoned and 6 answered (censored); not enough data to judge the fit (no abandonment had 30 or more contacts still waiting)"
-        ),
+    let patience: Vec<&str> = report
+        .lines()
+        .skip_while(|l| !l.contains("patience"))
+        .collect();
+    assert_eq!(
+        patience,
+        [
+            "  patience by maximum likelihood from 6 abandoned and 6 answered (censored at their waits):",
+            "    exponential mean 214.2s (95 % CI 96.2–476.7s), log-likelihood -38.20, BIC 78.19 (used)",
+            "    lognormal mean 419.4s cv 3.283 (95 % CI 50.8–3463.9s), log-likelihood -37.26, BIC 78.10",
+            "    the exponential is used: 6 abandoned contacts are too few (under 50) to tell a lognormal from it (BIC = −2 log-likelihood + parameters × ln abandoned)",
+            "    Kaplan–Meier gap not judged: no abandonment had 30 or more contacts still waiting (at most 11); the largest gap seen, 0.166 (exponential), rests on too few contacts to tell chance from misfit",
+            "    still waiting after   30s: Kaplan–Meier 0.707 (7 still waiting), exponential 0.869, lognormal 0.814",
+            "    still waiting after   60s: Kaplan–Meier 0.589 (5 still waiting), exponential 0.756, lognormal 0.675",
+            "    still waiting after  120s: Kaplan–Meier 0.442 (3 still waiting), exponential 0.571, lognormal 0.505",
+            "    still waiting after  240s: Kaplan–Meier 0.295 (2 still waiting), exponential 0.326, lognormal 0.334",
+        ],
         "{report}"
     );
     assert!(
-        !report.contains("NaN")
-            && !report.contains("largest Kaplan–Meier gap")
-            && !report.contains("patience lognormal")
-            && !report.contains(", lognormal"),
+        !report.contains("NaN") && !report.contains("gap 0.000"),
         "{report}"
     );
-    assert!(report.contains("still waiting after   30s: Kaplan–Meier 0.707, exponential 0.869\n"));
     let text = std::fs::read_to_string(&out_path).unwrap();
     assert!(
-        text.contains("patience = { dist = \"exponential\", mean = \"214.2s\" }   # 6 abandoned, 6 answered (censored); too few contacts at risk (under 30) to judge the fit"),
+        text.contains("patience = { dist = \"exponential\", mean = \"214.2s\" }   # maximum likelihood from 6 abandoned, 6 answered (censored): the exponential is used: 6 abandoned contacts are too few (under 50) to tell a lognormal from it; Kaplan–Meier gap not judged (under 30 still waiting)"),
         "{text}"
     );
     let fitted = ccsim::fit::fit_log(Path::new("tests/cases/fit_small_log.csv"), 900.0).unwrap();
-    assert_eq!(fitted.channels[0].patience_gap, None);
-    assert_eq!(fitted.channels[0].patience_lognormal, None);
+    let gap = fitted.channels[0].patience.as_ref().unwrap().gap;
+    assert_eq!(gap.judged, None);
+    assert_eq!(gap.most_at_risk, 11);
+    assert!((gap.seen - 0.17).abs() < 0.01, "{gap:?}");
 }
 
 #[test]

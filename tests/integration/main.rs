@@ -16,6 +16,7 @@ mod fit;
 mod forecasts;
 #[cfg(target_os = "linux")]
 mod fuzz;
+mod log_format;
 mod optimize;
 mod precision;
 mod replay;
