@@ -375,6 +375,9 @@ struct IntervalMeans {
     offered: Vec<f64>,
     service_level: Vec<f64>,
     abandon_rate: Vec<f64>,
+    /// Abandoned in the first queue / offered: the part of the abandon rate the frontline
+    /// answers for (the rest gave up waiting after a transfer, in a back office).
+    frontline_abandon_rate: Vec<f64>,
     asa_s: Vec<f64>,
     transfer_asa_s: Vec<f64>,
 }
@@ -399,6 +402,13 @@ fn interval_means(result: &RunResult, cells: usize) -> IntervalMeans {
         offered: mean(&|q| q.offered),
         service_level: mean(&|q| q.service_level),
         abandon_rate: mean(&|q| q.abandon_rate),
+        frontline_abandon_rate: mean(&|q| {
+            if q.offered > 0.0 {
+                q.abandoned / q.offered
+            } else {
+                f64::NAN
+            }
+        }),
         asa_s: mean(&|q| q.asa_s),
         transfer_asa_s: mean(&|q| q.transfer_asa_s),
     }
@@ -431,14 +441,27 @@ fn judge(model: &Model, spec: &OptimizeSpec, result: &RunResult) -> (Vec<RawMiss
                 ch.service_level_target * 100.0
             ));
         }
+        // The abandon rate counts those who give up after a transfer too: when the first
+        // queue alone is over the limit the frontline answers for it, else the back
+        // offices that kept the transferred contacts waiting.
+        let mut back_office_abandons = None;
         if let Some(max) = spec.max_abandon_rate
             && m.abandon_rate[i] > max
         {
-            what.push(format!(
-                "abandonment {:.1}% > {:.1}%",
-                m.abandon_rate[i] * 100.0,
-                max * 100.0
-            ));
+            if m.frontline_abandon_rate[i] > max {
+                what.push(format!(
+                    "abandonment {:.1}% > {:.1}%",
+                    m.abandon_rate[i] * 100.0,
+                    max * 100.0
+                ));
+            } else {
+                back_office_abandons = Some(format!(
+                    "abandonment {:.1}% > {:.1}% ({:.1} points after transfers)",
+                    m.abandon_rate[i] * 100.0,
+                    max * 100.0,
+                    (m.abandon_rate[i] - m.frontline_abandon_rate[i]) * 100.0
+                ));
+            }
         }
         if let Some(max) = spec.max_asa
             && m.asa_s[i] > max
@@ -448,16 +471,16 @@ fn judge(model: &Model, spec: &OptimizeSpec, result: &RunResult) -> (Vec<RawMiss
         if !what.is_empty() {
             misses.push((c, k, false, what.join(", ")));
         }
+        let mut back = Vec::new();
         if m.transfer_asa_s[i] > spec.back_office.0 {
-            misses.push((
-                c,
-                k,
-                true,
-                format!(
-                    "transfers wait {:.1}s on average > {:.0}s",
-                    m.transfer_asa_s[i], spec.back_office.0
-                ),
+            back.push(format!(
+                "transfers wait {:.1}s on average > {:.0}s",
+                m.transfer_asa_s[i], spec.back_office.0
             ));
+        }
+        back.extend(back_office_abandons);
+        if !back.is_empty() {
+            misses.push((c, k, true, back.join(", ")));
         }
     }
     (misses, judged)
