@@ -357,11 +357,25 @@ impl Group {
         self.set_timelines(timeline, &paid, counts.len(), interval);
     }
 
-    /// Agents on duty when `scheduled` are scheduled: the absent share removed, rounded.
+    /// Agents on duty when `scheduled` are scheduled: see [`on_duty_agents`].
     #[inline]
     pub fn on_duty(&self, scheduled: u32) -> u32 {
-        (scheduled as f64 * (1.0 - self.shrinkage)).round() as u32
+        on_duty_agents(scheduled, self.shrinkage)
     }
+}
+
+/// Agents on duty when `scheduled` are scheduled and the share `shrinkage` (0 ≤ s < 1) is
+/// absent: `scheduled × (1 − shrinkage)` rounded to the nearest whole agent, halves up.
+///
+/// The product is first snapped to a multiple of 10⁻⁹ agent, so float error in
+/// `1 − shrinkage` cannot move it across a half: 5 × (1 − 0.9) = 0.4999999999999999 in
+/// floats counts as 0.5 and gives 1, like 2.5 gives 3 and 2.4999 gives 2.
+pub fn on_duty_agents(scheduled: u32, shrinkage: f64) -> u32 {
+    const NANO: f64 = 1e9;
+    let exact = scheduled as f64 * (1.0 - shrinkage);
+    // At most 10⁶ × 10⁹ nano-agents: an exact integer in an f64 and a u64.
+    let nano = (exact * NANO).round().max(0.0) as u64;
+    ((nano + NANO as u64 / 2) / NANO as u64) as u32
 }
 
 impl Default for TransferPolicy {

@@ -319,3 +319,29 @@ fn at_a_staffing_drop_chat_leavers_finish_every_conversation_and_take_no_new_one
     );
     assert_uniform(&firsts.iter().map(|f| f.1).collect::<Vec<_>>(), reps);
 }
+
+#[test]
+fn on_duty_agents_round_half_up_whatever_the_float_error() {
+    use ccsim::model::on_duty_agents;
+    // 5 × (1 − 0.9) is 0.49999999999999994 in floats: half an agent, rounded up.
+    assert_eq!(on_duty_agents(5, 0.9), 1);
+    assert_eq!(on_duty_agents(5, 0.5), 3); // 2.5
+    assert_eq!(on_duty_agents(3, 0.2), 2); // 2.4
+    assert_eq!(on_duty_agents(7, 0.5), 4); // 3.5
+    assert_eq!(on_duty_agents(4, 0.0), 4);
+    assert_eq!(on_duty_agents(0, 0.3), 0);
+    assert_eq!(on_duty_agents(1_000_000, 0.999_999), 1);
+    // Every shrinkage written with two decimals against exact integer arithmetic:
+    // n × (100 − k) / 100 rounded half up is ⌊(2 n (100 − k) + 100) / 200⌋.
+    for n in 0..=300u32 {
+        for k in 0..100u32 {
+            let exact = (2 * n * (100 - k) + 100) / 200;
+            let s: f64 = format!("0.{k:02}").parse().unwrap();
+            assert_eq!(on_duty_agents(n, s), exact, "{n} scheduled, shrinkage {s}");
+        }
+    }
+    // The compiled staffing uses the same rule.
+    let m = model(&center("agents = 5\nshrinkage = 0.9", 10.0));
+    assert_eq!(m.groups[0].staffing, vec![1, 1, 1, 1]);
+    assert_eq!(m.groups[0].on_duty(5), 1);
+}
