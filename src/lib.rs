@@ -11,6 +11,7 @@
 pub mod cli;
 pub mod compare;
 pub mod contact_log;
+pub mod coverage;
 pub mod distribution;
 pub mod duration;
 pub mod engine;
