@@ -174,7 +174,7 @@ fn answers_after(
         .find(|&t| m.contact_type_name(t) == "voice/general")
         .unwrap();
     let feed = Given {
-        contacts: given.to_vec().into_iter(),
+        contacts: Vec::from(given).into_iter(),
         contact_type: voice,
     };
     let mut log = Vec::new();
