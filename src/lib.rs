@@ -11,7 +11,6 @@
 pub mod cli;
 pub mod compare;
 pub mod contact_log;
-pub mod coverage;
 pub mod distribution;
 pub mod duration;
 pub mod engine;

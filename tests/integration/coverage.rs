@@ -2,7 +2,6 @@
 //! serve them is on duty (issue 12 item 17): consecutive intervals grouped into one range.
 
 use crate::support::model;
-use ccsim::coverage::uncovered_arrivals;
 use std::process::Command;
 
 /// Voice/payment arrives all day (12 h of 30-minute intervals); its group works from 06:00
@@ -62,7 +61,8 @@ handle_time = { dist = "exponential", mean = "4m" }
 #[test]
 fn uncovered_intervals_are_grouped_into_ranges_per_contact_type() {
     let m = model(NIGHT);
-    let text: Vec<String> = uncovered_arrivals(&m)
+    let text: Vec<String> = m
+        .uncovered_arrivals()
         .iter()
         .map(|u| u.describe(&m))
         .collect();
@@ -82,7 +82,46 @@ fn a_second_group_on_duty_covers_the_type() {
         r#"handles = ["voice/general"]"#,
         r#"handles = ["voice/general", "voice/payment"]"#,
     );
-    assert_eq!(uncovered_arrivals(&model(&text)), vec![]);
+    assert_eq!(model(&text).uncovered_arrivals(), vec![]);
+}
+
+#[test]
+fn a_bot_that_keeps_every_contact_covers_the_type_except_while_it_is_down() {
+    // Chat arrives all day but its agents start at 06:00. A bot that contains 90 % and
+    // loses 10 % keeps every chat: nothing reaches the empty queue, except while the bot
+    // is down (01:00–01:45 touches two intervals). A bot that hands any over covers
+    // nothing.
+    let all_day = NIGHT.replace(
+        "rates_per_hour = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5,",
+        "rates_per_hour = [5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,",
+    );
+    let with_bot = |bot: &str| {
+        let m = model(&format!(
+            "{all_day}\n[[bot]]\nchannel = \"chat\"\nhandle_time = {{ dist = \"exponential\", mean = \"1m\" }}\n{bot}\n"
+        ));
+        m.uncovered_arrivals()
+            .iter()
+            .filter(|u| m.contact_type_name(u.contact_type) == "chat/general")
+            .map(|u| u.describe(&m))
+            .collect::<Vec<_>>()
+    };
+    let chat_uncovered = |range: &str, n: u32| {
+        vec![format!(
+            "chat/general arrives {range} ({n} intervals) but no agent who can serve it is on duty"
+        )]
+    };
+    assert_eq!(
+        with_bot("containment = 0.5"),
+        chat_uncovered("00:00–06:00", 12)
+    );
+    assert_eq!(
+        with_bot("containment = 0.9\ndropout = 0.1"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        with_bot("containment = 0.9\ndropout = 0.1\noutages = [{ from = \"1h\", to = \"1h45m\" }]"),
+        chat_uncovered("01:00–02:00", 2)
+    );
 }
 
 #[test]
@@ -92,7 +131,7 @@ fn shipped_scenarios_check_without_coverage_panics() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") {
             let m = ccsim::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
-            for u in uncovered_arrivals(&m) {
+            for u in m.uncovered_arrivals() {
                 assert!(
                     u.from < u.to && u.to <= m.n_intervals,
                     "{}: {u:?}",
