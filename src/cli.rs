@@ -1372,6 +1372,10 @@ impl Progress {
 
 fn check(file: &std::path::Path, arrivals: &ArrivalArgs) -> Result<(), CliError> {
     let model = load(file, arrivals)?;
+    // Valid, but worth a look: contacts arriving with nobody on duty to serve them.
+    for gap in model.uncovered_arrivals() {
+        eprintln!("warning: {}: {}", file.display(), gap.describe(&model));
+    }
     emit(&describe_model(&model, &file.display().to_string()))
 }
 

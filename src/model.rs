@@ -370,11 +370,25 @@ impl Group {
         self.set_timelines(timeline, &paid, counts.len(), interval);
     }
 
-    /// Agents on duty when `scheduled` are scheduled: the absent share removed, rounded.
+    /// Agents on duty when `scheduled` are scheduled: see [`on_duty_agents`].
     #[inline]
     pub fn on_duty(&self, scheduled: u32) -> u32 {
-        (scheduled as f64 * (1.0 - self.shrinkage)).round() as u32
+        on_duty_agents(scheduled, self.shrinkage)
     }
+}
+
+/// Agents on duty when `scheduled` are scheduled and the share `shrinkage` (0 ≤ s < 1) is
+/// absent: `scheduled × (1 − shrinkage)` rounded to the nearest whole agent, halves up.
+///
+/// The product is first snapped to a multiple of 10⁻⁹ agent, so float error in
+/// `1 − shrinkage` cannot move it across a half: 5 × (1 − 0.9) = 0.4999999999999999 in
+/// floats counts as 0.5 and gives 1, like 2.5 gives 3 and 2.4999 gives 2.
+pub fn on_duty_agents(scheduled: u32, shrinkage: f64) -> u32 {
+    const NANO: f64 = 1e9;
+    let exact = scheduled as f64 * (1.0 - shrinkage);
+    // At most 10⁶ × 10⁹ nano-agents: an exact integer in an f64 and a u64.
+    let nano = (exact * NANO).round().max(0.0) as u64;
+    ((nano + NANO as u64 / 2) / NANO as u64) as u32
 }
 
 impl Default for TransferPolicy {
@@ -427,6 +441,100 @@ impl Model {
             "{}/{}",
             self.channels[ct.channel as usize].name, self.categories[ct.category as usize]
         )
+    }
+}
+
+/// A run of consecutive intervals in which contacts of one type arrive but no group that
+/// handles the type has an agent on duty (see [`Model::uncovered_arrivals`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Uncovered {
+    /// The contact type (channel/category pair).
+    pub contact_type: ContactTypeIdx,
+    /// First interval of the run (index into the horizon's intervals).
+    pub from: usize,
+    /// One past the last interval of the run.
+    pub to: usize,
+}
+
+impl Uncovered {
+    /// The warning text, e.g. `voice/payment arrives 00:00–06:00 (12 intervals) but no
+    /// agent who can serve it is on duty`; times are clock readings from the horizon's start
+    /// (`d2 06:00` from the second day on).
+    pub fn describe(&self, model: &Model) -> String {
+        let n = self.to - self.from;
+        format!(
+            "{} arrives {}–{} ({n} interval{}) but no agent who can serve it is on duty",
+            model.contact_type_name(self.contact_type),
+            crate::summary::clock(self.from as f64 * model.interval),
+            crate::summary::clock(self.to as f64 * model.interval),
+            if n == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl Model {
+    /// The runs of intervals where contacts of a type arrive (a generated stream of the type
+    /// has a rate above zero) and may reach the human queues, but no group that handles the
+    /// type has anyone on duty at any moment of the interval (its on-duty staffing, after
+    /// shrinkage, is 0): by contact type, then time. `ccsim check` warns about each; the
+    /// scenario stays valid (those contacts wait or abandon).
+    ///
+    /// A bot in front counts only where it keeps every contact of the category (containment
+    /// and drop-out add up to 1, it is not down at any moment of the interval, and a full
+    /// bot makes customers wait rather than go to humans): a bot otherwise hands contacts
+    /// over. Not judged: replayed logs (their contacts are known only when they run),
+    /// backlog channels (e-mail waits for the next shift by design), and contacts that
+    /// reach a type only by a transfer, a redial or a repeat.
+    pub fn uncovered_arrivals(&self) -> Vec<Uncovered> {
+        let mut out = Vec::new();
+        for (t, ty) in self.contact_types.iter().enumerate() {
+            let t = t as ContactTypeIdx;
+            let arrives = |k: usize| {
+                self.streams
+                    .iter()
+                    .filter(|s| s.contact_type == t)
+                    .any(|s| s.rate_per_s.get(k).is_some_and(|&r| r > 0.0))
+            };
+            let bot = self.channels[ty.channel as usize]
+                .bot
+                .map(|b| &self.bots[b as usize]);
+            let bot_keeps_all = |k: usize| {
+                bot.is_some_and(|b| {
+                    let c = ty.category as usize;
+                    let (from, to) = (k as f64 * self.interval, (k + 1) as f64 * self.interval);
+                    b.containment[c] + b.dropout[c] >= 1.0 - 1e-12
+                        && !(b.capacity != u32::MAX && b.full_goes_to_humans)
+                        && !b.outages.iter().any(|&(f, e)| f < to && from < e)
+                })
+            };
+            let staffed = |k: usize| {
+                ty.groups.iter().any(|&g| {
+                    let staffing = &self.groups[g as usize].staffing;
+                    staffing.get(k).or(staffing.last()).is_some_and(|&n| n > 0)
+                })
+            };
+            let mut run: Option<usize> = None;
+            for k in 0..=self.n_intervals {
+                let uncovered = k < self.n_intervals
+                    && !ty.backlog
+                    && arrives(k)
+                    && !bot_keeps_all(k)
+                    && !staffed(k);
+                match (uncovered, run) {
+                    (true, None) => run = Some(k),
+                    (false, Some(from)) => {
+                        out.push(Uncovered {
+                            contact_type: t,
+                            from,
+                            to: k,
+                        });
+                        run = None;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
     }
 }
 

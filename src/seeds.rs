@@ -19,6 +19,9 @@ pub enum Purpose {
     Busyness = 4,
     /// Copies of replayed log rows (volume scaling, bootstrap).
     ReplayCopies = 5,
+    /// Which busy agents of a group leave when its staffing drops (the stream number is
+    /// the group's).
+    Staffing = 6,
 }
 
 /// The SplitMix64 finaliser: a bijective mix of 64 bits.

@@ -121,6 +121,8 @@ struct Agent {
     available: bool,
     /// Changes whenever its next `ServiceEnd` is rescheduled.
     stamp: u32,
+    /// Its position in its group's `members` while on duty.
+    member: u32,
     /// Work done per conversation (seconds at full speed) up to `clock`.
     work: f64,
     /// Time of the last work-clock update.
@@ -134,6 +136,8 @@ struct GroupState {
     idle: Vec<u32>,
     /// Agents on duty (idle or busy), including busy ones due to leave.
     present: u32,
+    /// The agents on duty, in no particular order (`Agent::member` is the position).
+    members: Vec<u32>,
     /// Agents marked to leave once their conversations end.
     leaving: u32,
     /// Conversations in progress, all agents together.
@@ -168,6 +172,10 @@ pub struct Workspace {
     /// transfer queues of the groups, `(n_types + group) * n_classes + class`.
     queues: Vec<VecDeque<(u32, u32)>>,
     streams: Vec<StreamState>,
+    /// Per group, the generator that picks which busy agents leave at a staffing drop.
+    staffing_rngs: Vec<Xoshiro256PlusPlus>,
+    /// Busy agents that may be picked to leave at a staffing drop (reused buffer).
+    leave_candidates: Vec<u32>,
     /// Busyness factor per channel and interval (`channel * n_intervals + k`), this
     /// replication's draw; empty when no channel has busyness.
     busyness: Vec<f64>,
@@ -336,6 +344,7 @@ impl<'a> Replication<'a> {
             .resize_with(model.groups.len(), GroupState::default);
         for g in &mut ws.groups {
             g.idle.clear();
+            g.members.clear();
             g.present = 0;
             g.leaving = 0;
             g.busy = 0;
@@ -359,6 +368,10 @@ impl<'a> Replication<'a> {
                 patience_rng: stream_rng(seed, replication, s, Purpose::Patience),
                 seed_rng: stream_rng(seed, replication, s, Purpose::ContactSeeds),
             });
+        }
+        ws.staffing_rngs.clear();
+        for g in 0..model.groups.len() as u32 {
+            (ws.staffing_rngs).push(stream_rng(seed, replication, g, Purpose::Staffing));
         }
         ws.busyness.clear();
         if model
@@ -1111,7 +1124,22 @@ impl<'a> Replication<'a> {
         }
         a.leaving = false;
         a.stamp = a.stamp.wrapping_add(1);
+        let member = a.member as usize;
+        group.members.swap_remove(member);
+        if let Some(&moved) = group.members.get(member) {
+            self.ws.agents[moved as usize].member = member as u32;
+        }
         self.ws.free_agents.push(agent);
+    }
+
+    /// Agent `agent` (present, holding conversations) takes no new one and leaves once
+    /// they end.
+    fn mark_leaving(&mut self, agent: u32) {
+        self.make_unavailable(agent);
+        let a = &mut self.ws.agents[agent as usize];
+        debug_assert!(!a.leaving && a.conversations > 0);
+        a.leaving = true;
+        self.ws.groups[a.group as usize].leaving += 1;
     }
 
     /// The earliest of agent `agent`'s conversations ends.
@@ -1140,14 +1168,12 @@ impl<'a> Replication<'a> {
         self.ws.agents[agent as usize].conversations -= 1;
         self.ws.groups[g as usize].busy -= 1;
         self.finish_service(c, g);
-        let group = &mut self.ws.groups[g as usize];
-        let a = &mut self.ws.agents[agent as usize];
-        if !a.leaving && group.present - group.leaving > group.target {
-            // Staffing dropped while this agent was busy: it leaves once free.
-            a.leaving = true;
-            group.leaving += 1;
-        }
-        if a.leaving {
+        // A staffing drop picked who leaves (`set_staffing`): nobody else is over the plan.
+        debug_assert!({
+            let group = &self.ws.groups[g as usize];
+            group.present - group.leaving <= group.target
+        });
+        if self.ws.agents[agent as usize].leaving {
             self.make_unavailable(agent);
             if self.ws.agents[agent as usize].conversations == 0 {
                 self.leave(agent);
@@ -1379,27 +1405,47 @@ impl<'a> Replication<'a> {
     fn set_staffing(&mut self, g: u32, target: u32) {
         self.integrate(g);
         self.ws.groups[g as usize].target = target;
-        // Fewer agents: free ones leave now, busy ones once their conversations end.
-        while {
-            let group = &self.ws.groups[g as usize];
-            group.present - group.leaving > target
-        } {
+        // Fewer agents: who leaves is decided now. Agents without a conversation leave at
+        // once; if that is not enough, busy agents picked at random (so without regard to
+        // how long their conversations will last) finish them, take no new one and leave.
+        // The others keep taking contacts.
+        let over_plan = |ws: &Workspace| {
+            let group = &ws.groups[g as usize];
+            (group.present - group.leaving).saturating_sub(target)
+        };
+        while over_plan(self.ws) > 0 {
             let idle = &self.ws.groups[g as usize].idle;
-            let free = idle
+            let Some(pos) = idle
                 .iter()
-                .rposition(|&a| self.ws.agents[a as usize].conversations == 0);
-            match free.or(idle.len().checked_sub(1)) {
-                Some(pos) => {
-                    let agent = self.ws.groups[g as usize].idle[pos];
-                    if self.ws.agents[agent as usize].conversations == 0 {
-                        self.leave(agent);
-                    } else {
-                        self.make_unavailable(agent);
-                        self.ws.agents[agent as usize].leaving = true;
-                        self.ws.groups[g as usize].leaving += 1;
-                    }
-                }
-                None => break,
+                .rposition(|&a| self.ws.agents[a as usize].conversations == 0)
+            else {
+                break;
+            };
+            let agent = idle[pos];
+            self.leave(agent);
+        }
+        let mut excess = over_plan(self.ws) as usize;
+        if excess > 0 {
+            let ws = &mut *self.ws;
+            ws.leave_candidates.clear();
+            let agents = &ws.agents;
+            (ws.leave_candidates).extend(
+                ws.groups[g as usize]
+                    .members
+                    .iter()
+                    .filter(|&&a| !agents[a as usize].leaving),
+            );
+            // The first `excess` places of a Fisher–Yates shuffle: a uniform choice.
+            let rng = &mut ws.staffing_rngs[g as usize];
+            let n = ws.leave_candidates.len();
+            excess = excess.min(n);
+            for i in 0..excess {
+                let j = rng.random_range(i..n);
+                ws.leave_candidates.swap(i, j);
+            }
+            for i in 0..excess {
+                let agent = self.ws.leave_candidates[i];
+                self.mark_leaving(agent);
             }
         }
         // More agents: they arrive and take waiting contacts at once.
@@ -1407,13 +1453,15 @@ impl<'a> Replication<'a> {
             let group = &self.ws.groups[g as usize];
             group.present - group.leaving < target
         } {
-            self.ws.groups[g as usize].present += 1;
+            let group = &mut self.ws.groups[g as usize];
+            group.present += 1;
             let fresh = Agent {
                 group: g,
                 conversations: 0,
                 leaving: false,
                 available: false,
                 stamp: 0,
+                member: group.members.len() as u32,
                 work: 0.0,
                 clock: self.now,
             };
@@ -1430,6 +1478,7 @@ impl<'a> Replication<'a> {
                     (self.ws.agents.len() - 1) as u32
                 }
             };
+            self.ws.groups[g as usize].members.push(agent);
             self.fill(agent);
         }
     }

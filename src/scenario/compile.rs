@@ -427,10 +427,11 @@ pub(super) fn compile(
             &gr.concurrency_slowdown,
             &format!("group[{gi}].concurrency_slowdown"),
         )?;
-        // Agents on duty: the scheduled ones less the absent share, rounded to whole agents.
+        // Agents on duty: the scheduled ones less the absent share, rounded to whole agents
+        // (halves up, immune to float error: `on_duty_agents`).
         let staffing = scheduled
             .iter()
-            .map(|&n| (n as f64 * (1.0 - shrinkage)).round() as u32)
+            .map(|&n| crate::model::on_duty_agents(n, shrinkage))
             .collect();
         let mut handles: Vec<u32> = Vec::new();
         for (hi, h) in gr.handles.get_ref().iter().enumerate() {
@@ -1097,8 +1098,12 @@ fn busyness_cv(
     Ok(v)
 }
 
+/// How far the shares of a `mix` may add up from 1 (float error of written decimals).
+const MIX_TOLERANCE: f64 = 1e-9;
+
 /// The categories of an `[[arrivals]]` entry with their shares: its `category` (share 1),
-/// or its `mix` normalised.
+/// or its `mix`, whose shares must add up to 1 (within `MIX_TOLERANCE`: else an error at
+/// the mix).
 fn category_shares(
     c: &Checker,
     a: &RawArrivals,
@@ -1139,8 +1144,23 @@ fn category_shares(
                     "the mix needs at least one category with a share above zero",
                 ));
             }
+            // Shares are probabilities: they must add up to 1 (within `MIX_TOLERANCE`, for
+            // decimals such as 0.6 + 0.15 + 0.25), never silently rescaled.
+            if (total - 1.0).abs() > MIX_TOLERANCE {
+                let listed: Vec<String> =
+                    mix.get_ref().iter().map(|(name, v)| format!("{name} = {}", v.get_ref())).collect();
+                return Err(c.err(
+                    mix.span(),
+                    format!("arrivals[{i}].mix"),
+                    format!(
+                        "the shares of a mix are probabilities and must add up to 1 (within {MIX_TOLERANCE:e}); {} add up to {total}",
+                        listed.join(", ")
+                    ),
+                ));
+            }
             shares.retain(|s| s.1 > 0.0);
             shares.sort_by_key(|s| s.0);
+            // Divided by the total so that the streams' rates add up to the entry's exactly.
             Ok(shares.into_iter().map(|(k, v)| (k, v / total)).collect())
         }
         _ => Err(c.err(
@@ -1463,11 +1483,36 @@ fn group_timeline(
                 b.get_ref().start.get_ref().secs(),
                 b.get_ref().length.get_ref().secs(),
             );
-            if bl <= 0.0 || bs < last_end || bs + bl > end {
+            let d = crate::duration::Duration::from_secs;
+            let bkey = format!("{key}.breaks[{bi}]");
+            if bl <= 0.0 {
+                return Err(c.err(b.span(), bkey, "a break must be longer than zero"));
+            }
+            if bs < start || bs + bl > end {
+                // The convention differs from `[[optimize.shift]]`: say which applies here.
                 return Err(c.err(
                     b.span(),
-                    format!("{key}.breaks[{bi}]"),
-                    "a break must be longer than zero, lie inside its shift and not overlap another break",
+                    bkey,
+                    format!(
+                        "a break must lie inside its shift; in a group's shifts a break's start counts from the start of the horizon (not from the shift's start, as in [[optimize.shift]]): this shift runs from {} to {}, so a {} break must start between {} and {} (got {})",
+                        d(start),
+                        d(end),
+                        d(bl),
+                        d(start),
+                        d((end - bl).max(start)),
+                        d(bs)
+                    ),
+                ));
+            }
+            if bs < last_end {
+                return Err(c.err(
+                    b.span(),
+                    bkey,
+                    format!(
+                        "breaks must not overlap: this one starts at {} but the one before ends at {}",
+                        d(bs),
+                        d(last_end)
+                    ),
                 ));
             }
             shift_breaks.push(RosterBreak {

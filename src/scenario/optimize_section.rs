@@ -405,10 +405,11 @@ fn compile_template(
                 b.span(),
                 bkey,
                 format!(
-                    "the break window must lie inside the shift: a {} break in a {} shift must start by {} after the shift starts (latest is {})",
+                    "the break window must lie inside the shift; in [[optimize.shift]] a break's earliest and latest count from the shift's start (not from the start of the horizon, as in a group's shifts): a {} break in a {} shift must start between 0s and {} after the shift starts (earliest is {}, latest is {})",
                     d(bl),
                     d(length),
                     d((length - bl).max(0.0)),
+                    d(lo),
                     d(hi)
                 ),
             ));

@@ -295,7 +295,7 @@ pub struct RawArrivals {
     pub channel: Spanned<String>,
     /// Category name (or `mix`).
     pub category: Option<Spanned<String>>,
-    /// Shares of categories (normalised): one stream per category, all shaped alike.
+    /// Shares of categories, adding up to 1: one stream per category, all shaped alike.
     pub mix: Option<Spanned<BTreeMap<String, Spanned<f64>>>>,
     /// Factors per day of the week, Monday first (needs `[simulation] start`).
     pub day_of_week: Option<Spanned<Vec<f64>>>,

@@ -11,7 +11,7 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "optimize_break_outside_shift",
         "31:11",
         "optimize.shift[0].breaks[0]",
-        "a 30m break in a 6h shift must start by 5h30m after the shift starts (latest is 6h)",
+        "the break window must lie inside the shift; in [[optimize.shift]] a break's earliest and latest count from the shift's start (not from the start of the horizon, as in a group's shifts): a 30m break in a 6h shift must start between 0s and 5h30m after the shift starts (earliest is 4h, latest is 6h)",
     ),
     (
         "optimize_deflection_without_bot",
@@ -325,7 +325,20 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "shift_break_outside",
         "21:64",
         "group[0].shifts[0].breaks[0]",
-        "lie inside its shift",
+        "a break must lie inside its shift; in a group's shifts a break's start counts from the start of the horizon (not from the shift's start, as in [[optimize.shift]]): this shift runs from 0s to 2h, so a 30m break must start between 0s and 1h30m (got 1h50m)",
+    ),
+    (
+        // Written as if counted from the shift's start (20 minutes into a shift at 1h).
+        "shift_break_from_shift_start",
+        "21:64",
+        "group[0].shifts[0].breaks[0]",
+        "in a group's shifts a break's start counts from the start of the horizon (not from the shift's start, as in [[optimize.shift]]): this shift runs from 1h to 2h, so a 15m break must start between 1h and 1h45m (got 20m)",
+    ),
+    (
+        "mix_sum_not_one",
+        "19:7",
+        "arrivals[0].mix",
+        "the shares of a mix are probabilities and must add up to 1 (within 1e-9); general = 0.7, other = 0.5 add up to 1.2",
     ),
     (
         "shifts_and_agents",

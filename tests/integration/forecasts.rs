@@ -50,7 +50,7 @@ fn a_mix_splits_a_daily_volume_and_day_of_week_factors_scale_each_day() {
         "",
         r#"[[arrivals]]
 channel = "voice"
-mix = { payment = 3, account = 1 }
+mix = { payment = 0.75, account = 0.25 }
 daily_volume = 1000
 day_of_week = [1.0, 1.1, 1.2, 1.3, 1.4, 0.5, 0.6]"#,
     ));

@@ -9,6 +9,7 @@ mod compare;
 mod concurrency;
 mod conservation;
 mod cost;
+mod coverage;
 mod distributions;
 mod email;
 mod erlang_oracle;

@@ -29,7 +29,7 @@ name = "logistics"
 
 [[arrivals]]
 channel = "voice"
-mix = { payment = 1, logistics = 2 }
+mix = { payment = 0.3333333333, logistics = 0.6666666667 }
 rate_per_hour = 300
 
 [[group]]
@@ -130,7 +130,7 @@ fn volume_scale_thins_or_copies_rows_and_the_bootstrap_resamples_them() {
     };
     let with_replay = |extra: &str| -> PathBuf {
         let text = CENTER.replace(
-            "[[arrivals]]\nchannel = \"voice\"\nmix = { payment = 1, logistics = 2 }\nrate_per_hour = 300\n",
+            "[[arrivals]]\nchannel = \"voice\"\nmix = { payment = 0.3333333333, logistics = 0.6666666667 }\nrate_per_hour = 300\n",
             &format!("[[replay]]\nfile = \"log.csv\"\n{extra}\n"),
         );
         dir.write("replayed.toml", &text)
@@ -286,7 +286,7 @@ fn rows_are_placed_by_log_start_and_time_shift_and_abandon_times_are_patience() 
          2025-11-10T08:01:00,voice,logistics,answered,100,4m\n",
     );
     let text = CENTER.replace(
-        "[[arrivals]]\nchannel = \"voice\"\nmix = { payment = 1, logistics = 2 }\nrate_per_hour = 300\n",
+        "[[arrivals]]\nchannel = \"voice\"\nmix = { payment = 0.3333333333, logistics = 0.6666666667 }\nrate_per_hour = 300\n",
         "[[replay]]\nfile = \"log.csv\"\nlog_start = \"2025-11-10T08:00\"\ntime_shift = \"1m\"\n",
     );
     let model = scenario::load(&dir.write("center.toml", &text)).unwrap();
@@ -374,7 +374,7 @@ fn errors_in_a_replayed_log_name_the_scenario_line_and_key_then_the_log_row() {
         "timestamp,channel,category\n2026-11-11T00:10:00,voice,payment\n",
     );
     let text = CENTER.replace(
-        "[[arrivals]]\nchannel = \"voice\"\nmix = { payment = 1, logistics = 2 }\nrate_per_hour = 300\n",
+        "[[arrivals]]\nchannel = \"voice\"\nmix = { payment = 0.3333333333, logistics = 0.6666666667 }\nrate_per_hour = 300\n",
         "[[replay]]\nfile = \"fine.csv\"\n\n[[replay]]\n  file = \"last_week.csv\"\n",
     );
     let scenario_file = dir.write("center.toml", &text);
