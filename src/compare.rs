@@ -188,6 +188,9 @@ pub struct VariantComparison {
     pub pairing: Pairing,
     /// When the variant is a variant file: which changes were applied to which base.
     pub changes: Option<crate::scenario::AppliedChanges>,
+    /// Channels only one of the two has (`name (base only)` or `name (variant only)`):
+    /// no per-channel rows for them, and `all` sums different channels.
+    pub channels_not_shared: Vec<String>,
     /// Every metric of every scope both share.
     pub differences: Vec<Difference>,
 }
@@ -400,8 +403,22 @@ pub fn compare_runs(
             }
         })
         .collect();
+    let mut channels_not_shared: Vec<String> = base_model
+        .channels
+        .iter()
+        .filter(|c| !model.channels.iter().any(|v| v.name == c.name))
+        .map(|c| format!("{} (base only)", c.name))
+        .collect();
+    channels_not_shared.extend(
+        model
+            .channels
+            .iter()
+            .filter(|c| !base_model.channels.iter().any(|b| b.name == c.name))
+            .map(|c| format!("{} (variant only)", c.name)),
+    );
     VariantComparison {
         variant: model.name.clone(),
+        channels_not_shared,
         same_customers: same,
         pairing: if same {
             Pairing::CommonRandomNumbers
@@ -459,6 +476,12 @@ impl Comparison {
                     c.applied_to, c.extends, c.variant
                 )
             });
+        }
+        if !v.channels_not_shared.is_empty() {
+            lines.push(format!(
+                "Channels in only one of them have no rows of their own, and \"all\" sums different channels: {}.",
+                v.channels_not_shared.join(", ")
+            ));
         }
         lines.push(match v.pairing {
             Pairing::CommonRandomNumbers => "Differences are variant − base with paired 95 % half-widths; \"unpaired ±\" is what independent runs would give.".into(),

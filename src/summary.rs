@@ -566,7 +566,7 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
     if s.totals.queue.abandoned_in_transfer.mean > 0.0 {
         let _ = writeln!(
             out,
-            "Abandoned counts every contact that gave up waiting, in its first queue ({} a replication) or after a transfer ({}); the abandon rate is that over offered.",
+            "Abandoned counts every contact that gave up waiting, in its first queue ({} a replication) or after a transfer ({}); the abandon rate is that share of offered, averaged over the replications.",
             num(&s.totals.queue.abandoned, 1),
             num(&s.totals.queue.abandoned_in_transfer, 1)
         );

@@ -450,13 +450,13 @@ fn judge(model: &Model, spec: &OptimizeSpec, result: &RunResult) -> (Vec<RawMiss
         {
             if m.frontline_abandon_rate[i] > max {
                 what.push(format!(
-                    "abandonment {:.1}% > {:.1}%",
+                    "abandonment {:.2}% > {:.2}%",
                     m.abandon_rate[i] * 100.0,
                     max * 100.0
                 ));
             } else {
                 back_office_abandons = Some(format!(
-                    "abandonment {:.1}% > {:.1}% ({:.1} points after transfers)",
+                    "abandonment {:.2}% > {:.2}% ({:.2} points after transfers)",
                     m.abandon_rate[i] * 100.0,
                     max * 100.0,
                     (m.abandon_rate[i] - m.frontline_abandon_rate[i]) * 100.0

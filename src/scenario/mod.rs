@@ -390,7 +390,15 @@ pub fn load_onto_base(
         .chain(chain.layers.iter().rev())
         .map(SetSource::of)
         .collect();
-    let mut model = changes.apply(document, name, &sets)?;
+    let mut model = changes.apply(document, name, &sets).map_err(|mut e| {
+        e.message = format!(
+            "{} (the changes of {} were applied to {}, not to the scenario it extends)",
+            e.message,
+            variant.display(),
+            base.display()
+        );
+        e
+    })?;
     if !model.replays.is_empty() {
         crate::contact_log::scan(&mut model)?;
     }

@@ -304,6 +304,19 @@ fn a_variant_file_is_applied_to_the_base_named_not_to_its_own() {
         "scenarios/variants/peak_staff_plus_20.toml"
     );
     assert_eq!(v["changes"]["extends"], "scenarios/weekday.toml");
+
+    // Changes that do not fit the base named say where they were applied.
+    let out = ccsim_in_root(&[
+        "compare",
+        "scenarios/validation/erlang_a.toml",
+        "scenarios/variants/peak_staff_plus_20.toml",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("peak_staff_plus_20.toml:") && err.contains("(the changes of scenarios/variants/peak_staff_plus_20.toml were applied to scenarios/validation/erlang_a.toml, not to the scenario it extends)"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -351,11 +364,12 @@ fn scenarios_with_different_customers_are_compared_unpaired() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("common random numbers"), "{text}");
     let header: Vec<&str> = text.lines().take(2).collect();
+    assert!(text.contains("The two scenarios have different arrivals, so replications cannot be paired: differences are variant − base with Welch's unpaired 95 % half-widths."));
     assert_eq!(
         header,
         [
             "weekday vs erlang_a · 4 replications each · seed 1 · independent samples: the customers differ",
-            "The two scenarios have different arrivals, so replications cannot be paired: differences are variant − base with Welch's unpaired 95 % half-widths.",
+            "Channels in only one of them have no rows of their own, and \"all\" sums different channels: chat (variant only), app (variant only).",
         ]
     );
     let json = ccsim_in_root(&[
