@@ -27,6 +27,7 @@ mod routing;
 mod safety;
 mod shard;
 mod shifts;
+mod snapshots;
 mod support;
 mod sweep;
 mod transfers;

@@ -1,0 +1,180 @@
+//! What the commands print, pinned (issue 13, item 9: written before anything moves). Each
+//! snapshot is the exact stdout of a command on a shipped scenario, wall-clock times
+//! blanked; a swapped column, a changed label or a moved number fails here. Snapshots live
+//! in `tests/integration/snapshots/`; after an intended change, rerun with
+//! `INSTA_UPDATE=always cargo test --release --test integration snapshots` and review the
+//! diff of the `.snap` files.
+
+use std::process::Command;
+
+/// Runs ccsim from the project's root and returns its stdout (panics on a failed run).
+fn stdout_of(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_ccsim"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "ccsim {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Snapshot settings: wall-clock times blanked, in text headers and JSON.
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("snapshots");
+    s.set_prepend_module_to_snapshot(false);
+    s.add_filter(r"· \d+\.\d+ s, ", "· [wall] s, ");
+    s.add_filter(r#""wall_s": [0-9.e+-]+"#, r#""wall_s": "[wall]""#);
+    s
+}
+
+macro_rules! pin {
+    ($name:expr, $args:expr) => {{
+        let text = stdout_of($args);
+        settings().bind(|| insta::assert_snapshot!($name, text));
+    }};
+}
+
+#[test]
+fn run_text_and_json_are_pinned() {
+    pin!(
+        "run_erlang_a_text",
+        &["run", "scenarios/validation/erlang_a.toml", "--quiet"]
+    );
+    pin!(
+        "run_erlang_a_json",
+        &[
+            "run",
+            "scenarios/validation/erlang_a.toml",
+            "--quiet",
+            "--json"
+        ]
+    );
+    pin!(
+        "run_weekday_text",
+        &[
+            "run",
+            "scenarios/weekday.toml",
+            "--quiet",
+            "--replications",
+            "5"
+        ]
+    );
+    pin!(
+        "run_weekday_json",
+        &[
+            "run",
+            "scenarios/weekday.toml",
+            "--quiet",
+            "--replications",
+            "5",
+            "--json"
+        ]
+    );
+}
+
+#[test]
+fn check_compare_and_sweep_are_pinned() {
+    pin!(
+        "check_erlang_a",
+        &["check", "scenarios/validation/erlang_a.toml"]
+    );
+    pin!("check_weekday", &["check", "scenarios/weekday.toml"]);
+    pin!(
+        "compare_weekday_frontline",
+        &[
+            "compare",
+            "scenarios/weekday.toml",
+            "scenarios/variants/frontline_empowerment.toml",
+            "--replications",
+            "4",
+            "--quiet"
+        ]
+    );
+    pin!(
+        "sweep_erlang_a",
+        &[
+            "sweep",
+            "scenarios/validation/erlang_a.toml",
+            "--set",
+            "group.agents.agents=104,110",
+            "--set",
+            "channel.voice.patience.mean=3m,5m",
+            "--replications",
+            "4",
+            "--quiet"
+        ]
+    );
+}
+
+#[test]
+fn erlang_and_fit_are_pinned() {
+    pin!(
+        "erlang_a",
+        &[
+            "erlang",
+            "a",
+            "--rate-per-hour",
+            "1200",
+            "--aht",
+            "5m",
+            "--patience",
+            "5m",
+            "--agents",
+            "110",
+            "--answer-within",
+            "20s"
+        ]
+    );
+    pin!(
+        "erlang_c",
+        &[
+            "erlang",
+            "c",
+            "--rate-per-hour",
+            "1200",
+            "--aht",
+            "5m",
+            "--agents",
+            "110",
+            "--answer-within",
+            "20s"
+        ]
+    );
+    let out = std::env::temp_dir().join(format!("ccsim-snap-fit-{}.toml", std::process::id()));
+    let _ = std::fs::remove_file(&out);
+    let text = stdout_of(&[
+        "fit",
+        "scenarios/logs/last_week.csv",
+        "--interval",
+        "30m",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let written = std::fs::read_to_string(&out).unwrap();
+    std::fs::remove_file(&out).unwrap();
+    let mut s = settings();
+    s.add_filter(&regex_escape(out.to_str().unwrap()), "[fitted.toml]");
+    s.bind(|| {
+        insta::assert_snapshot!("fit_last_week_report", text);
+        insta::assert_snapshot!("fit_last_week_scenario", written);
+    });
+}
+
+/// `text` with the characters a regex gives meaning escaped.
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let special = "\\.+*?()|[]{}^$#&-~".contains(c);
+            special
+                .then_some('\\')
+                .into_iter()
+                .chain(std::iter::once(c))
+        })
+        .collect()
+}
