@@ -146,8 +146,11 @@ fn erlang_and_fit_are_pinned() {
             "20s"
         ]
     );
-    let out = std::env::temp_dir().join(format!("ccsim-snap-fit-{}.toml", std::process::id()));
-    let _ = std::fs::remove_file(&out);
+    // A fixed file name: fit names the scenario after it.
+    let dir = std::env::temp_dir().join(format!("ccsim-snap-fit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("fitted.toml");
     let text = stdout_of(&[
         "fit",
         "scenarios/logs/last_week.csv",
@@ -157,7 +160,7 @@ fn erlang_and_fit_are_pinned() {
         out.to_str().unwrap(),
     ]);
     let written = std::fs::read_to_string(&out).unwrap();
-    std::fs::remove_file(&out).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
     let mut s = settings();
     s.add_filter(&regex_escape(out.to_str().unwrap()), "[fitted.toml]");
     s.bind(|| {
