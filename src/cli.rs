@@ -1406,8 +1406,8 @@ pub fn describe_model(model: &Model, source: &str) -> String {
             surge.name,
             surge.scope,
             surge.strength,
-            crate::summary::clock(surge.from),
-            crate::summary::clock(surge.to)
+            crate::duration::clock(surge.from),
+            crate::duration::clock(surge.to)
         );
     }
     let _ = writeln!(out, "  channels ({}):", model.channels.len());
@@ -1481,8 +1481,8 @@ pub fn describe_model(model: &Model, source: &str) -> String {
         for (from, to) in &bot.outages {
             parts.push(format!(
                 "down {}–{}",
-                crate::summary::clock(*from),
-                crate::summary::clock(*to)
+                crate::duration::clock(*from),
+                crate::duration::clock(*to)
             ));
         }
         let _ = writeln!(

@@ -1022,7 +1022,7 @@ impl FittedLog {
                     return Err(WriteError::Refused(format!(
                         "{source}: {}: the fitted arrivals peak at {peak:.0} contacts an hour (the interval at {}), more than the {MAX_RATE_PER_HOUR:.0} an hour a scenario's stream takes",
                         shown(&format!("{}/{}", ch.name, s.category)),
-                        crate::summary::clock(peak_k as f64 * self.interval)
+                        crate::duration::clock(peak_k as f64 * self.interval)
                     )));
                 }
                 streams += 1;

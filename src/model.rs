@@ -465,8 +465,8 @@ impl Uncovered {
         format!(
             "{} arrives {}–{} ({n} interval{}) but no agent who can serve it is on duty",
             model.contact_type_name(self.contact_type),
-            crate::summary::clock(self.from as f64 * model.interval),
-            crate::summary::clock(self.to as f64 * model.interval),
+            crate::duration::clock(self.from as f64 * model.interval),
+            crate::duration::clock(self.to as f64 * model.interval),
             if n == 1 { "" } else { "s" }
         )
     }

@@ -1,6 +1,7 @@
 //! The results of a run as the contract's JSON document, and as a readable text summary.
 //! Field names here are the stable contract: add beside them, never in their place.
 
+use crate::duration::clock;
 use crate::experiment::{Estimate, RunResult};
 use crate::model::Model;
 use crate::stats::{GroupMetrics, QueueMetrics, ReplicationOutcome};
@@ -471,21 +472,6 @@ fn num(e: &Estimate, decimals: usize) -> String {
         format!("{:.*} ±{:.*}", decimals, e.mean, decimals, e.ci95)
     } else {
         "–".into()
-    }
-}
-
-/// Clock time of day for a second offset, e.g. `13:30` (with a day prefix past the first).
-pub fn clock(seconds: f64) -> String {
-    let total = seconds.round() as u64;
-    let (day, secs) = (total / 86_400, total % 86_400);
-    let mut time = format!("{:02}:{:02}", secs / 3600, secs % 3600 / 60);
-    if secs % 60 != 0 {
-        time += &format!(":{:02}", secs % 60);
-    }
-    if day == 0 {
-        time
-    } else {
-        format!("d{} {time}", day + 1)
     }
 }
 

@@ -17,9 +17,10 @@
 pub mod requirements;
 pub mod roster;
 
+use crate::duration::clock;
 use crate::experiment::{self, RunOptions, RunResult};
 use crate::model::{Model, OptimizeSpec, RosterShift};
-use crate::summary::{RunSummary, clock};
+use crate::summary::RunSummary;
 use rayon::prelude::*;
 use requirements::{GroupRole, first_reported};
 use serde::Serialize;

@@ -163,7 +163,7 @@ pub fn offered_load(
 /// when, and the arrival stream and interval that carry the most load then (an absurd
 /// rate, or else a loop of transfers or repeats).
 fn outgrown_message(model: &Model, outgrown: Option<(usize, usize, f64, u32)>) -> String {
-    use crate::summary::clock;
+    use crate::duration::clock;
     let Some((g, k, peak, ample)) = outgrown else {
         return "the offered load keeps growing with the staffing (a loop of transfers or repeats?); check the scenario's resolve and repeat probabilities".into();
     };

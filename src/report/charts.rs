@@ -2,7 +2,7 @@
 //! (no font files needed to build or render). Colours are the Okabe–Ito palette, which
 //! stays distinguishable for colour-blind readers; times of day are clock times.
 
-use crate::summary::clock;
+use crate::duration::clock;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::RGBColor;

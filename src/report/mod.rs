@@ -4,9 +4,10 @@
 
 pub mod charts;
 
+use crate::duration::clock;
 use crate::model::Model;
 use crate::optimize::OptimizeResult;
-use crate::summary::{DataFile, RunSummary, clock};
+use crate::summary::{DataFile, RunSummary};
 use charts::{Axes, Chart, Line, gantt, line_chart, stacked_bars};
 use std::fmt::Write as _;
 
