@@ -37,7 +37,7 @@ pub struct Model {
     /// Surge windows, for display (their effect is in the streams' rates).
     pub surges: Vec<Surge>,
     /// Contact logs replayed beside (or instead of) the synthetic streams.
-    pub replays: Vec<crate::contact_log::ReplaySpec>,
+    pub replays: Vec<crate::replay::ReplaySpec>,
     /// Channels, in file order.
     pub channels: Vec<Channel>,
     /// Category names, in file order.
