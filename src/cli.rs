@@ -464,60 +464,6 @@ fn preflight(
     crate::output::check_destinations(&given, inputs, force).map_err(Error::bad_input)
 }
 
-/// The `--set` key paths and values of one sweep point.
-type PointLabel = Vec<(String, String)>;
-
-/// The models of a sweep's grid points, each compiled before any runs (a bad value stops
-/// the sweep at once), with their `--set` labels.
-fn sweep_models(
-    file: &std::path::Path,
-    axes: &[crate::sweep::Axis],
-) -> Result<(Model, Vec<PointLabel>, Vec<Model>), Error> {
-    let points = crate::sweep::grid(axes).map_err(Error::bad_input)?;
-    let base = load(file, &ArrivalArgs::default())?;
-    let mut models = Vec::with_capacity(points.len());
-    let mut labels = Vec::with_capacity(points.len());
-    for point in &points {
-        let set: Vec<(String, String)> = point
-            .iter()
-            .map(|(k, v)| (k.clone(), crate::sweep::show_value(v)))
-            .collect();
-        let label: Vec<String> = set.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let name = format!("{} [{}]", base.name, label.join(", "));
-        models.push(scenario::load_with_changes(file, point, &name)?);
-        labels.push(set);
-    }
-    warn_identical_points(&models, &labels);
-    Ok((base, labels, models))
-}
-
-/// Warns when two grid points compile to the same model: a value that changes nothing,
-/// usually because a more specific key (e.g. `containment_by`) overrides the one swept.
-fn warn_identical_points(models: &[Model], labels: &[PointLabel]) {
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for (i, m) in models.iter().enumerate() {
-        let unnamed = Model {
-            name: String::new(),
-            ..m.clone()
-        };
-        if let Some(&j) = seen.get(&crate::shard::scenario_hash(&[&unnamed])) {
-            let show = |set: &[(String, String)]| {
-                set.iter()
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            eprintln!(
-                "warning: the sweep points [{}] and [{}] give the same model: a swept value changes nothing (is the key overridden by a more specific one, such as a per-category value?)",
-                show(&labels[j]),
-                show(&labels[i])
-            );
-            return;
-        }
-        seen.insert(crate::shard::scenario_hash(&[&unnamed]), i);
-    }
-}
-
 /// A sweep axis as text that `--set` reads back to the same values.
 fn axis_text(axis: &crate::sweep::Axis) -> String {
     let values: Vec<String> = axis.values.iter().map(|v| v.to_string()).collect();
@@ -534,53 +480,38 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
         &[&args.file],
         args.force,
     )?;
-    let (base, labels, models) = sweep_models(&args.file, &args.set)?;
+    let base = load(&args.file, &ArrivalArgs::default())?;
+    let plan = crate::sweep::plan(&args.file, base, &args.set)?;
+    if let Some(warning) = plan.identical_points() {
+        eprintln!("warning: {warning}");
+    }
     let options = RunOptions {
-        replications: args.replications.unwrap_or(base.replications),
-        seed: args.seed.unwrap_or(base.seed),
+        replications: args.replications.unwrap_or(plan.base.replications),
+        seed: args.seed.unwrap_or(plan.base.seed),
         threads: args.threads.map(|t| t as usize),
     };
-    let points: Vec<u32> = (0..models.len() as u32)
+    let points: Vec<u32> = (0..plan.models.len() as u32)
         .filter(|&p| args.shard.shard.is_none_or(|s| s.owns(p)))
         .collect();
-    // A swept seed or replication count applies at its point; the flags override all.
-    let seeds: Vec<u64> = (models.iter())
-        .map(|m| args.seed.unwrap_or(m.seed))
-        .collect();
-    let counts: Vec<u32> = (models.iter())
-        .map(|m| args.replications.unwrap_or(m.replications))
-        .collect();
+    let seeds = plan.seeds(args.seed);
+    let counts = plan.counts(args.replications);
     let total: u64 = points.iter().map(|&p| counts[p as usize] as u64).sum();
     for &p in &points {
         // Every point's outcomes are held until the sweep ends: judge the points together.
         let share = counts[p as usize] as u64 * points.len() as u64;
         memory_check(experiment::check_planned_memory(
-            &models[p as usize],
+            &plan.models[p as usize],
             share,
             options.threads,
             false,
         ))?;
     }
     let progress = Progress::new(total, args.quiet);
-    // Points run side by side, and so do the replications within each: a grid of many
-    // points with few replications still keeps every core busy.
-    let runs = experiment::thread_pool(options.threads).and_then(|pool| {
-        pool.install(|| {
-            use rayon::prelude::*;
-            points
-                .par_iter()
-                .map(|&p| {
-                    let indices: Vec<u32> = (0..counts[p as usize]).collect();
-                    experiment::run_replications(
-                        &models[p as usize],
-                        seeds[p as usize],
-                        &indices,
-                        &|c| progress.done(c),
-                    )
-                })
-                .collect::<Result<Vec<_>, _>>()
-        })
-    })?;
+    let done = |c| progress.done(c);
+    let control = crate::runner::Control::new().on_replication(&done);
+    let runs = experiment::thread_pool(options.threads)?
+        .install(|| plan.run(&points, args.seed, args.replications, &control))?;
+    let crate::sweep::SweepPlan { labels, models, .. } = plan;
     progress.finish();
     if let (Some(shard), Some(path)) = (args.shard.shard, &args.shard.partial) {
         let model_refs: Vec<&Model> = models.iter().collect();
@@ -645,7 +576,7 @@ struct Destinations<'a> {
 /// Prints (and with `out` and `report`, writes) a finished sweep.
 fn finish_sweep(
     models: &[Model],
-    labels: Vec<PointLabel>,
+    labels: Vec<crate::sweep::PointLabel>,
     runs: Vec<experiment::RunResult>,
     seeds: &[u64],
     to: &Destinations,
@@ -823,7 +754,12 @@ fn merge_command(args: &MergeArgs) -> Result<(), Error> {
             .map(|a| crate::sweep::parse_axis(a))
             .collect::<Result<Vec<_>, _>>()
             .map_err(Error::bad_input)?;
-        let (_, labels, models) = sweep_models(&file, &axes)?;
+        let base = load(&file, &ArrivalArgs::default())?;
+        let plan = crate::sweep::plan(&file, base, &axes)?;
+        if let Some(warning) = plan.identical_points() {
+            eprintln!("warning: {warning}");
+        }
+        let crate::sweep::SweepPlan { labels, models, .. } = plan;
         let hash = crate::shard::scenario_hash(&models.iter().collect::<Vec<_>>());
         if hash != first.scenario_hash {
             return Err(changed(&file, &hash));
@@ -888,27 +824,15 @@ fn compare_command(args: &CompareArgs) -> Result<(), Error> {
     )?;
     let none = ArrivalArgs::default();
     let base = load(&args.base, &none)?;
-    let mut variants = scenario::load_declared_variants(&args.base)?;
-    let mut applied = vec![None; variants.len()];
-    for file in &args.variants {
-        // A variant file's changes go onto the base named here, not onto its own base.
-        let (model, changes) = scenario::load_onto_base(&args.base, &base.name, file)?;
-        variants.push(model);
-        applied.push(changes);
-    }
-    if variants.is_empty() {
-        return Err(Error::bad_input(format!(
-            "nothing to compare {} with: name variant files after it, or declare [[variant]] tables in it",
-            args.base.display()
-        )));
-    }
+    let plan = crate::compare::plan(&args.base, base, &args.variants)?;
+    let (base, variants) = (&plan.base, &plan.variants);
     let options = RunOptions {
         replications: args.replications.unwrap_or(base.replications.max(2)),
         seed: args.seed.unwrap_or(base.seed),
         threads: args.threads.map(|t| t as usize),
     };
     let total = options.replications as u64 * (1 + variants.len() as u64);
-    for m in std::iter::once(&base).chain(&variants) {
+    for m in std::iter::once(base).chain(variants) {
         memory_check(experiment::check_planned_memory(
             m,
             total,
@@ -917,36 +841,26 @@ fn compare_command(args: &CompareArgs) -> Result<(), Error> {
         ))?;
     }
     let progress = Progress::new(total, args.quiet);
-    let run = |m: &Model| experiment::run_observed(m, &options, &|c| progress.done(c));
-    let base_run = run(&base)?;
-    let mut compared = Vec::with_capacity(variants.len());
+    let done = |c| progress.done(c);
+    let control = crate::runner::Control::new().on_replication(&done);
+    let runs = experiment::thread_pool(options.threads)?
+        .install(|| plan.run(options.seed, options.replications, &control))?;
+    progress.finish();
     let mut files = Vec::new();
     let mut summaries: Vec<(String, RunSummary)> = Vec::new();
-    let mut add_run = |index: usize, m: &Model, r: &experiment::RunResult| {
+    let models_and_runs =
+        std::iter::once((base, &runs.base)).chain(variants.iter().zip(&runs.variants));
+    for (index, (m, r)) in models_and_runs.enumerate() {
         let folder = format!("{index}_{}", folder_name(&m.name));
         let summary = RunSummary::new(m, r, options.seed);
         for (name, text) in summary.result_files() {
             files.push((format!("{folder}/{name}"), text));
         }
         summaries.push((m.name.clone(), summary));
-    };
-    add_run(0, &base, &base_run);
-    for (i, (v, changes)) in variants.iter().zip(applied).enumerate() {
-        let r = run(v)?;
-        compared.push(crate::compare::compare_runs(
-            &base, &base_run, v, &r, changes,
-        ));
-        add_run(i + 1, v, &r);
     }
-    progress.finish();
-    let comparison = crate::compare::Comparison {
-        base: base.name.clone(),
-        replications: options.replications,
-        seed: options.seed,
-        variants: compared,
-    };
+    let comparison = runs.comparison;
     if let Some(dir) = &args.report {
-        let report = crate::report::compare_report(&base, &summaries, &comparison, args.png)
+        let report = crate::report::compare_report(base, &summaries, &comparison, args.png)
             .map_err(Error::internal)?;
         write_folder(dir, "--report", args.force, &report)?;
         if !args.quiet {

@@ -10,8 +10,10 @@
 //! differ are still compared, but as independent samples: the difference's interval is
 //! Welch's, and the output says that the customers differ.
 
+use crate::error::Error;
 use crate::experiment::{Estimate, RunResult, t_quantile_975};
 use crate::model::Model;
+use crate::runner::{Control, Job};
 use crate::stats::{QueueMetrics, ReplicationOutcome};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -574,5 +576,99 @@ pub fn csv_field(s: &str) -> String {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
+    }
+}
+
+/// A comparison ready to run: the base and every variant compiled.
+#[derive(Clone, Debug)]
+pub struct ComparePlan {
+    /// The base scenario.
+    pub base: Model,
+    /// The variants: those the base declares (`[[variant]]`), then the variant files named.
+    pub variants: Vec<Model>,
+    /// Per variant, the changes a variant file made to the base (`None` for declared ones).
+    pub applied: Vec<Option<crate::scenario::AppliedChanges>>,
+}
+
+/// The runs of a comparison and the comparison itself.
+#[derive(Clone, Debug)]
+pub struct ComparedRuns {
+    /// The base's run.
+    pub base: RunResult,
+    /// Each variant's run, in the plan's order.
+    pub variants: Vec<RunResult>,
+    /// The differences, variant by variant.
+    pub comparison: Comparison,
+}
+
+/// Compiles the variants of the base at `base_path` (whose loaded model is `base`): the
+/// `[[variant]]` tables it declares, then each file of `variant_files` with its changes
+/// applied to this base (not to the base the file itself extends).
+///
+/// # Errors
+/// Bad input: a variant that does not compile (located in its file), or no variant at all.
+pub fn plan(
+    base_path: &std::path::Path,
+    base: Model,
+    variant_files: &[std::path::PathBuf],
+) -> Result<ComparePlan, Error> {
+    let mut variants = crate::scenario::load_declared_variants(base_path)?;
+    let mut applied = vec![None; variants.len()];
+    for file in variant_files {
+        let (model, changes) = crate::scenario::load_onto_base(base_path, &base.name, file)?;
+        variants.push(model);
+        applied.push(changes);
+    }
+    if variants.is_empty() {
+        return Err(Error::bad_input(format!(
+            "nothing to compare {} with: name variant files after it, or declare [[variant]] tables in it",
+            base_path.display()
+        )));
+    }
+    Ok(ComparePlan {
+        base,
+        variants,
+        applied,
+    })
+}
+
+impl ComparePlan {
+    /// Runs the base and every variant with the same seed (the same customers where the
+    /// arrivals agree) on the current rayon pool, side by side, and compares each variant
+    /// with the base.
+    ///
+    /// # Errors
+    /// As [`crate::runner::run`]: cancelled, or a replayed log that cannot be read.
+    pub fn run(
+        &self,
+        seed: u64,
+        replications: u32,
+        control: &Control,
+    ) -> Result<ComparedRuns, Error> {
+        let jobs: Vec<Job> = std::iter::once(&self.base)
+            .chain(&self.variants)
+            .map(|model| Job {
+                model,
+                seed,
+                replications,
+            })
+            .collect();
+        let mut runs = crate::runner::run_jobs(&jobs, control)?.into_iter();
+        let base = runs.next().expect("the base ran");
+        let variants: Vec<RunResult> = runs.collect();
+        let compared = (self.variants.iter().zip(&variants))
+            .zip(&self.applied)
+            .map(|((v, r), changes)| compare_runs(&self.base, &base, v, r, changes.clone()))
+            .collect();
+        Ok(ComparedRuns {
+            comparison: Comparison {
+                base: self.base.name.clone(),
+                replications,
+                seed,
+                variants: compared,
+            },
+            base,
+            variants,
+        })
     }
 }

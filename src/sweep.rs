@@ -2,7 +2,10 @@
 //! (`--set group.agents.agents=80..120:5 --set bot.chat.containment=0.3,0.4`), each point
 //! with its replications and confidence intervals, as one table.
 
-use crate::experiment::Estimate;
+use crate::error::Error;
+use crate::experiment::{Estimate, RunResult};
+use crate::model::Model;
+use crate::runner::{Control, Job};
 use crate::summary::RunSummary;
 use std::fmt::Write as _;
 
@@ -329,5 +332,114 @@ mod tests {
                 ("b".to_string(), Text("y".into()))
             ]
         );
+    }
+}
+
+/// The `--set` key paths and values of one sweep point, as text.
+pub type PointLabel = Vec<(String, String)>;
+
+/// A sweep ready to run: the base scenario and every grid point compiled (a bad value stops
+/// the sweep before anything runs).
+#[derive(Clone, Debug)]
+pub struct SweepPlan {
+    /// The base scenario, as loaded.
+    pub base: Model,
+    /// Each point's `--set` values, in grid order (the last axis varies fastest).
+    pub labels: Vec<PointLabel>,
+    /// Each point's model, named `BASE [key=value, …]`.
+    pub models: Vec<Model>,
+}
+
+/// Compiles every point of the grid of `axes` over the scenario at `file` (whose loaded
+/// model is `base`).
+///
+/// # Errors
+/// Bad input: an axis with no values or too many points, or a value the scenario refuses
+/// (located in the file, with the key).
+pub fn plan(file: &std::path::Path, base: Model, axes: &[Axis]) -> Result<SweepPlan, Error> {
+    let points = grid(axes).map_err(Error::bad_input)?;
+    let mut models = Vec::with_capacity(points.len());
+    let mut labels = Vec::with_capacity(points.len());
+    for point in &points {
+        let set: PointLabel = point
+            .iter()
+            .map(|(k, v)| (k.clone(), show_value(v)))
+            .collect();
+        let label: Vec<String> = set.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let name = format!("{} [{}]", base.name, label.join(", "));
+        models.push(crate::scenario::load_with_changes(file, point, &name)?);
+        labels.push(set);
+    }
+    Ok(SweepPlan {
+        base,
+        labels,
+        models,
+    })
+}
+
+impl SweepPlan {
+    /// A warning when two grid points compile to the same model: a value that changes
+    /// nothing, usually because a more specific key (e.g. `containment_by`) overrides the
+    /// one swept. `None` when every point differs.
+    pub fn identical_points(&self) -> Option<String> {
+        let mut seen = std::collections::HashMap::new();
+        for (i, m) in self.models.iter().enumerate() {
+            let unnamed = Model {
+                name: String::new(),
+                ..m.clone()
+            };
+            let identity = crate::shard::scenario_hash(&[&unnamed]);
+            if let Some(&j) = seen.get(&identity) {
+                let show = |set: &PointLabel| {
+                    set.iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                return Some(format!(
+                    "the sweep points [{}] and [{}] give the same model: a swept value changes nothing (is the key overridden by a more specific one, such as a per-category value?)",
+                    show(&self.labels[j]),
+                    show(&self.labels[i])
+                ));
+            }
+            seen.insert(identity, i);
+        }
+        None
+    }
+
+    /// Each point's seed: `seed` when given, else the point's own (a swept seed applies at
+    /// its point).
+    pub fn seeds(&self, seed: Option<u64>) -> Vec<u64> {
+        self.models.iter().map(|m| seed.unwrap_or(m.seed)).collect()
+    }
+
+    /// Each point's replications: `replications` when given, else the point's own.
+    pub fn counts(&self, replications: Option<u32>) -> Vec<u32> {
+        (self.models.iter())
+            .map(|m| replications.unwrap_or(m.replications))
+            .collect()
+    }
+
+    /// Runs the points numbered `points` (all of them for a whole sweep, a shard's share
+    /// otherwise) on the current rayon pool, side by side; their results in that order.
+    ///
+    /// # Errors
+    /// As [`crate::runner::run`]: cancelled, or a replayed log that cannot be read.
+    pub fn run(
+        &self,
+        points: &[u32],
+        seed: Option<u64>,
+        replications: Option<u32>,
+        control: &Control,
+    ) -> Result<Vec<RunResult>, Error> {
+        let (seeds, counts) = (self.seeds(seed), self.counts(replications));
+        let jobs: Vec<Job> = (points.iter())
+            .map(|&p| Job {
+                model: &self.models[p as usize],
+                seed: seeds[p as usize],
+                replications: counts[p as usize],
+            })
+            .collect();
+        crate::runner::run_jobs(&jobs, control)
     }
 }

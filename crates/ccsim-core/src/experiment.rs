@@ -3,10 +3,12 @@
 //! they are identical whatever the number of threads.
 
 use crate::engine::{self, ContactFeed, ContactRecord, Workspace};
+use crate::error::{Error, ErrorKind};
 use crate::model::Model;
 use crate::stats::{GroupMetrics, QueueMetrics, ReplicationOutcome};
 use rayon::prelude::*;
 use statrs::distribution::{ContinuousCDF, StudentsT};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// How to run an experiment.
@@ -446,24 +448,102 @@ pub fn run_folded(
     })
 }
 
-/// Runs the replications numbered `indices` on the current rayon pool; the outcomes come
-/// back in the order of `indices`, each depending only on its index and the seed (so any
-/// split of the indices, on any threads or machines, gives the same outcomes).
+/// Runs the replications numbered `indices` on the current rayon pool, calling
+/// `replication_done` with the contacts of each as it ends: [`run_indices`] without
+/// cancellation.
 pub fn run_replications(
     model: &Model,
     seed: u64,
     indices: &[u32],
     replication_done: &(dyn Fn(u64) + Sync),
 ) -> Result<RunResult, RunError> {
+    run_indices(
+        model,
+        seed,
+        indices,
+        &Control::new().on_replication(replication_done),
+    )
+}
+
+/// How a caller follows and stops work: a callback at each replication's end and a flag.
+#[derive(Clone, Copy)]
+pub struct Control<'a> {
+    replication_done: &'a (dyn Fn(u64) + Sync),
+    cancel: Option<&'a AtomicBool>,
+}
+
+impl Default for Control<'_> {
+    fn default() -> Self {
+        Control {
+            replication_done: &|_| {},
+            cancel: None,
+        }
+    }
+}
+
+impl<'a> Control<'a> {
+    /// No progress callback, no cancellation.
+    pub fn new() -> Control<'a> {
+        Control::default()
+    }
+
+    /// Calls `f` from the worker threads with the contacts (arrivals, warm-up included) of
+    /// each replication as it ends.
+    pub fn on_replication(self, f: &'a (dyn Fn(u64) + Sync)) -> Control<'a> {
+        Control {
+            replication_done: f,
+            ..self
+        }
+    }
+
+    /// Stops the work when `flag` becomes `true`: replications not yet started are not
+    /// started (one already running finishes), and the call returns an error of kind
+    /// [`ErrorKind::Cancelled`].
+    pub fn cancel_with(self, flag: &'a AtomicBool) -> Control<'a> {
+        Control {
+            cancel: Some(flag),
+            ..self
+        }
+    }
+
+    /// Whether the caller asked to stop.
+    pub fn cancelled(&self) -> bool {
+        self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+
+    /// Reports one ended replication of `contacts` contacts.
+    pub fn done(&self, contacts: u64) {
+        (self.replication_done)(contacts)
+    }
+}
+
+/// The error a cancelled call returns.
+fn cancelled() -> Error {
+    Error::new(ErrorKind::Cancelled, "cancelled")
+}
+
+/// Runs the replications numbered `indices` of `model` on the current rayon pool; the
+/// outcomes come back in the order of `indices`, each depending only on its index and the
+/// seed (so any split of the indices, on any threads or machines, gives the same outcomes).
+///
+/// # Errors
+/// As [`run`].
+pub fn run_indices(
+    model: &Model,
+    seed: u64,
+    indices: &[u32],
+    control: &Control,
+) -> Result<RunResult, RunError> {
     let start = Instant::now();
     let outcomes = indices
         .par_iter()
         .map_init(Workspace::new, |ws, &r| {
-            let outcome = replicate(model, seed, r, ws, None);
-            if let Ok(o) = &outcome {
-                replication_done(o.contacts);
+            if control.cancelled() {
+                return Err(cancelled());
             }
-            outcome
+            let outcome = replicate(model, seed, r, ws, None)?;
+            control.done(outcome.contacts);
+            Ok(outcome)
         })
         .collect::<Result<Vec<_>, RunError>>()?;
     Ok(RunResult {

@@ -7,7 +7,8 @@
 //! scenario; a replayed log is read through the [`replay::ReplayReader`] its loader
 //! installed), [`seeds`], [`engine`] (one replication) with [`stats`] (its tallies and
 //! metrics), [`experiment`] (replications in parallel, confidence intervals), and [`erlang`]
-//! (analytic queues). The scenario language, contact logs, fitting, the optimizer, outputs,
+//! (analytic queues). [`runner`] is the door for programs that embed ccsim: runs on
+//! the caller's thread pool, with progress and cancellation. The scenario language, contact logs, fitting, the optimizer, outputs,
 //! reports and the command line live in the `ccsim` crate, which re-exports these modules
 //! under the same names.
 
@@ -20,5 +21,6 @@ pub mod experiment;
 pub mod limits;
 pub mod model;
 pub mod replay;
+pub mod runner;
 pub mod seeds;
 pub mod stats;
