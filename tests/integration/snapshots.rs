@@ -5,15 +5,9 @@
 //! `INSTA_UPDATE=always cargo test --release --test integration snapshots` and review the
 //! diff of the `.snap` files.
 
-use std::process::Command;
-
 /// Runs ccsim from the project's root and returns its stdout (panics on a failed run).
 fn stdout_of(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_ccsim"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap();
+    let out = crate::support::command().args(args).output().unwrap();
     assert!(
         out.status.success(),
         "ccsim {}: {}",
