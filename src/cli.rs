@@ -790,63 +790,16 @@ fn merge_command(args: &MergeArgs) -> Result<(), CliError> {
         &inputs,
         args.force,
     )?;
-    let mut parts = Vec::with_capacity(args.parts.len());
-    for path in &args.parts {
-        let name = path.display().to_string();
-        let bytes = crate::limits::read_capped(path, crate::limits::MAX_PARTIAL_BYTES)
-            .map_err(|e| CliError::BadInput(format!("cannot read {name}: {e}")))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            CliError::BadInput(format!(
-                "{name} is not a ccsim partial result file: it is not UTF-8 text (byte {} is not)",
-                e.utf8_error().valid_up_to()
-            ))
-        })?;
-        let part =
-            crate::shard::PartialResult::from_toml(&text, &name).map_err(CliError::BadInput)?;
-        parts.push((name, part));
-    }
-    let (runs, seeds) = crate::shard::merge(&parts).map_err(CliError::BadInput)?;
-    let first = &parts
-        .first()
-        .ok_or_else(|| CliError::BadInput("name the partial result files to merge".into()))?
-        .1;
-    // Every outcome against the model(s) loaded below, before anything reads them.
-    let check_shapes = |models: &[Model]| {
-        parts.iter().try_for_each(|(name, part)| {
-            crate::shard::check_shapes(name, part, models).map_err(CliError::BadInput)
-        })
-    };
-    let file = args
-        .scenario
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(&first.scenario_file));
-    if args.scenario.is_none() && !file.exists() {
-        return Err(CliError::BadInput(format!(
-            "{}: the scenario file the shards recorded is not there (moved, or the parts were made elsewhere): pass it with --scenario FILE",
-            file.display()
-        )));
-    }
-    let changed = |file: &std::path::Path, hash: &str| {
-        CliError::BadInput(format!(
-            "{} does not give the scenario the shards ran (hash {hash}, parts {}): merge with the scenario file (and logs) they ran, or pass it with --scenario",
-            file.display(),
-            first.scenario_hash
-        ))
-    };
-    if first.command == "sweep" {
-        let axes = first
-            .sweep_axes
-            .iter()
-            .map(|a| crate::sweep::parse_axis(a))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(CliError::BadInput)?;
-        let (_, labels, models) = sweep_models(&file, &axes)?;
-        let hash = crate::shard::scenario_hash(&models.iter().collect::<Vec<_>>());
-        if hash != first.scenario_hash {
-            return Err(changed(&file, &hash));
-        }
-        check_shapes(&models)?;
-        finish_sweep(
+    let mut warn = |w: &str| eprintln!("warning: {w}");
+    let merged = crate::shard::merge_files(&args.parts, args.scenario.as_deref(), &mut warn)
+        .map_err(|e| CliError::BadInput(e.to_string()))?;
+    match merged.runs {
+        crate::shard::MergedRuns::Sweep {
+            models,
+            labels,
+            runs,
+            seeds,
+        } => finish_sweep(
             &models,
             labels,
             runs,
@@ -859,36 +812,26 @@ fn merge_command(args: &MergeArgs) -> Result<(), CliError> {
                 png: args.png,
                 quiet: true,
             },
-        )
-    } else {
-        let arrivals = ArrivalArgs {
-            arrivals: first.arrivals.as_ref().map(PathBuf::from),
-            skip_bad_rows: first.skip_bad_rows,
-            log_start: first.log_start.clone(),
-        };
-        let model = load(&file, &arrivals)?;
-        let hash = crate::shard::scenario_hash(&[&model]);
-        if hash != first.scenario_hash {
-            return Err(changed(&file, &hash));
+        ),
+        crate::shard::MergedRuns::Run { model, result } => {
+            let source = merged.scenario.display().to_string();
+            finish_run(
+                &model,
+                &result,
+                merged.seed,
+                &source,
+                args.json,
+                &args.out,
+                args.force,
+            )?;
+            if let Some(dir) = &args.report {
+                let summary = RunSummary::new(&model, &result, merged.seed);
+                let files = crate::report::run_report(&model, &summary, &source, args.png)
+                    .map_err(CliError::Internal)?;
+                write_folder(dir, "--report", args.force, &files)?;
+            }
+            Ok(())
         }
-        check_shapes(std::slice::from_ref(&model))?;
-        let (Some(result), 1) = (runs.into_iter().next(), seeds.len()) else {
-            return Err(CliError::BadInput(format!(
-                "{} holds a run of {} points; a run has one",
-                parts[0].0, first.points
-            )));
-        };
-        let source = file.display().to_string();
-        finish_run(
-            &model, &result, first.seed, &source, args.json, &args.out, args.force,
-        )?;
-        if let Some(dir) = &args.report {
-            let summary = RunSummary::new(&model, &result, first.seed);
-            let files = crate::report::run_report(&model, &summary, &source, args.png)
-                .map_err(CliError::Internal)?;
-            write_folder(dir, "--report", args.force, &files)?;
-        }
-        Ok(())
     }
 }
 
