@@ -175,3 +175,24 @@ fn regex_escape(text: &str) -> String {
         })
         .collect()
 }
+
+/// Issue 13 item 9: `optimize`, text and JSON, on a small roster that the MIP solves to
+/// proven optimality in milliseconds (`tests/cases/optimize_small.toml`: `optimal, gap
+/// 0.00%`), so neither the solver's time limit nor the machine's speed can change it; the
+/// solver's seconds are blanked like the wall-clock time.
+#[test]
+fn optimize_is_pinned() {
+    let mut settings = settings();
+    settings.add_filter(r"(?m)· \d+\.\d+ s$", "· [wall] s");
+    settings.add_filter(
+        r"(?m)^(\s+\d+\s+(?:requirements|roster)\s+\d+\s+\d+\s+\d+\s+)\d+\.\d+",
+        "$1[solve]",
+    );
+    settings.add_filter(r#""solve_s": [0-9.e+-]+"#, r#""solve_s": "[solve]""#);
+    let file = "tests/cases/optimize_small.toml";
+    let text = stdout_of(&["optimize", file, "--quiet"]);
+    assert!(text.contains("optimal, gap 0.00%"), "{text}");
+    settings.bind(|| insta::assert_snapshot!("optimize_small_text", text));
+    let json = stdout_of(&["optimize", file, "--quiet", "--json"]);
+    settings.bind(|| insta::assert_snapshot!("optimize_small_json", json));
+}
