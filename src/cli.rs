@@ -4,6 +4,7 @@
 
 use crate::duration::Duration;
 use crate::erlang::{self, QueueSpec, QueueValues};
+use crate::error::Error;
 use crate::experiment::{self, RunOptions};
 use crate::model::Model;
 use crate::output::{Destination, Kind};
@@ -370,16 +371,8 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     text.parse::<Duration>().map_err(|e| e.to_string())
 }
 
-/// A failed command: bad input (exit 2) or an internal error (exit 1).
-#[derive(Debug)]
-pub enum CliError {
-    /// Something the user gave is wrong; the message says what to fix.
-    BadInput(String),
-    /// Something went wrong inside ccsim.
-    Internal(String),
-}
-
-/// Runs the command line and returns the process exit code.
+/// Runs the command line and returns the process exit code: the error's message once on
+/// stderr, and the code its kind decides ([`crate::error::ErrorKind::exit_code`]).
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -390,19 +383,15 @@ pub fn main() -> ExitCode {
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(CliError::BadInput(message)) => {
-            eprintln!("error: {message}");
-            ExitCode::from(2)
-        }
-        Err(CliError::Internal(message)) => {
-            eprintln!("internal error: {message}");
-            ExitCode::from(1)
+        Err(e) => {
+            eprintln!("{}: {}", e.kind().label(), e.message());
+            ExitCode::from(e.kind().exit_code())
         }
     }
 }
 
 /// Runs one parsed command.
-pub fn run(cli: Cli) -> Result<(), CliError> {
+pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => run_scenario(&args),
         Command::Check { file, arrivals } => check(&file, &arrivals),
@@ -417,17 +406,16 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-fn load(file: &std::path::Path, arrivals: &ArrivalArgs) -> Result<Model, CliError> {
+fn load(file: &std::path::Path, arrivals: &ArrivalArgs) -> Result<Model, Error> {
     let options = scenario::LoadOptions {
         arrivals: arrivals.arrivals.clone(),
         skip_bad_rows: arrivals.skip_bad_rows,
         log_start: arrivals.log_start.clone(),
     };
-    let model =
-        scenario::load_with(file, &options).map_err(|e| CliError::BadInput(e.to_string()))?;
+    let model = scenario::load_with(file, &options)?;
     let shown = file.display();
     for warning in experiment::unbounded_queues(&model)
-        .map_err(|e| CliError::BadInput(format!("{shown}: {e}")))?
+        .map_err(|e| Error::bad_input(format!("{shown}: {e}")))?
     {
         eprintln!("warning: {shown}: {warning}");
     }
@@ -435,8 +423,8 @@ fn load(file: &std::path::Path, arrivals: &ArrivalArgs) -> Result<Model, CliErro
 }
 
 /// A run that would hold more results than ccsim allows is bad input (exit 2).
-fn memory_check(planned: Result<(), String>) -> Result<(), CliError> {
-    planned.map_err(CliError::BadInput)
+fn memory_check(planned: Result<(), String>) -> Result<(), Error> {
+    planned.map_err(Error::bad_input)
 }
 
 /// Tells on stderr what the replayed logs hold (skipped rows above all).
@@ -456,10 +444,10 @@ pub fn write_output(
     path: &std::path::Path,
     force: bool,
     contents: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), CliError> {
+) -> Result<(), Error> {
     preflight(&[("--output", Some(path), Kind::File)], &[], force)?;
     crate::output::write_file(path, contents)
-        .map_err(|e| CliError::BadInput(format!("cannot write {}: {e}", path.display())))
+        .map_err(|e| Error::io(format!("cannot write {}: {e}", path.display())))
 }
 
 /// Checks, before any work, every place a command will write (flag, path, kind) against
@@ -468,12 +456,12 @@ fn preflight(
     destinations: &[(&'static str, Option<&std::path::Path>, Kind)],
     inputs: &[&std::path::Path],
     force: bool,
-) -> Result<(), CliError> {
+) -> Result<(), Error> {
     let given: Vec<Destination> = destinations
         .iter()
         .filter_map(|&(flag, path, kind)| path.map(|path| Destination { flag, path, kind }))
         .collect();
-    crate::output::check_destinations(&given, inputs, force).map_err(CliError::BadInput)
+    crate::output::check_destinations(&given, inputs, force).map_err(Error::bad_input)
 }
 
 /// The `--set` key paths and values of one sweep point.
@@ -484,8 +472,8 @@ type PointLabel = Vec<(String, String)>;
 fn sweep_models(
     file: &std::path::Path,
     axes: &[crate::sweep::Axis],
-) -> Result<(Model, Vec<PointLabel>, Vec<Model>), CliError> {
-    let points = crate::sweep::grid(axes).map_err(CliError::BadInput)?;
+) -> Result<(Model, Vec<PointLabel>, Vec<Model>), Error> {
+    let points = crate::sweep::grid(axes).map_err(Error::bad_input)?;
     let base = load(file, &ArrivalArgs::default())?;
     let mut models = Vec::with_capacity(points.len());
     let mut labels = Vec::with_capacity(points.len());
@@ -496,10 +484,7 @@ fn sweep_models(
             .collect();
         let label: Vec<String> = set.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let name = format!("{} [{}]", base.name, label.join(", "));
-        models.push(
-            scenario::load_with_changes(file, point, &name)
-                .map_err(|e| CliError::BadInput(e.to_string()))?,
-        );
+        models.push(scenario::load_with_changes(file, point, &name)?);
         labels.push(set);
     }
     warn_identical_points(&models, &labels);
@@ -539,7 +524,7 @@ fn axis_text(axis: &crate::sweep::Axis) -> String {
     format!("{}={}", axis.key, values.join(","))
 }
 
-fn sweep_command(args: &SweepArgs) -> Result<(), CliError> {
+fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
     preflight(
         &[
             ("--out", args.out.as_deref(), Kind::Folder),
@@ -579,25 +564,23 @@ fn sweep_command(args: &SweepArgs) -> Result<(), CliError> {
     let progress = Progress::new(total, args.quiet);
     // Points run side by side, and so do the replications within each: a grid of many
     // points with few replications still keeps every core busy.
-    let runs = experiment::thread_pool(options.threads)
-        .and_then(|pool| {
-            pool.install(|| {
-                use rayon::prelude::*;
-                points
-                    .par_iter()
-                    .map(|&p| {
-                        let indices: Vec<u32> = (0..counts[p as usize]).collect();
-                        experiment::run_replications(
-                            &models[p as usize],
-                            seeds[p as usize],
-                            &indices,
-                            &|c| progress.done(c),
-                        )
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-            })
+    let runs = experiment::thread_pool(options.threads).and_then(|pool| {
+        pool.install(|| {
+            use rayon::prelude::*;
+            points
+                .par_iter()
+                .map(|&p| {
+                    let indices: Vec<u32> = (0..counts[p as usize]).collect();
+                    experiment::run_replications(
+                        &models[p as usize],
+                        seeds[p as usize],
+                        &indices,
+                        &|c| progress.done(c),
+                    )
+                })
+                .collect::<Result<Vec<_>, _>>()
         })
-        .map_err(|e| CliError::Internal(e.to_string()))?;
+    })?;
     progress.finish();
     if let (Some(shard), Some(path)) = (args.shard.shard, &args.shard.partial) {
         let model_refs: Vec<&Model> = models.iter().collect();
@@ -666,7 +649,7 @@ fn finish_sweep(
     runs: Vec<experiment::RunResult>,
     seeds: &[u64],
     to: &Destinations,
-) -> Result<(), CliError> {
+) -> Result<(), Error> {
     let (json, out, force) = (to.json, to.out, to.force);
     let results: Vec<crate::sweep::SweepPoint> = models
         .iter()
@@ -694,7 +677,7 @@ fn finish_sweep(
             base.name.truncate(i);
         }
         let files =
-            crate::report::sweep_report(&base, &results, to.png).map_err(CliError::Internal)?;
+            crate::report::sweep_report(&base, &results, to.png).map_err(Error::internal)?;
         write_folder(dir, "--report", force, &files)?;
         if !to.quiet {
             eprintln!("report written to {}", dir.join("index.html").display());
@@ -716,8 +699,8 @@ fn write_partial(
     force: bool,
     partial: &crate::shard::PartialResult,
     quiet: bool,
-) -> Result<(), CliError> {
-    let text = partial.to_toml().map_err(CliError::Internal)?;
+) -> Result<(), Error> {
+    let text = partial.to_toml().map_err(Error::internal)?;
     write_output(path, force, |w| w.write_all(text.as_bytes()))?;
     if !quiet {
         let units: usize = partial.runs.iter().map(|r| r.replications.len()).sum();
@@ -733,7 +716,7 @@ fn write_partial(
     Ok(())
 }
 
-fn optimize_command(args: &OptimizeArgs) -> Result<(), CliError> {
+fn optimize_command(args: &OptimizeArgs) -> Result<(), Error> {
     preflight(
         &[
             ("--out", args.out.as_deref(), Kind::Folder),
@@ -760,13 +743,13 @@ fn optimize_command(args: &OptimizeArgs) -> Result<(), CliError> {
             eprintln!("{line}");
         }
     })
-    .map_err(|e| CliError::BadInput(e.to_string()))?;
+    .map_err(|e| Error::bad_input(e.to_string()))?;
     if let Some(dir) = &args.out {
         write_folder(dir, "--out", args.force, &text_files(result.result_files()))?;
     }
     if let Some(dir) = &args.report {
-        let files = crate::report::optimize_report(&model, &result, args.png)
-            .map_err(CliError::Internal)?;
+        let files =
+            crate::report::optimize_report(&model, &result, args.png).map_err(Error::internal)?;
         write_folder(dir, "--report", args.force, &files)?;
         if !quiet {
             eprintln!("report written to {}", dir.join("index.html").display());
@@ -779,7 +762,7 @@ fn optimize_command(args: &OptimizeArgs) -> Result<(), CliError> {
     }
 }
 
-fn merge_command(args: &MergeArgs) -> Result<(), CliError> {
+fn merge_command(args: &MergeArgs) -> Result<(), Error> {
     let mut inputs: Vec<&std::path::Path> = args.parts.iter().map(PathBuf::as_path).collect();
     inputs.extend(args.scenario.as_deref());
     preflight(
@@ -792,7 +775,10 @@ fn merge_command(args: &MergeArgs) -> Result<(), CliError> {
     )?;
     let mut warn = |w: &str| eprintln!("warning: {w}");
     let merged = crate::shard::merge_files(&args.parts, args.scenario.as_deref(), &mut warn)
-        .map_err(|e| CliError::BadInput(e.to_string()))?;
+        .map_err(|e| match e {
+            crate::shard::MergeError::Read(m) => Error::io(m),
+            crate::shard::MergeError::Refused(m) => Error::bad_input(m),
+        })?;
     match merged.runs {
         crate::shard::MergedRuns::Sweep {
             models,
@@ -827,7 +813,7 @@ fn merge_command(args: &MergeArgs) -> Result<(), CliError> {
             if let Some(dir) = &args.report {
                 let summary = RunSummary::new(&model, &result, merged.seed);
                 let files = crate::report::run_report(&model, &summary, &source, args.png)
-                    .map_err(CliError::Internal)?;
+                    .map_err(Error::internal)?;
                 write_folder(dir, "--report", args.force, &files)?;
             }
             Ok(())
@@ -835,7 +821,7 @@ fn merge_command(args: &MergeArgs) -> Result<(), CliError> {
     }
 }
 
-fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
+fn compare_command(args: &CompareArgs) -> Result<(), Error> {
     let mut inputs: Vec<&std::path::Path> = vec![&args.base];
     inputs.extend(args.variants.iter().map(PathBuf::as_path));
     preflight(
@@ -848,18 +834,16 @@ fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
     )?;
     let none = ArrivalArgs::default();
     let base = load(&args.base, &none)?;
-    let mut variants = scenario::load_declared_variants(&args.base)
-        .map_err(|e| CliError::BadInput(e.to_string()))?;
+    let mut variants = scenario::load_declared_variants(&args.base)?;
     let mut applied = vec![None; variants.len()];
     for file in &args.variants {
         // A variant file's changes go onto the base named here, not onto its own base.
-        let (model, changes) = scenario::load_onto_base(&args.base, &base.name, file)
-            .map_err(|e| CliError::BadInput(e.to_string()))?;
+        let (model, changes) = scenario::load_onto_base(&args.base, &base.name, file)?;
         variants.push(model);
         applied.push(changes);
     }
     if variants.is_empty() {
-        return Err(CliError::BadInput(format!(
+        return Err(Error::bad_input(format!(
             "nothing to compare {} with: name variant files after it, or declare [[variant]] tables in it",
             args.base.display()
         )));
@@ -879,10 +863,7 @@ fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
         ))?;
     }
     let progress = Progress::new(total, args.quiet);
-    let run = |m: &Model| {
-        experiment::run_observed(m, &options, &|c| progress.done(c))
-            .map_err(|e| CliError::Internal(e.to_string()))
-    };
+    let run = |m: &Model| experiment::run_observed(m, &options, &|c| progress.done(c));
     let base_run = run(&base)?;
     let mut compared = Vec::with_capacity(variants.len());
     let mut files = Vec::new();
@@ -912,7 +893,7 @@ fn compare_command(args: &CompareArgs) -> Result<(), CliError> {
     };
     if let Some(dir) = &args.report {
         let report = crate::report::compare_report(&base, &summaries, &comparison, args.png)
-            .map_err(CliError::Internal)?;
+            .map_err(Error::internal)?;
         write_folder(dir, "--report", args.force, &report)?;
         if !args.quiet {
             eprintln!("report written to {}", dir.join("index.html").display());
@@ -959,7 +940,7 @@ pub fn write_folder(
     flag: &'static str,
     force: bool,
     files: &[DataFile],
-) -> Result<(), CliError> {
+) -> Result<(), Error> {
     preflight(&[(flag, Some(dir), Kind::Folder)], &[], force)?;
     let written = (|| -> std::io::Result<()> {
         let mut folder = crate::output::FolderWriter::create(dir, flag)?;
@@ -971,14 +952,14 @@ pub fn write_folder(
         folder.commit()
     })();
     written.map_err(|e| {
-        CliError::BadInput(format!(
+        Error::io(format!(
             "cannot write the results folder {}: {e}",
             dir.display()
         ))
     })
 }
 
-fn fit_command(args: &FitArgs) -> Result<(), CliError> {
+fn fit_command(args: &FitArgs) -> Result<(), Error> {
     preflight(
         &[("--output", Some(&args.output), Kind::File)],
         &[&args.log],
@@ -992,7 +973,7 @@ fn fit_command(args: &FitArgs) -> Result<(), CliError> {
             .map_or("fitted".into(), |s| s.to_string_lossy().into_owned()),
     };
     if let Some(problem) = crate::fit::name_problem(&name, false) {
-        return Err(CliError::BadInput(match &args.name {
+        return Err(Error::bad_input(match &args.name {
             Some(_) => format!("--name: {problem}"),
             None => format!(
                 "{}: the scenario takes its name from the output file's name, and {problem}; give --name",
@@ -1000,18 +981,17 @@ fn fit_command(args: &FitArgs) -> Result<(), CliError> {
             ),
         }));
     }
-    let fitted =
-        crate::fit::fit_log(&args.log, args.interval.secs()).map_err(CliError::BadInput)?;
+    let fitted = crate::fit::fit_log(&args.log, args.interval.secs()).map_err(Error::bad_input)?;
     let scenario = fitted
         .to_toml(&name, &args.log.display().to_string())
         .map_err(|e| match e {
-            crate::fit::WriteError::Refused(m) => CliError::BadInput(m),
-            crate::fit::WriteError::Internal(m) => CliError::Internal(m),
+            crate::fit::WriteError::Refused(m) => Error::bad_input(m),
+            crate::fit::WriteError::Internal(m) => Error::internal(m),
         })?;
     // The fitted scenario must load with every name as the log wrote it; a failure here is
     // ccsim's fault, not the user's (the fit refuses or clamps what a scenario cannot take).
     let model = scenario::parse(&scenario.text, &args.output.display().to_string(), &name)
-        .map_err(|e| CliError::Internal(format!("the fitted scenario does not load: {e}")))?;
+        .map_err(|e| Error::internal(format!("the fitted scenario does not load: {e}")))?;
     let channels: Vec<&str> = fitted.channels.iter().map(|c| c.name.as_str()).collect();
     let loaded: Vec<&str> = model.channels.iter().map(|c| c.name.as_str()).collect();
     let categories_kept = fitted
@@ -1020,8 +1000,8 @@ fn fit_command(args: &FitArgs) -> Result<(), CliError> {
         .flat_map(|c| &c.categories)
         .all(|s| model.categories.contains(&s.category));
     if channels != loaded || !categories_kept || model.name != name {
-        return Err(CliError::Internal(
-            "the fitted scenario does not load with the log's names".into(),
+        return Err(Error::internal(
+            "the fitted scenario does not load with the log's names",
         ));
     }
     write_output(&args.output, args.force, |w| {
@@ -1035,7 +1015,7 @@ fn fit_command(args: &FitArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn log_command(args: &LogArgs) -> Result<(), CliError> {
+fn log_command(args: &LogArgs) -> Result<(), Error> {
     let mut inputs: Vec<&std::path::Path> = vec![&args.file];
     inputs.extend(args.arrivals.arrivals.as_deref());
     let destination = [("--output", Some(args.output.as_path()), Kind::File)];
@@ -1047,8 +1027,7 @@ fn log_command(args: &LogArgs) -> Result<(), CliError> {
     let seed = args.seed.unwrap_or(model.seed);
     let mut records = Vec::new();
     let mut ws = crate::engine::Workspace::new();
-    experiment::replicate(&model, seed, args.replication, &mut ws, Some(&mut records))
-        .map_err(|e| CliError::BadInput(e.to_string()))?;
+    experiment::replicate(&model, seed, args.replication, &mut ws, Some(&mut records))?;
     let rows = records.len();
     write_output(&args.output, args.force, |w| {
         crate::contact_log::write_log(&model, &mut records, w)
@@ -1062,28 +1041,28 @@ fn log_command(args: &LogArgs) -> Result<(), CliError> {
 }
 
 /// Writes to stdout through `write`, buffered; a closed pipe is not an error.
-fn emit_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), CliError> {
+fn emit_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match write(&mut out).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Internal(format!(
-            "cannot write to standard output: {e}"
-        ))),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::io(format!("cannot write to standard output: {e}")))
+        }
         _ => Ok(()),
     }
 }
 
 /// Writes to stdout; a closed pipe (e.g. `| head`) is not an error.
-fn emit(text: &str) -> Result<(), CliError> {
+fn emit(text: &str) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Internal(format!(
-            "cannot write to standard output: {e}"
-        ))),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::io(format!("cannot write to standard output: {e}")))
+        }
         _ => Ok(()),
     }
 }
 
-fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
+fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     let destinations = [
         ("--out", args.out.as_deref(), Kind::Folder),
         ("--report", args.report.as_deref(), Kind::Folder),
@@ -1119,15 +1098,11 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
             .filter(|&r| shard.owns(r))
             .collect();
         let progress = Progress::new(indices.len() as u64, args.quiet);
-        let result = experiment::thread_pool(options.threads)
-            .and_then(|pool| {
-                pool.install(|| {
-                    experiment::run_replications(&model, options.seed, &indices, &|c| {
-                        progress.done(c)
-                    })
-                })
+        let result = experiment::thread_pool(options.threads).and_then(|pool| {
+            pool.install(|| {
+                experiment::run_replications(&model, options.seed, &indices, &|c| progress.done(c))
             })
-            .map_err(|e| CliError::Internal(e.to_string()))?;
+        })?;
         progress.finish();
         let partial = crate::shard::PartialResult {
             ccsim_version: crate::shard::CCSIM_VERSION.into(),
@@ -1158,8 +1133,8 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
             let progress = Progress::new(options.replications as u64, args.quiet);
             // Per-interval results are folded as replications end, not kept each.
             let folded = Default::default();
-            let result = experiment::run_folded(&model, &options, 0, &|c| progress.done(c), folded)
-                .map_err(|e| CliError::Internal(e.to_string()))?;
+            let result =
+                experiment::run_folded(&model, &options, 0, &|c| progress.done(c), folded)?;
             progress.finish();
             result
         }
@@ -1178,7 +1153,7 @@ fn run_scenario(args: &RunArgs) -> Result<(), CliError> {
         let summary = RunSummary::new(&model, &result, options.seed);
         let files =
             crate::report::run_report(&model, &summary, &args.file.display().to_string(), args.png)
-                .map_err(CliError::Internal)?;
+                .map_err(Error::internal)?;
         write_folder(dir, "--report", args.force, &files)?;
         if !args.quiet {
             eprintln!("report written to {}", dir.join("index.html").display());
@@ -1196,7 +1171,7 @@ fn finish_run(
     json: bool,
     out: &Option<PathBuf>,
     force: bool,
-) -> Result<(), CliError> {
+) -> Result<(), Error> {
     if let Some(warning) = experiment::warmup_check(model, result) {
         eprintln!("warning: {warning}");
     }
@@ -1219,8 +1194,8 @@ fn run_to_precision(
     spec: &str,
     max: u32,
     quiet: bool,
-) -> Result<experiment::RunResult, CliError> {
-    let bad = |m: String| CliError::BadInput(format!("--precision {spec}: {m}"));
+) -> Result<experiment::RunResult, Error> {
+    let bad = |m: String| Error::bad_input(format!("--precision {spec}: {m}"));
     let (metric, target) = spec
         .split_once('=')
         .ok_or_else(|| bad("write METRIC=HALF_WIDTH, e.g. service_level=0.005".into()))?;
@@ -1241,8 +1216,7 @@ fn run_to_precision(
             ..options.clone()
         };
         let folded = result.intervals.take().unwrap_or_default();
-        let more = experiment::run_folded(model, &next, done, &|c| progress.done(c), folded)
-            .map_err(|e| CliError::Internal(e.to_string()))?;
+        let more = experiment::run_folded(model, &next, done, &|c| progress.done(c), folded)?;
         result.outcomes.extend(more.outcomes);
         result.wall_s += more.wall_s;
         result.intervals = more.intervals;
@@ -1313,7 +1287,7 @@ impl Progress {
     }
 }
 
-fn check(file: &std::path::Path, arrivals: &ArrivalArgs) -> Result<(), CliError> {
+fn check(file: &std::path::Path, arrivals: &ArrivalArgs) -> Result<(), Error> {
     let model = load(file, arrivals)?;
     // Valid, but worth a look: contacts arriving with nobody on duty to serve them.
     for gap in model.uncovered_arrivals() {
@@ -1609,10 +1583,10 @@ fn handled_pairs(model: &Model, handles: &[u32]) -> String {
     parts.join(", ")
 }
 
-fn erlang_command(args: &ErlangArgs, patience: Option<Duration>) -> Result<(), CliError> {
+fn erlang_command(args: &ErlangArgs, patience: Option<Duration>) -> Result<(), Error> {
     let rate = args.rate_per_hour;
     if !(rate.is_finite() && rate > 0.0) {
-        return Err(CliError::BadInput(format!(
+        return Err(Error::bad_input(format!(
             "--rate-per-hour {rate}: the arrival rate must be a finite number of contacts an hour, greater than zero"
         )));
     }
@@ -1627,10 +1601,10 @@ fn erlang_command(args: &ErlangArgs, patience: Option<Duration>) -> Result<(), C
         Some(_) => erlang::erlang_a(&spec),
         None => erlang::erlang_c(&spec),
     }
-    .map_err(|e| CliError::BadInput(e.to_string()))?;
+    .map_err(|e| Error::bad_input(e.to_string()))?;
     if args.json {
         let json =
-            serde_json::to_string_pretty(&values).map_err(|e| CliError::Internal(e.to_string()))?;
+            serde_json::to_string_pretty(&values).map_err(|e| Error::internal(e.to_string()))?;
         return emit(&(json + "\n"));
     }
     emit(&describe_erlang(&spec, &values))

@@ -19,6 +19,8 @@ use crate::duration::Duration;
 use crate::engine::{AttemptOutcome, ContactFeed, ContactRecord, ReplayedContact};
 use crate::limits::{LINE_TOO_LONG, LineLimit, MAX_ROW_BYTES, show_bytes};
 use crate::model::Model;
+use crate::replay::{ReaderHandle, ReplayContacts, ReplayReader};
+pub use crate::replay::{ReplayOrigin, ReplayScan, ReplaySpec};
 use crate::scenario::ScenarioError;
 use crate::seeds::{Purpose, stream_rng};
 use jiff::civil::DateTime;
@@ -29,46 +31,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read, Write};
-use std::path::{Path, PathBuf};
-
-/// A `[[replay]]` of a scenario: a contact log fed to the engine.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct ReplaySpec {
-    /// The log file.
-    pub path: PathBuf,
-    /// The log's timestamp placed at the horizon's start (default: the scenario's `start`,
-    /// else midnight of the first row's day).
-    #[serde(serialize_with = "crate::shard::identity::display_option")]
-    pub log_start: Option<DateTime>,
-    /// Seconds added to every row's time.
-    pub time_shift: f64,
-    /// Expected copies of each row: 0.5 thins to half, 1.3 adds 30 %.
-    pub volume_scale: f64,
-    /// Each replication resamples the rows (Poisson bootstrap: each row 0, 1, 2, … times).
-    pub bootstrap: bool,
-    /// Skip rows that cannot be read (counted) instead of stopping.
-    pub skip_bad_rows: bool,
-    /// Replay the log's redials and repeats (rows with `attempt` above 1) too; by default
-    /// they are left out, since the scenario's `redial` and `repeat` make them again.
-    pub replay_returns: bool,
-    /// What the scan of the log found (filled by [`scan`]).
-    pub scan: Option<ReplayScan>,
-    /// Where the scenario names the log (its `[[replay]]` `file` key), so that an error in
-    /// the log is placed in the scenario too; `None` for a log given on the command line.
-    #[serde(skip)]
-    pub origin: Option<ReplayOrigin>,
-}
-
-/// Where a scenario names a replayed log: the file, line and column, and the key.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ReplayOrigin {
-    /// The scenario (or variant) file as the user named it.
-    pub file: String,
-    /// 1-based line and column of the key's value, where known.
-    pub position: Option<(usize, usize)>,
-    /// The key, e.g. `replay[0].file`.
-    pub key: String,
-}
+use std::path::Path;
 
 /// A problem in a contact log, located as an editor counts (line 1 is the header):
 /// `FILE:LINE:COL: message`, `FILE:LINE: message` when no column applies, or
@@ -135,34 +98,6 @@ impl From<LogError> for ScenarioError {
             message: e.message,
         }
     }
-}
-
-/// What reading a log through once found.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
-pub struct ReplayScan {
-    /// Data rows read.
-    pub rows: u64,
-    /// Rows inside the horizon, replayed once each before scaling.
-    pub replayed: u64,
-    /// Rows before the start or past the horizon.
-    pub outside: u64,
-    /// Rows skipped as unreadable (only with `skip_bad_rows`).
-    pub bad: u64,
-    /// Redials and repeats left to the scenario's own return model.
-    pub returns: u64,
-    /// The first few unreadable rows, located.
-    pub first_bad: Vec<String>,
-    /// Replayed rows that carry their handle time.
-    pub with_handle_time: u64,
-    /// The log timestamp placed at time zero, when the log has date-times.
-    #[serde(serialize_with = "crate::shard::identity::display_option")]
-    pub log_start: Option<DateTime>,
-    /// The UTC offset `log_start` is read at, when the log's date-times carry offsets (the
-    /// first dated row's offset); `None` for local date-times.
-    #[serde(serialize_with = "crate::shard::identity::display_option")]
-    pub log_offset: Option<Offset>,
-    /// Columns present but not used.
-    pub ignored_columns: Vec<String>,
 }
 
 /// A timestamp as written: seconds from the start, a local date-time, or a date-time with
@@ -957,6 +892,7 @@ fn scan_one(
     let mut found = ReplayScan {
         ignored_columns: columns.ignored.clone(),
         log_start: spec.log_start.or(model.start),
+        reader: Some(ReaderHandle(std::sync::Arc::new(CsvReplayReader))),
         ..ReplayScan::default()
     };
     let mut record = csv::StringRecord::new();
@@ -1066,6 +1002,34 @@ fn scan_one(
         )));
     }
     Ok(found)
+}
+
+/// The core's door to contact logs ([`ReplayReader`]): a replication opens each replayed
+/// log as a [`ReplayFeed`]. Installed in every [`ReplayScan`] by [`scan`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CsvReplayReader;
+
+impl ReplayReader for CsvReplayReader {
+    fn open<'m>(
+        &self,
+        model: &'m Model,
+        replay: usize,
+        seed: u64,
+        replication: u32,
+    ) -> Result<Box<dyn ReplayContacts + 'm>, String> {
+        Ok(Box::new(ReplayFeed::open(
+            model,
+            replay,
+            seed,
+            replication,
+        )?))
+    }
+}
+
+impl ReplayContacts for ReplayFeed<'_> {
+    fn take_error(&mut self) -> Option<String> {
+        self.error.take()
+    }
 }
 
 /// One replication's reading of a replay log: rows become contacts in time order, thinned,

@@ -1,30 +1,27 @@
 //! ccsim: a contact-center simulator and staffing optimizer.
 //!
-//! Layers, each importing only those above it in this list:
-//! [`duration`] and [`distribution`] (values), [`scenario`] (files → [`model::Model`]),
-//! [`engine`] (one replication, no I/O) with [`stats`], [`experiment`] (replications in
-//! parallel, confidence intervals), [`shard`] (shares of a run on many machines, merged),
-//! [`summary`] (JSON and text), [`erlang`] (analytic
-//! queues), and [`cli`] (the command line). [`limits`] (bounds on what is read and held) and
-//! [`output`] (writing without losing a user's files) serve every layer that does I/O.
+//! Two crates. `ccsim-core` (re-exported here under the same module names: [`duration`],
+//! [`distribution`], [`model`], [`replay`], [`seeds`], [`engine`], [`stats`],
+//! [`experiment`], [`erlang`], [`error`]) is the simulation without I/O. This crate adds,
+//! each importing only those before it: [`limits`] (bounds on what is read), [`scenario`]
+//! (files → [`model::Model`]), [`contact_log`] (logs read, replayed and written), [`fit`],
+//! [`compare`], [`sweep`], [`shard`] (shares of a run on many machines, merged),
+//! [`optimize`], [`summary`] and [`output`] (what is printed and written, without losing a
+//! user's files), [`report`] (HTML and charts), and [`cli`] (the command line).
+
+pub use ccsim_core::{
+    distribution, duration, engine, erlang, error, experiment, model, replay, seeds, stats,
+};
 
 pub mod cli;
 pub mod compare;
 pub mod contact_log;
-pub mod distribution;
-pub mod duration;
-pub mod engine;
-pub mod erlang;
-pub mod experiment;
 pub mod fit;
 pub mod limits;
-pub mod model;
 pub mod optimize;
 pub mod output;
 pub mod report;
 pub mod scenario;
-pub mod seeds;
 pub mod shard;
-pub mod stats;
 pub mod summary;
 pub mod sweep;

@@ -5,6 +5,8 @@
 use std::io::{self, BufRead, Read};
 use std::path::Path;
 
+pub use ccsim_core::limits::{MAX_RESULT_BYTES, show_bytes};
+
 /// Largest scenario or variant file read whole (16 MiB; the largest shipped is ~20 kB).
 pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
 
@@ -51,10 +53,6 @@ pub fn name_problem(name: &str) -> Option<String> {
     }
 }
 
-/// Most memory a run may plan to hold for its results, in bytes (8 GiB, a third of the
-/// machines ccsim is built on); larger runs are refused before they start.
-pub const MAX_RESULT_BYTES: u64 = 8 << 30;
-
 /// Reads the file at `path` whole as bytes, refusing one larger than `cap` bytes before
 /// reading it (and one that grows past `cap` while read, such as `/dev/zero`).
 ///
@@ -86,27 +84,6 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
         ));
     }
     Ok(bytes)
-}
-
-/// A byte count in words: `16 MiB`, `1 GiB`, `512 kiB`, `100 B`.
-pub fn show_bytes(n: u64) -> String {
-    const UNITS: [(&str, u64); 4] = [
-        ("GiB", 1 << 30),
-        ("MiB", 1 << 20),
-        ("kiB", 1 << 10),
-        ("B", 1),
-    ];
-    for (unit, size) in UNITS {
-        if n >= size {
-            let v = n as f64 / size as f64;
-            return if v.fract() == 0.0 || v >= 100.0 {
-                format!("{v:.0} {unit}")
-            } else {
-                format!("{v:.1} {unit}")
-            };
-        }
-    }
-    "0 B".into()
 }
 
 /// A reader that fails with [`io::ErrorKind::InvalidData`] once a line (bytes between two

@@ -156,7 +156,7 @@ pub fn offered_load(
                 .collect());
         }
     }
-    Err(RunError(outgrown_message(model, outgrown)))
+    Err(RunError::bad_input(outgrown_message(model, outgrown)))
 }
 
 /// Why the offered load could not be measured: which group outgrew every staffing tried,

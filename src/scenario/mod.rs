@@ -44,6 +44,13 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
+impl From<ScenarioError> for crate::error::Error {
+    /// A scenario error is bad input (exit 2), its message as displayed.
+    fn from(e: ScenarioError) -> Self {
+        crate::error::Error::bad_input(e.to_string())
+    }
+}
+
 /// What may change in a scenario as it is loaded (command-line flags).
 #[derive(Clone, Debug, Default)]
 pub struct LoadOptions {

@@ -16,7 +16,9 @@
 //! What identifies a replayed log is what it was in the `Debug` text: its path, the
 //! options it is replayed with and what the scan of it found (rows, counts, first
 //! timestamp). Where the scenario names it (`ReplaySpec::origin`, a line and column in
-//! the scenario file) is left out: it places error messages and is not part of the model.
+//! the scenario file) and how it is read again (`ReplayScan::reader`) are left out: they
+//! are not part of the model. The `serialize_with` helpers for the fields serde cannot
+//! write as they are live in the core (`ccsim_core::canonical`).
 
 use serde::ser::{self, Serialize, Serializer};
 use sha2::{Digest, Sha256};
@@ -40,38 +42,6 @@ pub fn identity(models: &[&crate::model::Model]) -> String {
         let _ = write!(text, "{byte:02x}");
     }
     text
-}
-
-/// Serializes a value through its `Display` text (for dates, times and offsets of
-/// `jiff`, which ccsim builds without its serde support); `serialize_with` target.
-pub fn display<T: Display, S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(value)
-}
-
-/// [`display`] for an optional value.
-pub fn display_option<T: Display, S: Serializer>(
-    value: &Option<T>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(v) => serializer.serialize_some(&DisplayAsStr(v)),
-        None => serializer.serialize_none(),
-    }
-}
-
-/// Serializes nothing (a unit): for a field derived from others that are serialized, such
-/// as a sampler built from a distribution's mean and cv; `serialize_with` target.
-pub fn derived<T, S: Serializer>(_: &T, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_unit()
-}
-
-/// A value serialized as its `Display` text.
-struct DisplayAsStr<'a, T>(&'a T);
-
-impl<T: Display> Serialize for DisplayAsStr<'_, T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self.0)
-    }
 }
 
 /// The error of the canonical writer: only a value's own `Serialize` can fail.

@@ -2,7 +2,6 @@
 //! Student-t 95 % confidence intervals. Results are collected in replication order, so
 //! they are identical whatever the number of threads.
 
-use crate::contact_log::{self, ReplayFeed};
 use crate::engine::{self, ContactFeed, ContactRecord, Workspace};
 use crate::model::Model;
 use crate::stats::{GroupMetrics, QueueMetrics, ReplicationOutcome};
@@ -332,17 +331,10 @@ pub fn unbounded_queues(model: &Model) -> Result<Vec<String>, String> {
     Ok(warnings)
 }
 
-/// A failure to run, such as a thread pool that cannot start.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunError(pub String);
-
-impl std::fmt::Display for RunError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for RunError {}
+/// A failure to run: a replayed log that turns out unreadable (bad input), a run that
+/// would hold more than ccsim allows (bad input), or worker threads that cannot start or
+/// fail (internal). See [`crate::error`].
+pub type RunError = crate::error::Error;
 
 /// Runs `options.replications` replications of `model`.
 pub fn run(model: &Model, options: &RunOptions) -> Result<RunResult, RunError> {
@@ -380,17 +372,7 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, RunError
     }
     builder
         .build()
-        .map_err(|e| RunError(format!("cannot start worker threads: {e}")))
-}
-
-/// The model with its replay logs scanned, when some are not yet (`None`: use it as it is).
-fn scanned_replays(model: &Model) -> Result<Option<Model>, RunError> {
-    if model.replays.iter().all(|r| r.scan.is_some()) {
-        return Ok(None);
-    }
-    let mut m = model.clone();
-    contact_log::scan(&mut m).map_err(|e| RunError(e.to_string()))?;
-    Ok(Some(m))
+        .map_err(|e| RunError::internal(format!("cannot start worker threads: {e}")))
 }
 
 /// Runs replications `first .. first + options.replications` like [`run_range`], folding
@@ -406,8 +388,6 @@ pub fn run_folded(
     moments: IntervalMoments,
 ) -> Result<RunResult, RunError> {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let scanned = scanned_replays(model)?;
-    let model = scanned.as_ref().unwrap_or(model);
     let n = options.replications as usize;
     let n_groups = model.groups.len();
     struct Fold {
@@ -439,7 +419,7 @@ pub fn run_folded(
                     replication_done(o.contacts);
                     let mut st = state
                         .lock()
-                        .map_err(|_| RunError("a worker thread failed".into()))?;
+                        .map_err(|_| RunError::internal("a worker thread failed"))?;
                     st.pending.insert(pos, o);
                     loop {
                         let next = st.next;
@@ -458,7 +438,7 @@ pub fn run_folded(
     })?;
     let st = state
         .into_inner()
-        .map_err(|_| RunError("a worker thread failed".into()))?;
+        .map_err(|_| RunError::internal("a worker thread failed"))?;
     Ok(RunResult {
         outcomes: st.outcomes,
         wall_s: start.elapsed().as_secs_f64(),
@@ -475,8 +455,6 @@ pub fn run_replications(
     indices: &[u32],
     replication_done: &(dyn Fn(u64) + Sync),
 ) -> Result<RunResult, RunError> {
-    let scanned = scanned_replays(model)?;
-    let model = scanned.as_ref().unwrap_or(model);
     let start = Instant::now();
     let outcomes = indices
         .par_iter()
@@ -507,17 +485,32 @@ pub fn replicate(
     if model.replays.is_empty() && log.is_none() {
         return Ok(engine::simulate(model, seed, r, ws));
     }
-    let mut feeds = (0..model.replays.len())
-        .map(|i| ReplayFeed::open(model, i, seed, r))
-        .collect::<Result<Vec<_>, String>>()
-        .map_err(RunError)?;
+    let mut feeds = Vec::with_capacity(model.replays.len());
+    for (i, spec) in model.replays.iter().enumerate() {
+        let reader = spec
+            .scan
+            .as_ref()
+            .and_then(|s| s.reader.as_ref())
+            .ok_or_else(|| {
+                RunError::internal(format!(
+                    "{}: the replayed log was not read when the scenario was loaded",
+                    spec.path.display()
+                ))
+            })?;
+        feeds.push(
+            reader
+                .0
+                .open(model, i, seed, r)
+                .map_err(RunError::bad_input)?,
+        );
+    }
     let boxed: Vec<Box<dyn ContactFeed + '_>> = feeds
         .iter_mut()
-        .map(|f| Box::new(f) as Box<dyn ContactFeed + '_>)
+        .map(|f| Box::new(&mut **f) as Box<dyn ContactFeed + '_>)
         .collect();
     let outcome = engine::simulate_with(model, seed, r, ws, boxed, log);
-    if let Some(error) = feeds.iter_mut().find_map(|f| f.error.take()) {
-        return Err(RunError(error));
+    if let Some(error) = feeds.iter_mut().find_map(|f| f.take_error()) {
+        return Err(RunError::bad_input(error));
     }
     Ok(outcome)
 }

@@ -16,11 +16,11 @@ pub struct Distribution {
 /// How a distribution draws its values.
 #[derive(Clone, Debug, serde::Serialize)]
 enum Sampler {
-    Exponential(#[serde(serialize_with = "crate::shard::identity::derived")] Exp<f64>),
-    LogNormal(#[serde(serialize_with = "crate::shard::identity::derived")] LogNormal<f64>),
-    Gamma(#[serde(serialize_with = "crate::shard::identity::derived")] Gamma<f64>),
+    Exponential(#[serde(serialize_with = "crate::canonical::derived")] Exp<f64>),
+    LogNormal(#[serde(serialize_with = "crate::canonical::derived")] LogNormal<f64>),
+    Gamma(#[serde(serialize_with = "crate::canonical::derived")] Gamma<f64>),
     Weibull {
-        #[serde(serialize_with = "crate::shard::identity::derived")]
+        #[serde(serialize_with = "crate::canonical::derived")]
         dist: Weibull<f64>,
         shape: f64,
     },

@@ -31,14 +31,14 @@ pub struct Model {
     /// Default seed.
     pub seed: u64,
     /// Local date and time at the horizon's start, when the scenario gives one.
-    #[serde(serialize_with = "crate::shard::identity::display_option")]
+    #[serde(serialize_with = "crate::canonical::display_option")]
     pub start: Option<jiff::civil::DateTime>,
     /// What the run measures, as `[simulation] kind` says (`None` when it does not).
     pub kind: Option<RunKind>,
     /// Surge windows, for display (their effect is in the streams' rates).
     pub surges: Vec<Surge>,
     /// Contact logs replayed beside (or instead of) the synthetic streams.
-    pub replays: Vec<crate::contact_log::ReplaySpec>,
+    pub replays: Vec<crate::replay::ReplaySpec>,
     /// Channels, in file order.
     pub channels: Vec<Channel>,
     /// Category names, in file order.

@@ -1,0 +1,25 @@
+//! The simulation core of ccsim: everything between a compiled [`model::Model`] and the
+//! estimates of a run, and nothing that touches a file, a terminal or a clock on the wall
+//! beyond timing a run.
+//!
+//! Layers, each importing only those above it in this list: [`error`], [`limits`],
+//! [`duration`] and [`distribution`] (values), [`model`] and [`replay`] (the compiled
+//! scenario; a replayed log is read through the [`replay::ReplayReader`] its loader
+//! installed), [`seeds`], [`engine`] (one replication) with [`stats`] (its tallies and
+//! metrics), [`experiment`] (replications in parallel, confidence intervals), and [`erlang`]
+//! (analytic queues). The scenario language, contact logs, fitting, the optimizer, outputs,
+//! reports and the command line live in the `ccsim` crate, which re-exports these modules
+//! under the same names.
+
+pub mod canonical;
+pub mod distribution;
+pub mod duration;
+pub mod engine;
+pub mod erlang;
+pub mod error;
+pub mod experiment;
+pub mod limits;
+pub mod model;
+pub mod replay;
+pub mod seeds;
+pub mod stats;
