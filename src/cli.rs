@@ -704,68 +704,19 @@ fn merge_command(args: &MergeArgs) -> Result<(), Error> {
         &inputs,
         args.force,
     )?;
-    let mut parts = Vec::with_capacity(args.parts.len());
-    for path in &args.parts {
-        let name = path.display().to_string();
-        let bytes = crate::limits::read_capped(path, crate::limits::MAX_PARTIAL_BYTES)
-            .map_err(|e| Error::io(format!("cannot read {name}: {e}")))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            Error::bad_input(format!(
-                "{name} is not a ccsim partial result file: it is not UTF-8 text (byte {} is not)",
-                e.utf8_error().valid_up_to()
-            ))
+    let mut warn = |w: &str| eprintln!("warning: {w}");
+    let merged = crate::shard::merge_files(&args.parts, args.scenario.as_deref(), &mut warn)
+        .map_err(|e| match e {
+            crate::shard::MergeError::Read(m) => Error::io(m),
+            crate::shard::MergeError::Refused(m) => Error::bad_input(m),
         })?;
-        let part =
-            crate::shard::PartialResult::from_toml(&text, &name).map_err(Error::bad_input)?;
-        parts.push((name, part));
-    }
-    let (runs, seeds) = crate::shard::merge(&parts).map_err(Error::bad_input)?;
-    let first = &parts
-        .first()
-        .ok_or_else(|| Error::bad_input("name the partial result files to merge"))?
-        .1;
-    // Every outcome against the model(s) loaded below, before anything reads them.
-    let check_shapes = |models: &[Model]| {
-        parts.iter().try_for_each(|(name, part)| {
-            crate::shard::check_shapes(name, part, models).map_err(Error::bad_input)
-        })
-    };
-    let file = args
-        .scenario
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(&first.scenario_file));
-    if args.scenario.is_none() && !file.exists() {
-        return Err(Error::bad_input(format!(
-            "{}: the scenario file the shards recorded is not there (moved, or the parts were made elsewhere): pass it with --scenario FILE",
-            file.display()
-        )));
-    }
-    let changed = |file: &std::path::Path, hash: &str| {
-        Error::bad_input(format!(
-            "{} does not give the scenario the shards ran (hash {hash}, parts {}): merge with the scenario file (and logs) they ran, or pass it with --scenario",
-            file.display(),
-            first.scenario_hash
-        ))
-    };
-    if first.command == "sweep" {
-        let axes = first
-            .sweep_axes
-            .iter()
-            .map(|a| crate::sweep::parse_axis(a))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(Error::bad_input)?;
-        let base = load(&file, &ArrivalArgs::default())?;
-        let plan = crate::sweep::plan(&file, base, &axes)?;
-        if let Some(warning) = plan.identical_points() {
-            eprintln!("warning: {warning}");
-        }
-        let crate::sweep::SweepPlan { labels, models, .. } = plan;
-        let hash = crate::shard::scenario_hash(&models.iter().collect::<Vec<_>>());
-        if hash != first.scenario_hash {
-            return Err(changed(&file, &hash));
-        }
-        check_shapes(&models)?;
-        finish_sweep(
+    match merged.runs {
+        crate::shard::MergedRuns::Sweep {
+            models,
+            labels,
+            runs,
+            seeds,
+        } => finish_sweep(
             &models,
             labels,
             runs,
@@ -778,36 +729,26 @@ fn merge_command(args: &MergeArgs) -> Result<(), Error> {
                 png: args.png,
                 quiet: true,
             },
-        )
-    } else {
-        let arrivals = ArrivalArgs {
-            arrivals: first.arrivals.as_ref().map(PathBuf::from),
-            skip_bad_rows: first.skip_bad_rows,
-            log_start: first.log_start.clone(),
-        };
-        let model = load(&file, &arrivals)?;
-        let hash = crate::shard::scenario_hash(&[&model]);
-        if hash != first.scenario_hash {
-            return Err(changed(&file, &hash));
+        ),
+        crate::shard::MergedRuns::Run { model, result } => {
+            let source = merged.scenario.display().to_string();
+            finish_run(
+                &model,
+                &result,
+                merged.seed,
+                &source,
+                args.json,
+                &args.out,
+                args.force,
+            )?;
+            if let Some(dir) = &args.report {
+                let summary = RunSummary::new(&model, &result, merged.seed);
+                let files = crate::report::run_report(&model, &summary, &source, args.png)
+                    .map_err(Error::internal)?;
+                write_folder(dir, "--report", args.force, &files)?;
+            }
+            Ok(())
         }
-        check_shapes(std::slice::from_ref(&model))?;
-        let (Some(result), 1) = (runs.into_iter().next(), seeds.len()) else {
-            return Err(Error::bad_input(format!(
-                "{} holds a run of {} points; a run has one",
-                parts[0].0, first.points
-            )));
-        };
-        let source = file.display().to_string();
-        finish_run(
-            &model, &result, first.seed, &source, args.json, &args.out, args.force,
-        )?;
-        if let Some(dir) = &args.report {
-            let summary = RunSummary::new(&model, &result, first.seed);
-            let files = crate::report::run_report(&model, &summary, &source, args.png)
-                .map_err(Error::internal)?;
-            write_folder(dir, "--report", args.force, &files)?;
-        }
-        Ok(())
     }
 }
 

@@ -3,7 +3,6 @@
 //! `ccsim check`, which exits 2 without a panic.
 
 use std::path::Path;
-use std::process::Command;
 
 /// File, `line:column`, key (or "" when the error has none), and a fragment of the message.
 const CORPUS: &[(&str, &str, &str, &str)] = &[
@@ -574,7 +573,7 @@ fn every_broken_file_is_refused_with_its_place_key_and_remedy() {
 fn check_exits_2_on_every_broken_file() {
     for (name, _, _, fragment) in CORPUS {
         let path = bad_dir().join(format!("{name}.toml"));
-        let out = Command::new(env!("CARGO_BIN_EXE_ccsim"))
+        let out = crate::support::command()
             .arg("check")
             .arg(&path)
             .output()
@@ -611,7 +610,7 @@ fn unreadable_and_non_utf8_files_are_refused() {
     let err = ccsim::scenario::load(&latin1).unwrap_err();
     assert_eq!(err.position, Some((2, 12)), "{err}");
     assert!(err.to_string().contains("not UTF-8"), "{err}");
-    let out = Command::new(env!("CARGO_BIN_EXE_ccsim"))
+    let out = crate::support::command()
         .arg("run")
         .arg(&latin1)
         .output()
@@ -623,7 +622,7 @@ fn unreadable_and_non_utf8_files_are_refused() {
 #[test]
 fn erlang_flags_must_be_finite_numbers() {
     let erlang = |rate: &str| {
-        Command::new(env!("CARGO_BIN_EXE_ccsim"))
+        crate::support::command()
             .args([
                 "erlang",
                 "c",
@@ -670,7 +669,7 @@ fn optimize_names_the_stream_and_interval_behind_an_absurd_load() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("spike.toml");
     std::fs::write(&path, spiked).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_ccsim"))
+    let out = crate::support::command()
         .args(["optimize", path.to_str().unwrap()])
         .output()
         .unwrap();

@@ -1,15 +1,8 @@
 //! The command line as scripts use it: the JSON contract, exit codes, flags.
 
+use crate::support::ccsim;
 use serde_json::Value;
-use std::process::{Command, Output};
-
-fn ccsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ccsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
+use std::process::Output;
 
 fn json(out: &Output) -> Value {
     assert_eq!(

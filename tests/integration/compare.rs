@@ -2,6 +2,7 @@
 //! paired interval of a difference is much narrower than the unpaired one; a variant that
 //! changes nothing differs by exactly zero.
 
+use crate::support::ccsim;
 use crate::support::run;
 use ccsim::compare::compare_runs;
 use std::path::PathBuf;
@@ -113,7 +114,7 @@ fn the_command_line_compares_declared_variants_and_files() {
         "extends = \"base.toml\"\nname = \"one agent fewer\"\n[set]\n\"group.agents.agents\" = 26\n",
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
+    let out = crate::support::command()
         .args(["compare", path.to_str().unwrap(), variant.to_str().unwrap()])
         .args(["--json", "--replications", "5"])
         .output()
@@ -135,7 +136,7 @@ fn the_command_line_compares_declared_variants_and_files() {
         ["one more agent", "nothing changed", "one agent fewer"]
     );
     assert_eq!(json["replications"], 5);
-    let text = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
+    let text = crate::support::command()
         .args(["compare", variant.to_str().unwrap()])
         .output()
         .unwrap();
@@ -148,12 +149,6 @@ fn the_command_line_compares_declared_variants_and_files() {
 fn results_folders_are_written_whole_and_kept_unless_forced() {
     let path = base_file("out");
     let out = path.with_file_name("results");
-    let ccsim = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
-            .args(args)
-            .output()
-            .unwrap()
-    };
     let (p, o) = (path.to_str().unwrap(), out.to_str().unwrap());
     let first = ccsim(&["run", p, "--quiet", "--replications", "3", "--out", o]);
     assert!(
@@ -212,14 +207,6 @@ fn results_folders_are_written_whole_and_kept_unless_forced() {
     std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
 }
 
-fn ccsim_in_root(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn a_variant_file_is_applied_to_the_base_named_not_to_its_own() {
     // Issue 12 item 1: bot_logistics extends the weekday; compared with peak_staff_plus_20
@@ -253,7 +240,7 @@ fn a_variant_file_is_applied_to_the_base_named_not_to_its_own() {
     );
     assert!(ccsim::compare::same_customers(&base, &variant));
 
-    let out = ccsim_in_root(&[
+    let out = ccsim(&[
         "compare",
         "scenarios/variants/peak_staff_plus_20.toml",
         "scenarios/variants/bot_logistics.toml",
@@ -285,7 +272,7 @@ fn a_variant_file_is_applied_to_the_base_named_not_to_its_own() {
     let difference: f64 = cost.split_whitespace().nth(4).unwrap().parse().unwrap();
     assert!(difference.abs() < 100.0, "{cost}");
 
-    let json = ccsim_in_root(&[
+    let json = ccsim(&[
         "compare",
         "scenarios/variants/peak_staff_plus_20.toml",
         "scenarios/variants/bot_logistics.toml",
@@ -306,7 +293,7 @@ fn a_variant_file_is_applied_to_the_base_named_not_to_its_own() {
     assert_eq!(v["changes"]["extends"], "scenarios/weekday.toml");
 
     // Changes that do not fit the base named say where they were applied.
-    let out = ccsim_in_root(&[
+    let out = ccsim(&[
         "compare",
         "scenarios/validation/erlang_a.toml",
         "scenarios/variants/peak_staff_plus_20.toml",
@@ -321,7 +308,7 @@ fn a_variant_file_is_applied_to_the_base_named_not_to_its_own() {
 
 #[test]
 fn a_variant_compared_with_its_own_base_says_so() {
-    let out = ccsim_in_root(&[
+    let out = ccsim(&[
         "compare",
         "scenarios/weekday.toml",
         "scenarios/variants/bot_logistics.toml",
@@ -348,7 +335,7 @@ fn a_variant_compared_with_its_own_base_says_so() {
 #[test]
 fn scenarios_with_different_customers_are_compared_unpaired() {
     // Issue 12 item 1: erlang_a and the weekday have other arrival streams.
-    let out = ccsim_in_root(&[
+    let out = ccsim(&[
         "compare",
         "scenarios/validation/erlang_a.toml",
         "scenarios/weekday.toml",
@@ -372,7 +359,7 @@ fn scenarios_with_different_customers_are_compared_unpaired() {
             "Channels in only one of them have no rows of their own, and \"all\" sums different channels: chat (variant only), app (variant only).",
         ]
     );
-    let json = ccsim_in_root(&[
+    let json = ccsim(&[
         "compare",
         "scenarios/validation/erlang_a.toml",
         "scenarios/weekday.toml",

@@ -2,7 +2,6 @@
 //! serve them is on duty (issue 12 item 17): consecutive intervals grouped into one range.
 
 use crate::support::model;
-use std::process::Command;
 
 /// Voice/payment arrives all day (12 h of 30-minute intervals); its group works from 06:00
 /// to 10:00 and from 11:00 on. Voice/general is served all the time; chat arrives only
@@ -148,7 +147,7 @@ fn check_warns_and_exits_0() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("night.toml");
     std::fs::write(&path, NIGHT).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_ccsim"))
+    let out = crate::support::command()
         .arg("check")
         .arg(&path)
         .output()

@@ -2,6 +2,7 @@
 //! recovers the rates, the handle-time parameters and the patience within their confidence
 //! intervals (four standard errors); the fitted scenario loads and runs.
 
+use crate::support::ccsim;
 use ccsim::engine::Workspace;
 use ccsim::experiment;
 use ccsim::fit::PatienceChoice;
@@ -452,7 +453,7 @@ fn the_kaplan_meier_curve_counts_every_row() {
 // --- What no scenario can take: names, extreme values, logs without line ends ---------
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// A folder of its own for one test, removed at the end.
 struct TempDir(PathBuf);
@@ -479,13 +480,6 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-fn ccsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ccsim"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 fn stderr(out: &Output) -> String {

@@ -16,7 +16,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -280,7 +280,7 @@ fn mutated_scenarios_never_panic_and_every_refusal_has_a_place() {
 /// which the callers count as a failure.
 fn ccsim_capped(dir: &Path, args: &[&str]) -> Output {
     use std::os::unix::process::CommandExt;
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ccsim"));
+    let mut command = crate::support::command();
     command.current_dir(dir).args(args);
     // SAFETY: setrlimit is async-signal-safe and touches only this child.
     unsafe {

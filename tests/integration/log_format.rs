@@ -4,11 +4,12 @@
 //! daylight-saving change. `check`, `run` (replay) and `fit` read them alike: the same rows,
 //! the same places, every error at the line an editor shows.
 
+use crate::support::ccsim;
 use ccsim::contact_log::ReplayFeed;
 use ccsim::engine::ContactFeed;
 use ccsim::scenario::{self, LoadOptions};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// One channel and category over a day, without arrivals of its own.
 const CENTER: &str = r#"
@@ -51,13 +52,6 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-fn ccsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ccsim"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 fn stderr(out: &Output) -> String {

@@ -20,6 +20,7 @@ mod fuzz;
 mod log_format;
 mod optimize;
 mod precision;
+mod readme;
 mod replay;
 mod report;
 mod returns;

@@ -5,6 +5,7 @@
 //! formula; impossible or contradictory input gets a message naming the key, group or
 //! interval.
 
+use crate::support::ccsim;
 use ccsim::model::RosterShift;
 use ccsim::optimize::roster::{self, Candidate, RosterProblem};
 use ccsim::optimize::{OptimizeOptions, optimize};
@@ -317,14 +318,6 @@ fn a_steady_interval_is_sized_as_erlang_a_says() {
         row.offered_load,
         3.0 * se
     );
-}
-
-fn ccsim(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 #[test]

@@ -1,13 +1,7 @@
 //! `--precision`: batches of replications until the target half-width is met or the cap is
 //! reached; the result equals a plain run of the same number of replications.
 
-fn ccsim(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use crate::support::ccsim;
 
 #[test]
 fn batches_run_until_the_half_width_is_met_and_equal_a_plain_run() {

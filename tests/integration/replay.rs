@@ -3,7 +3,7 @@
 //! waits); volume scaling and the bootstrap have the right means and spread; bad rows are
 //! located or, when asked, skipped and counted.
 
-use crate::support::{run, within_four_se};
+use crate::support::{ccsim, run, within_four_se};
 use ccsim::engine::Workspace;
 use ccsim::experiment;
 use ccsim::scenario::{self, LoadOptions};
@@ -245,12 +245,6 @@ fn the_command_line_logs_and_replays() {
     let dir = TempDir::new("replay-cli");
     let scenario_file = dir.write("center.toml", CENTER);
     let log = dir.0.join("log.csv");
-    let ccsim = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
-            .args(args)
-            .output()
-            .unwrap()
-    };
     let s = scenario_file.to_str().unwrap();
     let l = log.to_str().unwrap();
     let out = ccsim(&["log", s, "-o", l]);
@@ -388,7 +382,7 @@ fn errors_in_a_replayed_log_name_the_scenario_line_and_key_then_the_log_row() {
     assert_eq!(err.to_string(), wanted);
     assert_eq!(err.position, Some((22, 10)));
     assert_eq!(err.key.as_deref(), Some("replay[1].file"));
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
+    let out = crate::support::command()
         .args(["check", scenario_file.to_str().unwrap()])
         .output()
         .unwrap();

@@ -205,8 +205,7 @@ fn the_report_loads_in_a_headless_browser_with_every_chart_visible() {
     let Some(browser) = chromium() else { return };
     let dir = std::env::temp_dir().join(format!("ccsim-report-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = crate::support::command()
         .args([
             "run",
             "scenarios/weekday.toml",
@@ -343,11 +342,7 @@ fn comparison_and_sweep_reports_chart_their_runs() {
     let dir = std::env::temp_dir().join(format!("ccsim-report-cs-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(args)
-            .output()
-            .unwrap();
+        let out = crate::support::command().args(args).output().unwrap();
         assert!(
             out.status.success(),
             "{}",

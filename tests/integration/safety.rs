@@ -4,21 +4,14 @@
 //! leaves the old or the new complete folder under the name, and the next run cleans up
 //! what the killed one left.
 
+use crate::support::ccsim_in;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const SCENARIO: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/scenarios/validation/erlang_c.toml"
 );
-
-fn ccsim_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ccsim"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn refused(out: &Output) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -248,7 +241,7 @@ fn a_run_killed_at_any_moment_leaves_the_old_or_the_new_complete_folder() {
     let dir = base.join("results");
     let d = dir.to_str().unwrap();
     let run = |seed: &str| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_ccsim"));
+        let mut command = crate::support::command();
         command
             .args(["run", SCENARIO, "--replications", "4", "--threads", "1"])
             .args(["--quiet", "--seed", seed, "--out", d, "--force"])

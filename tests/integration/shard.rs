@@ -3,16 +3,9 @@
 //! sweep; parts of other scenarios, versions, or an incomplete set are refused, and so is
 //! a part that is damaged, edited after ccsim wrote it, or too large to read.
 
+use crate::support::ccsim;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn ccsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ccsim"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use std::process::Output;
 
 fn ok(out: &Output) -> &[u8] {
     assert!(
@@ -55,8 +48,7 @@ fn four_shard_processes_merge_to_the_single_run_number_for_number() {
     let scenario = "scenarios/weekday.toml";
     let shards: Vec<_> = (0..4)
         .map(|i| {
-            Command::new(env!("CARGO_BIN_EXE_ccsim"))
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
+            crate::support::command()
                 .args(["run", scenario, "--replications", "6", "--seed", "17"])
                 .args(["--threads", "1", "--quiet", "--shard", &format!("{i}/4")])
                 .args(["--partial", &part(&dir, i)])
@@ -222,7 +214,7 @@ fn case(name: &str) -> PathBuf {
 fn reseal(text: &str) -> String {
     let content: String = text
         .lines()
-        .filter(|l| !l.starts_with("checksum"))
+        .filter(|l| !l.starts_with("checksum") && !l.starts_with("partial_format"))
         .map(|l| format!("{l}\n"))
         .collect();
     let part: ccsim::shard::PartialResult = toml::from_str(&content).unwrap();
@@ -232,20 +224,22 @@ fn reseal(text: &str) -> String {
 #[test]
 fn a_part_missing_an_interval_table_is_refused_not_a_panic() {
     let merge_in_cases = |parts: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_ccsim"))
+        crate::support::command()
             .current_dir(case(""))
             .arg("merge")
             .args(parts)
             .output()
             .unwrap()
     };
-    // The files as the fuzzing run left them (written before parts had checksums).
+    // The files as the fuzzing run left them (format 1: written before parts had
+    // checksums, and before the scenario hash was the canonical one).
     let message = refused(&merge_in_cases(&[
         "merge_part_missing_interval.toml",
         "merge_part_0.toml",
     ]));
     assert!(
-        message.starts_with("error: merge_part_missing_interval.toml has no checksum"),
+        message
+            .starts_with("error: merge_part_missing_interval.toml is a partial result of format 1"),
         "{message}"
     );
     // Sealed as ccsim writes parts now: the missing table itself is found and named.
@@ -269,7 +263,7 @@ fn a_part_missing_an_interval_table_is_refused_not_a_panic() {
             .collect();
         std::fs::write(dir.join(name), reseal(&text)).unwrap();
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_ccsim"))
+    let out = crate::support::command()
         .current_dir(&dir)
         .args([
             "merge",
@@ -292,7 +286,7 @@ fn a_part_missing_an_interval_table_is_refused_not_a_panic() {
     whole = whole.replacen("shard = 0", "shard = 1", 1);
     whole = whole.replacen("index = 0", "index = 1", 1);
     std::fs::write(dir.join("merge_part_1.toml"), reseal(&whole)).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_ccsim"))
+    let out = crate::support::command()
         .current_dir(&dir)
         .args(["merge", "merge_part_0.toml", "merge_part_1.toml"])
         .output()
@@ -436,5 +430,82 @@ fn a_part_too_large_to_read_or_not_text_is_refused() {
     assert!(message.contains("is not UTF-8 text"), "{message}");
     let message = refused(&ccsim(&["merge", dir.to_str().unwrap()]));
     assert!(message.contains("it is a folder"), "{message}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 13 item 7: a part of the old format (an FNV hash of the model's `Debug` text) is
+/// refused with what it is, who wrote it and what to do, exit 2.
+#[test]
+fn a_part_of_the_old_format_is_refused_with_what_to_do() {
+    let out = crate::support::command()
+        .current_dir(case(""))
+        .args(["merge", "merge_part_0.toml"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(refused(&out), @"error: merge_part_0.toml is a partial result of format 1, written by an older ccsim (ccsim 0.1.0, which identified the scenario another way); this is ccsim 0.1.0, which merges parts of format 2: run that shard again with this ccsim");
+    // A format this ccsim does not know yet is refused the same way, before it is read.
+    let dir = scratch("format");
+    let newer = dir.join("newer.toml");
+    let text = std::fs::read_to_string(case("merge_part_0.toml")).unwrap();
+    std::fs::write(&newer, format!("partial_format = 3\nnew_key = 1\n{text}")).unwrap();
+    let message = refused(&ccsim(&["merge", newer.to_str().unwrap()]));
+    assert!(
+        message.contains("is a partial result of format 3, written by a newer ccsim (ccsim 0.1.0"),
+        "{message}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The `scenario_hash` line of a partial file.
+fn hash_line(file: &str) -> String {
+    let text = std::fs::read_to_string(file).unwrap();
+    text.lines()
+        .find(|l| l.starts_with("scenario_hash = "))
+        .unwrap()
+        .to_string()
+}
+
+/// Issue 13 item 7: the identity of a scenario is the same in every process and on every
+/// thread count, 64 hex digits of a SHA-256; a changed value gives another.
+#[test]
+fn a_scenario_has_one_identity_across_processes_and_threads() {
+    let dir = scratch("identity");
+    let write = |i: u32, threads: &str, file: &str| {
+        ok(&ccsim(&[
+            "run",
+            file,
+            "--replications",
+            "2",
+            "--quiet",
+            "--threads",
+            threads,
+            "--shard",
+            &format!("{i}/2"),
+            "--partial",
+            &part(&dir, i),
+            "--force",
+        ]));
+        hash_line(&part(&dir, i))
+    };
+    let weekday = "scenarios/weekday.toml";
+    let first = write(0, "1", weekday);
+    assert_eq!(write(1, "2", weekday), first);
+    assert_eq!(write(0, "2", weekday), first);
+    let hex = first
+        .strip_prefix("scenario_hash = \"")
+        .and_then(|h| h.strip_suffix('"'))
+        .unwrap();
+    assert!(
+        hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{first}"
+    );
+    // The library gives what the part holds.
+    let model = ccsim::scenario::load(std::path::Path::new(weekday)).unwrap();
+    assert_eq!(ccsim::shard::scenario_hash(&[&model]), hex);
+    // A replayed scenario: its log (path, options, what the scan found) is part of it.
+    let replay = "scenarios/replay_last_week.toml";
+    let replayed = write(0, "1", replay);
+    assert_eq!(write(1, "2", replay), replayed);
+    assert_ne!(replayed, first);
     let _ = std::fs::remove_dir_all(&dir);
 }

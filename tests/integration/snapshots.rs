@@ -5,15 +5,9 @@
 //! `INSTA_UPDATE=always cargo test --release --test integration snapshots` and review the
 //! diff of the `.snap` files.
 
-use std::process::Command;
-
 /// Runs ccsim from the project's root and returns its stdout (panics on a failed run).
 fn stdout_of(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_ccsim"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap();
+    let out = crate::support::command().args(args).output().unwrap();
     assert!(
         out.status.success(),
         "ccsim {}: {}",
@@ -180,4 +174,25 @@ fn regex_escape(text: &str) -> String {
                 .chain(std::iter::once(c))
         })
         .collect()
+}
+
+/// Issue 13 item 9: `optimize`, text and JSON, on a small roster that the MIP solves to
+/// proven optimality in milliseconds (`tests/cases/optimize_small.toml`: `optimal, gap
+/// 0.00%`), so neither the solver's time limit nor the machine's speed can change it; the
+/// solver's seconds are blanked like the wall-clock time.
+#[test]
+fn optimize_is_pinned() {
+    let mut settings = settings();
+    settings.add_filter(r"(?m)· \d+\.\d+ s$", "· [wall] s");
+    settings.add_filter(
+        r"(?m)^(\s+\d+\s+(?:requirements|roster)\s+\d+\s+\d+\s+\d+\s+)\d+\.\d+",
+        "$1[solve]",
+    );
+    settings.add_filter(r#""solve_s": [0-9.e+-]+"#, r#""solve_s": "[solve]""#);
+    let file = "tests/cases/optimize_small.toml";
+    let text = stdout_of(&["optimize", file, "--quiet"]);
+    assert!(text.contains("optimal, gap 0.00%"), "{text}");
+    settings.bind(|| insta::assert_snapshot!("optimize_small_text", text));
+    let json = stdout_of(&["optimize", file, "--quiet", "--json"]);
+    settings.bind(|| insta::assert_snapshot!("optimize_small_json", json));
 }

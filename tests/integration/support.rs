@@ -70,3 +70,29 @@ pub fn within_four_se(est: &Estimate, value: f64) -> bool {
     let se = est.ci95 / t_quantile_975(est.n - 1);
     (est.mean - value).abs() <= 4.0 * se + 1e-9
 }
+
+/// The ccsim binary built for these tests, as a command run from the project's root (so
+/// that `scenarios/…` paths resolve): add arguments, a working folder, environment or
+/// standard input, then run it.
+pub fn command() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"));
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    command
+}
+
+/// Runs ccsim with `args` from the project's root and returns what it did.
+pub fn ccsim(args: &[&str]) -> std::process::Output {
+    command()
+        .args(args)
+        .output()
+        .expect("the ccsim binary runs")
+}
+
+/// Runs ccsim with `args` in the folder `dir`.
+pub fn ccsim_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    command()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the ccsim binary runs")
+}

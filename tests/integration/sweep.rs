@@ -2,13 +2,7 @@
 //! the agents; the results folder holds sweep.csv and sweep.json; a bad key stops the sweep
 //! before anything runs.
 
-fn ccsim(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use crate::support::ccsim;
 
 #[test]
 fn a_grid_of_agents_and_patience_gives_one_row_per_point() {

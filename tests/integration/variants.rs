@@ -227,7 +227,7 @@ fn variants_extending_each_other_in_a_cycle_are_refused_at_extends() {
     std::fs::write(dir.join("self.toml"), "extends = \"self.toml\"\n[set]\n").unwrap();
     let err = ccsim::scenario::load(&dir.join("self.toml")).unwrap_err();
     assert!(err.message.contains("in a cycle"), "{err}");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ccsim"))
+    let out = crate::support::command()
         .args(["check", dir.join("a.toml").to_str().unwrap()])
         .output()
         .unwrap();

@@ -6,7 +6,7 @@ use rand::RngExt;
 use rand_distr::{Distribution as _, Exp, Gamma, LogNormal, Weibull};
 
 /// A positive random duration in seconds (handle time, patience, …), ready to sample.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Distribution {
     sampler: Sampler,
     mean: f64,
@@ -14,13 +14,20 @@ pub struct Distribution {
 }
 
 /// How a distribution draws its values.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 enum Sampler {
-    Exponential(Exp<f64>),
-    LogNormal(LogNormal<f64>),
-    Gamma(Gamma<f64>),
-    Weibull { dist: Weibull<f64>, shape: f64 },
-    Uniform { min: f64, width: f64 },
+    Exponential(#[serde(serialize_with = "crate::canonical::derived")] Exp<f64>),
+    LogNormal(#[serde(serialize_with = "crate::canonical::derived")] LogNormal<f64>),
+    Gamma(#[serde(serialize_with = "crate::canonical::derived")] Gamma<f64>),
+    Weibull {
+        #[serde(serialize_with = "crate::canonical::derived")]
+        dist: Weibull<f64>,
+        shape: f64,
+    },
+    Uniform {
+        min: f64,
+        width: f64,
+    },
     Deterministic(f64),
     Empirical(Box<[f64]>),
 }

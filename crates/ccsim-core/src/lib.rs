@@ -12,6 +12,7 @@
 //! reports and the command line live in the `ccsim` crate, which re-exports these modules
 //! under the same names.
 
+pub mod canonical;
 pub mod distribution;
 pub mod duration;
 pub mod engine;

@@ -14,7 +14,7 @@ pub type ContactTypeIdx = u32;
 pub type GroupIdx = u32;
 
 /// A ready-to-simulate contact center.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Model {
     /// Scenario name (the `[simulation] name`, or the file stem).
     pub name: String,
@@ -31,6 +31,7 @@ pub struct Model {
     /// Default seed.
     pub seed: u64,
     /// Local date and time at the horizon's start, when the scenario gives one.
+    #[serde(serialize_with = "crate::canonical::display_option")]
     pub start: Option<jiff::civil::DateTime>,
     /// What the run measures, as `[simulation] kind` says (`None` when it does not).
     pub kind: Option<RunKind>,
@@ -62,7 +63,7 @@ pub struct Model {
 }
 
 /// A contact channel (voice, chat, …) with its service-level threshold and patience.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Channel {
     /// Channel name.
     pub name: String,
@@ -89,7 +90,7 @@ pub struct Channel {
 }
 
 /// What a simulation measures (Law, *Simulation Modeling and Analysis*, ch. 9).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum RunKind {
     /// A day that starts as it really starts (empty at opening, say) and is measured from
     /// time 0: there is no warm-up to check, and a warm-up would bias the figures.
@@ -100,7 +101,7 @@ pub enum RunKind {
 }
 
 /// A promotion window that multiplies arrival rates (already applied to the streams).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Surge {
     /// Name given in the scenario, or `surge N`.
     pub name: String,
@@ -118,7 +119,7 @@ pub struct Surge {
 
 /// A customer coming back: a redial after abandoning, or a repeat contact after an
 /// unresolved one.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Return {
     /// Probability of coming back after each attempt.
     pub probability: f64,
@@ -131,7 +132,7 @@ pub struct Return {
 }
 
 /// A bot (or IVR) stage: sessions, what they end in, capacity and outages.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Bot {
     /// The channel it serves.
     pub channel: ChannelIdx,
@@ -164,7 +165,7 @@ impl Bot {
 }
 
 /// A channel/category pair; contacts of one type share one queue.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct ContactType {
     /// The channel.
     pub channel: ChannelIdx,
@@ -181,7 +182,7 @@ pub struct ContactType {
 }
 
 /// A piecewise-constant Poisson arrival stream of one contact type.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct ArrivalStream {
     /// What arrives.
     pub contact_type: ContactTypeIdx,
@@ -194,7 +195,7 @@ pub struct ArrivalStream {
 }
 
 /// An agent group: its staffing per interval, what it handles and how long that takes.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Group {
     /// Group name.
     pub name: String,
@@ -234,7 +235,7 @@ pub struct Group {
 }
 
 /// Transfers and escalations: their cap and what they cost in handling time.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct TransferPolicy {
     /// Most transfers one contact may have; an unresolved contact past it leaves.
     pub max_per_contact: u8,
@@ -539,7 +540,7 @@ impl Model {
 }
 
 /// What `ccsim optimize` aims for and the shifts it may roster (`[optimize]`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct OptimizeSpec {
     /// Highest abandonment rate in a judged interval, if limited.
     pub max_abandon_rate: Option<f64>,
@@ -570,7 +571,7 @@ pub struct OptimizeSpec {
 }
 
 /// A bot containment the optimizer may raise, and what that costs.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Deflection {
     /// Index of the bot.
     pub bot: usize,
@@ -589,7 +590,7 @@ pub struct Deflection {
 }
 
 /// Shifts of one length that may start at any of a set of times, for some groups.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct ShiftTemplate {
     /// Name.
     pub name: String,
@@ -606,7 +607,7 @@ pub struct ShiftTemplate {
 }
 
 /// A break of a shift template, placed by the optimizer.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct BreakWindow {
     /// Length in seconds.
     pub length: f64,

@@ -12,12 +12,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// A `[[replay]]` of a scenario: a contact log fed to the engine.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct ReplaySpec {
     /// The log file.
     pub path: PathBuf,
     /// The log's timestamp placed at the horizon's start (default: the scenario's `start`,
     /// else midnight of the first row's day).
+    #[serde(serialize_with = "crate::canonical::display_option")]
     pub log_start: Option<DateTime>,
     /// Seconds added to every row's time.
     pub time_shift: f64,
@@ -34,6 +35,7 @@ pub struct ReplaySpec {
     pub scan: Option<ReplayScan>,
     /// Where the scenario names the log (its `[[replay]]` `file` key), so that an error in
     /// the log is placed in the scenario too; `None` for a log given on the command line.
+    #[serde(skip)]
     pub origin: Option<ReplayOrigin>,
 }
 
@@ -49,7 +51,7 @@ pub struct ReplayOrigin {
 }
 
 /// What reading a log through once found.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct ReplayScan {
     /// Data rows read.
     pub rows: u64,
@@ -66,13 +68,17 @@ pub struct ReplayScan {
     /// Replayed rows that carry their handle time.
     pub with_handle_time: u64,
     /// The log timestamp placed at time zero, when the log has date-times.
+    #[serde(serialize_with = "crate::canonical::display_option")]
     pub log_start: Option<DateTime>,
     /// The UTC offset `log_start` is read at, when the log's date-times carry offsets (the
     /// first dated row's offset); `None` for local date-times.
+    #[serde(serialize_with = "crate::canonical::display_option")]
     pub log_offset: Option<Offset>,
     /// Columns present but not used.
     pub ignored_columns: Vec<String>,
-    /// How a replication reads the log again (set by the scan).
+    /// How a replication reads the log again (set by the scan): not what the log is, so
+    /// not part of the model's identity.
+    #[serde(skip)]
     pub reader: Option<ReaderHandle>,
 }
 
