@@ -2,6 +2,7 @@
 //! range) and compiles it into a [`Model`] with dense indices.
 
 use super::ScenarioError;
+use super::checker::{Checker, allowed_names, lookup, non_negative, parse_pair, probability};
 use super::raw::{
     RawArrivals, RawBot, RawBusyness, RawChannel, RawDistribution, RawGroup, RawScenario, RawShift,
 };
@@ -19,67 +20,6 @@ use crate::limits::{MAX_INTERVAL_CELLS, MAX_RATE_PER_HOUR, MAX_TIMELINE_CELLS};
 /// Longest horizon accepted, in days.
 const MAX_HORIZON_DAYS: f64 = crate::limits::MAX_HORIZON_DAYS as f64;
 
-/// Carries the source text so that errors can be placed.
-pub(super) struct Checker<'a> {
-    text: &'a str,
-    file: &'a str,
-}
-
-impl Checker<'_> {
-    /// An error at `span` of the file, on `key`.
-    pub(super) fn err(
-        &self,
-        span: Range<usize>,
-        key: impl Into<String>,
-        message: impl Into<String>,
-    ) -> ScenarioError {
-        ScenarioError {
-            file: self.file.to_string(),
-            position: Some(super::line_column(self.text, span.start)),
-            key: Some(key.into()),
-            message: message.into(),
-        }
-    }
-
-    fn unique_names<'n>(
-        &self,
-        section: &str,
-        names: impl Iterator<Item = &'n Spanned<String>>,
-    ) -> Result<HashMap<String, u32>, ScenarioError> {
-        let mut index = HashMap::new();
-        for (i, name) in names.enumerate() {
-            let key = format!("{section}[{i}].name");
-            if let Some(problem) = crate::limits::name_problem(name.get_ref()) {
-                return Err(self.err(name.span(), key, problem));
-            }
-            if name.get_ref().contains('/') {
-                return Err(self.err(name.span(), key, "a name must not contain '/'"));
-            }
-            if index.insert(name.get_ref().clone(), i as u32).is_some() {
-                return Err(self.err(
-                    name.span(),
-                    key,
-                    format!(
-                        "the {section} name \"{}\" is used twice; names must be unique",
-                        name.get_ref()
-                    ),
-                ));
-            }
-        }
-        Ok(index)
-    }
-}
-
-fn allowed_names(index: &HashMap<String, u32>) -> String {
-    let mut names: Vec<(&String, &u32)> = index.iter().collect();
-    names.sort_by_key(|(_, i)| **i);
-    names
-        .iter()
-        .map(|(n, _)| format!("\"{n}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Compiles a raw scenario; `text` and `file` place the errors.
 pub(super) fn compile(
     raw: &RawScenario,
@@ -88,7 +28,7 @@ pub(super) fn compile(
     default_name: &str,
     arrivals_given: bool,
 ) -> Result<Model, ScenarioError> {
-    let c = Checker { text, file };
+    let c = Checker::new(text, file);
     let sim = raw.simulation.get_ref();
 
     let horizon = sim.horizon.get_ref().secs();
@@ -717,33 +657,6 @@ pub(super) fn compile(
     })
 }
 
-/// A cost or other amount that may be zero but not negative; 0 when absent.
-fn non_negative(c: &Checker, v: &Option<Spanned<f64>>, key: &str) -> Result<f64, ScenarioError> {
-    match v {
-        Some(x) if !(x.get_ref().is_finite() && *x.get_ref() >= 0.0) => Err(c.err(
-            x.span(),
-            key,
-            format!("must be zero or more (got {})", x.get_ref()),
-        )),
-        Some(x) => Ok(*x.get_ref()),
-        None => Ok(0.0),
-    }
-}
-
-/// A probability in [0, 1], or an error at its place.
-fn probability(c: &Checker, p: &Spanned<f64>, key: &str) -> Result<f64, ScenarioError> {
-    let v = *p.get_ref();
-    if (0.0..=1.0).contains(&v) {
-        Ok(v)
-    } else {
-        Err(c.err(
-            p.span(),
-            key,
-            format!("a probability is between 0 and 1 (got {v})"),
-        ))
-    }
-}
-
 /// Resolve probability and escalation target per category of one group.
 fn group_resolution(
     c: &Checker,
@@ -806,63 +719,6 @@ fn transfer_policy(c: &Checker, raw: &RawScenario) -> Result<TransferPolicy, Sce
     }
     policy.keep_context = t.keep_context.unwrap_or(false);
     Ok(policy)
-}
-
-/// Reads a `"channel/category"` or `"channel/*"` pair: the channel and its categories.
-fn parse_pair(
-    c: &Checker,
-    pair: &Spanned<String>,
-    key: &str,
-    channel_index: &HashMap<String, u32>,
-    category_index: &HashMap<String, u32>,
-) -> Result<(u32, Vec<u32>), ScenarioError> {
-    let Some((ch_name, cat_name)) = pair.get_ref().split_once('/') else {
-        return Err(c.err(pair.span(), key, format!("\"{}\" is not a \"channel/category\" pair (use \"channel/*\" for every category of a channel)", pair.get_ref())));
-    };
-    let Some(&ch) = channel_index.get(ch_name) else {
-        return Err(c.err(
-            pair.span(),
-            key,
-            format!(
-                "there is no channel \"{ch_name}\"; the channels are {}",
-                allowed_names(channel_index)
-            ),
-        ));
-    };
-    if cat_name == "*" {
-        return Ok((ch, (0..category_index.len() as u32).collect()));
-    }
-    match category_index.get(cat_name) {
-        Some(&cat) => Ok((ch, vec![cat])),
-        None => Err(c.err(
-            pair.span(),
-            key,
-            format!(
-                "there is no category \"{cat_name}\"; the categories are {}",
-                allowed_names(category_index)
-            ),
-        )),
-    }
-}
-
-fn lookup(
-    c: &Checker,
-    index: &HashMap<String, u32>,
-    name: &Spanned<String>,
-    key: &str,
-    what: &str,
-) -> Result<u32, ScenarioError> {
-    index.get(name.get_ref()).copied().ok_or_else(|| {
-        c.err(
-            name.span(),
-            key,
-            format!(
-                "there is no {what} \"{}\"; the {what} names are {}",
-                name.get_ref(),
-                allowed_names(index)
-            ),
-        )
-    })
 }
 
 /// Arrival rate per second in each interval, from whichever form the stream uses.
@@ -1007,7 +863,7 @@ fn arrival_rates(
 
 /// The `[[replay]]` logs, their paths taken relative to the scenario file.
 fn compile_replays(c: &Checker, raw: &RawScenario) -> Result<Vec<ReplaySpec>, ScenarioError> {
-    let dir = std::path::Path::new(c.file)
+    let dir = std::path::Path::new(c.file())
         .parent()
         .unwrap_or(std::path::Path::new(""));
     let mut specs = Vec::with_capacity(raw.replay.len());
@@ -1053,8 +909,8 @@ fn compile_replays(c: &Checker, raw: &RawScenario) -> Result<Vec<ReplaySpec>, Sc
             replay_returns: r.replay_returns.unwrap_or(false),
             scan: None,
             origin: Some(crate::contact_log::ReplayOrigin {
-                file: c.file.to_string(),
-                position: Some(super::line_column(c.text, r.file.span().start)),
+                file: c.file().to_string(),
+                position: Some(c.position(r.file.span().start)),
                 key: key("file"),
             }),
         });

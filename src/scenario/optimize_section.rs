@@ -2,7 +2,7 @@
 //! in the file.
 
 use super::ScenarioError;
-use super::compile::Checker;
+use super::checker::Checker;
 use super::raw::{RawOptimize, RawShiftTemplate};
 use crate::model::{Bot, BreakWindow, Channel, Deflection, OptimizeSpec, ShiftTemplate};
 use std::collections::HashMap;
