@@ -762,7 +762,12 @@ fn optimize_command(args: &OptimizeArgs) -> Result<(), CliError> {
     })
     .map_err(|e| CliError::BadInput(e.to_string()))?;
     if let Some(dir) = &args.out {
-        write_folder(dir, "--out", args.force, &text_files(result.result_files()))?;
+        write_folder(
+            dir,
+            "--out",
+            args.force,
+            &text_files(crate::output::optimize::result_files(&result)),
+        )?;
     }
     if let Some(dir) = &args.report {
         let files = crate::report::optimize_report(&model, &result, args.png)
@@ -773,9 +778,9 @@ fn optimize_command(args: &OptimizeArgs) -> Result<(), CliError> {
         }
     }
     if args.json {
-        emit(&(result.to_json() + "\n"))
+        emit(&(crate::output::optimize::to_json(&result) + "\n"))
     } else {
-        emit(&result.render_text(&model))
+        emit(&crate::output::optimize::render_text(&result, &model))
     }
 }
 

@@ -20,11 +20,9 @@ pub mod roster;
 use crate::duration::clock;
 use crate::experiment::{self, RunOptions, RunResult};
 use crate::model::{Model, OptimizeSpec, RosterShift};
-use crate::summary::RunSummary;
 use rayon::prelude::*;
 use requirements::{GroupRole, first_reported};
 use serde::Serialize;
-use std::fmt::Write as _;
 
 /// Flags that override the scenario's `[optimize]` section.
 #[derive(Clone, Debug, Default)]
@@ -163,24 +161,37 @@ impl CostBreakdown {
             total: (a + b + r) as f64 / 100.0,
         }
     }
-
-    /// `agents A + bot sessions B + bot raises R = T`, to the cent.
-    pub fn line(&self) -> String {
-        format!(
-            "agents {:.2} + bot sessions {:.2} + bot raises {:.2} = {:.2}",
-            self.agents, self.bot_sessions, self.bot_raises, self.total
-        )
-    }
 }
 
 /// How [`Baseline`] is built, in one sentence (in the JSON as `method`).
 pub const BASELINE_METHOD: &str = "two-step: Erlang A (Erlang C without patience) per group and interval on the measured offered load, through shrinkage, then the cheapest cover by the same shift templates and breaks, limits and solver settings; no simulation rounds and no containment raises; then simulated with the same seed and replications as the roster and judged by the same rules";
 
+/// A simulation the optimizer ran to judge a roster: the model as the roster staffs it,
+/// its replications and the seed. The output layer turns it into the run summary that the
+/// JSON (`simulated`), the text and the report show (`output::optimize::summary`).
+#[derive(Clone, Debug)]
+pub struct Verification {
+    /// The scenario staffed by the roster (and the recommended containment).
+    pub model: Model,
+    /// Its replications.
+    pub result: RunResult,
+    /// Their base seed.
+    pub seed: u64,
+}
+
+impl Verification {
+    /// Bot sessions × session cost, the mean over the replications (as `ccsim run`
+    /// reports `bot_cost`).
+    pub fn bot_cost(&self) -> f64 {
+        self.result.estimate(|o| o.bot_cost).mean
+    }
+}
+
 /// The planner's two-step roster, to compare the optimized one with: each interval's
 /// Erlang requirement (the `erlang` column of [`RequirementRow`], without the
 /// simulation's corrections), covered at least cost by the same candidate shifts, then
 /// simulated and judged exactly as the optimized roster's last round.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Baseline {
     /// [`BASELINE_METHOD`].
     pub method: &'static str,
@@ -201,7 +212,7 @@ pub struct Baseline {
     /// Scheduled agent-intervals its roster could not cover, all groups.
     pub shortfall: u32,
     /// Its simulation.
-    pub simulated: RunSummary,
+    pub simulated: Verification,
 }
 
 /// A recommended bot containment for one channel and category.
@@ -234,8 +245,8 @@ pub struct Miss {
     pub what: String,
 }
 
-/// What `ccsim optimize` found.
-#[derive(Clone, Debug, Serialize)]
+/// What `ccsim optimize` found (printed and written by `output::optimize`).
+#[derive(Clone, Debug)]
 pub struct OptimizeResult {
     /// Scenario name.
     pub scenario: String,
@@ -275,7 +286,7 @@ pub struct OptimizeResult {
     /// Judged intervals still missing in the final simulation.
     pub misses: Vec<Miss>,
     /// The final roster's simulation.
-    pub simulated: RunSummary,
+    pub simulated: Verification,
     /// Intervals with fewer offered contacts than this (per replication) were not judged.
     pub min_offered: f64,
     /// Seconds from start to end.
@@ -758,11 +769,14 @@ pub fn optimize(
         }
     }
     let (roster_lines, costs) = roster_summary(&model, &spec, &candidates, &solutions, &need);
-    let simulated = RunSummary::new(&final_model, &result, options.seed);
+    let simulated = Verification {
+        model: final_model,
+        result,
+        seed: options.seed,
+    };
     let deflection_cost: f64 = deflections.iter().map(|d| d.cost).sum();
     let total_cost: f64 = costs.iter().map(|c| c.cost).sum();
-    let cost_breakdown =
-        CostBreakdown::new(total_cost, simulated.totals.bot_cost.mean, deflection_cost);
+    let cost_breakdown = CostBreakdown::new(total_cost, simulated.bot_cost(), deflection_cost);
 
     // The planner's two-step baseline: Erlang per interval, the cheapest cover, simulated.
     let baseline = two_step_baseline(&model, &spec, options, &candidates, &need_of(&erlang))?;
@@ -824,11 +838,15 @@ fn two_step_baseline(
     let result = simulate(&m, spec, options)?;
     let (misses, judged) = judge(&m, spec, &result);
     let (roster, costs) = roster_summary(model, spec, candidates, &solutions, need);
-    let simulated = RunSummary::new(&m, &result, options.seed);
+    let simulated = Verification {
+        model: m,
+        result,
+        seed: options.seed,
+    };
     let agents: f64 = costs.iter().map(|c| c.cost).sum();
     Ok(Baseline {
         method: BASELINE_METHOD,
-        cost_breakdown: CostBreakdown::new(agents, simulated.totals.bot_cost.mean, 0.0),
+        cost_breakdown: CostBreakdown::new(agents, simulated.bot_cost(), 0.0),
         shortfall: costs.iter().map(|c| c.shortfall).sum(),
         costs,
         roster,
@@ -1143,430 +1161,4 @@ fn rostered_shifts(candidates: &[roster::Candidate], agents: &[u32]) -> Vec<Rost
             ..c.shift.clone()
         })
         .collect()
-}
-
-impl OptimizeResult {
-    /// The JSON document.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a result always serialises")
-    }
-
-    /// `roster.csv`: group, shift, start, end, breaks, agents.
-    pub fn roster_csv(&self) -> String {
-        let mut t = String::from("group,shift,start,end,breaks,agents\n");
-        for r in &self.roster {
-            let breaks: Vec<String> = (r.breaks.iter())
-                .map(|&(s, l, paid)| {
-                    format!(
-                        "{}-{}{}",
-                        clock(s),
-                        clock(s + l),
-                        if paid { "" } else { " unpaid" }
-                    )
-                })
-                .collect();
-            let _ = writeln!(
-                t,
-                "{},{},{},{},{},{}",
-                r.group,
-                r.shift,
-                clock(r.start_s),
-                clock(r.end_s),
-                breaks.join(" "),
-                r.agents
-            );
-        }
-        t
-    }
-
-    /// `requirements.csv`: per interval and group.
-    pub fn requirements_csv(&self) -> String {
-        let mut t = String::from(
-            "interval,group,offered_load,erlang,required,scheduled_needed,scheduled_after_bots,rostered,shortfall\n",
-        );
-        for r in &self.requirements {
-            let _ = writeln!(
-                t,
-                "{},{},{:.3},{},{},{},{},{},{}",
-                clock(r.start_s),
-                r.group,
-                r.offered_load,
-                r.erlang,
-                r.required,
-                r.scheduled_needed,
-                r.scheduled_after_bots,
-                r.rostered,
-                r.shortfall
-            );
-        }
-        t
-    }
-
-    /// `cost.csv`: per group the roster's and the two-step baseline's headcount, paid
-    /// hours and agent cost; then `all` (every group's agents), `bot sessions`,
-    /// `bot raises` and `total`, whose `cost` and `two_step_cost` add up as in
-    /// [`CostBreakdown`].
-    pub fn cost_csv(&self) -> String {
-        let mut t = String::from(
-            "group,headcount,paid_hours,cost,two_step_headcount,two_step_paid_hours,two_step_cost,solver,gap\n",
-        );
-        for (c, b) in self.costs.iter().zip(&self.baseline.costs) {
-            let _ = writeln!(
-                t,
-                "{},{},{:.2},{:.2},{},{:.2},{:.2},{},{}",
-                c.group,
-                c.headcount,
-                c.paid_hours,
-                c.cost,
-                b.headcount,
-                b.paid_hours,
-                b.cost,
-                c.solver,
-                c.gap.map_or(String::new(), |g| format!("{g:.5}"))
-            );
-        }
-        let (ours, two) = (&self.cost_breakdown, &self.baseline.cost_breakdown);
-        let _ = writeln!(
-            t,
-            "all,{},{:.2},{:.2},{},{:.2},{:.2},,",
-            self.costs.iter().map(|c| c.headcount).sum::<u32>(),
-            self.costs.iter().map(|c| c.paid_hours).sum::<f64>(),
-            ours.agents,
-            self.baseline.costs.iter().map(|c| c.headcount).sum::<u32>(),
-            self.baseline
-                .costs
-                .iter()
-                .map(|c| c.paid_hours)
-                .sum::<f64>(),
-            two.agents,
-        );
-        for (name, a, b) in [
-            ("bot sessions", ours.bot_sessions, two.bot_sessions),
-            ("bot raises", ours.bot_raises, two.bot_raises),
-            ("total", ours.total, two.total),
-        ] {
-            let _ = writeln!(t, "{name},,,{a:.2},,,{b:.2},,");
-        }
-        t
-    }
-
-    /// `history.csv`: the rounds.
-    pub fn history_csv(&self) -> String {
-        let mut t = String::from("iteration,phase,cost,intervals_missing,shortfall,solve_s,gap\n");
-        for h in &self.history {
-            let _ = writeln!(
-                t,
-                "{},{},{:.2},{},{},{:.3},{}",
-                h.iteration,
-                h.phase,
-                h.cost,
-                h.intervals_missing,
-                h.shortfall,
-                h.solve_s,
-                h.gap.map_or(String::new(), |g| format!("{g:.5}"))
-            );
-        }
-        t
-    }
-
-    /// The files of a results folder.
-    pub fn result_files(&self) -> Vec<(String, String)> {
-        let mut files = vec![
-            ("optimize.json".to_string(), self.to_json() + "\n"),
-            ("roster.csv".to_string(), self.roster_csv()),
-            ("requirements.csv".to_string(), self.requirements_csv()),
-            ("cost.csv".to_string(), self.cost_csv()),
-            ("history.csv".to_string(), self.history_csv()),
-        ];
-        if !self.deflections.is_empty() {
-            let mut t = String::from(
-                "channel,category,today,achievable,recommended,cost,agent_cost_saved\n",
-            );
-            for d in &self.deflections {
-                let _ = writeln!(
-                    t,
-                    "{},{},{:.4},{:.4},{:.4},{:.2},{:.2}",
-                    d.channel,
-                    d.category,
-                    d.today,
-                    d.achievable,
-                    d.recommended,
-                    d.cost,
-                    d.agent_cost_saved
-                );
-            }
-            files.push(("deflection.csv".to_string(), t));
-        }
-        files.extend(self.simulated.result_files());
-        files
-    }
-
-    /// The lines that reconcile the costs and compare the roster with the two-step
-    /// baseline: each one's `agents + bot sessions + bot raises = total` (to the cent, as
-    /// in the JSON's `cost_breakdown`), what each term is, both rosters' judged intervals
-    /// that miss, and the difference in total cost.
-    pub fn cost_lines(&self, model: &Model) -> String {
-        let mut t = String::new();
-        let (ours, two) = (&self.cost_breakdown, &self.baseline.cost_breakdown);
-        let paid: f64 = self.costs.iter().map(|c| c.paid_hours).sum();
-        let _ = writeln!(t, "cost of the roster: {}", ours.line());
-        let _ = writeln!(
-            t,
-            "  (agents: {paid:.1} paid hours × hourly cost over the horizon; bot sessions × session cost: simulated, mean of {} replications{}; bot raises: the recommended containment)",
-            self.replications,
-            if model.warmup > 0.0 {
-                ", after the warm-up"
-            } else {
-                ""
-            }
-        );
-        let _ = writeln!(t, "cost of the two-step baseline: {}", two.line());
-        let _ = writeln!(
-            t,
-            "  (Erlang A per interval on the measured load, covered at least cost by the same shift templates and breaks, no simulation rounds and today's bots; simulated like the roster)"
-        );
-        let _ = writeln!(
-            t,
-            "judged channel-intervals missing their targets: roster {} of {}, two-step baseline {} of {}",
-            self.intervals_missing,
-            self.intervals_judged,
-            self.baseline.intervals_missing,
-            self.baseline.intervals_judged
-        );
-        if self.baseline.shortfall > 0 {
-            let _ = writeln!(
-                t,
-                "the two-step baseline cannot cover {} scheduled agent-intervals (limits or no shift covering them)",
-                self.baseline.shortfall
-            );
-        }
-        let difference = ((ours.total - two.total) * 100.0).round() / 100.0;
-        let _ = writeln!(
-            t,
-            "the roster costs {} the two-step baseline{}",
-            if difference > 0.0 {
-                format!("{difference:.2} more than")
-            } else if difference < 0.0 {
-                format!("{:.2} less than", -difference)
-            } else {
-                "the same as".into()
-            },
-            if difference != 0.0 && two.total > 0.0 {
-                format!(" ({})", change(ours.total, two.total))
-            } else {
-                String::new()
-            }
-        );
-        t
-    }
-
-    /// The printed report: history, roster, costs, and the final simulation per interval.
-    pub fn render_text(&self, model: &Model) -> String {
-        let mut t = String::new();
-        let _ = writeln!(
-            t,
-            "ccsim optimize · {} · seed {} · {} replications per check · {:.1} s",
-            self.scenario, self.seed, self.replications, self.wall_s
-        );
-        let _ = writeln!(
-            t,
-            "\nround  phase            cost   intervals missing   shortfall   solve s      gap"
-        );
-        for h in &self.history {
-            let _ = writeln!(
-                t,
-                "{:>5}  {:<12} {:>10.0} {:>19} {:>11} {:>9.2} {:>8}",
-                h.iteration,
-                h.phase,
-                h.cost,
-                h.intervals_missing,
-                h.shortfall,
-                h.solve_s,
-                h.gap.map_or("–".into(), |g| format!("{:.2}%", g * 100.0))
-            );
-        }
-        let _ = writeln!(
-            t,
-            "\nroster: {} shifts, {} agents",
-            self.roster.len(),
-            self.roster.iter().map(|r| r.agents).sum::<u32>()
-        );
-        let _ = writeln!(
-            t,
-            "{:<16} {:<12} {:>7} {:>7} {:>7}  breaks",
-            "group", "shift", "start", "end", "agents"
-        );
-        for r in &self.roster {
-            let breaks: Vec<String> = (r.breaks.iter())
-                .map(|&(s, l, paid)| {
-                    format!(
-                        "{}-{}{}",
-                        clock(s),
-                        clock(s + l),
-                        if paid { "" } else { " (unpaid)" }
-                    )
-                })
-                .collect();
-            let _ = writeln!(
-                t,
-                "{:<16} {:<12} {:>7} {:>7} {:>7}  {}",
-                r.group,
-                r.shift,
-                clock(r.start_s),
-                clock(r.end_s),
-                r.agents,
-                breaks.join(", ")
-            );
-        }
-        let _ = writeln!(
-            t,
-            "\n{:<16} {:>9} {:>11} {:>12} {:>14} {:>12}  solver",
-            "group", "headcount", "paid hours", "cost", "two-step cost", "vs two-step"
-        );
-        for (c, b) in self.costs.iter().zip(&self.baseline.costs) {
-            let _ = writeln!(
-                t,
-                "{:<16} {:>9} {:>11.1} {:>12.0} {:>14.0} {:>12}  {}{}",
-                c.group,
-                c.headcount,
-                c.paid_hours,
-                c.cost,
-                b.cost,
-                change(c.cost, b.cost),
-                c.solver,
-                c.gap
-                    .map_or(String::new(), |g| format!(", gap {:.2}%", g * 100.0))
-            );
-        }
-        let baseline_agents: f64 = self.baseline.costs.iter().map(|c| c.cost).sum();
-        let _ = writeln!(
-            t,
-            "{:<16} {:>9} {:>11.1} {:>12.0} {:>14.0} {:>12}",
-            "all",
-            self.costs.iter().map(|c| c.headcount).sum::<u32>(),
-            self.costs.iter().map(|c| c.paid_hours).sum::<f64>(),
-            self.total_cost,
-            baseline_agents,
-            change(self.total_cost, baseline_agents)
-        );
-        if !self.deflections.is_empty() {
-            let _ = writeln!(
-                t,
-                "\n{:<8} {:<14} {:>7} {:>11} {:>12} {:>12} {:>16}",
-                "bot", "category", "today", "achievable", "recommended", "cost", "agent cost saved"
-            );
-            for d in &self.deflections {
-                let _ = writeln!(
-                    t,
-                    "{:<8} {:<14} {:>6.1}% {:>10.1}% {:>11.1}% {:>12.0} {:>16.0}",
-                    d.channel,
-                    d.category,
-                    d.today * 100.0,
-                    d.achievable * 100.0,
-                    d.recommended * 100.0,
-                    d.cost,
-                    d.agent_cost_saved
-                );
-            }
-            let saved: f64 = self.deflections.iter().map(|d| d.agent_cost_saved).sum();
-            let _ = writeln!(
-                t,
-                "deflection costs {:.0} and saves {:.0} of agent cost: {:.0} net",
-                self.deflection_cost,
-                saved,
-                saved - self.deflection_cost
-            );
-        }
-        t.push('\n');
-        t.push_str(&self.cost_lines(model));
-        // Service level per interval of the final roster.
-        let n_ch = model.channels.len();
-        let _ = write!(
-            t,
-            "\nsimulated service level of the roster, per interval (* missed, ~ not judged: under {} offered)\n{:>7}",
-            self.min_offered, "time"
-        );
-        for ch in &model.channels {
-            let _ = write!(t, " {:>15}", ch.name);
-        }
-        let _ = writeln!(t);
-        let rows = self.simulated.intervals.len() / n_ch.max(1);
-        for r in 0..rows {
-            let start = self.simulated.intervals[r * n_ch].start_s;
-            let _ = write!(t, "{:>7}", clock(start));
-            for c in 0..n_ch {
-                let q = &self.simulated.intervals[r * n_ch + c].queue;
-                let missed = self
-                    .misses
-                    .iter()
-                    .any(|m| m.start_s == start && m.channel == model.channels[c].name);
-                let judged = q.offered.mean >= self.min_offered.max(1e-9);
-                let cell = if q.service_level.mean.is_finite() {
-                    format!(
-                        "{:.1}% ±{:.1}{}",
-                        q.service_level.mean * 100.0,
-                        q.service_level.ci95 * 100.0,
-                        if missed {
-                            "*"
-                        } else if judged {
-                            " "
-                        } else {
-                            "~"
-                        }
-                    )
-                } else {
-                    "– ".into()
-                };
-                let _ = write!(t, " {cell:>15}");
-            }
-            let _ = writeln!(t);
-        }
-        if self.targets_met {
-            let _ = writeln!(t, "\nevery judged interval meets its targets");
-        } else {
-            let _ = writeln!(
-                t,
-                "\n{} judged intervals still miss their targets after the last round:",
-                self.intervals_missing
-            );
-            for m in self.misses.iter().take(20) {
-                let _ = writeln!(t, "  {} {}: {}", clock(m.start_s), m.channel, m.what);
-            }
-        }
-        let short: Vec<&RequirementRow> = self
-            .requirements
-            .iter()
-            .filter(|r| r.shortfall > 0)
-            .collect();
-        if !short.is_empty() {
-            let _ = writeln!(
-                t,
-                "\nthe roster cannot cover {} group-intervals (limits or no shift covering them):",
-                short.len()
-            );
-            for r in short.iter().take(20) {
-                let _ = writeln!(
-                    t,
-                    "  {} {}: {} scheduled agent{} short of {}",
-                    clock(r.start_s),
-                    r.group,
-                    r.shortfall,
-                    if r.shortfall == 1 { "" } else { "s" },
-                    r.scheduled_after_bots
-                );
-            }
-        }
-        let mut trimmed: String = t.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
-        trimmed.push('\n');
-        trimmed
-    }
-}
-
-/// `cost` against `base` as a signed percentage (`+7.9%`: dearer), or `–` without a base.
-fn change(cost: f64, base: f64) -> String {
-    if base > 0.0 {
-        format!("{:+.1}%", (cost - base) / base * 100.0)
-    } else {
-        "–".into()
-    }
 }

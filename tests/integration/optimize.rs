@@ -8,6 +8,7 @@
 use ccsim::model::RosterShift;
 use ccsim::optimize::roster::{self, Candidate, RosterProblem};
 use ccsim::optimize::{OptimizeOptions, optimize};
+use ccsim::output::optimize as out;
 
 fn candidate(covers: Vec<usize>, paid_hours: f64, part_time: bool) -> Candidate {
     Candidate {
@@ -255,7 +256,7 @@ fn the_roster_covers_its_requirements_keeps_its_limits_and_meets_the_targets() {
     .unwrap();
     assert_eq!(two_step.cost, r.baseline.costs[0].cost);
     // The final simulation reports the roster's cost: paid hours × 30 (unpaid breaks out).
-    assert!((r.simulated.totals.cost.mean - c.cost).abs() < 1e-6);
+    assert!((out::summary(&r.simulated).totals.cost.mean - c.cost).abs() < 1e-6);
     // The history ends with a roster round that meets every target.
     let last = r.history.last().unwrap();
     assert_eq!((last.phase, last.intervals_missing), ("roster", 0));
@@ -508,7 +509,10 @@ fn containment_is_bought_when_it_costs_less_than_the_agents_it_saves() {
             .any(|r| r.scheduled_after_bots < r.scheduled_needed)
     );
     // The verifying simulation ran with the recommended containment.
-    let contained = cheap.simulated.by_channel[0].1.bot_containment.mean;
+    let contained = out::summary(&cheap.simulated).by_channel[0]
+        .1
+        .bot_containment
+        .mean;
     assert!((contained - 0.7).abs() < 0.02, "{contained}");
 
     let dear = optimize(
@@ -565,8 +569,8 @@ fn the_costs_add_up_in_one_line_printed_and_in_the_json() {
         &|_| {},
     )
     .unwrap();
-    let text = r.render_text(&model);
-    let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    let text = out::render_text(&r, &model);
+    let json: serde_json::Value = serde_json::from_str(&out::to_json(&r)).unwrap();
     for (label, key) in [
         ("cost of the roster: ", &json["cost_breakdown"]),
         (
@@ -594,8 +598,8 @@ fn the_costs_add_up_in_one_line_printed_and_in_the_json() {
     let c = &r.cost_breakdown;
     assert!((c.agents - r.total_cost).abs() < 0.005);
     assert!((c.agents - r.costs.iter().map(|g| g.cost).sum::<f64>()).abs() < 0.005);
-    assert!((c.bot_sessions - r.simulated.totals.bot_cost.mean).abs() < 0.005);
-    let sessions = r.simulated.by_channel[0].1.bot_sessions.mean;
+    assert!((c.bot_sessions - out::summary(&r.simulated).totals.bot_cost.mean).abs() < 0.005);
+    let sessions = out::summary(&r.simulated).by_channel[0].1.bot_sessions.mean;
     assert!(
         (c.bot_sessions - 0.05 * sessions).abs() < 0.005,
         "{sessions}"
@@ -603,13 +607,17 @@ fn the_costs_add_up_in_one_line_printed_and_in_the_json() {
     assert!(c.bot_sessions > 0.0);
     assert!((c.bot_raises - 40.0).abs() < 0.005 && (r.deflection_cost - 40.0).abs() < 1e-6);
     // The simulated run's cost is agents + bot sessions (no warm-up here).
-    assert!((r.simulated.totals.cost.mean - (c.agents + c.bot_sessions)).abs() < 0.01);
+    assert!(
+        (out::summary(&r.simulated).totals.cost.mean - (c.agents + c.bot_sessions)).abs() < 0.01
+    );
     // The baseline buys no raise; its sessions come from its own simulation.
     let b = &r.baseline.cost_breakdown;
     assert_eq!(b.bot_raises, 0.0);
-    assert!((b.bot_sessions - r.baseline.simulated.totals.bot_cost.mean).abs() < 0.005);
+    assert!(
+        (b.bot_sessions - out::summary(&r.baseline.simulated).totals.bot_cost.mean).abs() < 0.005
+    );
     // cost.csv carries the same terms and totals.
-    let csv = r.cost_csv();
+    let csv = out::cost_csv(&r);
     let row = |name: &str| -> Vec<String> {
         let line = csv.lines().find(|l| l.starts_with(name)).unwrap();
         line.split(',').map(String::from).collect()
@@ -629,7 +637,7 @@ fn the_costs_add_up_in_one_line_printed_and_in_the_json() {
     index.write_to(&mut page).unwrap();
     let page = String::from_utf8(page).unwrap();
     assert!(
-        page.contains(&format!("cost of the roster: {}", c.line())),
+        page.contains(&format!("cost of the roster: {}", out::cost_line(c))),
         "{page}"
     );
     assert!(page.contains("two-step baseline"));
@@ -736,8 +744,14 @@ fn the_baseline_is_erlang_c_covered_by_the_same_shifts_and_simulated() {
     // It was simulated with the optimizer's seed and replications: over the three hours
     // after the warm-up its 14 agents answer as Erlang C says, within the simulation's
     // 95 % interval (doubled: about four standard errors).
-    assert_eq!((b.simulated.seed, b.simulated.replications), (11, 200));
-    let sl = &b.simulated.by_channel[0].1.service_level;
+    assert_eq!(
+        (
+            out::summary(&b.simulated).seed,
+            out::summary(&b.simulated).replications
+        ),
+        (11, 200)
+    );
+    let sl = &out::summary(&b.simulated).by_channel[0].1.service_level;
     let exact = erlang_a(&QueueSpec {
         arrival_rate: 10.25 / 300.0,
         aht: 300.0,
@@ -756,7 +770,7 @@ fn the_baseline_is_erlang_c_covered_by_the_same_shifts_and_simulated() {
     // Its misses are counted by the same rule as the roster's: the judged intervals
     // (3, after the warm-up) whose mean service level is under the target.
     assert_eq!(b.intervals_judged, 3);
-    let missed = (b.simulated.intervals.iter())
+    let missed = (out::summary(&b.simulated).intervals.iter())
         .filter(|i| i.queue.service_level.mean < 0.8)
         .count();
     assert_eq!(b.intervals_missing, missed);
