@@ -50,17 +50,7 @@ pub(super) fn compile(
     let settings = simulation_settings(&c, sim)?;
     let (channel_index, mut channels) = compile_channels(&c, raw)?;
     let n_intervals = settings.n_intervals;
-    if n_intervals * channels.len() > MAX_INTERVAL_CELLS {
-        return Err(c.err(
-            sim.interval.span(),
-            "simulation.interval",
-            format!(
-                "{n_intervals} intervals × {} channels make {} per-interval results; at most {MAX_INTERVAL_CELLS}: use a longer interval or a shorter horizon",
-                channels.len(),
-                n_intervals * channels.len()
-            ),
-        ));
-    }
+    check_interval_cells(&c, sim, n_intervals, channels.len())?;
     let (category_index, categories) = compile_categories(&c, raw)?;
     let mut types = ContactTypes::default();
 
@@ -160,6 +150,27 @@ pub(super) fn compile(
         handle_slot,
         optimize,
     })
+}
+
+/// Intervals × channels (the per-interval results) at most [`MAX_INTERVAL_CELLS`].
+fn check_interval_cells(
+    c: &Checker,
+    sim: &RawSimulation,
+    n_intervals: usize,
+    n_channels: usize,
+) -> Result<(), ScenarioError> {
+    if n_intervals * n_channels > MAX_INTERVAL_CELLS {
+        return Err(c.err(
+            sim.interval.span(),
+            "simulation.interval",
+            format!(
+                "{n_intervals} intervals × {} channels make {} per-interval results; at most {MAX_INTERVAL_CELLS}: use a longer interval or a shorter horizon",
+                n_channels,
+                n_intervals * n_channels
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Name → index of the channels and of the categories.

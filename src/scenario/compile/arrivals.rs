@@ -9,6 +9,7 @@ use super::super::raw::{RawArrivals, RawScenario};
 use crate::contact_log::ReplaySpec;
 use std::collections::HashMap;
 use std::ops::Range;
+use toml::Spanned;
 
 /// Arrival rate per second in each interval, from whichever form the stream uses.
 pub(super) fn arrival_rates(
@@ -39,52 +40,84 @@ pub(super) fn arrival_rates(
         ));
     }
     if let Some(r) = &a.rate_per_hour {
-        let rate = *r.get_ref();
-        if !(rate.is_finite() && rate > 0.0) {
-            return Err(c.err(
-                r.span(),
-                format!("arrivals[{i}].rate_per_hour"),
-                format!("the rate must be a finite number greater than zero (got {rate})"),
-            ));
-        }
-        return Ok(vec![rate / 3600.0; n_intervals]);
+        return constant_rate(c, r, i, n_intervals);
     }
     if let Some(r) = &a.rates_per_hour {
-        let key = format!("arrivals[{i}].rates_per_hour");
-        let rates = r.get_ref();
-        if rates.len() != n_intervals {
-            return Err(c.err(
-                r.span(),
-                key,
-                format!(
-                    "the list has {} rates; the horizon has {n_intervals} intervals, one rate each",
-                    rates.len()
-                ),
-            ));
-        }
-        if let Some((j, bad)) = rates
-            .iter()
-            .enumerate()
-            .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
-        {
-            return Err(c.err(
-                r.span(),
-                key,
-                format!(
-                    "rate {} of the list is {bad}; rates must be zero or more",
-                    j + 1
-                ),
-            ));
-        }
-        if rates.iter().all(|v| *v == 0.0) {
-            return Err(c.err(
-                r.span(),
-                key,
-                "every rate is zero; at least one must be greater than zero",
-            ));
-        }
-        return Ok(rates.iter().map(|v| v / 3600.0).collect());
+        return listed_rates(c, r, i, n_intervals);
     }
+    daily_volume_rates(c, a, i, n_intervals, interval)
+}
+
+/// `rate_per_hour`: the same rate in every interval.
+fn constant_rate(
+    c: &Checker,
+    r: &Spanned<f64>,
+    i: usize,
+    n_intervals: usize,
+) -> Result<Vec<f64>, ScenarioError> {
+    let rate = *r.get_ref();
+    if !(rate.is_finite() && rate > 0.0) {
+        return Err(c.err(
+            r.span(),
+            format!("arrivals[{i}].rate_per_hour"),
+            format!("the rate must be a finite number greater than zero (got {rate})"),
+        ));
+    }
+    Ok(vec![rate / 3600.0; n_intervals])
+}
+
+/// `rates_per_hour`: one rate per interval, none negative, not all zero.
+fn listed_rates(
+    c: &Checker,
+    r: &Spanned<Vec<f64>>,
+    i: usize,
+    n_intervals: usize,
+) -> Result<Vec<f64>, ScenarioError> {
+    let key = format!("arrivals[{i}].rates_per_hour");
+    let rates = r.get_ref();
+    if rates.len() != n_intervals {
+        return Err(c.err(
+            r.span(),
+            key,
+            format!(
+                "the list has {} rates; the horizon has {n_intervals} intervals, one rate each",
+                rates.len()
+            ),
+        ));
+    }
+    if let Some((j, bad)) = rates
+        .iter()
+        .enumerate()
+        .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
+    {
+        return Err(c.err(
+            r.span(),
+            key,
+            format!(
+                "rate {} of the list is {bad}; rates must be zero or more",
+                j + 1
+            ),
+        ));
+    }
+    if rates.iter().all(|v| *v == 0.0) {
+        return Err(c.err(
+            r.span(),
+            key,
+            "every rate is zero; at least one must be greater than zero",
+        ));
+    }
+    Ok(rates.iter().map(|v| v / 3600.0).collect())
+}
+
+/// `daily_volume`, spread over each day flat or by the `profile`'s weights (which repeat
+/// day after day).
+fn daily_volume_rates(
+    c: &Checker,
+    a: &RawArrivals,
+    i: usize,
+    n_intervals: usize,
+    interval: f64,
+) -> Result<Vec<f64>, ScenarioError> {
     let volume = a.daily_volume.as_ref().expect("one form is given");
     let v = *volume.get_ref();
     if !(v.is_finite() && v > 0.0) {
@@ -96,7 +129,32 @@ pub(super) fn arrival_rates(
     }
     let per_day_f = 86_400.0 / interval;
     let per_day = per_day_f.round() as usize;
-    let weights: Vec<f64> = match &a.profile {
+    let weights = profile_weights(c, a, i, per_day, per_day_f)?;
+    let total: f64 = weights.iter().sum();
+    // Without a profile the day is flat; a profile's weights repeat day after day.
+    let slots = weights.len();
+    Ok((0..n_intervals)
+        .map(|k| {
+            let share = if a.profile.is_some() {
+                weights[k % slots] / total
+            } else {
+                interval / 86_400.0
+            };
+            v * share / interval
+        })
+        .collect())
+}
+
+/// The weights of one day: the `profile` (one per interval of a day, none negative, not
+/// all zero), or flat without one.
+fn profile_weights(
+    c: &Checker,
+    a: &RawArrivals,
+    i: usize,
+    per_day: usize,
+    per_day_f: f64,
+) -> Result<Vec<f64>, ScenarioError> {
+    Ok(match &a.profile {
         None => vec![1.0; per_day.max(1)],
         Some(p) => {
             let key = format!("arrivals[{i}].profile");
@@ -134,20 +192,7 @@ pub(super) fn arrival_rates(
             }
             w.clone()
         }
-    };
-    let total: f64 = weights.iter().sum();
-    // Without a profile the day is flat; a profile's weights repeat day after day.
-    let slots = weights.len();
-    Ok((0..n_intervals)
-        .map(|k| {
-            let share = if a.profile.is_some() {
-                weights[k % slots] / total
-            } else {
-                interval / 86_400.0
-            };
-            v * share / interval
-        })
-        .collect())
+    })
 }
 
 /// How far the shares of a `mix` may add up from 1 (float error of written decimals).

@@ -68,9 +68,30 @@ pub(super) fn build_distribution(
             ));
         }
     }
+    let built = construct(c, spec, key, family)?;
+    built.map_err(|e| {
+        let span = present
+            .iter()
+            .find(|(n, _)| *n == e.param)
+            .and_then(|(_, s)| s.clone())
+            .unwrap_or_else(|| spec.span());
+        c.err(span, format!("{key}.{}", e.param), e.message)
+    })
+}
+
+/// The distribution of `family` from its keys, checked present by the caller; the
+/// constructor's own errors are returned inside (a Weibull with both or neither of
+/// `scale` and `mean` is an error here).
+fn construct(
+    c: &Checker,
+    spec: &Spanned<RawDistribution>,
+    key: &str,
+    family: &str,
+) -> Result<Result<Distribution, crate::distribution::DistributionError>, ScenarioError> {
+    let d = spec.get_ref();
     let secs =
         |v: &Option<Spanned<crate::duration::Duration>>| v.as_ref().map(|x| x.get_ref().secs());
-    let built = match family {
+    Ok(match family {
         "exponential" => Distribution::exponential(secs(&d.mean).expect("needed")),
         "lognormal" => Distribution::lognormal(
             secs(&d.mean).expect("needed"),
@@ -109,13 +130,5 @@ pub(super) fn build_distribution(
                 .collect();
             Distribution::empirical(&values)
         }
-    };
-    built.map_err(|e| {
-        let span = present
-            .iter()
-            .find(|(n, _)| *n == e.param)
-            .and_then(|(_, s)| s.clone())
-            .unwrap_or_else(|| spec.span());
-        c.err(span, format!("{key}.{}", e.param), e.message)
     })
 }

@@ -61,7 +61,7 @@ fn compile_group(
     group_index: &HashMap<String, u32>,
     types: &mut ContactTypes,
 ) -> Result<Group, ScenarioError> {
-    let (channel_index, category_index) = names;
+    let category_index = names.1;
     let gr = g.get_ref();
     let (timeline, paid) = group_timeline(c, gr, g.span(), gi, n_intervals, interval, horizon)?;
     let (scheduled, _) = per_interval(&timeline, n_intervals, interval);
@@ -96,31 +96,7 @@ fn compile_group(
         .iter()
         .map(|&n| crate::model::on_duty_agents(n, shrinkage))
         .collect();
-    let mut handles: Vec<u32> = Vec::new();
-    for (hi, h) in gr.handles.get_ref().iter().enumerate() {
-        let key = format!("group[{gi}].handles[{hi}]");
-        let (ch, cats) = parse_pair(c, h, &key, channel_index, category_index)?;
-        for cat in cats {
-            let t = types.of(ch, cat);
-            if !handles.contains(&t) {
-                handles.push(t);
-            }
-        }
-    }
-    let handle_time = build_distribution(c, &gr.handle_time, &format!("group[{gi}].handle_time"))?;
-    // Overrides by contact type; they also apply to escalated contacts of types the
-    // group does not take from the queues.
-    let mut handle_time_by: Vec<(u32, Distribution)> = Vec::new();
-    for (pair, dist) in gr.handle_time_by.iter().flatten() {
-        let key = format!("group[{gi}].handle_time_by.\"{}\"", pair.get_ref());
-        let (ch, cats) = parse_pair(c, pair, &key, channel_index, category_index)?;
-        let built = build_distribution(c, dist, &key)?;
-        for cat in cats {
-            let t = types.of(ch, cat);
-            handle_time_by.retain(|(u, _)| *u != t);
-            handle_time_by.push((t, built.clone()));
-        }
-    }
+    let (handles, handle_time, handle_time_by) = group_handles(c, gr, gi, names, types)?;
     let tier = match &gr.tier {
         Some(t) if !(1..=9).contains(t.get_ref()) => {
             return Err(c.err(
@@ -212,61 +188,7 @@ fn group_timeline(
                 format!("agents must be a whole number from 1 to 1000000 (got {n})"),
             ));
         }
-        let end = start + length;
-        let mut last_end = start;
-        let mut breaks: Vec<&Spanned<super::super::raw::RawBreak>> = sh.breaks.iter().collect();
-        breaks.sort_by(|a, b| {
-            a.get_ref()
-                .start
-                .get_ref()
-                .secs()
-                .total_cmp(&b.get_ref().start.get_ref().secs())
-        });
-        let mut shift_breaks = Vec::with_capacity(breaks.len());
-        for (bi, b) in breaks.into_iter().enumerate() {
-            let (bs, bl) = (
-                b.get_ref().start.get_ref().secs(),
-                b.get_ref().length.get_ref().secs(),
-            );
-            let d = crate::duration::Duration::from_secs;
-            let bkey = format!("{key}.breaks[{bi}]");
-            if bl <= 0.0 {
-                return Err(c.err(b.span(), bkey, "a break must be longer than zero"));
-            }
-            if bs < start || bs + bl > end {
-                // The convention differs from `[[optimize.shift]]`: say which applies here.
-                return Err(c.err(
-                    b.span(),
-                    bkey,
-                    format!(
-                        "a break must lie inside its shift; in a group's shifts a break's start counts from the start of the horizon (not from the shift's start, as in [[optimize.shift]]): this shift runs from {} to {}, so a {} break must start between {} and {} (got {})",
-                        d(start),
-                        d(end),
-                        d(bl),
-                        d(start),
-                        d((end - bl).max(start)),
-                        d(bs)
-                    ),
-                ));
-            }
-            if bs < last_end {
-                return Err(c.err(
-                    b.span(),
-                    bkey,
-                    format!(
-                        "breaks must not overlap: this one starts at {} but the one before ends at {}",
-                        d(bs),
-                        d(last_end)
-                    ),
-                ));
-            }
-            shift_breaks.push(RosterBreak {
-                start: bs,
-                length: bl,
-                paid: b.get_ref().paid.as_ref().is_none_or(|p| *p.get_ref()),
-            });
-            last_end = bs + bl;
-        }
+        let shift_breaks = shift_breaks(c, sh, &key, start, length)?;
         roster.push(RosterShift {
             start,
             length,
@@ -364,4 +286,110 @@ pub(super) fn group_resolution(
         escalate_to[k as usize] = Some(target(name, &key)?);
     }
     Ok((resolve, escalate_to))
+}
+
+/// A shift's breaks, sorted by start: each inside the shift (its start counts from the
+/// start of the horizon), none overlapping.
+fn shift_breaks(
+    c: &Checker,
+    sh: &RawShift,
+    key: &str,
+    start: f64,
+    length: f64,
+) -> Result<Vec<RosterBreak>, ScenarioError> {
+    let end = start + length;
+    let mut last_end = start;
+    let mut breaks: Vec<&Spanned<super::super::raw::RawBreak>> = sh.breaks.iter().collect();
+    breaks.sort_by(|a, b| {
+        a.get_ref()
+            .start
+            .get_ref()
+            .secs()
+            .total_cmp(&b.get_ref().start.get_ref().secs())
+    });
+    let mut shift_breaks = Vec::with_capacity(breaks.len());
+    for (bi, b) in breaks.into_iter().enumerate() {
+        let (bs, bl) = (
+            b.get_ref().start.get_ref().secs(),
+            b.get_ref().length.get_ref().secs(),
+        );
+        let d = crate::duration::Duration::from_secs;
+        let bkey = format!("{key}.breaks[{bi}]");
+        if bl <= 0.0 {
+            return Err(c.err(b.span(), bkey, "a break must be longer than zero"));
+        }
+        if bs < start || bs + bl > end {
+            // The convention differs from `[[optimize.shift]]`: say which applies here.
+            return Err(c.err(
+                b.span(),
+                bkey,
+                format!(
+                    "a break must lie inside its shift; in a group's shifts a break's start counts from the start of the horizon (not from the shift's start, as in [[optimize.shift]]): this shift runs from {} to {}, so a {} break must start between {} and {} (got {})",
+                    d(start),
+                    d(end),
+                    d(bl),
+                    d(start),
+                    d((end - bl).max(start)),
+                    d(bs)
+                ),
+            ));
+        }
+        if bs < last_end {
+            return Err(c.err(
+                b.span(),
+                bkey,
+                format!(
+                    "breaks must not overlap: this one starts at {} but the one before ends at {}",
+                    d(bs),
+                    d(last_end)
+                ),
+            ));
+        }
+        shift_breaks.push(RosterBreak {
+            start: bs,
+            length: bl,
+            paid: b.get_ref().paid.as_ref().is_none_or(|p| *p.get_ref()),
+        });
+        last_end = bs + bl;
+    }
+    Ok(shift_breaks)
+}
+
+/// What a group handles (contact types, created on first mention), its handle time, and
+/// the overrides by contact type (they also apply to escalated contacts of types the
+/// group does not take from the queues; a later pair replaces an earlier one).
+#[allow(clippy::type_complexity)]
+fn group_handles(
+    c: &Checker,
+    gr: &RawGroup,
+    gi: usize,
+    (channel_index, category_index): ChannelCategoryNames,
+    types: &mut ContactTypes,
+) -> Result<(Vec<u32>, Distribution, Vec<(u32, Distribution)>), ScenarioError> {
+    let mut handles: Vec<u32> = Vec::new();
+    for (hi, h) in gr.handles.get_ref().iter().enumerate() {
+        let key = format!("group[{gi}].handles[{hi}]");
+        let (ch, cats) = parse_pair(c, h, &key, channel_index, category_index)?;
+        for cat in cats {
+            let t = types.of(ch, cat);
+            if !handles.contains(&t) {
+                handles.push(t);
+            }
+        }
+    }
+    let handle_time = build_distribution(c, &gr.handle_time, &format!("group[{gi}].handle_time"))?;
+    // Overrides by contact type; they also apply to escalated contacts of types the
+    // group does not take from the queues.
+    let mut handle_time_by: Vec<(u32, Distribution)> = Vec::new();
+    for (pair, dist) in gr.handle_time_by.iter().flatten() {
+        let key = format!("group[{gi}].handle_time_by.\"{}\"", pair.get_ref());
+        let (ch, cats) = parse_pair(c, pair, &key, channel_index, category_index)?;
+        let built = build_distribution(c, dist, &key)?;
+        for cat in cats {
+            let t = types.of(ch, cat);
+            handle_time_by.retain(|(u, _)| *u != t);
+            handle_time_by.push((t, built.clone()));
+        }
+    }
+    Ok((handles, handle_time, handle_time_by))
 }

@@ -4,7 +4,7 @@
 
 use super::super::ScenarioError;
 use super::super::checker::{Checker, allowed_names, lookup};
-use super::super::raw::RawScenario;
+use super::super::raw::{RawScenario, RawSurge};
 use crate::model::Surge;
 use std::collections::HashMap;
 use toml::Spanned;
@@ -103,47 +103,7 @@ pub(super) fn compile_surges(
                 ),
             ));
         }
-        let factor = |v: &Spanned<f64>, k: String| -> Result<f64, ScenarioError> {
-            let x = *v.get_ref();
-            if !(x.is_finite() && (0.0..=1000.0).contains(&x)) {
-                return Err(c.err(
-                    v.span(),
-                    k,
-                    format!(
-                        "a multiplier from 0 to 1000 (got {x}); 6 means six times the normal volume"
-                    ),
-                ));
-            }
-            Ok(x)
-        };
-        let m = factor(&s.multiplier, key("multiplier"))?;
-        let mut multiplier = vec![m; category_index.len()];
-        for (name, v) in &s.multiplier_by {
-            let k = key(&format!("multiplier_by.{name}"));
-            if let Some(only) = &s.category
-                && only.get_ref() != name
-            {
-                return Err(c.err(
-                    v.span(),
-                    k,
-                    format!(
-                        "the surge applies to category \"{}\" only, so a factor for \"{name}\" would never be used",
-                        only.get_ref()
-                    ),
-                ));
-            }
-            let Some(&cat) = category_index.get(name) else {
-                return Err(c.err(
-                    v.span(),
-                    k,
-                    format!(
-                        "there is no category \"{name}\"; the category names are {}",
-                        allowed_names(category_index)
-                    ),
-                ));
-            };
-            multiplier[cat as usize] = factor(v, k)?;
-        }
+        let (m, multiplier) = surge_multipliers(c, s, i, category_index)?;
         let ramp = |r: &Option<Spanned<crate::duration::Duration>>| {
             r.as_ref().map_or(0.0, |d| d.get_ref().secs())
         };
@@ -179,24 +139,7 @@ pub(super) fn compile_surges(
                 from,
                 to,
                 multiplier: m,
-                strength: {
-                    let mut words = format!("×{m}");
-                    if !s.multiplier_by.is_empty() {
-                        let by: Vec<String> = s
-                            .multiplier_by
-                            .iter()
-                            .map(|(k, v)| format!("{k} ×{}", v.get_ref()))
-                            .collect();
-                        words += &format!(" ({})", by.join(", "));
-                    }
-                    for (what, r) in [("ramp up", ramp_up), ("ramp down", ramp_down)] {
-                        if r > 0.0 {
-                            words +=
-                                &format!(", {what} {}", crate::duration::Duration::from_secs(r));
-                        }
-                    }
-                    words
-                },
+                strength: strength_words(s, m, ramp_up, ramp_down),
             },
             channel,
             category,
@@ -206,4 +149,76 @@ pub(super) fn compile_surges(
         });
     }
     Ok(surges)
+}
+
+/// The surge's multiplier and its value per category (`multiplier_by` overrides), each
+/// from 0 to 1000.
+fn surge_multipliers(
+    c: &Checker,
+    s: &RawSurge,
+    i: usize,
+    category_index: &HashMap<String, u32>,
+) -> Result<(f64, Vec<f64>), ScenarioError> {
+    let key = |k: &str| format!("surge[{i}].{k}");
+    let factor = |v: &Spanned<f64>, k: String| -> Result<f64, ScenarioError> {
+        let x = *v.get_ref();
+        if !(x.is_finite() && (0.0..=1000.0).contains(&x)) {
+            return Err(c.err(
+                v.span(),
+                k,
+                format!(
+                    "a multiplier from 0 to 1000 (got {x}); 6 means six times the normal volume"
+                ),
+            ));
+        }
+        Ok(x)
+    };
+    let m = factor(&s.multiplier, key("multiplier"))?;
+    let mut multiplier = vec![m; category_index.len()];
+    for (name, v) in &s.multiplier_by {
+        let k = key(&format!("multiplier_by.{name}"));
+        if let Some(only) = &s.category
+            && only.get_ref() != name
+        {
+            return Err(c.err(
+                v.span(),
+                k,
+                format!(
+                    "the surge applies to category \"{}\" only, so a factor for \"{name}\" would never be used",
+                    only.get_ref()
+                ),
+            ));
+        }
+        let Some(&cat) = category_index.get(name) else {
+            return Err(c.err(
+                v.span(),
+                k,
+                format!(
+                    "there is no category \"{name}\"; the category names are {}",
+                    allowed_names(category_index)
+                ),
+            ));
+        };
+        multiplier[cat as usize] = factor(v, k)?;
+    }
+    Ok((m, multiplier))
+}
+
+/// How strong the surge is, in words: `×6 (orders ×8), ramp up 1h`.
+fn strength_words(s: &RawSurge, m: f64, ramp_up: f64, ramp_down: f64) -> String {
+    let mut words = format!("×{m}");
+    if !s.multiplier_by.is_empty() {
+        let by: Vec<String> = s
+            .multiplier_by
+            .iter()
+            .map(|(k, v)| format!("{k} ×{}", v.get_ref()))
+            .collect();
+        words += &format!(" ({})", by.join(", "));
+    }
+    for (what, r) in [("ramp up", ramp_up), ("ramp down", ramp_down)] {
+        if r > 0.0 {
+            words += &format!(", {what} {}", crate::duration::Duration::from_secs(r));
+        }
+    }
+    words
 }
