@@ -54,22 +54,12 @@ pub(super) fn compile(
     let (category_index, categories) = compile_categories(&c, raw)?;
     let mut types = ContactTypes::default();
 
-    // Arrivals.
-    if raw.arrivals.is_empty() && raw.replay.is_empty() && !arrivals_given {
-        return Err(c.err(
-            raw.simulation.span(),
-            "arrivals",
-            "the scenario needs at least one [[arrivals]] stream or [[replay]] log (or a log given with --arrivals)",
-        ));
-    }
-    let replays = compile_replays(&c, raw)?;
-    let surges = compile_surges(&c, raw, &channel_index, &category_index, settings.horizon)?;
-    let mut streams = compile_streams(
+    let (replays, surges, mut streams) = compile_arrivals(
         &c,
         raw,
         &settings,
         (&channel_index, &category_index),
-        &surges,
+        arrivals_given,
         &mut types,
     )?;
 
@@ -105,24 +95,26 @@ pub(super) fn compile(
         settings.horizon,
         &mut channels,
     )?;
-    let optimize = match &raw.optimize {
-        None => None,
-        Some(o) => Some(compile_optimize(
-            &c,
-            o,
-            &Names {
-                groups: &group_index,
-                channels: &channel_index,
-                categories: &category_index,
-            },
-            groups.len(),
-            &channels,
-            &bots,
-            settings.interval,
-            settings.horizon,
-            settings.replications,
-        )?),
+    let names = Names {
+        groups: &group_index,
+        channels: &channel_index,
+        categories: &category_index,
     };
+    let optimize = (raw.optimize.as_ref())
+        .map(|o| {
+            compile_optimize(
+                &c,
+                o,
+                &names,
+                groups.len(),
+                &channels,
+                &bots,
+                settings.interval,
+                settings.horizon,
+                settings.replications,
+            )
+        })
+        .transpose()?;
     if let Some(problem) = sim.name.as_deref().and_then(crate::limits::name_problem) {
         return Err(c.err(raw.simulation.span(), "simulation.name", problem));
     }
@@ -372,6 +364,36 @@ struct Streams {
     priorities: Vec<i64>,
     spans: Vec<Range<usize>>,
     entry: Vec<usize>,
+}
+
+/// The arrival side, in order: at least one stream or log, the `[[replay]]` logs, the
+/// surges, then the streams with the surges folded in.
+fn compile_arrivals(
+    c: &Checker,
+    raw: &RawScenario,
+    settings: &Settings,
+    names: ChannelCategoryNames,
+    arrivals_given: bool,
+    types: &mut ContactTypes,
+) -> Result<
+    (
+        Vec<crate::contact_log::ReplaySpec>,
+        Vec<CompiledSurge>,
+        Streams,
+    ),
+    ScenarioError,
+> {
+    if raw.arrivals.is_empty() && raw.replay.is_empty() && !arrivals_given {
+        return Err(c.err(
+            raw.simulation.span(),
+            "arrivals",
+            "the scenario needs at least one [[arrivals]] stream or [[replay]] log (or a log given with --arrivals)",
+        ));
+    }
+    let replays = compile_replays(c, raw)?;
+    let surges = compile_surges(c, raw, names.0, names.1, settings.horizon)?;
+    let streams = compile_streams(c, raw, settings, names, &surges, types)?;
+    Ok((replays, surges, streams))
 }
 
 /// Every `[[arrivals]]` entry as one stream per category of its mix: base rates ×

@@ -821,3 +821,67 @@ the roster costs 7700.00 less than the two-step baseline (-46.0%)
     assert_eq!(&text[from..to], expected, "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_json_keeps_its_key_order_and_its_simulated_runs_are_run_summaries() {
+    // Issue 13 item 5: the optimizer's result holds its verification runs as data (model,
+    // replications, seed) and `output::optimize` writes the JSON. The document must stay
+    // what it was: the contract's keys in their order, and each `simulated` the summary
+    // `ccsim run` would print for the roster-staffed model.
+    let model = chat_with_bot(1.0);
+    let r = optimize(
+        &model,
+        &OptimizeOptions {
+            seed: 9,
+            ..Default::default()
+        },
+        &|_| {},
+    )
+    .unwrap();
+    let text = out::to_json(&r);
+    let keys = [
+        "scenario",
+        "seed",
+        "replications",
+        "targets_met",
+        "history",
+        "roster",
+        "requirements",
+        "costs",
+        "total_cost",
+        "deflection_cost",
+        "naive_cost",
+        "cost_breakdown",
+        "baseline",
+        "intervals_judged",
+        "intervals_missing",
+        "deflections",
+        "misses",
+        "simulated",
+        "min_offered",
+        "wall_s",
+    ];
+    let at: Vec<usize> = (keys.iter())
+        .map(|k| {
+            text.find(&format!("\n  \"{k}\": "))
+                .unwrap_or_else(|| panic!("{k} missing"))
+        })
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{keys:?} out of order");
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let summary = |v: &ccsim::optimize::Verification| -> serde_json::Value {
+        serde_json::from_str(&out::summary(v).to_json()).unwrap()
+    };
+    assert_eq!(json["simulated"], summary(&r.simulated));
+    assert_eq!(
+        json["baseline"]["simulated"],
+        summary(&r.baseline.simulated)
+    );
+    assert_eq!(json["simulated"]["seed"], 9);
+    assert_eq!(
+        json["simulated"]["replications"].as_u64(),
+        Some(r.replications as u64)
+    );
+    assert_eq!(r.simulated.seed, 9);
+    assert_eq!(r.simulated.result.outcomes.len(), r.replications as usize);
+}
