@@ -370,8 +370,8 @@ fn add_group_constraints(
     g: usize,
     points: &[Variable],
 ) {
-    for k in 0..p.need.len() {
-        let Some((shallow, deep)) = short[k] else {
+    for (k, s) in short.iter().enumerate() {
+        let Some((shallow, deep)) = *s else {
             continue;
         };
         let mut covered = Expression::from(0.0);
