@@ -676,7 +676,12 @@ fn optimize_command(args: &OptimizeArgs) -> Result<(), Error> {
     })
     .map_err(|e| Error::bad_input(e.to_string()))?;
     if let Some(dir) = &args.out {
-        write_folder(dir, "--out", args.force, &text_files(result.result_files()))?;
+        write_folder(
+            dir,
+            "--out",
+            args.force,
+            &text_files(crate::output::optimize::result_files(&result)),
+        )?;
     }
     if let Some(dir) = &args.report {
         let files =
@@ -687,9 +692,9 @@ fn optimize_command(args: &OptimizeArgs) -> Result<(), Error> {
         }
     }
     if args.json {
-        emit(&(result.to_json() + "\n"))
+        emit(&(crate::output::optimize::to_json(&result) + "\n"))
     } else {
-        emit(&result.render_text(&model))
+        emit(&crate::output::optimize::render_text(&result, &model))
     }
 }
 

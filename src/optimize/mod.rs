@@ -14,17 +14,23 @@
 //!    so that its cost and misses compare like with like. Costs are reported as
 //!    [`CostBreakdown`]: agents + bot sessions + bot raises = total, to the cent.
 
+mod judge;
 pub mod requirements;
+mod result;
 pub mod roster;
+mod rosters;
+
+pub use result::{
+    BASELINE_METHOD, Baseline, CostBreakdown, DeflectionResult, GroupCost, IterationRecord, Miss,
+    OptimizeResult, RequirementRow, RosterLine, Verification,
+};
 
 use crate::duration::clock;
 use crate::experiment::{self, RunOptions, RunResult};
-use crate::model::{Model, OptimizeSpec, RosterShift};
-use crate::summary::RunSummary;
+use crate::model::{Model, OptimizeSpec};
+use judge::{RawMiss, judge, missing_pairs, raise, reported_misses};
 use rayon::prelude::*;
-use requirements::{GroupRole, first_reported};
-use serde::Serialize;
-use std::fmt::Write as _;
+use requirements::GroupRole;
 
 /// Flags that override the scenario's `[optimize]` section.
 #[derive(Clone, Debug, Default)]
@@ -47,239 +53,6 @@ pub struct OptimizeOptions {
     pub max_asa: Option<f64>,
     /// Service-level targets by channel name.
     pub service_levels: Vec<(String, f64)>,
-}
-
-/// One round of the loop.
-#[derive(Clone, Debug, Serialize)]
-pub struct IterationRecord {
-    /// Round number from 1.
-    pub iteration: u32,
-    /// `requirements` (staffing = requirement per interval) or `roster` (the MIP's shifts).
-    pub phase: &'static str,
-    /// Paid agent cost of what was simulated.
-    pub cost: f64,
-    /// Judged (channel, interval) pairs that missed a target.
-    pub intervals_missing: usize,
-    /// Agent-intervals the roster could not cover.
-    pub shortfall: u32,
-    /// Seconds in the MIP solver (all groups).
-    pub solve_s: f64,
-    /// Largest relative MIP gap over the groups.
-    pub gap: Option<f64>,
-}
-
-/// A rostered shift.
-#[derive(Clone, Debug, Serialize)]
-pub struct RosterLine {
-    /// Group.
-    pub group: String,
-    /// Shift template.
-    pub shift: String,
-    /// Start, seconds from the start of the horizon.
-    pub start_s: f64,
-    /// End, seconds.
-    pub end_s: f64,
-    /// Breaks as `(start_s, length_s, paid)`.
-    pub breaks: Vec<(f64, f64, bool)>,
-    /// Agents working it.
-    pub agents: u32,
-}
-
-/// Requirement and roster of one group in one interval.
-#[derive(Clone, Debug, Serialize)]
-pub struct RequirementRow {
-    /// Interval start, seconds.
-    pub start_s: f64,
-    /// Group.
-    pub group: String,
-    /// Offered load, conversations in progress.
-    pub offered_load: f64,
-    /// Agents on duty by Erlang A.
-    pub erlang: u32,
-    /// Agents on duty after the simulation's corrections.
-    pub required: u32,
-    /// Scheduled agents needed for it (shrinkage).
-    pub scheduled_needed: u32,
-    /// What the roster had to cover: the scheduled need less the agents the recommended
-    /// bot raises relieve (equal to `scheduled_needed` without raises).
-    pub scheduled_after_bots: u32,
-    /// Scheduled agents the roster puts on the queues.
-    pub rostered: u32,
-    /// Scheduled agents missing.
-    pub shortfall: u32,
-}
-
-/// Cost of one group's roster.
-#[derive(Clone, Debug, Serialize)]
-pub struct GroupCost {
-    /// Group.
-    pub group: String,
-    /// Agents rostered.
-    pub headcount: u32,
-    /// Paid agent-hours within the horizon (unpaid breaks out).
-    pub paid_hours: f64,
-    /// Paid hours × hourly cost.
-    pub cost: f64,
-    /// Deprecated, kept in the JSON so that readers of it keep working: the peak
-    /// interval's scheduled need paid for the whole horizon (it ignores opening hours and
-    /// breaks, so it is no baseline; compare with [`Baseline`]). Not printed.
-    pub naive_cost: f64,
-    /// Scheduled agent-intervals the roster could not cover (limits, or no shift).
-    pub shortfall: u32,
-    /// Status of its last MIP solve.
-    pub solver: &'static str,
-    /// Relative gap of its last MIP solve.
-    pub gap: Option<f64>,
-}
-
-/// What a roster costs over the horizon, term by term. Each term is rounded to cents,
-/// and `total` is their sum in cents, so `agents + bot_sessions + bot_raises = total`
-/// holds exactly (to the cent) in the JSON and in the printed line.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct CostBreakdown {
-    /// The roster's paid agent-hours × each group's `hourly_cost`, over the whole horizon
-    /// (shifts past its end paid only within it, unpaid breaks out).
-    pub agents: f64,
-    /// Bot sessions × the bot's `session_cost`, the mean over the verifying simulation's
-    /// replications (sessions of contacts counted after the warm-up, as `ccsim run`
-    /// counts its `bot_cost`).
-    pub bot_sessions: f64,
-    /// The recommended containment raises' cost over the horizon (`[[optimize.deflection]]`;
-    /// 0 without raises).
-    pub bot_raises: f64,
-    /// `agents + bot_sessions + bot_raises`.
-    pub total: f64,
-}
-
-impl CostBreakdown {
-    /// The three terms, each rounded to cents, and their sum.
-    pub fn new(agents: f64, bot_sessions: f64, bot_raises: f64) -> CostBreakdown {
-        let cents = |x: f64| (x * 100.0).round() as i64;
-        let (a, b, r) = (cents(agents), cents(bot_sessions), cents(bot_raises));
-        CostBreakdown {
-            agents: a as f64 / 100.0,
-            bot_sessions: b as f64 / 100.0,
-            bot_raises: r as f64 / 100.0,
-            total: (a + b + r) as f64 / 100.0,
-        }
-    }
-
-    /// `agents A + bot sessions B + bot raises R = T`, to the cent.
-    pub fn line(&self) -> String {
-        format!(
-            "agents {:.2} + bot sessions {:.2} + bot raises {:.2} = {:.2}",
-            self.agents, self.bot_sessions, self.bot_raises, self.total
-        )
-    }
-}
-
-/// How [`Baseline`] is built, in one sentence (in the JSON as `method`).
-pub const BASELINE_METHOD: &str = "two-step: Erlang A (Erlang C without patience) per group and interval on the measured offered load, through shrinkage, then the cheapest cover by the same shift templates and breaks, limits and solver settings; no simulation rounds and no containment raises; then simulated with the same seed and replications as the roster and judged by the same rules";
-
-/// The planner's two-step roster, to compare the optimized one with: each interval's
-/// Erlang requirement (the `erlang` column of [`RequirementRow`], without the
-/// simulation's corrections), covered at least cost by the same candidate shifts, then
-/// simulated and judged exactly as the optimized roster's last round.
-#[derive(Clone, Debug, Serialize)]
-pub struct Baseline {
-    /// [`BASELINE_METHOD`].
-    pub method: &'static str,
-    /// Its cost, by the same definition as [`OptimizeResult::cost_breakdown`].
-    pub cost_breakdown: CostBreakdown,
-    /// Per group.
-    pub costs: Vec<GroupCost>,
-    /// Its roster.
-    pub roster: Vec<RosterLine>,
-    /// Judged (channel, interval) pairs: at least `min_offered` offered per replication.
-    pub intervals_judged: usize,
-    /// Judged (channel, interval) pairs that missed a target in its simulation.
-    pub intervals_missing: usize,
-    /// Every judged interval met its targets.
-    pub targets_met: bool,
-    /// What missed, per interval and channel.
-    pub misses: Vec<Miss>,
-    /// Scheduled agent-intervals its roster could not cover, all groups.
-    pub shortfall: u32,
-    /// Its simulation.
-    pub simulated: RunSummary,
-}
-
-/// A recommended bot containment for one channel and category.
-#[derive(Clone, Debug, Serialize)]
-pub struct DeflectionResult {
-    /// The bot's channel.
-    pub channel: String,
-    /// The category.
-    pub category: String,
-    /// Today's containment.
-    pub today: f64,
-    /// The highest achievable.
-    pub achievable: f64,
-    /// What the optimizer recommends.
-    pub recommended: f64,
-    /// What the raise costs over the horizon.
-    pub cost: f64,
-    /// Its share of the agent cost saved (the joint saving split by points raised).
-    pub agent_cost_saved: f64,
-}
-
-/// A judged interval that missed a target in the final simulation.
-#[derive(Clone, Debug, Serialize)]
-pub struct Miss {
-    /// Interval start, seconds.
-    pub start_s: f64,
-    /// Channel.
-    pub channel: String,
-    /// What missed, e.g. `service level 76.2% < 80%`.
-    pub what: String,
-}
-
-/// What `ccsim optimize` found.
-#[derive(Clone, Debug, Serialize)]
-pub struct OptimizeResult {
-    /// Scenario name.
-    pub scenario: String,
-    /// Seed.
-    pub seed: u64,
-    /// Replications of each verifying simulation.
-    pub replications: u32,
-    /// Every judged interval met its targets in the final simulation.
-    pub targets_met: bool,
-    /// The rounds.
-    pub history: Vec<IterationRecord>,
-    /// The roster.
-    pub roster: Vec<RosterLine>,
-    /// Per interval and group.
-    pub requirements: Vec<RequirementRow>,
-    /// Per group.
-    pub costs: Vec<GroupCost>,
-    /// Roster cost, all groups (paid agent cost only: `cost_breakdown.agents` before
-    /// rounding).
-    pub total_cost: f64,
-    /// Cost of the recommended containment raises.
-    pub deflection_cost: f64,
-    /// Deprecated, kept in the JSON for its readers: the sum of the groups'
-    /// [`GroupCost::naive_cost`]. Not printed; the baseline is [`OptimizeResult::baseline`].
-    pub naive_cost: f64,
-    /// The cost that adds up: agents + bot sessions + bot raises = total.
-    pub cost_breakdown: CostBreakdown,
-    /// The two-step roster (Erlang per interval, cheapest cover, no simulation rounds),
-    /// simulated: its cost and its misses.
-    pub baseline: Baseline,
-    /// Judged (channel, interval) pairs in the final simulation.
-    pub intervals_judged: usize,
-    /// Judged (channel, interval) pairs that missed a target in the final simulation.
-    pub intervals_missing: usize,
-    /// The recommended bot containment per category, when `[[optimize.deflection]]` offers it.
-    pub deflections: Vec<DeflectionResult>,
-    /// Judged intervals still missing in the final simulation.
-    pub misses: Vec<Miss>,
-    /// The final roster's simulation.
-    pub simulated: RunSummary,
-    /// Intervals with fewer offered contacts than this (per replication) were not judged.
-    pub min_offered: f64,
-    /// Seconds from start to end.
-    pub wall_s: f64,
 }
 
 /// Why optimization could not start or finish.
@@ -370,184 +143,7 @@ pub fn effective_spec(
     Ok((model, spec))
 }
 
-/// Per channel and reported interval: offered, service level, abandonment, ASA, transfer
-/// ASA, averaged over the replications (NaN where undefined in every replication).
-struct IntervalMeans {
-    offered: Vec<f64>,
-    service_level: Vec<f64>,
-    abandon_rate: Vec<f64>,
-    /// Abandoned in the first queue / offered: the part of the abandon rate the frontline
-    /// answers for (the rest gave up waiting after a transfer, in a back office).
-    frontline_abandon_rate: Vec<f64>,
-    asa_s: Vec<f64>,
-    transfer_asa_s: Vec<f64>,
-}
-
-fn interval_means(result: &RunResult, cells: usize) -> IntervalMeans {
-    let mean = |f: &dyn Fn(&crate::stats::QueueMetrics) -> f64| -> Vec<f64> {
-        (0..cells)
-            .map(|i| {
-                let (mut s, mut n) = (0.0, 0.0);
-                for o in &result.outcomes {
-                    let v = f(&o.intervals[i]);
-                    if v.is_finite() {
-                        s += v;
-                        n += 1.0;
-                    }
-                }
-                if n > 0.0 { s / n } else { f64::NAN }
-            })
-            .collect()
-    };
-    IntervalMeans {
-        offered: mean(&|q| q.offered),
-        service_level: mean(&|q| q.service_level),
-        abandon_rate: mean(&|q| q.abandon_rate),
-        frontline_abandon_rate: mean(&|q| {
-            if q.offered > 0.0 {
-                q.abandoned / q.offered
-            } else {
-                f64::NAN
-            }
-        }),
-        asa_s: mean(&|q| q.asa_s),
-        transfer_asa_s: mean(&|q| q.transfer_asa_s),
-    }
-}
-
-/// A judged interval that missed: `(channel, interval, back office, what)`.
-type RawMiss = (usize, usize, bool, String);
-
-/// The judged intervals that miss a target, and how many (channel, interval) pairs were
-/// judged.
-fn judge(model: &Model, spec: &OptimizeSpec, result: &RunResult) -> (Vec<RawMiss>, usize) {
-    let n_ch = model.channels.len();
-    let first = first_reported(model);
-    let cells = (model.n_intervals - first) * n_ch;
-    let m = interval_means(result, cells);
-    let mut misses = Vec::new();
-    let mut judged = 0;
-    for i in 0..cells {
-        let (k, c) = (first + i / n_ch, i % n_ch);
-        if m.offered[i].is_nan() || m.offered[i] < spec.min_offered.max(1e-9) {
-            continue;
-        }
-        judged += 1;
-        let ch = &model.channels[c];
-        let mut what = Vec::new();
-        if m.service_level[i] < ch.service_level_target {
-            what.push(format!(
-                "service level {:.1}% < {:.0}%",
-                m.service_level[i] * 100.0,
-                ch.service_level_target * 100.0
-            ));
-        }
-        // The abandon rate counts those who give up after a transfer too: when the first
-        // queue alone is over the limit the frontline answers for it, else the back
-        // offices that kept the transferred contacts waiting.
-        let mut back_office_abandons = None;
-        if let Some(max) = spec.max_abandon_rate
-            && m.abandon_rate[i] > max
-        {
-            if m.frontline_abandon_rate[i] > max {
-                what.push(format!(
-                    "abandonment {:.2}% > {:.2}%",
-                    m.abandon_rate[i] * 100.0,
-                    max * 100.0
-                ));
-            } else {
-                back_office_abandons = Some(format!(
-                    "abandonment {:.2}% > {:.2}% ({:.2} points after transfers)",
-                    m.abandon_rate[i] * 100.0,
-                    max * 100.0,
-                    (m.abandon_rate[i] - m.frontline_abandon_rate[i]) * 100.0
-                ));
-            }
-        }
-        if let Some(max) = spec.max_asa
-            && m.asa_s[i] > max
-        {
-            what.push(format!("ASA {:.1}s > {:.1}s", m.asa_s[i], max));
-        }
-        if !what.is_empty() {
-            misses.push((c, k, false, what.join(", ")));
-        }
-        let mut back = Vec::new();
-        if m.transfer_asa_s[i] > spec.back_office.0 {
-            back.push(format!(
-                "transfers wait {:.1}s on average > {:.0}s",
-                m.transfer_asa_s[i], spec.back_office.0
-            ));
-        }
-        back.extend(back_office_abandons);
-        if !back.is_empty() {
-            misses.push((c, k, true, back.join(", ")));
-        }
-    }
-    (misses, judged)
-}
-
-/// The distinct (channel, interval) pairs among `misses` (a channel's own miss and its
-/// transfers' slow back office in one interval count once).
-fn missing_pairs(misses: &[RawMiss]) -> usize {
-    let mut pairs: Vec<(usize, usize)> = misses.iter().map(|m| (m.0, m.1)).collect();
-    pairs.sort_unstable();
-    pairs.dedup();
-    pairs.len()
-}
-
-/// The misses as reported: interval start, channel name, what missed.
-fn reported_misses(model: &Model, misses: Vec<RawMiss>) -> Vec<Miss> {
-    misses
-        .into_iter()
-        .map(|(c, k, back, what)| Miss {
-            start_s: k as f64 * model.interval,
-            channel: model.channels[c].name.clone(),
-            what: if back {
-                format!("back office: {what}")
-            } else {
-                what
-            },
-        })
-        .collect()
-}
-
-/// Raises the requirement of the groups that answer for each miss: the frontline groups
-/// of the channel, or for slow transfers the back offices that were busiest then.
-fn raise(
-    required: &mut [Vec<u32>],
-    roles: &[GroupRole],
-    misses: &[RawMiss],
-    model: &Model,
-    result: &RunResult,
-) {
-    let n_g = model.groups.len();
-    let first = first_reported(model);
-    let occupancy = |g: usize, k: usize| -> f64 {
-        result
-            .estimate(|o| o.group_intervals[(k - first) * n_g + g].occupancy)
-            .mean
-    };
-    let mut bumped = vec![vec![false; model.n_intervals]; required.len()];
-    for &(c, k, back, _) in misses {
-        let busiest = (0..n_g)
-            .filter(|&g| roles[g].back_office)
-            .max_by(|&a, &b| occupancy(a, k).total_cmp(&occupancy(b, k)));
-        for (g, role) in roles.iter().enumerate() {
-            let serves = if back {
-                role.back_office && (occupancy(g, k) >= 0.8 || Some(g) == busiest)
-            } else {
-                !role.back_office && role.channel == c
-            };
-            if serves && !bumped[g][k] {
-                bumped[g][k] = true;
-                let step = ((required[g][k] as f64) * 0.05).ceil().max(1.0) as u32;
-                required[g][k] += step;
-            }
-        }
-    }
-}
-
+/// Simulates `model` with the optimizer's replications, seed and threads.
 fn simulate(
     model: &Model,
     spec: &OptimizeSpec,
@@ -564,6 +160,35 @@ fn simulate(
     .map_err(|e| OptimizeError(e.to_string()))
 }
 
+/// What the optimizer works from: the scenario with the flags applied, its `[optimize]`
+/// section, each group's role and candidate shifts, and where progress lines go.
+struct Setting<'a> {
+    model: Model,
+    spec: OptimizeSpec,
+    options: &'a OptimizeOptions,
+    roles: Vec<GroupRole>,
+    candidates: Vec<Vec<roster::Candidate>>,
+    progress: &'a (dyn Fn(&str) + Sync),
+}
+
+/// The last roster round: what it rostered and how its simulation fared.
+struct FinalRound {
+    /// The model staffed by the roster (and the containment bought).
+    model: Model,
+    result: RunResult,
+    misses: Vec<RawMiss>,
+    judged: usize,
+    solutions: Vec<roster::RosterSolution>,
+    /// The scheduled need per group and interval.
+    need: Vec<Vec<u32>>,
+    /// What the roster covered (the need less the bots' relief).
+    covered_need: Vec<Vec<u32>>,
+    /// With raises on offer: the agent cost without them.
+    cost_without_raises: Option<f64>,
+    /// Points of each containment raise bought.
+    points: Vec<f64>,
+}
+
 /// Runs the whole optimization; `progress` hears a line per step.
 pub fn optimize(
     model: &Model,
@@ -571,12 +196,85 @@ pub fn optimize(
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<OptimizeResult, OptimizeError> {
     let started = std::time::Instant::now();
+    let s = setting(model, options, progress)?;
+    progress("measuring the offered load (ample staffing)");
+    let load =
+        requirements::offered_load(&s.model, options.seed, s.spec.replications, options.threads)
+            .map_err(|e| OptimizeError(e.to_string()))?;
+    let erlang = erlang_requirements(&s, &load)?;
+    let mut required = erlang.clone();
+    let mut history = Vec::new();
+    // 1. Requirements corrected by simulation, staffing exactly the requirement.
+    requirement_rounds(&s, &mut required, &mut history)?;
+    // 2–3. Roster, simulate, cut, re-solve.
+    let deflection_options = rosters::deflection_options(&s.model, &s.spec, &s.roles, &load);
+    let last = roster_rounds(&s, &deflection_options, &mut required, &mut history)?;
+    let deflections = deflection_results(&s, &deflection_options, &last);
+    let requirement_rows = requirement_rows(&s, &load, &erlang, &required, &last);
+    let (roster_lines, costs) = rosters::roster_summary(
+        &s.model,
+        &s.spec,
+        &s.candidates,
+        &last.solutions,
+        &last.need,
+    );
+    let simulated = Verification {
+        model: last.model,
+        result: last.result,
+        seed: options.seed,
+    };
+    let deflection_cost: f64 = deflections.iter().map(|d| d.cost).sum();
+    let total_cost: f64 = costs.iter().map(|c| c.cost).sum();
+    let cost_breakdown = CostBreakdown::new(total_cost, simulated.bot_cost(), deflection_cost);
+
+    // The planner's two-step baseline: Erlang per interval, the cheapest cover, simulated.
+    let baseline = rosters::two_step_baseline(
+        &s.model,
+        &s.spec,
+        options,
+        &s.candidates,
+        &need_of(&s.model, &erlang),
+    )?;
+    progress(&format!(
+        "two-step baseline: cost {:.0}, {} interval misses, shortfall {} agent-intervals",
+        baseline.cost_breakdown.total, baseline.intervals_missing, baseline.shortfall
+    ));
+    Ok(OptimizeResult {
+        scenario: s.model.name.clone(),
+        seed: options.seed,
+        replications: s.spec.replications,
+        targets_met: last.misses.is_empty(),
+        history,
+        roster: roster_lines,
+        requirements: requirement_rows,
+        total_cost,
+        naive_cost: costs.iter().map(|c| c.naive_cost).sum(),
+        costs,
+        deflection_cost,
+        cost_breakdown,
+        baseline,
+        intervals_judged: last.judged,
+        intervals_missing: missing_pairs(&last.misses),
+        deflections,
+        misses: reported_misses(&s.model, last.misses),
+        simulated,
+        min_offered: s.spec.min_offered,
+        wall_s: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// The effective scenario and spec, each group's role, and its candidate shifts (a
+/// group in no template is an error).
+fn setting<'a>(
+    model: &Model,
+    options: &'a OptimizeOptions,
+    progress: &'a (dyn Fn(&str) + Sync),
+) -> Result<Setting<'a>, OptimizeError> {
     let (model, spec) = effective_spec(model, options)?;
-    let n_g = model.groups.len();
-    let n_k = model.n_intervals;
     let roles = requirements::roles(&model);
-    let candidates: Vec<Vec<roster::Candidate>> =
-        (0..n_g).map(|g| roster::candidates(&model, g)).collect();
+    let candidates: Vec<Vec<roster::Candidate>> = (0..model.groups.len())
+        .map(|g| roster::candidates(&model, g))
+        .collect();
     for (g, c) in candidates.iter().enumerate() {
         if c.is_empty() {
             return Err(OptimizeError(format!(
@@ -585,46 +283,63 @@ pub fn optimize(
             )));
         }
     }
-    progress("measuring the offered load (ample staffing)");
-    let load = requirements::offered_load(&model, options.seed, spec.replications, options.threads)
-        .map_err(|e| OptimizeError(e.to_string()))?;
-    let erlang: Vec<Vec<u32>> = (0..n_g)
+    Ok(Setting {
+        model,
+        spec,
+        options,
+        roles,
+        candidates,
+        progress,
+    })
+}
+
+/// Agents on duty per group and interval by Erlang A on the measured load (at least
+/// `min_on_duty`).
+fn erlang_requirements(s: &Setting, load: &[Vec<f64>]) -> Result<Vec<Vec<u32>>, OptimizeError> {
+    let model = &s.model;
+    (0..model.groups.len())
         .into_par_iter()
         .map(|g| {
-            (0..n_k)
+            (0..model.n_intervals)
                 .map(|k| {
-                    requirements::erlang_requirement(&model, &spec, g, &roles[g], load[g][k])
-                        .map(|n| n.max(spec.min_on_duty))
+                    requirements::erlang_requirement(model, &s.spec, g, &s.roles[g], load[g][k])
+                        .map(|n| n.max(s.spec.min_on_duty))
                         .map_err(|e| format!("{e} (interval {})", clock(k as f64 * model.interval)))
                 })
                 .collect::<Result<Vec<u32>, String>>()
         })
         .collect::<Result<Vec<_>, String>>()
-        .map_err(OptimizeError)?;
-    let mut required = erlang.clone();
-    let mut history = Vec::new();
-    let need_of = |required: &[Vec<u32>]| -> Vec<Vec<u32>> {
-        (0..n_g)
-            .map(|g| {
-                (0..n_k)
-                    .map(|k| requirements::scheduled_for(&model, g, required[g][k]))
-                    .collect()
-            })
-            .collect()
-    };
+        .map_err(OptimizeError)
+}
 
-    // 1. Requirements corrected by simulation, staffing exactly the requirement.
-    let requirement_rounds = spec.max_iterations.min(4);
-    for it in 1..=requirement_rounds {
-        let need = need_of(&required);
+/// The scheduled agents (through shrinkage) for agents on duty per group and interval.
+fn need_of(model: &Model, required: &[Vec<u32>]) -> Vec<Vec<u32>> {
+    (0..model.groups.len())
+        .map(|g| {
+            (0..model.n_intervals)
+                .map(|k| requirements::scheduled_for(model, g, required[g][k]))
+                .collect()
+        })
+        .collect()
+}
+
+/// Up to four rounds: staff exactly the requirement, simulate, raise where it missed.
+fn requirement_rounds(
+    s: &Setting,
+    required: &mut [Vec<u32>],
+    history: &mut Vec<IterationRecord>,
+) -> Result<(), OptimizeError> {
+    let model = &s.model;
+    for it in 1..=s.spec.max_iterations.min(4) {
+        let need = need_of(model, required);
         let mut m = model.clone();
         for (g, group) in m.groups.iter_mut().enumerate() {
             group.set_scheduled(&need[g], model.interval);
         }
-        let result = simulate(&m, &spec, options)?;
-        let (misses, _) = judge(&m, &spec, &result);
+        let result = simulate(&m, &s.spec, s.options)?;
+        let (misses, _) = judge(&m, &s.spec, &result);
         let cost = result.estimate(|o| o.cost - o.bot_cost).mean;
-        progress(&format!(
+        (s.progress)(&format!(
             "requirements round {it}: cost {cost:.0}, {} interval misses",
             missing_pairs(&misses)
         ));
@@ -640,933 +355,165 @@ pub fn optimize(
         if misses.is_empty() {
             break;
         }
-        raise(&mut required, &roles, &misses, &m, &result);
+        raise(required, &s.roles, &misses, &m, &result);
     }
+    Ok(())
+}
 
-    // 2–3. Roster, simulate, cut, re-solve.
-    let deflection_options = deflection_options(&model, &spec, &roles, &load);
-    let mut last = None;
-    let mut points = vec![0.0; spec.deflections.len()];
-    for it in 1..=spec.max_iterations {
-        let need = need_of(&required);
-        let rostered = solve_rosters(&model, &spec, &candidates, &need, &deflection_options)?;
+/// Roster, simulate, raise the requirement where it missed (not where the roster is
+/// already short), re-solve; until nothing misses, nothing changes or the iteration cap.
+fn roster_rounds(
+    s: &Setting,
+    deflection_options: &[roster::DeflectionOption],
+    required: &mut [Vec<u32>],
+    history: &mut Vec<IterationRecord>,
+) -> Result<FinalRound, OptimizeError> {
+    let mut it = 1;
+    loop {
+        let need = need_of(&s.model, required);
+        let rostered =
+            rosters::solve_rosters(&s.model, &s.spec, &s.candidates, &need, deflection_options)?;
         let solutions = rostered.solutions;
-        points = rostered.points;
-        let mut m = staffed_by(&model, &candidates, &solutions);
-        apply_deflections(&mut m, &spec, &points);
-        let result = simulate(&m, &spec, options)?;
-        let (misses, judged) = judge(&m, &spec, &result);
-        let cost: f64 = solutions.iter().map(|s| s.cost).sum();
-        let shortfall: u32 = solutions.iter().flat_map(|s| s.shortfall.iter()).sum();
-        let solve_s = solutions.iter().map(|s| s.solve_s).sum::<f64>() + rostered.extra_solve_s;
-        let gap = solutions
-            .iter()
-            .filter_map(|s| s.gap)
-            .fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b))));
-        progress(&format!(
-            "roster round {it}: cost {cost:.0}, {} interval misses, shortfall {shortfall} agent-intervals",
-            missing_pairs(&misses)
+        let mut m = rosters::staffed_by(&s.model, &s.candidates, &solutions);
+        rosters::apply_deflections(&mut m, &s.spec, &rostered.points);
+        let result = simulate(&m, &s.spec, s.options)?;
+        let (misses, judged) = judge(&m, &s.spec, &result);
+        let record = roster_record(it, &solutions, rostered.extra_solve_s, &misses);
+        (s.progress)(&format!(
+            "roster round {it}: cost {:.0}, {} interval misses, shortfall {} agent-intervals",
+            record.cost, record.intervals_missing, record.shortfall
         ));
-        history.push(IterationRecord {
-            iteration: it,
-            phase: "roster",
-            cost,
-            intervals_missing: missing_pairs(&misses),
-            shortfall,
-            solve_s,
-            gap,
-        });
-        let done = misses.is_empty() || it == spec.max_iterations;
-        // Misses in intervals the roster cannot cover more (a shortfall) stay misses.
-        let before = required.clone();
+        history.push(record);
+        let done = misses.is_empty() || it == s.spec.max_iterations;
+        let before = required.to_vec();
         if !done {
-            let blocked: Vec<Vec<bool>> = (solutions.iter())
-                .map(|s| s.shortfall.iter().map(|&x| x > 0).collect())
-                .collect();
-            let unraised = required.clone();
-            raise(&mut required, &roles, &misses, &m, &result);
-            for g in 0..n_g {
-                for k in 0..n_k {
-                    if blocked[g][k] {
-                        required[g][k] = unraised[g][k];
-                    }
-                }
-            }
+            raise_unblocked(s, required, &solutions, &misses, &m, &result);
         }
-        last = Some((
-            m,
+        let last = FinalRound {
+            model: m,
             result,
             misses,
             judged,
             solutions,
             need,
-            rostered.covered_need,
-            rostered.cost_without_raises,
-        ));
-        if done || before == required {
-            break;
+            covered_need: rostered.covered_need,
+            cost_without_raises: rostered.cost_without_raises,
+            points: rostered.points,
+        };
+        if done || before.as_slice() == &*required {
+            return Ok(last);
+        }
+        it += 1;
+    }
+}
+
+/// The history line of a roster round.
+fn roster_record(
+    it: u32,
+    solutions: &[roster::RosterSolution],
+    extra_solve_s: f64,
+    misses: &[RawMiss],
+) -> IterationRecord {
+    IterationRecord {
+        iteration: it,
+        phase: "roster",
+        cost: solutions.iter().map(|s| s.cost).sum(),
+        intervals_missing: missing_pairs(misses),
+        shortfall: solutions.iter().flat_map(|s| s.shortfall.iter()).sum(),
+        solve_s: solutions.iter().map(|s| s.solve_s).sum::<f64>() + extra_solve_s,
+        gap: solutions
+            .iter()
+            .filter_map(|s| s.gap)
+            .fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b)))),
+    }
+}
+
+/// Raises the requirement where the roster missed, except in the group-intervals it
+/// could not cover (a shortfall): there a raise would change nothing, the miss stays.
+fn raise_unblocked(
+    s: &Setting,
+    required: &mut [Vec<u32>],
+    solutions: &[roster::RosterSolution],
+    misses: &[RawMiss],
+    m: &Model,
+    result: &RunResult,
+) {
+    let unraised = required.to_vec();
+    raise(required, &s.roles, misses, m, result);
+    for (g, solution) in solutions.iter().enumerate() {
+        for (k, &short) in solution.shortfall.iter().enumerate() {
+            if short > 0 {
+                required[g][k] = unraised[g][k];
+            }
         }
     }
-    let (final_model, result, misses, judged, solutions, need, covered_need, cost_without_raises) =
-        last.expect("at least one round");
-    // What the deflection saves: the same requirements rostered with today's containment.
-    let deflections = if spec.deflections.is_empty() {
-        Vec::new()
-    } else {
-        let agent_cost_without: f64 =
-            cost_without_raises.unwrap_or_else(|| solutions.iter().map(|s| s.cost).sum());
-        let agent_cost_with: f64 = solutions.iter().map(|s| s.cost).sum();
-        let mut out: Vec<DeflectionResult> = (spec.deflections.iter().zip(&points))
-            .zip(&deflection_options)
-            .map(|((d, &p), o)| DeflectionResult {
-                channel: model.channels[d.channel as usize].name.clone(),
-                category: model.categories[d.category as usize].clone(),
-                today: d.today,
-                achievable: d.max,
-                recommended: d.today + p / 100.0,
-                cost: p * o.cost_per_point,
-                agent_cost_saved: 0.0,
-            })
-            .collect();
-        let saved = agent_cost_without - agent_cost_with;
-        // The agent saving is joint; shared out by each raise's points.
-        let total_points: f64 = points.iter().sum();
-        for (r, &p) in out.iter_mut().zip(&points) {
-            r.agent_cost_saved = if total_points > 0.0 {
-                saved * p / total_points
-            } else {
-                0.0
-            };
-        }
-        out
-    };
+}
 
-    let mut requirement_rows = Vec::with_capacity(n_g * n_k);
+/// The recommended containment per offer, each with its share of the agent cost the
+/// raises save together (split by points raised); empty without offers.
+fn deflection_results(
+    s: &Setting,
+    deflection_options: &[roster::DeflectionOption],
+    last: &FinalRound,
+) -> Vec<DeflectionResult> {
+    if s.spec.deflections.is_empty() {
+        return Vec::new();
+    }
+    let model = &s.model;
+    let points = &last.points;
+    let agent_cost_with: f64 = last.solutions.iter().map(|s| s.cost).sum();
+    let agent_cost_without: f64 = last.cost_without_raises.unwrap_or(agent_cost_with);
+    let mut out: Vec<DeflectionResult> = (s.spec.deflections.iter().zip(points))
+        .zip(deflection_options)
+        .map(|((d, &p), o)| DeflectionResult {
+            channel: model.channels[d.channel as usize].name.clone(),
+            category: model.categories[d.category as usize].clone(),
+            today: d.today,
+            achievable: d.max,
+            recommended: d.today + p / 100.0,
+            cost: p * o.cost_per_point,
+            agent_cost_saved: 0.0,
+        })
+        .collect();
+    let saved = agent_cost_without - agent_cost_with;
+    // The agent saving is joint; shared out by each raise's points.
+    let total_points: f64 = points.iter().sum();
+    for (r, &p) in out.iter_mut().zip(points) {
+        r.agent_cost_saved = if total_points > 0.0 {
+            saved * p / total_points
+        } else {
+            0.0
+        };
+    }
+    out
+}
+
+/// Per interval and group: the load, Erlang's agents, the corrected requirement, the
+/// scheduled need, what the roster covered and its shortfall.
+fn requirement_rows(
+    s: &Setting,
+    load: &[Vec<f64>],
+    erlang: &[Vec<u32>],
+    required: &[Vec<u32>],
+    last: &FinalRound,
+) -> Vec<RequirementRow> {
+    let model = &s.model;
+    let (n_g, n_k) = (model.groups.len(), model.n_intervals);
+    let mut rows = Vec::with_capacity(n_g * n_k);
     for k in 0..n_k {
         for g in 0..n_g {
-            requirement_rows.push(RequirementRow {
+            rows.push(RequirementRow {
                 start_s: k as f64 * model.interval,
                 group: model.groups[g].name.clone(),
                 offered_load: load[g][k],
                 erlang: erlang[g][k],
                 required: required[g][k],
-                scheduled_needed: need[g][k],
-                scheduled_after_bots: covered_need[g][k],
-                rostered: covered(&candidates[g], &solutions[g].agents, k),
-                shortfall: solutions[g].shortfall[k],
+                scheduled_needed: last.need[g][k],
+                scheduled_after_bots: last.covered_need[g][k],
+                rostered: rosters::covered(&s.candidates[g], &last.solutions[g].agents, k),
+                shortfall: last.solutions[g].shortfall[k],
             });
         }
     }
-    let (roster_lines, costs) = roster_summary(&model, &spec, &candidates, &solutions, &need);
-    let simulated = RunSummary::new(&final_model, &result, options.seed);
-    let deflection_cost: f64 = deflections.iter().map(|d| d.cost).sum();
-    let total_cost: f64 = costs.iter().map(|c| c.cost).sum();
-    let cost_breakdown =
-        CostBreakdown::new(total_cost, simulated.totals.bot_cost.mean, deflection_cost);
-
-    // The planner's two-step baseline: Erlang per interval, the cheapest cover, simulated.
-    let baseline = two_step_baseline(&model, &spec, options, &candidates, &need_of(&erlang))?;
-    progress(&format!(
-        "two-step baseline: cost {:.0}, {} interval misses, shortfall {} agent-intervals",
-        baseline.cost_breakdown.total, baseline.intervals_missing, baseline.shortfall
-    ));
-    Ok(OptimizeResult {
-        scenario: model.name.clone(),
-        seed: options.seed,
-        replications: spec.replications,
-        targets_met: misses.is_empty(),
-        history,
-        roster: roster_lines,
-        requirements: requirement_rows,
-        total_cost,
-        naive_cost: costs.iter().map(|c| c.naive_cost).sum(),
-        costs,
-        deflection_cost,
-        cost_breakdown,
-        baseline,
-        intervals_judged: judged,
-        intervals_missing: missing_pairs(&misses),
-        deflections,
-        misses: reported_misses(&model, misses),
-        simulated,
-        min_offered: spec.min_offered,
-        wall_s: started.elapsed().as_secs_f64(),
-    })
-}
-
-/// The two-step baseline ([`Baseline`]): every group's roster solved on `need` (the
-/// Erlang requirement through shrinkage) with today's bots, simulated with the
-/// optimizer's seed and replications, judged by the same rules.
-fn two_step_baseline(
-    model: &Model,
-    spec: &OptimizeSpec,
-    options: &OptimizeOptions,
-    candidates: &[Vec<roster::Candidate>],
-    need: &[Vec<u32>],
-) -> Result<Baseline, OptimizeError> {
-    let solutions: Vec<roster::RosterSolution> = (0..model.groups.len())
-        .into_par_iter()
-        .map(|g| {
-            roster::solve(&roster::RosterProblem {
-                group: &model.groups[g].name,
-                need: &need[g],
-                candidates: &candidates[g],
-                hourly_cost: model.groups[g].hourly_cost,
-                max_agents: spec.max_agents[g],
-                max_part_time_share: spec.max_part_time_share,
-                gap: spec.gap,
-                time_limit: spec.time_limit,
-            })
-        })
-        .collect::<Result<Vec<_>, String>>()
-        .map_err(OptimizeError)?;
-    let m = staffed_by(model, candidates, &solutions);
-    let result = simulate(&m, spec, options)?;
-    let (misses, judged) = judge(&m, spec, &result);
-    let (roster, costs) = roster_summary(model, spec, candidates, &solutions, need);
-    let simulated = RunSummary::new(&m, &result, options.seed);
-    let agents: f64 = costs.iter().map(|c| c.cost).sum();
-    Ok(Baseline {
-        method: BASELINE_METHOD,
-        cost_breakdown: CostBreakdown::new(agents, simulated.totals.bot_cost.mean, 0.0),
-        shortfall: costs.iter().map(|c| c.shortfall).sum(),
-        costs,
-        roster,
-        intervals_judged: judged,
-        intervals_missing: missing_pairs(&misses),
-        targets_met: misses.is_empty(),
-        misses: reported_misses(model, misses),
-        simulated,
-    })
-}
-
-/// The model staffed by each group's roster (today's bots).
-fn staffed_by(
-    model: &Model,
-    candidates: &[Vec<roster::Candidate>],
-    solutions: &[roster::RosterSolution],
-) -> Model {
-    let mut m = model.clone();
-    for (g, group) in m.groups.iter_mut().enumerate() {
-        let shifts = rostered_shifts(&candidates[g], &solutions[g].agents);
-        let (timeline, paid) = crate::model::shift_timelines(&shifts, model.horizon);
-        group.set_timelines(timeline, &paid, model.n_intervals, model.interval);
-    }
-    m
-}
-
-/// The roster's lines (sorted by group, then start) and each group's cost (`need`, the
-/// scheduled need per group and interval, gives only the deprecated `naive_cost`).
-fn roster_summary(
-    model: &Model,
-    spec: &OptimizeSpec,
-    candidates: &[Vec<roster::Candidate>],
-    solutions: &[roster::RosterSolution],
-    need: &[Vec<u32>],
-) -> (Vec<RosterLine>, Vec<GroupCost>) {
-    let horizon_h = model.horizon / 3600.0;
-    let mut roster_lines = Vec::new();
-    let mut costs = Vec::with_capacity(model.groups.len());
-    for (g, group) in model.groups.iter().enumerate() {
-        let mut headcount = 0;
-        let mut paid_hours = 0.0;
-        for (c, &n) in candidates[g].iter().zip(&solutions[g].agents) {
-            if n == 0 {
-                continue;
-            }
-            headcount += n;
-            paid_hours += c.paid_hours * n as f64;
-            roster_lines.push(RosterLine {
-                group: group.name.clone(),
-                shift: spec.shifts[c.template].name.clone(),
-                start_s: c.shift.start,
-                end_s: c.shift.start + c.shift.length,
-                breaks: (c.shift.breaks.iter())
-                    .map(|b| (b.start, b.length, b.paid))
-                    .collect(),
-                agents: n,
-            });
-        }
-        costs.push(GroupCost {
-            group: group.name.clone(),
-            headcount,
-            paid_hours,
-            cost: solutions[g].cost,
-            naive_cost: need[g].iter().copied().max().unwrap_or(0) as f64
-                * horizon_h
-                * group.hourly_cost,
-            shortfall: solutions[g].shortfall.iter().sum(),
-            solver: solutions[g].status,
-            gap: solutions[g].gap,
-        });
-    }
-    roster_lines.sort_by(|a, b| {
-        (a.group.as_str(), a.start_s)
-            .partial_cmp(&(b.group.as_str(), b.start_s))
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
-    (roster_lines, costs)
-}
-
-/// The containment raises on offer, each with the scheduled agents a point relieves per
-/// group and interval: a point more of containment keeps 1 % of the category's bot
-/// sessions from the frontline group that would take them (with the handover penalty),
-/// and that load times the agents Erlang A needs per erlang there, after shrinkage.
-fn deflection_options(
-    model: &Model,
-    spec: &OptimizeSpec,
-    roles: &[GroupRole],
-    load: &[Vec<f64>],
-) -> Vec<roster::DeflectionOption> {
-    spec.deflections
-        .iter()
-        .map(|d| {
-            let bot = &model.bots[d.bot];
-            let penalty = bot.handover_penalty.as_ref().map_or(0.0, |p| p.mean());
-            let mut relief = Vec::new();
-            let mut sessions_total = 0.0;
-            for (t, ct) in model.contact_types.iter().enumerate() {
-                if ct.channel != d.channel || ct.category != d.category {
-                    continue;
-                }
-                let Some(&g) = ct.groups.first() else {
-                    continue;
-                };
-                let g = g as usize;
-                let aht = requirements::mean_handle(model, g, t) + penalty;
-                for (k, group_load) in load[g].iter().enumerate() {
-                    let sessions: f64 = (model.streams.iter())
-                        .filter(|s| s.contact_type as usize == t)
-                        .map(|s| s.rate_per_s[k] * model.interval)
-                        .sum();
-                    sessions_total += sessions;
-                    let a = *group_load;
-                    if sessions <= 0.0 || a <= 0.0 {
-                        continue;
-                    }
-                    let step = (0.25 * a).max(1.0);
-                    let at = |x: f64| {
-                        requirements::erlang_requirement(model, spec, g, &roles[g], x.max(0.0))
-                            .unwrap_or(0) as f64
-                    };
-                    let per_erlang = ((at(a) - at(a - step)) / step).max(0.0);
-                    let erlangs_per_point = 0.01 * sessions * aht / model.interval;
-                    let per_point =
-                        per_erlang * erlangs_per_point / (1.0 - model.groups[g].shrinkage);
-                    if per_point > 0.0 {
-                        relief.push((g, k, per_point));
-                    }
-                }
-            }
-            roster::DeflectionOption {
-                max_points: (d.max - d.today) * 100.0,
-                cost_per_point: d.cost_per_point + d.cost_per_contained * 0.01 * sessions_total,
-                relief,
-            }
-        })
-        .collect()
-}
-
-/// Sets the bots' containment to today's plus the points bought.
-fn apply_deflections(model: &mut Model, spec: &OptimizeSpec, points: &[f64]) {
-    for (d, &p) in spec.deflections.iter().zip(points) {
-        model.bots[d.bot].containment[d.category as usize] = d.today + p / 100.0;
-    }
-}
-
-/// The rosters of one round.
-struct Rostered {
-    /// Each group's roster.
-    solutions: Vec<roster::RosterSolution>,
-    /// Points of each containment raise bought.
-    points: Vec<f64>,
-    /// The scheduled need each roster covers (less the bots' relief where raises were
-    /// bought).
-    covered_need: Vec<Vec<u32>>,
-    /// With raises on offer: the agent cost of rostering the same need with today's bots.
-    cost_without_raises: Option<f64>,
-    /// Seconds in the solver beyond the chosen rosters' own (the comparison rosters).
-    extra_solve_s: f64,
-}
-
-/// Every group's roster, each a MIP of its own, in parallel. Where containment raises are
-/// on offer, the joint LP of the groups they relieve proposes the points; the relieved
-/// groups are then rostered both on their need less the relief and on their whole need
-/// (today's bots), and the raises are kept only if they cost less than the agent cost
-/// they save in those whole-agent rosters.
-fn solve_rosters(
-    model: &Model,
-    spec: &OptimizeSpec,
-    candidates: &[Vec<roster::Candidate>],
-    need: &[Vec<u32>],
-    deflections: &[roster::DeflectionOption],
-) -> Result<Rostered, OptimizeError> {
-    let n_g = model.groups.len();
-    let problem = |g: usize| roster::RosterProblem {
-        group: &model.groups[g].name,
-        need: &need[g],
-        candidates: &candidates[g],
-        hourly_cost: model.groups[g].hourly_cost,
-        max_agents: spec.max_agents[g],
-        max_part_time_share: spec.max_part_time_share,
-        gap: spec.gap,
-        time_limit: spec.time_limit,
-    };
-    let joint: Vec<usize> = (0..n_g)
-        .filter(|&g| {
-            deflections
-                .iter()
-                .any(|d| d.relief.iter().any(|r| r.0 == g))
-        })
-        .collect();
-    let mut solutions: Vec<Option<roster::RosterSolution>> = (0..n_g)
-        .into_par_iter()
-        .map(|g| {
-            if joint.contains(&g) {
-                Ok(None)
-            } else {
-                roster::solve(&problem(g)).map(Some)
-            }
-        })
-        .collect::<Result<Vec<_>, String>>()
-        .map_err(OptimizeError)?;
-    let mut points = vec![0.0; deflections.len()];
-    let mut covered_need: Vec<Vec<u32>> = need.to_vec();
-    let mut cost_without_raises = None;
-    let mut extra_solve_s = 0.0;
-    if !joint.is_empty() {
-        let position = |g: usize| joint.iter().position(|&x| x == g).expect("joint group");
-        let options: Vec<roster::DeflectionOption> = deflections
-            .iter()
-            .map(|d| roster::DeflectionOption {
-                relief: d
-                    .relief
-                    .iter()
-                    .map(|&(g, k, r)| (position(g), k, r))
-                    .collect(),
-                ..d.clone()
-            })
-            .collect();
-        let problems: Vec<roster::RosterProblem> = joint.iter().map(|&g| problem(g)).collect();
-        let proposed = roster::deflection_points(&problems, &options).map_err(OptimizeError)?;
-        let relieved: Vec<Vec<u32>> = joint
-            .iter()
-            .map(|&g| {
-                let mut less = vec![0.0; need[g].len()];
-                for (d, &p) in deflections.iter().zip(&proposed) {
-                    for &(h, k, per) in &d.relief {
-                        if h == g {
-                            less[k] += per * p;
-                        }
-                    }
-                }
-                (need[g].iter().zip(&less))
-                    .map(|(&n, &l)| (n as f64 - l - 1e-9).ceil().max(0.0) as u32)
-                    .collect()
-            })
-            .collect();
-        // Both rosters of every relieved group, side by side.
-        let solved: Vec<roster::RosterSolution> = (0..2 * joint.len())
-            .into_par_iter()
-            .map(|i| {
-                let (k, with_raises) = (i / 2, i % 2 == 0);
-                if with_raises {
-                    roster::solve(&roster::RosterProblem {
-                        need: &relieved[k],
-                        ..problem(joint[k])
-                    })
-                } else {
-                    roster::solve(&problem(joint[k]))
-                }
-            })
-            .collect::<Result<Vec<_>, String>>()
-            .map_err(OptimizeError)?;
-        let (mut with, mut without) = (Vec::new(), Vec::new());
-        for (i, s) in solved.into_iter().enumerate() {
-            if i % 2 == 0 {
-                with.push(s);
-            } else {
-                without.push(s);
-            }
-        }
-        let others: f64 = solutions.iter().flatten().map(|s| s.cost).sum();
-        let cost_with: f64 = with.iter().map(|s| s.cost).sum();
-        let cost_without: f64 = without.iter().map(|s| s.cost).sum();
-        let raises: f64 = (proposed.iter().zip(deflections))
-            .map(|(p, d)| p * d.cost_per_point)
-            .sum();
-        cost_without_raises = Some(others + cost_without);
-        let keep = proposed.iter().any(|&p| p > 1e-9) && cost_with + raises < cost_without;
-        let (chosen, other) = if keep {
-            (with, without)
-        } else {
-            (without, with)
-        };
-        extra_solve_s = other.iter().map(|s| s.solve_s).sum();
-        if keep {
-            points = proposed;
-            for (k, &g) in joint.iter().enumerate() {
-                covered_need[g] = relieved[k].clone();
-            }
-        }
-        for (&g, s) in joint.iter().zip(chosen) {
-            solutions[g] = Some(s);
-        }
-    }
-    Ok(Rostered {
-        solutions: solutions.into_iter().map(|s| s.expect("solved")).collect(),
-        points,
-        covered_need,
-        cost_without_raises,
-        extra_solve_s,
-    })
-}
-
-/// Scheduled agents on the queues in interval `k` under a roster.
-fn covered(candidates: &[roster::Candidate], agents: &[u32], k: usize) -> u32 {
-    candidates
-        .iter()
-        .zip(agents)
-        .filter(|(c, _)| c.covers.contains(&k))
-        .map(|(_, &n)| n)
-        .sum()
-}
-
-/// The roster's shifts with their agent counts.
-fn rostered_shifts(candidates: &[roster::Candidate], agents: &[u32]) -> Vec<RosterShift> {
-    candidates
-        .iter()
-        .zip(agents)
-        .filter(|(_, n)| **n > 0)
-        .map(|(c, &n)| RosterShift {
-            agents: n,
-            ..c.shift.clone()
-        })
-        .collect()
-}
-
-impl OptimizeResult {
-    /// The JSON document.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a result always serialises")
-    }
-
-    /// `roster.csv`: group, shift, start, end, breaks, agents.
-    pub fn roster_csv(&self) -> String {
-        let mut t = String::from("group,shift,start,end,breaks,agents\n");
-        for r in &self.roster {
-            let breaks: Vec<String> = (r.breaks.iter())
-                .map(|&(s, l, paid)| {
-                    format!(
-                        "{}-{}{}",
-                        clock(s),
-                        clock(s + l),
-                        if paid { "" } else { " unpaid" }
-                    )
-                })
-                .collect();
-            let _ = writeln!(
-                t,
-                "{},{},{},{},{},{}",
-                r.group,
-                r.shift,
-                clock(r.start_s),
-                clock(r.end_s),
-                breaks.join(" "),
-                r.agents
-            );
-        }
-        t
-    }
-
-    /// `requirements.csv`: per interval and group.
-    pub fn requirements_csv(&self) -> String {
-        let mut t = String::from(
-            "interval,group,offered_load,erlang,required,scheduled_needed,scheduled_after_bots,rostered,shortfall\n",
-        );
-        for r in &self.requirements {
-            let _ = writeln!(
-                t,
-                "{},{},{:.3},{},{},{},{},{},{}",
-                clock(r.start_s),
-                r.group,
-                r.offered_load,
-                r.erlang,
-                r.required,
-                r.scheduled_needed,
-                r.scheduled_after_bots,
-                r.rostered,
-                r.shortfall
-            );
-        }
-        t
-    }
-
-    /// `cost.csv`: per group the roster's and the two-step baseline's headcount, paid
-    /// hours and agent cost; then `all` (every group's agents), `bot sessions`,
-    /// `bot raises` and `total`, whose `cost` and `two_step_cost` add up as in
-    /// [`CostBreakdown`].
-    pub fn cost_csv(&self) -> String {
-        let mut t = String::from(
-            "group,headcount,paid_hours,cost,two_step_headcount,two_step_paid_hours,two_step_cost,solver,gap\n",
-        );
-        for (c, b) in self.costs.iter().zip(&self.baseline.costs) {
-            let _ = writeln!(
-                t,
-                "{},{},{:.2},{:.2},{},{:.2},{:.2},{},{}",
-                c.group,
-                c.headcount,
-                c.paid_hours,
-                c.cost,
-                b.headcount,
-                b.paid_hours,
-                b.cost,
-                c.solver,
-                c.gap.map_or(String::new(), |g| format!("{g:.5}"))
-            );
-        }
-        let (ours, two) = (&self.cost_breakdown, &self.baseline.cost_breakdown);
-        let _ = writeln!(
-            t,
-            "all,{},{:.2},{:.2},{},{:.2},{:.2},,",
-            self.costs.iter().map(|c| c.headcount).sum::<u32>(),
-            self.costs.iter().map(|c| c.paid_hours).sum::<f64>(),
-            ours.agents,
-            self.baseline.costs.iter().map(|c| c.headcount).sum::<u32>(),
-            self.baseline
-                .costs
-                .iter()
-                .map(|c| c.paid_hours)
-                .sum::<f64>(),
-            two.agents,
-        );
-        for (name, a, b) in [
-            ("bot sessions", ours.bot_sessions, two.bot_sessions),
-            ("bot raises", ours.bot_raises, two.bot_raises),
-            ("total", ours.total, two.total),
-        ] {
-            let _ = writeln!(t, "{name},,,{a:.2},,,{b:.2},,");
-        }
-        t
-    }
-
-    /// `history.csv`: the rounds.
-    pub fn history_csv(&self) -> String {
-        let mut t = String::from("iteration,phase,cost,intervals_missing,shortfall,solve_s,gap\n");
-        for h in &self.history {
-            let _ = writeln!(
-                t,
-                "{},{},{:.2},{},{},{:.3},{}",
-                h.iteration,
-                h.phase,
-                h.cost,
-                h.intervals_missing,
-                h.shortfall,
-                h.solve_s,
-                h.gap.map_or(String::new(), |g| format!("{g:.5}"))
-            );
-        }
-        t
-    }
-
-    /// The files of a results folder.
-    pub fn result_files(&self) -> Vec<(String, String)> {
-        let mut files = vec![
-            ("optimize.json".to_string(), self.to_json() + "\n"),
-            ("roster.csv".to_string(), self.roster_csv()),
-            ("requirements.csv".to_string(), self.requirements_csv()),
-            ("cost.csv".to_string(), self.cost_csv()),
-            ("history.csv".to_string(), self.history_csv()),
-        ];
-        if !self.deflections.is_empty() {
-            let mut t = String::from(
-                "channel,category,today,achievable,recommended,cost,agent_cost_saved\n",
-            );
-            for d in &self.deflections {
-                let _ = writeln!(
-                    t,
-                    "{},{},{:.4},{:.4},{:.4},{:.2},{:.2}",
-                    d.channel,
-                    d.category,
-                    d.today,
-                    d.achievable,
-                    d.recommended,
-                    d.cost,
-                    d.agent_cost_saved
-                );
-            }
-            files.push(("deflection.csv".to_string(), t));
-        }
-        files.extend(self.simulated.result_files());
-        files
-    }
-
-    /// The lines that reconcile the costs and compare the roster with the two-step
-    /// baseline: each one's `agents + bot sessions + bot raises = total` (to the cent, as
-    /// in the JSON's `cost_breakdown`), what each term is, both rosters' judged intervals
-    /// that miss, and the difference in total cost.
-    pub fn cost_lines(&self, model: &Model) -> String {
-        let mut t = String::new();
-        let (ours, two) = (&self.cost_breakdown, &self.baseline.cost_breakdown);
-        let paid: f64 = self.costs.iter().map(|c| c.paid_hours).sum();
-        let _ = writeln!(t, "cost of the roster: {}", ours.line());
-        let _ = writeln!(
-            t,
-            "  (agents: {paid:.1} paid hours × hourly cost over the horizon; bot sessions × session cost: simulated, mean of {} replications{}; bot raises: the recommended containment)",
-            self.replications,
-            if model.warmup > 0.0 {
-                ", after the warm-up"
-            } else {
-                ""
-            }
-        );
-        let _ = writeln!(t, "cost of the two-step baseline: {}", two.line());
-        let _ = writeln!(
-            t,
-            "  (Erlang A per interval on the measured load, covered at least cost by the same shift templates and breaks, no simulation rounds and today's bots; simulated like the roster)"
-        );
-        let _ = writeln!(
-            t,
-            "judged channel-intervals missing their targets: roster {} of {}, two-step baseline {} of {}",
-            self.intervals_missing,
-            self.intervals_judged,
-            self.baseline.intervals_missing,
-            self.baseline.intervals_judged
-        );
-        if self.baseline.shortfall > 0 {
-            let _ = writeln!(
-                t,
-                "the two-step baseline cannot cover {} scheduled agent-intervals (limits or no shift covering them)",
-                self.baseline.shortfall
-            );
-        }
-        let difference = ((ours.total - two.total) * 100.0).round() / 100.0;
-        let _ = writeln!(
-            t,
-            "the roster costs {} the two-step baseline{}",
-            if difference > 0.0 {
-                format!("{difference:.2} more than")
-            } else if difference < 0.0 {
-                format!("{:.2} less than", -difference)
-            } else {
-                "the same as".into()
-            },
-            if difference != 0.0 && two.total > 0.0 {
-                format!(" ({})", change(ours.total, two.total))
-            } else {
-                String::new()
-            }
-        );
-        t
-    }
-
-    /// The printed report: history, roster, costs, and the final simulation per interval.
-    pub fn render_text(&self, model: &Model) -> String {
-        let mut t = String::new();
-        let _ = writeln!(
-            t,
-            "ccsim optimize · {} · seed {} · {} replications per check · {:.1} s",
-            self.scenario, self.seed, self.replications, self.wall_s
-        );
-        let _ = writeln!(
-            t,
-            "\nround  phase            cost   intervals missing   shortfall   solve s      gap"
-        );
-        for h in &self.history {
-            let _ = writeln!(
-                t,
-                "{:>5}  {:<12} {:>10.0} {:>19} {:>11} {:>9.2} {:>8}",
-                h.iteration,
-                h.phase,
-                h.cost,
-                h.intervals_missing,
-                h.shortfall,
-                h.solve_s,
-                h.gap.map_or("–".into(), |g| format!("{:.2}%", g * 100.0))
-            );
-        }
-        let _ = writeln!(
-            t,
-            "\nroster: {} shifts, {} agents",
-            self.roster.len(),
-            self.roster.iter().map(|r| r.agents).sum::<u32>()
-        );
-        let _ = writeln!(
-            t,
-            "{:<16} {:<12} {:>7} {:>7} {:>7}  breaks",
-            "group", "shift", "start", "end", "agents"
-        );
-        for r in &self.roster {
-            let breaks: Vec<String> = (r.breaks.iter())
-                .map(|&(s, l, paid)| {
-                    format!(
-                        "{}-{}{}",
-                        clock(s),
-                        clock(s + l),
-                        if paid { "" } else { " (unpaid)" }
-                    )
-                })
-                .collect();
-            let _ = writeln!(
-                t,
-                "{:<16} {:<12} {:>7} {:>7} {:>7}  {}",
-                r.group,
-                r.shift,
-                clock(r.start_s),
-                clock(r.end_s),
-                r.agents,
-                breaks.join(", ")
-            );
-        }
-        let _ = writeln!(
-            t,
-            "\n{:<16} {:>9} {:>11} {:>12} {:>14} {:>12}  solver",
-            "group", "headcount", "paid hours", "cost", "two-step cost", "vs two-step"
-        );
-        for (c, b) in self.costs.iter().zip(&self.baseline.costs) {
-            let _ = writeln!(
-                t,
-                "{:<16} {:>9} {:>11.1} {:>12.0} {:>14.0} {:>12}  {}{}",
-                c.group,
-                c.headcount,
-                c.paid_hours,
-                c.cost,
-                b.cost,
-                change(c.cost, b.cost),
-                c.solver,
-                c.gap
-                    .map_or(String::new(), |g| format!(", gap {:.2}%", g * 100.0))
-            );
-        }
-        let baseline_agents: f64 = self.baseline.costs.iter().map(|c| c.cost).sum();
-        let _ = writeln!(
-            t,
-            "{:<16} {:>9} {:>11.1} {:>12.0} {:>14.0} {:>12}",
-            "all",
-            self.costs.iter().map(|c| c.headcount).sum::<u32>(),
-            self.costs.iter().map(|c| c.paid_hours).sum::<f64>(),
-            self.total_cost,
-            baseline_agents,
-            change(self.total_cost, baseline_agents)
-        );
-        if !self.deflections.is_empty() {
-            let _ = writeln!(
-                t,
-                "\n{:<8} {:<14} {:>7} {:>11} {:>12} {:>12} {:>16}",
-                "bot", "category", "today", "achievable", "recommended", "cost", "agent cost saved"
-            );
-            for d in &self.deflections {
-                let _ = writeln!(
-                    t,
-                    "{:<8} {:<14} {:>6.1}% {:>10.1}% {:>11.1}% {:>12.0} {:>16.0}",
-                    d.channel,
-                    d.category,
-                    d.today * 100.0,
-                    d.achievable * 100.0,
-                    d.recommended * 100.0,
-                    d.cost,
-                    d.agent_cost_saved
-                );
-            }
-            let saved: f64 = self.deflections.iter().map(|d| d.agent_cost_saved).sum();
-            let _ = writeln!(
-                t,
-                "deflection costs {:.0} and saves {:.0} of agent cost: {:.0} net",
-                self.deflection_cost,
-                saved,
-                saved - self.deflection_cost
-            );
-        }
-        t.push('\n');
-        t.push_str(&self.cost_lines(model));
-        // Service level per interval of the final roster.
-        let n_ch = model.channels.len();
-        let _ = write!(
-            t,
-            "\nsimulated service level of the roster, per interval (* missed, ~ not judged: under {} offered)\n{:>7}",
-            self.min_offered, "time"
-        );
-        for ch in &model.channels {
-            let _ = write!(t, " {:>15}", ch.name);
-        }
-        let _ = writeln!(t);
-        let rows = self.simulated.intervals.len() / n_ch.max(1);
-        for r in 0..rows {
-            let start = self.simulated.intervals[r * n_ch].start_s;
-            let _ = write!(t, "{:>7}", clock(start));
-            for c in 0..n_ch {
-                let q = &self.simulated.intervals[r * n_ch + c].queue;
-                let missed = self
-                    .misses
-                    .iter()
-                    .any(|m| m.start_s == start && m.channel == model.channels[c].name);
-                let judged = q.offered.mean >= self.min_offered.max(1e-9);
-                let cell = if q.service_level.mean.is_finite() {
-                    format!(
-                        "{:.1}% ±{:.1}{}",
-                        q.service_level.mean * 100.0,
-                        q.service_level.ci95 * 100.0,
-                        if missed {
-                            "*"
-                        } else if judged {
-                            " "
-                        } else {
-                            "~"
-                        }
-                    )
-                } else {
-                    "– ".into()
-                };
-                let _ = write!(t, " {cell:>15}");
-            }
-            let _ = writeln!(t);
-        }
-        if self.targets_met {
-            let _ = writeln!(t, "\nevery judged interval meets its targets");
-        } else {
-            let _ = writeln!(
-                t,
-                "\n{} judged intervals still miss their targets after the last round:",
-                self.intervals_missing
-            );
-            for m in self.misses.iter().take(20) {
-                let _ = writeln!(t, "  {} {}: {}", clock(m.start_s), m.channel, m.what);
-            }
-        }
-        let short: Vec<&RequirementRow> = self
-            .requirements
-            .iter()
-            .filter(|r| r.shortfall > 0)
-            .collect();
-        if !short.is_empty() {
-            let _ = writeln!(
-                t,
-                "\nthe roster cannot cover {} group-intervals (limits or no shift covering them):",
-                short.len()
-            );
-            for r in short.iter().take(20) {
-                let _ = writeln!(
-                    t,
-                    "  {} {}: {} scheduled agent{} short of {}",
-                    clock(r.start_s),
-                    r.group,
-                    r.shortfall,
-                    if r.shortfall == 1 { "" } else { "s" },
-                    r.scheduled_after_bots
-                );
-            }
-        }
-        let mut trimmed: String = t.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
-        trimmed.push('\n');
-        trimmed
-    }
-}
-
-/// `cost` against `base` as a signed percentage (`+7.9%`: dearer), or `–` without a base.
-fn change(cost: f64, base: f64) -> String {
-    if base > 0.0 {
-        format!("{:+.1}%", (cost - base) / base * 100.0)
-    } else {
-        "–".into()
-    }
+    rows
 }

@@ -6,7 +6,7 @@
 use crate::model::{Model, RosterBreak, RosterShift};
 use good_lp::{
     Expression, ProblemVariables, Solution, SolutionStatus, SolverModel, Variable, WithMipGap,
-    WithTimeLimit, constraint, microlp, variable,
+    WithTimeLimit, constraint, microlp, solvers::microlp::MicroLpProblem, variable,
 };
 
 /// One shift an agent of a group may work: a template at one start with its breaks placed.
@@ -201,129 +201,204 @@ fn solve_joint_as(
             ));
         }
     }
-    // An agent-hour of cost 0 still costs its hours, so that the roster stays lean.
-    let unit = |p: &RosterProblem| {
-        if p.hourly_cost > 0.0 {
-            p.hourly_cost
-        } else {
-            1.0
-        }
-    };
-    let penalty = |p: &RosterProblem| {
-        let longest = p
-            .candidates
-            .iter()
-            .map(|c| c.paid_hours)
-            .fold(1.0, f64::max);
-        100.0 * unit(p) * longest
-    };
-    let by_interval: Vec<Vec<Vec<usize>>> = groups
-        .iter()
-        .map(|p| {
-            let mut by: Vec<Vec<usize>> = vec![Vec::new(); p.need.len()];
-            for (j, c) in p.candidates.iter().enumerate() {
-                for &k in &c.covers {
-                    by[k].push(j);
-                }
-            }
-            by
-        })
-        .collect();
-    let mut relief: Vec<Vec<Vec<(usize, f64)>>> = groups
-        .iter()
-        .map(|p| vec![Vec::new(); p.need.len()])
-        .collect();
-    for (d, opt) in deflections.iter().enumerate() {
-        for &(g, k, per_point) in &opt.relief {
-            relief[g][k].push((d, per_point));
-        }
-    }
+    let index = JointIndex::new(groups, deflections);
     // The same model twice: first with continuous agents (the LP relaxation, a lower bound
     // on the cost), then with whole agents.
-    let build = |integer: bool, gap: f64| {
-        let mut vars = ProblemVariables::new();
-        let mut objective = Expression::from(0.0);
-        let mut x: Vec<Vec<Variable>> = Vec::with_capacity(groups.len());
-        // Agents missing in an interval: the first half of its need at the penalty, the
-        // rest at four times it, so that a short roster spreads its shortfall instead of
-        // leaving some intervals with nobody.
-        let mut short: Vec<Vec<Option<(Variable, Variable)>>> = Vec::with_capacity(groups.len());
-        for p in groups {
-            let cap = p.max_agents.unwrap_or(1_000_000) as f64;
-            let xs: Vec<Variable> = (p.candidates.iter())
-                .map(|_| {
-                    let v = variable().min(0).max(cap);
-                    vars.add(if integer { v.integer() } else { v })
-                })
-                .collect();
-            let ss: Vec<Option<(Variable, Variable)>> = (p.need.iter())
-                .map(|&n| {
-                    (n > 0).then(|| {
-                        let shallow = n.div_ceil(2) as f64;
-                        (
-                            vars.add(variable().min(0).max(shallow)),
-                            vars.add(variable().min(0).max(n as f64 - shallow)),
-                        )
-                    })
-                })
-                .collect();
-            for (v, c) in xs.iter().zip(p.candidates) {
-                objective += c.paid_hours.max(1e-6) * unit(p) * *v;
-            }
-            for (shallow, deep) in ss.iter().flatten() {
-                objective += penalty(p) * *shallow + 4.0 * penalty(p) * *deep;
-            }
-            x.push(xs);
-            short.push(ss);
-        }
-        let points: Vec<Variable> = (deflections.iter())
-            .map(|d| vars.add(variable().min(0).max(d.max_points)))
-            .collect();
-        for (v, d) in points.iter().zip(deflections) {
-            objective += d.cost_per_point * *v;
-        }
-        let mut problem = vars
-            .minimise(objective)
-            .using(microlp)
-            .with_mip_gap(gap as f32)
-            .map_err(|e| format!("the MIP gap {gap}: {e}"))?
-            .with_time_limit(first.time_limit);
-        for (g, p) in groups.iter().enumerate() {
-            for k in 0..p.need.len() {
-                let Some((shallow, deep)) = short[g][k] else {
-                    continue;
-                };
-                let mut covered = Expression::from(0.0);
-                for &j in &by_interval[g][k] {
-                    covered += x[g][j];
-                }
-                for &(d, per_point) in &relief[g][k] {
-                    covered += per_point * points[d];
-                }
-                problem.add_constraint(constraint!(covered + shallow + deep >= p.need[k] as f64));
-            }
-            if let Some(max) = p.max_agents {
-                let all: Expression = x[g].iter().map(|v| Expression::from(*v)).sum();
-                problem.add_constraint(constraint!(all <= max as f64));
-            }
-            if let Some(share) = p.max_part_time_share {
-                let mut part = Expression::from(0.0);
-                for (v, c) in x[g].iter().zip(p.candidates) {
-                    part += if c.part_time { 1.0 - share } else { -share } * *v;
-                }
-                problem.add_constraint(constraint!(part <= 0.0));
-            }
-        }
-        Ok::<_, String>((problem, x, points))
-    };
     // A gap smaller than one shift's cost is noise to a planner and can take the solver
     // minutes to close: stop at the larger of the two.
-    let bound = build(false, first.gap)?
-        .0
+    let bound = build_joint(groups, deflections, &index, false, first.gap)?
+        .problem
         .solve()
         .ok()
         .map(|s| s.into_inner().objective());
-    // One agent's longest shift: closer than that to the bound is noise to a planner.
+    let gap = planner_gap(groups, first.gap, bound);
+    let built = build_joint(groups, deflections, &index, whole_agents, gap)?;
+    let solved = solve_built(built, &label)?;
+    let solve_s = started.elapsed().as_secs_f64();
+    let out = group_solutions(groups, &index, solved.values, &solved.bought, whole_agents)?
+        .into_iter()
+        .map(|(agents, shortfall, cost)| RosterSolution {
+            agents,
+            shortfall,
+            cost,
+            gap: solved.gap,
+            status: solved.status,
+            solve_s: solve_s / groups.len() as f64,
+        })
+        .collect();
+    Ok(JointSolution {
+        groups: out,
+        points: solved.bought,
+    })
+}
+
+/// The cost of an agent-hour in the objective: an hour of cost 0 still costs its hours,
+/// so that the roster stays lean.
+fn unit(p: &RosterProblem) -> f64 {
+    if p.hourly_cost > 0.0 {
+        p.hourly_cost
+    } else {
+        1.0
+    }
+}
+
+/// The cost of an agent missing in an interval: 100 of the group's longest shifts.
+fn penalty(p: &RosterProblem) -> f64 {
+    let longest = p
+        .candidates
+        .iter()
+        .map(|c| c.paid_hours)
+        .fold(1.0, f64::max);
+    100.0 * unit(p) * longest
+}
+
+/// Per group and interval: the candidates that cover it, and the containment raises that
+/// relieve it (raise, scheduled agents per point).
+struct JointIndex {
+    by_interval: Vec<Vec<Vec<usize>>>,
+    relief: Vec<Vec<Vec<(usize, f64)>>>,
+}
+
+impl JointIndex {
+    fn new(groups: &[RosterProblem], deflections: &[DeflectionOption]) -> JointIndex {
+        let by_interval = groups
+            .iter()
+            .map(|p| {
+                let mut by: Vec<Vec<usize>> = vec![Vec::new(); p.need.len()];
+                for (j, c) in p.candidates.iter().enumerate() {
+                    for &k in &c.covers {
+                        by[k].push(j);
+                    }
+                }
+                by
+            })
+            .collect();
+        let mut relief: Vec<Vec<Vec<(usize, f64)>>> = groups
+            .iter()
+            .map(|p| vec![Vec::new(); p.need.len()])
+            .collect();
+        for (d, opt) in deflections.iter().enumerate() {
+            for &(g, k, per_point) in &opt.relief {
+                relief[g][k].push((d, per_point));
+            }
+        }
+        JointIndex {
+            by_interval,
+            relief,
+        }
+    }
+}
+
+/// A built joint model: the solver's problem, the agents on each group's candidates and
+/// the points of each raise.
+struct BuiltJoint {
+    problem: MicroLpProblem,
+    x: Vec<Vec<Variable>>,
+    points: Vec<Variable>,
+}
+
+/// The joint model, with whole (`integer`) or continuous agents, at relative gap `gap`.
+fn build_joint(
+    groups: &[RosterProblem],
+    deflections: &[DeflectionOption],
+    index: &JointIndex,
+    integer: bool,
+    gap: f64,
+) -> Result<BuiltJoint, String> {
+    let first = &groups[0];
+    let mut vars = ProblemVariables::new();
+    let mut objective = Expression::from(0.0);
+    let mut x: Vec<Vec<Variable>> = Vec::with_capacity(groups.len());
+    // Agents missing in an interval: the first half of its need at the penalty, the
+    // rest at four times it, so that a short roster spreads its shortfall instead of
+    // leaving some intervals with nobody.
+    let mut short: Vec<Vec<Option<(Variable, Variable)>>> = Vec::with_capacity(groups.len());
+    for p in groups {
+        let cap = p.max_agents.unwrap_or(1_000_000) as f64;
+        let xs: Vec<Variable> = (p.candidates.iter())
+            .map(|_| {
+                let v = variable().min(0).max(cap);
+                vars.add(if integer { v.integer() } else { v })
+            })
+            .collect();
+        let ss: Vec<Option<(Variable, Variable)>> = (p.need.iter())
+            .map(|&n| {
+                (n > 0).then(|| {
+                    let shallow = n.div_ceil(2) as f64;
+                    (
+                        vars.add(variable().min(0).max(shallow)),
+                        vars.add(variable().min(0).max(n as f64 - shallow)),
+                    )
+                })
+            })
+            .collect();
+        for (v, c) in xs.iter().zip(p.candidates) {
+            objective += c.paid_hours.max(1e-6) * unit(p) * *v;
+        }
+        for (shallow, deep) in ss.iter().flatten() {
+            objective += penalty(p) * *shallow + 4.0 * penalty(p) * *deep;
+        }
+        x.push(xs);
+        short.push(ss);
+    }
+    let points: Vec<Variable> = (deflections.iter())
+        .map(|d| vars.add(variable().min(0).max(d.max_points)))
+        .collect();
+    for (v, d) in points.iter().zip(deflections) {
+        objective += d.cost_per_point * *v;
+    }
+    let mut problem = vars
+        .minimise(objective)
+        .using(microlp)
+        .with_mip_gap(gap as f32)
+        .map_err(|e| format!("the MIP gap {gap}: {e}"))?
+        .with_time_limit(first.time_limit);
+    for (g, p) in groups.iter().enumerate() {
+        add_group_constraints(&mut problem, p, &x[g], &short[g], index, g, &points);
+    }
+    Ok(BuiltJoint { problem, x, points })
+}
+
+/// Group `g`'s constraints: every interval's need covered (agents + relief + shortfall),
+/// the headcount cap and the part-time share.
+fn add_group_constraints(
+    problem: &mut MicroLpProblem,
+    p: &RosterProblem,
+    x: &[Variable],
+    short: &[Option<(Variable, Variable)>],
+    index: &JointIndex,
+    g: usize,
+    points: &[Variable],
+) {
+    for (k, s) in short.iter().enumerate() {
+        let Some((shallow, deep)) = *s else {
+            continue;
+        };
+        let mut covered = Expression::from(0.0);
+        for &j in &index.by_interval[g][k] {
+            covered += x[j];
+        }
+        for &(d, per_point) in &index.relief[g][k] {
+            covered += per_point * points[d];
+        }
+        problem.add_constraint(constraint!(covered + shallow + deep >= p.need[k] as f64));
+    }
+    if let Some(max) = p.max_agents {
+        let all: Expression = x.iter().map(|v| Expression::from(*v)).sum();
+        problem.add_constraint(constraint!(all <= max as f64));
+    }
+    if let Some(share) = p.max_part_time_share {
+        let mut part = Expression::from(0.0);
+        for (v, c) in x.iter().zip(p.candidates) {
+            part += if c.part_time { 1.0 - share } else { -share } * *v;
+        }
+        problem.add_constraint(constraint!(part <= 0.0));
+    }
+}
+
+/// The relative gap to stop at: the configured one, or one agent's longest shift over the
+/// LP bound when that is larger (closer than that is noise to a planner), at most 0.5.
+fn planner_gap(groups: &[RosterProblem], gap: f64, bound: Option<f64>) -> f64 {
     let one_shift = (groups.iter())
         .flat_map(|p| {
             p.candidates
@@ -331,11 +406,25 @@ fn solve_joint_as(
                 .map(|c| c.paid_hours.max(1e-6) * unit(p))
         })
         .fold(0.0, f64::max);
-    let gap = match bound {
-        Some(b) if b > 0.0 => first.gap.max(one_shift / b).min(0.5),
-        _ => first.gap,
-    };
-    let (problem, x, points) = build(whole_agents, gap)?;
+    match bound {
+        Some(b) if b > 0.0 => gap.max(one_shift / b).min(0.5),
+        _ => gap,
+    }
+}
+
+/// What the solver returned: agents per group and candidate, points per raise, why it
+/// stopped, its gap.
+struct SolvedJoint {
+    values: Vec<Vec<f64>>,
+    bought: Vec<f64>,
+    status: &'static str,
+    gap: Option<f64>,
+}
+
+/// Solves a built model; a solver failure (microlp's integrality assertion included) is
+/// an error naming the groups (`label`).
+fn solve_built(built: BuiltJoint, label: &str) -> Result<SolvedJoint, String> {
+    let BuiltJoint { problem, x, points } = built;
     // microlp asserts integrality when values are read: a violation is a solver failure
     // to report, not a crash.
     let solved = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -350,21 +439,38 @@ fn solve_joint_as(
                 _ => "time limit",
             };
             let gap = solution.into_inner().stats().gap;
-            (values, bought, status, gap)
+            SolvedJoint {
+                values,
+                bought,
+                status,
+                gap,
+            }
         })
     }))
     .map_err(|_| {
         format!("group {label}: the MIP solver failed (a non-integral roster); try a larger optimize.gap")
     })?;
-    let (values, bought, status, gap) = solved.map_err(|e| match e {
+    solved.map_err(|e| match e {
         good_lp::ResolutionError::Infeasible => format!(
             "group {label}: no roster satisfies the limits (max_agents, max_part_time_share)"
         ),
         other => format!(
             "group {label}: the MIP solver stopped without a roster ({other}); raise optimize.time_limit or optimize.gap"
         ),
-    })?;
-    let solve_s = started.elapsed().as_secs_f64();
+    })
+}
+
+/// Per group: whole agents per candidate (checked integral when `whole_agents`, else
+/// rounded up), the scheduled agents missing per interval after the relief bought, and
+/// the paid cost.
+#[allow(clippy::type_complexity)]
+fn group_solutions(
+    groups: &[RosterProblem],
+    index: &JointIndex,
+    values: Vec<Vec<f64>>,
+    bought: &[f64],
+    whole_agents: bool,
+) -> Result<Vec<(Vec<u32>, Vec<u32>, f64)>, String> {
     let mut out = Vec::with_capacity(groups.len());
     for (g, (p, vals)) in groups.iter().zip(values).enumerate() {
         let mut agents = Vec::with_capacity(vals.len());
@@ -384,7 +490,7 @@ fn solve_joint_as(
                 covered[k] += n as f64;
             }
         }
-        for (k, r) in relief[g].iter().enumerate() {
+        for (k, r) in index.relief[g].iter().enumerate() {
             covered[k] += r.iter().map(|&(d, per)| per * bought[d]).sum::<f64>();
         }
         let shortfall = (p.need.iter().zip(&covered))
@@ -393,17 +499,7 @@ fn solve_joint_as(
         let cost = (p.candidates.iter().zip(&agents))
             .map(|(c, &n)| c.paid_hours * n as f64 * p.hourly_cost)
             .sum();
-        out.push(RosterSolution {
-            agents,
-            shortfall,
-            cost,
-            gap,
-            status,
-            solve_s: solve_s / groups.len() as f64,
-        });
+        out.push((agents, shortfall, cost));
     }
-    Ok(JointSolution {
-        groups: out,
-        points: bought,
-    })
+    Ok(out)
 }

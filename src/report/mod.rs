@@ -742,9 +742,10 @@ pub fn optimize_report(
     r: &OptimizeResult,
     png: bool,
 ) -> Result<Vec<DataFile<'static>>, String> {
+    let simulated = crate::output::optimize::summary(&r.simulated);
     let mut charts = optimize_charts(model, r)?;
-    charts.extend(run_charts(model, &r.simulated)?);
-    let files = crate::summary::text_files(r.result_files());
+    charts.extend(run_charts(model, &simulated)?);
+    let files = crate::summary::text_files(crate::output::optimize::result_files(r));
     let mut extra = String::from(
         "<h2>Roster cost</h2><table><thead><tr><th>group</th><th>headcount</th><th>paid hours</th><th>cost</th><th>two-step baseline</th><th>solver</th></tr></thead><tbody>",
     );
@@ -780,7 +781,7 @@ pub fn optimize_report(
     );
     // The lines that add the costs up and compare with the two-step baseline, as printed.
     extra.push_str("<p>");
-    for line in r.cost_lines(model).lines() {
+    for line in crate::output::optimize::cost_lines(r, model).lines() {
         let _ = write!(extra, "{}<br>", escape(line.trim()));
     }
     extra.push_str("</p>");
@@ -809,7 +810,7 @@ pub fn optimize_report(
         replications: r.replications,
     };
     let _ = clock;
-    finish(&header, Some(&r.simulated), &extra, &charts, files, png)
+    finish(&header, Some(&simulated), &extra, &charts, files, png)
 }
 
 /// A comparison's report folder: service level per interval of the base and every variant

@@ -2,6 +2,7 @@
 //! validated, compiled [`Model`]. Every error names the file, line, column, key and what is
 //! allowed; nothing here panics on user input.
 
+mod checker;
 mod compile;
 mod optimize_section;
 pub mod overrides;

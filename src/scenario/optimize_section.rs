@@ -2,7 +2,7 @@
 //! in the file.
 
 use super::ScenarioError;
-use super::compile::Checker;
+use super::checker::Checker;
 use super::raw::{RawOptimize, RawShiftTemplate};
 use crate::model::{Bot, BreakWindow, Channel, Deflection, OptimizeSpec, ShiftTemplate};
 use std::collections::HashMap;
@@ -47,8 +47,38 @@ pub(super) fn compile_optimize(
     horizon: f64,
     replications: u32,
 ) -> Result<OptimizeSpec, ScenarioError> {
-    let group_index = names.groups;
     let o = raw.get_ref();
+    let deflections = compile_deflections(c, o, names, channels, bots)?;
+    let targets = compile_targets(c, o)?;
+    let solver = compile_solver_settings(c, o, replications)?;
+    let max_agents = compile_max_agents(c, o, names.groups, n_groups)?;
+    let shifts = compile_templates(c, raw, names.groups, n_groups, interval, horizon)?;
+    Ok(OptimizeSpec {
+        max_abandon_rate: targets.max_abandon_rate,
+        max_asa: solver.max_asa,
+        back_office: targets.back_office,
+        min_on_duty: solver.min_on_duty,
+        min_offered: solver.min_offered,
+        replications: solver.replications,
+        max_iterations: solver.max_iterations,
+        gap: solver.gap,
+        time_limit: solver.time_limit,
+        max_part_time_share: targets.max_part_time_share,
+        max_agents,
+        shifts,
+        deflections,
+    })
+}
+
+/// `[[optimize.deflection]]`: containment raises on offer, each on a channel with a bot,
+/// up to the bot's ceiling (1 − drop-out), one per channel and category.
+fn compile_deflections(
+    c: &Checker,
+    o: &RawOptimize,
+    names: &Names,
+    channels: &[Channel],
+    bots: &[Bot],
+) -> Result<Vec<Deflection>, ScenarioError> {
     let mut deflections: Vec<Deflection> = Vec::new();
     for (i, d) in o.deflection.iter().enumerate() {
         let key = format!("optimize.deflection[{i}]");
@@ -121,6 +151,18 @@ pub(super) fn compile_optimize(
             cost_per_contained,
         });
     }
+    Ok(deflections)
+}
+
+/// The targets and shares of `[optimize]`: highest abandonment, part-time share, the back
+/// office's service level.
+struct Targets {
+    max_abandon_rate: Option<f64>,
+    max_part_time_share: Option<f64>,
+    back_office: (f64, f64),
+}
+
+fn compile_targets(c: &Checker, o: &RawOptimize) -> Result<Targets, ScenarioError> {
     let share = |v: &Option<Spanned<f64>>, key: &str| -> Result<Option<f64>, ScenarioError> {
         match v {
             Some(p) if !(0.0..=1.0).contains(p.get_ref()) => Err(c.err(
@@ -148,6 +190,31 @@ pub(super) fn compile_optimize(
             (t.get_ref().answer_within.get_ref().secs(), target)
         }
     };
+    Ok(Targets {
+        max_abandon_rate,
+        max_part_time_share,
+        back_office,
+    })
+}
+
+/// The loop's and the solver's settings: agents on duty at least, replications, rounds,
+/// smallest judged interval, MIP gap and time limit, longest ASA.
+struct SolverSettings {
+    min_on_duty: u32,
+    replications: u32,
+    max_iterations: u32,
+    min_offered: f64,
+    gap: f64,
+    time_limit: f64,
+    max_asa: Option<f64>,
+}
+
+/// [`SolverSettings`]; `replications` is the scenario's (at least 2 by default).
+fn compile_solver_settings(
+    c: &Checker,
+    o: &RawOptimize,
+    replications: u32,
+) -> Result<SolverSettings, ScenarioError> {
     let whole = |v: &Option<Spanned<i64>>, key: &str, min: i64, max: i64, default: i64| match v {
         Some(n) if !(min..=max).contains(n.get_ref()) => Err(c.err(
             n.span(),
@@ -205,6 +272,24 @@ pub(super) fn compile_optimize(
         ));
     }
     let max_asa = o.max_asa.as_ref().map(|d| d.get_ref().secs());
+    Ok(SolverSettings {
+        min_on_duty,
+        replications,
+        max_iterations,
+        min_offered,
+        gap,
+        time_limit,
+        max_asa,
+    })
+}
+
+/// `optimize.max_agents`: a headcount cap per group, by name.
+fn compile_max_agents(
+    c: &Checker,
+    o: &RawOptimize,
+    group_index: &HashMap<String, u32>,
+    n_groups: usize,
+) -> Result<Vec<Option<u32>>, ScenarioError> {
     let mut max_agents = vec![None; n_groups];
     for (name, n) in o.max_agents.iter().flatten() {
         let Some(&g) = group_index.get(name.get_ref()) else {
@@ -223,6 +308,20 @@ pub(super) fn compile_optimize(
         }
         max_agents[g as usize] = Some(*n.get_ref() as u32);
     }
+    Ok(max_agents)
+}
+
+/// The shift templates: each compiled, at most [`MAX_SHIFTS`] candidates together, at
+/// least one, names unique, every group in some template.
+fn compile_templates(
+    c: &Checker,
+    raw: &Spanned<RawOptimize>,
+    group_index: &HashMap<String, u32>,
+    n_groups: usize,
+    interval: f64,
+    horizon: f64,
+) -> Result<Vec<ShiftTemplate>, ScenarioError> {
+    let o = raw.get_ref();
     let mut shifts = Vec::with_capacity(o.shift.len());
     for (i, t) in o.shift.iter().enumerate() {
         shifts.push(compile_template(
@@ -287,23 +386,11 @@ pub(super) fn compile_optimize(
             ));
         }
     }
-    Ok(OptimizeSpec {
-        max_abandon_rate,
-        max_asa,
-        back_office,
-        min_on_duty,
-        min_offered,
-        replications,
-        max_iterations,
-        gap,
-        time_limit,
-        max_part_time_share,
-        max_agents,
-        shifts,
-        deflections,
-    })
+    Ok(shifts)
 }
 
+/// One `[[optimize.shift]]`: its groups, starts and break windows, at most
+/// [`MAX_TEMPLATE_SHIFTS`] candidate shifts.
 fn compile_template(
     c: &Checker,
     t: &RawShiftTemplate,
@@ -314,7 +401,39 @@ fn compile_template(
     horizon: f64,
 ) -> Result<ShiftTemplate, ScenarioError> {
     let key = format!("optimize.shift[{i}]");
-    let groups = match &t.groups {
+    let groups = template_groups(c, t, &key, group_index, n_groups)?;
+    let (length, starts) = template_starts(c, t, &key, interval, horizon)?;
+    let breaks = break_windows(c, t, &key, length, interval)?;
+    let placements: usize = (breaks.iter()).fold(1usize, |p, b| p.saturating_mul(b.offsets.len()));
+    if starts.len().saturating_mul(placements) > MAX_TEMPLATE_SHIFTS {
+        return Err(c.err(
+            t.name.span(),
+            key,
+            format!(
+                "{} starts × {placements} break placements make too many shifts for the solver (at most {MAX_TEMPLATE_SHIFTS}); widen start_every or the breaks' every",
+                starts.len()
+            ),
+        ));
+    }
+    Ok(ShiftTemplate {
+        name: t.name.get_ref().clone(),
+        groups,
+        starts,
+        length,
+        part_time: t.part_time.as_ref().is_some_and(|p| *p.get_ref()),
+        breaks,
+    })
+}
+
+/// The template's groups: those listed, or every group.
+fn template_groups(
+    c: &Checker,
+    t: &RawShiftTemplate,
+    key: &str,
+    group_index: &HashMap<String, u32>,
+    n_groups: usize,
+) -> Result<Vec<u32>, ScenarioError> {
+    Ok(match &t.groups {
         None => (0..n_groups as u32).collect(),
         Some(list) => {
             let mut groups = Vec::new();
@@ -330,7 +449,18 @@ fn compile_template(
             }
             groups
         }
-    };
+    })
+}
+
+/// The template's length and its starts (`earliest_start` to `latest_start` by
+/// `start_every`, at most [`MAX_TEMPLATE_SHIFTS`]), in seconds.
+fn template_starts(
+    c: &Checker,
+    t: &RawShiftTemplate,
+    key: &str,
+    interval: f64,
+    horizon: f64,
+) -> Result<(f64, Vec<f64>), ScenarioError> {
     let length = t.length.get_ref().secs();
     if length <= 0.0 {
         return Err(c.err(
@@ -379,6 +509,18 @@ fn compile_template(
         ));
     }
     let starts = steps(from, to, every);
+    Ok((length, starts))
+}
+
+/// The template's break windows, in order and not overlapping, each inside the shift
+/// (offsets from the shift's start).
+fn break_windows(
+    c: &Checker,
+    t: &RawShiftTemplate,
+    key: &str,
+    length: f64,
+    interval: f64,
+) -> Result<Vec<BreakWindow>, ScenarioError> {
     let mut breaks = Vec::with_capacity(t.breaks.len());
     let mut earliest_free = 0.0;
     for (bi, b) in t.breaks.iter().enumerate() {
@@ -450,23 +592,5 @@ fn compile_template(
             paid: w.paid.as_ref().is_none_or(|p| *p.get_ref()),
         });
     }
-    let placements: usize = (breaks.iter()).fold(1usize, |p, b| p.saturating_mul(b.offsets.len()));
-    if starts.len().saturating_mul(placements) > MAX_TEMPLATE_SHIFTS {
-        return Err(c.err(
-            t.name.span(),
-            key,
-            format!(
-                "{} starts × {placements} break placements make too many shifts for the solver (at most {MAX_TEMPLATE_SHIFTS}); widen start_every or the breaks' every",
-                starts.len()
-            ),
-        ));
-    }
-    Ok(ShiftTemplate {
-        name: t.name.get_ref().clone(),
-        groups,
-        starts,
-        length,
-        part_time: t.part_time.as_ref().is_some_and(|p| *p.get_ref()),
-        breaks,
-    })
+    Ok(breaks)
 }

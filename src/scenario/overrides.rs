@@ -147,36 +147,7 @@ fn set_in_table(
             *target = value;
             return Ok(());
         };
-        let labels: Vec<Option<String>> = list
-            .iter()
-            .map(|v| v.as_table().and_then(entry_label))
-            .collect();
-        let matches: Vec<usize> = (0..labels.len())
-            .filter(|&i| labels[i].as_deref() == Some(name_step.key))
-            .collect();
-        let known: Vec<&str> = labels.iter().flatten().map(String::as_str).collect();
-        let index = match matches.as_slice() {
-            [i] => *i,
-            [] => {
-                return Err(format!(
-                    "`{here}` has no entry `{}`; known: {}",
-                    name_step.key,
-                    if known.is_empty() {
-                        "none".into()
-                    } else {
-                        known.join(", ")
-                    }
-                ));
-            }
-            _ => {
-                return Err(format!(
-                    "`{here}.{}` matches {} entries (indices {:?}); pick one as `{here}[i]`",
-                    name_step.key,
-                    matches.len(),
-                    matches
-                ));
-            }
-        };
+        let index = entry_by_name(list, here, name_step.key)?;
         canonical.push_str(&format!("[{index}]"));
         let item = &mut list[index];
         if rest.len() == 1 && name_step.indices.is_empty() {
@@ -201,6 +172,37 @@ fn set_in_table(
             "`{here}` is a {}, it has no key `{}`",
             other.type_str(),
             rest[0].key
+        )),
+    }
+}
+
+/// The index of the entry of a list of tables (`here`) whose label ([`entry_label`]) is
+/// `name`; none or several is an error that lists the labels or the matching indices.
+fn entry_by_name(list: &[Value], here: &str, name: &str) -> Result<usize, String> {
+    let labels: Vec<Option<String>> = list
+        .iter()
+        .map(|v| v.as_table().and_then(entry_label))
+        .collect();
+    let matches: Vec<usize> = (0..labels.len())
+        .filter(|&i| labels[i].as_deref() == Some(name))
+        .collect();
+    let known: Vec<&str> = labels.iter().flatten().map(String::as_str).collect();
+    match matches.as_slice() {
+        [i] => Ok(*i),
+        [] => Err(format!(
+            "`{here}` has no entry `{}`; known: {}",
+            name,
+            if known.is_empty() {
+                "none".into()
+            } else {
+                known.join(", ")
+            }
+        )),
+        _ => Err(format!(
+            "`{here}.{}` matches {} entries (indices {:?}); pick one as `{here}[i]`",
+            name,
+            matches.len(),
+            matches
         )),
     }
 }

@@ -9,6 +9,7 @@ use crate::support::ccsim;
 use ccsim::model::RosterShift;
 use ccsim::optimize::roster::{self, Candidate, RosterProblem};
 use ccsim::optimize::{OptimizeOptions, optimize};
+use ccsim::output::optimize as out;
 
 fn candidate(covers: Vec<usize>, paid_hours: f64, part_time: bool) -> Candidate {
     Candidate {
@@ -256,7 +257,7 @@ fn the_roster_covers_its_requirements_keeps_its_limits_and_meets_the_targets() {
     .unwrap();
     assert_eq!(two_step.cost, r.baseline.costs[0].cost);
     // The final simulation reports the roster's cost: paid hours × 30 (unpaid breaks out).
-    assert!((r.simulated.totals.cost.mean - c.cost).abs() < 1e-6);
+    assert!((out::summary(&r.simulated).totals.cost.mean - c.cost).abs() < 1e-6);
     // The history ends with a roster round that meets every target.
     let last = r.history.last().unwrap();
     assert_eq!((last.phase, last.intervals_missing), ("roster", 0));
@@ -501,7 +502,10 @@ fn containment_is_bought_when_it_costs_less_than_the_agents_it_saves() {
             .any(|r| r.scheduled_after_bots < r.scheduled_needed)
     );
     // The verifying simulation ran with the recommended containment.
-    let contained = cheap.simulated.by_channel[0].1.bot_containment.mean;
+    let contained = out::summary(&cheap.simulated).by_channel[0]
+        .1
+        .bot_containment
+        .mean;
     assert!((contained - 0.7).abs() < 0.02, "{contained}");
 
     let dear = optimize(
@@ -558,8 +562,8 @@ fn the_costs_add_up_in_one_line_printed_and_in_the_json() {
         &|_| {},
     )
     .unwrap();
-    let text = r.render_text(&model);
-    let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    let text = out::render_text(&r, &model);
+    let json: serde_json::Value = serde_json::from_str(&out::to_json(&r)).unwrap();
     for (label, key) in [
         ("cost of the roster: ", &json["cost_breakdown"]),
         (
@@ -587,8 +591,8 @@ fn the_costs_add_up_in_one_line_printed_and_in_the_json() {
     let c = &r.cost_breakdown;
     assert!((c.agents - r.total_cost).abs() < 0.005);
     assert!((c.agents - r.costs.iter().map(|g| g.cost).sum::<f64>()).abs() < 0.005);
-    assert!((c.bot_sessions - r.simulated.totals.bot_cost.mean).abs() < 0.005);
-    let sessions = r.simulated.by_channel[0].1.bot_sessions.mean;
+    assert!((c.bot_sessions - out::summary(&r.simulated).totals.bot_cost.mean).abs() < 0.005);
+    let sessions = out::summary(&r.simulated).by_channel[0].1.bot_sessions.mean;
     assert!(
         (c.bot_sessions - 0.05 * sessions).abs() < 0.005,
         "{sessions}"
@@ -596,13 +600,17 @@ fn the_costs_add_up_in_one_line_printed_and_in_the_json() {
     assert!(c.bot_sessions > 0.0);
     assert!((c.bot_raises - 40.0).abs() < 0.005 && (r.deflection_cost - 40.0).abs() < 1e-6);
     // The simulated run's cost is agents + bot sessions (no warm-up here).
-    assert!((r.simulated.totals.cost.mean - (c.agents + c.bot_sessions)).abs() < 0.01);
+    assert!(
+        (out::summary(&r.simulated).totals.cost.mean - (c.agents + c.bot_sessions)).abs() < 0.01
+    );
     // The baseline buys no raise; its sessions come from its own simulation.
     let b = &r.baseline.cost_breakdown;
     assert_eq!(b.bot_raises, 0.0);
-    assert!((b.bot_sessions - r.baseline.simulated.totals.bot_cost.mean).abs() < 0.005);
+    assert!(
+        (b.bot_sessions - out::summary(&r.baseline.simulated).totals.bot_cost.mean).abs() < 0.005
+    );
     // cost.csv carries the same terms and totals.
-    let csv = r.cost_csv();
+    let csv = out::cost_csv(&r);
     let row = |name: &str| -> Vec<String> {
         let line = csv.lines().find(|l| l.starts_with(name)).unwrap();
         line.split(',').map(String::from).collect()
@@ -622,7 +630,7 @@ fn the_costs_add_up_in_one_line_printed_and_in_the_json() {
     index.write_to(&mut page).unwrap();
     let page = String::from_utf8(page).unwrap();
     assert!(
-        page.contains(&format!("cost of the roster: {}", c.line())),
+        page.contains(&format!("cost of the roster: {}", out::cost_line(c))),
         "{page}"
     );
     assert!(page.contains("two-step baseline"));
@@ -729,8 +737,14 @@ fn the_baseline_is_erlang_c_covered_by_the_same_shifts_and_simulated() {
     // It was simulated with the optimizer's seed and replications: over the three hours
     // after the warm-up its 14 agents answer as Erlang C says, within the simulation's
     // 95 % interval (doubled: about four standard errors).
-    assert_eq!((b.simulated.seed, b.simulated.replications), (11, 200));
-    let sl = &b.simulated.by_channel[0].1.service_level;
+    assert_eq!(
+        (
+            out::summary(&b.simulated).seed,
+            out::summary(&b.simulated).replications
+        ),
+        (11, 200)
+    );
+    let sl = &out::summary(&b.simulated).by_channel[0].1.service_level;
     let exact = erlang_a(&QueueSpec {
         arrival_rate: 10.25 / 300.0,
         aht: 300.0,
@@ -749,7 +763,7 @@ fn the_baseline_is_erlang_c_covered_by_the_same_shifts_and_simulated() {
     // Its misses are counted by the same rule as the roster's: the judged intervals
     // (3, after the warm-up) whose mean service level is under the target.
     assert_eq!(b.intervals_judged, 3);
-    let missed = (b.simulated.intervals.iter())
+    let missed = (out::summary(&b.simulated).intervals.iter())
         .filter(|i| i.queue.service_level.mean < 0.8)
         .count();
     assert_eq!(b.intervals_missing, missed);
@@ -799,4 +813,68 @@ the roster costs 7700.00 less than the two-step baseline (-46.0%)
 ";
     assert_eq!(&text[from..to], expected, "{text}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_json_keeps_its_key_order_and_its_simulated_runs_are_run_summaries() {
+    // Issue 13 item 5: the optimizer's result holds its verification runs as data (model,
+    // replications, seed) and `output::optimize` writes the JSON. The document must stay
+    // what it was: the contract's keys in their order, and each `simulated` the summary
+    // `ccsim run` would print for the roster-staffed model.
+    let model = chat_with_bot(1.0);
+    let r = optimize(
+        &model,
+        &OptimizeOptions {
+            seed: 9,
+            ..Default::default()
+        },
+        &|_| {},
+    )
+    .unwrap();
+    let text = out::to_json(&r);
+    let keys = [
+        "scenario",
+        "seed",
+        "replications",
+        "targets_met",
+        "history",
+        "roster",
+        "requirements",
+        "costs",
+        "total_cost",
+        "deflection_cost",
+        "naive_cost",
+        "cost_breakdown",
+        "baseline",
+        "intervals_judged",
+        "intervals_missing",
+        "deflections",
+        "misses",
+        "simulated",
+        "min_offered",
+        "wall_s",
+    ];
+    let at: Vec<usize> = (keys.iter())
+        .map(|k| {
+            text.find(&format!("\n  \"{k}\": "))
+                .unwrap_or_else(|| panic!("{k} missing"))
+        })
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{keys:?} out of order");
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let summary = |v: &ccsim::optimize::Verification| -> serde_json::Value {
+        serde_json::from_str(&out::summary(v).to_json()).unwrap()
+    };
+    assert_eq!(json["simulated"], summary(&r.simulated));
+    assert_eq!(
+        json["baseline"]["simulated"],
+        summary(&r.baseline.simulated)
+    );
+    assert_eq!(json["simulated"]["seed"], 9);
+    assert_eq!(
+        json["simulated"]["replications"].as_u64(),
+        Some(r.replications as u64)
+    );
+    assert_eq!(r.simulated.seed, 9);
+    assert_eq!(r.simulated.result.outcomes.len(), r.replications as usize);
 }

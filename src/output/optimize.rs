@@ -1,0 +1,559 @@
+//! What `ccsim optimize` prints and writes, from the plain [`OptimizeResult`]: the JSON
+//! document, the text report, the CSV files of a results folder and the cost lines that
+//! the text and the HTML report share.
+//!
+//! Invariants: nothing here decides anything; every number printed is a field of the
+//! result or of the verification run's [`RunSummary`], which is built here from the
+//! result's [`Verification`] (the optimizer itself never imports the output layer). The
+//! JSON keeps the field order of the contract: the verification runs appear as
+//! `simulated`, a run's summary document.
+
+use crate::duration::clock;
+use crate::model::Model;
+use crate::optimize::{
+    Baseline, CostBreakdown, DeflectionResult, GroupCost, IterationRecord, Miss, OptimizeResult,
+    RequirementRow, RosterLine, Verification,
+};
+use crate::summary::RunSummary;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// The summary of a verification run: the estimates `ccsim run` would print for the model
+/// as the roster staffs it.
+pub fn summary(v: &Verification) -> RunSummary {
+    RunSummary::new(&v.model, &v.result, v.seed)
+}
+
+/// The JSON document of `ccsim optimize --json` and `optimize.json`.
+#[derive(Serialize)]
+struct OptimizeDocument<'a> {
+    scenario: &'a str,
+    seed: u64,
+    replications: u32,
+    targets_met: bool,
+    history: &'a [IterationRecord],
+    roster: &'a [RosterLine],
+    requirements: &'a [RequirementRow],
+    costs: &'a [GroupCost],
+    total_cost: f64,
+    deflection_cost: f64,
+    naive_cost: f64,
+    cost_breakdown: CostBreakdown,
+    baseline: BaselineDocument<'a>,
+    intervals_judged: usize,
+    intervals_missing: usize,
+    deflections: &'a [DeflectionResult],
+    misses: &'a [Miss],
+    simulated: RunSummary,
+    min_offered: f64,
+    wall_s: f64,
+}
+
+/// [`Baseline`] in the JSON document.
+#[derive(Serialize)]
+struct BaselineDocument<'a> {
+    method: &'static str,
+    cost_breakdown: CostBreakdown,
+    costs: &'a [GroupCost],
+    roster: &'a [RosterLine],
+    intervals_judged: usize,
+    intervals_missing: usize,
+    targets_met: bool,
+    misses: &'a [Miss],
+    shortfall: u32,
+    simulated: RunSummary,
+}
+
+impl<'a> BaselineDocument<'a> {
+    fn of(b: &'a Baseline) -> BaselineDocument<'a> {
+        BaselineDocument {
+            method: b.method,
+            cost_breakdown: b.cost_breakdown,
+            costs: &b.costs,
+            roster: &b.roster,
+            intervals_judged: b.intervals_judged,
+            intervals_missing: b.intervals_missing,
+            targets_met: b.targets_met,
+            misses: &b.misses,
+            shortfall: b.shortfall,
+            simulated: summary(&b.simulated),
+        }
+    }
+}
+
+/// The JSON document, pretty-printed (no final newline).
+pub fn to_json(r: &OptimizeResult) -> String {
+    let document = OptimizeDocument {
+        scenario: &r.scenario,
+        seed: r.seed,
+        replications: r.replications,
+        targets_met: r.targets_met,
+        history: &r.history,
+        roster: &r.roster,
+        requirements: &r.requirements,
+        costs: &r.costs,
+        total_cost: r.total_cost,
+        deflection_cost: r.deflection_cost,
+        naive_cost: r.naive_cost,
+        cost_breakdown: r.cost_breakdown,
+        baseline: BaselineDocument::of(&r.baseline),
+        intervals_judged: r.intervals_judged,
+        intervals_missing: r.intervals_missing,
+        deflections: &r.deflections,
+        misses: &r.misses,
+        simulated: summary(&r.simulated),
+        min_offered: r.min_offered,
+        wall_s: r.wall_s,
+    };
+    serde_json::to_string_pretty(&document).expect("a result always serialises")
+}
+
+/// `agents A + bot sessions B + bot raises R = T`, to the cent.
+pub fn cost_line(c: &CostBreakdown) -> String {
+    format!(
+        "agents {:.2} + bot sessions {:.2} + bot raises {:.2} = {:.2}",
+        c.agents, c.bot_sessions, c.bot_raises, c.total
+    )
+}
+
+/// A shift's breaks as `HH:MM-HH:MM` each, unpaid ones marked with `unpaid`.
+fn breaks_text(r: &RosterLine, unpaid: &str) -> Vec<String> {
+    (r.breaks.iter())
+        .map(|&(s, l, paid)| {
+            format!(
+                "{}-{}{}",
+                clock(s),
+                clock(s + l),
+                if paid { "" } else { unpaid }
+            )
+        })
+        .collect()
+}
+
+/// `roster.csv`: group, shift, start, end, breaks, agents.
+pub fn roster_csv(r: &OptimizeResult) -> String {
+    let mut t = String::from("group,shift,start,end,breaks,agents\n");
+    for line in &r.roster {
+        let _ = writeln!(
+            t,
+            "{},{},{},{},{},{}",
+            line.group,
+            line.shift,
+            clock(line.start_s),
+            clock(line.end_s),
+            breaks_text(line, " unpaid").join(" "),
+            line.agents
+        );
+    }
+    t
+}
+
+/// `requirements.csv`: per interval and group.
+pub fn requirements_csv(r: &OptimizeResult) -> String {
+    let mut t = String::from(
+        "interval,group,offered_load,erlang,required,scheduled_needed,scheduled_after_bots,rostered,shortfall\n",
+    );
+    for row in &r.requirements {
+        let _ = writeln!(
+            t,
+            "{},{},{:.3},{},{},{},{},{},{}",
+            clock(row.start_s),
+            row.group,
+            row.offered_load,
+            row.erlang,
+            row.required,
+            row.scheduled_needed,
+            row.scheduled_after_bots,
+            row.rostered,
+            row.shortfall
+        );
+    }
+    t
+}
+
+/// `cost.csv`: per group the roster's and the two-step baseline's headcount, paid
+/// hours and agent cost; then `all` (every group's agents), `bot sessions`,
+/// `bot raises` and `total`, whose `cost` and `two_step_cost` add up as in
+/// [`CostBreakdown`].
+pub fn cost_csv(r: &OptimizeResult) -> String {
+    let mut t = String::from(
+        "group,headcount,paid_hours,cost,two_step_headcount,two_step_paid_hours,two_step_cost,solver,gap\n",
+    );
+    for (c, b) in r.costs.iter().zip(&r.baseline.costs) {
+        let _ = writeln!(
+            t,
+            "{},{},{:.2},{:.2},{},{:.2},{:.2},{},{}",
+            c.group,
+            c.headcount,
+            c.paid_hours,
+            c.cost,
+            b.headcount,
+            b.paid_hours,
+            b.cost,
+            c.solver,
+            c.gap.map_or(String::new(), |g| format!("{g:.5}"))
+        );
+    }
+    let (ours, two) = (&r.cost_breakdown, &r.baseline.cost_breakdown);
+    let _ = writeln!(
+        t,
+        "all,{},{:.2},{:.2},{},{:.2},{:.2},,",
+        r.costs.iter().map(|c| c.headcount).sum::<u32>(),
+        r.costs.iter().map(|c| c.paid_hours).sum::<f64>(),
+        ours.agents,
+        r.baseline.costs.iter().map(|c| c.headcount).sum::<u32>(),
+        r.baseline.costs.iter().map(|c| c.paid_hours).sum::<f64>(),
+        two.agents,
+    );
+    for (name, a, b) in [
+        ("bot sessions", ours.bot_sessions, two.bot_sessions),
+        ("bot raises", ours.bot_raises, two.bot_raises),
+        ("total", ours.total, two.total),
+    ] {
+        let _ = writeln!(t, "{name},,,{a:.2},,,{b:.2},,");
+    }
+    t
+}
+
+/// `history.csv`: the rounds.
+pub fn history_csv(r: &OptimizeResult) -> String {
+    let mut t = String::from("iteration,phase,cost,intervals_missing,shortfall,solve_s,gap\n");
+    for h in &r.history {
+        let _ = writeln!(
+            t,
+            "{},{},{:.2},{},{},{:.3},{}",
+            h.iteration,
+            h.phase,
+            h.cost,
+            h.intervals_missing,
+            h.shortfall,
+            h.solve_s,
+            h.gap.map_or(String::new(), |g| format!("{g:.5}"))
+        );
+    }
+    t
+}
+
+/// `deflection.csv`: the recommended bot containment per channel and category.
+pub fn deflection_csv(r: &OptimizeResult) -> String {
+    let mut t =
+        String::from("channel,category,today,achievable,recommended,cost,agent_cost_saved\n");
+    for d in &r.deflections {
+        let _ = writeln!(
+            t,
+            "{},{},{:.4},{:.4},{:.4},{:.2},{:.2}",
+            d.channel, d.category, d.today, d.achievable, d.recommended, d.cost, d.agent_cost_saved
+        );
+    }
+    t
+}
+
+/// The files of a results folder: `optimize.json`, the CSV files above
+/// (`deflection.csv` only when containment raises were on offer), then the final
+/// roster's simulation as `ccsim run --out` writes it.
+pub fn result_files(r: &OptimizeResult) -> Vec<(String, String)> {
+    let mut files = vec![
+        ("optimize.json".to_string(), to_json(r) + "\n"),
+        ("roster.csv".to_string(), roster_csv(r)),
+        ("requirements.csv".to_string(), requirements_csv(r)),
+        ("cost.csv".to_string(), cost_csv(r)),
+        ("history.csv".to_string(), history_csv(r)),
+    ];
+    if !r.deflections.is_empty() {
+        files.push(("deflection.csv".to_string(), deflection_csv(r)));
+    }
+    files.extend(summary(&r.simulated).result_files());
+    files
+}
+
+/// The lines that reconcile the costs and compare the roster with the two-step
+/// baseline: each one's `agents + bot sessions + bot raises = total` (to the cent, as
+/// in the JSON's `cost_breakdown`), what each term is, both rosters' judged intervals
+/// that miss, and the difference in total cost.
+pub fn cost_lines(r: &OptimizeResult, model: &Model) -> String {
+    let mut t = String::new();
+    let (ours, two) = (&r.cost_breakdown, &r.baseline.cost_breakdown);
+    let paid: f64 = r.costs.iter().map(|c| c.paid_hours).sum();
+    let _ = writeln!(t, "cost of the roster: {}", cost_line(ours));
+    let _ = writeln!(
+        t,
+        "  (agents: {paid:.1} paid hours × hourly cost over the horizon; bot sessions × session cost: simulated, mean of {} replications{}; bot raises: the recommended containment)",
+        r.replications,
+        if model.warmup > 0.0 {
+            ", after the warm-up"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(t, "cost of the two-step baseline: {}", cost_line(two));
+    let _ = writeln!(
+        t,
+        "  (Erlang A per interval on the measured load, covered at least cost by the same shift templates and breaks, no simulation rounds and today's bots; simulated like the roster)"
+    );
+    let _ = writeln!(
+        t,
+        "judged channel-intervals missing their targets: roster {} of {}, two-step baseline {} of {}",
+        r.intervals_missing,
+        r.intervals_judged,
+        r.baseline.intervals_missing,
+        r.baseline.intervals_judged
+    );
+    if r.baseline.shortfall > 0 {
+        let _ = writeln!(
+            t,
+            "the two-step baseline cannot cover {} scheduled agent-intervals (limits or no shift covering them)",
+            r.baseline.shortfall
+        );
+    }
+    let difference = ((ours.total - two.total) * 100.0).round() / 100.0;
+    let _ = writeln!(
+        t,
+        "the roster costs {} the two-step baseline{}",
+        if difference > 0.0 {
+            format!("{difference:.2} more than")
+        } else if difference < 0.0 {
+            format!("{:.2} less than", -difference)
+        } else {
+            "the same as".into()
+        },
+        if difference != 0.0 && two.total > 0.0 {
+            format!(" ({})", change(ours.total, two.total))
+        } else {
+            String::new()
+        }
+    );
+    t
+}
+
+/// The printed report: the rounds, the roster, its costs against the two-step
+/// baseline's, the recommended containment, the cost lines, the final simulation's
+/// service level per interval, and what still misses or cannot be covered. Trailing
+/// spaces are trimmed from every line.
+pub fn render_text(r: &OptimizeResult, model: &Model) -> String {
+    let mut t = String::new();
+    history_table(&mut t, r);
+    roster_table(&mut t, r);
+    cost_table(&mut t, r);
+    deflection_table(&mut t, r);
+    t.push('\n');
+    t.push_str(&cost_lines(r, model));
+    service_level_grid(&mut t, r, model);
+    misses_and_shortfalls(&mut t, r);
+    let mut trimmed: String = t.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
+    trimmed.push('\n');
+    trimmed
+}
+
+/// The title line and the table of rounds.
+fn history_table(t: &mut String, r: &OptimizeResult) {
+    let _ = writeln!(
+        t,
+        "ccsim optimize · {} · seed {} · {} replications per check · {:.1} s",
+        r.scenario, r.seed, r.replications, r.wall_s
+    );
+    let _ = writeln!(
+        t,
+        "\nround  phase            cost   intervals missing   shortfall   solve s      gap"
+    );
+    for h in &r.history {
+        let _ = writeln!(
+            t,
+            "{:>5}  {:<12} {:>10.0} {:>19} {:>11} {:>9.2} {:>8}",
+            h.iteration,
+            h.phase,
+            h.cost,
+            h.intervals_missing,
+            h.shortfall,
+            h.solve_s,
+            h.gap.map_or("–".into(), |g| format!("{:.2}%", g * 100.0))
+        );
+    }
+}
+
+/// The roster: one line per shift.
+fn roster_table(t: &mut String, r: &OptimizeResult) {
+    let _ = writeln!(
+        t,
+        "\nroster: {} shifts, {} agents",
+        r.roster.len(),
+        r.roster.iter().map(|l| l.agents).sum::<u32>()
+    );
+    let _ = writeln!(
+        t,
+        "{:<16} {:<12} {:>7} {:>7} {:>7}  breaks",
+        "group", "shift", "start", "end", "agents"
+    );
+    for line in &r.roster {
+        let _ = writeln!(
+            t,
+            "{:<16} {:<12} {:>7} {:>7} {:>7}  {}",
+            line.group,
+            line.shift,
+            clock(line.start_s),
+            clock(line.end_s),
+            line.agents,
+            breaks_text(line, " (unpaid)").join(", ")
+        );
+    }
+}
+
+/// Per group: headcount, paid hours, cost against the two-step baseline's; then `all`.
+fn cost_table(t: &mut String, r: &OptimizeResult) {
+    let _ = writeln!(
+        t,
+        "\n{:<16} {:>9} {:>11} {:>12} {:>14} {:>12}  solver",
+        "group", "headcount", "paid hours", "cost", "two-step cost", "vs two-step"
+    );
+    for (c, b) in r.costs.iter().zip(&r.baseline.costs) {
+        let _ = writeln!(
+            t,
+            "{:<16} {:>9} {:>11.1} {:>12.0} {:>14.0} {:>12}  {}{}",
+            c.group,
+            c.headcount,
+            c.paid_hours,
+            c.cost,
+            b.cost,
+            change(c.cost, b.cost),
+            c.solver,
+            c.gap
+                .map_or(String::new(), |g| format!(", gap {:.2}%", g * 100.0))
+        );
+    }
+    let baseline_agents: f64 = r.baseline.costs.iter().map(|c| c.cost).sum();
+    let _ = writeln!(
+        t,
+        "{:<16} {:>9} {:>11.1} {:>12.0} {:>14.0} {:>12}",
+        "all",
+        r.costs.iter().map(|c| c.headcount).sum::<u32>(),
+        r.costs.iter().map(|c| c.paid_hours).sum::<f64>(),
+        r.total_cost,
+        baseline_agents,
+        change(r.total_cost, baseline_agents)
+    );
+}
+
+/// The recommended containment per bot and category, and what it costs and saves
+/// (nothing without `[[optimize.deflection]]`).
+fn deflection_table(t: &mut String, r: &OptimizeResult) {
+    if r.deflections.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        t,
+        "\n{:<8} {:<14} {:>7} {:>11} {:>12} {:>12} {:>16}",
+        "bot", "category", "today", "achievable", "recommended", "cost", "agent cost saved"
+    );
+    for d in &r.deflections {
+        let _ = writeln!(
+            t,
+            "{:<8} {:<14} {:>6.1}% {:>10.1}% {:>11.1}% {:>12.0} {:>16.0}",
+            d.channel,
+            d.category,
+            d.today * 100.0,
+            d.achievable * 100.0,
+            d.recommended * 100.0,
+            d.cost,
+            d.agent_cost_saved
+        );
+    }
+    let saved: f64 = r.deflections.iter().map(|d| d.agent_cost_saved).sum();
+    let _ = writeln!(
+        t,
+        "deflection costs {:.0} and saves {:.0} of agent cost: {:.0} net",
+        r.deflection_cost,
+        saved,
+        saved - r.deflection_cost
+    );
+}
+
+/// The final roster's simulated service level per reported interval and channel, `*`
+/// where it missed a target, `~` where too few were offered to judge.
+fn service_level_grid(t: &mut String, r: &OptimizeResult, model: &Model) {
+    let simulated = summary(&r.simulated);
+    let n_ch = model.channels.len();
+    let _ = write!(
+        t,
+        "\nsimulated service level of the roster, per interval (* missed, ~ not judged: under {} offered)\n{:>7}",
+        r.min_offered, "time"
+    );
+    for ch in &model.channels {
+        let _ = write!(t, " {:>15}", ch.name);
+    }
+    let _ = writeln!(t);
+    let rows = simulated.intervals.len() / n_ch.max(1);
+    for row in 0..rows {
+        let start = simulated.intervals[row * n_ch].start_s;
+        let _ = write!(t, "{:>7}", clock(start));
+        for c in 0..n_ch {
+            let q = &simulated.intervals[row * n_ch + c].queue;
+            let missed = r
+                .misses
+                .iter()
+                .any(|m| m.start_s == start && m.channel == model.channels[c].name);
+            let judged = q.offered.mean >= r.min_offered.max(1e-9);
+            let cell = if q.service_level.mean.is_finite() {
+                format!(
+                    "{:.1}% ±{:.1}{}",
+                    q.service_level.mean * 100.0,
+                    q.service_level.ci95 * 100.0,
+                    if missed {
+                        "*"
+                    } else if judged {
+                        " "
+                    } else {
+                        "~"
+                    }
+                )
+            } else {
+                "– ".into()
+            };
+            let _ = write!(t, " {cell:>15}");
+        }
+        let _ = writeln!(t);
+    }
+}
+
+/// Whether every judged interval meets its targets (else the first 20 misses), and the
+/// first 20 group-intervals the roster cannot cover.
+fn misses_and_shortfalls(t: &mut String, r: &OptimizeResult) {
+    if r.targets_met {
+        let _ = writeln!(t, "\nevery judged interval meets its targets");
+    } else {
+        let _ = writeln!(
+            t,
+            "\n{} judged intervals still miss their targets after the last round:",
+            r.intervals_missing
+        );
+        for m in r.misses.iter().take(20) {
+            let _ = writeln!(t, "  {} {}: {}", clock(m.start_s), m.channel, m.what);
+        }
+    }
+    let short: Vec<&RequirementRow> = r.requirements.iter().filter(|x| x.shortfall > 0).collect();
+    if !short.is_empty() {
+        let _ = writeln!(
+            t,
+            "\nthe roster cannot cover {} group-intervals (limits or no shift covering them):",
+            short.len()
+        );
+        for row in short.iter().take(20) {
+            let _ = writeln!(
+                t,
+                "  {} {}: {} scheduled agent{} short of {}",
+                clock(row.start_s),
+                row.group,
+                row.shortfall,
+                if row.shortfall == 1 { "" } else { "s" },
+                row.scheduled_after_bots
+            );
+        }
+    }
+}
+
+/// `cost` against `base` as a signed percentage (`+7.9%`: dearer), or `–` without a base.
+fn change(cost: f64, base: f64) -> String {
+    if base > 0.0 {
+        format!("{:+.1}%", (cost - base) / base * 100.0)
+    } else {
+        "–".into()
+    }
+}

@@ -1,0 +1,395 @@
+//! `[[group]]`: a group's staffing (its timeline of scheduled agents from `agents`,
+//! `staffing` or `shifts` with breaks, and the timeline of paid agents), shrinkage, cost,
+//! concurrency, the contact types it handles with their handle times, tier, resolution
+//! and escalation per category, and overflow.
+
+use super::super::ScenarioError;
+use super::super::checker::{Checker, lookup, non_negative, parse_pair, probability};
+use super::super::raw::{RawGroup, RawScenario, RawShift};
+use super::distributions::build_distribution;
+use super::{ChannelCategoryNames, ContactTypes, MAX_TIMELINE_CELLS};
+use crate::distribution::Distribution;
+use crate::model::{Group, RosterBreak, RosterShift, Timeline, per_interval, shift_timelines};
+use std::collections::HashMap;
+use std::ops::Range;
+use toml::Spanned;
+
+/// The `[[group]]`s and their index by name; the contact types they handle are created in
+/// `types` on first mention. `shape` is (intervals, interval length, horizon).
+pub(super) fn compile_groups(
+    c: &Checker,
+    raw: &RawScenario,
+    shape: (usize, f64, f64),
+    names: ChannelCategoryNames,
+    types: &mut ContactTypes,
+) -> Result<(HashMap<String, u32>, Vec<Group>), ScenarioError> {
+    let n_intervals = shape.0;
+    if raw.group.is_empty() {
+        return Err(c.err(
+            raw.simulation.span(),
+            "group",
+            "the scenario needs at least one [[group]]",
+        ));
+    }
+    let group_index = c.unique_names("group", raw.group.iter().map(|g| &g.get_ref().name))?;
+    let cells = raw.group.len().saturating_mul(n_intervals);
+    if cells > MAX_TIMELINE_CELLS {
+        return Err(c.err(
+            raw.group[0].span(),
+            "group",
+            format!(
+                "{} groups over {n_intervals} intervals make {cells} per-interval staffing levels; at most {MAX_TIMELINE_CELLS}: use fewer groups, a longer interval or a shorter horizon",
+                raw.group.len()
+            ),
+        ));
+    }
+    let mut groups = Vec::with_capacity(raw.group.len());
+    for (gi, g) in raw.group.iter().enumerate() {
+        groups.push(compile_group(c, g, gi, shape, names, &group_index, types)?);
+    }
+    Ok((group_index, groups))
+}
+
+/// One `[[group]]`: staffing, shrinkage, cost, concurrency, what it handles and how long,
+/// tier, resolution and escalation, overflow.
+fn compile_group(
+    c: &Checker,
+    g: &Spanned<RawGroup>,
+    gi: usize,
+    (n_intervals, interval, horizon): (usize, f64, f64),
+    names: ChannelCategoryNames,
+    group_index: &HashMap<String, u32>,
+    types: &mut ContactTypes,
+) -> Result<Group, ScenarioError> {
+    let category_index = names.1;
+    let gr = g.get_ref();
+    let (timeline, paid) = group_timeline(c, gr, g.span(), gi, n_intervals, interval, horizon)?;
+    let (scheduled, _) = per_interval(&timeline, n_intervals, interval);
+    let (_, paid_hours) = per_interval(&paid, n_intervals, interval);
+    let shrinkage = match &gr.shrinkage {
+        Some(p) if !(0.0..1.0).contains(p.get_ref()) => {
+            return Err(c.err(p.span(), format!("group[{gi}].shrinkage"), format!("shrinkage is the share of scheduled agents absent, from 0 up to (not including) 1 (got {})", p.get_ref())));
+        }
+        Some(p) => *p.get_ref(),
+        None => 0.0,
+    };
+    let hourly_cost = non_negative(c, &gr.hourly_cost, &format!("group[{gi}].hourly_cost"))?;
+    let concurrency = match &gr.concurrency {
+        Some(k) if !(1..=16).contains(k.get_ref()) => {
+            return Err(c.err(
+                k.span(),
+                format!("group[{gi}].concurrency"),
+                "concurrency is the number of conversations an agent holds at once, from 1 to 16",
+            ));
+        }
+        Some(k) => *k.get_ref() as u8,
+        None => 1,
+    };
+    let concurrency_slowdown = non_negative(
+        c,
+        &gr.concurrency_slowdown,
+        &format!("group[{gi}].concurrency_slowdown"),
+    )?;
+    // Agents on duty: the scheduled ones less the absent share, rounded to whole agents
+    // (halves up, immune to float error: `on_duty_agents`).
+    let staffing = scheduled
+        .iter()
+        .map(|&n| crate::model::on_duty_agents(n, shrinkage))
+        .collect();
+    let (handles, handle_time, handle_time_by) = group_handles(c, gr, gi, names, types)?;
+    let tier = match &gr.tier {
+        Some(t) if !(1..=9).contains(t.get_ref()) => {
+            return Err(c.err(
+                t.span(),
+                format!("group[{gi}].tier"),
+                "the tier is a whole number from 1 (frontline) to 9; 2 is specialist, 3 expert",
+            ));
+        }
+        Some(t) => *t.get_ref() as u8,
+        None => 1,
+    };
+    let (resolve, escalate_to) = group_resolution(c, gr, gi, category_index, group_index)?;
+    let overflow_after = gr
+        .overflow_after
+        .as_ref()
+        .map_or(0.0, |d| d.get_ref().secs());
+    Ok(Group {
+        name: gr.name.get_ref().clone(),
+        staffing,
+        scheduled,
+        paid_hours,
+        timeline,
+        shrinkage,
+        hourly_cost,
+        concurrency,
+        concurrency_slowdown,
+        handles,
+        handle_time_by,
+        handle_time,
+        tier,
+        overflow_after,
+        resolve,
+        escalate_to,
+    })
+}
+
+/// The staffing timeline of a group, from `shifts` or from per-interval counts, and the
+/// timeline of paid agents (breaks are paid unless `paid = false`).
+fn group_timeline(
+    c: &Checker,
+    g: &RawGroup,
+    span: Range<usize>,
+    gi: usize,
+    n_intervals: usize,
+    interval: f64,
+    horizon: f64,
+) -> Result<(Timeline, Timeline), ScenarioError> {
+    let Some(shifts) = &g.shifts else {
+        let counts = group_staffing(c, g, span, gi, n_intervals)?;
+        let mut timeline: Vec<(f64, u32)> = Vec::new();
+        for (k, &n) in counts.iter().enumerate() {
+            if timeline.last().is_none_or(|&(_, last)| last != n) {
+                timeline.push((k as f64 * interval, n));
+            }
+        }
+        return Ok((timeline.clone(), timeline));
+    };
+    if g.agents.is_some() || g.staffing.is_some() {
+        return Err(c.err(
+            span,
+            format!("group[{gi}]"),
+            "give exactly one of agents (constant), staffing (one number per interval) or shifts",
+        ));
+    }
+    let mut roster: Vec<RosterShift> = Vec::new();
+    for (si, shift) in shifts.get_ref().iter().enumerate() {
+        let key = format!("group[{gi}].shifts[{si}]");
+        let sh: &RawShift = shift.get_ref();
+        let (start, length) = (sh.start.get_ref().secs(), sh.length.get_ref().secs());
+        if start >= horizon {
+            return Err(c.err(
+                sh.start.span(),
+                format!("{key}.start"),
+                "the shift starts after the horizon ends",
+            ));
+        }
+        if length <= 0.0 {
+            return Err(c.err(
+                sh.length.span(),
+                format!("{key}.length"),
+                "a shift must be longer than zero",
+            ));
+        }
+        let n = *sh.agents.get_ref();
+        if !(1..=1_000_000).contains(&n) {
+            return Err(c.err(
+                sh.agents.span(),
+                format!("{key}.agents"),
+                format!("agents must be a whole number from 1 to 1000000 (got {n})"),
+            ));
+        }
+        let shift_breaks = shift_breaks(c, sh, &key, start, length)?;
+        roster.push(RosterShift {
+            start,
+            length,
+            agents: n as u32,
+            breaks: shift_breaks,
+        });
+    }
+    Ok(shift_timelines(&roster, horizon))
+}
+
+/// Agents scheduled per interval, from `agents` or `staffing`.
+fn group_staffing(
+    c: &Checker,
+    g: &RawGroup,
+    span: Range<usize>,
+    gi: usize,
+    n_intervals: usize,
+) -> Result<Vec<u32>, ScenarioError> {
+    match (&g.agents, &g.staffing) {
+        (Some(a), None) => {
+            let n = *a.get_ref();
+            if !(1..=1_000_000).contains(&n) {
+                return Err(c.err(
+                    a.span(),
+                    format!("group[{gi}].agents"),
+                    format!("agents must be a whole number from 1 to 1000000 (got {n})"),
+                ));
+            }
+            Ok(vec![n as u32; n_intervals])
+        }
+        (None, Some(s)) => {
+            let key = format!("group[{gi}].staffing");
+            let list = s.get_ref();
+            if list.len() != n_intervals {
+                return Err(c.err(s.span(), key, format!("the list has {} entries; the horizon has {n_intervals} intervals, one entry each", list.len())));
+            }
+            if let Some((j, bad)) = list
+                .iter()
+                .enumerate()
+                .find(|(_, v)| **v < 0 || **v > 1_000_000)
+            {
+                return Err(c.err(
+                    s.span(),
+                    key,
+                    format!(
+                        "entry {} is {bad}; staffing must be a whole number from 0 to 1000000",
+                        j + 1
+                    ),
+                ));
+            }
+            Ok(list.iter().map(|&n| n as u32).collect())
+        }
+        _ => Err(c.err(
+            span,
+            format!("group[{gi}]"),
+            "give exactly one of agents (constant), staffing (one number per interval) or shifts",
+        )),
+    }
+}
+
+/// Resolve probability and escalation target per category of one group.
+pub(super) fn group_resolution(
+    c: &Checker,
+    g: &RawGroup,
+    gi: usize,
+    category_index: &HashMap<String, u32>,
+    group_index: &HashMap<String, u32>,
+) -> Result<(Vec<f64>, Vec<Option<u32>>), ScenarioError> {
+    let n = category_index.len();
+    let default = match &g.resolve {
+        Some(p) => probability(c, p, &format!("group[{gi}].resolve"))?,
+        None => 1.0,
+    };
+    let mut resolve = vec![default; n];
+    for (cat, p) in g.resolve_by.iter().flatten() {
+        let key = format!("group[{gi}].resolve_by.{}", cat.get_ref());
+        let k = lookup(c, category_index, cat, &key, "category")?;
+        resolve[k as usize] = probability(c, p, &key)?;
+    }
+    let target = |name: &Spanned<String>, key: &str| -> Result<u32, ScenarioError> {
+        let t = lookup(c, group_index, name, key, "group")?;
+        if t as usize == gi {
+            return Err(c.err(name.span(), key, "a group cannot escalate to itself"));
+        }
+        Ok(t)
+    };
+    let default = match &g.escalate_to {
+        Some(name) => Some(target(name, &format!("group[{gi}].escalate_to"))?),
+        None => None,
+    };
+    let mut escalate_to = vec![default; n];
+    for (cat, name) in g.escalate_to_by.iter().flatten() {
+        let key = format!("group[{gi}].escalate_to_by.{}", cat.get_ref());
+        let k = lookup(c, category_index, cat, &key, "category")?;
+        escalate_to[k as usize] = Some(target(name, &key)?);
+    }
+    Ok((resolve, escalate_to))
+}
+
+/// A shift's breaks, sorted by start: each inside the shift (its start counts from the
+/// start of the horizon), none overlapping.
+fn shift_breaks(
+    c: &Checker,
+    sh: &RawShift,
+    key: &str,
+    start: f64,
+    length: f64,
+) -> Result<Vec<RosterBreak>, ScenarioError> {
+    let end = start + length;
+    let mut last_end = start;
+    let mut breaks: Vec<&Spanned<super::super::raw::RawBreak>> = sh.breaks.iter().collect();
+    breaks.sort_by(|a, b| {
+        a.get_ref()
+            .start
+            .get_ref()
+            .secs()
+            .total_cmp(&b.get_ref().start.get_ref().secs())
+    });
+    let mut shift_breaks = Vec::with_capacity(breaks.len());
+    for (bi, b) in breaks.into_iter().enumerate() {
+        let (bs, bl) = (
+            b.get_ref().start.get_ref().secs(),
+            b.get_ref().length.get_ref().secs(),
+        );
+        let d = crate::duration::Duration::from_secs;
+        let bkey = format!("{key}.breaks[{bi}]");
+        if bl <= 0.0 {
+            return Err(c.err(b.span(), bkey, "a break must be longer than zero"));
+        }
+        if bs < start || bs + bl > end {
+            // The convention differs from `[[optimize.shift]]`: say which applies here.
+            return Err(c.err(
+                b.span(),
+                bkey,
+                format!(
+                    "a break must lie inside its shift; in a group's shifts a break's start counts from the start of the horizon (not from the shift's start, as in [[optimize.shift]]): this shift runs from {} to {}, so a {} break must start between {} and {} (got {})",
+                    d(start),
+                    d(end),
+                    d(bl),
+                    d(start),
+                    d((end - bl).max(start)),
+                    d(bs)
+                ),
+            ));
+        }
+        if bs < last_end {
+            return Err(c.err(
+                b.span(),
+                bkey,
+                format!(
+                    "breaks must not overlap: this one starts at {} but the one before ends at {}",
+                    d(bs),
+                    d(last_end)
+                ),
+            ));
+        }
+        shift_breaks.push(RosterBreak {
+            start: bs,
+            length: bl,
+            paid: b.get_ref().paid.as_ref().is_none_or(|p| *p.get_ref()),
+        });
+        last_end = bs + bl;
+    }
+    Ok(shift_breaks)
+}
+
+/// What a group handles (contact types, created on first mention), its handle time, and
+/// the overrides by contact type (they also apply to escalated contacts of types the
+/// group does not take from the queues; a later pair replaces an earlier one).
+#[allow(clippy::type_complexity)]
+fn group_handles(
+    c: &Checker,
+    gr: &RawGroup,
+    gi: usize,
+    (channel_index, category_index): ChannelCategoryNames,
+    types: &mut ContactTypes,
+) -> Result<(Vec<u32>, Distribution, Vec<(u32, Distribution)>), ScenarioError> {
+    let mut handles: Vec<u32> = Vec::new();
+    for (hi, h) in gr.handles.get_ref().iter().enumerate() {
+        let key = format!("group[{gi}].handles[{hi}]");
+        let (ch, cats) = parse_pair(c, h, &key, channel_index, category_index)?;
+        for cat in cats {
+            let t = types.of(ch, cat);
+            if !handles.contains(&t) {
+                handles.push(t);
+            }
+        }
+    }
+    let handle_time = build_distribution(c, &gr.handle_time, &format!("group[{gi}].handle_time"))?;
+    // Overrides by contact type; they also apply to escalated contacts of types the
+    // group does not take from the queues.
+    let mut handle_time_by: Vec<(u32, Distribution)> = Vec::new();
+    for (pair, dist) in gr.handle_time_by.iter().flatten() {
+        let key = format!("group[{gi}].handle_time_by.\"{}\"", pair.get_ref());
+        let (ch, cats) = parse_pair(c, pair, &key, channel_index, category_index)?;
+        let built = build_distribution(c, dist, &key)?;
+        for cat in cats {
+            let t = types.of(ch, cat);
+            handle_time_by.retain(|(u, _)| *u != t);
+            handle_time_by.push((t, built.clone()));
+        }
+    }
+    Ok((handles, handle_time, handle_time_by))
+}
