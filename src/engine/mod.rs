@@ -12,7 +12,7 @@ pub mod arrivals;
 pub mod events;
 
 use crate::model::Model;
-use crate::seeds::{Purpose, contact_rng, stream_rng};
+use crate::seeds::{self, Purpose, stream_rng};
 use crate::stats::{QueueTally, ReplicationOutcome, Tallies, WaitHistogram};
 use arrivals::ArrivalClock;
 use events::{EventKind, EventQueue};
@@ -685,8 +685,7 @@ impl<'a> Replication<'a> {
         if contact.attempts >= rule.max_attempts {
             return false;
         }
-        let salt = 0x2545_f491_4f6c_dd1d_u64.wrapping_mul(contact.attempts as u64);
-        let mut rng = contact_rng(contact.seed ^ salt ^ (repeat as u64));
+        let mut rng = seeds::come_back_rng(contact.seed, contact.attempts, repeat);
         let (u, delay): (f64, f64) = (rng.random(), rule.delay.sample(&mut rng));
         if u >= rule.probability {
             return false;
@@ -733,9 +732,11 @@ impl<'a> Replication<'a> {
         contact.misrouted = false;
         contact.responded = false;
         contact.state = ContactState::WithBot;
-        let salt = 0x9fb2_1c65_1e98_df25_u64.wrapping_mul(contact.attempts as u64);
         contact.patience = match &model.channels[channel].patience {
-            Some(d) => d.sample(&mut contact_rng(contact.seed ^ salt)),
+            Some(d) => d.sample(&mut seeds::return_patience_rng(
+                contact.seed,
+                contact.attempts,
+            )),
             None => f64::INFINITY,
         };
         self.record(c, None, |t| {
@@ -755,9 +756,7 @@ impl<'a> Replication<'a> {
         let first_response = now - contact.arrived;
         contact.responded = true;
         let attempt = contact.attempts as u64 - 1;
-        let mut rng = contact_rng(
-            contact.seed ^ 0xb07_5e55_10a5_u64 ^ attempt.wrapping_mul(0x8cb9_2ba7_2f3d_8dd7),
-        );
+        let mut rng = seeds::bot_rng(contact.seed, attempt);
         let length = bot.session.sample(&mut rng);
         let category = model.contact_types[contact.true_type as usize].category as usize;
         let (u, v): (f64, f64) = (rng.random(), rng.random());
@@ -927,10 +926,7 @@ impl<'a> Replication<'a> {
         let (seed, t) = (contact.seed, contact.contact_type);
         // A sub-stream per attempt and service: a repeat contact draws afresh.
         let attempt = contact.attempts as u64 - 1;
-        let mut rng = contact_rng(
-            seed.wrapping_add(services.wrapping_mul(0x9e37_79b9_7f4a_7c15))
-                .wrapping_add(attempt.wrapping_mul(0xd1b5_4a32_d192_ed03)),
-        );
+        let mut rng = seeds::service_rng(seed, attempt, services);
         // A replayed log's handle time is what the service took, penalties included.
         let given = services == 0 && !contact.given_handle.is_nan();
         let drawn = model.handle_time(g, t).sample(&mut rng);
@@ -1246,9 +1242,10 @@ impl<'a> Replication<'a> {
         let channel = model.contact_types[contact.contact_type as usize].channel as usize;
         contact.gives_up = match &model.channels[channel].patience {
             Some(d) => {
-                let salt = 0xa076_1d64_78bd_642f_u64.wrapping_mul(contact.transfers as u64)
-                    ^ 0xe703_7ed1_a0b4_28db_u64.wrapping_mul(contact.attempts as u64 - 1);
-                now + d.sample(&mut contact_rng(contact.seed ^ salt))
+                let attempt = contact.attempts as u64 - 1;
+                let mut rng =
+                    seeds::transfer_patience_rng(contact.seed, contact.transfers, attempt);
+                now + d.sample(&mut rng)
             }
             None => f64::INFINITY,
         };
