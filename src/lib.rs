@@ -17,6 +17,7 @@ pub mod engine;
 pub mod erlang;
 pub mod experiment;
 pub mod fit;
+pub mod ids;
 pub mod limits;
 pub mod model;
 pub mod optimize;
