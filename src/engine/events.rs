@@ -1,8 +1,12 @@
 //! The event queue: small `Copy` events in heaps ordered by (time, insertion sequence), so
 //! that events at equal times pop first-in first-out and every run is deterministic.
-//! Arrivals wait in a heap of their own (one event per stream, so it stays tiny) and
-//! everything else in a 4-ary heap; `pop` takes the earlier of the two tops. Push and pop
-//! are O(log n) in the number of pending events.
+//! Arrivals (generated and replayed) wait in a heap of their own (one event per stream or
+//! feed, so it stays tiny) and everything else in a 4-ary heap; `pop` takes the earlier of
+//! the two tops. Push and pop are O(log n) in the number of pending events.
+//!
+//! Invariants: an event is 24 bytes (checked at compile time); its [`Payload`] goes in
+//! typed and comes out typed, stored as a 4-bit kind below the sequence number and two
+//! `u32`s; the sequence number alone orders events at equal times, so the kind never does.
 
 use crate::ids::{AgentId, ContactId, FeedId, GroupId, Stamp, StreamId};
 use dary_heap::QuaternaryHeap;

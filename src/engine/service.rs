@@ -48,7 +48,7 @@ impl Replication<'_> {
         let service = contact.services as u64;
         contact.services = contact.services.saturating_add(1);
         // The first response, unless a bot gave it already (recorded with the answer).
-        let first_response = (!contact.responded).then(|| now - contact.arrived);
+        let first_response = (!contact.responded).then_some(now - contact.arrived);
         contact.responded = true;
         ServiceStart {
             wait: now - contact.enqueued,
