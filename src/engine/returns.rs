@@ -17,6 +17,7 @@ use rand::RngExt;
 impl Replication<'_> {
     /// Contact `c` leaves for now; with the channel's redial (after abandoning) or repeat
     /// (after an unresolved contact) rule it may come back. Returns whether it will.
+    #[inline]
     pub(super) fn maybe_come_back(&mut self, c: ContactId, repeat: bool) -> bool {
         let model = self.model;
         let contact = &mut self.ws.contacts[c.index()];

@@ -100,6 +100,7 @@ pub(super) struct NewContact {
 impl Contact {
     /// A first attempt arriving at `now` in `cell`, before any bot or queue; `counted`
     /// when it arrives after the warm-up. Its stamp is set by the slot it takes.
+    #[inline]
     pub fn arriving(new: NewContact, now: f64, cell: CellId, counted: bool) -> Contact {
         Contact {
             arrived: now,
