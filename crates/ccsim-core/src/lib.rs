@@ -3,7 +3,7 @@
 //! beyond timing a run.
 //!
 //! Layers, each importing only those above it in this list: [`error`], [`limits`],
-//! [`duration`] and [`distribution`] (values), [`model`] and [`replay`] (the compiled
+//! [`duration`] and [`distribution`] (values), [`ids`] (typed indices), [`model`] and [`replay`] (the compiled
 //! scenario; a replayed log is read through the [`replay::ReplayReader`] its loader
 //! installed), [`seeds`], [`engine`] (one replication) with [`stats`] (its tallies and
 //! metrics), [`experiment`] (replications in parallel, confidence intervals), and [`erlang`]
@@ -19,6 +19,7 @@ pub mod engine;
 pub mod erlang;
 pub mod error;
 pub mod experiment;
+pub mod ids;
 pub mod limits;
 pub mod model;
 pub mod replay;

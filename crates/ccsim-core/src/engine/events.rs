@@ -1,58 +1,84 @@
 //! The event queue: small `Copy` events in heaps ordered by (time, insertion sequence), so
 //! that events at equal times pop first-in first-out and every run is deterministic.
-//! Arrivals wait in a heap of their own (one event per stream, so it stays tiny) and
-//! everything else in a 4-ary heap; `pop` takes the earlier of the two tops. Push and pop
-//! are O(log n) in the number of pending events.
+//! Arrivals (generated and replayed) wait in a heap of their own (one event per stream or
+//! feed, so it stays tiny) and everything else in a 4-ary heap; `pop` takes the earlier of
+//! the two tops. Push and pop are O(log n) in the number of pending events.
+//!
+//! Invariants: an event is 24 bytes (checked at compile time); its [`Payload`] goes in
+//! typed and comes out typed, stored as a 4-bit kind below the sequence number and two
+//! `u32`s; the sequence number alone orders events at equal times, so the kind never does.
 
+use crate::ids::{AgentId, ContactId, FeedId, GroupId, Stamp, StreamId};
 use dary_heap::QuaternaryHeap;
 use std::cmp::Ordering;
 
-/// What an event does when it fires.
+/// What an event does when it fires, with the typed id it concerns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u64)]
-pub enum EventKind {
-    /// The next contact of arrival stream `target` arrives.
-    Arrival,
-    /// Agent `target` finishes its contact.
-    ServiceEnd,
-    /// Contact `target` runs out of patience, if it still waits with generation `stamp`.
-    Abandon,
-    /// Interval `target` starts: staffing changes, time integrals are closed.
-    IntervalStart,
-    /// Contact `target` (stamp `stamp`) has waited long enough for an overflow group.
-    Overflow,
-    /// Contact `target` (stamp `stamp`) ends its bot session.
-    BotEnd,
-    /// Customer `target` (stamp `stamp`) comes back: a redial or a repeat contact.
-    Return,
-    /// Group `target` moves to entry `stamp` of its staffing timeline.
-    StaffingChange,
+pub enum Payload {
+    /// The next contact of a generated arrival stream arrives.
+    Arrival(StreamId),
+    /// The next contact of a replayed log arrives.
+    ReplayedArrival(FeedId),
+    /// The agent finishes its earliest conversation, if its stamp still matches.
+    ServiceEnd(AgentId, Stamp),
+    /// The contact runs out of patience, if it still waits with this stamp.
+    Abandon(ContactId, Stamp),
+    /// Interval `k` starts: time integrals are closed, backlogs recorded.
+    IntervalStart(u32),
+    /// The contact (with this stamp) has waited long enough for an overflow group.
+    Overflow(ContactId, Stamp),
+    /// The contact (with this stamp) ends its bot session.
+    BotEnd(ContactId, Stamp),
+    /// The customer (with this stamp) comes back: a redial or a repeat contact.
+    Return(ContactId, Stamp),
+    /// The group moves to entry `i` of its staffing timeline.
+    StaffingChange(GroupId, u32),
 }
 
-const KIND_BITS: u64 = 3;
-const KINDS: [EventKind; 8] = [
-    EventKind::Arrival,
-    EventKind::ServiceEnd,
-    EventKind::Abandon,
-    EventKind::IntervalStart,
-    EventKind::Overflow,
-    EventKind::BotEnd,
-    EventKind::Return,
-    EventKind::StaffingChange,
-];
+/// Bits of `Event::seq_kind` that hold the kind (nine kinds).
+const KIND_BITS: u64 = 4;
+const KIND_MASK: u64 = (1 << KIND_BITS) - 1;
 
-/// One scheduled event (24 bytes).
+impl Payload {
+    /// The kind's tag and the two numbers stored in an [`Event`].
+    #[inline]
+    fn encode(self) -> (u64, u32, u32) {
+        match self {
+            Payload::Arrival(s) => (0, s.get(), 0),
+            Payload::ServiceEnd(a, stamp) => (1, a.get(), stamp.get()),
+            Payload::Abandon(c, stamp) => (2, c.get(), stamp.get()),
+            Payload::IntervalStart(k) => (3, k, 0),
+            Payload::Overflow(c, stamp) => (4, c.get(), stamp.get()),
+            Payload::BotEnd(c, stamp) => (5, c.get(), stamp.get()),
+            Payload::Return(c, stamp) => (6, c.get(), stamp.get()),
+            Payload::StaffingChange(g, i) => (7, g.get(), i),
+            Payload::ReplayedArrival(r) => (8, r.get(), 0),
+        }
+    }
+
+    /// Arrivals wait in their own heap.
+    #[inline]
+    fn is_arrival(self) -> bool {
+        matches!(self, Payload::Arrival(_) | Payload::ReplayedArrival(_))
+    }
+}
+
+/// One scheduled event: 24 bytes, `Copy`. The payload is stored as its kind (in the low
+/// bits of the sequence word) and two `u32`s, which keeps the event at the size of a time,
+/// a sequence number and two ids; [`Event::payload`] gives it back typed.
 #[derive(Clone, Copy, Debug)]
 pub struct Event {
     /// Simulation time in seconds (never negative).
     pub time: f64,
     /// Insertion sequence in the high bits, the kind in the `KIND_BITS` low bits.
     seq_kind: u64,
-    /// Index of the stream, agent, contact or interval concerned.
-    pub target: u32,
-    /// Generation stamp of the target when scheduled; stale events are skipped.
-    pub stamp: u32,
+    /// The payload's id.
+    id: u32,
+    /// The payload's stamp (or timeline entry).
+    extra: u32,
 }
+
+const _: () = assert!(std::mem::size_of::<Event>() == 24);
 
 impl Event {
     #[inline]
@@ -61,10 +87,21 @@ impl Event {
         (self.time.to_bits(), self.seq_kind)
     }
 
-    /// What happens.
+    /// What happens, and to whom.
     #[inline]
-    pub fn kind(&self) -> EventKind {
-        KINDS[(self.seq_kind & ((1 << KIND_BITS) - 1)) as usize]
+    pub fn payload(&self) -> Payload {
+        let (id, extra) = (self.id, self.extra);
+        match self.seq_kind & KIND_MASK {
+            0 => Payload::Arrival(StreamId::new(id)),
+            1 => Payload::ServiceEnd(AgentId::new(id), Stamp::new(extra)),
+            2 => Payload::Abandon(ContactId::new(id), Stamp::new(extra)),
+            3 => Payload::IntervalStart(id),
+            4 => Payload::Overflow(ContactId::new(id), Stamp::new(extra)),
+            5 => Payload::BotEnd(ContactId::new(id), Stamp::new(extra)),
+            6 => Payload::Return(ContactId::new(id), Stamp::new(extra)),
+            7 => Payload::StaffingChange(GroupId::new(id), extra),
+            _ => Payload::ReplayedArrival(FeedId::new(id)),
+        }
     }
 }
 
@@ -105,17 +142,18 @@ impl EventQueue {
 
     /// Schedules an event at `time` (O(log n)).
     #[inline]
-    pub fn push(&mut self, time: f64, kind: EventKind, target: u32, stamp: u32) {
+    pub fn push(&mut self, time: f64, payload: Payload) {
         debug_assert!(time >= 0.0 && time.is_finite());
-        let seq_kind = (self.next_seq << KIND_BITS) | kind as u64;
+        let (kind, id, extra) = payload.encode();
+        let seq_kind = (self.next_seq << KIND_BITS) | kind;
         self.next_seq += 1;
         let event = Event {
             time,
             seq_kind,
-            target,
-            stamp,
+            id,
+            extra,
         };
-        if kind == EventKind::Arrival {
+        if payload.is_arrival() {
             self.arrivals.push(event);
         } else {
             self.others.push(event);
@@ -150,19 +188,52 @@ mod tests {
     #[test]
     fn pops_in_time_then_insertion_order() {
         let mut q = EventQueue::default();
-        q.push(5.0, EventKind::Arrival, 0, 0);
-        q.push(1.0, EventKind::Arrival, 1, 0);
-        q.push(5.0, EventKind::Arrival, 2, 0);
-        q.push(0.0, EventKind::Arrival, 3, 0);
-        q.push(5.0, EventKind::ServiceEnd, 5, 0);
-        q.push(1.0, EventKind::Abandon, 6, 0);
-        q.push(5.0, EventKind::Arrival, 4, 0);
-        let order: Vec<(u32, EventKind)> = std::iter::from_fn(|| q.pop())
-            .map(|e| (e.target, e.kind()))
+        let arrival = |s| Payload::Arrival(StreamId::new(s));
+        q.push(5.0, arrival(0));
+        q.push(1.0, arrival(1));
+        q.push(5.0, arrival(2));
+        q.push(0.0, arrival(3));
+        q.push(5.0, Payload::ServiceEnd(AgentId::new(5), Stamp::new(0)));
+        q.push(1.0, Payload::Abandon(ContactId::new(6), Stamp::new(0)));
+        q.push(5.0, Payload::ReplayedArrival(FeedId::new(4)));
+        let order: Vec<Payload> = std::iter::from_fn(|| q.pop())
+            .map(|e| e.payload())
             .collect();
-        let targets: Vec<u32> = order.iter().map(|o| o.0).collect();
-        assert_eq!(targets, vec![3, 1, 6, 0, 2, 5, 4]);
-        assert_eq!(order[2].1, EventKind::Abandon);
+        let expected = vec![
+            arrival(3),
+            arrival(1),
+            Payload::Abandon(ContactId::new(6), Stamp::new(0)),
+            arrival(0),
+            arrival(2),
+            Payload::ServiceEnd(AgentId::new(5), Stamp::new(0)),
+            Payload::ReplayedArrival(FeedId::new(4)),
+        ];
+        assert_eq!(order, expected);
         assert!(q.is_empty());
+    }
+
+    /// Every kind comes back as pushed, ids and stamps included, at the largest values.
+    #[test]
+    fn every_payload_round_trips() {
+        let m = u32::MAX;
+        let payloads = [
+            Payload::Arrival(StreamId::new(m)),
+            Payload::ReplayedArrival(FeedId::new(m)),
+            Payload::ServiceEnd(AgentId::new(m), Stamp::new(m - 1)),
+            Payload::Abandon(ContactId::new(m), Stamp::new(m - 2)),
+            Payload::IntervalStart(m),
+            Payload::Overflow(ContactId::new(1), Stamp::new(m)),
+            Payload::BotEnd(ContactId::new(2), Stamp::new(3)),
+            Payload::Return(ContactId::new(4), Stamp::new(5)),
+            Payload::StaffingChange(GroupId::new(6), m),
+        ];
+        let mut q = EventQueue::default();
+        for (i, &p) in payloads.iter().enumerate() {
+            q.push(i as f64, p);
+        }
+        let back: Vec<Payload> = std::iter::from_fn(|| q.pop())
+            .map(|e| e.payload())
+            .collect();
+        assert_eq!(back, payloads);
     }
 }

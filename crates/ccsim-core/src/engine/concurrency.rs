@@ -1,0 +1,160 @@
+//! Agents' conversations and availability: an agent holds up to its group's `concurrency`
+//! conversations in `Workspace::slots` (`agent × max_concurrency + i`); all of them share
+//! one work clock running at 1 / (1 + slowdown × (m − 1)), each ends when the clock reaches
+//! its `finish_work`, and the agent has one pending `ServiceEnd` (stamped) for the earliest.
+//! With concurrency 1 there is no work clock: the end is known when the service starts.
+//!
+//! Invariants: an agent is in its group's `idle` list exactly when `available` is set,
+//! which needs a free slot and not leaving; a reschedule bumps the agent's stamp, so the
+//! previous `ServiceEnd` is stale.
+
+use super::Replication;
+use super::events::Payload;
+use crate::ids::{AgentId, ContactId, GroupId};
+
+impl Replication<'_> {
+    /// Agent `agent` holds contact `c` for `handle` seconds of work from now.
+    #[inline]
+    pub(super) fn hold(&mut self, agent: AgentId, c: ContactId, handle: f64) {
+        let now = self.now;
+        let g = self.ws.agents[agent.index()].group;
+        if self.model.groups[g.index()].concurrency == 1 {
+            // One contact at a time: no work clock, the end is known now.
+            let a = &mut self.ws.agents[agent.index()];
+            a.conversations = 1;
+            a.stamp = a.stamp.next();
+            let stamp = a.stamp;
+            self.ws.slots[agent.index() * self.max_concurrency] = c;
+            self.ws
+                .events
+                .push(now + handle, Payload::ServiceEnd(agent, stamp));
+            return;
+        }
+        self.advance(agent);
+        let a = &mut self.ws.agents[agent.index()];
+        let slot = agent.index() * self.max_concurrency + a.conversations as usize;
+        a.conversations += 1;
+        let finish_work = a.work + handle;
+        self.ws.slots[slot] = c;
+        self.ws.contacts[c.index()].finish_work = finish_work;
+        self.reschedule(agent);
+    }
+
+    /// Takes agent `agent`'s earliest-ending conversation out of its slots (the last slot
+    /// fills the gap) and returns its contact; the conversation count is the caller's.
+    #[inline]
+    pub(super) fn release_earliest(&mut self, agent: AgentId) -> ContactId {
+        let base = agent.index() * self.max_concurrency;
+        let m = self.ws.agents[agent.index()].conversations as usize;
+        if m > 1 {
+            self.advance(agent);
+        }
+        let (mut i, mut earliest) = (0, f64::INFINITY);
+        for j in 0..m {
+            let f = self.ws.contacts[self.ws.slots[base + j].index()].finish_work;
+            if f < earliest {
+                (i, earliest) = (j, f);
+            }
+        }
+        let c = self.ws.slots[base + i];
+        self.ws.slots[base + i] = self.ws.slots[base + m - 1];
+        c
+    }
+
+    /// Speed of each conversation of an agent of group `g` holding `m` at once.
+    #[inline]
+    fn speed(&self, g: GroupId, m: u8) -> f64 {
+        let slowdown = self.model.groups[g.index()].concurrency_slowdown;
+        if m <= 1 || slowdown == 0.0 {
+            1.0
+        } else {
+            1.0 / (1.0 + slowdown * (m - 1) as f64)
+        }
+    }
+
+    /// Brings agent `agent`'s work clock up to now.
+    #[inline]
+    fn advance(&mut self, agent: AgentId) {
+        let a = self.ws.agents[agent.index()];
+        let speed = self.speed(a.group, a.conversations);
+        let a = &mut self.ws.agents[agent.index()];
+        a.work += (self.now - a.clock) * speed;
+        a.clock = self.now;
+    }
+
+    /// Schedules agent `agent`'s next conversation end (its clock must be current).
+    #[inline]
+    pub(super) fn reschedule(&mut self, agent: AgentId) {
+        let a = self.ws.agents[agent.index()];
+        let a_stamp = a.stamp.next();
+        self.ws.agents[agent.index()].stamp = a_stamp;
+        if a.conversations == 0 {
+            return;
+        }
+        let base = agent.index() * self.max_concurrency;
+        let slots = &self.ws.slots[base..base + a.conversations as usize];
+        let next = slots
+            .iter()
+            .map(|&c| self.ws.contacts[c.index()].finish_work)
+            .fold(f64::INFINITY, f64::min);
+        let at = self.now + (next - a.work).max(0.0) / self.speed(a.group, a.conversations);
+        self.ws.events.push(at, Payload::ServiceEnd(agent, a_stamp));
+    }
+
+    /// Takes an agent with a free slot from group `g`: the least loaded one.
+    #[inline]
+    pub(super) fn take_available(&mut self, g: GroupId) -> Option<AgentId> {
+        let idle = &mut self.ws.groups[g.index()].idle;
+        let pos = if self.model.groups[g.index()].concurrency == 1 {
+            idle.len().checked_sub(1)?
+        } else {
+            let agents = &self.ws.agents;
+            (0..idle.len()).min_by_key(|&i| agents[idle[i].index()].conversations)?
+        };
+        let agent = idle.swap_remove(pos);
+        self.ws.agents[agent.index()].available = false;
+        Some(agent)
+    }
+
+    /// Lists agent `agent` as available if it has a free slot and is not leaving.
+    #[inline]
+    pub(super) fn make_available(&mut self, agent: AgentId) {
+        let a = &mut self.ws.agents[agent.index()];
+        let k = self.model.groups[a.group.index()].concurrency;
+        if !a.available && !a.leaving && a.conversations < k {
+            a.available = true;
+            self.ws.groups[a.group.index()].idle.push(agent);
+        }
+    }
+
+    /// Takes agent `agent` off its group's available list.
+    #[inline]
+    pub(super) fn make_unavailable(&mut self, agent: AgentId) {
+        let a = &mut self.ws.agents[agent.index()];
+        if a.available {
+            a.available = false;
+            let idle = &mut self.ws.groups[a.group.index()].idle;
+            if let Some(pos) = idle.iter().rposition(|&x| x == agent) {
+                idle.swap_remove(pos);
+            }
+        }
+    }
+
+    /// Agent `agent` takes waiting contacts while it has free slots, then is listed as
+    /// available if it still has one.
+    #[inline]
+    pub(super) fn fill(&mut self, agent: AgentId) {
+        self.make_unavailable(agent);
+        let g = self.ws.agents[agent.index()].group;
+        let k = self.model.groups[g.index()].concurrency;
+        while self.ws.agents[agent.index()].conversations < k
+            && !self.ws.agents[agent.index()].leaving
+        {
+            match self.next_waiting(g) {
+                Some(c) => self.start_service(agent, c),
+                None => break,
+            }
+        }
+        self.make_available(agent);
+    }
+}

@@ -1,0 +1,176 @@
+//! Contacts entering: generated arrivals (each stream keeps one pending `Arrival`),
+//! replayed contacts (each feed keeps one pending `ReplayedArrival`), and the first step of
+//! every attempt, new or returning (`begin_attempt`: the bot, or the human queues).
+//!
+//! Invariants: a stream's or feed's next arrival is scheduled before the arriving contact
+//! is admitted, so draws and event sequence numbers follow arrival order; arrivals fall
+//! before the horizon, so the current interval is the arrival's.
+
+use super::Replication;
+use super::events::Payload;
+use super::state::{Contact, NewContact};
+use crate::distribution::Distribution;
+use crate::ids::{BotId, ContactId, ContactTypeId, FeedId, StreamId};
+use rand::Rng;
+use rand::rngs::Xoshiro256PlusPlus;
+
+impl Replication<'_> {
+    /// Draws stream `s`'s next arrival time and schedules it (nothing past the horizon).
+    #[inline]
+    pub(super) fn schedule_arrival(&mut self, s: StreamId) {
+        let stream = &mut self.ws.streams[s.index()];
+        let stream_model = &self.model.streams[s.index()];
+        let rates = &stream_model.rate_per_s;
+        let (n, interval) = (rates.len(), self.model.interval);
+        let next = if self.ws.busyness.is_empty() {
+            stream
+                .clock
+                .next(n, |k| rates[k], interval, &mut stream.arrival_rng)
+        } else {
+            let channel = self.model.contact_types[stream_model.contact_type as usize].channel;
+            let factors = &self.ws.busyness[channel as usize * n..(channel as usize + 1) * n];
+            stream.clock.next(
+                n,
+                |k| rates[k] * factors[k],
+                interval,
+                &mut stream.arrival_rng,
+            )
+        };
+        if let Some(t) = next {
+            self.ws.events.push(t, Payload::Arrival(s));
+        }
+    }
+
+    /// The next contact of stream `s` arrives.
+    #[inline]
+    pub(super) fn on_arrival(&mut self, s: StreamId) {
+        let model = self.model;
+        let stream_model = &model.streams[s.index()];
+        let contact_type = ContactTypeId::new(stream_model.contact_type);
+        let channel = self.channel_of(contact_type);
+        let stream = self.ws.stream(s);
+        let seed = stream.seed_rng.next_u64();
+        let patience = match &model.channels[channel.index()].patience {
+            Some(d) => d.sample(&mut stream.patience_rng),
+            None => f64::INFINITY,
+        };
+        self.schedule_arrival(s);
+        self.admit(NewContact {
+            seed,
+            patience,
+            contact_type,
+            class: stream_model.class,
+            given_handle: None,
+        });
+    }
+
+    /// Reads feed `r`'s next contact and schedules its arrival.
+    pub(super) fn schedule_replayed(&mut self, r: FeedId) {
+        let next = self.feeds[r.index()]
+            .next_contact()
+            .filter(|c| c.time < self.model.horizon);
+        self.pending[r.index()] = next;
+        if let Some(c) = next {
+            let at = c.time.max(self.now);
+            self.ws.events.push(at, Payload::ReplayedArrival(r));
+        }
+    }
+
+    /// A replayed contact of feed `r` arrives.
+    pub(super) fn on_replayed_arrival(&mut self, r: FeedId) {
+        let model = self.model;
+        let replayed = self.pending[r.index()]
+            .take()
+            .expect("a scheduled feed has a contact");
+        let contact_type = ContactTypeId::new(replayed.contact_type);
+        let channel = self.channel_of(contact_type);
+        let (patience_rng, seed_rng) = &mut self.feed_rngs[r.index()];
+        let seed = seed_rng.next_u64();
+        let patience = match (replayed.patience, &model.channels[channel.index()].patience) {
+            (Some(p), _) => p,
+            (None, Some(d)) => patience_beyond(d, replayed.waited_at_least, patience_rng),
+            (None, None) => f64::INFINITY,
+        };
+        self.schedule_replayed(r);
+        self.admit(NewContact {
+            seed,
+            patience,
+            contact_type,
+            class: replayed.class,
+            given_handle: replayed.handle_time,
+        });
+    }
+
+    /// A first attempt arrives now: counted, given a slot, and sent on its way.
+    #[inline]
+    fn admit(&mut self, new: NewContact) {
+        let cell = self.cell(self.channel_of(new.contact_type));
+        self.ws.tallies.contacts += 1;
+        let now = self.now;
+        let contact = Contact::arriving(new, now, cell, now >= self.model.warmup);
+        let c = self.new_contact(contact);
+        self.begin_attempt(c);
+    }
+
+    /// Puts `contact` in a free slot (which keeps its stamp) or a new one.
+    #[inline]
+    fn new_contact(&mut self, contact: Contact) -> ContactId {
+        match self.ws.free_contacts.pop() {
+            Some(c) => {
+                let slot = &mut self.ws.contacts[c.index()];
+                let stamp = slot.stamp;
+                *slot = Contact { stamp, ..contact };
+                c
+            }
+            None => {
+                self.ws.contacts.push(contact);
+                ContactId::from_index(self.ws.contacts.len() - 1)
+            }
+        }
+    }
+
+    /// Contact `c` reaches out (a first contact, a redial or a repeat): it meets the bot of
+    /// its channel, if there is one and it is up, or goes to the human queues.
+    #[inline]
+    pub(super) fn begin_attempt(&mut self, c: ContactId) {
+        let model = self.model;
+        let now = self.now;
+        let channel = self.channel_of(self.ws.contacts[c.index()].contact_type);
+        if let Some(b) = model.channels[channel.index()].bot {
+            let b = BotId::new(b);
+            let bot = &model.bots[b.index()];
+            if !bot.is_down(now) {
+                self.record(c, None, |t| t.arrivals += 1);
+                let state = &mut self.ws.bots[b.index()];
+                if state.active < bot.capacity {
+                    self.start_bot(b, c);
+                    return;
+                }
+                if !bot.full_goes_to_humans {
+                    state.waiting.push_back(c);
+                    return;
+                }
+                self.hand_to_humans(c);
+                return;
+            }
+        }
+        // Straight to the human queues: arrived and offered at once.
+        self.record(c, None, |t| {
+            t.arrivals += 1;
+            t.offered += 1;
+        });
+        self.queue_for_humans(c);
+    }
+}
+
+/// A patience for a customer known to have waited `floor` seconds in the log without giving
+/// up: drawn from `d` beyond it (by rejection, 64 tries, then memorylessly).
+fn patience_beyond(d: &Distribution, floor: f64, rng: &mut Xoshiro256PlusPlus) -> f64 {
+    let mut p = d.sample(rng);
+    let mut tries = 0;
+    while p < floor && tries < 64 {
+        p = d.sample(rng);
+        tries += 1;
+    }
+    if p < floor { floor + p } else { p }
+}

@@ -1,0 +1,235 @@
+//! Routing and queues: a contact asking for a human goes to the first idle agent of a
+//! group that takes its type at once, or waits in its type's queue (one per priority
+//! class) with an `Abandon` timer and an `Overflow` timer per later group; a transferred
+//! contact waits in the target group's transfer queue. Agents take the highest class
+//! first, then the longest-waiting contact they may take.
+//!
+//! Invariants: queue entries carry the contact's stamp and are dropped lazily when stale
+//! (the contact abandoned, overflowed or left); backlog (e-mail) queues are served only when
+//! no real-time queue of the group holds an eligible contact; nobody abandons a backlog.
+
+use super::Replication;
+use super::events::Payload;
+use super::state::ContactState;
+use crate::ids::{ContactId, GroupId, QueueId, Stamp};
+use crate::seeds;
+
+impl Replication<'_> {
+    /// The queue of priority class `class` in queue family `base`: a contact type's index,
+    /// or `n_types + group` for a group's transfer queue.
+    #[inline]
+    fn queue(&self, base: usize, class: usize) -> QueueId {
+        QueueId::from_index(base * self.n_classes + class)
+    }
+
+    /// Contact `c` asks for a human: counted as offered, then routed.
+    #[inline]
+    pub(super) fn hand_to_humans(&mut self, c: ContactId) {
+        self.record(c, None, |t| t.offered += 1);
+        self.queue_for_humans(c);
+    }
+
+    /// Contact `c`, counted as offered, waits for (or meets) an agent from now on.
+    #[inline]
+    pub(super) fn queue_for_humans(&mut self, c: ContactId) {
+        let now = self.now;
+        let contact = &mut self.ws.contacts[c.index()];
+        contact.enqueued = now;
+        contact.gives_up = now + contact.patience;
+        self.route(c);
+    }
+
+    /// Hands waiting contact `c` to the first idle agent of a group that takes its type at
+    /// once, or queues it.
+    #[inline]
+    pub(super) fn route(&mut self, c: ContactId) {
+        let model = self.model;
+        let t = self.ws.contacts[c.index()].contact_type;
+        for &g in &model.contact_types[t.index()].groups {
+            let g = GroupId::new(g);
+            if model.groups[g.index()].overflow_after == 0.0
+                && let Some(agent) = self.take_available(g)
+            {
+                self.start_service(agent, c);
+                self.make_available(agent);
+                return;
+            }
+        }
+        self.enqueue(c, None);
+    }
+
+    /// Puts waiting contact `c` at the back of its contact type's queue, or of group
+    /// `transfer_to`'s transfer queue, and sets its timers.
+    #[inline]
+    pub(super) fn enqueue(&mut self, c: ContactId, transfer_to: Option<GroupId>) {
+        let contact = &mut self.ws.contacts[c.index()];
+        contact.state = ContactState::Waiting;
+        let (stamp, now, gives_up) = (contact.stamp, self.now, contact.gives_up);
+        let (t, class) = (contact.contact_type.index(), contact.class as usize);
+        let n_types = self.model.contact_types.len();
+        let base = transfer_to.map_or(t, |g| n_types + g.index());
+        let q = self.queue(base, class);
+        self.ws.queues[q.index()].push_back((c, stamp));
+        if gives_up.is_finite() {
+            self.ws.events.push(gives_up, Payload::Abandon(c, stamp));
+        }
+        if transfer_to.is_none() {
+            for &wait in &self.model.contact_types[t].overflow_waits {
+                if now + wait < gives_up {
+                    self.ws.events.push(now + wait, Payload::Overflow(c, stamp));
+                }
+            }
+        }
+    }
+
+    /// Frees contact `c`'s slot: its stamp changes, so its queue entries and timers go
+    /// stale.
+    #[inline]
+    pub(super) fn free_contact(&mut self, c: ContactId) {
+        let slot = &mut self.ws.contacts[c.index()];
+        slot.state = ContactState::Free;
+        slot.stamp = slot.stamp.next();
+        self.ws.free_contacts.push(c);
+    }
+
+    /// Sends contact `c` to group `to`: an idle agent there takes it, or it waits in the
+    /// group's transfer queue with a fresh patience.
+    pub(super) fn transfer(&mut self, c: ContactId, to: GroupId) {
+        let model = self.model;
+        let now = self.now;
+        let contact = &mut self.ws.contacts[c.index()];
+        contact.transfers += 1;
+        contact.context_lost = !model.transfers.keep_context;
+        contact.enqueued = now;
+        let channel = model.contact_types[contact.contact_type.index()].channel as usize;
+        contact.gives_up = match &model.channels[channel].patience {
+            Some(d) => {
+                let attempt = contact.attempts as u64 - 1;
+                let mut rng =
+                    seeds::transfer_patience_rng(contact.seed, contact.transfers, attempt);
+                now + d.sample(&mut rng)
+            }
+            None => f64::INFINITY,
+        };
+        match self.take_available(to) {
+            Some(agent) => {
+                self.start_service(agent, c);
+                self.make_available(agent);
+            }
+            None => self.enqueue(c, Some(to)),
+        }
+    }
+
+    /// Removes and returns the contact group `g` should serve next: the highest priority
+    /// class first, then the longest-waiting among the queues it handles, counting only
+    /// contacts that have waited the group's `overflow_after`.
+    #[inline]
+    pub(super) fn next_waiting(&mut self, g: GroupId) -> Option<ContactId> {
+        let group = &self.model.groups[g.index()];
+        let ws = &mut *self.ws;
+        let now = self.now;
+        // The queues of the types it handles, then its own transfer queue (no overflow wait).
+        let transfer_queue = self.model.contact_types.len() + g.index();
+        let types = &self.model.contact_types;
+        // Real-time queues first; backlog (e-mail) queues only when none has a contact.
+        let passes: &[bool] = if self.has_backlog {
+            &[false, true]
+        } else {
+            &[false]
+        };
+        for &backlog in passes {
+            let queues = group
+                .handles
+                .iter()
+                .filter(|&&t| types[t as usize].backlog == backlog);
+            let queues = queues.map(|&t| (t as usize, group.overflow_after));
+            let transfers = (!backlog).then_some((transfer_queue, 0.0));
+            let queues = queues.chain(transfers);
+            for class in 0..self.n_classes {
+                let mut best: Option<(f64, usize)> = None;
+                for (base, wait_first) in queues.clone() {
+                    let q = base * self.n_classes + class;
+                    let queue = &mut ws.queues[q];
+                    while let Some(&(c, stamp)) = queue.front() {
+                        let contact = &ws.contacts[c.index()];
+                        if contact.stamp == stamp {
+                            debug_assert_eq!(contact.state, ContactState::Waiting);
+                            let eligible = contact.enqueued + wait_first <= now;
+                            if eligible && best.is_none_or(|(since, _)| contact.enqueued < since) {
+                                best = Some((contact.enqueued, q));
+                            }
+                            break;
+                        }
+                        queue.pop_front();
+                    }
+                }
+                if let Some((_, q)) = best {
+                    return ws.queues[q].pop_front().map(|(c, _)| c);
+                }
+            }
+        }
+        None
+    }
+
+    /// Contact `c` runs out of patience, unless it has left its queue since (`stamp`).
+    #[inline]
+    pub(super) fn on_abandon(&mut self, c: ContactId, stamp: Stamp) {
+        let contact = &self.ws.contacts[c.index()];
+        if contact.stamp != stamp {
+            return;
+        }
+        if contact.services == 0 {
+            let wait = self.now - contact.enqueued;
+            self.log_attempt(c, super::AttemptOutcome::Abandoned, wait, f64::NAN);
+            self.record(c, None, |t| t.abandoned += 1);
+        } else {
+            self.record(c, None, |t| t.abandoned_in_transfer += 1);
+        }
+        // The queue entry goes stale and is dropped when it reaches the front.
+        if !self.maybe_come_back(c, false) {
+            self.free_contact(c);
+        }
+    }
+
+    /// Contact `c` has waited long enough for some overflow groups: the first of them with
+    /// an idle agent takes it.
+    pub(super) fn on_overflow(&mut self, c: ContactId, stamp: Stamp) {
+        let contact = &self.ws.contacts[c.index()];
+        if contact.stamp != stamp {
+            return;
+        }
+        let waited = contact.enqueued;
+        let t = contact.contact_type.index();
+        for &g in &self.model.contact_types[t].groups {
+            let g = GroupId::new(g);
+            if waited + self.model.groups[g.index()].overflow_after <= self.now
+                && let Some(agent) = self.take_available(g)
+            {
+                // Its queue entry goes stale: start_service changes the stamp.
+                self.start_service(agent, c);
+                self.make_available(agent);
+                return;
+            }
+        }
+    }
+
+    /// Counts the e-mail contacts waiting at the end of interval `k`, per channel.
+    pub(super) fn record_backlog(&mut self, k: usize) {
+        let model = self.model;
+        let n_ch = model.channels.len();
+        for (t, ct) in model.contact_types.iter().enumerate() {
+            if !ct.backlog {
+                continue;
+            }
+            let mut waiting = 0;
+            for class in 0..self.n_classes {
+                let queue = &self.ws.queues[self.queue(t, class).index()];
+                waiting += queue
+                    .iter()
+                    .filter(|&&(c, stamp)| self.ws.contacts[c.index()].stamp == stamp)
+                    .count() as u64;
+            }
+            self.ws.tallies.cells[k * n_ch + ct.channel as usize].backlog += waiting;
+        }
+    }
+}
