@@ -13,6 +13,8 @@
 //!   folder set aside and never replaced is put back).
 //! - [`write_file`] writes a single file through a temporary name, renamed at the end.
 
+pub mod fit;
+
 use std::ffi::OsString;
 use std::fs;
 use std::io::{self, Write};
