@@ -182,6 +182,21 @@ impl<'de> serde::Deserialize<'de> for Duration {
     }
 }
 
+/// Clock time of day for a second offset, e.g. `13:30` (with a day prefix past the first).
+pub fn clock(seconds: f64) -> String {
+    let total = seconds.round() as u64;
+    let (day, secs) = (total / 86_400, total % 86_400);
+    let mut time = format!("{:02}:{:02}", secs / 3600, secs % 3600 / 60);
+    if secs % 60 != 0 {
+        time += &format!(":{:02}", secs % 60);
+    }
+    if day == 0 {
+        time
+    } else {
+        format!("d{} {time}", day + 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,20 +254,5 @@ mod tests {
         }
         let err = "5".parse::<Duration>().unwrap_err().to_string();
         assert!(err.contains("no unit"), "{err}");
-    }
-}
-
-/// Clock time of day for a second offset, e.g. `13:30` (with a day prefix past the first).
-pub fn clock(seconds: f64) -> String {
-    let total = seconds.round() as u64;
-    let (day, secs) = (total / 86_400, total % 86_400);
-    let mut time = format!("{:02}:{:02}", secs / 3600, secs % 3600 / 60);
-    if secs % 60 != 0 {
-        time += &format!(":{:02}", secs % 60);
-    }
-    if day == 0 {
-        time
-    } else {
-        format!("d{} {time}", day + 1)
     }
 }
