@@ -896,11 +896,10 @@ fn fit_command(args: &FitArgs) -> Result<(), Error> {
         }));
     }
     let fitted = crate::fit::fit_log(&args.log, args.interval.secs()).map_err(Error::bad_input)?;
-    let scenario = fitted
-        .to_toml(&name, &args.log.display().to_string())
+    let scenario = crate::output::fit::to_toml(&fitted, &name, &args.log.display().to_string())
         .map_err(|e| match e {
-            crate::fit::WriteError::Refused(m) => Error::bad_input(m),
-            crate::fit::WriteError::Internal(m) => Error::internal(m),
+            crate::output::fit::WriteError::Refused(m) => Error::bad_input(m),
+            crate::output::fit::WriteError::Internal(m) => Error::internal(m),
         })?;
     // The fitted scenario must load with every name as the log wrote it; a failure here is
     // ccsim's fault, not the user's (the fit refuses or clamps what a scenario cannot take).
@@ -924,7 +923,7 @@ fn fit_command(args: &FitArgs) -> Result<(), Error> {
     for warning in &scenario.warnings {
         eprintln!("warning: {warning}");
     }
-    emit(&fitted.report())?;
+    emit(&crate::output::fit::report(&fitted))?;
     eprintln!("wrote {}", args.output.display());
     Ok(())
 }

@@ -147,7 +147,9 @@ fn a_generated_log_is_fitted_back_to_its_scenario() {
     assert!(patience.gap.judged.unwrap().0 < 0.05);
 
     // The fitted scenario loads and simulates.
-    let text = fitted.to_toml("fitted", "the test log").unwrap().text;
+    let text = ccsim::output::fit::to_toml(&fitted, "fitted", "the test log")
+        .unwrap()
+        .text;
     let model =
         scenario::parse(&text, "fitted.toml", "fitted").unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert_eq!(model.streams.len(), 2);
@@ -332,7 +334,9 @@ fn exponential_patience_is_chosen_in_every_seed_with_its_mean_in_its_interval() 
             covered += (lo < 240.0 && 240.0 < hi) as u32;
             runs += 1;
             // The written scenario has the exponential.
-            let text = fitted.to_toml("fitted", "log").unwrap().text;
+            let text = ccsim::output::fit::to_toml(&fitted, "fitted", "log")
+                .unwrap()
+                .text;
             assert!(
                 text.contains("patience = { dist = \"exponential\""),
                 "{text}"
@@ -761,7 +765,7 @@ fn random_logs_fit_to_a_scenario_that_loads_or_are_refused_as_input() {
                 continue;
             }
         };
-        match fit.to_toml("random", "log") {
+        match ccsim::output::fit::to_toml(&fit, "random", "log") {
             Ok(s) => {
                 let model = scenario::parse(&s.text, "random.toml", "random")
                     .unwrap_or_else(|e| panic!("case {case}: {e}\n{log}\n{}", s.text));
@@ -771,7 +775,7 @@ fn random_logs_fit_to_a_scenario_that_loads_or_are_refused_as_input() {
                 assert_eq!(names, fitted_names, "case {case}");
                 fitted += 1;
             }
-            Err(ccsim::fit::WriteError::Refused(m)) => {
+            Err(ccsim::output::fit::WriteError::Refused(m)) => {
                 assert!(m.starts_with("log: "), "{m}");
                 refused += 1;
             }

@@ -1,0 +1,506 @@
+//! A run's report: per interval offered contacts against staffed capacity, service level,
+//! abandonment, waits, occupancy and e-mail backlog; the distribution of answered waits;
+//! transfers, redials and repeats; how contacts end.
+
+use super::charts::{Axes, Chart, Line, line_chart, stacked_bars};
+use super::page::{ReportHeader, finish};
+use crate::duration::Duration;
+use crate::model::Model;
+use crate::summary::{DataFile, QueueEstimates, RunSummary};
+
+/// The charts of a run: per interval (offered against staffed agents, service level with
+/// its band against the target, abandonment, ASA and 90th-percentile wait, occupancy per
+/// group, e-mail backlog), the distribution of answered waits, and how contacts end.
+pub fn run_charts(model: &Model, s: &RunSummary) -> Result<Vec<Chart>, String> {
+    let v = RunView::new(model, s);
+    let mut out = vec![
+        offered_chart(&v)?,
+        service_level_chart(&v)?,
+        abandonment_chart(&v)?,
+        waits_chart(&v)?,
+        occupancy_chart(&v)?,
+    ];
+    if let Some(chart) = backlog_chart(&v)? {
+        out.push(chart);
+    }
+    out.push(wait_distribution_chart(&v)?);
+    out.push(returns_chart(&v)?);
+    out.push(flows_chart(&v)?);
+    Ok(out)
+}
+
+/// A run's report folder: `index.html` and the run's data files.
+pub fn run_report<'a>(
+    model: &Model,
+    s: &'a RunSummary,
+    source: &str,
+    png: bool,
+) -> Result<Vec<DataFile<'a>>, String> {
+    let charts = run_charts(model, s)?;
+    let files = s.data_files();
+    let header = ReportHeader {
+        title: format!("ccsim run · {}", s.scenario),
+        scenario: format!("{} ({source})", s.scenario),
+        hash: crate::shard::scenario_hash(&[model]),
+        seed: s.seed,
+        replications: s.replications,
+    };
+    finish(&header, Some(s), "", &charts, files, png)
+}
+
+/// A run as its charts see it: the model, the summary, and the time axis of the reported
+/// intervals.
+struct RunView<'a> {
+    model: &'a Model,
+    s: &'a RunSummary,
+    n_ch: usize,
+    n_g: usize,
+    /// The reported intervals' span, seconds.
+    x: (f64, f64),
+    /// Half an interval: points sit at interval midpoints.
+    half: f64,
+}
+
+impl<'a> RunView<'a> {
+    fn new(model: &'a Model, s: &'a RunSummary) -> RunView<'a> {
+        let x = (
+            s.intervals.first().map_or(0.0, |i| i.start_s),
+            s.intervals
+                .last()
+                .map_or(model.horizon, |i| i.start_s + model.interval),
+        );
+        RunView {
+            model,
+            s,
+            n_ch: model.channels.len(),
+            n_g: model.groups.len(),
+            x,
+            half: model.interval / 2.0,
+        }
+    }
+
+    /// Per channel, `(interval midpoint, mean, half-width)` of the metric `f` picks.
+    fn per_channel(&self, f: &dyn Fn(&QueueEstimates) -> (f64, f64)) -> Vec<Vec<(f64, f64, f64)>> {
+        (0..self.n_ch)
+            .map(|c| {
+                self.s
+                    .intervals
+                    .iter()
+                    .skip(c)
+                    .step_by(self.n_ch)
+                    .map(|i| {
+                        let (m, h) = f(&i.queue);
+                        (i.start_s + self.half, m, h)
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Axes over the reported intervals' time of day.
+    fn time_axes(&self, y_label: &str, y: (f64, f64), share: bool) -> Axes {
+        Axes {
+            x_label: "time of day (interval midpoints)".into(),
+            y_label: y_label.into(),
+            x: self.x,
+            y,
+            x_is_time: true,
+            y_is_share: share,
+        }
+    }
+
+    /// A line per channel of a metric's means with its 95 % band.
+    fn banded(&self, f: &dyn Fn(&QueueEstimates) -> (f64, f64)) -> Vec<Line> {
+        let series = self.per_channel(f);
+        (self.model.channels.iter().enumerate())
+            .map(|(c, ch)| Line {
+                name: ch.name.clone(),
+                points: series[c].iter().map(|&(x, m, _)| (x, m)).collect(),
+                band: series[c]
+                    .iter()
+                    .map(|&(x, m, h)| (x, m - h, m + h))
+                    .collect(),
+                colour: c,
+                ..Default::default()
+            })
+            .collect()
+    }
+}
+
+/// A tenth above the highest finite point of `lines`.
+fn top(lines: &[Line]) -> f64 {
+    lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max)
+        * 1.1
+}
+
+/// Offered contacts against staffed capacity, both in contacts per interval.
+fn offered_chart(v: &RunView) -> Result<Chart, String> {
+    let offered = v.per_channel(&|q| (q.offered.mean, q.offered.ci95));
+    let mut lines: Vec<Line> = (v.model.channels.iter().enumerate())
+        .map(|(c, ch)| Line {
+            name: format!("{} offered", ch.name),
+            points: offered[c].iter().map(|&(x, m, _)| (x, m)).collect(),
+            colour: c,
+            ..Default::default()
+        })
+        .collect();
+    lines.extend(capacity_lines(v));
+    Ok(Chart {
+        id: "offered".into(),
+        title: "Offered contacts and staffed capacity per interval".into(),
+        caption: format!(
+            "Contacts offered to agents in each {} interval by channel (solid, mean over replications), and the staffed capacity (dashed): the contacts the channel's frontline agents on duty could answer in the interval at their mean handle time; back offices are left out.",
+            Duration::from_secs(v.model.interval)
+        ),
+        svg: line_chart(
+            "Offered contacts and staffed capacity per interval",
+            &v.time_axes("contacts per interval", (0.0, top(&lines)), false),
+            &lines,
+            &[],
+            &[],
+        )?,
+    })
+}
+
+/// Staffed capacity per channel with frontline groups: the contacts the frontline agents
+/// on duty could answer in the interval at their mean handle time (concurrent
+/// conversations slowed as configured), dashed.
+fn capacity_lines(v: &RunView) -> Vec<Line> {
+    let model = v.model;
+    let roles = crate::optimize::requirements::roles(model);
+    let mut lines = Vec::new();
+    for (c, ch) in model.channels.iter().enumerate() {
+        let frontline: Vec<usize> = (0..v.n_g)
+            .filter(|&g| !roles[g].back_office && roles[g].channel == c)
+            .collect();
+        if frontline.is_empty() {
+            continue;
+        }
+        let points: Vec<(f64, f64)> =
+            v.s.group_intervals
+                .chunks(v.n_g.max(1))
+                .map(|gs| {
+                    let capacity: f64 = frontline
+                        .iter()
+                        .map(|&g| {
+                            let group = &model.groups[g];
+                            let k = group.concurrency.max(1) as f64;
+                            let slow = 1.0 + group.concurrency_slowdown * (k - 1.0);
+                            gs[g].metrics.staffed.mean * k * model.interval / (roles[g].aht * slow)
+                        })
+                        .sum();
+                    (gs[0].start_s + v.half, capacity)
+                })
+                .collect();
+        lines.push(Line {
+            name: format!("{} capacity", ch.name),
+            points,
+            colour: c,
+            dashed: true,
+            ..Default::default()
+        });
+    }
+    lines
+}
+
+/// Service level with its 95 % band, and each channel's target.
+fn service_level_chart(v: &RunView) -> Result<Chart, String> {
+    let channels = &v.model.channels;
+    let mut lines = v.banded(&|q| (q.service_level.mean, q.service_level.ci95));
+    for (line, ch) in lines.iter_mut().zip(channels) {
+        line.name = format!(
+            "{} (within {})",
+            ch.name,
+            Duration::from_secs(ch.answer_within)
+        );
+    }
+    let marks: Vec<(f64, String, usize)> = (channels.iter().enumerate())
+        .map(|(c, ch)| {
+            (
+                ch.service_level_target,
+                format!("{} target {:.0}%", ch.name, ch.service_level_target * 100.0),
+                c,
+            )
+        })
+        .collect();
+    Ok(Chart {
+        id: "service-level".into(),
+        title: "Service level per interval".into(),
+        caption: "Share of offered contacts answered within each channel's threshold, with the 95 % confidence band, against the target (dashed).".into(),
+        svg: line_chart(
+            "Service level per interval",
+            &v.time_axes("answered in time (% of offered)", (0.0, 1.0), true),
+            &lines,
+            &marks,
+            &[],
+        )?,
+    })
+}
+
+/// Abandonment with its band; the axis takes in the bands' upper ends, not only the
+/// means.
+fn abandonment_chart(v: &RunView) -> Result<Chart, String> {
+    let lines = v.banded(&|q| (q.abandon_rate.mean, q.abandon_rate.ci95));
+    let band_top = lines
+        .iter()
+        .flat_map(|l| l.band.iter().map(|b| b.2))
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    let y = top(&lines).max(band_top * 1.05).clamp(0.05, 1.0);
+    Ok(Chart {
+        id: "abandonment".into(),
+        title: "Abandonment per interval".into(),
+        caption: "Share of offered contacts that gave up waiting, with the 95 % confidence band."
+            .into(),
+        svg: line_chart(
+            "Abandonment per interval",
+            &v.time_axes("abandoned (% of offered)", (0.0, y), true),
+            &lines,
+            &[],
+            &[],
+        )?,
+    })
+}
+
+/// ASA (solid) and the 90th-percentile wait (dashed) per channel.
+fn waits_chart(v: &RunView) -> Result<Chart, String> {
+    let asa = v.per_channel(&|q| (q.asa_s.mean, q.asa_s.ci95));
+    let p90 = v.per_channel(&|q| (q.wait_p90_s.mean, q.wait_p90_s.ci95));
+    let mut lines = Vec::new();
+    for (c, ch) in v.model.channels.iter().enumerate() {
+        lines.push(Line {
+            name: format!("{} ASA", ch.name),
+            points: asa[c].iter().map(|&(x, m, _)| (x, m)).collect(),
+            colour: c,
+            ..Default::default()
+        });
+        lines.push(Line {
+            name: format!("{} 90th percentile", ch.name),
+            points: p90[c].iter().map(|&(x, m, _)| (x, m)).collect(),
+            colour: c,
+            dashed: true,
+            ..Default::default()
+        });
+    }
+    Ok(Chart {
+        id: "waits".into(),
+        title: "Average and 90th-percentile wait per interval".into(),
+        caption: "Mean wait of answered contacts (ASA, solid) and the wait 90 % of them stayed under (dashed), in seconds.".into(),
+        svg: line_chart(
+            "Average and 90th-percentile wait per interval",
+            &v.time_axes("wait of answered contacts (s)", (0.0, top(&lines).max(1.0)), false),
+            &lines,
+            &[],
+            &[],
+        )?,
+    })
+}
+
+/// Occupancy per group and interval.
+fn occupancy_chart(v: &RunView) -> Result<Chart, String> {
+    let lines: Vec<Line> = (v.model.groups.iter().enumerate())
+        .map(|(g, group)| Line {
+            name: group.name.clone(),
+            points: v
+                .s
+                .group_intervals
+                .iter()
+                .skip(g)
+                .step_by(v.n_g.max(1))
+                .map(|i| (i.start_s + v.half, i.metrics.occupancy.mean))
+                .collect(),
+            colour: g,
+            ..Default::default()
+        })
+        .collect();
+    Ok(Chart {
+        id: "occupancy".into(),
+        title: "Occupancy per group".into(),
+        caption: "Busy agent-time over agent-time on duty, per group and interval.".into(),
+        svg: line_chart(
+            "Occupancy per group",
+            &v.time_axes("occupancy (% of agent time)", (0.0, 1.0), true),
+            &lines,
+            &[],
+            &[],
+        )?,
+    })
+}
+
+/// The e-mail backlog at the end of each interval, when a channel has one.
+fn backlog_chart(v: &RunView) -> Result<Option<Chart>, String> {
+    let channels = &v.model.channels;
+    if !channels.iter().any(|c| c.backlog) {
+        return Ok(None);
+    }
+    let half = v.half;
+    let bl = v.per_channel(&|q| (q.backlog.mean, q.backlog.ci95));
+    let lines: Vec<Line> = (channels.iter().enumerate())
+        .filter(|(_, ch)| ch.backlog)
+        .map(|(c, ch)| Line {
+            name: ch.name.clone(),
+            points: bl[c].iter().map(|&(x, m, _)| (x + half, m)).collect(),
+            band: bl[c]
+                .iter()
+                .map(|&(x, m, h)| (x + half, m - h, m + h))
+                .collect(),
+            colour: c,
+            ..Default::default()
+        })
+        .collect();
+    Ok(Some(Chart {
+        id: "backlog".into(),
+        title: "E-mail backlog".into(),
+        caption: "Contacts waiting in the backlog at the end of each interval.".into(),
+        svg: line_chart(
+            "E-mail backlog",
+            &v.time_axes("contacts waiting", (0.0, top(&lines).max(1.0)), false),
+            &lines,
+            &[],
+            &[],
+        )?,
+    }))
+}
+
+/// The distribution of answered waits over the whole run, with each channel's threshold.
+fn wait_distribution_chart(v: &RunView) -> Result<Chart, String> {
+    let channels = &v.model.channels;
+    let lines: Vec<Line> = (v.s.wait_distribution.iter().enumerate())
+        .map(|(c, (name, shares))| Line {
+            name: name.clone(),
+            points: shares.iter().map(|w| (w.within_s, w.share.mean)).collect(),
+            band: shares
+                .iter()
+                .map(|w| {
+                    (
+                        w.within_s,
+                        w.share.mean - w.share.ci95,
+                        w.share.mean + w.share.ci95,
+                    )
+                })
+                .collect(),
+            colour: c,
+            ..Default::default()
+        })
+        .collect();
+    let longest = (channels.iter())
+        .map(|c| c.answer_within * 4.0)
+        .fold(300.0, f64::max)
+        .min(3600.0);
+    let vmarks: Vec<(f64, String, usize)> = (channels.iter().enumerate())
+        .map(|(c, ch)| {
+            (
+                ch.answer_within,
+                format!(
+                    "{} threshold {}",
+                    ch.name,
+                    Duration::from_secs(ch.answer_within)
+                ),
+                c,
+            )
+        })
+        .collect();
+    Ok(Chart {
+        id: "wait-distribution".into(),
+        title: "Waits of answered contacts".into(),
+        caption: "Share of answered contacts that waited at most so long (the cumulative distribution over the whole run), with each channel's service-level threshold (dashed).".into(),
+        svg: line_chart(
+            "Waits of answered contacts",
+            &Axes {
+                x_label: "wait (s)".into(),
+                y_label: "answered within (% of answered)".into(),
+                x: (0.0, longest),
+                y: (0.0, 1.0),
+                x_is_time: false,
+                y_is_share: true,
+            },
+            &lines,
+            &[],
+            &vmarks,
+        )?,
+    })
+}
+
+/// A mean that is not defined counts as none.
+fn zero(v: f64) -> f64 {
+    if v.is_finite() { v } else { 0.0 }
+}
+
+/// Transfers, redials and repeat contacts per channel.
+fn returns_chart(v: &RunView) -> Result<Chart, String> {
+    let returns: Vec<(String, Vec<f64>)> =
+        v.s.by_channel
+            .iter()
+            .map(|(name, q)| {
+                (
+                    name.clone(),
+                    vec![
+                        zero(q.answered.mean * q.transfer_rate.mean),
+                        zero(q.arrivals.mean * q.redial_rate.mean),
+                        zero(q.arrivals.mean * q.repeat_rate.mean),
+                    ],
+                )
+            })
+            .collect();
+    Ok(Chart {
+        id: "returns".into(),
+        title: "Transfers, redials and repeat contacts".into(),
+        caption: "Per channel, mean per replication: answered contacts transferred or escalated at least once, redials (attempts after hanging up) and repeat contacts (customers back with an unresolved issue), which are counted among the arrivals above.".into(),
+        svg: stacked_bars(
+            "Transfers, redials and repeat contacts",
+            "channel",
+            "contacts per run",
+            &[
+                "transferred or escalated".to_string(),
+                "redials".to_string(),
+                "repeat contacts".to_string(),
+            ],
+            &returns,
+        )?,
+    })
+}
+
+/// How contacts end, per channel.
+fn flows_chart(v: &RunView) -> Result<Chart, String> {
+    let parts: Vec<String> = [
+        "resolved by the bot",
+        "left during the bot",
+        "answered, resolved",
+        "answered, unresolved",
+        "abandoned in queue",
+        "abandoned after a transfer",
+        "still waiting at the end",
+    ]
+    .iter()
+    .map(|p| p.to_string())
+    .collect();
+    let bars: Vec<(String, Vec<f64>)> =
+        v.s.by_channel
+            .iter()
+            .map(|(name, q)| {
+                let sessions = q.bot_sessions.mean;
+                (
+                    name.clone(),
+                    vec![
+                        zero(sessions * q.bot_containment.mean),
+                        zero(sessions * q.bot_dropout.mean),
+                        zero(q.resolved.mean),
+                        zero(q.unresolved.mean),
+                        zero(q.abandoned.mean),
+                        zero(q.abandoned_in_transfer.mean),
+                        zero(q.unfinished.mean),
+                    ],
+                )
+            })
+            .collect();
+    Ok(Chart {
+        id: "flows".into(),
+        title: "How contacts end".into(),
+        caption: "Per channel, each arriving contact (attempts: redials and repeats included) by how it ended, mean per replication.".into(),
+        svg: stacked_bars("How contacts end", "channel", "contacts per run", &parts, &bars)?,
+    })
+}
