@@ -673,8 +673,7 @@ fn optimize_command(args: &OptimizeArgs) -> Result<(), Error> {
         if !quiet {
             eprintln!("{line}");
         }
-    })
-    .map_err(|e| Error::bad_input(e.to_string()))?;
+    })?;
     if let Some(dir) = &args.out {
         write_folder(
             dir,

@@ -55,17 +55,10 @@ pub struct OptimizeOptions {
     pub service_levels: Vec<(String, f64)>,
 }
 
-/// Why optimization could not start or finish.
-#[derive(Clone, Debug)]
-pub struct OptimizeError(pub String);
-
-impl std::fmt::Display for OptimizeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for OptimizeError {}
+/// Why optimization could not start or finish: bad input (exit 2: no `[optimize]`, a
+/// group in no template, limits no roster meets, a flag out of range), the solver stopping
+/// without a roster (exit 3), or a run's own errors (see [`crate::error`]).
+pub type OptimizeError = crate::error::Error;
 
 /// The scenario's `[optimize]` with the flags' overrides applied and checked.
 pub fn effective_spec(
@@ -73,14 +66,14 @@ pub fn effective_spec(
     options: &OptimizeOptions,
 ) -> Result<(Model, OptimizeSpec), OptimizeError> {
     let Some(spec) = &model.optimize else {
-        return Err(OptimizeError(format!(
+        return Err(OptimizeError::bad_input(format!(
             "{} has no [optimize] section: add one with at least one [[optimize.shift]] template (see the README's \"Optimizing a roster\")",
             model.name
         )));
     };
     let mut spec = spec.clone();
     let mut model = model.clone();
-    let bad = |m: String| Err(OptimizeError(m));
+    let bad = |m: String| Err(OptimizeError::bad_input(m));
     if let Some(r) = options.replications {
         if r < 2 {
             return bad("--replications: at least 2, for confidence intervals".into());
@@ -157,7 +150,6 @@ fn simulate(
             threads: options.threads,
         },
     )
-    .map_err(|e| OptimizeError(e.to_string()))
 }
 
 /// What the optimizer works from: the scenario with the flags applied, its `[optimize]`
@@ -199,8 +191,7 @@ pub fn optimize(
     let s = setting(model, options, progress)?;
     progress("measuring the offered load (ample staffing)");
     let load =
-        requirements::offered_load(&s.model, options.seed, s.spec.replications, options.threads)
-            .map_err(|e| OptimizeError(e.to_string()))?;
+        requirements::offered_load(&s.model, options.seed, s.spec.replications, options.threads)?;
     let erlang = erlang_requirements(&s, &load)?;
     let mut required = erlang.clone();
     let mut history = Vec::new();
@@ -277,7 +268,7 @@ fn setting<'a>(
         .collect();
     for (g, c) in candidates.iter().enumerate() {
         if c.is_empty() {
-            return Err(OptimizeError(format!(
+            return Err(OptimizeError::bad_input(format!(
                 "group {} is in no [[optimize.shift]] template: list it in a template's groups (or leave groups out to mean every group)",
                 model.groups[g].name
             )));
@@ -309,7 +300,7 @@ fn erlang_requirements(s: &Setting, load: &[Vec<f64>]) -> Result<Vec<Vec<u32>>, 
                 .collect::<Result<Vec<u32>, String>>()
         })
         .collect::<Result<Vec<_>, String>>()
-        .map_err(OptimizeError)
+        .map_err(OptimizeError::bad_input)
 }
 
 /// The scheduled agents (through shrinkage) for agents on duty per group and interval.

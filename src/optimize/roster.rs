@@ -3,6 +3,7 @@
 //! at least cost. This is the only module that knows good_lp; the backend is microlp
 //! (pure Rust, builds from cargo alone), always run with a relative gap and a time limit.
 
+use crate::error::{Error, ErrorKind};
 use crate::model::{Model, RosterBreak, RosterShift};
 use good_lp::{
     Expression, ProblemVariables, Solution, SolutionStatus, SolverModel, Variable, WithMipGap,
@@ -162,7 +163,7 @@ pub struct JointSolution {
 /// Solves a group's roster: least cost covering every interval's need, with a penalty per
 /// missing agent-interval so that an impossible need (a headcount cap, no shift covering
 /// the interval) yields the best roster and its shortfall instead of no answer.
-pub fn solve(p: &RosterProblem) -> Result<RosterSolution, String> {
+pub fn solve(p: &RosterProblem) -> Result<RosterSolution, Error> {
     Ok(solve_joint(std::slice::from_ref(p), &[])?.groups.remove(0))
 }
 
@@ -171,7 +172,7 @@ pub fn solve(p: &RosterProblem) -> Result<RosterSolution, String> {
 pub fn deflection_points(
     groups: &[RosterProblem],
     deflections: &[DeflectionOption],
-) -> Result<Vec<f64>, String> {
+) -> Result<Vec<f64>, Error> {
     Ok(solve_joint_as(groups, deflections, false)?.points)
 }
 
@@ -180,7 +181,7 @@ pub fn deflection_points(
 pub fn solve_joint(
     groups: &[RosterProblem],
     deflections: &[DeflectionOption],
-) -> Result<JointSolution, String> {
+) -> Result<JointSolution, Error> {
     solve_joint_as(groups, deflections, true)
 }
 
@@ -188,17 +189,17 @@ fn solve_joint_as(
     groups: &[RosterProblem],
     deflections: &[DeflectionOption],
     whole_agents: bool,
-) -> Result<JointSolution, String> {
+) -> Result<JointSolution, Error> {
     let started = std::time::Instant::now();
     let first = &groups[0];
     let names: Vec<&str> = groups.iter().map(|p| p.group).collect();
     let label = names.join(", ");
     for p in groups {
         if p.candidates.is_empty() {
-            return Err(format!(
+            return Err(Error::bad_input(format!(
                 "group {}: no [[optimize.shift]] template lists it; add it to a template's groups",
                 p.group
-            ));
+            )));
         }
     }
     let index = JointIndex::new(groups, deflections);
@@ -304,7 +305,7 @@ fn build_joint(
     index: &JointIndex,
     integer: bool,
     gap: f64,
-) -> Result<BuiltJoint, String> {
+) -> Result<BuiltJoint, Error> {
     let first = &groups[0];
     let mut vars = ProblemVariables::new();
     let mut objective = Expression::from(0.0);
@@ -351,7 +352,7 @@ fn build_joint(
         .minimise(objective)
         .using(microlp)
         .with_mip_gap(gap as f32)
-        .map_err(|e| format!("the MIP gap {gap}: {e}"))?
+        .map_err(|e| Error::bad_input(format!("the MIP gap {gap}: {e}")))?
         .with_time_limit(first.time_limit);
     for (g, p) in groups.iter().enumerate() {
         add_group_constraints(&mut problem, p, &x[g], &short[g], index, g, &points);
@@ -423,7 +424,7 @@ struct SolvedJoint {
 
 /// Solves a built model; a solver failure (microlp's integrality assertion included) is
 /// an error naming the groups (`label`).
-fn solve_built(built: BuiltJoint, label: &str) -> Result<SolvedJoint, String> {
+fn solve_built(built: BuiltJoint, label: &str) -> Result<SolvedJoint, Error> {
     let BuiltJoint { problem, x, points } = built;
     // microlp asserts integrality when values are read: a violation is a solver failure
     // to report, not a crash.
@@ -448,15 +449,17 @@ fn solve_built(built: BuiltJoint, label: &str) -> Result<SolvedJoint, String> {
         })
     }))
     .map_err(|_| {
-        format!("group {label}: the MIP solver failed (a non-integral roster); try a larger optimize.gap")
+        Error::new(ErrorKind::Solver, format!("group {label}: the MIP solver failed (a non-integral roster); try a larger optimize.gap"))
     })?;
+    // Limits that no roster meets are the user's to change (exit 2); a solver that stops
+    // without a roster is neither the user's fault nor ccsim's (exit 3).
     solved.map_err(|e| match e {
-        good_lp::ResolutionError::Infeasible => format!(
+        good_lp::ResolutionError::Infeasible => Error::bad_input(format!(
             "group {label}: no roster satisfies the limits (max_agents, max_part_time_share)"
-        ),
-        other => format!(
+        )),
+        other => Error::new(ErrorKind::Solver, format!(
             "group {label}: the MIP solver stopped without a roster ({other}); raise optimize.time_limit or optimize.gap"
-        ),
+        )),
     })
 }
 
@@ -470,16 +473,19 @@ fn group_solutions(
     values: Vec<Vec<f64>>,
     bought: &[f64],
     whole_agents: bool,
-) -> Result<Vec<(Vec<u32>, Vec<u32>, f64)>, String> {
+) -> Result<Vec<(Vec<u32>, Vec<u32>, f64)>, Error> {
     let mut out = Vec::with_capacity(groups.len());
     for (g, (p, vals)) in groups.iter().zip(values).enumerate() {
         let mut agents = Vec::with_capacity(vals.len());
         for v in vals {
             let r = if whole_agents { v.round() } else { v.ceil() };
             if (v - r).abs() > 1e-6 && whole_agents || r < 0.0 {
-                return Err(format!(
-                    "group {}: the MIP solver returned a non-integral roster ({v}); try a larger optimize.gap",
-                    p.group
+                return Err(Error::new(
+                    ErrorKind::Solver,
+                    format!(
+                        "group {}: the MIP solver returned a non-integral roster ({v}); try a larger optimize.gap",
+                        p.group
+                    ),
                 ));
             }
             agents.push(r as u32);

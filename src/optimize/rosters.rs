@@ -25,8 +25,7 @@ pub(super) fn two_step_baseline(
     let solutions: Vec<roster::RosterSolution> = (0..model.groups.len())
         .into_par_iter()
         .map(|g| roster::solve(&group_problem(model, spec, candidates, need, g)))
-        .collect::<Result<Vec<_>, String>>()
-        .map_err(OptimizeError)?;
+        .collect::<Result<Vec<_>, OptimizeError>>()?;
     let m = staffed_by(model, candidates, &solutions);
     let result = simulate(&m, spec, options)?;
     let (misses, judged) = judge(&m, spec, &result);
@@ -230,8 +229,7 @@ pub(super) fn solve_rosters(
                 roster::solve(&problem(g)).map(Some)
             }
         })
-        .collect::<Result<Vec<_>, String>>()
-        .map_err(OptimizeError)?;
+        .collect::<Result<Vec<_>, OptimizeError>>()?;
     let mut rostered = Rostered {
         solutions: Vec::new(),
         points: vec![0.0; deflections.len()],
@@ -294,7 +292,7 @@ fn solve_relieved<'a>(
         })
         .collect();
     let problems: Vec<roster::RosterProblem> = joint.iter().map(|&g| problem(g)).collect();
-    let proposed = roster::deflection_points(&problems, &options).map_err(OptimizeError)?;
+    let proposed = roster::deflection_points(&problems, &options)?;
     let relieved: Vec<Vec<u32>> = joint
         .iter()
         .map(|&g| relieved_need(problem(g).need, g, deflections, &proposed))
@@ -313,8 +311,7 @@ fn solve_relieved<'a>(
                 roster::solve(&problem(joint[k]))
             }
         })
-        .collect::<Result<Vec<_>, String>>()
-        .map_err(OptimizeError)?;
+        .collect::<Result<Vec<_>, OptimizeError>>()?;
     let (mut with, mut without) = (Vec::new(), Vec::new());
     for (i, s) in solved.into_iter().enumerate() {
         if i % 2 == 0 {
