@@ -4,7 +4,8 @@
 //!
 //! ```sh
 //! cargo run --release --example embed                 # scenarios/weekday.toml
-//! cargo run --release --example embed -- my.toml 8    # another scenario, 8 replications
+//! cargo run --release --example embed -- my.toml 8    # another scenario (with a voice
+//!                                                    # channel), 8 replications
 //! ```
 
 use ccsim::error::ErrorKind;

@@ -88,11 +88,7 @@ fn the_core_does_no_io() {
 
 /// Files still over the house's ~800 lines when the rule came in (issue 13), with their
 /// length then: each may only shrink. A file not listed must stay at or under 800 lines.
-const OVER_800: &[(&str, usize)] = &[
-    ("src/cli.rs", 1556),
-    ("src/contact_log.rs", 1233),
-    ("src/summary.rs", 980),
-];
+const OVER_800: &[(&str, usize)] = &[("src/contact_log.rs", 1233), ("src/summary.rs", 980)];
 
 #[test]
 fn no_source_file_grows_past_800_lines() {

@@ -1,0 +1,208 @@
+//! `ccsim run` (a run, to a precision, or a shard of it) and `ccsim log` (one
+//! replication's contact log).
+
+use super::*;
+
+pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
+    let destinations = [
+        ("--out", args.out.as_deref(), Kind::Folder),
+        ("--report", args.report.as_deref(), Kind::Folder),
+        ("--partial", args.shard.partial.as_deref(), Kind::File),
+    ];
+    let mut inputs: Vec<&std::path::Path> = vec![&args.file];
+    inputs.extend(args.arrival_args.arrivals.as_deref());
+    preflight(&destinations, &inputs, args.force)?;
+    let model = load(&args.file, &args.arrival_args)?;
+    let replays: Vec<&std::path::Path> = model.replays.iter().map(|r| r.path.as_path()).collect();
+    preflight(&destinations, &replays, args.force)?;
+    report_replays(&model, args.quiet);
+    let options = RunOptions {
+        replications: args.replications.unwrap_or(model.replications),
+        seed: args.seed.unwrap_or(model.seed),
+        threads: args.threads.map(|t| t as usize),
+    };
+    let held = match (&args.shard.shard, &args.precision) {
+        (Some(shard), _) => (0..options.replications).filter(|&r| shard.owns(r)).count() as u32,
+        (None, Some(_)) => args.max_replications.max(options.replications),
+        (None, None) => options.replications,
+    };
+    memory_check(experiment::check_planned_memory(
+        &model,
+        held as u64,
+        options.threads,
+        // A plain or precision run folds its intervals as replications end; a shard keeps
+        // every replication whole for its partial file.
+        args.shard.shard.is_none(),
+    ))?;
+    if let (Some(shard), Some(path)) = (args.shard.shard, &args.shard.partial) {
+        let indices: Vec<u32> = (0..options.replications)
+            .filter(|&r| shard.owns(r))
+            .collect();
+        let progress = Progress::new(indices.len() as u64, args.quiet);
+        let result = experiment::thread_pool(options.threads).and_then(|pool| {
+            pool.install(|| {
+                experiment::run_replications(&model, options.seed, &indices, &|c| progress.done(c))
+            })
+        })?;
+        progress.finish();
+        let partial = crate::shard::PartialResult {
+            ccsim_version: crate::shard::CCSIM_VERSION.into(),
+            command: "run".into(),
+            scenario_file: args.file.display().to_string(),
+            scenario_hash: crate::shard::scenario_hash(&[&model]),
+            arrivals: (args.arrival_args.arrivals.as_ref()).map(|p| p.display().to_string()),
+            log_start: args.arrival_args.log_start.clone(),
+            skip_bad_rows: args.arrival_args.skip_bad_rows,
+            sweep_axes: Vec::new(),
+            seed: options.seed,
+            replications: options.replications,
+            points: 1,
+            shard: shard.index,
+            shards: shard.count,
+            runs: vec![crate::shard::partial_run(
+                0,
+                options.seed,
+                options.replications,
+                &indices,
+                result,
+            )],
+        };
+        return write_partial(path, args.force, &partial, args.quiet);
+    }
+    let result = match &args.precision {
+        None => {
+            let progress = Progress::new(options.replications as u64, args.quiet);
+            // Per-interval results are folded as replications end, not kept each.
+            let folded = Default::default();
+            let result =
+                experiment::run_folded(&model, &options, 0, &|c| progress.done(c), folded)?;
+            progress.finish();
+            result
+        }
+        Some(spec) => run_to_precision(&model, &options, spec, args.max_replications, args.quiet)?,
+    };
+    finish_run(
+        &model,
+        &result,
+        options.seed,
+        &args.file.display().to_string(),
+        args.json,
+        &args.out,
+        args.force,
+    )?;
+    if let Some(dir) = &args.report {
+        let summary = RunSummary::new(&model, &result, options.seed);
+        let files =
+            crate::report::run_report(&model, &summary, &args.file.display().to_string(), args.png)
+                .map_err(Error::internal)?;
+        write_folder(dir, "--report", args.force, &files)?;
+        if !args.quiet {
+            eprintln!("report written to {}", dir.join("index.html").display());
+        }
+    }
+    Ok(())
+}
+
+/// Checks the warm-up, then prints (and with `out`, writes) a finished run.
+pub(super) fn finish_run(
+    model: &Model,
+    result: &experiment::RunResult,
+    seed: u64,
+    source: &str,
+    json: bool,
+    out: &Option<PathBuf>,
+    force: bool,
+) -> Result<(), Error> {
+    if let Some(warning) = experiment::warmup_check(model, result) {
+        eprintln!("warning: {warning}");
+    }
+    let summary = RunSummary::new(model, result, seed);
+    if let Some(dir) = out {
+        write_folder(dir, "--out", force, &summary.data_files())?;
+    }
+    if json {
+        emit_with(|w| summary.write_json(w))
+    } else {
+        emit(&render_text(model, &summary, source))
+    }
+}
+
+/// Runs batches of `options.replications` until the named metric's 95 % half-width is at
+/// most the target or `max` replications have run; says on stderr which.
+fn run_to_precision(
+    model: &Model,
+    options: &RunOptions,
+    spec: &str,
+    max: u32,
+    quiet: bool,
+) -> Result<experiment::RunResult, Error> {
+    let bad = |m: String| Error::bad_input(format!("--precision {spec}: {m}"));
+    let (metric, target) = spec
+        .split_once('=')
+        .ok_or_else(|| bad("write METRIC=HALF_WIDTH, e.g. service_level=0.005".into()))?;
+    let target: f64 = target
+        .trim()
+        .parse()
+        .ok()
+        .filter(|t: &f64| t.is_finite() && *t > 0.0)
+        .ok_or_else(|| bad("the half-width must be a number above 0".into()))?;
+    let (_, get) = crate::compare::metric_by_name(model, metric.trim()).map_err(bad)?;
+    let batch = options.replications.clamp(2, max);
+    let progress = Progress::new(max as u64, quiet);
+    let mut result = experiment::RunResult::default();
+    loop {
+        let done = result.outcomes.len() as u32;
+        let next = RunOptions {
+            replications: batch.min(max - done),
+            ..options.clone()
+        };
+        let folded = result.intervals.take().unwrap_or_default();
+        let more = experiment::run_folded(model, &next, done, &|c| progress.done(c), folded)?;
+        result.outcomes.extend(more.outcomes);
+        result.wall_s += more.wall_s;
+        result.intervals = more.intervals;
+        let est = result.estimate(|o| get(o));
+        let n = result.outcomes.len() as u32;
+        if est.n >= 2 && est.ci95 <= target {
+            progress.finish();
+            eprintln!(
+                "precision met: {metric} = {:.6} ± {:.6} after {n} replications (target ± {target})",
+                est.mean, est.ci95
+            );
+            return Ok(result);
+        }
+        if n >= max {
+            progress.finish();
+            eprintln!(
+                "precision NOT met: {metric} = {:.6} ± {:.6} after the cap of {n} replications (target ± {target}); raise --max-replications",
+                est.mean, est.ci95
+            );
+            return Ok(result);
+        }
+    }
+}
+
+pub(super) fn log_command(args: &LogArgs) -> Result<(), Error> {
+    let mut inputs: Vec<&std::path::Path> = vec![&args.file];
+    inputs.extend(args.arrivals.arrivals.as_deref());
+    let destination = [("--output", Some(args.output.as_path()), Kind::File)];
+    preflight(&destination, &inputs, args.force)?;
+    let model = load(&args.file, &args.arrivals)?;
+    let replays: Vec<&std::path::Path> = model.replays.iter().map(|r| r.path.as_path()).collect();
+    preflight(&destination, &replays, args.force)?;
+    report_replays(&model, false);
+    let seed = args.seed.unwrap_or(model.seed);
+    let mut records = Vec::new();
+    let mut ws = crate::engine::Workspace::new();
+    experiment::replicate(&model, seed, args.replication, &mut ws, Some(&mut records))?;
+    let rows = records.len();
+    write_output(&args.output, args.force, |w| {
+        crate::contact_log::write_log(&model, &mut records, w)
+    })?;
+    eprintln!(
+        "wrote {} ({rows} attempts, replication {} of seed {seed})",
+        args.output.display(),
+        args.replication
+    );
+    Ok(())
+}

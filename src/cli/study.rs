@@ -1,0 +1,298 @@
+//! `ccsim sweep`, `ccsim compare` and `ccsim merge`: many runs, planned and run by the
+//! library (`sweep::plan`, `compare::plan`, `shard::merge_files`), printed and written here.
+
+use super::*;
+
+/// A sweep axis as text that `--set` reads back to the same values.
+fn axis_text(axis: &crate::sweep::Axis) -> String {
+    let values: Vec<String> = axis.values.iter().map(|v| v.to_string()).collect();
+    format!("{}={}", axis.key, values.join(","))
+}
+
+pub(super) fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
+    preflight(
+        &[
+            ("--out", args.out.as_deref(), Kind::Folder),
+            ("--report", args.report.as_deref(), Kind::Folder),
+            ("--partial", args.shard.partial.as_deref(), Kind::File),
+        ],
+        &[&args.file],
+        args.force,
+    )?;
+    let base = load(&args.file, &ArrivalArgs::default())?;
+    let plan = crate::sweep::plan(&args.file, base, &args.set)?;
+    if let Some(warning) = plan.identical_points() {
+        eprintln!("warning: {warning}");
+    }
+    let options = RunOptions {
+        replications: args.replications.unwrap_or(plan.base.replications),
+        seed: args.seed.unwrap_or(plan.base.seed),
+        threads: args.threads.map(|t| t as usize),
+    };
+    let points: Vec<u32> = (0..plan.models.len() as u32)
+        .filter(|&p| args.shard.shard.is_none_or(|s| s.owns(p)))
+        .collect();
+    let seeds = plan.seeds(args.seed);
+    let counts = plan.counts(args.replications);
+    let total: u64 = points.iter().map(|&p| counts[p as usize] as u64).sum();
+    for &p in &points {
+        // Every point's outcomes are held until the sweep ends: judge the points together.
+        let share = counts[p as usize] as u64 * points.len() as u64;
+        memory_check(experiment::check_planned_memory(
+            &plan.models[p as usize],
+            share,
+            options.threads,
+            false,
+        ))?;
+    }
+    let progress = Progress::new(total, args.quiet);
+    let done = |c| progress.done(c);
+    let control = crate::runner::Control::new().on_replication(&done);
+    let runs = experiment::thread_pool(options.threads)?
+        .install(|| plan.run(&points, args.seed, args.replications, &control))?;
+    let crate::sweep::SweepPlan { labels, models, .. } = plan;
+    progress.finish();
+    if let (Some(shard), Some(path)) = (args.shard.shard, &args.shard.partial) {
+        let model_refs: Vec<&Model> = models.iter().collect();
+        let partial = crate::shard::PartialResult {
+            ccsim_version: crate::shard::CCSIM_VERSION.into(),
+            command: "sweep".into(),
+            scenario_file: args.file.display().to_string(),
+            scenario_hash: crate::shard::scenario_hash(&model_refs),
+            arrivals: None,
+            log_start: None,
+            skip_bad_rows: false,
+            sweep_axes: args.set.iter().map(axis_text).collect(),
+            seed: options.seed,
+            replications: options.replications,
+            points: models.len() as u32,
+            shard: shard.index,
+            shards: shard.count,
+            runs: points
+                .iter()
+                .zip(runs)
+                .map(|(&p, r)| {
+                    let n = counts[p as usize];
+                    let indices: Vec<u32> = (0..n).collect();
+                    crate::shard::partial_run(p, seeds[p as usize], n, &indices, r)
+                })
+                .collect(),
+        };
+        return write_partial(path, args.force, &partial, args.quiet);
+    }
+    finish_sweep(
+        &models,
+        labels,
+        runs,
+        &seeds,
+        &Destinations {
+            json: args.json,
+            out: &args.out,
+            report: &args.report,
+            force: args.force,
+            png: args.png,
+            quiet: args.quiet,
+        },
+    )
+}
+
+/// Prints (and with `out` and `report`, writes) a finished sweep.
+pub(super) fn finish_sweep(
+    models: &[Model],
+    labels: Vec<crate::sweep::PointLabel>,
+    runs: Vec<experiment::RunResult>,
+    seeds: &[u64],
+    to: &Destinations,
+) -> Result<(), Error> {
+    let (json, out, force) = (to.json, to.out, to.force);
+    let results: Vec<crate::sweep::SweepPoint> = models
+        .iter()
+        .zip(labels)
+        .zip(runs)
+        .zip(seeds)
+        .map(|(((model, set), r), &seed)| crate::sweep::SweepPoint {
+            set,
+            summary: RunSummary::new(model, &r, seed),
+        })
+        .collect();
+    if let Some(dir) = out {
+        let files = vec![
+            ("sweep.csv".to_string(), crate::sweep::to_csv(&results)),
+            (
+                "sweep.json".to_string(),
+                crate::sweep::to_json(&results) + "\n",
+            ),
+        ];
+        write_folder(dir, "--out", force, &text_files(files))?;
+    }
+    if let (Some(dir), Some(first)) = (to.report, models.first()) {
+        let mut base = first.clone();
+        if let Some(i) = base.name.find(" [") {
+            base.name.truncate(i);
+        }
+        let files =
+            crate::report::sweep_report(&base, &results, to.png).map_err(Error::internal)?;
+        write_folder(dir, "--report", force, &files)?;
+        if !to.quiet {
+            eprintln!("report written to {}", dir.join("index.html").display());
+        }
+    }
+    if json {
+        emit(&(crate::sweep::to_json(&results) + "\n"))
+    } else {
+        let Some(first) = models.first() else {
+            return Ok(());
+        };
+        emit(&crate::sweep::render_text(first, &results))
+    }
+}
+
+/// Writes a shard's partial result and says so on stderr.
+pub(super) fn write_partial(
+    path: &std::path::Path,
+    force: bool,
+    partial: &crate::shard::PartialResult,
+    quiet: bool,
+) -> Result<(), Error> {
+    let text = partial.to_toml().map_err(Error::internal)?;
+    write_output(path, force, |w| w.write_all(text.as_bytes()))?;
+    if !quiet {
+        let units: usize = partial.runs.iter().map(|r| r.replications.len()).sum();
+        eprintln!(
+            "shard {}/{}: {units} replication{} written to {}; join all {} parts with `ccsim merge`",
+            partial.shard,
+            partial.shards,
+            if units == 1 { "" } else { "s" },
+            path.display(),
+            partial.shards
+        );
+    }
+    Ok(())
+}
+
+pub(super) fn merge_command(args: &MergeArgs) -> Result<(), Error> {
+    let mut inputs: Vec<&std::path::Path> = args.parts.iter().map(PathBuf::as_path).collect();
+    inputs.extend(args.scenario.as_deref());
+    preflight(
+        &[
+            ("--out", args.out.as_deref(), Kind::Folder),
+            ("--report", args.report.as_deref(), Kind::Folder),
+        ],
+        &inputs,
+        args.force,
+    )?;
+    let mut warn = |w: &str| eprintln!("warning: {w}");
+    let merged = crate::shard::merge_files(&args.parts, args.scenario.as_deref(), &mut warn)
+        .map_err(|e| match e {
+            crate::shard::MergeError::Read(m) => Error::io(m),
+            crate::shard::MergeError::Refused(m) => Error::bad_input(m),
+        })?;
+    match merged.runs {
+        crate::shard::MergedRuns::Sweep {
+            models,
+            labels,
+            runs,
+            seeds,
+        } => finish_sweep(
+            &models,
+            labels,
+            runs,
+            &seeds,
+            &Destinations {
+                json: args.json,
+                out: &args.out,
+                report: &args.report,
+                force: args.force,
+                png: args.png,
+                quiet: true,
+            },
+        ),
+        crate::shard::MergedRuns::Run { model, result } => {
+            let source = merged.scenario.display().to_string();
+            finish_run(
+                &model,
+                &result,
+                merged.seed,
+                &source,
+                args.json,
+                &args.out,
+                args.force,
+            )?;
+            if let Some(dir) = &args.report {
+                let summary = RunSummary::new(&model, &result, merged.seed);
+                let files = crate::report::run_report(&model, &summary, &source, args.png)
+                    .map_err(Error::internal)?;
+                write_folder(dir, "--report", args.force, &files)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+pub(super) fn compare_command(args: &CompareArgs) -> Result<(), Error> {
+    let mut inputs: Vec<&std::path::Path> = vec![&args.base];
+    inputs.extend(args.variants.iter().map(PathBuf::as_path));
+    preflight(
+        &[
+            ("--out", args.out.as_deref(), Kind::Folder),
+            ("--report", args.report.as_deref(), Kind::Folder),
+        ],
+        &inputs,
+        args.force,
+    )?;
+    let none = ArrivalArgs::default();
+    let base = load(&args.base, &none)?;
+    let plan = crate::compare::plan(&args.base, base, &args.variants)?;
+    let (base, variants) = (&plan.base, &plan.variants);
+    let options = RunOptions {
+        replications: args.replications.unwrap_or(base.replications.max(2)),
+        seed: args.seed.unwrap_or(base.seed),
+        threads: args.threads.map(|t| t as usize),
+    };
+    let total = options.replications as u64 * (1 + variants.len() as u64);
+    for m in std::iter::once(base).chain(variants) {
+        memory_check(experiment::check_planned_memory(
+            m,
+            total,
+            options.threads,
+            false,
+        ))?;
+    }
+    let progress = Progress::new(total, args.quiet);
+    let done = |c| progress.done(c);
+    let control = crate::runner::Control::new().on_replication(&done);
+    let runs = experiment::thread_pool(options.threads)?
+        .install(|| plan.run(options.seed, options.replications, &control))?;
+    progress.finish();
+    let mut files = Vec::new();
+    let mut summaries: Vec<(String, RunSummary)> = Vec::new();
+    let models_and_runs =
+        std::iter::once((base, &runs.base)).chain(variants.iter().zip(&runs.variants));
+    for (index, (m, r)) in models_and_runs.enumerate() {
+        let folder = format!("{index}_{}", folder_name(&m.name));
+        let summary = RunSummary::new(m, r, options.seed);
+        for (name, text) in summary.result_files() {
+            files.push((format!("{folder}/{name}"), text));
+        }
+        summaries.push((m.name.clone(), summary));
+    }
+    let comparison = runs.comparison;
+    if let Some(dir) = &args.report {
+        let report = crate::report::compare_report(base, &summaries, &comparison, args.png)
+            .map_err(Error::internal)?;
+        write_folder(dir, "--report", args.force, &report)?;
+        if !args.quiet {
+            eprintln!("report written to {}", dir.join("index.html").display());
+        }
+    }
+    if let Some(dir) = &args.out {
+        files.push(("comparison.json".into(), comparison.to_json() + "\n"));
+        files.push(("comparison.csv".into(), comparison.to_csv()));
+        write_folder(dir, "--out", args.force, &text_files(files))?;
+    }
+    if args.json {
+        emit(&(comparison.to_json() + "\n"))
+    } else {
+        emit(&comparison.render_text())
+    }
+}

@@ -1,0 +1,325 @@
+//! What `ccsim check` prints about a compiled scenario: its calendar, channels,
+//! categories, streams, replays, bots and groups, in the model's words.
+
+use crate::duration::Duration;
+use crate::model::Model;
+use crate::summary::ReplaySummary;
+use std::fmt::Write as _;
+
+pub fn describe_model(model: &Model, source: &str) -> String {
+    let mut out = String::new();
+    calendar(&mut out, model, source);
+    channels(&mut out, model);
+    bots(&mut out, model);
+    streams(&mut out, model);
+    groups(&mut out, model);
+    totals(&mut out, model);
+    out
+}
+
+/// The name, horizon, intervals, start date and surges.
+fn calendar(out: &mut String, model: &Model, source: &str) {
+    let d = Duration::from_secs;
+    let _ = writeln!(out, "{source}: OK — scenario \"{}\"", model.name);
+    let _ = writeln!(
+        out,
+        "  horizon {}, interval {} ({} intervals), warm-up {}, {} replications, seed {}",
+        d(model.horizon),
+        d(model.interval),
+        model.n_intervals,
+        d(model.warmup),
+        model.replications,
+        model.seed
+    );
+    if let Some(start) = model.start {
+        let _ = writeln!(out, "  starts {} ({})", start, start.date().strftime("%A"));
+    }
+    for surge in &model.surges {
+        let _ = writeln!(
+            out,
+            "  surge \"{}\" on {}: {} from {} to {}",
+            surge.name,
+            surge.scope,
+            surge.strength,
+            crate::duration::clock(surge.from),
+            crate::duration::clock(surge.to)
+        );
+    }
+}
+
+/// Each channel: its service-level target, patience and more.
+fn channels(out: &mut String, model: &Model) {
+    let d = Duration::from_secs;
+    let _ = writeln!(out, "  channels ({}):", model.channels.len());
+    for ch in &model.channels {
+        let mut returns = String::new();
+        for (what, rule) in [("redial", &ch.redial), ("repeat", &ch.repeat)] {
+            if let Some(r) = rule {
+                let target = &model.channels[r.channel as usize].name;
+                let on = if target != &ch.name {
+                    format!(" on {target}")
+                } else {
+                    String::new()
+                };
+                returns += &format!(
+                    ", {what} {:.0}% after {}{on} (at most {} attempts)",
+                    r.probability * 100.0,
+                    r.delay.describe(),
+                    r.max_attempts
+                );
+            }
+        }
+        let patience = ch
+            .patience
+            .as_ref()
+            .map_or("none (no abandonment)".to_string(), |p| p.describe());
+        if ch.busyness_day_cv > 0.0 || ch.busyness_interval_cv > 0.0 {
+            let mut parts = Vec::new();
+            if ch.busyness_day_cv > 0.0 {
+                parts.push(format!("{:.2} a day", ch.busyness_day_cv));
+            }
+            if ch.busyness_interval_cv > 0.0 {
+                parts.push(format!("{:.2} an interval", ch.busyness_interval_cv));
+            }
+            returns += &format!(", busyness cv {}", parts.join(" and "));
+        }
+        let _ = writeln!(
+            out,
+            "    {:<10} service level {:.0}% within {}, patience {}{returns}",
+            ch.name,
+            ch.service_level_target * 100.0,
+            d(ch.answer_within),
+            patience
+        );
+    }
+}
+
+/// Each bot: its sessions, capacity and outcomes.
+fn bots(out: &mut String, model: &Model) {
+    for bot in &model.bots {
+        let mut parts = vec![format!("sessions {}", bot.session.describe())];
+        if bot.capacity != u32::MAX {
+            let full = if bot.full_goes_to_humans {
+                "overflow to humans"
+            } else {
+                "overflow waits"
+            };
+            parts.push(format!("capacity {} ({full})", bot.capacity));
+        }
+        let shares = |v: &[f64]| -> String {
+            model
+                .categories
+                .iter()
+                .zip(v)
+                .map(|(c, p)| format!("{c} {:.0}%", p * 100.0))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        parts.push(format!("contains {}", shares(&bot.containment)));
+        if bot.dropout.iter().any(|p| *p > 0.0) {
+            parts.push(format!("drop-out {}", shares(&bot.dropout)));
+        }
+        if bot.misroute > 0.0 {
+            parts.push(format!("misroutes {:.0}%", bot.misroute * 100.0));
+        }
+        for (from, to) in &bot.outages {
+            parts.push(format!(
+                "down {}–{}",
+                crate::duration::clock(*from),
+                crate::duration::clock(*to)
+            ));
+        }
+        let _ = writeln!(
+            out,
+            "  bot on {}: {}",
+            model.channels[bot.channel as usize].name,
+            parts.join(", ")
+        );
+    }
+}
+
+/// The categories, replayed logs and generated arrival streams.
+fn streams(out: &mut String, model: &Model) {
+    let _ = writeln!(
+        out,
+        "  categories ({}): {}",
+        model.categories.len(),
+        model.categories.join(", ")
+    );
+    for r in ReplaySummary::of(model) {
+        let _ = writeln!(out, "  {}", r.describe());
+    }
+    let _ = writeln!(out, "  arrival streams ({}):", model.streams.len());
+    for s in &model.streams {
+        let expected = s.rate_per_s.iter().sum::<f64>() * model.interval;
+        let peak = s.rate_per_s.iter().cloned().fold(0.0, f64::max) * 3600.0;
+        let _ = writeln!(
+            out,
+            "    {:<24} {:>10.0} contacts over the horizon, peak {:.0}/h{}",
+            model.contact_type_name(s.contact_type),
+            expected,
+            peak,
+            if model.priority_levels.len() > 1 {
+                format!(", priority {}", model.priority_levels[s.class as usize])
+            } else {
+                String::new()
+            }
+        );
+    }
+}
+
+/// Each group, in routing priority order: agents, handle time, what it handles.
+fn groups(out: &mut String, model: &Model) {
+    let d = Duration::from_secs;
+    let _ = writeln!(
+        out,
+        "  groups ({}), in routing priority order:",
+        model.groups.len()
+    );
+    let width = model
+        .groups
+        .iter()
+        .map(|g| g.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(crate::limits::MAX_NAME_CHARS);
+    for g in &model.groups {
+        let min = g.staffing.iter().min().copied().unwrap_or(0);
+        let max = g.staffing.iter().max().copied().unwrap_or(0);
+        let mut agents = if min == max {
+            format!("{min} agent{} on duty", if min == 1 { "" } else { "s" })
+        } else {
+            format!("{min}–{max} agents on duty")
+        };
+        if g.shrinkage > 0.0 {
+            let lo = g.scheduled.iter().min().copied().unwrap_or(0);
+            let hi = g.scheduled.iter().max().copied().unwrap_or(0);
+            agents += &format!(
+                " ({lo}–{hi} scheduled, shrinkage {:.0}%)",
+                g.shrinkage * 100.0
+            );
+        }
+        if g.hourly_cost > 0.0 {
+            agents += &format!(", {} an hour", g.hourly_cost);
+        }
+        let mut extras = String::new();
+        if g.tier != 1 {
+            extras += &format!(", tier {}", g.tier);
+        }
+        if g.concurrency > 1 {
+            extras += &format!(
+                ", {} conversations at once (each {:.0}% slower per extra one)",
+                g.concurrency,
+                g.concurrency_slowdown * 100.0
+            );
+        }
+        if g.overflow_after > 0.0 {
+            extras += &format!(", takes contacts after {} of waiting", d(g.overflow_after));
+        }
+        for (c, channel) in model.channels.iter().enumerate() {
+            let of_channel: Vec<(u32, String)> = g
+                .handle_time_by
+                .iter()
+                .filter(|(t, _)| model.contact_types[*t as usize].channel as usize == c)
+                .map(|(t, d)| (*t, d.describe()))
+                .collect();
+            let same = of_channel.windows(2).all(|w| w[0].1 == w[1].1);
+            if of_channel.len() == model.categories.len() && model.categories.len() > 1 && same {
+                extras += &format!(", {}/* takes {}", channel.name, of_channel[0].1);
+            } else {
+                for (t, d) in &of_channel {
+                    extras += &format!(", {} takes {d}", model.contact_type_name(*t));
+                }
+            }
+        }
+        let resolve = &g.resolve;
+        if resolve.iter().all(|p| *p == resolve[0]) && resolve[0] < 1.0 {
+            extras += &format!(", resolves {:.0}%", resolve[0] * 100.0);
+        } else if resolve.iter().any(|p| *p < 1.0) {
+            let shown: Vec<String> = model
+                .categories
+                .iter()
+                .zip(resolve)
+                .map(|(c, p)| format!("{c} {:.0}%", p * 100.0))
+                .collect();
+            extras += &format!(", resolves {}", shown.join(" "));
+        }
+        let targets: Vec<String> = model
+            .categories
+            .iter()
+            .zip(&g.escalate_to)
+            .filter_map(|(c, t)| t.map(|t| format!("{c}→{}", model.groups[t as usize].name)))
+            .collect();
+        if !targets.is_empty() {
+            extras += &format!(", escalates {}", targets.join(" "));
+        }
+        let _ = writeln!(
+            out,
+            "    {:<width$}  {agents}, handle time {}, handles {}{extras}",
+            g.name,
+            g.handle_time.describe(),
+            handled_pairs(model, &g.handles)
+        );
+    }
+}
+
+/// The volume and scheduled agent hours, a day or over the horizon.
+fn totals(out: &mut String, model: &Model) {
+    let d = Duration::from_secs;
+    let days = model.horizon / 86_400.0;
+    // Generated streams, plus every replayed row (before volume scaling) in the horizon.
+    let replayed: f64 = model
+        .replays
+        .iter()
+        .map(|r| r.scan.as_ref().map_or(0, |s| s.replayed) as f64 * r.volume_scale)
+        .sum();
+    let volume = model.expected_arrivals() + replayed + 0.0;
+    let agent_hours = model.agent_hours();
+    if !model.replays.is_empty()
+        && (!model.surges.is_empty()
+            || model
+                .channels
+                .iter()
+                .any(|c| c.busyness_day_cv > 0.0 || c.busyness_interval_cv > 0.0))
+    {
+        let _ = writeln!(
+            out,
+            "  note: surges, day-of-week factors and busyness shape the generated streams only, not the replayed rows"
+        );
+    }
+    if (days - 1.0).abs() < 1e-9 {
+        let _ = writeln!(
+            out,
+            "  total daily volume {volume:.0} contacts; total scheduled agent hours {agent_hours:.1}"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "  total volume {volume:.0} contacts over the {} horizon ({:.0} a day); total scheduled agent hours {agent_hours:.1}",
+            d(model.horizon),
+            volume / days
+        );
+    }
+}
+
+/// The pairs a group handles, with a channel's categories folded into `channel/*` when
+/// the group handles all of them.
+fn handled_pairs(model: &Model, handles: &[u32]) -> String {
+    let mut parts = Vec::new();
+    for (c, channel) in model.channels.iter().enumerate() {
+        let of_channel: Vec<u32> = handles
+            .iter()
+            .copied()
+            .filter(|&t| model.contact_types[t as usize].channel as usize == c)
+            .collect();
+        if of_channel.len() == model.categories.len() && model.categories.len() > 1 {
+            parts.push(format!("{}/*", channel.name));
+        } else {
+            parts.extend(of_channel.iter().map(|&t| model.contact_type_name(t)));
+        }
+    }
+    if parts.is_empty() {
+        return "nothing from the queues (escalations only)".into();
+    }
+    parts.join(", ")
+}
