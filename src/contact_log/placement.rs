@@ -1,0 +1,80 @@
+//! How rows of one log map onto a model: channel and category names to the contact type
+//! that someone serves. Invariant: a row is placed only on a contact type with a group;
+//! the error otherwise lists the names the scenario has.
+
+use super::columns::{LogColumns, LogRow, RowError};
+use crate::model::Model;
+
+/// How rows of one log map onto a model: names to contact types, priorities to classes.
+/// Names are few, so they are found by a linear scan (cheaper than hashing a string).
+pub(super) struct Placement<'m> {
+    pub(super) model: &'m Model,
+    channels: Vec<&'m str>,
+    categories: Vec<&'m str>,
+    /// `channel * n_categories + category` → contact type served by someone, or `u32::MAX`.
+    types: Vec<u32>,
+}
+
+impl<'m> Placement<'m> {
+    pub(super) fn new(model: &'m Model) -> Placement<'m> {
+        let n_cat = model.categories.len();
+        let mut types = vec![u32::MAX; model.channels.len() * n_cat];
+        for (i, t) in model.contact_types.iter().enumerate() {
+            if !t.groups.is_empty() {
+                types[t.channel as usize * n_cat + t.category as usize] = i as u32;
+            }
+        }
+        Placement {
+            model,
+            channels: model.channels.iter().map(|c| c.name.as_str()).collect(),
+            categories: model.categories.iter().map(String::as_str).collect(),
+            types,
+        }
+    }
+
+    /// The contact type of a row, or what is wrong.
+    pub(super) fn contact_type(&self, row: &LogRow, columns: &LogColumns) -> Result<u32, RowError> {
+        let ch = self
+            .channels
+            .iter()
+            .position(|c| *c == row.channel)
+            .ok_or_else(|| RowError {
+                column: columns.channel,
+                message: format!(
+                    "there is no channel \"{}\" in the scenario; its channels are {}",
+                    row.channel,
+                    self.model
+                        .channels
+                        .iter()
+                        .map(|c| format!("\"{}\"", c.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })?;
+        let cat = self
+            .categories
+            .iter()
+            .position(|c| *c == row.category)
+            .ok_or_else(|| RowError {
+                column: columns.category,
+                message: format!(
+                    "there is no category \"{}\" in the scenario; its categories are {}",
+                    row.category,
+                    self.model
+                        .categories
+                        .iter()
+                        .map(|c| format!("\"{c}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })?;
+        let t = self.types[ch * self.categories.len() + cat];
+        (t != u32::MAX).then_some(t).ok_or_else(|| RowError {
+            column: columns.category,
+            message: format!(
+                "nobody handles {}/{} in the scenario: add it to the handles of a [[group]]",
+                row.channel, row.category
+            ),
+        })
+    }
+}
