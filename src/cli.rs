@@ -7,9 +7,10 @@ use crate::erlang::{self, QueueSpec, QueueValues};
 use crate::error::Error;
 use crate::experiment::{self, RunOptions};
 use crate::model::Model;
+use crate::output::run::{DataFile, data_files, render_text, result_files, text_files, write_json};
 use crate::output::{Destination, Kind};
 use crate::scenario;
-use crate::summary::{DataFile, ReplaySummary, RunSummary, render_text, text_files};
+use crate::summary::{ReplaySummary, RunSummary};
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -799,7 +800,7 @@ fn compare_command(args: &CompareArgs) -> Result<(), Error> {
     for (index, (m, r)) in models_and_runs.enumerate() {
         let folder = format!("{index}_{}", folder_name(&m.name));
         let summary = RunSummary::new(m, r, options.seed);
-        for (name, text) in summary.result_files() {
+        for (name, text) in result_files(&summary) {
             files.push((format!("{folder}/{name}"), text));
         }
         summaries.push((m.name.clone(), summary));
@@ -1090,10 +1091,10 @@ fn finish_run(
     }
     let summary = RunSummary::new(model, result, seed);
     if let Some(dir) = out {
-        write_folder(dir, "--out", force, &summary.data_files())?;
+        write_folder(dir, "--out", force, &data_files(&summary))?;
     }
     if json {
-        emit_with(|w| summary.write_json(w))
+        emit_with(|w| write_json(&summary, w))
     } else {
         emit(&render_text(model, &summary, source))
     }

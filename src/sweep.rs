@@ -283,7 +283,7 @@ pub fn to_csv(points: &[SweepPoint]) -> String {
         .first()
         .map(|p| p.set.iter().map(|(k, _)| k.as_str()).collect())
         .unwrap_or_default();
-    crate::summary::objects_to_csv(&keys, &rows)
+    crate::output::run::objects_to_csv(&keys, &rows)
 }
 
 #[cfg(test)]

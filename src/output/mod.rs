@@ -15,6 +15,7 @@
 
 pub mod fit;
 pub mod optimize;
+pub mod run;
 
 use std::ffi::OsString;
 use std::fs;

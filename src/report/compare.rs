@@ -6,7 +6,8 @@ use super::charts::{self, Axes, Chart, Line, line_chart};
 use super::page::{ReportHeader, escape, finish};
 use crate::compare::{Comparison, Pairing, Unit};
 use crate::model::{Channel, Model};
-use crate::summary::{ChannelInterval, DataFile, RunSummary};
+use crate::output::run::DataFile;
+use crate::summary::{ChannelInterval, RunSummary};
 use std::fmt::Write as _;
 
 /// A comparison's report folder: service level per interval of the base and every variant

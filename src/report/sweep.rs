@@ -6,7 +6,8 @@ use super::charts::{self, Axes, Chart, Line, line_chart};
 use super::page::{ReportHeader, escape, finish};
 use crate::experiment::Estimate;
 use crate::model::{Channel, Model};
-use crate::summary::{DataFile, RunSummary};
+use crate::output::run::DataFile;
+use crate::summary::RunSummary;
 use crate::sweep::{SweepPoint, target_words, verdict};
 use std::fmt::Write as _;
 
