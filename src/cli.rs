@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::experiment::{self, RunOptions};
 use crate::model::Model;
 use crate::output::run::{DataFile, data_files, render_text, result_files, text_files, write_json};
-use crate::output::{Destination, Kind};
+use crate::output::{self, Destination, Kind};
 use crate::scenario;
 use crate::summary::{ReplaySummary, RunSummary};
 use clap::{Args, Parser, Subcommand};
@@ -815,14 +815,20 @@ fn compare_command(args: &CompareArgs) -> Result<(), Error> {
         }
     }
     if let Some(dir) = &args.out {
-        files.push(("comparison.json".into(), comparison.to_json() + "\n"));
-        files.push(("comparison.csv".into(), comparison.to_csv()));
+        files.push((
+            "comparison.json".into(),
+            output::compare::to_json(&comparison) + "\n",
+        ));
+        files.push((
+            "comparison.csv".into(),
+            output::compare::to_csv(&comparison),
+        ));
         write_folder(dir, "--out", args.force, &text_files(files))?;
     }
     if args.json {
-        emit(&(comparison.to_json() + "\n"))
+        emit(&(output::compare::to_json(&comparison) + "\n"))
     } else {
-        emit(&comparison.render_text())
+        emit(&output::compare::render_text(&comparison))
     }
 }
 

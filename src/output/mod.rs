@@ -13,6 +13,7 @@
 //!   folder set aside and never replaced is put back).
 //! - [`write_file`] writes a single file through a temporary name, renamed at the end.
 
+pub mod compare;
 pub mod fit;
 pub mod optimize;
 pub mod run;
