@@ -595,10 +595,10 @@ fn finish_sweep(
         .collect();
     if let Some(dir) = out {
         let files = vec![
-            ("sweep.csv".to_string(), crate::sweep::to_csv(&results)),
+            ("sweep.csv".to_string(), output::sweep::to_csv(&results)),
             (
                 "sweep.json".to_string(),
-                crate::sweep::to_json(&results) + "\n",
+                output::sweep::to_json(&results) + "\n",
             ),
         ];
         write_folder(dir, "--out", force, &text_files(files))?;
@@ -616,12 +616,12 @@ fn finish_sweep(
         }
     }
     if json {
-        emit(&(crate::sweep::to_json(&results) + "\n"))
+        emit(&(output::sweep::to_json(&results) + "\n"))
     } else {
         let Some(first) = models.first() else {
             return Ok(());
         };
-        emit(&crate::sweep::render_text(first, &results))
+        emit(&output::sweep::render_text(first, &results))
     }
 }
 

@@ -17,6 +17,7 @@ pub mod compare;
 pub mod fit;
 pub mod optimize;
 pub mod run;
+pub mod sweep;
 
 use std::ffi::OsString;
 use std::fs;
