@@ -156,7 +156,7 @@ mod tests {
     #[test]
     fn verdicts_read_the_interval_against_the_target() {
         let e = |mean: f64, ci95: f64| Estimate { mean, ci95, n: 10 };
-        assert_eq!(verdict(&e(0.85, 0.05), 0.8), "met");
+        assert_eq!(verdict(&e(0.9, 0.05), 0.8), "met");
         assert_eq!(verdict(&e(0.70, 0.05), 0.8), "short");
         assert_eq!(verdict(&e(0.82, 0.05), 0.8), "unsure");
         assert_eq!(verdict(&e(f64::NAN, 0.0), 0.8), "–");
