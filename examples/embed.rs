@@ -60,7 +60,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         applied: vec![None],
     };
     let compared = pool.install(|| plan.run(model.seed, replications, &control))?;
-    for line in compared.comparison.render_text().lines().take(8) {
+    for line in ccsim::output::compare::render_text(&compared.comparison)
+        .lines()
+        .take(8)
+    {
         println!("  {line}");
     }
 

@@ -9,6 +9,9 @@
 //! surges, replayed logs and busyness ([`same_customers`]). Two scenarios whose customers
 //! differ are still compared, but as independent samples: the difference's interval is
 //! Welch's, and the output says that the customers differ.
+//!
+//! The [`Comparison`] is plain data; its text table, JSON and CSV are written by
+//! [`crate::output::compare`].
 
 use crate::error::Error;
 use crate::experiment::{Estimate, RunResult, t_quantile_975};
@@ -16,7 +19,6 @@ use crate::model::Model;
 use crate::runner::{Control, Job};
 use crate::stats::{QueueMetrics, ReplicationOutcome};
 use serde::Serialize;
-use std::fmt::Write as _;
 
 /// How a metric is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -429,153 +431,6 @@ pub fn compare_runs(
         },
         changes,
         differences,
-    }
-}
-
-fn show(unit: Unit, x: f64) -> String {
-    if !x.is_finite() {
-        return "–".into();
-    }
-    match unit {
-        Unit::Share => format!("{:.1}%", x * 100.0),
-        Unit::Seconds => format!("{x:.1}"),
-        Unit::Amount => format!("{x:.0}"),
-    }
-}
-
-fn show_diff(unit: Unit, d: f64, h: f64) -> String {
-    if !d.is_finite() {
-        return "–".into();
-    }
-    match unit {
-        Unit::Share => format!("{:+.2} pts ±{:.2}", d * 100.0, h * 100.0),
-        Unit::Seconds => format!("{d:+.2} ±{h:.2}"),
-        Unit::Amount if d.abs() < 10.0 => format!("{d:+.2} ±{h:.2}"),
-        Unit::Amount => format!("{d:+.0} ±{h:.0}"),
-    }
-}
-
-impl Comparison {
-    /// What a variant's table compares, in words: the runs, how they are paired, which
-    /// changes were applied to which base, and what the half-widths are.
-    pub fn header_lines(&self, v: &VariantComparison) -> Vec<String> {
-        let mut lines = Vec::new();
-        let pairing = match v.pairing {
-            Pairing::CommonRandomNumbers => "common random numbers (same customers)",
-            Pairing::Unpaired => "independent samples: the customers differ",
-        };
-        lines.push(format!(
-            "{} vs {} · {} replications each · seed {} · {pairing}",
-            v.variant, self.base, self.replications, self.seed
-        ));
-        if let Some(c) = &v.changes {
-            let files = c.files.join(" then ");
-            lines.push(if c.own_base {
-                format!("The variant is {} with the changes in {files}.", c.applied_to)
-            } else {
-                format!(
-                    "The variant is {} with the changes in {files} applied to it (not to {}, which {} extends).",
-                    c.applied_to, c.extends, c.variant
-                )
-            });
-        }
-        if !v.channels_not_shared.is_empty() {
-            lines.push(format!(
-                "Channels in only one of them have no rows of their own, and \"all\" sums different channels: {}.",
-                v.channels_not_shared.join(", ")
-            ));
-        }
-        lines.push(match v.pairing {
-            Pairing::CommonRandomNumbers => "Differences are variant − base with paired 95 % half-widths; \"unpaired ±\" is what independent runs would give.".into(),
-            Pairing::Unpaired => "The two scenarios have different arrivals, so replications cannot be paired: differences are variant − base with Welch's unpaired 95 % half-widths.".into(),
-        });
-        lines
-    }
-
-    /// The tables people read: per variant, every metric with the paired difference, the
-    /// interval independent runs would have given, and whether the difference is real.
-    pub fn render_text(&self) -> String {
-        let mut t = String::new();
-        for v in &self.variants {
-            for line in self.header_lines(v) {
-                let _ = writeln!(t, "{line}");
-            }
-            let _ = writeln!(t);
-            let _ = writeln!(
-                t,
-                "{:<10} {:<26} {:>16} {:>16} {:>24} {:>12}  significant",
-                "scope", "metric", "base", "variant", "difference", "unpaired ±"
-            );
-            for d in &v.differences {
-                if !d.base.mean.is_finite() && !d.variant.mean.is_finite() {
-                    continue;
-                }
-                let unpaired = match d.unit {
-                    _ if !d.unpaired_ci95.is_finite() => "–".to_string(),
-                    Unit::Share => format!("±{:.2} pts", d.unpaired_ci95 * 100.0),
-                    Unit::Seconds => format!("±{:.2}", d.unpaired_ci95),
-                    Unit::Amount => format!("±{:.0}", d.unpaired_ci95),
-                };
-                let _ = writeln!(
-                    t,
-                    "{:<10} {:<26} {:>16} {:>16} {:>24} {:>12}  {}",
-                    d.scope,
-                    d.metric,
-                    show(d.unit, d.base.mean),
-                    show(d.unit, d.variant.mean),
-                    show_diff(d.unit, d.difference.mean, d.difference.ci95),
-                    unpaired,
-                    if d.significant { "yes" } else { "no" }
-                );
-            }
-            let _ = writeln!(t);
-        }
-        t
-    }
-
-    /// The comparison as one JSON document.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a comparison serialises")
-    }
-
-    /// The comparison as CSV: one row per variant, scope and metric.
-    pub fn to_csv(&self) -> String {
-        let mut t = String::from(
-            "variant,scope,metric,base,base_ci95,variant_value,variant_ci95,difference,difference_ci95,unpaired_ci95,significant,pairing\n",
-        );
-        for v in &self.variants {
-            for d in &v.differences {
-                let _ = writeln!(
-                    t,
-                    "{},{},{},{},{},{},{},{},{},{},{},{}",
-                    csv_field(&v.variant),
-                    csv_field(&d.scope),
-                    d.metric,
-                    d.base.mean,
-                    d.base.ci95,
-                    d.variant.mean,
-                    d.variant.ci95,
-                    d.difference.mean,
-                    d.difference.ci95,
-                    d.unpaired_ci95,
-                    d.significant,
-                    match v.pairing {
-                        Pairing::CommonRandomNumbers => "common_random_numbers",
-                        Pairing::Unpaired => "unpaired",
-                    }
-                );
-            }
-        }
-        t
-    }
-}
-
-/// A CSV field, quoted when it needs to be.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }
 

@@ -1,13 +1,15 @@
 //! Sweeps: a scenario run at every point of a grid of values set by key path
 //! (`--set group.agents.agents=80..120:5 --set bot.chat.containment=0.3,0.4`), each point
 //! with its replications and confidence intervals, as one table.
+//!
+//! The axes, the grid, the plan and the points' results are plain data; the sweep's text
+//! table, JSON and CSV are written by [`crate::output::sweep`].
 
 use crate::error::Error;
-use crate::experiment::{Estimate, RunResult};
+use crate::experiment::RunResult;
 use crate::model::Model;
 use crate::runner::{Control, Job};
 use crate::summary::RunSummary;
-use std::fmt::Write as _;
 
 /// One `--set KEY=VALUES` of a sweep: the key path and the values it takes.
 #[derive(Clone, Debug, PartialEq)]
@@ -145,145 +147,6 @@ pub fn show_value(v: &toml::Value) -> String {
         toml::Value::String(s) => s.clone(),
         other => other.to_string(),
     }
-}
-
-/// Whether a service level estimate meets its target: `met` when its 95 % interval lies at
-/// or above the target, `short` when it lies below, `unsure` when the interval holds the
-/// target (more replications would tell), `–` when undefined.
-pub fn verdict(e: &Estimate, target: f64) -> &'static str {
-    if !e.mean.is_finite() {
-        "–"
-    } else if e.mean - e.ci95 >= target {
-        "met"
-    } else if e.mean + e.ci95 < target {
-        "short"
-    } else {
-        "unsure"
-    }
-}
-
-/// A channel's service level target in words, e.g. `80% in 20s`.
-pub fn target_words(channel: &crate::model::Channel) -> String {
-    format!(
-        "{:.0}% in {}",
-        channel.service_level_target * 100.0,
-        crate::duration::Duration::from_secs(channel.answer_within)
-    )
-}
-
-/// The headline metrics of each point, for people: each channel's service level against
-/// its own target (from `model`, the swept scenario), then abandonment, ASA, occupancy
-/// and cost of all channels together.
-pub fn render_text(model: &crate::model::Model, points: &[SweepPoint]) -> String {
-    let mut t = String::new();
-    let Some(first) = points.first() else {
-        return t;
-    };
-    let keys: Vec<&str> = first.set.iter().map(|(k, _)| k.as_str()).collect();
-    let est = |e: &Estimate, pct: bool| {
-        if !e.mean.is_finite() {
-            "–".to_string()
-        } else if pct {
-            format!("{:.1}% ±{:.1}", e.mean * 100.0, e.ci95 * 100.0)
-        } else {
-            format!("{:.1} ±{:.1}", e.mean, e.ci95)
-        }
-    };
-    let headers: Vec<String> = model
-        .channels
-        .iter()
-        .map(|c| format!("{} SL ({})", c.name, target_words(c)))
-        .collect();
-    let widths: Vec<usize> = headers.iter().map(|h| h.chars().count().max(20)).collect();
-    for k in &keys {
-        let _ = write!(t, "{k:>24} ");
-    }
-    for (h, w) in headers.iter().zip(&widths) {
-        let _ = write!(t, " {h:>w$} ");
-    }
-    let _ = writeln!(
-        t,
-        "{:>14} {:>14} {:>14} {:>18}",
-        "abandon rate", "ASA s", "occupancy", "cost"
-    );
-    for p in points {
-        for (_, v) in &p.set {
-            let _ = write!(t, "{v:>24} ");
-        }
-        for (c, w) in widths.iter().enumerate() {
-            let cell = match p.summary.by_channel.get(c) {
-                Some((_, q)) => format!(
-                    "{} {}",
-                    est(&q.service_level, true),
-                    verdict(&q.service_level, model.channels[c].service_level_target)
-                ),
-                None => "–".into(),
-            };
-            let _ = write!(t, " {cell:>w$} ");
-        }
-        let s = &p.summary.totals;
-        let _ = writeln!(
-            t,
-            "{:>14} {:>14} {:>14} {:>18}",
-            est(&s.queue.abandon_rate, true),
-            est(&s.queue.asa_s, false),
-            est(&s.occupancy, true),
-            format!("{:.0} ±{:.0}", s.cost.mean, s.cost.ci95)
-        );
-    }
-    let _ = writeln!(
-        t,
-        "Service level per channel against its own target: met (the 95 % interval is at or above it), short (below), unsure (the interval holds the target)."
-    );
-    t
-}
-
-/// The sweep as JSON: per point the values set and the totals, channels and groups with
-/// their 95 % half-widths.
-pub fn to_json(points: &[SweepPoint]) -> String {
-    let rows: Vec<serde_json::Value> = points
-        .iter()
-        .map(|p| {
-            let json = serde_json::to_value(&p.summary).expect("serialises");
-            let set: serde_json::Map<String, serde_json::Value> = p
-                .set
-                .iter()
-                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-                .collect();
-            serde_json::json!({
-                "set": set,
-                "replications": json["replications"],
-                "seed": json["seed"],
-                "totals": json["totals"],
-                "by_channel": json["by_channel"],
-                "by_group": json["by_group"],
-            })
-        })
-        .collect();
-    serde_json::to_string_pretty(&serde_json::json!({ "points": rows })).expect("serialises")
-}
-
-/// One CSV row per point: the set values, then every total and per-channel metric with
-/// its 95 % half-width.
-pub fn to_csv(points: &[SweepPoint]) -> String {
-    let rows: Vec<(Vec<String>, serde_json::Value)> = points
-        .iter()
-        .map(|p| {
-            let json = serde_json::to_value(&p.summary).expect("serialises");
-            let mut v = serde_json::Map::new();
-            v.insert("totals".into(), json["totals"].clone());
-            v.insert("by_channel".into(), json["by_channel"].clone());
-            (
-                p.set.iter().map(|(_, v)| v.clone()).collect(),
-                serde_json::Value::Object(v),
-            )
-        })
-        .collect();
-    let keys: Vec<&str> = points
-        .first()
-        .map(|p| p.set.iter().map(|(k, _)| k.as_str()).collect())
-        .unwrap_or_default();
-    crate::summary::objects_to_csv(&keys, &rows)
 }
 
 #[cfg(test)]

@@ -118,10 +118,10 @@ pub(super) fn finish_run(
     }
     let summary = RunSummary::new(model, result, seed);
     if let Some(dir) = out {
-        write_folder(dir, "--out", force, &summary.data_files())?;
+        write_folder(dir, "--out", force, &data_files(&summary))?;
     }
     if json {
-        emit_with(|w| summary.write_json(w))
+        emit_with(|w| write_json(&summary, w))
     } else {
         emit(&render_text(model, &summary, source))
     }

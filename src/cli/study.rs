@@ -117,10 +117,10 @@ pub(super) fn finish_sweep(
         .collect();
     if let Some(dir) = out {
         let files = vec![
-            ("sweep.csv".to_string(), crate::sweep::to_csv(&results)),
+            ("sweep.csv".to_string(), output::sweep::to_csv(&results)),
             (
                 "sweep.json".to_string(),
-                crate::sweep::to_json(&results) + "\n",
+                output::sweep::to_json(&results) + "\n",
             ),
         ];
         write_folder(dir, "--out", force, &text_files(files))?;
@@ -138,12 +138,12 @@ pub(super) fn finish_sweep(
         }
     }
     if json {
-        emit(&(crate::sweep::to_json(&results) + "\n"))
+        emit(&(output::sweep::to_json(&results) + "\n"))
     } else {
         let Some(first) = models.first() else {
             return Ok(());
         };
-        emit(&crate::sweep::render_text(first, &results))
+        emit(&output::sweep::render_text(first, &results))
     }
 }
 
@@ -271,7 +271,7 @@ pub(super) fn compare_command(args: &CompareArgs) -> Result<(), Error> {
     for (index, (m, r)) in models_and_runs.enumerate() {
         let folder = format!("{index}_{}", folder_name(&m.name));
         let summary = RunSummary::new(m, r, options.seed);
-        for (name, text) in summary.result_files() {
+        for (name, text) in result_files(&summary) {
             files.push((format!("{folder}/{name}"), text));
         }
         summaries.push((m.name.clone(), summary));
@@ -286,13 +286,19 @@ pub(super) fn compare_command(args: &CompareArgs) -> Result<(), Error> {
         }
     }
     if let Some(dir) = &args.out {
-        files.push(("comparison.json".into(), comparison.to_json() + "\n"));
-        files.push(("comparison.csv".into(), comparison.to_csv()));
+        files.push((
+            "comparison.json".into(),
+            output::compare::to_json(&comparison) + "\n",
+        ));
+        files.push((
+            "comparison.csv".into(),
+            output::compare::to_csv(&comparison),
+        ));
         write_folder(dir, "--out", args.force, &text_files(files))?;
     }
     if args.json {
-        emit(&(comparison.to_json() + "\n"))
+        emit(&(output::compare::to_json(&comparison) + "\n"))
     } else {
-        emit(&comparison.render_text())
+        emit(&output::compare::render_text(&comparison))
     }
 }

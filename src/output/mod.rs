@@ -14,8 +14,11 @@
 //! - [`write_file`] writes a single file through a temporary name, renamed at the end.
 
 pub mod check;
+pub mod compare;
 pub mod fit;
 pub mod optimize;
+pub mod run;
+pub mod sweep;
 
 use std::ffi::OsString;
 use std::fs;

@@ -262,7 +262,7 @@ pub fn result_files(r: &OptimizeResult) -> Vec<(String, String)> {
     if !r.deflections.is_empty() {
         files.push(("deflection.csv".to_string(), deflection_csv(r)));
     }
-    files.extend(summary(&r.simulated).result_files());
+    files.extend(super::run::result_files(&summary(&r.simulated)));
     files
 }
 

@@ -6,7 +6,8 @@ use super::charts::{self, Axes, Chart, Line, line_chart};
 use super::page::{ReportHeader, escape, finish};
 use crate::compare::{Comparison, Pairing, Unit};
 use crate::model::{Channel, Model};
-use crate::summary::{ChannelInterval, DataFile, RunSummary};
+use crate::output::run::DataFile;
+use crate::summary::{ChannelInterval, RunSummary};
 use std::fmt::Write as _;
 
 /// A comparison's report folder: service level per interval of the base and every variant
@@ -37,8 +38,11 @@ pub fn compare_report(
         }
     }
     let files = vec![
-        DataFile::bytes("comparison.json", comparison.to_json() + "\n"),
-        DataFile::bytes("comparison.csv", comparison.to_csv()),
+        DataFile::bytes(
+            "comparison.json",
+            crate::output::compare::to_json(comparison) + "\n",
+        ),
+        DataFile::bytes("comparison.csv", crate::output::compare::to_csv(comparison)),
     ];
     let mut extra = what_is_compared(comparison);
     extra.push_str(&runs_table(runs));
@@ -215,7 +219,10 @@ fn what_is_compared(comparison: &Comparison) -> String {
     let mut extra = String::from("<h2>What is compared</h2>");
     for v in &comparison.variants {
         extra.push_str("<p>");
-        for (i, line) in comparison.header_lines(v).iter().enumerate() {
+        for (i, line) in crate::output::compare::header_lines(comparison, v)
+            .iter()
+            .enumerate()
+        {
             if i > 0 {
                 extra.push_str("<br>");
             }

@@ -7,7 +7,7 @@ use super::page::{ReportHeader, escape, finish};
 use super::run::run_charts;
 use crate::model::{Group, Model};
 use crate::optimize::{OptimizeResult, RequirementRow};
-use crate::summary::DataFile;
+use crate::output::run::DataFile;
 use std::fmt::Write as _;
 
 /// The optimizer's charts: requirement against rostered agents per group, the shifts, and
@@ -32,7 +32,7 @@ pub fn optimize_report(
     let mut charts = optimize_charts(model, r)?;
     let simulated = crate::output::optimize::summary(&r.simulated);
     charts.extend(run_charts(model, &simulated)?);
-    let files = crate::summary::text_files(crate::output::optimize::result_files(r));
+    let files = crate::output::run::text_files(crate::output::optimize::result_files(r));
     let mut extra = roster_cost_table(r);
     // The lines that add the costs up and compare with the two-step baseline, as printed.
     extra.push_str("<p>");

@@ -3,7 +3,8 @@
 //! and the folder's files (the data, PNG charts when asked, `index.html`).
 
 use super::charts::Chart;
-use crate::summary::{DataFile, RunSummary};
+use crate::output::run::DataFile;
+use crate::summary::RunSummary;
 use std::fmt::Write as _;
 
 /// `text` with the characters HTML gives a meaning escaped.

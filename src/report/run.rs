@@ -6,7 +6,8 @@ use super::charts::{Axes, Chart, Line, line_chart, stacked_bars};
 use super::page::{ReportHeader, finish};
 use crate::duration::Duration;
 use crate::model::Model;
-use crate::summary::{DataFile, QueueEstimates, RunSummary};
+use crate::output::run::DataFile;
+use crate::summary::{QueueEstimates, RunSummary};
 
 /// The charts of a run: per interval (offered against staffed agents, service level with
 /// its band against the target, abandonment, ASA and 90th-percentile wait, occupancy per
@@ -37,7 +38,7 @@ pub fn run_report<'a>(
     png: bool,
 ) -> Result<Vec<DataFile<'a>>, String> {
     let charts = run_charts(model, s)?;
-    let files = s.data_files();
+    let files = crate::output::run::data_files(s);
     let header = ReportHeader {
         title: format!("ccsim run · {}", s.scenario),
         scenario: format!("{} ({source})", s.scenario),

@@ -6,8 +6,10 @@ use super::charts::{self, Axes, Chart, Line, line_chart};
 use super::page::{ReportHeader, escape, finish};
 use crate::experiment::Estimate;
 use crate::model::{Channel, Model};
-use crate::summary::{DataFile, RunSummary};
-use crate::sweep::{SweepPoint, target_words, verdict};
+use crate::output::run::DataFile;
+use crate::output::sweep::{target_words, verdict};
+use crate::summary::RunSummary;
+use crate::sweep::SweepPoint;
 use std::fmt::Write as _;
 
 /// A sweep's report folder: service level and cost against the swept value (one line per
@@ -36,8 +38,8 @@ pub fn sweep_report(
         }
     }
     let files = vec![
-        DataFile::bytes("sweep.csv", crate::sweep::to_csv(points)),
-        DataFile::bytes("sweep.json", crate::sweep::to_json(points) + "\n"),
+        DataFile::bytes("sweep.csv", crate::output::sweep::to_csv(points)),
+        DataFile::bytes("sweep.json", crate::output::sweep::to_json(points) + "\n"),
     ];
     let header = ReportHeader {
         title: format!("ccsim sweep · {}", base.name),

@@ -373,7 +373,7 @@ fn merged_through(fields: &str, model: &Model) -> bool {
     };
     let summary = crate::summary::RunSummary::new(model, &runs[0], 5);
     let _ = summary.to_json();
-    let _ = crate::summary::render_text(model, &summary, "s.toml");
+    let _ = crate::output::run::render_text(model, &summary, "s.toml");
     let _ = crate::experiment::warmup_check(model, &runs[0]);
     true
 }

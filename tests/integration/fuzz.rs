@@ -249,8 +249,8 @@ fn exercise_scenario(text: &str) -> Result<(), TestCaseError> {
                 };
                 let run = ccsim::experiment::run(&model, &options).expect("runs");
                 let s = ccsim::summary::RunSummary::new(&model, &run, 1);
-                let _ = ccsim::summary::render_text(&model, &s, "fuzz.toml");
-                for f in s.data_files() {
+                let _ = ccsim::output::run::render_text(&model, &s, "fuzz.toml");
+                for f in ccsim::output::run::data_files(&s) {
                     let _ = f.to_bytes();
                 }
             }

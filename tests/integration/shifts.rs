@@ -394,7 +394,7 @@ handle_time = { dist = "exponential", mean = "90s" }
             .unwrap()
             > 0.0
     );
-    let text = ccsim::summary::render_text(&m, &summary, "drop.toml");
+    let text = ccsim::output::run::render_text(&m, &summary, "drop.toml");
     assert!(
         text.contains("Agents on duty: the time-average of agents present over the reported 00:00–03:00 (3 h), hours with no one on duty included"),
         "{text}"

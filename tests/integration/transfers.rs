@@ -211,7 +211,7 @@ fn the_abandon_rate_counts_contacts_that_give_up_after_an_escalation() {
     }
     // The text shows the after-transfer abandons as a share, and says what abandoned counts.
     let summary = ccsim::summary::RunSummary::new(&m, &result, 17);
-    let text = ccsim::summary::render_text(&m, &summary, "tiers.toml");
+    let text = ccsim::output::run::render_text(&m, &summary, "tiers.toml");
     let q = &summary.totals.queue;
     let header = text
         .lines()
