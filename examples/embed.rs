@@ -16,7 +16,16 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let file = PathBuf::from(args.next().unwrap_or("scenarios/weekday.toml".into()));
-    let replications: u32 = args.next().map_or(Ok(5), |a| a.parse())?;
+    let replications: u32 = match args.next().map(|a| a.parse()) {
+        None => 5,
+        Some(Ok(n)) if n >= 2 => n,
+        Some(_) => {
+            eprintln!(
+                "usage: embed [SCENARIO.toml [REPLICATIONS]]: replications are a whole number, at least 2"
+            );
+            std::process::exit(2);
+        }
+    };
 
     // The model: every error is typed, with a kind that says whose fault it is.
     let model = match ccsim::scenario::load(&file) {
@@ -46,7 +55,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         contacts.load(Ordering::Relaxed)
     );
     println!(
-        "  service level {:.3} ± {:.3}, ASA {:.1} s ± {:.1}",
+        "  all channels: service level {:.3} ± {:.3}, ASA {:.1} s ± {:.1}",
         all.service_level.mean, all.service_level.ci95, all.asa_s.mean, all.asa_s.ci95
     );
 
@@ -77,7 +86,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let s = ccsim::summary::RunSummary::new(m, r, m.seed);
                 let (key, value) = &label[0];
                 let sl = s.totals.queue.service_level.mean;
-                println!("  {key} = {value}: service level {sl:.3}");
+                println!("  {key} = {value}: service level (all channels) {sl:.3}");
             }
         }
         Err(e) => println!("  (no sweep: {e})"),
