@@ -17,90 +17,34 @@ use crate::error::Error;
 use crate::experiment::{Estimate, RunResult, t_quantile_975};
 use crate::model::Model;
 use crate::runner::{Control, Job};
-use crate::stats::{QueueMetrics, ReplicationOutcome};
+use crate::stats::{MetricDef, QUEUE_METRICS, QueueMetrics, ReplicationOutcome, find};
 use serde::Serialize;
 
-/// How a metric is shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Unit {
-    /// A share, shown in percent; differences in percentage points.
-    Share,
-    /// Seconds.
-    Seconds,
-    /// A count or an amount of money.
-    Amount,
-}
+pub use crate::stats::Unit;
 
-/// A queue metric compared per scope.
-struct QueueMetric {
-    name: &'static str,
-    unit: Unit,
-    get: fn(&QueueMetrics) -> f64,
-}
-
-const QUEUE_METRICS: &[QueueMetric] = &[
-    QueueMetric {
-        name: "service_level",
-        unit: Unit::Share,
-        get: |m| m.service_level,
-    },
-    QueueMetric {
-        name: "abandon_rate",
-        unit: Unit::Share,
-        get: |m| m.abandon_rate,
-    },
-    QueueMetric {
-        name: "asa_s",
-        unit: Unit::Seconds,
-        get: |m| m.asa_s,
-    },
-    QueueMetric {
-        name: "wait_p90_s",
-        unit: Unit::Seconds,
-        get: |m| m.wait_p90_s,
-    },
-    QueueMetric {
-        name: "first_response_s",
-        unit: Unit::Seconds,
-        get: |m| m.first_response_s,
-    },
-    QueueMetric {
-        name: "human_connect_rate",
-        unit: Unit::Share,
-        get: |m| m.human_connect_rate,
-    },
-    QueueMetric {
-        name: "bot_containment",
-        unit: Unit::Share,
-        get: |m| m.bot_containment,
-    },
-    QueueMetric {
-        name: "resolution_rate",
-        unit: Unit::Share,
-        get: |m| m.resolution_rate,
-    },
-    QueueMetric {
-        name: "first_contact_resolution",
-        unit: Unit::Share,
-        get: |m| m.first_contact_resolution,
-    },
-    QueueMetric {
-        name: "transfer_rate",
-        unit: Unit::Share,
-        get: |m| m.transfer_rate,
-    },
-    QueueMetric {
-        name: "repeat_rate",
-        unit: Unit::Share,
-        get: |m| m.repeat_rate,
-    },
-    QueueMetric {
-        name: "offered",
-        unit: Unit::Amount,
-        get: |m| m.offered,
-    },
+/// The queue metrics a comparison shows and a target may name, in the order shown (their
+/// names, units and readers are the registry's, [`QUEUE_METRICS`]).
+const COMPARED: [&str; 12] = [
+    "service_level",
+    "abandon_rate",
+    "asa_s",
+    "wait_p90_s",
+    "first_response_s",
+    "human_connect_rate",
+    "bot_containment",
+    "resolution_rate",
+    "first_contact_resolution",
+    "transfer_rate",
+    "repeat_rate",
+    "offered",
 ];
+
+/// The registry's entries of the compared metrics, in [`COMPARED`] order.
+fn compared() -> impl Iterator<Item = &'static MetricDef<QueueMetrics>> {
+    COMPARED
+        .iter()
+        .map(|name| find(QUEUE_METRICS, name).expect("a compared metric is in the registry"))
+}
 
 /// The metric a spec such as `service_level` or `voice.asa_s` names (scope `all` when no
 /// channel is given; also `occupancy` and `cost`), as a function of a replication.
@@ -118,11 +62,10 @@ pub fn metric_by_name(
         (None, "cost") => return Ok((Unit::Amount, Box::new(|o| o.cost))),
         _ => {}
     }
-    let names: Vec<&str> = QUEUE_METRICS.iter().map(|m| m.name).collect();
-    let m = QUEUE_METRICS.iter().find(|m| m.name == name).ok_or_else(|| {
+    let m = compared().find(|m| m.name == name).ok_or_else(|| {
         format!(
             "`{name}` is not a metric ccsim can target; use one of {}, occupancy, cost (optionally after a channel: voice.service_level)",
-            names.join(", ")
+            COMPARED.join(", ")
         )
     })?;
     let get = m.get;
@@ -232,7 +175,7 @@ fn extractors(
         Box<dyn Fn(&ReplicationOutcome) -> f64>,
         Box<dyn Fn(&ReplicationOutcome) -> f64>,
     )> = Vec::new();
-    for m in QUEUE_METRICS {
+    for m in compared() {
         let get = m.get;
         out.push((
             "all".into(),
@@ -246,7 +189,7 @@ fn extractors(
         let Some(v) = variant.channels.iter().position(|c| c.name == ch.name) else {
             continue;
         };
-        for m in QUEUE_METRICS {
+        for m in compared() {
             let get = m.get;
             out.push((
                 ch.name.clone(),
@@ -525,5 +468,18 @@ impl ComparePlan {
             base,
             variants,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_compared_metric_is_in_the_registry() {
+        let units: Vec<Unit> = compared().map(|m| m.unit).collect();
+        assert_eq!(units.len(), COMPARED.len());
+        assert_eq!(units[0], Unit::Share);
+        assert_eq!(units[2], Unit::Seconds);
     }
 }

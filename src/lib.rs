@@ -10,8 +10,8 @@
 //! user's files), [`report`] (HTML and charts), and [`cli`] (the command line).
 
 pub use ccsim_core::{
-    distribution, duration, engine, erlang, error, experiment, ids, model, replay, runner, seeds,
-    stats,
+    distribution, duration, engine, erlang, error, experiment, grid, ids, model, replay, runner,
+    seeds, stats,
 };
 
 pub mod cli;

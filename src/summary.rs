@@ -19,174 +19,22 @@ fn as_map<S: Serializer, T: Serialize>(pairs: &[(String, T)], s: S) -> Result<S:
     map.end()
 }
 
-/// Estimates of the queue metrics of one scope.
-#[derive(Serialize, Debug, Clone)]
-pub struct QueueEstimates {
-    /// Contacts that arrived, before any bot (attempts).
-    pub arrivals: Estimate,
-    /// First attempts.
-    pub unique_customers: Estimate,
-    /// Redials / arrivals.
-    pub redial_rate: Estimate,
-    /// Repeat contacts / arrivals.
-    pub repeat_rate: Estimate,
-    /// Customers due back after the horizon.
-    pub returns_after_horizon: Estimate,
-    /// E-mail contacts waiting at the end of the interval, or of the horizon.
-    pub backlog: Estimate,
-    /// Bot sessions.
-    pub bot_sessions: Estimate,
-    /// Resolved by the bot / bot sessions.
-    pub bot_containment: Estimate,
-    /// Left during the bot session / bot sessions.
-    pub bot_dropout: Estimate,
-    /// Handed over to a wrong queue / handed over to humans.
-    pub bot_misroute_rate: Estimate,
-    /// Mean time to the first response (bot or agent), seconds.
-    pub first_response_s: Estimate,
-    /// Answered / offered.
-    pub human_connect_rate: Estimate,
-    /// Contacts offered to a human queue.
-    pub offered: Estimate,
-    /// Contacts answered.
-    pub answered: Estimate,
-    /// Contacts abandoned.
-    pub abandoned: Estimate,
-    /// Contacts still waiting when the run ended.
-    pub unfinished: Estimate,
-    /// Answered within the threshold / offered.
-    pub service_level: Estimate,
-    /// Every contact that gave up waiting, in the first queue or after a transfer, over
-    /// offered: (abandoned + abandoned_in_transfer) / offered.
-    pub abandon_rate: Estimate,
-    /// Mean wait of answered contacts, seconds.
-    pub asa_s: Estimate,
-    /// 90th percentile of the wait of answered contacts, seconds.
-    pub wait_p90_s: Estimate,
-    /// Contacts resolved by an agent.
-    pub resolved: Estimate,
-    /// Answered contacts that left unresolved.
-    pub unresolved: Estimate,
-    /// Contacts that abandoned while waiting after a transfer.
-    pub abandoned_in_transfer: Estimate,
-    /// Resolved / answered.
-    pub resolution_rate: Estimate,
-    /// Resolved by the first agent, with no transfer / answered.
-    pub first_contact_resolution: Estimate,
-    /// Transferred at least once / answered.
-    pub transfer_rate: Estimate,
-    /// Transfers and escalations per answered contact.
-    pub transfers_per_answered: Estimate,
-    /// Mean wait of answered transfers, seconds.
-    pub transfer_asa_s: Estimate,
-    /// Contacts that gave up waiting in any queue: abandoned + abandoned_in_transfer.
-    pub abandoned_all: Estimate,
-    /// Transferred contacts that gave up waiting after a transfer / transferred.
-    pub transfer_abandon_rate: Estimate,
+pub use crate::stats::{GroupEstimates, QueueEstimates};
+
+/// Each queue metric of the scope `scope` picks, estimated over the replications.
+fn queue_estimates(
+    result: &RunResult,
+    scope: impl Fn(&ReplicationOutcome) -> &QueueMetrics,
+) -> QueueEstimates {
+    QueueEstimates::each(|m| result.estimate(|o| (m.get)(scope(o))))
 }
 
-impl QueueEstimates {
-    fn new(
-        result: &RunResult,
-        scope: impl Fn(&ReplicationOutcome) -> &QueueMetrics,
-    ) -> QueueEstimates {
-        Self::build(|f| result.estimate(|o| f(scope(o))))
-    }
-
-    /// From each field's estimate, in [`QueueMetrics`] field order.
-    fn from_fields(e: &[Estimate; QueueMetrics::FIELDS]) -> QueueEstimates {
-        let mean = QueueMetrics::from_values(e.map(|x| x.mean));
-        let ci95 = QueueMetrics::from_values(e.map(|x| x.ci95));
-        let n = QueueMetrics::from_values(e.map(|x| x.n as f64));
-        Self::build(|f| Estimate {
-            mean: f(&mean),
-            ci95: f(&ci95),
-            n: f(&n) as usize,
-        })
-    }
-
-    /// Each metric's estimate by `e`, given the metric's reader.
-    fn build(e: impl Fn(fn(&QueueMetrics) -> f64) -> Estimate) -> QueueEstimates {
-        QueueEstimates {
-            arrivals: e(|m| m.arrivals),
-            unique_customers: e(|m| m.unique_customers),
-            redial_rate: e(|m| m.redial_rate),
-            repeat_rate: e(|m| m.repeat_rate),
-            returns_after_horizon: e(|m| m.returns_after_horizon),
-            backlog: e(|m| m.backlog),
-            bot_sessions: e(|m| m.bot_sessions),
-            bot_containment: e(|m| m.bot_containment),
-            bot_dropout: e(|m| m.bot_dropout),
-            bot_misroute_rate: e(|m| m.bot_misroute_rate),
-            first_response_s: e(|m| m.first_response_s),
-            human_connect_rate: e(|m| m.human_connect_rate),
-            offered: e(|m| m.offered),
-            answered: e(|m| m.answered),
-            abandoned: e(|m| m.abandoned),
-            unfinished: e(|m| m.unfinished),
-            service_level: e(|m| m.service_level),
-            abandon_rate: e(|m| m.abandon_rate),
-            asa_s: e(|m| m.asa_s),
-            wait_p90_s: e(|m| m.wait_p90_s),
-            resolved: e(|m| m.resolved),
-            unresolved: e(|m| m.unresolved),
-            abandoned_in_transfer: e(|m| m.abandoned_in_transfer),
-            resolution_rate: e(|m| m.resolution_rate),
-            first_contact_resolution: e(|m| m.first_contact_resolution),
-            transfer_rate: e(|m| m.transfer_rate),
-            transfers_per_answered: e(|m| m.transfers_per_answered),
-            transfer_asa_s: e(|m| m.transfer_asa_s),
-            abandoned_all: e(|m| m.abandoned_all),
-            transfer_abandon_rate: e(|m| m.transfer_abandon_rate),
-        }
-    }
-}
-
-/// Estimates of an agent group's metrics.
-#[derive(Serialize, Debug, Clone)]
-pub struct GroupEstimates {
-    /// Busy agent-time / staffed agent-time.
-    pub occupancy: Estimate,
-    /// Mean agents on duty.
-    pub staffed: Estimate,
-    /// Scheduled (paid) agent-hours.
-    pub scheduled_hours: Estimate,
-    /// Scheduled agent-hours × hourly cost.
-    pub cost: Estimate,
-    /// Agent-hours spent finishing contacts past the plan.
-    pub overtime_hours: Estimate,
-}
-
-impl GroupEstimates {
-    fn new(
-        result: &RunResult,
-        scope: impl Fn(&ReplicationOutcome) -> &GroupMetrics,
-    ) -> GroupEstimates {
-        Self::build(|f| result.estimate(|o| f(scope(o))))
-    }
-
-    /// From each field's estimate, in [`GroupMetrics`] field order.
-    fn from_fields(e: &[Estimate; GroupMetrics::FIELDS]) -> GroupEstimates {
-        let mean = GroupMetrics::from_values(e.map(|x| x.mean));
-        let ci95 = GroupMetrics::from_values(e.map(|x| x.ci95));
-        let n = GroupMetrics::from_values(e.map(|x| x.n as f64));
-        Self::build(|f| Estimate {
-            mean: f(&mean),
-            ci95: f(&ci95),
-            n: f(&n) as usize,
-        })
-    }
-
-    /// Each metric's estimate by `e`, given the metric's reader.
-    fn build(e: impl Fn(fn(&GroupMetrics) -> f64) -> Estimate) -> GroupEstimates {
-        GroupEstimates {
-            occupancy: e(|g| g.occupancy),
-            staffed: e(|g| g.staffed),
-            scheduled_hours: e(|g| g.scheduled_hours),
-            cost: e(|g| g.cost),
-            overtime_hours: e(|g| g.overtime_hours),
-        }
-    }
+/// Each group metric of the scope `scope` picks, estimated over the replications.
+fn group_estimates(
+    result: &RunResult,
+    scope: impl Fn(&ReplicationOutcome) -> &GroupMetrics,
+) -> GroupEstimates {
+    GroupEstimates::each(|m| result.estimate(|o| (m.get)(scope(o))))
 }
 
 /// Totals over every counted contact and every group.
@@ -362,30 +210,23 @@ impl ReplaySummary {
 impl RunSummary {
     /// Combines the replications of `result` into estimates.
     pub fn new(model: &Model, result: &RunResult, seed: u64) -> RunSummary {
-        let n_ch = model.channels.len();
-        let n_g = model.groups.len();
-        let first = (model.warmup / model.interval).round() as usize;
+        let (cells, areas) = (model.reported_channel_grid(), model.reported_group_grid());
         let by_channel = (model.channels.iter().enumerate())
             .map(|(c, ch)| {
                 (
                     ch.name.clone(),
-                    QueueEstimates::new(result, |o| &o.by_channel[c]),
+                    queue_estimates(result, |o| &o.by_channel[c]),
                 )
             })
             .collect();
         let by_category = (model.categories.iter().enumerate())
-            .map(|(c, name)| {
-                (
-                    name.clone(),
-                    QueueEstimates::new(result, |o| &o.by_category[c]),
-                )
-            })
+            .map(|(c, name)| (name.clone(), queue_estimates(result, |o| &o.by_category[c])))
             .collect();
         let by_priority = (model.priority_levels.iter().enumerate())
             .map(|(p, level)| {
                 (
                     level.to_string(),
-                    QueueEstimates::new(result, |o| &o.by_priority[p]),
+                    queue_estimates(result, |o| &o.by_priority[p]),
                 )
             })
             .collect();
@@ -393,7 +234,7 @@ impl RunSummary {
             .map(|(g, group)| {
                 (
                     group.name.clone(),
-                    GroupEstimates::new(result, |o| &o.by_group[g]),
+                    group_estimates(result, |o| &o.by_group[g]),
                 )
             })
             .collect();
@@ -402,20 +243,20 @@ impl RunSummary {
         // Per-interval metrics come folded over the replications (kept by the run, or
         // folded here in replication order: the same numbers either way).
         let moments = result.interval_moments(model);
-        for (i, k) in (first..model.n_intervals).enumerate() {
+        for (i, k) in model.reported_intervals().enumerate() {
             let start_s = k as f64 * model.interval;
             for (c, ch) in model.channels.iter().enumerate() {
                 intervals.push(ChannelInterval {
                     start_s,
                     channel: ch.name.clone(),
-                    queue: QueueEstimates::from_fields(&moments.queue_cell(i * n_ch + c)),
+                    queue: QueueEstimates::from_fields(&moments.queue_cell(cells.at(i, c))),
                 });
             }
             for (g, group) in model.groups.iter().enumerate() {
                 group_intervals.push(GroupInterval {
                     start_s,
                     group: group.name.clone(),
-                    metrics: GroupEstimates::from_fields(&moments.group_cell(i * n_g + g)),
+                    metrics: GroupEstimates::from_fields(&moments.group_cell(areas.at(i, g))),
                 });
             }
         }
@@ -427,7 +268,7 @@ impl RunSummary {
             contacts: result.contacts(),
             wall_s: result.wall_s,
             totals: Totals {
-                queue: QueueEstimates::new(result, |o| &o.totals),
+                queue: queue_estimates(result, |o| &o.totals),
                 occupancy: result.estimate(|o| o.total_occupancy),
                 cost: result.estimate(|o| o.cost),
                 bot_cost: result.estimate(|o| o.bot_cost),

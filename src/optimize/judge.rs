@@ -6,53 +6,29 @@
 //! group and interval in a round.
 
 use super::Miss;
-use super::requirements::{GroupRole, first_reported};
+use super::requirements::GroupRole;
 use crate::experiment::RunResult;
 use crate::model::{Model, OptimizeSpec};
+use crate::stats::QueueEstimates;
 
-/// Per channel and reported interval: offered, service level, abandonment, ASA, transfer
-/// ASA, averaged over the replications (NaN where undefined in every replication).
-struct IntervalMeans {
-    offered: Vec<f64>,
-    service_level: Vec<f64>,
-    abandon_rate: Vec<f64>,
-    /// Abandoned in the first queue / offered: the part of the abandon rate the frontline
-    /// answers for (the rest gave up waiting after a transfer, in a back office).
-    frontline_abandon_rate: Vec<f64>,
-    asa_s: Vec<f64>,
-    transfer_asa_s: Vec<f64>,
-}
-
-fn interval_means(result: &RunResult, cells: usize) -> IntervalMeans {
-    let mean = |f: &dyn Fn(&crate::stats::QueueMetrics) -> f64| -> Vec<f64> {
-        (0..cells)
-            .map(|i| {
-                let (mut s, mut n) = (0.0, 0.0);
-                for o in &result.outcomes {
-                    let v = f(&o.intervals[i]);
-                    if v.is_finite() {
-                        s += v;
-                        n += 1.0;
-                    }
+/// Per reported interval and channel (the outcome's grid), the mean over the replications
+/// of abandoned in the first queue / offered: the part of the abandon rate the frontline
+/// answers for (the rest gave up waiting after a transfer, in a back office). NaN where
+/// undefined in every replication.
+fn frontline_abandon_rates(result: &RunResult, cells: usize) -> Vec<f64> {
+    (0..cells)
+        .map(|i| {
+            let (mut s, mut n) = (0.0, 0.0);
+            for o in &result.outcomes {
+                let q = &o.intervals[i];
+                if q.offered > 0.0 {
+                    s += q.abandoned / q.offered;
+                    n += 1.0;
                 }
-                if n > 0.0 { s / n } else { f64::NAN }
-            })
-            .collect()
-    };
-    IntervalMeans {
-        offered: mean(&|q| q.offered),
-        service_level: mean(&|q| q.service_level),
-        abandon_rate: mean(&|q| q.abandon_rate),
-        frontline_abandon_rate: mean(&|q| {
-            if q.offered > 0.0 {
-                q.abandoned / q.offered
-            } else {
-                f64::NAN
             }
-        }),
-        asa_s: mean(&|q| q.asa_s),
-        transfer_asa_s: mean(&|q| q.transfer_asa_s),
-    }
+            if n > 0.0 { s / n } else { f64::NAN }
+        })
+        .collect()
 }
 
 /// A judged interval that missed: `(channel, interval, back office, what)`.
@@ -65,24 +41,27 @@ pub(super) fn judge(
     spec: &OptimizeSpec,
     result: &RunResult,
 ) -> (Vec<RawMiss>, usize) {
-    let n_ch = model.channels.len();
-    let first = first_reported(model);
-    let cells = (model.n_intervals - first) * n_ch;
-    let m = interval_means(result, cells);
+    let grid = model.reported_channel_grid();
+    let first = model.first_reported_interval();
+    // The per-interval means over the replications, as the run's summary has them.
+    let moments = result.interval_moments(model);
+    let frontline = frontline_abandon_rates(result, grid.len());
     let mut misses = Vec::new();
     let mut judged = 0;
-    for i in 0..cells {
-        let (k, c) = (first + i / n_ch, i % n_ch);
-        if m.offered[i].is_nan() || m.offered[i] < spec.min_offered.max(1e-9) {
+    for (i, &frontline) in frontline.iter().enumerate() {
+        let (k, c) = (first + i / grid.width, i % grid.width);
+        let e = QueueEstimates::from_fields(&moments.queue_cell(i));
+        let offered = e.offered.mean;
+        if offered.is_nan() || offered < spec.min_offered.max(1e-9) {
             continue;
         }
         judged += 1;
         let ch = &model.channels[c];
         let mut what = Vec::new();
-        if m.service_level[i] < ch.service_level_target {
+        if e.service_level.mean < ch.service_level_target {
             what.push(format!(
                 "service level {:.1}% < {:.0}%",
-                m.service_level[i] * 100.0,
+                e.service_level.mean * 100.0,
                 ch.service_level_target * 100.0
             ));
         }
@@ -91,36 +70,36 @@ pub(super) fn judge(
         // offices that kept the transferred contacts waiting.
         let mut back_office_abandons = None;
         if let Some(max) = spec.max_abandon_rate
-            && m.abandon_rate[i] > max
+            && e.abandon_rate.mean > max
         {
-            if m.frontline_abandon_rate[i] > max {
+            if frontline > max {
                 what.push(format!(
                     "abandonment {:.2}% > {:.2}%",
-                    m.abandon_rate[i] * 100.0,
+                    e.abandon_rate.mean * 100.0,
                     max * 100.0
                 ));
             } else {
                 back_office_abandons = Some(format!(
                     "abandonment {:.2}% > {:.2}% ({:.2} points after transfers)",
-                    m.abandon_rate[i] * 100.0,
+                    e.abandon_rate.mean * 100.0,
                     max * 100.0,
-                    (m.abandon_rate[i] - m.frontline_abandon_rate[i]) * 100.0
+                    (e.abandon_rate.mean - frontline) * 100.0
                 ));
             }
         }
         if let Some(max) = spec.max_asa
-            && m.asa_s[i] > max
+            && e.asa_s.mean > max
         {
-            what.push(format!("ASA {:.1}s > {:.1}s", m.asa_s[i], max));
+            what.push(format!("ASA {:.1}s > {:.1}s", e.asa_s.mean, max));
         }
         if !what.is_empty() {
             misses.push((c, k, false, what.join(", ")));
         }
         let mut back = Vec::new();
-        if m.transfer_asa_s[i] > spec.back_office.0 {
+        if e.transfer_asa_s.mean > spec.back_office.0 {
             back.push(format!(
                 "transfers wait {:.1}s on average > {:.0}s",
-                m.transfer_asa_s[i], spec.back_office.0
+                e.transfer_asa_s.mean, spec.back_office.0
             ));
         }
         back.extend(back_office_abandons);
@@ -166,10 +145,10 @@ pub(super) fn raise(
     result: &RunResult,
 ) {
     let n_g = model.groups.len();
-    let first = first_reported(model);
+    let (areas, first) = (model.reported_group_grid(), model.first_reported_interval());
     let occupancy = |g: usize, k: usize| -> f64 {
         result
-            .estimate(|o| o.group_intervals[(k - first) * n_g + g].occupancy)
+            .estimate(|o| o.group_intervals[areas.at(k - first, g)].occupancy)
             .mean
     };
     let mut bumped = vec![vec![false; model.n_intervals]; required.len()];

@@ -8,16 +8,6 @@ use crate::experiment::{self, RunError, RunResult};
 use crate::model::{Model, OptimizeSpec};
 use std::fmt::Write as _;
 
-/// The first interval with metrics (the one after the warm-up ends).
-pub fn first_reported(model: &Model) -> usize {
-    let first = model.interval_of(model.warmup);
-    if (first as f64) * model.interval < model.warmup {
-        first + 1
-    } else {
-        first
-    }
-}
-
 /// Mean handle time of group `g` on contact type `t`, seconds.
 pub fn mean_handle(model: &Model, g: usize, t: usize) -> f64 {
     let group = &model.groups[g];
@@ -115,7 +105,7 @@ pub fn offered_load(
             (2.0 * peak + 20.0).ceil() as u32
         })
         .collect();
-    let first = first_reported(model);
+    let first = model.first_reported_interval();
     let reported = model.n_intervals - first;
     // The group that outgrew its staffing last, with its busiest interval and load.
     let mut outgrown = None;
@@ -131,7 +121,7 @@ pub fn offered_load(
             threads,
         };
         let result = experiment::run(&m, &options)?;
-        let load = busy_conversations(&m, &result, first, reported);
+        let load = busy_conversations(&m, &result);
         // Ample means mostly idle: where a group came near its staffing, double it.
         let mut again = false;
         for g in 0..n_g {
@@ -209,20 +199,14 @@ fn outgrown_message(model: &Model, outgrown: Option<(usize, usize, f64, u32)>) -
 }
 
 /// Mean conversations in progress per group and reported interval.
-fn busy_conversations(
-    model: &Model,
-    result: &RunResult,
-    first: usize,
-    reported: usize,
-) -> Vec<Vec<f64>> {
-    let n_g = model.groups.len();
+fn busy_conversations(model: &Model, result: &RunResult) -> Vec<Vec<f64>> {
+    let areas = model.reported_group_grid();
     let n = result.outcomes.len() as f64;
-    let mut load = vec![vec![0.0; reported]; n_g];
-    let _ = first;
+    let mut load = vec![vec![0.0; areas.rows]; areas.width];
     for o in &result.outcomes {
-        for i in 0..reported {
+        for i in 0..areas.rows {
             for (g, row) in load.iter_mut().enumerate() {
-                let m = &o.group_intervals[i * n_g + g];
+                let m = &o.group_intervals[areas.at(i, g)];
                 let busy = if m.occupancy.is_finite() {
                     m.occupancy * m.staffed
                 } else {

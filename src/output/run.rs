@@ -533,7 +533,7 @@ pub fn data_files(s: &RunSummary) -> Vec<DataFile<'_>> {
         DataFile::streamed("summary.json", |w| write_json(s, w)),
         DataFile::streamed("intervals.csv", |w| {
             let rows = s.intervals.iter().map(|i| {
-                let mut v = serde_json::to_value(&i.queue).unwrap_or_default();
+                let mut v = serde_json::to_value(i.queue).unwrap_or_default();
                 if let serde_json::Value::Object(m) = &mut v {
                     m.remove("start_s");
                 }
@@ -551,7 +551,7 @@ pub fn data_files(s: &RunSummary) -> Vec<DataFile<'_>> {
             let per_interval = s.group_intervals.iter().map(|g| {
                 (
                     vec![clock(g.start_s), g.group.clone()],
-                    serde_json::to_value(&g.metrics).unwrap_or_default(),
+                    serde_json::to_value(g.metrics).unwrap_or_default(),
                 )
             });
             write_objects_csv(w, &["interval", "group"], totals.chain(per_interval))

@@ -19,6 +19,7 @@ pub mod engine;
 pub mod erlang;
 pub mod error;
 pub mod experiment;
+pub mod grid;
 pub mod ids;
 pub mod limits;
 pub mod model;

@@ -3,6 +3,7 @@
 //! nothing in it is looked up by string.
 
 use crate::distribution::Distribution;
+use crate::grid::Grid;
 
 /// Index of a channel in [`Model::channels`].
 pub type ChannelIdx = u32;
@@ -407,6 +408,56 @@ impl Model {
     #[inline]
     pub fn interval_of(&self, t: f64) -> usize {
         ((t / self.interval) as usize).min(self.n_intervals - 1)
+    }
+
+    /// The first reported interval: the first that starts at or after the warm-up (one
+    /// the warm-up cuts is not reported).
+    pub fn first_reported_interval(&self) -> usize {
+        let first = self.interval_of(self.warmup);
+        if (first as f64) * self.interval < self.warmup {
+            first + 1
+        } else {
+            first
+        }
+    }
+
+    /// The reported intervals, `first_reported_interval() .. n_intervals`.
+    pub fn reported_intervals(&self) -> std::ops::Range<usize> {
+        self.first_reported_interval()..self.n_intervals
+    }
+
+    /// The tallies' grid of every interval by channel.
+    pub fn channel_grid(&self) -> Grid {
+        Grid {
+            rows: self.n_intervals,
+            width: self.channels.len(),
+        }
+    }
+
+    /// The tallies' grid of every interval by agent group.
+    pub fn group_grid(&self) -> Grid {
+        Grid {
+            rows: self.n_intervals,
+            width: self.groups.len(),
+        }
+    }
+
+    /// A replication outcome's grid of the reported intervals by channel
+    /// (`ReplicationOutcome::intervals`); its row 0 is `first_reported_interval()`.
+    pub fn reported_channel_grid(&self) -> Grid {
+        Grid {
+            rows: self.reported_intervals().len(),
+            width: self.channels.len(),
+        }
+    }
+
+    /// A replication outcome's grid of the reported intervals by group
+    /// (`ReplicationOutcome::group_intervals`).
+    pub fn reported_group_grid(&self) -> Grid {
+        Grid {
+            rows: self.reported_intervals().len(),
+            width: self.groups.len(),
+        }
     }
 
     /// Expected arrivals over the whole horizon, all streams together.
