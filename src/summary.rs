@@ -174,37 +174,6 @@ impl ReplaySummary {
             })
             .collect()
     }
-
-    /// One line for people.
-    pub fn describe(&self) -> String {
-        let mut line = format!(
-            "replay {}: {} rows, {} in the horizon, {} outside",
-            self.file, self.rows, self.replayed, self.outside_horizon
-        );
-        if self.returns_left_to_model > 0 {
-            line += &format!(
-                ", {} redials and repeats left to the scenario's return model",
-                self.returns_left_to_model
-            );
-        }
-        if self.volume_scale != 1.0 {
-            line += &format!(", volume ×{}", self.volume_scale);
-        }
-        if self.bootstrap {
-            line += ", bootstrapped";
-        }
-        if !self.ignored_columns.is_empty() {
-            line += &format!(", columns not used: {}", self.ignored_columns.join(", "));
-        }
-        if self.bad_rows > 0 {
-            line += &format!(
-                ", {} bad rows skipped (first: {})",
-                self.bad_rows,
-                self.first_bad_rows.join("; ")
-            );
-        }
-        line
-    }
 }
 
 impl RunSummary {

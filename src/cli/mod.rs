@@ -127,7 +127,7 @@ fn report_replays(model: &Model, quiet: bool) {
     for r in ReplaySummary::of(model) {
         // Skipped rows are a warning: shown even with --quiet.
         if !quiet || r.bad_rows > 0 {
-            eprintln!("{}", r.describe());
+            eprintln!("{}", crate::output::check::replay_line(&r));
         }
     }
 }

@@ -147,7 +147,7 @@ fn streams(out: &mut String, model: &Model) {
         model.categories.join(", ")
     );
     for r in ReplaySummary::of(model) {
-        let _ = writeln!(out, "  {}", r.describe());
+        let _ = writeln!(out, "  {}", replay_line(&r));
     }
     let _ = writeln!(out, "  arrival streams ({}):", model.streams.len());
     for s in &model.streams {
@@ -322,4 +322,35 @@ fn handled_pairs(model: &Model, handles: &[u32]) -> String {
         return "nothing from the queues (escalations only)".into();
     }
     parts.join(", ")
+}
+
+/// A replayed log in one line for people: what `ccsim check` and `ccsim run` say of it.
+pub fn replay_line(r: &ReplaySummary) -> String {
+    let mut line = format!(
+        "replay {}: {} rows, {} in the horizon, {} outside",
+        r.file, r.rows, r.replayed, r.outside_horizon
+    );
+    if r.returns_left_to_model > 0 {
+        line += &format!(
+            ", {} redials and repeats left to the scenario's return model",
+            r.returns_left_to_model
+        );
+    }
+    if r.volume_scale != 1.0 {
+        line += &format!(", volume ×{}", r.volume_scale);
+    }
+    if r.bootstrap {
+        line += ", bootstrapped";
+    }
+    if !r.ignored_columns.is_empty() {
+        line += &format!(", columns not used: {}", r.ignored_columns.join(", "));
+    }
+    if r.bad_rows > 0 {
+        line += &format!(
+            ", {} bad rows skipped (first: {})",
+            r.bad_rows,
+            r.first_bad_rows.join("; ")
+        );
+    }
+    line
 }
