@@ -26,6 +26,7 @@ mod replay;
 mod report;
 mod returns;
 mod routing;
+mod runner;
 mod safety;
 mod shard;
 mod shifts;
