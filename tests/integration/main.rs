@@ -11,6 +11,7 @@ mod concurrency;
 mod conservation;
 mod cost;
 mod coverage;
+mod destinations;
 mod distributions;
 mod email;
 mod erlang_oracle;
