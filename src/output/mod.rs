@@ -590,6 +590,53 @@ mod tests {
     }
 
     #[test]
+    fn the_trial_write_touches_nothing_that_exists_and_leaves_nothing() {
+        let base = scratch("trial");
+        let pid = std::process::id();
+        // Entries of the user's under the trial's very names stay as they are.
+        fs::create_dir(base.join(format!(".res.ccsim-try-{pid}"))).unwrap();
+        fs::write(base.join(format!(".res.ccsim-try-{pid}/keep")), "mine").unwrap();
+        fs::write(base.join(format!(".p.toml.{pid}.try")), "mine too").unwrap();
+        let before: Vec<_> = fs::read_dir(&base)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        let res = base.join("res");
+        let part = base.join("p.toml");
+        let file = Destination {
+            flag: "--partial",
+            path: &part,
+            kind: Kind::File,
+        };
+        check_destinations(&[folder("--out", &res), file.clone()], &[], false).unwrap();
+        assert_eq!(
+            fs::read_to_string(res.with_file_name(format!(".res.ccsim-try-{pid}/keep"))).unwrap(),
+            "mine"
+        );
+        assert_eq!(
+            fs::read_to_string(base.join(format!(".p.toml.{pid}.try"))).unwrap(),
+            "mine too"
+        );
+        // Free names: created and removed; a folder's missing parents are not made.
+        let deep = base.join("a/b/res");
+        let other = base.join("q.toml");
+        let file = Destination {
+            path: &other,
+            ..file
+        };
+        check_destinations(&[folder("--out", &deep), file], &[], false).unwrap();
+        let mut after: Vec<_> = fs::read_dir(&base)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        let mut before = before;
+        before.sort();
+        after.sort();
+        assert_eq!(after, before);
+        fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
     fn force_replaces_only_ccsims_own_folders() {
         let base = scratch("force");
         let mine = base.join("mine");
