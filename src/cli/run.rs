@@ -127,8 +127,8 @@ pub(super) fn finish_run(
     }
 }
 
-/// Runs batches of `options.replications` until the named metric's 95 % half-width is at
-/// most the target or `max` replications have run; says on stderr which.
+/// Parses `--precision METRIC=HALF_WIDTH`, runs to that precision (or `max` replications)
+/// through [`crate::runner::run_to_precision`] and says on stderr which.
 fn run_to_precision(
     model: &Model,
     options: &RunOptions,
@@ -147,39 +147,24 @@ fn run_to_precision(
         .filter(|t: &f64| t.is_finite() && *t > 0.0)
         .ok_or_else(|| bad("the half-width must be a number above 0".into()))?;
     let (_, get) = crate::compare::metric_by_name(model, metric.trim()).map_err(bad)?;
-    let batch = options.replications.clamp(2, max);
     let progress = Progress::new(max as u64, quiet);
-    let mut result = experiment::RunResult::default();
-    loop {
-        let done = result.outcomes.len() as u32;
-        let next = RunOptions {
-            replications: batch.min(max - done),
-            ..options.clone()
-        };
-        let folded = result.intervals.take().unwrap_or_default();
-        let more = experiment::run_folded(model, &next, done, &|c| progress.done(c), folded)?;
-        result.outcomes.extend(more.outcomes);
-        result.wall_s += more.wall_s;
-        result.intervals = more.intervals;
-        let est = result.estimate(|o| get(o));
-        let n = result.outcomes.len() as u32;
-        if est.n >= 2 && est.ci95 <= target {
-            progress.finish();
-            eprintln!(
-                "precision met: {metric} = {:.6} ± {:.6} after {n} replications (target ± {target})",
-                est.mean, est.ci95
-            );
-            return Ok(result);
-        }
-        if n >= max {
-            progress.finish();
-            eprintln!(
-                "precision NOT met: {metric} = {:.6} ± {:.6} after the cap of {n} replications (target ± {target}); raise --max-replications",
-                est.mean, est.ci95
-            );
-            return Ok(result);
-        }
+    let done = |c| progress.done(c);
+    let control = crate::runner::Control::new().on_replication(&done);
+    let run = crate::runner::run_to_precision(model, options, &*get, target, max, &control)?;
+    progress.finish();
+    let (est, n) = (&run.estimate, run.replications());
+    if run.met {
+        eprintln!(
+            "precision met: {metric} = {:.6} ± {:.6} after {n} replications (target ± {target})",
+            est.mean, est.ci95
+        );
+    } else {
+        eprintln!(
+            "precision NOT met: {metric} = {:.6} ± {:.6} after the cap of {n} replications (target ± {target}); raise --max-replications",
+            est.mean, est.ci95
+        );
     }
+    Ok(run.result)
 }
 
 pub(super) fn log_command(args: &LogArgs) -> Result<(), Error> {

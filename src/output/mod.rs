@@ -3,7 +3,13 @@
 //! - [`check_destinations`] is called before any work: it refuses an output that would
 //!   replace the current folder or one of its parents, the filesystem root, the home
 //!   folder, a folder ccsim did not write, an input of the same command, or an existing
-//!   output without `--force`; and two outputs that name the same place.
+//!   output without `--force`; and two outputs that name the same place. Then it tries
+//!   each destination: it creates, and removes at once, an entry like the write's
+//!   temporary one in the destination's folder (or the nearest folder that exists, for a
+//!   results folder whose parents the write will create), so a place the filesystem
+//!   refuses (read-only, no permission, a path under a file) is found before the run, not
+//!   after it. The trial entry has a name of its own (`.NAME.ccsim-try-PID`): nothing
+//!   that exists is removed or replaced.
 //! - [`FolderWriter`] writes a results folder under a temporary name beside it, with a
 //!   marker file ([`MARKER`]) that makes it recognisable as ccsim's, then swaps it in: on
 //!   Linux with one atomic `renameat2(RENAME_EXCHANGE)`, elsewhere by renaming the old
@@ -73,6 +79,9 @@ pub fn check_destinations(
             Kind::File => check_file(d, &abs, &inputs, force)?,
         }
         resolved.push((d, abs));
+    }
+    for (d, abs) in &resolved {
+        try_write(d, abs)?;
     }
     for (i, (a, pa)) in resolved.iter().enumerate() {
         for (b, pb) in &resolved[i + 1..] {
@@ -191,6 +200,93 @@ fn check_file(d: &Destination, abs: &Path, inputs: &[PathBuf], force: bool) -> R
             d.flag
         )),
         Ok(_) => Ok(()),
+    }
+}
+
+/// Creates and at once removes, where the write of `d` (resolved to `abs`) will create its
+/// temporary entry, an entry of the same kind and name length: the folder `abs` is in (for
+/// a results folder whose parents do not exist yet, the nearest one that does, where the
+/// write will create them). Refuses a file whose folder does not exist, a path under a
+/// file, and a folder the filesystem will not write in. The entry's name is free before
+/// it is made (`create_new`), so nothing that exists is touched.
+fn try_write(d: &Destination, abs: &Path) -> Result<(), String> {
+    let shown = d.path.display();
+    let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
+        return Ok(());
+    };
+    // The nearest ancestor that exists, and the first name below it that does not.
+    let (mut base, mut missing) = (parent.to_path_buf(), name.to_os_string());
+    let mut depth = 1;
+    while fs::symlink_metadata(&base).is_err() {
+        missing = base
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or(missing);
+        if !base.pop() {
+            return Ok(());
+        }
+        depth += 1;
+    }
+    if !fs::metadata(&base).is_ok_and(|m| m.is_dir()) {
+        return Err(format!(
+            "{} {shown}: {} is a file, not a folder; name a path in a folder",
+            d.flag,
+            as_given(d.path, depth, &base).display()
+        ));
+    }
+    if d.kind == Kind::File && depth > 1 {
+        return Err(format!(
+            "{} {shown}: the folder {} does not exist; create it first, or name a file in a folder that exists",
+            d.flag,
+            as_given(d.path, 1, parent).display()
+        ));
+    }
+    let refused = |e: io::Error| {
+        format!(
+            "{} {shown}: ccsim cannot write in {} ({e}); name a place you can write to",
+            d.flag,
+            as_given(d.path, depth, &base).display()
+        )
+    };
+    let pid = std::process::id();
+    let missing = missing.to_string_lossy();
+    match d.kind {
+        Kind::Folder => {
+            let trial = base.join(format!(".{missing}.ccsim-try-{pid}"));
+            match fs::create_dir(&trial) {
+                Ok(()) => fs::remove_dir(&trial).map_err(refused),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+                Err(e) => Err(refused(e)),
+            }
+        }
+        Kind::File => {
+            let trial = base.join(format!(".{missing}.{pid}.try"));
+            let created = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&trial);
+            match created {
+                Ok(file) => {
+                    drop(file);
+                    fs::remove_file(&trial).map_err(refused)
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+                Err(e) => Err(refused(e)),
+            }
+        }
+    }
+}
+
+/// `resolved`, the `depth`-th ancestor of the destination as resolved, shown as the user
+/// wrote it (`README.md` for `README.md/res` at depth 1) when their path is plain names,
+/// else as resolved.
+fn as_given<'a>(given: &'a Path, depth: usize, resolved: &'a Path) -> &'a Path {
+    let plain = given
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::RootDir));
+    match given.ancestors().nth(depth) {
+        Some(p) if plain && !p.as_os_str().is_empty() => p,
+        _ => resolved,
     }
 }
 
@@ -491,6 +587,53 @@ mod tests {
             let err = check_destinations(&[folder("--out", Path::new(p))], &[], true).unwrap_err();
             assert!(err.starts_with(&format!("--out {p}: ")), "{err}");
         }
+    }
+
+    #[test]
+    fn the_trial_write_touches_nothing_that_exists_and_leaves_nothing() {
+        let base = scratch("trial");
+        let pid = std::process::id();
+        // Entries of the user's under the trial's very names stay as they are.
+        fs::create_dir(base.join(format!(".res.ccsim-try-{pid}"))).unwrap();
+        fs::write(base.join(format!(".res.ccsim-try-{pid}/keep")), "mine").unwrap();
+        fs::write(base.join(format!(".p.toml.{pid}.try")), "mine too").unwrap();
+        let before: Vec<_> = fs::read_dir(&base)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        let res = base.join("res");
+        let part = base.join("p.toml");
+        let file = Destination {
+            flag: "--partial",
+            path: &part,
+            kind: Kind::File,
+        };
+        check_destinations(&[folder("--out", &res), file.clone()], &[], false).unwrap();
+        assert_eq!(
+            fs::read_to_string(res.with_file_name(format!(".res.ccsim-try-{pid}/keep"))).unwrap(),
+            "mine"
+        );
+        assert_eq!(
+            fs::read_to_string(base.join(format!(".p.toml.{pid}.try"))).unwrap(),
+            "mine too"
+        );
+        // Free names: created and removed; a folder's missing parents are not made.
+        let deep = base.join("a/b/res");
+        let other = base.join("q.toml");
+        let file = Destination {
+            path: &other,
+            ..file
+        };
+        check_destinations(&[folder("--out", &deep), file], &[], false).unwrap();
+        let mut after: Vec<_> = fs::read_dir(&base)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        let mut before = before;
+        before.sort();
+        after.sort();
+        assert_eq!(after, before);
+        fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! `r` with `r mod N = I` of a run, or sweep points `p` with `p mod N = I`) and writes a
 //! partial result file; [`merge`] joins the parts of all `N` shards into the outcomes a
 //! single run with the same seed gives, number for number (each replication depends only
-//! on the seed and its index).
+//! on the seed and its index). Which share a shard runs, what it keeps and the merge's
+//! math (alike parts, every shard and replication once, outcomes in order) are the core's
+//! ([`ccsim_core::shards`]); this folder holds the partial file and its reading.
 //!
 //! A partial file is TOML (it keeps NaN, which JSON cannot) holding every replication's
 //! outcome, the scenario's identity ([`scenario_hash`]: the SHA-256 of a canonical
@@ -22,9 +24,7 @@
 //! `shapes.rs` (outcomes against the scenario), `merge.rs` (the merge, and
 //! [`merge_files`], the whole `ccsim merge` short of printing), `identity.rs`.
 
-use crate::experiment::RunResult;
 use crate::model::Model;
-use crate::stats::ReplicationOutcome;
 use serde::{Deserialize, Serialize};
 
 mod file;
@@ -35,6 +35,7 @@ mod shapes;
 mod tests;
 mod values;
 
+pub use ccsim_core::shards::{PartialReplication, PartialRun, Shard, partial_run};
 pub use merge::{MergeError, Merged, MergedRuns, PointLabel, merge, merge_files};
 pub use shapes::check_shapes;
 
@@ -45,63 +46,6 @@ pub const CCSIM_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// scenario hash is the SHA-256 of the canonical serialization of the model (format 1,
 /// with no `partial_format` key, held an FNV hash of its `Debug` text).
 pub const PARTIAL_FORMAT: u32 = 2;
-
-/// Which share of the work a process runs: shard `index` of `count` (0-based).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Shard {
-    /// This shard, `0 .. count`.
-    pub index: u32,
-    /// Number of shards.
-    pub count: u32,
-}
-
-impl Shard {
-    /// Parses `I/N` (e.g. `0/4` … `3/4`; the index of a Kubernetes Indexed Job or a Slurm
-    /// array task, both from 0).
-    pub fn parse(text: &str) -> Result<Shard, String> {
-        let bad = || {
-            format!(
-                "`{text}`: write I/N with 0 ≤ I < N, e.g. --shard 0/4 (shards are numbered from 0)"
-            )
-        };
-        let (i, n) = text.split_once('/').ok_or_else(bad)?;
-        let index: u32 = i.trim().parse().map_err(|_| bad())?;
-        let count: u32 = n.trim().parse().map_err(|_| bad())?;
-        if count == 0 || index >= count {
-            return Err(bad());
-        }
-        Ok(Shard { index, count })
-    }
-
-    /// Whether unit `k` (a replication or a sweep point) belongs to this shard.
-    pub fn owns(&self, k: u32) -> bool {
-        k % self.count == self.index
-    }
-}
-
-/// One replication's outcome, by its index.
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct PartialReplication {
-    /// Replication index.
-    pub index: u32,
-    /// Its metrics.
-    pub outcome: ReplicationOutcome,
-}
-
-/// The replications a shard ran of one model (a run, or one sweep point).
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct PartialRun {
-    /// The sweep point (0 for a plain run).
-    pub point: u32,
-    /// The run's seed.
-    pub seed: u64,
-    /// The run's replications, all shards together.
-    pub replications_in_all: u32,
-    /// Wall-clock seconds the shard spent on them.
-    pub wall_s: f64,
-    /// The replications, in index order.
-    pub replications: Vec<PartialReplication>,
-}
 
 /// What a shard writes: how it was run, and the outcomes of its share.
 #[derive(Serialize, Deserialize, Debug, Clone)]
@@ -145,31 +89,20 @@ pub fn scenario_hash(models: &[&Model]) -> String {
 }
 
 impl PartialResult {
-    /// The runs of this part as `(point, replication index, outcome)`.
-    fn units(&self) -> impl Iterator<Item = (u32, &PartialReplication)> {
-        self.runs
-            .iter()
-            .flat_map(|r| r.replications.iter().map(move |p| (r.point, p)))
-    }
-}
-
-/// The replications `indices` of a run of `replications_in_all`, packed for writing.
-pub fn partial_run(
-    point: u32,
-    seed: u64,
-    replications_in_all: u32,
-    indices: &[u32],
-    result: RunResult,
-) -> PartialRun {
-    PartialRun {
-        point,
-        seed,
-        replications_in_all,
-        wall_s: result.wall_s,
-        replications: indices
-            .iter()
-            .zip(result.outcomes)
-            .map(|(&index, outcome)| PartialReplication { index, outcome })
-            .collect(),
+    /// This part as the core's merge reads it, named `name` in messages.
+    pub fn as_part<'a>(&'a self, name: &'a str) -> ccsim_core::shards::Part<'a> {
+        ccsim_core::shards::Part {
+            name,
+            ccsim_version: &self.ccsim_version,
+            scenario_hash: &self.scenario_hash,
+            command: &self.command,
+            seed: self.seed,
+            replications: self.replications,
+            points: self.points,
+            sweep_axes: &self.sweep_axes,
+            shard: self.shard,
+            shards: self.shards,
+            runs: &self.runs,
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::model::Model;
-use crate::stats::{GroupMetrics, QueueMetrics, WAIT_THRESHOLDS_S};
+use crate::stats::{GroupMetrics, QueueMetrics, ReplicationOutcome, WAIT_THRESHOLDS_S};
 
 #[test]
 fn shard_specs() {

@@ -8,7 +8,8 @@
 //! installed), [`seeds`], [`engine`] (one replication) with [`stats`] (its tallies and
 //! metrics), [`experiment`] (replications in parallel, confidence intervals), and [`erlang`]
 //! (analytic queues). [`runner`] is the door for programs that embed ccsim: runs on
-//! the caller's thread pool, with progress and cancellation. The scenario language, contact logs, fitting, the optimizer, outputs,
+//! the caller's thread pool, with progress and cancellation, and to a precision;
+//! [`shards`] the share of a sharded run and the merge of the parts. The scenario language, contact logs, fitting, the optimizer, outputs,
 //! reports and the command line live in the `ccsim` crate, which re-exports these modules
 //! under the same names.
 
@@ -26,4 +27,5 @@ pub mod model;
 pub mod replay;
 pub mod runner;
 pub mod seeds;
+pub mod shards;
 pub mod stats;
