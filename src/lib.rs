@@ -11,7 +11,7 @@
 
 pub use ccsim_core::{
     distribution, duration, engine, erlang, error, experiment, grid, ids, model, replay, runner,
-    seeds, stats,
+    seeds, shards, stats,
 };
 
 pub mod cli;
