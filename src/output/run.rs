@@ -372,7 +372,7 @@ fn channel_occupancy(model: &Model, s: &RunSummary, channel: &str, start_s: f64)
         .iter()
         .filter(|g| {
             g.handles.iter().any(|&t| {
-                model.channels[model.contact_types[t as usize].channel as usize].name == channel
+                model.channels[model.contact_types[t.index()].channel.index()].name == channel
             })
         })
         .map(|g| g.name.as_str())

@@ -274,16 +274,16 @@ pub fn unbounded_queues(model: &Model) -> Result<Vec<String>, String> {
         if channel.patience.is_some() {
             continue;
         }
-        let bot = model.bots.iter().find(|b| b.channel as usize == c);
+        let bot = model.bots.iter().find(|b| b.channel.index() == c);
         let (mut arrivals, mut work) = (0.0, 0.0);
         for s in &model.streams {
-            let t = &model.contact_types[s.contact_type as usize];
-            if t.channel as usize != c {
+            let t = &model.contact_types[s.contact_type.index()];
+            if t.channel.index() != c {
                 continue;
             }
             let Some(&g) = t.groups.first() else { continue };
             let human = bot.map_or(1.0, |b| {
-                let k = t.category as usize;
+                let k = t.category.index();
                 (1.0 - b.containment.get(k).copied().unwrap_or(0.0)
                     - b.dropout.get(k).copied().unwrap_or(0.0))
                 .max(0.0)
@@ -296,7 +296,7 @@ pub fn unbounded_queues(model: &Model) -> Result<Vec<String>, String> {
             .filter(|g| {
                 g.handles
                     .iter()
-                    .any(|&t| model.contact_types[t as usize].channel as usize == c)
+                    .any(|&t| model.contact_types[t.index()].channel.index() == c)
             })
             .map(|g| {
                 g.staffing.iter().map(|&n| n as f64).sum::<f64>()
