@@ -497,7 +497,7 @@ fn link_groups(
             }
         }
         for (i, (t, _)) in g.handle_time_by.iter().enumerate() {
-            handle_slot[gi * n_types + (*t).index()] = i as u32 + 1;
+            handle_slot[gi * n_types + t.index()] = i as u32 + 1;
         }
     }
     for (gi, g) in groups.iter().enumerate() {
