@@ -248,12 +248,12 @@ pub fn same_customers(a: &Model, b: &Model) -> bool {
             .streams
             .iter()
             .map(|s| {
-                let t = &m.contact_types[s.contact_type as usize];
+                let t = &m.contact_types[s.contact_type.index()];
                 (
-                    &m.channels[t.channel as usize].name,
-                    &m.categories[t.category as usize],
+                    &m.channels[t.channel.index()].name,
+                    &m.categories[t.category.index()],
                     &s.rate_per_s,
-                    m.priority_levels.get(s.class as usize),
+                    m.priority_levels.get(s.class.index()),
                 )
             })
             .collect();

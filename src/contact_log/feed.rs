@@ -9,6 +9,7 @@ use super::columns::{LogColumns, LogRow};
 use super::placement::Placement;
 use super::reader::{CsvReader, csv_error, open};
 use crate::engine::{AttemptOutcome, ContactFeed, ReplayedContact};
+use crate::ids::{ClassId, ContactTypeId};
 use crate::model::Model;
 use crate::replay::{ReplayContacts, ReplayReader, ReplaySpec};
 use crate::seeds::{Purpose, stream_rng};
@@ -99,14 +100,15 @@ impl<'m> ReplayFeed<'m> {
     /// The contact a row becomes at `time`: its priority class in the model, and its
     /// patience from the row (an abandoned row's wait is its patience; an answered row's
     /// wait is a lower bound on it).
-    fn replayed(&self, row: &LogRow, contact_type: u32, time: f64) -> ReplayedContact {
-        let class = self
-            .placement
-            .model
-            .priority_levels
-            .iter()
-            .position(|l| *l == row.priority)
-            .unwrap_or(0) as u8;
+    fn replayed(&self, row: &LogRow, contact_type: ContactTypeId, time: f64) -> ReplayedContact {
+        let class = ClassId::from_index(
+            self.placement
+                .model
+                .priority_levels
+                .iter()
+                .position(|l| *l == row.priority)
+                .unwrap_or(0),
+        );
         ReplayedContact {
             time,
             contact_type,

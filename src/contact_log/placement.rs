@@ -3,6 +3,7 @@
 //! the error otherwise lists the names the scenario has.
 
 use super::columns::{LogColumns, LogRow, RowError};
+use crate::ids::ContactTypeId;
 use crate::model::Model;
 
 /// How rows of one log map onto a model: names to contact types, priorities to classes.
@@ -11,17 +12,18 @@ pub(super) struct Placement<'m> {
     pub(super) model: &'m Model,
     channels: Vec<&'m str>,
     categories: Vec<&'m str>,
-    /// `channel * n_categories + category` → contact type served by someone, or `u32::MAX`.
-    types: Vec<u32>,
+    /// `channel * n_categories + category` → the contact type, when someone serves it.
+    types: Vec<Option<ContactTypeId>>,
 }
 
 impl<'m> Placement<'m> {
     pub(super) fn new(model: &'m Model) -> Placement<'m> {
         let n_cat = model.categories.len();
-        let mut types = vec![u32::MAX; model.channels.len() * n_cat];
+        let mut types = vec![None; model.channels.len() * n_cat];
         for (i, t) in model.contact_types.iter().enumerate() {
             if !t.groups.is_empty() {
-                types[t.channel as usize * n_cat + t.category as usize] = i as u32;
+                types[t.channel.index() * n_cat + t.category.index()] =
+                    Some(ContactTypeId::from_index(i));
             }
         }
         Placement {
@@ -33,7 +35,11 @@ impl<'m> Placement<'m> {
     }
 
     /// The contact type of a row, or what is wrong.
-    pub(super) fn contact_type(&self, row: &LogRow, columns: &LogColumns) -> Result<u32, RowError> {
+    pub(super) fn contact_type(
+        &self,
+        row: &LogRow,
+        columns: &LogColumns,
+    ) -> Result<ContactTypeId, RowError> {
         let ch = self
             .channels
             .iter()
@@ -68,8 +74,7 @@ impl<'m> Placement<'m> {
                         .join(", ")
                 ),
             })?;
-        let t = self.types[ch * self.categories.len() + cat];
-        (t != u32::MAX).then_some(t).ok_or_else(|| RowError {
+        self.types[ch * self.categories.len() + cat].ok_or_else(|| RowError {
             column: columns.category,
             message: format!(
                 "nobody handles {}/{} in the scenario: add it to the handles of a [[group]]",

@@ -11,6 +11,7 @@ use super::placement::Placement;
 use super::reader::{csv_error, open, read_row};
 use super::{LogError, RowError};
 use crate::duration::Duration;
+use crate::ids::ClassId;
 use crate::model::Model;
 use crate::replay::{ReaderHandle, ReplayScan, ReplaySpec};
 use crate::scenario::ScenarioError;
@@ -42,8 +43,8 @@ pub fn scan(model: &mut Model) -> Result<(), ScenarioError> {
     if levels != model.priority_levels {
         let old = model.priority_levels.clone();
         for s in &mut model.streams {
-            let p = old[s.class as usize];
-            s.class = levels.iter().position(|l| *l == p).expect("kept") as u8;
+            let p = old[s.class.index()];
+            s.class = ClassId::from_index(levels.iter().position(|l| *l == p).expect("kept"));
         }
         model.priority_levels = levels;
     }

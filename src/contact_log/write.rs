@@ -27,7 +27,7 @@ pub fn write_log(
         "handle_time",
     ])?;
     for r in records.iter() {
-        let t = &model.contact_types[r.contact_type as usize];
+        let t = &model.contact_types[r.contact_type.index()];
         let timestamp = match model.start {
             Some(start) => {
                 let at = start
@@ -46,9 +46,9 @@ pub fn write_log(
         };
         w.write_record([
             timestamp,
-            model.channels[t.channel as usize].name.clone(),
-            model.categories[t.category as usize].clone(),
-            model.priority_levels[r.class as usize].to_string(),
+            model.channels[t.channel.index()].name.clone(),
+            model.categories[t.category.index()].clone(),
+            model.priority_levels[r.class.index()].to_string(),
             format!("{:016x}", r.customer),
             r.attempt.to_string(),
             r.outcome.as_str().to_string(),

@@ -457,8 +457,8 @@ fn deflection_results(
     let mut out: Vec<DeflectionResult> = (s.spec.deflections.iter().zip(points))
         .zip(deflection_options)
         .map(|((d, &p), o)| DeflectionResult {
-            channel: model.channels[d.channel as usize].name.clone(),
-            category: model.categories[d.category as usize].clone(),
+            channel: model.channels[d.channel.index()].name.clone(),
+            category: model.categories[d.category.index()].clone(),
             today: d.today,
             achievable: d.max,
             recommended: d.today + p / 100.0,

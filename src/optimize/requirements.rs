@@ -38,18 +38,18 @@ pub fn roles(model: &Model) -> Vec<GroupRole> {
             let mut volume = vec![0.0; n_ch];
             let (mut work, mut weight) = (0.0, 0.0);
             for s in &model.streams {
-                let t = s.contact_type as usize;
+                let t = s.contact_type.index();
                 let ct = &model.contact_types[t];
                 let first = ct
                     .groups
                     .iter()
-                    .position(|&x| x as usize == g)
+                    .position(|&x| x.index() == g)
                     .is_some_and(|i| {
-                        i == 0 || model.groups[ct.groups[i] as usize].overflow_after <= 0.0
+                        i == 0 || model.groups[ct.groups[i].index()].overflow_after <= 0.0
                     });
                 if first {
                     let v: f64 = s.rate_per_s.iter().sum();
-                    volume[ct.channel as usize] += v;
+                    volume[ct.channel.index()] += v;
                     work += v * mean_handle(model, g, t);
                     weight += v;
                 }
@@ -57,8 +57,8 @@ pub fn roles(model: &Model) -> Vec<GroupRole> {
             let back_office = weight <= 0.0;
             if back_office {
                 for &t in &group.handles {
-                    let t = t as usize;
-                    volume[model.contact_types[t].channel as usize] += 1.0;
+                    let t = t.index();
+                    volume[model.contact_types[t].channel.index()] += 1.0;
                     work += mean_handle(model, g, t);
                     weight += 1.0;
                 }
@@ -99,7 +99,7 @@ pub fn offered_load(
                         .filter(|s| s.contact_type == t)
                         .map(|s| s.rate_per_s.iter().copied().fold(0.0, f64::max))
                         .sum();
-                    rate * mean_handle(model, g, t as usize)
+                    rate * mean_handle(model, g, t.index())
                 })
                 .sum();
             (2.0 * peak + 20.0).ceil() as u32
@@ -177,15 +177,15 @@ fn outgrown_message(model: &Model, outgrown: Option<(usize, usize, f64, u32)>) -
         .max_by(|a, b| a.0.rate_per_s[a.1].total_cmp(&b.0.rate_per_s[b.1]));
     match busiest {
         Some((s, j)) => {
-            let t = &model.contact_types[s.contact_type as usize];
+            let t = &model.contact_types[s.contact_type.index()];
             let mut rates = s.rate_per_s.clone();
             rates.sort_by(f64::total_cmp);
             let median = rates[rates.len() / 2] * 3600.0;
             let _ = write!(
                 text,
                 ". The busiest arrivals then are {}/{} (key `arrivals[{}]`): {:.0} contacts an hour at {} (interval [{j}]), against a median of {median:.0} an hour over the horizon; check that rate, or, for a loop of transfers or repeats, the scenario's resolve and repeat probabilities",
-                model.channels[t.channel as usize].name,
-                model.categories[t.category as usize],
+                model.channels[t.channel.index()].name,
+                model.categories[t.category.index()],
                 s.entry,
                 s.rate_per_s[j] * 3600.0,
                 span(j)

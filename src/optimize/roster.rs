@@ -4,6 +4,7 @@
 //! (pure Rust, builds from cargo alone), always run with a relative gap and a time limit.
 
 use crate::error::{Error, ErrorKind};
+use crate::ids::GroupId;
 use crate::model::{Model, RosterBreak, RosterShift};
 use good_lp::{
     Expression, ProblemVariables, Solution, SolutionStatus, SolverModel, Variable, WithMipGap,
@@ -33,7 +34,7 @@ pub fn candidates(model: &Model, g: usize) -> Vec<Candidate> {
     };
     let mut out = Vec::new();
     for (ti, t) in spec.shifts.iter().enumerate() {
-        if !t.groups.contains(&(g as u32)) {
+        if !t.groups.contains(&GroupId::from_index(g)) {
             continue;
         }
         // Every combination of break offsets, in order.

@@ -131,7 +131,7 @@ pub(super) fn deflection_options(
     spec.deflections
         .iter()
         .map(|d| {
-            let bot = &model.bots[d.bot];
+            let bot = &model.bots[d.bot.index()];
             let penalty = bot.handover_penalty.as_ref().map_or(0.0, |p| p.mean());
             let mut relief = Vec::new();
             let mut sessions_total = 0.0;
@@ -142,11 +142,11 @@ pub(super) fn deflection_options(
                 let Some(&g) = ct.groups.first() else {
                     continue;
                 };
-                let g = g as usize;
+                let g = g.index();
                 let aht = requirements::mean_handle(model, g, t) + penalty;
                 for (k, group_load) in load[g].iter().enumerate() {
                     let sessions: f64 = (model.streams.iter())
-                        .filter(|s| s.contact_type as usize == t)
+                        .filter(|s| s.contact_type.index() == t)
                         .map(|s| s.rate_per_s[k] * model.interval)
                         .sum();
                     sessions_total += sessions;
@@ -180,7 +180,7 @@ pub(super) fn deflection_options(
 /// Sets the bots' containment to today's plus the points bought.
 pub(super) fn apply_deflections(model: &mut Model, spec: &OptimizeSpec, points: &[f64]) {
     for (d, &p) in spec.deflections.iter().zip(points) {
-        model.bots[d.bot].containment[d.category as usize] = d.today + p / 100.0;
+        model.bots[d.bot.index()].containment[d.category.index()] = d.today + p / 100.0;
     }
 }
 

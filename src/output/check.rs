@@ -2,6 +2,7 @@
 //! categories, streams, replays, bots and groups, in the model's words.
 
 use crate::duration::Duration;
+use crate::ids::ContactTypeId;
 use crate::model::Model;
 use crate::summary::ReplaySummary;
 use std::fmt::Write as _;
@@ -55,7 +56,7 @@ fn channels(out: &mut String, model: &Model) {
         let mut returns = String::new();
         for (what, rule) in [("redial", &ch.redial), ("repeat", &ch.repeat)] {
             if let Some(r) = rule {
-                let target = &model.channels[r.channel as usize].name;
+                let target = &model.channels[r.channel.index()].name;
                 let on = if target != &ch.name {
                     format!(" on {target}")
                 } else {
@@ -132,7 +133,7 @@ fn bots(out: &mut String, model: &Model) {
         let _ = writeln!(
             out,
             "  bot on {}: {}",
-            model.channels[bot.channel as usize].name,
+            model.channels[bot.channel.index()].name,
             parts.join(", ")
         );
     }
@@ -160,7 +161,7 @@ fn streams(out: &mut String, model: &Model) {
             expected,
             peak,
             if model.priority_levels.len() > 1 {
-                format!(", priority {}", model.priority_levels[s.class as usize])
+                format!(", priority {}", model.priority_levels[s.class.index()])
             } else {
                 String::new()
             }
@@ -217,10 +218,10 @@ fn groups(out: &mut String, model: &Model) {
             extras += &format!(", takes contacts after {} of waiting", d(g.overflow_after));
         }
         for (c, channel) in model.channels.iter().enumerate() {
-            let of_channel: Vec<(u32, String)> = g
+            let of_channel: Vec<(ContactTypeId, String)> = g
                 .handle_time_by
                 .iter()
-                .filter(|(t, _)| model.contact_types[*t as usize].channel as usize == c)
+                .filter(|(t, _)| model.contact_types[t.index()].channel.index() == c)
                 .map(|(t, d)| (*t, d.describe()))
                 .collect();
             let same = of_channel.windows(2).all(|w| w[0].1 == w[1].1);
@@ -248,7 +249,7 @@ fn groups(out: &mut String, model: &Model) {
             .categories
             .iter()
             .zip(&g.escalate_to)
-            .filter_map(|(c, t)| t.map(|t| format!("{c}→{}", model.groups[t as usize].name)))
+            .filter_map(|(c, t)| t.map(|t| format!("{c}→{}", model.groups[t.index()].name)))
             .collect();
         if !targets.is_empty() {
             extras += &format!(", escalates {}", targets.join(" "));
@@ -304,13 +305,13 @@ fn totals(out: &mut String, model: &Model) {
 
 /// The pairs a group handles, with a channel's categories folded into `channel/*` when
 /// the group handles all of them.
-fn handled_pairs(model: &Model, handles: &[u32]) -> String {
+fn handled_pairs(model: &Model, handles: &[ContactTypeId]) -> String {
     let mut parts = Vec::new();
     for (c, channel) in model.channels.iter().enumerate() {
-        let of_channel: Vec<u32> = handles
+        let of_channel: Vec<ContactTypeId> = handles
             .iter()
             .copied()
-            .filter(|&t| model.contact_types[t as usize].channel as usize == c)
+            .filter(|&t| model.contact_types[t.index()].channel.index() == c)
             .collect();
         if of_channel.len() == model.categories.len() && model.categories.len() > 1 {
             parts.push(format!("{}/*", channel.name));

@@ -470,7 +470,7 @@ fn deflection_table(t: &mut String, r: &OptimizeResult) {
 /// where it missed a target, `~` where too few were offered to judge.
 fn service_level_grid(t: &mut String, r: &OptimizeResult, model: &Model) {
     let simulated = summary(&r.simulated);
-    let n_ch = model.channels.len();
+    let grid = model.reported_channel_grid();
     let _ = write!(
         t,
         "\nsimulated service level of the roster, per interval (* missed, ~ not judged: under {} offered)\n{:>7}",
@@ -480,12 +480,11 @@ fn service_level_grid(t: &mut String, r: &OptimizeResult, model: &Model) {
         let _ = write!(t, " {:>15}", ch.name);
     }
     let _ = writeln!(t);
-    let rows = simulated.intervals.len() / n_ch.max(1);
-    for row in 0..rows {
-        let start = simulated.intervals[row * n_ch].start_s;
+    for row in 0..grid.rows {
+        let start = simulated.intervals[grid.at(row, 0)].start_s;
         let _ = write!(t, "{:>7}", clock(start));
-        for c in 0..n_ch {
-            let q = &simulated.intervals[row * n_ch + c].queue;
+        for c in 0..grid.width {
+            let q = &simulated.intervals[grid.at(row, c)].queue;
             let missed = r
                 .misses
                 .iter()

@@ -320,7 +320,7 @@ fn group_table(out: &mut String, model: &Model, s: &RunSummary) {
         "",
         num(&s.totals.cost, 0)
     );
-    let from = (model.warmup / model.interval).round() * model.interval;
+    let from = model.first_reported_interval() as f64 * model.interval;
     let hours = (model.horizon - from) / 3600.0;
     let _ = writeln!(
         out,
@@ -372,7 +372,7 @@ fn channel_occupancy(model: &Model, s: &RunSummary, channel: &str, start_s: f64)
         .iter()
         .filter(|g| {
             g.handles.iter().any(|&t| {
-                model.channels[model.contact_types[t as usize].channel as usize].name == channel
+                model.channels[model.contact_types[t.index()].channel.index()].name == channel
             })
         })
         .map(|g| g.name.as_str())

@@ -6,6 +6,7 @@
 //! not each other.
 
 use super::ScenarioError;
+use crate::ids::{CategoryId, ChannelId, Id};
 use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
@@ -49,11 +50,11 @@ impl<'a> Checker<'a> {
 
     /// Index of each name in `names` (the entries of `[[section]]`), refusing bad and
     /// repeated names.
-    pub(super) fn unique_names<'n>(
+    pub(super) fn unique_names<'n, T: Id>(
         &self,
         section: &str,
         names: impl Iterator<Item = &'n Spanned<String>>,
-    ) -> Result<HashMap<String, u32>, ScenarioError> {
+    ) -> Result<HashMap<String, T>, ScenarioError> {
         let mut index = HashMap::new();
         for (i, name) in names.enumerate() {
             let key = format!("{section}[{i}].name");
@@ -63,7 +64,10 @@ impl<'a> Checker<'a> {
             if name.get_ref().contains('/') {
                 return Err(self.err(name.span(), key, "a name must not contain '/'"));
             }
-            if index.insert(name.get_ref().clone(), i as u32).is_some() {
+            if index
+                .insert(name.get_ref().clone(), T::from_index(i))
+                .is_some()
+            {
                 return Err(self.err(
                     name.span(),
                     key,
@@ -79,9 +83,9 @@ impl<'a> Checker<'a> {
 }
 
 /// The names of `index` in their order, quoted, for an error message.
-pub(super) fn allowed_names(index: &HashMap<String, u32>) -> String {
-    let mut names: Vec<(&String, &u32)> = index.iter().collect();
-    names.sort_by_key(|(_, i)| **i);
+pub(super) fn allowed_names<T: Ord>(index: &HashMap<String, T>) -> String {
+    let mut names: Vec<(&String, &T)> = index.iter().collect();
+    names.sort_by(|a, b| a.1.cmp(b.1));
     names
         .iter()
         .map(|(n, _)| format!("\"{n}\""))
@@ -125,9 +129,9 @@ pub(super) fn parse_pair(
     c: &Checker,
     pair: &Spanned<String>,
     key: &str,
-    channel_index: &HashMap<String, u32>,
-    category_index: &HashMap<String, u32>,
-) -> Result<(u32, Vec<u32>), ScenarioError> {
+    channel_index: &HashMap<String, ChannelId>,
+    category_index: &HashMap<String, CategoryId>,
+) -> Result<(ChannelId, Vec<CategoryId>), ScenarioError> {
     let Some((ch_name, cat_name)) = pair.get_ref().split_once('/') else {
         return Err(c.err(pair.span(), key, format!("\"{}\" is not a \"channel/category\" pair (use \"channel/*\" for every category of a channel)", pair.get_ref())));
     };
@@ -142,7 +146,12 @@ pub(super) fn parse_pair(
         ));
     };
     if cat_name == "*" {
-        return Ok((ch, (0..category_index.len() as u32).collect()));
+        return Ok((
+            ch,
+            (0..category_index.len())
+                .map(CategoryId::from_index)
+                .collect(),
+        ));
     }
     match category_index.get(cat_name) {
         Some(&cat) => Ok((ch, vec![cat])),
@@ -158,13 +167,13 @@ pub(super) fn parse_pair(
 }
 
 /// The index of `name` in `index`, or an error at its place that lists the `what` names.
-pub(super) fn lookup(
+pub(super) fn lookup<T: Copy + Ord>(
     c: &Checker,
-    index: &HashMap<String, u32>,
+    index: &HashMap<String, T>,
     name: &Spanned<String>,
     key: &str,
     what: &str,
-) -> Result<u32, ScenarioError> {
+) -> Result<T, ScenarioError> {
     index.get(name.get_ref()).copied().ok_or_else(|| {
         c.err(
             name.span(),

@@ -17,6 +17,7 @@ mod distributions;
 mod groups;
 mod surges;
 
+use crate::ids::{BotId, CategoryId, ChannelId, ClassId, ContactTypeId, GroupId};
 pub(crate) use arrivals::parse_start;
 use arrivals::{arrival_rates, category_shares, compile_replays, day_of_week_factors};
 use bots::compile_bot;
@@ -73,7 +74,7 @@ pub(super) fn compile(
     let mut contact_types = types.types;
     let handle_slot = link_groups(&c, raw, &groups, &mut contact_types)?;
     for ct in &mut contact_types {
-        ct.backlog = channels[ct.channel as usize].backlog;
+        ct.backlog = channels[ct.channel.index()].backlog;
         ct.overflow_waits.sort_by(f64::total_cmp);
     }
     check_every_stream_served(&c, &streams, &contact_types, &channels, &categories)?;
@@ -166,7 +167,10 @@ fn check_interval_cells(
 }
 
 /// Name → index of the channels and of the categories.
-type ChannelCategoryNames<'a> = (&'a HashMap<String, u32>, &'a HashMap<String, u32>);
+type ChannelCategoryNames<'a> = (
+    &'a HashMap<String, ChannelId>,
+    &'a HashMap<String, CategoryId>,
+);
 
 /// The `[simulation]` table, checked.
 struct Settings {
@@ -311,7 +315,7 @@ fn start_date(
 fn compile_categories(
     c: &Checker,
     raw: &RawScenario,
-) -> Result<(HashMap<String, u32>, Vec<String>), ScenarioError> {
+) -> Result<(HashMap<String, CategoryId>, Vec<String>), ScenarioError> {
     if raw.category.is_empty() {
         return Err(c.err(
             raw.simulation.span(),
@@ -336,12 +340,12 @@ fn compile_categories(
 #[derive(Default)]
 struct ContactTypes {
     types: Vec<ContactType>,
-    index: HashMap<(u32, u32), u32>,
+    index: HashMap<(ChannelId, CategoryId), ContactTypeId>,
 }
 
 impl ContactTypes {
     /// The index of (channel, category), created if new.
-    fn of(&mut self, channel: u32, category: u32) -> u32 {
+    fn of(&mut self, channel: ChannelId, category: CategoryId) -> ContactTypeId {
         let types = &mut self.types;
         *self.index.entry((channel, category)).or_insert_with(|| {
             types.push(ContactType {
@@ -349,10 +353,11 @@ impl ContactTypes {
                 category,
                 groups: Vec::new(),
                 overflow_waits: Vec::new(),
-                repeat_as: u32::MAX,
+                // Set by a repeat rule of its channel; unused without one.
+                repeat_as: ContactTypeId::new(u32::MAX),
                 backlog: false,
             });
-            (types.len() - 1) as u32
+            ContactTypeId::from_index(types.len() - 1)
         })
     }
 }
@@ -461,7 +466,7 @@ fn compile_streams(
             out.streams.push(ArrivalStream {
                 contact_type: types.of(ch, cat),
                 rate_per_s,
-                class: 0,
+                class: ClassId::new(0),
                 entry: i,
             });
             out.priorities.push(priority);
@@ -485,20 +490,20 @@ fn link_groups(
     let mut handle_slot = vec![0; groups.len() * n_types];
     for (gi, g) in groups.iter().enumerate() {
         for &t in &g.handles {
-            let ct = &mut contact_types[t as usize];
-            ct.groups.push(gi as u32);
+            let ct = &mut contact_types[t.index()];
+            ct.groups.push(GroupId::from_index(gi));
             if g.overflow_after > 0.0 && !ct.overflow_waits.contains(&g.overflow_after) {
                 ct.overflow_waits.push(g.overflow_after);
             }
         }
         for (i, (t, _)) in g.handle_time_by.iter().enumerate() {
-            handle_slot[gi * n_types + *t as usize] = i as u32 + 1;
+            handle_slot[gi * n_types + t.index()] = i as u32 + 1;
         }
     }
     for (gi, g) in groups.iter().enumerate() {
         let escalated_to = groups
             .iter()
-            .any(|o| o.escalate_to.contains(&Some(gi as u32)));
+            .any(|o| o.escalate_to.contains(&Some(GroupId::from_index(gi))));
         if g.handles.is_empty() && !escalated_to {
             let handles = &raw.group[gi].get_ref().handles;
             return Err(c.err(
@@ -520,11 +525,12 @@ fn check_every_stream_served(
     categories: &[String],
 ) -> Result<(), ScenarioError> {
     for (i, s) in streams.streams.iter().enumerate() {
-        let ct = &contact_types[s.contact_type as usize];
+        let ct = &contact_types[s.contact_type.index()];
         if ct.groups.is_empty() {
             let name = format!(
                 "{}/{}",
-                channels[ct.channel as usize].name, categories[ct.category as usize]
+                channels[ct.channel.index()].name,
+                categories[ct.category.index()]
             );
             return Err(c.err(
                 streams.spans[i].clone(),
@@ -564,7 +570,7 @@ fn priority_classes(
         ));
     }
     for (s, p) in streams.streams.iter_mut().zip(priorities) {
-        s.class = priority_levels.iter().position(|l| l == p).expect("listed") as u8;
+        s.class = ClassId::from_index(priority_levels.iter().position(|l| l == p).expect("listed"));
     }
     Ok(priority_levels)
 }
@@ -580,7 +586,7 @@ fn compile_bots(
     let mut bots = Vec::with_capacity(raw.bot.len());
     for (i, b) in raw.bot.iter().enumerate() {
         let bot = compile_bot(c, b, i, channel_index, category_index, horizon)?;
-        let channel = &mut channels[bot.channel as usize];
+        let channel = &mut channels[bot.channel.index()];
         if channel.bot.is_some() {
             return Err(c.err(
                 b.get_ref().channel.span(),
@@ -591,7 +597,7 @@ fn compile_bots(
                 ),
             ));
         }
-        channel.bot = Some(i as u32);
+        channel.bot = Some(BotId::from_index(i));
         bots.push(bot);
     }
     Ok(bots)

@@ -4,6 +4,7 @@
 use super::ScenarioError;
 use super::checker::Checker;
 use super::raw::{RawOptimize, RawShiftTemplate};
+use crate::ids::{CategoryId, ChannelId, GroupId};
 use crate::model::{Bot, BreakWindow, Channel, Deflection, OptimizeSpec, ShiftTemplate};
 use std::collections::HashMap;
 use toml::Spanned;
@@ -27,11 +28,11 @@ const MAX_SHIFTS: usize = 50_000;
 /// The scenario's names, by index.
 pub(super) struct Names<'a> {
     /// Groups.
-    pub groups: &'a HashMap<String, u32>,
+    pub groups: &'a HashMap<String, GroupId>,
     /// Channels.
-    pub channels: &'a HashMap<String, u32>,
+    pub channels: &'a HashMap<String, ChannelId>,
     /// Categories.
-    pub categories: &'a HashMap<String, u32>,
+    pub categories: &'a HashMap<String, CategoryId>,
 }
 
 /// The `[optimize]` section of a scenario, compiled.
@@ -90,7 +91,7 @@ fn compile_deflections(
                 format!("there is no channel \"{}\"", r.channel.get_ref()),
             ));
         };
-        let Some(bot) = channels[ch as usize].bot else {
+        let Some(bot) = channels[ch.index()].bot else {
             return Err(c.err(
                 r.channel.span(),
                 format!("{key}.channel"),
@@ -107,9 +108,9 @@ fn compile_deflections(
                 format!("there is no category \"{}\"", r.category.get_ref()),
             ));
         };
-        let b = &bots[bot as usize];
-        let today = b.containment[cat as usize];
-        let ceiling = 1.0 - b.dropout[cat as usize];
+        let b = &bots[bot.index()];
+        let today = b.containment[cat.index()];
+        let ceiling = 1.0 - b.dropout[cat.index()];
         let max = *r.max.get_ref();
         if !(0.0..=ceiling).contains(&max) {
             return Err(c.err(
@@ -142,7 +143,7 @@ fn compile_deflections(
             ));
         }
         deflections.push(Deflection {
-            bot: bot as usize,
+            bot,
             channel: ch,
             category: cat,
             today,
@@ -287,7 +288,7 @@ fn compile_solver_settings(
 fn compile_max_agents(
     c: &Checker,
     o: &RawOptimize,
-    group_index: &HashMap<String, u32>,
+    group_index: &HashMap<String, GroupId>,
     n_groups: usize,
 ) -> Result<Vec<Option<u32>>, ScenarioError> {
     let mut max_agents = vec![None; n_groups];
@@ -306,7 +307,7 @@ fn compile_max_agents(
                 format!("a whole number from 1 to 1000000 (got {})", n.get_ref()),
             ));
         }
-        max_agents[g as usize] = Some(*n.get_ref() as u32);
+        max_agents[g.index()] = Some(*n.get_ref() as u32);
     }
     Ok(max_agents)
 }
@@ -316,7 +317,7 @@ fn compile_max_agents(
 fn compile_templates(
     c: &Checker,
     raw: &Spanned<RawOptimize>,
-    group_index: &HashMap<String, u32>,
+    group_index: &HashMap<String, GroupId>,
     n_groups: usize,
     interval: f64,
     horizon: f64,
@@ -375,7 +376,7 @@ fn compile_templates(
             ));
         }
     }
-    let mut names: Vec<(&String, u32)> = group_index.iter().map(|(n, &g)| (n, g)).collect();
+    let mut names: Vec<(&String, GroupId)> = group_index.iter().map(|(n, &g)| (n, g)).collect();
     names.sort_by_key(|&(_, g)| g);
     for (name, g) in names {
         if !shifts.iter().any(|t| t.groups.contains(&g)) {
@@ -395,7 +396,7 @@ fn compile_template(
     c: &Checker,
     t: &RawShiftTemplate,
     i: usize,
-    group_index: &HashMap<String, u32>,
+    group_index: &HashMap<String, GroupId>,
     n_groups: usize,
     interval: f64,
     horizon: f64,
@@ -430,11 +431,11 @@ fn template_groups(
     c: &Checker,
     t: &RawShiftTemplate,
     key: &str,
-    group_index: &HashMap<String, u32>,
+    group_index: &HashMap<String, GroupId>,
     n_groups: usize,
-) -> Result<Vec<u32>, ScenarioError> {
+) -> Result<Vec<GroupId>, ScenarioError> {
     Ok(match &t.groups {
-        None => (0..n_groups as u32).collect(),
+        None => (0..n_groups).map(GroupId::from_index).collect(),
         Some(list) => {
             let mut groups = Vec::new();
             for (j, name) in list.get_ref().iter().enumerate() {

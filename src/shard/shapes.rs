@@ -55,14 +55,7 @@ fn plural(n: usize, noun: &str) -> String {
 
 /// The intervals an outcome reports on: those from the end of the warm-up on.
 fn reported_intervals(model: &Model) -> usize {
-    // As `ReplicationOutcome::from_tallies` counts them.
-    let first = model.interval_of(model.warmup);
-    let first = if (first as f64) * model.interval < model.warmup {
-        first + 1
-    } else {
-        first
-    };
-    model.n_intervals.saturating_sub(first)
+    model.reported_intervals().len()
 }
 
 /// Whether one outcome has the sizes `model` gives, and adds up; the error says what
@@ -71,15 +64,6 @@ fn check_shape(model: &Model, o: &ReplicationOutcome) -> Result<(), String> {
     let n_ch = model.channels.len();
     let n_g = model.groups.len();
     let reported = reported_intervals(model);
-    // The summary and the warm-up check count reported intervals their own way: they
-    // must agree with the outcome's, or they would index past its end.
-    let summary_first = (model.warmup / model.interval).round() as usize;
-    if model.n_intervals.saturating_sub(summary_first) != reported {
-        return Err(format!(
-            "is of a scenario whose warm-up ({} s) is not a whole number of intervals ({} s)",
-            model.warmup, model.interval
-        ));
-    }
     let sizes = [
         (
             "channel rows (by_channel)",
@@ -163,8 +147,13 @@ fn check_sums(o: &ReplicationOutcome, n_ch: usize, reported: usize) -> Result<()
     ];
     for (key, count) in counts {
         for c in 0..n_ch {
-            let sum: f64 = (0..reported)
-                .map(|k| count(&o.intervals[k * n_ch + c]))
+            let grid = crate::grid::Grid {
+                rows: reported,
+                width: n_ch,
+            };
+            let sum: f64 = grid
+                .column(c, 0..reported)
+                .map(|i| count(&o.intervals[i]))
                 .sum();
             if sum != count(&o.by_channel[c]) {
                 return Err(format!(

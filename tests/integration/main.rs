@@ -19,6 +19,7 @@ mod fit;
 mod forecasts;
 #[cfg(target_os = "linux")]
 mod fuzz;
+mod identity;
 mod log_format;
 mod optimize;
 mod precision;

@@ -101,7 +101,7 @@ fn agents_busy_at_the_end_of_their_shift_work_on_as_overtime() {
 /// Contacts given one by one, as a replayed log gives them: `(arrival s, handle time s)`.
 struct Given {
     contacts: std::vec::IntoIter<(f64, f64)>,
-    contact_type: u32,
+    contact_type: ccsim::ids::ContactTypeId,
 }
 
 impl ccsim::engine::ContactFeed for Given {
@@ -110,7 +110,7 @@ impl ccsim::engine::ContactFeed for Given {
         Some(ccsim::engine::ReplayedContact {
             time,
             contact_type: self.contact_type,
-            class: 0,
+            class: ccsim::ids::ClassId::new(0),
             handle_time: Some(handle),
             patience: None,
             waited_at_least: 0.0,
@@ -170,7 +170,8 @@ fn answers_after(
     given: &[(f64, f64)],
     from: f64,
 ) -> (Vec<f64>, f64) {
-    let voice = (0..m.contact_types.len() as u32)
+    let voice = (0..m.contact_types.len())
+        .map(ccsim::ids::ContactTypeId::from_index)
         .find(|&t| m.contact_type_name(t) == "voice/general")
         .unwrap();
     let feed = Given {

@@ -55,8 +55,8 @@ fn each_shipped_variant_changes_only_what_it_says() {
     // The optimizer's deflection offers start from the new containment.
     let spec = expected.optimize.as_mut().unwrap();
     for d in &mut spec.deflections {
-        if d.category as usize == logistics {
-            d.today = expected.bots[d.bot].containment[logistics];
+        if d.category.index() == logistics {
+            d.today = expected.bots[d.bot.index()].containment[logistics];
             d.max = d.max.max(d.today);
         }
     }
@@ -167,7 +167,7 @@ fn a_variant_of_a_variant_applies_both_sets_in_order() {
     let chat_bot = |m: &Model| {
         m.bots
             .iter()
-            .position(|b| m.channels[b.channel as usize].name == "chat")
+            .position(|b| m.channels[b.channel.index()].name == "chat")
             .unwrap()
     };
     let chat = chat_bot(&expected);
@@ -261,7 +261,9 @@ fn promo_1111_is_the_weekday_with_a_sale_on_top() {
     let payment = category(&weekday, "payment");
     let account = category(&weekday, "account");
     for (w, p) in weekday.streams.iter().zip(&promo.streams) {
-        let cat = weekday.contact_types[w.contact_type as usize].category as usize;
+        let cat = weekday.contact_types[w.contact_type.index()]
+            .category
+            .index();
         let launch = if cat == payment {
             8.0
         } else if cat == account {

@@ -226,16 +226,16 @@ pub fn unbounded_queues(model: &Model) -> Result<Vec<String>, String> {
         if channel.patience.is_some() {
             continue;
         }
-        let bot = model.bots.iter().find(|b| b.channel as usize == c);
+        let bot = model.bots.iter().find(|b| b.channel.index() == c);
         let (mut arrivals, mut work) = (0.0, 0.0);
         for s in &model.streams {
-            let t = &model.contact_types[s.contact_type as usize];
-            if t.channel as usize != c {
+            let t = &model.contact_types[s.contact_type.index()];
+            if t.channel.index() != c {
                 continue;
             }
             let Some(&g) = t.groups.first() else { continue };
             let human = bot.map_or(1.0, |b| {
-                let k = t.category as usize;
+                let k = t.category.index();
                 (1.0 - b.containment.get(k).copied().unwrap_or(0.0)
                     - b.dropout.get(k).copied().unwrap_or(0.0))
                 .max(0.0)
@@ -248,7 +248,7 @@ pub fn unbounded_queues(model: &Model) -> Result<Vec<String>, String> {
             .filter(|g| {
                 g.handles
                     .iter()
-                    .any(|&t| model.contact_types[t as usize].channel as usize == c)
+                    .any(|&t| model.contact_types[t.index()].channel.index() == c)
             })
             .map(|g| {
                 g.staffing.iter().map(|&n| n as f64).sum::<f64>()
@@ -569,8 +569,7 @@ pub fn warmup_check(model: &Model, result: &RunResult) -> Option<String> {
             .iter()
             .all(|c| c.busyness_day_cv == 0.0 && c.busyness_interval_cv == 0.0);
     let n_groups = model.groups.len();
-    let first = (model.warmup / model.interval).round() as usize;
-    let k = model.n_intervals.saturating_sub(first);
+    let k = model.reported_intervals().len();
     if !steady || k < 4 || result.outcomes.len() < 2 || n_groups == 0 {
         return None;
     }

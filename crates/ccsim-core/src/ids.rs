@@ -1,31 +1,54 @@
-//! Typed indices of what the engine addresses: each is a `u32` index into one `Vec` (of
-//! the model or of the engine's workspace), so a contact slot cannot be passed where an
-//! agent is meant. They cost nothing at run time: `Copy`, four bytes, compared and hashed as
-//! the number, serialized as the bare number.
+//! Typed indices of what the compiled model and the engine address: each is a `u32` index
+//! into one `Vec` (of the model or of the engine's workspace; [`ClassId`], a `u8`), so a
+//! contact slot cannot be passed where an agent is meant, nor a group where a channel is.
+//! They cost nothing at run time: `Copy`, the size of their number, compared and hashed as
+//! the number, serialized (and deserialized) as the bare number, so a model's canonical
+//! serialization (its shard identity) is the same as with plain integers.
 //!
 //! Invariant: an id is only made from an index into the `Vec` it names (the model's, for
-//! channels, categories, contact types, streams, groups and bots; the workspace's, for
-//! contacts, agents and queues), so `index()` is always in range for that `Vec`.
+//! channels, categories, contact types, streams, groups, bots and priority classes; the
+//! workspace's, for contacts, agents and queues), so `index()` is always in range for that
+//! `Vec`.
+
+/// What every typed index of this module is: made from and turned back into a `Vec`
+/// index, so that code over "a name → its index" table (scenario loading) can be written
+/// once for channels, categories and groups.
+pub trait Id: Copy + Ord + std::hash::Hash + std::fmt::Debug {
+    /// The id of index `i` (which must fit in the id's width).
+    fn from_index(i: usize) -> Self;
+    /// The index into its `Vec`.
+    fn index(self) -> usize;
+}
 
 macro_rules! id {
     ($(#[$doc:meta])* $name:ident) => {
+        id! { $(#[$doc])* $name: u32 }
+    };
+    ($(#[$doc:meta])* $name:ident: $repr:ident) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize,
+            serde::Deserialize,
+        )]
         #[serde(transparent)]
-        pub struct $name(u32);
+        pub struct $name($repr);
 
         impl $name {
             /// The id of index `i`.
             #[inline]
-            pub const fn new(i: u32) -> Self {
+            pub const fn new(i: $repr) -> Self {
                 Self(i)
             }
 
-            /// The id of index `i` (which must fit in a `u32`).
+            /// The id of index `i` (which must fit in the id's width).
             #[inline]
             pub fn from_index(i: usize) -> Self {
-                debug_assert!(u32::try_from(i).is_ok(), "index {i} past u32");
-                Self(i as u32)
+                debug_assert!(
+                    $repr::try_from(i).is_ok(),
+                    "index {i} past {}",
+                    stringify!($repr)
+                );
+                Self(i as $repr)
             }
 
             /// The index into its `Vec`.
@@ -34,10 +57,21 @@ macro_rules! id {
                 self.0 as usize
             }
 
-            /// The index as the `u32` it is stored as.
+            /// The index as the number it is stored as.
             #[inline]
-            pub const fn get(self) -> u32 {
+            pub const fn get(self) -> $repr {
                 self.0
+            }
+        }
+
+        impl Id for $name {
+            #[inline]
+            fn from_index(i: usize) -> Self {
+                $name::from_index(i)
+            }
+            #[inline]
+            fn index(self) -> usize {
+                $name::index(self)
             }
         }
     };
@@ -79,6 +113,11 @@ id! {
 id! {
     /// A bot: index into `Model::bots`.
     BotId
+}
+id! {
+    /// A customer priority class: index into `Model::priority_levels` (0, the highest
+    /// level, is served first). One byte: a contact carries it.
+    ClassId: u8
 }
 id! {
     /// A FIFO queue of the engine: `(contact type × priority classes + class)` for the
@@ -134,5 +173,9 @@ mod tests {
         assert_eq!(Stamp::new(u32::MAX).next(), Stamp::new(0));
         assert_eq!(std::mem::size_of::<Option<ContactId>>(), 8);
         assert_eq!(std::mem::size_of::<ContactId>(), 4);
+        assert_eq!(std::mem::size_of::<ClassId>(), 1);
+        assert_eq!(serde_json::to_string(&ClassId::new(2)).unwrap(), "2");
+        let back: ChannelId = serde_json::from_str("5").unwrap();
+        assert_eq!(back, ChannelId::new(5));
     }
 }

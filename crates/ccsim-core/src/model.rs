@@ -1,18 +1,14 @@
 //! The compiled model: a validated scenario with every name resolved to a dense index,
 //! every distribution built and every routing table precomputed. The engine reads only this;
 //! nothing in it is looked up by string.
+//!
+//! Every reference from one part of the model to another is a typed id of [`crate::ids`]
+//! (a [`ChannelId`] indexes `channels`, a [`GroupId`] `groups`, …), serialized as the bare
+//! number.
 
 use crate::distribution::Distribution;
 use crate::grid::Grid;
-
-/// Index of a channel in [`Model::channels`].
-pub type ChannelIdx = u32;
-/// Index of a category in [`Model::categories`].
-pub type CategoryIdx = u32;
-/// Index of a contact type (a channel/category pair) in [`Model::contact_types`].
-pub type ContactTypeIdx = u32;
-/// Index of an agent group in [`Model::groups`].
-pub type GroupIdx = u32;
+use crate::ids::{BotId, CategoryId, ChannelId, ClassId, ContactTypeId, GroupId};
 
 /// A ready-to-simulate contact center.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -75,7 +71,7 @@ pub struct Channel {
     /// Customer patience in queue; `None` means customers never abandon.
     pub patience: Option<Distribution>,
     /// Index into `Model::bots` of the bot in front of the channel's human queues.
-    pub bot: Option<u32>,
+    pub bot: Option<BotId>,
     /// E-mail and tickets: a backlog that agents work only when no real-time contact waits
     /// for them; nobody abandons it.
     pub backlog: bool,
@@ -129,14 +125,14 @@ pub struct Return {
     /// Most attempts one customer makes, the first included.
     pub max_attempts: u8,
     /// Channel of the new attempt.
-    pub channel: ChannelIdx,
+    pub channel: ChannelId,
 }
 
 /// A bot (or IVR) stage: sessions, what they end in, capacity and outages.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Bot {
     /// The channel it serves.
-    pub channel: ChannelIdx,
+    pub channel: ChannelId,
     /// Length of a session.
     pub session: Distribution,
     /// Concurrent sessions (`u32::MAX`: unlimited).
@@ -169,15 +165,15 @@ impl Bot {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ContactType {
     /// The channel.
-    pub channel: ChannelIdx,
+    pub channel: ChannelId,
     /// The category.
-    pub category: CategoryIdx,
+    pub category: CategoryId,
     /// Groups that can serve this type, in routing priority order.
-    pub groups: Vec<GroupIdx>,
+    pub groups: Vec<GroupId>,
     /// Distinct positive `overflow_after` waits of those groups, ascending.
     pub overflow_waits: Vec<f64>,
     /// Contact type of a repeat contact of this type (itself unless the channel changes).
-    pub repeat_as: ContactTypeIdx,
+    pub repeat_as: ContactTypeId,
     /// Its channel is a backlog (e-mail): served after every real-time queue.
     pub backlog: bool,
 }
@@ -186,11 +182,11 @@ pub struct ContactType {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ArrivalStream {
     /// What arrives.
-    pub contact_type: ContactTypeIdx,
+    pub contact_type: ContactTypeId,
     /// Arrival rate per second in each interval of the horizon.
     pub rate_per_s: Vec<f64>,
     /// Priority class (index into `Model::priority_levels`, 0 is served first).
-    pub class: u8,
+    pub class: ClassId,
     /// Index of the scenario's `[[arrivals]]` entry it comes from (for messages).
     pub entry: usize,
 }
@@ -220,11 +216,11 @@ pub struct Group {
     /// Cost of one scheduled agent-hour.
     pub hourly_cost: f64,
     /// Contact types the group serves.
-    pub handles: Vec<ContactTypeIdx>,
+    pub handles: Vec<ContactTypeId>,
     /// The group's handle time for contact types without an override.
     pub handle_time: Distribution,
     /// Handle-time overrides by contact type.
-    pub handle_time_by: Vec<(ContactTypeIdx, Distribution)>,
+    pub handle_time_by: Vec<(ContactTypeId, Distribution)>,
     /// Tier: 1 frontline, 2 specialist, 3 expert.
     pub tier: u8,
     /// The group takes a contact only once it has waited this many seconds.
@@ -232,7 +228,7 @@ pub struct Group {
     /// Probability of resolving a contact, per category.
     pub resolve: Vec<f64>,
     /// Where unresolved contacts go, per category (`None`: they leave unresolved).
-    pub escalate_to: Vec<Option<GroupIdx>>,
+    pub escalate_to: Vec<Option<GroupId>>,
 }
 
 /// Transfers and escalations: their cap and what they cost in handling time.
@@ -478,20 +474,21 @@ impl Model {
 
     /// Handle time of contact type `t` when served by group `g`.
     #[inline]
-    pub fn handle_time(&self, g: GroupIdx, t: ContactTypeIdx) -> &Distribution {
-        let group = &self.groups[g as usize];
-        match self.handle_slot[g as usize * self.contact_types.len() + t as usize] {
+    pub fn handle_time(&self, g: GroupId, t: ContactTypeId) -> &Distribution {
+        let group = &self.groups[g.index()];
+        match self.handle_slot[g.index() * self.contact_types.len() + t.index()] {
             0 => &group.handle_time,
             slot => &group.handle_time_by[slot as usize - 1].1,
         }
     }
 
     /// Name of a contact type as written in the scenario, `channel/category`.
-    pub fn contact_type_name(&self, idx: ContactTypeIdx) -> String {
-        let ct = &self.contact_types[idx as usize];
+    pub fn contact_type_name(&self, idx: ContactTypeId) -> String {
+        let ct = &self.contact_types[idx.index()];
         format!(
             "{}/{}",
-            self.channels[ct.channel as usize].name, self.categories[ct.category as usize]
+            self.channels[ct.channel.index()].name,
+            self.categories[ct.category.index()]
         )
     }
 }
@@ -501,7 +498,7 @@ impl Model {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Uncovered {
     /// The contact type (channel/category pair).
-    pub contact_type: ContactTypeIdx,
+    pub contact_type: ContactTypeId,
     /// First interval of the run (index into the horizon's intervals).
     pub from: usize,
     /// One past the last interval of the run.
@@ -540,19 +537,19 @@ impl Model {
     pub fn uncovered_arrivals(&self) -> Vec<Uncovered> {
         let mut out = Vec::new();
         for (t, ty) in self.contact_types.iter().enumerate() {
-            let t = t as ContactTypeIdx;
+            let t = ContactTypeId::from_index(t);
             let arrives = |k: usize| {
                 self.streams
                     .iter()
                     .filter(|s| s.contact_type == t)
                     .any(|s| s.rate_per_s.get(k).is_some_and(|&r| r > 0.0))
             };
-            let bot = self.channels[ty.channel as usize]
+            let bot = self.channels[ty.channel.index()]
                 .bot
-                .map(|b| &self.bots[b as usize]);
+                .map(|b| &self.bots[b.index()]);
             let bot_keeps_all = |k: usize| {
                 bot.is_some_and(|b| {
-                    let c = ty.category as usize;
+                    let c = ty.category.index();
                     let (from, to) = (k as f64 * self.interval, (k + 1) as f64 * self.interval);
                     b.containment[c] + b.dropout[c] >= 1.0 - 1e-12
                         && !(b.capacity != u32::MAX && b.full_goes_to_humans)
@@ -561,7 +558,7 @@ impl Model {
             };
             let staffed = |k: usize| {
                 ty.groups.iter().any(|&g| {
-                    let staffing = &self.groups[g as usize].staffing;
+                    let staffing = &self.groups[g.index()].staffing;
                     staffing.get(k).or(staffing.last()).is_some_and(|&n| n > 0)
                 })
             };
@@ -624,12 +621,12 @@ pub struct OptimizeSpec {
 /// A bot containment the optimizer may raise, and what that costs.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Deflection {
-    /// Index of the bot.
-    pub bot: usize,
+    /// The bot.
+    pub bot: BotId,
     /// The bot's channel.
-    pub channel: ChannelIdx,
+    pub channel: ChannelId,
     /// The category.
-    pub category: CategoryIdx,
+    pub category: CategoryId,
     /// Today's containment (the scenario's).
     pub today: f64,
     /// The highest achievable.
@@ -646,7 +643,7 @@ pub struct ShiftTemplate {
     /// Name.
     pub name: String,
     /// Groups that may work it.
-    pub groups: Vec<GroupIdx>,
+    pub groups: Vec<GroupId>,
     /// Allowed starts, seconds from the start of the horizon.
     pub starts: Vec<f64>,
     /// Length in seconds, breaks included.

@@ -7,6 +7,7 @@ use super::super::ScenarioError;
 use super::super::checker::{Checker, allowed_names, lookup};
 use super::super::raw::{RawArrivals, RawScenario};
 use crate::contact_log::ReplaySpec;
+use crate::ids::CategoryId;
 use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
@@ -206,8 +207,8 @@ pub(super) fn category_shares(
     a: &RawArrivals,
     span: Range<usize>,
     i: usize,
-    category_index: &HashMap<String, u32>,
-) -> Result<Vec<(u32, f64)>, ScenarioError> {
+    category_index: &HashMap<String, CategoryId>,
+) -> Result<Vec<(CategoryId, f64)>, ScenarioError> {
     match (&a.category, &a.mix) {
         (Some(cat), None) => {
             let k = lookup(c, category_index, cat, &format!("arrivals[{i}].category"), "category")?;

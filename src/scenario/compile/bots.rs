@@ -6,6 +6,7 @@ use super::super::ScenarioError;
 use super::super::checker::{Checker, lookup, non_negative, probability};
 use super::super::raw::RawBot;
 use super::distributions::build_distribution;
+use crate::ids::{CategoryId, ChannelId};
 use crate::model::Bot;
 use std::collections::HashMap;
 use toml::Spanned;
@@ -16,7 +17,7 @@ fn per_category(
     default: &Option<Spanned<f64>>,
     by: &Option<std::collections::BTreeMap<Spanned<String>, Spanned<f64>>>,
     key: &str,
-    category_index: &HashMap<String, u32>,
+    category_index: &HashMap<String, CategoryId>,
 ) -> Result<Vec<f64>, ScenarioError> {
     let base = match default {
         Some(p) => probability(c, p, key)?,
@@ -26,7 +27,7 @@ fn per_category(
     for (cat, p) in by.iter().flatten() {
         let k = format!("{key}_by.{}", cat.get_ref());
         let i = lookup(c, category_index, cat, &k, "category")?;
-        values[i as usize] = probability(c, p, &k)?;
+        values[i.index()] = probability(c, p, &k)?;
     }
     Ok(values)
 }
@@ -36,8 +37,8 @@ pub(super) fn compile_bot(
     c: &Checker,
     spanned: &Spanned<RawBot>,
     i: usize,
-    channel_index: &HashMap<String, u32>,
-    category_index: &HashMap<String, u32>,
+    channel_index: &HashMap<String, ChannelId>,
+    category_index: &HashMap<String, CategoryId>,
     horizon: f64,
 ) -> Result<Bot, ScenarioError> {
     let b = spanned.get_ref();
@@ -75,10 +76,10 @@ pub(super) fn compile_bot(
         &key("dropout"),
         category_index,
     )?;
-    let mut names: Vec<(&String, &u32)> = category_index.iter().collect();
+    let mut names: Vec<(&String, &CategoryId)> = category_index.iter().collect();
     names.sort_by_key(|(_, i)| **i);
     for (name, &k) in names {
-        let (p, d) = (containment[k as usize], dropout[k as usize]);
+        let (p, d) = (containment[k.index()], dropout[k.index()]);
         if p + d > 1.0 + 1e-12 {
             return Err(c.err(spanned.span(), format!("bot[{i}]"), format!("for category \"{name}\" containment ({p}) and drop-out ({d}) add up past 1; what is left goes to humans")));
         }

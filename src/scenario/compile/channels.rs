@@ -6,6 +6,7 @@ use super::super::ScenarioError;
 use super::super::checker::{Checker, lookup, probability};
 use super::super::raw::{RawBusyness, RawChannel, RawScenario};
 use super::distributions::build_distribution;
+use crate::ids::{ChannelId, ContactTypeId};
 use crate::model::{Channel, ContactType};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -15,7 +16,7 @@ use toml::Spanned;
 pub(super) fn compile_channels(
     c: &Checker,
     raw: &RawScenario,
-) -> Result<(HashMap<String, u32>, Vec<Channel>), ScenarioError> {
+) -> Result<(HashMap<String, ChannelId>, Vec<Channel>), ScenarioError> {
     if raw.channel.is_empty() {
         return Err(c.err(
             raw.simulation.span(),
@@ -125,7 +126,7 @@ fn busyness_cv(
 pub(super) fn compile_returns(
     c: &Checker,
     raw: &RawScenario,
-    channel_index: &HashMap<String, u32>,
+    channel_index: &HashMap<String, ChannelId>,
     channels: &mut [Channel],
     contact_types: &mut [ContactType],
     categories: &[String],
@@ -160,7 +161,7 @@ pub(super) fn compile_returns(
                         "a redial comes back on the same channel; only repeat takes a channel",
                     ));
                 }
-                (None, _) => i as u32,
+                (None, _) => ChannelId::from_index(i),
             };
             let rule = crate::model::Return {
                 probability,
@@ -189,7 +190,7 @@ pub(super) fn compile_returns(
 fn link_repeats(
     c: &Checker,
     i: usize,
-    channel: u32,
+    channel: ChannelId,
     place: (Range<usize>, String),
     channels: &[Channel],
     contact_types: &mut [ContactType],
@@ -197,7 +198,7 @@ fn link_repeats(
 ) -> Result<(), ScenarioError> {
     for t in 0..contact_types.len() {
         let ct = &contact_types[t];
-        if ct.channel as usize != i || ct.groups.is_empty() {
+        if ct.channel.index() != i || ct.groups.is_empty() {
             continue;
         }
         let category = ct.category;
@@ -205,7 +206,9 @@ fn link_repeats(
             .iter()
             .position(|o| o.channel == channel && o.category == category);
         match target {
-            Some(u) if !contact_types[u].groups.is_empty() => contact_types[t].repeat_as = u as u32,
+            Some(u) if !contact_types[u].groups.is_empty() => {
+                contact_types[t].repeat_as = ContactTypeId::from_index(u)
+            }
             _ => {
                 return Err(c.err(
                     place.0,
@@ -213,9 +216,9 @@ fn link_repeats(
                     format!(
                         "repeats of {}/{} would come back as {}/{}, which no group handles",
                         channels[i].name,
-                        categories[category as usize],
-                        channels[channel as usize].name,
-                        categories[category as usize]
+                        categories[category.index()],
+                        channels[channel.index()].name,
+                        categories[category.index()]
                     ),
                 ));
             }

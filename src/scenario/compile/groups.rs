@@ -9,6 +9,7 @@ use super::super::raw::{RawGroup, RawScenario, RawShift};
 use super::distributions::build_distribution;
 use super::{ChannelCategoryNames, ContactTypes, MAX_TIMELINE_CELLS};
 use crate::distribution::Distribution;
+use crate::ids::{CategoryId, ContactTypeId, GroupId};
 use crate::model::{Group, RosterBreak, RosterShift, Timeline, per_interval, shift_timelines};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -22,7 +23,7 @@ pub(super) fn compile_groups(
     shape: (usize, f64, f64),
     names: ChannelCategoryNames,
     types: &mut ContactTypes,
-) -> Result<(HashMap<String, u32>, Vec<Group>), ScenarioError> {
+) -> Result<(HashMap<String, GroupId>, Vec<Group>), ScenarioError> {
     let n_intervals = shape.0;
     if raw.group.is_empty() {
         return Err(c.err(
@@ -58,7 +59,7 @@ fn compile_group(
     gi: usize,
     (n_intervals, interval, horizon): (usize, f64, f64),
     names: ChannelCategoryNames,
-    group_index: &HashMap<String, u32>,
+    group_index: &HashMap<String, GroupId>,
     types: &mut ContactTypes,
 ) -> Result<Group, ScenarioError> {
     let category_index = names.1;
@@ -254,9 +255,9 @@ pub(super) fn group_resolution(
     c: &Checker,
     g: &RawGroup,
     gi: usize,
-    category_index: &HashMap<String, u32>,
-    group_index: &HashMap<String, u32>,
-) -> Result<(Vec<f64>, Vec<Option<u32>>), ScenarioError> {
+    category_index: &HashMap<String, CategoryId>,
+    group_index: &HashMap<String, GroupId>,
+) -> Result<(Vec<f64>, Vec<Option<GroupId>>), ScenarioError> {
     let n = category_index.len();
     let default = match &g.resolve {
         Some(p) => probability(c, p, &format!("group[{gi}].resolve"))?,
@@ -266,11 +267,11 @@ pub(super) fn group_resolution(
     for (cat, p) in g.resolve_by.iter().flatten() {
         let key = format!("group[{gi}].resolve_by.{}", cat.get_ref());
         let k = lookup(c, category_index, cat, &key, "category")?;
-        resolve[k as usize] = probability(c, p, &key)?;
+        resolve[k.index()] = probability(c, p, &key)?;
     }
-    let target = |name: &Spanned<String>, key: &str| -> Result<u32, ScenarioError> {
+    let target = |name: &Spanned<String>, key: &str| -> Result<GroupId, ScenarioError> {
         let t = lookup(c, group_index, name, key, "group")?;
-        if t as usize == gi {
+        if t.index() == gi {
             return Err(c.err(name.span(), key, "a group cannot escalate to itself"));
         }
         Ok(t)
@@ -283,7 +284,7 @@ pub(super) fn group_resolution(
     for (cat, name) in g.escalate_to_by.iter().flatten() {
         let key = format!("group[{gi}].escalate_to_by.{}", cat.get_ref());
         let k = lookup(c, category_index, cat, &key, "category")?;
-        escalate_to[k as usize] = Some(target(name, &key)?);
+        escalate_to[k.index()] = Some(target(name, &key)?);
     }
     Ok((resolve, escalate_to))
 }
@@ -365,8 +366,15 @@ fn group_handles(
     gi: usize,
     (channel_index, category_index): ChannelCategoryNames,
     types: &mut ContactTypes,
-) -> Result<(Vec<u32>, Distribution, Vec<(u32, Distribution)>), ScenarioError> {
-    let mut handles: Vec<u32> = Vec::new();
+) -> Result<
+    (
+        Vec<ContactTypeId>,
+        Distribution,
+        Vec<(ContactTypeId, Distribution)>,
+    ),
+    ScenarioError,
+> {
+    let mut handles: Vec<ContactTypeId> = Vec::new();
     for (hi, h) in gr.handles.get_ref().iter().enumerate() {
         let key = format!("group[{gi}].handles[{hi}]");
         let (ch, cats) = parse_pair(c, h, &key, channel_index, category_index)?;
@@ -380,7 +388,7 @@ fn group_handles(
     let handle_time = build_distribution(c, &gr.handle_time, &format!("group[{gi}].handle_time"))?;
     // Overrides by contact type; they also apply to escalated contacts of types the
     // group does not take from the queues.
-    let mut handle_time_by: Vec<(u32, Distribution)> = Vec::new();
+    let mut handle_time_by: Vec<(ContactTypeId, Distribution)> = Vec::new();
     for (pair, dist) in gr.handle_time_by.iter().flatten() {
         let key = format!("group[{gi}].handle_time_by.\"{}\"", pair.get_ref());
         let (ch, cats) = parse_pair(c, pair, &key, channel_index, category_index)?;

@@ -5,6 +5,7 @@
 use super::super::ScenarioError;
 use super::super::checker::{Checker, allowed_names, lookup};
 use super::super::raw::{RawScenario, RawSurge};
+use crate::ids::{CategoryId, ChannelId};
 use crate::model::Surge;
 use std::collections::HashMap;
 use toml::Spanned;
@@ -12,8 +13,8 @@ use toml::Spanned;
 /// A surge window ready to apply to the streams it covers.
 pub(super) struct CompiledSurge {
     pub(super) summary: Surge,
-    channel: Option<u32>,
-    category: Option<u32>,
+    channel: Option<ChannelId>,
+    category: Option<CategoryId>,
     /// Multiplier per category (the default where not overridden).
     multiplier: Vec<f64>,
     ramp_up: f64,
@@ -23,13 +24,19 @@ pub(super) struct CompiledSurge {
 impl CompiledSurge {
     /// Multiplies the rates of a stream of (`channel`, `category`) by the surge's mean
     /// factor over each interval, so that expected counts are exact.
-    pub(super) fn apply(&self, channel: u32, category: u32, interval: f64, rates: &mut [f64]) {
+    pub(super) fn apply(
+        &self,
+        channel: ChannelId,
+        category: CategoryId,
+        interval: f64,
+        rates: &mut [f64],
+    ) {
         if self.channel.is_some_and(|ch| ch != channel)
             || self.category.is_some_and(|cat| cat != category)
         {
             return;
         }
-        let m = self.multiplier[category as usize];
+        let m = self.multiplier[category.index()];
         let (from, to) = (self.summary.from, self.summary.to);
         let first = (from / interval).floor() as usize;
         let last = ((to / interval).ceil() as usize).min(rates.len());
@@ -67,8 +74,8 @@ impl CompiledSurge {
 pub(super) fn compile_surges(
     c: &Checker,
     raw: &RawScenario,
-    channel_index: &HashMap<String, u32>,
-    category_index: &HashMap<String, u32>,
+    channel_index: &HashMap<String, ChannelId>,
+    category_index: &HashMap<String, CategoryId>,
     horizon: f64,
 ) -> Result<Vec<CompiledSurge>, ScenarioError> {
     let mut surges = Vec::with_capacity(raw.surge.len());
@@ -157,7 +164,7 @@ fn surge_multipliers(
     c: &Checker,
     s: &RawSurge,
     i: usize,
-    category_index: &HashMap<String, u32>,
+    category_index: &HashMap<String, CategoryId>,
 ) -> Result<(f64, Vec<f64>), ScenarioError> {
     let key = |k: &str| format!("surge[{i}].{k}");
     let factor = |v: &Spanned<f64>, k: String| -> Result<f64, ScenarioError> {
@@ -199,7 +206,7 @@ fn surge_multipliers(
                 ),
             ));
         };
-        multiplier[cat as usize] = factor(v, k)?;
+        multiplier[cat.index()] = factor(v, k)?;
     }
     Ok((m, multiplier))
 }

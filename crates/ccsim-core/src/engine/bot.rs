@@ -27,7 +27,9 @@ impl Replication<'_> {
         let attempt = contact.attempts as u64 - 1;
         let mut rng = seeds::bot_rng(contact.seed, attempt);
         let length = bot.session.sample(&mut rng);
-        let category = model.contact_types[contact.true_type.index()].category as usize;
+        let category = model.contact_types[contact.true_type.index()]
+            .category
+            .index();
         let (u, v): (f64, f64) = (rng.random(), rng.random());
         contact.bot_outcome = if u < bot.containment[category] {
             BotOutcome::Contained
@@ -61,7 +63,6 @@ impl Replication<'_> {
         let b = self.model.channels[channel.index()]
             .bot
             .expect("a bot session has a bot");
-        let b = BotId::new(b);
         self.ws.bots[b.index()].active -= 1;
         match contact.bot_outcome {
             BotOutcome::Contained => {

@@ -10,7 +10,7 @@ use super::Replication;
 use super::events::Payload;
 use super::state::{Contact, NewContact};
 use crate::distribution::Distribution;
-use crate::ids::{BotId, ContactId, ContactTypeId, FeedId, StreamId};
+use crate::ids::{ContactId, FeedId, StreamId};
 use rand::Rng;
 use rand::rngs::Xoshiro256PlusPlus;
 
@@ -27,8 +27,8 @@ impl Replication<'_> {
                 .clock
                 .next(n, |k| rates[k], interval, &mut stream.arrival_rng)
         } else {
-            let channel = self.model.contact_types[stream_model.contact_type as usize].channel;
-            let factors = &self.ws.busyness[channel as usize * n..(channel as usize + 1) * n];
+            let channel = self.model.contact_types[stream_model.contact_type.index()].channel;
+            let factors = &self.ws.busyness[channel.index() * n..(channel.index() + 1) * n];
             stream.clock.next(
                 n,
                 |k| rates[k] * factors[k],
@@ -46,7 +46,7 @@ impl Replication<'_> {
     pub(super) fn on_arrival(&mut self, s: StreamId) {
         let model = self.model;
         let stream_model = &model.streams[s.index()];
-        let contact_type = ContactTypeId::new(stream_model.contact_type);
+        let contact_type = stream_model.contact_type;
         let channel = self.channel_of(contact_type);
         let stream = self.ws.stream(s);
         let seed = stream.seed_rng.next_u64();
@@ -82,7 +82,7 @@ impl Replication<'_> {
         let replayed = self.pending[r.index()]
             .take()
             .expect("a scheduled feed has a contact");
-        let contact_type = ContactTypeId::new(replayed.contact_type);
+        let contact_type = replayed.contact_type;
         let channel = self.channel_of(contact_type);
         let (patience_rng, seed_rng) = &mut self.feed_rngs[r.index()];
         let seed = seed_rng.next_u64();
@@ -137,7 +137,6 @@ impl Replication<'_> {
         let now = self.now;
         let channel = self.channel_of(self.ws.contacts[c.index()].contact_type);
         if let Some(b) = model.channels[channel.index()].bot {
-            let b = BotId::new(b);
             let bot = &model.bots[b.index()];
             if !bot.is_down(now) {
                 self.record(c, None, |t| t.arrivals += 1);

@@ -29,7 +29,7 @@ mod state;
 
 pub use state::Workspace;
 
-use crate::ids::{CellId, ChannelId, ContactId, ContactTypeId, FeedId, GroupId};
+use crate::ids::{CellId, ChannelId, ClassId, ContactId, ContactTypeId, FeedId, GroupId};
 use crate::model::Model;
 use crate::seeds::{Purpose, stream_rng};
 use crate::stats::{QueueTally, ReplicationOutcome, Tallies};
@@ -52,9 +52,9 @@ pub struct ReplayedContact {
     /// Arrival time, seconds from the start of the horizon.
     pub time: f64,
     /// Its channel/category pair.
-    pub contact_type: u32,
+    pub contact_type: ContactTypeId,
     /// Its priority class (index into `Model::priority_levels`).
-    pub class: u8,
+    pub class: ClassId,
     /// Handle time of its first service, when the log gives it.
     pub handle_time: Option<f64>,
     /// Its patience in the human queue, when the log gives it (or its abandon time).
@@ -106,9 +106,9 @@ pub struct ContactRecord {
     /// When the attempt arrived, seconds from the start.
     pub arrived: f64,
     /// Its channel/category pair (the real one, even if a bot misrouted it).
-    pub contact_type: u32,
+    pub contact_type: ContactTypeId,
     /// Its priority class.
-    pub class: u8,
+    pub class: ClassId,
     /// The customer, the same over redials and repeats.
     pub customer: u64,
     /// 1 for a first contact, then 2, 3, … for redials and repeats.
@@ -243,13 +243,13 @@ impl<'a> Replication<'a> {
     /// The channel of contact type `t`.
     #[inline]
     fn channel_of(&self, t: ContactTypeId) -> ChannelId {
-        ChannelId::new(self.model.contact_types[t.index()].channel)
+        self.model.contact_types[t.index()].channel
     }
 
     /// The reporting cell of channel `channel` in the current interval.
     #[inline]
     fn cell(&self, channel: ChannelId) -> CellId {
-        CellId::from_index(self.interval * self.model.channels.len() + channel.index())
+        CellId::from_index(self.model.channel_grid().at(self.interval, channel.index()))
     }
 
     /// Applies `update` to every tally a counted contact belongs to: its interval and
@@ -260,8 +260,10 @@ impl<'a> Replication<'a> {
         if !contact.counted {
             return;
         }
-        let category = self.model.contact_types[contact.true_type.index()].category as usize;
-        let (cell, class) = (contact.cell.index(), contact.class as usize);
+        let category = self.model.contact_types[contact.true_type.index()]
+            .category
+            .index();
+        let (cell, class) = (contact.cell.index(), contact.class.index());
         let t = &mut self.ws.tallies;
         record_into(t, cell, category, class, wait, update);
     }
@@ -273,7 +275,7 @@ impl<'a> Replication<'a> {
             let contact = &self.ws.contacts[c.index()];
             log.push(ContactRecord {
                 arrived: contact.arrived,
-                contact_type: contact.true_type.get(),
+                contact_type: contact.true_type,
                 class: contact.class,
                 customer: contact.seed,
                 attempt: contact.attempts,

@@ -10,7 +10,7 @@
 use super::Replication;
 use super::events::Payload;
 use super::state::ContactState;
-use crate::ids::{ContactId, ContactTypeId, Stamp};
+use crate::ids::{ContactId, Stamp};
 use crate::seeds;
 use rand::RngExt;
 
@@ -21,7 +21,9 @@ impl Replication<'_> {
     pub(super) fn maybe_come_back(&mut self, c: ContactId, repeat: bool) -> bool {
         let model = self.model;
         let contact = &mut self.ws.contacts[c.index()];
-        let channel = model.contact_types[contact.true_type.index()].channel as usize;
+        let channel = model.contact_types[contact.true_type.index()]
+            .channel
+            .index();
         let rule = if repeat {
             &model.channels[channel].repeat
         } else {
@@ -53,24 +55,26 @@ impl Replication<'_> {
     pub(super) fn on_return(&mut self, c: ContactId, stamp: Stamp) {
         let model = self.model;
         let now = self.now;
-        let cell_interval = self.interval * model.channels.len();
+        let (cells, interval) = (model.channel_grid(), self.interval);
         let contact = &mut self.ws.contacts[c.index()];
         debug_assert_eq!(contact.stamp, stamp);
         let repeat = contact.comes_back_as_repeat;
         if repeat {
             let repeat_as = model.contact_types[contact.true_type.index()].repeat_as;
-            contact.true_type = ContactTypeId::new(repeat_as);
+            contact.true_type = repeat_as;
             // A new contact starts without the history unless it travels.
             contact.context_lost = !model.transfers.keep_context;
         } else {
             contact.context_lost = false;
         }
         contact.contact_type = contact.true_type;
-        let channel = model.contact_types[contact.true_type.index()].channel as usize;
+        let channel = model.contact_types[contact.true_type.index()]
+            .channel
+            .index();
         contact.attempts += 1;
         contact.arrived = now;
         contact.given_handle = f32::NAN;
-        contact.cell = crate::ids::CellId::from_index(cell_interval + channel);
+        contact.cell = crate::ids::CellId::from_index(cells.at(interval, channel));
         contact.counted = now >= model.warmup;
         contact.services = 0;
         contact.transfers = 0;

@@ -46,7 +46,6 @@ impl Replication<'_> {
         let model = self.model;
         let t = self.ws.contacts[c.index()].contact_type;
         for &g in &model.contact_types[t.index()].groups {
-            let g = GroupId::new(g);
             if model.groups[g.index()].overflow_after == 0.0
                 && let Some(agent) = self.take_available(g)
             {
@@ -65,7 +64,7 @@ impl Replication<'_> {
         let contact = &mut self.ws.contacts[c.index()];
         contact.state = ContactState::Waiting;
         let (stamp, now, gives_up) = (contact.stamp, self.now, contact.gives_up);
-        let (t, class) = (contact.contact_type.index(), contact.class as usize);
+        let (t, class) = (contact.contact_type.index(), contact.class.index());
         let n_types = self.model.contact_types.len();
         let base = transfer_to.map_or(t, |g| n_types + g.index());
         let q = self.queue(base, class);
@@ -101,7 +100,9 @@ impl Replication<'_> {
         contact.transfers += 1;
         contact.context_lost = !model.transfers.keep_context;
         contact.enqueued = now;
-        let channel = model.contact_types[contact.contact_type.index()].channel as usize;
+        let channel = model.contact_types[contact.contact_type.index()]
+            .channel
+            .index();
         contact.gives_up = match &model.channels[channel].patience {
             Some(d) => {
                 let attempt = contact.attempts as u64 - 1;
@@ -141,8 +142,8 @@ impl Replication<'_> {
             let queues = group
                 .handles
                 .iter()
-                .filter(|&&t| types[t as usize].backlog == backlog);
-            let queues = queues.map(|&t| (t as usize, group.overflow_after));
+                .filter(|&&t| types[t.index()].backlog == backlog);
+            let queues = queues.map(|&t| (t.index(), group.overflow_after));
             let transfers = (!backlog).then_some((transfer_queue, 0.0));
             let queues = queues.chain(transfers);
             for class in 0..self.n_classes {
@@ -201,7 +202,6 @@ impl Replication<'_> {
         let waited = contact.enqueued;
         let t = contact.contact_type.index();
         for &g in &self.model.contact_types[t].groups {
-            let g = GroupId::new(g);
             if waited + self.model.groups[g.index()].overflow_after <= self.now
                 && let Some(agent) = self.take_available(g)
             {
@@ -216,7 +216,7 @@ impl Replication<'_> {
     /// Counts the e-mail contacts waiting at the end of interval `k`, per channel.
     pub(super) fn record_backlog(&mut self, k: usize) {
         let model = self.model;
-        let n_ch = model.channels.len();
+        let cells = model.channel_grid();
         for (t, ct) in model.contact_types.iter().enumerate() {
             if !ct.backlog {
                 continue;
@@ -229,7 +229,7 @@ impl Replication<'_> {
                     .filter(|&&(c, stamp)| self.ws.contacts[c.index()].stamp == stamp)
                     .count() as u64;
             }
-            self.ws.tallies.cells[k * n_ch + ct.channel as usize].backlog += waiting;
+            self.ws.tallies.cells[cells.at(k, ct.channel.index())].backlog += waiting;
         }
     }
 }

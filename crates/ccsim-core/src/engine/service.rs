@@ -69,20 +69,20 @@ impl Replication<'_> {
         let attempt = contact.attempts as u64 - 1;
         let mut rng = seeds::service_rng(contact.seed, attempt, service);
         let given = service == 0 && !contact.given_handle.is_nan();
-        let drawn = model.handle_time(g.get(), t.get()).sample(&mut rng);
+        let drawn = model.handle_time(g, t).sample(&mut rng);
         let mut handle = if given {
             contact.given_handle as f64
         } else {
             drawn
         };
         let ct = &model.contact_types[t.index()];
-        let resolve = model.groups[g.index()].resolve[ct.category as usize];
+        let resolve = model.groups[g.index()].resolve[ct.category.index()];
         contact.resolves = rng.random::<f64>() < resolve && !contact.misrouted;
         if contact.after_bot {
             contact.after_bot = false;
-            let bot = model.channels[ct.channel as usize]
+            let bot = model.channels[ct.channel.index()]
                 .bot
-                .map(|b| &model.bots[b as usize]);
+                .map(|b| &model.bots[b.index()]);
             if let Some(penalty) = bot.and_then(|b| b.handover_penalty.as_ref())
                 && !given
             {
@@ -170,7 +170,9 @@ impl Replication<'_> {
     fn finish_service(&mut self, c: ContactId, g: GroupId) {
         let model = self.model;
         let contact = &self.ws.contacts[c.index()];
-        let category = model.contact_types[contact.contact_type.index()].category as usize;
+        let category = model.contact_types[contact.contact_type.index()]
+            .category
+            .index();
         let transfers = contact.transfers;
         if contact.misrouted {
             self.send_where_it_belongs(c);
@@ -190,7 +192,7 @@ impl Replication<'_> {
                     t.transfers += 1;
                     t.transferred += (transfers == 0) as u64;
                 });
-                self.transfer(c, GroupId::new(to));
+                self.transfer(c, to);
             }
             _ => {
                 self.record(c, None, |t| t.unresolved += 1);

@@ -171,7 +171,7 @@ impl Replication<'_> {
     #[inline]
     pub(super) fn integrate(&mut self, g: GroupId) {
         let group = &mut self.ws.groups[g.index()];
-        let n_groups = self.model.groups.len();
+        let areas = self.model.group_grid();
         // Agents above the plan are finishing contacts past their time: overtime, also
         // after the horizon.
         if group.present > group.target && group.integrated_to >= self.model.warmup {
@@ -179,11 +179,11 @@ impl Replication<'_> {
             self.ws.tallies.overtime[g.index()] += extra;
             // Per interval; the drain after the horizon to the last one.
             let k = self.interval.min(self.model.n_intervals - 1);
-            self.ws.tallies.overtime_area[k * n_groups + g.index()] += extra;
+            self.ws.tallies.overtime_area[areas.at(k, g.index())] += extra;
         }
         if self.interval < self.model.n_intervals {
             let dt = self.now - group.integrated_to;
-            let area = self.interval * n_groups + g.index();
+            let area = areas.at(self.interval, g.index());
             // With concurrency k, each conversation keeps 1/k of an agent busy.
             let k = self.model.groups[g.index()].concurrency as f64;
             self.ws.tallies.busy_area[area] += group.busy as f64 * dt / k;

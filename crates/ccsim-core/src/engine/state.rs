@@ -8,7 +8,7 @@
 
 use super::arrivals::ArrivalClock;
 use super::events::EventQueue;
-use crate::ids::{AgentId, CellId, ContactId, ContactTypeId, Stamp, StreamId};
+use crate::ids::{AgentId, CellId, ClassId, ContactId, ContactTypeId, Stamp, StreamId};
 use crate::model::Model;
 use crate::seeds::{Purpose, stream_rng};
 use crate::stats::{Tallies, WaitHistogram};
@@ -54,7 +54,7 @@ pub(super) struct Contact {
     /// Changes whenever the contact leaves a queue or the slot is freed.
     pub stamp: Stamp,
     /// Priority class, 0 first.
-    pub class: u8,
+    pub class: ClassId,
     /// Services started so far (each draws its handle time from its own sub-stream).
     pub services: u8,
     /// Transfers and escalations so far.
@@ -92,7 +92,7 @@ pub(super) struct NewContact {
     /// Its channel/category pair.
     pub contact_type: ContactTypeId,
     /// Its priority class.
-    pub class: u8,
+    pub class: ClassId,
     /// Handle time of its first service from a replayed log, if the log gives it.
     pub given_handle: Option<f64>,
 }

@@ -115,7 +115,7 @@ impl ReplicationOutcome {
         let bot_cost: f64 = model
             .bots
             .iter()
-            .map(|b| by_channel[b.channel as usize].bot_sessions * b.session_cost)
+            .map(|b| by_channel[b.channel.index()].bot_sessions * b.session_cost)
             .sum();
         let agent_cost: f64 = by_group.iter().map(|g| g.cost).sum();
         ReplicationOutcome {
