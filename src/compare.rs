@@ -14,113 +14,21 @@
 //! [`crate::output::compare`].
 
 use crate::error::Error;
-use crate::experiment::{Estimate, RunResult, t_quantile_975};
+use crate::experiment::RunResult;
 use crate::model::Model;
 use crate::runner::{Control, Job};
-use crate::stats::{MetricDef, QUEUE_METRICS, QueueMetrics, ReplicationOutcome, find};
 use serde::Serialize;
 
-pub use crate::stats::Unit;
+pub use ccsim_core::compare::{
+    COMPARED, Difference, Pairing, Unit, channels_not_shared, compared, differences, metric_by_name,
+};
 
-/// The queue metrics a comparison shows and a target may name, in the order shown (their
-/// names, units and readers are the registry's, [`QUEUE_METRICS`]).
-const COMPARED: [&str; 12] = [
-    "service_level",
-    "abandon_rate",
-    "asa_s",
-    "wait_p90_s",
-    "first_response_s",
-    "human_connect_rate",
-    "bot_containment",
-    "resolution_rate",
-    "first_contact_resolution",
-    "transfer_rate",
-    "repeat_rate",
-    "offered",
-];
-
-/// The registry's entries of the compared metrics, in [`COMPARED`] order.
-fn compared() -> impl Iterator<Item = &'static MetricDef<QueueMetrics>> {
-    COMPARED
-        .iter()
-        .map(|name| find(QUEUE_METRICS, name).expect("a compared metric is in the registry"))
-}
-
-/// The metric a spec such as `service_level` or `voice.asa_s` names (scope `all` when no
-/// channel is given; also `occupancy` and `cost`), as a function of a replication.
-#[allow(clippy::type_complexity)]
-pub fn metric_by_name(
-    model: &Model,
-    spec: &str,
-) -> Result<(Unit, Box<dyn Fn(&ReplicationOutcome) -> f64 + Sync>), String> {
-    let (scope, name) = match spec.split_once('.') {
-        Some((s, n)) => (Some(s), n),
-        None => (None, spec),
-    };
-    match (scope, name) {
-        (None, "occupancy") => return Ok((Unit::Share, Box::new(|o| o.total_occupancy))),
-        (None, "cost") => return Ok((Unit::Amount, Box::new(|o| o.cost))),
-        _ => {}
-    }
-    let m = compared().find(|m| m.name == name).ok_or_else(|| {
-        format!(
-            "`{name}` is not a metric ccsim can target; use one of {}, occupancy, cost (optionally after a channel: voice.service_level)",
-            COMPARED.join(", ")
-        )
-    })?;
-    let get = m.get;
-    match scope {
-        None => Ok((m.unit, Box::new(move |o| get(&o.totals)))),
-        Some(ch) => {
-            let c = model
-                .channels
-                .iter()
-                .position(|c| c.name == ch)
-                .ok_or_else(|| {
-                    let known: Vec<&str> = model.channels.iter().map(|c| c.name.as_str()).collect();
-                    format!(
-                        "there is no channel `{ch}`; the channels are {}",
-                        known.join(", ")
-                    )
-                })?;
-            Ok((m.unit, Box::new(move |o| get(&o.by_channel[c]))))
-        }
-    }
-}
-
-/// One metric of one scope, in the base and in a variant, and their difference.
-#[derive(Clone, Debug, Serialize)]
-pub struct Difference {
-    /// `all`, or a channel name.
-    pub scope: String,
-    /// Metric name as in the JSON summary.
-    pub metric: &'static str,
-    /// How it is shown.
-    pub unit: Unit,
-    /// The base's estimate.
-    pub base: Estimate,
-    /// The variant's estimate.
-    pub variant: Estimate,
-    /// Variant − base: from paired replications (same seed, same customers) under
-    /// [`Pairing::CommonRandomNumbers`], else the difference of the means with Welch's
-    /// 95 % half-width.
-    pub difference: Estimate,
-    /// The 95 % half-width the difference would have from independent runs (Welch).
-    pub unpaired_ci95: f64,
-    /// The difference's interval excludes zero.
-    pub significant: bool,
-}
-
-/// How the replications of a variant are paired with the base's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Pairing {
-    /// Same customers, same seed: replication r of both sees the same arrivals, so the
-    /// difference is estimated from paired differences.
-    CommonRandomNumbers,
-    /// The customers differ: the runs are independent samples and the difference's
-    /// interval is Welch's.
-    Unpaired,
+/// Whether two models have the same customers ([`ccsim_core::compare::same_customers`]),
+/// replayed logs compared by their canonical paths.
+pub fn same_customers(a: &Model, b: &Model) -> bool {
+    ccsim_core::compare::same_customers(a, b, &|p| {
+        std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+    })
 }
 
 /// A variant against the base.
@@ -155,142 +63,6 @@ pub struct Comparison {
     pub variants: Vec<VariantComparison>,
 }
 
-/// Metric extractors of every scope the two models share: `all`, then their common
-/// channels (by name), then cost and occupancy.
-#[allow(clippy::type_complexity)]
-fn extractors(
-    base: &Model,
-    variant: &Model,
-) -> Vec<(
-    String,
-    &'static str,
-    Unit,
-    Box<dyn Fn(&ReplicationOutcome) -> f64>,
-    Box<dyn Fn(&ReplicationOutcome) -> f64>,
-)> {
-    let mut out: Vec<(
-        String,
-        &'static str,
-        Unit,
-        Box<dyn Fn(&ReplicationOutcome) -> f64>,
-        Box<dyn Fn(&ReplicationOutcome) -> f64>,
-    )> = Vec::new();
-    for m in compared() {
-        let get = m.get;
-        out.push((
-            "all".into(),
-            m.name,
-            m.unit,
-            Box::new(move |o| get(&o.totals)),
-            Box::new(move |o| get(&o.totals)),
-        ));
-    }
-    for (b, ch) in base.channels.iter().enumerate() {
-        let Some(v) = variant.channels.iter().position(|c| c.name == ch.name) else {
-            continue;
-        };
-        for m in compared() {
-            let get = m.get;
-            out.push((
-                ch.name.clone(),
-                m.name,
-                m.unit,
-                Box::new(move |o| get(&o.by_channel[b])),
-                Box::new(move |o| get(&o.by_channel[v])),
-            ));
-        }
-    }
-    out.push((
-        "all".into(),
-        "occupancy",
-        Unit::Share,
-        Box::new(|o| o.total_occupancy),
-        Box::new(|o| o.total_occupancy),
-    ));
-    out.push((
-        "all".into(),
-        "cost",
-        Unit::Amount,
-        Box::new(|o| o.cost),
-        Box::new(|o| o.cost),
-    ));
-    out
-}
-
-/// The half-width of Welch's 95 % interval for a difference of two independent means.
-fn welch_ci95(a: &[f64], b: &[f64]) -> f64 {
-    let var = |x: &[f64]| {
-        let n = x.len() as f64;
-        let m = x.iter().sum::<f64>() / n;
-        x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0)
-    };
-    if a.len() < 2 || b.len() < 2 {
-        return f64::NAN;
-    }
-    let (va, vb) = (var(a) / a.len() as f64, var(b) / b.len() as f64);
-    let se2 = va + vb;
-    if se2 == 0.0 {
-        return 0.0;
-    }
-    let dof = se2 * se2
-        / (va * va / (a.len() as f64 - 1.0) + vb * vb / (b.len() as f64 - 1.0))
-            .max(f64::MIN_POSITIVE);
-    t_quantile_975(dof.floor().max(1.0) as usize) * se2.sqrt()
-}
-
-/// Whether two models have the same customers: the same horizon, interval length and start,
-/// the same arrival streams in the same order (channel and category names, rates per
-/// interval, priority class), surges, replayed logs and busyness. Only then does the same
-/// seed give both the same arrivals, so that a paired comparison means something.
-pub fn same_customers(a: &Model, b: &Model) -> bool {
-    fn customers(m: &Model) -> String {
-        let streams: Vec<_> = m
-            .streams
-            .iter()
-            .map(|s| {
-                let t = &m.contact_types[s.contact_type.index()];
-                (
-                    &m.channels[t.channel.index()].name,
-                    &m.categories[t.category.index()],
-                    &s.rate_per_s,
-                    m.priority_levels.get(s.class.index()),
-                )
-            })
-            .collect();
-        let replays: Vec<_> = m
-            .replays
-            .iter()
-            .map(|r| {
-                (
-                    std::fs::canonicalize(&r.path).unwrap_or_else(|_| r.path.clone()),
-                    r.log_start,
-                    r.time_shift,
-                    r.volume_scale,
-                    r.bootstrap,
-                    r.replay_returns,
-                )
-            })
-            .collect();
-        let busyness: Vec<_> = m
-            .channels
-            .iter()
-            .map(|c| (&c.name, c.busyness_day_cv, c.busyness_interval_cv))
-            .collect();
-        let surges: Vec<_> = m
-            .surges
-            .iter()
-            .map(|s| (s.from, s.to, &s.scope, s.multiplier, &s.strength))
-            .collect();
-        format!(
-            "{:?}",
-            (
-                m.horizon, m.warmup, m.interval, m.start, streams, replays, busyness, surges
-            )
-        )
-    }
-    customers(a) == customers(b)
-}
-
 /// Compares a variant's run with the base's: replication by replication (common random
 /// numbers) when both have the same customers, else as independent samples. `changes` says
 /// how the variant was built when it is a variant file applied to the base.
@@ -302,67 +74,8 @@ pub fn compare_runs(
     changes: Option<crate::scenario::AppliedChanges>,
 ) -> VariantComparison {
     let same = same_customers(base_model, model);
-    let differences = extractors(base_model, model)
-        .into_iter()
-        .map(|(scope, metric, unit, get_base, get_variant)| {
-            let b: Vec<f64> = base.outcomes.iter().map(&get_base).collect();
-            let v: Vec<f64> = run.outcomes.iter().map(&get_variant).collect();
-            let base_estimate = Estimate::from_samples(b.iter().copied());
-            let variant_estimate = Estimate::from_samples(v.iter().copied());
-            let (difference, unpaired_ci95) = if same {
-                // Pairs where the metric is defined in both runs.
-                let pairs: Vec<(f64, f64)> = b
-                    .iter()
-                    .zip(&v)
-                    .filter(|(x, y)| x.is_finite() && y.is_finite())
-                    .map(|(x, y)| (*x, *y))
-                    .collect();
-                let difference = Estimate::from_samples(pairs.iter().map(|(x, y)| y - x));
-                let (bs, vs): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
-                (difference, welch_ci95(&bs, &vs))
-            } else {
-                let bs: Vec<f64> = b.iter().copied().filter(|x| x.is_finite()).collect();
-                let vs: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
-                let welch = welch_ci95(&bs, &vs);
-                let mean = |x: &[f64]| x.iter().sum::<f64>() / x.len() as f64;
-                let difference = Estimate {
-                    mean: if bs.is_empty() || vs.is_empty() {
-                        f64::NAN
-                    } else {
-                        mean(&vs) - mean(&bs)
-                    },
-                    ci95: welch,
-                    n: bs.len().min(vs.len()),
-                };
-                (difference, welch)
-            };
-            Difference {
-                scope,
-                metric,
-                unit,
-                base: base_estimate,
-                variant: variant_estimate,
-                significant: difference.n >= 2
-                    && difference.mean.is_finite()
-                    && difference.mean.abs() > difference.ci95,
-                difference,
-                unpaired_ci95,
-            }
-        })
-        .collect();
-    let mut channels_not_shared: Vec<String> = base_model
-        .channels
-        .iter()
-        .filter(|c| !model.channels.iter().any(|v| v.name == c.name))
-        .map(|c| format!("{} (base only)", c.name))
-        .collect();
-    channels_not_shared.extend(
-        model
-            .channels
-            .iter()
-            .filter(|c| !base_model.channels.iter().any(|b| b.name == c.name))
-            .map(|c| format!("{} (variant only)", c.name)),
-    );
+    let differences = differences(base_model, base, model, run, same);
+    let channels_not_shared = channels_not_shared(base_model, model);
     VariantComparison {
         variant: model.name.clone(),
         channels_not_shared,
@@ -468,18 +181,5 @@ impl ComparePlan {
             base,
             variants,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_compared_metric_is_in_the_registry() {
-        let units: Vec<Unit> = compared().map(|m| m.unit).collect();
-        assert_eq!(units.len(), COMPARED.len());
-        assert_eq!(units[0], Unit::Share);
-        assert_eq!(units[2], Unit::Seconds);
     }
 }

@@ -14,6 +14,7 @@
 //! under the same names.
 
 pub mod canonical;
+pub mod compare;
 pub mod distribution;
 pub mod duration;
 pub mod engine;
