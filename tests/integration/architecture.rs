@@ -338,3 +338,28 @@ fn compare_and_sweep_plans_run_through_the_library() {
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].outcomes.len(), 2);
 }
+
+/// The metric registry is the one declaration of a metric: each one it holds has a row in
+/// the README's Metrics table, so a metric cannot be added without its definition.
+#[test]
+fn every_registered_metric_is_defined_in_the_readme() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme.find("\n## Metrics\n").expect("a Metrics section");
+    let end = readme[start + 1..]
+        .find("\n## ")
+        .map_or(readme.len(), |e| start + 1 + e);
+    let section = &readme[start..end];
+    let names = (ccsim::stats::QUEUE_METRICS.iter().map(|m| m.name))
+        .chain(ccsim::stats::GROUP_METRICS.iter().map(|m| m.name));
+    let missing: Vec<&str> = names
+        .filter(|n| {
+            !section
+                .lines()
+                .any(|l| l.starts_with("| ") && l.contains(&format!("`{n}`")))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "metrics with no row in the README: {missing:?}"
+    );
+}
