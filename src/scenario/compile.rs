@@ -586,7 +586,11 @@ fn set_handle_scales(
         };
         let t = s.contact_type;
         if let Some(&first) = set_by.get(&t) {
-            let earlier = streams.entry.iter().zip(&streams.aht).find(|(e, _)| **e == first);
+            let earlier = streams
+                .entry
+                .iter()
+                .zip(&streams.aht)
+                .find(|(e, _)| **e == first);
             if earlier.and_then(|(_, a)| a.as_ref()) != Some(aht) {
                 let ct = &contact_types[t.index()];
                 return Err(c.err(

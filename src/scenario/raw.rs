@@ -372,9 +372,7 @@ pub enum RawShrinkage {
 }
 
 impl<'de> Deserialize<'de> for RawShrinkage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<RawShrinkage, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<RawShrinkage, D::Error> {
         use serde::de::{self, SeqAccess, Visitor};
         struct ShrinkageVisitor;
         impl<'de> Visitor<'de> for ShrinkageVisitor {

@@ -427,7 +427,11 @@ impl Group {
     pub fn shrinkage_in(&self, k: usize) -> f64 {
         match self.shrinkage_by_interval.get(k) {
             Some(&s) => s,
-            None => self.shrinkage_by_interval.last().copied().unwrap_or(self.shrinkage),
+            None => self
+                .shrinkage_by_interval
+                .last()
+                .copied()
+                .unwrap_or(self.shrinkage),
         }
     }
 

@@ -145,7 +145,8 @@ fn group_shrinkage(
         return Ok((0.0, Vec::new()));
     };
     let key = format!("group[{gi}].shrinkage");
-    let allowed = "shrinkage is the share of scheduled agents absent, from 0 up to (not including) 1";
+    let allowed =
+        "shrinkage is the share of scheduled agents absent, from 0 up to (not including) 1";
     match p.get_ref() {
         RawShrinkage::One(s) if !(0.0..1.0).contains(s) => {
             Err(c.err(p.span(), key, format!("{allowed} (got {s})")))
@@ -162,7 +163,11 @@ fn group_shrinkage(
                     ),
                 ));
             }
-            if let Some((j, bad)) = list.iter().enumerate().find(|(_, s)| !(0.0..1.0).contains(*s)) {
+            if let Some((j, bad)) = list
+                .iter()
+                .enumerate()
+                .find(|(_, s)| !(0.0..1.0).contains(*s))
+            {
                 return Err(c.err(
                     p.span(),
                     key,
