@@ -214,6 +214,28 @@ fn a_shift_is_split_where_the_shrinkage_changes() {
 }
 
 #[test]
+fn the_timeline_split_keeps_every_entry_and_adds_each_change_of_shrinkage() {
+    let mut g = model(&day("", "", "1s")).groups[0].clone();
+    g.shrinkage_by_interval = [0.1, 0.2, 0.2, 0.3].into();
+    let timeline = vec![(0.0, 10), (1800.0, 12), (2700.0, 4)];
+    // Cuts at 1800 (an entry already there) and 5400 (after the last entry).
+    assert_eq!(
+        g.split_at_shrinkage_changes(timeline.clone(), 1800.0),
+        vec![(0.0, 10), (1800.0, 12), (2700.0, 4), (5400.0, 4)]
+    );
+    g.shrinkage_by_interval = vec![0.2; 4];
+    assert_eq!(
+        g.split_at_shrinkage_changes(timeline.clone(), 1800.0),
+        timeline
+    );
+    g.shrinkage_by_interval.clear();
+    assert_eq!(
+        g.split_at_shrinkage_changes(timeline.clone(), 1800.0),
+        timeline
+    );
+}
+
+#[test]
 fn the_erlang_step_uses_each_intervals_aht_and_shrinkage() {
     let shrink: Vec<String> = (0..16)
         .map(|k| if k < 8 { "0.2" } else { "0.4" }.to_string())
