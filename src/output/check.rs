@@ -365,8 +365,14 @@ fn forecast(out: &mut String, source: &str) {
         return;
     };
     let d = Duration::from_secs;
-    let days = (f.n_intervals as f64 * f.interval / 86_400.0).ceil().max(1.0) as usize;
-    let sheet = f.sheet.as_ref().map(|s| format!(" (sheet \"{s}\")")).unwrap_or_default();
+    let days = (f.n_intervals as f64 * f.interval / 86_400.0)
+        .ceil()
+        .max(1.0) as usize;
+    let sheet = f
+        .sheet
+        .as_ref()
+        .map(|s| format!(" (sheet \"{s}\")"))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
         "  forecast {}{sheet}: {} rows of {}{}, {} day{} from {}, {} intervals of {}",
@@ -417,8 +423,14 @@ fn forecast(out: &mut String, source: &str) {
     if days <= 14 {
         let mut header = format!("    {:<14}", "volume per day");
         for day in 0..days {
-            let date = f.start.date().checked_add(jiff::Span::new().days(day as i64));
-            let label = date.map_or_else(|_| format!("day {}", day + 1), |x| x.strftime("%a %d").to_string());
+            let date = f
+                .start
+                .date()
+                .checked_add(jiff::Span::new().days(day as i64));
+            let label = date.map_or_else(
+                |_| format!("day {}", day + 1),
+                |x| x.strftime("%a %d").to_string(),
+            );
             let _ = write!(header, " {label:>8}");
         }
         let _ = writeln!(out, "{}", header.trim_end());
