@@ -33,7 +33,8 @@ fn setup(dir: &Path) -> (PathBuf, u64) {
             let shape = 1.0 + (f64::from(q) / 96.0 * std::f64::consts::TAU).sin() * 0.6;
             for (c, channel) in CHANNELS.iter().enumerate() {
                 for (k, category) in CATEGORIES.iter().enumerate() {
-                    let volume = shape * (5.0 + (c * 7 + k) as f64) * (1.0 + f64::from(day % 7) * 0.05);
+                    let volume =
+                        shape * (5.0 + (c * 7 + k) as f64) * (1.0 + f64::from(day % 7) * 0.05);
                     writeln!(
                         w,
                         "{} {:02}:{:02},{channel},{category},{volume:.1},{},{}",

@@ -29,7 +29,7 @@ mod source;
 mod values;
 
 use crate::scenario::ScenarioError;
-use crate::scenario::raw::{RawArrivals, RawForecast, RawScenario};
+use crate::scenario::raw::{RawArrivals, RawForecast, RawScenario, RawSeconds, RawShrinkage};
 use jiff::civil::DateTime;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -349,6 +349,9 @@ pub fn expand(
             span.clone(),
             stream.volume.iter().map(|v| v / hours).collect(),
         ));
+        if a.aht.is_none() {
+            a.aht = aht_list(stream, &span);
+        }
     }
     for stream in &forecast.streams {
         match &stream.category {
@@ -396,12 +399,83 @@ pub fn expand(
                         daily_volume: None,
                         profile: None,
                         priority: None,
+                        aht: aht_list(stream, &span),
                     },
                 ));
             }
         }
     }
+    apply_shrinkage(raw, &forecast, &span);
     Ok(Some(forecast))
+}
+
+/// A stream's per-interval handle times as an `[[arrivals]] aht` list.
+fn aht_list(stream: &ForecastStream, span: &Range<usize>) -> Option<Spanned<Vec<RawSeconds>>> {
+    let aht = stream.aht.as_ref()?;
+    Some(Spanned::new(
+        span.clone(),
+        aht.iter().map(|a| RawSeconds::from_secs(*a)).collect(),
+    ))
+}
+
+/// Gives each `[[group]]` without a `shrinkage` of its own the forecast's shrinkage of the
+/// channels it handles, per interval: one channel's list as it is; for several, their
+/// mean weighted by each channel's volume in the interval (a plain mean where none is
+/// offered). Channels the forecast gives no shrinkage for do not count; a group handling
+/// none that it gives is left alone.
+fn apply_shrinkage(raw: &mut RawScenario, forecast: &Forecast, span: &Range<usize>) {
+    if forecast.shrinkage.is_empty() {
+        return;
+    }
+    let volume_of = |channel: &str| -> Vec<f64> {
+        let mut v = vec![0.0; forecast.n_intervals];
+        for s in forecast.streams.iter().filter(|s| s.channel == channel) {
+            for (t, x) in v.iter_mut().zip(&s.volume) {
+                *t += x;
+            }
+        }
+        v
+    };
+    for group in &mut raw.group {
+        let g = group.get_mut();
+        if g.shrinkage.is_some() {
+            continue;
+        }
+        let mut channels: Vec<&str> = g
+            .handles
+            .get_ref()
+            .iter()
+            .map(|h| h.get_ref().split('/').next().unwrap_or("").trim())
+            .collect();
+        channels.sort_unstable();
+        channels.dedup();
+        let lists: Vec<(&[f64], Vec<f64>)> = channels
+            .iter()
+            .filter_map(|c| {
+                let s = forecast.shrinkage.iter().find(|s| s.channel == *c)?;
+                Some((s.shrinkage.as_slice(), volume_of(c)))
+            })
+            .collect();
+        if lists.is_empty() {
+            continue;
+        }
+        let shares: Vec<f64> = (0..forecast.n_intervals)
+            .map(|j| {
+                let weight: f64 = lists.iter().map(|(_, v)| v[j]).sum();
+                if lists.len() == 1 {
+                    lists[0].0[j]
+                } else if weight > 0.0 {
+                    lists.iter().map(|(s, v)| s[j] * v[j]).sum::<f64>() / weight
+                } else {
+                    lists.iter().map(|(s, _)| s[j]).sum::<f64>() / lists.len() as f64
+                }
+            })
+            .collect();
+        g.shrinkage = Some(Spanned::new(
+            span.clone(),
+            RawShrinkage::PerInterval(shares),
+        ));
+    }
 }
 
 /// The forecast of the scenario file at `path`, read as a run would read it; `None` when

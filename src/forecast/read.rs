@@ -298,6 +298,16 @@ pub(super) fn read(spec: &Spec, grid: Grid, at: &At<'_>) -> Result<Forecast, Sce
             (Some(a), w) => Some(a + w.unwrap_or(0.0)),
             (None, _) => None,
         };
+        if let (Some(0.0), Some(k)) = (handle, cols.aht)
+            && volume > 0.0
+        {
+            return Err(src.error(
+                file,
+                k,
+                header_of(k),
+                format!("a handle time of 0 with {volume} contacts offered; write the interval's AHT, above 0 (leave the cell empty to use the stream's mean)"),
+            ));
+        }
         let j = (off / interval_s) as usize;
         let t = &mut targets[source.target];
         t.volume[j] += volume;

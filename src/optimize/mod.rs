@@ -293,7 +293,7 @@ fn erlang_requirements(s: &Setting, load: &[Vec<f64>]) -> Result<Vec<Vec<u32>>, 
         .map(|g| {
             (0..model.n_intervals)
                 .map(|k| {
-                    requirements::erlang_requirement(model, &s.spec, g, &s.roles[g], load[g][k])
+                    requirements::erlang_requirement(model, &s.spec, g, &s.roles[g], k, load[g][k])
                         .map(|n| n.max(s.spec.min_on_duty))
                         .map_err(|e| format!("{e} (interval {})", clock(k as f64 * model.interval)))
                 })
@@ -308,7 +308,7 @@ fn need_of(model: &Model, required: &[Vec<u32>]) -> Vec<Vec<u32>> {
     (0..model.groups.len())
         .map(|g| {
             (0..model.n_intervals)
-                .map(|k| requirements::scheduled_for(model, g, required[g][k]))
+                .map(|k| requirements::scheduled_for(model, g, k, required[g][k]))
                 .collect()
         })
         .collect()

@@ -25,18 +25,34 @@ pub struct GroupRole {
     pub channel: usize,
     /// It takes no first-choice contacts: only transfers, escalations and overflow.
     pub back_office: bool,
-    /// Mean handle time over its work, weighted by arrival volume where it is first choice.
+    /// Mean handle time over its work, weighted by arrival volume where it is first choice
+    /// (with a per-interval AHT, `ContactType::handle_scale`, over the horizon).
     pub aht: f64,
+    /// The same mean in each interval of the horizon, where a contact type it serves has a
+    /// per-interval AHT (an interval without arrivals takes `aht`); empty otherwise.
+    pub aht_by_interval: Vec<f64>,
+}
+
+impl GroupRole {
+    /// The group's mean handle time in interval `k`, seconds.
+    pub fn aht_in(&self, k: usize) -> f64 {
+        self.aht_by_interval.get(k).copied().unwrap_or(self.aht)
+    }
 }
 
 /// The role of every group.
 pub fn roles(model: &Model) -> Vec<GroupRole> {
     let n_ch = model.channels.len();
+    let n_k = model.n_intervals;
     (0..model.groups.len())
         .map(|g| {
             let group = &model.groups[g];
             let mut volume = vec![0.0; n_ch];
             let (mut work, mut weight) = (0.0, 0.0);
+            // Per interval, where a type it serves has a per-interval AHT.
+            let scaled = (group.handles.iter())
+                .any(|&t| !model.contact_types[t.index()].handle_scale.is_empty());
+            let (mut work_k, mut weight_k) = (vec![0.0; n_k], vec![0.0; n_k]);
             for s in &model.streams {
                 let t = s.contact_type.index();
                 let ct = &model.contact_types[t];
@@ -48,10 +64,20 @@ pub fn roles(model: &Model) -> Vec<GroupRole> {
                         i == 0 || model.groups[ct.groups[i].index()].overflow_after <= 0.0
                     });
                 if first {
+                    let mean = mean_handle(model, g, t);
                     let v: f64 = s.rate_per_s.iter().sum();
                     volume[ct.channel.index()] += v;
-                    work += v * mean_handle(model, g, t);
                     weight += v;
+                    if scaled {
+                        for (k, &r) in s.rate_per_s.iter().enumerate().take(n_k) {
+                            let h = mean * ct.handle_scale_in(k);
+                            work += r * h;
+                            work_k[k] += r * h;
+                            weight_k[k] += r;
+                        }
+                    } else {
+                        work += v * mean;
+                    }
                 }
             }
             let back_office = weight <= 0.0;
@@ -59,21 +85,49 @@ pub fn roles(model: &Model) -> Vec<GroupRole> {
                 for &t in &group.handles {
                     let t = t.index();
                     volume[model.contact_types[t].channel.index()] += 1.0;
-                    work += mean_handle(model, g, t);
+                    let mean = mean_handle(model, g, t);
+                    let ct = &model.contact_types[t];
+                    work += mean
+                        * if ct.handle_scale.is_empty() {
+                            1.0
+                        } else {
+                            ct.handle_scale.iter().sum::<f64>() / ct.handle_scale.len() as f64
+                        };
                     weight += 1.0;
+                    if scaled {
+                        for k in 0..n_k {
+                            work_k[k] += mean * ct.handle_scale_in(k);
+                            weight_k[k] += 1.0;
+                        }
+                    }
                 }
             }
             let channel = (0..n_ch)
                 .max_by(|&a, &b| volume[a].total_cmp(&volume[b]))
                 .unwrap_or(0);
+            let aht = if weight > 0.0 {
+                work / weight
+            } else {
+                group.handle_time.mean()
+            };
+            let aht_by_interval = if scaled {
+                (0..n_k)
+                    .map(|k| {
+                        if weight_k[k] > 0.0 {
+                            work_k[k] / weight_k[k]
+                        } else {
+                            aht
+                        }
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             GroupRole {
                 channel,
                 back_office,
-                aht: if weight > 0.0 {
-                    work / weight
-                } else {
-                    group.handle_time.mean()
-                },
+                aht,
+                aht_by_interval,
             }
         })
         .collect()
@@ -113,6 +167,7 @@ pub fn offered_load(
         let mut m = model.clone();
         for (g, group) in m.groups.iter_mut().enumerate() {
             group.shrinkage = 0.0;
+            group.shrinkage_by_interval.clear();
             group.set_scheduled(&vec![ample[g]; model.n_intervals], model.interval);
         }
         let options = experiment::RunOptions {
@@ -229,14 +284,17 @@ pub fn target_of(model: &Model, spec: &OptimizeSpec, role: &GroupRole) -> (f64, 
     }
 }
 
-/// Agents on duty that meet the group's target on an offered load of `load`
-/// conversations in progress: Erlang A on `n × concurrency` servers, each conversation
-/// slowed by the concurrency slowdown, with the channel's patience (Erlang C for e-mail).
+/// Agents on duty that meet the group's target in interval `k` on an offered load of
+/// `load` conversations in progress: Erlang A on `n × concurrency` servers, each
+/// conversation slowed by the concurrency slowdown, with the channel's patience (Erlang C
+/// for e-mail). The handle time is the group's in that interval ([`GroupRole::aht_in`]),
+/// the arrival rate the load over it.
 pub fn erlang_requirement(
     model: &Model,
     spec: &OptimizeSpec,
     g: usize,
     role: &GroupRole,
+    k_interval: usize,
     load: f64,
 ) -> Result<u32, String> {
     if load <= 1e-9 {
@@ -246,8 +304,9 @@ pub fn erlang_requirement(
     let channel = &model.channels[role.channel];
     let k = group.concurrency.max(1) as u32;
     let slow = 1.0 + group.concurrency_slowdown * (k - 1) as f64;
-    let aht = role.aht * slow;
-    let rate = load / role.aht;
+    let role_aht = role.aht_in(k_interval);
+    let aht = role_aht * slow;
+    let rate = load / role_aht;
     let (answer_within, target) = target_of(model, spec, role);
     let patience = if channel.backlog {
         None
@@ -291,14 +350,15 @@ pub fn erlang_requirement(
     }
 }
 
-/// Scheduled agents whose on-duty share (shrinkage removed, rounded) reaches `on_duty`.
-pub fn scheduled_for(model: &Model, g: usize, on_duty: u32) -> u32 {
+/// Scheduled agents whose on-duty share in interval `k` (that interval's shrinkage
+/// removed, rounded) reaches `on_duty`.
+pub fn scheduled_for(model: &Model, g: usize, k: usize, on_duty: u32) -> u32 {
     let group = &model.groups[g];
-    let mut n = ((on_duty as f64) / (1.0 - group.shrinkage)).floor() as u32;
-    while group.on_duty(n) < on_duty {
+    let mut n = ((on_duty as f64) / (1.0 - group.shrinkage_in(k))).floor() as u32;
+    while group.on_duty_in(n, k) < on_duty {
         n += 1;
     }
-    while n > 0 && group.on_duty(n - 1) >= on_duty {
+    while n > 0 && group.on_duty_in(n - 1, k) >= on_duty {
         n -= 1;
     }
     n

@@ -143,7 +143,7 @@ pub(super) fn deflection_options(
                     continue;
                 };
                 let g = g.index();
-                let aht = requirements::mean_handle(model, g, t) + penalty;
+                let mean = requirements::mean_handle(model, g, t);
                 for (k, group_load) in load[g].iter().enumerate() {
                     let sessions: f64 = (model.streams.iter())
                         .filter(|s| s.contact_type.index() == t)
@@ -156,13 +156,15 @@ pub(super) fn deflection_options(
                     }
                     let step = (0.25 * a).max(1.0);
                     let at = |x: f64| {
-                        requirements::erlang_requirement(model, spec, g, &roles[g], x.max(0.0))
+                        requirements::erlang_requirement(model, spec, g, &roles[g], k, x.max(0.0))
                             .unwrap_or(0) as f64
                     };
                     let per_erlang = ((at(a) - at(a - step)) / step).max(0.0);
+                    // The interval's handle time (per-interval AHT) and shrinkage.
+                    let aht = mean * ct.handle_scale_in(k) + penalty;
                     let erlangs_per_point = 0.01 * sessions * aht / model.interval;
                     let per_point =
-                        per_erlang * erlangs_per_point / (1.0 - model.groups[g].shrinkage);
+                        per_erlang * erlangs_per_point / (1.0 - model.groups[g].shrinkage_in(k));
                     if per_point > 0.0 {
                         relief.push((g, k, per_point));
                     }

@@ -168,6 +168,51 @@ fn streams(out: &mut String, model: &Model) {
             }
         );
     }
+    aht_lines(out, model);
+}
+
+/// The contact types with a handle time per interval (`[[arrivals]] aht`): the range of
+/// the first group's mean over the horizon.
+fn aht_lines(out: &mut String, model: &Model) {
+    let d = Duration::from_secs;
+    let scaled: Vec<usize> = (0..model.contact_types.len())
+        .filter(|&t| !model.contact_types[t].handle_scale.is_empty())
+        .collect();
+    if scaled.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  average handle time by interval:");
+    for t in scaled {
+        let ct = &model.contact_types[t];
+        let t = ContactTypeId::from_index(t);
+        let Some(&g) = ct.groups.first() else {
+            continue;
+        };
+        let mean = model.handle_time(g, t).mean();
+        let lo = ct
+            .handle_scale
+            .iter()
+            .copied()
+            .fold(f64::INFINITY, f64::min)
+            * mean;
+        let hi = ct.handle_scale.iter().copied().fold(0.0, f64::max) * mean;
+        let range = if d(lo).to_string() == d(hi).to_string() {
+            d(lo).to_string()
+        } else {
+            format!("{}–{}", d(lo), d(hi))
+        };
+        let others = if ct.groups.len() > 1 {
+            " (other groups in proportion)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "    {:<24} {range} at {}{others}",
+            model.contact_type_name(t),
+            model.groups[g.index()].name
+        );
+    }
 }
 
 /// Each group, in routing priority order: agents, handle time, what it handles.
@@ -196,10 +241,19 @@ fn groups(out: &mut String, model: &Model) {
         if g.shrinkage > 0.0 {
             let lo = g.scheduled.iter().min().copied().unwrap_or(0);
             let hi = g.scheduled.iter().max().copied().unwrap_or(0);
-            agents += &format!(
-                " ({lo}–{hi} scheduled, shrinkage {:.0}%)",
-                g.shrinkage * 100.0
+            let by = &g.shrinkage_by_interval;
+            let (s_lo, s_hi) = (
+                by.iter().copied().fold(f64::INFINITY, f64::min),
+                by.iter().copied().fold(0.0, f64::max),
             );
+            let shrinkage = if by.is_empty() {
+                format!("{:.0}%", g.shrinkage * 100.0)
+            } else if (s_lo * 100.0).round() == (s_hi * 100.0).round() {
+                format!("{:.0}% in every interval", s_lo * 100.0)
+            } else {
+                format!("{:.0}–{:.0}% by interval", s_lo * 100.0, s_hi * 100.0)
+            };
+            agents += &format!(" ({lo}–{hi} scheduled, shrinkage {shrinkage})");
         }
         if g.hourly_cost > 0.0 {
             agents += &format!(", {} an hour", g.hourly_cost);

@@ -78,6 +78,15 @@ pub(super) fn compile(
         ct.overflow_waits.sort_by(f64::total_cmp);
     }
     check_every_stream_served(&c, &streams, &contact_types, &channels, &categories)?;
+    set_handle_scales(
+        &c,
+        raw,
+        &streams,
+        &groups,
+        &handle_slot,
+        (&channels, &categories),
+        &mut contact_types,
+    )?;
     let priority_levels = priority_classes(&c, raw, &mut streams)?;
 
     let transfers = transfer_policy(&c, raw)?;
@@ -356,6 +365,8 @@ impl ContactTypes {
                 // Set by a repeat rule of its channel; unused without one.
                 repeat_as: ContactTypeId::new(u32::MAX),
                 backlog: false,
+                // Set from the `aht` of its `[[arrivals]]`, if any.
+                handle_scale: Vec::new(),
             });
             ContactTypeId::from_index(types.len() - 1)
         })
@@ -369,6 +380,8 @@ struct Streams {
     priorities: Vec<i64>,
     spans: Vec<Range<usize>>,
     entry: Vec<usize>,
+    /// Each stream's `aht` per interval, seconds, when its entry gives one.
+    aht: Vec<Option<Vec<f64>>>,
 }
 
 /// The arrival side, in order: at least one stream or log, the `[[replay]]` logs, the
@@ -418,6 +431,7 @@ fn compile_streams(
         priorities: Vec::with_capacity(n),
         spans: Vec::with_capacity(n),
         entry: Vec::with_capacity(n),
+        aht: Vec::with_capacity(n),
     };
     for (i, arr) in raw.arrivals.iter().enumerate() {
         let a = arr.get_ref();
@@ -444,6 +458,7 @@ fn compile_streams(
         }
         let base = arrival_rates(c, a, arr.span(), i, n_intervals, interval)?;
         let day_factors = day_of_week_factors(c, a, i, settings.start)?;
+        let aht = arrivals::stream_aht(c, a, i, n_intervals)?;
         for (cat, share) in shares {
             let mut rate_per_s: Vec<f64> = base.iter().map(|r| r * share).collect();
             if let Some(f) = &day_factors {
@@ -472,6 +487,7 @@ fn compile_streams(
             out.priorities.push(priority);
             out.spans.push(arr.span());
             out.entry.push(i);
+            out.aht.push(aht.clone());
         }
     }
     Ok(out)
@@ -538,6 +554,77 @@ fn check_every_stream_served(
                 format!("nobody handles {name}: add \"{name}\" to the handles of a [[group]]"),
             ));
         }
+    }
+    Ok(())
+}
+
+/// Each contact type's `handle_scale` from the `aht` of its `[[arrivals]]`: the interval's
+/// AHT over the mean handle time of the type's first group (its `handle_time_by` entry for
+/// the type, else its `handle_time`), so that group's mean becomes the interval's AHT and
+/// the other groups keep their ratio to it. Entries of one type must give the same list
+/// (an entry without `aht` takes it too).
+fn set_handle_scales(
+    c: &Checker,
+    raw: &RawScenario,
+    streams: &Streams,
+    groups: &[crate::model::Group],
+    handle_slot: &[u32],
+    names: (&[Channel], &[String]),
+    contact_types: &mut [ContactType],
+) -> Result<(), ScenarioError> {
+    let n_types = contact_types.len();
+    // The entry that set each type's list.
+    let mut set_by: HashMap<ContactTypeId, usize> = HashMap::new();
+    for (i, s) in streams.streams.iter().enumerate() {
+        let Some(aht) = &streams.aht[i] else {
+            continue;
+        };
+        let entry = streams.entry[i];
+        let span = || {
+            (raw.arrivals[entry].get_ref().aht.as_ref())
+                .map_or(streams.spans[i].clone(), |a| a.span())
+        };
+        let t = s.contact_type;
+        if let Some(&first) = set_by.get(&t) {
+            let earlier = streams
+                .entry
+                .iter()
+                .zip(&streams.aht)
+                .find(|(e, _)| **e == first);
+            if earlier.and_then(|(_, a)| a.as_ref()) != Some(aht) {
+                let ct = &contact_types[t.index()];
+                return Err(c.err(
+                    span(),
+                    format!("arrivals[{entry}].aht"),
+                    format!(
+                        "arrivals[{first}] gives another aht list for the same contact type {}/{}; a contact type has one average handle time per interval: give the same list (or aht on one entry only)",
+                        names.0[ct.channel.index()].name,
+                        names.1[ct.category.index()],
+                    ),
+                ));
+            }
+            continue;
+        }
+        let Some(&g) = contact_types[t.index()].groups.first() else {
+            continue;
+        };
+        let gi = g.index();
+        let reference = match handle_slot[gi * n_types + t.index()] {
+            0 => groups[gi].handle_time.mean(),
+            slot => groups[gi].handle_time_by[slot as usize - 1].1.mean(),
+        };
+        if !(reference.is_finite() && reference > 0.0) {
+            return Err(c.err(
+                span(),
+                format!("arrivals[{entry}].aht"),
+                format!(
+                    "group {}'s handle time has mean {reference}; aht scales it, so it must have a mean above zero",
+                    groups[gi].name
+                ),
+            ));
+        }
+        contact_types[t.index()].handle_scale = aht.iter().map(|a| a / reference).collect();
+        set_by.insert(t, entry);
     }
     Ok(())
 }

@@ -312,6 +312,96 @@ pub struct RawArrivals {
     pub profile: Option<Spanned<Vec<f64>>>,
     /// Customer priority class (higher is served first; default 0).
     pub priority: Option<Spanned<i64>>,
+    /// Average handle time of this stream's contacts in each interval of the horizon (one
+    /// value per interval, like `rates_per_hour`): a duration string or seconds. Scales the
+    /// handle-time distributions of the contact type (see `ContactType::handle_scale`).
+    pub aht: Option<Spanned<Vec<RawSeconds>>>,
+}
+
+/// A span of time written as a duration string (`"5m30s"`) or as a number of seconds
+/// (`330`, `330.5`). Any finite number is read; the compiler checks the range it needs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RawSeconds(f64);
+
+impl RawSeconds {
+    /// A value of `secs` seconds (for scenarios built from other files, e.g. a forecast's
+    /// AHT column).
+    pub fn from_secs(secs: f64) -> RawSeconds {
+        RawSeconds(secs)
+    }
+
+    /// The value in seconds.
+    pub fn secs(self) -> f64 {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for RawSeconds {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<RawSeconds, D::Error> {
+        use serde::de::{self, Visitor};
+        struct SecondsVisitor;
+        impl Visitor<'_> for SecondsVisitor {
+            type Value = RawSeconds;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number of seconds or a duration string such as \"5m30s\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawSeconds, E> {
+                v.parse::<Duration>()
+                    .map(|d| RawSeconds(d.secs()))
+                    .map_err(E::custom)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawSeconds, E> {
+                Ok(RawSeconds(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawSeconds, E> {
+                Ok(RawSeconds(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawSeconds, E> {
+                Ok(RawSeconds(v))
+            }
+        }
+        deserializer.deserialize_any(SecondsVisitor)
+    }
+}
+
+/// `shrinkage`: one share for the whole horizon (`0.3`) or one per interval
+/// (`[0.3, 0.35, …]`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawShrinkage {
+    /// The same share in every interval.
+    One(f64),
+    /// One share per interval of the horizon.
+    PerInterval(Vec<f64>),
+}
+
+impl<'de> Deserialize<'de> for RawShrinkage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<RawShrinkage, D::Error> {
+        use serde::de::{self, SeqAccess, Visitor};
+        struct ShrinkageVisitor;
+        impl<'de> Visitor<'de> for ShrinkageVisitor {
+            type Value = RawShrinkage;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a share such as 0.3, or a list of shares, one per interval")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawShrinkage, E> {
+                Ok(RawShrinkage::One(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawShrinkage, E> {
+                Ok(RawShrinkage::One(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawShrinkage, E> {
+                Ok(RawShrinkage::One(v))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawShrinkage, A::Error> {
+                let mut shares = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(v) = seq.next_element::<f64>()? {
+                    shares.push(v);
+                }
+                Ok(RawShrinkage::PerInterval(shares))
+            }
+        }
+        deserializer.deserialize_any(ShrinkageVisitor)
+    }
 }
 
 /// `[[group]]`.
@@ -340,8 +430,9 @@ pub struct RawGroup {
     pub concurrency: Option<Spanned<i64>>,
     /// Each extra concurrent conversation slows every one of them by this share (default 0).
     pub concurrency_slowdown: Option<Spanned<f64>>,
-    /// Share of scheduled agents absent (breaks, sickness, training); default 0.
-    pub shrinkage: Option<Spanned<f64>>,
+    /// Share of scheduled agents absent (breaks, sickness, training), one for the horizon
+    /// or one per interval; default 0.
+    pub shrinkage: Option<Spanned<RawShrinkage>>,
     /// Cost of one scheduled agent-hour (default 0).
     pub hourly_cost: Option<Spanned<f64>>,
     /// Probability that the group resolves a contact's issue (default 1).

@@ -149,6 +149,17 @@ fn a_csv_forecast_round_trips_into_the_rates_the_model_uses() {
     for k in 0..16 {
         assert_eq!(aht[32 + k], 300.0 + k as f64);
     }
+    // ... and the run uses them: the first group's mean (5 minutes) scaled to the file's AHT.
+    let stream = model
+        .streams
+        .iter()
+        .find(|s| model.contact_type_name(s.contact_type) == "voice/sales")
+        .unwrap();
+    let ct = &model.contact_types[stream.contact_type.index()];
+    for k in 0..16 {
+        let used = ct.handle_scale_in(32 + k) * 300.0;
+        assert!((used - (300.0 + k as f64)).abs() < 1e-9, "{used}");
+    }
     assert_eq!(f.rows, 48);
     assert_eq!(f.row_length, 900.0);
     assert_eq!(f.empty_intervals, 96 - 16);
@@ -301,6 +312,11 @@ fn five_minute_rows_add_up_and_thirty_minute_rows_split() {
         .unwrap();
     assert_eq!(f.shrinkage[0].shrinkage[34], 0.35);
     assert_eq!(f.shrinkage[0].shrinkage[35], 0.35);
+    // The group (no shrinkage of its own) is absent by the forecast's shrinkage: voice's
+    // rows, and chat (no rows) counts for nothing.
+    let g = &model.groups[0];
+    assert_eq!(g.shrinkage_by_interval[32], 0.3);
+    assert_eq!(g.shrinkage_by_interval[34], 0.35);
 }
 
 #[test]

@@ -176,6 +176,25 @@ pub struct ContactType {
     pub repeat_as: ContactTypeId,
     /// Its channel is a backlog (e-mail): served after every real-time queue.
     pub backlog: bool,
+    /// Factor on every handle time drawn for a contact of this type whose service starts
+    /// in interval `k` (`handle_scale[k]`): the distribution keeps its shape and
+    /// coefficient of variation, its mean is multiplied. Empty: 1 in every interval. Else
+    /// one factor per interval of the horizon (the last holds after it); the scenario's
+    /// `[[arrivals]] aht` sets it to the interval's AHT over the mean handle time of the
+    /// type's first group, so that group's mean is the interval's AHT.
+    pub handle_scale: Vec<f64>,
+}
+
+impl ContactType {
+    /// The handle-time factor of a service starting in interval `k` (1 without
+    /// `handle_scale`).
+    #[inline]
+    pub fn handle_scale_in(&self, k: usize) -> f64 {
+        match self.handle_scale.get(k) {
+            Some(&f) => f,
+            None => self.handle_scale.last().copied().unwrap_or(1.0),
+        }
+    }
 }
 
 /// A piecewise-constant Poisson arrival stream of one contact type.
@@ -204,10 +223,16 @@ pub struct Group {
     /// Scheduled (paid) agent-hours in each interval.
     pub paid_hours: Vec<f64>,
     /// Scheduled agents from each change time on, before shrinkage: `(seconds, agents)`,
-    /// starting at 0 (interval starts, or shift and break starts and ends).
+    /// starting at 0 (interval starts, or shift and break starts and ends). With
+    /// `shrinkage_by_interval`, also every interval start where the shrinkage changes (the
+    /// scheduled count may repeat there): the engine sets the on-duty agents at each entry.
     pub timeline: Vec<(f64, u32)>,
-    /// Share of scheduled agents absent.
+    /// Share of scheduled agents absent (0 ≤ s < 1); with `shrinkage_by_interval`, the
+    /// mean of its values (for display: the staffing uses the interval's share).
     pub shrinkage: f64,
+    /// Share of scheduled agents absent in each interval of the horizon (the last value
+    /// holds after it); empty: `shrinkage` in every interval.
+    pub shrinkage_by_interval: Vec<f64>,
     /// Conversations an agent holds at once.
     pub concurrency: u8,
     /// Each extra concurrent conversation slows every one by this share: with `m` at once
@@ -350,10 +375,71 @@ impl Group {
     ) {
         let (scheduled, _) = per_interval(&timeline, n_intervals, interval);
         let (_, paid_hours) = per_interval(paid, n_intervals, interval);
-        self.staffing = scheduled.iter().map(|&n| self.on_duty(n)).collect();
+        self.staffing = (scheduled.iter().enumerate())
+            .map(|(k, &n)| self.on_duty_in(n, k))
+            .collect();
         self.scheduled = scheduled;
         self.paid_hours = paid_hours;
-        self.timeline = timeline;
+        self.timeline = self.split_at_shrinkage_changes(timeline, interval);
+    }
+
+    /// `timeline` with an entry at every interval start where `shrinkage_by_interval`
+    /// changes (at the scheduled level holding then), so that each entry has one
+    /// shrinkage; unchanged without per-interval shrinkage.
+    pub fn split_at_shrinkage_changes(&self, timeline: Timeline, interval: f64) -> Timeline {
+        let s = &self.shrinkage_by_interval;
+        if s.len() < 2 {
+            return timeline;
+        }
+        let mut cuts = (1..s.len())
+            .filter(|&k| s[k] != s[k - 1])
+            .map(|k| k as f64 * interval)
+            .peekable();
+        if cuts.peek().is_none() {
+            return timeline;
+        }
+        let mut out = Vec::with_capacity(timeline.len() + s.len());
+        let mut level = 0;
+        let mut entries = timeline.into_iter().peekable();
+        loop {
+            let (entry, cut) = (entries.peek().copied(), cuts.peek().copied());
+            let cut_first = match (entry, cut) {
+                (None, None) => break,
+                (None, Some(_)) => true,
+                (Some(_), None) => false,
+                (Some((t, _)), Some(c)) => c < t,
+            };
+            if cut_first {
+                out.push((cuts.next().unwrap_or_default(), level));
+            } else if let Some((t, n)) = entries.next() {
+                if cut == Some(t) {
+                    cuts.next();
+                }
+                level = n;
+                out.push((t, n));
+            }
+        }
+        out
+    }
+
+    /// Share of scheduled agents absent in interval `k`.
+    #[inline]
+    pub fn shrinkage_in(&self, k: usize) -> f64 {
+        match self.shrinkage_by_interval.get(k) {
+            Some(&s) => s,
+            None => self
+                .shrinkage_by_interval
+                .last()
+                .copied()
+                .unwrap_or(self.shrinkage),
+        }
+    }
+
+    /// Agents on duty in interval `k` when `scheduled` are scheduled, through that
+    /// interval's shrinkage: see [`on_duty_agents`].
+    #[inline]
+    pub fn on_duty_in(&self, scheduled: u32, k: usize) -> u32 {
+        on_duty_agents(scheduled, self.shrinkage_in(k))
     }
 
     /// Staffs the group by scheduled agents per interval.
@@ -368,7 +454,8 @@ impl Group {
         self.set_timelines(timeline, &paid, counts.len(), interval);
     }
 
-    /// Agents on duty when `scheduled` are scheduled: see [`on_duty_agents`].
+    /// Agents on duty when `scheduled` are scheduled, through the constant `shrinkage`
+    /// (see [`on_duty_agents`]; with per-interval shrinkage use [`Group::on_duty_in`]).
     #[inline]
     pub fn on_duty(&self, scheduled: u32) -> u32 {
         on_duty_agents(scheduled, self.shrinkage)

@@ -381,3 +381,46 @@ pub(crate) fn parse_start(text: &str) -> Option<jiff::civil::DateTime> {
         .ok()
         .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
 }
+
+/// `aht`: the entry's average handle time in each interval of the horizon, seconds (one
+/// per interval, each finite and above zero); `None` without `aht`.
+pub(super) fn stream_aht(
+    c: &Checker,
+    a: &RawArrivals,
+    i: usize,
+    n_intervals: usize,
+) -> Result<Option<Vec<f64>>, ScenarioError> {
+    let Some(list) = &a.aht else {
+        return Ok(None);
+    };
+    let key = format!("arrivals[{i}].aht");
+    let values: Vec<f64> = list.get_ref().iter().map(|v| v.secs()).collect();
+    if values.len() != n_intervals {
+        return Err(c.err(
+            list.span(),
+            key,
+            format!(
+                "the list has {} handle times; the horizon has {n_intervals} intervals, one average handle time each (a duration such as \"5m30s\" or seconds)",
+                values.len()
+            ),
+        ));
+    }
+    if let Some((j, bad)) = values
+        .iter()
+        .enumerate()
+        .find(|(_, v)| !(v.is_finite() && **v > 0.0 && **v <= MAX_AHT_S))
+    {
+        return Err(c.err(
+            list.span(),
+            key,
+            format!(
+                "handle time {} of the list is {bad} seconds; an average handle time must be above zero and at most {MAX_AHT_S:.0} seconds (a day)",
+                j + 1
+            ),
+        ));
+    }
+    Ok(Some(values))
+}
+
+/// The longest average handle time an `aht` list may give: a day.
+const MAX_AHT_S: f64 = 86_400.0;

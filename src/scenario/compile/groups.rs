@@ -5,7 +5,7 @@
 
 use super::super::ScenarioError;
 use super::super::checker::{Checker, lookup, non_negative, parse_pair, probability};
-use super::super::raw::{RawGroup, RawScenario, RawShift};
+use super::super::raw::{RawGroup, RawScenario, RawShift, RawShrinkage};
 use super::distributions::build_distribution;
 use super::{ChannelCategoryNames, ContactTypes, MAX_TIMELINE_CELLS};
 use crate::distribution::Distribution;
@@ -67,13 +67,7 @@ fn compile_group(
     let (timeline, paid) = group_timeline(c, gr, g.span(), gi, n_intervals, interval, horizon)?;
     let (scheduled, _) = per_interval(&timeline, n_intervals, interval);
     let (_, paid_hours) = per_interval(&paid, n_intervals, interval);
-    let shrinkage = match &gr.shrinkage {
-        Some(p) if !(0.0..1.0).contains(p.get_ref()) => {
-            return Err(c.err(p.span(), format!("group[{gi}].shrinkage"), format!("shrinkage is the share of scheduled agents absent, from 0 up to (not including) 1 (got {})", p.get_ref())));
-        }
-        Some(p) => *p.get_ref(),
-        None => 0.0,
-    };
+    let (shrinkage, shrinkage_by_interval) = group_shrinkage(c, gr, gi, n_intervals)?;
     let hourly_cost = non_negative(c, &gr.hourly_cost, &format!("group[{gi}].hourly_cost"))?;
     let concurrency = match &gr.concurrency {
         Some(k) if !(1..=16).contains(k.get_ref()) => {
@@ -93,9 +87,11 @@ fn compile_group(
     )?;
     // Agents on duty: the scheduled ones less the absent share, rounded to whole agents
     // (halves up, immune to float error: `on_duty_agents`).
-    let staffing = scheduled
-        .iter()
-        .map(|&n| crate::model::on_duty_agents(n, shrinkage))
+    let staffing = (scheduled.iter().enumerate())
+        .map(|(k, &n)| {
+            let s = shrinkage_by_interval.get(k).copied().unwrap_or(shrinkage);
+            crate::model::on_duty_agents(n, s)
+        })
         .collect();
     let (handles, handle_time, handle_time_by) = group_handles(c, gr, gi, names, types)?;
     let tier = match &gr.tier {
@@ -114,13 +110,14 @@ fn compile_group(
         .overflow_after
         .as_ref()
         .map_or(0.0, |d| d.get_ref().secs());
-    Ok(Group {
+    let mut group = Group {
         name: gr.name.get_ref().clone(),
         staffing,
         scheduled,
         paid_hours,
-        timeline,
+        timeline: Vec::new(),
         shrinkage,
+        shrinkage_by_interval,
         hourly_cost,
         concurrency,
         concurrency_slowdown,
@@ -131,7 +128,56 @@ fn compile_group(
         overflow_after,
         resolve,
         escalate_to,
-    })
+    };
+    group.timeline = group.split_at_shrinkage_changes(timeline, interval);
+    Ok(group)
+}
+
+/// `shrinkage`: one share, or one per interval (each from 0 up to, not including, 1).
+/// Returns the constant (the mean of a list) and the list (empty for one share).
+fn group_shrinkage(
+    c: &Checker,
+    gr: &RawGroup,
+    gi: usize,
+    n_intervals: usize,
+) -> Result<(f64, Vec<f64>), ScenarioError> {
+    let Some(p) = &gr.shrinkage else {
+        return Ok((0.0, Vec::new()));
+    };
+    let key = format!("group[{gi}].shrinkage");
+    let allowed =
+        "shrinkage is the share of scheduled agents absent, from 0 up to (not including) 1";
+    match p.get_ref() {
+        RawShrinkage::One(s) if !(0.0..1.0).contains(s) => {
+            Err(c.err(p.span(), key, format!("{allowed} (got {s})")))
+        }
+        RawShrinkage::One(s) => Ok((*s, Vec::new())),
+        RawShrinkage::PerInterval(list) => {
+            if list.len() != n_intervals {
+                return Err(c.err(
+                    p.span(),
+                    key,
+                    format!(
+                        "the list has {} shares; the horizon has {n_intervals} intervals, one share each (or give one share for all)",
+                        list.len()
+                    ),
+                ));
+            }
+            if let Some((j, bad)) = list
+                .iter()
+                .enumerate()
+                .find(|(_, s)| !(0.0..1.0).contains(*s))
+            {
+                return Err(c.err(
+                    p.span(),
+                    key,
+                    format!("share {} of the list is {bad}; {allowed}", j + 1),
+                ));
+            }
+            let mean = list.iter().sum::<f64>() / list.len().max(1) as f64;
+            Ok((mean, list.clone()))
+        }
+    }
 }
 
 /// The staffing timeline of a group, from `shifts` or from per-interval counts, and the

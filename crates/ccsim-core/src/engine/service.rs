@@ -6,7 +6,9 @@
 //! Invariants: a service draws from the contact's sub-stream for (attempt, service), always
 //! in the order handle time, resolution, handover penalty, context-loss penalty, so a
 //! replayed handle time changes no later draw; the answer and the wait are recorded at the
-//! first service of an attempt only.
+//! first service of an attempt only. A drawn handle time (not a replayed one, not the
+//! penalties) is multiplied by the contact type's `handle_scale` of the interval the
+//! service starts in.
 
 use super::state::ContactState;
 use super::{AttemptOutcome, Replication};
@@ -69,13 +71,17 @@ impl Replication<'_> {
         let attempt = contact.attempts as u64 - 1;
         let mut rng = seeds::service_rng(contact.seed, attempt, service);
         let given = service == 0 && !contact.given_handle.is_nan();
-        let drawn = model.handle_time(g, t).sample(&mut rng);
+        let ct = &model.contact_types[t.index()];
+        let mut drawn = model.handle_time(g, t).sample(&mut rng);
+        // Per-interval AHT: the interval the service starts in scales the draw.
+        if !ct.handle_scale.is_empty() {
+            drawn *= ct.handle_scale_in(model.interval_of(self.now));
+        }
         let mut handle = if given {
             contact.given_handle as f64
         } else {
             drawn
         };
-        let ct = &model.contact_types[t.index()];
         let resolve = model.groups[g.index()].resolve[ct.category.index()];
         contact.resolves = rng.random::<f64>() < resolve && !contact.misrouted;
         if contact.after_bot {

@@ -39,8 +39,10 @@ impl Replication<'_> {
     /// Group `g` reaches entry `i` of its staffing timeline; the next entry is scheduled.
     pub(super) fn on_staffing_change(&mut self, g: GroupId, i: u32) {
         let group = &self.model.groups[g.index()];
-        let (_, scheduled) = group.timeline[i as usize];
-        self.set_staffing(g, group.on_duty(scheduled));
+        let (at, scheduled) = group.timeline[i as usize];
+        // The shrinkage of the interval the entry starts in (a per-interval shrinkage
+        // puts an entry at each interval start where it changes).
+        self.set_staffing(g, group.on_duty_in(scheduled, self.model.interval_of(at)));
         if let Some(&(at, _)) = group.timeline.get(i as usize + 1) {
             self.ws.events.push(at, Payload::StaffingChange(g, i + 1));
         }
