@@ -452,7 +452,9 @@ fn forecast(out: &mut String, source: &str) {
         );
     }
     // Channels in the order first read, with their streams' volumes per day.
-    let mut channels: Vec<(&str, Vec<f64>, Option<(f64, f64)>)> = Vec::new();
+    /// A channel's name, volume per day and AHT range (seconds).
+    type ChannelDays<'a> = (&'a str, Vec<f64>, Option<(f64, f64)>);
+    let mut channels: Vec<ChannelDays<'_>> = Vec::new();
     let per_day = (86_400.0 / f.interval).round().max(1.0) as usize;
     for s in &f.streams {
         let k = match channels.iter().position(|c| c.0 == s.channel) {
