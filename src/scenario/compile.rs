@@ -71,22 +71,8 @@ pub(super) fn compile(
         (&channel_index, &category_index),
         &mut types,
     )?;
-    let mut contact_types = types.types;
-    let handle_slot = link_groups(&c, raw, &groups, &mut contact_types)?;
-    for ct in &mut contact_types {
-        ct.backlog = channels[ct.channel.index()].backlog;
-        ct.overflow_waits.sort_by(f64::total_cmp);
-    }
-    check_every_stream_served(&c, &streams, &contact_types, &channels, &categories)?;
-    set_handle_scales(
-        &c,
-        raw,
-        &streams,
-        &groups,
-        &handle_slot,
-        (&channels, &categories),
-        &mut contact_types,
-    )?;
+    let (mut contact_types, handle_slot) =
+        link_types(&c, raw, types, &groups, &streams, (&channels, &categories))?;
     let priority_levels = priority_classes(&c, raw, &mut streams)?;
 
     let transfers = transfer_policy(&c, raw)?;
@@ -491,6 +477,35 @@ fn compile_streams(
         }
     }
     Ok(out)
+}
+
+/// The contact types linked to the groups that serve them (with the dense handle-time
+/// slot table), each stream checked to be served, and the per-interval AHT factors.
+fn link_types(
+    c: &Checker,
+    raw: &RawScenario,
+    types: ContactTypes,
+    groups: &[crate::model::Group],
+    streams: &Streams,
+    (channels, categories): (&[Channel], &[String]),
+) -> Result<(Vec<ContactType>, Vec<u32>), ScenarioError> {
+    let mut contact_types = types.types;
+    let handle_slot = link_groups(c, raw, groups, &mut contact_types)?;
+    for ct in &mut contact_types {
+        ct.backlog = channels[ct.channel.index()].backlog;
+        ct.overflow_waits.sort_by(f64::total_cmp);
+    }
+    check_every_stream_served(c, streams, &contact_types, channels, categories)?;
+    set_handle_scales(
+        c,
+        raw,
+        streams,
+        groups,
+        &handle_slot,
+        (channels, categories),
+        &mut contact_types,
+    )?;
+    Ok((contact_types, handle_slot))
 }
 
 /// Each contact type's groups (in group order) and distinct overflow waits, and the

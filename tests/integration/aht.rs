@@ -82,15 +82,14 @@ fn the_mean_handle_time_of_each_interval_is_its_aht() {
             sum2[k] += r.handle_time * r.handle_time;
         }
     }
-    for k in 0..16 {
+    for (k, ((n, sum), sum2)) in n.iter().zip(sum).zip(sum2).enumerate() {
         let want = if k < 8 { 360.0 } else { 180.0 };
-        let mean = sum[k] / n[k];
-        let sd = (sum2[k] / n[k] - mean * mean).max(0.0).sqrt();
-        let se = sd / n[k].sqrt();
+        let mean = sum / n;
+        let sd = (sum2 / n - mean * mean).max(0.0).sqrt();
+        let se = sd / n.sqrt();
         assert!(
             (mean - want).abs() <= 4.0 * se,
-            "interval {k}: mean handle time {mean:.1}s ± {se:.1}s on {} services, wanted {want}s",
-            n[k]
+            "interval {k}: mean handle time {mean:.1}s ± {se:.1}s on {n} services, wanted {want}s"
         );
         // The shape is kept: the coefficient of variation stays 0.7.
         let cv = sd / mean;
@@ -182,13 +181,12 @@ fn agents_on_duty_per_interval_follow_the_shrinkage_list() {
     // The engine puts them on duty: agents present per interval.
     let result = run(&m, 2, 3, 1);
     let grid = m.reported_group_grid();
-    for k in 0..16 {
+    for (k, &on_duty) in want.iter().enumerate() {
         let staffed = result.estimate(|o| o.group_intervals[grid.at(k, 0)].staffed);
         assert!(
-            (staffed.mean - want[k] as f64).abs() < 0.01,
-            "interval {k}: {} present, {} on duty",
+            (staffed.mean - on_duty as f64).abs() < 0.01,
+            "interval {k}: {} present, {on_duty} on duty",
             staffed.mean,
-            want[k]
         );
     }
 }
@@ -213,6 +211,28 @@ fn a_shift_is_split_where_the_shrinkage_changes() {
         let staffed = result.estimate(|o| o.group_intervals[grid.at(k, 0)].staffed);
         assert!((staffed.mean - want).abs() < 0.01, "interval {k}");
     }
+}
+
+#[test]
+fn the_timeline_split_keeps_every_entry_and_adds_each_change_of_shrinkage() {
+    let mut g = model(&day("", "", "1s")).groups[0].clone();
+    g.shrinkage_by_interval = [0.1, 0.2, 0.2, 0.3].into();
+    let timeline = vec![(0.0, 10), (1800.0, 12), (2700.0, 4)];
+    // Cuts at 1800 (an entry already there) and 5400 (after the last entry).
+    assert_eq!(
+        g.split_at_shrinkage_changes(timeline.clone(), 1800.0),
+        vec![(0.0, 10), (1800.0, 12), (2700.0, 4), (5400.0, 4)]
+    );
+    g.shrinkage_by_interval = vec![0.2; 4];
+    assert_eq!(
+        g.split_at_shrinkage_changes(timeline.clone(), 1800.0),
+        timeline
+    );
+    g.shrinkage_by_interval.clear();
+    assert_eq!(
+        g.split_at_shrinkage_changes(timeline.clone(), 1800.0),
+        timeline
+    );
 }
 
 #[test]

@@ -10,6 +10,8 @@ use crate::distribution::Distribution;
 use crate::grid::Grid;
 use crate::ids::{BotId, CategoryId, ChannelId, ClassId, ContactTypeId, GroupId};
 
+mod serialize;
+
 /// A ready-to-simulate contact center.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Model {
@@ -162,7 +164,7 @@ impl Bot {
 }
 
 /// A channel/category pair; contacts of one type share one queue.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug)]
 pub struct ContactType {
     /// The channel.
     pub channel: ChannelId,
@@ -182,6 +184,7 @@ pub struct ContactType {
     /// one factor per interval of the horizon (the last holds after it); the scenario's
     /// `[[arrivals]] aht` sets it to the interval's AHT over the mean handle time of the
     /// type's first group, so that group's mean is the interval's AHT.
+    /// Not serialized when empty, so that models without it keep their identity.
     pub handle_scale: Vec<f64>,
 }
 
@@ -211,7 +214,7 @@ pub struct ArrivalStream {
 }
 
 /// An agent group: its staffing per interval, what it handles and how long that takes.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug)]
 pub struct Group {
     /// Group name.
     pub name: String,
@@ -232,6 +235,7 @@ pub struct Group {
     pub shrinkage: f64,
     /// Share of scheduled agents absent in each interval of the horizon (the last value
     /// holds after it); empty: `shrinkage` in every interval.
+    /// Not serialized when empty, so that models without it keep their identity.
     pub shrinkage_by_interval: Vec<f64>,
     /// Conversations an agent holds at once.
     pub concurrency: u8,
