@@ -292,67 +292,7 @@ pub fn expand(
     let span = raw.forecast.as_ref().map(|f| f.span()).unwrap_or(0..0);
     let at = At { text, file };
     let hours = forecast.interval / 3600.0;
-    // Entries without rates of their own take their channel's total.
-    let mut fed: HashMap<String, usize> = HashMap::new();
-    for (i, a) in raw.arrivals.iter_mut().enumerate() {
-        let entry_span = a.span();
-        let a = a.get_mut();
-        if a.rate_per_hour.is_some() || a.rates_per_hour.is_some() || a.daily_volume.is_some() {
-            continue;
-        }
-        let channel = a.channel.get_ref().clone();
-        if let Some(first) = fed.insert(channel.clone(), i) {
-            return Err(at.err(
-                entry_span,
-                &format!("arrivals[{i}]"),
-                format!(
-                    "arrivals[{first}] already takes channel \"{channel}\"'s volume from the forecast; give one entry a mix of categories instead"
-                ),
-            ));
-        }
-        for (given, key) in [
-            (a.day_of_week.as_ref().map(|d| d.span()), "day_of_week"),
-            (a.profile.as_ref().map(|d| d.span()), "profile"),
-        ] {
-            if let Some(s) = given {
-                return Err(at.err(
-                    s,
-                    &format!("arrivals[{i}].{key}"),
-                    "the forecast gives the volume of every interval; leave out day_of_week and profile".into(),
-                ));
-            }
-        }
-        let Some(stream) = forecast
-            .streams
-            .iter()
-            .find(|s| s.channel == channel && s.category.is_none())
-        else {
-            let why = if forecast.streams.iter().any(|s| s.channel == channel) {
-                "the forecast gives this channel's categories itself (their streams are added); remove this entry or give it a rate"
-            } else {
-                "the forecast has no rows for this channel; give the entry a rate_per_hour, rates_per_hour or daily_volume"
-            };
-            return Err(at.err(
-                entry_span,
-                &format!("arrivals[{i}]"),
-                format!("takes channel \"{channel}\"'s volume from the forecast, but {why}"),
-            ));
-        };
-        if stream.volume.iter().all(|v| *v == 0.0) {
-            return Err(at.err(
-                entry_span,
-                &format!("arrivals[{i}]"),
-                format!("the forecast offers no contacts on channel \"{channel}\" in the horizon"),
-            ));
-        }
-        a.rates_per_hour = Some(Spanned::new(
-            span.clone(),
-            stream.volume.iter().map(|v| v / hours).collect(),
-        ));
-        if a.aht.is_none() {
-            a.aht = aht_list(stream, &span);
-        }
-    }
+    let fed = feed_entries(raw, &at, &forecast, &span)?;
     for stream in &forecast.streams {
         match &stream.category {
             None if !fed.contains_key(&stream.channel) => {
@@ -573,6 +513,59 @@ fn spec(at: &At<'_>, raw: &RawScenario, f: &RawForecast) -> Result<Spec, Scenari
             ),
         ));
     }
+    let (delimiter, aht_unit, interval) = options(at, f)?;
+    let channel = match &f.channel {
+        None => None,
+        Some(c) => Some(find(&channels, c.get_ref()).ok_or_else(|| {
+            at.err(
+                c.span(),
+                "forecast.channel",
+                format!(
+                    "there is no channel \"{}\"; the channels are {}",
+                    c.get_ref(),
+                    names(&channels)
+                ),
+            )
+        })?),
+    };
+    let queues = queue_map(at, f, &channels, &categories)?;
+    let mapped = mapped_columns(f);
+    Ok(Spec {
+        file: path.display().to_string(),
+        path,
+        sheet: f.sheet.as_ref().map(|s| s.get_ref().clone()),
+        datetime_format: f.datetime_format.as_ref().map(|s| s.get_ref().clone()),
+        delimiter,
+        aht_unit,
+        interval,
+        channel,
+        queues,
+        mapped,
+        channels: channels.iter().map(|s| s.to_string()).collect(),
+        categories: categories.iter().map(|s| s.to_string()).collect(),
+    })
+}
+
+/// `"a", "b"` for messages.
+fn quoted(list: &[&str]) -> String {
+    list.iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The position of `name` in `list`: exactly, else without case.
+fn find_name(list: &[&str], name: &str) -> Option<usize> {
+    list.iter()
+        .position(|n| *n == name)
+        .or_else(|| list.iter().position(|n| n.eq_ignore_ascii_case(name)))
+}
+
+/// `delimiter`, `aht_unit`, `interval` and `datetime_format`, checked.
+fn options(
+    at: &At<'_>,
+    f: &RawForecast,
+) -> Result<(Option<u8>, AhtUnit, Option<f64>), ScenarioError> {
     let delimiter = match &f.delimiter {
         None => None,
         Some(d) => {
@@ -633,20 +626,17 @@ fn spec(at: &At<'_>, raw: &RawScenario, f: &RawForecast) -> Result<Spec, Scenari
             ),
         ));
     }
-    let channel = match &f.channel {
-        None => None,
-        Some(c) => Some(find(&channels, c.get_ref()).ok_or_else(|| {
-            at.err(
-                c.span(),
-                "forecast.channel",
-                format!(
-                    "there is no channel \"{}\"; the channels are {}",
-                    c.get_ref(),
-                    names(&channels)
-                ),
-            )
-        })?),
-    };
+    Ok((delimiter, aht_unit, interval))
+}
+
+/// `queues`: each file queue (normalized) → channel and category indices.
+fn queue_map(
+    at: &At<'_>,
+    f: &RawForecast,
+    channels: &[&str],
+    categories: &[&str],
+) -> Result<HashMap<String, (usize, Option<usize>)>, ScenarioError> {
+    let (names, find) = (quoted, find_name);
     let mut queues = HashMap::new();
     for (name, target) in f.queues.iter().flatten() {
         let key = format!("forecast.queues.\"{}\"", name.get_ref());
@@ -654,27 +644,27 @@ fn spec(at: &At<'_>, raw: &RawScenario, f: &RawForecast) -> Result<Spec, Scenari
             Some((ch, cat)) => (ch, Some(cat)),
             None => (target.get_ref().as_str(), None),
         };
-        let ch = find(&channels, ch.trim()).ok_or_else(|| {
+        let ch = find(channels, ch.trim()).ok_or_else(|| {
             at.err(
                 target.span(),
                 &key,
                 format!(
                     "there is no channel \"{}\"; write \"channel\" or \"channel/category\" with a channel of {}",
                     ch.trim(),
-                    names(&channels)
+                    names(channels)
                 ),
             )
         })?;
         let cat = match cat {
             None => None,
-            Some(cat) => Some(find(&categories, cat.trim()).ok_or_else(|| {
+            Some(cat) => Some(find(categories, cat.trim()).ok_or_else(|| {
                 at.err(
                     target.span(),
                     &key,
                     format!(
                         "there is no category \"{}\"; the categories are {}",
                         cat.trim(),
-                        names(&categories)
+                        names(categories)
                     ),
                 )
             })?),
@@ -690,6 +680,11 @@ fn spec(at: &At<'_>, raw: &RawScenario, f: &RawForecast) -> Result<Spec, Scenari
             ));
         }
     }
+    Ok(queues)
+}
+
+/// `columns`: the headers the scenario names, per column, with their spans.
+fn mapped_columns(f: &RawForecast) -> Vec<(Column, String, Range<usize>)> {
     let mut mapped = Vec::new();
     if let Some(columns) = &f.columns {
         let c = columns.get_ref();
@@ -709,18 +704,77 @@ fn spec(at: &At<'_>, raw: &RawScenario, f: &RawForecast) -> Result<Spec, Scenari
             }
         }
     }
-    Ok(Spec {
-        file: path.display().to_string(),
-        path,
-        sheet: f.sheet.as_ref().map(|s| s.get_ref().clone()),
-        datetime_format: f.datetime_format.as_ref().map(|s| s.get_ref().clone()),
-        delimiter,
-        aht_unit,
-        interval,
-        channel,
-        queues,
-        mapped,
-        channels: channels.iter().map(|s| s.to_string()).collect(),
-        categories: categories.iter().map(|s| s.to_string()).collect(),
-    })
+    mapped
+}
+
+/// `[[arrivals]]` entries without rates of their own take their channel's total from the
+/// forecast (and its AHT); returns channel → entry index.
+fn feed_entries(
+    raw: &mut RawScenario,
+    at: &At<'_>,
+    forecast: &Forecast,
+    span: &Range<usize>,
+) -> Result<HashMap<String, usize>, ScenarioError> {
+    let hours = forecast.interval / 3600.0;
+    let mut fed: HashMap<String, usize> = HashMap::new();
+    for (i, a) in raw.arrivals.iter_mut().enumerate() {
+        let entry_span = a.span();
+        let a = a.get_mut();
+        if a.rate_per_hour.is_some() || a.rates_per_hour.is_some() || a.daily_volume.is_some() {
+            continue;
+        }
+        let channel = a.channel.get_ref().clone();
+        if let Some(first) = fed.insert(channel.clone(), i) {
+            return Err(at.err(
+                entry_span,
+                &format!("arrivals[{i}]"),
+                format!(
+                    "arrivals[{first}] already takes channel \"{channel}\"'s volume from the forecast; give one entry a mix of categories instead"
+                ),
+            ));
+        }
+        for (given, key) in [
+            (a.day_of_week.as_ref().map(|d| d.span()), "day_of_week"),
+            (a.profile.as_ref().map(|d| d.span()), "profile"),
+        ] {
+            if let Some(s) = given {
+                return Err(at.err(
+                    s,
+                    &format!("arrivals[{i}].{key}"),
+                    "the forecast gives the volume of every interval; leave out day_of_week and profile".into(),
+                ));
+            }
+        }
+        let Some(stream) = forecast
+            .streams
+            .iter()
+            .find(|s| s.channel == channel && s.category.is_none())
+        else {
+            let why = if forecast.streams.iter().any(|s| s.channel == channel) {
+                "the forecast gives this channel's categories itself (their streams are added); remove this entry or give it a rate"
+            } else {
+                "the forecast has no rows for this channel; give the entry a rate_per_hour, rates_per_hour or daily_volume"
+            };
+            return Err(at.err(
+                entry_span,
+                &format!("arrivals[{i}]"),
+                format!("takes channel \"{channel}\"'s volume from the forecast, but {why}"),
+            ));
+        };
+        if stream.volume.iter().all(|v| *v == 0.0) {
+            return Err(at.err(
+                entry_span,
+                &format!("arrivals[{i}]"),
+                format!("the forecast offers no contacts on channel \"{channel}\" in the horizon"),
+            ));
+        }
+        a.rates_per_hour = Some(Spanned::new(
+            span.clone(),
+            stream.volume.iter().map(|v| v / hours).collect(),
+        ));
+        if a.aht.is_none() {
+            a.aht = aht_list(stream, span);
+        }
+    }
+    Ok(fed)
 }

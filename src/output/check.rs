@@ -452,8 +452,6 @@ fn forecast(out: &mut String, source: &str) {
         );
     }
     // Channels in the order first read, with their streams' volumes per day.
-    /// A channel's name, volume per day and AHT range (seconds).
-    type ChannelDays<'a> = (&'a str, Vec<f64>, Option<(f64, f64)>);
     let mut channels: Vec<ChannelDays<'_>> = Vec::new();
     let per_day = (86_400.0 / f.interval).round().max(1.0) as usize;
     for s in &f.streams {
@@ -476,39 +474,7 @@ fn forecast(out: &mut String, source: &str) {
             }
         }
     }
-    if days <= 14 {
-        let mut header = format!("    {:<14}", "volume per day");
-        for day in 0..days {
-            let date = f
-                .start
-                .date()
-                .checked_add(jiff::Span::new().days(day as i64));
-            let label = date.map_or_else(
-                |_| format!("day {}", day + 1),
-                |x| x.strftime("%a %d").to_string(),
-            );
-            let _ = write!(header, " {label:>8}");
-        }
-        let _ = writeln!(out, "{}", header.trim_end());
-        for (name, volume, _) in &channels {
-            let mut line = format!("    {name:<14}");
-            for v in volume {
-                let _ = write!(line, " {v:>8.0}");
-            }
-            let _ = writeln!(out, "{line}");
-        }
-    } else {
-        for (name, volume, _) in &channels {
-            let total: f64 = volume.iter().sum();
-            let lo = volume.iter().cloned().fold(f64::INFINITY, f64::min);
-            let hi = volume.iter().cloned().fold(0.0, f64::max);
-            let _ = writeln!(
-                out,
-                "    {name:<14} {total:.0} contacts, {:.0} a day (fewest {lo:.0}, most {hi:.0})",
-                total / days as f64
-            );
-        }
-    }
+    forecast_days(out, &f, &channels, days);
     let ahts: Vec<String> = channels
         .iter()
         .filter_map(|(name, _, r)| {
@@ -529,5 +495,51 @@ fn forecast(out: &mut String, source: &str) {
         .collect();
     if !shrink.is_empty() {
         let _ = writeln!(out, "    shrinkage: {}", shrink.join(", "));
+    }
+}
+
+/// A channel's name, volume per day and AHT range (seconds), for the forecast section.
+type ChannelDays<'a> = (&'a str, Vec<f64>, Option<(f64, f64)>);
+
+/// The forecast's volume per channel and day: a table for up to two weeks, else each
+/// channel's total, mean, fewest and most a day.
+fn forecast_days(
+    out: &mut String,
+    f: &crate::forecast::Forecast,
+    channels: &[ChannelDays<'_>],
+    days: usize,
+) {
+    if days <= 14 {
+        let mut header = format!("    {:<14}", "volume per day");
+        for day in 0..days {
+            let date = f
+                .start
+                .date()
+                .checked_add(jiff::Span::new().days(day as i64));
+            let label = date.map_or_else(
+                |_| format!("day {}", day + 1),
+                |x| x.strftime("%a %d").to_string(),
+            );
+            let _ = write!(header, " {label:>8}");
+        }
+        let _ = writeln!(out, "{}", header.trim_end());
+        for (name, volume, _) in channels {
+            let mut line = format!("    {name:<14}");
+            for v in volume {
+                let _ = write!(line, " {v:>8.0}");
+            }
+            let _ = writeln!(out, "{line}");
+        }
+    } else {
+        for (name, volume, _) in channels {
+            let total: f64 = volume.iter().sum();
+            let lo = volume.iter().cloned().fold(f64::INFINITY, f64::min);
+            let hi = volume.iter().cloned().fold(0.0, f64::max);
+            let _ = writeln!(
+                out,
+                "    {name:<14} {total:.0} contacts, {:.0} a day (fewest {lo:.0}, most {hi:.0})",
+                total / days as f64
+            );
+        }
     }
 }
