@@ -18,6 +18,7 @@ pub mod cli;
 pub mod compare;
 pub mod contact_log;
 pub mod fit;
+pub mod forecast;
 pub mod limits;
 pub mod optimize;
 pub mod output;

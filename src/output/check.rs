@@ -13,6 +13,7 @@ pub fn describe_model(model: &Model, source: &str) -> String {
     channels(&mut out, model);
     bots(&mut out, model);
     streams(&mut out, model);
+    forecast(&mut out, source);
     groups(&mut out, model);
     totals(&mut out, model);
     out
@@ -408,4 +409,137 @@ pub fn replay_line(r: &ReplaySummary) -> String {
         );
     }
     line
+}
+
+/// The scenario's `[forecast]` file, when it has one: rows, days, intervals, the intervals
+/// without rows (closed), volume per channel and day, and the handle-time and shrinkage
+/// ranges per channel. `source` is the scenario's path (the forecast is read again).
+fn forecast(out: &mut String, source: &str) {
+    let Some(Ok(f)) = crate::forecast::of_scenario(std::path::Path::new(source)) else {
+        return;
+    };
+    let d = Duration::from_secs;
+    let days = (f.n_intervals as f64 * f.interval / 86_400.0)
+        .ceil()
+        .max(1.0) as usize;
+    let sheet = f
+        .sheet
+        .as_ref()
+        .map(|s| format!(" (sheet \"{s}\")"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "  forecast {}{sheet}: {} rows of {}{}, {} day{} from {}, {} intervals of {}",
+        f.file,
+        f.rows,
+        d(f.row_length),
+        if f.rows_outside > 0 {
+            format!(" ({} outside the horizon, skipped)", f.rows_outside)
+        } else {
+            String::new()
+        },
+        days,
+        if days == 1 { "" } else { "s" },
+        f.start.date(),
+        f.n_intervals,
+        d(f.interval)
+    );
+    if f.empty_intervals > 0 {
+        let _ = writeln!(
+            out,
+            "    {} of the intervals have no row: closed (no contacts)",
+            f.empty_intervals
+        );
+    }
+    // Channels in the order first read, with their streams' volumes per day.
+    let mut channels: Vec<ChannelDays<'_>> = Vec::new();
+    let per_day = (86_400.0 / f.interval).round().max(1.0) as usize;
+    for s in &f.streams {
+        let k = match channels.iter().position(|c| c.0 == s.channel) {
+            Some(k) => k,
+            None => {
+                channels.push((&s.channel, vec![0.0; days], None));
+                channels.len() - 1
+            }
+        };
+        for (j, v) in s.volume.iter().enumerate() {
+            channels[k].1[(j / per_day).min(days - 1)] += v;
+        }
+        if let Some(aht) = &s.aht {
+            for (a, v) in aht.iter().zip(&s.volume) {
+                if *v > 0.0 {
+                    let r = channels[k].2.get_or_insert((*a, *a));
+                    *r = (r.0.min(*a), r.1.max(*a));
+                }
+            }
+        }
+    }
+    forecast_days(out, &f, &channels, days);
+    let ahts: Vec<String> = channels
+        .iter()
+        .filter_map(|(name, _, r)| {
+            r.map(|(lo, hi)| format!("{name} {}–{}", d(lo.round()), d(hi.round())))
+        })
+        .collect();
+    if !ahts.is_empty() {
+        let _ = writeln!(out, "    AHT (wrap-up included): {}", ahts.join(", "));
+    }
+    let shrink: Vec<String> = f
+        .shrinkage
+        .iter()
+        .map(|s| {
+            let lo = s.shrinkage.iter().cloned().fold(f64::INFINITY, f64::min);
+            let hi = s.shrinkage.iter().cloned().fold(0.0, f64::max);
+            format!("{} {:.0}–{:.0} %", s.channel, lo * 100.0, hi * 100.0)
+        })
+        .collect();
+    if !shrink.is_empty() {
+        let _ = writeln!(out, "    shrinkage: {}", shrink.join(", "));
+    }
+}
+
+/// A channel's name, volume per day and AHT range (seconds), for the forecast section.
+type ChannelDays<'a> = (&'a str, Vec<f64>, Option<(f64, f64)>);
+
+/// The forecast's volume per channel and day: a table for up to two weeks, else each
+/// channel's total, mean, fewest and most a day.
+fn forecast_days(
+    out: &mut String,
+    f: &crate::forecast::Forecast,
+    channels: &[ChannelDays<'_>],
+    days: usize,
+) {
+    if days <= 14 {
+        let mut header = format!("    {:<14}", "volume per day");
+        for day in 0..days {
+            let date = f
+                .start
+                .date()
+                .checked_add(jiff::Span::new().days(day as i64));
+            let label = date.map_or_else(
+                |_| format!("day {}", day + 1),
+                |x| x.strftime("%a %d").to_string(),
+            );
+            let _ = write!(header, " {label:>8}");
+        }
+        let _ = writeln!(out, "{}", header.trim_end());
+        for (name, volume, _) in channels {
+            let mut line = format!("    {name:<14}");
+            for v in volume {
+                let _ = write!(line, " {v:>8.0}");
+            }
+            let _ = writeln!(out, "{line}");
+        }
+    } else {
+        for (name, volume, _) in channels {
+            let total: f64 = volume.iter().sum();
+            let lo = volume.iter().cloned().fold(f64::INFINITY, f64::min);
+            let hi = volume.iter().cloned().fold(0.0, f64::max);
+            let _ = writeln!(
+                out,
+                "    {name:<14} {total:.0} contacts, {:.0} a day (fewest {lo:.0}, most {hi:.0})",
+                total / days as f64
+            );
+        }
+    }
 }

@@ -637,7 +637,9 @@ fn parse_with(
     default_name: &str,
     arrivals_given: bool,
 ) -> Result<Model, ScenarioError> {
-    let raw = parse_raw(text, file)?;
+    let mut raw = parse_raw(text, file)?;
+    // A `[forecast]` becomes ordinary `[[arrivals]]` streams before anything is checked.
+    crate::forecast::expand(&mut raw, text, file)?;
     compile::compile(&raw, text, file, default_name, arrivals_given)
 }
 

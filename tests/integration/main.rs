@@ -17,6 +17,7 @@ mod distributions;
 mod email;
 mod erlang_oracle;
 mod fit;
+mod forecast;
 mod forecasts;
 #[cfg(target_os = "linux")]
 mod fuzz;
