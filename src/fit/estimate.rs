@@ -76,6 +76,7 @@ pub(super) fn finish_channel(
     let day_cv = busyness_cv(&full, &daily_counts, day_of_week, first_date);
     let day_cv = bounded_busyness(&name, day_cv, warnings);
     let patience = fit_patience(&name, &acc.waits, warnings);
+    let returns = acc.returns;
     let categories = acc
         .categories
         .into_iter()
@@ -87,6 +88,7 @@ pub(super) fn finish_channel(
         day_of_week,
         day_cv,
         patience,
+        returns,
         categories,
     }
 }

@@ -1,6 +1,7 @@
 //! The one integration-test binary: the engine against analytic queues, conservation,
 //! determinism, distributions, arrivals, bad input and the command line.
 
+mod acd;
 mod architecture;
 mod arrivals;
 mod bad_input;

@@ -1,0 +1,450 @@
+//! ACD exports in (issue 14, items 5–7): an export with its own headers, date-times,
+//! durations, outcome words and delimiter reads to the records of the native log it was
+//! made from; an outcome word that is not mapped is a located error listing the words;
+//! returns are recognised by customer id and fit's redial estimate covers the truth; and
+//! `fit --typical-day` writes a profile and day factors that give back the daily volumes.
+
+use crate::support::ccsim;
+use ccsim::contact_log::{LogColumns, ReturnKind, Returns, build_format};
+use ccsim::engine::{AttemptOutcome, Workspace};
+use ccsim::experiment;
+use ccsim::scenario;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn temp(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("ccsim-acd-{name}-{}", std::process::id()))
+}
+
+/// Every row of a log as (timestamp text, channel, category, outcome, wait, handle).
+type Row = (
+    jiff::civil::DateTime,
+    String,
+    String,
+    Option<AttemptOutcome>,
+    Option<f64>,
+    Option<f64>,
+);
+
+fn rows_of(path: &Path, delimiter: u8, format: &ccsim::contact_log::ReplayFormat) -> Vec<Row> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .from_path(path)
+        .unwrap();
+    let header = reader.headers().unwrap().clone();
+    let columns = LogColumns::from_header_with(&header, format).unwrap();
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.unwrap();
+        let row = columns.parse(&record).unwrap();
+        let t = match row.timestamp {
+            ccsim::contact_log::Timestamp::Local(t) => t,
+            other => panic!("{other:?}"),
+        };
+        out.push((
+            t,
+            row.channel.to_string(),
+            row.category.to_string(),
+            row.outcome,
+            row.wait,
+            row.handle_time,
+        ));
+    }
+    out
+}
+
+/// Item 5: the shipped export (made from last_week.csv by acd_convert.py) reads, through
+/// the default spellings and a date-time format, to the native log's records: the same
+/// rows, names and outcomes, times to the second the export keeps.
+#[test]
+fn the_acd_export_reads_to_the_records_of_its_native_log() {
+    let native = rows_of(
+        &root().join("scenarios/logs/last_week.csv"),
+        b',',
+        &Default::default(),
+    );
+    let format = build_format(&[], Some("%d/%m/%Y %H:%M:%S"), None, &[], None).unwrap();
+    let export = rows_of(
+        &root().join("scenarios/logs/acd_export_week.csv"),
+        b';',
+        &format,
+    );
+    assert_eq!(native.len(), export.len());
+    let close = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() <= 0.5 + 1e-9,
+        (None, None) => true,
+        _ => false,
+    };
+    for (n, e) in native.iter().zip(&export) {
+        let dt = n.0.duration_since(e.0).as_secs_f64();
+        assert!((0.0..1.0).contains(&dt), "{n:?} {e:?}");
+        assert_eq!((&n.1, &n.2, n.3), (&e.1, &e.2, e.3));
+        assert!(close(n.4, e.4) && close(n.5, e.5), "{n:?} {e:?}");
+    }
+}
+
+/// Item 5: the usual ACD headers are recognised without a mapping (without case), the
+/// first spelling listed winning; a mapping names other headers.
+#[test]
+fn the_usual_headers_are_recognised_and_a_mapping_names_others() {
+    let header = csv::StringRecord::from(vec![
+        "Start Time",
+        "Skill",
+        "Queue",
+        "Handle Time",
+        "Talk Time",
+        "Queue Time",
+        "Result",
+        "ANI",
+    ]);
+    let columns = LogColumns::from_header_with(&header, &Default::default()).unwrap();
+    let record = csv::StringRecord::from(vec![
+        "2025-03-03T08:00:00",
+        "billing",
+        "voice",
+        "00:05:12",
+        "00:04:00",
+        "00:00:30",
+        "Handled",
+        "+3312345",
+    ]);
+    let row = columns.parse(&record).unwrap();
+    assert_eq!((row.channel, row.category), ("voice", "billing"));
+    assert_eq!(row.handle_time, Some(312.0));
+    assert_eq!(row.wait, Some(30.0));
+    assert_eq!(row.outcome, Some(AttemptOutcome::Answered));
+    assert_eq!(row.customer, Some("+3312345"));
+    assert_eq!(columns.ignored, vec!["Talk Time".to_string()]);
+    // Mapped: other names, another outcome word, a day-first date.
+    let header = csv::StringRecord::from(vec!["Beginn", "Kanal", "Thema", "Ergebnis"]);
+    let format = build_format(
+        &[
+            ("arrival".into(), "beginn".into()),
+            ("channel".into(), "Kanal".into()),
+            ("category".into(), "Thema".into()),
+            ("outcome".into(), "Ergebnis".into()),
+        ],
+        Some("%d.%m.%Y %H:%M"),
+        None,
+        &[("Aufgelegt".into(), "abandoned".into())],
+        None,
+    )
+    .unwrap();
+    let columns = LogColumns::from_header_with(&header, &format).unwrap();
+    let record = csv::StringRecord::from(vec!["03.03.2025 08:15", "voice", "billing", "aufgelegt"]);
+    let row = columns.parse(&record).unwrap();
+    assert_eq!(
+        row.timestamp,
+        ccsim::contact_log::Timestamp::Local(jiff::civil::date(2025, 3, 3).at(8, 15, 0, 0))
+    );
+    assert_eq!(row.outcome, Some(AttemptOutcome::Abandoned));
+    // A mapping to a header the file does not have, and to an outcome ccsim has not.
+    let bad = build_format(
+        &[("channel".into(), "Medium".into())],
+        None,
+        None,
+        &[],
+        None,
+    )
+    .unwrap();
+    let e = LogColumns::from_header_with(&header, &bad).unwrap_err();
+    assert_eq!(
+        e,
+        "the column `Medium` mapped to channel is not in the header; its columns are `Beginn`, `Kanal`, `Thema`, `Ergebnis`"
+    );
+    let e = build_format(&[], None, None, &[("X".into(), "gone".into())], None).unwrap_err();
+    assert_eq!(e.0, "outcomes");
+}
+
+/// Item 5: an outcome word that is not mapped is an error at its file, line and column
+/// that lists the words the log's outcome column holds.
+#[test]
+fn an_unmapped_outcome_word_is_a_located_error_listing_the_words() {
+    let log = temp("voicemail.csv");
+    std::fs::write(
+        &log,
+        "Call Start;Queue;Skill;Disposition;Wait Time\n\
+         2025-03-03 08:00:00;voice;billing;Handled;00:00:10\n\
+         2025-03-03 08:01:00;voice;billing;Voicemail;00:01:10\n\
+         2025-03-03 08:02:00;voice;billing;Abandoned;00:00:40\n",
+    )
+    .unwrap();
+    let out = temp("voicemail.toml");
+    let o = ccsim(&[
+        "fit",
+        log.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--datetime-format",
+        "%Y-%m-%d %H:%M:%S",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr).replace(log.to_str().unwrap(), "LOG");
+    assert_eq!(
+        stderr.trim_end(),
+        "error: LOG:3:35: column `Disposition`: outcome \"Voicemail\" is not one of answered, abandoned, bot_resolved, bot_dropout; the log's outcome words are Abandoned, Handled, Voicemail (not read: Voicemail); map a word with outcomes = { \"Voicemail\" = \"abandoned\" } in [[replay]], or --outcome \"Voicemail=abandoned\" to ccsim fit"
+    );
+    // Mapped, it fits.
+    let o = ccsim(&[
+        "fit",
+        log.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--datetime-format",
+        "%Y-%m-%d %H:%M:%S",
+        "--outcome",
+        "Voicemail=abandoned",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let _ = std::fs::remove_file(&log);
+    let _ = std::fs::remove_file(&out);
+}
+
+/// Item 6: returns by customer id in a constructed log are classified exactly: a redial
+/// after an abandon, a repeat after an answer, a first contact outside the window.
+#[test]
+fn returns_are_recognised_by_customer_id() {
+    let mut r = Returns::new(3600.0);
+    let ab = Some(AttemptOutcome::Abandoned);
+    let an = Some(AttemptOutcome::Answered);
+    // (customer, time, outcome, wait, handle) → expected kind and delay
+    let cases = [
+        ("a", 0.0, ab, Some(60.0), None, ReturnKind::First, 0.0),
+        (
+            "b",
+            10.0,
+            an,
+            Some(5.0),
+            Some(100.0),
+            ReturnKind::First,
+            0.0,
+        ),
+        (
+            "a",
+            360.0,
+            an,
+            Some(0.0),
+            Some(200.0),
+            ReturnKind::Redial,
+            300.0,
+        ),
+        (
+            "b",
+            1115.0,
+            ab,
+            Some(30.0),
+            None,
+            ReturnKind::Repeat,
+            1000.0,
+        ),
+        (
+            "a",
+            560.0 + 3600.0 + 1.0,
+            an,
+            Some(0.0),
+            Some(1.0),
+            ReturnKind::First,
+            0.0,
+        ),
+        (
+            "b",
+            1145.0 + 120.0,
+            an,
+            None,
+            None,
+            ReturnKind::Redial,
+            120.0,
+        ),
+        ("c", 2000.0, None, None, None, ReturnKind::First, 0.0),
+        ("c", 2001.0, None, None, None, ReturnKind::Repeat, 1.0),
+    ];
+    for (customer, time, outcome, wait, handle, kind, delay) in cases {
+        let (k, d) = r.classify(customer, time, outcome, wait, handle);
+        assert_eq!((k, d), (kind, delay), "{customer} at {time}");
+    }
+}
+
+const REDIALS: &str = r#"
+[simulation]
+horizon = "3d"
+interval = "1h"
+start = "2026-11-09"
+seed = 11
+
+[[channel]]
+name = "voice"
+service_level = { answer_within = "20s" }
+patience = { dist = "exponential", mean = "1m" }
+redial = { probability = 0.4, delay = { dist = "exponential", mean = "10m" }, max_attempts = 30 }
+
+[[category]]
+name = "sales"
+
+[[arrivals]]
+channel = "voice"
+category = "sales"
+daily_volume = 3000
+
+[[group]]
+name = "agents"
+handles = ["voice/*"]
+agents = 8
+handle_time = { dist = "exponential", mean = "4m" }
+"#;
+
+/// Item 6: a simulated log with a known redial probability, its attempt column taken
+/// out: the redials are found by customer id, and the fit's 95 % interval of the redial
+/// probability covers 0.4 (a fixed seed); its mean delay is near 10 minutes.
+#[test]
+fn fit_estimates_the_redial_probability_from_customer_returns() {
+    let model = scenario::parse(REDIALS, "redials.toml", "redials").unwrap();
+    let mut records = Vec::new();
+    experiment::replicate(
+        &model,
+        model.seed,
+        0,
+        &mut Workspace::new(),
+        Some(&mut records),
+    )
+    .unwrap();
+    let mut native = Vec::new();
+    ccsim::contact_log::write_log(&model, &mut records, &mut native).unwrap();
+    let returns_native = records.iter().filter(|r| r.attempt > 1).count() as u64;
+    // The attempt column (the 6th) removed.
+    let text = String::from_utf8(native).unwrap();
+    let stripped: String = text
+        .lines()
+        .map(|l| {
+            let mut f: Vec<&str> = l.split(',').collect();
+            f.remove(5);
+            f.join(",") + "\n"
+        })
+        .collect();
+    let path = temp("redials.csv");
+    std::fs::write(&path, stripped).unwrap();
+    let fit = ccsim::fit::fit_log(&path, 3600.0).unwrap();
+    let voice = &fit.channels[0];
+    let redial = voice.redial().unwrap();
+    assert_eq!(
+        fit.returns, returns_native,
+        "every redial found by customer id"
+    );
+    assert_eq!(redial.events, returns_native);
+    assert!(
+        redial.interval.0 <= 0.4 && 0.4 <= redial.interval.1,
+        "{redial:?}"
+    );
+    assert!(redial.events > 300, "{redial:?}");
+    // Exponential mean delay 10 min: within four standard errors (sd = mean/√n).
+    let se = 600.0 / (redial.events as f64).sqrt();
+    assert!((redial.mean_delay - 600.0).abs() < 4.0 * se, "{redial:?}");
+    let _ = std::fs::remove_file(&path);
+}
+
+const TWO_WEEKS: &str = r#"
+[simulation]
+horizon = "14d"
+interval = "1h"
+start = "2026-11-09"
+seed = 5
+
+[[channel]]
+name = "voice"
+service_level = { answer_within = "20s" }
+
+[[category]]
+name = "orders"
+
+[[category]]
+name = "returns"
+
+[[arrivals]]
+channel = "voice"
+category = "orders"
+daily_volume = 900
+profile = [1, 0, 0, 0, 0, 0, 0, 0, 4, 6, 8, 8, 7, 7, 7, 6, 6, 5, 4, 0, 0, 0, 0, 1]
+day_of_week = [1.3, 1.1, 1, 1, 1.2, 0.6, 0.5]
+
+[[arrivals]]
+channel = "voice"
+category = "returns"
+daily_volume = 300
+profile = [1, 0, 0, 0, 0, 0, 0, 0, 4, 6, 8, 8, 7, 7, 7, 6, 6, 5, 4, 0, 0, 0, 0, 1]
+day_of_week = [1.3, 1.1, 1, 1, 1.2, 0.6, 0.5]
+
+[[group]]
+name = "agents"
+handles = ["voice/*"]
+agents = 40
+handle_time = { dist = "exponential", mean = "3m" }
+"#;
+
+/// Item 7: `--typical-day` on a two-week log writes a week from a Monday whose profile
+/// and day-of-week factors give back the log's mean volume of each weekday (the sum
+/// test), with the hours without contacts in any week written as closed zeros. (The
+/// log has a contact at midnight and at 23:00 every day: fit tells weekdays apart from
+/// whole days only, and a log that starts at opening time has no whole first day.)
+#[test]
+fn typical_day_reproduces_the_daily_volumes() {
+    let model = scenario::parse(TWO_WEEKS, "two_weeks.toml", "two_weeks").unwrap();
+    let mut records = Vec::new();
+    experiment::replicate(
+        &model,
+        model.seed,
+        0,
+        &mut Workspace::new(),
+        Some(&mut records),
+    )
+    .unwrap();
+    let path = temp("two_weeks.csv");
+    let mut out = std::fs::File::create(&path).unwrap();
+    ccsim::contact_log::write_log(&model, &mut records, &mut out).unwrap();
+    let fit = ccsim::fit::fit_log(&path, 3600.0).unwrap();
+    let options = ccsim::output::fit::FitOptions { typical_day: true };
+    let text = ccsim::output::fit::to_toml_with(&fit, "typical", "log", options)
+        .unwrap()
+        .text;
+    assert!(text.contains("horizon = \"7d\""), "{text}");
+    assert!(text.contains("start = \"2026-11-09\""), "{text}");
+    assert!(
+        text.contains("# closed: no contacts in any week (01:00–08:00, 19:00–23:00)"),
+        "{text}"
+    );
+    let doc: toml::Table = text.parse().unwrap();
+    let arrivals = doc["arrivals"].as_array().unwrap();
+    let num = |v: &toml::Value| v.as_float().or(v.as_integer().map(|i| i as f64)).unwrap();
+    let mut predicted = [0.0; 7];
+    for a in arrivals {
+        let daily = num(&a["daily_volume"]);
+        let profile: Vec<f64> = a["profile"].as_array().unwrap().iter().map(num).collect();
+        assert!(
+            profile[1..8].iter().all(|x| *x == 0.0) && profile[19..23].iter().all(|x| *x == 0.0)
+        );
+        let dow: Vec<f64> = a["day_of_week"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(num)
+            .collect();
+        for w in 0..7 {
+            predicted[w] += daily * dow[w];
+        }
+    }
+    let daily = &fit.channels[0].daily_counts;
+    for w in 0..7 {
+        // 2026-11-09 is a Monday: days w and w + 7 are weekday w.
+        let actual = (daily[w] + daily[w + 7]) / 2.0;
+        assert!(
+            (predicted[w] - actual).abs() <= 1e-3 * actual.max(1.0),
+            "weekday {w}: {} vs {actual}",
+            predicted[w]
+        );
+    }
+    // The scenario loads and runs one week.
+    let m = scenario::parse(&text, "typical.toml", "typical").unwrap();
+    assert_eq!(m.horizon, 7.0 * 86_400.0);
+    let _ = std::fs::remove_file(&path);
+}
