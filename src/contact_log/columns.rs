@@ -248,7 +248,16 @@ impl LogColumns {
         self.check_length(record)?;
         let timestamp = match &self.datetime_format {
             Some(f) => parse_formatted(field(self.timestamp), f),
-            None => parse_timestamp(&self.number(field(self.timestamp))),
+            None => parse_timestamp(&self.number(field(self.timestamp))).map_err(|m| {
+                let v = field(self.timestamp);
+                if v.contains('/') || v.matches('.').count() >= 2 {
+                    format!(
+                        "{m}; give the log's format with datetime_format in [[replay]] or --datetime-format to ccsim fit (day-first for 03/03/2025 08:00:00, or strftime fields such as %d.%m.%Y %H:%M)"
+                    )
+                } else {
+                    m
+                }
+            }),
         }
         .map_err(|m| err(self.timestamp, m))?;
         let channel = field(self.channel);

@@ -500,7 +500,12 @@ fn write_arrivals(
             w.set("category", &s.category, None)?;
             w.set("daily_volume", &num(daily), None)?;
             if options.typical_day {
-                if let Some(closed) = closed_text(fit, &s.by_interval) {
+                // Closed: the channel had no contact of any category there.
+                let per_day = s.by_interval.len();
+                let channel: Vec<f64> = (0..per_day)
+                    .map(|k| ch.categories.iter().map(|c| c.by_interval[k]).sum())
+                    .collect();
+                if let Some(closed) = closed_text(fit, &channel) {
                     w.comment(&format!("closed: no contacts in any week ({closed})"));
                 }
             }
@@ -517,8 +522,8 @@ fn write_arrivals(
     Ok(streams)
 }
 
-/// The runs of intervals of the day without a contact on any day of the log, as clock
-/// times (`00:00–08:00, 20:00–24:00`), or None when every interval had one.
+/// The runs of intervals of the day without a contact (of a channel) on any day of the
+/// log, as clock times (`00:00–08:00, 20:00–24:00`), or None when every interval had one.
 fn closed_text(fit: &FittedLog, by_interval: &[f64]) -> Option<String> {
     let mut runs: Vec<(usize, usize)> = Vec::new();
     for (k, n) in by_interval.iter().enumerate() {

@@ -448,3 +448,97 @@ fn typical_day_reproduces_the_daily_volumes() {
     assert_eq!(m.horizon, 7.0 * 86_400.0);
     let _ = std::fs::remove_file(&path);
 }
+
+/// A scenario replaying a log through `[[replay]]` keys, written in a scratch folder.
+fn replay_scenario(name: &str, replay: &str) -> PathBuf {
+    let dir = temp(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let source = root().join("scenarios/logs/last_week_source.toml");
+    let path = dir.join("s.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "extends = {:?}\nname = \"acd\"\n\n[set]\narrivals = []\nreplay = [{replay}]\n",
+            source.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// Item 5 in `[[replay]]`: the export replays through its mapping as the native log does
+/// (the same rows replayed, the same with handle times), and a bad mapping is placed at
+/// its key.
+#[test]
+fn replay_reads_the_export_through_its_mapping() {
+    let logs = root().join("scenarios/logs");
+    let native = replay_scenario(
+        "native",
+        &format!(
+            "{{ file = {:?} }}",
+            logs.join("last_week.csv").to_str().unwrap()
+        ),
+    );
+    let export = replay_scenario(
+        "export",
+        &format!(
+            "{{ file = {:?}, datetime_format = \"day-first\", delimiter = \";\", columns = {{ timestamp = \"call start\" }}, outcomes = {{ Transferred = \"answered\" }} }}",
+            logs.join("acd_export_week.csv").to_str().unwrap()
+        ),
+    );
+    let a = scenario::load(&native).unwrap_or_else(|e| panic!("{e}"));
+    let b = scenario::load(&export).unwrap_or_else(|e| panic!("{e}"));
+    let (a, b) = (
+        a.replays[0].scan.clone().unwrap(),
+        b.replays[0].scan.clone().unwrap(),
+    );
+    assert_eq!(
+        (a.rows, a.replayed, a.returns, a.with_handle_time),
+        (b.rows, b.replayed, b.returns, b.with_handle_time)
+    );
+    assert_eq!(b.replayed, 21095);
+    let bad = replay_scenario(
+        "bad",
+        &format!(
+            "{{ file = {:?}, datetime_format = \"%H:%M\" }}",
+            logs.join("acd_export_week.csv").to_str().unwrap()
+        ),
+    );
+    let e = scenario::load(&bad).unwrap_err().to_string();
+    assert!(
+        e.contains(
+            "key `replay[0].datetime_format`: \"%H:%M\" does not give a date and a time of day"
+        ),
+        "{e}"
+    );
+}
+
+/// Item 6 in replay: a customer's redial and repeat within the window are left to the
+/// scenario's own return model (counted as returns, not replayed); outside the window a
+/// contact is a first one.
+#[test]
+fn replay_leaves_customer_returns_to_the_scenario() {
+    let dir = temp("returns");
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("returns.csv");
+    std::fs::write(
+        &log,
+        "Start Time,Queue,Skill,Result,Queue Time,Talk Time,ANI\n\
+         2025-11-10 08:00:00,voice,orders,Abandoned,00:01:00,,111\n\
+         2025-11-10 08:05:00,voice,orders,Handled,00:00:10,00:04:00,111\n\
+         2025-11-10 09:00:00,voice,orders,Handled,00:00:10,00:04:00,111\n\
+         2025-11-10 09:00:00,voice,orders,Handled,00:00:10,00:04:00,222\n\
+         2025-11-12 09:00:00,voice,orders,Handled,00:00:10,00:04:00,111\n",
+    )
+    .unwrap();
+    let path = replay_scenario(
+        "returns",
+        &format!(
+            "{{ file = {:?}, log_start = \"2025-11-10\" }}",
+            log.to_str().unwrap()
+        ),
+    );
+    let m = scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let scan = m.replays[0].scan.clone().unwrap();
+    assert_eq!((scan.rows, scan.returns, scan.replayed), (5, 2, 3));
+}
