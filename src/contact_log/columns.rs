@@ -581,7 +581,7 @@ fn clock_seconds(v: &str) -> Option<f64> {
         } else {
             p.trim().parse::<u32>().ok()? as f64
         };
-        if !(x >= 0.0) || (i > 0 && x >= 60.0) {
+        if !x.is_finite() || x < 0.0 || (i > 0 && x >= 60.0) {
             return None;
         }
         secs = secs * 60.0 + x;
