@@ -188,7 +188,8 @@ pub fn fit_log_with(
     let counts = read::count(path, interval, format)?;
     check_counts(&file, &counts, per_day, interval)?;
     let days = counts.last_day + 1;
-    let observed = Observed::new(days, per_day, interval, counts.first_abs, counts.last_abs);
+    let observed = Observed::new(days, per_day, interval, counts.first_abs, counts.last_abs)
+        .with_open_hours(interval, counts.first_abs, counts.last_abs, counts.day_open);
     let mut warnings = Vec::new();
     let first_date = counts.first_date;
     let channels = counts

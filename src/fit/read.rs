@@ -80,6 +80,10 @@ pub(super) struct Counts {
     /// First and last arrival, seconds from the first day's midnight.
     pub first_abs: f64,
     pub last_abs: f64,
+    /// The earliest and latest second of a day at which any row arrived (the hours the
+    /// center had contacts): a first day that starts at the earliest, or a last day that
+    /// ends at the latest, is whole.
+    pub day_open: (f64, f64),
 }
 
 /// Reads the log at `path` once, every row checked, and counts it in intervals of
@@ -137,6 +141,7 @@ impl<'a> Counter<'a> {
                 last_day: 0,
                 first_abs: f64::INFINITY,
                 last_abs: f64::NEG_INFINITY,
+                day_open: (f64::INFINITY, f64::NEG_INFINITY),
             },
         }
     }
@@ -177,6 +182,7 @@ impl<'a> Counter<'a> {
         let abs = day as f64 * 86_400.0 + second;
         c.first_abs = c.first_abs.min(abs);
         c.last_abs = c.last_abs.max(abs);
+        c.day_open = (c.day_open.0.min(second), c.day_open.1.max(second));
         let ch = self.channel(record, row.channel)?;
         let cat = self.category(record, ch, row.category)?;
         let mut row = row;

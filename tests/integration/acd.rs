@@ -365,14 +365,14 @@ name = "returns"
 channel = "voice"
 category = "orders"
 daily_volume = 900
-profile = [1, 0, 0, 0, 0, 0, 0, 0, 4, 6, 8, 8, 7, 7, 7, 6, 6, 5, 4, 0, 0, 0, 0, 1]
+profile = [0, 0, 0, 0, 0, 0, 0, 0, 4, 6, 8, 8, 7, 7, 7, 6, 6, 5, 4, 0, 0, 0, 0, 0]
 day_of_week = [1.3, 1.1, 1, 1, 1.2, 0.6, 0.5]
 
 [[arrivals]]
 channel = "voice"
 category = "returns"
 daily_volume = 300
-profile = [1, 0, 0, 0, 0, 0, 0, 0, 4, 6, 8, 8, 7, 7, 7, 6, 6, 5, 4, 0, 0, 0, 0, 1]
+profile = [0, 0, 0, 0, 0, 0, 0, 0, 4, 6, 8, 8, 7, 7, 7, 6, 6, 5, 4, 0, 0, 0, 0, 0]
 day_of_week = [1.3, 1.1, 1, 1, 1.2, 0.6, 0.5]
 
 [[group]]
@@ -384,9 +384,9 @@ handle_time = { dist = "exponential", mean = "3m" }
 
 /// Item 7: `--typical-day` on a two-week log writes a week from a Monday whose profile
 /// and day-of-week factors give back the log's mean volume of each weekday (the sum
-/// test), with the hours without contacts in any week written as closed zeros. (The
-/// log has a contact at midnight and at 23:00 every day: fit tells weekdays apart from
-/// whole days only, and a log that starts at opening time has no whole first day.)
+/// test), with the hours without contacts in any week written as closed zeros. The
+/// center is closed at night: its first and last days count as whole by its hours (fit
+/// tells weekdays apart from 14 whole days only).
 #[test]
 fn typical_day_reproduces_the_daily_volumes() {
     let model = scenario::parse(TWO_WEEKS, "two_weeks.toml", "two_weeks").unwrap();
@@ -410,7 +410,7 @@ fn typical_day_reproduces_the_daily_volumes() {
     assert!(text.contains("horizon = \"7d\""), "{text}");
     assert!(text.contains("start = \"2026-11-09\""), "{text}");
     assert!(
-        text.contains("# closed: no contacts in any week (01:00–08:00, 19:00–23:00)"),
+        text.contains("# closed: no contacts in any week (00:00–08:00, 19:00–24:00)"),
         "{text}"
     );
     let doc: toml::Table = text.parse().unwrap();

@@ -33,8 +33,11 @@ pub struct ReplaySpec {
     pub replay_returns: bool,
     /// How the log's columns, date-times, outcome words and delimiter are read (an ACD
     /// export's own spellings), and the window within which a customer's return is a
-    /// redial or repeat when the log has no `attempt` column.
-    #[serde(skip_serializing_if = "ReplayFormat::is_default")]
+    /// redial or repeat when the log has no `attempt` column. Not serialized: the shard
+    /// identity of a replayed log is its path, options and what its scan found (rows,
+    /// returns, columns ignored), which the format shapes; writing it would move every
+    /// pinned identity.
+    #[serde(skip)]
     pub format: ReplayFormat,
     /// What the scan of the log found (filled when the scenario is loaded, before the model is used).
     pub scan: Option<ReplayScan>,
