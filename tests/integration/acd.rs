@@ -542,3 +542,85 @@ fn replay_leaves_customer_returns_to_the_scenario() {
     let scan = m.replays[0].scan.clone().unwrap();
     assert_eq!((scan.rows, scan.returns, scan.replayed), (5, 2, 3));
 }
+
+/// Item 5 on the command line: `fit`'s `--columns`, `--delimiter`, `--datetime-format`
+/// and `--outcome` read a log with other names; a column ccsim does not read is refused
+/// naming the flag.
+#[test]
+fn fit_flags_map_an_export() {
+    let log = temp("flags.csv");
+    std::fs::write(
+        &log,
+        "Beginn|Kanal|Thema|Ergebnis|Warten\n\
+         03.03.2025 08:00|voice|billing|ok|12\n\
+         03.03.2025 08:10|voice|billing|weg|40\n",
+    )
+    .unwrap();
+    let out = temp("flags.toml");
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "fit",
+            log.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--force",
+            "--datetime-format",
+            "%d.%m.%Y %H:%M",
+            "--outcome",
+            "ok=answered",
+            "--outcome",
+            "weg=abandoned",
+        ];
+        a.extend_from_slice(extra);
+        a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    // `|` is not a delimiter ccsim reads.
+    let o = ccsim(
+        &args(&["--delimiter", "|"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("--delimiter: \"|\" is not a delimiter ccsim reads"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    std::fs::write(
+        &log,
+        std::fs::read_to_string(&log).unwrap().replace('|', ";"),
+    )
+    .unwrap();
+    let o = ccsim(
+        &args(&[
+            "--delimiter",
+            ";",
+            "--columns",
+            "arrival=Beginn,channel=Kanal,category=Thema",
+            "--columns",
+            "outcome=Ergebnis,wait=Warten",
+        ])
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("2 rows: 2 arrivals over 1 day(s)"));
+    let o = ccsim(
+        &args(&["--columns", "queue=Kanal"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("--columns: `queue` is not a column ccsim reads"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let _ = std::fs::remove_file(&log);
+    let _ = std::fs::remove_file(&out);
+}
