@@ -21,6 +21,9 @@ pub use patience::{
     PatienceChoice, PatienceFit,
 };
 
+pub use read::ReturnCounts;
+
+use crate::contact_log::ReplayFormat;
 use bounds::MAX_INTERVAL_CELLS;
 use estimate::{Observed, finish_channel, weekday_factor};
 use jiff::civil::Date;
@@ -65,8 +68,70 @@ pub struct FittedChannel {
     /// both fits, the one used and why, and the Kaplan–Meier check (None without an
     /// abandonment or any waiting).
     pub patience: Option<PatienceFit>,
+    /// Contacts of known customers and their redials and repeats, recognised by customer
+    /// id (all zero for a log without customer ids).
+    pub returns: ReturnCounts,
     /// Categories in order of first appearance.
     pub categories: Vec<FittedStream>,
+}
+
+/// A return probability estimated from counts: `events` out of `trials`, with its 95 %
+/// Wilson score interval, and the mean delay in seconds (NaN without events).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReturnEstimate {
+    /// The share `events / trials`.
+    pub probability: f64,
+    /// 95 % Wilson score interval of the share.
+    pub interval: (f64, f64),
+    /// Returns counted.
+    pub events: u64,
+    /// Contacts they could follow (abandoned ones for redials, answered ones for repeats).
+    pub trials: u64,
+    /// Mean seconds from the end of the contact before to the return (the maximum-likelihood
+    /// mean of an exponential delay).
+    pub mean_delay: f64,
+}
+
+impl ReturnEstimate {
+    fn new(events: u64, trials: u64, delay_sum: f64) -> Option<ReturnEstimate> {
+        if trials == 0 {
+            return None;
+        }
+        let (n, p) = (trials as f64, (events as f64 / trials as f64).min(1.0));
+        // Wilson score interval (Wilson 1927), z = 1.96.
+        let z = 1.96f64;
+        let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+        let half = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+        Some(ReturnEstimate {
+            probability: p,
+            interval: ((centre - half).max(0.0), (centre + half).min(1.0)),
+            events,
+            trials,
+            mean_delay: if events > 0 {
+                delay_sum / events as f64
+            } else {
+                f64::NAN
+            },
+        })
+    }
+}
+
+impl FittedChannel {
+    /// The redial probability: redials per abandoned contact of a known customer (None
+    /// without an abandoned one).
+    pub fn redial(&self) -> Option<ReturnEstimate> {
+        let r = &self.returns;
+        ReturnEstimate::new(r.redials, r.abandoned, r.redial_delay)
+    }
+
+    /// The share of answered contacts of known customers that came back as a repeat
+    /// (None without an answered one). A scenario's `repeat.probability` is of the
+    /// unresolved contacts, which a log does not tell: this is that probability times the
+    /// share left unresolved.
+    pub fn repeat(&self) -> Option<ReturnEstimate> {
+        let r = &self.returns;
+        ReturnEstimate::new(r.repeats, r.answered, r.repeat_delay)
+    }
 }
 
 /// The fit of one channel/category pair.
@@ -105,15 +170,26 @@ pub struct FittedStream {
 /// takes), a log without arrivals, or one with more per-interval results than a scenario
 /// holds.
 pub fn fit_log(path: &Path, interval: f64) -> Result<FittedLog, String> {
+    fit_log_with(path, interval, &ReplayFormat::default())
+}
+
+/// [`fit_log`] of a log read through `format` (an ACD export's columns, date-times,
+/// outcome words, delimiter and return window).
+pub fn fit_log_with(
+    path: &Path,
+    interval: f64,
+    format: &ReplayFormat,
+) -> Result<FittedLog, String> {
     if !(interval >= 60.0 && (86_400.0 / interval).fract() == 0.0) {
         return Err("the interval must divide a day, e.g. 5m, 15m, 30m or 1h".into());
     }
     let per_day = (86_400.0 / interval) as usize;
     let file = path.display().to_string();
-    let counts = read::count(path, interval)?;
+    let counts = read::count(path, interval, format)?;
     check_counts(&file, &counts, per_day, interval)?;
     let days = counts.last_day + 1;
-    let observed = Observed::new(days, per_day, interval, counts.first_abs, counts.last_abs);
+    let observed = Observed::new(days, per_day, interval, counts.first_abs, counts.last_abs)
+        .with_open_hours(interval, counts.first_abs, counts.last_abs, counts.day_open);
     let mut warnings = Vec::new();
     let first_date = counts.first_date;
     let channels = counts

@@ -218,6 +218,30 @@ pub(crate) struct FitArgs {
     /// Replace an existing output file.
     #[arg(long)]
     pub(crate) force: bool,
+    /// The log's headers of ccsim's columns, e.g.
+    /// `arrival="Call Start",channel=Queue,outcome=Disposition` (repeatable; the usual
+    /// ACD spellings are recognised without it).
+    #[arg(long, value_name = "COLUMN=HEADER,…")]
+    pub(crate) columns: Vec<String>,
+    /// Format of the log's date-times, strftime-style, e.g. `%d/%m/%Y %H:%M:%S`, or
+    /// `day-first` (that one) or `month-first` (`%m/%d/%Y %H:%M:%S`); default ISO 8601.
+    #[arg(long, value_name = "FORMAT")]
+    pub(crate) datetime_format: Option<String>,
+    /// Field separator: `,`, `;` or `tab` (default: found from the header).
+    #[arg(long)]
+    pub(crate) delimiter: Option<String>,
+    /// An outcome word of the log and ccsim's outcome (answered, abandoned, bot_resolved,
+    /// bot_dropout), e.g. `Handled=answered` (repeatable).
+    #[arg(long, value_name = "WORD=OUTCOME")]
+    pub(crate) outcome: Vec<String>,
+    /// Window within which a customer's next contact is a redial or repeat, for a log with
+    /// customer ids and no `attempt` column.
+    #[arg(long, value_parser = parse_duration, default_value = "24h")]
+    pub(crate) return_window: Duration,
+    /// Write one typical day (a week with day-of-week factors, when the log has them)
+    /// instead of the log's days; intervals without contacts in any week are closed.
+    #[arg(long)]
+    pub(crate) typical_day: bool,
 }
 
 #[derive(Args, Debug)]

@@ -52,6 +52,55 @@ pub(super) fn optimize_command(args: &OptimizeArgs) -> Result<(), Error> {
     }
 }
 
+/// The log's format from `fit`'s flags: `--columns`, `--datetime-format`, `--delimiter`,
+/// `--outcome`, `--return-window`; errors name the flag and what is allowed.
+fn fit_format(args: &FitArgs) -> Result<crate::contact_log::ReplayFormat, Error> {
+    let pairs =
+        |flag: &str, items: &[String], split: bool| -> Result<Vec<(String, String)>, Error> {
+            let mut out = Vec::new();
+            for item in items {
+                let parts: Vec<&str> = if split {
+                    item.split(',').collect()
+                } else {
+                    vec![item.as_str()]
+                };
+                for part in parts {
+                    let Some((k, v)) = part.split_once('=') else {
+                        return Err(Error::bad_input(format!(
+                            "{flag}: \"{part}\" is not NAME=VALUE, e.g. {}",
+                            if split {
+                                "channel=Queue"
+                            } else {
+                                "Handled=answered"
+                            }
+                        )));
+                    };
+                    out.push((k.trim().to_string(), v.trim().trim_matches('"').to_string()));
+                }
+            }
+            Ok(out)
+        };
+    let columns = pairs("--columns", &args.columns, true)?;
+    let outcomes = pairs("--outcome", &args.outcome, false)?;
+    crate::contact_log::build_format(
+        &columns,
+        args.datetime_format.as_deref(),
+        args.delimiter.as_deref(),
+        &outcomes,
+        Some(args.return_window.secs()),
+    )
+    .map_err(|(key, m)| {
+        let flag = match key {
+            "columns" => "--columns",
+            "datetime_format" => "--datetime-format",
+            "delimiter" => "--delimiter",
+            "outcomes" => "--outcome",
+            _ => "--return-window",
+        };
+        Error::bad_input(format!("{flag}: {m}"))
+    })
+}
+
 pub(super) fn fit_command(args: &FitArgs) -> Result<(), Error> {
     preflight(
         &[("--output", Some(&args.output), Kind::File)],
@@ -74,12 +123,18 @@ pub(super) fn fit_command(args: &FitArgs) -> Result<(), Error> {
             ),
         }));
     }
-    let fitted = crate::fit::fit_log(&args.log, args.interval.secs()).map_err(Error::bad_input)?;
-    let scenario = crate::output::fit::to_toml(&fitted, &name, &args.log.display().to_string())
-        .map_err(|e| match e {
-            crate::output::fit::WriteError::Refused(m) => Error::bad_input(m),
-            crate::output::fit::WriteError::Internal(m) => Error::internal(m),
-        })?;
+    let format = fit_format(args)?;
+    let fitted = crate::fit::fit_log_with(&args.log, args.interval.secs(), &format)
+        .map_err(Error::bad_input)?;
+    let options = crate::output::fit::FitOptions {
+        typical_day: args.typical_day,
+    };
+    let scenario =
+        crate::output::fit::to_toml_with(&fitted, &name, &args.log.display().to_string(), options)
+            .map_err(|e| match e {
+                crate::output::fit::WriteError::Refused(m) => Error::bad_input(m),
+                crate::output::fit::WriteError::Internal(m) => Error::internal(m),
+            })?;
     // The fitted scenario must load with every name as the log wrote it; a failure here is
     // ccsim's fault, not the user's (the fit refuses or clamps what a scenario cannot take).
     let model = scenario::parse(&scenario.text, &args.output.display().to_string(), &name)

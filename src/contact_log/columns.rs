@@ -5,6 +5,7 @@
 
 use crate::duration::Duration;
 use crate::engine::AttemptOutcome;
+use crate::replay::ReplayFormat;
 use jiff::civil::DateTime;
 use jiff::tz::Offset;
 use std::borrow::Cow;
@@ -78,26 +79,84 @@ pub struct LogColumns {
     pub(super) decimal_comma: bool,
     /// The field separator, found from the header row.
     pub delimiter: Delimiter,
+    /// The strftime-style format of the date-times, when mapped.
+    datetime_format: Option<String>,
+    /// Outcome words (lower case) → outcomes: the mapped ones, then the usual words.
+    outcome_words: Vec<(String, AttemptOutcome)>,
+    /// Seconds within which a customer's next contact is a return, when returns are
+    /// recognised by customer id (the log has customer ids and no `attempt` column).
+    pub return_window: Option<f64>,
 }
 
 impl LogColumns {
-    /// Finds the columns in a header row; the three required ones must be there.
+    /// Finds the columns in a header row, as ccsim names them; the three required ones
+    /// must be there.
     pub fn from_header(header: &csv::StringRecord) -> Result<LogColumns, String> {
+        LogColumns::from_header_with(header, &ReplayFormat::default())
+    }
+
+    /// Finds the columns in a header row through `format`: a mapped column by its header
+    /// (without case), else ccsim's own name, else the usual spellings of ACD exports
+    /// ([`ALIASES`], without case, spaces or underscores; the first listed wins). The
+    /// three required ones must be there.
+    pub fn from_header_with(
+        header: &csv::StringRecord,
+        format: &ReplayFormat,
+    ) -> Result<LogColumns, String> {
         let mut cols = LogColumns::default();
+        let names: Vec<String> = header.iter().map(|n| n.trim().to_string()).collect();
         let mut found: HashMap<&str, usize> = HashMap::new();
-        for (i, name) in header.iter().enumerate() {
-            let name = name.trim();
-            cols.names.push(name.to_string());
-            match name {
-                "timestamp" | "channel" | "category" | "priority" | "customer_id" | "attempt"
-                | "outcome" | "wait" | "handle_time" | "patience" => {
-                    if found.insert(name, i).is_some() {
-                        return Err(format!("the header names `{name}` twice"));
-                    }
-                }
-                _ => cols.ignored.push(name.to_string()),
+        for (i, name) in names.iter().enumerate() {
+            if KNOWN_COLUMNS.contains(&name.as_str()) && found.insert(name.as_str(), i).is_some() {
+                return Err(format!("the header names `{name}` twice"));
             }
         }
+        for (field, aliases) in ALIASES {
+            let mapped = format
+                .columns
+                .iter()
+                .find(|(f, _)| field_of(f) == Some(field));
+            if let Some((f, h)) = mapped {
+                let at = names.iter().position(|n| n.eq_ignore_ascii_case(h.trim()));
+                match at {
+                    Some(i) => {
+                        found.insert(field, i);
+                    }
+                    None => {
+                        return Err(format!(
+                            "the column `{h}` mapped to {f} is not in the header; its columns are {}",
+                            names
+                                .iter()
+                                .map(|n| format!("`{n}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ));
+                    }
+                }
+                continue;
+            }
+            if found.contains_key(field) {
+                continue;
+            }
+            let used: Vec<usize> = found.values().copied().collect();
+            let hit = aliases.iter().find_map(|a| {
+                names
+                    .iter()
+                    .enumerate()
+                    .position(|(i, n)| !used.contains(&i) && squash(n) == *a)
+            });
+            if let Some(i) = hit {
+                found.insert(field, i);
+            }
+        }
+        let used: Vec<usize> = found.values().copied().collect();
+        cols.names = names.clone();
+        cols.ignored = names
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !used.contains(i))
+            .map(|(_, n)| n.clone())
+            .collect();
         let required = |name: &str| {
             found.get(name).copied().ok_or_else(|| {
                 format!(
@@ -117,7 +176,27 @@ impl LogColumns {
         cols.wait = found.get("wait").copied();
         cols.handle_time = found.get("handle_time").copied();
         cols.patience = found.get("patience").copied();
+        cols.datetime_format = format.datetime_format.clone();
+        cols.outcome_words = outcome_words(format)?;
+        if cols.customer.is_some() && cols.attempt.is_none() {
+            cols.return_window = Some(format.return_window);
+        }
         Ok(cols)
+    }
+
+    /// The 0-based column of the outcomes, if the log has one.
+    pub fn outcome_column(&self) -> Option<usize> {
+        self.outcome
+    }
+
+    /// The log has a customer id column.
+    pub fn has_customer(&self) -> bool {
+        self.customer.is_some()
+    }
+
+    /// The log has an `attempt` column.
+    pub fn has_attempt(&self) -> bool {
+        self.attempt.is_some()
     }
 
     /// The header name of column `i`.
@@ -167,8 +246,20 @@ impl LogColumns {
         let optional = |i: Option<usize>| i.map(field).filter(|v| !v.is_empty());
         let err = |column: usize, message: String| RowError { column, message };
         self.check_length(record)?;
-        let timestamp = parse_timestamp(&self.number(field(self.timestamp)))
-            .map_err(|m| err(self.timestamp, m))?;
+        let timestamp = match &self.datetime_format {
+            Some(f) => parse_formatted(field(self.timestamp), f),
+            None => parse_timestamp(&self.number(field(self.timestamp))).map_err(|m| {
+                let v = field(self.timestamp);
+                if v.contains('/') || v.matches('.').count() >= 2 {
+                    format!(
+                        "{m}; give the log's format with datetime_format in [[replay]] or --datetime-format to ccsim fit (day-first for 03/03/2025 08:00:00, or strftime fields such as %d.%m.%Y %H:%M)"
+                    )
+                } else {
+                    m
+                }
+            }),
+        }
+        .map_err(|m| err(self.timestamp, m))?;
         let channel = field(self.channel);
         if channel.is_empty() {
             return Err(err(self.channel, "the channel is empty".into()));
@@ -197,7 +288,7 @@ impl LogColumns {
         };
         let outcome = match optional(self.outcome) {
             None => None,
-            Some(v) => Some(parse_outcome(v).ok_or_else(|| {
+            Some(v) => Some(self.outcome_of(v).ok_or_else(|| {
                 err(
                     self.outcome.unwrap_or(0),
                     format!(
@@ -229,7 +320,40 @@ impl LogColumns {
     }
 }
 
-fn parse_outcome(v: &str) -> Option<AttemptOutcome> {
+impl LogColumns {
+    /// The word is read as an outcome.
+    pub fn reads_outcome(&self, v: &str) -> bool {
+        self.outcome_of(v).is_some()
+    }
+
+    /// The outcome of a word: ccsim's own, a mapped word or a usual one (without case).
+    fn outcome_of(&self, v: &str) -> Option<AttemptOutcome> {
+        parse_outcome(v)
+            .or_else(|| {
+                OUTCOME_NAMES
+                    .iter()
+                    .find(|(w, _)| w.eq_ignore_ascii_case(v))
+                    .map(|(_, o)| *o)
+            })
+            .or_else(|| {
+                self.outcome_words
+                    .iter()
+                    .find(|(w, _)| w.eq_ignore_ascii_case(v))
+                    .map(|(_, o)| *o)
+            })
+    }
+}
+
+/// ccsim's outcome names, with their outcomes.
+const OUTCOME_NAMES: [(&str, AttemptOutcome); 4] = [
+    ("answered", AttemptOutcome::Answered),
+    ("abandoned", AttemptOutcome::Abandoned),
+    ("bot_resolved", AttemptOutcome::BotResolved),
+    ("bot_dropout", AttemptOutcome::BotDropout),
+];
+
+/// ccsim's outcome names.
+pub fn parse_outcome(v: &str) -> Option<AttemptOutcome> {
     Some(match v {
         "answered" => AttemptOutcome::Answered,
         "abandoned" => AttemptOutcome::Abandoned,
@@ -237,6 +361,161 @@ fn parse_outcome(v: &str) -> Option<AttemptOutcome> {
         "bot_dropout" => AttemptOutcome::BotDropout,
         _ => return None,
     })
+}
+
+/// The outcome words of a log: the mapped ones (checked), then the usual ACD words.
+fn outcome_words(format: &ReplayFormat) -> Result<Vec<(String, AttemptOutcome)>, String> {
+    let mut words = Vec::new();
+    for (w, o) in &format.outcomes {
+        let outcome = parse_outcome(o).ok_or_else(|| {
+            format!(
+                "the outcome word `{w}` is mapped to \"{o}\"; map it to one of answered, abandoned, bot_resolved, bot_dropout"
+            )
+        })?;
+        words.push((w.trim().to_string(), outcome));
+    }
+    for (w, o) in USUAL_OUTCOMES {
+        words.push((w.to_string(), o));
+    }
+    Ok(words)
+}
+
+/// Outcome words ACD exports use, read without mapping (without case).
+pub const USUAL_OUTCOMES: [(&str, AttemptOutcome); 12] = [
+    ("handled", AttemptOutcome::Answered),
+    ("answer", AttemptOutcome::Answered),
+    ("completed", AttemptOutcome::Answered),
+    ("connected", AttemptOutcome::Answered),
+    ("transferred", AttemptOutcome::Answered),
+    ("abandon", AttemptOutcome::Abandoned),
+    ("abandoned in queue", AttemptOutcome::Abandoned),
+    ("abandoned_in_queue", AttemptOutcome::Abandoned),
+    ("self-service", AttemptOutcome::BotResolved),
+    ("self service", AttemptOutcome::BotResolved),
+    ("ivr_resolved", AttemptOutcome::BotResolved),
+    ("ivr_abandoned", AttemptOutcome::BotDropout),
+];
+
+/// A ccsim column name (`timestamp`, …, or `arrival`, `customer`, `handle` for short) as
+/// written in a mapping.
+pub fn field_of(name: &str) -> Option<&'static str> {
+    let n = name.trim().to_ascii_lowercase();
+    let n = match n.as_str() {
+        "arrival" | "start" | "time" => "timestamp",
+        "customer" | "customerid" => "customer_id",
+        "handle" | "aht" => "handle_time",
+        other => other,
+    };
+    KNOWN_COLUMNS.iter().copied().find(|k| *k == n)
+}
+
+/// A header name as the usual spellings are compared: lower case, without spaces,
+/// underscores, hyphens or dots.
+fn squash(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The usual spellings of each column in ACD exports, squashed (see [`squash`]), the
+/// preferred first.
+pub const ALIASES: [(&str, &[&str]); 10] = [
+    (
+        "timestamp",
+        &[
+            "timestamp",
+            "starttime",
+            "callstart",
+            "callstarttime",
+            "start",
+            "startdatetime",
+            "arrival",
+            "arrivaltime",
+            "contactstart",
+            "datetime",
+            "calltime",
+            "offeredtime",
+        ],
+    ),
+    (
+        "channel",
+        &[
+            "channel",
+            "queue",
+            "queuename",
+            "mediatype",
+            "media",
+            "channeltype",
+            "medium",
+        ],
+    ),
+    (
+        "category",
+        &[
+            "category",
+            "skill",
+            "skillname",
+            "calltype",
+            "contactreason",
+            "reason",
+            "service",
+        ],
+    ),
+    ("priority", &["priority"]),
+    (
+        "customer_id",
+        &[
+            "customerid",
+            "customer",
+            "ani",
+            "callerid",
+            "callernumber",
+            "customernumber",
+            "phonenumber",
+        ],
+    ),
+    ("attempt", &["attempt", "attemptnumber"]),
+    (
+        "outcome",
+        &[
+            "outcome",
+            "disposition",
+            "result",
+            "callresult",
+            "status",
+            "callstatus",
+        ],
+    ),
+    (
+        "wait",
+        &[
+            "wait",
+            "waittime",
+            "queuetime",
+            "timeinqueue",
+            "queuewait",
+            "queueduration",
+        ],
+    ),
+    (
+        "handle_time",
+        &[
+            "handletime",
+            "handlingtime",
+            "talktime",
+            "aht",
+            "talkduration",
+        ],
+    ),
+    ("patience", &["patience"]),
+];
+
+/// A date-time written in `format` (strftime-style, e.g. `%d/%m/%Y %H:%M:%S`), local.
+pub fn parse_formatted(v: &str, format: &str) -> Result<Timestamp, String> {
+    DateTime::strptime(format, v)
+        .map(Timestamp::Local)
+        .map_err(|_| format!("timestamp \"{v}\" does not match the datetime_format \"{format}\""))
 }
 
 /// A timestamp: seconds (a number), an ISO 8601 local date-time (`2026-11-11T08:15:00`), or
@@ -268,6 +547,9 @@ pub fn parse_timestamp(v: &str) -> Result<Timestamp, String> {
 pub fn parse_seconds(v: &str) -> Result<f64, String> {
     let secs = match v.parse::<f64>() {
         Ok(s) => s,
+        Err(_) if v.contains(':') => clock_seconds(v).ok_or_else(|| {
+            format!("\"{v}\" is not a duration such as 00:05:12 (hh:mm:ss) or 05:12 (mm:ss)")
+        })?,
         Err(_) => v
             .parse::<Duration>()
             .map_err(|_| format!("\"{v}\" is neither seconds nor a duration such as 4m30s"))?
@@ -284,6 +566,29 @@ pub fn parse_seconds(v: &str) -> Result<f64, String> {
     Ok(secs)
 }
 
+/// Seconds of `hh:mm:ss` or `mm:ss` (seconds may have decimals), as ACD exports write
+/// durations.
+fn clock_seconds(v: &str) -> Option<f64> {
+    let parts: Vec<&str> = v.split(':').collect();
+    if !(2..=3).contains(&parts.len()) {
+        return None;
+    }
+    let mut secs = 0.0;
+    for (i, p) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        let x: f64 = if last {
+            p.trim().parse().ok()?
+        } else {
+            p.trim().parse::<u32>().ok()? as f64
+        };
+        if !x.is_finite() || x < 0.0 || (i > 0 && x >= 60.0) {
+            return None;
+        }
+        secs = secs * 60.0 + x;
+    }
+    Some(secs)
+}
+
 /// The field separator of a log, found from its header row.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Delimiter {
@@ -298,6 +603,16 @@ pub enum Delimiter {
 
 impl Delimiter {
     const ALL: [Delimiter; 3] = [Delimiter::Comma, Delimiter::Semicolon, Delimiter::Tab];
+
+    /// The separator a mapping names: `,`, `;`, a tab (`\t` or `tab`), or their names.
+    pub fn from_text(v: &str) -> Option<Delimiter> {
+        match v {
+            "," | "comma" => Some(Delimiter::Comma),
+            ";" | "semicolon" => Some(Delimiter::Semicolon),
+            "\t" | "\\t" | "tab" => Some(Delimiter::Tab),
+            _ => None,
+        }
+    }
 
     pub(super) fn byte(self) -> u8 {
         match self {
@@ -336,7 +651,17 @@ impl Delimiter {
                 return (0, 0, 0);
             }
             let names: Vec<&[u8]> = record.iter().map(<[u8]>::trim_ascii).collect();
-            let has = |n: &[u8]| names.contains(&n);
+            let squashed: Vec<String> = names
+                .iter()
+                .map(|n| squash(&String::from_utf8_lossy(n)))
+                .collect();
+            let has = |n: &[u8]| {
+                names.contains(&n)
+                    || ALIASES
+                        .iter()
+                        .find(|(f, _)| f.as_bytes() == n)
+                        .is_some_and(|(_, a)| squashed.iter().any(|s| a.contains(&s.as_str())))
+            };
             let required = [b"timestamp".as_slice(), b"channel", b"category"]
                 .iter()
                 .filter(|n| has(n))

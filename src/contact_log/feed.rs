@@ -8,6 +8,7 @@ use super::clock::LogClock;
 use super::columns::{LogColumns, LogRow};
 use super::placement::Placement;
 use super::reader::{CsvReader, csv_error, open};
+use super::{ReturnKind, Returns};
 use crate::engine::{AttemptOutcome, ContactFeed, ReplayedContact};
 use crate::ids::{ClassId, ContactTypeId};
 use crate::model::Model;
@@ -60,6 +61,8 @@ pub struct ReplayFeed<'m> {
     /// Copies of `current` still to hand out.
     copies: u32,
     current: Option<ReplayedContact>,
+    /// Returns recognised by customer id, as the scan recognised them.
+    returns: Option<Returns>,
     /// A read error that ended the feed early.
     pub error: Option<String>,
 }
@@ -73,7 +76,7 @@ impl<'m> ReplayFeed<'m> {
         replication: u32,
     ) -> Result<ReplayFeed<'m>, String> {
         let spec = &model.replays[r];
-        let (reader, columns) = open(&spec.path).map_err(|e| e.to_string())?;
+        let (reader, columns) = open(&spec.path, &spec.format).map_err(|e| e.to_string())?;
         let clock = spec.scan.as_ref().and_then(|s| {
             s.log_start.map(|start| LogClock {
                 start,
@@ -83,6 +86,7 @@ impl<'m> ReplayFeed<'m> {
         let stream = (model.streams.len() + r) as u32;
         Ok(ReplayFeed {
             placement: Placement::new(model),
+            returns: columns.return_window.map(Returns::new),
             reader,
             file: spec.path.display().to_string(),
             columns,
@@ -184,13 +188,22 @@ impl ContactFeed for ReplayFeed<'_> {
                 continue;
             }
             self.last = time;
+            // Classified before the horizon's checks, as the scan does.
+            let attempt = match (&mut self.returns, row.customer) {
+                (Some(returns), Some(customer)) => {
+                    let (kind, _) =
+                        returns.classify(customer, time, row.outcome, row.wait, row.handle_time);
+                    if kind == ReturnKind::First { 1 } else { 2 }
+                }
+                _ => row.attempt,
+            };
             if time < 0.0 {
                 continue;
             }
             if time >= self.placement.model.horizon {
                 return None;
             }
-            if row.attempt > 1 && !self.spec.replay_returns {
+            if attempt > 1 && !self.spec.replay_returns {
                 continue;
             }
             self.current = Some(self.replayed(&row, contact_type, time));

@@ -23,17 +23,21 @@
 mod clock;
 mod columns;
 mod feed;
+mod format;
 mod placement;
 mod reader;
 mod scan;
 mod write;
 
+pub use crate::replay::ReplayFormat;
 pub use crate::replay::{ReplayOrigin, ReplayScan, ReplaySpec};
 pub use clock::{LogClock, offset_text};
 pub use columns::{
-    Delimiter, LogColumns, LogRow, RowError, Timestamp, parse_seconds, parse_timestamp,
+    ALIASES, Delimiter, LogColumns, LogRow, RowError, Timestamp, USUAL_OUTCOMES, field_of,
+    parse_formatted, parse_outcome, parse_seconds, parse_timestamp,
 };
 pub use feed::{CsvReplayReader, ReplayFeed};
+pub use format::{ReturnKind, Returns, build_format};
 use reader::locate;
 pub(crate) use reader::{csv_error, open, read_row};
 pub use scan::scan;
@@ -75,13 +79,39 @@ impl LogError {
         e: RowError,
     ) -> LogError {
         let (line, col) = locate(record, e.column);
+        let mut message = format!("column `{}`: {}", columns.name(e.column), e.message);
+        if Some(e.column) == columns.outcome_column() && e.message.starts_with("outcome \"") {
+            message.push_str(&unmapped_outcome(file, record, columns, e.column));
+        }
         LogError {
             file: file.to_string(),
             line: Some(line),
             column: Some(col),
-            message: format!("column `{}`: {}", columns.name(e.column), e.message),
+            message,
         }
     }
+}
+
+/// What follows the error of an outcome word that is not mapped: the words the log's
+/// outcome column holds, those not read, and how to map one.
+fn unmapped_outcome(
+    file: &str,
+    record: &csv::StringRecord,
+    columns: &LogColumns,
+    column: usize,
+) -> String {
+    let words = reader::words_in_column(file, columns, column);
+    let word = record.get(column).map_or("", str::trim);
+    let unmapped: Vec<&String> = words.iter().filter(|w| !columns.reads_outcome(w)).collect();
+    format!(
+        "; the log's outcome words are {} (not read: {}); map a word with outcomes = {{ \"{word}\" = \"abandoned\" }} in [[replay]], or --outcome \"{word}=abandoned\" to ccsim fit",
+        words.join(", "),
+        unmapped
+            .iter()
+            .map(|w| w.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 impl std::fmt::Display for LogError {

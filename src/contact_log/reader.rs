@@ -7,6 +7,7 @@
 use super::LogError;
 use super::columns::{Delimiter, LogColumns};
 use crate::limits::{LINE_TOO_LONG, LineLimit, MAX_ROW_BYTES, show_bytes};
+use crate::replay::ReplayFormat;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::Path;
@@ -119,7 +120,10 @@ fn first_line(reader: &CsvReader, inside: u64) -> u64 {
 /// Opens a log and reads its header; errors name the file and, where they have one, the
 /// line. The delimiter is the header's (commas, semicolons or tabs); a log separated by
 /// semicolons or tabs may write decimal commas.
-pub(crate) fn open(path: &Path) -> Result<(CsvReader, LogColumns), LogError> {
+pub(crate) fn open(
+    path: &Path,
+    format: &ReplayFormat,
+) -> Result<(CsvReader, LogColumns), LogError> {
     let name = path.display().to_string();
     let cannot = |e: std::io::Error| {
         LogError::whole_file(&name, format!("cannot read the contact log: {e}"))
@@ -127,7 +131,10 @@ pub(crate) fn open(path: &Path) -> Result<(CsvReader, LogColumns), LogError> {
     let file = File::open(path).map_err(cannot)?;
     let mut rest = BufReader::with_capacity(1 << 16, file);
     let head = read_head(&mut rest).map_err(cannot)?;
-    let delimiter = Delimiter::of_header(&head);
+    let delimiter = format
+        .delimiter
+        .and_then(|d| Delimiter::from_text(&d.to_string()))
+        .unwrap_or_else(|| Delimiter::of_header(&head));
     let source = Tally::new(LineLimit::new(Cursor::new(head).chain(rest), MAX_ROW_BYTES));
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -151,7 +158,7 @@ pub(crate) fn open(path: &Path) -> Result<(CsvReader, LogColumns), LogError> {
     if header.iter().all(|h| h.trim().is_empty()) {
         return Err(no_header(&name, &reader, &header, header_line));
     }
-    let mut columns = LogColumns::from_header(&header).map_err(|m| LogError {
+    let mut columns = LogColumns::from_header_with(&header, format).map_err(|m| LogError {
         file: name.clone(),
         line: Some(header_line),
         column: None,
@@ -253,4 +260,28 @@ pub(crate) fn csv_error(
         }
         _ => at(e.position().map(|p| p.line()), e.to_string()),
     }
+}
+
+/// The distinct words of column `column` of the log at `file` (at most 40, sorted), for
+/// the message of an outcome word that is not mapped. Rows that cannot be read are
+/// passed over; an unreadable file gives no words.
+pub(crate) fn words_in_column(file: &str, columns: &LogColumns, column: usize) -> Vec<String> {
+    let Ok(f) = File::open(file) else {
+        return Vec::new();
+    };
+    let source = LineLimit::new(BufReader::new(f), MAX_ROW_BYTES);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(columns.delimiter.byte())
+        .from_reader(source);
+    let mut words = std::collections::BTreeSet::new();
+    let mut record = csv::StringRecord::new();
+    while let Ok(true) = reader.read_record(&mut record) {
+        if let Some(w) = record.get(column).map(str::trim).filter(|w| !w.is_empty()) {
+            if words.len() < 40 || words.contains(w) {
+                words.insert(w.to_string());
+            }
+        }
+    }
+    words.into_iter().collect()
 }

@@ -9,7 +9,7 @@ use super::columns::LogColumns;
 use super::feed::CsvReplayReader;
 use super::placement::Placement;
 use super::reader::{csv_error, open, read_row};
-use super::{LogError, RowError};
+use super::{LogError, ReturnKind, Returns, RowError};
 use crate::duration::Duration;
 use crate::ids::ClassId;
 use crate::model::Model;
@@ -71,7 +71,7 @@ fn scan_one(
     spec: &ReplaySpec,
     levels: &mut Vec<i64>,
 ) -> Result<ReplayScan, LogError> {
-    let (mut reader, columns) = open(&spec.path)?;
+    let (mut reader, columns) = open(&spec.path, &spec.format)?;
     let mut pass = LogPass::new(model, spec, columns);
     let mut record = csv::StringRecord::new();
     loop {
@@ -107,6 +107,8 @@ struct LogPass<'a> {
     /// Set by the first dated row: the log's first day starts the horizon unless a start
     /// was given, and its offset (if it has one) is the one every date-time needs.
     clock: Option<LogClock>,
+    /// Returns recognised by customer id (a log with customer ids and no `attempt`).
+    returns: Option<Returns>,
 }
 
 /// A row that passed the checks: what the counts need of it.
@@ -130,6 +132,7 @@ impl<'a> LogPass<'a> {
             model,
             spec,
             file: spec.path.display().to_string(),
+            returns: columns.return_window.map(Returns::new),
             columns,
             placement: Placement::new(model),
             found,
@@ -170,11 +173,19 @@ impl<'a> LogPass<'a> {
                 message: "the row is earlier than the one before: sort the log by timestamp".into(),
             });
         }
+        let attempt = match (&mut self.returns, row.customer) {
+            (Some(returns), Some(customer)) => {
+                let (kind, _) =
+                    returns.classify(customer, time, row.outcome, row.wait, row.handle_time);
+                if kind == ReturnKind::First { 1 } else { 2 }
+            }
+            _ => row.attempt,
+        };
         Ok(CheckedRow {
             priority: row.priority,
             time,
             has_handle_time: row.handle_time.is_some(),
-            attempt: row.attempt,
+            attempt,
         })
     }
 

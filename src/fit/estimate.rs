@@ -48,6 +48,35 @@ impl Observed {
         }
     }
 
+    /// Whole days by the hours the center had contacts: a first day whose first row
+    /// (`first`, seconds from the first day's midnight) came in the earliest interval of
+    /// the day in which any row came (`open.0`, a second of the day), and a last day whose
+    /// last row (`last`) came in the latest such interval (`open.1`), are whole, so that a
+    /// center closed at night has whole first and last days. Only adds whole days: a
+    /// center open around the clock is judged as before.
+    pub fn with_open_hours(
+        mut self,
+        interval: f64,
+        first: f64,
+        last: f64,
+        open: (f64, f64),
+    ) -> Observed {
+        if self.full.is_empty() || open.0 > open.1 || first > last || !open.0.is_finite() {
+            return self;
+        }
+        let k = |s: f64| (s.rem_euclid(86_400.0) / interval).floor();
+        let starts_open = k(first) <= k(open.0);
+        let ends_open = k(last) >= k(open.1);
+        let d = self.days - 1;
+        if d == 0 {
+            self.full[0] |= starts_open && ends_open;
+        } else {
+            self.full[0] |= starts_open;
+            self.full[d] |= ends_open;
+        }
+        self
+    }
+
     pub fn full_days(&self) -> usize {
         self.full.iter().filter(|f| **f).count()
     }
@@ -76,6 +105,7 @@ pub(super) fn finish_channel(
     let day_cv = busyness_cv(&full, &daily_counts, day_of_week, first_date);
     let day_cv = bounded_busyness(&name, day_cv, warnings);
     let patience = fit_patience(&name, &acc.waits, warnings);
+    let returns = acc.returns;
     let categories = acc
         .categories
         .into_iter()
@@ -87,6 +117,7 @@ pub(super) fn finish_channel(
         day_of_week,
         day_cv,
         patience,
+        returns,
         categories,
     }
 }

@@ -7,6 +7,7 @@ use super::patience;
 use crate::contact_log::{
     self, LogClock, LogColumns, LogError, LogRow, RowError, Timestamp, csv_error, read_row,
 };
+use crate::contact_log::{ReplayFormat, ReturnKind, Returns};
 use crate::engine::AttemptOutcome;
 use jiff::civil::{Date, DateTime};
 use rand::rngs::Xoshiro256PlusPlus;
@@ -42,6 +43,24 @@ pub(super) struct ChannelAcc {
     pub categories: Vec<(String, StreamAcc)>,
     /// Waits of the answered and abandoned contacts, every one counted.
     pub waits: patience::Waits,
+    /// Returns by customer: see [`ReturnCounts`].
+    pub returns: ReturnCounts,
+}
+
+/// A channel's contacts of known customers and how they came back: what the redial and
+/// repeat probabilities and delays are estimated from.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReturnCounts {
+    /// Contacts of known customers that were abandoned (in queue or in a bot).
+    pub abandoned: u64,
+    /// Contacts of known customers that were answered (or settled by a bot).
+    pub answered: u64,
+    /// Redials (a return after an abandon) and the sum of their delays in seconds.
+    pub redials: u64,
+    pub redial_delay: f64,
+    /// Repeats (a return after an answer) and the sum of their delays in seconds.
+    pub repeats: u64,
+    pub repeat_delay: f64,
 }
 
 /// What the pass counted.
@@ -61,13 +80,17 @@ pub(super) struct Counts {
     /// First and last arrival, seconds from the first day's midnight.
     pub first_abs: f64,
     pub last_abs: f64,
+    /// The earliest and latest second of a day at which any row arrived (the hours the
+    /// center had contacts): a first day that starts at the earliest, or a last day that
+    /// ends at the latest, is whole.
+    pub day_open: (f64, f64),
 }
 
 /// Reads the log at `path` once, every row checked, and counts it in intervals of
 /// `interval` seconds (which divides a day).
-pub(super) fn count(path: &Path, interval: f64) -> Result<Counts, String> {
+pub(super) fn count(path: &Path, interval: f64, format: &ReplayFormat) -> Result<Counts, String> {
     let file = path.display().to_string();
-    let (mut reader, columns) = contact_log::open(path).map_err(|e| e.to_string())?;
+    let (mut reader, columns) = contact_log::open(path, format).map_err(|e| e.to_string())?;
     let mut counter = Counter::new(&file, &columns, interval);
     let mut record = csv::StringRecord::new();
     loop {
@@ -91,6 +114,9 @@ struct Counter<'a> {
     /// Set by the first dated row: its day is day 0, and its UTC offset (if it has one)
     /// the one every date-time is read at, as replay reads them.
     clock: Option<LogClock>,
+    /// Returns recognised by customer id (every log with customer ids: without an
+    /// `attempt` column they say which rows are returns; with one, which kind).
+    returns: Option<Returns>,
     counts: Counts,
 }
 
@@ -103,6 +129,9 @@ impl<'a> Counter<'a> {
             per_day: (86_400.0 / interval) as usize,
             rng: Xoshiro256PlusPlus::seed_from_u64(0x05ee_df17),
             clock: None,
+            returns: columns
+                .has_customer()
+                .then(|| Returns::new(columns.return_window.unwrap_or(f64::INFINITY))),
             counts: Counts {
                 channels: Vec::new(),
                 first_date: None,
@@ -112,6 +141,7 @@ impl<'a> Counter<'a> {
                 last_day: 0,
                 first_abs: f64::INFINITY,
                 last_abs: f64::NEG_INFINITY,
+                day_open: (f64::INFINITY, f64::NEG_INFINITY),
             },
         }
     }
@@ -152,8 +182,11 @@ impl<'a> Counter<'a> {
         let abs = day as f64 * 86_400.0 + second;
         c.first_abs = c.first_abs.min(abs);
         c.last_abs = c.last_abs.max(abs);
+        c.day_open = (c.day_open.0.min(second), c.day_open.1.max(second));
         let ch = self.channel(record, row.channel)?;
         let cat = self.category(record, ch, row.category)?;
+        let mut row = row;
+        self.returns_of(ch, &mut row, abs);
         self.tally(ch, cat, &row, day, second);
         Ok(())
     }
@@ -210,6 +243,43 @@ impl<'a> Counter<'a> {
                 }
                 Ok(((s / 86_400.0).floor() as usize, s.rem_euclid(86_400.0)))
             }
+        }
+    }
+
+    /// Counts the row's return by customer id in channel `ch` and, for a log without an
+    /// `attempt` column, makes a return's attempt 2.
+    fn returns_of(&mut self, ch: usize, row: &mut LogRow, abs: f64) {
+        let (Some(returns), Some(customer)) = (&mut self.returns, row.customer) else {
+            return;
+        };
+        let (kind, delay) = returns.classify(customer, abs, row.outcome, row.wait, row.handle_time);
+        let has_attempt = self.columns.has_attempt();
+        let r = &mut self.counts.channels[ch].1.returns;
+        let is_return = if has_attempt {
+            row.attempt > 1
+        } else {
+            kind != ReturnKind::First
+        };
+        if is_return {
+            match kind {
+                ReturnKind::Redial => {
+                    r.redials += 1;
+                    r.redial_delay += delay;
+                }
+                ReturnKind::Repeat => {
+                    r.repeats += 1;
+                    r.repeat_delay += delay;
+                }
+                ReturnKind::First => {}
+            }
+            if !has_attempt {
+                row.attempt = 2;
+            }
+        }
+        match row.outcome {
+            Some(AttemptOutcome::Abandoned | AttemptOutcome::BotDropout) => r.abandoned += 1,
+            Some(AttemptOutcome::Answered | AttemptOutcome::BotResolved) => r.answered += 1,
+            None => {}
         }
     }
 

@@ -4,11 +4,14 @@
 use crate::fit::{
     AT_RISK_TO_JUDGE, FittedChannel, FittedLog, FittedStream, MAX_BUSYNESS_CV, MAX_CV,
     MAX_NAME_CHARS, MAX_RATE_PER_HOUR, MAX_STAFF, MAX_TIMELINE_CELLS, PatienceChoice, PatienceFit,
-    RESERVOIR, duration, round_sig, shown,
+    duration, round_sig, shown,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+
+mod report;
+pub use report::report;
 
 /// A fitted scenario that cannot be written.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,6 +60,22 @@ fn num(x: f64) -> Num {
     } else {
         Num::Real(x)
     }
+}
+
+/// `redial = { probability = 0.4, delay = { dist = "exponential", mean = "5m" } }`.
+#[derive(Serialize)]
+struct Return {
+    probability: f64,
+    delay: Dist,
+}
+
+/// How `ccsim fit` writes its scenario.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FitOptions {
+    /// One typical day (a week from a Monday, when day-of-week factors were fitted)
+    /// instead of the log's days; intervals without contacts in any week written as zero
+    /// with a `# closed` comment.
+    pub typical_day: bool,
 }
 
 /// `busyness = { day_cv = 0.12 }`.
@@ -221,21 +240,46 @@ fn interval_text(seconds: f64) -> String {
 /// above the most a stream takes, too many streams for the intervals, a file too large
 /// to read back); [`WriteError::Internal`] when the text would not read back as meant.
 pub fn to_toml(fit: &FittedLog, name: &str, source: &str) -> Result<FittedScenario, WriteError> {
+    to_toml_with(fit, name, source, FitOptions::default())
+}
+
+/// The days a typical-day scenario covers: a week when day-of-week factors were fitted,
+/// else one day.
+fn typical_days(fit: &FittedLog) -> usize {
+    if fit.channels.iter().any(|c| c.day_of_week.is_some()) {
+        7
+    } else {
+        1
+    }
+}
+
+/// [`to_toml`] with `options` (see [`FitOptions`]).
+pub fn to_toml_with(
+    fit: &FittedLog,
+    name: &str,
+    source: &str,
+    options: FitOptions,
+) -> Result<FittedScenario, WriteError> {
     let per_day = (86_400.0 / fit.interval).round() as usize;
-    let n_intervals = per_day * fit.days;
+    let days = if options.typical_day {
+        typical_days(fit)
+    } else {
+        fit.days
+    };
+    let n_intervals = per_day * days;
     let mut warnings = fit.warnings.clone();
     let mut w = TomlWriter::default();
     write_header(&mut w, fit, name, source);
-    write_simulation(&mut w, fit, name)?;
+    write_simulation(&mut w, fit, name, options)?;
     for ch in &fit.channels {
         write_channel(&mut w, ch)?;
     }
     write_categories(&mut w, fit)?;
-    let streams = write_arrivals(&mut w, fit, source)?;
+    let streams = write_arrivals(&mut w, fit, source, options)?;
     for ch in &fit.channels {
         write_bot(&mut w, ch)?;
     }
-    let groups = write_groups(&mut w, fit, &mut warnings)?;
+    let groups = write_groups(&mut w, fit, &mut warnings, options)?;
     let cells = (streams + groups).saturating_mul(n_intervals);
     if cells > MAX_TIMELINE_CELLS {
         return Err(WriteError::Refused(format!(
@@ -276,17 +320,48 @@ fn write_header(w: &mut TomlWriter, fit: &FittedLog, name: &str, source: &str) {
 }
 
 /// `[simulation]`: the name, the log's days as the horizon, the interval, the first date.
-fn write_simulation(w: &mut TomlWriter, fit: &FittedLog, name: &str) -> Result<(), WriteError> {
+fn write_simulation(
+    w: &mut TomlWriter,
+    fit: &FittedLog,
+    name: &str,
+    options: FitOptions,
+) -> Result<(), WriteError> {
     w.table("simulation");
     w.set("name", &name, None)?;
-    w.set("horizon", &format!("{}d", fit.days), None)?;
+    if options.typical_day {
+        let days = typical_days(fit);
+        w.set(
+            "horizon",
+            &format!("{days}d"),
+            Some(if days == 7 {
+                "a typical week: one day's profile times the day-of-week factors"
+            } else {
+                "a typical day"
+            }),
+        )?;
+    } else {
+        w.set("horizon", &format!("{}d", fit.days), None)?;
+    }
     w.set("interval", &interval_text(fit.interval), None)?;
     if let Some(d) = fit.first_date {
-        w.set("start", &d.to_string(), None)?;
+        w.set("start", &start_date(fit, d, options).to_string(), None)?;
     }
     w.set("replications", &20, None)?;
     w.set("seed", &1, None)?;
     Ok(())
+}
+
+/// The start date written: the log's first day, or for a typical week the Monday on or
+/// before it (so that the week runs Monday to Sunday).
+fn start_date(fit: &FittedLog, first: jiff::civil::Date, options: FitOptions) -> jiff::civil::Date {
+    if options.typical_day && typical_days(fit) == 7 {
+        let back = first.weekday().to_monday_zero_offset() as i64;
+        first
+            .checked_sub(jiff::Span::new().days(back))
+            .unwrap_or(first)
+    } else {
+        first
+    }
 }
 
 /// A `[[channel]]`: a placeholder target, the patience used with how it was judged, and
@@ -308,6 +383,7 @@ fn write_channel(w: &mut TomlWriter, ch: &FittedChannel) -> Result<(), WriteErro
             w.comment("no patience fitted: the log has no abandoned contacts with their waits");
         }
     }
+    write_returns(w, ch)?;
     if ch.day_cv > 0.0 {
         w.set(
             "busyness",
@@ -316,6 +392,38 @@ fn write_channel(w: &mut TomlWriter, ch: &FittedChannel) -> Result<(), WriteErro
             },
             Some("day-to-day variation beyond Poisson"),
         )?;
+    }
+    Ok(())
+}
+
+/// `redial = …` when the log shows redials (by customer id), with its estimate and
+/// interval; the repeats' share of answered contacts as a comment (a scenario's repeat
+/// probability is of the unresolved contacts, which a log does not tell).
+fn write_returns(w: &mut TomlWriter, ch: &FittedChannel) -> Result<(), WriteError> {
+    if let Some(r) = ch.redial().filter(|r| r.events > 0) {
+        w.set(
+            "redial",
+            &Return {
+                probability: round_sig(r.probability, 4),
+                delay: Dist::exponential(r.mean_delay.max(1.0)),
+            },
+            Some(&format!(
+                "{} redials after {} abandoned contacts of known customers (95 % interval {:.3}–{:.3})",
+                r.events, r.trials, r.interval.0, r.interval.1
+            )),
+        )?;
+    }
+    if let Some(r) = ch.repeat().filter(|r| r.events > 0) {
+        w.comment(&format!(
+            "repeats: {} of {} answered contacts came back ({:.3}, 95 % interval {:.3}–{:.3}) after {} on average; \
+             set repeat = {{ probability = … }} as that share over the unresolved share",
+            r.events,
+            r.trials,
+            r.probability,
+            r.interval.0,
+            r.interval.1,
+            duration(r.mean_delay)
+        ));
     }
     Ok(())
 }
@@ -363,7 +471,12 @@ fn write_categories(w: &mut TomlWriter, fit: &FittedLog) -> Result<(), WriteErro
 /// An `[[arrivals]]` per channel/category pair with arrivals: the volume of a day of
 /// factor 1, the profile of an average day, the day-of-week factors. Returns how many
 /// were written; refuses a pair whose peak rate a stream does not take.
-fn write_arrivals(w: &mut TomlWriter, fit: &FittedLog, source: &str) -> Result<usize, WriteError> {
+fn write_arrivals(
+    w: &mut TomlWriter,
+    fit: &FittedLog,
+    source: &str,
+    options: FitOptions,
+) -> Result<usize, WriteError> {
     let mut streams = 0usize;
     for ch in &fit.channels {
         // The average observed day, normalised to a day of factor 1.
@@ -389,6 +502,16 @@ fn write_arrivals(w: &mut TomlWriter, fit: &FittedLog, source: &str) -> Result<u
             w.set("channel", &ch.name, None)?;
             w.set("category", &s.category, None)?;
             w.set("daily_volume", &num(daily), None)?;
+            if options.typical_day {
+                // Closed: the channel had no contact of any category there.
+                let per_day = s.by_interval.len();
+                let channel: Vec<f64> = (0..per_day)
+                    .map(|k| ch.categories.iter().map(|c| c.by_interval[k]).sum())
+                    .collect();
+                if let Some(closed) = closed_text(fit, &channel) {
+                    w.comment(&format!("closed: no contacts in any week ({closed})"));
+                }
+            }
             w.set(
                 "profile",
                 &profile.iter().map(|x| num(*x)).collect::<Vec<_>>(),
@@ -400,6 +523,33 @@ fn write_arrivals(w: &mut TomlWriter, fit: &FittedLog, source: &str) -> Result<u
         }
     }
     Ok(streams)
+}
+
+/// The runs of intervals of the day without a contact (of a channel) on any day of the
+/// log, as clock times (`00:00–08:00, 20:00–24:00`), or None when every interval had one.
+fn closed_text(fit: &FittedLog, by_interval: &[f64]) -> Option<String> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for (k, n) in by_interval.iter().enumerate() {
+        if *n == 0.0 {
+            match runs.last_mut() {
+                Some(r) if r.1 == k => r.1 = k + 1,
+                _ => runs.push((k, k + 1)),
+            }
+        }
+    }
+    if runs.is_empty() {
+        return None;
+    }
+    let clock = |k: usize| {
+        let m = (k as f64 * fit.interval / 60.0).round() as usize;
+        format!("{:02}:{:02}", m / 60, m % 60)
+    };
+    Some(
+        runs.iter()
+            .map(|(a, b)| format!("{}–{}", clock(*a), clock(*b)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
 }
 
 /// Refuses a stream whose compiled rate, at its peak interval and weekday, passes the
@@ -476,10 +626,11 @@ fn write_groups(
     w: &mut TomlWriter,
     fit: &FittedLog,
     warnings: &mut Vec<String>,
+    options: FitOptions,
 ) -> Result<usize, WriteError> {
     let mut group_names: Vec<String> = Vec::new();
     for (i, ch) in fit.channels.iter().enumerate() {
-        let (staffing, over) = staffing_placeholder(fit, ch);
+        let (staffing, over) = staffing_placeholder(fit, ch, options);
         let mut group = format!("{}_agents", ch.name);
         if group.chars().count() > MAX_NAME_CHARS {
             group = format!("group_{}_agents", i + 1);
@@ -511,9 +662,18 @@ fn write_groups(
 /// The agents per interval of the log that the channel's offered load needs at 85 %
 /// occupancy (at least 1, at most [`MAX_STAFF`]), and how many intervals passed that
 /// most with the largest load among them.
-fn staffing_placeholder(fit: &FittedLog, ch: &FittedChannel) -> (Vec<u32>, (usize, f64)) {
+fn staffing_placeholder(
+    fit: &FittedLog,
+    ch: &FittedChannel,
+    options: FitOptions,
+) -> (Vec<u32>, (usize, f64)) {
     let per_day = (86_400.0 / fit.interval).round() as usize;
-    let n_intervals = per_day * fit.days;
+    let days = if options.typical_day {
+        typical_days(fit)
+    } else {
+        fit.days
+    };
+    let n_intervals = per_day * days;
     // Offered load per interval of an average day, in erlangs, from the fitted means;
     // contacts the bots settle need no agent.
     let mut load = vec![0.0; per_day];
@@ -537,9 +697,14 @@ fn staffing_placeholder(fit: &FittedLog, ch: &FittedChannel) -> (Vec<u32>, (usiz
     let mut over = (0usize, 0.0f64);
     let staffing: Vec<u32> = (0..n_intervals)
         .map(|k| {
-            let f = ch
-                .day_of_week
-                .map_or(1.0, |f| fit.factor_of_day(&f, k / per_day) / mean_f);
+            let f = ch.day_of_week.map_or(1.0, |f| {
+                if options.typical_day {
+                    // The typical week starts on a Monday.
+                    f[(k / per_day) % 7] / mean_f
+                } else {
+                    fit.factor_of_day(&f, k / per_day) / mean_f
+                }
+            });
             let need = (load[k % per_day] * f / 0.85).ceil();
             if need.is_nan() || need > MAX_STAFF {
                 over = (over.0 + 1, over.1.max(load[k % per_day] * f));
@@ -579,146 +744,4 @@ fn write_handle_times(w: &mut TomlWriter, ch: &FittedChannel) -> Result<(), Writ
         w.set("handle_time_by", &by, None)?;
     }
     Ok(())
-}
-
-/// The fit's quality for people: rows and days, per channel its daily arrivals and
-/// busyness, per category the handle-time fit with its KS distance, and patience with the
-/// Kaplan–Meier curve.
-pub fn report(fit: &FittedLog) -> String {
-    let mut r = String::new();
-    let _ = writeln!(
-        r,
-        "{} rows: {} arrivals over {} day(s) ({} observed from midnight to midnight), {} redials and repeats left out of the rates",
-        fit.rows, fit.arrivals, fit.days, fit.full_days, fit.returns
-    );
-    for ch in &fit.channels {
-        report_channel(&mut r, fit, ch);
-        for s in &ch.categories {
-            report_stream(&mut r, s);
-        }
-        if let Some(p) = &ch.patience {
-            report_patience(&mut r, p);
-        }
-    }
-    r
-}
-
-/// A channel's line: arrivals a day, busyness, and whether weekdays were told apart.
-fn report_channel(r: &mut String, fit: &FittedLog, ch: &FittedChannel) {
-    let mean = ch.daily_counts.iter().sum::<f64>() / fit.days as f64;
-    let _ = writeln!(
-        r,
-        "{}: {:.0} arrivals a day, busyness cv {:.3}{}",
-        ch.name,
-        mean,
-        ch.day_cv,
-        if ch.day_of_week.is_some() {
-            ", day-of-week factors fitted"
-        } else if fit.full_days >= 3 {
-            " (under two weeks of whole days: day-of-week differences count as busyness)"
-        } else if fit.full_days < 3 {
-            " (fewer than three whole days: no busyness fitted)"
-        } else {
-            ""
-        }
-    );
-}
-
-/// A category's line: arrivals, and the handle-time fit against its sample.
-fn report_stream(r: &mut String, s: &FittedStream) {
-    match (s.handle, s.ks) {
-        (Some((m, cv)), Some(ks)) => {
-            let n = s.handled.min(RESERVOIR as u64) as f64;
-            let _ = writeln!(
-                r,
-                "  {:<16} {:>8.0} arrivals; handle time lognormal mean {:.1}s cv {:.3} (sample mean {:.1}s, n {}), KS distance {:.4} (5 % critical {:.4})",
-                s.category,
-                s.total,
-                m,
-                cv,
-                s.handle_sample_mean,
-                s.handled,
-                ks,
-                1.358 / n.sqrt()
-            );
-        }
-        _ => {
-            let _ = writeln!(
-                r,
-                "  {:<16} {:>8.0} arrivals; no handle times",
-                s.category, s.total
-            );
-        }
-    }
-}
-
-/// The patience part of the fit's report: both fits with their likelihoods, the one used
-/// and why, the Kaplan–Meier check, and the table.
-fn report_patience(r: &mut String, p: &PatienceFit) {
-    let _ = writeln!(
-        r,
-        "  patience by maximum likelihood from {} abandoned and {} answered (censored at their waits):",
-        p.abandoned, p.answered
-    );
-    let (bic_exp, bic_ln) = p.bic();
-    let used = |c: PatienceChoice| if p.choice == c { " (used)" } else { "" };
-    let e = &p.exponential;
-    let _ = writeln!(
-        r,
-        "    exponential mean {:.1}s (95 % CI {:.1}–{:.1}s), log-likelihood {:.2}, BIC {bic_exp:.2}{}",
-        e.mean,
-        e.ci95.0,
-        e.ci95.1,
-        e.log_likelihood,
-        used(PatienceChoice::Exponential)
-    );
-    if let (Some(l), Some(bic_ln)) = (p.lognormal, bic_ln) {
-        let ci = l.ci95.map_or(String::new(), |(lo, hi)| {
-            format!(" (95 % CI {lo:.1}–{hi:.1}s)")
-        });
-        let _ = writeln!(
-            r,
-            "    lognormal mean {:.1}s cv {:.3}{ci}, log-likelihood {:.2}, BIC {bic_ln:.2}{}",
-            l.mean,
-            l.cv,
-            l.log_likelihood,
-            used(PatienceChoice::Lognormal)
-        );
-    }
-    let _ = writeln!(
-        r,
-        "    {}{}",
-        p.reason,
-        if p.lognormal.is_some() {
-            " (BIC = −2 log-likelihood + parameters × ln abandoned)"
-        } else {
-            ""
-        }
-    );
-    match p.gap.judged {
-        Some((e, l, until)) => {
-            let _ = writeln!(
-                r,
-                "    largest Kaplan–Meier gap where {AT_RISK_TO_JUDGE} or more were still waiting (up to {until:.0}s): exponential {e:.3}{}",
-                l.map_or(String::new(), |l| format!(", lognormal {l:.3}"))
-            );
-        }
-        None => {
-            let _ = writeln!(
-                r,
-                "    Kaplan–Meier gap not judged: no abandonment had {AT_RISK_TO_JUDGE} or more contacts still waiting (at most {}); the largest gap seen, {:.3} (exponential), rests on too few contacts to tell chance from misfit",
-                p.gap.most_at_risk, p.gap.seen
-            );
-        }
-    }
-    for k in &p.km_points {
-        let lognormal = k
-            .lognormal
-            .map_or(String::new(), |ln| format!(", lognormal {ln:.3}"));
-        let _ = writeln!(
-            r,
-            "    still waiting after {:>4.0}s: Kaplan–Meier {:.3} ({} still waiting), exponential {:.3}{lognormal}",
-            k.at, k.km, k.still_waiting, k.exponential
-        );
-    }
 }

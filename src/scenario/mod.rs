@@ -95,6 +95,7 @@ pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Model, ScenarioEr
             bootstrap: false,
             skip_bad_rows: false,
             replay_returns: false,
+            format: Default::default(),
             scan: None,
             origin: None,
         }];

@@ -166,6 +166,17 @@ pub struct RawReplay {
     pub skip_bad_rows: Option<bool>,
     /// Also replay the log's redials and repeats (`attempt` above 1).
     pub replay_returns: Option<bool>,
+    /// ccsim's column names → the log's headers (`{ timestamp = "Call Start", … }`).
+    pub columns: Option<Spanned<std::collections::BTreeMap<String, String>>>,
+    /// strftime-style format of the log's date-times (`"%d/%m/%Y %H:%M:%S"`).
+    pub datetime_format: Option<Spanned<String>>,
+    /// Field separator (`","`, `";"`, `"\t"`); found from the header when absent.
+    pub delimiter: Option<Spanned<String>>,
+    /// The log's outcome words → ccsim's outcomes (`{ Handled = "answered" }`).
+    pub outcomes: Option<Spanned<std::collections::BTreeMap<String, String>>>,
+    /// Window within which a customer's next contact is a redial or repeat (a log with
+    /// customer ids and no `attempt` column; default 24h).
+    pub return_window: Option<Spanned<Duration>>,
 }
 
 /// `[[surge]]`: arrival rates multiplied over a time window, with optional ramps.

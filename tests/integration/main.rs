@@ -2,6 +2,7 @@
 //! determinism, distributions, arrivals, bad input and the command line.
 
 mod aht;
+mod acd;
 mod architecture;
 mod arrivals;
 mod bad_input;

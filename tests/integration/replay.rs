@@ -319,8 +319,8 @@ fn empty_logs_short_rows_and_logs_outside_the_horizon_are_refused_with_what_to_d
         ),
         (
             "wrong_header.csv",
-            "Timestamp,Channel,Category\n1,voice,payment\n",
-            "the header has no `timestamp` column; a contact log needs timestamp, channel and category (and may have priority, customer_id, attempt, outcome, wait, handle_time, patience) (the header reads: Timestamp,Channel,Category)",
+            "Zeit,Channel,Category\n1,voice,payment\n",
+            "the header has no `timestamp` column; a contact log needs timestamp, channel and category (and may have priority, customer_id, attempt, outcome, wait, handle_time, patience) (the header reads: Zeit,Channel,Category)",
         ),
         (
             "short.csv",

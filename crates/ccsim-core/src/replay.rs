@@ -31,12 +31,57 @@ pub struct ReplaySpec {
     /// Replay the log's redials and repeats (rows with `attempt` above 1) too; by default
     /// they are left out, since the scenario's `redial` and `repeat` make them again.
     pub replay_returns: bool,
+    /// How the log's columns, date-times, outcome words and delimiter are read (an ACD
+    /// export's own spellings), and the window within which a customer's return is a
+    /// redial or repeat when the log has no `attempt` column. Not serialized: the shard
+    /// identity of a replayed log is its path, options and what its scan found (rows,
+    /// returns, columns ignored), which the format shapes; writing it would move every
+    /// pinned identity.
+    #[serde(skip)]
+    pub format: ReplayFormat,
     /// What the scan of the log found (filled when the scenario is loaded, before the model is used).
     pub scan: Option<ReplayScan>,
     /// Where the scenario names the log (its `[[replay]]` `file` key), so that an error in
     /// the log is placed in the scenario too; `None` for a log given on the command line.
     #[serde(skip)]
     pub origin: Option<ReplayOrigin>,
+}
+
+/// How a contact log is read: plain data (the reading is ccsim's `contact_log`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ReplayFormat {
+    /// ccsim's column name (`timestamp`, `channel`, …) → the log's header, as mapped.
+    pub columns: Vec<(String, String)>,
+    /// A strftime-style format of the log's date-times (`%d/%m/%Y %H:%M:%S`); ISO 8601
+    /// (or seconds) when `None`.
+    pub datetime_format: Option<String>,
+    /// The field separator (`,`, `;` or tab); found from the header when `None`.
+    pub delimiter: Option<char>,
+    /// The log's outcome word → ccsim's outcome (`answered`, `abandoned`, `bot_resolved`,
+    /// `bot_dropout`), compared without case; added to the usual words.
+    pub outcomes: Vec<(String, String)>,
+    /// Seconds within which a customer's next contact is a return (redial after an
+    /// abandon, repeat after an answer), for a log with customer ids and no `attempt`.
+    pub return_window: f64,
+}
+
+impl Default for ReplayFormat {
+    fn default() -> ReplayFormat {
+        ReplayFormat {
+            columns: Vec::new(),
+            datetime_format: None,
+            delimiter: None,
+            outcomes: Vec::new(),
+            return_window: 86_400.0,
+        }
+    }
+}
+
+impl ReplayFormat {
+    /// Nothing mapped: the log is read as ccsim writes it (and by the usual spellings).
+    pub fn is_default(&self) -> bool {
+        *self == ReplayFormat::default()
+    }
 }
 
 /// Where a scenario names a replayed log: the file, line and column, and the key.

@@ -360,6 +360,7 @@ pub(super) fn compile_replays(
             bootstrap: r.bootstrap.unwrap_or(false),
             skip_bad_rows: r.skip_bad_rows.unwrap_or(false),
             replay_returns: r.replay_returns.unwrap_or(false),
+            format: replay_format(c, r, i)?,
             scan: None,
             origin: Some(crate::contact_log::ReplayOrigin {
                 file: c.file().to_string(),
@@ -424,3 +425,41 @@ pub(super) fn stream_aht(
 
 /// The longest average handle time an `aht` list may give: a day.
 const MAX_AHT_S: f64 = 86_400.0;
+/// The format of a `[[replay]]` log: its `columns`, `datetime_format`, `delimiter`,
+/// `outcomes` and `return_window`, checked by `contact_log::build_format`; an error is
+/// placed at the key to blame.
+fn replay_format(
+    c: &Checker,
+    r: &crate::scenario::raw::RawReplay,
+    i: usize,
+) -> Result<crate::contact_log::ReplayFormat, ScenarioError> {
+    let map = |m: &Option<Spanned<std::collections::BTreeMap<String, String>>>| {
+        m.as_ref().map_or(Vec::new(), |m| {
+            m.get_ref()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+    };
+    crate::contact_log::build_format(
+        &map(&r.columns),
+        r.datetime_format.as_ref().map(|f| f.get_ref().as_str()),
+        r.delimiter.as_ref().map(|d| d.get_ref().as_str()),
+        &map(&r.outcomes),
+        r.return_window.as_ref().map(|w| w.get_ref().secs()),
+    )
+    .map_err(|(key, message)| {
+        let span = match key {
+            "columns" => r.columns.as_ref().map(|x| x.span()),
+            "datetime_format" => r.datetime_format.as_ref().map(|x| x.span()),
+            "delimiter" => r.delimiter.as_ref().map(|x| x.span()),
+            "outcomes" => r.outcomes.as_ref().map(|x| x.span()),
+            _ => r.return_window.as_ref().map(|x| x.span()),
+        };
+        c.err(
+            span.unwrap_or_else(|| r.file.span()),
+            format!("replay[{i}].{key}"),
+            message,
+        )
+    })
+}
