@@ -62,10 +62,8 @@ pub fn activities(line: &RosterLine) -> Vec<Activity> {
 /// and the time from midnight of day 1.
 pub fn date_and_time(start: Option<DateTime>, seconds: f64) -> (String, String) {
     let whole = seconds.round() as i64;
-    if let Some(at) = start.and_then(|s| {
-        s.checked_add(jiff::SignedDuration::from_secs(whole))
-            .ok()
-    }) {
+    if let Some(at) = start.and_then(|s| s.checked_add(jiff::SignedDuration::from_secs(whole)).ok())
+    {
         let mut time = format!("{:02}:{:02}", at.hour(), at.minute());
         if at.second() != 0 {
             time += &format!(":{:02}", at.second());
@@ -86,7 +84,8 @@ pub fn date_and_time(start: Option<DateTime>, seconds: f64) -> (String, String) 
 /// headcount.
 pub fn schedule_csv(r: &OptimizeResult) -> String {
     let start = r.simulated.model.start;
-    let mut t = String::from("group,shift,shift_id,agent_count,activity,paid,date,start,end,hours\n");
+    let mut t =
+        String::from("group,shift,shift_id,agent_count,activity,paid,date,start,end,hours\n");
     let mut previous_group = "";
     let mut n = 0;
     for line in &r.roster {
@@ -171,7 +170,10 @@ fn number(cell: &str) -> Option<f64> {
         && cell
             .chars()
             .all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == 'e' || c == 'E')
-        && cell.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '-');
+        && cell
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '-');
     if plain { cell.parse().ok() } else { None }
 }
 

@@ -797,19 +797,23 @@ pub fn load_with_changes(
 pub fn resolved_document(path: &Path) -> Result<toml::Table, ScenarioError> {
     let (text, file) = read_text(path)?;
     let syntax = |text: &str, file: &str| {
-        parse_raw(text, file).err().unwrap_or_else(|| ScenarioError {
-            file: file.to_string(),
-            position: None,
-            key: None,
-            message: "the scenario is not valid TOML".into(),
-        })
+        parse_raw(text, file)
+            .err()
+            .unwrap_or_else(|| ScenarioError {
+                file: file.to_string(),
+                position: None,
+                key: None,
+                message: "the scenario is not valid TOML".into(),
+            })
     };
     if !is_variant_text(&text) {
         return text.parse().map_err(|_| syntax(&text, &file));
     }
     let chain = resolve_chain(path, text, file.clone())?;
     let (_, root_text, root_file) = &chain.root;
-    let mut document: toml::Table = root_text.parse().map_err(|_| syntax(root_text, root_file))?;
+    let mut document: toml::Table = root_text
+        .parse()
+        .map_err(|_| syntax(root_text, root_file))?;
     let name = (chain.layers[0].variant.name.clone()).unwrap_or_else(|| file_stem(path));
     overrides::set(&mut document, "simulation.name", toml::Value::String(name)).map_err(
         |message| ScenarioError {
