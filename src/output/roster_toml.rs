@@ -158,12 +158,12 @@ fn duration_text(seconds: f64) -> String {
 fn absolute_paths(table: &mut Table, folder: &Path) {
     for (key, value) in table.iter_mut() {
         match value {
-            Value::String(s) if key == "file" || key == "path" => {
-                if Path::new(s.as_str()).is_relative() {
-                    let joined = folder.join(s.as_str());
-                    let absolute = std::path::absolute(&joined).unwrap_or(joined);
-                    *s = absolute.display().to_string();
-                }
+            Value::String(s)
+                if (key == "file" || key == "path") && Path::new(s.as_str()).is_relative() =>
+            {
+                let joined = folder.join(s.as_str());
+                let absolute = std::path::absolute(&joined).unwrap_or(joined);
+                *s = absolute.display().to_string();
             }
             Value::Table(t) => absolute_paths(t, folder),
             Value::Array(list) => {
