@@ -363,8 +363,8 @@ pub fn render_text(r: &OptimizeResult, model: &Model) -> String {
     deflection_table(&mut t, r);
     t.push('\n');
     t.push_str(&cost_lines(r, model));
-    on_duty_table(&mut t, r, model);
     service_level_grid(&mut t, r, model);
+    on_duty_table(&mut t, r, model);
     misses_and_shortfalls(&mut t, r);
     let mut trimmed: String = t.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
     trimmed.push('\n');
