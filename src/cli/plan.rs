@@ -30,12 +30,12 @@ pub(super) fn optimize_command(args: &OptimizeArgs) -> Result<(), Error> {
         }
     })?;
     if let Some(dir) = &args.out {
-        write_folder(
-            dir,
-            "--out",
-            args.force,
-            &text_files(crate::output::optimize::result_files(&result)),
-        )?;
+        let mut files = text_files(crate::output::optimize::result_files(&result));
+        let document = scenario::resolved_document(&args.file)?;
+        let exports = crate::output::optimize::roster_files(&result, document, &args.file)
+            .map_err(Error::internal)?;
+        files.extend((exports.into_iter()).map(|(name, bytes)| DataFile::bytes(name, bytes)));
+        write_folder(dir, "--out", args.force, &files)?;
     }
     if let Some(dir) = &args.report {
         let files =

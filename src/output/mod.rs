@@ -23,7 +23,9 @@ pub mod check;
 pub mod compare;
 pub mod fit;
 pub mod optimize;
+pub mod roster_toml;
 pub mod run;
+pub mod schedule;
 pub mod sweep;
 
 use std::ffi::OsString;

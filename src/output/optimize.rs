@@ -266,6 +266,32 @@ pub fn result_files(r: &OptimizeResult) -> Vec<(String, String)> {
     files
 }
 
+/// The roster's exports of a results folder, after [`result_files`]: `roster.toml` (the
+/// scenario staffed by the roster, see [`super::roster_toml`]), `schedule.csv` and
+/// `roster.xlsx` (see [`super::schedule`]). `document` is the scenario the optimizer read
+/// ([`crate::scenario::resolved_document`] of `scenario`, the file it was given).
+///
+/// Errors: as [`super::roster_toml::roster_toml`] and [`super::schedule::roster_xlsx`],
+/// as a sentence; nothing is written then.
+pub fn roster_files(
+    r: &OptimizeResult,
+    document: toml::Table,
+    scenario: &std::path::Path,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let toml_text = super::roster_toml::roster_toml(document, scenario, r)
+        .map_err(|e| format!("cannot write roster.toml: {e}"))?;
+    let workbook =
+        super::schedule::roster_xlsx(r).map_err(|e| format!("cannot write roster.xlsx: {e}"))?;
+    Ok(vec![
+        ("roster.toml".to_string(), toml_text.into_bytes()),
+        (
+            "schedule.csv".to_string(),
+            super::schedule::schedule_csv(r).into_bytes(),
+        ),
+        ("roster.xlsx".to_string(), workbook),
+    ])
+}
+
 /// The lines that reconcile the costs and compare the roster with the two-step
 /// baseline: each one's `agents + bot sessions + bot raises = total` (to the cent, as
 /// in the JSON's `cost_breakdown`), what each term is, both rosters' judged intervals
@@ -338,6 +364,7 @@ pub fn render_text(r: &OptimizeResult, model: &Model) -> String {
     t.push('\n');
     t.push_str(&cost_lines(r, model));
     service_level_grid(&mut t, r, model);
+    on_duty_table(&mut t, r, model);
     misses_and_shortfalls(&mut t, r);
     let mut trimmed: String = t.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
     trimmed.push('\n');
@@ -464,6 +491,34 @@ fn deflection_table(t: &mut String, r: &OptimizeResult) {
         saved,
         saved - r.deflection_cost
     );
+}
+
+/// Per interval and group: the agents needed on duty (the requirement after the
+/// simulation's corrections) against the agents the roster puts on duty (its rostered
+/// agents after shrinkage), `*` where the roster is short of the scheduled need.
+fn on_duty_table(t: &mut String, r: &OptimizeResult, model: &Model) {
+    let _ = write!(
+        t,
+        "\nagents on duty per interval: needed / rostered (after shrinkage; * the roster is short)\n{:>7}",
+        "time"
+    );
+    for g in &model.groups {
+        let _ = write!(t, " {:>15}", g.name);
+    }
+    let _ = writeln!(t);
+    for row in r.requirements.chunks(model.groups.len().max(1)) {
+        let _ = write!(t, "{:>7}", clock(row[0].start_s));
+        for x in row {
+            let cell = format!(
+                "{} / {}{}",
+                x.required,
+                super::schedule::on_duty(r, x),
+                if x.shortfall > 0 { "*" } else { " " }
+            );
+            let _ = write!(t, " {cell:>15}");
+        }
+        let _ = writeln!(t);
+    }
 }
 
 /// The final roster's simulated service level per reported interval and channel, `*`

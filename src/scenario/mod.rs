@@ -7,6 +7,9 @@ mod compile;
 mod optimize_section;
 pub mod overrides;
 pub mod raw;
+mod resolved;
+
+pub use resolved::resolved_document;
 
 use crate::contact_log::ReplayOrigin;
 use crate::model::Model;

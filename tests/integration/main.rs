@@ -30,6 +30,7 @@ mod readme;
 mod replay;
 mod report;
 mod returns;
+mod roster_export;
 mod routing;
 mod runner;
 mod safety;
