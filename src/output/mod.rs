@@ -373,8 +373,9 @@ fn process_alive(pid: u32) -> bool {
 }
 
 /// Removes the temporary folders that killed runs left beside `dir` (each holds the
-/// marker, or is empty, and is named `.NAME.ccsim-new-PID` or `.NAME.ccsim-old-PID` with a PID that no
-/// longer runs). An old folder set aside by a run killed before it could rename the new
+/// marker, or is empty, and is named `.NAME.ccsim-new-PID` or `.NAME.ccsim-old-PID` with a
+/// PID that no longer runs; or is the empty `.NAME.ccsim-try-PID` of a destination tried
+/// before the work). An old folder set aside by a run killed before it could rename the new
 /// one in is put back under the name when nothing else is there.
 pub fn clean_strays(dir: &Path) -> io::Result<()> {
     let parent = match dir.parent() {
@@ -391,10 +392,14 @@ pub fn clean_strays(dir: &Path) -> io::Result<()> {
         let Some(tail) = name.strip_prefix(&prefix) else {
             continue;
         };
-        let (old, pid) = if let Some(pid) = tail.strip_prefix("old-") {
-            (true, pid)
+        // `try-`: the empty folder that tries a destination before the work
+        // (`writable`), left when the run was killed between creating and removing it.
+        let (old, trial, pid) = if let Some(pid) = tail.strip_prefix("old-") {
+            (true, false, pid)
         } else if let Some(pid) = tail.strip_prefix("new-") {
-            (false, pid)
+            (false, false, pid)
+        } else if let Some(pid) = tail.strip_prefix("try-") {
+            (false, true, pid)
         } else {
             continue;
         };
@@ -405,7 +410,12 @@ pub fn clean_strays(dir: &Path) -> io::Result<()> {
         // Ours: it holds the marker, or nothing at all (killed between creating the
         // folder and writing the marker into it).
         let empty = fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none());
-        if process_alive(pid) || !(path.join(MARKER).is_file() || empty) {
+        let ours = if trial {
+            empty
+        } else {
+            path.join(MARKER).is_file() || empty
+        };
+        if process_alive(pid) || !ours {
             continue;
         }
         strays.push((old, path));
@@ -692,9 +702,17 @@ mod tests {
         // An empty one is what a run killed before writing its marker leaves: cleaned.
         let empty = base.join(format!(".out.ccsim-new-{}", dead - 2));
         fs::create_dir_all(&empty).unwrap();
+        // The empty folder that tried the destination, left by a run killed before it
+        // removed it: cleaned; one holding anything is someone's: kept.
+        let trial = base.join(format!(".out.ccsim-try-{}", dead - 3));
+        fs::create_dir_all(&trial).unwrap();
+        let full_trial = base.join(format!(".out.ccsim-try-{}", dead - 4));
+        fs::create_dir_all(&full_trial).unwrap();
+        fs::write(full_trial.join(MARKER), "").unwrap();
         clean_strays(&dir).unwrap();
         assert_eq!(fs::read_to_string(dir.join("a.txt")).unwrap(), "old");
         assert!(!old.exists() && !new.exists() && !empty.exists() && foreign.exists());
+        assert!(!trial.exists() && full_trial.exists());
         fs::remove_dir_all(&base).unwrap();
     }
 

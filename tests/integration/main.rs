@@ -1,8 +1,8 @@
 //! The one integration-test binary: the engine against analytic queues, conservation,
 //! determinism, distributions, arrivals, bad input and the command line.
 
-mod aht;
 mod acd;
+mod aht;
 mod architecture;
 mod arrivals;
 mod bad_input;
