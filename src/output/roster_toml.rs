@@ -82,7 +82,7 @@ pub fn roster_toml(
         }
     }
     let folder = scenario.parent().unwrap_or(Path::new(""));
-    absolute_paths(&mut document, folder);
+    crate::scenario::anchor_paths(&mut document, folder, None);
     let body = toml::to_string(&document).map_err(|e| e.to_string())?;
     Ok(format!(
         "# The roster of `ccsim optimize {}`, as a scenario of its own: its groups staffed by\n\
@@ -151,31 +151,6 @@ fn duration_text(seconds: f64) -> String {
         t += &format!("{s}s");
     }
     t
-}
-
-/// Every string under a key `file` or `path` that is a relative path, joined to `folder`
-/// and made absolute.
-fn absolute_paths(table: &mut Table, folder: &Path) {
-    for (key, value) in table.iter_mut() {
-        match value {
-            Value::String(s)
-                if (key == "file" || key == "path") && Path::new(s.as_str()).is_relative() =>
-            {
-                let joined = folder.join(s.as_str());
-                let absolute = std::path::absolute(&joined).unwrap_or(joined);
-                *s = absolute.display().to_string();
-            }
-            Value::Table(t) => absolute_paths(t, folder),
-            Value::Array(list) => {
-                for item in list {
-                    if let Value::Table(t) = item {
-                        absolute_paths(t, folder);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
 }
 
 #[cfg(test)]

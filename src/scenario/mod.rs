@@ -4,11 +4,15 @@
 
 mod checker;
 mod compile;
+mod located;
 mod optimize_section;
 pub mod overrides;
+mod paths;
 pub mod raw;
 mod resolved;
 
+pub(crate) use located::{deserialize_located, line_column};
+pub(crate) use paths::{anchor_paths, anchor_value};
 pub use resolved::resolved_document;
 
 use crate::contact_log::ReplayOrigin;
@@ -472,16 +476,23 @@ impl Changes<'_> {
                 }
             };
         let last = sets.last().expect("at least one set of changes");
+        // The merged document is compiled as if it were the last variant file: paths the
+        // base and the other files name are made to name the same files from there.
+        let folder = |file: &str| Path::new(file).parent().unwrap_or(Path::new("")).to_owned();
+        let compiled_in = folder(last.file);
+        anchor_paths(&mut document, &folder(self.base), Some(&compiled_in));
         overrides::set(&mut document, "simulation.name", toml::Value::String(name))
             .map_err(|m| located(last, last.set.span(), "set", m))?;
         let mut applied = Vec::new();
         for source in sets {
             let mut changes: Vec<_> = source.set.get_ref().iter().collect();
             changes.sort_by_key(|(key, _)| key.span().start);
+            let dir = folder(source.file);
             for (key, value) in changes {
-                let canonical =
-                    overrides::set(&mut document, key.get_ref(), value.get_ref().clone())
-                        .map_err(|m| located(source, key.span(), key.get_ref(), m))?;
+                let mut value = value.get_ref().clone();
+                anchor_value(key.get_ref(), &mut value, &dir, Some(&compiled_in));
+                let canonical = overrides::set(&mut document, key.get_ref(), value)
+                    .map_err(|m| located(source, key.span(), key.get_ref(), m))?;
                 applied.push((canonical, key, source));
             }
         }
@@ -650,61 +661,6 @@ fn parse_with(
 /// Parses scenario text into its raw form: syntax, types and unknown keys are checked here.
 pub fn parse_raw(text: &str, file: &str) -> Result<raw::RawScenario, ScenarioError> {
     deserialize_located(text, file)
-}
-
-/// Deserializes TOML text into `T`, with errors located in the text.
-fn deserialize_located<T: serde::de::DeserializeOwned>(
-    text: &str,
-    file: &str,
-) -> Result<T, ScenarioError> {
-    let toml_error = |e: toml::de::Error, key: Option<String>| {
-        // Syntax errors such as a duplicate key carry no path: name the key at the span.
-        let key = key.or_else(|| {
-            let word = text.get(e.span()?)?.trim();
-            let is_key = !word.is_empty()
-                && word
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.');
-            is_key.then(|| word.to_string())
-        });
-        ScenarioError {
-            file: file.to_string(),
-            position: e.span().map(|s| line_column(text, s.start)),
-            key,
-            message: e.message().trim_end().to_string(),
-        }
-    };
-    let deserializer = toml::Deserializer::parse(text).map_err(|e| toml_error(e, None))?;
-    serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        let key = clean_path(&e.path().to_string());
-        toml_error(e.into_inner(), key)
-    })
-}
-
-/// Drops serde_spanned's private segments from a serde path; `None` for the document root.
-fn clean_path(path: &str) -> Option<String> {
-    let cleaned: Vec<&str> = path
-        .split('.')
-        .filter(|seg| !seg.starts_with("$__serde_spanned") && !seg.is_empty() && *seg != "?")
-        .collect();
-    let joined = cleaned.join(".").replace(".[", "[");
-    (!joined.is_empty()).then_some(joined)
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..floor_char_boundary(text, offset)];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// Loads the scenario at `path` with values changed by key path (a sweep point), e.g.

@@ -2,8 +2,8 @@
 //! writes its `roster.toml` from.
 
 use super::{
-    ScenarioError, SetSource, file_stem, is_variant_text, line_column, overrides, parse_raw,
-    read_text, resolve_chain,
+    ScenarioError, SetSource, anchor_paths, anchor_value, file_stem, is_variant_text, line_column,
+    overrides, parse_raw, read_text, resolve_chain,
 };
 use std::path::Path;
 
@@ -29,10 +29,12 @@ pub fn resolved_document(path: &Path) -> Result<toml::Table, ScenarioError> {
         return text.parse().map_err(|_| syntax(&text, &file));
     }
     let chain = resolve_chain(path, text, file.clone())?;
-    let (_, root_text, root_file) = &chain.root;
+    let (root_path, root_text, root_file) = &chain.root;
     let mut document: toml::Table = root_text
         .parse()
         .map_err(|_| syntax(root_text, root_file))?;
+    let root_dir = root_path.parent().unwrap_or(Path::new(""));
+    anchor_paths(&mut document, root_dir, None);
     let name = (chain.layers[0].variant.name.clone()).unwrap_or_else(|| file_stem(path));
     overrides::set(&mut document, "simulation.name", toml::Value::String(name)).map_err(
         |message| ScenarioError {
@@ -46,15 +48,18 @@ pub fn resolved_document(path: &Path) -> Result<toml::Table, ScenarioError> {
         let source = SetSource::of(layer);
         let mut changes: Vec<_> = source.set.get_ref().iter().collect();
         changes.sort_by_key(|(key, _)| key.span().start);
+        let dir = Path::new(source.file).parent().unwrap_or(Path::new(""));
         for (key, value) in changes {
-            overrides::set(&mut document, key.get_ref(), value.get_ref().clone()).map_err(
-                |message| ScenarioError {
+            let mut value = value.get_ref().clone();
+            anchor_value(key.get_ref(), &mut value, dir, None);
+            overrides::set(&mut document, key.get_ref(), value).map_err(|message| {
+                ScenarioError {
                     file: source.file.to_string(),
                     position: Some(line_column(source.text, key.span().start)),
                     key: Some(key.get_ref().clone()),
                     message,
-                },
-            )?;
+                }
+            })?;
         }
     }
     Ok(document)

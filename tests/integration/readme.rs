@@ -213,11 +213,69 @@ fn compare_output(
         .map_err(|e| format!("{e}\nccsim printed:\n{stderr}{stdout}"))
 }
 
-/// Runs one example; `Err` says how its output differs from the README.
-fn check(example: &Example, scratch: &Path) -> Result<(), String> {
+/// `head -N DIR/FILE` of a file an earlier `--out DIR` wrote: its first N lines, compared
+/// with the README's.
+fn check_head(example: &Example, folders: &[(String, PathBuf)]) -> Option<Result<(), String>> {
+    let rest = example.command.strip_prefix("head -")?;
+    let (n, file) = rest.split_once(' ')?;
+    let n: usize = n.parse().ok()?;
+    let (dir, written) = folders
+        .iter()
+        .find(|(dir, _)| file.starts_with(&format!("{dir}/")))?;
+    let path = written.join(&file[dir.len() + 1..]);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => return Some(Err(format!("{}: {e}", path.display()))),
+    };
+    let shown: Vec<String> = text.lines().take(n).map(String::from).collect();
+    Some(lines_match(&example.expected, &shown))
+}
+
+/// Runs one example; `Err` says how its output differs from the README. `folders` holds
+/// the results folders earlier `--out DIR` commands wrote (README name, scratch path):
+/// `--out DIR` is written into the scratch folder instead, and a later argument `DIR/…`
+/// names the file there.
+fn check(
+    example: &Example,
+    scratch: &Path,
+    folders: &mut Vec<(String, PathBuf)>,
+) -> Result<(), String> {
+    if let Some(result) = check_head(example, folders) {
+        return result;
+    }
     let Some(mut args) = ccsim_args(&example.command) else {
         return Err("not a ccsim command, and not in NOT_RUN".into());
     };
+    let mut written_folder: Option<(PathBuf, PathBuf)> = None;
+    for a in args.iter_mut() {
+        if let Some((dir, instead)) = folders
+            .iter()
+            .find(|(dir, _)| a.starts_with(&format!("{dir}/")))
+        {
+            let path = instead.join(&a[dir.len() + 1..]);
+            written_folder = Some((PathBuf::from(dir), instead.clone()));
+            *a = path.to_str().unwrap().to_string();
+        }
+    }
+    // A new folder's plain name (not `.`, not a folder of the project: those are the
+    // refusals the README shows).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let new_folder = |name: &str| {
+        !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            && !root.join(name).exists()
+    };
+    if let Some(k) = (args.iter().position(|a| a == "--out")).filter(|k| new_folder(&args[k + 1])) {
+        let named = args[k + 1].clone();
+        let instead = scratch.join(&named);
+        let _ = std::fs::remove_dir_all(&instead);
+        args[k + 1] = instead.to_str().unwrap().to_string();
+        folders.retain(|(dir, _)| *dir != named);
+        folders.push((named.clone(), instead.clone()));
+        written_folder = Some((PathBuf::from(named), instead));
+    }
     // `> /dev/null`: stdout is not shown.
     let stdout_shown = !(args.ends_with(&[">".into(), "/dev/null".into()]));
     if !stdout_shown {
@@ -239,7 +297,12 @@ fn check(example: &Example, scratch: &Path) -> Result<(), String> {
             return Err(String::from_utf8_lossy(&out.stderr).into_owned());
         }
     } else {
-        compare_output(example, &out, stdout_shown, written.as_ref())?;
+        compare_output(
+            example,
+            &out,
+            stdout_shown,
+            written.as_ref().or(written_folder.as_ref()),
+        )?;
     }
     if let Some((named, instead)) = written {
         let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join(&named);
@@ -265,6 +328,7 @@ fn every_command_in_the_readme_prints_what_the_readme_shows() {
     std::fs::create_dir_all(&scratch).unwrap();
     let examples = examples(&text);
     let (mut run, mut failures) = (0, Vec::new());
+    let mut folders = Vec::new();
     for example in &examples {
         if let Some((_, why)) = NOT_RUN
             .iter()
@@ -277,7 +341,7 @@ fn every_command_in_the_readme_prints_what_the_readme_shows() {
             continue;
         }
         let started = std::time::Instant::now();
-        let result = check(example, &scratch);
+        let result = check(example, &scratch, &mut folders);
         eprintln!(
             "README.md:{}: {:.1} s: `{}`",
             example.line,

@@ -288,3 +288,61 @@ fn promo_1111_is_the_weekday_with_a_sale_on_top() {
         Some("2026-11-11".into())
     );
 }
+
+/// A variant in another folder than its base still reads the files the base names (a
+/// replayed log, a forecast) where the base's folder puts them, and a file the variant
+/// itself names is read from the variant's folder.
+#[test]
+fn a_variant_elsewhere_reads_the_files_its_base_names() {
+    let dir = std::env::temp_dir().join(format!("ccsim-variant-paths-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("base/logs")).unwrap();
+    std::fs::create_dir_all(dir.join("what_if")).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The shipped replay scenario's base and log, copied: the base names `last_week.csv`.
+    std::fs::copy(
+        root.join("scenarios/logs/last_week.csv"),
+        dir.join("base/logs/last_week.csv"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root.join("scenarios/logs/last_week.csv"),
+        dir.join("what_if/other_week.csv"),
+    )
+    .unwrap();
+    let base = std::fs::read_to_string(root.join("scenarios/replay_last_week.toml")).unwrap();
+    let base = base.replace(
+        "extends = \"logs/last_week_source.toml\"",
+        &format!(
+            "extends = {:?}",
+            root.join("scenarios/logs/last_week_source.toml")
+                .display()
+                .to_string()
+        ),
+    );
+    std::fs::write(dir.join("base/replay.toml"), base).unwrap();
+    std::fs::write(
+        dir.join("what_if/more.toml"),
+        "extends = \"../base/replay.toml\"\n[set]\n\"replay[0].volume_scale\" = 1.5\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("what_if/other.toml"),
+        "extends = \"../base/replay.toml\"\n[set]\n\"replay[0].file\" = \"other_week.csv\"\n",
+    )
+    .unwrap();
+    let more = ccsim::scenario::load(&dir.join("what_if/more.toml")).unwrap();
+    assert_eq!(
+        std::fs::canonicalize(&more.replays[0].path).unwrap(),
+        std::fs::canonicalize(dir.join("base/logs/last_week.csv")).unwrap()
+    );
+    let other = ccsim::scenario::load(&dir.join("what_if/other.toml")).unwrap();
+    assert_eq!(
+        std::fs::canonicalize(&other.replays[0].path).unwrap(),
+        std::fs::canonicalize(dir.join("what_if/other_week.csv")).unwrap()
+    );
+    // The base loaded from its own folder keeps its path as written.
+    let alone = ccsim::scenario::load(&dir.join("base/replay.toml")).unwrap();
+    assert!(alone.replays[0].path.ends_with("logs/last_week.csv"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
