@@ -136,6 +136,8 @@ struct SourceKey {
     target: usize,
     /// Minutes of the horizon with a row already (duplicates).
     seen: Vec<u64>,
+    /// The start of this queue's previous row, seconds into the horizon.
+    last_off: Option<i64>,
 }
 
 fn gcd(mut a: i64, mut b: i64) -> i64 {
@@ -173,6 +175,11 @@ struct Pass<'a> {
     /// Offset and line of the first row in the horizon.
     first: Option<(i64, u64)>,
     step: i64,
+    /// How often each gap between a queue's consecutive rows occurs: the commonest is the
+    /// rows' length.
+    gaps: HashMap<i64, u64>,
+    /// Each row that made `step` smaller: (the new step, its line, its start).
+    step_changes: Vec<(i64, u64, i64)>,
     min_off: i64,
     max_off: i64,
 }
@@ -213,6 +220,8 @@ pub(super) fn read(spec: &Spec, grid: Grid, at: &At<'_>) -> Result<Forecast, Sce
         span_of_file: None,
         first: None,
         step: 0,
+        gaps: HashMap::new(),
+        step_changes: Vec::new(),
         min_off: i64::MAX,
         max_off: i64::MIN,
     };
@@ -307,6 +316,7 @@ impl Pass<'_> {
             SourceKey {
                 target: t,
                 seen: vec![0; minutes.div_ceil(64)],
+                last_off: None,
             },
         );
         Ok(t)
@@ -368,12 +378,25 @@ impl Pass<'_> {
         }
         match self.first {
             None => self.first = Some((off, src.line())),
-            Some((o, _)) => self.step = gcd(self.step, off - o),
+            Some((o, _)) => {
+                let step = gcd(self.step, off - o);
+                if step != self.step {
+                    self.step_changes.push((step, src.line(), off));
+                    self.step = step;
+                }
+            }
         }
         self.min_off = self.min_off.min(off);
         self.max_off = self.max_off.max(off);
         let target = self.source(src)?;
         self.check_duplicate(src, dt, off)?;
+        let source = self.sources.get_mut(self.key.as_str()).expect("resolved");
+        if let Some(last) = source.last_off
+            && off > last
+        {
+            *self.gaps.entry(off - last).or_insert(0) += 1;
+        }
+        source.last_off = Some(off);
         self.add(src, target, (off / self.interval_s) as usize)
     }
 
@@ -471,6 +494,7 @@ impl Pass<'_> {
                 ),
             ));
         }
+        self.check_grid(src, first_off)?;
         let step = self.step;
         let row_length = match self.spec.interval.map(|l| l.round() as i64) {
             Some(l) if step % l != 0 => {
@@ -491,10 +515,10 @@ impl Pass<'_> {
             return Err(file_error(
                 file,
                 format!(
-                    "the rows are {} long and the scenario's interval is {}: neither is a whole number of the other, so the volumes cannot be added up or split exactly; set [simulation] interval to {} or a multiple of it",
+                    "the rows are {} long and the scenario's interval is {}: neither is a whole number of the other, so the volumes cannot be added up or split exactly; set [simulation] interval to a length that divides {} or is a whole number of it (and divides a day)",
                     length(row_length),
                     length(interval_s),
-                    length(gcd(row_length, interval_s).max(60))
+                    length(row_length)
                 ),
             ));
         }
@@ -518,6 +542,50 @@ impl Pass<'_> {
             });
         }
         Ok(row_length)
+    }
+
+    /// Refuses a row off the grid the other rows keep: the commonest gap between a queue's
+    /// consecutive rows (or `forecast.interval`) is the rows' length, and every row must
+    /// start a whole number of them after the first (a row at 11:30 among hourly rows
+    /// would otherwise make every row read as half an hour long).
+    fn check_grid(&self, src: &Source, first_off: i64) -> Result<(), ScenarioError> {
+        let given = self.spec.interval.map(|l| l.round() as i64);
+        let commonest = self
+            .gaps
+            .iter()
+            .max_by_key(|(gap, count)| (**count, std::cmp::Reverse(**gap)))
+            .map(|(gap, _)| *gap);
+        let Some(grid) = given.or(commonest) else {
+            return Ok(());
+        };
+        if self.step == 0 || self.step % grid == 0 {
+            return Ok(());
+        }
+        let Some(&(_, line, off)) = self.step_changes.iter().find(|(g, _, _)| g % grid != 0) else {
+            return Ok(());
+        };
+        let file = self.spec.file.as_str();
+        let how = if given.is_some() {
+            "forecast.interval"
+        } else {
+            "the gap most rows of a queue have"
+        };
+        let message = format!(
+            "the row starts at {}, off the grid of the rows: they are {} long ({how}) and start every {} from {}; fix its start, or give rows of one length",
+            self.shown(off),
+            length(grid),
+            length(grid),
+            self.shown(first_off)
+        );
+        Err(match src {
+            Source::Csv(_) => ScenarioError {
+                file: file.to_string(),
+                position: Some((line as usize, 0)),
+                key: None,
+                message,
+            },
+            Source::Xlsx(_) => file_error(file, format!("{}: {message}", src.row_name(line))),
+        })
     }
 
     /// Spreads rows `k` intervals long over their intervals.

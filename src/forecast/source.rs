@@ -21,6 +21,10 @@ pub(crate) struct CsvSource {
     reader: csv::Reader<std::fs::File>,
     record: csv::StringRecord,
     delimiter: u8,
+    /// The current row's first line, from 1.
+    line: u64,
+    /// The header line ends with \r\n.
+    crlf: bool,
 }
 
 pub(crate) struct XlsxSource {
@@ -123,7 +127,7 @@ impl Source {
     /// The current row's line (CSV) or sheet row (workbook), from 1.
     pub(crate) fn line(&self) -> u64 {
         match self {
-            Source::Csv(s) => s.record.position().map_or(0, |p| p.line()),
+            Source::Csv(s) => s.line,
             Source::Xlsx(s) => s.sheet_row(s.row),
         }
     }
@@ -210,16 +214,12 @@ impl CsvSource {
             std::fs::File::open(path)
                 .map_err(|e| file_error(file, format!("cannot read the forecast file: {e}")))
         };
-        let delimiter = match delimiter {
-            Some(d) => d,
-            None => {
-                let mut first = String::new();
-                std::io::BufReader::new(open()?)
-                    .take_line(&mut first)
-                    .map_err(|e| file_error(file, format!("cannot read the forecast file: {e}")))?;
-                sniff(&first)
-            }
-        };
+        let mut first = String::new();
+        std::io::BufReader::new(open()?)
+            .take_line(&mut first)
+            .map_err(|e| file_error(file, format!("cannot read the forecast file: {e}")))?;
+        let delimiter = delimiter.unwrap_or_else(|| sniff(&first));
+        let crlf = first.ends_with("\r\n");
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(true)
@@ -236,6 +236,8 @@ impl CsvSource {
                 reader,
                 record: csv::StringRecord::new(),
                 delimiter,
+                line: 1,
+                crlf,
             }),
             headers,
         ))
@@ -246,7 +248,13 @@ impl CsvSource {
             match self.reader.read_record(&mut self.record) {
                 Ok(false) => return Ok(false),
                 Ok(true) if self.record.iter().all(|f| f.is_empty()) => continue,
-                Ok(true) => return Ok(true),
+                Ok(true) => {
+                    // The csv crate counts one line too few in a file whose lines end
+                    // with \r\n (the header's line break is not counted).
+                    let start = self.record.position().map_or(0, |p| p.line());
+                    self.line = start + u64::from(self.crlf);
+                    return Ok(true);
+                }
                 Err(e) => return Err(csv_error(file, &e)),
             }
         }

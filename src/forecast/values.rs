@@ -310,6 +310,13 @@ pub(crate) fn handle_time(
 /// `h:mm:ss`, `mm:ss` in seconds.
 fn clock_seconds(text: &str) -> Option<f64> {
     let parts: Vec<&str> = text.split(':').collect();
+    // Digits and a decimal point only: `-00:06:10` is not a duration.
+    if parts
+        .iter()
+        .any(|p| p.trim().is_empty() || !p.trim().bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+    {
+        return None;
+    }
     let nums: Option<Vec<f64>> = parts.iter().map(|p| p.trim().parse::<f64>().ok()).collect();
     let nums = nums?;
     if nums.iter().any(|v| !(v.is_finite() && *v >= 0.0)) {
@@ -339,6 +346,9 @@ pub(crate) fn shrinkage(
                 number(Cell::Text(inner), decimal_comma).map_err(|e| format!("{e}; {allowed}"))?;
             (v, true)
         }
+        // A workbook's number cell formatted as a percentage holds the share (32.5 %
+        // is 0.325), whatever the header says; a number above 1 is a percentage.
+        Cell::Number(v) => (v, v > 1.0),
         other => {
             let v = number(other, decimal_comma).map_err(|e| format!("{e}; {allowed}"))?;
             (v, percent_header || v > 1.0)
@@ -383,11 +393,26 @@ mod tests {
 
     #[test]
     fn handle_times_and_shrinkage() {
+        // A workbook cell formatted as a percentage holds the share, whatever the header.
+        assert_eq!(
+            shrinkage(Cell::Number(0.325), true, false).unwrap(),
+            Some(0.325)
+        );
+        assert_eq!(
+            shrinkage(Cell::Number(32.5), true, false).unwrap(),
+            Some(0.325)
+        );
+        assert_eq!(
+            shrinkage(Cell::Text("32.5"), true, false).unwrap(),
+            Some(0.325)
+        );
         let h = |t| handle_time(Cell::Text(t), AhtUnit::Seconds, false);
         assert_eq!(h("312").unwrap(), Some(312.0));
         assert_eq!(h("0:05:12").unwrap(), Some(312.0));
         assert_eq!(h("05:12").unwrap(), Some(312.0));
         assert!(h("five").is_err());
+        assert!(h("-00:06:10").is_err());
+        assert!(h("-0:05").is_err());
         assert_eq!(
             handle_time(Cell::Serial(312.0 / 86_400.0), AhtUnit::Seconds, false)
                 .unwrap()

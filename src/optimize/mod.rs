@@ -360,6 +360,11 @@ fn roster_rounds(
     history: &mut Vec<IterationRecord>,
 ) -> Result<FinalRound, OptimizeError> {
     let mut it = 1;
+    // The best round so far (fewest missed channel-intervals, then cheapest) and the
+    // requirement it was solved for: later rounds may only add agents where a miss does
+    // not go away (an interval no shift can reach in time), and the roster returned is
+    // the best one, not the last.
+    let mut best: Option<BestRound> = None;
     loop {
         let need = need_of(&s.model, required);
         let rostered =
@@ -370,6 +375,7 @@ fn roster_rounds(
         let result = simulate(&m, &s.spec, s.options)?;
         let (misses, judged) = judge(&m, &s.spec, &result);
         let record = roster_record(it, &solutions, rostered.extra_solve_s, &misses);
+        let rank = (record.intervals_missing, record.cost);
         (s.progress)(&format!(
             "roster round {it}: cost {:.0}, {} interval misses, shortfall {} agent-intervals",
             record.cost, record.intervals_missing, record.shortfall
@@ -391,12 +397,22 @@ fn roster_rounds(
             cost_without_raises: rostered.cost_without_raises,
             points: rostered.points,
         };
-        if done || before.as_slice() == &*required {
+        let stop = done || before.as_slice() == &*required;
+        if best.as_ref().is_none_or(|(b, _, _)| rank < *b) {
+            best = Some((rank, last, before));
+        }
+        if stop {
+            let (_, last, solved_for) = best.expect("one round at least");
+            required.clone_from_slice(&solved_for);
             return Ok(last);
         }
         it += 1;
     }
 }
+
+/// A roster round's rank (channel-intervals missing, cost), the round, and the
+/// requirement it was solved for.
+type BestRound = ((usize, f64), FinalRound, Vec<Vec<u32>>);
 
 /// The history line of a roster round.
 fn roster_record(

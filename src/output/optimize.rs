@@ -395,6 +395,23 @@ fn history_table(t: &mut String, r: &OptimizeResult) {
             h.gap.map_or("–".into(), |g| format!("{:.2}%", g * 100.0))
         );
     }
+    let rounds: Vec<&crate::optimize::IterationRecord> =
+        r.history.iter().filter(|h| h.phase == "roster").collect();
+    let mut kept: Option<&crate::optimize::IterationRecord> = None;
+    for h in &rounds {
+        if kept.is_none_or(|b| (h.intervals_missing, h.cost) < (b.intervals_missing, b.cost)) {
+            kept = Some(h);
+        }
+    }
+    if let (Some(kept), Some(last)) = (kept, rounds.last())
+        && kept.iteration != last.iteration
+    {
+        let _ = writeln!(
+            t,
+            "the roster kept is round {}'s (fewest channel-intervals missing, then the cheapest): the later rounds added agents where a miss did not go away",
+            kept.iteration
+        );
+    }
 }
 
 /// The roster: one line per shift.

@@ -188,12 +188,15 @@ fn requirements_with_on_duty(r: &OptimizeResult) -> String {
     t
 }
 
-/// Agents on duty (after the group's shrinkage) when the roster puts `row.rostered` on
-/// the queues.
+/// Agents on duty (after the group's shrinkage in that interval: a forecast's or a
+/// `shrinkage` list's, else the group's one figure) when the roster schedules
+/// `row.rostered`.
 pub fn on_duty(r: &OptimizeResult, row: &crate::optimize::RequirementRow) -> u32 {
-    (r.simulated.model.groups.iter())
+    let model = &r.simulated.model;
+    let k = (row.start_s / model.interval).round().max(0.0) as usize;
+    (model.groups.iter())
         .find(|g| g.name == row.group)
-        .map_or(row.rostered, |g| g.on_duty(row.rostered))
+        .map_or(row.rostered, |g| g.on_duty_in(row.rostered, k))
 }
 
 /// The final simulation per reported interval and channel.

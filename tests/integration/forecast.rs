@@ -329,7 +329,7 @@ fn bad_forecasts_are_refused_with_their_place_and_what_is_allowed() {
             CSV_FORECAST,
             "",
             format!("{head}03/03/2025 08:00,voice,sales,12,300\n03/03/2025 08:20,voice,sales,12,300\n03/03/2025 23:40,voice,sales,0,300\n"),
-            "DIR/forecast.csv: the rows are 20m long and the scenario's interval is 15m: neither is a whole number of the other, so the volumes cannot be added up or split exactly; set [simulation] interval to 5m or a multiple of it",
+            "DIR/forecast.csv: the rows are 20m long and the scenario's interval is 15m: neither is a whole number of the other, so the volumes cannot be added up or split exactly; set [simulation] interval to a length that divides 20m or is a whole number of it (and divides a day)",
         ),
         (
             CSV_FORECAST,
@@ -414,6 +414,23 @@ fn bad_forecasts_are_refused_with_their_place_and_what_is_allowed() {
             "[[arrivals]]\nchannel = \"chat\"\nmix = { sales = 1 }",
             format!("{head}03/03/2025 08:00,voice,sales,2,300\n{last}"),
             "DIR/scenario.toml:25:1: key `arrivals[0]`: takes channel \"chat\"'s volume from the forecast, but the forecast has no rows for this channel; give the entry a rate_per_hour, rates_per_hour or daily_volume",
+        ),
+        (
+            // One row off the hourly grid: refused at its line, not read as half-hour rows.
+            CSV_FORECAST,
+            "",
+            format!(
+                "{head}03/03/2025 08:00,voice,sales,60,300\n03/03/2025 09:00,voice,sales,60,300\n03/03/2025 10:00,voice,sales,60,300\n03/03/2025 10:30,voice,sales,60,300\n03/03/2025 12:00,voice,sales,60,300\n03/03/2025 13:00,voice,sales,60,300\n03/03/2025 23:00,voice,sales,0,300\n"
+            ),
+            "DIR/forecast.csv:5: the row starts at 2025-03-03 10:30, off the grid of the rows: they are 1h long (the gap most rows of a queue have) and start every 1h from 2025-03-03 08:00; fix its start, or give rows of one length",
+        ),
+        (
+            // Lines ended by \r\n (Windows exports) are counted like any others.
+            CSV_FORECAST,
+            "",
+            format!("{head}03/03/2025 08:00,voice,sales,12,300\n03/03/2025 08:15,voice,sales,x,300\n{last}")
+                .replace('\n', "\r\n"),
+            "DIR/forecast.csv:3: column 4 \"Offered\": \"x\" is not a number; write the contacts offered in the interval, a number of 0 or more",
         ),
     ];
     let mut wrong = Vec::new();

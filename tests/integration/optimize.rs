@@ -878,3 +878,60 @@ fn the_json_keeps_its_key_order_and_its_simulated_runs_are_run_summaries() {
     assert_eq!(r.simulated.seed, 9);
     assert_eq!(r.simulated.result.outcomes.len(), r.replications as usize);
 }
+
+/// A miss more agents cannot cure (chats still queued after the last shift ends at closing)
+/// makes later rounds add agents without removing it: the roster returned is the best
+/// round's (fewest channel-intervals missing, then the cheapest), not the last and dearest.
+#[test]
+fn the_best_roster_round_is_kept_not_the_last() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("scenarios/forecast_monday.toml")).unwrap();
+    let forecast = root.join("scenarios/forecast_week.csv");
+    // Shifts that end at the 20:00 close: nobody left for the queue's drain.
+    let text = text
+        .replace("latest_start = \"12h\"", "latest_start = \"11h30m\"")
+        .replace("latest_start = \"17h\"", "latest_start = \"16h\"")
+        .replace(
+            "file = \"forecast_week.csv\"",
+            &format!("file = {:?}", forecast.display().to_string()),
+        );
+    let dir = std::env::temp_dir().join(format!("ccsim-best-round-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("late.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = ccsim(&["optimize", path.to_str().unwrap(), "--json", "--quiet"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rounds: Vec<(u64, f64)> = json["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["phase"] == "roster")
+        .map(|h| {
+            (
+                h["intervals_missing"].as_u64().unwrap(),
+                h["cost"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let best = rounds
+        .iter()
+        .copied()
+        .fold((u64::MAX, f64::INFINITY), |b, r| if r < b { r } else { b });
+    let last = *rounds.last().unwrap();
+    assert!(
+        last.1 > best.1,
+        "the case must make later rounds dearer: {rounds:?}"
+    );
+    assert_eq!(json["total_cost"].as_f64().unwrap(), best.1, "{rounds:?}");
+    assert_eq!(json["intervals_missing"].as_u64().unwrap(), best.0);
+    // The text says which round was kept.
+    let out = ccsim(&["optimize", path.to_str().unwrap(), "--quiet"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("the roster kept is round 1's"), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
