@@ -123,13 +123,16 @@ fn hours(seconds: f64) -> String {
 /// `requirements` (as `requirements.csv`, then `on_duty`: the agents the roster puts on
 /// duty after shrinkage), `service level` (the final simulation per interval and channel:
 /// offered, service level and its 95 % half-width, abandon rate, ASA, judged, missed) and
-/// `costs` (as `cost.csv`). Numbers are numbers, everything else text.
+/// `costs` (as `cost.csv`). Numbers are numbers, dates (`2025-03-03`) and clock times
+/// (`08:30`) Excel dates and times, `true`/`false` booleans, everything else text.
 ///
 /// Errors: the writer's, as a sentence (none is expected for a result in memory).
 pub fn roster_xlsx(r: &OptimizeResult) -> Result<Vec<u8>, String> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let time = Format::new().set_num_format("hh:mm");
     let sheets = [
         ("roster", super::optimize::roster_csv(r)),
         ("schedule", schedule_csv(r)),
@@ -151,6 +154,11 @@ pub fn roster_xlsx(r: &OptimizeResult) -> Result<Vec<u8>, String> {
                     sheet.write_string_with_format(row, col, cell, &bold)
                 } else if let Some(x) = number(cell) {
                     sheet.write_number(row, col, x)
+                } else if let Some(d) = date_or_time(cell) {
+                    let format = if cell.contains('-') { &date } else { &time };
+                    sheet.write_datetime_with_format(row, col, &d, format)
+                } else if cell == "true" || cell == "false" {
+                    sheet.write_boolean(row, col, cell == "true")
                 } else {
                     sheet.write_string(row, col, cell)
                 };
@@ -161,6 +169,33 @@ pub fn roster_xlsx(r: &OptimizeResult) -> Result<Vec<u8>, String> {
         sheet.autofit();
     }
     book.save_to_buffer().map_err(|e| e.to_string())
+}
+
+/// A cell that is a date `YYYY-MM-DD` or a clock time `HH:MM`, as an Excel date-time.
+fn date_or_time(cell: &str) -> Option<rust_xlsxwriter::ExcelDateTime> {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    match cell.len() {
+        10 if cell.as_bytes()[4] == b'-' && cell.as_bytes()[7] == b'-' => {
+            let (y, m, d) = (&cell[..4], &cell[5..7], &cell[8..]);
+            if !(digits(y) && digits(m) && digits(d)) {
+                return None;
+            }
+            rust_xlsxwriter::ExcelDateTime::from_ymd(
+                y.parse().ok()?,
+                m.parse().ok()?,
+                d.parse().ok()?,
+            )
+            .ok()
+        }
+        5 if cell.as_bytes()[2] == b':' => {
+            let (h, m) = (&cell[..2], &cell[3..]);
+            if !(digits(h) && digits(m)) {
+                return None;
+            }
+            rust_xlsxwriter::ExcelDateTime::from_hms(h.parse().ok()?, m.parse().ok()?, 0).ok()
+        }
+        _ => None,
+    }
 }
 
 /// A cell's number, for cells that are plain decimals (`12`, `0.5`, `-3.25`); not `inf`,

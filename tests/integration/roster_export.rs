@@ -221,6 +221,19 @@ fn same(cell: &calamine::Data, field: &str) -> bool {
         Data::String(s) => s == field,
         Data::Empty => field.is_empty(),
         Data::Bool(b) => field == b.to_string(),
+        // Dates and clock times are Excel date-times, shown as the CSV writes them.
+        Data::DateTime(d) => {
+            let days = d.as_f64();
+            if field.contains('-') {
+                let date = jiff::civil::date(1899, 12, 30)
+                    .checked_add(jiff::Span::new().days(days as i64))
+                    .unwrap();
+                date.to_string() == field
+            } else {
+                let minutes = (days * 1440.0).round() as i64;
+                format!("{:02}:{:02}", minutes / 60, minutes % 60) == field
+            }
+        }
         other => panic!("unexpected cell {other:?}"),
     }
 }
