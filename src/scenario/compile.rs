@@ -15,6 +15,7 @@ mod bots;
 mod channels;
 mod distributions;
 mod groups;
+mod hours;
 mod surges;
 
 use crate::ids::{BotId, CategoryId, ChannelId, ClassId, ContactTypeId, GroupId};
@@ -84,6 +85,14 @@ pub(super) fn compile(
         &mut contact_types,
         &categories,
     )?;
+    let hours_context = hours::HoursContext {
+        horizon: settings.horizon,
+        start: settings.start,
+        channel_index: &channel_index,
+        contact_types: &contact_types,
+        categories: &categories,
+    };
+    hours::compile_hours(&c, raw, &hours_context, &mut channels)?;
     let bots = compile_bots(
         &c,
         raw,

@@ -10,7 +10,10 @@ use crate::distribution::Distribution;
 use crate::grid::Grid;
 use crate::ids::{BotId, CategoryId, ChannelId, ClassId, ContactTypeId, GroupId};
 
+mod hours;
 mod serialize;
+
+pub use hours::{AtClosing, OpeningHours, WhenClosed};
 
 /// A ready-to-simulate contact center.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -62,7 +65,7 @@ pub struct Model {
 }
 
 /// A contact channel (voice, chat, …) with its service-level threshold and patience.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug)]
 pub struct Channel {
     /// Channel name.
     pub name: String,
@@ -86,6 +89,9 @@ pub struct Channel {
     pub busyness_day_cv: f64,
     /// Coefficient of variation of a gamma busyness factor per interval (0: none).
     pub busyness_interval_cv: f64,
+    /// Opening hours; `None`: open around the clock. Not serialized when `None`, so that
+    /// models without it keep their identity.
+    pub hours: Option<OpeningHours>,
 }
 
 /// What a simulation measures (Law, *Simulation Modeling and Analysis*, ch. 9).
