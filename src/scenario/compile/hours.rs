@@ -60,7 +60,7 @@ pub(super) fn compile_hours(
                 Some(d) if !d.get_ref().is_empty() => (d.span(), "closed dates need"),
                 _ => (hours.span(), "hours that differ by day of the week need"),
             };
-            return Err(c.err(span, key, format!("{what} the date the horizon starts on: add start = \"2026-11-09\" (a date, or a date and time) to [simulation]")));
+            return Err(c.err(span, key, format!("{what} the date the horizon starts on: add start = \"2026-11-09\" to [simulation]")));
         }
         let open = horizon_windows(&week, &closed, cx.start, cx.horizon);
         let when_closed = when_closed(c, chr, i, cx, channels)?;
@@ -254,22 +254,17 @@ fn closed_dates(
 }
 
 /// The open windows over the horizon, in horizon seconds, merged where they touch: day
-/// `d` of the calendar starts at `d × 24 h` minus the start's time of day (midnight at
-/// time 0 without a start).
+/// `d` starts at `d × 24 h` (the horizon starts at midnight, of `start` when given).
 fn horizon_windows(
     week: &[DayWindows; 7],
     closed: &[jiff::civil::Date],
     start: Option<jiff::civil::DateTime>,
     horizon: f64,
 ) -> Vec<(f64, f64)> {
-    let since_midnight = start.map_or(0.0, |s| {
-        let t = s.time();
-        t.hour() as f64 * 3600.0 + t.minute() as f64 * 60.0 + t.second() as f64
-    });
     let mut open: Vec<(f64, f64)> = Vec::new();
     let mut day = 0i64;
     loop {
-        let midnight = day as f64 * 86_400.0 - since_midnight;
+        let midnight = day as f64 * 86_400.0;
         if midnight >= horizon {
             break;
         }
