@@ -591,3 +591,85 @@ fn bad_hours_are_located_errors() {
         assert!(e.contains(fragment), "{extra}: {e}");
     }
 }
+
+/// A small day for `ccsim optimize` (contacts all day, a night included), with `hours`
+/// under its channel and at least one agent on duty wherever someone is needed.
+fn optimized_day(hours: &str) -> ccsim::optimize::OptimizeResult {
+    let m = model(&format!(
+        r#"
+[simulation]
+horizon = "24h"
+interval = "1h"
+replications = 4
+seed = 3
+
+[[channel]]
+name = "voice"
+service_level = {{ answer_within = "20s", target = 0.8 }}
+patience = {{ dist = "exponential", mean = "3m" }}
+{hours}
+
+[[category]]
+name = "general"
+
+[[arrivals]]
+channel = "voice"
+category = "general"
+daily_volume = 2000
+profile = [1, 1, 1, 1, 1, 2, 4, 8, 10, 12, 12, 11, 10, 10, 11, 12, 11, 10, 8, 6, 4, 2, 1, 1]
+
+[[group]]
+name = "agents"
+agents = 10
+handles = ["voice/*"]
+handle_time = {{ dist = "exponential", mean = "5m" }}
+hourly_cost = 30
+
+[optimize]
+max_abandon_rate = 0.05
+min_on_duty = 1
+replications = 6
+
+[[optimize.shift]]
+name = "four_hours"
+earliest_start = "0h"
+latest_start = "20h"
+start_every = "1h"
+length = "4h"
+"#
+    ));
+    let options = ccsim::optimize::OptimizeOptions {
+        seed: 5,
+        ..Default::default()
+    };
+    ccsim::optimize::optimize(&m, &options, &|_| {}).unwrap()
+}
+
+#[test]
+fn closed_hours_are_neither_required_costed_nor_judged_by_optimize() {
+    let open = |k: usize| (6..22).contains(&k);
+    let closed = optimized_day("hours = { daily = \"06:00-22:00\" }");
+    for (k, row) in closed.requirements.iter().enumerate() {
+        if open(k) {
+            assert!(row.required >= 1, "{row:?}");
+        } else {
+            // Contacts arrive at night, and min_on_duty is 1, yet nobody is needed.
+            assert_eq!(
+                (row.erlang, row.required, row.scheduled_needed),
+                (0, 0, 0),
+                "{row:?}"
+            );
+        }
+    }
+    assert!(closed.intervals_judged <= 16, "{}", closed.intervals_judged);
+    assert!(
+        (closed.misses.iter()).all(|m| open((m.start_s / 3600.0) as usize)),
+        "{:?}",
+        closed.misses
+    );
+    // The same day open around the clock needs people at night and costs more.
+    let always = optimized_day("");
+    assert!(always.requirements.iter().all(|r| r.required >= 1));
+    assert!(always.intervals_judged > closed.intervals_judged);
+    assert!(always.total_cost >= closed.total_cost + 8.0 * 30.0);
+}
