@@ -46,6 +46,9 @@ handle_time = {{ dist = "exponential", mean = "5m" }}
     ))
 }
 
+/// Reads a metric from a replication's outcome.
+type Metric = fn(&ReplicationOutcome) -> f64;
+
 /// Whether two independent estimates agree within four standard errors of their
 /// difference.
 fn agree(a: &Estimate, b: &Estimate) -> bool {
@@ -61,8 +64,8 @@ fn a_line_open_twelve_hours_that_loses_closed_calls_is_a_twelve_hour_day() {
     let open = line("24h", 120.0, 11, "hours = { daily = \"08:00-20:00\" }");
     let day = line("12h", 120.0, 11, "");
     let (a, b) = (run(&open, 80, 5, 2), run(&day, 80, 9, 2));
-    let metric = |f: fn(&ReplicationOutcome) -> f64| (a.estimate(f), b.estimate(f));
-    let checks: [(&str, fn(&ReplicationOutcome) -> f64); 6] = [
+    let metric = |f: Metric| (a.estimate(f), b.estimate(f));
+    let checks: [(&str, Metric); 6] = [
         ("offered", |o| o.totals.offered),
         ("service_level", |o| o.totals.service_level),
         ("asa_s", |o| o.totals.asa_s),
