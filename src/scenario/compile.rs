@@ -3,8 +3,8 @@
 //!
 //! [`compile`] runs the sections in a fixed order — simulation settings, channels,
 //! categories, arrivals (with replays and surges), groups, their links to the contact
-//! types, priority levels, transfers, redials and repeats, bots, `[optimize]`, the run's
-//! kind — and stops at the first error, so that a file with several mistakes always
+//! types, priority levels, transfers, redials and repeats, opening hours, bots,
+//! `[optimize]`, the run's kind — and stops at the first error, so that a file with several mistakes always
 //! reports the same one first. Contact types are created on first mention (by arrivals or
 //! a group's handles) in [`ContactTypes`]. The sections' details live in the files of
 //! `compile/`; `[optimize]` is compiled by `super::optimize_section` from the names and
