@@ -676,3 +676,38 @@ fn closed_hours_are_neither_required_costed_nor_judged_by_optimize() {
     assert!(always.intervals_judged > closed.intervals_judged);
     assert!(always.total_cost >= closed.total_cost + 8.0 * 30.0);
 }
+
+#[test]
+fn a_closed_channels_bot_takes_nothing_and_threads_do_not_matter() {
+    let m = line(
+        "24h",
+        60.0,
+        4,
+        "hours = { daily = \"08:00-20:00\" }\nwhen_closed = \"defer\"\nat_closing = \"drop\"",
+    );
+    let mut text = std::fs::read_to_string("scenarios/opening_hours.toml").unwrap();
+    text.push_str(
+        "\n[[bot]]\nchannel = \"chat\"\nhandle_time = { dist = \"exponential\", mean = \"1m\" }\ncontainment = 0.3\n",
+    );
+    let with_bot = model(&text);
+    let result = run(&with_bot, 6, 2, 1);
+    for o in &result.outcomes {
+        // Chat is open 07:00–23:00: no session starts outside, though chats arrive then
+        // (they are deferred to 07:00 and go straight to the agents).
+        for k in (0..7).chain(23..24) {
+            assert_eq!(o.intervals[k * 2 + 1].bot_sessions, 0.0, "interval {k}");
+            assert!(
+                o.intervals[k * 2 + 1].closed > 0.0 || k == 23,
+                "interval {k}"
+            );
+        }
+        assert!(o.by_channel[1].bot_sessions > 100.0);
+    }
+    // The same numbers on one thread or several.
+    for model in [&m, &with_bot] {
+        let (one, two) = (run(model, 6, 2, 1), run(model, 6, 2, 2));
+        // Compared as text: NaN (undefined) is not equal to itself.
+        let text = |r: &ccsim::experiment::RunResult| format!("{:?}", r.outcomes);
+        assert_eq!(text(&one), text(&two));
+    }
+}
