@@ -711,3 +711,18 @@ fn a_closed_channels_bot_takes_nothing_and_threads_do_not_matter() {
         assert_eq!(text(&one), text(&two));
     }
 }
+
+#[test]
+fn hours_open_around_the_clock_change_nothing() {
+    // The weekday with every channel open 00:00–24:00: the same numbers, bit for bit.
+    let text = std::fs::read_to_string("scenarios/weekday.toml").unwrap();
+    let open = text.replace(
+        "[[channel]]\n",
+        "[[channel]]\nhours = { daily = \"00:00-24:00\" }\n",
+    );
+    assert_ne!(open, text);
+    let (plain, open) = (model(&text), model(&open));
+    assert!(open.channels.iter().all(|c| c.hours.is_some()));
+    let text = |m: &Model| format!("{:?}", run(m, 3, 4, 2).outcomes);
+    assert_eq!(text(&plain), text(&open));
+}
