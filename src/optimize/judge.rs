@@ -1,6 +1,7 @@
 //! Judging a simulated staffing against the targets, and raising the requirement where it
-//! missed. A (channel, interval) pair is judged only when at least `min_offered` contacts
-//! were offered in it per replication; a miss is the frontline's (service level, ASA,
+//! missed. A (channel, interval) pair is judged only when the channel is open in some of
+//! the interval (opening hours) and at least `min_offered` contacts were offered in it per
+//! replication; a miss is the frontline's (service level, ASA,
 //! abandonment in the first queue) or the back offices' (slow transfers, abandonment
 //! after a transfer). Raises step a requirement up by 5 % (at least one agent), once per
 //! group and interval in a round.
@@ -8,6 +9,7 @@
 use super::Miss;
 use super::requirements::GroupRole;
 use crate::experiment::RunResult;
+use crate::ids::ChannelId;
 use crate::model::{Model, OptimizeSpec};
 use crate::stats::QueueEstimates;
 
@@ -50,6 +52,10 @@ pub(super) fn judge(
     let mut judged = 0;
     for (i, &frontline) in frontline.iter().enumerate() {
         let (k, c) = (first + i / grid.width, i % grid.width);
+        // A channel closed throughout the interval is not judged.
+        if model.channel_closed_in(ChannelId::from_index(c), k) {
+            continue;
+        }
         let e = QueueEstimates::from_fields(&moments.queue_cell(i));
         let offered = e.offered.mean;
         if offered.is_nan() || offered < spec.min_offered.max(1e-9) {

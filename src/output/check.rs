@@ -93,7 +93,43 @@ fn channels(out: &mut String, model: &Model) {
             d(ch.answer_within),
             patience
         );
+        if let Some(h) = &ch.hours {
+            let _ = writeln!(out, "               {}", hours_line(model, h));
+        }
     }
+}
+
+/// A channel's opening hours in one line: open time, the first windows, the policies.
+fn hours_line(model: &Model, h: &crate::model::OpeningHours) -> String {
+    use crate::duration::clock;
+    use crate::model::{AtClosing, WhenClosed};
+    let open_h = h.open_seconds(0.0, model.horizon) / 3600.0;
+    let mut windows: Vec<String> = (h.open.iter().take(4))
+        .map(|&(a, b)| format!("{}–{}", clock(a), clock(b)))
+        .collect();
+    if h.open.len() > 4 {
+        windows.push("…".into());
+    }
+    let closed = match &h.when_closed {
+        WhenClosed::Lose => "lost".to_string(),
+        WhenClosed::Defer => "deferred to the opening".to_string(),
+        WhenClosed::Redirect { channel, .. } => {
+            format!("sent to {}", model.channels[channel.index()].name)
+        }
+    };
+    let at_closing = match h.at_closing {
+        AtClosing::Serve => "served",
+        AtClosing::Drop => "dropped",
+    };
+    format!(
+        "open {open_h:.1} h of {:.1} h ({}); arriving while closed: {closed}; waiting at closing: {at_closing}",
+        model.horizon / 3600.0,
+        if windows.is_empty() {
+            "never".to_string()
+        } else {
+            windows.join(", ")
+        }
+    )
 }
 
 /// Each bot: its sessions, capacity and outcomes.

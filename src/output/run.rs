@@ -133,6 +133,17 @@ fn headline(out: &mut String, model: &Model, s: &RunSummary, source: &str) {
             num(&s.totals.queue.unfinished, 1)
         );
     }
+    if model.channels.iter().any(|c| c.hours.is_some()) {
+        let q = &s.totals.queue;
+        let _ = writeln!(
+            out,
+            "Closed: {} contacts a replication met their channel closed (opening hours), neither offered nor abandoned: {} deferred to the opening (offered there), {} sent to another channel, {} dropped from the queue at closing, the rest lost.",
+            num(&q.closed, 1),
+            num(&q.closed_deferred, 1),
+            num(&q.closed_redirected, 1),
+            num(&q.closed_at_closing, 1)
+        );
+    }
 }
 
 /// The category and priority tables (each only when there are several).
@@ -337,6 +348,12 @@ fn group_table(out: &mut String, model: &Model, s: &RunSummary) {
             format!("{hours:.1}")
         }
     );
+    if model.channels.iter().any(|c| c.hours.is_some()) {
+        let _ = writeln!(
+            out,
+            "Opening hours: a group's agents on duty and occupancy leave out the intervals in which every channel it handles is closed throughout (\"–\" per interval); its paid hours and cost count them."
+        );
+    }
     if s.totals.bot_cost.mean > 0.0 {
         let _ = writeln!(
             out,

@@ -191,7 +191,10 @@ fn capacity_lines(v: &RunView) -> Vec<Line> {
                             let group = &model.groups[g];
                             let k = group.concurrency.max(1) as f64;
                             let slow = 1.0 + group.concurrency_slowdown * (k - 1.0);
-                            gs[g].metrics.staffed.mean * k * model.interval / (roles[g].aht * slow)
+                            // Undefined while the group's channels are all closed.
+                            let staffed = gs[g].metrics.staffed.mean;
+                            let staffed = if staffed.is_finite() { staffed } else { 0.0 };
+                            staffed * k * model.interval / (roles[g].aht * slow)
                         })
                         .sum();
                     (gs[0].start_s + v.half, capacity)

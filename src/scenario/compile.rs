@@ -3,8 +3,8 @@
 //!
 //! [`compile`] runs the sections in a fixed order — simulation settings, channels,
 //! categories, arrivals (with replays and surges), groups, their links to the contact
-//! types, priority levels, transfers, redials and repeats, bots, `[optimize]`, the run's
-//! kind — and stops at the first error, so that a file with several mistakes always
+//! types, priority levels, transfers, redials and repeats, opening hours, bots,
+//! `[optimize]`, the run's kind — and stops at the first error, so that a file with several mistakes always
 //! reports the same one first. Contact types are created on first mention (by arrivals or
 //! a group's handles) in [`ContactTypes`]. The sections' details live in the files of
 //! `compile/`; `[optimize]` is compiled by `super::optimize_section` from the names and
@@ -15,6 +15,7 @@ mod bots;
 mod channels;
 mod distributions;
 mod groups;
+mod hours;
 mod surges;
 
 use crate::ids::{BotId, CategoryId, ChannelId, ClassId, ContactTypeId, GroupId};
@@ -84,6 +85,14 @@ pub(super) fn compile(
         &mut contact_types,
         &categories,
     )?;
+    let hours_context = hours::HoursContext {
+        horizon: settings.horizon,
+        start: settings.start,
+        channel_index: &channel_index,
+        contact_types: &contact_types,
+        categories: &categories,
+    };
+    hours::compile_hours(&c, raw, &hours_context, &mut channels)?;
     let bots = compile_bots(
         &c,
         raw,

@@ -267,6 +267,15 @@ pub struct RawChannel {
     pub repeat: Option<Spanned<RawReturn>>,
     /// Overdispersion of arrivals: random busyness factors per day and per interval.
     pub busyness: Option<Spanned<RawBusyness>>,
+    /// Opening hours by day of the week: `{ "mon-fri" = "08:00-22:00", sun = "closed" }`
+    /// (a value is a window, a list of windows, or `"closed"`); absent: always open.
+    pub hours: Option<Spanned<BTreeMap<String, Spanned<toml::Value>>>>,
+    /// Dates the channel is closed all day, `["2025-12-25"]`.
+    pub closed_dates: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `"lose"` (default), `"defer"` or `{ to = "chat" }`: contacts arriving while closed.
+    pub when_closed: Option<Spanned<toml::Value>>,
+    /// `"serve"` (default) or `"drop"`: contacts still waiting at closing.
+    pub at_closing: Option<Spanned<String>>,
 }
 
 /// `redial = { probability = 0.5, delay = {…} }` or `repeat = {…, channel = "chat"}`.

@@ -169,7 +169,8 @@ impl PartialResult {
 
     /// Fills metrics added to [`QueueMetrics`] after a part was written (NaN when read)
     /// where the part's counts give them: `abandoned_all` = abandoned +
-    /// abandoned_in_transfer. `transfer_abandon_rate` stays undefined.
+    /// abandoned_in_transfer; the `closed` counts are 0 (older builds had no opening
+    /// hours). `transfer_abandon_rate` stays undefined.
     fn fill_added_metrics(&mut self) {
         for run in &mut self.runs {
             for rep in &mut run.replications {
@@ -182,6 +183,16 @@ impl PartialResult {
                 for q in scopes {
                     if q.abandoned_all.is_nan() {
                         q.abandoned_all = q.abandoned + q.abandoned_in_transfer;
+                    }
+                    for closed in [
+                        &mut q.closed,
+                        &mut q.closed_deferred,
+                        &mut q.closed_redirected,
+                        &mut q.closed_at_closing,
+                    ] {
+                        if closed.is_nan() {
+                            *closed = 0.0;
+                        }
                     }
                 }
             }

@@ -233,6 +233,10 @@ fn check_queue(q: &QueueMetrics) -> Result<(), Impossible> {
         ("unresolved", q.unresolved),
         ("abandoned_in_transfer", q.abandoned_in_transfer),
         ("abandoned_all", q.abandoned_all),
+        ("closed", q.closed),
+        ("closed_deferred", q.closed_deferred),
+        ("closed_redirected", q.closed_redirected),
+        ("closed_at_closing", q.closed_at_closing),
     ] {
         check_count(key, v)?;
     }
@@ -363,7 +367,8 @@ fn check_queue_relations(q: &QueueMetrics) -> Result<(), Impossible> {
 fn check_group(g: &GroupMetrics) -> Result<(), Impossible> {
     let staffed = Some(g.staffed > 0.0).filter(|&s| s);
     check_share("occupancy", g.occupancy, staffed, true)?;
-    check_amount("staffed", g.staffed, Some(true))?;
+    // Undefined in an interval where every channel of the group is closed.
+    check_amount("staffed", g.staffed, None)?;
     check_amount("scheduled_hours", g.scheduled_hours, Some(true))?;
     check_amount("cost", g.cost, Some(true))?;
     check_amount("overtime_hours", g.overtime_hours, None)

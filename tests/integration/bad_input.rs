@@ -85,6 +85,18 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "\"wait\" (for the bot) or \"humans\"",
     ),
     (
+        "hours_without_start",
+        "8:9",
+        "channel[0].hours",
+        "hours that differ by day of the week need the date the horizon starts on: add start = \"2026-11-09\" to [simulation]",
+    ),
+    (
+        "hours_across_midnight",
+        "9:19",
+        "channel[0].hours.daily",
+        "for a night line write \"22:00-24:00\" on one day and \"00:00-06:00\" on the next",
+    ),
+    (
         "channel_kind_unknown",
         "8:8",
         "channel[0].kind",

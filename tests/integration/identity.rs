@@ -16,6 +16,10 @@ const PINNED: &[(&str, &str)] = &[
         "34d655e921170343f5675d6e4dd3bce1453eb03d0dd8cc7c5bca6982a9e4335c",
     ),
     (
+        "scenarios/opening_hours.toml",
+        "874601352118a22c17060554b443bd5d8f0c6dcaba80a092c2852ecb556453ac",
+    ),
+    (
         "scenarios/promo_1111.toml",
         "1dbdec7e393b3b50fb6ba7a2bc1c078c2e4ad93ec7450aa3a5413f8f75b86ad8",
     ),

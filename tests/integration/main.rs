@@ -22,6 +22,7 @@ mod forecast;
 mod forecasts;
 #[cfg(target_os = "linux")]
 mod fuzz;
+mod hours;
 mod identity;
 mod log_format;
 mod optimize;

@@ -50,6 +50,10 @@ fn run_text_and_json_are_pinned() {
         ]
     );
     pin!(
+        "run_opening_hours_text",
+        &["run", "scenarios/opening_hours.toml", "--quiet"]
+    );
+    pin!(
         "run_weekday_text",
         &[
             "run",

@@ -10,7 +10,10 @@ use crate::distribution::Distribution;
 use crate::grid::Grid;
 use crate::ids::{BotId, CategoryId, ChannelId, ClassId, ContactTypeId, GroupId};
 
+mod hours;
 mod serialize;
+
+pub use hours::{AtClosing, OpeningHours, WhenClosed};
 
 /// A ready-to-simulate contact center.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -62,7 +65,7 @@ pub struct Model {
 }
 
 /// A contact channel (voice, chat, …) with its service-level threshold and patience.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug)]
 pub struct Channel {
     /// Channel name.
     pub name: String,
@@ -86,6 +89,9 @@ pub struct Channel {
     pub busyness_day_cv: f64,
     /// Coefficient of variation of a gamma busyness factor per interval (0: none).
     pub busyness_interval_cv: f64,
+    /// Opening hours; `None`: open around the clock. Not serialized when `None`, so that
+    /// models without it keep their identity.
+    pub hours: Option<OpeningHours>,
 }
 
 /// What a simulation measures (Law, *Simulation Modeling and Analysis*, ch. 9).
@@ -622,7 +628,8 @@ impl Model {
     /// A bot in front counts only where it keeps every contact of the category (containment
     /// and drop-out add up to 1, it is not down at any moment of the interval, and a full
     /// bot makes customers wait rather than go to humans): a bot otherwise hands contacts
-    /// over. Not judged: replayed logs (their contacts are known only when they run),
+    /// over. Not judged: intervals in which the channel is closed throughout (opening
+    /// hours), replayed logs (their contacts are known only when they run),
     /// backlog channels (e-mail waits for the next shift by design), and contacts that
     /// reach a type only by a transfer, a redial or a repeat.
     pub fn uncovered_arrivals(&self) -> Vec<Uncovered> {
@@ -658,6 +665,7 @@ impl Model {
                 let uncovered = k < self.n_intervals
                     && !ty.backlog
                     && arrives(k)
+                    && !self.channel_closed_in(ty.channel, k)
                     && !bot_keeps_all(k)
                     && !staffed(k);
                 match (uncovered, run) {
@@ -687,7 +695,8 @@ pub struct OptimizeSpec {
     pub max_asa: Option<f64>,
     /// `(answer_within seconds, target share)` for groups that only take transfers.
     pub back_office: (f64, f64),
-    /// Agents on duty in every group at every interval, at least.
+    /// Agents on duty in every group at every interval, at least (not where every channel
+    /// of the group is closed throughout the interval).
     pub min_on_duty: u32,
     /// Intervals with fewer offered contacts (per replication) are not judged.
     pub min_offered: f64,

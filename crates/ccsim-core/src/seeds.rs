@@ -72,6 +72,15 @@ pub mod salt {
     pub const TRANSFER_PATIENCE: u64 = 0xa076_1d64_78bd_642f;
     /// Per attempt, for a transfer queue's patience (`× attempt index`, xored).
     pub const TRANSFER_ATTEMPT: u64 = 0xe703_7ed1_a0b4_28db;
+    /// The patience on the channel a closed channel sends its contact to (`× attempt
+    /// number`, xored).
+    pub const REDIRECT_PATIENCE: u64 = 0x6a09_e667_f3bc_c909;
+}
+
+/// The generator of the patience of attempt `attempt` (1 first) on the channel its closed
+/// channel sends it to.
+pub fn redirect_patience_rng(contact_seed: u64, attempt: u8) -> Xoshiro256PlusPlus {
+    contact_rng(contact_seed ^ salt::REDIRECT_PATIENCE.wrapping_mul(attempt as u64))
 }
 
 /// The generator of service `service` (0 first) of attempt `attempt` (0 first) of the

@@ -93,6 +93,7 @@ fn compile_channel(
         repeat: None,
         busyness_day_cv: busyness_cv(c, chr, i, "day_cv", |b| &b.day_cv)?,
         busyness_interval_cv: busyness_cv(c, chr, i, "interval_cv", |b| &b.interval_cv)?,
+        hours: None,
     })
 }
 

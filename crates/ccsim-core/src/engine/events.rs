@@ -8,7 +8,7 @@
 //! typed and comes out typed, stored as a 4-bit kind below the sequence number and two
 //! `u32`s; the sequence number alone orders events at equal times, so the kind never does.
 
-use crate::ids::{AgentId, ContactId, FeedId, GroupId, Stamp, StreamId};
+use crate::ids::{AgentId, ChannelId, ContactId, FeedId, GroupId, Stamp, StreamId};
 use dary_heap::QuaternaryHeap;
 use std::cmp::Ordering;
 
@@ -33,9 +33,14 @@ pub enum Payload {
     Return(ContactId, Stamp),
     /// The group moves to entry `i` of its staffing timeline.
     StaffingChange(GroupId, u32),
+    /// The contact (with this stamp), deferred while its channel was closed, joins the
+    /// queue at the opening.
+    Deferred(ContactId, Stamp),
+    /// The channel closes at the end of its open window `i` (`at_closing = "drop"`).
+    Closing(ChannelId, u32),
 }
 
-/// Bits of `Event::seq_kind` that hold the kind (nine kinds).
+/// Bits of `Event::seq_kind` that hold the kind (eleven kinds).
 const KIND_BITS: u64 = 4;
 const KIND_MASK: u64 = (1 << KIND_BITS) - 1;
 
@@ -53,6 +58,8 @@ impl Payload {
             Payload::Return(c, stamp) => (6, c.get(), stamp.get()),
             Payload::StaffingChange(g, i) => (7, g.get(), i),
             Payload::ReplayedArrival(r) => (8, r.get(), 0),
+            Payload::Deferred(c, stamp) => (9, c.get(), stamp.get()),
+            Payload::Closing(ch, i) => (10, ch.get(), i),
         }
     }
 
@@ -100,7 +107,9 @@ impl Event {
             5 => Payload::BotEnd(ContactId::new(id), Stamp::new(extra)),
             6 => Payload::Return(ContactId::new(id), Stamp::new(extra)),
             7 => Payload::StaffingChange(GroupId::new(id), extra),
-            _ => Payload::ReplayedArrival(FeedId::new(id)),
+            8 => Payload::ReplayedArrival(FeedId::new(id)),
+            9 => Payload::Deferred(ContactId::new(id), Stamp::new(extra)),
+            _ => Payload::Closing(ChannelId::new(id), extra),
         }
     }
 }
@@ -226,6 +235,8 @@ mod tests {
             Payload::BotEnd(ContactId::new(2), Stamp::new(3)),
             Payload::Return(ContactId::new(4), Stamp::new(5)),
             Payload::StaffingChange(GroupId::new(6), m),
+            Payload::Deferred(ContactId::new(m), Stamp::new(7)),
+            Payload::Closing(ChannelId::new(m), m),
         ];
         let mut q = EventQueue::default();
         for (i, &p) in payloads.iter().enumerate() {

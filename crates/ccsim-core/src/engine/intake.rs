@@ -129,13 +129,17 @@ impl Replication<'_> {
         }
     }
 
-    /// Contact `c` reaches out (a first contact, a redial or a repeat): it meets the bot of
-    /// its channel, if there is one and it is up, or goes to the human queues.
+    /// Contact `c` reaches out (a first contact, a redial or a repeat): it meets its
+    /// channel closed (see `hours`), or the bot of its channel, if there is one and it is
+    /// up, or goes to the human queues.
     #[inline]
     pub(super) fn begin_attempt(&mut self, c: ContactId) {
         let model = self.model;
         let now = self.now;
         let channel = self.channel_of(self.ws.contacts[c.index()].contact_type);
+        if self.has_hours && self.meets_closed(c, channel) {
+            return;
+        }
         if let Some(b) = model.channels[channel.index()].bot {
             let bot = &model.bots[b.index()];
             if !bot.is_down(now) {

@@ -6,7 +6,8 @@
 //! (arrivals, generated and replayed, and a new attempt's first step), `bot` (bot
 //! sessions), `routing` (queues, overflow, abandonment, transfers), `service` (a service's
 //! start and end), `concurrency` (agents' work clocks and who is available), `staffing`
-//! (agents arriving and leaving, time integrals), `returns` (redials and repeats);
+//! (agents arriving and leaving, time integrals), `returns` (redials and repeats),
+//! `hours` (closed channels: closed arrivals, deferrals, redirects, closings);
 //! `state` holds the data and the reused [`Workspace`].
 //!
 //! Invariants: contacts, agents, groups, queues and streams live in `Vec`s addressed by the
@@ -20,6 +21,7 @@ pub mod arrivals;
 mod bot;
 mod concurrency;
 pub mod events;
+mod hours;
 mod intake;
 mod returns;
 mod routing;
@@ -165,6 +167,8 @@ struct Replication<'a> {
     max_concurrency: usize,
     /// Some channel is an e-mail backlog.
     has_backlog: bool,
+    /// Some channel has opening hours.
+    has_hours: bool,
     /// Replayed logs, by [`FeedId`].
     feeds: Vec<Box<dyn ContactFeed + 'a>>,
     /// The next contact of each feed, scheduled as a `ReplayedArrival`.
@@ -190,6 +194,7 @@ impl<'a> Replication<'a> {
             interval: 0,
             n_classes: model.priority_levels.len(),
             has_backlog: model.channels.iter().any(|c| c.backlog),
+            has_hours: model.channels.iter().any(|c| c.hours.is_some()),
             feeds: Vec::new(),
             pending: Vec::new(),
             feed_rngs: Vec::new(),
@@ -223,6 +228,9 @@ impl<'a> Replication<'a> {
         for r in 0..self.feeds.len() {
             self.schedule_replayed(FeedId::from_index(r));
         }
+        if self.has_hours {
+            self.schedule_closings();
+        }
         while let Some(event) = self.ws.events.pop() {
             self.ws.tallies.events += 1;
             self.now = event.time;
@@ -236,6 +244,8 @@ impl<'a> Replication<'a> {
                 Payload::Return(c, stamp) => self.on_return(c, stamp),
                 Payload::StaffingChange(g, i) => self.on_staffing_change(g, i),
                 Payload::IntervalStart(k) => self.on_interval_start(k as usize),
+                Payload::Deferred(c, stamp) => self.on_deferred(c, stamp),
+                Payload::Closing(ch, i) => self.on_closing(ch, i),
             }
         }
     }

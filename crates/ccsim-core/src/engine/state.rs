@@ -223,6 +223,8 @@ pub struct Workspace {
     /// replication's draw; empty when no channel has busyness.
     pub(super) busyness: Vec<f64>,
     pub(super) bots: Vec<BotState>,
+    /// Per channel, the first of its open windows that has not ended (see `hours`).
+    pub(super) hours_cursor: Vec<u32>,
     pub(super) tallies: Tallies,
     pub(super) scratch: WaitHistogram,
 }
@@ -262,6 +264,8 @@ impl Workspace {
             b.active = 0;
             b.waiting.clear();
         }
+        self.hours_cursor.clear();
+        self.hours_cursor.resize(model.channels.len(), 0);
         self.streams.clear();
         for s in 0..model.streams.len() as u32 {
             self.streams.push(StreamState {

@@ -1,9 +1,27 @@
-//! The serialization of the model's structs that have optional per-interval fields
-//! (`ContactType::handle_scale`, `Group::shrinkage_by_interval`): written by hand so that a
+//! The serialization of the model's structs that have optional fields
+//! (`ContactType::handle_scale`, `Group::shrinkage_by_interval`, `Channel::hours`): written by hand so that a
 //! model without them serializes byte for byte as before they existed, and keeps its shard
 //! identity (a derive with `skip_serializing_if` would still name the skipped field).
 
-use super::{ContactType, Group};
+use super::{Channel, ContactType, Group};
+
+/// An optional field: left out of the serialization when absent or empty.
+trait Omitted {
+    /// Whether the field is left out.
+    fn omitted(&self) -> bool;
+}
+
+impl<T> Omitted for Vec<T> {
+    fn omitted(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl<T> Omitted for Option<T> {
+    fn omitted(&self) -> bool {
+        self.is_none()
+    }
+}
 
 /// Serializes the fields of a struct in order (`name: value`) and, after them, the
 /// optional ones only when non-empty: a struct of the same fields without them serializes
@@ -12,10 +30,10 @@ macro_rules! serialize_struct {
     ($serializer:expr, $name:literal, $self:ident, [$($field:ident),*], [$($optional:ident),*]) => {{
         use serde::ser::SerializeStruct as _;
         let len = [$(stringify!($field)),*].len()
-            $(+ usize::from(!$self.$optional.is_empty()))*;
+            $(+ usize::from(!Omitted::omitted(&$self.$optional)))*;
         let mut state = $serializer.serialize_struct($name, len)?;
         $(state.serialize_field(stringify!($field), &$self.$field)?;)*
-        $(if !$self.$optional.is_empty() {
+        $(if !Omitted::omitted(&$self.$optional) {
             state.serialize_field(stringify!($optional), &$self.$optional)?;
         })*
         state.end()
@@ -66,6 +84,29 @@ impl serde::Serialize for Group {
                 escalate_to
             ],
             [shrinkage_by_interval]
+        )
+    }
+}
+
+impl serde::Serialize for Channel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_struct!(
+            serializer,
+            "Channel",
+            self,
+            [
+                name,
+                answer_within,
+                service_level_target,
+                patience,
+                bot,
+                backlog,
+                redial,
+                repeat,
+                busyness_day_cv,
+                busyness_interval_cv
+            ],
+            [hours]
         )
     }
 }

@@ -168,8 +168,11 @@ metric_set! {
 
     /// Contacts that arrived, before any bot (attempts: redials and repeats included).
     arrivals: Amount = |(t, _)| t.arrivals as f64;
-    /// First attempts: arrivals that are neither redials nor repeats.
-    unique_customers: Amount = |(t, _)| (t.arrivals - t.redials - t.repeats) as f64;
+    /// First attempts: arrivals that are neither redials nor repeats (nor a closed
+    /// channel's contacts redirected here: each is counted where it is served).
+    unique_customers: Amount = |(t, _)| t.arrivals as f64
+        - (t.redials + t.repeats) as f64
+        - t.closed_redirected as f64;
     /// Redials / arrivals.
     redial_rate: Share = |(t, _)| ratio(t.redials as f64, t.arrivals as f64);
     /// Repeat contacts / arrivals.
@@ -203,7 +206,8 @@ metric_set! {
     /// Contacts still in the system when the run ended (waiting with no agent to come).
     unfinished: Amount = |(t, _)| t.offered as f64
         - t.abandoned as f64
-        - (t.resolved + t.unresolved + t.abandoned_in_transfer) as f64;
+        - (t.resolved + t.unresolved + t.abandoned_in_transfer) as f64
+        - t.closed_at_closing as f64;
     /// Answered within the channel's threshold / offered.
     service_level: Share = |(t, _)| ratio(t.answered_in_threshold as f64, t.offered as f64);
     /// Every contact of the scope that gave up waiting, in its first queue or in a queue
@@ -240,6 +244,19 @@ metric_set! {
     /// transferred.
     transfer_abandon_rate: Share, default "undefined" =
         |(t, _)| ratio(t.abandoned_in_transfer as f64, t.transferred as f64);
+    /// Contacts that met their channel closed (opening hours): arrivals while it was
+    /// closed, neither offered nor abandoned (whatever then happened to them), and
+    /// offered contacts dropped from its queues at closing.
+    closed: Amount, default "undefined" = |(t, _)| t.closed as f64;
+    /// Closed arrivals deferred to the next opening, offered there
+    /// (`when_closed = "defer"`).
+    closed_deferred: Amount, default "undefined" = |(t, _)| t.closed_deferred as f64;
+    /// Closed arrivals sent to another channel (`when_closed = { to = … }`), where they
+    /// arrive again.
+    closed_redirected: Amount, default "undefined" = |(t, _)| t.closed_redirected as f64;
+    /// Offered contacts dropped from the queue when their channel closed
+    /// (`at_closing = "drop"`): among `closed`, not abandoned.
+    closed_at_closing: Amount, default "undefined" = |(t, _)| t.closed_at_closing as f64;
 }
 
 metric_set! {
@@ -285,7 +302,7 @@ mod tests {
             ..Default::default()
         };
         let v = q.values();
-        assert_eq!(QueueMetrics::FIELDS, 30);
+        assert_eq!(QueueMetrics::FIELDS, 34);
         let at = |name| QUEUE_METRICS.iter().position(|m| m.name == name).unwrap();
         assert_eq!(
             (v[at("arrivals")], v[at("offered")], v[at("wait_p90_s")]),

@@ -2,6 +2,7 @@
 //! ends ([`ReplicationOutcome::from_tallies`]), ready to be combined across replications.
 
 use super::{GroupArea, GroupMetrics, QueueMetrics, QueueTally, Tallies, WaitHistogram, ratio};
+use crate::ids::GroupId;
 use crate::model::Model;
 use serde::{Deserialize, Serialize};
 
@@ -78,33 +79,38 @@ impl ReplicationOutcome {
             .collect();
         let (by_channel, wait_cdf, totals) = channel_metrics(model, t, scratch);
 
-        let span_s = reported.len() as f64 * model.interval;
+        let closed = |k: usize, g: usize| model.group_closed_in(GroupId::from_index(g), k);
         let mut group_intervals = Vec::with_capacity(reported.len() * areas.width);
         for k in reported.clone() {
             for (g, group) in model.groups.iter().enumerate() {
                 let a = areas.at(k, g);
-                group_intervals.push(GroupMetrics::derive(GroupArea {
+                let mut m = GroupMetrics::derive(GroupArea {
                     busy_s: t.busy_area[a],
                     staffed_s: t.staffed_area[a],
                     span_s: model.interval,
                     scheduled_hours: group.paid_hours[k],
                     hourly_cost: group.hourly_cost,
                     overtime_s: t.overtime_area[a],
-                }));
+                });
+                if closed(k, g) {
+                    (m.occupancy, m.staffed) = (f64::NAN, f64::NAN);
+                }
+                group_intervals.push(m);
             }
         }
         let (mut all_busy, mut all_staffed) = (0.0, 0.0);
         let by_group: Vec<GroupMetrics> = (model.groups.iter().enumerate())
             .map(|(g, group)| {
-                let sum =
-                    |v: &[f64]| -> f64 { areas.column(g, reported.clone()).map(|a| v[a]).sum() };
+                // Over the intervals where the group is open (all of them without hours).
+                let open = || reported.clone().filter(move |&k| !closed(k, g));
+                let sum = |v: &[f64]| -> f64 { open().map(|k| v[areas.at(k, g)]).sum() };
                 let (busy_s, staffed_s) = (sum(&t.busy_area), sum(&t.staffed_area));
                 all_busy += busy_s;
                 all_staffed += staffed_s;
                 GroupMetrics::derive(GroupArea {
                     busy_s,
                     staffed_s,
-                    span_s,
+                    span_s: open().count() as f64 * model.interval,
                     scheduled_hours: reported.clone().map(|k| group.paid_hours[k]).sum(),
                     hourly_cost: group.hourly_cost,
                     overtime_s: t.overtime[g],

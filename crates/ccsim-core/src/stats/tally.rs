@@ -76,7 +76,17 @@ tally! {
     /// Transfers answered by the receiving group.
     pub transfer_answered: u64,
     /// Sum of the waits of answered transfers, in seconds.
-    pub transfer_wait_sum: f64,}
+    pub transfer_wait_sum: f64,
+    /// Contacts that met their channel closed: arrivals while it was closed (counted
+    /// where they arrived, whatever their channel's policy) and contacts dropped from its
+    /// queues at closing.
+    pub closed: u64,
+    /// Closed arrivals deferred to the next opening (offered there).
+    pub closed_deferred: u64,
+    /// Closed arrivals sent to another channel (arriving there too).
+    pub closed_redirected: u64,
+    /// Offered contacts that left a queue at closing (`at_closing = "drop"`).
+    pub closed_at_closing: u64,}
 }
 
 /// Everything one replication records, indexed densely: cells are `interval × channel`,
