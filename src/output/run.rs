@@ -335,7 +335,7 @@ fn group_table(out: &mut String, model: &Model, s: &RunSummary) {
     let hours = (model.horizon - from) / 3600.0;
     let _ = writeln!(
         out,
-        "Agents on duty: the time-average of agents present over the reported {}–{} ({} h), hours with no one on duty included; overtime: agent-hours spent finishing contacts past the plan, the drain after the horizon included.",
+        "Agents on duty: the time-average of agents present over the reported {}–{} ({} h){}, hours with no one on duty included; overtime: agent-hours spent finishing contacts past the plan, the drain after the horizon included.",
         clock(from),
         if model.horizon == 86_400.0 {
             "24:00".to_string()
@@ -346,6 +346,11 @@ fn group_table(out: &mut String, model: &Model, s: &RunSummary) {
             format!("{hours:.0}")
         } else {
             format!("{hours:.1}")
+        },
+        if model.channels.iter().any(|c| c.hours.is_some()) {
+            ", the group's closed intervals left out (below)"
+        } else {
+            ""
         }
     );
     if model.channels.iter().any(|c| c.hours.is_some()) {

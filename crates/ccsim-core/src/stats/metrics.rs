@@ -168,8 +168,9 @@ metric_set! {
 
     /// Contacts that arrived, before any bot (attempts: redials and repeats included).
     arrivals: Amount = |(t, _)| t.arrivals as f64;
-    /// First attempts: arrivals that are neither redials nor repeats (nor a closed
-    /// channel's contacts redirected here: each is counted where it is served).
+    /// First attempts: arrivals that are neither redials nor repeats, less the closed
+    /// channel's first attempts redirected elsewhere (each customer counts on the channel
+    /// it was sent to; `arrivals` counts it on both).
     unique_customers: Amount = |(t, _)| t.arrivals as f64
         - (t.redials + t.repeats) as f64
         - t.closed_redirected as f64;
