@@ -395,3 +395,67 @@ fn scenarios_with_different_customers_are_compared_unpaired() {
     assert!(!ccsim::compare::same_customers(&base, &other_rate));
     std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
 }
+
+/// A change of opening hours moves contacts between offered and `closed`: the comparison
+/// shows `closed` (all and per channel with hours), and the two moves are equal and
+/// opposite over the same customers; a comparison without hours shows no `closed` row.
+#[test]
+fn a_change_of_opening_hours_shows_the_contacts_it_turns_away() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!("ccsim-compare-hours-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let later = dir.join("later.toml");
+    std::fs::write(
+        &later,
+        format!(
+            "extends = {:?}\n[set]\n\"channel.voice.hours.sat\" = \"09:00-20:00\"\n",
+            root.join("scenarios/opening_hours.toml")
+                .display()
+                .to_string()
+        ),
+    )
+    .unwrap();
+    let out = ccsim(&[
+        "compare",
+        root.join("scenarios/opening_hours.toml").to_str().unwrap(),
+        later.to_str().unwrap(),
+        "--json",
+        "--quiet",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = json.to_string();
+    let diff = |scope: &str, metric: &str| -> f64 {
+        let found = json["variants"][0]["differences"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{text}"))
+            .iter()
+            .find(|d| d["scope"] == scope && d["metric"] == metric)
+            .unwrap_or_else(|| panic!("no {scope} {metric} in {text}"))
+            .clone();
+        found["difference"]["mean"].as_f64().unwrap()
+    };
+    let closed = diff("voice", "closed");
+    assert!(
+        closed < 0.0,
+        "two more open hours turn fewer away: {closed}"
+    );
+    assert_eq!(diff("voice", "offered"), -closed);
+    assert!(diff("all", "closed") < 0.0);
+    // Without hours on either side, no `closed` row.
+    let out = ccsim(&[
+        "compare",
+        "scenarios/weekday.toml",
+        "scenarios/variants/frontline_empowerment.toml",
+        "--json",
+        "--quiet",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\"offered\"") && !text.contains("\"closed\""));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -116,6 +116,61 @@ pub enum Pairing {
     Unpaired,
 }
 
+/// The `closed` extractors of [`extractors`]: `all` and each shared channel, where either
+/// side has opening hours (a change of hours moves contacts between offered and closed).
+#[allow(clippy::type_complexity)]
+fn closed_extractors(
+    base: &Model,
+    variant: &Model,
+) -> Vec<(
+    String,
+    &'static str,
+    Unit,
+    Box<dyn Fn(&ReplicationOutcome) -> f64>,
+    Box<dyn Fn(&ReplicationOutcome) -> f64>,
+)> {
+    let mut out: Vec<(
+        String,
+        &'static str,
+        Unit,
+        Box<dyn Fn(&ReplicationOutcome) -> f64>,
+        Box<dyn Fn(&ReplicationOutcome) -> f64>,
+    )> = Vec::new();
+    let closed = find(QUEUE_METRICS, "closed").expect("closed is in the registry");
+    let with_hours = |m: &Model, name: &str| {
+        m.channels
+            .iter()
+            .any(|c| c.hours.is_some() && (name == "all" || c.name == name))
+    };
+    let mut scopes = vec![("all".to_string(), None)];
+    for (b, ch) in base.channels.iter().enumerate() {
+        if let Some(v) = variant.channels.iter().position(|c| c.name == ch.name) {
+            scopes.push((ch.name.clone(), Some((b, v))));
+        }
+    }
+    for (scope, at) in scopes {
+        if !(with_hours(base, &scope) || with_hours(variant, &scope)) {
+            continue;
+        }
+        let get = closed.get;
+        let (getter_b, getter_v): (
+            Box<dyn Fn(&ReplicationOutcome) -> f64>,
+            Box<dyn Fn(&ReplicationOutcome) -> f64>,
+        ) = match at {
+            None => (
+                Box::new(move |o| get(&o.totals)),
+                Box::new(move |o| get(&o.totals)),
+            ),
+            Some((b, v)) => (
+                Box::new(move |o| get(&o.by_channel[b])),
+                Box::new(move |o| get(&o.by_channel[v])),
+            ),
+        };
+        out.push((scope, closed.name, closed.unit, getter_b, getter_v));
+    }
+    out
+}
+
 /// Metric extractors of every scope the two models share: `all`, then their common
 /// channels (by name), then cost and occupancy.
 #[allow(clippy::type_complexity)]
@@ -161,6 +216,7 @@ fn extractors(
             ));
         }
     }
+    out.extend(closed_extractors(base, variant));
     out.push((
         "all".into(),
         "occupancy",
