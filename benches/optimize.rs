@@ -93,6 +93,7 @@ fn roster_mip(c: &mut Criterion) {
                     max_part_time_share: Some(0.3),
                     gap: 0.005,
                     time_limit: 20.0,
+                    solver: ccsim::optimize::Solver::Microlp,
                 })
                 .expect("solves");
                 assert!(sol.shortfall.iter().all(|&s| s == 0));

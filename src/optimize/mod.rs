@@ -14,12 +14,14 @@
 //!    so that its cost and misses compare like with like. Costs are reported as
 //!    [`CostBreakdown`]: agents + bot sessions + bot raises = total, to the cent.
 
+pub mod backend;
 mod judge;
 pub mod requirements;
 mod result;
 pub mod roster;
 mod rosters;
 
+pub use backend::Solver;
 pub use result::{
     BASELINE_METHOD, Baseline, CostBreakdown, DeflectionResult, GroupCost, IterationRecord, Miss,
     OptimizeResult, RequirementRow, RosterLine, Verification,
@@ -47,6 +49,8 @@ pub struct OptimizeOptions {
     pub gap: Option<f64>,
     /// MIP time limit, seconds.
     pub time_limit: Option<f64>,
+    /// The MIP solver (`None`: microlp).
+    pub solver: Option<Solver>,
     /// Highest abandonment rate.
     pub max_abandon_rate: Option<f64>,
     /// Longest ASA, seconds.
@@ -362,8 +366,14 @@ fn roster_rounds(
     let mut it = 1;
     loop {
         let need = need_of(&s.model, required);
-        let rostered =
-            rosters::solve_rosters(&s.model, &s.spec, &s.candidates, &need, deflection_options)?;
+        let rostered = rosters::solve_rosters(
+            &s.model,
+            &s.spec,
+            &s.candidates,
+            &need,
+            deflection_options,
+            s.options.solver.unwrap_or_default(),
+        )?;
         let solutions = rostered.solutions;
         let mut m = rosters::staffed_by(&s.model, &s.candidates, &solutions);
         rosters::apply_deflections(&mut m, &s.spec, &rostered.points);

@@ -25,6 +25,7 @@ mod fuzz;
 mod identity;
 mod log_format;
 mod optimize;
+mod optimize_solver;
 mod precision;
 mod readme;
 mod replay;
