@@ -154,9 +154,15 @@ fn solve_microlp(
     .map_err(|e| reason(&e))
 }
 
-/// A good_lp error as a short lower-case reason.
+/// A good_lp error as a short lower-case reason (the solver's own words, without
+/// good_lp's wrapping).
 fn reason(e: &good_lp::ResolutionError) -> String {
-    let text = e.to_string();
+    let text = match e {
+        good_lp::ResolutionError::Other(s) => s.to_string(),
+        good_lp::ResolutionError::Str(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let text = text.trim_end_matches('.');
     let mut chars = text.chars();
     match chars.next() {
         Some(c) => c.to_lowercase().chain(chars).collect(),

@@ -98,6 +98,19 @@ pub struct GroupCost {
     pub path: String,
 }
 
+impl GroupCost {
+    /// What the printed tables say of its solver: the status when the MIP's roster was
+    /// kept, else the path (e.g. `rounded LP (MIP: time limit reached before finding a
+    /// feasible solution)`).
+    pub fn solver_text(&self) -> &str {
+        if self.path.is_empty() || self.path.starts_with("MIP") || self.path.starts_with("time") {
+            self.solver
+        } else {
+            &self.path
+        }
+    }
+}
+
 /// What a roster costs over the horizon, term by term. Each term is rounded to cents,
 /// and `total` is their sum in cents, so `agents + bot_sessions + bot_raises = total`
 /// holds exactly (to the cent) in the JSON and in the printed line.
