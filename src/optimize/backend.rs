@@ -83,6 +83,7 @@ pub(crate) struct Settings {
     pub(crate) time_limit: f64,
     /// A known solution to start from (CBC's MIP start; microlp is not given one, so
     /// that its rosters stay what they were).
+    #[cfg_attr(not(feature = "cbc"), allow(dead_code))]
     pub(crate) start: Vec<(Variable, f64)>,
 }
 
