@@ -140,6 +140,14 @@ pub fn effective_spec(
     Ok((model, spec))
 }
 
+/// The MIP solver: `--solver`, else the scenario's `[optimize] solver`, else microlp.
+fn solver_of(spec: &OptimizeSpec, options: &OptimizeOptions) -> Solver {
+    options
+        .solver
+        .or_else(|| (spec.solver.as_deref()).and_then(|n| Solver::parse(n).ok()))
+        .unwrap_or_default()
+}
+
 /// Simulates `model` with the optimizer's replications, seed and threads.
 fn simulate(
     model: &Model,
@@ -227,6 +235,7 @@ pub fn optimize(
         &s.model,
         &s.spec,
         options,
+        solver_of(&s.spec, options),
         &s.candidates,
         &need_of(&s.model, &erlang),
     )?;
@@ -372,7 +381,7 @@ fn roster_rounds(
             &s.candidates,
             &need,
             deflection_options,
-            s.options.solver.unwrap_or_default(),
+            solver_of(&s.spec, s.options),
         )?;
         let solutions = rostered.solutions;
         let mut m = rosters::staffed_by(&s.model, &s.candidates, &solutions);

@@ -19,15 +19,13 @@ pub(super) fn two_step_baseline(
     model: &Model,
     spec: &OptimizeSpec,
     options: &OptimizeOptions,
+    solver: roster::Solver,
     candidates: &[Vec<roster::Candidate>],
     need: &[Vec<u32>],
 ) -> Result<Baseline, OptimizeError> {
     let solutions: Vec<roster::RosterSolution> = (0..model.groups.len())
         .into_par_iter()
-        .map(|g| {
-            let solver = options.solver.unwrap_or_default();
-            roster::solve(&group_problem(model, spec, candidates, need, g, solver))
-        })
+        .map(|g| roster::solve(&group_problem(model, spec, candidates, need, g, solver)))
         .collect::<Result<Vec<_>, OptimizeError>>()?;
     let m = staffed_by(model, candidates, &solutions);
     let result = simulate(&m, spec, options)?;

@@ -171,7 +171,11 @@ fn exhaustive(need: &[u32], cands: &[Candidate]) -> f64 {
             }
         }
         if have.iter().zip(need).all(|(h, n)| h >= n) {
-            let cost: f64 = cands.iter().zip(&agents).map(|(c, &n)| c.paid_hours * n as f64).sum();
+            let cost: f64 = cands
+                .iter()
+                .zip(&agents)
+                .map(|(c, &n)| c.paid_hours * n as f64)
+                .sum();
             best = best.min(cost);
         }
         // The next count vector, in base `top`.
@@ -292,4 +296,46 @@ fn tiny_rosters_cost_what_exhaustive_search_finds_with_every_backend() {
             assert!(s.lp_bound.expect("a bound") <= best + 1e-9);
         }
     }
+}
+
+#[test]
+fn the_solver_is_chosen_by_flag_or_scenario_and_cbc_needs_its_build() {
+    let small = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/cases/optimize_small.toml"
+    );
+    let text = std::fs::read_to_string(small)
+        .expect("the case reads")
+        .replacen("[optimize]\n", "[optimize]\nsolver = \"cbc\"\n", 1);
+    assert!(text.contains("solver = \"cbc\""));
+    let dir = std::env::temp_dir().join(format!("ccsim-solver-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let path = dir.join("cbc.toml");
+    std::fs::write(&path, &text).expect("written");
+    let loaded = ccsim::scenario::load(&path);
+    let flag = crate::support::ccsim(&["optimize", small, "--solver", "cbc", "--quiet"]);
+    if Solver::Cbc.built() {
+        let model = loaded.expect("cbc is in this build");
+        let spec = model.optimize.as_ref().expect("[optimize]");
+        assert_eq!(spec.solver.as_deref(), Some("cbc"));
+        assert!(
+            flag.status.success(),
+            "{}",
+            String::from_utf8_lossy(&flag.stderr)
+        );
+    } else {
+        let e = loaded.expect_err("cbc is not in this build").to_string();
+        assert!(
+            e.contains("cbc.toml:") && e.contains("optimize.solver"),
+            "{e}"
+        );
+        assert!(
+            e.contains("--features cbc") && e.contains("coinor-libcbc-dev"),
+            "{e}"
+        );
+        assert_eq!(flag.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&flag.stderr);
+        assert!(stderr.contains("--features cbc"), "{stderr}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -699,6 +699,11 @@ pub struct OptimizeSpec {
     pub gap: f64,
     /// Time limit of each MIP solve, seconds.
     pub time_limit: f64,
+    /// The MIP solver the scenario names (`microlp`, `cbc`; checked against the build
+    /// when the scenario is read); `None`: the default (microlp). Serialized only when
+    /// given, so that scenarios without it keep their identity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub solver: Option<String>,
     /// Most part-time agents as a share of a group's rostered agents.
     pub max_part_time_share: Option<f64>,
     /// Most agents rostered, per group.
