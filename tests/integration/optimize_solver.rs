@@ -257,6 +257,7 @@ fn a_mip_forced_to_fail_falls_back_to_the_rounded_lp_and_says_why() {
     let gap = s.gap.expect("a gap");
     assert!((gap - (s.cost - bound) / s.cost).abs() < 1e-9);
     // Rounding up and thinning stays close to the bound on a week: within 5 %.
+    eprintln!("rounded LP on a week at 30 minutes: gap {gap}");
     assert!(gap < 0.05, "{gap}");
 }
 
