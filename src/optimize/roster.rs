@@ -593,3 +593,29 @@ fn group_solutions(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome() -> backend::Outcome {
+        backend::Outcome {
+            values: Vec::new(),
+            status: SolutionStatus::TimeLimit,
+            gap: None,
+            objective: 0.0,
+        }
+    }
+
+    #[test]
+    fn a_fractional_mip_answer_is_no_roster() {
+        // CBC's LP values handed back as a "solution" when it found no integer one.
+        let why = whole(vec![vec![2.0, 0.5, 1.0]], Vec::new(), outcome()).expect_err("refused");
+        assert_eq!(why, "a non-integral roster (0.5 agents on a shift)");
+        let (plan, status, _) =
+            whole(vec![vec![2.0, 1e-9, 3.0 - 1e-9]], vec![1.5], outcome()).expect("whole");
+        assert_eq!(plan.agents, vec![vec![2, 0, 3]]);
+        assert_eq!(plan.points, vec![1.5]);
+        assert!(matches!(status, SolutionStatus::TimeLimit));
+    }
+}
