@@ -1,11 +1,13 @@
 //! Optimizer speed: the roster MIP of a 96-interval day (15-minute intervals) with about 300
-//! candidate shifts for each of 4 groups, solved by microlp to a 0.5 % gap; and a full
-//! `ccsim optimize` of the shipped promotion day (requirements, rosters and every
+//! candidate shifts for each of 4 groups, solved by microlp to a 0.5 % gap; a week (7 days ×
+//! 96 intervals, 3,360 candidate shifts for each of 4 groups) with every backend this build
+//! has (`--features cbc` adds CBC), the gap each reaches printed before it is timed; and a
+//! full `ccsim optimize` of the shipped promotion day (requirements, rosters and every
 //! verifying simulation).
 
 use ccsim::model::{RosterBreak, RosterShift};
 use ccsim::optimize::roster::{Candidate, RosterProblem, solve};
-use ccsim::optimize::{OptimizeOptions, optimize};
+use ccsim::optimize::{OptimizeOptions, Solver, optimize};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 const INTERVAL: f64 = 900.0;
@@ -93,6 +95,7 @@ fn roster_mip(c: &mut Criterion) {
                     max_part_time_share: Some(0.3),
                     gap: 0.005,
                     time_limit: 20.0,
+                    solver: ccsim::optimize::Solver::Microlp,
                 })
                 .expect("solves");
                 assert!(sol.shortfall.iter().all(|&s| s == 0));
@@ -121,5 +124,113 @@ fn roster_mip(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, roster_mip);
+/// A week at 15-minute intervals around the clock: 8.5-hour full-time shifts with a
+/// 30-minute unpaid break 3.5, 4, 4.5 or 5 hours in, and 4-hour part-time shifts, each
+/// starting at every interval of the week (3,360 candidates).
+fn week_candidates() -> Vec<Candidate> {
+    let n = 7 * 96;
+    let mut out = Vec::new();
+    let mut add = |start: usize, covers: Vec<usize>, paid: f64, part_time: bool| {
+        out.push(Candidate {
+            template: usize::from(part_time),
+            shift: RosterShift {
+                start: start as f64 * INTERVAL,
+                length: if part_time { 4.0 } else { 8.5 } * 3600.0,
+                agents: 1,
+                breaks: vec![],
+            },
+            covers,
+            paid_hours: paid,
+            part_time,
+        });
+    };
+    for start in 0..n {
+        for offset in [14, 16, 18, 20] {
+            let brk = start + offset..start + offset + 2;
+            let covers = (start..(start + 34).min(n))
+                .filter(|k| !brk.contains(k))
+                .collect();
+            add(start, covers, 8.0, false);
+        }
+        add(start, (start..(start + 16).min(n)).collect(), 4.0, true);
+    }
+    out
+}
+
+/// The week's need: each day the weekday curve of [`need`] (Saturday and Sunday at half
+/// the peak) with a fixed pseudo-random ripple of ±2 agents.
+fn week_need(scale: f64) -> Vec<u32> {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    (0..7 * 96)
+        .map(|k| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let ripple = ((state >> 33) % 5) as f64 - 2.0;
+            let day_scale = if k / 96 >= 5 { 0.5 * scale } else { scale };
+            (need(day_scale)[k % 96] as f64 + ripple).max(1.0) as u32
+        })
+        .collect()
+}
+
+/// The week's four groups solved one after another with `solver`: the path, cost, LP
+/// bound and gap of each.
+fn solve_week(solver: Solver, cands: &[Candidate], needs: &[Vec<u32>]) -> Vec<String> {
+    needs
+        .iter()
+        .map(|n| {
+            let sol = solve(&RosterProblem {
+                group: "week",
+                need: n,
+                candidates: cands,
+                hourly_cost: 30.0,
+                max_agents: None,
+                max_part_time_share: Some(0.3),
+                gap: 0.005,
+                time_limit: 10.0,
+                solver,
+            })
+            .expect("a roster, always");
+            assert!(sol.shortfall.iter().all(|&s| s == 0));
+            format!(
+                "{}: cost {:.0}, LP bound {:.0}, gap {:.2}%",
+                sol.path,
+                sol.cost,
+                sol.lp_bound.unwrap_or(f64::NAN),
+                sol.gap.unwrap_or(f64::NAN) * 100.0
+            )
+        })
+        .collect()
+}
+
+fn roster_week(c: &mut Criterion) {
+    let cands = week_candidates();
+    assert_eq!(cands.len(), 3360);
+    let needs: Vec<Vec<u32>> = [110.0, 70.0, 30.0, 15.0]
+        .iter()
+        .map(|&s| week_need(s))
+        .collect();
+    let mut group = c.benchmark_group("optimize");
+    group.sample_size(10);
+    for solver in [Solver::Microlp, Solver::Cbc] {
+        if !solver.built() {
+            continue;
+        }
+        let started = std::time::Instant::now();
+        let report = solve_week(solver, &cands, &needs);
+        eprintln!(
+            "week, {} ({:.1} s): {}",
+            solver.name(),
+            started.elapsed().as_secs_f64(),
+            report.join("; ")
+        );
+        group.bench_function(
+            format!("roster_week_672_intervals_4_groups_{}", solver.name()),
+            |b| b.iter(|| solve_week(solver, &cands, &needs)),
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, roster_mip, roster_week);
 criterion_main!(benches);

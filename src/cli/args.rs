@@ -53,6 +53,9 @@ pub(crate) struct OptimizeArgs {
     /// Time limit of each MIP solve, e.g. 20s.
     #[arg(long, value_parser = parse_duration)]
     pub(crate) time_limit: Option<Duration>,
+    /// The MIP solver: microlp (default, pure Rust) or cbc (a build with `--features cbc`).
+    #[arg(long, value_parser = crate::optimize::Solver::parse)]
+    pub(crate) solver: Option<crate::optimize::Solver>,
     /// CHANNEL=TARGET: a channel's service-level target, e.g. voice=0.85 (repeatable).
     #[arg(long = "service-level", value_name = "CHANNEL=TARGET", value_parser = parse_channel_target)]
     pub(crate) service_levels: Vec<(String, f64)>,

@@ -19,6 +19,7 @@ pub(super) fn optimize_command(args: &OptimizeArgs) -> Result<(), Error> {
         max_iterations: args.max_iterations,
         gap: args.gap,
         time_limit: args.time_limit.map(|d| d.secs()),
+        solver: args.solver,
         max_abandon_rate: args.max_abandon_rate,
         max_asa: args.max_asa.map(|d| d.secs()),
         service_levels: args.service_levels.clone(),

@@ -14,12 +14,14 @@
 //!    so that its cost and misses compare like with like. Costs are reported as
 //!    [`CostBreakdown`]: agents + bot sessions + bot raises = total, to the cent.
 
+pub mod backend;
 mod judge;
 pub mod requirements;
 mod result;
 pub mod roster;
 mod rosters;
 
+pub use backend::Solver;
 pub use result::{
     BASELINE_METHOD, Baseline, CostBreakdown, DeflectionResult, GroupCost, IterationRecord, Miss,
     OptimizeResult, RequirementRow, RosterLine, Verification,
@@ -48,6 +50,8 @@ pub struct OptimizeOptions {
     pub gap: Option<f64>,
     /// MIP time limit, seconds.
     pub time_limit: Option<f64>,
+    /// The MIP solver (`None`: microlp).
+    pub solver: Option<Solver>,
     /// Highest abandonment rate.
     pub max_abandon_rate: Option<f64>,
     /// Longest ASA, seconds.
@@ -137,6 +141,14 @@ pub fn effective_spec(
     Ok((model, spec))
 }
 
+/// The MIP solver: `--solver`, else the scenario's `[optimize] solver`, else microlp.
+fn solver_of(spec: &OptimizeSpec, options: &OptimizeOptions) -> Solver {
+    options
+        .solver
+        .or_else(|| (spec.solver.as_deref()).and_then(|n| Solver::parse(n).ok()))
+        .unwrap_or_default()
+}
+
 /// Simulates `model` with the optimizer's replications, seed and threads.
 fn simulate(
     model: &Model,
@@ -224,6 +236,7 @@ pub fn optimize(
         &s.model,
         &s.spec,
         options,
+        solver_of(&s.spec, options),
         &s.candidates,
         &need_of(&s.model, &erlang),
     )?;
@@ -372,8 +385,14 @@ fn roster_rounds(
     let mut best: Option<BestRound> = None;
     loop {
         let need = need_of(&s.model, required);
-        let rostered =
-            rosters::solve_rosters(&s.model, &s.spec, &s.candidates, &need, deflection_options)?;
+        let rostered = rosters::solve_rosters(
+            &s.model,
+            &s.spec,
+            &s.candidates,
+            &need,
+            deflection_options,
+            solver_of(&s.spec, s.options),
+        )?;
         let solutions = rostered.solutions;
         let mut m = rosters::staffed_by(&s.model, &s.candidates, &solutions);
         rosters::apply_deflections(&mut m, &s.spec, &rostered.points);

@@ -83,10 +83,32 @@ pub struct GroupCost {
     pub naive_cost: f64,
     /// Scheduled agent-intervals the roster could not cover (limits, or no shift).
     pub shortfall: u32,
-    /// Status of its last MIP solve.
+    /// Status of its last MIP solve (`optimal`, `gap reached`, `time limit`), or where
+    /// its roster came from when the MIP gave none or a dearer one (`rounded LP`,
+    /// `greedy cover`).
     pub solver: &'static str,
-    /// Relative gap of its last MIP solve.
+    /// Relative gap of its last solve: the MIP's own, or for a rounded-LP roster its gap
+    /// to the LP bound.
     pub gap: Option<f64>,
+    /// The LP relaxation's objective of its last solve (paid cost, plus the shortfall
+    /// penalty where the need could not be covered): a lower bound on the roster's.
+    pub lp_bound: Option<f64>,
+    /// Which path produced its roster: `MIP, gap reached`, `time limit, best MIP found`,
+    /// `rounded LP (MIP: <why>)`.
+    pub path: String,
+}
+
+impl GroupCost {
+    /// What the printed tables say of its solver: the status when the MIP's roster was
+    /// kept, else the path (e.g. `rounded LP (MIP: time limit reached before finding a
+    /// feasible solution)`).
+    pub fn solver_text(&self) -> &str {
+        if self.path.is_empty() || self.path.starts_with("MIP") || self.path.starts_with("time") {
+            self.solver
+        } else {
+            &self.path
+        }
+    }
 }
 
 /// What a roster costs over the horizon, term by term. Each term is rounded to cents,

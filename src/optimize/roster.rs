@@ -3,13 +3,20 @@
 //! at least cost. This is the only module that knows good_lp; the backend is microlp
 //! (pure Rust, builds from cargo alone), always run with a relative gap and a time limit.
 
-use crate::error::{Error, ErrorKind};
+use super::backend;
+pub use super::backend::Solver;
+use crate::error::Error;
 use crate::ids::GroupId;
 use crate::model::{Model, RosterBreak, RosterShift};
 use good_lp::{
-    Expression, ProblemVariables, Solution, SolutionStatus, SolverModel, Variable, WithMipGap,
-    WithTimeLimit, constraint, microlp, solvers::microlp::MicroLpProblem, variable,
+    Constraint, Expression, ProblemVariables, SolutionStatus, Variable, constraint, variable,
 };
+
+mod incumbent;
+
+/// Seconds the LP relaxation may take at least, whatever the MIP's time limit: it gives
+/// the bound and the rounded roster every solve falls back on.
+pub const LP_TIME_LIMIT: f64 = 30.0;
 
 /// One shift an agent of a group may work: a template at one start with its breaks placed.
 #[derive(Clone, Debug)]
@@ -120,6 +127,8 @@ pub struct RosterProblem<'a> {
     pub gap: f64,
     /// Time limit in seconds.
     pub time_limit: f64,
+    /// The MIP backend (of a joint solve: the first group's).
+    pub solver: Solver,
 }
 
 /// A solved roster of one group.
@@ -133,8 +142,17 @@ pub struct RosterSolution {
     pub cost: f64,
     /// Relative gap between the roster's cost and the solver's bound, when known.
     pub gap: Option<f64>,
-    /// Why the solver stopped: `optimal`, `gap reached`, `time limit`.
+    /// Why the solver stopped: `optimal`, `gap reached`, `time limit`; or where the
+    /// roster came from when the MIP gave none or a dearer one: `rounded LP` (the LP
+    /// relaxation rounded up and thinned), `greedy cover` (no LP solution either).
     pub status: &'static str,
+    /// The LP relaxation's objective: a lower bound on the roster's (paid hours × hourly
+    /// cost, plus the shortfall penalty where the need cannot be covered), when the LP
+    /// solved.
+    pub lp_bound: Option<f64>,
+    /// Which path produced the roster: `MIP, gap reached`, `time limit, best MIP found`,
+    /// or `rounded LP (MIP: <why>)` (`greedy cover (MIP: <why>)` without an LP solution).
+    pub path: String,
     /// Seconds spent solving.
     pub solve_s: f64,
 }
@@ -193,8 +211,6 @@ fn solve_joint_as(
 ) -> Result<JointSolution, Error> {
     let started = std::time::Instant::now();
     let first = &groups[0];
-    let names: Vec<&str> = groups.iter().map(|p| p.group).collect();
-    let label = names.join(", ");
     for p in groups {
         if p.candidates.is_empty() {
             return Err(Error::bad_input(format!(
@@ -204,34 +220,167 @@ fn solve_joint_as(
         }
     }
     let index = JointIndex::new(groups, deflections);
-    // The same model twice: first with continuous agents (the LP relaxation, a lower bound
-    // on the cost), then with whole agents.
+    // The LP relaxation (continuous agents) always: a lower bound on the cost, the
+    // containment points, and the roster that rounding it up gives.
+    let relaxed = solve_model(groups, deflections, &index, false, first.gap, &[]);
+    if !whole_agents {
+        let points = relaxed.map_or(vec![0.0; deflections.len()], |r| r.1);
+        return Ok(JointSolution {
+            groups: Vec::new(),
+            points,
+        });
+    }
+    let bound = relaxed.as_ref().ok().map(|r| r.2.objective);
+    let plan = incumbent::incumbent(
+        groups,
+        &index,
+        relaxed
+            .as_ref()
+            .ok()
+            .map(|r| (r.0.as_slice(), r.1.as_slice())),
+        deflections.len(),
+    );
     // A gap smaller than one shift's cost is noise to a planner and can take the solver
     // minutes to close: stop at the larger of the two.
-    let bound = build_joint(groups, deflections, &index, false, first.gap)?
-        .problem
-        .solve()
-        .ok()
-        .map(|s| s.into_inner().objective());
     let gap = planner_gap(groups, first.gap, bound);
-    let built = build_joint(groups, deflections, &index, whole_agents, gap)?;
-    let solved = solve_built(built, &label)?;
+    let mip = solve_model(groups, deflections, &index, true, gap, &plan.agents)
+        .and_then(|(x, points, outcome)| whole(x, points, outcome));
+    let chosen = choose(groups, deflections, &index, mip, plan, bound);
     let solve_s = started.elapsed().as_secs_f64();
-    let out = group_solutions(groups, &index, solved.values, &solved.bought, whole_agents)?
+    let out = group_solutions(groups, &index, &chosen.plan)
         .into_iter()
         .map(|(agents, shortfall, cost)| RosterSolution {
             agents,
             shortfall,
             cost,
-            gap: solved.gap,
-            status: solved.status,
+            gap: chosen.gap,
+            status: chosen.status,
+            lp_bound: bound,
+            path: chosen.path.clone(),
             solve_s: solve_s / groups.len() as f64,
         })
         .collect();
     Ok(JointSolution {
         groups: out,
-        points: solved.bought,
+        points: chosen.plan.points,
     })
+}
+
+/// The roster kept: the MIP's (whole agents) unless it failed or the rounded LP costs
+/// less; why, and the gap reached (the MIP's own, or the incumbent's to the LP bound).
+struct Chosen {
+    plan: incumbent::Plan,
+    status: &'static str,
+    path: String,
+    gap: Option<f64>,
+}
+
+/// Keeps the better of the MIP's roster (`mip`: its plan, status and gap, or why it
+/// failed) and the rounded LP (`rounded`), by the MIP's objective.
+fn choose(
+    groups: &[RosterProblem],
+    deflections: &[DeflectionOption],
+    index: &JointIndex,
+    mip: Result<(incumbent::Plan, SolutionStatus, Option<f64>), String>,
+    rounded: incumbent::Plan,
+    bound: Option<f64>,
+) -> Chosen {
+    let value = |plan: &incumbent::Plan| incumbent::objective(groups, deflections, index, plan);
+    let rounded_value = value(&rounded);
+    let to_bound = |v: f64| bound.map(|b| ((v - b) / v.abs().max(1e-9)).max(0.0));
+    let why = match mip {
+        Ok((plan, status, gap)) => {
+            let v = value(&plan);
+            if rounded_value < v - 1e-9 * v.abs().max(1.0) {
+                "its roster cost more".to_string()
+            } else {
+                let (status, path) = match status {
+                    SolutionStatus::Optimal => ("optimal", "MIP, gap reached"),
+                    SolutionStatus::GapLimit => ("gap reached", "MIP, gap reached"),
+                    _ => ("time limit", "time limit, best MIP found"),
+                };
+                return Chosen {
+                    plan,
+                    status,
+                    path: path.into(),
+                    gap: gap.or_else(|| to_bound(v)),
+                };
+            }
+        }
+        Err(reason) => reason,
+    };
+    let source = if bound.is_some() {
+        "rounded LP"
+    } else {
+        "greedy cover"
+    };
+    Chosen {
+        plan: rounded,
+        status: source,
+        path: format!("{source} (MIP: {why})"),
+        gap: to_bound(rounded_value),
+    }
+}
+
+/// The MIP's answer as a plan of whole agents: a value farther than 1e-6 from a whole
+/// number is no roster (the reason says which).
+#[allow(clippy::type_complexity)]
+fn whole(
+    x: Vec<Vec<f64>>,
+    points: Vec<f64>,
+    outcome: backend::Outcome,
+) -> Result<(incumbent::Plan, SolutionStatus, Option<f64>), String> {
+    let mut agents = Vec::with_capacity(x.len());
+    for vals in x {
+        if let Some((_, v)) = backend::first_fractional(&vals, 1e-6) {
+            return Err(format!("a non-integral roster ({v} agents on a shift)"));
+        }
+        agents.push(vals.iter().map(|v| v.round().max(0.0) as u32).collect());
+    }
+    Ok((
+        incumbent::Plan { agents, points },
+        outcome.status,
+        outcome.gap,
+    ))
+}
+
+/// Builds and solves the joint model (whole agents or continuous) with the first
+/// group's solver, gap (`gap`) and time limit; `start` (agents per group and candidate)
+/// is a known roster the backend may start from. Returns agents per group and
+/// candidate, points per raise and the backend's outcome, or why it failed.
+#[allow(clippy::type_complexity)]
+fn solve_model(
+    groups: &[RosterProblem],
+    deflections: &[DeflectionOption],
+    index: &JointIndex,
+    integer: bool,
+    gap: f64,
+    start: &[Vec<u32>],
+) -> Result<(Vec<Vec<f64>>, Vec<f64>, backend::Outcome), String> {
+    let first = &groups[0];
+    let BuiltJoint { program, x, points } = build_joint(groups, deflections, index, integer);
+    let read: Vec<Variable> = x.iter().flatten().chain(&points).copied().collect();
+    let start = (x.iter().flatten())
+        .zip(start.iter().flatten())
+        .map(|(v, &n)| (*v, n as f64))
+        .collect();
+    // The LP relaxation is no search: it gets at least LP_TIME_LIMIT seconds.
+    let time_limit = if integer {
+        first.time_limit
+    } else {
+        first.time_limit.max(LP_TIME_LIMIT)
+    };
+    let settings = backend::Settings {
+        gap,
+        time_limit,
+        start,
+    };
+    let mut outcome = backend::solve(first.solver, program, &read, &settings)?;
+    let mut values = std::mem::take(&mut outcome.values).into_iter();
+    let x_values = (x.iter())
+        .map(|xs| values.by_ref().take(xs.len()).collect())
+        .collect();
+    Ok((x_values, values.collect(), outcome))
 }
 
 /// The cost of an agent-hour in the objective: an hour of cost 0 still costs its hours,
@@ -294,20 +443,18 @@ impl JointIndex {
 /// A built joint model: the solver's problem, the agents on each group's candidates and
 /// the points of each raise.
 struct BuiltJoint {
-    problem: MicroLpProblem,
+    program: backend::Program,
     x: Vec<Vec<Variable>>,
     points: Vec<Variable>,
 }
 
-/// The joint model, with whole (`integer`) or continuous agents, at relative gap `gap`.
+/// The joint model, with whole (`integer`) or continuous agents.
 fn build_joint(
     groups: &[RosterProblem],
     deflections: &[DeflectionOption],
     index: &JointIndex,
     integer: bool,
-    gap: f64,
-) -> Result<BuiltJoint, Error> {
-    let first = &groups[0];
+) -> BuiltJoint {
     let mut vars = ProblemVariables::new();
     let mut objective = Expression::from(0.0);
     let mut x: Vec<Vec<Variable>> = Vec::with_capacity(groups.len());
@@ -349,22 +496,25 @@ fn build_joint(
     for (v, d) in points.iter().zip(deflections) {
         objective += d.cost_per_point * *v;
     }
-    let mut problem = vars
-        .minimise(objective)
-        .using(microlp)
-        .with_mip_gap(gap as f32)
-        .map_err(|e| Error::bad_input(format!("the MIP gap {gap}: {e}")))?
-        .with_time_limit(first.time_limit);
+    let mut constraints = Vec::new();
     for (g, p) in groups.iter().enumerate() {
-        add_group_constraints(&mut problem, p, &x[g], &short[g], index, g, &points);
+        add_group_constraints(&mut constraints, p, &x[g], &short[g], index, g, &points);
     }
-    Ok(BuiltJoint { problem, x, points })
+    BuiltJoint {
+        program: backend::Program {
+            vars,
+            objective,
+            constraints,
+        },
+        x,
+        points,
+    }
 }
 
 /// Group `g`'s constraints: every interval's need covered (agents + relief + shortfall),
 /// the headcount cap and the part-time share.
 fn add_group_constraints(
-    problem: &mut MicroLpProblem,
+    constraints: &mut Vec<Constraint>,
     p: &RosterProblem,
     x: &[Variable],
     short: &[Option<(Variable, Variable)>],
@@ -383,18 +533,18 @@ fn add_group_constraints(
         for &(d, per_point) in &index.relief[g][k] {
             covered += per_point * points[d];
         }
-        problem.add_constraint(constraint!(covered + shallow + deep >= p.need[k] as f64));
+        constraints.push(constraint!(covered + shallow + deep >= p.need[k] as f64));
     }
     if let Some(max) = p.max_agents {
         let all: Expression = x.iter().map(|v| Expression::from(*v)).sum();
-        problem.add_constraint(constraint!(all <= max as f64));
+        constraints.push(constraint!(all <= max as f64));
     }
     if let Some(share) = p.max_part_time_share {
         let mut part = Expression::from(0.0);
         for (v, c) in x.iter().zip(p.candidates) {
             part += if c.part_time { 1.0 - share } else { -share } * *v;
         }
-        problem.add_constraint(constraint!(part <= 0.0));
+        constraints.push(constraint!(part <= 0.0));
     }
 }
 
@@ -414,99 +564,58 @@ fn planner_gap(groups: &[RosterProblem], gap: f64, bound: Option<f64>) -> f64 {
     }
 }
 
-/// What the solver returned: agents per group and candidate, points per raise, why it
-/// stopped, its gap.
-struct SolvedJoint {
-    values: Vec<Vec<f64>>,
-    bought: Vec<f64>,
-    status: &'static str,
-    gap: Option<f64>,
-}
-
-/// Solves a built model; a solver failure (microlp's integrality assertion included) is
-/// an error naming the groups (`label`).
-fn solve_built(built: BuiltJoint, label: &str) -> Result<SolvedJoint, Error> {
-    let BuiltJoint { problem, x, points } = built;
-    // microlp asserts integrality when values are read: a violation is a solver failure
-    // to report, not a crash.
-    let solved = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        problem.solve().map(|solution| {
-            let values: Vec<Vec<f64>> = (x.iter())
-                .map(|xs| xs.iter().map(|v| solution.value(*v)).collect())
-                .collect();
-            let bought: Vec<f64> = points.iter().map(|v| solution.value(*v)).collect();
-            let status = match solution.status() {
-                SolutionStatus::Optimal => "optimal",
-                SolutionStatus::GapLimit => "gap reached",
-                _ => "time limit",
-            };
-            let gap = solution.into_inner().stats().gap;
-            SolvedJoint {
-                values,
-                bought,
-                status,
-                gap,
-            }
-        })
-    }))
-    .map_err(|_| {
-        Error::new(ErrorKind::Solver, format!("group {label}: the MIP solver failed (a non-integral roster); try a larger optimize.gap"))
-    })?;
-    // Limits that no roster meets are the user's to change (exit 2); a solver that stops
-    // without a roster is neither the user's fault nor ccsim's (exit 3).
-    solved.map_err(|e| match e {
-        good_lp::ResolutionError::Infeasible => Error::bad_input(format!(
-            "group {label}: no roster satisfies the limits (max_agents, max_part_time_share)"
-        )),
-        other => Error::new(ErrorKind::Solver, format!(
-            "group {label}: the MIP solver stopped without a roster ({other}); raise optimize.time_limit or optimize.gap"
-        )),
-    })
-}
-
-/// Per group: whole agents per candidate (checked integral when `whole_agents`, else
-/// rounded up), the scheduled agents missing per interval after the relief bought, and
-/// the paid cost.
+/// Per group: agents per candidate, the scheduled agents missing per interval after the
+/// relief bought, and the paid cost.
 #[allow(clippy::type_complexity)]
 fn group_solutions(
     groups: &[RosterProblem],
     index: &JointIndex,
-    values: Vec<Vec<f64>>,
-    bought: &[f64],
-    whole_agents: bool,
-) -> Result<Vec<(Vec<u32>, Vec<u32>, f64)>, Error> {
+    plan: &incumbent::Plan,
+) -> Vec<(Vec<u32>, Vec<u32>, f64)> {
     let mut out = Vec::with_capacity(groups.len());
-    for (g, (p, vals)) in groups.iter().zip(values).enumerate() {
-        let mut agents = Vec::with_capacity(vals.len());
-        for v in vals {
-            let r = if whole_agents { v.round() } else { v.ceil() };
-            if (v - r).abs() > 1e-6 && whole_agents || r < 0.0 {
-                return Err(Error::new(
-                    ErrorKind::Solver,
-                    format!(
-                        "group {}: the MIP solver returned a non-integral roster ({v}); try a larger optimize.gap",
-                        p.group
-                    ),
-                ));
-            }
-            agents.push(r as u32);
-        }
+    for (g, (p, agents)) in groups.iter().zip(&plan.agents).enumerate() {
         let mut covered = vec![0.0f64; p.need.len()];
-        for (c, &n) in p.candidates.iter().zip(&agents) {
+        for (c, &n) in p.candidates.iter().zip(agents) {
             for &k in &c.covers {
                 covered[k] += n as f64;
             }
         }
         for (k, r) in index.relief[g].iter().enumerate() {
-            covered[k] += r.iter().map(|&(d, per)| per * bought[d]).sum::<f64>();
+            covered[k] += r.iter().map(|&(d, per)| per * plan.points[d]).sum::<f64>();
         }
         let shortfall = (p.need.iter().zip(&covered))
             .map(|(&need, &have)| (need as f64 - have - 1e-6).ceil().max(0.0) as u32)
             .collect();
-        let cost = (p.candidates.iter().zip(&agents))
+        let cost = (p.candidates.iter().zip(agents))
             .map(|(c, &n)| c.paid_hours * n as f64 * p.hourly_cost)
             .sum();
-        out.push((agents, shortfall, cost));
+        out.push((agents.clone(), shortfall, cost));
     }
-    Ok(out)
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome() -> backend::Outcome {
+        backend::Outcome {
+            values: Vec::new(),
+            status: SolutionStatus::TimeLimit,
+            gap: None,
+            objective: 0.0,
+        }
+    }
+
+    #[test]
+    fn a_fractional_mip_answer_is_no_roster() {
+        // CBC's LP values handed back as a "solution" when it found no integer one.
+        let why = whole(vec![vec![2.0, 0.5, 1.0]], Vec::new(), outcome()).expect_err("refused");
+        assert_eq!(why, "a non-integral roster (0.5 agents on a shift)");
+        let (plan, status, _) =
+            whole(vec![vec![2.0, 1e-9, 3.0 - 1e-9]], vec![1.5], outcome()).expect("whole");
+        assert_eq!(plan.agents, vec![vec![2, 0, 3]]);
+        assert_eq!(plan.points, vec![1.5]);
+        assert!(matches!(status, SolutionStatus::TimeLimit));
+    }
 }

@@ -19,12 +19,13 @@ pub(super) fn two_step_baseline(
     model: &Model,
     spec: &OptimizeSpec,
     options: &OptimizeOptions,
+    solver: roster::Solver,
     candidates: &[Vec<roster::Candidate>],
     need: &[Vec<u32>],
 ) -> Result<Baseline, OptimizeError> {
     let solutions: Vec<roster::RosterSolution> = (0..model.groups.len())
         .into_par_iter()
-        .map(|g| roster::solve(&group_problem(model, spec, candidates, need, g)))
+        .map(|g| roster::solve(&group_problem(model, spec, candidates, need, g, solver)))
         .collect::<Result<Vec<_>, OptimizeError>>()?;
     let m = staffed_by(model, candidates, &solutions);
     let result = simulate(&m, spec, options)?;
@@ -108,6 +109,8 @@ pub(super) fn roster_summary(
             shortfall: solutions[g].shortfall.iter().sum(),
             solver: solutions[g].status,
             gap: solutions[g].gap,
+            lp_bound: solutions[g].lp_bound,
+            path: solutions[g].path.clone(),
         });
     }
     roster_lines.sort_by(|a, b| {
@@ -212,9 +215,10 @@ pub(super) fn solve_rosters(
     candidates: &[Vec<roster::Candidate>],
     need: &[Vec<u32>],
     deflections: &[roster::DeflectionOption],
+    solver: roster::Solver,
 ) -> Result<Rostered, OptimizeError> {
     let n_g = model.groups.len();
-    let problem = |g: usize| group_problem(model, spec, candidates, need, g);
+    let problem = |g: usize| group_problem(model, spec, candidates, need, g, solver);
     let joint: Vec<usize> = (0..n_g)
         .filter(|&g| {
             deflections
@@ -257,6 +261,7 @@ fn group_problem<'a>(
     candidates: &'a [Vec<roster::Candidate>],
     need: &'a [Vec<u32>],
     g: usize,
+    solver: roster::Solver,
 ) -> roster::RosterProblem<'a> {
     roster::RosterProblem {
         group: &model.groups[g].name,
@@ -267,6 +272,7 @@ fn group_problem<'a>(
         max_part_time_share: spec.max_part_time_share,
         gap: spec.gap,
         time_limit: spec.time_limit,
+        solver,
     }
 }
 

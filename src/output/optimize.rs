@@ -177,12 +177,12 @@ pub fn requirements_csv(r: &OptimizeResult) -> String {
 /// [`CostBreakdown`].
 pub fn cost_csv(r: &OptimizeResult) -> String {
     let mut t = String::from(
-        "group,headcount,paid_hours,cost,two_step_headcount,two_step_paid_hours,two_step_cost,solver,gap\n",
+        "group,headcount,paid_hours,cost,two_step_headcount,two_step_paid_hours,two_step_cost,solver,gap,lp_bound,path\n",
     );
     for (c, b) in r.costs.iter().zip(&r.baseline.costs) {
         let _ = writeln!(
             t,
-            "{},{},{:.2},{:.2},{},{:.2},{:.2},{},{}",
+            "{},{},{:.2},{:.2},{},{:.2},{:.2},{},{},{},\"{}\"",
             c.group,
             c.headcount,
             c.paid_hours,
@@ -191,13 +191,15 @@ pub fn cost_csv(r: &OptimizeResult) -> String {
             b.paid_hours,
             b.cost,
             c.solver,
-            c.gap.map_or(String::new(), |g| format!("{g:.5}"))
+            c.gap.map_or(String::new(), |g| format!("{g:.5}")),
+            c.lp_bound.map_or(String::new(), |b| format!("{b:.2}")),
+            c.path.replace('"', "\"\"")
         );
     }
     let (ours, two) = (&r.cost_breakdown, &r.baseline.cost_breakdown);
     let _ = writeln!(
         t,
-        "all,{},{:.2},{:.2},{},{:.2},{:.2},,",
+        "all,{},{:.2},{:.2},{},{:.2},{:.2},,,,",
         r.costs.iter().map(|c| c.headcount).sum::<u32>(),
         r.costs.iter().map(|c| c.paid_hours).sum::<f64>(),
         ours.agents,
@@ -210,7 +212,7 @@ pub fn cost_csv(r: &OptimizeResult) -> String {
         ("bot raises", ours.bot_raises, two.bot_raises),
         ("total", ours.total, two.total),
     ] {
-        let _ = writeln!(t, "{name},,,{a:.2},,,{b:.2},,");
+        let _ = writeln!(t, "{name},,,{a:.2},,,{b:.2},,,,");
     }
     t
 }
@@ -458,7 +460,7 @@ fn cost_table(t: &mut String, r: &OptimizeResult) {
             c.cost,
             b.cost,
             change(c.cost, b.cost),
-            c.solver,
+            c.solver_text(),
             c.gap
                 .map_or(String::new(), |g| format!(", gap {:.2}%", g * 100.0))
         );

@@ -214,7 +214,7 @@ fn roster_cost_table(r: &OptimizeResult) -> String {
             c.paid_hours,
             c.cost,
             b.cost,
-            c.solver,
+            c.solver_text(),
             c.gap
                 .map_or(String::new(), |g| format!(", gap {:.2}%", g * 100.0))
         );

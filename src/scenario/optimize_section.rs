@@ -64,6 +64,7 @@ pub(super) fn compile_optimize(
         max_iterations: solver.max_iterations,
         gap: solver.gap,
         time_limit: solver.time_limit,
+        solver: solver.solver,
         max_part_time_share: targets.max_part_time_share,
         max_agents,
         shifts,
@@ -207,6 +208,7 @@ struct SolverSettings {
     min_offered: f64,
     gap: f64,
     time_limit: f64,
+    solver: Option<String>,
     max_asa: Option<f64>,
 }
 
@@ -263,6 +265,15 @@ fn compile_solver_settings(
         Some(t) => t.get_ref().secs(),
         None => 20.0,
     };
+    // The solver named must be in this build (cbc needs the `cbc` feature).
+    let solver = match &o.solver {
+        Some(name) => {
+            crate::optimize::Solver::parse(name.get_ref())
+                .map_err(|m| c.err(name.span(), "optimize.solver", m))?;
+            Some(name.get_ref().clone())
+        }
+        None => None,
+    };
     if let Some(d) = &o.max_asa
         && d.get_ref().secs() <= 0.0
     {
@@ -280,6 +291,7 @@ fn compile_solver_settings(
         min_offered,
         gap,
         time_limit,
+        solver,
         max_asa,
     })
 }

@@ -69,6 +69,8 @@ pub struct RawOptimize {
     pub gap: Option<Spanned<f64>>,
     /// Time limit of each MIP solve (default 20s).
     pub time_limit: Option<Spanned<Duration>>,
+    /// The MIP solver: "microlp" (default) or "cbc" (a build with the `cbc` feature).
+    pub solver: Option<Spanned<String>>,
     /// Most part-time agents as a share of a group's rostered agents.
     pub max_part_time_share: Option<Spanned<f64>>,
     /// Most agents rostered per group, by group name.

@@ -261,6 +261,7 @@ fn the_erlang_step_uses_each_intervals_aht_and_shrinkage() {
         max_iterations: 1,
         gap: 0.01,
         time_limit: 1.0,
+        solver: None,
         max_part_time_share: None,
         max_agents: vec![None],
         shifts: Vec::new(),

@@ -31,6 +31,12 @@ const CORPUS: &[(&str, &str, &str, &str)] = &[
         "an ASA of 0s cannot be met",
     ),
     (
+        "optimize_unknown_solver",
+        "25:10",
+        "optimize.solver",
+        "unknown solver \"gurobi\"; the solvers are \"microlp\" or \"cbc\"",
+    ),
+    (
         "optimize_gap_zero",
         "25:7",
         "optimize.gap",

@@ -26,6 +26,7 @@ mod hours;
 mod identity;
 mod log_format;
 mod optimize;
+mod optimize_solver;
 mod precision;
 mod readme;
 mod replay;

@@ -36,6 +36,7 @@ fn problem<'a>(need: &'a [u32], candidates: &'a [Candidate]) -> RosterProblem<'a
         max_part_time_share: None,
         gap: 1e-4,
         time_limit: 30.0,
+        solver: ccsim::optimize::Solver::Microlp,
     }
 }
 

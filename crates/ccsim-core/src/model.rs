@@ -708,6 +708,12 @@ pub struct OptimizeSpec {
     pub gap: f64,
     /// Time limit of each MIP solve, seconds.
     pub time_limit: f64,
+    /// The MIP solver the scenario names (`microlp`, `cbc`; checked against the build
+    /// when the scenario is read); `None`: the default (microlp). Never serialized: how
+    /// a roster is solved is not part of the model, so the shard identity leaves it out
+    /// (a `skip_serializing_if` would still name the skipped field there).
+    #[serde(skip_serializing)]
+    pub solver: Option<String>,
     /// Most part-time agents as a share of a group's rostered agents.
     pub max_part_time_share: Option<f64>,
     /// Most agents rostered, per group.
