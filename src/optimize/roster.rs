@@ -13,6 +13,7 @@ use good_lp::{
 };
 
 mod incumbent;
+mod tidy;
 
 /// Seconds the LP relaxation may take at least, whatever the MIP's time limit: it gives
 /// the bound and the rounded roster every solve falls back on.
@@ -245,7 +246,10 @@ fn solve_joint_as(
     let gap = planner_gap(groups, first.gap, bound);
     let mip = solve_model(groups, deflections, &index, true, gap, &plan.agents)
         .and_then(|(x, points, outcome)| whole(x, points, outcome));
-    let chosen = choose(groups, deflections, &index, mip, plan, bound);
+    let mut chosen = choose(groups, deflections, &index, mip, plan, bound);
+    for (p, agents) in groups.iter().zip(chosen.plan.agents.iter_mut()) {
+        tidy::into_needed_time(p, agents);
+    }
     let solve_s = started.elapsed().as_secs_f64();
     let out = group_solutions(groups, &index, &chosen.plan)
         .into_iter()

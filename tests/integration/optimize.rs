@@ -936,3 +936,26 @@ fn the_best_roster_round_is_kept_not_the_last() {
     assert!(text.contains("the roster kept is round 1's"), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The MIP is indifferent between equal-cost placements: a line closed for the first three
+/// intervals (need 0) gets its four-interval shifts where the need is, never one that
+/// starts in the closed time while a placement covering the same open intervals costs the
+/// same (shifts starting at 0..=6, the need 0,0,0,2,2,2,2,1,1,1).
+#[test]
+fn equal_cost_shifts_are_placed_where_the_need_is() {
+    let cands: Vec<Candidate> = (0..=6)
+        .map(|s| candidate((s..s + 4).collect(), 4.0, false))
+        .collect();
+    let need = [0, 0, 0, 2, 2, 2, 2, 1, 1, 1];
+    let sol = roster::solve(&problem(&need, &cands)).unwrap();
+    assert!(sol.shortfall.iter().all(|&s| s == 0), "{sol:?}");
+    for (s, &n) in sol.agents.iter().enumerate() {
+        assert!(
+            n == 0 || s >= 3,
+            "a shift starting at {s} in closed time: {:?}",
+            sol.agents
+        );
+    }
+    // Cost as the optimum: two shifts at 3 and one at 6 (12 paid hours).
+    assert_eq!(sol.cost, 12.0, "{:?}", sol.agents);
+}
