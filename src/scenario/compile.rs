@@ -146,6 +146,7 @@ pub(super) fn compile(
         bots,
         handle_slot,
         optimize,
+        report_closed: false,
     })
 }
 

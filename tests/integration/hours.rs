@@ -655,6 +655,10 @@ fn closed_hours_are_neither_required_costed_nor_judged_by_optimize() {
     for (k, row) in closed.requirements.iter().enumerate() {
         if open(k) {
             assert!(row.required >= 1, "{row:?}");
+        } else if k == 22 {
+            // The drain after closing: the conversations still in progress.
+            assert!(row.offered_load > 0.0, "{row:?}");
+            assert_eq!(row.erlang, row.offered_load.ceil() as u32, "{row:?}");
         } else {
             // Contacts arrive at night, and min_on_duty is 1, yet nobody is needed.
             assert_eq!(

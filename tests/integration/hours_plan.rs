@@ -1,0 +1,117 @@
+//! Opening hours in planning (issue 15, item 2): the optimizer staffs the drain after
+//! closing (the contacts waiting at closing are served), forecasts refuse volumes in closed
+//! time, `fit` finds the hours a log was open, reports leave closed time out.
+
+use crate::support::{model, run};
+use ccsim::model::Model;
+
+/// A line open 08:00–20:00 whose callers never hang up (no patience), 30-minute intervals,
+/// two-hour shifts starting every half hour from 08:00 to 20:00.
+fn closing_line(at_closing: &str) -> Model {
+    model(&format!(
+        r#"
+[simulation]
+horizon = "24h"
+interval = "30m"
+replications = 4
+seed = 3
+
+[[channel]]
+name = "voice"
+service_level = {{ answer_within = "20s", target = 0.8 }}
+hours = {{ daily = "08:00-20:00" }}
+{at_closing}
+
+[[category]]
+name = "general"
+
+[[arrivals]]
+channel = "voice"
+category = "general"
+rate_per_hour = 120
+
+[[group]]
+name = "agents"
+agents = 12
+handles = ["voice/*"]
+handle_time = {{ dist = "exponential", mean = "5m" }}
+hourly_cost = 30
+
+[optimize]
+min_on_duty = 4
+replications = 6
+
+[[optimize.shift]]
+name = "two_hours"
+earliest_start = "8h"
+latest_start = "20h"
+start_every = "30m"
+length = "2h"
+"#
+    ))
+}
+
+/// The optimized roster of `m`, and `m` staffed with it (scheduled agents per interval).
+fn rostered(m: &Model) -> (ccsim::optimize::OptimizeResult, Model) {
+    let options = ccsim::optimize::OptimizeOptions {
+        seed: 5,
+        ..Default::default()
+    };
+    let result = ccsim::optimize::optimize(m, &options, &|_| {}).unwrap();
+    let mut staffed = m.clone();
+    let need: Vec<u32> = result.requirements.iter().map(|r| r.rostered).collect();
+    staffed.groups[0].set_scheduled(&need, m.interval);
+    (result, staffed)
+}
+
+/// Contacts still in the system when the run ends, mean over 20 replications.
+fn unfinished(m: &Model) -> f64 {
+    run(m, 20, 11, 2).estimate(|o| o.totals.unfinished).mean
+}
+
+#[test]
+fn the_queue_at_closing_is_served_by_agents_kept_after_closing() {
+    let m = closing_line("");
+    let (result, staffed) = rostered(&m);
+    let rows = &result.requirements;
+    assert_eq!(rows.len(), 48);
+    // 20:00–20:30 is closed but carries the conversations in progress: someone stays.
+    assert!(rows[40].offered_load > 0.1, "{:?}", rows[40]);
+    assert!(
+        rows[40].required >= 1 && rows[40].rostered >= 1,
+        "{:?}",
+        rows[40]
+    );
+    // The agents to carry it, ⌈load⌉ (10 erlangs before closing, 5-minute calls: about
+    // 10 × 5/30 in progress over the half hour), not min_on_duty (4) in closed time.
+    let load = rows[40].offered_load;
+    assert!((1.2..2.2).contains(&load), "{:?}", rows[40]);
+    assert_eq!(rows[40].erlang, load.ceil() as u32, "{:?}", rows[40]);
+    // Nothing is in progress an hour after closing, nor before opening: nobody.
+    for r in rows[..16].iter().chain(&rows[42..]) {
+        assert_eq!((r.offered_load, r.erlang, r.required), (0.0, 0, 0), "{r:?}");
+    }
+    // The roster leaves no contact waiting forever.
+    assert_eq!(unfinished(&staffed), 0.0);
+    // Without the agents after closing, the queue at closing is never served: the test
+    // can fail.
+    let mut cut = staffed.clone();
+    let need: Vec<u32> = (0..48)
+        .map(|k| if k < 40 { rows[k].rostered } else { 0 })
+        .collect();
+    cut.groups[0].set_scheduled(&need, m.interval);
+    assert!(unfinished(&cut) > 0.0);
+}
+
+#[test]
+fn nobody_is_kept_after_closing_when_the_waiting_are_dropped() {
+    let (result, _) = rostered(&closing_line("at_closing = \"drop\""));
+    let rows = &result.requirements;
+    assert!(rows[40].offered_load > 0.1, "{:?}", rows[40]);
+    assert_eq!(
+        (rows[40].erlang, rows[40].required),
+        (0, 0),
+        "{:?}",
+        rows[40]
+    );
+}
