@@ -115,3 +115,91 @@ fn nobody_is_kept_after_closing_when_the_waiting_are_dropped() {
         rows[40]
     );
 }
+
+/// A day from Monday 2025-03-03 with 15-minute intervals, fed by `forecast.csv` (rows of
+/// voice/general every 15 minutes from 08:00 to 11:45, 10 contacts each), with
+/// `channel_extra` under the channel; written into a fresh folder and loaded.
+fn forecast_day(name: &str, channel_extra: &str) -> (std::path::PathBuf, Result<Model, String>) {
+    let dir = std::env::temp_dir().join(format!("ccsim-hours2-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut csv = String::from("Interval Start,Queue,Reason,Offered,AHT\n");
+    for k in 0..16 {
+        let m = 480 + 15 * k;
+        csv.push_str(&format!(
+            "2025-03-03 {:02}:{:02},voice,general,10,300\n",
+            m / 60,
+            m % 60
+        ));
+    }
+    std::fs::write(dir.join("forecast.csv"), csv).unwrap();
+    let toml = format!(
+        r#"
+[simulation]
+start = "2025-03-03"
+horizon = "24h"
+interval = "15m"
+replications = 2
+
+[forecast]
+file = "forecast.csv"
+
+[[channel]]
+name = "voice"
+service_level = {{ answer_within = "20s" }}
+{channel_extra}
+
+[[category]]
+name = "general"
+
+[[group]]
+name = "agents"
+agents = 30
+handles = ["voice/*"]
+handle_time = {{ dist = "exponential", mean = "5m" }}
+"#
+    );
+    std::fs::write(dir.join("scenario.toml"), toml).unwrap();
+    let model = ccsim::scenario::load(&dir.join("scenario.toml")).map_err(|e| e.to_string());
+    (dir, model)
+}
+
+#[test]
+fn forecast_rows_in_closed_hours_are_refused_at_their_line() {
+    // 08:30 opening: the rows of 08:00 (line 2) and 08:15 (line 3) are closed time.
+    let (_, refused) = forecast_day("refused", r#"hours = { "mon-fri" = "08:30-20:00" }"#);
+    let e = refused.unwrap_err();
+    assert!(e.contains("forecast.csv:2:"), "{e}");
+    assert!(
+        e.contains("10 contacts of channel \"voice\" at 2025-03-03 08:00"),
+        "{e}"
+    );
+    assert!(
+        e.contains(r#"hours = { "mon-fri" = "08:30-20:00" }"#),
+        "{e}"
+    );
+    assert!(e.contains("when_closed"), "{e}");
+    // Open from 08:00 (or a closed Sunday, a day not in the horizon): the file loads, and
+    // `check` counts the closed intervals by the hours (00:00–08:00 and 20:00–24:00).
+    let (dir, open) = forecast_day(
+        "open",
+        r#"hours = { "mon-fri" = "08:00-20:00", sun = "closed" }"#,
+    );
+    open.unwrap_or_else(|e| panic!("{e}"));
+    let f = ccsim::forecast::of_scenario(&dir.join("scenario.toml"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(f.closed_intervals, vec![("voice".to_string(), 32 + 16)]);
+    // When the channel says what happens to closed-time contacts, they arrive and the
+    // policy counts them closed: 20 of the 160 (the 08:00 and 08:15 rows) at most.
+    let (_, lose) = forecast_day(
+        "lose",
+        "hours = { daily = \"08:30-20:00\" }\nwhen_closed = \"lose\"",
+    );
+    let m = lose.unwrap_or_else(|e| panic!("{e}"));
+    let r = run(&m, 40, 7, 2);
+    let closed = r.estimate(|o| o.totals.closed).mean;
+    let arrivals = r.estimate(|o| o.totals.arrivals).mean;
+    assert!((arrivals - 160.0).abs() < 12.0, "{arrivals}");
+    assert!((closed - 20.0).abs() < 4.0, "{closed}");
+}
