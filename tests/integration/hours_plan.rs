@@ -203,3 +203,158 @@ fn forecast_rows_in_closed_hours_are_refused_at_their_line() {
     assert!((arrivals - 160.0).abs() < 12.0, "{arrivals}");
     assert!((closed - 20.0).abs() < 4.0, "{closed}");
 }
+
+/// A center from Monday 2026-11-02 over `days` days: voice and chat at a steady 40 an hour
+/// each, with `voice_hours` and `chat_hours` under their channels.
+fn center(days: u32, voice_hours: &str, chat_hours: &str) -> String {
+    format!(
+        r#"
+[simulation]
+start = "2026-11-02"
+horizon = "{days}d"
+interval = "30m"
+replications = 2
+seed = 9
+
+[[channel]]
+name = "voice"
+service_level = {{ answer_within = "20s", target = 0.8 }}
+patience = {{ dist = "exponential", mean = "3m" }}
+{voice_hours}
+
+[[channel]]
+name = "chat"
+service_level = {{ answer_within = "1m", target = 0.8 }}
+patience = {{ dist = "exponential", mean = "10m" }}
+{chat_hours}
+
+[[category]]
+name = "general"
+
+[[arrivals]]
+channel = "voice"
+category = "general"
+rate_per_hour = 40
+
+[[arrivals]]
+channel = "chat"
+category = "general"
+rate_per_hour = 40
+
+[[group]]
+name = "agents"
+agents = 14
+handles = ["voice/*", "chat/*"]
+handle_time = {{ dist = "exponential", mean = "4m" }}
+"#
+    )
+}
+
+/// `ccsim log` of `text` (replication 0), fitted in 30-minute intervals.
+fn fitted(text: &str, name: &str) -> ccsim::fit::FittedLog {
+    use ccsim::engine::Workspace;
+    let m = model(text);
+    let mut records = Vec::new();
+    ccsim::experiment::replicate(&m, m.seed, 0, &mut Workspace::new(), Some(&mut records)).unwrap();
+    let path = std::env::temp_dir().join(format!("ccsim-hours2-{name}-{}.csv", std::process::id()));
+    let mut out = std::fs::File::create(&path).unwrap();
+    ccsim::contact_log::write_log(&m, &mut records, &mut out).unwrap();
+    drop(out);
+    let fit = ccsim::fit::fit_log(&path, 1800.0).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    fit
+}
+
+/// The hours fitted to channel `name`.
+fn hours_of<'a>(fit: &'a ccsim::fit::FittedLog, name: &str) -> Option<&'a ccsim::fit::FittedHours> {
+    let ch = fit
+        .channels
+        .iter()
+        .find(|c| c.name == name)
+        .expect("the channel is in the log");
+    ch.hours.as_ref()
+}
+
+/// The open windows of each channel of a compiled model by name (empty: open around the
+/// clock).
+fn windows(m: &Model) -> std::collections::BTreeMap<String, Vec<(f64, f64)>> {
+    (m.channels.iter())
+        .map(|c| {
+            let open = c.hours.as_ref().map(|h| h.open.clone()).unwrap_or_default();
+            (c.name.clone(), open)
+        })
+        .collect()
+}
+
+#[test]
+fn fit_finds_the_hours_a_two_week_log_was_open_by_weekday() {
+    let voice = r#"hours = { "mon-fri" = "08:00-20:00", sat = "09:00-18:00", sun = "closed" }"#;
+    let chat = r#"hours = { daily = "07:00-23:00" }"#;
+    let truth = model(&center(14, voice, chat));
+    let fit = fitted(&center(14, voice, chat), "weekly");
+    let h = hours_of(&fit, "voice").expect("voice hours");
+    assert!(h.by_weekday);
+    for d in 0..5 {
+        assert_eq!(h.week[d], vec![(16, 40)], "day {d}");
+    }
+    assert_eq!(
+        (h.week[5].clone(), h.week[6].clone()),
+        (vec![(18, 36)], vec![])
+    );
+    assert!(
+        hours_of(&fit, "chat")
+            .unwrap()
+            .week
+            .iter()
+            .all(|w| *w == vec![(14, 46)])
+    );
+    // The written scenario has the true hours: the same open windows over the same days,
+    // and it runs; the typical week (from the same Monday) too.
+    for typical_day in [false, true] {
+        let options = ccsim::output::fit::FitOptions { typical_day };
+        let text = ccsim::output::fit::to_toml_with(&fit, "fitted", "log.csv", options)
+            .unwrap()
+            .text;
+        assert!(
+            text.contains(
+                r#"hours = { mon-fri = "08:00-20:00", sat = "09:00-18:00", sun = "closed" }"#
+            ) || text.contains(r#"hours = { "mon-fri" = "08:00-20:00""#),
+            "{text}"
+        );
+        let m = model(&text);
+        let want: std::collections::BTreeMap<_, Vec<_>> = (windows(&truth).into_iter())
+            .map(|(c, w)| (c, w.into_iter().filter(|&(a, _)| a < m.horizon).collect()))
+            .collect();
+        assert_eq!(windows(&m), want, "{text}");
+        let r = run(&m, 2, 1, 2);
+        assert!(r.estimate(|o| o.totals.answered).mean > 0.0);
+    }
+}
+
+#[test]
+fn fit_finds_daily_hours_in_a_short_log_and_none_in_an_open_one() {
+    let daily = r#"hours = { daily = "07:00-22:00" }"#;
+    let fit = fitted(&center(3, daily, ""), "daily");
+    let h = hours_of(&fit, "voice").expect("voice hours");
+    assert!(!h.by_weekday);
+    assert!(h.week.iter().all(|w| *w == vec![(14, 44)]), "{h:?}");
+    assert!(hours_of(&fit, "chat").is_none());
+    let text = ccsim::output::fit::to_toml(&fit, "fitted", "log.csv")
+        .unwrap()
+        .text;
+    assert!(
+        text.contains(r#"hours = { daily = "07:00-22:00" }"#),
+        "{text}"
+    );
+    assert_eq!(
+        windows(&model(&text)),
+        windows(&model(&center(3, daily, "")))
+    );
+    // Days that differ in a log shorter than a week: no hours (not enough to tell).
+    let differ = r#"hours = { "mon-tue" = "07:00-22:00", wed = "09:00-17:00" }"#;
+    assert!(
+        fitted(&center(3, differ, ""), "differ").channels[0]
+            .hours
+            .is_none()
+    );
+}
