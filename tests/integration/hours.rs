@@ -649,7 +649,7 @@ length = "4h"
 }
 
 #[test]
-fn closed_hours_are_neither_required_costed_nor_judged_by_optimize() {
+fn closed_hours_need_only_the_drain_and_are_not_judged_by_optimize() {
     let open = |k: usize| (6..22).contains(&k);
     let closed = optimized_day("hours = { daily = \"06:00-22:00\" }");
     for (k, row) in closed.requirements.iter().enumerate() {

@@ -346,6 +346,11 @@ fn fit_finds_daily_hours_in_a_short_log_and_none_in_an_open_one() {
         text.contains(r#"hours = { daily = "07:00-22:00" }"#),
         "{text}"
     );
+    let printed = ccsim::output::fit::report(&fit);
+    assert!(
+        printed.contains(r#"  opening hours: { daily = "07:00-22:00" } (no contacts at other times on any of the log's 3 whole day(s))"#),
+        "{printed}"
+    );
     assert_eq!(
         windows(&model(&text)),
         windows(&model(&center(3, daily, "")))
