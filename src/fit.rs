@@ -8,6 +8,7 @@
 
 mod bounds;
 mod estimate;
+mod hours;
 mod patience;
 mod read;
 
@@ -21,6 +22,7 @@ pub use patience::{
     PatienceChoice, PatienceFit,
 };
 
+pub use hours::FittedHours;
 pub use read::ReturnCounts;
 
 use crate::contact_log::ReplayFormat;
@@ -73,6 +75,9 @@ pub struct FittedChannel {
     pub returns: ReturnCounts,
     /// Categories in order of first appearance.
     pub categories: Vec<FittedStream>,
+    /// The opening hours the log shows: the times of day without a contact on every whole
+    /// day (see [`FittedHours`]); `None` when it shows none.
+    pub hours: Option<FittedHours>,
 }
 
 /// A return probability estimated from counts: `events` out of `trials`, with its 95 %

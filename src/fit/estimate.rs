@@ -106,6 +106,7 @@ pub(super) fn finish_channel(
     let day_cv = bounded_busyness(&name, day_cv, warnings);
     let patience = fit_patience(&name, &acc.waits, warnings);
     let returns = acc.returns;
+    let hours = super::hours::fit_hours(&acc, &full, observed.per_day, first_date);
     let categories = acc
         .categories
         .into_iter()
@@ -119,6 +120,7 @@ pub(super) fn finish_channel(
         patience,
         returns,
         categories,
+        hours,
     }
 }
 

@@ -24,6 +24,7 @@
 //! as Genesys, NICE and Calabrio export it); a wrap-up column, when mapped or found, is
 //! added to it.
 
+mod closed;
 mod read;
 mod source;
 mod values;
@@ -58,6 +59,9 @@ pub struct Forecast {
     pub n_intervals: usize,
     /// Intervals of the horizon with no row of any queue (read as closed: no contacts).
     pub empty_intervals: usize,
+    /// Per channel with opening hours (`[[channel]] hours`), in scenario order: its name
+    /// and the intervals of the horizon in which it is closed throughout.
+    pub closed_intervals: Vec<(String, usize)>,
     /// Volumes (and handle times) per channel and category, in the order first read.
     pub streams: Vec<ForecastStream>,
     /// Shrinkage per channel that has a shrinkage column value anywhere.
@@ -233,6 +237,8 @@ struct Spec {
     channels: Vec<String>,
     /// The scenario's category names.
     categories: Vec<String>,
+    /// Each channel's opening hours (set once the horizon is known).
+    hours: Vec<Option<closed::ChannelHours>>,
 }
 
 /// The scenario's grid: its start, interval and length.
@@ -467,7 +473,8 @@ fn read_for(raw: &RawScenario, text: &str, file: &str) -> Result<Option<Forecast
         interval,
         n: whole as usize,
     };
-    let spec = spec(&at, raw, spanned.get_ref())?;
+    let mut spec = spec(&at, raw, spanned.get_ref())?;
+    spec.hours = closed::channel_hours(raw, &at, grid);
     read::read(&spec, grid, &at).map(Some)
 }
 
@@ -543,6 +550,7 @@ fn spec(at: &At<'_>, raw: &RawScenario, f: &RawForecast) -> Result<Spec, Scenari
         mapped,
         channels: channels.iter().map(|s| s.to_string()).collect(),
         categories: categories.iter().map(|s| s.to_string()).collect(),
+        hours: Vec::new(),
     })
 }
 

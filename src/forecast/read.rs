@@ -2,6 +2,7 @@
 //! grid and added to its stream, then the rows' length found and the sums aggregated or
 //! split onto the scenario's intervals.
 
+use super::closed::{self, ClosedRow};
 use super::source::{Source, file_error};
 use super::values::{self, Cell, DateTimes};
 use super::{
@@ -182,6 +183,8 @@ struct Pass<'a> {
     step_changes: Vec<(i64, u64, i64)>,
     min_off: i64,
     max_off: i64,
+    /// Rows with contacts that start while their channel is closed.
+    closed_rows: Vec<ClosedRow>,
 }
 
 /// Reads the forecast file of `spec` onto `grid`.
@@ -224,11 +227,13 @@ pub(super) fn read(spec: &Spec, grid: Grid, at: &At<'_>) -> Result<Forecast, Sce
         step_changes: Vec::new(),
         min_off: i64::MAX,
         max_off: i64::MIN,
+        closed_rows: Vec::new(),
     };
     while src.advance(file)? {
         pass.row(&src)?;
     }
     let row_length = pass.row_length(&src)?;
+    closed::refuse_closed_rows(spec, &src, grid, &pass.closed_rows, row_length)?;
     if row_length > interval_s {
         pass.split((row_length / interval_s) as usize);
     }
@@ -397,11 +402,13 @@ impl Pass<'_> {
             *self.gaps.entry(off - last).or_insert(0) += 1;
         }
         source.last_off = Some(off);
-        self.add(src, target, (off / self.interval_s) as usize)
+        self.add(src, target, off)
     }
 
-    /// Adds the current row's values to interval `j` of `target`.
-    fn add(&mut self, src: &Source, target: usize, j: usize) -> Result<(), ScenarioError> {
+    /// Adds the current row's values, starting `off` seconds into the horizon, to its
+    /// interval of `target`.
+    fn add(&mut self, src: &Source, target: usize, off: i64) -> Result<(), ScenarioError> {
+        let j = (off / self.interval_s) as usize;
         let (file, cols, dc) = (self.spec.file.as_str(), &self.cols, self.decimal_comma);
         let header = |k: usize| self.headers.get(k).map_or("", |h| h.as_str());
         let volume = values::volume(src.cell(cols.volume), dc)
@@ -430,6 +437,14 @@ impl Pass<'_> {
                 .map_err(|m| src.error(file, k, header(k), m))?,
         };
         let t = &mut self.targets[target];
+        if closed::suspect(self.spec, t.channel, off, volume) {
+            self.closed_rows.push(ClosedRow {
+                channel: t.channel,
+                off,
+                line: src.line(),
+                volume,
+            });
+        }
         t.volume[j] += volume;
         t.has_row[j] = true;
         if let Some(h) = handle {
@@ -665,6 +680,7 @@ impl Pass<'_> {
             interval: self.grid.interval,
             n_intervals: n,
             empty_intervals,
+            closed_intervals: closed::closed_intervals(spec, self.grid),
             streams,
             shrinkage,
         }

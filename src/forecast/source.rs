@@ -187,6 +187,24 @@ impl Source {
         }
     }
 
+    /// An error about row `line` (a CSV line or a sheet row, as [`Source::line`] gives).
+    pub(crate) fn line_error(&self, file: &str, line: u64, message: String) -> ScenarioError {
+        match self {
+            Source::Csv(_) => ScenarioError {
+                file: file.to_string(),
+                position: Some((line as usize, 0)),
+                key: None,
+                message,
+            },
+            Source::Xlsx(s) => ScenarioError {
+                file: file.to_string(),
+                position: None,
+                key: None,
+                message: format!("{}!{line}: {message}", s.sheet),
+            },
+        }
+    }
+
     /// The worksheet read, for a workbook.
     pub(crate) fn sheet_name(&self) -> Option<&str> {
         match self {

@@ -29,7 +29,6 @@ pub use result::{
 
 use crate::duration::clock;
 use crate::experiment::{self, RunOptions, RunResult};
-use crate::ids::GroupId;
 use crate::model::{Model, OptimizeSpec};
 use judge::{RawMiss, judge, missing_pairs, raise, reported_misses};
 use rayon::prelude::*;
@@ -299,7 +298,8 @@ fn setting<'a>(
 }
 
 /// Agents on duty per group and interval by Erlang A on the measured load (at least
-/// `min_on_duty`; none in an interval where every channel of the group is closed).
+/// `min_on_duty`; in an interval where every channel of the group is closed, the agents to
+/// finish the work in progress: [`requirements::requirement_in`]).
 fn erlang_requirements(s: &Setting, load: &[Vec<f64>]) -> Result<Vec<Vec<u32>>, OptimizeError> {
     let model = &s.model;
     (0..model.groups.len())
@@ -307,12 +307,7 @@ fn erlang_requirements(s: &Setting, load: &[Vec<f64>]) -> Result<Vec<Vec<u32>>, 
         .map(|g| {
             (0..model.n_intervals)
                 .map(|k| {
-                    // Nobody is needed while every channel of the group is closed.
-                    if model.group_closed_in(GroupId::from_index(g), k) {
-                        return Ok(0);
-                    }
-                    requirements::erlang_requirement(model, &s.spec, g, &s.roles[g], k, load[g][k])
-                        .map(|n| n.max(s.spec.min_on_duty))
+                    requirements::requirement_in(model, &s.spec, g, &s.roles[g], k, load[g][k])
                         .map_err(|e| format!("{e} (interval {})", clock(k as f64 * model.interval)))
                 })
                 .collect::<Result<Vec<u32>, String>>()

@@ -5,7 +5,8 @@
 
 use crate::erlang::{QueueSpec, erlang_a};
 use crate::experiment::{self, RunError, RunResult};
-use crate::model::{Model, OptimizeSpec};
+use crate::ids::GroupId;
+use crate::model::{AtClosing, Model, OptimizeSpec};
 use std::fmt::Write as _;
 
 /// Mean handle time of group `g` on contact type `t`, seconds.
@@ -134,7 +135,8 @@ pub fn roles(model: &Model) -> Vec<GroupRole> {
 }
 
 /// Offered load per group and interval, in conversations in progress (agent-erlangs at
-/// one conversation each), from `replications` replications with every group staffed far
+/// one conversation each; in an interval where the group's channels are all closed, the
+/// conversations still in progress then: the drain after closing), from `replications` replications with every group staffed far
 /// above its load and no shrinkage, so that nobody waits or abandons. Warm-up intervals
 /// take the first reported interval's load.
 pub fn offered_load(
@@ -165,6 +167,8 @@ pub fn offered_load(
     let mut outgrown = None;
     for _ in 0..6 {
         let mut m = model.clone();
+        // The work in progress after closing is measured too (the drain).
+        m.report_closed = true;
         for (g, group) in m.groups.iter_mut().enumerate() {
             group.shrinkage = 0.0;
             group.shrinkage_by_interval.clear();
@@ -348,6 +352,52 @@ pub fn erlang_requirement(
             ));
         }
     }
+}
+
+/// Agents on duty group `g` needs in interval `k` on an offered load of `load`
+/// conversations in progress: in an open interval the Erlang requirement
+/// ([`erlang_requirement`]), at least `min_on_duty`; in an interval where every channel of
+/// the group is closed, [`drain_requirement`].
+pub fn requirement_in(
+    model: &Model,
+    spec: &OptimizeSpec,
+    g: usize,
+    role: &GroupRole,
+    k: usize,
+    load: f64,
+) -> Result<u32, String> {
+    if model.group_closed_in(GroupId::from_index(g), k) {
+        return Ok(drain_requirement(model, g, load));
+    }
+    erlang_requirement(model, spec, g, role, k, load).map(|n| n.max(spec.min_on_duty))
+}
+
+/// Agents on duty group `g` needs in an interval in which all its channels are closed:
+/// enough to carry the conversations still in progress then, `⌈load / concurrency⌉`, when
+/// one of its channels serves the contacts waiting at closing (`at_closing = "serve"`), else
+/// 0; 0 when no work is left (a load under 10⁻⁹), and never `min_on_duty`.
+///
+/// Why not Erlang: nothing arrives while the channel is closed, so there is no wait to
+/// size for (Erlang on no arrivals gives 0 agents and would leave the queue at closing
+/// with nobody); the work is what was in progress or waiting at closing, and finishing it
+/// takes its agent-time over the interval. The load measured with ample staffing has no
+/// queue at closing, but a roster that meets its target has a short one, which the agents
+/// kept for the work in progress serve first (the simulated roster shows no contact
+/// unfinished). With `at_closing = "drop"` the waiting leave and the agents who hold a
+/// conversation finish it as overtime: nobody else is needed.
+pub fn drain_requirement(model: &Model, g: usize, load: f64) -> u32 {
+    let group = &model.groups[g];
+    let serves = group.handles.iter().any(|&t| {
+        let channel = &model.channels[model.contact_types[t.index()].channel.index()];
+        channel
+            .hours
+            .as_ref()
+            .is_some_and(|h| h.at_closing == AtClosing::Serve)
+    });
+    if !serves || load <= 1e-9 {
+        return 0;
+    }
+    (load / group.concurrency.max(1) as f64).ceil() as u32
 }
 
 /// Scheduled agents whose on-duty share in interval `k` (that interval's shrinkage

@@ -487,6 +487,17 @@ fn forecast(out: &mut String, source: &str) {
             f.empty_intervals
         );
     }
+    if !f.closed_intervals.is_empty() {
+        let by_channel: Vec<String> = (f.closed_intervals.iter())
+            .map(|(name, n)| format!("{name} {n}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "    closed by the opening hours, intervals of {}: {}",
+            f.n_intervals,
+            by_channel.join(", ")
+        );
+    }
     // Channels in the order first read, with their streams' volumes per day.
     let mut channels: Vec<ChannelDays<'_>> = Vec::new();
     let per_day = (86_400.0 / f.interval).round().max(1.0) as usize;

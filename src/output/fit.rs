@@ -10,6 +10,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+mod hours;
 mod report;
 pub use report::report;
 
@@ -272,7 +273,7 @@ pub fn to_toml_with(
     write_header(&mut w, fit, name, source);
     write_simulation(&mut w, fit, name, options)?;
     for ch in &fit.channels {
-        write_channel(&mut w, ch)?;
+        write_channel(&mut w, ch, fit.interval)?;
     }
     write_categories(&mut w, fit)?;
     let streams = write_arrivals(&mut w, fit, source, options)?;
@@ -366,7 +367,7 @@ fn start_date(fit: &FittedLog, first: jiff::civil::Date, options: FitOptions) ->
 
 /// A `[[channel]]`: a placeholder target, the patience used with how it was judged, and
 /// the busyness beyond Poisson.
-fn write_channel(w: &mut TomlWriter, ch: &FittedChannel) -> Result<(), WriteError> {
+fn write_channel(w: &mut TomlWriter, ch: &FittedChannel, interval: f64) -> Result<(), WriteError> {
     w.array_entry("channel");
     w.set("name", &ch.name, None)?;
     w.set(
@@ -377,6 +378,13 @@ fn write_channel(w: &mut TomlWriter, ch: &FittedChannel) -> Result<(), WriteErro
         },
         Some("a placeholder: set your target"),
     )?;
+    if let Some(h) = &ch.hours {
+        w.set(
+            "hours",
+            &hours::hours_table(h, interval),
+            Some(&hours::hours_comment(h)),
+        )?;
+    }
     match &ch.patience {
         Some(p) => write_patience(w, p)?,
         None => {

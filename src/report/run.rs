@@ -98,6 +98,21 @@ impl<'a> RunView<'a> {
             .collect()
     }
 
+    /// Whether channel `c` is closed throughout the interval whose midpoint is `x`
+    /// (opening hours): its lines leave the interval out.
+    fn channel_closed_at(&self, c: usize, x: f64) -> bool {
+        let k = ((x - self.half) / self.model.interval).round().max(0.0) as usize;
+        (self.model).channel_closed_in(crate::ids::ChannelId::from_index(c), k)
+    }
+
+    /// `note` when a channel has opening hours, else nothing (captions).
+    fn closed_note(&self, note: &'static str) -> &'static str {
+        match self.model.channels.iter().any(|c| c.hours.is_some()) {
+            true => note,
+            false => "",
+        }
+    }
+
     /// Axes over the reported intervals' time of day.
     fn time_axes(&self, y_label: &str, y: (f64, f64), share: bool) -> Axes {
         Axes {
@@ -144,7 +159,12 @@ fn offered_chart(v: &RunView) -> Result<Chart, String> {
     let mut lines: Vec<Line> = (v.model.channels.iter().enumerate())
         .map(|(c, ch)| Line {
             name: format!("{} offered", ch.name),
-            points: offered[c].iter().map(|&(x, m, _)| (x, m)).collect(),
+            points: (offered[c].iter())
+                .map(|&(x, m, _)| match v.channel_closed_at(c, x) && m == 0.0 {
+                    true => (x, f64::NAN),
+                    false => (x, m),
+                })
+                .collect(),
             colour: c,
             ..Default::default()
         })
@@ -154,8 +174,9 @@ fn offered_chart(v: &RunView) -> Result<Chart, String> {
         id: "offered".into(),
         title: "Offered contacts and staffed capacity per interval".into(),
         caption: format!(
-            "Contacts offered to agents in each {} interval by channel (solid, mean over replications), and the staffed capacity (dashed): the contacts the channel's frontline agents on duty could answer in the interval at their mean handle time; back offices are left out.",
-            Duration::from_secs(v.model.interval)
+            "Contacts offered to agents in each {} interval by channel (solid, mean over replications), and the staffed capacity (dashed): the contacts the channel's frontline agents on duty could answer in the interval at their mean handle time; back offices are left out{}.",
+            Duration::from_secs(v.model.interval),
+            v.closed_note(", and so are the intervals in which a channel is closed (a gap)")
         ),
         svg: line_chart(
             "Offered contacts and staffed capacity per interval",
@@ -191,13 +212,18 @@ fn capacity_lines(v: &RunView) -> Vec<Line> {
                             let group = &model.groups[g];
                             let k = group.concurrency.max(1) as f64;
                             let slow = 1.0 + group.concurrency_slowdown * (k - 1.0);
-                            // Undefined while the group's channels are all closed.
+                            // Undefined (NaN) while the group's channels are all closed.
                             let staffed = gs[g].metrics.staffed.mean;
-                            let staffed = if staffed.is_finite() { staffed } else { 0.0 };
                             staffed * k * model.interval / (roles[g].aht * slow)
                         })
+                        .filter(|c| c.is_finite())
                         .sum();
-                    (gs[0].start_s + v.half, capacity)
+                    let x = gs[0].start_s + v.half;
+                    // Closed time is left out (a gap), not drawn as no capacity.
+                    match v.channel_closed_at(c, x) {
+                        true => (x, f64::NAN),
+                        false => (x, capacity),
+                    }
                 })
                 .collect();
         lines.push(Line {
@@ -324,7 +350,12 @@ fn occupancy_chart(v: &RunView) -> Result<Chart, String> {
     Ok(Chart {
         id: "occupancy".into(),
         title: "Occupancy per group".into(),
-        caption: "Busy agent-time over agent-time on duty, per group and interval.".into(),
+        caption: format!(
+            "Busy agent-time over agent-time on duty, per group and interval{}.",
+            v.closed_note(
+                "; an interval in which all the group's channels are closed is left out (a gap)"
+            )
+        ),
         svg: line_chart(
             "Occupancy per group",
             &v.time_axes("occupancy (% of agent time)", (0.0, 1.0), true),
@@ -507,4 +538,54 @@ fn flows_chart(v: &RunView) -> Result<Chart, String> {
         caption: "Per channel, each arriving contact (attempts: redials and repeats included) by how it ended, mean per replication.".into(),
         svg: stacked_bars("How contacts end", "channel", "contacts per run", &parts, &bars)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The Saturday of `scenarios/opening_hours.toml` (voice open 09:00–18:00, chat
+    /// 07:00–23:00, hourly intervals), run.
+    fn saturday() -> (Model, RunSummary) {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/opening_hours.toml");
+        let model = crate::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        let options = crate::experiment::RunOptions {
+            replications: 2,
+            seed: 4,
+            threads: Some(1),
+        };
+        let result = crate::experiment::run(&model, &options).unwrap();
+        let s = RunSummary::new(&model, &result, 4);
+        (model, s)
+    }
+
+    #[test]
+    fn closed_intervals_are_gaps_in_the_capacity_and_offered_lines() {
+        let (model, s) = saturday();
+        let v = RunView::new(&model, &s);
+        let open = [9..18, 7..23];
+        for (c, line) in capacity_lines(&v).iter().enumerate() {
+            assert_eq!(line.points.len(), 24);
+            for (k, &(_, y)) in line.points.iter().enumerate() {
+                // A gap exactly where the channel is closed, never a drawn 0 there.
+                assert_eq!(y.is_nan(), !open[c].contains(&k), "{} {k}: {y}", line.name);
+            }
+        }
+        let chart = offered_chart(&v).unwrap();
+        assert!(
+            chart.caption.contains("closed (a gap)"),
+            "{}",
+            chart.caption
+        );
+        // Occupancy is undefined (a gap) while a group's channels are all closed.
+        for (i, g) in s.group_intervals.iter().enumerate() {
+            let (k, gi) = (i / 2, i % 2);
+            assert_eq!(
+                g.metrics.occupancy.mean.is_nan(),
+                !open[gi].contains(&k),
+                "{k} {gi}"
+            );
+        }
+    }
 }

@@ -25,6 +25,7 @@ use bots::compile_bot;
 use channels::{compile_channels, compile_returns};
 use distributions::build_distribution;
 use groups::compile_groups;
+pub(crate) use hours::raw_open_windows;
 use surges::{CompiledSurge, compile_surges};
 
 use super::ScenarioError;
@@ -146,6 +147,7 @@ pub(super) fn compile(
         bots,
         handle_slot,
         optimize,
+        report_closed: false,
     })
 }
 

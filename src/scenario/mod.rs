@@ -11,6 +11,7 @@ mod paths;
 pub mod raw;
 mod resolved;
 
+pub(crate) use compile::raw_open_windows;
 pub(crate) use located::{deserialize_located, line_column};
 pub(crate) use paths::{anchor_paths, anchor_value};
 pub use resolved::resolved_document;

@@ -649,12 +649,16 @@ length = "4h"
 }
 
 #[test]
-fn closed_hours_are_neither_required_costed_nor_judged_by_optimize() {
+fn closed_hours_need_only_the_drain_and_are_not_judged_by_optimize() {
     let open = |k: usize| (6..22).contains(&k);
     let closed = optimized_day("hours = { daily = \"06:00-22:00\" }");
     for (k, row) in closed.requirements.iter().enumerate() {
         if open(k) {
             assert!(row.required >= 1, "{row:?}");
+        } else if k == 22 {
+            // The drain after closing: the conversations still in progress.
+            assert!(row.offered_load > 0.0, "{row:?}");
+            assert_eq!(row.erlang, row.offered_load.ceil() as u32, "{row:?}");
         } else {
             // Contacts arrive at night, and min_on_duty is 1, yet nobody is needed.
             assert_eq!(

@@ -23,6 +23,7 @@ mod forecasts;
 #[cfg(target_os = "linux")]
 mod fuzz;
 mod hours;
+mod hours_plan;
 mod identity;
 mod log_format;
 mod optimize;

@@ -62,6 +62,12 @@ pub struct Model {
     pub handle_slot: Vec<u32>,
     /// `[optimize]`, if the scenario has one.
     pub optimize: Option<OptimizeSpec>,
+    /// Report a group's occupancy and agents on duty also in the intervals where all its
+    /// channels are closed (normally NaN there): the optimizer's offered-load measurement
+    /// needs the work in progress after closing. Changes no simulated number, so it is
+    /// not serialized (no effect on the shard identity); `false` from the scenario.
+    #[serde(skip)]
+    pub report_closed: bool,
 }
 
 /// A contact channel (voice, chat, …) with its service-level threshold and patience.

@@ -52,7 +52,8 @@ fn report_returns(r: &mut String, ch: &FittedChannel) {
     }
 }
 
-/// A channel's line: arrivals a day, busyness, and whether weekdays were told apart.
+/// A channel's line: arrivals a day, busyness, and whether weekdays were told apart; then
+/// its opening hours, when the log shows some.
 fn report_channel(r: &mut String, fit: &FittedLog, ch: &FittedChannel) {
     let mean = ch.daily_counts.iter().sum::<f64>() / fit.days as f64;
     let _ = writeln!(
@@ -71,6 +72,14 @@ fn report_channel(r: &mut String, fit: &FittedLog, ch: &FittedChannel) {
             ""
         }
     );
+    if let Some(h) = &ch.hours {
+        let table = toml::Value::Table(super::hours::hours_table(h, fit.interval));
+        let _ = writeln!(
+            r,
+            "  opening hours: {table} ({})",
+            super::hours::hours_comment(h)
+        );
+    }
 }
 
 /// A category's line: arrivals, and the handle-time fit against its sample.

@@ -83,6 +83,22 @@ pub(super) fn compile_hours(
     Ok(())
 }
 
+/// The open windows of the raw channel `chr` over `[0, horizon)` seconds from `start`, or
+/// `None` when it has no hours or they do not compile (the compiler reports why). For
+/// readers of the scenario before it is compiled (a forecast).
+pub(crate) fn raw_open_windows(
+    text: &str,
+    file: &str,
+    chr: &RawChannel,
+    start: Option<jiff::civil::DateTime>,
+    horizon: f64,
+) -> Option<Vec<(f64, f64)>> {
+    let c = Checker::new(text, file);
+    let week = week_windows(&c, chr.hours.as_ref()?, "hours").ok()?;
+    let closed = closed_dates(&c, chr, 0).ok()?;
+    Some(horizon_windows(&week, &closed, start, horizon))
+}
+
 /// `closed_dates`, `when_closed` and `at_closing` mean nothing without `hours`.
 fn refuse_policies_without_hours(
     c: &Checker,

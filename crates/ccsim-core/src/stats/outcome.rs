@@ -92,7 +92,7 @@ impl ReplicationOutcome {
                     hourly_cost: group.hourly_cost,
                     overtime_s: t.overtime_area[a],
                 });
-                if closed(k, g) {
+                if closed(k, g) && !model.report_closed {
                     (m.occupancy, m.staffed) = (f64::NAN, f64::NAN);
                 }
                 group_intervals.push(m);
