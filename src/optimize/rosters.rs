@@ -154,7 +154,10 @@ pub(super) fn deflection_options(
                         .sum();
                     sessions_total += sessions;
                     let a = *group_load;
-                    if sessions <= 0.0 || a <= 0.0 {
+                    // A closed interval's requirement is the drain, not Erlang-sized: a
+                    // raise relieves nothing there.
+                    let closed = model.group_closed_in(crate::ids::GroupId::from_index(g), k);
+                    if sessions <= 0.0 || a <= 0.0 || closed {
                         continue;
                     }
                     let step = (0.25 * a).max(1.0);
