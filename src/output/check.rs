@@ -104,8 +104,30 @@ fn hours_line(model: &Model, h: &crate::model::OpeningHours) -> String {
     use crate::duration::clock;
     use crate::model::{AtClosing, WhenClosed};
     let open_h = h.open_seconds(0.0, model.horizon) / 3600.0;
+    // With a start date, a window is named by its day: `Mon 16 08:00–20:00`.
+    let at = |secs: f64| {
+        let start = model.start?;
+        start
+            .checked_add(jiff::SignedDuration::from_secs_f64(secs))
+            .ok()
+    };
+    let window = |a: f64, b: f64| match (at(a), at(b)) {
+        (Some(x), Some(y)) => {
+            let end = if y.date() == x.date() {
+                y.strftime("%H:%M").to_string()
+            } else if y.time() == jiff::civil::Time::midnight()
+                && x.date().tomorrow().ok() == Some(y.date())
+            {
+                "24:00".to_string()
+            } else {
+                y.strftime("%a %d %H:%M").to_string()
+            };
+            format!("{}–{end}", x.strftime("%a %d %H:%M"))
+        }
+        _ => format!("{}–{}", clock(a), clock(b)),
+    };
     let mut windows: Vec<String> = (h.open.iter().take(4))
-        .map(|&(a, b)| format!("{}–{}", clock(a), clock(b)))
+        .map(|&(a, b)| window(a, b))
         .collect();
     if h.open.len() > 4 {
         windows.push("…".into());

@@ -730,3 +730,17 @@ fn hours_open_around_the_clock_change_nothing() {
     let text = |m: &Model| format!("{:?}", run(m, 3, 4, 2).outcomes);
     assert_eq!(text(&plain), text(&open));
 }
+
+/// `check` names each open window by its day when the scenario has a start date.
+#[test]
+fn check_names_the_open_windows_by_their_day() {
+    let out = crate::support::ccsim(&["check", "scenarios/opening_hours.toml"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "open 9.0 h of 24.0 h (Sat 14 09:00–18:00); arriving while closed: sent to chat"
+        ),
+        "{text}"
+    );
+}
