@@ -13,6 +13,10 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     inputs.extend(args.arrival_args.arrivals.as_deref());
     preflight(&destinations, &inputs, args.force)?;
     let model = load(&args.file, &args.arrival_args)?;
+    // As `check` says: contacts arriving with nobody on duty to serve them.
+    for gap in model.uncovered_arrivals() {
+        eprintln!("warning: {}: {}", args.file.display(), gap.describe(&model));
+    }
     let replays: Vec<&std::path::Path> = model.replays.iter().map(|r| r.path.as_path()).collect();
     preflight(&destinations, &replays, args.force)?;
     report_replays(&model, args.quiet);

@@ -142,19 +142,30 @@ fn shipped_scenarios_check_without_coverage_panics() {
 }
 
 #[test]
-fn check_warns_and_exits_0() {
+fn check_and_run_warn_and_exit_0() {
     let dir = std::env::temp_dir().join(format!("ccsim-coverage-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("night.toml");
     std::fs::write(&path, NIGHT).unwrap();
-    let out = crate::support::command()
-        .arg("check")
-        .arg(&path)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(String::from_utf8_lossy(&out.stdout).contains(": OK"));
+    for command in ["check", "run"] {
+        let mut cmd = crate::support::command();
+        cmd.arg(command).arg(&path);
+        if command == "run" {
+            cmd.args(["--quiet", "--replications", "2"]);
+        }
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        if command == "check" {
+            assert!(String::from_utf8_lossy(&out.stdout).contains(": OK"));
+        }
+        assert_uncovered_warnings(&path, &stderr);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The two warnings of [`NIGHT`], and nothing else on stderr.
+fn assert_uncovered_warnings(path: &std::path::Path, stderr: &str) {
     let shown = path.display();
     assert_eq!(
         stderr.trim_end(),
@@ -163,5 +174,4 @@ fn check_warns_and_exits_0() {
              warning: {shown}: voice/payment arrives 10:00–11:00 (2 intervals) but no agent who can serve it is on duty"
         )
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }

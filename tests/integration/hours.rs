@@ -413,6 +413,47 @@ handle_time = {{ dist = "exponential", mean = "1m" }}
 }
 
 #[test]
+fn closed_dates_without_hours_close_only_those_dates() {
+    // Open around the clock from Friday 2026-11-13, but Saturday is a holiday.
+    let text = r#"
+[simulation]
+horizon = "72h"
+interval = "1h"
+start = "2026-11-13"
+
+[[channel]]
+name = "voice"
+service_level = { answer_within = "20s" }
+closed_dates = ["2026-11-14", "2027-01-01"]
+when_closed = "defer"
+
+[[category]]
+name = "general"
+
+[[arrivals]]
+channel = "voice"
+category = "general"
+rate_per_hour = 1
+
+[[group]]
+name = "agents"
+agents = 1
+handles = ["voice/general"]
+handle_time = { dist = "exponential", mean = "1m" }
+"#;
+    let m = model(text);
+    let h = m.channels[0]
+        .hours
+        .clone()
+        .expect("closed dates make hours");
+    let open: Vec<(f64, f64)> = (h.open.iter())
+        .map(|&(a, b)| (a / 3600.0, b / 3600.0))
+        .collect();
+    assert_eq!(open, [(0.0, 24.0), (48.0, 72.0)]);
+    assert!(matches!(h.when_closed, ccsim::model::WhenClosed::Defer));
+}
+
+#[test]
 fn a_night_line_joins_windows_across_midnight() {
     let m = line(
         "48h",

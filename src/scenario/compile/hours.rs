@@ -47,18 +47,27 @@ pub(super) fn compile_hours(
 ) -> Result<(), ScenarioError> {
     for (i, ch) in raw.channel.iter().enumerate() {
         let chr = ch.get_ref();
-        let Some(hours) = &chr.hours else {
-            refuse_policies_without_hours(c, chr, i)?;
-            continue;
-        };
         let key = format!("channel[{i}].hours");
-        let week = week_windows(c, hours, &key)?;
         let closed = closed_dates(c, chr, i)?;
+        let week = match &chr.hours {
+            Some(hours) => week_windows(c, hours, &key)?,
+            // Closed dates alone: open around the clock but on those dates.
+            None if !closed.is_empty() => std::array::from_fn(|_| vec![(0.0, 86_400.0)]),
+            None => {
+                refuse_policies_without_hours(c, chr, i)?;
+                continue;
+            }
+        };
         let same_every_day = week.iter().all(|d| *d == week[0]);
         if cx.start.is_none() && !(same_every_day && closed.is_empty()) {
-            let (span, what) = match &chr.closed_dates {
-                Some(d) if !d.get_ref().is_empty() => (d.span(), "closed dates need"),
-                _ => (hours.span(), "hours that differ by day of the week need"),
+            let (span, what) = match (&chr.hours, &chr.closed_dates) {
+                (Some(hours), _) if closed.is_empty() => {
+                    (hours.span(), "hours that differ by day of the week need")
+                }
+                (_, dates) => (
+                    dates.as_ref().map_or(0..0, |d| d.span()),
+                    "closed dates need",
+                ),
             };
             return Err(c.err(span, key, format!("{what} the date the horizon starts on: add start = \"2026-11-09\" to [simulation]")));
         }
@@ -99,20 +108,19 @@ pub(crate) fn raw_open_windows(
     Some(horizon_windows(&week, &closed, start, horizon))
 }
 
-/// `closed_dates`, `when_closed` and `at_closing` mean nothing without `hours`.
+/// `when_closed` and `at_closing` mean nothing without `hours` or `closed_dates`.
 fn refuse_policies_without_hours(
     c: &Checker,
     chr: &RawChannel,
     i: usize,
 ) -> Result<(), ScenarioError> {
     let spans = [
-        ("closed_dates", chr.closed_dates.as_ref().map(|v| v.span())),
         ("when_closed", chr.when_closed.as_ref().map(|v| v.span())),
         ("at_closing", chr.at_closing.as_ref().map(|v| v.span())),
     ];
     for (what, span) in spans {
         if let Some(span) = span {
-            return Err(c.err(span, format!("channel[{i}].{what}"), format!("{what} applies to a channel with opening hours; add hours = {{ daily = \"08:00-20:00\" }} (or by day: \"mon-fri\" = …, sat = …, sun = \"closed\")")));
+            return Err(c.err(span, format!("channel[{i}].{what}"), format!("{what} applies to a channel with opening hours or closed dates; add hours = {{ daily = \"08:00-20:00\" }} (or by day: \"mon-fri\" = …, sat = …, sun = \"closed\")")));
         }
     }
     Ok(())
