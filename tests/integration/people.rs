@@ -212,6 +212,53 @@ fn ccsim_check_summarises_the_people_file_and_refuses_a_bad_one() {
     );
 }
 
+#[test]
+fn a_variant_reads_its_base_s_people_file_or_the_one_it_names() {
+    let dir = scratch("variant");
+    let toml = std::fs::read_to_string("tests/cases/people_week.toml").unwrap();
+    std::fs::write(dir.join("base.toml"), toml).unwrap();
+    std::fs::copy("tests/cases/people_week.csv", dir.join("people_week.csv")).unwrap();
+    let sub = dir.join("v");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::write(
+        sub.join("same.toml"),
+        "extends = \"../base.toml\"\n[set]\n\"simulation.replications\" = 3\n",
+    )
+    .unwrap();
+    std::fs::write(
+        sub.join("other.toml"),
+        "extends = \"../base.toml\"\n[set]\n\"optimize.people\" = \"mine.csv\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        sub.join("mine.csv"),
+        "name,groups,contract\nZoe,chat_t1,ft\n",
+    )
+    .unwrap();
+    let people_line = |file: &str| {
+        let out = crate::support::ccsim_in(&dir, &["check", file]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("  people "))
+            .unwrap()
+            .to_string();
+        line
+    };
+    let same = people_line("v/same.toml");
+    assert!(same.ends_with("people_week.csv: 5 people; contracts full_time 3, part_time 2 (not checked: the scenario has no [[optimize.contract]])"), "{same}");
+    let other = people_line("v/other.toml");
+    assert!(
+        other.contains("/v/mine.csv: 1 person; contracts ft 1"),
+        "{other}"
+    );
+}
+
 /// A random instance: `n_tours` tours and `n_people` people over 2 groups, 2 contracts and
 /// a week, with random shifts, unavailable days and hours, and preferred bands.
 fn instance(

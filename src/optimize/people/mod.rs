@@ -17,7 +17,8 @@
 //! Invariants: a person is given a tour only if the tour's group is one of theirs, its
 //! contract is theirs and none of its shifts overlaps a time they are unavailable.
 //! Nothing here changes the compiled model (a scenario's identity does not depend on its
-//! people file). Only `cli` (through [`of_scenario`]) reads the file.
+//! people file). The file is read through [`of_scenario`], by `ccsim check` (which stops
+//! on its errors, then describes it with `output::people`).
 
 mod assign;
 mod read;
@@ -108,22 +109,21 @@ pub struct PeopleFile {
     pub contracts_checked: bool,
 }
 
-/// The people file of the scenario at `path` (its `[optimize] people`), read against the
-/// compiled `model`'s groups, start and horizon and the scenario's contract names; `None`
-/// when the scenario names no people file (or is a variant file, or does not parse:
-/// loading it reports that).
+/// The people file of the scenario at `path` (its `[optimize] people`; for a variant, its
+/// chain resolved, so a variant may name another file), read against the compiled
+/// `model`'s groups, start and horizon and the scenario's contract names; `None` when the
+/// scenario names no people file or cannot be read (loading it reports that).
 ///
 /// Errors: the file cannot be read, or one of its cells is wrong ([`read`]).
 pub fn of_scenario(path: &Path, model: &Model) -> Option<Result<PeopleFile, ScenarioError>> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let file = path.display().to_string();
-    let raw = crate::scenario::parse_raw(&text, &file).ok()?;
-    let people = raw.optimize.as_ref()?.get_ref().people.as_ref()?;
+    let document = crate::scenario::resolved_document(path).ok()?;
+    let people = document.get("optimize")?.get("people")?.as_str()?;
+    // Relative to the scenario's folder (a variant's chain has made it absolute).
     let dir = path.parent().unwrap_or(Path::new(""));
-    let people_path = dir.join(people.get_ref());
+    let people_path = dir.join(people);
     let context = PeopleContext {
         groups: model.groups.iter().map(|g| g.name.clone()).collect(),
-        contracts: contract_names(&text),
+        contracts: contract_names(&document),
         start: model.start,
         horizon: model.horizon,
     };
@@ -134,13 +134,10 @@ pub fn of_scenario(path: &Path, model: &Model) -> Option<Result<PeopleFile, Scen
     ))
 }
 
-/// The names of the scenario's `[[optimize.contract]]` tables, read from the document as
-/// plain TOML (so this works whatever the compiled form of a contract is).
-pub fn contract_names(text: &str) -> Vec<String> {
-    let Ok(doc) = text.parse::<toml::Table>() else {
-        return Vec::new();
-    };
-    let contracts = doc
+/// The names of a scenario document's `[[optimize.contract]]` tables, read as plain TOML
+/// (so this holds whatever the compiled form of a contract is).
+pub fn contract_names(document: &toml::Table) -> Vec<String> {
+    let contracts = document
         .get("optimize")
         .and_then(|o| o.get("contract"))
         .and_then(|c| c.as_array());
