@@ -204,12 +204,18 @@ fn ccsim_check_summarises_the_people_file_and_refuses_a_bad_one() {
         "name,groups,contract\nAna,voice_t1,full_time\nAna,chat_t1,full_time\n",
     )
     .unwrap();
-    let out = crate::support::ccsim_in(&dir, &["check", "week.toml"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "error: people_week.csv:3: column 1 \"name\": \"Ana\" is named twice (first at line 2); names must be unique\n"
-    );
+    // `ccsim optimize` refuses it too, before any work.
+    for args in [
+        &["check", "week.toml"][..],
+        &["optimize", "week.toml", "--quiet"],
+    ] {
+        let out = crate::support::ccsim_in(&dir, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "error: people_week.csv:3: column 1 \"name\": \"Ana\" is named twice (first at line 2); names must be unique\n"
+        );
+    }
 }
 
 #[test]

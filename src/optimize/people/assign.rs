@@ -85,16 +85,21 @@ pub fn max_weight_assignment(weights: &[Vec<u8>]) -> Vec<(usize, usize)> {
         return Vec::new();
     }
     let big = rows.min(cols) as i64 + 1;
-    let value = |r: usize, c: usize| match weights[r][c] {
+    let value = |w: u8| match w {
         0 => 0,
-        1 => big,
-        _ => big + 1,
+        1 => -big,
+        _ => -big - 1,
     };
     // The Hungarian method needs rows ≤ columns: transpose when there are more rows.
     let pairs = if rows <= cols {
-        hungarian(rows, cols, |i, j| -value(i, j))
+        let cost: Vec<i64> = weights.iter().flatten().map(|&w| value(w)).collect();
+        hungarian(rows, cols, &cost)
     } else {
-        hungarian(cols, rows, |i, j| -value(j, i))
+        let cost: Vec<i64> = (0..cols)
+            .flat_map(|c| weights.iter().map(move |row| row[c]))
+            .map(value)
+            .collect();
+        hungarian(cols, rows, &cost)
             .into_iter()
             .map(|(c, r)| (r, c))
             .collect()
@@ -108,9 +113,9 @@ pub fn max_weight_assignment(weights: &[Vec<u8>]) -> Vec<(usize, usize)> {
 }
 
 /// Minimum-cost assignment of every one of `n` rows to a distinct one of `m` ≥ `n`
-/// columns (the Hungarian method with potentials; integer costs, so exact). Returns the
-/// `(row, column)` pairs.
-fn hungarian(n: usize, m: usize, cost: impl Fn(usize, usize) -> i64) -> Vec<(usize, usize)> {
+/// columns (the Hungarian method with potentials; integer costs, so exact); `cost` is the
+/// n × m table, row after row. Returns the `(row, column)` pairs.
+fn hungarian(n: usize, m: usize, cost: &[i64]) -> Vec<(usize, usize)> {
     const INF: i64 = i64::MAX / 4;
     // 1-based, column 0 is the virtual start of each augmenting path.
     let (mut u, mut v) = (vec![0i64; n + 1], vec![0i64; m + 1]);
@@ -124,10 +129,12 @@ fn hungarian(n: usize, m: usize, cost: impl Fn(usize, usize) -> i64) -> Vec<(usi
         loop {
             used[j0] = true;
             let i0 = p[j0];
+            let row = &cost[(i0 - 1) * m..i0 * m];
+            let ui0 = u[i0];
             let (mut delta, mut j1) = (INF, 0);
             for j in 1..=m {
                 if !used[j] {
-                    let cur = cost(i0 - 1, j - 1) - u[i0] - v[j];
+                    let cur = row[j - 1] - ui0 - v[j];
                     if cur < minv[j] {
                         minv[j] = cur;
                         way[j] = j0;
@@ -214,7 +221,7 @@ mod tests {
     fn the_hungarian_method_finds_the_known_optimum() {
         // A classic 3×3: the minimum is 5 (rows to columns 1, 0, 2: 1 + 2 + 2).
         let c = [[4, 1, 3], [2, 0, 5], [3, 2, 2]];
-        let pairs = hungarian(3, 3, |i, j| c[i][j]);
+        let pairs = hungarian(3, 3, &c.concat());
         let total: i64 = pairs.iter().map(|&(i, j)| c[i][j]).sum();
         assert_eq!(total, 5);
     }
