@@ -249,12 +249,10 @@ fn a_variant_reads_its_base_s_people_file_or_the_one_it_names() {
             String::from_utf8_lossy(&out.stderr)
         );
         let text = String::from_utf8(out.stdout).unwrap();
-        let line = text
-            .lines()
+        text.lines()
             .find(|l| l.starts_with("  people "))
             .unwrap()
-            .to_string();
-        line
+            .to_string()
     };
     let same = people_line("v/same.toml");
     assert!(same.ends_with("people_week.csv: 5 people; contracts full_time 3, part_time 2 (not checked: the scenario has no [[optimize.contract]])"), "{same}");
