@@ -98,12 +98,13 @@ pub fn shortage_lines(a: &Assignment, groups: &[String], start: Option<DateTime>
 }
 
 /// Shortages of one group grouped into runs of consecutive days with the same contract,
-/// number missing, shift time of day and length; runs ordered by first day and start.
+/// number missing, shift start (24 hours later each day) and length; runs ordered by
+/// their first shift's start.
 fn runs<'a>(of_group: &[&'a Shortage]) -> Vec<Vec<&'a Shortage>> {
-    let same = |a: &Shortage, b: &Shortage| {
+    let next_day = |a: &Shortage, b: &Shortage| {
         a.contract == b.contract
             && a.missing == b.missing
-            && (a.from - a.day as f64 * DAY - (b.from - b.day as f64 * DAY)).abs() < 0.5
+            && (b.from - a.from - DAY).abs() < 0.5
             && ((a.to - a.from) - (b.to - b.from)).abs() < 0.5
     };
     let mut runs: Vec<Vec<&Shortage>> = Vec::new();
@@ -111,17 +112,13 @@ fn runs<'a>(of_group: &[&'a Shortage]) -> Vec<Vec<&'a Shortage>> {
         // Extend the run this shift continues (same shift, the next day), if any.
         match runs
             .iter_mut()
-            .find(|r| r.last().is_some_and(|l| same(l, s) && l.day + 1 == s.day))
+            .find(|r| r.last().is_some_and(|l| next_day(l, s)))
         {
             Some(run) => run.push(s),
             None => runs.push(vec![s]),
         }
     }
-    runs.sort_by(|a, b| {
-        a[0].day
-            .cmp(&b[0].day)
-            .then(a[0].from.total_cmp(&b[0].from))
-    });
+    runs.sort_by(|a, b| a[0].from.total_cmp(&b[0].from));
     runs
 }
 
@@ -129,12 +126,12 @@ fn runs<'a>(of_group: &[&'a Shortage]) -> Vec<Vec<&'a Shortage>> {
 fn item(run: &[&Shortage], start: Option<DateTime>) -> String {
     let (first, last) = (run[0], run[run.len() - 1]);
     let days = if run.len() == 1 {
-        day_name(first.day, start)
+        day_name(first.from, start)
     } else {
         format!(
             "{}–{}",
-            day_name(first.day, start),
-            day_name(last.day, start)
+            day_name(first.from, start),
+            day_name(last.from, start)
         )
     };
     let end = match time_of_day(first.to, start) {
@@ -154,13 +151,11 @@ fn item(run: &[&Shortage], start: Option<DateTime>) -> String {
     )
 }
 
-/// `Mon 03/03` with a start date, else `day 4` (from 1).
-fn day_name(day: usize, start: Option<DateTime>) -> String {
-    match start.and_then(|s| {
-        s.date()
-            .checked_add(jiff::Span::new().days(day as i64))
-            .ok()
-    }) {
+/// The calendar day a time on the horizon's clock falls on: `Mon 03/03` with a start
+/// date, else `day 4` (from 1).
+fn day_name(secs: f64, start: Option<DateTime>) -> String {
+    let day = ((secs + offset(start)) / DAY).floor() as i64;
+    match start.and_then(|s| s.date().checked_add(jiff::Span::new().days(day)).ok()) {
         Some(date) => date.strftime("%a %d/%m").to_string(),
         None => format!("day {}", day + 1),
     }
@@ -168,10 +163,14 @@ fn day_name(day: usize, start: Option<DateTime>) -> String {
 
 /// `08:00` for a time on the horizon's clock.
 fn time_of_day(secs: f64, start: Option<DateTime>) -> String {
-    let offset = start.map_or(0.0, |s| {
-        let t = s.time();
-        f64::from(t.hour()) * 3600.0 + f64::from(t.minute()) * 60.0
-    });
-    let t = (secs + offset).rem_euclid(DAY).round() as u64;
+    let t = (secs + offset(start)).rem_euclid(DAY).round() as u64;
     format!("{:02}:{:02}", t / 3600, t % 3600 / 60)
+}
+
+/// The start's time of day, seconds (0 without a start).
+fn offset(start: Option<DateTime>) -> f64 {
+    start.map_or(0.0, |s| {
+        let t = s.time();
+        f64::from(t.hour()) * 3600.0 + f64::from(t.minute()) * 60.0 + f64::from(t.second())
+    })
 }

@@ -477,6 +477,21 @@ fn three_voice_tours_and_two_voice_people_are_short_one_person_monday_to_friday(
         ccsim::output::people::shortage_lines(&a, &groups, start),
         vec!["voice_t1 short 1 full_time person on Mon 03/03–Fri 07/03 08:00–16:30"]
     );
+    // A horizon starting at 06:00 names the same days and times for shifts 6 hours
+    // earlier on its clock.
+    let mut early = a.clone();
+    early.shortages.iter_mut().for_each(|s| {
+        s.from -= 6.0 * H;
+        s.to -= 6.0 * H;
+    });
+    assert_eq!(
+        ccsim::output::people::shortage_lines(
+            &early,
+            &groups,
+            Some("2025-03-03T06:00".parse().unwrap())
+        ),
+        vec!["voice_t1 short 1 full_time person on Mon 03/03–Fri 07/03 08:00–16:30"]
+    );
     // Ben is off on Wednesday and Saturday, so he can take no tour: two people are
     // missing all week, and one more for a Saturday tour; without a start date, days are
     // numbered.
