@@ -339,8 +339,13 @@ fn csv_error(file: &str, e: &csv::Error, what: &str) -> ScenarioError {
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => format!(
+        } if what == "forecast" => format!(
             "the row has {len} fields; the header has {expected_len} (check the delimiter, or set delimiter = \";\")"
+        ),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "the row has {len} fields; the header has {expected_len} (check the delimiter: a comma, or a semicolon in every line, header included)"
         ),
         csv::ErrorKind::Utf8 { .. } => {
             format!("the row is not UTF-8 text; export the {what} as UTF-8 CSV")

@@ -59,6 +59,13 @@ fn a_csv_people_file_is_read_onto_the_horizon() {
         people[1].unavailable,
         vec![(5.0 * DAY, 6.0 * DAY), (6.0 * DAY, 7.0 * DAY)]
     );
+    // Semicolons between the fields: groups are then separated by commas.
+    let people = read_csv(
+        "semicolon",
+        "name;groups;contract\nAna;voice_t1, chat_t1;full_time\n",
+    )
+    .unwrap();
+    assert_eq!(people[0].groups, vec![GroupId::new(0), GroupId::new(1)]);
     // Headers in any case and order; the optional columns may be left out.
     let people = read_csv("case", "Contract,NAME,Groups\nfull_time,Ana,chat_t1\n").unwrap();
     assert_eq!(people[0].groups, vec![GroupId::new(1)]);
@@ -171,6 +178,18 @@ fn every_bad_people_file_is_refused_at_its_line_and_column() {
             header.to_string(),
             "people.csv: the people file has no people (a header row, then one row per person)",
         ),
+        (
+            format!("{header}Ana,voice_t1,full_time\n"),
+            "people.csv:2: the row has 3 fields; the header has 5 (check the delimiter: a comma, or a semicolon in every line, header included)",
+        ),
+        (
+            format!("{header},voice_t1,full_time,,\n"),
+            "people.csv:2: column 1 \"name\": a name must not be empty",
+        ),
+        (
+            format!("{header}Ana,,full_time,,\n"),
+            "people.csv:2: column 2 \"groups\": a person works in at least one group (e.g. \"voice_t1\"); separate groups with \";\"",
+        ),
     ];
     for (k, (text, expected)) in cases.iter().enumerate() {
         let e = read_csv(&format!("bad{k}"), text).unwrap_err();
@@ -198,12 +217,26 @@ fn ccsim_check_summarises_the_people_file_and_refuses_a_bad_one() {
     // A bad file: exit 2, the error located in it.
     let dir = scratch("check");
     let toml = std::fs::read_to_string("tests/cases/people_week.toml").unwrap();
-    std::fs::write(dir.join("week.toml"), toml).unwrap();
+    std::fs::write(dir.join("week.toml"), &toml).unwrap();
     std::fs::write(
         dir.join("people_week.csv"),
         "name,groups,contract\nAna,voice_t1,full_time\nAna,chat_t1,full_time\n",
     )
     .unwrap();
+    // A people file that is not there: the file and the system's reason.
+    std::fs::write(
+        dir.join("other.toml"),
+        toml.replace("people_week.csv", "nobody.csv"),
+    )
+    .unwrap();
+    let out = crate::support::ccsim_in(&dir, &["check", "other.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .starts_with("error: nobody.csv: cannot read the people file: "),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // `ccsim optimize` refuses it too, before any work.
     for args in [
         &["check", "week.toml"][..],
