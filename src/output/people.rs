@@ -2,7 +2,7 @@
 //! shortages of an assignment of tours to people as report lines
 //! (`voice_t1 short 1 full_time person on Mon 03/03–Fri 07/03 08:00–16:30`).
 
-use crate::optimize::people::{Assignment, PeopleFile, Shortage};
+use crate::optimize::people::{Assignment, PeopleFile, Person, Shortage};
 use jiff::civil::DateTime;
 use std::fmt::Write as _;
 
@@ -74,6 +74,35 @@ fn counts<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
         }
     }
     seen.iter().map(|(name, k)| format!("{name} {k}")).collect()
+}
+
+/// What an assignment achieved, in one line: `3 of 4 tours staffed (2 start in their
+/// person's preferred band); 1 person without a tour: Eva Novak` (at most ten names, then
+/// `…`).
+pub fn assignment_line(a: &Assignment, people: &[Person]) -> String {
+    let staffed = a.person_of_tour.iter().flatten().count();
+    let mut line = format!(
+        "{staffed} of {} tours staffed ({} start in their person's preferred band)",
+        a.person_of_tour.len(),
+        a.preferred_met
+    );
+    let idle = &a.unassigned_people;
+    if !idle.is_empty() {
+        let mut names: Vec<&str> = (idle.iter().take(10))
+            .map(|&p| people[p].name.as_str())
+            .collect();
+        if idle.len() > 10 {
+            names.push("…");
+        }
+        let _ = write!(
+            line,
+            "; {} {} without a tour: {}",
+            idle.len(),
+            if idle.len() == 1 { "person" } else { "people" },
+            names.join(", ")
+        );
+    }
+    line
 }
 
 /// One line per group short of people, in group order: for each shift nobody staffs, how

@@ -493,6 +493,9 @@ fn three_voice_tours_and_two_voice_people_are_short_one_person_monday_to_friday(
         unavailable: vec![],
         preferred_start: None,
     };
+    // The same tour from its days (Mon–Fri at 08:00 for 8.5 h, the weekend off).
+    let days = (0..7).map(|d| (d < 5).then_some((8.0 * H, 8.5 * H)));
+    assert_eq!(TourToStaff::from_days(voice, "full_time", days), tour);
     let tours = vec![tour.clone(), tour.clone(), tour];
     let people = vec![person("Ana"), person("Ben")];
     let a = assign(&tours, &people, DAY);
@@ -509,6 +512,10 @@ fn three_voice_tours_and_two_voice_people_are_short_one_person_monday_to_friday(
     assert_eq!(
         ccsim::output::people::shortage_lines(&a, &groups, start),
         vec!["voice_t1 short 1 full_time person on Mon 03/03–Fri 07/03 08:00–16:30"]
+    );
+    assert_eq!(
+        ccsim::output::people::assignment_line(&a, &people),
+        "2 of 3 tours staffed (0 start in their person's preferred band)"
     );
     // A horizon starting at 06:00 names the same days and times for shifts 6 hours
     // earlier on its clock.
@@ -539,6 +546,10 @@ fn three_voice_tours_and_two_voice_people_are_short_one_person_monday_to_friday(
     let a = assign(&tours, &people, DAY);
     assert_eq!(a.person_of_tour.iter().flatten().count(), 1);
     assert_eq!(a.unassigned_people, vec![1]);
+    assert_eq!(
+        ccsim::output::people::assignment_line(&a, &people),
+        "1 of 4 tours staffed (0 start in their person's preferred band); 1 person without a tour: Ben"
+    );
     assert_eq!(
         ccsim::output::people::shortage_lines(&a, &groups, None),
         vec![

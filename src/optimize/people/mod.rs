@@ -43,6 +43,30 @@ pub struct TourToStaff {
     pub shifts: Vec<(f64, f64)>,
 }
 
+impl TourToStaff {
+    /// A tour from its days: for each day of the horizon (from 0, the horizon starting at
+    /// a midnight), the shift worked as `(start, length)` in seconds, the start counted
+    /// from that day's midnight, or `None` for a day off.
+    pub fn from_days(
+        group: GroupId,
+        contract: &str,
+        days: impl IntoIterator<Item = Option<(f64, f64)>>,
+    ) -> TourToStaff {
+        let shifts = (days.into_iter().enumerate())
+            .filter_map(|(d, shift)| {
+                let (start, length) = shift?;
+                let from = d as f64 * 86_400.0 + start;
+                Some((from, from + length))
+            })
+            .collect();
+        TourToStaff {
+            group,
+            contract: contract.to_string(),
+            shifts,
+        }
+    }
+}
+
 /// One named agent of the people file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Person {
