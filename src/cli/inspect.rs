@@ -4,6 +4,10 @@ use super::*;
 
 pub(super) fn check(file: &std::path::Path, arrivals: &ArrivalArgs) -> Result<(), Error> {
     let model = load(file, arrivals)?;
+    // The people file (`[optimize] people`) is read here, its errors located in it.
+    if let Some(Err(e)) = crate::optimize::people::of_scenario(file, &model) {
+        return Err(e.into());
+    }
     // Valid, but worth a look: contacts arriving with nobody on duty to serve them.
     for gap in model.uncovered_arrivals() {
         eprintln!("warning: {}: {}", file.display(), gap.describe(&model));

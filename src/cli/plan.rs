@@ -12,6 +12,8 @@ pub(super) fn optimize_command(args: &OptimizeArgs) -> Result<(), Error> {
         args.force,
     )?;
     let model = load(&args.file, &ArrivalArgs::default())?;
+    // A bad people file is refused before the work (its tours are assigned once they exist).
+    let _people = crate::optimize::people::of_scenario(&args.file, &model).transpose()?;
     let options = crate::optimize::OptimizeOptions {
         seed: args.seed.unwrap_or(model.seed),
         threads: args.threads.map(|t| t as usize),

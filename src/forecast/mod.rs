@@ -26,8 +26,8 @@
 
 mod closed;
 mod read;
-mod source;
-mod values;
+pub(crate) mod source;
+pub(crate) mod values;
 
 use crate::scenario::ScenarioError;
 use crate::scenario::raw::{RawArrivals, RawForecast, RawScenario, RawSeconds, RawShrinkage};

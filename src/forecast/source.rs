@@ -25,6 +25,8 @@ pub(crate) struct CsvSource {
     line: u64,
     /// The header line ends with \r\n.
     crlf: bool,
+    /// What errors call the file (`"forecast"`).
+    what: &'static str,
 }
 
 pub(crate) struct XlsxSource {
@@ -70,20 +72,32 @@ impl Source {
         sheet: Option<&str>,
         delimiter: Option<u8>,
     ) -> Result<(Source, Vec<String>), ScenarioError> {
+        Source::open_as(path, file, sheet, delimiter, "forecast")
+    }
+
+    /// Opens like [`Source::open`] a file that errors call `what` (`"forecast"`,
+    /// `"people"`: "cannot read the people file").
+    pub(crate) fn open_as(
+        path: &Path,
+        file: &str,
+        sheet: Option<&str>,
+        delimiter: Option<u8>,
+        what: &'static str,
+    ) -> Result<(Source, Vec<String>), ScenarioError> {
         let ext = path
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
         if matches!(ext.as_str(), "xlsx" | "xlsm") {
-            return XlsxSource::open(path, file, sheet);
+            return XlsxSource::open(path, file, sheet, what);
         }
         if matches!(ext.as_str(), "xls" | "xlsb" | "ods") {
             return Err(file_error(
                 file,
-                format!(".{ext} workbooks are not read; save the forecast as .xlsx or .csv"),
+                format!(".{ext} workbooks are not read; save the {what} as .xlsx or .csv"),
             ));
         }
-        CsvSource::open(path, file, delimiter)
+        CsvSource::open(path, file, delimiter, what)
     }
 
     /// Moves to the next non-empty row; `false` at the end.
@@ -227,15 +241,16 @@ impl CsvSource {
         path: &Path,
         file: &str,
         delimiter: Option<u8>,
+        what: &'static str,
     ) -> Result<(Source, Vec<String>), ScenarioError> {
         let open = || {
             std::fs::File::open(path)
-                .map_err(|e| file_error(file, format!("cannot read the forecast file: {e}")))
+                .map_err(|e| file_error(file, format!("cannot read the {what} file: {e}")))
         };
         let mut first = String::new();
         std::io::BufReader::new(open()?)
             .take_line(&mut first)
-            .map_err(|e| file_error(file, format!("cannot read the forecast file: {e}")))?;
+            .map_err(|e| file_error(file, format!("cannot read the {what} file: {e}")))?;
         let delimiter = delimiter.unwrap_or_else(|| sniff(&first));
         let crlf = first.ends_with("\r\n");
         let mut reader = csv::ReaderBuilder::new()
@@ -245,7 +260,7 @@ impl CsvSource {
             .from_reader(open()?);
         let headers = reader
             .headers()
-            .map_err(|e| csv_error(file, &e))?
+            .map_err(|e| csv_error(file, &e, what))?
             .iter()
             .map(|h| h.trim_start_matches('\u{feff}').to_string())
             .collect();
@@ -256,6 +271,7 @@ impl CsvSource {
                 delimiter,
                 line: 1,
                 crlf,
+                what,
             }),
             headers,
         ))
@@ -273,7 +289,7 @@ impl CsvSource {
                     self.line = start + u64::from(self.crlf);
                     return Ok(true);
                 }
-                Err(e) => return Err(csv_error(file, &e)),
+                Err(e) => return Err(csv_error(file, &e, self.what)),
             }
         }
     }
@@ -318,19 +334,24 @@ fn sniff(header: &str) -> u8 {
 }
 
 /// A CSV reading error, located.
-fn csv_error(file: &str, e: &csv::Error) -> ScenarioError {
+fn csv_error(file: &str, e: &csv::Error, what: &str) -> ScenarioError {
     let position = e.position().map(|p| (p.line() as usize, 0));
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => format!(
+        } if what == "forecast" => format!(
             "the row has {len} fields; the header has {expected_len} (check the delimiter, or set delimiter = \";\")"
         ),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "the row has {len} fields; the header has {expected_len} (check the delimiter: a comma, or a semicolon in every line, header included)"
+        ),
         csv::ErrorKind::Utf8 { .. } => {
-            "the row is not UTF-8 text; export the forecast as UTF-8 CSV".to_string()
+            format!("the row is not UTF-8 text; export the {what} as UTF-8 CSV")
         }
-        csv::ErrorKind::Io(io) => format!("cannot read the forecast file: {io}"),
-        _ => format!("the forecast is not readable CSV: {e}"),
+        csv::ErrorKind::Io(io) => format!("cannot read the {what} file: {io}"),
+        _ => format!("the {what} is not readable CSV: {e}"),
     };
     ScenarioError {
         file: file.to_string(),
@@ -345,9 +366,10 @@ impl XlsxSource {
         path: &Path,
         file: &str,
         sheet: Option<&str>,
+        what: &str,
     ) -> Result<(Source, Vec<String>), ScenarioError> {
         let mut book: calamine::Xlsx<_> = calamine::open_workbook(path)
-            .map_err(|e| file_error(file, format!("cannot read the forecast workbook: {e}")))?;
+            .map_err(|e| file_error(file, format!("cannot read the {what} workbook: {e}")))?;
         let names = book.sheet_names();
         let name = match sheet {
             Some(s) => {

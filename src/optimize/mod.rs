@@ -16,6 +16,7 @@
 
 pub mod backend;
 mod judge;
+pub mod people;
 pub mod requirements;
 mod result;
 pub mod roster;

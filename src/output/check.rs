@@ -14,6 +14,7 @@ pub fn describe_model(model: &Model, source: &str) -> String {
     bots(&mut out, model);
     streams(&mut out, model);
     forecast(&mut out, source);
+    people(&mut out, model, source);
     groups(&mut out, model);
     totals(&mut out, model);
     out
@@ -467,6 +468,17 @@ pub fn replay_line(r: &ReplaySummary) -> String {
         );
     }
     line
+}
+
+/// The scenario's `[optimize] people` file, when it has one and it reads (`ccsim check`
+/// reports its errors before describing the scenario).
+fn people(out: &mut String, model: &Model, source: &str) {
+    let Some(Ok(f)) = crate::optimize::people::of_scenario(std::path::Path::new(source), model)
+    else {
+        return;
+    };
+    let groups: Vec<String> = model.groups.iter().map(|g| g.name.clone()).collect();
+    super::people::describe_people(out, &f, &groups);
 }
 
 /// The scenario's `[forecast]` file, when it has one: rows, days, intervals, the intervals

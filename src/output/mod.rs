@@ -23,6 +23,7 @@ pub mod check;
 pub mod compare;
 pub mod fit;
 pub mod optimize;
+pub mod people;
 pub mod roster_toml;
 pub mod run;
 pub mod schedule;

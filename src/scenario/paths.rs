@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-/// Makes every relative path under a key `file` or `path` of `table` (a replayed log, a
+/// Makes every relative path under a key `file`, `path` or `people` of `table` (a replayed log, a
 /// forecast) name the same file when the document is compiled as if it were in folder
 /// `to` instead of `from`, the folder of the file that wrote it: unchanged when the two are
 /// the same folder (so a scenario's identity does not depend on how it was reached), else
@@ -27,7 +27,8 @@ pub(crate) fn anchor_value(key: &str, value: &mut toml::Value, from: &Path, to: 
     let last = last.split('[').next().unwrap_or(last);
     match value {
         toml::Value::String(s)
-            if (last == "file" || last == "path") && Path::new(s.as_str()).is_relative() =>
+            if (last == "file" || last == "path" || last == "people")
+                && Path::new(s.as_str()).is_relative() =>
         {
             let joined = from.join(s.as_str());
             let absolute = std::path::absolute(&joined).unwrap_or(joined);

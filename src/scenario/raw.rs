@@ -81,6 +81,9 @@ pub struct RawOptimize {
     /// `[[optimize.deflection]]`: bot containment the optimizer may buy, per category.
     #[serde(default)]
     pub deflection: Vec<Spanned<RawDeflection>>,
+    /// A roster of named agents (CSV or `.xlsx`, relative to the scenario's folder), read
+    /// by `optimize::people`; it changes nothing in the compiled model.
+    pub people: Option<Spanned<String>>,
 }
 
 /// `[[optimize.deflection]]`: raising a bot's containment of one category, up to what is

@@ -28,6 +28,7 @@ mod identity;
 mod log_format;
 mod optimize;
 mod optimize_solver;
+mod people;
 mod precision;
 mod readme;
 mod replay;
