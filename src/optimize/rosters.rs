@@ -62,6 +62,7 @@ pub(super) fn staffed_by(
         let shifts = rostered_shifts(&candidates[g], &solutions[g].agents);
         let (timeline, paid) = model.shift_timelines(&shifts);
         group.set_timelines(timeline, &paid, model.n_intervals, model.interval);
+        group.shifts = shifts;
     }
     m
 }

@@ -394,7 +394,54 @@ fn groups(out: &mut String, model: &Model) {
             g.handle_time.describe(),
             handled_pairs(model, &g.handles)
         );
+        if let Some(line) = shifts_across_midnight(model, &g.shifts) {
+            let _ = writeln!(out, "    {:<width$}  {line}", "");
+        }
     }
+}
+
+/// The shifts that reach past the day (in a cyclic model: they wrap, `22:00–06:30 (+1d)`)
+/// or that started before the horizon (`-2h–06:00`), agents of equal shifts added up; none
+/// otherwise (a plain scenario's shifts are not listed).
+fn shifts_across_midnight(model: &Model, shifts: &[crate::model::RosterShift]) -> Option<String> {
+    use crate::duration::{SignedDuration, clock};
+    let day = model.counted_horizon();
+    let mut found: Vec<(f64, f64, u32)> = Vec::new();
+    for sh in shifts {
+        let wraps = model.is_cyclic() && sh.start + sh.length > day;
+        if !(wraps || sh.start < 0.0) {
+            continue;
+        }
+        match found
+            .iter_mut()
+            .find(|f| (f.0, f.1) == (sh.start, sh.length))
+        {
+            Some(f) => f.2 += sh.agents,
+            None => found.push((sh.start, sh.length, sh.agents)),
+        }
+    }
+    if found.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = (found.iter())
+        .map(|&(start, length, n)| {
+            let end = start + length;
+            let from = match start < 0.0 {
+                true => SignedDuration::from_secs(start).to_string(),
+                false => clock(start),
+            };
+            let to = match end > day {
+                true => format!("{} (+1d)", clock(end - day)),
+                false => clock(end),
+            };
+            format!("{from}–{to} × {n}")
+        })
+        .collect();
+    let what = match model.is_cyclic() {
+        true => "shifts across midnight (cyclic: each also covers the morning it ends in)",
+        false => "shifts started before the horizon (on duty and paid from 0)",
+    };
+    Some(format!("{what}: {}", shown.join(", ")))
 }
 
 /// The volume and scheduled agent hours, a day or over the horizon.

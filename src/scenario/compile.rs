@@ -24,6 +24,7 @@ pub(crate) use arrivals::parse_start;
 use arrivals::{arrival_rates, category_shares, compile_replays, day_of_week_factors};
 use bots::compile_bot;
 use channels::{compile_channels, compile_returns};
+pub(super) use cyclic::refuse_longer_forecast;
 use distributions::build_distribution;
 use groups::compile_groups;
 pub(crate) use hours::raw_open_windows;

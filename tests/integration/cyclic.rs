@@ -211,6 +211,32 @@ fn a_shift_started_before_the_horizon_is_on_duty_from_zero() {
     let minus = model(&night_day(true, "-2h").replace("26h30m", "2h30m"));
     let plus = model(&night_day(true, "22h"));
     assert_eq!(minus.groups[0].timeline, plus.groups[0].timeline);
+    // `check` names them.
+    let shown = checked(&text);
+    assert!(
+        shown.contains(
+            "shifts started before the horizon (on duty and paid from 0): -1h30m–07:00 × 5"
+        ),
+        "{shown}"
+    );
+    let shown = checked(&night_day(true, "22h"));
+    assert!(shown.contains("22:00–06:30 (+1d) × 5"), "{shown}");
+    assert!(shown.contains("horizon 24h, cyclic"), "{shown}");
+}
+
+/// What `ccsim check` prints for scenario text.
+fn checked(text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("ccsim-cyclic-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("s{}.toml", text.len()));
+    std::fs::write(&file, text).unwrap();
+    let out = ccsim(&["check", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]
@@ -414,6 +440,19 @@ fn cyclic_scenarios_that_cannot_be_are_refused_at_their_line() {
             "group[0].shifts[0].start",
             "within a day of midnight",
             "18h",
+        ],
+    );
+    // A week's forecast is not one typical day.
+    let root = env!("CARGO_MANIFEST_DIR");
+    let week = std::fs::read_to_string(format!("{root}/scenarios/forecast_week.toml")).unwrap();
+    let csv = format!("{root}/scenarios/forecast_week.csv");
+    refused(
+        &week
+            .replace("horizon = \"7d\"", "horizon = \"24h\"\ncyclic = true")
+            .replace("\"forecast_week.csv\"", &format!("{csv:?}")),
+        &[
+            "forecast.file",
+            "rows of the forecast start outside its 24 hours",
         ],
     );
 }

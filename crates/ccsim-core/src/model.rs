@@ -249,6 +249,9 @@ pub struct Group {
     /// `shrinkage_by_interval`, also every interval start where the shrinkage changes (the
     /// scheduled count may repeat there): the engine sets the on-duty agents at each entry.
     pub timeline: Vec<(f64, u32)>,
+    /// The shifts it is staffed by, as written (for display; empty when staffed by counts;
+    /// not serialized: the timelines hold their effect).
+    pub shifts: Vec<RosterShift>,
     /// Share of scheduled agents absent (0 ≤ s < 1); with `shrinkage_by_interval`, the
     /// mean of its values (for display: the staffing uses the interval's share).
     pub shrinkage: f64,
@@ -469,6 +472,7 @@ impl Group {
 
     /// Staffs the group by scheduled agents per interval.
     pub fn set_scheduled(&mut self, counts: &[u32], interval: f64) {
+        self.shifts.clear();
         let mut timeline: Timeline = Vec::new();
         for (k, &n) in counts.iter().enumerate() {
             if timeline.last().is_none_or(|&(_, last)| last != n) {

@@ -61,3 +61,27 @@ pub(super) fn cyclic(
     }
     Ok(true)
 }
+
+/// A cyclic scenario's `[forecast]` must not run past its day: `rows_outside` rows of the
+/// file start outside the 24 hours (a forecast of several days is several days, not one
+/// typical day repeated).
+pub(in crate::scenario) fn refuse_longer_forecast(
+    raw: &RawScenario,
+    text: &str,
+    file: &str,
+    rows_outside: usize,
+) -> Result<(), ScenarioError> {
+    let cyclic = (raw.simulation.get_ref().cyclic.as_ref()).is_some_and(|f| *f.get_ref());
+    let Some(forecast) = raw.forecast.as_ref().filter(|_| cyclic && rows_outside > 0) else {
+        return Ok(());
+    };
+    let c = Checker::new(text, file);
+    Err(c.err(
+        forecast.get_ref().file.span(),
+        "forecast.file",
+        format!(
+            "a cyclic scenario repeats one typical day, but {rows_outside} row{} of the forecast start outside its 24 hours; give a forecast of one day (or leave out cyclic to plan the whole forecast)",
+            if rows_outside == 1 { "" } else { "s" }
+        ),
+    ))
+}

@@ -66,7 +66,7 @@ fn compile_group(
     let category_index = names.1;
     let gr = g.get_ref();
     let (n_intervals, interval, _, _) = shape;
-    let (timeline, paid) = group_timeline(c, gr, g.span(), gi, shape)?;
+    let (timeline, paid, shifts) = group_timeline(c, gr, g.span(), gi, shape)?;
     let (scheduled, _) = per_interval(&timeline, n_intervals, interval);
     let (_, paid_hours) = per_interval(&paid, n_intervals, interval);
     let (shrinkage, shrinkage_by_interval) = group_shrinkage(c, gr, gi, n_intervals)?;
@@ -118,6 +118,7 @@ fn compile_group(
         scheduled,
         paid_hours,
         timeline: Vec::new(),
+        shifts,
         shrinkage,
         shrinkage_by_interval,
         hourly_cost,
@@ -183,15 +184,16 @@ fn group_shrinkage(
 }
 
 /// The staffing timeline of a group, from `shifts` or from per-interval counts, and the
-/// timeline of paid agents (breaks are paid unless `paid = false`). In a cyclic scenario
-/// the shifts wrap around the day (`cyclic_timelines`): the timeline is the cyclic day's.
+/// timeline of paid agents (breaks are paid unless `paid = false`), and the shifts. In a
+/// cyclic scenario the shifts wrap around the day (`cyclic_timelines`): the timeline is
+/// the cyclic day's.
 fn group_timeline(
     c: &Checker,
     g: &RawGroup,
     span: Range<usize>,
     gi: usize,
     (n_intervals, interval, horizon, cyclic): (usize, f64, f64, bool),
-) -> Result<(Timeline, Timeline), ScenarioError> {
+) -> Result<(Timeline, Timeline, Vec<RosterShift>), ScenarioError> {
     let Some(shifts) = &g.shifts else {
         let counts = group_staffing(c, g, span, gi, n_intervals)?;
         let mut timeline: Vec<(f64, u32)> = Vec::new();
@@ -200,7 +202,7 @@ fn group_timeline(
                 timeline.push((k as f64 * interval, n));
             }
         }
-        return Ok((timeline.clone(), timeline));
+        return Ok((timeline.clone(), timeline, Vec::new()));
     };
     if g.agents.is_some() || g.staffing.is_some() {
         return Err(c.err(
@@ -231,10 +233,12 @@ fn group_timeline(
             breaks: shift_breaks,
         });
     }
-    if cyclic {
-        return Ok(crate::model::cyclic_timelines(&roster, horizon, 1));
-    }
-    Ok(shift_timelines(&roster, horizon))
+    let (timeline, paid) = if cyclic {
+        crate::model::cyclic_timelines(&roster, horizon, 1)
+    } else {
+        shift_timelines(&roster, horizon)
+    };
+    Ok((timeline, paid, roster))
 }
 
 /// A shift's start and length: longer than zero, starting before the horizon ends and
