@@ -130,6 +130,42 @@ fn a_cyclic_day_counts_its_own_arrivals_and_the_carried_over_work() {
     );
 }
 
+#[test]
+fn a_cyclic_log_is_the_counted_days() {
+    let dir = std::env::temp_dir().join(format!("ccsim-cyclic-log-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (scenario, log) = (dir.join("day.toml"), dir.join("day.csv"));
+    std::fs::write(&scenario, constant_day(true)).unwrap();
+    let out = ccsim(&[
+        "log",
+        scenario.to_str().unwrap(),
+        "-o",
+        log.to_str().unwrap(),
+        "--force",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    let times: Vec<f64> = (text.lines().skip(1))
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(times.iter().all(|t| (0.0..86_400.0).contains(t)));
+    // One day's arrivals (108 × 24 = 2592, sd ≈ 51), not two days'.
+    assert!(
+        (times.len() as f64 - 2592.0).abs() < 5.0 * 51.0,
+        "{}",
+        times.len()
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains(&format!("({} attempts", times.len())),
+        "{said}"
+    );
+}
+
 /// A day with one night shift 22:00–06:30 (a break at 02:30 written 26h30m) and a day
 /// shift.
 fn night_day(cyclic: bool, night_start: &str) -> String {
@@ -441,6 +477,10 @@ fn cyclic_scenarios_that_cannot_be_are_refused_at_their_line() {
             "within a day of midnight",
             "18h",
         ],
+    );
+    refused(
+        &night_need(true).replacen("length = \"8h\"", "length = \"25h\"", 1),
+        &["optimize.shift[0].length", "at most a day long"],
     );
     // A week's forecast is not one typical day.
     let root = env!("CARGO_MANIFEST_DIR");

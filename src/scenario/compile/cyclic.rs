@@ -1,7 +1,8 @@
 //! `[simulation] cyclic = true`: which scenarios may be cyclic. A cyclic scenario is one
 //! day (its horizon exactly 24 h) repeated; the compiler adds the lead-in day
 //! (`Model::unroll_cyclic`), which is also the warm-up. Refused with it: another warm-up,
-//! another horizon, and replayed logs (a log is one real day, not a typical one).
+//! another horizon, replayed logs (a log is one real day, not a typical one), shift
+//! templates longer than the day, and forecast rows outside the day.
 
 use super::super::ScenarioError;
 use super::super::checker::Checker;
@@ -51,6 +52,19 @@ pub(super) fn cyclic(
             key,
             "a cyclic scenario repeats a typical day, and a replayed log ([[replay]]) is one real day that cannot be repeated; use [[arrivals]] (ccsim fit writes them from a log) or leave out cyclic",
         ));
+    }
+    let templates = raw.optimize.iter().flat_map(|o| &o.get_ref().shift);
+    for (ti, t) in templates.enumerate() {
+        let length = t.get_ref().length.get_ref();
+        if length.secs() > DAY {
+            return Err(c.err(
+                t.get_ref().length.span(),
+                format!("optimize.shift[{ti}].length"),
+                format!(
+                    "in a cyclic scenario a shift is at most a day long (got {length}): it wraps around the day"
+                ),
+            ));
+        }
     }
     if arrivals_given {
         return Err(c.err(
