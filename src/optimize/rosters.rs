@@ -155,7 +155,10 @@ pub(super) fn deflection_options(
                         .filter(|s| s.contact_type.index() == t)
                         .map(|s| s.rate_per_s[k] * model.interval)
                         .sum();
-                    sessions_total += sessions;
+                    // A cyclic model's lead-in mirrors the counted day: costed once.
+                    if k >= model.lead_in_intervals() {
+                        sessions_total += sessions;
+                    }
                     let a = *group_load;
                     // A closed interval's requirement is the drain, not Erlang-sized: a
                     // raise relieves nothing there.
