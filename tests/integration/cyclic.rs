@@ -7,12 +7,14 @@
 //!   shift that started before the horizon (`start = "-2h"`) is on duty from 0, paid only
 //!   within the horizon.
 //! - What a cyclic day counts: the contacts that arrive in the counted day (offered =
-//!   answered + abandoned + unfinished, the expected day's volume, not two days'); the
-//!   queue carried over at midnight is work done in the counted day for contacts of the
-//!   lead-in, seen in the first interval's occupancy.
+//!   answered + abandoned + unfinished, the expected day's volume, not two days'; exactly
+//!   the attempts arriving after midnight); the queue carried over at midnight is the
+//!   lead-in's callers answered after it — served, not counted — and work done in the
+//!   counted day, seen in the first interval's occupancy. `ccsim log` writes that day.
 //! - The optimizer's templates wrap: a night template covers 00:00–06:00, so no early
 //!   shift is bought for it; `roster.toml` repeats the final simulation exactly.
-//! - Errors: cyclic with a 48h horizon, with a warm-up; a shift wholly before the horizon.
+//! - Errors: cyclic with a 48h horizon, with a warm-up, with a week's forecast, with a
+//!   25-hour template; a shift wholly before the horizon (plain and cyclic).
 
 use crate::support::{ccsim, model, run, within_four_se};
 use ccsim::erlang::{QueueSpec, erlang_c};

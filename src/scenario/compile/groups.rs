@@ -293,7 +293,7 @@ fn shift_span(
             sh.start.span(),
             start_key,
             format!(
-                "the shift ends before the horizon starts: it starts at {} and lasts {}; a negative start is a shift that started before the horizon and is still on duty at its start",
+                "the shift ends before the horizon starts: it starts at {} and lasts {}; a negative start is a shift that started before the horizon and is still on duty when the horizon starts",
                 sh.start.get_ref(),
                 sh.length.get_ref()
             ),
