@@ -213,7 +213,7 @@ impl RunSummary {
         // folded here in replication order: the same numbers either way).
         let moments = result.interval_moments(model);
         for (i, k) in model.reported_intervals().enumerate() {
-            let start_s = k as f64 * model.interval;
+            let start_s = model.display_time(k as f64 * model.interval);
             for (c, ch) in model.channels.iter().enumerate() {
                 intervals.push(ChannelInterval {
                     start_s,

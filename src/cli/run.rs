@@ -184,7 +184,10 @@ pub(super) fn log_command(args: &LogArgs) -> Result<(), Error> {
     let mut records = Vec::new();
     let mut ws = crate::engine::Workspace::new();
     experiment::replicate(&model, seed, args.replication, &mut ws, Some(&mut records))?;
-    let rows = records.len();
+    // A cyclic model's log is its counted day's (`write_log`).
+    let rows = (records.iter())
+        .filter(|r| r.arrived >= model.lead_in)
+        .count();
     write_output(&args.output, args.force, |w| {
         crate::contact_log::write_log(&model, &mut records, w)
     })?;

@@ -1,13 +1,15 @@
 //! Writing a contact log from a simulation (`ccsim log`): one row per ended attempt, sorted
 //! by arrival, in the columns the readers take. Invariant: what it writes reads back
 //! through `scan` and `fit` (times with three decimals, date-times when the model has a
-//! start).
+//! start). A cyclic model's log is its counted day's: the lead-in day's attempts are left
+//! out and times are on the counted day's clock (`Model::display_time`).
 
 use crate::engine::ContactRecord;
 use crate::model::Model;
 use std::io::Write;
 
-/// Writes the attempts of one replication as a contact log (sorted by arrival).
+/// Writes the attempts of one replication as a contact log (sorted by arrival; a cyclic
+/// model's counted day only).
 pub fn write_log(
     model: &Model,
     records: &mut [ContactRecord],
@@ -26,16 +28,17 @@ pub fn write_log(
         "wait",
         "handle_time",
     ])?;
-    for r in records.iter() {
+    for r in records.iter().filter(|r| r.arrived >= model.lead_in) {
         let t = &model.contact_types[r.contact_type.index()];
+        let arrived = model.display_time(r.arrived);
         let timestamp = match model.start {
             Some(start) => {
                 let at = start
-                    .checked_add(jiff::SignedDuration::from_secs_f64(r.arrived))
+                    .checked_add(jiff::SignedDuration::from_secs_f64(arrived))
                     .map_err(std::io::Error::other)?;
                 at.strftime("%Y-%m-%dT%H:%M:%S%.3f").to_string()
             }
-            None => format!("{:.3}", r.arrived),
+            None => format!("{arrived:.3}"),
         };
         let seconds = |x: f64| {
             if x.is_nan() {

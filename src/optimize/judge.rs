@@ -130,7 +130,7 @@ pub(super) fn reported_misses(model: &Model, misses: Vec<RawMiss>) -> Vec<Miss> 
     misses
         .into_iter()
         .map(|(c, k, back, what)| Miss {
-            start_s: k as f64 * model.interval,
+            start_s: model.display_time(k as f64 * model.interval),
             channel: model.channels[c].name.clone(),
             what: if back {
                 format!("back office: {what}")

@@ -317,12 +317,18 @@ fn erlang_requirements(s: &Setting, load: &[Vec<f64>]) -> Result<Vec<Vec<u32>>, 
         .map_err(OptimizeError::bad_input)
 }
 
-/// The scheduled agents (through shrinkage) for agents on duty per group and interval.
+/// The scheduled agents (through shrinkage) for agents on duty per group and interval; a
+/// cyclic model's lead-in day needs what the counted day needs (it is the same day, and
+/// the roster's shifts cover both alike).
 fn need_of(model: &Model, required: &[Vec<u32>]) -> Vec<Vec<u32>> {
+    let lead_in = model.lead_in_intervals();
     (0..model.groups.len())
         .map(|g| {
             (0..model.n_intervals)
-                .map(|k| requirements::scheduled_for(model, g, k, required[g][k]))
+                .map(|k| {
+                    let k = if k < lead_in { k + lead_in } else { k };
+                    requirements::scheduled_for(model, g, k, required[g][k])
+                })
                 .collect()
         })
         .collect()
@@ -394,7 +400,8 @@ fn roster_rounds(
         rosters::apply_deflections(&mut m, &s.spec, &rostered.points);
         let result = simulate(&m, &s.spec, s.options)?;
         let (misses, judged) = judge(&m, &s.spec, &result);
-        let record = roster_record(it, &solutions, rostered.extra_solve_s, &misses);
+        let lead_in = s.model.lead_in_intervals();
+        let record = roster_record(it, &solutions, rostered.extra_solve_s, &misses, lead_in);
         let rank = (record.intervals_missing, record.cost);
         (s.progress)(&format!(
             "roster round {it}: cost {:.0}, {} interval misses, shortfall {} agent-intervals",
@@ -440,13 +447,17 @@ fn roster_record(
     solutions: &[roster::RosterSolution],
     extra_solve_s: f64,
     misses: &[RawMiss],
+    lead_in: usize,
 ) -> IterationRecord {
     IterationRecord {
         iteration: it,
         phase: "roster",
         cost: solutions.iter().map(|s| s.cost).sum(),
         intervals_missing: missing_pairs(misses),
-        shortfall: solutions.iter().flat_map(|s| s.shortfall.iter()).sum(),
+        // A cyclic model's lead-in mirrors the counted day: counted once.
+        shortfall: (solutions.iter())
+            .flat_map(|s| s.shortfall.iter().skip(lead_in))
+            .sum(),
         solve_s: solutions.iter().map(|s| s.solve_s).sum::<f64>() + extra_solve_s,
         gap: solutions
             .iter()
@@ -527,10 +538,11 @@ fn requirement_rows(
     let model = &s.model;
     let (n_g, n_k) = (model.groups.len(), model.n_intervals);
     let mut rows = Vec::with_capacity(n_g * n_k);
-    for k in 0..n_k {
+    // A cyclic model's lead-in day is neither costed nor judged: its rows are left out.
+    for k in model.lead_in_intervals()..n_k {
         for g in 0..n_g {
             rows.push(RequirementRow {
-                start_s: k as f64 * model.interval,
+                start_s: model.display_time(k as f64 * model.interval),
                 group: model.groups[g].name.clone(),
                 offered_load: load[g][k],
                 erlang: erlang[g][k],

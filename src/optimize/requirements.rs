@@ -199,7 +199,12 @@ pub fn offered_load(
             return Ok((0..n_g)
                 .map(|g| {
                     (0..model.n_intervals)
-                        .map(|k| load[g][k.max(first) - first])
+                        .map(|k| {
+                            // A warm-up interval takes the first reported one's load; a
+                            // cyclic model's lead-in its own hour of the counted day.
+                            let cyclic = model.is_cyclic() && k < first;
+                            load[g][if cyclic { k + first } else { k.max(first) } - first]
+                        })
                         .collect()
                 })
                 .collect());

@@ -88,21 +88,37 @@ pub fn candidates(model: &Model, g: usize) -> Vec<Candidate> {
 }
 
 /// The intervals a one-agent shift covers whole, and its paid hours within the horizon.
+/// In a cyclic model the shift wraps: its copies a day earlier and later cover too (the
+/// lead-in day alike with the counted one), and its paid hours are the whole shift's,
+/// all worked within one cycle.
 fn coverage(model: &Model, shift: &RosterShift) -> (Vec<usize>, f64) {
-    let end = shift.start + shift.length;
+    let copies: &[f64] = if model.is_cyclic() {
+        &[-1.0, 0.0, 1.0]
+    } else {
+        &[0.0]
+    };
     let mut covers = Vec::new();
     for k in 0..model.n_intervals {
         let (a, b) = (k as f64 * model.interval, (k + 1) as f64 * model.interval);
-        let on = shift.start <= a + 1e-9 && b <= end + 1e-9;
-        let on_break = shift
-            .breaks
-            .iter()
-            .any(|br| br.start < b - 1e-9 && a + 1e-9 < br.start + br.length);
-        if on && !on_break {
+        let covered = copies.iter().any(|&m| {
+            let at = m * model.lead_in;
+            let (from, end) = (shift.start + at, shift.start + shift.length + at);
+            let on = from <= a + 1e-9 && b <= end + 1e-9;
+            let on_break = (shift.breaks.iter())
+                .any(|br| br.start + at < b - 1e-9 && a + 1e-9 < br.start + at + br.length);
+            on && !on_break
+        });
+        if covered {
             covers.push(k);
         }
     }
-    let within = |from: f64, to: f64| (to.min(model.horizon) - from.min(model.horizon)).max(0.0);
+    let end = shift.start + shift.length;
+    let horizon = if model.is_cyclic() {
+        f64::INFINITY
+    } else {
+        model.horizon
+    };
+    let within = |from: f64, to: f64| (to.min(horizon) - from.min(horizon)).max(0.0);
     let unpaid: f64 = (shift.breaks.iter())
         .filter(|b| !b.paid)
         .map(|b| within(b.start, b.start + b.length))

@@ -60,8 +60,9 @@ pub(super) fn staffed_by(
     let mut m = model.clone();
     for (g, group) in m.groups.iter_mut().enumerate() {
         let shifts = rostered_shifts(&candidates[g], &solutions[g].agents);
-        let (timeline, paid) = crate::model::shift_timelines(&shifts, model.horizon);
+        let (timeline, paid) = model.shift_timelines(&shifts);
         group.set_timelines(timeline, &paid, model.n_intervals, model.interval);
+        group.shifts = shifts;
     }
     m
 }
@@ -75,7 +76,8 @@ pub(super) fn roster_summary(
     solutions: &[roster::RosterSolution],
     need: &[Vec<u32>],
 ) -> (Vec<RosterLine>, Vec<GroupCost>) {
-    let horizon_h = model.horizon / 3600.0;
+    let horizon_h = model.counted_horizon() / 3600.0;
+    let counted = model.lead_in_intervals();
     let mut roster_lines = Vec::new();
     let mut costs = Vec::with_capacity(model.groups.len());
     for (g, group) in model.groups.iter().enumerate() {
@@ -106,7 +108,8 @@ pub(super) fn roster_summary(
             naive_cost: need[g].iter().copied().max().unwrap_or(0) as f64
                 * horizon_h
                 * group.hourly_cost,
-            shortfall: solutions[g].shortfall.iter().sum(),
+            // A cyclic model's lead-in mirrors the counted day: counted once.
+            shortfall: solutions[g].shortfall.iter().skip(counted).sum(),
             solver: solutions[g].status,
             gap: solutions[g].gap,
             lp_bound: solutions[g].lp_bound,
@@ -152,7 +155,10 @@ pub(super) fn deflection_options(
                         .filter(|s| s.contact_type.index() == t)
                         .map(|s| s.rate_per_s[k] * model.interval)
                         .sum();
-                    sessions_total += sessions;
+                    // A cyclic model's lead-in mirrors the counted day: costed once.
+                    if k >= model.lead_in_intervals() {
+                        sessions_total += sessions;
+                    }
                     let a = *group_load;
                     // A closed interval's requirement is the drain, not Erlang-sized: a
                     // raise relieves nothing there.

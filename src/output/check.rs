@@ -24,16 +24,28 @@ pub fn describe_model(model: &Model, source: &str) -> String {
 fn calendar(out: &mut String, model: &Model, source: &str) {
     let d = Duration::from_secs;
     let _ = writeln!(out, "{source}: OK — scenario \"{}\"", model.name);
-    let _ = writeln!(
-        out,
-        "  horizon {}, interval {} ({} intervals), warm-up {}, {} replications, seed {}",
-        d(model.horizon),
-        d(model.interval),
-        model.n_intervals,
-        d(model.warmup),
-        model.replications,
-        model.seed
-    );
+    if model.is_cyclic() {
+        let _ = writeln!(
+            out,
+            "  horizon {}, cyclic (a lead-in day is simulated before it and not counted: shifts wrap past midnight, the queue carries over), interval {} ({} intervals), {} replications, seed {}",
+            d(model.counted_horizon()),
+            d(model.interval),
+            model.n_intervals - model.lead_in_intervals(),
+            model.replications,
+            model.seed
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "  horizon {}, interval {} ({} intervals), warm-up {}, {} replications, seed {}",
+            d(model.horizon),
+            d(model.interval),
+            model.n_intervals,
+            d(model.warmup),
+            model.replications,
+            model.seed
+        );
+    }
     if let Some(start) = model.start {
         let _ = writeln!(out, "  starts {} ({})", start, start.date().strftime("%A"));
     }
@@ -104,7 +116,7 @@ fn channels(out: &mut String, model: &Model) {
 fn hours_line(model: &Model, h: &crate::model::OpeningHours) -> String {
     use crate::duration::clock;
     use crate::model::{AtClosing, WhenClosed};
-    let open_h = h.open_seconds(0.0, model.horizon) / 3600.0;
+    let open_h = h.open_seconds(model.lead_in, model.horizon) / 3600.0;
     // With a start date, a window is named by its day: `Mon 16 08:00–20:00`.
     let at = |secs: f64| {
         let start = model.start?;
@@ -127,10 +139,16 @@ fn hours_line(model: &Model, h: &crate::model::OpeningHours) -> String {
         }
         _ => format!("{}–{}", clock(a), clock(b)),
     };
-    let mut windows: Vec<String> = (h.open.iter().take(4))
-        .map(|&(a, b)| window(a, b))
+    // On the counted day's clock (a cyclic model's lead-in left out).
+    let open: Vec<(f64, f64)> = (h.open.iter())
+        .filter(|&&(_, b)| b > model.lead_in)
+        .map(|&(a, b)| {
+            let (a, b) = (a.max(model.lead_in), b.min(model.horizon));
+            (model.display_time(a), model.display_time(b))
+        })
         .collect();
-    if h.open.len() > 4 {
+    let mut windows: Vec<String> = (open.iter().take(4)).map(|&(a, b)| window(a, b)).collect();
+    if open.len() > 4 {
         windows.push("…".into());
     }
     let closed = match &h.when_closed {
@@ -146,7 +164,7 @@ fn hours_line(model: &Model, h: &crate::model::OpeningHours) -> String {
     };
     format!(
         "open {open_h:.1} h of {:.1} h ({}); arriving while closed: {closed}; waiting at closing: {at_closing}",
-        model.horizon / 3600.0,
+        model.counted_horizon() / 3600.0,
         if windows.is_empty() {
             "never".to_string()
         } else {
@@ -212,8 +230,10 @@ fn streams(out: &mut String, model: &Model) {
     }
     let _ = writeln!(out, "  arrival streams ({}):", model.streams.len());
     for s in &model.streams {
-        let expected = s.rate_per_s.iter().sum::<f64>() * model.interval;
-        let peak = s.rate_per_s.iter().cloned().fold(0.0, f64::max) * 3600.0;
+        // A cyclic model's lead-in repeats the counted day: counted once.
+        let day = &s.rate_per_s[model.lead_in_intervals().min(s.rate_per_s.len())..];
+        let expected = day.iter().sum::<f64>() * model.interval;
+        let peak = day.iter().cloned().fold(0.0, f64::max) * 3600.0;
         let _ = writeln!(
             out,
             "    {:<24} {:>10.0} contacts over the horizon, peak {:.0}/h{}",
@@ -375,13 +395,60 @@ fn groups(out: &mut String, model: &Model) {
             g.handle_time.describe(),
             handled_pairs(model, &g.handles)
         );
+        if let Some(line) = shifts_across_midnight(model, &g.shifts) {
+            let _ = writeln!(out, "    {:<width$}  {line}", "");
+        }
     }
+}
+
+/// The shifts that reach past the day (in a cyclic model: they wrap, `22:00–06:30 (+1d)`)
+/// or that started before the horizon (`-2h–06:00`), agents of equal shifts added up; none
+/// otherwise (a plain scenario's shifts are not listed).
+fn shifts_across_midnight(model: &Model, shifts: &[crate::model::RosterShift]) -> Option<String> {
+    use crate::duration::{SignedDuration, clock};
+    let day = model.counted_horizon();
+    let mut found: Vec<(f64, f64, u32)> = Vec::new();
+    for sh in shifts {
+        let wraps = model.is_cyclic() && sh.start + sh.length > day;
+        if !(wraps || sh.start < 0.0) {
+            continue;
+        }
+        match found
+            .iter_mut()
+            .find(|f| (f.0, f.1) == (sh.start, sh.length))
+        {
+            Some(f) => f.2 += sh.agents,
+            None => found.push((sh.start, sh.length, sh.agents)),
+        }
+    }
+    if found.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = (found.iter())
+        .map(|&(start, length, n)| {
+            let end = start + length;
+            let from = match start < 0.0 {
+                true => SignedDuration::from_secs(start).to_string(),
+                false => clock(start),
+            };
+            let to = match end > day {
+                true => format!("{} (+1d)", clock(end - day)),
+                false => clock(end),
+            };
+            format!("{from}–{to} × {n}")
+        })
+        .collect();
+    let what = match model.is_cyclic() {
+        true => "shifts across midnight (cyclic: each also covers the morning it ends in)",
+        false => "shifts started before the horizon (on duty and paid from 0)",
+    };
+    Some(format!("{what}: {}", shown.join(", ")))
 }
 
 /// The volume and scheduled agent hours, a day or over the horizon.
 fn totals(out: &mut String, model: &Model) {
     let d = Duration::from_secs;
-    let days = model.horizon / 86_400.0;
+    let days = model.counted_horizon() / 86_400.0;
     // Generated streams, plus every replayed row (before volume scaling) in the horizon.
     let replayed: f64 = model
         .replays
@@ -411,7 +478,7 @@ fn totals(out: &mut String, model: &Model) {
         let _ = writeln!(
             out,
             "  total volume {volume:.0} contacts over the {} horizon ({:.0} a day); total scheduled agent hours {agent_hours:.1}",
-            d(model.horizon),
+            d(model.counted_horizon()),
             volume / days
         );
     }

@@ -331,16 +331,17 @@ fn group_table(out: &mut String, model: &Model, s: &RunSummary) {
         "",
         num(&s.totals.cost, 0)
     );
-    let from = model.first_reported_interval() as f64 * model.interval;
-    let hours = (model.horizon - from) / 3600.0;
+    let from = model.display_time(model.first_reported_interval() as f64 * model.interval);
+    let to = model.display_time(model.horizon);
+    let hours = (to - from) / 3600.0;
     let _ = writeln!(
         out,
         "Agents on duty: the time-average of agents present over the reported {}–{} ({} h){}, hours with no one on duty included; overtime: agent-hours spent finishing contacts past the plan, the drain after the horizon included.",
         clock(from),
-        if model.horizon == 86_400.0 {
+        if to == 86_400.0 {
             "24:00".to_string()
         } else {
-            clock(model.horizon)
+            clock(to)
         },
         if hours.fract() == 0.0 {
             format!("{hours:.0}")

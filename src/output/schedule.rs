@@ -228,7 +228,9 @@ fn requirements_with_on_duty(r: &OptimizeResult) -> String {
 /// `row.rostered`.
 pub fn on_duty(r: &OptimizeResult, row: &crate::optimize::RequirementRow) -> u32 {
     let model = &r.simulated.model;
-    let k = (row.start_s / model.interval).round().max(0.0) as usize;
+    let k = ((row.start_s + model.lead_in) / model.interval)
+        .round()
+        .max(0.0) as usize;
     (model.groups.iter())
         .find(|g| g.name == row.group)
         .map_or(row.rostered, |g| g.on_duty_in(row.rostered, k))

@@ -108,7 +108,7 @@ fn requirement_chart(
             &Axes {
                 x_label: "time of day (interval midpoints)".into(),
                 y_label: "agents".into(),
-                x: (0.0, model.horizon),
+                x: (0.0, model.counted_horizon()),
                 y: (0.0, top),
                 x_is_time: true,
                 y_is_share: false,
@@ -144,7 +144,7 @@ fn shifts_chart(model: &Model, r: &OptimizeResult) -> Result<Chart, String> {
         id: "shifts".into(),
         title: "The roster's shifts".into(),
         caption: "Each rostered shift (group, template, agents) from its start to its end; white cuts are breaks.".into(),
-        svg: gantt("The roster's shifts", &rows, model.horizon)?,
+        svg: gantt("The roster's shifts", &rows, model.counted_horizon())?,
     })
 }
 

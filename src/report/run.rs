@@ -101,7 +101,8 @@ impl<'a> RunView<'a> {
     /// Whether channel `c` is closed throughout the interval whose midpoint is `x`
     /// (opening hours): its lines leave the interval out.
     fn channel_closed_at(&self, c: usize, x: f64) -> bool {
-        let k = ((x - self.half) / self.model.interval).round().max(0.0) as usize;
+        let t = x - self.half + self.model.lead_in;
+        let k = (t / self.model.interval).round().max(0.0) as usize;
         (self.model).channel_closed_in(crate::ids::ChannelId::from_index(c), k)
     }
 

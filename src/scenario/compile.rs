@@ -13,6 +13,7 @@
 mod arrivals;
 mod bots;
 mod channels;
+mod cyclic;
 mod distributions;
 mod groups;
 mod hours;
@@ -23,6 +24,7 @@ pub(crate) use arrivals::parse_start;
 use arrivals::{arrival_rates, category_shares, compile_replays, day_of_week_factors};
 use bots::compile_bot;
 use channels::{compile_channels, compile_returns};
+pub(super) use cyclic::refuse_longer_forecast;
 use distributions::build_distribution;
 use groups::compile_groups;
 pub(crate) use hours::raw_open_windows;
@@ -51,6 +53,7 @@ pub(super) fn compile(
     let c = Checker::new(text, file);
     let sim = raw.simulation.get_ref();
     let settings = simulation_settings(&c, sim)?;
+    let cyclic = cyclic::cyclic(&c, raw, arrivals_given)?;
     let (channel_index, mut channels) = compile_channels(&c, raw)?;
     let n_intervals = settings.n_intervals;
     check_interval_cells(&c, sim, n_intervals, channels.len())?;
@@ -69,7 +72,12 @@ pub(super) fn compile(
     let (group_index, groups) = compile_groups(
         &c,
         raw,
-        (settings.n_intervals, settings.interval, settings.horizon),
+        (
+            settings.n_intervals,
+            settings.interval,
+            settings.horizon,
+            cyclic,
+        ),
         (&channel_index, &category_index),
         &mut types,
     )?;
@@ -106,26 +114,12 @@ pub(super) fn compile(
         channels: &channel_index,
         categories: &category_index,
     };
-    let optimize = (raw.optimize.as_ref())
-        .map(|o| {
-            compile_optimize(
-                &c,
-                o,
-                &names,
-                groups.len(),
-                &channels,
-                &bots,
-                settings.interval,
-                settings.horizon,
-                settings.replications,
-            )
-        })
-        .transpose()?;
+    let optimize = optimize_section(&c, raw, &names, (&groups, &channels, &bots), &settings)?;
     if let Some(problem) = sim.name.as_deref().and_then(crate::limits::name_problem) {
         return Err(c.err(raw.simulation.span(), "simulation.name", problem));
     }
     let kind = run_kind(&c, sim)?;
-    Ok(Model {
+    let mut model = Model {
         name: sim.name.clone().unwrap_or_else(|| default_name.to_string()),
         horizon: settings.horizon,
         warmup: settings.warmup,
@@ -148,7 +142,37 @@ pub(super) fn compile(
         handle_slot,
         optimize,
         report_closed: false,
-    })
+        lead_in: 0.0,
+    };
+    if cyclic {
+        model.unroll_cyclic();
+    }
+    Ok(model)
+}
+
+/// `[optimize]`, compiled when the scenario has one.
+fn optimize_section(
+    c: &Checker,
+    raw: &RawScenario,
+    names: &Names,
+    (groups, channels, bots): (&[crate::model::Group], &[Channel], &[Bot]),
+    settings: &Settings,
+) -> Result<Option<crate::model::OptimizeSpec>, ScenarioError> {
+    (raw.optimize.as_ref())
+        .map(|o| {
+            compile_optimize(
+                c,
+                o,
+                names,
+                groups.len(),
+                channels,
+                bots,
+                settings.interval,
+                settings.horizon,
+                settings.replications,
+            )
+        })
+        .transpose()
 }
 
 /// Intervals × channels (the per-interval results) at most [`MAX_INTERVAL_CELLS`].

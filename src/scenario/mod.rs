@@ -655,7 +655,9 @@ fn parse_with(
 ) -> Result<Model, ScenarioError> {
     let mut raw = parse_raw(text, file)?;
     // A `[forecast]` becomes ordinary `[[arrivals]]` streams before anything is checked.
-    crate::forecast::expand(&mut raw, text, file)?;
+    let forecast = crate::forecast::expand(&mut raw, text, file)?;
+    let rows_outside = forecast.map_or(0, |f| f.rows_outside);
+    compile::refuse_longer_forecast(&raw, text, file, rows_outside)?;
     compile::compile(&raw, text, file, default_name, arrivals_given)
 }
 

@@ -252,6 +252,9 @@ pub struct RawSimulation {
     /// `"terminating"` (a day that starts empty by design) or `"steady_state"` (long-run
     /// figures wanted: the warm-up is checked).
     pub kind: Option<Spanned<String>>,
+    /// A typical day repeated: the horizon is one day, simulated after a lead-in copy of
+    /// itself that is not counted (default false).
+    pub cyclic: Option<Spanned<bool>>,
 }
 
 /// `[[channel]]`.
@@ -540,8 +543,9 @@ pub struct RawWindow {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawShift {
-    /// Start, from the start of the horizon.
-    pub start: Spanned<Duration>,
+    /// Start, from the start of the horizon; negative (`"-2h"`) for a shift that started
+    /// before it (on duty and paid from 0).
+    pub start: Spanned<crate::duration::SignedDuration>,
     /// Length, breaks included.
     pub length: Spanned<Duration>,
     /// Agents working the shift.

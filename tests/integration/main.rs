@@ -13,6 +13,7 @@ mod concurrency;
 mod conservation;
 mod cost;
 mod coverage;
+mod cyclic;
 mod destinations;
 mod distributions;
 mod email;

@@ -83,6 +83,16 @@ fn check_compare_and_sweep_are_pinned() {
         &["check", "scenarios/validation/erlang_a.toml"]
     );
     pin!("check_weekday", &["check", "scenarios/weekday.toml"]);
+    // A cyclic day: the counted day's clock, the shifts across midnight.
+    pin!("check_night_line", &["check", "scenarios/night_line.toml"]);
+    pin!(
+        "run_night_line_text",
+        &["run", "scenarios/night_line.toml", "--quiet"]
+    );
+    pin!(
+        "run_night_line_json",
+        &["run", "scenarios/night_line.toml", "--quiet", "--json"]
+    );
     pin!(
         "compare_weekday_frontline",
         &[

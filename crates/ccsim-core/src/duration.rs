@@ -182,6 +182,77 @@ impl<'de> serde::Deserialize<'de> for Duration {
     }
 }
 
+/// A span of time that may be negative (`"-2h"`: two hours before the horizon's start),
+/// stored in seconds: the start of a group's shift, which may lie before the horizon.
+/// Written like a [`Duration`], with an optional leading `-`.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Default)]
+pub struct SignedDuration(f64);
+
+impl SignedDuration {
+    /// A signed duration of `s` seconds (finite).
+    pub fn from_secs(s: f64) -> SignedDuration {
+        debug_assert!(s.is_finite());
+        SignedDuration(s)
+    }
+
+    /// The signed length in seconds.
+    pub fn secs(self) -> f64 {
+        self.0
+    }
+}
+
+impl FromStr for SignedDuration {
+    type Err = DurationError;
+
+    fn from_str(text: &str) -> Result<SignedDuration, DurationError> {
+        let s = text.trim();
+        match s.strip_prefix('-') {
+            Some(rest) => Ok(SignedDuration(-rest.parse::<Duration>()?.secs())),
+            None => Ok(SignedDuration(s.parse::<Duration>()?.secs())),
+        }
+    }
+}
+
+impl fmt::Display for SignedDuration {
+    /// As a [`Duration`], with a leading `-` when negative.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 < 0.0 {
+            write!(f, "-{}", Duration(-self.0))
+        } else {
+            write!(f, "{}", Duration(self.0))
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SignedDuration {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<SignedDuration, D::Error> {
+        struct SignedVisitor;
+        impl Visitor<'_> for SignedVisitor {
+            type Value = SignedDuration;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration string with a unit, such as \"8h\" or \"-2h\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<SignedDuration, E> {
+                v.parse().map_err(E::custom)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<SignedDuration, E> {
+                Err(E::custom(format!(
+                    "the bare number {v} has no unit; {UNITS_HELP}"
+                )))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<SignedDuration, E> {
+                self.visit_i64(v as i64)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<SignedDuration, E> {
+                Err(E::custom(format!(
+                    "the bare number {v} has no unit; {UNITS_HELP}"
+                )))
+            }
+        }
+        deserializer.deserialize_any(SignedVisitor)
+    }
+}
+
 /// Clock time of day for a second offset, e.g. `13:30` (with a day prefix past the first).
 pub fn clock(seconds: f64) -> String {
     let total = seconds.round() as u64;
@@ -232,6 +303,18 @@ mod tests {
         for s in [330.0, 5400.0, 0.25, 45.0, 3661.0] {
             assert_eq!(shown(s).parse::<Duration>().unwrap().secs(), s);
         }
+    }
+
+    #[test]
+    fn signed_durations_take_a_leading_minus() {
+        assert_eq!("-2h".parse::<SignedDuration>().unwrap().secs(), -7200.0);
+        assert_eq!("22h".parse::<SignedDuration>().unwrap().secs(), 79_200.0);
+        assert_eq!(
+            "-1h30m".parse::<SignedDuration>().unwrap().to_string(),
+            "-1h30m"
+        );
+        assert!("-".parse::<SignedDuration>().is_err());
+        assert!("--2h".parse::<SignedDuration>().is_err());
     }
 
     #[test]

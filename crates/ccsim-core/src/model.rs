@@ -10,13 +10,15 @@ use crate::distribution::Distribution;
 use crate::grid::Grid;
 use crate::ids::{BotId, CategoryId, ChannelId, ClassId, ContactTypeId, GroupId};
 
+mod cyclic;
 mod hours;
 mod serialize;
 
+pub use cyclic::cyclic_timelines;
 pub use hours::{AtClosing, OpeningHours, WhenClosed};
 
-/// A ready-to-simulate contact center.
-#[derive(Clone, Debug, serde::Serialize)]
+/// A ready-to-simulate contact center (serialized by hand in `model/serialize.rs`).
+#[derive(Clone, Debug)]
 pub struct Model {
     /// Scenario name (the `[simulation] name`, or the file stem).
     pub name: String,
@@ -33,7 +35,6 @@ pub struct Model {
     /// Default seed.
     pub seed: u64,
     /// Local date and time at the horizon's start, when the scenario gives one.
-    #[serde(serialize_with = "crate::canonical::display_option")]
     pub start: Option<jiff::civil::DateTime>,
     /// What the run measures, as `[simulation] kind` says (`None` when it does not).
     pub kind: Option<RunKind>,
@@ -66,8 +67,14 @@ pub struct Model {
     /// channels are closed (normally NaN there): the optimizer's offered-load measurement
     /// needs the work in progress after closing. Changes no simulated number, so it is
     /// not serialized (no effect on the shard identity); `false` from the scenario.
-    #[serde(skip)]
     pub report_closed: bool,
+    /// Seconds of lead-in before the counted day of a cyclic scenario (`[simulation]
+    /// cyclic = true`): the model is the day twice over, the first copy simulated and not
+    /// counted (it is the warm-up), so that the counted day starts with the queue and the
+    /// night shift that the day before leaves it. Every output shows times on the counted
+    /// day's clock ([`Model::display_time`]). 0 otherwise, and then not serialized, so
+    /// that the shard identity of a scenario that is not cyclic is unchanged.
+    pub lead_in: f64,
 }
 
 /// A contact channel (voice, chat, …) with its service-level threshold and patience.
@@ -242,6 +249,9 @@ pub struct Group {
     /// `shrinkage_by_interval`, also every interval start where the shrinkage changes (the
     /// scheduled count may repeat there): the engine sets the on-duty agents at each entry.
     pub timeline: Vec<(f64, u32)>,
+    /// The shifts it is staffed by, as written (for display; empty when staffed by counts;
+    /// not serialized: the timelines hold their effect).
+    pub shifts: Vec<RosterShift>,
     /// Share of scheduled agents absent (0 ≤ s < 1); with `shrinkage_by_interval`, the
     /// mean of its values (for display: the staffing uses the interval's share).
     pub shrinkage: f64,
@@ -343,6 +353,8 @@ pub fn levels(mut changes: Vec<(f64, i64)>, horizon: f64) -> Timeline {
         if t >= horizon {
             break;
         }
+        // A shift that started before the horizon is on duty from its start.
+        let t = t.max(0.0);
         level += delta;
         match timeline.last_mut() {
             Some(last) if last.0 == t => last.1 = level as u32,
@@ -460,6 +472,7 @@ impl Group {
 
     /// Staffs the group by scheduled agents per interval.
     pub fn set_scheduled(&mut self, counts: &[u32], interval: f64) {
+        self.shifts.clear();
         let mut timeline: Timeline = Vec::new();
         for (k, &n) in counts.iter().enumerate() {
             if timeline.last().is_none_or(|&(_, last)| last != n) {
@@ -559,19 +572,23 @@ impl Model {
         }
     }
 
-    /// Expected arrivals over the whole horizon, all streams together.
+    /// Expected arrivals over the whole horizon (a cyclic model's counted day), all streams
+    /// together.
     pub fn expected_arrivals(&self) -> f64 {
+        let from = self.lead_in_intervals();
         self.streams
             .iter()
-            .map(|s| s.rate_per_s.iter().sum::<f64>() * self.interval)
+            .map(|s| s.rate_per_s.iter().skip(from).sum::<f64>() * self.interval)
             .sum()
     }
 
-    /// Scheduled (paid) agent-hours over the horizon, all groups together.
+    /// Scheduled (paid) agent-hours over the horizon (a cyclic model's counted day), all
+    /// groups together.
     pub fn agent_hours(&self) -> f64 {
+        let from = self.lead_in_intervals();
         self.groups
             .iter()
-            .map(|g| g.paid_hours.iter().sum::<f64>())
+            .map(|g| g.paid_hours.iter().skip(from).sum::<f64>())
             .sum()
     }
 
@@ -611,14 +628,14 @@ pub struct Uncovered {
 impl Uncovered {
     /// The warning text, e.g. `voice/payment arrives 00:00–06:00 (12 intervals) but no
     /// agent who can serve it is on duty`; times are clock readings from the horizon's start
-    /// (`d2 06:00` from the second day on).
+    /// (`d2 06:00` from the second day on; a cyclic model's counted day's clock).
     pub fn describe(&self, model: &Model) -> String {
         let n = self.to - self.from;
         format!(
             "{} arrives {}–{} ({n} interval{}) but no agent who can serve it is on duty",
             model.contact_type_name(self.contact_type),
-            crate::duration::clock(self.from as f64 * model.interval),
-            crate::duration::clock(self.to as f64 * model.interval),
+            crate::duration::clock(model.display_time(self.from as f64 * model.interval)),
+            crate::duration::clock(model.display_time(self.to as f64 * model.interval)),
             if n == 1 { "" } else { "s" }
         )
     }
@@ -667,7 +684,8 @@ impl Model {
                 })
             };
             let mut run: Option<usize> = None;
-            for k in 0..=self.n_intervals {
+            // A cyclic model's lead-in is the counted day again: not warned twice.
+            for k in self.lead_in_intervals()..=self.n_intervals {
                 let uncovered = k < self.n_intervals
                     && !ty.backlog
                     && arrives(k)

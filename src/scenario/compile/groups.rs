@@ -16,11 +16,12 @@ use std::ops::Range;
 use toml::Spanned;
 
 /// The `[[group]]`s and their index by name; the contact types they handle are created in
-/// `types` on first mention. `shape` is (intervals, interval length, horizon).
+/// `types` on first mention. `shape` is (intervals, interval length, horizon, cyclic): in a
+/// cyclic scenario the shifts wrap around the day.
 pub(super) fn compile_groups(
     c: &Checker,
     raw: &RawScenario,
-    shape: (usize, f64, f64),
+    shape: (usize, f64, f64, bool),
     names: ChannelCategoryNames,
     types: &mut ContactTypes,
 ) -> Result<(HashMap<String, GroupId>, Vec<Group>), ScenarioError> {
@@ -57,14 +58,15 @@ fn compile_group(
     c: &Checker,
     g: &Spanned<RawGroup>,
     gi: usize,
-    (n_intervals, interval, horizon): (usize, f64, f64),
+    shape: (usize, f64, f64, bool),
     names: ChannelCategoryNames,
     group_index: &HashMap<String, GroupId>,
     types: &mut ContactTypes,
 ) -> Result<Group, ScenarioError> {
     let category_index = names.1;
     let gr = g.get_ref();
-    let (timeline, paid) = group_timeline(c, gr, g.span(), gi, n_intervals, interval, horizon)?;
+    let (n_intervals, interval, _, _) = shape;
+    let (timeline, paid, shifts) = group_timeline(c, gr, g.span(), gi, shape)?;
     let (scheduled, _) = per_interval(&timeline, n_intervals, interval);
     let (_, paid_hours) = per_interval(&paid, n_intervals, interval);
     let (shrinkage, shrinkage_by_interval) = group_shrinkage(c, gr, gi, n_intervals)?;
@@ -116,6 +118,7 @@ fn compile_group(
         scheduled,
         paid_hours,
         timeline: Vec::new(),
+        shifts,
         shrinkage,
         shrinkage_by_interval,
         hourly_cost,
@@ -181,16 +184,16 @@ fn group_shrinkage(
 }
 
 /// The staffing timeline of a group, from `shifts` or from per-interval counts, and the
-/// timeline of paid agents (breaks are paid unless `paid = false`).
+/// timeline of paid agents (breaks are paid unless `paid = false`), and the shifts. In a
+/// cyclic scenario the shifts wrap around the day (`cyclic_timelines`): the timeline is
+/// the cyclic day's.
 fn group_timeline(
     c: &Checker,
     g: &RawGroup,
     span: Range<usize>,
     gi: usize,
-    n_intervals: usize,
-    interval: f64,
-    horizon: f64,
-) -> Result<(Timeline, Timeline), ScenarioError> {
+    (n_intervals, interval, horizon, cyclic): (usize, f64, f64, bool),
+) -> Result<(Timeline, Timeline, Vec<RosterShift>), ScenarioError> {
     let Some(shifts) = &g.shifts else {
         let counts = group_staffing(c, g, span, gi, n_intervals)?;
         let mut timeline: Vec<(f64, u32)> = Vec::new();
@@ -199,7 +202,7 @@ fn group_timeline(
                 timeline.push((k as f64 * interval, n));
             }
         }
-        return Ok((timeline.clone(), timeline));
+        return Ok((timeline.clone(), timeline, Vec::new()));
     };
     if g.agents.is_some() || g.staffing.is_some() {
         return Err(c.err(
@@ -213,20 +216,7 @@ fn group_timeline(
         let key = format!("group[{gi}].shifts[{si}]");
         let sh: &RawShift = shift.get_ref();
         let (start, length) = (sh.start.get_ref().secs(), sh.length.get_ref().secs());
-        if start >= horizon {
-            return Err(c.err(
-                sh.start.span(),
-                format!("{key}.start"),
-                "the shift starts after the horizon ends",
-            ));
-        }
-        if length <= 0.0 {
-            return Err(c.err(
-                sh.length.span(),
-                format!("{key}.length"),
-                "a shift must be longer than zero",
-            ));
-        }
+        shift_span(c, sh, &key, horizon, cyclic)?;
         let n = *sh.agents.get_ref();
         if !(1..=1_000_000).contains(&n) {
             return Err(c.err(
@@ -243,7 +233,73 @@ fn group_timeline(
             breaks: shift_breaks,
         });
     }
-    Ok(shift_timelines(&roster, horizon))
+    let (timeline, paid) = if cyclic {
+        crate::model::cyclic_timelines(&roster, horizon, 1)
+    } else {
+        shift_timelines(&roster, horizon)
+    };
+    Ok((timeline, paid, roster))
+}
+
+/// A shift's start and length: longer than zero, starting before the horizon ends and
+/// ending after it starts (a negative start is a shift started before the horizon); in a
+/// cyclic scenario at most a day long and starting within a day of midnight.
+fn shift_span(
+    c: &Checker,
+    sh: &RawShift,
+    key: &str,
+    horizon: f64,
+    cyclic: bool,
+) -> Result<(), ScenarioError> {
+    let (start, length) = (sh.start.get_ref().secs(), sh.length.get_ref().secs());
+    let start_key = format!("{key}.start");
+    if start >= horizon {
+        return Err(c.err(
+            sh.start.span(),
+            start_key,
+            "the shift starts after the horizon ends",
+        ));
+    }
+    if length <= 0.0 {
+        return Err(c.err(
+            sh.length.span(),
+            format!("{key}.length"),
+            "a shift must be longer than zero",
+        ));
+    }
+    if cyclic && length > horizon {
+        return Err(c.err(
+            sh.length.span(),
+            format!("{key}.length"),
+            format!(
+                "in a cyclic scenario a shift is at most a day long (got {})",
+                sh.length.get_ref()
+            ),
+        ));
+    }
+    if cyclic && start < -horizon {
+        return Err(c.err(
+            sh.start.span(),
+            start_key,
+            format!(
+                "in a cyclic scenario a shift starts within a day of midnight, from -24h (the day before) up to 24h (got {}); write the same shift as {}",
+                sh.start.get_ref(),
+                crate::duration::Duration::from_secs(start.rem_euclid(horizon))
+            ),
+        ));
+    }
+    if start + length <= 0.0 {
+        return Err(c.err(
+            sh.start.span(),
+            start_key,
+            format!(
+                "the shift ends before the horizon starts: it starts at {} and lasts {}; a negative start is a shift that started before the horizon and is still on duty when the horizon starts",
+                sh.start.get_ref(),
+                sh.length.get_ref()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Agents scheduled per interval, from `agents` or `staffing`.
@@ -361,6 +417,7 @@ fn shift_breaks(
             b.get_ref().length.get_ref().secs(),
         );
         let d = crate::duration::Duration::from_secs;
+        let signed = |x: f64| crate::duration::SignedDuration::from_secs(x);
         let bkey = format!("{key}.breaks[{bi}]");
         if bl <= 0.0 {
             return Err(c.err(b.span(), bkey, "a break must be longer than zero"));
@@ -372,11 +429,11 @@ fn shift_breaks(
                 bkey,
                 format!(
                     "a break must lie inside its shift; in a group's shifts a break's start counts from the start of the horizon (not from the shift's start, as in [[optimize.shift]]): this shift runs from {} to {}, so a {} break must start between {} and {} (got {})",
-                    d(start),
-                    d(end),
+                    signed(start),
+                    signed(end),
                     d(bl),
-                    d(start),
-                    d((end - bl).max(start)),
+                    signed(start.max(0.0)),
+                    signed((end - bl).max(start)),
                     d(bs)
                 ),
             ));

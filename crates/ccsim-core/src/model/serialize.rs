@@ -1,9 +1,10 @@
 //! The serialization of the model's structs that have optional fields
-//! (`ContactType::handle_scale`, `Group::shrinkage_by_interval`, `Channel::hours`): written by hand so that a
+//! (`ContactType::handle_scale`, `Group::shrinkage_by_interval`, `Channel::hours`,
+//! `Model::lead_in`): written by hand so that a
 //! model without them serializes byte for byte as before they existed, and keeps its shard
 //! identity (a derive with `skip_serializing_if` would still name the skipped field).
 
-use super::{Channel, ContactType, Group};
+use super::{Channel, ContactType, Group, Model};
 
 /// An optional field: left out of the serialization when absent or empty.
 trait Omitted {
@@ -20,6 +21,57 @@ impl<T> Omitted for Vec<T> {
 impl<T> Omitted for Option<T> {
     fn omitted(&self) -> bool {
         self.is_none()
+    }
+}
+
+impl Omitted for f64 {
+    fn omitted(&self) -> bool {
+        *self == 0.0
+    }
+}
+
+/// `Model::start` through its `Display` text (jiff is built without serde).
+struct Start<'a>(&'a Option<jiff::civil::DateTime>);
+
+impl serde::Serialize for Start<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::canonical::display_option(self.0, serializer)
+    }
+}
+
+/// The model's fields in declaration order, `start` as its text; `report_closed` is left
+/// out (it changes no simulated number) and `lead_in` is written only when non-zero: the
+/// bytes a derive gave before it existed.
+impl serde::Serialize for Model {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let len = 21 + usize::from(!self.lead_in.omitted());
+        let mut state = serializer.serialize_struct("Model", len)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("horizon", &self.horizon)?;
+        state.serialize_field("warmup", &self.warmup)?;
+        state.serialize_field("interval", &self.interval)?;
+        state.serialize_field("n_intervals", &self.n_intervals)?;
+        state.serialize_field("replications", &self.replications)?;
+        state.serialize_field("seed", &self.seed)?;
+        state.serialize_field("start", &Start(&self.start))?;
+        state.serialize_field("kind", &self.kind)?;
+        state.serialize_field("surges", &self.surges)?;
+        state.serialize_field("replays", &self.replays)?;
+        state.serialize_field("channels", &self.channels)?;
+        state.serialize_field("categories", &self.categories)?;
+        state.serialize_field("contact_types", &self.contact_types)?;
+        state.serialize_field("streams", &self.streams)?;
+        state.serialize_field("groups", &self.groups)?;
+        state.serialize_field("priority_levels", &self.priority_levels)?;
+        state.serialize_field("transfers", &self.transfers)?;
+        state.serialize_field("bots", &self.bots)?;
+        state.serialize_field("handle_slot", &self.handle_slot)?;
+        state.serialize_field("optimize", &self.optimize)?;
+        if !self.lead_in.omitted() {
+            state.serialize_field("lead_in", &self.lead_in)?;
+        }
+        state.end()
     }
 }
 
