@@ -48,6 +48,11 @@ impl FromStr for Duration {
                 "an empty string is not a duration; {UNITS_HELP}"
             )));
         }
+        if s.starts_with('-') {
+            return Err(DurationError(format!(
+                "\"{s}\" is negative; a duration here is zero or more ({UNITS_HELP})"
+            )));
+        }
         if s.parse::<f64>().is_ok() {
             return Err(DurationError(format!("\"{s}\" has no unit; {UNITS_HELP}")));
         }

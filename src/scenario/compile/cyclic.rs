@@ -61,7 +61,7 @@ pub(super) fn cyclic(
                 t.get_ref().length.span(),
                 format!("optimize.shift[{ti}].length"),
                 format!(
-                    "in a cyclic scenario a shift is at most a day long (got {length}): it wraps around the day"
+                    "in a cyclic scenario a shift is at most a day long (got {length}): it wraps around the day; use a shorter length"
                 ),
             ));
         }

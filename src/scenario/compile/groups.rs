@@ -254,11 +254,20 @@ fn shift_span(
     let (start, length) = (sh.start.get_ref().secs(), sh.length.get_ref().secs());
     let start_key = format!("{key}.start");
     if start >= horizon {
-        return Err(c.err(
-            sh.start.span(),
-            start_key,
-            "the shift starts after the horizon ends",
-        ));
+        let what = if cyclic {
+            format!(
+                "in a cyclic scenario a shift starts before 24h (got {}); write the same shift as {}",
+                sh.start.get_ref(),
+                crate::duration::Duration::from_secs(start.rem_euclid(horizon))
+            )
+        } else {
+            format!(
+                "the shift starts at {}, when the horizon ({}) has ended",
+                sh.start.get_ref(),
+                crate::duration::Duration::from_secs(horizon)
+            )
+        };
+        return Err(c.err(sh.start.span(), start_key, what));
     }
     if length <= 0.0 {
         return Err(c.err(
@@ -272,7 +281,7 @@ fn shift_span(
             sh.length.span(),
             format!("{key}.length"),
             format!(
-                "in a cyclic scenario a shift is at most a day long (got {})",
+                "in a cyclic scenario a shift is at most a day long (got {}): it wraps around the day; split a longer one into two shifts",
                 sh.length.get_ref()
             ),
         ));
@@ -282,7 +291,7 @@ fn shift_span(
             sh.start.span(),
             start_key,
             format!(
-                "in a cyclic scenario a shift starts within a day of midnight, from -24h (the day before) up to 24h (got {}); write the same shift as {}",
+                "in a cyclic scenario a shift starts within a day of midnight, from -24h (the day before) to before 24h (got {}); write the same shift as {}",
                 sh.start.get_ref(),
                 crate::duration::Duration::from_secs(start.rem_euclid(horizon))
             ),
