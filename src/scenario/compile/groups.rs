@@ -262,7 +262,7 @@ fn shift_span(
             )
         } else {
             format!(
-                "the shift starts at {}, when the horizon ({}) has ended",
+                "the shift starts after the horizon ends (it starts at {}; the horizon is {})",
                 sh.start.get_ref(),
                 crate::duration::Duration::from_secs(horizon)
             )
