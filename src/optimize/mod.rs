@@ -20,6 +20,7 @@ pub mod requirements;
 mod result;
 pub mod roster;
 mod rosters;
+pub mod tours;
 
 pub use backend::Solver;
 pub use result::{

@@ -81,7 +81,55 @@ pub struct RawOptimize {
     /// `[[optimize.deflection]]`: bot containment the optimizer may buy, per category.
     #[serde(default)]
     pub deflection: Vec<Spanned<RawDeflection>>,
+    /// `[[optimize.contract]]`: contract types; any switches weekly tours on.
+    #[serde(default)]
+    pub contract: Vec<Spanned<RawContract>>,
 }
+
+// --- [[optimize.contract]] (weekly tours) ---
+
+/// `[[optimize.contract]]`: the rules of the tours of one contract type.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawContract {
+    /// Name, e.g. `full_time`.
+    pub name: Spanned<String>,
+    /// Groups (default: every group).
+    pub groups: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Shift templates its people work (default: every template).
+    pub shifts: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Working days per week: `5` or `{ min = 4, max = 5 }`.
+    pub days_per_week: Option<Spanned<RawRange<i64>>>,
+    /// Paid hours per week: `"40h"` or `{ min = "20h", max = "30h" }`.
+    pub hours_per_week: Option<Spanned<RawRange<Duration>>>,
+    /// Days off come in runs of at least this many.
+    pub consecutive_days_off: Option<Spanned<i64>>,
+    /// Most working days in a row.
+    pub max_consecutive_days: Option<Spanned<i64>>,
+    /// Rest from a shift's end to the next one's start, at least.
+    pub min_rest: Option<Spanned<Duration>>,
+    /// Every start within ± this of the tour's first start (time of day).
+    pub start_band: Option<Spanned<Duration>>,
+    /// A weekend off at least every this many weeks.
+    pub weekends_off_every: Option<Spanned<i64>>,
+}
+
+/// A value or a `{ min, max }` range of values.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawRange<T> {
+    /// One value: min = max.
+    One(T),
+    /// A range.
+    Range {
+        /// Least.
+        min: T,
+        /// Most.
+        max: T,
+    },
+}
+
+// --- end [[optimize.contract]] ---
 
 /// `[[optimize.deflection]]`: raising a bot's containment of one category, up to what is
 /// achievable, at a cost.

@@ -1,0 +1,309 @@
+//! Weekly tours (`[[optimize.contract]]`): after stage 1 (the shift roster MIP over the
+//! whole horizon, each template's starts repeated on every day), each group's shifts of
+//! each contract become people's tours in two more stages — stage 2 ([`cover`]): how many
+//! people work each allowed day pattern ([`patterns`]) so that every day has a person for
+//! each of its shifts, at least paid hours; stage 3 ([`assign`]): the day's shifts handed
+//! to those people under the rest and start-band rules. Shifts stage 3 cannot place raise
+//! that day's count in stage 2, which is solved again (a few rounds); what still cannot be
+//! placed is reported, never placed against a rule. People working a day with no shift
+//! left get one (paid): the roster is exactly the tours' shifts.
+
+pub mod assign;
+pub mod cover;
+pub mod patterns;
+#[cfg(test)]
+mod tests;
+
+use super::backend::Solver;
+use super::roster::Candidate;
+use crate::model::{Contract, Model, OptimizeSpec};
+use assign::{AssignProblem, DAY, DayShift, Tour};
+use patterns::PatternRules;
+
+/// Rounds of stage 2 and 3 at most (unplaced shifts raise stage 2's need between them).
+const ROUNDS: usize = 4;
+
+/// The tours of one group's people on one contract.
+#[derive(Clone, Debug)]
+pub struct TourSet {
+    /// The group's index.
+    pub group: usize,
+    /// The contract's index in `[[optimize.contract]]`.
+    pub contract: usize,
+    /// One tour per person; each shift's `candidate` indexes the group's candidates.
+    pub tours: Vec<Tour>,
+    /// Shifts stage 1 rostered on this contract's templates.
+    pub stage1_shifts: u32,
+    /// Their paid hours.
+    pub stage1_paid_hours: f64,
+    /// The tours' paid hours (surplus shifts included).
+    pub paid_hours: f64,
+    /// Stage 1's shifts that no person could take (left out of the roster).
+    pub unplaced: u32,
+    /// People left out because their tour could not be completed within the rules.
+    pub dropped: u32,
+    /// The least people any tours need: the busiest day's shifts.
+    pub people_bound: u32,
+    /// How stage 2 was solved (`MIP`, or `greedy cover (MIP: <why>)`).
+    pub path: String,
+}
+
+/// The day-pattern rules of `contract` over `n_days` for shifts of `paid_hours` each:
+/// its working days narrowed by its weekly hours, clipped to the horizon.
+pub fn pattern_rules(contract: &Contract, n_days: u32, paid_hours: f64) -> PatternRules {
+    let (mut lo, mut hi) = contract.days;
+    if let Some((hmin, hmax)) = contract.hours
+        && paid_hours > 0.0
+    {
+        lo = lo.max((hmin / paid_hours - 1e-9).ceil() as u32);
+        hi = hi.min((hmax / paid_hours + 1e-9).floor() as u32);
+    }
+    PatternRules {
+        n_days,
+        days: (lo.min(n_days), hi.min(n_days)),
+        consecutive_days_off: contract.consecutive_days_off,
+        max_consecutive_days: contract.max_consecutive_days,
+    }
+}
+
+/// A template's paid hours for one shift (its length less unpaid breaks).
+pub fn template_paid_hours(spec: &OptimizeSpec, template: usize) -> f64 {
+    let t = &spec.shifts[template];
+    let unpaid: f64 = t.breaks.iter().filter(|b| !b.paid).map(|b| b.length).sum();
+    (t.length - unpaid) / 3600.0
+}
+
+/// Stage 2 and 3 for group `g`: its stage-1 roster (`agents` per candidate) turned into
+/// tours, one [`TourSet`] per contract listing the group; `need` (scheduled agents per
+/// interval) ranks the shifts given to people with none left (busiest first).
+pub fn group_tours(
+    model: &Model,
+    spec: &OptimizeSpec,
+    g: usize,
+    candidates: &[Candidate],
+    agents: &[u32],
+    need: &[u32],
+    solver: Solver,
+) -> Vec<TourSet> {
+    let n_days = (model.horizon / DAY).round() as usize;
+    (spec.contracts.iter().enumerate())
+        .filter(|(_, c)| c.groups.iter().any(|x| x.index() == g))
+        .map(|(ci, c)| {
+            let mine = |cand: &Candidate| c.shifts.contains(&cand.template);
+            let day_shift = |j: usize| {
+                let s = &candidates[j].shift;
+                let day = ((s.start / DAY + 1e-9).floor() as usize).min(n_days - 1);
+                (
+                    day,
+                    DayShift {
+                        candidate: j,
+                        start: s.start - day as f64 * DAY,
+                        length: s.length,
+                    },
+                )
+            };
+            let mut required = vec![Vec::new(); n_days];
+            let mut options = vec![Vec::new(); n_days];
+            for (j, cand) in candidates.iter().enumerate().filter(|(_, x)| mine(x)) {
+                let (day, s) = day_shift(j);
+                required[day].extend(std::iter::repeat_n(s, agents[j] as usize));
+                let busy: u64 = cand.covers.iter().map(|&k| need[k] as u64).sum();
+                options[day].push((busy, s));
+            }
+            let options: Vec<Vec<DayShift>> = (options.into_iter())
+                .map(|mut o| {
+                    o.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.candidate.cmp(&b.1.candidate)));
+                    o.into_iter().map(|(_, s)| s).collect()
+                })
+                .collect();
+            let hours = c
+                .shifts
+                .iter()
+                .map(|&t| template_paid_hours(spec, t))
+                .fold(0.0, f64::max);
+            let rules = pattern_rules(c, n_days as u32, hours);
+            let mut set = contract_tours(c, &rules, &required, &options, candidates, spec, solver);
+            set.group = g;
+            set.contract = ci;
+            set
+        })
+        .collect()
+}
+
+/// Stage 2 and 3 of one contract (see [`stages`]) and what they cost.
+fn contract_tours(
+    c: &Contract,
+    rules: &PatternRules,
+    required: &[Vec<DayShift>],
+    options: &[Vec<DayShift>],
+    candidates: &[Candidate],
+    spec: &OptimizeSpec,
+    solver: Solver,
+) -> TourSet {
+    let hours = |s: &DayShift| candidates[s.candidate].paid_hours;
+    let day_hours = options.iter().flatten().map(hours).fold(0.0, f64::max);
+    let found = stages(&Stages {
+        rules,
+        min_rest: c.min_rest,
+        start_band: c.start_band,
+        required,
+        options,
+        day_hours,
+        solver,
+        gap: spec.gap,
+        time_limit: spec.time_limit,
+    });
+    let stage1: Vec<u32> = required.iter().map(|r| r.len() as u32).collect();
+    TourSet {
+        group: 0,
+        contract: 0,
+        paid_hours: found
+            .tours
+            .iter()
+            .flat_map(|t| t.shifts.iter().flatten())
+            .map(hours)
+            .sum(),
+        tours: found.tours,
+        stage1_shifts: stage1.iter().sum(),
+        stage1_paid_hours: required.iter().flatten().map(hours).sum(),
+        unplaced: found.unplaced,
+        dropped: found.dropped,
+        people_bound: stage1.iter().copied().max().unwrap_or(0),
+        path: found.path,
+    }
+}
+
+/// The inputs of stages 2 and 3 for one group and contract.
+pub struct Stages<'a> {
+    /// Day-pattern rules.
+    pub rules: &'a PatternRules,
+    /// Rest between shifts, seconds.
+    pub min_rest: f64,
+    /// Start band, seconds.
+    pub start_band: Option<f64>,
+    /// Per day: stage 1's shifts.
+    pub required: &'a [Vec<DayShift>],
+    /// Per day: the shifts a person with none left may work, best first.
+    pub options: &'a [Vec<DayShift>],
+    /// Paid hours of a worked day (the cost of a pattern is its days × this, plus a
+    /// little per person).
+    pub day_hours: f64,
+    /// Stage 2's backend, gap and time limit.
+    pub solver: Solver,
+    /// Relative gap.
+    pub gap: f64,
+    /// Seconds.
+    pub time_limit: f64,
+}
+
+/// What stages 2 and 3 found.
+pub struct Found {
+    /// The tours (people with no shift left out).
+    pub tours: Vec<Tour>,
+    /// Stage 1's shifts no tour works.
+    pub unplaced: u32,
+    /// People left out because their tour could not be completed.
+    pub dropped: u32,
+    /// How stage 2 was last solved.
+    pub path: String,
+}
+
+/// People orders stage 3 tries on each cover (its greedy breaks ties by person).
+const ORDERS: usize = 4;
+
+/// Stage 2 then 3, in up to [`ROUNDS`] rounds (each day's unplaced shifts raise its count
+/// in stage 2), each cover's people tried in [`ORDERS`] orders; the best by (unplaced,
+/// people dropped, person-days, people).
+pub fn stages(p: &Stages) -> Found {
+    let patterns = patterns::enumerate(p.rules);
+    let cost: Vec<f64> = (patterns.iter())
+        .map(|m| m.count_ones() as f64 * p.day_hours.max(1e-3) + 1e-3)
+        .collect();
+    let stage1: Vec<u32> = p.required.iter().map(|r| r.len() as u32).collect();
+    let mut extra = vec![0u32; p.required.len()];
+    let mut best: Option<((u32, u32, u32, usize), Found)> = None;
+    for _ in 0..ROUNDS {
+        let need: Vec<u32> = stage1.iter().zip(&extra).map(|(a, b)| a + b).collect();
+        let found = cover::solve(&cover::CoverProblem {
+            need: &need,
+            patterns: &patterns,
+            cost: &cost,
+            solver: p.solver,
+            gap: p.gap,
+            time_limit: p.time_limit,
+        });
+        let people: Vec<u32> = (patterns.iter().zip(&found.people))
+            .flat_map(|(&m, &k)| std::iter::repeat_n(m, k as usize))
+            .collect();
+        let mut round_best: Option<((u32, u32, u32, usize), assign::Assignment)> = None;
+        for order in 0..ORDERS {
+            let a = assign::assign(&AssignProblem {
+                rules: p.rules,
+                min_rest: p.min_rest,
+                start_band: p.start_band,
+                required: p.required,
+                options: p.options,
+                people: &ordered(&people, order),
+            });
+            let mut tours = a.tours.clone();
+            tours.retain(|t| t.worked() != 0);
+            let days: u32 = tours.iter().map(|t| t.worked().count_ones()).sum();
+            let rank = (a.unplaced.iter().sum(), a.dropped, days, tours.len());
+            if round_best.as_ref().is_none_or(|b| rank < b.0) {
+                round_best = Some((rank, assign::Assignment { tours, ..a }));
+            }
+        }
+        let (rank, a) = round_best.expect("one order at least");
+        for (e, u) in extra.iter_mut().zip(&a.unplaced) {
+            *e += u;
+        }
+        if best.as_ref().is_none_or(|b| rank < b.0) {
+            let f = Found {
+                tours: a.tours,
+                unplaced: rank.0,
+                dropped: rank.1,
+                path: found.path,
+            };
+            best = Some((rank, f));
+        }
+        if rank.0 == 0 {
+            break;
+        }
+    }
+    best.expect("one round at least").1
+}
+
+/// The people (patterns) in one of [`ORDERS`] orders: as given, reversed, most days
+/// first, fewest days first.
+fn ordered(people: &[u32], order: usize) -> Vec<u32> {
+    let mut out = people.to_vec();
+    match order {
+        1 => out.reverse(),
+        2 => out.sort_by_key(|m| std::cmp::Reverse(m.count_ones())),
+        3 => out.sort_by_key(|m| m.count_ones()),
+        _ => {}
+    }
+    out
+}
+
+/// Agents per candidate of group `g` after its tours: the tours' shifts on their
+/// contracts' templates, the stage-1 roster elsewhere.
+pub fn roster_of_tours(
+    spec: &OptimizeSpec,
+    candidates: &[Candidate],
+    stage1: &[u32],
+    sets: &[TourSet],
+) -> Vec<u32> {
+    let toured = |t: usize| spec.contracts.iter().any(|c| c.shifts.contains(&t));
+    let mut agents: Vec<u32> = (candidates.iter().zip(stage1))
+        .map(|(c, &n)| if toured(c.template) { 0 } else { n })
+        .collect();
+    for s in sets
+        .iter()
+        .flat_map(|s| &s.tours)
+        .flat_map(|t| t.shifts.iter().flatten())
+    {
+        agents[s.candidate] += 1;
+    }
+    agents
+}
