@@ -11,14 +11,16 @@
 pub mod assign;
 pub mod cover;
 pub mod patterns;
+pub mod report;
 #[cfg(test)]
 mod tests;
 
 use super::backend::Solver;
-use super::roster::Candidate;
+use super::roster::{Candidate, RosterSolution};
 use crate::model::{Contract, Model, OptimizeSpec};
 use assign::{AssignProblem, DAY, DayShift, Tour};
 use patterns::PatternRules;
+use rayon::prelude::*;
 
 /// Rounds of stage 2 and 3 at most (unplaced shifts raise stage 2's need between them).
 const ROUNDS: usize = 4;
@@ -306,4 +308,53 @@ pub fn roster_of_tours(
         agents[s.candidate] += 1;
     }
     agents
+}
+
+/// Turns every group's stage-1 roster into tours (stages 2 and 3, groups in parallel) and
+/// replaces each roster by the tours' shifts: agents per candidate, the shortfall against
+/// `covered_need` (the scheduled need the roster had to cover) and the cost. `need` (the
+/// scheduled need) ranks the surplus shifts. Returns the tours of every group and contract.
+pub fn apply(
+    model: &Model,
+    spec: &OptimizeSpec,
+    candidates: &[Vec<Candidate>],
+    solutions: &mut [RosterSolution],
+    need: &[Vec<u32>],
+    covered_need: &[Vec<u32>],
+    solver: Solver,
+) -> Vec<TourSet> {
+    let sets: Vec<Vec<TourSet>> = (0..solutions.len())
+        .into_par_iter()
+        .map(|g| {
+            group_tours(
+                model,
+                spec,
+                g,
+                &candidates[g],
+                &solutions[g].agents,
+                &need[g],
+                solver,
+            )
+        })
+        .collect();
+    for (g, (solution, group_sets)) in solutions.iter_mut().zip(&sets).enumerate() {
+        if group_sets.is_empty() {
+            continue;
+        }
+        let agents = roster_of_tours(spec, &candidates[g], &solution.agents, group_sets);
+        let mut covered = vec![0u32; need[g].len()];
+        for (c, &n) in candidates[g].iter().zip(&agents) {
+            for &k in &c.covers {
+                covered[k] += n;
+            }
+        }
+        solution.shortfall = (covered_need[g].iter().zip(&covered))
+            .map(|(&want, &have)| want.saturating_sub(have))
+            .collect();
+        solution.cost = (candidates[g].iter().zip(&agents))
+            .map(|(c, &n)| c.paid_hours * n as f64 * model.groups[g].hourly_cost)
+            .sum();
+        solution.agents = agents;
+    }
+    sets.into_iter().flatten().collect()
 }
