@@ -105,6 +105,13 @@ fn contract_shifts(
     let Some(list) = &r.shifts else {
         return Ok((0..shifts.len()).collect());
     };
+    if list.get_ref().is_empty() {
+        return Err(c.err(
+            list.span(),
+            format!("{key}.shifts"),
+            "a contract's people work at least one shift template: list its names, or leave shifts out to mean every template",
+        ));
+    }
     let mut out = Vec::new();
     for (j, name) in list.get_ref().iter().enumerate() {
         let Some(t) = shifts.iter().position(|t| &t.name == name.get_ref()) else {

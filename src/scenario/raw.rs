@@ -114,9 +114,8 @@ pub struct RawContract {
     pub weekends_off_every: Option<Spanned<i64>>,
 }
 
-/// A value or a `{ min, max }` range of values.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+/// A value or a `{ min, max }` range of values (`5`, `"40h"`, `{ min = 4, max = 5 }`).
+#[derive(Debug)]
 pub enum RawRange<T> {
     /// One value: min = max.
     One(T),
@@ -127,6 +126,54 @@ pub enum RawRange<T> {
         /// Most.
         max: T,
     },
+}
+
+/// `{ min, max }`, both required, nothing else.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MinMax<T> {
+    min: T,
+    max: T,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for RawRange<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(RangeVisitor(std::marker::PhantomData))
+    }
+}
+
+/// Reads a [`RawRange`]: a single value as `T` reads it, or a `{ min, max }` table.
+struct RangeVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for RangeVisitor<T> {
+    type Value = RawRange<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a value (such as 5 or \"40h\") or { min = …, max = … }")
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        use serde::de::IntoDeserializer;
+        T::deserialize(v.into_deserializer()).map(RawRange::One)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        use serde::de::IntoDeserializer;
+        T::deserialize(v.into_deserializer()).map(RawRange::One)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        use serde::de::IntoDeserializer;
+        T::deserialize(v.into_deserializer()).map(RawRange::One)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let m = MinMax::<T>::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Ok(RawRange::Range {
+            min: m.min,
+            max: m.max,
+        })
+    }
 }
 
 // --- end [[optimize.contract]] ---

@@ -42,6 +42,7 @@ mod shifts;
 mod snapshots;
 mod support;
 mod sweep;
+mod tours;
 mod transfers;
 mod variants;
 mod warmup;
