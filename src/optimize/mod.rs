@@ -219,13 +219,19 @@ pub fn optimize(
     let requirement_rows = requirement_rows(&s, &load, &erlang, &required, &last);
     let tours = (!s.spec.contracts.is_empty())
         .then(|| tours::report::tours_result(&s.model, &s.spec, &s.candidates, &last.tour_sets));
-    let (roster_lines, costs) = rosters::roster_summary(
+    let (roster_lines, mut costs) = rosters::roster_summary(
         &s.model,
         &s.spec,
         &s.candidates,
         &last.solutions,
         &last.need,
     );
+    // With tours, a group's headcount is its people.
+    for (name, people) in tours.iter().flat_map(|t| &t.people) {
+        if let Some(c) = costs.iter_mut().find(|c| &c.group == name) {
+            c.headcount = *people;
+        }
+    }
     let simulated = Verification {
         model: last.model,
         result: last.result,

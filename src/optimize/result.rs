@@ -71,7 +71,7 @@ pub struct RequirementRow {
 pub struct GroupCost {
     /// Group.
     pub group: String,
-    /// Agents rostered.
+    /// Agents rostered (with tours: the group's people).
     pub headcount: u32,
     /// Paid agent-hours within the horizon (unpaid breaks out).
     pub paid_hours: f64,

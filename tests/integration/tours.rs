@@ -190,6 +190,15 @@ fn the_report_gives_the_people_per_group_and_the_roster_is_the_tours_shifts() {
             .map(|p| p[1].as_u64().unwrap())
             .unwrap();
         assert_eq!(reported as usize, people, "{group}");
+        // The cost table's headcount is the group's people.
+        let cost = (json["costs"].as_array().unwrap().iter())
+            .find(|c| c["group"] == group)
+            .unwrap();
+        assert_eq!(
+            cost["headcount"].as_u64().unwrap() as usize,
+            people,
+            "{group}"
+        );
         assert!(text.contains(&format!("{group} {people}")), "{text}");
         // Never fewer people than the busiest day's shifts.
         for c in t["contracts"]

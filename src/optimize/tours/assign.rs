@@ -114,12 +114,10 @@ pub fn assign(p: &AssignProblem) -> Assignment {
                         .partial_cmp(&key(*b.1))
                         .unwrap_or(std::cmp::Ordering::Equal)
                 });
-            match best {
-                Some((at, &i)) => {
-                    tours[i].shifts[d] = Some(s);
-                    free.remove(at);
-                }
-                None => unplaced[d] += 1,
+            // A shift nobody can take is counted by `drop_broken`.
+            if let Some((at, &i)) = best {
+                tours[i].shifts[d] = Some(s);
+                free.remove(at);
             }
         }
         for i in free {

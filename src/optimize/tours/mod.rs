@@ -211,7 +211,7 @@ pub struct Found {
 }
 
 /// People orders stage 3 tries on each cover (its greedy breaks ties by person).
-const ORDERS: usize = 4;
+const ORDERS: usize = 16;
 
 /// Stage 2 then 3, in up to [`ROUNDS`] rounds (each day's unplaced shifts raise its count
 /// in stage 2), each cover's people tried in [`ORDERS`] orders; the best by (unplaced,
@@ -276,14 +276,25 @@ pub fn stages(p: &Stages) -> Found {
 }
 
 /// The people (patterns) in one of [`ORDERS`] orders: as given, reversed, most days
-/// first, fewest days first.
+/// first, fewest days first, then shuffled by a fixed seed per order (deterministic).
 fn ordered(people: &[u32], order: usize) -> Vec<u32> {
     let mut out = people.to_vec();
     match order {
+        0 => {}
         1 => out.reverse(),
         2 => out.sort_by_key(|m| std::cmp::Reverse(m.count_ones())),
         3 => out.sort_by_key(|m| m.count_ones()),
-        _ => {}
+        _ => {
+            // Fisher–Yates with xorshift64, seeded by the order.
+            let mut state =
+                0x9e37_79b9_7f4a_7c15u64 ^ (order as u64).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            for i in (1..out.len()).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                out.swap(i, (state % (i as u64 + 1)) as usize);
+            }
+        }
     }
     out
 }
