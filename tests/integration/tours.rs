@@ -208,11 +208,6 @@ fn the_report_gives_the_people_per_group_and_the_roster_is_the_tours_shifts() {
             .filter(|c| c["group"] == group)
         {
             assert!(c["people"].as_u64() >= c["people_bound"].as_u64(), "{c}");
-            assert!(
-                c["paid_hours"].as_f64().unwrap() + 1e-9
-                    >= c["stage1_paid_hours"].as_f64().unwrap()
-                        - 8.0 * c["unplaced"].as_f64().unwrap()
-            );
         }
     }
     assert!(

@@ -149,25 +149,26 @@ fn greedy(p: &CoverProblem, need: &[u32]) -> Vec<u32> {
 }
 
 #[cfg(test)]
+/// Baker (1974), the (5, 7) cyclic days-off problem with two consecutive days off:
+/// the least workforce is the largest of the busiest day's need, ⌈total / 5⌉, and,
+/// over every three pairwise non-adjacent days a, a+2, a+4 of the cyclic week,
+/// ⌈(total − r_a − r_{a+2} − r_{a+4}) / 3⌉ (each person is off on one pair of
+/// adjacent days: x_{d-1} + x_d ≤ W − r_d; four such pairs cover the seven patterns).
+pub(super) fn baker_closed_form(r: &[u32; 7]) -> u32 {
+    let total: u32 = r.iter().sum();
+    let b1 = *r.iter().max().unwrap();
+    let b2 = total.div_ceil(5);
+    let b3 = (0..7)
+        .map(|a| (total - r[a] - r[(a + 2) % 7] - r[(a + 4) % 7]).div_ceil(3))
+        .max()
+        .unwrap();
+    b1.max(b2).max(b3)
+}
+
+#[cfg(test)]
 mod tests {
     use super::super::patterns::{PatternRules, enumerate};
     use super::*;
-
-    /// Baker (1974), the (5, 7) cyclic days-off problem with two consecutive days off:
-    /// the least workforce is the largest of the busiest day's need, ⌈total / 5⌉, and,
-    /// over every three pairwise non-adjacent days a, a+2, a+4 of the cyclic week,
-    /// ⌈(total − r_a − r_{a+2} − r_{a+4}) / 3⌉ (each person is off on one pair of
-    /// adjacent days: x_{d-1} + x_d ≤ W − r_d; four such pairs cover the seven patterns).
-    fn baker_closed_form(r: &[u32; 7]) -> u32 {
-        let total: u32 = r.iter().sum();
-        let b1 = *r.iter().max().unwrap();
-        let b2 = total.div_ceil(5);
-        let b3 = (0..7)
-            .map(|a| (total - r[a] - r[(a + 2) % 7] - r[(a + 4) % 7]).div_ceil(3))
-            .max()
-            .unwrap();
-        b1.max(b2).max(b3)
-    }
 
     /// The least workforce by exhaustive search: the smallest W for which some
     /// distribution of W people over the seven patterns covers every day.

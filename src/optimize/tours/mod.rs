@@ -10,6 +10,7 @@
 
 pub mod assign;
 pub mod cover;
+pub mod joint;
 pub mod patterns;
 pub mod report;
 #[cfg(test)]
@@ -75,10 +76,88 @@ pub fn template_paid_hours(spec: &OptimizeSpec, template: usize) -> f64 {
     (t.length - unpaid) / 3600.0
 }
 
-/// Stage 2 and 3 for group `g`: its stage-1 roster (`agents` per candidate) turned into
-/// tours, one [`TourSet`] per contract listing the group; `need` (scheduled agents per
-/// interval) ranks the shifts given to people with none left (busiest first).
+/// The tours of group `g` (one [`TourSet`] per contract listing the group): stages 2 and
+/// 3 on stage 1's roster (`agents` per candidate), and on the tour-aware roster of
+/// [`joint`] (shifts and day patterns chosen together to cover `covered_need`); the
+/// joint one is kept when its tours place as many shifts, cover as much and cost less.
+/// `need` (scheduled agents per interval) ranks the surplus shifts (busiest first).
+#[allow(clippy::too_many_arguments)]
 pub fn group_tours(
+    model: &Model,
+    spec: &OptimizeSpec,
+    g: usize,
+    candidates: &[Candidate],
+    agents: &[u32],
+    need: &[u32],
+    covered_need: &[u32],
+    solver: Solver,
+) -> Vec<TourSet> {
+    let base = tours_from(model, spec, g, candidates, agents, need, solver);
+    if base.is_empty() {
+        return base;
+    }
+    let n_days = (model.horizon / DAY).round() as usize;
+    let contracts: Vec<joint::JointContract> = (base.iter())
+        .map(|set| {
+            let c = &spec.contracts[set.contract];
+            let hours = (c.shifts.iter())
+                .map(|&t| template_paid_hours(spec, t))
+                .fold(0.0, f64::max);
+            joint::JointContract {
+                templates: c.shifts.clone(),
+                patterns: patterns::enumerate(&pattern_rules(c, n_days as u32, hours)),
+            }
+        })
+        .collect();
+    let joint_agents = joint::solve(&joint::JointProblem {
+        need: covered_need,
+        candidates,
+        contracts: &contracts,
+        n_days,
+        solver,
+        gap: spec.gap,
+        time_limit: spec.time_limit,
+    });
+    let Ok(joint_agents) = joint_agents else {
+        return base;
+    };
+    let mut alt = tours_from(model, spec, g, candidates, &joint_agents, need, solver);
+    let rank = |sets: &[TourSet]| {
+        let roster = roster_of_tours(spec, candidates, agents, sets);
+        (
+            sets.iter().map(|s| s.unplaced + s.dropped).sum::<u32>(),
+            short_of(candidates, &roster, covered_need),
+            sets.iter().map(|s| s.paid_hours).sum::<f64>(),
+        )
+    };
+    let (a, b) = (rank(&alt), rank(&base));
+    if a.0 <= b.0 && a.1 <= b.1 && a.2 < b.2 - 1e-9 {
+        for (x, y) in alt.iter_mut().zip(&base) {
+            x.stage1_shifts = y.stage1_shifts;
+            x.stage1_paid_hours = y.stage1_paid_hours;
+            x.path = format!("tour-aware shifts, {}", x.path);
+        }
+        return alt;
+    }
+    base
+}
+
+/// Scheduled agent-intervals of `need` that `agents` (per candidate) leave uncovered.
+fn short_of(candidates: &[Candidate], agents: &[u32], need: &[u32]) -> u32 {
+    let mut covered = vec![0u32; need.len()];
+    for (c, &n) in candidates.iter().zip(agents) {
+        for &k in &c.covers {
+            covered[k] += n;
+        }
+    }
+    need.iter()
+        .zip(&covered)
+        .map(|(&n, &h)| n.saturating_sub(h))
+        .sum()
+}
+
+/// Stages 2 and 3 of every contract of group `g` on the roster `agents`.
+fn tours_from(
     model: &Model,
     spec: &OptimizeSpec,
     g: usize,
@@ -344,6 +423,7 @@ pub fn apply(
                 &candidates[g],
                 &solutions[g].agents,
                 &need[g],
+                &covered_need[g],
                 solver,
             )
         })
