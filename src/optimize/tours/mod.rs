@@ -26,6 +26,11 @@ use rayon::prelude::*;
 /// Rounds of stage 2 and 3 at most (unplaced shifts raise stage 2's need between them).
 const ROUNDS: usize = 4;
 
+/// Seconds each stage-2 solve may take at most (less when the scenario's time limit is
+/// less): microlp can spend its whole limit proving the last person of a cover optimal
+/// (seen on a 7-day cover of 35 patterns), and it returns the best cover found by then.
+const COVER_TIME_LIMIT: f64 = 2.0;
+
 /// The tours of one group's people on one contract.
 #[derive(Clone, Debug)]
 pub struct TourSet {
@@ -311,7 +316,7 @@ pub fn stages(p: &Stages) -> Found {
             cost: &cost,
             solver: p.solver,
             gap: p.gap,
-            time_limit: p.time_limit,
+            time_limit: p.time_limit.min(COVER_TIME_LIMIT),
         });
         let people: Vec<u32> = (patterns.iter().zip(&found.people))
             .flat_map(|(&m, &k)| std::iter::repeat_n(m, k as usize))
