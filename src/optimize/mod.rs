@@ -227,9 +227,9 @@ pub fn optimize(
         &last.need,
     );
     // With tours, a group's headcount is its people.
-    for (name, people) in tours.iter().flat_map(|t| &t.people) {
-        if let Some(c) = costs.iter_mut().find(|c| &c.group == name) {
-            c.headcount = *people;
+    for p in tours.iter().flat_map(|t| &t.people) {
+        if let Some(c) = costs.iter_mut().find(|c| c.group == p.group) {
+            c.headcount = p.people;
         }
     }
     let simulated = Verification {

@@ -14,7 +14,7 @@ pub fn tours_text(t: &mut String, r: &OptimizeResult) {
         return;
     };
     let people: Vec<String> = (tours.people.iter())
-        .map(|(g, n)| format!("{g} {n}"))
+        .map(|p| format!("{} {}", p.group, p.people))
         .collect();
     let _ = writeln!(
         t,

@@ -186,8 +186,8 @@ fn the_report_gives_the_people_per_group_and_the_roster_is_the_tours_shifts() {
     for group in ["voice_agents", "chat_agents"] {
         let people = all.values().filter(|x| x.0 == group).count();
         let reported = (t["people"].as_array().unwrap().iter())
-            .find(|p| p[0] == group)
-            .map(|p| p[1].as_u64().unwrap())
+            .find(|p| p["group"] == group)
+            .map(|p| p["people"].as_u64().unwrap())
             .unwrap();
         assert_eq!(reported as usize, people, "{group}");
         // The cost table's headcount is the group's people.

@@ -15,10 +15,19 @@ pub struct ToursResult {
     pub n_days: usize,
     /// Per group and contract.
     pub contracts: Vec<ContractTours>,
-    /// People per group, all contracts.
-    pub people: Vec<(String, u32)>,
+    /// People per group, all contracts (groups with tours only).
+    pub people: Vec<GroupPeople>,
     /// Every tour, by group, contract, then first start.
     pub tours: Vec<TourRow>,
+}
+
+/// The people a group needs, all its contracts.
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupPeople {
+    /// Group.
+    pub group: String,
+    /// People (tours).
+    pub people: u32,
 }
 
 /// One group's tours on one contract.
@@ -139,7 +148,10 @@ pub fn tours_result(
                 .filter(|s| s.group == g)
                 .map(|s| s.tours.len() as u32)
                 .sum();
-            (group.name.clone(), n)
+            GroupPeople {
+                group: group.name.clone(),
+                people: n,
+            }
         })
         .collect();
     ToursResult {
