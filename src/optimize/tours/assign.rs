@@ -44,6 +44,9 @@ pub struct AssignProblem<'a> {
     pub options: &'a [Vec<DayShift>],
     /// One day pattern per person.
     pub people: &'a [u32],
+    /// Hand out each day's shifts earliest first (to the person whose window ends
+    /// earliest) instead of latest first.
+    pub earliest_first: bool,
 }
 
 /// One person's tour: their pattern and, per day, the shift worked.
@@ -95,17 +98,26 @@ pub fn assign(p: &AssignProblem) -> Assignment {
             .filter(|&i| tours[i].pattern >> d & 1 == 1)
             .collect();
         let mut shifts = p.required[d].clone();
-        // Latest first: a late shift goes to whoever it hinders least tomorrow.
+        // Latest first: a late shift goes to whoever it hinders least tomorrow, among them
+        // to the person whose window begins latest (or, earliest first, ends earliest).
         shifts.sort_by(|a, b| {
             b.start
                 .total_cmp(&a.start)
                 .then(a.candidate.cmp(&b.candidate))
         });
+        if p.earliest_first {
+            shifts.reverse();
+        }
         let tomorrow = p.required.get(d + 1).map_or(&[][..], |v| v.as_slice());
         for s in shifts {
             let key = |i: usize| {
                 let t = &tours[i];
-                (blocks(p, t, d, &s, tomorrow), -earliest_start(p, t, d, &s))
+                let window = if p.earliest_first {
+                    latest_start(p, t, d, &s)
+                } else {
+                    -earliest_start(p, t, d, &s)
+                };
+                (blocks(p, t, d, &s, tomorrow), window)
             };
             let best = (free.iter().enumerate())
                 .filter(|&(_, &i)| fits(p, &tours[i], d, &s))
@@ -219,4 +231,24 @@ fn earliest_start(p: &AssignProblem, t: &Tour, d: usize, _s: &DayShift) -> f64 {
         e as f64 * DAY + x.start + x.length + p.min_rest - d as f64 * DAY
     });
     band.max(rest)
+}
+
+/// The latest start (seconds of day `d`'s clock) the tour could take for a shift of
+/// `s`'s length: its window's end, within the band of its first start and, in a cyclic
+/// week, early enough for the rest before next week's first shift (unbounded for a tour
+/// with no shift yet).
+fn latest_start(p: &AssignProblem, t: &Tour, d: usize, s: &DayShift) -> f64 {
+    let Some((f, x)) = first(t) else {
+        return f64::INFINITY;
+    };
+    let band = p.start_band.map_or(f64::INFINITY, |b| x.start + b);
+    let wrap = if p.rules.cyclic() {
+        (f + p.rules.n_days as usize) as f64 * DAY + x.start
+            - s.length
+            - p.min_rest
+            - d as f64 * DAY
+    } else {
+        f64::INFINITY
+    };
+    band.min(wrap)
 }

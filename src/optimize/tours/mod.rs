@@ -294,52 +294,70 @@ pub struct Found {
     pub path: String,
 }
 
-/// People orders stage 3 tries on each cover (its greedy breaks ties by person).
+/// Orders of the people stage 3 tries on each cover (its greedy breaks ties by person).
 const ORDERS: usize = 16;
 
-/// Stage 2 then 3, in up to [`ROUNDS`] rounds (each day's unplaced shifts raise its count
-/// in stage 2), each cover's people tried in [`ORDERS`] orders; the best by (unplaced,
-/// people dropped, person-days, people).
+/// The directions stage 3 hands out a day's shifts in, per run of the rounds (`false`:
+/// latest first, `true`: earliest first): each run alone, then both together. The rounds
+/// are path-dependent (a round's unplaced shifts shape the next cover), so the runs are
+/// kept apart and the best of them wins.
+const DIRECTIONS: [&[bool]; 3] = [&[false], &[true], &[false, true]];
+
+/// A stage-3 outcome's rank: unplaced shifts, people dropped, person-days, people.
+type Rank = (u32, u32, u32, usize);
+
+/// Stage 2 then 3: for each of [`DIRECTIONS`], up to [`ROUNDS`] rounds (each day's
+/// unplaced shifts raise its count in stage 2), each cover's people tried in [`ORDERS`]
+/// orders; the best by [`Rank`].
 pub fn stages(p: &Stages) -> Found {
     let patterns = patterns::enumerate(p.rules);
     let cost: Vec<f64> = (patterns.iter())
         .map(|m| m.count_ones() as f64 * p.day_hours.max(1e-3) + 1e-3)
         .collect();
+    // Covers by need: solved once each (a time-limited solve could differ if repeated).
+    let mut covers: Vec<(Vec<u32>, cover::Cover)> = Vec::new();
+    let mut best: Option<(Rank, Found)> = None;
+    for directions in DIRECTIONS {
+        let (rank, found) = rounds(p, &patterns, &cost, directions, &mut covers);
+        if best.as_ref().is_none_or(|b| rank < b.0) {
+            best = Some((rank, found));
+        }
+    }
+    best.expect("one run at least").1
+}
+
+/// One run of the rounds of [`stages`], handing out shifts in `directions`.
+fn rounds(
+    p: &Stages,
+    patterns: &[u32],
+    cost: &[f64],
+    directions: &[bool],
+    covers: &mut Vec<(Vec<u32>, cover::Cover)>,
+) -> (Rank, Found) {
     let stage1: Vec<u32> = p.required.iter().map(|r| r.len() as u32).collect();
     let mut extra = vec![0u32; p.required.len()];
-    let mut best: Option<((u32, u32, u32, usize), Found)> = None;
+    let mut best: Option<(Rank, Found)> = None;
     for _ in 0..ROUNDS {
         let need: Vec<u32> = stage1.iter().zip(&extra).map(|(a, b)| a + b).collect();
-        let found = cover::solve(&cover::CoverProblem {
-            need: &need,
-            patterns: &patterns,
-            cost: &cost,
-            solver: p.solver,
-            gap: p.gap,
-            time_limit: p.time_limit.min(COVER_TIME_LIMIT),
-        });
+        let found = match covers.iter().find(|(n, _)| *n == need) {
+            Some((_, c)) => c.clone(),
+            None => {
+                let c = cover::solve(&cover::CoverProblem {
+                    need: &need,
+                    patterns,
+                    cost,
+                    solver: p.solver,
+                    gap: p.gap,
+                    time_limit: p.time_limit.min(COVER_TIME_LIMIT),
+                });
+                covers.push((need.clone(), c.clone()));
+                c
+            }
+        };
         let people: Vec<u32> = (patterns.iter().zip(&found.people))
             .flat_map(|(&m, &k)| std::iter::repeat_n(m, k as usize))
             .collect();
-        let mut round_best: Option<((u32, u32, u32, usize), assign::Assignment)> = None;
-        for order in 0..ORDERS {
-            let a = assign::assign(&AssignProblem {
-                rules: p.rules,
-                min_rest: p.min_rest,
-                start_band: p.start_band,
-                required: p.required,
-                options: p.options,
-                people: &ordered(&people, order),
-            });
-            let mut tours = a.tours.clone();
-            tours.retain(|t| t.worked() != 0);
-            let days: u32 = tours.iter().map(|t| t.worked().count_ones()).sum();
-            let rank = (a.unplaced.iter().sum(), a.dropped, days, tours.len());
-            if round_best.as_ref().is_none_or(|b| rank < b.0) {
-                round_best = Some((rank, assign::Assignment { tours, ..a }));
-            }
-        }
-        let (rank, a) = round_best.expect("one order at least");
+        let (rank, a) = best_order(p, &people, directions);
         for (e, u) in extra.iter_mut().zip(&a.unplaced) {
             *e += u;
         }
@@ -356,7 +374,34 @@ pub fn stages(p: &Stages) -> Found {
             break;
         }
     }
-    best.expect("one round at least").1
+    best.expect("one round at least")
+}
+
+/// Stage 3 on `people` in every order and direction: the best assignment (people with
+/// no day left out of its tours) and its rank.
+fn best_order(p: &Stages, people: &[u32], directions: &[bool]) -> (Rank, assign::Assignment) {
+    let mut round_best: Option<(Rank, assign::Assignment)> = None;
+    for order in 0..ORDERS {
+        for &earliest_first in directions {
+            let a = assign::assign(&AssignProblem {
+                rules: p.rules,
+                min_rest: p.min_rest,
+                start_band: p.start_band,
+                required: p.required,
+                options: p.options,
+                people: &ordered(people, order),
+                earliest_first,
+            });
+            let mut tours = a.tours.clone();
+            tours.retain(|t| t.worked() != 0);
+            let days: u32 = tours.iter().map(|t| t.worked().count_ones()).sum();
+            let rank = (a.unplaced.iter().sum(), a.dropped, days, tours.len());
+            if round_best.as_ref().is_none_or(|b| rank < b.0) {
+                round_best = Some((rank, assign::Assignment { tours, ..a }));
+            }
+        }
+    }
+    round_best.expect("one order at least")
 }
 
 /// The people (patterns) in one of [`ORDERS`] orders: as given, reversed, most days

@@ -233,10 +233,10 @@ fn small_tour_instances_reach_the_exhaustive_optimum_or_stay_above_it() {
         "{equal} of {feasible} feasible instances at the exhaustive optimum, {short} short, at most {excess} person-days over"
     );
     assert!(feasible >= 30, "only {feasible} feasible instances");
-    // Measured: 47 of 59 at the optimum, 10 with shifts left unplaced (the day-by-day
+    // Measured: 48 of 59 at the optimum, 10 with shifts left unplaced (the day-by-day
     // greedy of stage 3 does not look past tomorrow), at most 2 person-days over. A
     // regression guard, not a proof: the decomposition is not exact under rest rules.
-    assert!(equal >= 47, "{equal} of {feasible} at the optimum");
+    assert!(equal >= 48, "{equal} of {feasible} at the optimum");
     assert!(short <= 10, "{short} feasible instances left short");
     assert!(excess <= 2, "{excess} person-days over the optimum");
 }
