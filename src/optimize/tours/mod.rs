@@ -8,6 +8,7 @@
 //! placed is reported, never placed against a rule. People working a day with no shift
 //! left get one (paid): the roster is exactly the tours' shifts.
 
+pub mod anchored;
 pub mod assign;
 pub mod cover;
 pub mod joint;
@@ -309,6 +310,9 @@ type Rank = (u32, u32, u32, usize);
 /// Stage 2 then 3: for each of [`DIRECTIONS`], up to [`ROUNDS`] rounds (each day's
 /// unplaced shifts raise its count in stage 2), each cover's people tried in [`ORDERS`]
 /// orders; the best by [`Rank`].
+///
+/// With a start band, the anchored stage ([`anchored`]) is tried too and kept when it
+/// ranks better.
 pub fn stages(p: &Stages) -> Found {
     let patterns = patterns::enumerate(p.rules);
     let cost: Vec<f64> = (patterns.iter())
@@ -323,7 +327,24 @@ pub fn stages(p: &Stages) -> Found {
             best = Some((rank, found));
         }
     }
-    best.expect("one run at least").1
+    let plain = best.expect("one run at least");
+    let Some(band) = p.start_band else {
+        return plain.1;
+    };
+    match anchored::stages_anchored(p, &patterns, &cost, band) {
+        Ok(a) if rank(&a) < plain.0 => a,
+        Ok(_) => plain.1,
+        Err(why) => Found {
+            path: format!("{} (anchored MIP: {why})", plain.1.path),
+            ..plain.1
+        },
+    }
+}
+
+/// A stage 2 and 3 answer's [`Rank`].
+fn rank(f: &Found) -> Rank {
+    let days = f.tours.iter().map(|t| t.worked().count_ones()).sum();
+    (f.unplaced, f.dropped, days, f.tours.len())
 }
 
 /// One run of the rounds of [`stages`], handing out shifts in `directions`.
