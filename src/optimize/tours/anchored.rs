@@ -85,7 +85,12 @@ type People = Vec<Vec<u32>>;
 type Split = Vec<Vec<Vec<(f64, u32)>>>;
 
 /// The anchored stage 2 and stage 3 per anchor, or why the program gave no answer.
-pub fn stages_anchored(p: &Stages, patterns: &[u32], cost: &[f64], band: f64) -> Result<Found, String> {
+pub fn stages_anchored(
+    p: &Stages,
+    patterns: &[u32],
+    cost: &[f64],
+    band: f64,
+) -> Result<Found, String> {
     let layout = Layout::new(p, band);
     let (people, split) = solve(p, patterns, cost, band, &layout)?;
     let mut tours = Vec::new();
@@ -110,14 +115,22 @@ pub fn stages_anchored(p: &Stages, patterns: &[u32], cost: &[f64], band: f64) ->
                     .collect()
             })
             .collect();
-        let found = assign::assign(&AssignProblem {
-            rules: p.rules,
-            min_rest: p.min_rest,
-            start_band: p.start_band,
-            required: &required,
-            options: &options,
-            people: &mine,
-        });
+        // Both directions of handing out a day's shifts; the one placing more kept.
+        let found = [false, true]
+            .into_iter()
+            .map(|earliest_first| {
+                assign::assign(&AssignProblem {
+                    rules: p.rules,
+                    min_rest: p.min_rest,
+                    start_band: p.start_band,
+                    required: &required,
+                    options: &options,
+                    people: &mine,
+                    earliest_first,
+                })
+            })
+            .min_by_key(|a| (a.unplaced.iter().sum::<u32>(), a.dropped))
+            .expect("two directions");
         unplaced += found.unplaced.iter().sum::<u32>();
         dropped += found.dropped;
         tours.extend(found.tours.into_iter().filter(|t| t.worked() != 0));
@@ -323,7 +336,11 @@ mod tests {
             .iter()
             .filter(|t| t.shifts.iter().flatten().all(|s| s.start == 14.0 * 3600.0))
             .count();
-        assert_eq!(early_people + late_people, found.tours.len(), "nobody mixes slots");
+        assert_eq!(
+            early_people + late_people,
+            found.tours.len(),
+            "nobody mixes slots"
+        );
         assert_eq!(early_people, 4);
         assert_eq!(late_people, baker(&late));
         for t in &found.tours {
