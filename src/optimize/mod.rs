@@ -21,6 +21,7 @@ pub mod requirements;
 mod result;
 pub mod roster;
 mod rosters;
+pub mod tours;
 
 pub use backend::Solver;
 pub use result::{
@@ -192,6 +193,8 @@ struct FinalRound {
     cost_without_raises: Option<f64>,
     /// Points of each containment raise bought.
     points: Vec<f64>,
+    /// The tours the roster is made of (empty without contracts).
+    tour_sets: Vec<tours::TourSet>,
 }
 
 /// Runs the whole optimization; `progress` hears a line per step.
@@ -215,13 +218,21 @@ pub fn optimize(
     let last = roster_rounds(&s, &deflection_options, &mut required, &mut history)?;
     let deflections = deflection_results(&s, &deflection_options, &last);
     let requirement_rows = requirement_rows(&s, &load, &erlang, &required, &last);
-    let (roster_lines, costs) = rosters::roster_summary(
+    let tours = (!s.spec.contracts.is_empty())
+        .then(|| tours::report::tours_result(&s.model, &s.spec, &s.candidates, &last.tour_sets));
+    let (roster_lines, mut costs) = rosters::roster_summary(
         &s.model,
         &s.spec,
         &s.candidates,
         &last.solutions,
         &last.need,
     );
+    // With tours, a group's headcount is its people.
+    for p in tours.iter().flat_map(|t| &t.people) {
+        if let Some(c) = costs.iter_mut().find(|c| c.group == p.group) {
+            c.headcount = p.people;
+        }
+    }
     let simulated = Verification {
         model: last.model,
         result: last.result,
@@ -264,6 +275,7 @@ pub fn optimize(
         misses: reported_misses(&s.model, last.misses),
         simulated,
         min_offered: s.spec.min_offered,
+        tours,
         wall_s: started.elapsed().as_secs_f64(),
     })
 }
@@ -395,7 +407,21 @@ fn roster_rounds(
             deflection_options,
             solver_of(&s.spec, s.options),
         )?;
-        let solutions = rostered.solutions;
+        let mut solutions = rostered.solutions;
+        // Tours (with [[optimize.contract]]): the roster becomes the tours' shifts.
+        let tour_sets = if s.spec.contracts.is_empty() {
+            Vec::new()
+        } else {
+            tours::apply(
+                &s.model,
+                &s.spec,
+                &s.candidates,
+                &mut solutions,
+                &need,
+                &rostered.covered_need,
+                solver_of(&s.spec, s.options),
+            )
+        };
         let mut m = rosters::staffed_by(&s.model, &s.candidates, &solutions);
         rosters::apply_deflections(&mut m, &s.spec, &rostered.points);
         let result = simulate(&m, &s.spec, s.options)?;
@@ -423,6 +449,7 @@ fn roster_rounds(
             covered_need: rostered.covered_need,
             cost_without_raises: rostered.cost_without_raises,
             points: rostered.points,
+            tour_sets,
         };
         let stop = done || before.as_slice() == &*required;
         if best.as_ref().is_none_or(|(b, _, _)| rank < *b) {

@@ -71,7 +71,7 @@ pub struct RequirementRow {
 pub struct GroupCost {
     /// Group.
     pub group: String,
-    /// Agents rostered.
+    /// Agents rostered (with tours: the group's people).
     pub headcount: u32,
     /// Paid agent-hours within the horizon (unpaid breaks out).
     pub paid_hours: f64,
@@ -270,6 +270,9 @@ pub struct OptimizeResult {
     pub simulated: Verification,
     /// Intervals with fewer offered contacts than this (per replication) were not judged.
     pub min_offered: f64,
+    /// The tours of the roster, with `[[optimize.contract]]` (the roster is exactly their
+    /// shifts).
+    pub tours: Option<super::tours::report::ToursResult>,
     /// Seconds from start to end.
     pub wall_s: f64,
 }

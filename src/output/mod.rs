@@ -28,6 +28,7 @@ pub mod roster_toml;
 pub mod run;
 pub mod schedule;
 pub mod sweep;
+pub mod tours;
 
 use std::ffi::OsString;
 use std::fs;

@@ -46,6 +46,8 @@ struct OptimizeDocument<'a> {
     misses: &'a [Miss],
     simulated: RunSummary,
     min_offered: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tours: Option<&'a crate::optimize::tours::report::ToursResult>,
     wall_s: f64,
 }
 
@@ -103,6 +105,7 @@ pub fn to_json(r: &OptimizeResult) -> String {
         misses: &r.misses,
         simulated: summary(&r.simulated),
         min_offered: r.min_offered,
+        tours: r.tours.as_ref(),
         wall_s: r.wall_s,
     };
     serde_json::to_string_pretty(&document).expect("a result always serialises")
@@ -264,6 +267,9 @@ pub fn result_files(r: &OptimizeResult) -> Vec<(String, String)> {
     if !r.deflections.is_empty() {
         files.push(("deflection.csv".to_string(), deflection_csv(r)));
     }
+    if let Some(tours) = &r.tours {
+        files.push(("tours.csv".to_string(), super::tours::tours_csv(r, tours)));
+    }
     files.extend(super::run::result_files(&summary(&r.simulated)));
     files
 }
@@ -362,6 +368,7 @@ pub fn render_text(r: &OptimizeResult, model: &Model) -> String {
     history_table(&mut t, r);
     roster_table(&mut t, r);
     cost_table(&mut t, r);
+    super::tours::tours_text(&mut t, r);
     deflection_table(&mut t, r);
     t.push('\n');
     t.push_str(&cost_lines(r, model));

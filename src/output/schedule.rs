@@ -83,6 +83,10 @@ pub fn date_and_time(start: Option<DateTime>, seconds: f64) -> (String, String) 
 /// roster's paid hours (within the horizon), and each shift's `agent_count` once to its
 /// headcount.
 pub fn schedule_csv(r: &OptimizeResult) -> String {
+    // With tours: one row set per tour and day, and a `tour` column.
+    if let Some(tours) = &r.tours {
+        return super::tours::schedule_csv(r, tours);
+    }
     let start = r.simulated.model.start;
     let mut t =
         String::from("group,shift,shift_id,agent_count,activity,paid,date,start,end,hours\n");
@@ -133,13 +137,17 @@ pub fn roster_xlsx(r: &OptimizeResult) -> Result<Vec<u8>, String> {
     let bold = Format::new().set_bold();
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let time = Format::new().set_num_format("hh:mm");
-    let sheets = [
+    let mut sheets = vec![
         ("roster", super::optimize::roster_csv(r)),
         ("schedule", schedule_csv(r)),
         ("requirements", requirements_with_on_duty(r)),
         ("service level", service_level_csv(r)),
         ("costs", super::optimize::cost_csv(r)),
     ];
+    // With tours: a sheet of one row per tour, a column per day.
+    if let Some(tours) = &r.tours {
+        sheets.push(("Tours", super::tours::tours_sheet(r, tours)));
+    }
     for (name, csv_text) in sheets {
         let sheet = book.add_worksheet();
         sheet.set_name(name).map_err(|e| e.to_string())?;

@@ -4,6 +4,7 @@
 
 mod checker;
 mod compile;
+mod contracts;
 mod located;
 mod optimize_section;
 pub mod overrides;

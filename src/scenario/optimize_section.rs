@@ -53,7 +53,9 @@ pub(super) fn compile_optimize(
     let targets = compile_targets(c, o)?;
     let solver = compile_solver_settings(c, o, replications)?;
     let max_agents = compile_max_agents(c, o, names.groups, n_groups)?;
-    let shifts = compile_templates(c, raw, names.groups, n_groups, interval, horizon)?;
+    let mut shifts = compile_templates(c, raw, names.groups, n_groups, interval, horizon)?;
+    let contracts =
+        super::contracts::compile_contracts(c, raw, names.groups, n_groups, &mut shifts, horizon)?;
     Ok(OptimizeSpec {
         max_abandon_rate: targets.max_abandon_rate,
         max_asa: solver.max_asa,
@@ -69,6 +71,7 @@ pub(super) fn compile_optimize(
         max_agents,
         shifts,
         deflections,
+        contracts,
     })
 }
 

@@ -84,7 +84,102 @@ pub struct RawOptimize {
     /// A roster of named agents (CSV or `.xlsx`, relative to the scenario's folder), read
     /// by `optimize::people`; it changes nothing in the compiled model.
     pub people: Option<Spanned<String>>,
+    /// `[[optimize.contract]]`: contract types; any switches weekly tours on.
+    #[serde(default)]
+    pub contract: Vec<Spanned<RawContract>>,
 }
+
+// --- [[optimize.contract]] (weekly tours) ---
+
+/// `[[optimize.contract]]`: the rules of the tours of one contract type.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawContract {
+    /// Name, e.g. `full_time`.
+    pub name: Spanned<String>,
+    /// Groups (default: every group).
+    pub groups: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Shift templates its people work (default: every template).
+    pub shifts: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Working days per week: `5` or `{ min = 4, max = 5 }`.
+    pub days_per_week: Option<Spanned<RawRange<i64>>>,
+    /// Paid hours per week: `"40h"` or `{ min = "20h", max = "30h" }`.
+    pub hours_per_week: Option<Spanned<RawRange<Duration>>>,
+    /// Days off come in runs of at least this many.
+    pub consecutive_days_off: Option<Spanned<i64>>,
+    /// Most working days in a row.
+    pub max_consecutive_days: Option<Spanned<i64>>,
+    /// Rest from a shift's end to the next one's start, at least.
+    pub min_rest: Option<Spanned<Duration>>,
+    /// Every start within ± this of the tour's first start (time of day).
+    pub start_band: Option<Spanned<Duration>>,
+    /// A weekend off at least every this many weeks.
+    pub weekends_off_every: Option<Spanned<i64>>,
+}
+
+/// A value or a `{ min, max }` range of values (`5`, `"40h"`, `{ min = 4, max = 5 }`).
+#[derive(Debug)]
+pub enum RawRange<T> {
+    /// One value: min = max.
+    One(T),
+    /// A range.
+    Range {
+        /// Least.
+        min: T,
+        /// Most.
+        max: T,
+    },
+}
+
+/// `{ min, max }`, both required, nothing else.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MinMax<T> {
+    min: T,
+    max: T,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for RawRange<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(RangeVisitor(std::marker::PhantomData))
+    }
+}
+
+/// Reads a [`RawRange`]: a single value as `T` reads it, or a `{ min, max }` table.
+struct RangeVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for RangeVisitor<T> {
+    type Value = RawRange<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a value (such as 5 or \"40h\") or { min = …, max = … }")
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        use serde::de::IntoDeserializer;
+        T::deserialize(v.into_deserializer()).map(RawRange::One)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        use serde::de::IntoDeserializer;
+        T::deserialize(v.into_deserializer()).map(RawRange::One)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        use serde::de::IntoDeserializer;
+        T::deserialize(v.into_deserializer()).map(RawRange::One)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let m = MinMax::<T>::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Ok(RawRange::Range {
+            min: m.min,
+            max: m.max,
+        })
+    }
+}
+
+// --- end [[optimize.contract]] ---
 
 /// `[[optimize.deflection]]`: raising a bot's containment of one category, up to what is
 /// achievable, at a cost.

@@ -266,6 +266,7 @@ fn the_erlang_step_uses_each_intervals_aht_and_shrinkage() {
         max_agents: vec![None],
         shifts: Vec::new(),
         deflections: Vec::new(),
+        contracts: Vec::new(),
     };
     // The same load (12 erlangs) in both halves: the arrival rate is load / the interval's
     // AHT, so the short-AHT half needs what Erlang C gives for 240 calls an hour at 3m.

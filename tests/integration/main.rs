@@ -44,6 +44,7 @@ mod shifts;
 mod snapshots;
 mod support;
 mod sweep;
+mod tours;
 mod transfers;
 mod variants;
 mod warmup;

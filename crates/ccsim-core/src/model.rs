@@ -10,10 +10,12 @@ use crate::distribution::Distribution;
 use crate::grid::Grid;
 use crate::ids::{BotId, CategoryId, ChannelId, ClassId, ContactTypeId, GroupId};
 
+mod contract;
 mod cyclic;
 mod hours;
 mod serialize;
 
+pub use contract::Contract;
 pub use cyclic::cyclic_timelines;
 pub use hours::{AtClosing, OpeningHours, WhenClosed};
 
@@ -710,8 +712,9 @@ impl Model {
     }
 }
 
-/// What `ccsim optimize` aims for and the shifts it may roster (`[optimize]`).
-#[derive(Clone, Debug, serde::Serialize)]
+/// What `ccsim optimize` aims for and the shifts it may roster (`[optimize]`). Serialized
+/// by hand (`model/serialize.rs`): `contracts` only when there are some.
+#[derive(Clone, Debug)]
 pub struct OptimizeSpec {
     /// Highest abandonment rate in a judged interval, if limited.
     pub max_abandon_rate: Option<f64>,
@@ -734,9 +737,7 @@ pub struct OptimizeSpec {
     pub time_limit: f64,
     /// The MIP solver the scenario names (`microlp`, `cbc`; checked against the build
     /// when the scenario is read); `None`: the default (microlp). Never serialized: how
-    /// a roster is solved is not part of the model, so the shard identity leaves it out
-    /// (a `skip_serializing_if` would still name the skipped field there).
-    #[serde(skip_serializing)]
+    /// a roster is solved is not part of the model, so the shard identity leaves it out.
     pub solver: Option<String>,
     /// Most part-time agents as a share of a group's rostered agents.
     pub max_part_time_share: Option<f64>,
@@ -746,6 +747,9 @@ pub struct OptimizeSpec {
     pub shifts: Vec<ShiftTemplate>,
     /// Bot containment the optimizer may raise.
     pub deflections: Vec<Deflection>,
+    /// `[[optimize.contract]]`: contract types; any switches weekly tours on (the
+    /// templates' starts are then repeated on every day of the horizon).
+    pub contracts: Vec<Contract>,
 }
 
 /// A bot containment the optimizer may raise, and what that costs.

@@ -4,7 +4,7 @@
 //! model without them serializes byte for byte as before they existed, and keeps its shard
 //! identity (a derive with `skip_serializing_if` would still name the skipped field).
 
-use super::{Channel, ContactType, Group, Model};
+use super::{Channel, ContactType, Group, Model, OptimizeSpec};
 
 /// An optional field: left out of the serialization when absent or empty.
 trait Omitted {
@@ -159,6 +159,34 @@ impl serde::Serialize for Channel {
                 busyness_interval_cv
             ],
             [hours]
+        )
+    }
+}
+
+impl serde::Serialize for OptimizeSpec {
+    /// As the derive did before contracts existed (the solver left out); `contracts`
+    /// only when some are given.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_struct!(
+            serializer,
+            "OptimizeSpec",
+            self,
+            [
+                max_abandon_rate,
+                max_asa,
+                back_office,
+                min_on_duty,
+                min_offered,
+                replications,
+                max_iterations,
+                gap,
+                time_limit,
+                max_part_time_share,
+                max_agents,
+                shifts,
+                deflections
+            ],
+            [contracts]
         )
     }
 }

@@ -1,0 +1,522 @@
+//! Weekly tours (`[[optimize.contract]]`): after stage 1 (the shift roster MIP over the
+//! whole horizon, each template's starts repeated on every day), each group's shifts of
+//! each contract become people's tours in two more stages — stage 2 ([`cover`]): how many
+//! people work each allowed day pattern ([`patterns`]) so that every day has a person for
+//! each of its shifts, at least paid hours; stage 3 ([`assign`]): the day's shifts handed
+//! to those people under the rest and start-band rules. Shifts stage 3 cannot place raise
+//! that day's count in stage 2, which is solved again (a few rounds); what still cannot be
+//! placed is reported, never placed against a rule. People working a day with no shift
+//! left get one (paid): the roster is exactly the tours' shifts.
+
+pub mod anchored;
+pub mod assign;
+pub mod cover;
+pub mod joint;
+pub mod patterns;
+pub mod report;
+#[cfg(test)]
+mod tests;
+
+use super::backend::Solver;
+use super::roster::{Candidate, RosterSolution};
+use crate::model::{Contract, Model, OptimizeSpec};
+use assign::{AssignProblem, DAY, DayShift, Tour};
+use patterns::PatternRules;
+use rayon::prelude::*;
+
+/// Rounds of stage 2 and 3 at most (unplaced shifts raise stage 2's need between them).
+const ROUNDS: usize = 4;
+
+/// Seconds each stage-2 solve may take at most (less when the scenario's time limit is
+/// less): microlp can spend its whole limit proving the last person of a cover optimal
+/// (seen on a 7-day cover of 35 patterns), and it returns the best cover found by then.
+const COVER_TIME_LIMIT: f64 = 2.0;
+
+/// The tours of one group's people on one contract.
+#[derive(Clone, Debug)]
+pub struct TourSet {
+    /// The group's index.
+    pub group: usize,
+    /// The contract's index in `[[optimize.contract]]`.
+    pub contract: usize,
+    /// One tour per person; each shift's `candidate` indexes the group's candidates.
+    pub tours: Vec<Tour>,
+    /// Shifts stage 1 rostered on this contract's templates.
+    pub stage1_shifts: u32,
+    /// Their paid hours.
+    pub stage1_paid_hours: f64,
+    /// The tours' paid hours (surplus shifts included).
+    pub paid_hours: f64,
+    /// Stage 1's shifts that no person could take (left out of the roster).
+    pub unplaced: u32,
+    /// People left out because their tour could not be completed within the rules.
+    pub dropped: u32,
+    /// The least people any tours need: the busiest day's shifts.
+    pub people_bound: u32,
+    /// How stage 2 was solved (`MIP`, or `greedy cover (MIP: <why>)`).
+    pub path: String,
+}
+
+/// The day-pattern rules of `contract` over `n_days` for shifts of `paid_hours` each:
+/// its working days narrowed by its weekly hours, clipped to the horizon.
+pub fn pattern_rules(contract: &Contract, n_days: u32, paid_hours: f64) -> PatternRules {
+    let (mut lo, mut hi) = contract.days;
+    if let Some((hmin, hmax)) = contract.hours
+        && paid_hours > 0.0
+    {
+        lo = lo.max((hmin / paid_hours - 1e-9).ceil() as u32);
+        hi = hi.min((hmax / paid_hours + 1e-9).floor() as u32);
+    }
+    PatternRules {
+        n_days,
+        days: (lo.min(n_days), hi.min(n_days)),
+        consecutive_days_off: contract.consecutive_days_off,
+        max_consecutive_days: contract.max_consecutive_days,
+    }
+}
+
+/// A template's paid hours for one shift (its length less unpaid breaks).
+pub fn template_paid_hours(spec: &OptimizeSpec, template: usize) -> f64 {
+    let t = &spec.shifts[template];
+    let unpaid: f64 = t.breaks.iter().filter(|b| !b.paid).map(|b| b.length).sum();
+    (t.length - unpaid) / 3600.0
+}
+
+/// The tours of group `g` (one [`TourSet`] per contract listing the group): stages 2 and
+/// 3 on stage 1's roster (`agents` per candidate), and on the tour-aware roster of
+/// [`joint`] (shifts and day patterns chosen together to cover `covered_need`); the
+/// joint one is kept when its tours place as many shifts, cover as much and cost less.
+/// `need` (scheduled agents per interval) ranks the surplus shifts (busiest first).
+#[allow(clippy::too_many_arguments)]
+pub fn group_tours(
+    model: &Model,
+    spec: &OptimizeSpec,
+    g: usize,
+    candidates: &[Candidate],
+    agents: &[u32],
+    need: &[u32],
+    covered_need: &[u32],
+    solver: Solver,
+) -> Vec<TourSet> {
+    let base = tours_from(model, spec, g, candidates, agents, need, solver);
+    if base.is_empty() {
+        return base;
+    }
+    let n_days = (model.horizon / DAY).round() as usize;
+    let contracts: Vec<joint::JointContract> = (base.iter())
+        .map(|set| {
+            let c = &spec.contracts[set.contract];
+            let hours = (c.shifts.iter())
+                .map(|&t| template_paid_hours(spec, t))
+                .fold(0.0, f64::max);
+            joint::JointContract {
+                templates: c.shifts.clone(),
+                patterns: patterns::enumerate(&pattern_rules(c, n_days as u32, hours)),
+            }
+        })
+        .collect();
+    let joint_agents = joint::solve(&joint::JointProblem {
+        need: covered_need,
+        candidates,
+        contracts: &contracts,
+        n_days,
+        solver,
+        gap: spec.gap,
+        time_limit: spec.time_limit,
+    });
+    let Ok(joint_agents) = joint_agents else {
+        return base;
+    };
+    let mut alt = tours_from(model, spec, g, candidates, &joint_agents, need, solver);
+    let rank = |sets: &[TourSet]| {
+        let roster = roster_of_tours(spec, candidates, agents, sets);
+        (
+            sets.iter().map(|s| s.unplaced + s.dropped).sum::<u32>(),
+            short_of(candidates, &roster, covered_need),
+            sets.iter().map(|s| s.paid_hours).sum::<f64>(),
+        )
+    };
+    let (a, b) = (rank(&alt), rank(&base));
+    if a.0 <= b.0 && a.1 <= b.1 && a.2 < b.2 - 1e-9 {
+        for (x, y) in alt.iter_mut().zip(&base) {
+            x.stage1_shifts = y.stage1_shifts;
+            x.stage1_paid_hours = y.stage1_paid_hours;
+            x.path = format!("tour-aware shifts, {}", x.path);
+        }
+        return alt;
+    }
+    base
+}
+
+/// Scheduled agent-intervals of `need` that `agents` (per candidate) leave uncovered.
+fn short_of(candidates: &[Candidate], agents: &[u32], need: &[u32]) -> u32 {
+    let mut covered = vec![0u32; need.len()];
+    for (c, &n) in candidates.iter().zip(agents) {
+        for &k in &c.covers {
+            covered[k] += n;
+        }
+    }
+    need.iter()
+        .zip(&covered)
+        .map(|(&n, &h)| n.saturating_sub(h))
+        .sum()
+}
+
+/// Stages 2 and 3 of every contract of group `g` on the roster `agents`.
+fn tours_from(
+    model: &Model,
+    spec: &OptimizeSpec,
+    g: usize,
+    candidates: &[Candidate],
+    agents: &[u32],
+    need: &[u32],
+    solver: Solver,
+) -> Vec<TourSet> {
+    let n_days = (model.horizon / DAY).round() as usize;
+    (spec.contracts.iter().enumerate())
+        .filter(|(_, c)| c.groups.iter().any(|x| x.index() == g))
+        .map(|(ci, c)| {
+            let mine = |cand: &Candidate| c.shifts.contains(&cand.template);
+            let day_shift = |j: usize| {
+                let s = &candidates[j].shift;
+                let day = ((s.start / DAY + 1e-9).floor() as usize).min(n_days - 1);
+                (
+                    day,
+                    DayShift {
+                        candidate: j,
+                        start: s.start - day as f64 * DAY,
+                        length: s.length,
+                    },
+                )
+            };
+            let mut required = vec![Vec::new(); n_days];
+            let mut options = vec![Vec::new(); n_days];
+            for (j, cand) in candidates.iter().enumerate().filter(|(_, x)| mine(x)) {
+                let (day, s) = day_shift(j);
+                required[day].extend(std::iter::repeat_n(s, agents[j] as usize));
+                let busy: u64 = cand.covers.iter().map(|&k| need[k] as u64).sum();
+                options[day].push((busy, s));
+            }
+            let options: Vec<Vec<DayShift>> = (options.into_iter())
+                .map(|mut o| {
+                    o.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.candidate.cmp(&b.1.candidate)));
+                    o.into_iter().map(|(_, s)| s).collect()
+                })
+                .collect();
+            let hours = c
+                .shifts
+                .iter()
+                .map(|&t| template_paid_hours(spec, t))
+                .fold(0.0, f64::max);
+            let rules = pattern_rules(c, n_days as u32, hours);
+            let mut set = contract_tours(c, &rules, &required, &options, candidates, spec, solver);
+            set.group = g;
+            set.contract = ci;
+            set
+        })
+        .collect()
+}
+
+/// Stage 2 and 3 of one contract (see [`stages`]) and what they cost.
+fn contract_tours(
+    c: &Contract,
+    rules: &PatternRules,
+    required: &[Vec<DayShift>],
+    options: &[Vec<DayShift>],
+    candidates: &[Candidate],
+    spec: &OptimizeSpec,
+    solver: Solver,
+) -> TourSet {
+    let hours = |s: &DayShift| candidates[s.candidate].paid_hours;
+    let day_hours = options.iter().flatten().map(hours).fold(0.0, f64::max);
+    let found = stages(&Stages {
+        rules,
+        min_rest: c.min_rest,
+        start_band: c.start_band,
+        required,
+        options,
+        day_hours,
+        solver,
+        gap: spec.gap,
+        time_limit: spec.time_limit,
+    });
+    let stage1: Vec<u32> = required.iter().map(|r| r.len() as u32).collect();
+    TourSet {
+        group: 0,
+        contract: 0,
+        paid_hours: found
+            .tours
+            .iter()
+            .flat_map(|t| t.shifts.iter().flatten())
+            .map(hours)
+            .sum(),
+        tours: found.tours,
+        stage1_shifts: stage1.iter().sum(),
+        stage1_paid_hours: required.iter().flatten().map(hours).sum(),
+        unplaced: found.unplaced,
+        dropped: found.dropped,
+        people_bound: stage1.iter().copied().max().unwrap_or(0),
+        path: found.path,
+    }
+}
+
+/// The inputs of stages 2 and 3 for one group and contract.
+pub struct Stages<'a> {
+    /// Day-pattern rules.
+    pub rules: &'a PatternRules,
+    /// Rest between shifts, seconds.
+    pub min_rest: f64,
+    /// Start band, seconds.
+    pub start_band: Option<f64>,
+    /// Per day: stage 1's shifts.
+    pub required: &'a [Vec<DayShift>],
+    /// Per day: the shifts a person with none left may work, best first.
+    pub options: &'a [Vec<DayShift>],
+    /// Paid hours of a worked day (the cost of a pattern is its days × this, plus a
+    /// little per person).
+    pub day_hours: f64,
+    /// Stage 2's backend, gap and time limit.
+    pub solver: Solver,
+    /// Relative gap.
+    pub gap: f64,
+    /// Seconds.
+    pub time_limit: f64,
+}
+
+/// What stages 2 and 3 found.
+pub struct Found {
+    /// The tours (people with no shift left out).
+    pub tours: Vec<Tour>,
+    /// Stage 1's shifts no tour works.
+    pub unplaced: u32,
+    /// People left out because their tour could not be completed.
+    pub dropped: u32,
+    /// How stage 2 was last solved.
+    pub path: String,
+}
+
+/// Orders of the people stage 3 tries on each cover (its greedy breaks ties by person).
+const ORDERS: usize = 16;
+
+/// The directions stage 3 hands out a day's shifts in, per run of the rounds (`false`:
+/// latest first, `true`: earliest first): each run alone, then both together. The rounds
+/// are path-dependent (a round's unplaced shifts shape the next cover), so the runs are
+/// kept apart and the best of them wins.
+const DIRECTIONS: [&[bool]; 3] = [&[false], &[true], &[false, true]];
+
+/// A stage-3 outcome's rank: unplaced shifts, people dropped, person-days, people.
+type Rank = (u32, u32, u32, usize);
+
+/// Stage 2 then 3: for each of [`DIRECTIONS`], up to [`ROUNDS`] rounds (each day's
+/// unplaced shifts raise its count in stage 2), each cover's people tried in [`ORDERS`]
+/// orders; the best by [`Rank`].
+///
+/// With a start band, the anchored stage ([`anchored`]) is tried too and kept when it
+/// ranks better.
+pub fn stages(p: &Stages) -> Found {
+    let patterns = patterns::enumerate(p.rules);
+    let cost: Vec<f64> = (patterns.iter())
+        .map(|m| m.count_ones() as f64 * p.day_hours.max(1e-3) + 1e-3)
+        .collect();
+    // Covers by need: solved once each (a time-limited solve could differ if repeated).
+    let mut covers: Vec<(Vec<u32>, cover::Cover)> = Vec::new();
+    let mut best: Option<(Rank, Found)> = None;
+    for directions in DIRECTIONS {
+        let (rank, found) = rounds(p, &patterns, &cost, directions, &mut covers);
+        if best.as_ref().is_none_or(|b| rank < b.0) {
+            best = Some((rank, found));
+        }
+    }
+    let plain = best.expect("one run at least");
+    let Some(band) = p.start_band else {
+        return plain.1;
+    };
+    match anchored::stages_anchored(p, &patterns, &cost, band) {
+        Ok(a) if rank(&a) < plain.0 => a,
+        Ok(_) => plain.1,
+        Err(why) => Found {
+            path: format!("{} (anchored MIP: {why})", plain.1.path),
+            ..plain.1
+        },
+    }
+}
+
+/// A stage 2 and 3 answer's [`Rank`].
+fn rank(f: &Found) -> Rank {
+    let days = f.tours.iter().map(|t| t.worked().count_ones()).sum();
+    (f.unplaced, f.dropped, days, f.tours.len())
+}
+
+/// One run of the rounds of [`stages`], handing out shifts in `directions`.
+fn rounds(
+    p: &Stages,
+    patterns: &[u32],
+    cost: &[f64],
+    directions: &[bool],
+    covers: &mut Vec<(Vec<u32>, cover::Cover)>,
+) -> (Rank, Found) {
+    let stage1: Vec<u32> = p.required.iter().map(|r| r.len() as u32).collect();
+    let mut extra = vec![0u32; p.required.len()];
+    let mut best: Option<(Rank, Found)> = None;
+    for _ in 0..ROUNDS {
+        let need: Vec<u32> = stage1.iter().zip(&extra).map(|(a, b)| a + b).collect();
+        let found = match covers.iter().find(|(n, _)| *n == need) {
+            Some((_, c)) => c.clone(),
+            None => {
+                let c = cover::solve(&cover::CoverProblem {
+                    need: &need,
+                    patterns,
+                    cost,
+                    solver: p.solver,
+                    gap: p.gap,
+                    time_limit: p.time_limit.min(COVER_TIME_LIMIT),
+                });
+                covers.push((need.clone(), c.clone()));
+                c
+            }
+        };
+        let people: Vec<u32> = (patterns.iter().zip(&found.people))
+            .flat_map(|(&m, &k)| std::iter::repeat_n(m, k as usize))
+            .collect();
+        let (rank, a) = best_order(p, &people, directions);
+        for (e, u) in extra.iter_mut().zip(&a.unplaced) {
+            *e += u;
+        }
+        if best.as_ref().is_none_or(|b| rank < b.0) {
+            let f = Found {
+                tours: a.tours,
+                unplaced: rank.0,
+                dropped: rank.1,
+                path: found.path,
+            };
+            best = Some((rank, f));
+        }
+        if rank.0 == 0 {
+            break;
+        }
+    }
+    best.expect("one round at least")
+}
+
+/// Stage 3 on `people` in every order and direction: the best assignment (people with
+/// no day left out of its tours) and its rank.
+fn best_order(p: &Stages, people: &[u32], directions: &[bool]) -> (Rank, assign::Assignment) {
+    let mut round_best: Option<(Rank, assign::Assignment)> = None;
+    for order in 0..ORDERS {
+        for &earliest_first in directions {
+            let a = assign::assign(&AssignProblem {
+                rules: p.rules,
+                min_rest: p.min_rest,
+                start_band: p.start_band,
+                required: p.required,
+                options: p.options,
+                people: &ordered(people, order),
+                earliest_first,
+            });
+            let mut tours = a.tours.clone();
+            tours.retain(|t| t.worked() != 0);
+            let days: u32 = tours.iter().map(|t| t.worked().count_ones()).sum();
+            let rank = (a.unplaced.iter().sum(), a.dropped, days, tours.len());
+            if round_best.as_ref().is_none_or(|b| rank < b.0) {
+                round_best = Some((rank, assign::Assignment { tours, ..a }));
+            }
+        }
+    }
+    round_best.expect("one order at least")
+}
+
+/// The people (patterns) in one of [`ORDERS`] orders: as given, reversed, most days
+/// first, fewest days first, then shuffled by a fixed seed per order (deterministic).
+fn ordered(people: &[u32], order: usize) -> Vec<u32> {
+    let mut out = people.to_vec();
+    match order {
+        0 => {}
+        1 => out.reverse(),
+        2 => out.sort_by_key(|m| std::cmp::Reverse(m.count_ones())),
+        3 => out.sort_by_key(|m| m.count_ones()),
+        _ => {
+            // Fisher–Yates with xorshift64, seeded by the order.
+            let mut state =
+                0x9e37_79b9_7f4a_7c15u64 ^ (order as u64).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            for i in (1..out.len()).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                out.swap(i, (state % (i as u64 + 1)) as usize);
+            }
+        }
+    }
+    out
+}
+
+/// Agents per candidate of group `g` after its tours: the tours' shifts on their
+/// contracts' templates, the stage-1 roster elsewhere.
+pub fn roster_of_tours(
+    spec: &OptimizeSpec,
+    candidates: &[Candidate],
+    stage1: &[u32],
+    sets: &[TourSet],
+) -> Vec<u32> {
+    let toured = |t: usize| spec.contracts.iter().any(|c| c.shifts.contains(&t));
+    let mut agents: Vec<u32> = (candidates.iter().zip(stage1))
+        .map(|(c, &n)| if toured(c.template) { 0 } else { n })
+        .collect();
+    for s in sets
+        .iter()
+        .flat_map(|s| &s.tours)
+        .flat_map(|t| t.shifts.iter().flatten())
+    {
+        agents[s.candidate] += 1;
+    }
+    agents
+}
+
+/// Turns every group's stage-1 roster into tours (stages 2 and 3, groups in parallel) and
+/// replaces each roster by the tours' shifts: agents per candidate, the shortfall against
+/// `covered_need` (the scheduled need the roster had to cover) and the cost. `need` (the
+/// scheduled need) ranks the surplus shifts. Returns the tours of every group and contract.
+pub fn apply(
+    model: &Model,
+    spec: &OptimizeSpec,
+    candidates: &[Vec<Candidate>],
+    solutions: &mut [RosterSolution],
+    need: &[Vec<u32>],
+    covered_need: &[Vec<u32>],
+    solver: Solver,
+) -> Vec<TourSet> {
+    let sets: Vec<Vec<TourSet>> = (0..solutions.len())
+        .into_par_iter()
+        .map(|g| {
+            group_tours(
+                model,
+                spec,
+                g,
+                &candidates[g],
+                &solutions[g].agents,
+                &need[g],
+                &covered_need[g],
+                solver,
+            )
+        })
+        .collect();
+    for (g, (solution, group_sets)) in solutions.iter_mut().zip(&sets).enumerate() {
+        if group_sets.is_empty() {
+            continue;
+        }
+        let agents = roster_of_tours(spec, &candidates[g], &solution.agents, group_sets);
+        let mut covered = vec![0u32; need[g].len()];
+        for (c, &n) in candidates[g].iter().zip(&agents) {
+            for &k in &c.covers {
+                covered[k] += n;
+            }
+        }
+        solution.shortfall = (covered_need[g].iter().zip(&covered))
+            .map(|(&want, &have)| want.saturating_sub(have))
+            .collect();
+        solution.cost = (candidates[g].iter().zip(&agents))
+            .map(|(c, &n)| c.paid_hours * n as f64 * model.groups[g].hourly_cost)
+            .sum();
+        solution.agents = agents;
+    }
+    sets.into_iter().flatten().collect()
+}

@@ -1,0 +1,186 @@
+//! What the tours came to, as plain data for the output layer: per group and contract the
+//! people, paid hours, cost and the gap of each stage; one row per tour with its shift on
+//! each day. Built once from the final round's [`TourSet`]s.
+
+use super::TourSet;
+use super::assign::DAY;
+use crate::model::{Model, OptimizeSpec};
+use crate::optimize::roster::Candidate;
+use serde::Serialize;
+
+/// The tours of the final roster (`tours` in `optimize.json`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ToursResult {
+    /// Days in the horizon.
+    pub n_days: usize,
+    /// Per group and contract.
+    pub contracts: Vec<ContractTours>,
+    /// People per group, all contracts (groups with tours only).
+    pub people: Vec<GroupPeople>,
+    /// Every tour, by group, contract, then first start.
+    pub tours: Vec<TourRow>,
+}
+
+/// The people a group needs, all its contracts.
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupPeople {
+    /// Group.
+    pub group: String,
+    /// People (tours).
+    pub people: u32,
+}
+
+/// One group's tours on one contract.
+#[derive(Clone, Debug, Serialize)]
+pub struct ContractTours {
+    /// Group.
+    pub group: String,
+    /// Contract.
+    pub contract: String,
+    /// People (tours).
+    pub people: u32,
+    /// The least people any tours need: the busiest day's shifts of stage 1.
+    pub people_bound: u32,
+    /// Days worked, all tours.
+    pub person_days: u32,
+    /// The tours' paid hours (surplus shifts included).
+    pub paid_hours: f64,
+    /// Paid hours × the group's hourly cost.
+    pub cost: f64,
+    /// Stage 1's shifts on the contract's templates.
+    pub stage1_shifts: u32,
+    /// Their paid hours.
+    pub stage1_paid_hours: f64,
+    /// Stage 2's gap: (tours' paid hours − stage 1's) / stage 1's.
+    pub stage2_gap: f64,
+    /// Stage 1's shifts no tour works (left out of the roster).
+    pub unplaced: u32,
+    /// People left out because their tour could not be completed within the rules.
+    pub dropped: u32,
+    /// How stage 2 was solved.
+    pub path: String,
+}
+
+/// One tour: a person's shifts over the horizon.
+#[derive(Clone, Debug, Serialize)]
+pub struct TourRow {
+    /// `group-contract-NN`, numbered from 01 within the group and contract.
+    pub id: String,
+    /// Group.
+    pub group: String,
+    /// Contract.
+    pub contract: String,
+    /// Per day: the shift worked, or `None` on a day off.
+    pub days: Vec<Option<TourDay>>,
+}
+
+/// A tour's shift on one day.
+#[derive(Clone, Debug, Serialize)]
+pub struct TourDay {
+    /// Shift template.
+    pub shift: String,
+    /// Start, seconds from the start of the horizon.
+    pub start_s: f64,
+    /// End, seconds.
+    pub end_s: f64,
+    /// Breaks as `(start_s, length_s, paid)`.
+    pub breaks: Vec<(f64, f64, bool)>,
+    /// Paid hours within the horizon.
+    pub paid_hours: f64,
+}
+
+/// The report of `sets` (per group, each group's candidates in `candidates`).
+pub fn tours_result(
+    model: &Model,
+    spec: &OptimizeSpec,
+    candidates: &[Vec<Candidate>],
+    sets: &[TourSet],
+) -> ToursResult {
+    let n_days = (model.horizon / DAY).round() as usize;
+    let mut contracts = Vec::new();
+    let mut tours = Vec::new();
+    for s in sets {
+        let group = &model.groups[s.group];
+        let contract = &spec.contracts[s.contract].name;
+        let person_days = s.tours.iter().map(|t| t.worked().count_ones()).sum();
+        contracts.push(ContractTours {
+            group: group.name.clone(),
+            contract: contract.clone(),
+            people: s.tours.len() as u32,
+            people_bound: s.people_bound,
+            person_days,
+            paid_hours: s.paid_hours,
+            cost: s.paid_hours * group.hourly_cost,
+            stage1_shifts: s.stage1_shifts,
+            stage1_paid_hours: s.stage1_paid_hours,
+            stage2_gap: if s.stage1_paid_hours > 0.0 {
+                (s.paid_hours - s.stage1_paid_hours) / s.stage1_paid_hours
+            } else {
+                0.0
+            },
+            unplaced: s.unplaced,
+            dropped: s.dropped,
+            path: s.path.clone(),
+        });
+        let mut rows: Vec<Vec<Option<TourDay>>> = (s.tours.iter())
+            .map(|t| {
+                (t.shifts.iter())
+                    .map(|x| x.map(|x| tour_day(spec, &candidates[s.group][x.candidate])))
+                    .collect()
+            })
+            .collect();
+        rows.sort_by(|a, b| first_start(a).total_cmp(&first_start(b)));
+        let width = rows.len().to_string().len().max(2);
+        for (i, days) in rows.into_iter().enumerate() {
+            tours.push(TourRow {
+                id: format!("{}-{contract}-{:0width$}", group.name, i + 1),
+                group: group.name.clone(),
+                contract: contract.clone(),
+                days,
+            });
+        }
+    }
+    let people = (model.groups.iter().enumerate())
+        .filter(|(g, _)| sets.iter().any(|s| s.group == *g))
+        .map(|(g, group)| {
+            let n = sets
+                .iter()
+                .filter(|s| s.group == g)
+                .map(|s| s.tours.len() as u32)
+                .sum();
+            GroupPeople {
+                group: group.name.clone(),
+                people: n,
+            }
+        })
+        .collect();
+    ToursResult {
+        n_days,
+        contracts,
+        people,
+        tours,
+    }
+}
+
+fn tour_day(spec: &OptimizeSpec, c: &Candidate) -> TourDay {
+    TourDay {
+        shift: spec.shifts[c.template].name.clone(),
+        start_s: c.shift.start,
+        end_s: c.shift.start + c.shift.length,
+        breaks: c
+            .shift
+            .breaks
+            .iter()
+            .map(|b| (b.start, b.length, b.paid))
+            .collect(),
+        paid_hours: c.paid_hours,
+    }
+}
+
+/// The time of day of a tour's first start (for ordering).
+fn first_start(days: &[Option<TourDay>]) -> f64 {
+    days.iter()
+        .flatten()
+        .next()
+        .map_or(f64::INFINITY, |d| d.start_s.rem_euclid(DAY))
+}

@@ -1,0 +1,178 @@
+//! The tours of `ccsim optimize` with `[[optimize.contract]]`: the report's tours section
+//! (people per group and contract, paid hours, cost, the gap of each stage) and
+//! `tours.csv` (one row per tour and worked day). Renders
+//! [`crate::optimize::tours::report::ToursResult`]; decides nothing.
+
+use super::schedule::date_and_time;
+use crate::optimize::OptimizeResult;
+use crate::optimize::tours::report::{TourDay, ToursResult};
+use std::fmt::Write as _;
+
+/// The tours section of the printed report (nothing without tours).
+pub fn tours_text(t: &mut String, r: &OptimizeResult) {
+    let Some(tours) = &r.tours else {
+        return;
+    };
+    let people: Vec<String> = (tours.people.iter())
+        .map(|p| format!("{} {}", p.group, p.people))
+        .collect();
+    let _ = writeln!(
+        t,
+        "\ntours over {} days: people needed by group: {}",
+        tours.n_days,
+        people.join(", ")
+    );
+    let _ = writeln!(
+        t,
+        "{:<16} {:<12} {:>6} {:>6} {:>6} {:>11} {:>10} {:>11} {:>8} {:>9}",
+        "group",
+        "contract",
+        "people",
+        "bound",
+        "days",
+        "paid hours",
+        "cost",
+        "stage 1 h",
+        "stage 2",
+        "unplaced"
+    );
+    for c in &tours.contracts {
+        let _ = writeln!(
+            t,
+            "{:<16} {:<12} {:>6} {:>6} {:>6} {:>11.1} {:>10.0} {:>11.1} {:>8} {:>9}{}",
+            c.group,
+            c.contract,
+            c.people,
+            c.people_bound,
+            c.person_days,
+            c.paid_hours,
+            c.cost,
+            c.stage1_paid_hours,
+            format!("{:+.1}%", c.stage2_gap * 100.0),
+            c.unplaced,
+            if c.path == "MIP" {
+                String::new()
+            } else {
+                format!("  {}", c.path)
+            }
+        );
+    }
+    let _ = writeln!(
+        t,
+        "bound: the busiest day's shifts (no fewer people can work them); stage 2: the tours' paid hours against stage 1's shifts (the surplus days people work to keep their contract); stage 1's gap to its LP bound is the solver column above; unplaced: stage 1's shifts no tour could take within the rules (left out of the roster)"
+    );
+}
+
+/// `tours.csv`: `tour,group,contract,day,date,start,end,breaks,paid_hours`, one row per
+/// tour and worked day; `date` is the calendar date with `[simulation] start` (else
+/// empty), `day` counts from 1, `breaks` are `HH:MM-HH:MM` separated by `;` (unpaid ones
+/// marked).
+pub fn tours_csv(r: &OptimizeResult, tours: &ToursResult) -> String {
+    let start = r.simulated.model.start;
+    let mut t = String::from("tour,group,contract,day,date,start,end,breaks,paid_hours\n");
+    for tour in &tours.tours {
+        for (d, day) in tour.days.iter().enumerate() {
+            let Some(day) = day else { continue };
+            let (date, from) = date_and_time(start, day.start_s);
+            let (_, to) = date_and_time(start, day.end_s);
+            let date = if start.is_some() { date } else { String::new() };
+            let _ = writeln!(
+                t,
+                "{},{},{},{},{date},{from},{to},{},{}",
+                tour.id,
+                tour.group,
+                tour.contract,
+                d + 1,
+                breaks(start, day),
+                day.paid_hours
+            );
+        }
+    }
+    t
+}
+
+/// A day's breaks, `;`-separated, as times of day.
+fn breaks(start: Option<jiff::civil::DateTime>, day: &TourDay) -> String {
+    (day.breaks.iter())
+        .map(|&(s, l, paid)| {
+            format!(
+                "{}-{}{}",
+                date_and_time(start, s).1,
+                date_and_time(start, s + l).1,
+                if paid { "" } else { " unpaid" }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// A tour's day as the roster workbook shows it: `08:00–16:30` (times of day), or `off`.
+pub fn day_cell(day: &Option<TourDay>) -> String {
+    day.as_ref().map_or("off".into(), |d| {
+        format!(
+            "{}–{}",
+            date_and_time(None, d.start_s).1,
+            date_and_time(None, d.end_s).1
+        )
+    })
+}
+
+/// `schedule.csv` with tours: the columns of [`super::schedule::schedule_csv`] and
+/// `tour` after them, one row set per tour and worked day (`agent_count` 1; `shift_id`
+/// numbers the group's shifts in tour order).
+pub fn schedule_csv(r: &OptimizeResult, tours: &ToursResult) -> String {
+    let start = r.simulated.model.start;
+    let mut t =
+        String::from("group,shift,shift_id,agent_count,activity,paid,date,start,end,hours,tour\n");
+    let mut previous_group = "";
+    let mut n = 0;
+    for tour in &tours.tours {
+        if tour.group != previous_group {
+            previous_group = &tour.group;
+            n = 0;
+        }
+        for day in tour.days.iter().flatten() {
+            n += 1;
+            let line = crate::optimize::RosterLine {
+                group: tour.group.clone(),
+                shift: day.shift.clone(),
+                start_s: day.start_s,
+                end_s: day.end_s,
+                breaks: day.breaks.clone(),
+                agents: 1,
+            };
+            for a in super::schedule::activities(&line) {
+                let (date, from) = date_and_time(start, a.start_s);
+                let (_, to) = date_and_time(start, a.end_s);
+                let hours = format!("{:.4}", (a.end_s - a.start_s) / 3600.0);
+                let hours = hours.trim_end_matches('0').trim_end_matches('.');
+                let _ = writeln!(
+                    t,
+                    "{},{},{}-{n},1,{},{},{date},{from},{to},{hours},{}",
+                    tour.group, day.shift, tour.group, a.kind, a.paid, tour.id
+                );
+            }
+        }
+    }
+    t
+}
+
+/// The roster workbook's `Tours` sheet as CSV: one row per tour (`tour`, `group`,
+/// `contract`), a column per day (headed by its date with `[simulation] start`, else
+/// `day N`) showing `08:00–16:30` or `off`.
+pub fn tours_sheet(r: &OptimizeResult, tours: &ToursResult) -> String {
+    let start = r.simulated.model.start;
+    let mut t = String::from("tour,group,contract");
+    for d in 0..tours.n_days {
+        let _ = write!(t, ",{}", date_and_time(start, d as f64 * 86_400.0).0);
+    }
+    t.push('\n');
+    for tour in &tours.tours {
+        let _ = write!(t, "{},{},{}", tour.id, tour.group, tour.contract);
+        for day in &tour.days {
+            let _ = write!(t, ",{}", day_cell(day));
+        }
+        t.push('\n');
+    }
+    t
+}

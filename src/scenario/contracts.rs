@@ -1,0 +1,355 @@
+//! Compiles `[[optimize.contract]]` (weekly tours): each contract's groups, templates and
+//! rules, checked with their place in the file; with any contract, the horizon is whole
+//! days (2 to 7: longer horizons are refused for now) and every template's starts are
+//! times of day, repeated here on every day of the horizon.
+
+use super::ScenarioError;
+use super::checker::Checker;
+use super::raw::{RawContract, RawOptimize, RawRange};
+use crate::ids::GroupId;
+use crate::model::{Contract, ShiftTemplate};
+use std::collections::HashMap;
+use toml::Spanned;
+
+/// Seconds in a day.
+const DAY: f64 = 86_400.0;
+/// Most days of a horizon with tours (day patterns are enumerated over it).
+const MAX_DAYS: f64 = 7.0;
+/// Most candidate shifts of all templates together once repeated on every day.
+const MAX_SHIFTS: usize = 50_000;
+
+/// The contracts of `raw` (empty without any), and the templates' starts repeated on
+/// every day of the horizon when there are some.
+pub(super) fn compile_contracts(
+    c: &Checker,
+    raw: &Spanned<RawOptimize>,
+    group_index: &HashMap<String, GroupId>,
+    n_groups: usize,
+    shifts: &mut [ShiftTemplate],
+    horizon: f64,
+) -> Result<Vec<Contract>, ScenarioError> {
+    let o = raw.get_ref();
+    let Some(first) = o.contract.first() else {
+        return Ok(Vec::new());
+    };
+    let days = horizon / DAY;
+    if (days - days.round()).abs() > 1e-9 || !(2.0..=MAX_DAYS).contains(&days.round()) {
+        return Err(c.err(
+            first.span(),
+            "optimize.contract",
+            format!(
+                "tours need a horizon of whole days, from 2 to 7 (longer horizons are not supported yet); the horizon is {}",
+                crate::duration::Duration::from_secs(horizon)
+            ),
+        ));
+    }
+    let mut contracts = Vec::with_capacity(o.contract.len());
+    for (i, rc) in o.contract.iter().enumerate() {
+        let key = format!("optimize.contract[{i}]");
+        let r = rc.get_ref();
+        let name = r.name.get_ref();
+        if let Some(problem) = crate::limits::name_problem(name) {
+            return Err(c.err(r.name.span(), format!("{key}.name"), problem));
+        }
+        if o.contract[..i]
+            .iter()
+            .any(|u| u.get_ref().name.get_ref() == name)
+        {
+            return Err(c.err(
+                r.name.span(),
+                format!("{key}.name"),
+                format!("the contract name \"{name}\" is used twice; names must be unique"),
+            ));
+        }
+        let groups = contract_groups(c, r, &key, group_index, n_groups)?;
+        let templates = contract_shifts(c, r, &key, shifts)?;
+        contracts.push(contract_rules(c, r, &key, groups, templates, shifts)?);
+    }
+    check_templates(c, raw, &contracts, shifts, group_index)?;
+    repeat_daily(c, raw, shifts, days.round() as usize)?;
+    Ok(contracts)
+}
+
+/// The contract's groups: those listed, or every group.
+fn contract_groups(
+    c: &Checker,
+    r: &RawContract,
+    key: &str,
+    group_index: &HashMap<String, GroupId>,
+    n_groups: usize,
+) -> Result<Vec<GroupId>, ScenarioError> {
+    let Some(list) = &r.groups else {
+        return Ok((0..n_groups).map(GroupId::from_index).collect());
+    };
+    let mut out = Vec::new();
+    for (j, name) in list.get_ref().iter().enumerate() {
+        let Some(&g) = group_index.get(name.get_ref()) else {
+            return Err(c.err(
+                name.span(),
+                format!("{key}.groups[{j}]"),
+                format!("there is no group \"{}\"", name.get_ref()),
+            ));
+        };
+        out.push(g);
+    }
+    Ok(out)
+}
+
+/// The contract's templates (indices): those listed, or every template.
+fn contract_shifts(
+    c: &Checker,
+    r: &RawContract,
+    key: &str,
+    shifts: &[ShiftTemplate],
+) -> Result<Vec<usize>, ScenarioError> {
+    let Some(list) = &r.shifts else {
+        return Ok((0..shifts.len()).collect());
+    };
+    if list.get_ref().is_empty() {
+        return Err(c.err(
+            list.span(),
+            format!("{key}.shifts"),
+            "a contract's people work at least one shift template: list its names, or leave shifts out to mean every template",
+        ));
+    }
+    let mut out = Vec::new();
+    for (j, name) in list.get_ref().iter().enumerate() {
+        let Some(t) = shifts.iter().position(|t| &t.name == name.get_ref()) else {
+            let names: Vec<&str> = shifts.iter().map(|t| t.name.as_str()).collect();
+            return Err(c.err(
+                name.span(),
+                format!("{key}.shifts[{j}]"),
+                format!(
+                    "there is no shift template \"{}\"; the templates are {}",
+                    name.get_ref(),
+                    names.join(", ")
+                ),
+            ));
+        };
+        out.push(t);
+    }
+    Ok(out)
+}
+
+/// A whole number in `lo..=hi` at `key`.
+fn whole(c: &Checker, v: &Spanned<i64>, key: &str, lo: i64, hi: i64) -> Result<u32, ScenarioError> {
+    if !(lo..=hi).contains(v.get_ref()) {
+        return Err(c.err(
+            v.span(),
+            key,
+            format!("a whole number from {lo} to {hi} (got {})", v.get_ref()),
+        ));
+    }
+    Ok(*v.get_ref() as u32)
+}
+
+/// The contract's rules, each checked.
+fn contract_rules(
+    c: &Checker,
+    r: &RawContract,
+    key: &str,
+    groups: Vec<GroupId>,
+    templates: Vec<usize>,
+    shifts: &[ShiftTemplate],
+) -> Result<Contract, ScenarioError> {
+    let days = match &r.days_per_week {
+        None => (1, 7),
+        Some(s) => {
+            let k = format!("{key}.days_per_week");
+            let (lo, hi) = match s.get_ref() {
+                RawRange::One(n) => (*n, *n),
+                RawRange::Range { min, max } => (*min, *max),
+            };
+            if !(1..=7).contains(&lo) || !(1..=7).contains(&hi) || lo > hi {
+                return Err(c.err(
+                    s.span(),
+                    k,
+                    format!("working days per week: a whole number from 1 to 7, or {{ min, max }} with 1 ≤ min ≤ max ≤ 7 (got {lo} and {hi})"),
+                ));
+            }
+            (lo as u32, hi as u32)
+        }
+    };
+    let hours = match &r.hours_per_week {
+        None => None,
+        Some(s) => {
+            let (lo, hi) = match s.get_ref() {
+                RawRange::One(h) => (h.secs(), h.secs()),
+                RawRange::Range { min, max } => (min.secs(), max.secs()),
+            };
+            if lo < 0.0 || lo > hi {
+                return Err(c.err(
+                    s.span(),
+                    format!("{key}.hours_per_week"),
+                    "paid hours per week: a duration such as \"40h\", or { min, max } with 0 ≤ min ≤ max",
+                ));
+            }
+            Some((lo / 3600.0, hi / 3600.0))
+        }
+    };
+    let consecutive_days_off = match &r.consecutive_days_off {
+        None => 1,
+        Some(v) => whole(c, v, &format!("{key}.consecutive_days_off"), 1, 6)?,
+    };
+    let max_consecutive_days = match &r.max_consecutive_days {
+        None => None,
+        Some(v) => Some(whole(c, v, &format!("{key}.max_consecutive_days"), 1, 7)?),
+    };
+    let min_rest = r.min_rest.as_ref().map_or(0.0, |d| d.get_ref().secs());
+    let start_band = r.start_band.as_ref().map(|d| d.get_ref().secs());
+    if let Some(w) = &r.weekends_off_every {
+        return Err(c.err(
+            w.span(),
+            format!("{key}.weekends_off_every"),
+            "a weekend off every N weeks needs a horizon of at least 2 weeks (and [simulation] start to know the weekends); tours are limited to 7 days for now: leave it out",
+        ));
+    }
+    let contract = Contract {
+        name: r.name.get_ref().clone(),
+        groups,
+        shifts: templates,
+        days,
+        hours,
+        consecutive_days_off,
+        max_consecutive_days,
+        min_rest,
+        start_band,
+        weekends_off_every: None,
+    };
+    check_hours(c, r, key, &contract, shifts)?;
+    check_rest(c, r, key, &contract, shifts)?;
+    Ok(contract)
+}
+
+/// A template's paid hours (its length less unpaid breaks).
+fn paid_hours(t: &ShiftTemplate) -> f64 {
+    let unpaid: f64 = t.breaks.iter().filter(|b| !b.paid).map(|b| b.length).sum();
+    (t.length - unpaid) / 3600.0
+}
+
+/// With weekly hours: the templates' paid hours are equal (the hours are then days ×
+/// those hours) and some number of working days lands within the hours.
+fn check_hours(
+    c: &Checker,
+    r: &RawContract,
+    key: &str,
+    contract: &Contract,
+    shifts: &[ShiftTemplate],
+) -> Result<(), ScenarioError> {
+    let (Some((lo, hi)), Some(span)) =
+        (contract.hours, r.hours_per_week.as_ref().map(|s| s.span()))
+    else {
+        return Ok(());
+    };
+    let hours: Vec<f64> = contract
+        .shifts
+        .iter()
+        .map(|&t| paid_hours(&shifts[t]))
+        .collect();
+    let h = hours.first().copied().unwrap_or(0.0);
+    if hours.iter().any(|x| (x - h).abs() > 1e-9) {
+        return Err(c.err(
+            span,
+            format!("{key}.hours_per_week"),
+            "weekly hours need the contract's templates to pay the same hours a shift; split the templates of different paid hours into contracts of their own",
+        ));
+    }
+    let fits = (contract.days.0..=contract.days.1).any(|d| {
+        let x = d as f64 * h;
+        x >= lo - 1e-9 && x <= hi + 1e-9
+    });
+    if !fits {
+        return Err(c.err(
+            span,
+            format!("{key}.hours_per_week"),
+            format!(
+                "no number of working days from {} to {} of {h} paid hours a shift lands within {lo}h to {hi}h a week",
+                contract.days.0, contract.days.1
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A person on the contract must be able to work two days in a row: a shift plus the
+/// rest fits in a day.
+fn check_rest(
+    c: &Checker,
+    r: &RawContract,
+    key: &str,
+    contract: &Contract,
+    shifts: &[ShiftTemplate],
+) -> Result<(), ScenarioError> {
+    let longest = (contract.shifts.iter())
+        .map(|&t| shifts[t].length)
+        .fold(0.0, f64::max);
+    if longest + contract.min_rest > DAY + 1e-9
+        && let Some(rest) = &r.min_rest
+    {
+        return Err(c.err(
+            rest.span(),
+            format!("{key}.min_rest"),
+            "the longest shift plus the rest exceeds 24h: nobody could work two days in a row",
+        ));
+    }
+    Ok(())
+}
+
+/// Every template belongs to exactly one contract, which lists every group of the
+/// template, and starts within the first day.
+fn check_templates(
+    c: &Checker,
+    raw: &Spanned<RawOptimize>,
+    contracts: &[Contract],
+    shifts: &[ShiftTemplate],
+    group_index: &HashMap<String, GroupId>,
+) -> Result<(), ScenarioError> {
+    let o = raw.get_ref();
+    for (t, template) in shifts.iter().enumerate() {
+        let span = o.shift[t].span();
+        let key = format!("optimize.shift[{t}]");
+        let owners: Vec<&Contract> = contracts.iter().filter(|k| k.shifts.contains(&t)).collect();
+        let owner = match owners.as_slice() {
+            [one] => *one,
+            [] => return Err(c.err(span, key, format!("with [[optimize.contract]], every shift template belongs to one contract; \"{}\" is in none: list it in a contract's shifts", template.name))),
+            more => return Err(c.err(span, key, format!("the shift template \"{}\" is in {} contracts ({}); a template belongs to one contract: list it in one contract's shifts", template.name, more.len(), more.iter().map(|k| k.name.as_str()).collect::<Vec<_>>().join(", ")))),
+        };
+        if let Some(g) = template.groups.iter().find(|g| !owner.groups.contains(g)) {
+            let name = group_index
+                .iter()
+                .find(|(_, x)| *x == g)
+                .map_or("?", |(n, _)| n.as_str());
+            return Err(c.err(span, key, format!("the group \"{name}\" works the template \"{}\" but its contract \"{}\" does not list the group; add it to the contract's groups or take it out of the template's", template.name, owner.name)));
+        }
+        if template.starts.last().is_some_and(|&s| s >= DAY) {
+            let rt = o.shift[t].get_ref();
+            return Err(c.err(rt.latest_start.span(), format!("{key}.latest_start"), "with [[optimize.contract]], starts are times of day (repeated on every day of the horizon): the latest start is before 24h"));
+        }
+    }
+    Ok(())
+}
+
+/// Repeats every template's starts on every day of the horizon.
+fn repeat_daily(
+    c: &Checker,
+    raw: &Spanned<RawOptimize>,
+    shifts: &mut [ShiftTemplate],
+    n_days: usize,
+) -> Result<(), ScenarioError> {
+    for t in shifts.iter_mut() {
+        t.starts = (0..n_days)
+            .flat_map(|d| t.starts.iter().map(move |s| s + d as f64 * DAY))
+            .collect();
+    }
+    let total: usize = (shifts.iter())
+        .map(|t| (t.breaks.iter()).fold(t.starts.len(), |p, b| p.saturating_mul(b.offsets.len())))
+        .fold(0usize, |a, b| a.saturating_add(b));
+    if total > MAX_SHIFTS {
+        return Err(c.err(
+            raw.span(),
+            "optimize.shift",
+            format!("the shift templates make {total} candidate shifts over the {n_days} days, too many for the solver (at most {MAX_SHIFTS}); widen start_every or the breaks' every"),
+        ));
+    }
+    Ok(())
+}
