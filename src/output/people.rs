@@ -203,3 +203,55 @@ fn offset(start: Option<DateTime>) -> f64 {
         f64::from(t.hour()) * 3600.0 + f64::from(t.minute()) * 60.0 + f64::from(t.second())
     })
 }
+
+/// Gives the tours of `tours` to the people of `file` ([`crate::optimize::people::assign`]):
+/// only the tours of groups some person can work (the others stay unnamed); sets each
+/// tour's [`TourRow::person`](crate::optimize::tours::report::TourRow) and
+/// `tours.staffing` (the summary and shortage lines). `groups` are the scenario's group
+/// names, by `GroupId`; `start` its `[simulation] start`.
+pub fn staff_tours(
+    tours: &mut crate::optimize::tours::report::ToursResult,
+    file: &PeopleFile,
+    groups: &[String],
+    start: Option<DateTime>,
+) {
+    use crate::ids::GroupId;
+    use crate::optimize::people::{TourToStaff, assign};
+    let named: Vec<usize> = (0..groups.len())
+        .filter(|&g| {
+            file.people
+                .iter()
+                .any(|p| p.groups.iter().any(|x| x.index() == g))
+        })
+        .collect();
+    let mut rows = Vec::new();
+    let mut to_staff = Vec::new();
+    for (i, tour) in tours.tours.iter().enumerate() {
+        let Some(g) = groups.iter().position(|n| *n == tour.group) else {
+            continue;
+        };
+        if !named.contains(&g) {
+            continue;
+        }
+        rows.push(i);
+        to_staff.push(TourToStaff {
+            group: GroupId::from_index(g),
+            contract: tour.contract.clone(),
+            shifts: (tour.days.iter().flatten())
+                .map(|d| (d.start_s, d.end_s))
+                .collect(),
+        });
+    }
+    let a = assign(&to_staff, &file.people, DAY);
+    for (&row, person) in rows.iter().zip(&a.person_of_tour) {
+        tours.tours[row].person = person.map(|p| file.people[p].name.clone());
+    }
+    tours.staffing = Some(crate::optimize::tours::report::Staffing {
+        file: file.file.clone(),
+        groups: named.iter().map(|&g| groups[g].clone()).collect(),
+        tours: to_staff.len(),
+        staffed: a.person_of_tour.iter().flatten().count(),
+        summary: assignment_line(&a, &file.people),
+        shortages: shortage_lines(&a, groups, start),
+    });
+}

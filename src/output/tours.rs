@@ -61,15 +61,27 @@ pub fn tours_text(t: &mut String, r: &OptimizeResult) {
         t,
         "bound: the busiest day's shifts (no fewer people can work them); stage 2: the tours' paid hours against stage 1's shifts (the surplus days people work to keep their contract); stage 1's gap to its LP bound is the solver column above; unplaced: stage 1's shifts no tour could take within the rules (left out of the roster)"
     );
+    if let Some(s) = &tours.staffing {
+        let _ = writeln!(
+            t,
+            "\nnamed people ({}, groups {}): {}",
+            s.file,
+            s.groups.join(", "),
+            s.summary
+        );
+        for line in &s.shortages {
+            let _ = writeln!(t, "  {line}");
+        }
+    }
 }
 
-/// `tours.csv`: `tour,group,contract,day,date,start,end,breaks,paid_hours`, one row per
-/// tour and worked day; `date` is the calendar date with `[simulation] start` (else
+/// `tours.csv`: `tour,group,contract,day,date,start,end,breaks,paid_hours,person`, one row
+/// per tour and worked day; `date` is the calendar date with `[simulation] start` (else
 /// empty), `day` counts from 1, `breaks` are `HH:MM-HH:MM` separated by `;` (unpaid ones
-/// marked).
+/// marked), `person` the named person working the tour (`[optimize] people`; else empty).
 pub fn tours_csv(r: &OptimizeResult, tours: &ToursResult) -> String {
     let start = r.simulated.model.start;
-    let mut t = String::from("tour,group,contract,day,date,start,end,breaks,paid_hours\n");
+    let mut t = String::from("tour,group,contract,day,date,start,end,breaks,paid_hours,person\n");
     for tour in &tours.tours {
         for (d, day) in tour.days.iter().enumerate() {
             let Some(day) = day else { continue };
@@ -78,13 +90,14 @@ pub fn tours_csv(r: &OptimizeResult, tours: &ToursResult) -> String {
             let date = if start.is_some() { date } else { String::new() };
             let _ = writeln!(
                 t,
-                "{},{},{},{},{date},{from},{to},{},{}",
+                "{},{},{},{},{date},{from},{to},{},{},{}",
                 tour.id,
                 tour.group,
                 tour.contract,
                 d + 1,
                 breaks(start, day),
-                day.paid_hours
+                day.paid_hours,
+                person_field(tour.person.as_deref())
             );
         }
     }
@@ -122,8 +135,9 @@ pub fn day_cell(day: &Option<TourDay>) -> String {
 /// numbers the group's shifts in tour order).
 pub fn schedule_csv(r: &OptimizeResult, tours: &ToursResult) -> String {
     let start = r.simulated.model.start;
-    let mut t =
-        String::from("group,shift,shift_id,agent_count,activity,paid,date,start,end,hours,tour\n");
+    let mut t = String::from(
+        "group,shift,shift_id,agent_count,activity,paid,date,start,end,hours,tour,person\n",
+    );
     let mut previous_group = "";
     let mut n = 0;
     for tour in &tours.tours {
@@ -148,8 +162,14 @@ pub fn schedule_csv(r: &OptimizeResult, tours: &ToursResult) -> String {
                 let hours = hours.trim_end_matches('0').trim_end_matches('.');
                 let _ = writeln!(
                     t,
-                    "{},{},{}-{n},1,{},{},{date},{from},{to},{hours},{}",
-                    tour.group, day.shift, tour.group, a.kind, a.paid, tour.id
+                    "{},{},{}-{n},1,{},{},{date},{from},{to},{hours},{},{}",
+                    tour.group,
+                    day.shift,
+                    tour.group,
+                    a.kind,
+                    a.paid,
+                    tour.id,
+                    person_field(tour.person.as_deref())
                 );
             }
         }
@@ -162,17 +182,34 @@ pub fn schedule_csv(r: &OptimizeResult, tours: &ToursResult) -> String {
 /// `day N`) showing `08:00–16:30` or `off`.
 pub fn tours_sheet(r: &OptimizeResult, tours: &ToursResult) -> String {
     let start = r.simulated.model.start;
-    let mut t = String::from("tour,group,contract");
+    let mut t = String::from("tour,group,contract,person");
     for d in 0..tours.n_days {
         let _ = write!(t, ",{}", date_and_time(start, d as f64 * 86_400.0).0);
     }
     t.push('\n');
     for tour in &tours.tours {
-        let _ = write!(t, "{},{},{}", tour.id, tour.group, tour.contract);
+        let _ = write!(
+            t,
+            "{},{},{},{}",
+            tour.id,
+            tour.group,
+            tour.contract,
+            person_field(tour.person.as_deref())
+        );
         for day in &tour.days {
             let _ = write!(t, ",{}", day_cell(day));
         }
         t.push('\n');
     }
     t
+}
+
+/// A person's name as a CSV field: quoted when it holds a comma, a quote or a line break
+/// (quotes doubled); empty for none.
+fn person_field(name: Option<&str>) -> String {
+    match name {
+        None => String::new(),
+        Some(n) if n.contains([',', '"', '\n', '\r']) => format!("\"{}\"", n.replace('"', "\"\"")),
+        Some(n) => n.to_string(),
+    }
 }

@@ -65,7 +65,7 @@ fn tours(dir: &Path) -> BTreeMap<String, (String, String, Vec<Worked>)> {
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "tour,group,contract,day,date,start,end,breaks,paid_hours"
+        "tour,group,contract,day,date,start,end,breaks,paid_hours,person"
     );
     let mut out: BTreeMap<String, (String, String, Vec<Worked>)> = BTreeMap::new();
     for line in lines {
@@ -230,13 +230,14 @@ fn the_report_gives_the_people_per_group_and_the_roster_is_the_tours_shifts() {
     assert!((paid - rostered).abs() < 1e-6, "{paid} vs {rostered}");
     // schedule.csv names the tour of each row.
     let schedule = read(&dir.join("schedule.csv"));
-    assert!(
-        schedule.starts_with(
-            "group,shift,shift_id,agent_count,activity,paid,date,start,end,hours,tour\n"
-        )
-    );
+    assert!(schedule.starts_with(
+        "group,shift,shift_id,agent_count,activity,paid,date,start,end,hours,tour,person\n"
+    ));
     for line in schedule.lines().skip(1) {
-        assert!(all.contains_key(line.rsplit(',').next().unwrap()), "{line}");
+        // No people file: the person column is empty.
+        let (rest, person) = line.rsplit_once(',').unwrap();
+        assert_eq!(person, "");
+        assert!(all.contains_key(rest.rsplit(',').next().unwrap()), "{line}");
     }
 }
 
@@ -273,13 +274,16 @@ fn the_workbook_has_a_tours_sheet_with_a_column_per_day() {
         .rows()
         .map(|r| r.iter().map(|c| c.to_string()).collect())
         .collect();
-    assert_eq!(rows[0][..4], ["tour", "group", "contract", "2026-11-30"]);
-    assert_eq!(rows[0].len(), 3 + 7);
+    assert_eq!(
+        rows[0][..5],
+        ["tour", "group", "contract", "person", "2026-11-30"]
+    );
+    assert_eq!(rows[0].len(), 4 + 7);
     let all = tours(dir);
     assert_eq!(rows.len() - 1, all.len());
     for row in &rows[1..] {
         let days = &all[&row[0]].2;
-        for (d, cell) in row[3..].iter().enumerate() {
+        for (d, cell) in row[4..].iter().enumerate() {
             match days.iter().find(|w| w.day == d as i64) {
                 None => assert_eq!(cell, "off"),
                 Some(w) => assert!(
@@ -423,4 +427,86 @@ fn the_tours_section_is_pinned() {
     settings.set_snapshot_path("snapshots");
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| insta::assert_snapshot!("optimize_tours_week_section", section));
+}
+
+/// The tours of `tests/cases/tours_week.toml` given to named people (`[optimize] people`):
+/// only `voice_agents` is named, by fewer people than its tours, one of them never on
+/// Mondays. Every voice tour with a person keeps that person's contract and availability,
+/// each person works at most one tour, the chat tours stay unnamed, and the report says
+/// how many tours were staffed and who is short.
+#[test]
+fn named_people_get_the_voice_tours_and_the_report_says_who_is_short() {
+    let base = std::env::temp_dir().join(format!("ccsim-tours-people-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(&base).unwrap();
+    let scenario =
+        read(Path::new(SCENARIO)).replace("[optimize]\n", "[optimize]\npeople = \"agents.csv\"\n");
+    assert!(scenario.contains("people = \"agents.csv\""));
+    std::fs::write(base.join("week.toml"), scenario).unwrap();
+    let mut csv = String::from("name,groups,contract,unavailable\n");
+    for i in 0..6 {
+        csv += &format!(
+            "Full {i},voice_agents,full_time,{}\n",
+            if i == 0 { "mon" } else { "" }
+        );
+    }
+    for i in 0..8 {
+        csv += &format!("Part {i},voice_agents,part_time,\n");
+    }
+    std::fs::write(base.join("agents.csv"), csv).unwrap();
+    let dir = base.join("out");
+    let week = base.join("week.toml");
+    let out = ccsim(&[
+        "optimize",
+        week.to_str().unwrap(),
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let all = tours(&dir);
+    let voice = all.values().filter(|t| t.0 == "voice_agents").count();
+    assert!(voice > 14, "more voice tours ({voice}) than people (14)");
+    // The person of each tour, from tours.csv's last column.
+    let mut person: BTreeMap<String, String> = BTreeMap::new();
+    for line in read(&dir.join("tours.csv")).lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        person.insert(f[0].to_string(), f[9].to_string());
+    }
+    let mut taken = std::collections::BTreeSet::new();
+    for (id, (group, contract, days)) in &all {
+        let who = &person[id];
+        if group == "chat_agents" {
+            assert_eq!(who, "", "{id}: chat is not named");
+            continue;
+        }
+        if who.is_empty() {
+            continue;
+        }
+        assert!(taken.insert(who.clone()), "{who} works two tours");
+        let kind = if contract == "full_time" {
+            "Full"
+        } else {
+            "Part"
+        };
+        assert!(who.starts_with(kind), "{id} ({contract}) went to {who}");
+        if who == "Full 0" {
+            assert!(days.iter().all(|w| w.day != 0), "Full 0 works a Monday");
+        }
+    }
+    assert_eq!(taken.len(), 14, "every person has a tour");
+    let summary = format!("agents.csv, groups voice_agents): 14 of {voice} tours staffed");
+    assert!(text.contains("\nnamed people ("), "{text}");
+    assert!(text.contains(&summary), "{text}");
+    assert!(text.contains("\n  voice_agents short "), "{text}");
+    // schedule.csv names the person of each voice row.
+    let schedule = read(&dir.join("schedule.csv"));
+    let named = schedule.lines().filter(|l| l.ends_with(",Full 1")).count();
+    assert!(named > 0, "{schedule}");
+    let _ = std::fs::remove_dir_all(&base);
 }

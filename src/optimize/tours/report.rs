@@ -19,6 +19,31 @@ pub struct ToursResult {
     pub people: Vec<GroupPeople>,
     /// Every tour, by group, contract, then first start.
     pub tours: Vec<TourRow>,
+    /// The tours given to the named people of `[optimize] people`, when the scenario has
+    /// a people file (set by the caller after the optimization; absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staffing: Option<Staffing>,
+}
+
+/// How the tours were given to named people (`[optimize] people`): the summary and the
+/// shortage lines of the report; each tour's person is in [`TourRow::person`].
+#[derive(Clone, Debug, Serialize)]
+pub struct Staffing {
+    /// The people file, as the scenario names it.
+    pub file: String,
+    /// Groups staffed by name: those at least one person of the file can work (the
+    /// tours of other groups stay unnamed and count in no shortage).
+    pub groups: Vec<String>,
+    /// Tours of those groups, and how many a person took.
+    pub tours: usize,
+    /// Tours a person took.
+    pub staffed: usize,
+    /// `3 of 4 tours staffed (2 start in their person's preferred band); 1 person
+    /// without a tour: Eva Novak`.
+    pub summary: String,
+    /// Per group short of people: `voice_t1 short 1 full_time person on Mon 03/03–Fri
+    /// 07/03 08:00–16:30, …`.
+    pub shortages: Vec<String>,
 }
 
 /// The people a group needs, all its contracts.
@@ -72,6 +97,9 @@ pub struct TourRow {
     pub contract: String,
     /// Per day: the shift worked, or `None` on a day off.
     pub days: Vec<Option<TourDay>>,
+    /// The named person working it (`[optimize] people`), when one does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
 }
 
 /// A tour's shift on one day.
@@ -137,6 +165,7 @@ pub fn tours_result(
                 group: group.name.clone(),
                 contract: contract.clone(),
                 days,
+                person: None,
             });
         }
     }
@@ -159,6 +188,7 @@ pub fn tours_result(
         contracts,
         people,
         tours,
+        staffing: None,
     }
 }
 
