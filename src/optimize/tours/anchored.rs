@@ -201,16 +201,16 @@ fn solve(
         }
     }
     let mut constraints = Vec::new();
-    for d in 0..n_days {
+    for (d, ud) in u.iter().enumerate() {
         for (si, &(_, n)) in l.starts[d].iter().enumerate() {
-            let given: Expression = (0..l.anchors.len())
-                .filter_map(|a| u[d][a][si])
+            let given: Expression = (ud.iter())
+                .filter_map(|per_start| per_start[si])
                 .map(Expression::from)
                 .sum();
             constraints.push(constraint!(given == n as f64));
         }
-        for a in 0..l.anchors.len() {
-            let shifts: Expression = u[d][a].iter().flatten().map(|v| Expression::from(*v)).sum();
+        for (a, uda) in ud.iter().enumerate() {
+            let shifts: Expression = uda.iter().flatten().map(|v| Expression::from(*v)).sum();
             let mut on = Expression::from(0.0);
             for (per, &m) in y.iter().zip(patterns) {
                 if let Some(v) = per[a]
