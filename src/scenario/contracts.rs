@@ -63,7 +63,9 @@ pub(super) fn compile_contracts(
         }
         let groups = contract_groups(c, r, &key, group_index, n_groups)?;
         let templates = contract_shifts(c, r, &key, shifts)?;
-        contracts.push(contract_rules(c, r, &key, groups, templates, shifts)?);
+        let contract = contract_rules(c, r, &key, groups, templates, shifts)?;
+        check_patterns(c, r, &key, &contract, days.round() as u32)?;
+        contracts.push(contract);
     }
     check_templates(c, raw, &contracts, shifts, group_index)?;
     repeat_daily(c, raw, shifts, days.round() as usize)?;
@@ -352,4 +354,48 @@ fn repeat_daily(
         ));
     }
     Ok(())
+}
+
+/// Some week of working days keeps the contract's days and runs (days per week,
+/// consecutive days off, most days in a row) over `n_days`: otherwise no tour exists and
+/// the contract is refused at its days.
+fn check_patterns(
+    c: &Checker,
+    r: &RawContract,
+    key: &str,
+    contract: &Contract,
+    n_days: u32,
+) -> Result<(), ScenarioError> {
+    use crate::model::patterns::{PatternRules, enumerate};
+    let rules = PatternRules {
+        n_days,
+        days: (contract.days.0.min(n_days), contract.days.1.min(n_days)),
+        consecutive_days_off: contract.consecutive_days_off,
+        max_consecutive_days: contract.max_consecutive_days,
+    };
+    if !enumerate(&rules).is_empty() {
+        return Ok(());
+    }
+    let span = (r.consecutive_days_off.as_ref().map(|s| s.span()))
+        .or_else(|| r.max_consecutive_days.as_ref().map(|s| s.span()))
+        .or_else(|| r.days_per_week.as_ref().map(|s| s.span()))
+        .unwrap_or_else(|| r.name.span());
+    Err(c.err(
+        span,
+        key,
+        format!(
+            "no week of {n_days} days keeps these rules together: {} to {} working days, days off in runs of at least {}{}{}; allow fewer working days or shorter runs of days off",
+            rules.days.0,
+            rules.days.1,
+            contract.consecutive_days_off,
+            contract
+                .max_consecutive_days
+                .map_or(String::new(), |m| format!(", at most {m} working days in a row")),
+            if n_days == 7 {
+                " (a 7-day horizon is a week that repeats: runs wrap from Sunday to Monday)"
+            } else {
+                ""
+            }
+        ),
+    ))
 }

@@ -311,7 +311,7 @@ fn variant(name: &str, from: &str, to: &str) -> PathBuf {
 
 #[test]
 fn bad_contracts_are_refused_at_their_place_with_what_is_allowed() {
-    let cases: [(&str, &str, &str, &str, &str); 10] = [
+    let cases: [(&str, &str, &str, &str, &str); 11] = [
         (
             "horizon",
             "horizon = \"7d\"",
@@ -374,6 +374,13 @@ fn bad_contracts_are_refused_at_their_place_with_what_is_allowed() {
             "start_band = \"2h\"\nweekends_off_every = 2",
             "optimize.contract[0].weekends_off_every",
             "needs a horizon of at least 2 weeks",
+        ),
+        (
+            "no_week_keeps_the_rules",
+            "consecutive_days_off = 2",
+            "consecutive_days_off = 3",
+            "optimize.contract[0]",
+            "no week of 7 days keeps these rules together: 5 to 5 working days, days off in runs of at least 3",
         ),
         (
             "start_past_a_day",

@@ -13,6 +13,7 @@ use crate::ids::{BotId, CategoryId, ChannelId, ClassId, ContactTypeId, GroupId};
 mod contract;
 mod cyclic;
 mod hours;
+pub mod patterns;
 mod serialize;
 
 pub use contract::Contract;

@@ -16,6 +16,8 @@ pub struct JointContract {
     pub templates: Vec<usize>,
     /// Allowed day patterns.
     pub patterns: Vec<u32>,
+    /// Its people count towards `max_part_time_share` (its templates are part-time).
+    pub part_time: bool,
 }
 
 /// The joint problem of one group.
@@ -34,6 +36,9 @@ pub struct JointProblem<'a> {
     pub gap: f64,
     /// Seconds.
     pub time_limit: f64,
+    /// Most part-time people as a share of the group's people (`[optimize]
+    /// max_part_time_share`), when limited.
+    pub max_part_time_share: Option<f64>,
 }
 
 /// Agents per candidate, or why the backend gave no whole answer.
@@ -101,6 +106,17 @@ pub fn solve(p: &JointProblem) -> Result<Vec<u32>, String> {
             constraints.push(constraint!(shifts == people));
         }
     }
+    if let Some(share) = p.max_part_time_share {
+        // Part-time people at most `share` of all: Σ part (1 − share) − Σ full share ≤ 0.
+        let mut part = Expression::from(0.0);
+        for (c, y) in p.contracts.iter().zip(&ys) {
+            let weight = if c.part_time { 1.0 - share } else { -share };
+            for v in y {
+                part += weight * *v;
+            }
+        }
+        constraints.push(constraint!(part <= 0.0));
+    }
     let program = backend::Program {
         vars,
         objective,
@@ -159,6 +175,7 @@ mod tests {
         let contracts = [JointContract {
             templates: vec![0],
             patterns,
+            part_time: false,
         }];
         for need in [
             [3, 3, 3, 3, 3, 3, 3],
@@ -174,6 +191,7 @@ mod tests {
                 solver: Solver::Microlp,
                 gap: 1e-6,
                 time_limit: 10.0,
+                max_part_time_share: None,
             })
             .expect("solves");
             let days: u32 = agents.iter().sum();
