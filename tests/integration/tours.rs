@@ -517,3 +517,48 @@ fn named_people_get_the_voice_tours_and_the_report_says_who_is_short() {
     assert!(named > 0, "{schedule}");
     let _ = std::fs::remove_dir_all(&base);
 }
+
+/// A group closed all day (voice on Sunday) gets no tour working that day: its people
+/// take the day off rather than a surplus shift on a closed line.
+#[test]
+fn nobody_works_a_day_the_group_is_closed() {
+    let base = std::env::temp_dir().join(format!("ccsim-tours-closed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(&base).unwrap();
+    let text = read(Path::new(SCENARIO)).replacen(
+        "hours = { daily = \"07:00-21:00\" }",
+        "hours = { \"mon-sat\" = \"07:00-21:00\", sun = \"closed\" }",
+        1,
+    );
+    assert!(text.contains("sun = \"closed\""));
+    let week = base.join("week.toml");
+    std::fs::write(&week, text).unwrap();
+    let dir = base.join("out");
+    let out = ccsim(&[
+        "optimize",
+        week.to_str().unwrap(),
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all = tours(&dir);
+    let voice: Vec<_> = all.values().filter(|t| t.0 == "voice_agents").collect();
+    assert!(!voice.is_empty());
+    for (_, _, days) in &voice {
+        assert!(
+            days.iter().all(|w| w.day != 6),
+            "a voice tour works Sunday: {days:?}"
+        );
+    }
+    // Chat is open on Sunday and is worked.
+    assert!(
+        all.values()
+            .any(|t| t.0 == "chat_agents" && t.2.iter().any(|w| w.day == 6))
+    );
+    let _ = std::fs::remove_dir_all(&base);
+}

@@ -318,6 +318,7 @@ mod tests {
             solver: Solver::Microlp,
             gap: 0.0,
             time_limit: 10.0,
+            closed_days: 0,
         };
         let pats = patterns::enumerate(&rules);
         let cost: Vec<f64> = pats.iter().map(|m| m.count_ones() as f64 * 8.0).collect();

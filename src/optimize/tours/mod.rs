@@ -111,7 +111,10 @@ pub fn group_tours(
                 .fold(0.0, f64::max);
             joint::JointContract {
                 templates: c.shifts.clone(),
-                patterns: patterns::enumerate(&pattern_rules(c, n_days as u32, hours)),
+                patterns: open_patterns(
+                    &pattern_rules(c, n_days as u32, hours),
+                    closed_days(model, g, n_days),
+                ),
                 part_time: c.shifts.iter().all(|&t| spec.shifts[t].part_time),
             }
         })
@@ -213,7 +216,10 @@ fn tours_from(
                 .map(|&t| template_paid_hours(spec, t))
                 .fold(0.0, f64::max);
             let rules = pattern_rules(c, n_days as u32, hours);
-            let mut set = contract_tours(c, &rules, &required, &options, candidates, spec, solver);
+            let closed = closed_days(model, g, n_days);
+            let mut set = contract_tours(
+                c, closed, &rules, &required, &options, candidates, spec, solver,
+            );
             set.group = g;
             set.contract = ci;
             set
@@ -222,8 +228,10 @@ fn tours_from(
 }
 
 /// Stage 2 and 3 of one contract (see [`stages`]) and what they cost.
+#[allow(clippy::too_many_arguments)]
 fn contract_tours(
     c: &Contract,
+    closed_days: u32,
     rules: &PatternRules,
     required: &[Vec<DayShift>],
     options: &[Vec<DayShift>],
@@ -243,6 +251,7 @@ fn contract_tours(
         solver,
         gap: spec.gap,
         time_limit: spec.time_limit,
+        closed_days,
     });
     let stage1: Vec<u32> = required.iter().map(|r| r.len() as u32).collect();
     TourSet {
@@ -285,6 +294,9 @@ pub struct Stages<'a> {
     pub gap: f64,
     /// Seconds.
     pub time_limit: f64,
+    /// Days (bit `d`: day `d`) on which the group is closed all day: no pattern works
+    /// them (unless every allowed pattern does).
+    pub closed_days: u32,
 }
 
 /// What stages 2 and 3 found.
@@ -318,7 +330,7 @@ type Rank = (u32, u32, u32, usize);
 /// With a start band, the anchored stage ([`anchored`]) is tried too and kept when it
 /// ranks better.
 pub fn stages(p: &Stages) -> Found {
-    let patterns = patterns::enumerate(p.rules);
+    let patterns = open_patterns(p.rules, p.closed_days);
     let cost: Vec<f64> = (patterns.iter())
         .map(|m| m.count_ones() as f64 * p.day_hours.max(1e-3) + 1e-3)
         .collect();
@@ -343,6 +355,26 @@ pub fn stages(p: &Stages) -> Found {
             ..plain.1
         },
     }
+}
+
+/// The allowed day patterns of `rules` that work no day of `closed` (a bit set of days),
+/// or every allowed pattern when each works one (the closed days are then worked).
+pub fn open_patterns(rules: &PatternRules, closed: u32) -> Vec<u32> {
+    let all = patterns::enumerate(rules);
+    let open: Vec<u32> = all.iter().copied().filter(|m| m & closed == 0).collect();
+    if open.is_empty() { all } else { open }
+}
+
+/// Days (bit `d`: day `d`) on which group `g` is closed throughout (every interval of
+/// the day closed for all its channels).
+pub fn closed_days(model: &Model, g: usize, n_days: usize) -> u32 {
+    let per_day = (DAY / model.interval).round() as usize;
+    (0..n_days)
+        .filter(|&d| {
+            (d * per_day..((d + 1) * per_day).min(model.n_intervals))
+                .all(|k| model.group_closed_in(crate::ids::GroupId::from_index(g), k))
+        })
+        .fold(0, |m, d| m | 1 << d)
 }
 
 /// A stage 2 and 3 answer's [`Rank`].

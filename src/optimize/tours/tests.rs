@@ -69,6 +69,7 @@ impl Instance {
             // time limit on a 7-day instance of 35 patterns.
             gap: 0.005,
             time_limit: 10.0,
+            closed_days: 0,
         });
         (f.tours, f.unplaced, f.dropped)
     }
