@@ -3,7 +3,10 @@
 //! 96 intervals, 3,360 candidate shifts for each of 4 groups) with every backend this build
 //! has (`--features cbc` adds CBC), the gap each reaches printed before it is timed; and a
 //! full `ccsim optimize` of the shipped promotion day (requirements, rosters and every
-//! verifying simulation).
+//! verifying simulation); and the week's tours (stages 2 and 3 on the week's rosters:
+//! full-time five 8-hour days with two days off in a row, 11 h rest and a ±1 h start
+//! band, part-time four or five 4-hour days within ±2 h), people and the stage gap
+//! printed before they are timed.
 
 use ccsim::model::{RosterBreak, RosterShift};
 use ccsim::optimize::roster::{Candidate, RosterProblem, solve};
@@ -232,5 +235,133 @@ fn roster_week(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, roster_mip, roster_week);
+/// Stages 2 and 3 of one group's week: its stage-1 roster (`agents` per candidate of
+/// [`week_candidates`]) split by contract (full-time and part-time shifts) into tours.
+/// Returns the people, the person-days and the shifts left unplaced, per contract.
+fn week_tours(solver: Solver, cands: &[Candidate], agents: &[u32]) -> Vec<(usize, u32, u32)> {
+    use ccsim::model::patterns::PatternRules;
+    use ccsim::optimize::tours::{Stages, assign::DayShift, stages};
+    const DAY: f64 = 86_400.0;
+    let contracts = [
+        (false, (5, 5), 2, 8.0, 3600.0),
+        (true, (4, 5), 1, 4.0, 7200.0),
+    ];
+    contracts
+        .iter()
+        .map(|&(part_time, days, off, day_hours, band)| {
+            let mut required = vec![Vec::new(); 7];
+            let mut options = vec![Vec::new(); 7];
+            for (j, c) in cands
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.part_time == part_time)
+            {
+                let d = ((c.shift.start / DAY) as usize).min(6);
+                let s = DayShift {
+                    candidate: j,
+                    start: c.shift.start - d as f64 * DAY,
+                    length: c.shift.length,
+                };
+                required[d].extend(std::iter::repeat_n(s, agents[j] as usize));
+                options[d].push(s);
+            }
+            let rules = PatternRules {
+                n_days: 7,
+                days,
+                consecutive_days_off: off,
+                max_consecutive_days: None,
+            };
+            let found = stages(&Stages {
+                rules: &rules,
+                min_rest: 11.0 * 3600.0,
+                start_band: Some(band),
+                required: &required,
+                options: &options,
+                day_hours,
+                solver,
+                gap: 0.005,
+                time_limit: 10.0,
+                closed_days: 0,
+            });
+            let days: u32 = found.tours.iter().map(|t| t.worked().count_ones()).sum();
+            (found.tours.len(), days, found.unplaced)
+        })
+        .collect()
+}
+
+fn tours_week(c: &mut Criterion) {
+    let cands = week_candidates();
+    let needs: Vec<Vec<u32>> = [110.0, 70.0, 30.0, 15.0]
+        .iter()
+        .map(|&s| week_need(s))
+        .collect();
+    let mut group = c.benchmark_group("optimize");
+    group.sample_size(10);
+    for solver in [Solver::Microlp, Solver::Cbc] {
+        if !solver.built() {
+            continue;
+        }
+        let rosters: Vec<Vec<u32>> = (needs.iter())
+            .map(|n| {
+                solve(&RosterProblem {
+                    group: "week",
+                    need: n,
+                    candidates: &cands,
+                    hourly_cost: 30.0,
+                    max_agents: None,
+                    max_part_time_share: Some(0.3),
+                    gap: 0.005,
+                    time_limit: 10.0,
+                    solver,
+                })
+                .expect("a roster, always")
+                .agents
+            })
+            .collect();
+        let started = std::time::Instant::now();
+        let report: Vec<String> = (rosters.iter())
+            .map(|agents| {
+                let shifts = |pt: bool| -> u32 {
+                    (cands.iter().zip(agents))
+                        .filter(|(c, _)| c.part_time == pt)
+                        .map(|(_, &a)| a)
+                        .sum()
+                };
+                let t = week_tours(solver, &cands, agents);
+                format!(
+                    "full-time {} people, {} days for {} shifts ({:+.1}%), {} unplaced; part-time {} people, {} days for {} shifts ({:+.1}%), {} unplaced",
+                    t[0].0,
+                    t[0].1,
+                    shifts(false),
+                    (t[0].1 as f64 / shifts(false).max(1) as f64 - 1.0) * 100.0,
+                    t[0].2,
+                    t[1].0,
+                    t[1].1,
+                    shifts(true),
+                    (t[1].1 as f64 / shifts(true).max(1) as f64 - 1.0) * 100.0,
+                    t[1].2
+                )
+            })
+            .collect();
+        eprintln!(
+            "week tours, {} ({:.1} s): {}",
+            solver.name(),
+            started.elapsed().as_secs_f64(),
+            report.join("; ")
+        );
+        group.bench_function(
+            format!("tours_week_672_intervals_4_groups_{}", solver.name()),
+            |b| {
+                b.iter(|| {
+                    (rosters.iter())
+                        .map(|agents| week_tours(solver, &cands, agents))
+                        .collect::<Vec<_>>()
+                })
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, roster_mip, roster_week, tours_week);
 criterion_main!(benches);

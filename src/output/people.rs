@@ -246,6 +246,24 @@ pub fn staff_tours(
     for (&row, person) in rows.iter().zip(&a.person_of_tour) {
         tours.tours[row].person = person.map(|p| file.people[p].name.clone());
     }
+    let mut contracts: Vec<crate::optimize::tours::report::StaffedContract> = Vec::new();
+    for (&row, person) in rows.iter().zip(&a.person_of_tour) {
+        let t = &tours.tours[row];
+        let at = contracts
+            .iter()
+            .position(|c| c.group == t.group && c.contract == t.contract)
+            .unwrap_or_else(|| {
+                contracts.push(crate::optimize::tours::report::StaffedContract {
+                    group: t.group.clone(),
+                    contract: t.contract.clone(),
+                    tours: 0,
+                    staffed: 0,
+                });
+                contracts.len() - 1
+            });
+        contracts[at].tours += 1;
+        contracts[at].staffed += usize::from(person.is_some());
+    }
     tours.staffing = Some(crate::optimize::tours::report::Staffing {
         file: file.file.clone(),
         groups: named.iter().map(|&g| groups[g].clone()).collect(),
@@ -253,5 +271,6 @@ pub fn staff_tours(
         staffed: a.person_of_tour.iter().flatten().count(),
         summary: assignment_line(&a, &file.people),
         shortages: shortage_lines(&a, groups, start),
+        contracts,
     });
 }

@@ -69,19 +69,26 @@ pub fn tours_text(t: &mut String, r: &OptimizeResult) {
             s.groups.join(", "),
             s.summary
         );
+        let per: Vec<String> = (s.contracts.iter())
+            .map(|c| format!("{} {} {} of {}", c.group, c.contract, c.staffed, c.tours))
+            .collect();
+        let _ = writeln!(t, "  tours staffed: {}", per.join(", "));
         for line in &s.shortages {
             let _ = writeln!(t, "  {line}");
         }
     }
 }
 
-/// `tours.csv`: `tour,group,contract,day,date,start,end,breaks,paid_hours,person`, one row
-/// per tour and worked day; `date` is the calendar date with `[simulation] start` (else
+/// `tours.csv`: `tour,group,contract,day,date,start,end,breaks,paid_hours,surplus,person`,
+/// one row per tour and worked day; `date` is the calendar date with `[simulation] start` (else
 /// empty), `day` counts from 1, `breaks` are `HH:MM-HH:MM` separated by `;` (unpaid ones
-/// marked), `person` the named person working the tour (`[optimize] people`; else empty).
+/// marked), `surplus` whether the day's shift is a surplus one (the pattern works the day
+/// but the roster needed no more shifts), `person` the named person working the tour
+/// (`[optimize] people`; else empty).
 pub fn tours_csv(r: &OptimizeResult, tours: &ToursResult) -> String {
     let start = r.simulated.model.start;
-    let mut t = String::from("tour,group,contract,day,date,start,end,breaks,paid_hours,person\n");
+    let mut t =
+        String::from("tour,group,contract,day,date,start,end,breaks,paid_hours,surplus,person\n");
     for tour in &tours.tours {
         for (d, day) in tour.days.iter().enumerate() {
             let Some(day) = day else { continue };
@@ -90,13 +97,14 @@ pub fn tours_csv(r: &OptimizeResult, tours: &ToursResult) -> String {
             let date = if start.is_some() { date } else { String::new() };
             let _ = writeln!(
                 t,
-                "{},{},{},{},{date},{from},{to},{},{},{}",
+                "{},{},{},{},{date},{from},{to},{},{},{},{}",
                 tour.id,
                 tour.group,
                 tour.contract,
                 d + 1,
                 breaks(start, day),
                 day.paid_hours,
+                day.surplus,
                 person_field(tour.person.as_deref())
             );
         }

@@ -65,7 +65,7 @@ fn tours(dir: &Path) -> BTreeMap<String, (String, String, Vec<Worked>)> {
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "tour,group,contract,day,date,start,end,breaks,paid_hours,person"
+        "tour,group,contract,day,date,start,end,breaks,paid_hours,surplus,person"
     );
     let mut out: BTreeMap<String, (String, String, Vec<Worked>)> = BTreeMap::new();
     for line in lines {
@@ -483,7 +483,7 @@ fn named_people_get_the_voice_tours_and_the_report_says_who_is_short() {
     let mut person: BTreeMap<String, String> = BTreeMap::new();
     for line in read(&dir.join("tours.csv")).lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
-        person.insert(f[0].to_string(), f[9].to_string());
+        person.insert(f[0].to_string(), f[10].to_string());
     }
     let mut taken = std::collections::BTreeSet::new();
     for (id, (group, contract, days)) in &all {

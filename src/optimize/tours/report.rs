@@ -44,6 +44,21 @@ pub struct Staffing {
     /// Per group short of people: `voice_t1 short 1 full_time person on Mon 03/03–Fri
     /// 07/03 08:00–16:30, …`.
     pub shortages: Vec<String>,
+    /// Per named group and contract: its tours and how many a person took.
+    pub contracts: Vec<StaffedContract>,
+}
+
+/// The tours of one named group and contract, and how many a person took.
+#[derive(Clone, Debug, Serialize)]
+pub struct StaffedContract {
+    /// Group.
+    pub group: String,
+    /// Contract.
+    pub contract: String,
+    /// Its tours.
+    pub tours: usize,
+    /// Tours a person took.
+    pub staffed: usize,
 }
 
 /// The people a group needs, all its contracts.
@@ -115,6 +130,9 @@ pub struct TourDay {
     pub breaks: Vec<(f64, f64, bool)>,
     /// Paid hours within the horizon.
     pub paid_hours: f64,
+    /// A surplus shift: the person's pattern works the day but no shift the roster needed
+    /// was left for them (paid all the same, placed where the need is heaviest).
+    pub surplus: bool,
 }
 
 /// The report of `sets` (per group, each group's candidates in `candidates`).
@@ -152,8 +170,13 @@ pub fn tours_result(
         });
         let mut rows: Vec<Vec<Option<TourDay>>> = (s.tours.iter())
             .map(|t| {
-                (t.shifts.iter())
-                    .map(|x| x.map(|x| tour_day(spec, &candidates[s.group][x.candidate])))
+                (t.shifts.iter().enumerate())
+                    .map(|(d, x)| {
+                        x.map(|x| TourDay {
+                            surplus: t.surplus >> d & 1 == 1,
+                            ..tour_day(spec, &candidates[s.group][x.candidate])
+                        })
+                    })
                     .collect()
             })
             .collect();
@@ -204,6 +227,7 @@ fn tour_day(spec: &OptimizeSpec, c: &Candidate) -> TourDay {
             .map(|b| (b.start, b.length, b.paid))
             .collect(),
         paid_hours: c.paid_hours,
+        surplus: false,
     }
 }
 
