@@ -425,12 +425,17 @@ fn history_table(t: &mut String, r: &OptimizeResult) {
 
 /// The roster: one line per shift.
 fn roster_table(t: &mut String, r: &OptimizeResult) {
-    let _ = writeln!(
-        t,
-        "\nroster: {} shifts, {} agents",
-        r.roster.len(),
-        r.roster.iter().map(|l| l.agents).sum::<u32>()
-    );
+    let agents = r.roster.iter().map(|l| l.agents).sum::<u32>();
+    let _ = match &r.tours {
+        // With tours an agent of a line is one person's day.
+        Some(tours) => writeln!(
+            t,
+            "\nroster: {} shifts, {agents} person-days ({} people)",
+            r.roster.len(),
+            tours.tours.len()
+        ),
+        None => writeln!(t, "\nroster: {} shifts, {agents} agents", r.roster.len()),
+    };
     let _ = writeln!(
         t,
         "{:<16} {:<12} {:>7} {:>7} {:>7}  breaks",

@@ -38,7 +38,7 @@ pub(super) fn compile_contracts(
             first.span(),
             "optimize.contract",
             format!(
-                "tours need a horizon of whole days, from 2 to 7 (longer horizons are not supported yet); the horizon is {}",
+                "tours need a horizon of whole days, from 2 to 7 (longer horizons are not supported yet); the horizon ([simulation] horizon) is {} ({days} days): plan one week at a time",
                 crate::duration::Duration::from_secs(horizon)
             ),
         ));
@@ -265,8 +265,13 @@ fn check_hours(
             span,
             format!("{key}.hours_per_week"),
             format!(
-                "no number of working days from {} to {} of {h} paid hours a shift lands within {lo}h to {hi}h a week",
-                contract.days.0, contract.days.1
+                "no number of working days from {} to {} of {h} paid hours a shift lands within {lo}h to {hi}h a week ({}); change hours_per_week, days_per_week, or the shifts' length or unpaid breaks",
+                contract.days.0,
+                contract.days.1,
+                (contract.days.0..=contract.days.1)
+                    .map(|d| format!("{d} × {h}h = {}h", d as f64 * h))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         ));
     }
