@@ -15,6 +15,7 @@ pub fn describe_model(model: &Model, source: &str) -> String {
     streams(&mut out, model);
     forecast(&mut out, source);
     people(&mut out, model, source);
+    super::tours::describe_contracts(&mut out, model);
     groups(&mut out, model);
     totals(&mut out, model);
     out

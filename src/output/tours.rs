@@ -221,3 +221,72 @@ fn person_field(name: Option<&str>) -> String {
         Some(n) => n.to_string(),
     }
 }
+
+/// The scenario's `[[optimize.contract]]` rules for `ccsim check`, one line per contract
+/// (nothing without contracts): its groups, shift templates, days and hours a week, days
+/// off in a row, most days in a row, rest and start band.
+pub fn describe_contracts(out: &mut String, model: &crate::model::Model) {
+    let Some(spec) = &model.optimize else {
+        return;
+    };
+    if spec.contracts.is_empty() {
+        return;
+    }
+    let n_days = (model.horizon / 86_400.0).round() as u32;
+    let _ = writeln!(
+        out,
+        "  contracts ({}), weekly tours over {n_days} days{}:",
+        spec.contracts.len(),
+        if n_days == 7 {
+            " (a week that repeats: runs of days wrap from Sunday to Monday)"
+        } else {
+            ""
+        }
+    );
+    let hours = |h: f64| crate::duration::Duration::from_secs(h * 3600.0).to_string();
+    for c in &spec.contracts {
+        let groups: Vec<&str> = (c.groups.iter())
+            .map(|g| model.groups[g.index()].name.as_str())
+            .collect();
+        let shifts: Vec<&str> = (c.shifts.iter())
+            .map(|&t| spec.shifts[t].name.as_str())
+            .collect();
+        let mut rules = vec![if c.days.0 == c.days.1 {
+            format!("{} days a week", c.days.0)
+        } else {
+            format!("{}–{} days a week", c.days.0, c.days.1)
+        }];
+        if let Some((lo, hi)) = c.hours {
+            rules.push(if lo == hi {
+                format!("{} a week", hours(lo))
+            } else {
+                format!("{}–{} a week", hours(lo), hours(hi))
+            });
+        }
+        if c.consecutive_days_off > 1 {
+            rules.push(format!(
+                "days off {} in a row at least",
+                c.consecutive_days_off
+            ));
+        }
+        if let Some(m) = c.max_consecutive_days {
+            rules.push(format!("at most {m} days in a row"));
+        }
+        if c.min_rest > 0.0 {
+            let rest = crate::duration::Duration::from_secs(c.min_rest);
+            rules.push(format!("rest {rest} between shifts"));
+        }
+        if let Some(b) = c.start_band {
+            let band = crate::duration::Duration::from_secs(b);
+            rules.push(format!("starts within ±{band} of the first"));
+        }
+        let _ = writeln!(
+            out,
+            "    {:<12} groups {}; shifts {}; {}",
+            c.name,
+            groups.join(", "),
+            shifts.join(", "),
+            rules.join(", ")
+        );
+    }
+}

@@ -562,3 +562,29 @@ fn nobody_works_a_day_the_group_is_closed() {
     );
     let _ = std::fs::remove_dir_all(&base);
 }
+
+/// `ccsim check` says what it understood of the contracts, one line each.
+#[test]
+fn check_lists_the_contracts_and_their_rules() {
+    let out = ccsim(&["check", SCENARIO]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("  contracts (2)"))
+        .take(3)
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "  contracts (2), weekly tours over 7 days (a week that repeats: runs of days wrap from Sunday to Monday):",
+            "    full_time    groups voice_agents, chat_agents; shifts day8; 5 days a week, 40h a week, days off 2 in a row at least, rest 11h between shifts, starts within ±2h of the first",
+            "    part_time    groups voice_agents, chat_agents; shifts half4; 3–4 days a week, 12h–16h a week, at most 3 days in a row",
+        ],
+        "{text}"
+    );
+}
