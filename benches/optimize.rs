@@ -270,6 +270,7 @@ fn week_tours(solver: Solver, cands: &[Candidate], agents: &[u32]) -> Vec<(usize
                 days,
                 consecutive_days_off: off,
                 max_consecutive_days: None,
+                weekends: None,
             };
             let found = stages(&Stages {
                 rules: &rules,

@@ -1,4 +1,4 @@
-"""Writes forecast.csv: a week of the weekday centre (scenarios/weekday.toml's intraday curves
+"""Writes forecast.csv (and forecast_4w.csv, the same week four times over): a week of the weekday centre (scenarios/weekday.toml's intraday curves
 per channel, in half hours) scaled by day-of-week factors, as a WFM tool would export it.
 Voice has rows only in its opening hours (week.toml's `hours`); chat and app are open around
 the clock. Run from this folder: python3 make_forecast.py"""
@@ -12,17 +12,25 @@ DAY = [1.10, 1.00, 0.97, 0.95, 0.92, 0.70, 0.60]          # Monday .. Sunday
 VOICE_OPEN = [(8, 21)] * 5 + [(9, 18), None]               # hours, as week.toml says
 START = dt.datetime(2026, 3, 2)                             # a Monday
 
-with open("forecast.csv", "w", newline="") as f:
-    w = csv.writer(f)
-    w.writerow(["Interval Start", "Queue", "Offered"])
-    for d in range(7):
-        for k in range(48):
-            t = START + dt.timedelta(days=d, minutes=30 * k)
-            hour = k / 2
-            rows = []
-            opening = VOICE_OPEN[d]
-            if opening and opening[0] <= hour < opening[1]:
-                rows.append(("Voice", VOICE[k]))
-            rows += [("Web Chat", CHAT[k]), ("App Messaging", APP[k])]
-            for queue, v in rows:
-                w.writerow([t.strftime("%Y-%m-%d %H:%M"), queue, f"{v * SCALE * DAY[d]:.1f}"])
+
+
+def write(path, weeks):
+    """Writes `weeks` weeks of the forecast from START (each week the same)."""
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["Interval Start", "Queue", "Offered"])
+        for d in range(7 * weeks):
+            for k in range(48):
+                t = START + dt.timedelta(days=d, minutes=30 * k)
+                hour = k / 2
+                rows = []
+                opening = VOICE_OPEN[d % 7]
+                if opening and opening[0] <= hour < opening[1]:
+                    rows.append(("Voice", VOICE[k]))
+                rows += [("Web Chat", CHAT[k]), ("App Messaging", APP[k])]
+                for queue, v in rows:
+                    w.writerow([t.strftime("%Y-%m-%d %H:%M"), queue, f"{v * SCALE * DAY[d % 7]:.1f}"])
+
+
+write("forecast.csv", 1)
+write("forecast_4w.csv", 4)  # for fortnight.toml and four_weeks.toml

@@ -278,7 +278,14 @@ pub fn describe_contracts(out: &mut String, model: &crate::model::Model) {
         }
         if let Some(b) = c.start_band {
             let band = crate::duration::Duration::from_secs(b);
-            rules.push(format!("starts within ±{band} of the first"));
+            rules.push(format!("starts within ±{band} of the week's first"));
+        }
+        if let Some(w) = c.weekends_off_every {
+            rules.push(if w == 1 {
+                "every weekend off".to_string()
+            } else {
+                format!("a weekend off in every {w}")
+            });
         }
         let _ = writeln!(
             out,

@@ -170,6 +170,7 @@ fn optimize_section(
                 settings.interval,
                 settings.horizon,
                 settings.replications,
+                settings.start,
             )
         })
         .transpose()

@@ -1,7 +1,7 @@
 //! Compiles `[[optimize.contract]]` (weekly tours): each contract's groups, templates and
 //! rules, checked with their place in the file; with any contract, the horizon is whole
-//! days (2 to 7: longer horizons are refused for now) and every template's starts are
-//! times of day, repeated here on every day of the horizon.
+//! days (2 to 7, or 2, 3 or 4 whole weeks) and every template's starts are times of day,
+//! repeated here on every day of the horizon.
 
 use super::ScenarioError;
 use super::checker::Checker;
@@ -13,8 +13,8 @@ use toml::Spanned;
 
 /// Seconds in a day.
 const DAY: f64 = 86_400.0;
-/// Most days of a horizon with tours (day patterns are enumerated over it).
-const MAX_DAYS: f64 = 7.0;
+/// Horizons (days) that tours may span: part of a week or a whole week, or whole weeks.
+const TOUR_DAYS: [u32; 9] = [2, 3, 4, 5, 6, 7, 14, 21, 28];
 /// Most candidate shifts of all templates together once repeated on every day.
 const MAX_SHIFTS: usize = 50_000;
 
@@ -27,22 +27,27 @@ pub(super) fn compile_contracts(
     n_groups: usize,
     shifts: &mut [ShiftTemplate],
     horizon: f64,
+    start: Option<jiff::civil::DateTime>,
 ) -> Result<Vec<Contract>, ScenarioError> {
     let o = raw.get_ref();
     let Some(first) = o.contract.first() else {
         return Ok(Vec::new());
     };
     let days = horizon / DAY;
-    if (days - days.round()).abs() > 1e-9 || !(2.0..=MAX_DAYS).contains(&days.round()) {
+    if (days - days.round()).abs() > 1e-9 || !TOUR_DAYS.contains(&(days.round() as u32)) {
         return Err(c.err(
             first.span(),
             "optimize.contract",
             format!(
-                "tours need a horizon of whole days, from 2 to 7 (longer horizons are not supported yet); the horizon ([simulation] horizon) is {} ({days} days): plan one week at a time",
+                "tours need a horizon of whole days: 2 to 7, or 2, 3 or 4 whole weeks (14, 21 or 28 days); the horizon ([simulation] horizon) is {} ({days} days)",
                 crate::duration::Duration::from_secs(horizon)
             ),
         ));
     }
+    let calendar = Calendar {
+        n_days: days.round() as u32,
+        start: start.map(|s| s.date()),
+    };
     let mut contracts = Vec::with_capacity(o.contract.len());
     for (i, rc) in o.contract.iter().enumerate() {
         let key = format!("optimize.contract[{i}]");
@@ -63,13 +68,30 @@ pub(super) fn compile_contracts(
         }
         let groups = contract_groups(c, r, &key, group_index, n_groups)?;
         let templates = contract_shifts(c, r, &key, shifts)?;
-        let contract = contract_rules(c, r, &key, groups, templates, shifts)?;
-        check_patterns(c, r, &key, &contract, days.round() as u32)?;
+        let contract = contract_rules(c, r, &key, groups, templates, shifts, &calendar)?;
+        check_patterns(c, r, &key, &contract, &calendar)?;
         contracts.push(contract);
     }
     check_templates(c, raw, &contracts, shifts, group_index)?;
     repeat_daily(c, raw, shifts, days.round() as usize)?;
     Ok(contracts)
+}
+
+/// The horizon's days and first date, when `[simulation] start` gives one.
+struct Calendar {
+    /// Days.
+    n_days: u32,
+    /// Day 0's date.
+    start: Option<jiff::civil::Date>,
+}
+
+impl Calendar {
+    /// The weekend rule `every` on this calendar (it needs a start date).
+    fn weekends(&self, every: Option<u32>) -> Option<crate::model::patterns::Weekends> {
+        every
+            .zip(self.start)
+            .map(|(e, s)| crate::model::patterns::Weekends::from_start(e, s))
+    }
 }
 
 /// The contract's groups: those listed, or every group.
@@ -153,6 +175,7 @@ fn contract_rules(
     groups: Vec<GroupId>,
     templates: Vec<usize>,
     shifts: &[ShiftTemplate],
+    calendar: &Calendar,
 ) -> Result<Contract, ScenarioError> {
     let days = match &r.days_per_week {
         None => (1, 7),
@@ -199,13 +222,7 @@ fn contract_rules(
     };
     let min_rest = r.min_rest.as_ref().map_or(0.0, |d| d.get_ref().secs());
     let start_band = r.start_band.as_ref().map(|d| d.get_ref().secs());
-    if let Some(w) = &r.weekends_off_every {
-        return Err(c.err(
-            w.span(),
-            format!("{key}.weekends_off_every"),
-            "a weekend off every N weeks needs a horizon of at least 2 weeks (and [simulation] start to know the weekends); tours are limited to 7 days for now: leave it out",
-        ));
-    }
+    let weekends_off_every = weekends_off_every(c, r, key, calendar)?;
     let contract = Contract {
         name: r.name.get_ref().clone(),
         groups,
@@ -216,11 +233,51 @@ fn contract_rules(
         max_consecutive_days,
         min_rest,
         start_band,
-        weekends_off_every: None,
+        weekends_off_every,
     };
     check_hours(c, r, key, &contract, shifts)?;
     check_rest(c, r, key, &contract, shifts)?;
     Ok(contract)
+}
+
+/// `weekends_off_every`: from 1 to the horizon's whole weekends, over several weeks and
+/// with `[simulation] start` (the calendar of the weekends).
+fn weekends_off_every(
+    c: &Checker,
+    r: &RawContract,
+    key: &str,
+    calendar: &Calendar,
+) -> Result<Option<u32>, ScenarioError> {
+    let Some(w) = &r.weekends_off_every else {
+        return Ok(None);
+    };
+    let k = format!("{key}.weekends_off_every");
+    if calendar.n_days <= 7 {
+        return Err(c.err(
+            w.span(),
+            k,
+            format!(
+                "a weekend off every N weeks needs a horizon of several weeks (14, 21 or 28 days); the horizon is {} days: lengthen [simulation] horizon or leave the rule out",
+                calendar.n_days
+            ),
+        ));
+    }
+    let Some(start) = calendar.start else {
+        return Err(c.err(
+            w.span(),
+            k,
+            "a weekend off every N weeks needs [simulation] start (a date such as \"2026-03-02\") to know which days are Saturday and Sunday",
+        ));
+    };
+    let rules = crate::model::patterns::PatternRules {
+        n_days: calendar.n_days,
+        days: (1, 7),
+        consecutive_days_off: 1,
+        max_consecutive_days: None,
+        weekends: Some(crate::model::patterns::Weekends::from_start(1, start)),
+    };
+    let weekends = rules.saturdays().len() as i64;
+    Ok(Some(whole(c, w, &k, 1, weekends)?))
 }
 
 /// A template's paid hours (its length less unpaid breaks).
@@ -369,16 +426,18 @@ fn check_patterns(
     r: &RawContract,
     key: &str,
     contract: &Contract,
-    n_days: u32,
+    calendar: &Calendar,
 ) -> Result<(), ScenarioError> {
-    use crate::model::patterns::{PatternRules, enumerate};
+    use crate::model::patterns::{PatternRules, any_allowed};
+    let n_days = calendar.n_days;
     let rules = PatternRules {
         n_days,
         days: (contract.days.0.min(n_days), contract.days.1.min(n_days)),
         consecutive_days_off: contract.consecutive_days_off,
         max_consecutive_days: contract.max_consecutive_days,
+        weekends: calendar.weekends(contract.weekends_off_every),
     };
-    if !enumerate(&rules).is_empty() {
+    if any_allowed(&rules) {
         return Ok(());
     }
     let span = (r.consecutive_days_off.as_ref().map(|s| s.span()))
@@ -389,13 +448,16 @@ fn check_patterns(
         span,
         key,
         format!(
-            "no week of {n_days} days keeps these rules together: {} to {} working days, days off in runs of at least {}{}{}; allow fewer working days or shorter runs of days off",
+            "no tour of {n_days} days keeps these rules together: {} to {} working days a week, days off in runs of at least {}{}{}{}; allow fewer working days or shorter runs of days off",
             rules.days.0,
             rules.days.1,
             contract.consecutive_days_off,
             contract
                 .max_consecutive_days
                 .map_or(String::new(), |m| format!(", at most {m} working days in a row")),
+            contract
+                .weekends_off_every
+                .map_or(String::new(), |w| format!(", a weekend off every {w} weeks")),
             if n_days == 7 {
                 " (a 7-day horizon is a week that repeats: runs wrap from Sunday to Monday)"
             } else {

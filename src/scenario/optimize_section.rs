@@ -47,6 +47,7 @@ pub(super) fn compile_optimize(
     interval: f64,
     horizon: f64,
     replications: u32,
+    start: Option<jiff::civil::DateTime>,
 ) -> Result<OptimizeSpec, ScenarioError> {
     let o = raw.get_ref();
     let deflections = compile_deflections(c, o, names, channels, bots)?;
@@ -54,8 +55,15 @@ pub(super) fn compile_optimize(
     let solver = compile_solver_settings(c, o, replications)?;
     let max_agents = compile_max_agents(c, o, names.groups, n_groups)?;
     let mut shifts = compile_templates(c, raw, names.groups, n_groups, interval, horizon)?;
-    let contracts =
-        super::contracts::compile_contracts(c, raw, names.groups, n_groups, &mut shifts, horizon)?;
+    let contracts = super::contracts::compile_contracts(
+        c,
+        raw,
+        names.groups,
+        n_groups,
+        &mut shifts,
+        horizon,
+        start,
+    )?;
     Ok(OptimizeSpec {
         max_abandon_rate: targets.max_abandon_rate,
         max_asa: solver.max_asa,

@@ -45,6 +45,7 @@ mod snapshots;
 mod support;
 mod sweep;
 mod tours;
+mod tours_weeks;
 mod transfers;
 mod variants;
 mod warmup;

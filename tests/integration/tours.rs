@@ -317,14 +317,14 @@ fn bad_contracts_are_refused_at_their_place_with_what_is_allowed() {
             "horizon = \"7d\"",
             "horizon = \"36h\"",
             "optimize.contract",
-            "a horizon of whole days, from 2 to 7",
+            "a horizon of whole days: 2 to 7, or 2, 3 or 4 whole weeks",
         ),
         (
             "long_horizon",
             "horizon = \"7d\"",
-            "horizon = \"14d\"",
+            "horizon = \"9d\"",
             "optimize.contract",
-            "longer horizons are not supported yet",
+            "(14, 21 or 28 days); the horizon ([simulation] horizon) is 216h (9 days)",
         ),
         (
             "unknown_template",
@@ -373,14 +373,14 @@ fn bad_contracts_are_refused_at_their_place_with_what_is_allowed() {
             "start_band = \"2h\"",
             "start_band = \"2h\"\nweekends_off_every = 2",
             "optimize.contract[0].weekends_off_every",
-            "needs a horizon of at least 2 weeks",
+            "needs a horizon of several weeks (14, 21 or 28 days)",
         ),
         (
             "no_week_keeps_the_rules",
             "consecutive_days_off = 2",
             "consecutive_days_off = 3",
             "optimize.contract[0]",
-            "no week of 7 days keeps these rules together: 5 to 5 working days, days off in runs of at least 3",
+            "no tour of 7 days keeps these rules together: 5 to 5 working days a week, days off in runs of at least 3",
         ),
         (
             "start_past_a_day",
@@ -582,7 +582,7 @@ fn check_lists_the_contracts_and_their_rules() {
         lines,
         [
             "  contracts (2), weekly tours over 7 days (a week that repeats: runs of days wrap from Sunday to Monday):",
-            "    full_time    groups voice_agents, chat_agents; shifts day8; 5 days a week, 40h a week, days off 2 in a row at least, rest 11h between shifts, starts within ±2h of the first",
+            "    full_time    groups voice_agents, chat_agents; shifts day8; 5 days a week, 40h a week, days off 2 in a row at least, rest 11h between shifts, starts within ±2h of the week's first",
             "    part_time    groups voice_agents, chat_agents; shifts half4; 3–4 days a week, 12h–16h a week, at most 3 days in a row",
         ],
         "{text}"

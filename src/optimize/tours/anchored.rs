@@ -287,6 +287,7 @@ mod tests {
             days: (5, 5),
             consecutive_days_off: 2,
             max_consecutive_days: None,
+            weekends: None,
         };
         let early = [3, 3, 3, 3, 3, 1, 1];
         let late = [1, 1, 1, 1, 1, 3, 3];

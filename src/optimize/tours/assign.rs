@@ -1,7 +1,8 @@
 //! Stage 3 of the tours: each day's shifts handed to the people whose day pattern works
 //! that day, day by day in order. Rest and start band turn each person into a window of
 //! start times for the day: no earlier than their previous shift's end plus the rest, and
-//! within ± the band of their tour's first start; in a cyclic week also early enough to
+//! within ± the band of their week's first start (a horizon of several weeks keeps the
+//! band week by week); in a cyclic week also early enough to
 //! leave the rest before their first shift of the next week. Shifts (points) are matched to
 //! windows greedily, latest start first, to the fitting person whose window begins
 //! latest — a maximum matching of points to intervals when the day's shifts share one
@@ -36,7 +37,7 @@ pub struct AssignProblem<'a> {
     pub rules: &'a PatternRules,
     /// Seconds from a shift's end to the next start, at least.
     pub min_rest: f64,
-    /// Starts within ± this of the tour's first start (time of day), when limited.
+    /// Starts within ± this of the week's first start (time of day), when limited.
     pub start_band: Option<f64>,
     /// Per day: the shifts that must be placed.
     pub required: &'a [Vec<DayShift>],
@@ -196,8 +197,16 @@ fn first(t: &Tour) -> Option<(usize, DayShift)> {
     (t.shifts.iter().enumerate()).find_map(|(d, s)| s.map(|s| (d, s)))
 }
 
+/// The tour's first shift in day `d`'s week (days `7⌊d/7⌋` on; the whole horizon when it
+/// is a week or less): the start its band is kept around.
+fn band_reference(t: &Tour, d: usize) -> Option<DayShift> {
+    let from = d / 7 * 7;
+    t.shifts.get(from..).and_then(|s| s.iter().find_map(|x| *x))
+}
+
 /// Whether `s` on day `d` keeps the rest after the tour's last shift before `d`, the band
-/// around its first start and, in a cyclic week, the rest before next week's first shift.
+/// around the week's first start and, in a cyclic week, the rest before next week's first
+/// shift.
 pub fn fits(p: &AssignProblem, t: &Tour, d: usize, s: &DayShift) -> bool {
     let at = d as f64 * DAY + s.start;
     let before = (t.shifts[..d].iter().enumerate().rev()).find_map(|(e, x)| x.map(|x| (e, x)));
@@ -209,8 +218,8 @@ pub fn fits(p: &AssignProblem, t: &Tour, d: usize, s: &DayShift) -> bool {
     let Some((f, x)) = first(t) else {
         return true;
     };
-    if p.start_band
-        .is_some_and(|band| (s.start - x.start).abs() > band + 1e-6)
+    if let (Some(band), Some(r)) = (p.start_band, band_reference(t, d))
+        && (s.start - r.start).abs() > band + 1e-6
     {
         return false;
     }
@@ -222,10 +231,11 @@ pub fn fits(p: &AssignProblem, t: &Tour, d: usize, s: &DayShift) -> bool {
 /// beginning, after the rest since its last shift and within the band of its first start
 /// (unbounded below for a tour with no shift yet).
 fn earliest_start(p: &AssignProblem, t: &Tour, d: usize, _s: &DayShift) -> f64 {
-    let Some((_, x)) = first(t) else {
+    if first(t).is_none() {
         return f64::NEG_INFINITY;
-    };
-    let band = p.start_band.map_or(f64::NEG_INFINITY, |b| x.start - b);
+    }
+    let band =
+        (p.start_band.zip(band_reference(t, d))).map_or(f64::NEG_INFINITY, |(b, r)| r.start - b);
     let before = (t.shifts[..d].iter().enumerate().rev()).find_map(|(e, x)| x.map(|x| (e, x)));
     let rest = before.map_or(f64::NEG_INFINITY, |(e, x)| {
         e as f64 * DAY + x.start + x.length + p.min_rest - d as f64 * DAY
@@ -241,7 +251,7 @@ fn latest_start(p: &AssignProblem, t: &Tour, d: usize, s: &DayShift) -> f64 {
     let Some((f, x)) = first(t) else {
         return f64::INFINITY;
     };
-    let band = p.start_band.map_or(f64::INFINITY, |b| x.start + b);
+    let band = (p.start_band.zip(band_reference(t, d))).map_or(f64::INFINITY, |(b, r)| r.start + b);
     let wrap = if p.rules.cyclic() {
         (f + p.rules.n_days as usize) as f64 * DAY + x.start
             - s.length

@@ -202,6 +202,7 @@ mod tests {
             days: (5, 5),
             consecutive_days_off: 2,
             max_consecutive_days: None,
+            weekends: None,
         }
     }
 

@@ -171,6 +171,7 @@ mod tests {
             days: (5, 5),
             consecutive_days_off: 2,
             max_consecutive_days: None,
+            weekends: None,
         });
         let contracts = [JointContract {
             templates: vec![0],

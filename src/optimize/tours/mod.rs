@@ -16,6 +16,7 @@ pub use crate::model::patterns;
 pub mod report;
 #[cfg(test)]
 mod tests;
+pub mod weeks;
 
 use super::backend::Solver;
 use super::roster::{Candidate, RosterSolution};
@@ -31,6 +32,13 @@ const ROUNDS: usize = 4;
 /// less): microlp can spend its whole limit proving the last person of a cover optimal
 /// (seen on a 7-day cover of 35 patterns), and it returns the best cover found by then.
 const COVER_TIME_LIMIT: f64 = 2.0;
+
+/// Most tours over several weeks the tour-aware shifts ([`joint`]) choose among; with
+/// more, they get [`weeks_columns`].
+const JOINT_TOURS: usize = 2_000;
+
+/// Seconds each stage-2 solve over several weeks ([`weeks`]) may take at most.
+const WEEKS_TIME_LIMIT: f64 = 10.0;
 
 /// The tours of one group's people on one contract.
 #[derive(Clone, Debug)]
@@ -58,8 +66,15 @@ pub struct TourSet {
 }
 
 /// The day-pattern rules of `contract` over `n_days` for shifts of `paid_hours` each:
-/// its working days narrowed by its weekly hours, clipped to the horizon.
-pub fn pattern_rules(contract: &Contract, n_days: u32, paid_hours: f64) -> PatternRules {
+/// its working days narrowed by its weekly hours, clipped to the horizon; its weekend rule
+/// placed on the calendar of `[simulation] start` (the compiler requires the start with
+/// the rule).
+pub fn pattern_rules(
+    model: &Model,
+    contract: &Contract,
+    n_days: u32,
+    paid_hours: f64,
+) -> PatternRules {
     let (mut lo, mut hi) = contract.days;
     if let Some((hmin, hmax)) = contract.hours
         && paid_hours > 0.0
@@ -67,11 +82,14 @@ pub fn pattern_rules(contract: &Contract, n_days: u32, paid_hours: f64) -> Patte
         lo = lo.max((hmin / paid_hours - 1e-9).ceil() as u32);
         hi = hi.min((hmax / paid_hours + 1e-9).floor() as u32);
     }
+    let weekends = (contract.weekends_off_every.zip(model.start))
+        .map(|(every, start)| patterns::Weekends::from_start(every, start.date()));
     PatternRules {
         n_days,
         days: (lo.min(n_days), hi.min(n_days)),
         consecutive_days_off: contract.consecutive_days_off,
         max_consecutive_days: contract.max_consecutive_days,
+        weekends,
     }
 }
 
@@ -111,10 +129,24 @@ pub fn group_tours(
                 .fold(0.0, f64::max);
             joint::JointContract {
                 templates: c.shifts.clone(),
-                patterns: open_patterns(
-                    &pattern_rules(c, n_days as u32, hours),
-                    closed_days(model, g, n_days),
-                ),
+                patterns: {
+                    let rules = pattern_rules(model, c, n_days as u32, hours);
+                    let closed = closed_days(model, g, n_days);
+                    if n_days > 7 {
+                        // Every tour when they are few (the program then chooses among
+                        // all of them), else stage 2's and the repeated weeks.
+                        match patterns::enumerate_capped(&rules, JOINT_TOURS) {
+                            Some(all) if !all.is_empty() => {
+                                let open: Vec<u32> =
+                                    all.iter().copied().filter(|m| m & closed == 0).collect();
+                                if open.is_empty() { all } else { open }
+                            }
+                            _ => weeks_columns(&rules, closed, &set.tours, hours).0,
+                        }
+                    } else {
+                        open_patterns(&rules, closed)
+                    }
+                },
                 part_time: c.shifts.iter().all(|&t| spec.shifts[t].part_time),
             }
         })
@@ -215,7 +247,7 @@ fn tours_from(
                 .iter()
                 .map(|&t| template_paid_hours(spec, t))
                 .fold(0.0, f64::max);
-            let rules = pattern_rules(c, n_days as u32, hours);
+            let rules = pattern_rules(model, c, n_days as u32, hours);
             let closed = closed_days(model, g, n_days);
             let mut set = contract_tours(
                 c, closed, &rules, &required, &options, candidates, spec, solver,
@@ -241,7 +273,7 @@ fn contract_tours(
 ) -> TourSet {
     let hours = |s: &DayShift| candidates[s.candidate].paid_hours;
     let day_hours = options.iter().flatten().map(hours).fold(0.0, f64::max);
-    let found = stages(&Stages {
+    let input = Stages {
         rules,
         min_rest: c.min_rest,
         start_band: c.start_band,
@@ -252,7 +284,8 @@ fn contract_tours(
         gap: spec.gap,
         time_limit: spec.time_limit,
         closed_days,
-    });
+    };
+    let found = stages(&input);
     let stage1: Vec<u32> = required.iter().map(|r| r.len() as u32).collect();
     TourSet {
         group: 0,
@@ -335,7 +368,7 @@ pub fn stages(p: &Stages) -> Found {
         .map(|m| m.count_ones() as f64 * p.day_hours.max(1e-3) + 1e-3)
         .collect();
     // Covers by need: solved once each (a time-limited solve could differ if repeated).
-    let mut covers: Vec<(Vec<u32>, cover::Cover)> = Vec::new();
+    let mut covers: Vec<(Vec<u32>, People)> = Vec::new();
     let mut best: Option<(Rank, Found)> = None;
     for directions in DIRECTIONS {
         let (rank, found) = rounds(p, &patterns, &cost, directions, &mut covers);
@@ -347,6 +380,11 @@ pub fn stages(p: &Stages) -> Found {
     let Some(band) = p.start_band else {
         return plain.1;
     };
+    let (patterns, cost) = if p.rules.n_days > 7 {
+        weeks_columns(p.rules, p.closed_days, &plain.1.tours, p.day_hours)
+    } else {
+        (patterns, cost)
+    };
     match anchored::stages_anchored(p, &patterns, &cost, band) {
         Ok(a) if rank(&a) < plain.0 => a,
         Ok(_) => plain.1,
@@ -357,9 +395,44 @@ pub fn stages(p: &Stages) -> Found {
     }
 }
 
+/// The columns of the anchored stage and of the tour-aware shifts over several weeks,
+/// with their costs: the tours over several weeks run to thousands (1,325 for five days
+/// with two off in a row over four weeks), too many for those programs within their time
+/// limits, so they get the day patterns stage 2 chose (`tours`) and every allowed week
+/// repeated over the horizon (a person working the same days each week), none working a
+/// day of `closed` unless all do.
+pub fn weeks_columns(
+    rules: &PatternRules,
+    closed: u32,
+    tours: &[assign::Tour],
+    day_hours: f64,
+) -> (Vec<u32>, Vec<f64>) {
+    let week = PatternRules {
+        n_days: 7,
+        weekends: None,
+        ..*rules
+    };
+    let repeated = (patterns::enumerate(&week).into_iter())
+        .map(|m| (0..rules.weeks()).fold(0, |all, w| all | m << (7 * w)))
+        .filter(|&m| patterns::allowed(m, rules));
+    let mut all: Vec<u32> = tours.iter().map(|t| t.pattern).chain(repeated).collect();
+    all.sort_unstable();
+    all.dedup();
+    let open: Vec<u32> = all.iter().copied().filter(|m| m & closed == 0).collect();
+    let patterns = if open.is_empty() { all } else { open };
+    let cost = (patterns.iter())
+        .map(|m| m.count_ones() as f64 * day_hours.max(1e-3) + 1e-3)
+        .collect();
+    (patterns, cost)
+}
+
 /// The allowed day patterns of `rules` that work no day of `closed` (a bit set of days),
 /// or every allowed pattern when each works one (the closed days are then worked).
+/// Over several weeks the patterns are not listed (see [`weeks`]): empty.
 pub fn open_patterns(rules: &PatternRules, closed: u32) -> Vec<u32> {
+    if rules.n_days > 7 {
+        return Vec::new();
+    }
     let all = patterns::enumerate(rules);
     let open: Vec<u32> = all.iter().copied().filter(|m| m & closed == 0).collect();
     if open.is_empty() { all } else { open }
@@ -383,13 +456,46 @@ fn rank(f: &Found) -> Rank {
     (f.unplaced, f.dropped, days, f.tours.len())
 }
 
+/// Stage 2's people (one day pattern each) and how they were found.
+type People = (Vec<u32>, String);
+
+/// Stage 2 for `need` (people per day): the covering program over `patterns` within a
+/// week, over the weeks' network ([`weeks`]) on a longer horizon.
+fn cover_people(p: &Stages, patterns: &[u32], cost: &[f64], need: &[u32]) -> People {
+    let time_limit = p.time_limit.min(COVER_TIME_LIMIT);
+    if p.rules.n_days > 7 {
+        let c = weeks::solve(&weeks::WeeksProblem {
+            need,
+            rules: p.rules,
+            closed_days: p.closed_days,
+            day_hours: p.day_hours,
+            solver: p.solver,
+            gap: p.gap,
+            time_limit: p.time_limit.min(WEEKS_TIME_LIMIT),
+        });
+        return (c.people, c.path);
+    }
+    let c = cover::solve(&cover::CoverProblem {
+        need,
+        patterns,
+        cost,
+        solver: p.solver,
+        gap: p.gap,
+        time_limit,
+    });
+    let people = (patterns.iter().zip(&c.people))
+        .flat_map(|(&m, &k)| std::iter::repeat_n(m, k as usize))
+        .collect();
+    (people, c.path)
+}
+
 /// One run of the rounds of [`stages`], handing out shifts in `directions`.
 fn rounds(
     p: &Stages,
     patterns: &[u32],
     cost: &[f64],
     directions: &[bool],
-    covers: &mut Vec<(Vec<u32>, cover::Cover)>,
+    covers: &mut Vec<(Vec<u32>, People)>,
 ) -> (Rank, Found) {
     let stage1: Vec<u32> = p.required.iter().map(|r| r.len() as u32).collect();
     let mut extra = vec![0u32; p.required.len()];
@@ -399,22 +505,13 @@ fn rounds(
         let found = match covers.iter().find(|(n, _)| *n == need) {
             Some((_, c)) => c.clone(),
             None => {
-                let c = cover::solve(&cover::CoverProblem {
-                    need: &need,
-                    patterns,
-                    cost,
-                    solver: p.solver,
-                    gap: p.gap,
-                    time_limit: p.time_limit.min(COVER_TIME_LIMIT),
-                });
+                let c = cover_people(p, patterns, cost, &need);
                 covers.push((need.clone(), c.clone()));
                 c
             }
         };
-        let people: Vec<u32> = (patterns.iter().zip(&found.people))
-            .flat_map(|(&m, &k)| std::iter::repeat_n(m, k as usize))
-            .collect();
-        let (rank, a) = best_order(p, &people, directions);
+        let people = &found.0;
+        let (rank, a) = best_order(p, people, directions);
         for (e, u) in extra.iter_mut().zip(&a.unplaced) {
             *e += u;
         }
@@ -423,7 +520,7 @@ fn rounds(
                 tours: a.tours,
                 unplaced: rank.0,
                 dropped: rank.1,
-                path: found.path,
+                path: found.1,
             };
             best = Some((rank, f));
         }

@@ -1,6 +1,7 @@
 //! Employment contracts of `[[optimize.contract]]`: the rules a tour (one person's
 //! working pattern over the horizon: the days worked, with a shift each day) must keep.
 //! Plain data, validated by the scenario compiler: `days.0 <= days.1`, both in 1..=7;
+//! `weekends_off_every` from 1 to the horizon's whole weekends;
 //! `hours`, when given, `0 <= min <= max`; `consecutive_days_off >= 1`.
 
 use crate::ids::GroupId;
@@ -25,10 +26,11 @@ pub struct Contract {
     pub max_consecutive_days: Option<u32>,
     /// Seconds from a shift's end to the next shift's start, at least.
     pub min_rest: f64,
-    /// Every start of a tour within ± this many seconds (time of day) of its first start,
-    /// when limited.
+    /// Every start of a tour within ± this many seconds (time of day) of its first start
+    /// in the same week (each week of a longer horizon on its own), when limited.
     pub start_band: Option<f64>,
-    /// A whole weekend (Saturday and Sunday) off at least every this many weeks, when
-    /// required (needs a horizon of several weeks and `[simulation] start`).
+    /// A whole weekend (Saturday and Sunday) off at least once in every this many weekends
+    /// of the horizon, when required (needs a horizon of several weeks and
+    /// `[simulation] start`).
     pub weekends_off_every: Option<u32>,
 }

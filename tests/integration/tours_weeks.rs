@@ -1,0 +1,280 @@
+//! Issue 15, item 4 over several weeks: `tests/cases/tours_fortnight.toml` (the tours week
+//! over 14 days, a weekend off in every two for both contracts). Every row of `tours.csv`
+//! keeps its contract's rules week by week (days and hours a week, start band), across
+//! the weeks (days off in a row, most days in a row, rest) and the weekend rule; the
+//! report counts the people over 14 days; bad horizons and weekend rules are refused at
+//! their place. The stage-2 network itself is checked against the listed tours' least
+//! cover in `src/optimize/tours/weeks.rs`.
+
+use crate::support::ccsim;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+const SCENARIO: &str = "tests/cases/tours_fortnight.toml";
+const DAY: i64 = 86_400;
+const DAYS: usize = 14;
+
+/// The results folder of `ccsim optimize` on the fortnight, and its stdout.
+fn results() -> &'static (PathBuf, String) {
+    static DIR: OnceLock<(PathBuf, String)> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let base = std::env::temp_dir().join(format!("ccsim-tours-weeks-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(&base).unwrap();
+        let dir = base.join("out");
+        let out = ccsim(&[
+            "optimize",
+            SCENARIO,
+            "--quiet",
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (dir, String::from_utf8(out.stdout).unwrap())
+    })
+}
+
+/// One worked day: day (0-based), start and end in seconds from the horizon's start,
+/// paid hours.
+struct Worked {
+    day: usize,
+    start: i64,
+    end: i64,
+    paid: f64,
+}
+
+/// `HH:MM` as seconds.
+fn clock(text: &str) -> i64 {
+    let (h, m) = text.split_once(':').unwrap();
+    h.parse::<i64>().unwrap() * 3600 + m.parse::<i64>().unwrap() * 60
+}
+
+/// `tours.csv` by tour: contract and worked days.
+fn tours(dir: &Path) -> BTreeMap<String, (String, Vec<Worked>)> {
+    let text = std::fs::read_to_string(dir.join("tours.csv")).unwrap();
+    let mut out: BTreeMap<String, (String, Vec<Worked>)> = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let day = f[3].parse::<usize>().unwrap() - 1;
+        assert!(day < DAYS, "{line}");
+        let start = day as i64 * DAY + clock(f[5]);
+        let mut end = day as i64 * DAY + clock(f[6]);
+        if end <= start {
+            end += DAY;
+        }
+        let entry = (out.entry(f[0].to_string())).or_insert_with(|| (f[2].to_string(), Vec::new()));
+        entry.1.push(Worked {
+            day,
+            start,
+            end,
+            paid: f[8].parse().unwrap(),
+        });
+    }
+    out
+}
+
+/// The lengths of the runs of `kind` inside the fortnight; runs of days off touching its
+/// first or last day may continue outside it and are left out.
+fn runs(worked: &[bool; DAYS], kind: bool) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut d = 0;
+    while d < DAYS {
+        let from = d;
+        while d < DAYS && worked[d] == worked[from] {
+            d += 1;
+        }
+        let edge = from == 0 || d == DAYS;
+        if worked[from] == kind && (kind || !edge) {
+            out.push(d - from);
+        }
+    }
+    out
+}
+
+#[test]
+fn every_tour_keeps_its_rules_week_by_week_across_the_weeks_and_at_weekends() {
+    let (dir, _) = results();
+    let all = tours(dir);
+    assert!(all.len() >= 20, "{} tours", all.len());
+    for (id, (contract, days)) in &all {
+        let mut worked = [false; DAYS];
+        for w in days {
+            assert!(!worked[w.day], "{id}: two shifts on a day");
+            worked[w.day] = true;
+        }
+        let (rest, band, days_range, hours_range, off_run, max_run) = match contract.as_str() {
+            "full_time" => (
+                11 * 3600,
+                Some(2 * 3600),
+                (5, 5),
+                (40.0, 40.0),
+                2,
+                usize::MAX,
+            ),
+            "part_time" => (0, None, (3, 4), (12.0, 16.0), 1, 3),
+            other => panic!("{id}: contract {other}"),
+        };
+        for week in 0..2 {
+            let mine: Vec<&Worked> = days.iter().filter(|w| w.day / 7 == week).collect();
+            let hours: f64 = mine.iter().map(|w| w.paid).sum();
+            assert!(
+                (days_range.0..=days_range.1).contains(&mine.len()),
+                "{id}: week {week}"
+            );
+            assert!(
+                hours >= hours_range.0 - 1e-9 && hours <= hours_range.1 + 1e-9,
+                "{id}: {hours} h"
+            );
+            if let (Some(b), Some(first)) = (band, mine.first()) {
+                let tod = |w: &Worked| w.start - w.day as i64 * DAY;
+                assert!(
+                    mine.iter().all(|w| (tod(w) - tod(first)).abs() <= b),
+                    "{id}: band"
+                );
+            }
+        }
+        assert!(
+            runs(&worked, false).iter().all(|&r| r >= off_run),
+            "{id}: {worked:?}"
+        );
+        assert!(
+            runs(&worked, true).iter().all(|&r| r <= max_run),
+            "{id}: {worked:?}"
+        );
+        for pair in days.windows(2) {
+            assert!(
+                pair[1].start - pair[0].end >= rest,
+                "{id}: rest before day {}",
+                pair[1].day + 1
+            );
+        }
+        // Monday 2026-11-30: the weekends are days 5-6 and 12-13; one of them off.
+        let off = |sat: usize| !worked[sat] && !worked[sat + 1];
+        assert!(off(5) || off(12), "{id}: no weekend off: {worked:?}");
+    }
+}
+
+#[test]
+fn the_report_counts_people_over_fourteen_days_with_both_weeks_worked() {
+    let (dir, stdout) = results();
+    assert!(
+        stdout.contains("tours over 14 days: people needed by group: voice_agents "),
+        "{stdout}"
+    );
+    // Tours run through both weeks: someone works in week 2 of every tour.
+    let all = tours(dir);
+    for (id, (_, days)) in &all {
+        assert!(
+            days.iter().any(|w| w.day < 7) && days.iter().any(|w| w.day >= 7),
+            "{id}"
+        );
+    }
+    // Every required shift placed.
+    let table = stdout.split("tours over 14 days").nth(1).unwrap();
+    for line in table.lines().skip(2).take(4) {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(f[9], "0", "unplaced: {line}");
+    }
+}
+
+/// A copy of the fortnight's base with `from` replaced by `to`, as a file.
+fn variant(name: &str, from: &str, to: &str) -> PathBuf {
+    let base = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/tours_week.toml");
+    let text = std::fs::read_to_string(base).unwrap();
+    assert!(text.contains(from), "{from}");
+    let dir = std::env::temp_dir().join(format!("ccsim-tours-weeks-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    path
+}
+
+/// A bad case: its name, the edits (from, to) to the tours week, the key and a fragment of
+/// the message.
+type Case = (
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    &'static str,
+    &'static str,
+);
+
+#[test]
+fn horizons_and_weekend_rules_tours_cannot_take_are_refused_at_their_place() {
+    let cases: [Case; 5] = [
+        (
+            "ten_days",
+            &[("horizon = \"7d\"", "horizon = \"10d\"")],
+            "optimize.contract",
+            "2 to 7, or 2, 3 or 4 whole weeks (14, 21 or 28 days)",
+        ),
+        (
+            "five_weeks",
+            &[("horizon = \"7d\"", "horizon = \"35d\"")],
+            "optimize.contract",
+            "2 to 7, or 2, 3 or 4 whole weeks",
+        ),
+        (
+            "weekends_in_a_week",
+            &[(
+                "start_band = \"2h\"",
+                "start_band = \"2h\"\nweekends_off_every = 1",
+            )],
+            "optimize.contract[0].weekends_off_every",
+            "needs a horizon of several weeks",
+        ),
+        (
+            "weekends_without_a_start",
+            &[
+                ("horizon = \"7d\"", "horizon = \"14d\""),
+                ("start = \"2026-11-30\"\n", ""),
+                ("day_of_week = [1.2, 1.1, 1, 1, 1, 0.7, 0.5]\n", ""),
+                ("day_of_week = [1.1, 1, 1, 1, 1, 0.9, 0.8]\n", ""),
+                (
+                    "start_band = \"2h\"",
+                    "start_band = \"2h\"\nweekends_off_every = 1",
+                ),
+            ],
+            "optimize.contract[0].weekends_off_every",
+            "needs [simulation] start",
+        ),
+        (
+            "more_weekends_than_the_horizon",
+            &[
+                ("horizon = \"7d\"", "horizon = \"14d\""),
+                (
+                    "start_band = \"2h\"",
+                    "start_band = \"2h\"\nweekends_off_every = 3",
+                ),
+            ],
+            "optimize.contract[0].weekends_off_every",
+            "a whole number from 1 to 2",
+        ),
+    ];
+    for (name, edits, key, fragment) in cases {
+        let path = variant(name, edits[0].0, edits[0].1);
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        for (from, to) in &edits[1..] {
+            assert!(text.contains(from), "{name}: {from}");
+            text = text.replacen(from, to, 1);
+        }
+        std::fs::write(&path, text).unwrap();
+        let err = ccsim::scenario::load(&path).expect_err(name);
+        let text = err.to_string();
+        assert!(
+            text.starts_with(&format!("{}:", path.display())),
+            "{name}: {text}"
+        );
+        assert_eq!(err.key.as_deref(), Some(key), "{name}: {text}");
+        assert!(
+            text.contains(fragment),
+            "{name}: {text}\n  wanted: {fragment}"
+        );
+        let out = ccsim(&["optimize", path.to_str().unwrap(), "--quiet"]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+    }
+}
