@@ -57,6 +57,7 @@ pub fn tours_text(t: &mut String, r: &OptimizeResult) {
             }
         );
     }
+    unworkable_and_bound_lines(t, r, tours);
     let _ = writeln!(
         t,
         "bound: the busiest day's shifts (no fewer people can work them); stage 2: the tours' paid hours against stage 1's shifts (the surplus days people work to keep their contract); stage 1's gap to its LP bound is the solver column above; unplaced: stage 1's shifts no tour could take within the rules (left out of the roster)"
@@ -77,6 +78,64 @@ pub fn tours_text(t: &mut String, r: &OptimizeResult) {
             let _ = writeln!(t, "  {line}");
         }
     }
+}
+
+/// Under the tours table: the days no tour of a contract can work, and each group's paid
+/// hours against the tours' bound.
+fn unworkable_and_bound_lines(t: &mut String, r: &OptimizeResult, tours: &ToursResult) {
+    for c in tours
+        .contracts
+        .iter()
+        .filter(|c| !c.unworkable_days.is_empty())
+    {
+        let start = r.simulated.model.start;
+        let days: Vec<String> = (c.unworkable_days.iter())
+            .map(|&d| {
+                match start
+                    .and_then(|s| s.date().checked_add(jiff::Span::new().days(d as i64)).ok())
+                {
+                    Some(date) => date.strftime("%a %d/%m").to_string(),
+                    None => format!("day {}", d + 1),
+                }
+            })
+            .collect();
+        let _ = writeln!(
+            t,
+            "{} {}: no tour within the contract's rules can work {} (days a week, days off in a row, days in a row, weekends off, closed days), so its shifts on those days are unplaced; relax a rule or give those shifts to another contract",
+            c.group,
+            c.contract,
+            days.join(", ")
+        );
+    }
+    let gaps: Vec<String> = (tours.people.iter())
+        .map(|p| {
+            let unplaced: u32 = (tours.contracts.iter())
+                .filter(|c| c.group == p.group)
+                .map(|c| c.unplaced)
+                .sum();
+            let short = if unplaced > 0 {
+                format!(", {unplaced} shifts unplaced")
+            } else {
+                String::new()
+            };
+            match p.paid_hours_bound {
+                Some(b) if b > 0.0 => format!(
+                    "{} {:.1} h ≥ {:.1} h ({:+.1}%{short})",
+                    p.group,
+                    p.paid_hours,
+                    b,
+                    // The bound is within 0.001 h a person: no gap below zero.
+                    ((p.paid_hours - b) / b * 100.0).max(0.0)
+                ),
+                _ => format!("{} {:.1} h (no bound{short})", p.group, p.paid_hours),
+            }
+        })
+        .collect();
+    let _ = writeln!(
+        t,
+        "paid hours against the tours' bound (shifts and day patterns chosen together, relaxed, without rest and band): {}",
+        gaps.join(", ")
+    );
 }
 
 /// `tours.csv`: `tour,group,contract,day,date,start,end,breaks,paid_hours,surplus,person`,
@@ -238,9 +297,26 @@ pub fn describe_contracts(out: &mut String, model: &crate::model::Model) {
         "  contracts ({}), weekly tours over {n_days} days{}:",
         spec.contracts.len(),
         if n_days == 7 {
-            " (a week that repeats: runs of days wrap from Sunday to Monday)"
+            " (a week that repeats: runs of days wrap from Sunday to Monday)".to_string()
+        } else if n_days > 7 {
+            let first = model.start.map(|s| s.date());
+            let label = |d: u32| {
+                first
+                    .and_then(|f| f.checked_add(jiff::Span::new().days(d as i64)).ok())
+                    .map_or(format!("day {}", d + 1), |x| {
+                        x.strftime("%a %d/%m").to_string()
+                    })
+            };
+            format!(
+                " ({} weeks counted from {}: days and hours a week and the start band hold in each, runs and rest across them)",
+                n_days / 7,
+                (0..n_days / 7)
+                    .map(|w| format!("{}–{}", label(7 * w), label(7 * w + 6)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         } else {
-            ""
+            String::new()
         }
     );
     let hours = |h: f64| crate::duration::Duration::from_secs(h * 3600.0).to_string();

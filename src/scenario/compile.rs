@@ -171,6 +171,7 @@ fn optimize_section(
                 settings.horizon,
                 settings.replications,
                 settings.start,
+                raw.simulation.get_ref().horizon.span(),
             )
         })
         .transpose()

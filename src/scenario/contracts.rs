@@ -26,20 +26,20 @@ pub(super) fn compile_contracts(
     group_index: &HashMap<String, GroupId>,
     n_groups: usize,
     shifts: &mut [ShiftTemplate],
-    horizon: f64,
+    (horizon, horizon_span): (f64, std::ops::Range<usize>),
     start: Option<jiff::civil::DateTime>,
 ) -> Result<Vec<Contract>, ScenarioError> {
     let o = raw.get_ref();
-    let Some(first) = o.contract.first() else {
+    if o.contract.is_empty() {
         return Ok(Vec::new());
-    };
+    }
     let days = horizon / DAY;
     if (days - days.round()).abs() > 1e-9 || !TOUR_DAYS.contains(&(days.round() as u32)) {
         return Err(c.err(
-            first.span(),
-            "optimize.contract",
+            horizon_span,
+            "simulation.horizon",
             format!(
-                "tours need a horizon of whole days: 2 to 7, or 2, 3 or 4 whole weeks (14, 21 or 28 days); the horizon ([simulation] horizon) is {} ({days} days)",
+                "tours ([[optimize.contract]]) need a horizon of whole days: 2 to 7, or 2, 3 or 4 whole weeks (14, 21 or 28 days); the horizon is {} ({days} days)",
                 crate::duration::Duration::from_secs(horizon)
             ),
         ));
@@ -257,7 +257,7 @@ fn weekends_off_every(
             w.span(),
             k,
             format!(
-                "a weekend off every N weeks needs a horizon of several weeks (14, 21 or 28 days); the horizon is {} days: lengthen [simulation] horizon or leave the rule out",
+                "one weekend off in every N weekends needs a horizon of several weeks (14, 21 or 28 days); the horizon is {} days: lengthen [simulation] horizon or leave the rule out",
                 calendar.n_days
             ),
         ));
@@ -266,7 +266,7 @@ fn weekends_off_every(
         return Err(c.err(
             w.span(),
             k,
-            "a weekend off every N weeks needs [simulation] start (a date such as \"2026-03-02\") to know which days are Saturday and Sunday",
+            "one weekend off in every N weekends needs [simulation] start (a date such as \"2026-03-02\") to know which days are Saturday and Sunday",
         ));
     };
     let rules = crate::model::patterns::PatternRules {
@@ -276,8 +276,30 @@ fn weekends_off_every(
         max_consecutive_days: None,
         weekends: Some(crate::model::patterns::Weekends::from_start(1, start)),
     };
-    let weekends = rules.saturdays().len() as i64;
-    Ok(Some(whole(c, w, &k, 1, weekends)?))
+    let saturdays = rules.saturdays();
+    let n = *w.get_ref();
+    if (1..=saturdays.len() as i64).contains(&n) {
+        return Ok(Some(n as u32));
+    }
+    let label = |d: u32| {
+        start
+            .checked_add(jiff::Span::new().days(d as i64))
+            .map_or(format!("day {}", d + 1), |x| {
+                x.strftime("%a %d/%m").to_string()
+            })
+    };
+    let listed: Vec<String> = (saturdays.iter())
+        .map(|&s| format!("{}–{}", label(s), label(s + 1)))
+        .collect();
+    Err(c.err(
+        w.span(),
+        k,
+        format!(
+            "one weekend off in every N weekends: a whole number from 1 to {}, the whole weekends (Saturday and Sunday) in the horizon: {} (got {n})",
+            saturdays.len(),
+            listed.join(", ")
+        ),
+    ))
 }
 
 /// A template's paid hours (its length less unpaid breaks).

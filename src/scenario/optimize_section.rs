@@ -48,6 +48,7 @@ pub(super) fn compile_optimize(
     horizon: f64,
     replications: u32,
     start: Option<jiff::civil::DateTime>,
+    horizon_span: std::ops::Range<usize>,
 ) -> Result<OptimizeSpec, ScenarioError> {
     let o = raw.get_ref();
     let deflections = compile_deflections(c, o, names, channels, bots)?;
@@ -61,7 +62,7 @@ pub(super) fn compile_optimize(
         names.groups,
         n_groups,
         &mut shifts,
-        horizon,
+        (horizon, horizon_span),
         start,
     )?;
     Ok(OptimizeSpec {

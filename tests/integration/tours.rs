@@ -316,15 +316,15 @@ fn bad_contracts_are_refused_at_their_place_with_what_is_allowed() {
             "horizon",
             "horizon = \"7d\"",
             "horizon = \"36h\"",
-            "optimize.contract",
-            "a horizon of whole days: 2 to 7, or 2, 3 or 4 whole weeks",
+            "simulation.horizon",
+            "tours ([[optimize.contract]]) need a horizon of whole days: 2 to 7, or 2, 3 or 4 whole weeks",
         ),
         (
             "long_horizon",
             "horizon = \"7d\"",
             "horizon = \"9d\"",
-            "optimize.contract",
-            "(14, 21 or 28 days); the horizon ([simulation] horizon) is 216h (9 days)",
+            "simulation.horizon",
+            "(14, 21 or 28 days); the horizon is 216h (9 days)",
         ),
         (
             "unknown_template",
@@ -373,7 +373,7 @@ fn bad_contracts_are_refused_at_their_place_with_what_is_allowed() {
             "start_band = \"2h\"",
             "start_band = \"2h\"\nweekends_off_every = 2",
             "optimize.contract[0].weekends_off_every",
-            "needs a horizon of several weeks (14, 21 or 28 days)",
+            "one weekend off in every N weekends needs a horizon of several weeks (14, 21 or 28 days)",
         ),
         (
             "no_week_keeps_the_rules",

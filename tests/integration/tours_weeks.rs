@@ -209,13 +209,13 @@ fn horizons_and_weekend_rules_tours_cannot_take_are_refused_at_their_place() {
         (
             "ten_days",
             &[("horizon = \"7d\"", "horizon = \"10d\"")],
-            "optimize.contract",
+            "simulation.horizon",
             "2 to 7, or 2, 3 or 4 whole weeks (14, 21 or 28 days)",
         ),
         (
             "five_weeks",
             &[("horizon = \"7d\"", "horizon = \"35d\"")],
-            "optimize.contract",
+            "simulation.horizon",
             "2 to 7, or 2, 3 or 4 whole weeks",
         ),
         (
@@ -252,7 +252,7 @@ fn horizons_and_weekend_rules_tours_cannot_take_are_refused_at_their_place() {
                 ),
             ],
             "optimize.contract[0].weekends_off_every",
-            "a whole number from 1 to 2",
+            "a whole number from 1 to 2, the whole weekends (Saturday and Sunday) in the horizon: Sat 05/12–Sun 06/12, Sat 12/12–Sun 13/12 (got 3)",
         ),
     ];
     for (name, edits, key, fragment) in cases {
@@ -276,5 +276,61 @@ fn horizons_and_weekend_rules_tours_cannot_take_are_refused_at_their_place() {
         );
         let out = ccsim(&["optimize", path.to_str().unwrap(), "--quiet"]);
         assert_eq!(out.status.code(), Some(2), "{name}");
+    }
+}
+
+/// Full-timers with every weekend off and no part-time contract for voice: no voice tour
+/// can work a Saturday or Sunday. The report names those days, their shifts are unplaced,
+/// and no tour works them.
+#[test]
+fn days_no_tour_can_work_are_named_and_their_shifts_unplaced() {
+    let dir = std::env::temp_dir().join(format!("ccsim-tours-weeks-off-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/cases/tours_fortnight.toml"
+    );
+    let path = dir.join("weekends_off.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "extends = {base:?}\n[set]\n\"optimize.contract[0].weekends_off_every\" = 1\n\"optimize.shift[1].groups\" = [\"chat_agents\"]\n\"optimize.contract[1].groups\" = [\"chat_agents\"]\n"
+        ),
+    )
+    .unwrap();
+    let out_dir = dir.join("out");
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let out = ccsim(&[
+        "optimize",
+        path.to_str().unwrap(),
+        "--quiet",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("voice_agents full_time: no tour within the contract's rules can work Sat 05/12, Sun 06/12, Sat 12/12, Sun 13/12 ("),
+        "{stdout}"
+    );
+    let row = (stdout.lines())
+        .find(|l| l.starts_with("voice_agents     full_time"))
+        .unwrap();
+    let unplaced: u32 = row.split_whitespace().nth(9).unwrap().parse().unwrap();
+    assert!(unplaced > 0, "{row}");
+    assert!(
+        stdout.contains(&format!("{unplaced} shifts unplaced)")),
+        "{stdout}"
+    );
+    for (id, (_, days)) in tours(&out_dir) {
+        let weekend = days.iter().any(|w| [5, 6, 12, 13].contains(&w.day));
+        assert!(
+            !(id.starts_with("voice_agents-full_time-") && weekend),
+            "{id} works a weekend"
+        );
     }
 }

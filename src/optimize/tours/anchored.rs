@@ -94,7 +94,10 @@ pub fn stages_anchored(
     let layout = Layout::new(p, band);
     let (people, split) = solve(p, patterns, cost, band, &layout)?;
     let mut tours = Vec::new();
-    let mut unplaced = 0u32;
+    // Shifts given to no anchor (on a day no pattern works) are unplaced.
+    let given: u32 = split.iter().flatten().flatten().map(|&(_, n)| n).sum();
+    let all: u32 = p.required.iter().map(|r| r.len() as u32).sum();
+    let mut unplaced = all.saturating_sub(given);
     let mut dropped = 0u32;
     for (ai, &a) in layout.anchors.iter().enumerate() {
         let mine: Vec<u32> = (patterns.iter().zip(&people))
@@ -200,28 +203,7 @@ fn solve(
             objective += c * *v;
         }
     }
-    let mut constraints = Vec::new();
-    for (d, ud) in u.iter().enumerate() {
-        for (si, &(_, n)) in l.starts[d].iter().enumerate() {
-            let given: Expression = (ud.iter())
-                .filter_map(|per_start| per_start[si])
-                .map(Expression::from)
-                .sum();
-            constraints.push(constraint!(given == n as f64));
-        }
-        for (a, uda) in ud.iter().enumerate() {
-            let shifts: Expression = uda.iter().flatten().map(|v| Expression::from(*v)).sum();
-            let mut on = Expression::from(0.0);
-            for (per, &m) in y.iter().zip(patterns) {
-                if let Some(v) = per[a]
-                    && m >> d & 1 == 1
-                {
-                    on += v;
-                }
-            }
-            constraints.push(constraint!(on - shifts >= 0.0));
-        }
-    }
+    let constraints = constraints(patterns, l, &y, &u);
     let read: Vec<Variable> = (y.iter().flatten().flatten())
         .chain(u.iter().flatten().flatten().flatten())
         .copied()
@@ -261,6 +243,46 @@ fn solve(
         })
         .collect();
     Ok((people, split))
+}
+
+/// Per day: each start's shifts all given to anchors (on a day some pattern works), and
+/// each anchor working at least as many people as shifts given to it.
+fn constraints(
+    patterns: &[u32],
+    l: &Layout,
+    y: &[Vec<Option<Variable>>],
+    u: &[Vec<Vec<Option<Variable>>>],
+) -> Vec<good_lp::Constraint> {
+    let mut constraints = Vec::new();
+    for (d, ud) in u.iter().enumerate() {
+        // A day no pattern (of any anchor) works: its shifts stay with nobody and are
+        // counted unplaced by stage 3, instead of making the program infeasible.
+        let coverable = (y.iter().zip(patterns))
+            .any(|(per, m)| m >> d & 1 == 1 && per.iter().any(Option::is_some));
+        for (si, &(_, n)) in l.starts[d].iter().enumerate() {
+            if !coverable {
+                break;
+            }
+            let given: Expression = (ud.iter())
+                .filter_map(|per_start| per_start[si])
+                .map(Expression::from)
+                .sum();
+            constraints.push(constraint!(given == n as f64));
+        }
+        for (a, uda) in ud.iter().enumerate() {
+            let shifts: Expression = uda.iter().flatten().map(|v| Expression::from(*v)).sum();
+            let mut on = Expression::from(0.0);
+            for (per, &m) in y.iter().zip(patterns) {
+                if let Some(v) = per[a]
+                    && m >> d & 1 == 1
+                {
+                    on += v;
+                }
+            }
+            constraints.push(constraint!(on - shifts >= 0.0));
+        }
+    }
+    constraints
 }
 
 #[cfg(test)]

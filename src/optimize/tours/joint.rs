@@ -8,7 +8,7 @@
 use super::super::backend::{self, Solver};
 use super::assign::DAY;
 use crate::optimize::roster::Candidate;
-use good_lp::{Expression, ProblemVariables, constraint, variable};
+use good_lp::{Expression, ProblemVariables, Variable, constraint, variable};
 
 /// One contract of the group: its templates and allowed day patterns.
 pub struct JointContract {
@@ -18,6 +18,9 @@ pub struct JointContract {
     pub patterns: Vec<u32>,
     /// Its people count towards `max_part_time_share` (its templates are part-time).
     pub part_time: bool,
+    /// Its start band (seconds), when limited: [`solve`] then splits its people by start
+    /// anchor (see [`program`]).
+    pub band: Option<f64>,
 }
 
 /// The joint problem of one group.
@@ -43,85 +46,7 @@ pub struct JointProblem<'a> {
 
 /// Agents per candidate, or why the backend gave no whole answer.
 pub fn solve(p: &JointProblem) -> Result<Vec<u32>, String> {
-    let mut vars = ProblemVariables::new();
-    // Surplus days may put more people on a shift than its intervals need: the bound is
-    // the whole need.
-    let most = p.need.iter().map(|&n| n as f64).sum::<f64>().max(1.0);
-    let xs: Vec<_> = (p.candidates.iter())
-        .map(|_| vars.add(variable().integer().min(0).max(most)))
-        .collect();
-    let ys: Vec<Vec<_>> = (p.contracts.iter())
-        .map(|c| {
-            (c.patterns.iter())
-                .map(|_| vars.add(variable().integer().min(0).max(most)))
-                .collect()
-        })
-        .collect();
-    let longest = p
-        .candidates
-        .iter()
-        .map(|c| c.paid_hours)
-        .fold(1.0, f64::max);
-    let shorts: Vec<_> = (p.need.iter())
-        .map(|&n| vars.add(variable().min(0).max(n as f64)))
-        .collect();
-    let mut objective = Expression::from(0.0);
-    for (x, c) in xs.iter().zip(p.candidates) {
-        objective += c.paid_hours.max(1e-6) * *x;
-    }
-    for y in ys.iter().flatten() {
-        objective += 1e-3 * *y;
-    }
-    for s in &shorts {
-        objective += 100.0 * longest * *s;
-    }
-    let mut constraints = Vec::new();
-    for (k, (&n, s)) in p.need.iter().zip(&shorts).enumerate() {
-        if n == 0 {
-            continue;
-        }
-        let mut on = Expression::from(*s);
-        for (x, c) in xs.iter().zip(p.candidates) {
-            if c.covers.binary_search(&k).is_ok() {
-                on += *x;
-            }
-        }
-        constraints.push(constraint!(on >= n as f64));
-    }
-    for (c, y) in p.contracts.iter().zip(&ys) {
-        for d in 0..p.n_days {
-            let mut shifts = Expression::from(0.0);
-            for (x, cand) in xs.iter().zip(p.candidates) {
-                let day = ((cand.shift.start / DAY + 1e-9).floor() as usize).min(p.n_days - 1);
-                if day == d && c.templates.contains(&cand.template) {
-                    shifts += *x;
-                }
-            }
-            let mut people = Expression::from(0.0);
-            for (v, m) in y.iter().zip(&c.patterns) {
-                if m >> d & 1 == 1 {
-                    people += *v;
-                }
-            }
-            constraints.push(constraint!(shifts == people));
-        }
-    }
-    if let Some(share) = p.max_part_time_share {
-        // Part-time people at most `share` of all: Σ part (1 − share) − Σ full share ≤ 0.
-        let mut part = Expression::from(0.0);
-        for (c, y) in p.contracts.iter().zip(&ys) {
-            let weight = if c.part_time { 1.0 - share } else { -share };
-            for v in y {
-                part += weight * *v;
-            }
-        }
-        constraints.push(constraint!(part <= 0.0));
-    }
-    let program = backend::Program {
-        vars,
-        objective,
-        constraints,
-    };
+    let (program, xs) = program(p, true, true);
     let settings = backend::Settings {
         gap: p.gap,
         time_limit: p.time_limit,
@@ -134,6 +59,205 @@ pub fn solve(p: &JointProblem) -> Result<Vec<u32>, String> {
     Ok((outcome.values.iter())
         .map(|v| v.round().max(0.0) as u32)
         .collect())
+}
+
+/// A lower bound on the paid hours of any tours of the group that cover `p.need` (every
+/// interval, none short) on its contracts' `patterns` (when those are every allowed
+/// pattern): the linear relaxation of the joint program — shifts and people per day
+/// pattern together, every person-day with a shift — whose shifts' paid hours no tours
+/// can undercut (rest and band only add to them). Within 0.001 h per person: the program
+/// charges each person that much to prefer fewer. `Err`: the backend's reason.
+pub fn lp_bound(p: &JointProblem) -> Result<f64, String> {
+    let (program, xs) = program(p, false, false);
+    let settings = backend::Settings {
+        gap: p.gap,
+        time_limit: p.time_limit,
+        start: Vec::new(),
+    };
+    let outcome = backend::solve(p.solver, program, &xs, &settings)?;
+    Ok((p.candidates.iter().zip(&outcome.values))
+        .map(|(c, &x)| c.paid_hours * x.max(0.0))
+        .sum())
+}
+
+/// The joint program (integer, or its relaxation) and its shift variables. `banded`:
+/// a contract with a start band has its people split by **anchor** (a start time of
+/// day, as in the anchored stage 2): a person of anchor `a` starts every shift in
+/// `[a, a + band]`, and each day's shifts of the contract are given to anchors whose
+/// window holds their start, as many as the anchor's people working that day — the
+/// start-time band model of Jacobs and Brusco (1996). It is stricter than the band rule
+/// (± the band of the week's first start), so the bound ([`lp_bound`]) is taken without it.
+fn program(
+    p: &JointProblem,
+    integer: bool,
+    banded: bool,
+) -> (backend::Program, Vec<good_lp::Variable>) {
+    let mut vars = ProblemVariables::new();
+    let whole = |v: good_lp::VariableDefinition| if integer { v.integer() } else { v };
+    // Surplus days may put more people on a shift than its intervals need: the bound is
+    // the whole need.
+    let most = p.need.iter().map(|&n| n as f64).sum::<f64>().max(1.0);
+    let xs: Vec<Variable> = (p.candidates.iter())
+        .map(|_| vars.add(whole(variable()).min(0).max(most)))
+        .collect();
+    let layouts = anchor_layouts(p, banded);
+    let ys: Vec<Vec<Vec<Variable>>> = (p.contracts.iter().zip(&layouts))
+        .map(|(c, (anchors, _))| {
+            (anchors.iter())
+                .map(|_| {
+                    (c.patterns.iter())
+                        .map(|_| vars.add(whole(variable()).min(0).max(most)))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let (z, mut constraints) = anchor_split(p, &layouts, &xs, &mut vars, integer);
+    let longest = p
+        .candidates
+        .iter()
+        .map(|c| c.paid_hours)
+        .fold(1.0, f64::max);
+    let shorts: Vec<_> = (p.need.iter())
+        .map(|&n| vars.add(variable().min(0).max(n as f64)))
+        .collect();
+    let mut objective = Expression::from(0.0);
+    for (x, c) in xs.iter().zip(p.candidates) {
+        objective += c.paid_hours.max(1e-6) * *x;
+    }
+    for y in ys.iter().flatten().flatten() {
+        objective += 1e-3 * *y;
+    }
+    for s in &shorts {
+        objective += 100.0 * longest * *s;
+    }
+    for (k, (&n, s)) in p.need.iter().zip(&shorts).enumerate() {
+        if n == 0 {
+            continue;
+        }
+        let mut on = Expression::from(*s);
+        for (x, c) in xs.iter().zip(p.candidates) {
+            if c.covers.binary_search(&k).is_ok() {
+                on += *x;
+            }
+        }
+        constraints.push(constraint!(on >= n as f64));
+    }
+    for ((c, y), zc) in p.contracts.iter().zip(&ys).zip(&z) {
+        for (ya, za) in y.iter().zip(zc) {
+            for d in 0..p.n_days {
+                let shifts: Expression = (za.iter())
+                    .filter(|(j, _)| day_of(p, &p.candidates[*j]) == d)
+                    .map(|(_, v)| Expression::from(*v))
+                    .sum();
+                let mut people = Expression::from(0.0);
+                for (v, m) in ya.iter().zip(&c.patterns) {
+                    if m >> d & 1 == 1 {
+                        people += *v;
+                    }
+                }
+                constraints.push(constraint!(shifts == people));
+            }
+        }
+    }
+    if let Some(share) = p.max_part_time_share {
+        // Part-time people at most `share` of all: Σ part (1 − share) − Σ full share ≤ 0.
+        let mut part = Expression::from(0.0);
+        for (c, y) in p.contracts.iter().zip(&ys) {
+            let weight = if c.part_time { 1.0 - share } else { -share };
+            for v in y.iter().flatten() {
+                part += weight * *v;
+            }
+        }
+        constraints.push(constraint!(part <= 0.0));
+    }
+    let program = backend::Program {
+        vars,
+        objective,
+        constraints,
+    };
+    (program, xs)
+}
+
+/// Per contract: its anchors (one, unbounded, when it has no band or `banded` is false)
+/// and its band.
+fn anchor_layouts(p: &JointProblem, banded: bool) -> Vec<(Vec<f64>, Option<f64>)> {
+    (p.contracts.iter())
+        .map(|c| match c.band.filter(|_| banded) {
+            Some(b) => {
+                let mut a: Vec<f64> = (p.candidates.iter())
+                    .filter(|x| c.templates.contains(&x.template))
+                    .map(|x| time_of_day(p, x))
+                    .collect();
+                a.sort_by(f64::total_cmp);
+                a.dedup_by(|x, y| (*x - *y).abs() < 1e-6);
+                (a, Some(b))
+            }
+            None => (vec![0.0], None),
+        })
+        .collect()
+}
+
+/// A candidate's day in the horizon.
+fn day_of(p: &JointProblem, cand: &Candidate) -> usize {
+    ((cand.shift.start / DAY + 1e-9).floor() as usize).min(p.n_days - 1)
+}
+
+/// A candidate's start as a time of day.
+fn time_of_day(p: &JointProblem, cand: &Candidate) -> f64 {
+    cand.shift.start - day_of(p, cand) as f64 * DAY
+}
+
+/// Agents given to anchors: `[contract][anchor]` lists `(candidate, variable)` for each
+/// candidate of the contract whose start lies in the anchor's window (the candidate's own
+/// variable when the contract has no band).
+type AnchorSplit = Vec<Vec<Vec<(usize, Variable)>>>;
+
+/// The [`AnchorSplit`] of every contract, with the constraints that each candidate's
+/// agents are all given to anchors.
+fn anchor_split(
+    p: &JointProblem,
+    layouts: &[(Vec<f64>, Option<f64>)],
+    xs: &[Variable],
+    vars: &mut ProblemVariables,
+    integer: bool,
+) -> (AnchorSplit, Vec<good_lp::Constraint>) {
+    let most = p.need.iter().map(|&n| n as f64).sum::<f64>().max(1.0);
+    let in_window = |x: &Candidate, a: f64, b: f64| {
+        let t = time_of_day(p, x);
+        t >= a - 1e-6 && t <= a + b + 1e-6
+    };
+    let mut z: AnchorSplit = Vec::new();
+    let mut constraints = Vec::new();
+    for (c, (anchors, band)) in p.contracts.iter().zip(layouts) {
+        let mine: Vec<usize> = (0..p.candidates.len())
+            .filter(|&j| c.templates.contains(&p.candidates[j].template))
+            .collect();
+        let Some(b) = *band else {
+            z.push(vec![mine.iter().map(|&j| (j, xs[j])).collect()]);
+            continue;
+        };
+        let split: Vec<Vec<(usize, Variable)>> = (anchors.iter())
+            .map(|&a| {
+                (mine.iter())
+                    .filter(|&&j| in_window(&p.candidates[j], a, b))
+                    .map(|&j| {
+                        let v = variable().min(0).max(most);
+                        (j, vars.add(if integer { v.integer() } else { v }))
+                    })
+                    .collect()
+            })
+            .collect();
+        for &j in &mine {
+            let given: Expression = (split.iter().flatten())
+                .filter(|(k, _)| *k == j)
+                .map(|(_, v)| Expression::from(*v))
+                .sum();
+            constraints.push(constraint!(given == xs[j]));
+        }
+        z.push(split);
+    }
+    (z, constraints)
 }
 
 #[cfg(test)]
@@ -177,6 +301,7 @@ mod tests {
             templates: vec![0],
             patterns,
             part_time: false,
+            band: None,
         }];
         for need in [
             [3, 3, 3, 3, 3, 3, 3],
@@ -201,6 +326,52 @@ mod tests {
                 agents.iter().zip(&need).all(|(a, n)| a >= n),
                 "{need:?}: {agents:?}"
             );
+        }
+    }
+
+    /// The relaxation's bound lies between the shifts alone (8 h a needed day) and the
+    /// least tours (5 × Baker's workforce days of 8 h), and reaches the tours where Baker's
+    /// workforce is ⌈total ÷ 5⌉ with no rounding (a need of 5 a day: 7 people, 35 days).
+    #[test]
+    fn the_tours_bound_lies_between_the_shifts_and_the_least_tours() {
+        let candidates = daily_candidates();
+        let patterns = enumerate(&PatternRules {
+            n_days: 7,
+            days: (5, 5),
+            consecutive_days_off: 2,
+            max_consecutive_days: None,
+            weekends: None,
+        });
+        let contracts = [JointContract {
+            templates: vec![0],
+            patterns,
+            part_time: false,
+            band: None,
+        }];
+        for need in [
+            [5, 5, 5, 5, 5, 5, 5],
+            [5, 5, 5, 5, 5, 1, 1],
+            [3, 3, 0, 3, 0, 3, 0],
+            [6, 6, 1, 6, 1, 6, 1],
+        ] {
+            let bound = lp_bound(&JointProblem {
+                need: &need,
+                candidates: &candidates,
+                contracts: &contracts,
+                n_days: 7,
+                solver: Solver::Microlp,
+                gap: 1e-6,
+                time_limit: 10.0,
+                max_part_time_share: None,
+            })
+            .expect("solves");
+            let shifts = 8.0 * need.iter().sum::<u32>() as f64;
+            let tours = 8.0 * 5.0 * baker_closed_form(&need) as f64;
+            assert!(bound >= shifts - 1e-6, "{need:?}: {bound} < {shifts}");
+            assert!(bound <= tours + 1e-6, "{need:?}: {bound} > {tours}");
+            if need == [5; 7] {
+                assert!((bound - tours).abs() < 1e-6, "{bound} against {tours}");
+            }
         }
     }
 }

@@ -33,6 +33,16 @@ const ROUNDS: usize = 4;
 /// (seen on a 7-day cover of 35 patterns), and it returns the best cover found by then.
 const COVER_TIME_LIMIT: f64 = 2.0;
 
+/// The relative gap of the tour-aware shifts ([`joint`]) with start bands (people by
+/// start anchor), at least: at the scenario's 0.5 % microlp searches the shipped week's
+/// programs to any time limit (and the limit then decides the answer); at 2 % each stops
+/// by the gap within about a second, the same answer every run. The report's bound line
+/// gives the gap the tours reach.
+const BANDED_JOINT_GAP: f64 = 0.02;
+
+/// Seconds the tour-aware shifts with start bands may take at most.
+const BANDED_JOINT_TIME_LIMIT: f64 = 10.0;
+
 /// Most tours over several weeks the tour-aware shifts ([`joint`]) choose among; with
 /// more, they get [`weeks_columns`].
 const JOINT_TOURS: usize = 2_000;
@@ -63,6 +73,14 @@ pub struct TourSet {
     pub people_bound: u32,
     /// How stage 2 was solved (`MIP`, or `greedy cover (MIP: <why>)`).
     pub path: String,
+    /// A lower bound on the paid hours of the group's tours, all its contracts (the same
+    /// on each of its sets; [`joint::lp_bound`]), when its day patterns could all be
+    /// listed and the backend solved the relaxation.
+    pub group_bound: Option<f64>,
+    /// Days (bit `d`: day `d`) with shifts of stage 1 on which no tour of the contract can
+    /// work within its rules (its days, runs, weekends and the days the group is closed):
+    /// their shifts are unplaced whatever stage 2 and 3 do.
+    pub unworkable_days: u32,
 }
 
 /// The day-pattern rules of `contract` over `n_days` for shifts of `paid_hours` each:
@@ -121,6 +139,8 @@ pub fn group_tours(
         return base;
     }
     let n_days = (model.horizon / DAY).round() as usize;
+    // Whether every contract's patterns are all its allowed ones (the bound needs them).
+    let mut complete = true;
     let contracts: Vec<joint::JointContract> = (base.iter())
         .map(|set| {
             let c = &spec.contracts[set.contract];
@@ -141,30 +161,57 @@ pub fn group_tours(
                                     all.iter().copied().filter(|m| m & closed == 0).collect();
                                 if open.is_empty() { all } else { open }
                             }
-                            _ => weeks_columns(&rules, closed, &set.tours, hours).0,
+                            _ => {
+                                complete = false;
+                                weeks_columns(&rules, closed, &set.tours, hours).0
+                            }
                         }
                     } else {
                         open_patterns(&rules, closed)
                     }
                 },
                 part_time: c.shifts.iter().all(|&t| spec.shifts[t].part_time),
+                // People by start anchor within a week only: over several weeks the
+                // program grew past microlp's reach (the limits then decide the answer).
+                band: c.start_band.filter(|_| n_days <= 7),
             }
         })
         .collect();
-    let joint_agents = joint::solve(&joint::JointProblem {
+    let banded = contracts.iter().any(|c| c.band.is_some());
+    let problem = joint::JointProblem {
         need: covered_need,
         candidates,
         contracts: &contracts,
         n_days,
         solver,
-        gap: spec.gap,
-        time_limit: spec.time_limit,
+        gap: if banded {
+            spec.gap.max(BANDED_JOINT_GAP)
+        } else {
+            spec.gap
+        },
+        time_limit: if banded {
+            spec.time_limit.min(BANDED_JOINT_TIME_LIMIT)
+        } else {
+            spec.time_limit
+        },
         // The share of part-time people is not a constraint here: with it microlp took
         // 40 s on the shipped week (against 2 s); see the README's "Weekly tours".
         max_part_time_share: None,
-    });
-    let Ok(joint_agents) = joint_agents else {
-        return base;
+    };
+    let bound = if complete {
+        joint::lp_bound(&problem).ok()
+    } else {
+        None
+    };
+    let with_bound = |mut sets: Vec<TourSet>| {
+        for s in &mut sets {
+            s.group_bound = bound;
+        }
+        sets
+    };
+    let joint_result = joint::solve(&problem);
+    let Ok(joint_agents) = joint_result else {
+        return with_bound(base);
     };
     let mut alt = tours_from(model, spec, g, candidates, &joint_agents, need, solver);
     let rank = |sets: &[TourSet]| {
@@ -182,9 +229,9 @@ pub fn group_tours(
             x.stage1_paid_hours = y.stage1_paid_hours;
             x.path = format!("tour-aware shifts, {}", x.path);
         }
-        return alt;
+        return with_bound(alt);
     }
-    base
+    with_bound(base)
 }
 
 /// Scheduled agent-intervals of `need` that `agents` (per candidate) leave uncovered.
@@ -286,6 +333,13 @@ fn contract_tours(
         closed_days,
     };
     let found = stages(&input);
+    let workable = if rules.n_days > 7 {
+        weeks::workable_days(rules, closed_days)
+    } else {
+        open_patterns(rules, closed_days)
+            .iter()
+            .fold(0, |m, p| m | p)
+    };
     let stage1: Vec<u32> = required.iter().map(|r| r.len() as u32).collect();
     TourSet {
         group: 0,
@@ -303,6 +357,10 @@ fn contract_tours(
         dropped: found.dropped,
         people_bound: stage1.iter().copied().max().unwrap_or(0),
         path: found.path,
+        group_bound: None,
+        unworkable_days: (0..required.len())
+            .filter(|&d| !required[d].is_empty() && workable >> d & 1 == 0)
+            .fold(0, |m, d| m | 1 << d),
     }
 }
 

@@ -68,6 +68,12 @@ pub struct GroupPeople {
     pub group: String,
     /// People (tours).
     pub people: u32,
+    /// The tours' paid hours, all contracts.
+    pub paid_hours: f64,
+    /// A lower bound on them (the relaxation of shifts and day patterns chosen together,
+    /// without rest and band; within 0.001 h a person), when every allowed day pattern
+    /// could be listed; `null` otherwise.
+    pub paid_hours_bound: Option<f64>,
 }
 
 /// One group's tours on one contract.
@@ -99,6 +105,9 @@ pub struct ContractTours {
     pub dropped: u32,
     /// How stage 2 was solved.
     pub path: String,
+    /// Days (0-based) with shifts of stage 1 that no tour of the contract can work within
+    /// its rules (their shifts are among the unplaced ones).
+    pub unworkable_days: Vec<usize>,
 }
 
 /// One tour: a person's shifts over the horizon.
@@ -155,8 +164,9 @@ pub fn tours_result(
             people: s.tours.len() as u32,
             people_bound: s.people_bound,
             person_days,
-            paid_hours: s.paid_hours,
-            cost: s.paid_hours * group.hourly_cost,
+            // `+ 0.0`: no `-0.0` for a contract with no tours (an empty sum).
+            paid_hours: s.paid_hours + 0.0,
+            cost: s.paid_hours * group.hourly_cost + 0.0,
             stage1_shifts: s.stage1_shifts,
             stage1_paid_hours: s.stage1_paid_hours,
             stage2_gap: if s.stage1_paid_hours > 0.0 {
@@ -167,6 +177,9 @@ pub fn tours_result(
             unplaced: s.unplaced,
             dropped: s.dropped,
             path: s.path.clone(),
+            unworkable_days: (0..n_days)
+                .filter(|&d| s.unworkable_days >> d & 1 == 1)
+                .collect(),
         });
         let mut rows: Vec<Vec<Option<TourDay>>> = (s.tours.iter())
             .map(|t| {
@@ -195,14 +208,12 @@ pub fn tours_result(
     let people = (model.groups.iter().enumerate())
         .filter(|(g, _)| sets.iter().any(|s| s.group == *g))
         .map(|(g, group)| {
-            let n = sets
-                .iter()
-                .filter(|s| s.group == g)
-                .map(|s| s.tours.len() as u32)
-                .sum();
+            let mine = || sets.iter().filter(move |s| s.group == g);
             GroupPeople {
                 group: group.name.clone(),
-                people: n,
+                people: mine().map(|s| s.tours.len() as u32).sum(),
+                paid_hours: mine().map(|s| s.paid_hours).sum::<f64>() + 0.0,
+                paid_hours_bound: mine().find_map(|s| s.group_bound),
             }
         })
         .collect();

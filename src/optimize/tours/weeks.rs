@@ -193,6 +193,22 @@ impl Net {
     }
 }
 
+/// Days (bit `d`: day `d`) that some allowed tour of `rules` works, with the group
+/// closed throughout on `closed_days` (see [`WeeksProblem::closed_days`]).
+pub fn workable_days(rules: &PatternRules, closed_days: u32) -> u32 {
+    let net = Net::build(rules, closed_days);
+    let alive = net.alive();
+    let mut days = 0;
+    for (w, week) in net.nodes.iter().enumerate() {
+        for (&(q, _), &a) in week.iter().zip(&alive[w]) {
+            if a {
+                days |= q << (7 * w);
+            }
+        }
+    }
+    days
+}
+
 /// Solves `p`. A day no tour works is left out (nobody can cover it).
 pub fn solve(p: &WeeksProblem) -> WeeksCover {
     let net = Net::build(p.rules, p.closed_days);
