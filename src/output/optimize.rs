@@ -356,6 +356,13 @@ pub fn cost_lines(r: &OptimizeResult, model: &Model) -> String {
             String::new()
         }
     );
+    if r.intervals_missing > r.baseline.intervals_missing {
+        let _ = writeln!(
+            t,
+            "  but the roster misses more judged intervals than the baseline ({} against {}): the costs do not compare like for like",
+            r.intervals_missing, r.baseline.intervals_missing
+        );
+    }
     t
 }
 

@@ -60,7 +60,7 @@ pub fn tours_text(t: &mut String, r: &OptimizeResult) {
     unworkable_and_bound_lines(t, r, tours);
     let _ = writeln!(
         t,
-        "bound: the busiest day's shifts (no fewer people can work them); stage 2: the tours' paid hours against stage 1's shifts (the surplus days people work to keep their contract); stage 1's gap to its LP bound is the solver column above; unplaced: stage 1's shifts no tour could take within the rules (left out of the roster)"
+        "columns: bound — the busiest day's shifts (no fewer people can work them); stage 2 — the tours' paid hours against stage 1's shifts (surplus days people work to keep their contract, and with tour-aware shifts the work moved between contracts); stage 1's gap to its LP bound is the solver column above; unplaced — stage 1's shifts no tour could take within the rules (left out of the roster)"
     );
     if let Some(s) = &tours.staffing {
         let _ = writeln!(
@@ -83,28 +83,37 @@ pub fn tours_text(t: &mut String, r: &OptimizeResult) {
 /// Under the tours table: the days no tour of a contract can work, and each group's paid
 /// hours against the tours' bound.
 fn unworkable_and_bound_lines(t: &mut String, r: &OptimizeResult, tours: &ToursResult) {
+    let mut groups: Vec<&str> = Vec::new();
     for c in tours
         .contracts
         .iter()
         .filter(|c| !c.unworkable_days.is_empty())
     {
+        if groups.contains(&c.group.as_str()) {
+            continue;
+        }
+        groups.push(&c.group);
         let start = r.simulated.model.start;
         let days: Vec<String> = (c.unworkable_days.iter())
             .map(|&d| {
-                match start
-                    .and_then(|s| s.date().checked_add(jiff::Span::new().days(d as i64)).ok())
-                {
-                    Some(date) => date.strftime("%a %d/%m").to_string(),
-                    None => format!("day {}", d + 1),
-                }
+                let date =
+                    start.and_then(|s| s.date().checked_add(jiff::Span::new().days(d as i64)).ok());
+                date.map_or(format!("day {}", d + 1), |x| {
+                    x.strftime("%a %d/%m").to_string()
+                })
             })
+            .collect();
+        let rules: Vec<String> = (tours.contracts.iter())
+            .filter(|x| x.group == c.group)
+            .map(|x| format!("{}: {}", x.contract, x.day_rules))
             .collect();
         let _ = writeln!(
             t,
-            "{} {}: no tour within the contract's rules can work {} (days a week, days off in a row, days in a row, weekends off, closed days), so its shifts on those days are unplaced; relax a rule or give those shifts to another contract",
+            "{}: no tour of its contracts ({}; and the days the group is closed) can work {}, so its need on those days is left uncovered; relax one of those rules, or add a contract for {} whose people may work those days",
             c.group,
-            c.contract,
-            days.join(", ")
+            rules.join("; "),
+            days.join(", "),
+            c.group
         );
     }
     let gaps: Vec<String> = (tours.people.iter())
@@ -136,6 +145,40 @@ fn unworkable_and_bound_lines(t: &mut String, r: &OptimizeResult, tours: &ToursR
         "paid hours against the tours' bound (shifts and day patterns chosen together, relaxed, without rest and band): {}",
         gaps.join(", ")
     );
+    part_time_share_line(t, r, tours);
+}
+
+/// With `max_part_time_share`: the groups whose part-time people pass it (the share
+/// holds for stage 1's shifts, not for people with tours).
+fn part_time_share_line(t: &mut String, r: &OptimizeResult, tours: &ToursResult) {
+    let Some(share) = (r.simulated.model.optimize.as_ref()).and_then(|o| o.max_part_time_share)
+    else {
+        return;
+    };
+    let over: Vec<String> = (tours.people.iter())
+        .filter_map(|p| {
+            let part: u32 = (tours.contracts.iter())
+                .filter(|c| c.group == p.group && c.part_time)
+                .map(|c| c.people)
+                .sum();
+            (p.people > 0 && part as f64 > share * p.people as f64 + 1e-9).then(|| {
+                format!(
+                    "{} {part} of {} ({:.0}%)",
+                    p.group,
+                    p.people,
+                    part as f64 / p.people as f64 * 100.0
+                )
+            })
+        })
+        .collect();
+    if !over.is_empty() {
+        let _ = writeln!(
+            t,
+            "part-time people above max_part_time_share ({:.0}%, which holds for stage 1's shifts, not for people with tours): {}",
+            share * 100.0,
+            over.join(", ")
+        );
+    }
 }
 
 /// `tours.csv`: `tour,group,contract,day,date,start,end,breaks,paid_hours,surplus,person`,

@@ -314,18 +314,17 @@ fn days_no_tour_can_work_are_named_and_their_shifts_unplaced() {
     );
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
-        stdout.contains("voice_agents full_time: no tour within the contract's rules can work Sat 05/12, Sun 06/12, Sat 12/12, Sun 13/12 ("),
+        stdout.contains("voice_agents: no tour of its contracts (full_time: 5 days a week, days off 2 in a row, every weekend off; and the days the group is closed) can work Sat 05/12, Sun 06/12, Sat 12/12, Sun 13/12, so its need on those days is left uncovered; relax one of those rules, or add a contract for voice_agents whose people may work those days"),
         "{stdout}"
     );
-    let row = (stdout.lines())
-        .find(|l| l.starts_with("voice_agents     full_time"))
-        .unwrap();
-    let unplaced: u32 = row.split_whitespace().nth(9).unwrap().parse().unwrap();
-    assert!(unplaced > 0, "{row}");
+    // The need on those days is uncovered: the roster misses intervals there, and the
+    // comparison with the baseline says it is not like for like.
     assert!(
-        stdout.contains(&format!("{unplaced} shifts unplaced)")),
+        stdout.contains("the costs do not compare like for like"),
         "{stdout}"
     );
+    // Chat's part-timers work its weekends: no line for chat.
+    assert!(!stdout.contains("chat_agents: no tour"), "{stdout}");
     for (id, (_, days)) in tours(&out_dir) {
         let weekend = days.iter().any(|w| [5, 6, 12, 13].contains(&w.day));
         assert!(

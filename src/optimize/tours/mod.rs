@@ -34,10 +34,10 @@ const ROUNDS: usize = 4;
 const COVER_TIME_LIMIT: f64 = 2.0;
 
 /// The relative gap of the tour-aware shifts ([`joint`]) with start bands (people by
-/// start anchor), at least: at the scenario's 0.5 % microlp searches the shipped week's
-/// programs to any time limit (and the limit then decides the answer); at 2 % each stops
-/// by the gap within about a second, the same answer every run. The report's bound line
-/// gives the gap the tours reach.
+/// start anchor) under microlp, at least: at the scenario's 0.5 % microlp searches the
+/// shipped week's programs to any time limit (and the limit then decides the answer); at
+/// 2 % each stops by the gap within about a second, the same answer every run. CBC keeps
+/// the scenario's gap. The report's bound line gives the gap the tours reach.
 const BANDED_JOINT_GAP: f64 = 0.02;
 
 /// Seconds the tour-aware shifts with start bands may take at most.
@@ -77,9 +77,12 @@ pub struct TourSet {
     /// on each of its sets; [`joint::lp_bound`]), when its day patterns could all be
     /// listed and the backend solved the relaxation.
     pub group_bound: Option<f64>,
-    /// Days (bit `d`: day `d`) with shifts of stage 1 on which no tour of the contract can
-    /// work within its rules (its days, runs, weekends and the days the group is closed):
-    /// their shifts are unplaced whatever stage 2 and 3 do.
+    /// Days (bit `d`: day `d`) some tour of the contract can work within its rules (its
+    /// days, runs, weekends and the days the group is closed).
+    pub workable_days: u32,
+    /// Days (bit `d`: day `d`) on which the group needs agents but no tour of any of its
+    /// contracts can work (the same on each of the group's sets): that need is left
+    /// uncovered, or its shifts unplaced, whatever the stages do.
     pub unworkable_days: u32,
 }
 
@@ -139,6 +142,77 @@ pub fn group_tours(
         return base;
     }
     let n_days = (model.horizon / DAY).round() as usize;
+    let (contracts, complete) = joint_contracts(model, spec, g, &base, n_days);
+    let banded = contracts.iter().any(|c| c.band.is_some());
+    let problem = joint::JointProblem {
+        need: covered_need,
+        candidates,
+        contracts: &contracts,
+        n_days,
+        solver,
+        gap: if banded && solver == Solver::Microlp {
+            spec.gap.max(BANDED_JOINT_GAP)
+        } else {
+            spec.gap
+        },
+        time_limit: if banded {
+            spec.time_limit.min(BANDED_JOINT_TIME_LIMIT)
+        } else {
+            spec.time_limit
+        },
+        // The share of part-time people is not a constraint here: with it microlp took
+        // 40 s on the shipped week (against 2 s); see the README's "Weekly tours".
+        max_part_time_share: None,
+    };
+    let bound = if complete {
+        joint::lp_bound(&problem).ok()
+    } else {
+        None
+    };
+    let unworkable = unworkable_days(model, covered_need, &base);
+    let with_bound = |mut sets: Vec<TourSet>| {
+        for s in &mut sets {
+            s.group_bound = bound;
+            s.unworkable_days = unworkable;
+        }
+        sets
+    };
+    let joint_result = joint::solve(&problem);
+    let Ok(joint_agents) = joint_result else {
+        return with_bound(base);
+    };
+    let mut alt = tours_from(model, spec, g, candidates, &joint_agents, need, solver);
+    let rank = |sets: &[TourSet]| {
+        let roster = roster_of_tours(spec, candidates, agents, sets);
+        (
+            sets.iter().map(|s| s.unplaced + s.dropped).sum::<u32>(),
+            short_of(candidates, &roster, covered_need),
+            sets.iter().map(|s| s.paid_hours).sum::<f64>(),
+        )
+    };
+    // Less need left uncovered wins, then fewer shifts left unplaced (or dropped), then
+    // fewer paid hours: tours that leave shifts out cost less without being better.
+    let (a, b) = (rank(&alt), rank(&base));
+    if (a.1, a.0) < (b.1, b.0) || ((a.0, a.1) == (b.0, b.1) && a.2 < b.2 - 1e-9) {
+        for (x, y) in alt.iter_mut().zip(&base) {
+            x.stage1_shifts = y.stage1_shifts;
+            x.stage1_paid_hours = y.stage1_paid_hours;
+            x.path = format!("tour-aware shifts, {}", x.path);
+        }
+        return with_bound(alt);
+    }
+    with_bound(base)
+}
+
+/// The contracts of group `g` for the tour-aware shifts ([`joint`]), and whether their
+/// patterns are every allowed one (the bound needs them).
+fn joint_contracts(
+    model: &Model,
+    spec: &OptimizeSpec,
+    g: usize,
+    base: &[TourSet],
+    n_days: usize,
+) -> (Vec<joint::JointContract>, bool) {
     // Whether every contract's patterns are all its allowed ones (the bound needs them).
     let mut complete = true;
     let contracts: Vec<joint::JointContract> = (base.iter())
@@ -177,61 +251,23 @@ pub fn group_tours(
             }
         })
         .collect();
-    let banded = contracts.iter().any(|c| c.band.is_some());
-    let problem = joint::JointProblem {
-        need: covered_need,
-        candidates,
-        contracts: &contracts,
-        n_days,
-        solver,
-        gap: if banded {
-            spec.gap.max(BANDED_JOINT_GAP)
-        } else {
-            spec.gap
-        },
-        time_limit: if banded {
-            spec.time_limit.min(BANDED_JOINT_TIME_LIMIT)
-        } else {
-            spec.time_limit
-        },
-        // The share of part-time people is not a constraint here: with it microlp took
-        // 40 s on the shipped week (against 2 s); see the README's "Weekly tours".
-        max_part_time_share: None,
-    };
-    let bound = if complete {
-        joint::lp_bound(&problem).ok()
-    } else {
-        None
-    };
-    let with_bound = |mut sets: Vec<TourSet>| {
-        for s in &mut sets {
-            s.group_bound = bound;
-        }
-        sets
-    };
-    let joint_result = joint::solve(&problem);
-    let Ok(joint_agents) = joint_result else {
-        return with_bound(base);
-    };
-    let mut alt = tours_from(model, spec, g, candidates, &joint_agents, need, solver);
-    let rank = |sets: &[TourSet]| {
-        let roster = roster_of_tours(spec, candidates, agents, sets);
-        (
-            sets.iter().map(|s| s.unplaced + s.dropped).sum::<u32>(),
-            short_of(candidates, &roster, covered_need),
-            sets.iter().map(|s| s.paid_hours).sum::<f64>(),
-        )
-    };
-    let (a, b) = (rank(&alt), rank(&base));
-    if a.0 <= b.0 && a.1 <= b.1 && a.2 < b.2 - 1e-9 {
-        for (x, y) in alt.iter_mut().zip(&base) {
-            x.stage1_shifts = y.stage1_shifts;
-            x.stage1_paid_hours = y.stage1_paid_hours;
-            x.path = format!("tour-aware shifts, {}", x.path);
-        }
-        return with_bound(alt);
-    }
-    with_bound(base)
+    (contracts, complete)
+}
+
+/// Days (bit `d`: day `d`) on which `need` (scheduled agents per interval) asks for
+/// someone but no tour of any of `sets` (the group's contracts) can work.
+fn unworkable_days(model: &Model, need: &[u32], sets: &[TourSet]) -> u32 {
+    let per_day = (DAY / model.interval).round() as usize;
+    let workable = sets.iter().fold(0, |m, s| m | s.workable_days);
+    let n_days = (model.horizon / DAY).round() as usize;
+    (0..n_days)
+        .filter(|&d| workable >> d & 1 == 0)
+        .filter(|&d| {
+            let from = (d * per_day).min(need.len());
+            let to = ((d + 1) * per_day).min(need.len());
+            need[from..to].iter().any(|&n| n > 0)
+        })
+        .fold(0, |m, d| m | 1 << d)
 }
 
 /// Scheduled agent-intervals of `need` that `agents` (per candidate) leave uncovered.
@@ -358,9 +394,8 @@ fn contract_tours(
         people_bound: stage1.iter().copied().max().unwrap_or(0),
         path: found.path,
         group_bound: None,
-        unworkable_days: (0..required.len())
-            .filter(|&d| !required[d].is_empty() && workable >> d & 1 == 0)
-            .fold(0, |m, d| m | 1 << d),
+        workable_days: workable,
+        unworkable_days: 0,
     }
 }
 

@@ -108,6 +108,11 @@ pub struct ContractTours {
     /// Days (0-based) with shifts of stage 1 that no tour of the contract can work within
     /// its rules (their shifts are among the unplaced ones).
     pub unworkable_days: Vec<usize>,
+    /// The contract's day rules, for the report's line on those days: `5 days a week, days
+    /// off 2 in a row, every weekend off`.
+    pub day_rules: String,
+    /// Its templates are all part-time (its people count as part-time).
+    pub part_time: bool,
 }
 
 /// One tour: a person's shifts over the horizon.
@@ -180,6 +185,9 @@ pub fn tours_result(
             unworkable_days: (0..n_days)
                 .filter(|&d| s.unworkable_days >> d & 1 == 1)
                 .collect(),
+            day_rules: day_rules(&spec.contracts[s.contract]),
+            part_time: (spec.contracts[s.contract].shifts.iter())
+                .all(|&t| spec.shifts[t].part_time),
         });
         let mut rows: Vec<Vec<Option<TourDay>>> = (s.tours.iter())
             .map(|t| {
@@ -224,6 +232,27 @@ pub fn tours_result(
         tours,
         staffing: None,
     }
+}
+
+/// A contract's rules on days, in words.
+fn day_rules(c: &crate::model::Contract) -> String {
+    let mut rules = vec![if c.days.0 == c.days.1 {
+        format!("{} days a week", c.days.0)
+    } else {
+        format!("{}–{} days a week", c.days.0, c.days.1)
+    }];
+    if c.consecutive_days_off > 1 {
+        rules.push(format!("days off {} in a row", c.consecutive_days_off));
+    }
+    if let Some(m) = c.max_consecutive_days {
+        rules.push(format!("at most {m} days in a row"));
+    }
+    match c.weekends_off_every {
+        Some(1) => rules.push("every weekend off".into()),
+        Some(w) => rules.push(format!("a weekend off in every {w}")),
+        None => {}
+    }
+    rules.join(", ")
 }
 
 fn tour_day(spec: &OptimizeSpec, c: &Candidate) -> TourDay {
