@@ -77,8 +77,8 @@ fn counts<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
 }
 
 /// What an assignment achieved, in one line: `3 of 4 tours staffed (2 start in their
-/// person's preferred band); 1 person without a tour: Eva Novak` (at most ten names, then
-/// `…`).
+/// person's preferred band); 1 person without a tour: Eva Novak (unavailable during every
+/// open tour)` (at most ten names, each with why, then `…`).
 pub fn assignment_line(a: &Assignment, people: &[Person]) -> String {
     let staffed = a.person_of_tour.iter().flatten().count();
     let mut line = format!(
@@ -88,11 +88,11 @@ pub fn assignment_line(a: &Assignment, people: &[Person]) -> String {
     );
     let idle = &a.unassigned_people;
     if !idle.is_empty() {
-        let mut names: Vec<&str> = (idle.iter().take(10))
-            .map(|&p| people[p].name.as_str())
+        let mut names: Vec<String> = (idle.iter().zip(&a.unassigned_reasons).take(10))
+            .map(|(&p, why)| format!("{} ({why})", people[p].name))
             .collect();
         if idle.len() > 10 {
-            names.push("…");
+            names.push("…".into());
         }
         let _ = write!(
             line,

@@ -548,12 +548,56 @@ fn three_voice_tours_and_two_voice_people_are_short_one_person_monday_to_friday(
     assert_eq!(a.unassigned_people, vec![1]);
     assert_eq!(
         ccsim::output::people::assignment_line(&a, &people),
-        "1 of 4 tours staffed (0 start in their person's preferred band); 1 person without a tour: Ben"
+        "1 of 4 tours staffed (0 start in their person's preferred band); 1 person without a tour: Ben (unavailable during every open tour)"
     );
     assert_eq!(
         ccsim::output::people::shortage_lines(&a, &groups, None),
         vec![
             "voice_t1 short 2 full_time people on day 1–day 5 08:00–16:30, 1 full_time person on day 6 10:00–18:00"
+        ]
+    );
+}
+
+/// Each person without a tour is given the reason: a surplus person of a contract whose
+/// tours are all taken, a person whose contract has no tour in their groups, and one
+/// unavailable during the only open tour.
+#[test]
+fn people_without_a_tour_are_told_why() {
+    let (voice, chat) = (GroupId::from_index(0), GroupId::from_index(1));
+    let person = |name: &str, groups: Vec<GroupId>, contract: &str, off: Vec<(f64, f64)>| Person {
+        name: name.into(),
+        groups,
+        contract: contract.into(),
+        unavailable: off,
+        preferred_start: None,
+    };
+    let tours = vec![
+        TourToStaff {
+            group: voice,
+            contract: "full_time".into(),
+            shifts: vec![(8.0 * H, 16.0 * H)],
+        },
+        TourToStaff {
+            group: chat,
+            contract: "part_time".into(),
+            shifts: vec![(DAY + 8.0 * H, DAY + 12.0 * H)],
+        },
+    ];
+    let people = vec![
+        person("Ann", vec![voice], "full_time", Vec::new()),
+        person("Bob", vec![voice], "full_time", Vec::new()),
+        person("Cy", vec![voice], "part_time", Vec::new()),
+        person("Di", vec![chat], "part_time", vec![(DAY, 2.0 * DAY)]),
+    ];
+    let a = assign(&tours, &people, DAY);
+    assert_eq!(a.person_of_tour, vec![Some(0), None]);
+    assert_eq!(a.unassigned_people, vec![1, 2, 3]);
+    assert_eq!(
+        a.unassigned_reasons,
+        vec![
+            "every tour they could work is taken",
+            "no tour of their contract in their groups",
+            "unavailable during every open tour"
         ]
     );
 }

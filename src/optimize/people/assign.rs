@@ -44,11 +44,42 @@ pub fn assign(tours: &[TourToStaff], people: &[Person], day: f64) -> Assignment 
         .iter()
         .flatten()
         .for_each(|&p| taken[p] = true);
+    let unassigned_people: Vec<usize> = (0..people.len()).filter(|&p| !taken[p]).collect();
+    let unassigned_reasons = (unassigned_people.iter())
+        .map(|&p| why_unassigned(tours, &person_of_tour, &people[p]))
+        .collect();
     Assignment {
         shortages: shortages(tours, &person_of_tour, day),
-        unassigned_people: (0..people.len()).filter(|&p| !taken[p]).collect(),
+        unassigned_people,
+        unassigned_reasons,
         person_of_tour,
         preferred_met,
+    }
+}
+
+/// Why `person` has no tour: none of their contract in their groups; all such tours
+/// taken; or the open ones all fall in their unavailable times (a maximum assignment
+/// leaves no open tour a person without one could take).
+fn why_unassigned(
+    tours: &[TourToStaff],
+    person_of_tour: &[Option<usize>],
+    person: &Person,
+) -> &'static str {
+    let theirs =
+        |t: &TourToStaff| t.contract == person.contract && person.groups.contains(&t.group);
+    let mut any = false;
+    for (t, who) in tours.iter().zip(person_of_tour) {
+        if theirs(t) {
+            any = true;
+            if who.is_none() {
+                return "unavailable during every open tour";
+            }
+        }
+    }
+    if any {
+        "every tour they could work is taken"
+    } else {
+        "no tour of their contract in their groups"
     }
 }
 

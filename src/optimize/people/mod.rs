@@ -96,6 +96,10 @@ pub struct Assignment {
     pub preferred_met: usize,
     /// People given no tour, by index, ascending.
     pub unassigned_people: Vec<usize>,
+    /// For each of them, in the same order, why: `no tour of their contract in their
+    /// groups`, `every tour they could work is taken`, or `unavailable during every
+    /// open tour`.
+    pub unassigned_reasons: Vec<&'static str>,
 }
 
 /// People missing for one shift: `missing` tours of `group` and `contract` have nobody
