@@ -215,7 +215,18 @@ pub fn optimize(
     requirement_rounds(&s, &mut required, &mut history)?;
     // 2–3. Roster, simulate, cut, re-solve.
     let deflection_options = rosters::deflection_options(&s.model, &s.spec, &s.roles, &load);
-    let last = roster_rounds(&s, &deflection_options, &mut required, &mut history)?;
+    let mut last = roster_rounds(&s, &deflection_options, &mut required, &mut history)?;
+    if !s.spec.contracts.is_empty() {
+        progress("bounding the tours' paid hours");
+        tours::set_bounds(
+            &s.model,
+            &s.spec,
+            &s.candidates,
+            &mut last.tour_sets,
+            &last.covered_need,
+            solver_of(&s.spec, s.options),
+        );
+    }
     let deflections = deflection_results(&s, &deflection_options, &last);
     let requirement_rows = requirement_rows(&s, &load, &erlang, &required, &last);
     let tours = (!s.spec.contracts.is_empty())

@@ -140,9 +140,13 @@ fn unworkable_and_bound_lines(t: &mut String, r: &OptimizeResult, tours: &ToursR
             }
         })
         .collect();
+    let method = (tours.people.iter())
+        .map(|p| p.paid_hours_bound_method.as_str())
+        .find(|m| !m.is_empty())
+        .unwrap_or("none could be taken");
     let _ = writeln!(
         t,
-        "paid hours against the tours' bound (shifts and day patterns chosen together, relaxed, without rest and band): {}",
+        "paid hours against the tours' bound ({method}): {}",
         gaps.join(", ")
     );
     part_time_share_line(t, r, tours);

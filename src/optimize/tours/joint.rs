@@ -46,7 +46,7 @@ pub struct JointProblem<'a> {
 
 /// Agents per candidate, or why the backend gave no whole answer.
 pub fn solve(p: &JointProblem) -> Result<Vec<u32>, String> {
-    let (program, xs) = program(p, true, true);
+    let (program, xs) = program(p, true, Some(1.0), true);
     let settings = backend::Settings {
         gap: p.gap,
         time_limit: p.time_limit,
@@ -63,35 +63,71 @@ pub fn solve(p: &JointProblem) -> Result<Vec<u32>, String> {
 
 /// A lower bound on the paid hours of any tours of the group that cover `p.need` (every
 /// interval, none short) on its contracts' `patterns` (when those are every allowed
-/// pattern): the linear relaxation of the joint program — shifts and people per day
-/// pattern together, every person-day with a shift — whose shifts' paid hours no tours
-/// can undercut (rest and band only add to them). Within 0.001 h per person: the program
-/// charges each person that much to prefer fewer. `Err`: the backend's reason.
-pub fn lp_bound(p: &JointProblem) -> Result<f64, String> {
-    let (program, xs) = program(p, false, false);
+/// pattern), from the joint program — shifts and people per day pattern together, every
+/// person-day with a shift — with each start band doubled: a tour whose starts all lie
+/// within ± the band of its first has them within `[a, a + 2 × band]` of its earliest
+/// start `a`, so the program's people by anchor relax the band rule, and rest only adds.
+///
+/// With CBC the program is solved whole (integer people and shifts) at `p.gap` and
+/// `p.time_limit`, and the bound is CBC's proven one (its best possible value, valid
+/// whether or not it finished): the integrality of people is most of the distance from the
+/// relaxation to the tours. With microlp it is the linear relaxation (solved exactly).
+/// `Err`: the backend's reason.
+pub fn bound(p: &JointProblem) -> Result<f64, String> {
+    bound_with(p)
+}
+
+/// What [`bound`] is with `solver`, in the report's words.
+pub fn bound_method(solver: Solver) -> &'static str {
+    match solver {
+        Solver::Cbc => {
+            "shifts and day patterns chosen together in whole people, starts within twice the band, without rest: CBC's proven bound"
+        }
+        Solver::Microlp => {
+            "shifts and day patterns chosen together, relaxed, starts within twice the band, without rest"
+        }
+    }
+}
+
+fn bound_with(p: &JointProblem) -> Result<f64, String> {
     let settings = backend::Settings {
         gap: p.gap,
         time_limit: p.time_limit,
         start: Vec::new(),
     };
-    let outcome = backend::solve(p.solver, program, &xs, &settings)?;
-    Ok((p.candidates.iter().zip(&outcome.values))
+    let (relaxation, xs) = program(p, false, Some(2.0), false);
+    let outcome = backend::solve(p.solver, relaxation, &xs, &settings)?;
+    let relaxed = (p.candidates.iter().zip(&outcome.values))
         .map(|(c, &x)| c.paid_hours * x.max(0.0))
-        .sum())
+        .sum();
+    if p.solver != Solver::Cbc {
+        return Ok(relaxed);
+    }
+    // CBC's proven bound on the whole program (the objective is the paid hours: no one
+    // short in the tours bounded), never below the relaxation (CBC stopped by its time
+    // limit early may prove less).
+    let (whole, xs) = program(p, true, Some(2.0), false);
+    let proven = backend::solve(p.solver, whole, &xs, &settings)
+        .ok()
+        .map(|o| o.objective - o.gap.unwrap_or(0.0) * o.objective.abs())
+        .filter(|b| b.is_finite());
+    Ok(proven.map_or(relaxed, |b| b.max(relaxed)))
 }
 
-/// The joint program (integer, or its relaxation) and its shift variables. `banded`:
+/// The joint program (integer, or its relaxation) and its shift variables. `window`:
 /// a contract with a start band has its people split by **anchor** (a start time of
 /// day, as in the anchored stage 2): a person of anchor `a` starts every shift in
-/// `[a, a + band]`, and each day's shifts of the contract are given to anchors whose
-/// window holds their start, as many as the anchor's people working that day — the
-/// start-time band model of Jacobs and Brusco (1996). It is stricter than the band rule
-/// (± the band of the week's first start), so the bound ([`lp_bound`]) is taken without it.
+/// `[a, a + window × band]`, and each day's shifts of the contract are given to anchors
+/// whose window holds their start, as many as the anchor's people working that day — the
+/// start-time band model of Jacobs and Brusco (1996). At 1 it is stricter than the band
+/// rule (± the band of the week's first start), at 2 looser (the bound, [`bound`]).
+/// `charge_people`: each person costs 0.001 h more, so that fewer are preferred.
 fn program(
     p: &JointProblem,
     integer: bool,
-    banded: bool,
-) -> (backend::Program, Vec<good_lp::Variable>) {
+    window: Option<f64>,
+    charge_people: bool,
+) -> (backend::Program, Vec<Variable>) {
     let mut vars = ProblemVariables::new();
     let whole = |v: good_lp::VariableDefinition| if integer { v.integer() } else { v };
     // Surplus days may put more people on a shift than its intervals need: the bound is
@@ -100,7 +136,7 @@ fn program(
     let xs: Vec<Variable> = (p.candidates.iter())
         .map(|_| vars.add(whole(variable()).min(0).max(most)))
         .collect();
-    let layouts = anchor_layouts(p, banded);
+    let layouts = anchor_layouts(p, window);
     let ys: Vec<Vec<Vec<Variable>>> = (p.contracts.iter().zip(&layouts))
         .map(|(c, (anchors, _))| {
             (anchors.iter())
@@ -125,7 +161,7 @@ fn program(
     for (x, c) in xs.iter().zip(p.candidates) {
         objective += c.paid_hours.max(1e-6) * *x;
     }
-    for y in ys.iter().flatten().flatten() {
+    for y in ys.iter().flatten().flatten().filter(|_| charge_people) {
         objective += 1e-3 * *y;
     }
     for s in &shorts {
@@ -144,11 +180,11 @@ fn program(
         constraints.push(constraint!(on >= n as f64));
     }
     for ((c, y), zc) in p.contracts.iter().zip(&ys).zip(&z) {
-        for (ya, za) in y.iter().zip(zc) {
+        for (ya, za) in y.iter().zip(&zc.anchors) {
             for d in 0..p.n_days {
                 let shifts: Expression = (za.iter())
-                    .filter(|(j, _)| day_of(p, &p.candidates[*j]) == d)
-                    .map(|(_, v)| Expression::from(*v))
+                    .filter(|(day, _, _)| *day == d)
+                    .map(|(_, _, v)| Expression::from(*v))
                     .sum();
                 let mut people = Expression::from(0.0);
                 for (v, m) in ya.iter().zip(&c.patterns) {
@@ -179,11 +215,11 @@ fn program(
     (program, xs)
 }
 
-/// Per contract: its anchors (one, unbounded, when it has no band or `banded` is false)
-/// and its band.
-fn anchor_layouts(p: &JointProblem, banded: bool) -> Vec<(Vec<f64>, Option<f64>)> {
+/// Per contract: its anchors (one, unbounded, when it has no band or no `window`) and
+/// its window (`window` × its band).
+fn anchor_layouts(p: &JointProblem, window: Option<f64>) -> Vec<(Vec<f64>, Option<f64>)> {
     (p.contracts.iter())
-        .map(|c| match c.band.filter(|_| banded) {
+        .map(|c| match c.band.zip(window).map(|(b, k)| b * k) {
             Some(b) => {
                 let mut a: Vec<f64> = (p.candidates.iter())
                     .filter(|x| c.templates.contains(&x.template))
@@ -208,13 +244,20 @@ fn time_of_day(p: &JointProblem, cand: &Candidate) -> f64 {
     cand.shift.start - day_of(p, cand) as f64 * DAY
 }
 
-/// Agents given to anchors: `[contract][anchor]` lists `(candidate, variable)` for each
-/// candidate of the contract whose start lies in the anchor's window (the candidate's own
-/// variable when the contract has no band).
-type AnchorSplit = Vec<Vec<Vec<(usize, Variable)>>>;
+/// Agents given to anchors, per contract.
+struct ContractSplit {
+    /// Per anchor: `(day, key, variable)` for each key whose start lies in the anchor's
+    /// window. With a band a key is a (day, start time) of the contract's candidates, so
+    /// that candidates differing only in their breaks share one variable; without one, a
+    /// single unbounded anchor whose keys are the candidates themselves, with their own
+    /// variables.
+    anchors: Vec<Vec<(usize, usize, Variable)>>,
+}
 
-/// The [`AnchorSplit`] of every contract, with the constraints that each candidate's
-/// agents are all given to anchors.
+type AnchorSplit = Vec<ContractSplit>;
+
+/// The [`AnchorSplit`] of every contract, with the constraints that the agents of each
+/// (day, start) of a banded contract are all given to anchors.
 fn anchor_split(
     p: &JointProblem,
     layouts: &[(Vec<f64>, Option<f64>)],
@@ -223,10 +266,6 @@ fn anchor_split(
     integer: bool,
 ) -> (AnchorSplit, Vec<good_lp::Constraint>) {
     let most = p.need.iter().map(|&n| n as f64).sum::<f64>().max(1.0);
-    let in_window = |x: &Candidate, a: f64, b: f64| {
-        let t = time_of_day(p, x);
-        t >= a - 1e-6 && t <= a + b + 1e-6
-    };
     let mut z: AnchorSplit = Vec::new();
     let mut constraints = Vec::new();
     for (c, (anchors, band)) in p.contracts.iter().zip(layouts) {
@@ -234,28 +273,49 @@ fn anchor_split(
             .filter(|&j| c.templates.contains(&p.candidates[j].template))
             .collect();
         let Some(b) = *band else {
-            z.push(vec![mine.iter().map(|&j| (j, xs[j])).collect()]);
+            let day = |j: usize| day_of(p, &p.candidates[j]);
+            let only = mine.iter().map(|&j| (day(j), j, xs[j])).collect();
+            z.push(ContractSplit {
+                anchors: vec![only],
+            });
             continue;
         };
-        let split: Vec<Vec<(usize, Variable)>> = (anchors.iter())
+        // Distinct (day, start) of the contract's candidates, and each one's agents.
+        let mut starts: Vec<(usize, f64)> = Vec::new();
+        let mut agents: Vec<Expression> = Vec::new();
+        for &j in &mine {
+            let at = (
+                day_of(p, &p.candidates[j]),
+                time_of_day(p, &p.candidates[j]),
+            );
+            let k = match (starts.iter()).position(|s| s.0 == at.0 && (s.1 - at.1).abs() < 1e-6) {
+                Some(k) => k,
+                None => {
+                    starts.push(at);
+                    agents.push(Expression::from(0.0));
+                    starts.len() - 1
+                }
+            };
+            agents[k] += xs[j];
+        }
+        let mut given: Vec<Expression> = vec![Expression::from(0.0); starts.len()];
+        let split: Vec<Vec<(usize, usize, Variable)>> = (anchors.iter())
             .map(|&a| {
-                (mine.iter())
-                    .filter(|&&j| in_window(&p.candidates[j], a, b))
-                    .map(|&j| {
+                (starts.iter().enumerate())
+                    .filter(|(_, s)| s.1 >= a - 1e-6 && s.1 <= a + b + 1e-6)
+                    .map(|(k, s)| {
                         let v = variable().min(0).max(most);
-                        (j, vars.add(if integer { v.integer() } else { v }))
+                        let v = vars.add(if integer { v.integer() } else { v });
+                        given[k] += v;
+                        (s.0, k, v)
                     })
                     .collect()
             })
             .collect();
-        for &j in &mine {
-            let given: Expression = (split.iter().flatten())
-                .filter(|(k, _)| *k == j)
-                .map(|(_, v)| Expression::from(*v))
-                .sum();
-            constraints.push(constraint!(given == xs[j]));
+        for (g, a) in given.into_iter().zip(agents) {
+            constraints.push(constraint!(g == a));
         }
-        z.push(split);
+        z.push(ContractSplit { anchors: split });
     }
     (z, constraints)
 }
@@ -354,7 +414,7 @@ mod tests {
             [3, 3, 0, 3, 0, 3, 0],
             [6, 6, 1, 6, 1, 6, 1],
         ] {
-            let bound = lp_bound(&JointProblem {
+            let bound = bound(&JointProblem {
                 need: &need,
                 candidates: &candidates,
                 contracts: &contracts,
@@ -371,6 +431,99 @@ mod tests {
             assert!(bound <= tours + 1e-6, "{need:?}: {bound} > {tours}");
             if need == [5; 7] {
                 assert!((bound - tours).abs() < 1e-6, "{bound} against {tours}");
+            }
+        }
+    }
+
+    /// Shifts of 8 h starting at 06:00, 08:00, 10:00 or 12:00 each day, hourly intervals.
+    fn banded_candidates() -> Vec<Candidate> {
+        let mut v = Vec::new();
+        for d in 0..7 {
+            for h in [6, 8, 10, 12] {
+                v.push(Candidate {
+                    template: 0,
+                    shift: RosterShift {
+                        start: d as f64 * DAY + h as f64 * 3600.0,
+                        length: 8.0 * 3600.0,
+                        agents: 1,
+                        breaks: Vec::new(),
+                    },
+                    covers: (d * 24 + h..d * 24 + h + 8).collect(),
+                    paid_hours: 8.0,
+                    part_time: false,
+                });
+            }
+        }
+        v
+    }
+
+    /// With a start band, the bound lies between the relaxation without the band and the
+    /// paid hours of the tour-aware roster (whose people keep a band of half the bound's
+    /// window); with CBC (when built) it is the integer program's proven bound, no weaker
+    /// than the relaxation.
+    #[test]
+    fn the_banded_bound_lies_between_the_relaxation_and_the_roster() {
+        let candidates = banded_candidates();
+        let patterns = enumerate(&PatternRules {
+            n_days: 7,
+            days: (5, 5),
+            consecutive_days_off: 2,
+            max_consecutive_days: None,
+            weekends: None,
+        });
+        let contracts = [JointContract {
+            templates: vec![0],
+            patterns,
+            part_time: false,
+            band: Some(3600.0),
+        }];
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(7);
+        for _ in 0..4 {
+            // Morning and afternoon peaks that move from day to day.
+            let need: Vec<u32> = (0..7 * 24)
+                .map(|k| match k % 24 {
+                    6..=19 => rng.random_range(0..5),
+                    _ => 0,
+                })
+                .collect();
+            for solver in [Solver::Microlp, Solver::Cbc]
+                .into_iter()
+                .filter(|s| s.built())
+            {
+                let p = JointProblem {
+                    need: &need,
+                    candidates: &candidates,
+                    contracts: &contracts,
+                    n_days: 7,
+                    solver,
+                    gap: 1e-4,
+                    time_limit: 30.0,
+                    max_part_time_share: None,
+                };
+                let relaxed = {
+                    let (program, xs) = program(&p, false, None, false);
+                    let settings = backend::Settings {
+                        gap: p.gap,
+                        time_limit: p.time_limit,
+                        start: Vec::new(),
+                    };
+                    let o = backend::solve(Solver::Microlp, program, &xs, &settings).unwrap();
+                    (candidates.iter().zip(&o.values))
+                        .map(|(c, &x)| c.paid_hours * x)
+                        .sum::<f64>()
+                };
+                let b = bound(&p).expect("bounds");
+                let agents = solve(&p).expect("solves");
+                let paid: f64 = (candidates.iter().zip(&agents))
+                    .map(|(c, &n)| c.paid_hours * n as f64)
+                    .sum();
+                assert!(b >= relaxed - 1e-6, "{solver:?}: {b} < {relaxed}");
+                assert!(b <= paid + 1e-6, "{solver:?}: {b} > {paid}");
+                if solver == Solver::Cbc {
+                    // Whole people: a multiple of 40 h at least the relaxation's.
+                    assert!(b >= (relaxed / 40.0 - 1e-6).ceil() * 40.0 - 1e-4 * paid);
+                }
             }
         }
     }

@@ -74,9 +74,11 @@ pub struct TourSet {
     /// How stage 2 was solved (`MIP`, or `greedy cover (MIP: <why>)`).
     pub path: String,
     /// A lower bound on the paid hours of the group's tours, all its contracts (the same
-    /// on each of its sets; [`joint::lp_bound`]), when its day patterns could all be
+    /// on each of its sets; [`joint::bound`]), when its day patterns could all be
     /// listed and the backend solved the relaxation.
     pub group_bound: Option<f64>,
+    /// How [`Self::group_bound`] was taken ([`joint::bound_method`]).
+    pub bound_method: &'static str,
     /// Days (bit `d`: day `d`) some tour of the contract can work within its rules (its
     /// days, runs, weekends and the days the group is closed).
     pub workable_days: u32,
@@ -142,41 +144,15 @@ pub fn group_tours(
         return base;
     }
     let n_days = (model.horizon / DAY).round() as usize;
-    let (contracts, complete) = joint_contracts(model, spec, g, &base, n_days);
-    let banded = contracts.iter().any(|c| c.band.is_some());
-    let problem = joint::JointProblem {
-        need: covered_need,
-        candidates,
-        contracts: &contracts,
-        n_days,
-        solver,
-        gap: if banded && solver == Solver::Microlp {
-            spec.gap.max(BANDED_JOINT_GAP)
-        } else {
-            spec.gap
-        },
-        time_limit: if banded {
-            spec.time_limit.min(BANDED_JOINT_TIME_LIMIT)
-        } else {
-            spec.time_limit
-        },
-        // The share of part-time people is not a constraint here: with it microlp took
-        // 40 s on the shipped week (against 2 s); see the README's "Weekly tours".
-        max_part_time_share: None,
-    };
-    let bound = if complete {
-        joint::lp_bound(&problem).ok()
-    } else {
-        None
-    };
+    let (contracts, _) = joint_contracts(model, spec, g, &base, n_days);
     let unworkable = unworkable_days(model, covered_need, &base);
     let with_bound = |mut sets: Vec<TourSet>| {
         for s in &mut sets {
-            s.group_bound = bound;
             s.unworkable_days = unworkable;
         }
         sets
     };
+    let problem = joint_problem(spec, covered_need, candidates, &contracts, n_days, solver);
     let joint_result = joint::solve(&problem);
     let Ok(joint_agents) = joint_result else {
         return with_bound(base);
@@ -202,6 +178,79 @@ pub fn group_tours(
         return with_bound(alt);
     }
     with_bound(base)
+}
+
+/// The tour-aware program of one group ([`joint`]) with the stage's gap and time limit:
+/// with a start band, microlp stops at [`BANDED_JOINT_GAP`] at least (at a tighter gap
+/// the time limit decided its answer) and any backend within
+/// [`BANDED_JOINT_TIME_LIMIT`].
+fn joint_problem<'a>(
+    spec: &OptimizeSpec,
+    covered_need: &'a [u32],
+    candidates: &'a [Candidate],
+    contracts: &'a [joint::JointContract],
+    n_days: usize,
+    solver: Solver,
+) -> joint::JointProblem<'a> {
+    let banded = contracts.iter().any(|c| c.band.is_some());
+    joint::JointProblem {
+        need: covered_need,
+        candidates,
+        contracts,
+        n_days,
+        solver,
+        gap: if banded && solver == Solver::Microlp {
+            spec.gap.max(BANDED_JOINT_GAP)
+        } else {
+            spec.gap
+        },
+        time_limit: if banded {
+            spec.time_limit.min(BANDED_JOINT_TIME_LIMIT)
+        } else {
+            spec.time_limit
+        },
+        // The share of part-time people is not a constraint here: with it microlp took
+        // 40 s on the shipped week (against 2 s); see the README's "Weekly tours".
+        max_part_time_share: None,
+    }
+}
+
+/// Sets [`TourSet::group_bound`] on every group's sets (`sets`, the final round's) from
+/// the need its roster covered (`covered_need`, per group and interval), groups in
+/// parallel: [`joint::bound`], when every allowed day pattern of the group's contracts
+/// could be listed. Taken once, after the rounds: with CBC it is an integer program.
+pub fn set_bounds(
+    model: &Model,
+    spec: &OptimizeSpec,
+    candidates: &[Vec<Candidate>],
+    sets: &mut [TourSet],
+    covered_need: &[Vec<u32>],
+    solver: Solver,
+) {
+    let n_days = (model.horizon / DAY).round() as usize;
+    let bounds: Vec<Option<f64>> = (0..candidates.len())
+        .into_par_iter()
+        .map(|g| {
+            let mine: Vec<TourSet> = sets.iter().filter(|s| s.group == g).cloned().collect();
+            if mine.is_empty() {
+                return None;
+            }
+            let (contracts, complete) = joint_contracts(model, spec, g, &mine, n_days);
+            let p = joint_problem(
+                spec,
+                &covered_need[g],
+                &candidates[g],
+                &contracts,
+                n_days,
+                solver,
+            );
+            complete.then(|| joint::bound(&p).ok()).flatten()
+        })
+        .collect();
+    for s in sets {
+        s.group_bound = bounds[s.group];
+        s.bound_method = joint::bound_method(solver);
+    }
 }
 
 /// The contracts of group `g` for the tour-aware shifts ([`joint`]), and whether their
@@ -394,6 +443,7 @@ fn contract_tours(
         people_bound: stage1.iter().copied().max().unwrap_or(0),
         path: found.path,
         group_bound: None,
+        bound_method: "",
         workable_days: workable,
         unworkable_days: 0,
     }

@@ -70,10 +70,13 @@ pub struct GroupPeople {
     pub people: u32,
     /// The tours' paid hours, all contracts.
     pub paid_hours: f64,
-    /// A lower bound on them (the relaxation of shifts and day patterns chosen together,
-    /// without rest and band; within 0.001 h a person), when every allowed day pattern
-    /// could be listed; `null` otherwise.
+    /// A lower bound on them (shifts and day patterns chosen together, starts within
+    /// twice the band, without rest: with CBC its proven bound in whole people, with
+    /// microlp the linear relaxation; within 0.001 h a person), when every allowed day
+    /// pattern could be listed; `null` otherwise.
     pub paid_hours_bound: Option<f64>,
+    /// How `paid_hours_bound` was taken, in the report's words (empty without one).
+    pub paid_hours_bound_method: String,
 }
 
 /// One group's tours on one contract.
@@ -222,6 +225,10 @@ pub fn tours_result(
                 people: mine().map(|s| s.tours.len() as u32).sum(),
                 paid_hours: mine().map(|s| s.paid_hours).sum::<f64>() + 0.0,
                 paid_hours_bound: mine().find_map(|s| s.group_bound),
+                paid_hours_bound_method: (mine()
+                    .find_map(|s| s.group_bound.map(|_| s.bound_method)))
+                .unwrap_or("")
+                .to_string(),
             }
         })
         .collect();
