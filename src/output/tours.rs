@@ -178,7 +178,7 @@ fn part_time_share_line(t: &mut String, r: &OptimizeResult, tours: &ToursResult)
     if !over.is_empty() {
         let _ = writeln!(
             t,
-            "part-time people above max_part_time_share ({:.0}%, which holds for stage 1's shifts, not for people with tours): {}",
+            "part-time people above max_part_time_share ({:.0}%, kept by stage 1's shifts; by the tours' people only with `--solver cbc`): {}",
             share * 100.0,
             over.join(", ")
         );

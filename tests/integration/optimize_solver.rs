@@ -340,3 +340,64 @@ fn the_solver_is_chosen_by_flag_or_scenario_and_cbc_needs_its_build() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// With CBC the tour-aware shifts count part-time people against `max_part_time_share`:
+/// on the tours' week with a share of 20 % (without it the part-timers are 40 % and more
+/// of a group), every group's tours keep it, and the bound line counts it. (Only with a
+/// CBC build: microlp does not apply the share to people, as the README says.)
+#[test]
+fn optimize_with_cbc_keeps_the_part_time_share_on_people() {
+    if !Solver::Cbc.built() {
+        return;
+    }
+    let case = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/tours_week.toml");
+    let text = std::fs::read_to_string(case)
+        .expect("the case reads")
+        .replacen("[optimize]\n", "[optimize]\nmax_part_time_share = 0.2\n", 1);
+    let dir = std::env::temp_dir().join(format!("ccsim-share-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let path = dir.join("share.toml");
+    std::fs::write(&path, &text).expect("written");
+    let out = dir.join("out");
+    let run = crate::support::ccsim(&[
+        "optimize",
+        path.to_str().expect("utf-8"),
+        "--solver",
+        "cbc",
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--quiet",
+    ]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(!stdout.contains("part-time people above"), "{stdout}");
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("optimize.json")).expect("optimize.json"),
+    )
+    .expect("json");
+    let contracts = json["tours"]["contracts"].as_array().expect("contracts");
+    for group in ["voice_agents", "chat_agents"] {
+        let people = |part: bool| -> u64 {
+            (contracts.iter())
+                .filter(|c| c["group"] == group && (!part || c["contract"] == "part_time"))
+                .map(|c| c["people"].as_u64().expect("people"))
+                .sum()
+        };
+        assert!(people(false) > 0, "{group}");
+        assert!(
+            people(true) as f64 <= 0.2 * people(false) as f64 + 1e-9,
+            "{group}: {} part-time of {}",
+            people(true),
+            people(false)
+        );
+    }
+    assert!(
+        stdout.contains("the part-time share where the tours keep it"),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

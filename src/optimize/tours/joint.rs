@@ -81,10 +81,10 @@ pub fn bound(p: &JointProblem) -> Result<f64, String> {
 pub fn bound_method(solver: Solver) -> &'static str {
     match solver {
         Solver::Cbc => {
-            "shifts and day patterns chosen together in whole people, starts within twice the band, without rest: CBC's proven bound"
+            "shifts and day patterns chosen together in whole people, starts within twice the band, the part-time share where the tours keep it, without rest: CBC's proven bound"
         }
         Solver::Microlp => {
-            "shifts and day patterns chosen together, relaxed, starts within twice the band, without rest"
+            "shifts and day patterns chosen together, relaxed, starts within twice the band, the part-time share where the tours keep it, without rest"
         }
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod anchored;
 pub mod assign;
+mod bounds;
 pub mod cover;
 pub mod joint;
 pub use crate::model::patterns;
@@ -17,6 +18,8 @@ pub mod report;
 #[cfg(test)]
 mod tests;
 pub mod weeks;
+
+pub use bounds::set_bounds;
 
 use super::backend::Solver;
 use super::roster::{Candidate, RosterSolution};
@@ -158,18 +161,34 @@ pub fn group_tours(
         return with_bound(base);
     };
     let mut alt = tours_from(model, spec, g, candidates, &joint_agents, need, solver);
+    // With the share of part-time people a constraint (CBC), tours that break it lose.
+    let breaks_share = |sets: &[TourSet]| -> bool {
+        problem.max_part_time_share.is_some_and(|share| {
+            let people = |part: bool| -> usize {
+                (sets.iter().zip(&contracts))
+                    .filter(|(_, c)| !part || c.part_time)
+                    .map(|(s, _)| s.tours.len())
+                    .sum()
+            };
+            people(true) as f64 > share * people(false) as f64 + 1e-9
+        })
+    };
     let rank = |sets: &[TourSet]| {
         let roster = roster_of_tours(spec, candidates, agents, sets);
         (
+            breaks_share(sets),
             sets.iter().map(|s| s.unplaced + s.dropped).sum::<u32>(),
             short_of(candidates, &roster, covered_need),
             sets.iter().map(|s| s.paid_hours).sum::<f64>(),
         )
     };
-    // Less need left uncovered wins, then fewer shifts left unplaced (or dropped), then
-    // fewer paid hours: tours that leave shifts out cost less without being better.
+    // Tours that keep the share (when it is a constraint) win, then less need left
+    // uncovered, then fewer shifts left unplaced (or dropped), then fewer paid hours:
+    // tours that leave shifts out cost less without being better.
     let (a, b) = (rank(&alt), rank(&base));
-    if (a.1, a.0) < (b.1, b.0) || ((a.0, a.1) == (b.0, b.1) && a.2 < b.2 - 1e-9) {
+    let better = (a.0, a.2, a.1) < (b.0, b.2, b.1)
+        || ((a.0, a.1, a.2) == (b.0, b.1, b.2) && a.3 < b.3 - 1e-9);
+    if better {
         for (x, y) in alt.iter_mut().zip(&base) {
             x.stage1_shifts = y.stage1_shifts;
             x.stage1_paid_hours = y.stage1_paid_hours;
@@ -209,47 +228,9 @@ fn joint_problem<'a>(
         } else {
             spec.time_limit
         },
-        // The share of part-time people is not a constraint here: with it microlp took
-        // 40 s on the shipped week (against 2 s); see the README's "Weekly tours".
-        max_part_time_share: None,
-    }
-}
-
-/// Sets [`TourSet::group_bound`] on every group's sets (`sets`, the final round's) from
-/// the need its roster covered (`covered_need`, per group and interval), groups in
-/// parallel: [`joint::bound`], when every allowed day pattern of the group's contracts
-/// could be listed. Taken once, after the rounds: with CBC it is an integer program.
-pub fn set_bounds(
-    model: &Model,
-    spec: &OptimizeSpec,
-    candidates: &[Vec<Candidate>],
-    sets: &mut [TourSet],
-    covered_need: &[Vec<u32>],
-    solver: Solver,
-) {
-    let n_days = (model.horizon / DAY).round() as usize;
-    let bounds: Vec<Option<f64>> = (0..candidates.len())
-        .into_par_iter()
-        .map(|g| {
-            let mine: Vec<TourSet> = sets.iter().filter(|s| s.group == g).cloned().collect();
-            if mine.is_empty() {
-                return None;
-            }
-            let (contracts, complete) = joint_contracts(model, spec, g, &mine, n_days);
-            let p = joint_problem(
-                spec,
-                &covered_need[g],
-                &candidates[g],
-                &contracts,
-                n_days,
-                solver,
-            );
-            complete.then(|| joint::bound(&p).ok()).flatten()
-        })
-        .collect();
-    for s in sets {
-        s.group_bound = bounds[s.group];
-        s.bound_method = joint::bound_method(solver);
+        // The share of part-time people: a constraint with CBC only (with it microlp took
+        // 40 s on the shipped week, against 2 s); see the README's "Weekly tours".
+        max_part_time_share: spec.max_part_time_share.filter(|_| solver == Solver::Cbc),
     }
 }
 
