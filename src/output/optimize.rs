@@ -363,6 +363,14 @@ pub fn cost_lines(r: &OptimizeResult, model: &Model) -> String {
             r.intervals_missing, r.baseline.intervals_missing
         );
     }
+    if let Some(tours) = &r.tours
+        && !super::tours::share_breakers(r, tours).is_empty()
+    {
+        let _ = writeln!(
+            t,
+            "  and the roster's part-time people pass max_part_time_share, which the baseline keeps (see the tours): the costs do not compare like for like"
+        );
+    }
     t
 }
 

@@ -48,7 +48,12 @@ pub fn tours_text(t: &mut String, r: &OptimizeResult) {
             c.paid_hours,
             c.cost,
             c.stage1_paid_hours,
-            format!("{:+.1}%", c.stage2_gap * 100.0),
+            // Against no stage-1 hours there is no percentage.
+            if c.stage1_paid_hours > 0.0 {
+                format!("{:+.1}%", c.stage2_gap * 100.0)
+            } else {
+                "–".to_string()
+            },
             c.unplaced,
             if c.path == "MIP" {
                 String::new()
@@ -152,14 +157,14 @@ fn unworkable_and_bound_lines(t: &mut String, r: &OptimizeResult, tours: &ToursR
     part_time_share_line(t, r, tours);
 }
 
-/// With `max_part_time_share`: the groups whose part-time people pass it (the share
-/// holds for stage 1's shifts, not for people with tours).
-fn part_time_share_line(t: &mut String, r: &OptimizeResult, tours: &ToursResult) {
+/// With `max_part_time_share`: `voice_t1 53 of 84 (63%)` for each group whose part-time
+/// people (with tours) pass it; empty without the setting or when every group keeps it.
+pub fn share_breakers(r: &OptimizeResult, tours: &ToursResult) -> Vec<String> {
     let Some(share) = (r.simulated.model.optimize.as_ref()).and_then(|o| o.max_part_time_share)
     else {
-        return;
+        return Vec::new();
     };
-    let over: Vec<String> = (tours.people.iter())
+    (tours.people.iter())
         .filter_map(|p| {
             let part: u32 = (tours.contracts.iter())
                 .filter(|c| c.group == p.group && c.part_time)
@@ -174,7 +179,17 @@ fn part_time_share_line(t: &mut String, r: &OptimizeResult, tours: &ToursResult)
                 )
             })
         })
-        .collect();
+        .collect()
+}
+
+/// With `max_part_time_share`: the groups whose part-time people pass it (the share
+/// holds for stage 1's shifts, not for people with tours).
+fn part_time_share_line(t: &mut String, r: &OptimizeResult, tours: &ToursResult) {
+    let Some(share) = (r.simulated.model.optimize.as_ref()).and_then(|o| o.max_part_time_share)
+    else {
+        return;
+    };
+    let over = share_breakers(r, tours);
     if !over.is_empty() {
         let _ = writeln!(
             t,

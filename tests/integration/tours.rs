@@ -588,3 +588,46 @@ fn check_lists_the_contracts_and_their_rules() {
         "{text}"
     );
 }
+
+/// With the default backend the tours' part-time people may pass `max_part_time_share`
+/// (microlp keeps it on stage 1's shifts only): the report names the groups, and the cost
+/// comparison says the baseline keeps the share, so that a roster cheaper by breaking it
+/// is not read as better.
+#[test]
+fn tours_that_pass_the_part_time_share_are_named_and_not_compared_like_for_like() {
+    if ccsim::optimize::Solver::Cbc.built() {
+        // With CBC the share holds (tests/integration/optimize_solver.rs).
+        return;
+    }
+    let case = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/tours_week.toml");
+    let text = std::fs::read_to_string(case)
+        .expect("the case reads")
+        .replacen("[optimize]\n", "[optimize]\nmax_part_time_share = 0.2\n", 1);
+    let dir = std::env::temp_dir().join(format!("ccsim-share-mlp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let path = dir.join("share.toml");
+    std::fs::write(&path, &text).expect("written");
+    let out = dir.join("out");
+    let run = ccsim(&[
+        "optimize",
+        path.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--quiet",
+    ]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let line = (stdout.lines())
+        .find(|l| l.starts_with("part-time people above max_part_time_share (20%"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(line.contains("voice_agents 11 of 21 (52%)"), "{line}");
+    assert!(
+        stdout.contains("  and the roster's part-time people pass max_part_time_share, which the baseline keeps (see the tours): the costs do not compare like for like"),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -97,6 +97,17 @@ fn bound_with(p: &JointProblem) -> Result<f64, String> {
     };
     let (relaxation, xs) = program(p, false, Some(2.0), false);
     let outcome = backend::solve(p.solver, relaxation, &xs, &settings)?;
+    // No bound where the need cannot be covered at all: the program then pays for the
+    // intervals left short, which no tours' paid hours include.
+    let mut covered = vec![0.0; p.need.len()];
+    for (c, &x) in p.candidates.iter().zip(&outcome.values) {
+        for &k in &c.covers {
+            covered[k] += x;
+        }
+    }
+    if let Some(k) = (0..p.need.len()).find(|&k| covered[k] + 1e-6 < p.need[k] as f64) {
+        return Err(format!("no shift can cover interval {k}'s need"));
+    }
     let relaxed = (p.candidates.iter().zip(&outcome.values))
         .map(|(c, &x)| c.paid_hours * x.max(0.0))
         .sum();
@@ -525,6 +536,45 @@ mod tests {
                     assert!(b >= (relaxed / 40.0 - 1e-6).ceil() * 40.0 - 1e-4 * paid);
                 }
             }
+        }
+    }
+
+    /// A need no shift can cover has no bound (the program would count the penalty of
+    /// the intervals left short, which no tours pay).
+    #[test]
+    fn a_need_no_shift_covers_has_no_bound() {
+        let candidates = daily_candidates();
+        let patterns = enumerate(&PatternRules {
+            n_days: 7,
+            days: (5, 5),
+            consecutive_days_off: 2,
+            max_consecutive_days: None,
+            weekends: None,
+        });
+        let contracts = [JointContract {
+            templates: vec![0],
+            patterns,
+            part_time: false,
+            band: None,
+        }];
+        // Interval 7 lies outside every shift.
+        let need = [1, 1, 1, 1, 1, 1, 1, 1];
+        for solver in [Solver::Microlp, Solver::Cbc]
+            .into_iter()
+            .filter(|s| s.built())
+        {
+            let p = JointProblem {
+                need: &need,
+                candidates: &candidates,
+                contracts: &contracts,
+                n_days: 7,
+                solver,
+                gap: 1e-4,
+                time_limit: 10.0,
+                max_part_time_share: None,
+            };
+            let e = bound(&p).expect_err("no bound");
+            assert!(e.contains("interval 7"), "{e}");
         }
     }
 }

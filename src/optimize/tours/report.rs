@@ -176,7 +176,8 @@ pub fn tours_result(
             paid_hours: s.paid_hours + 0.0,
             cost: s.paid_hours * group.hourly_cost + 0.0,
             stage1_shifts: s.stage1_shifts,
-            stage1_paid_hours: s.stage1_paid_hours,
+            // `+ 0.0`: no `-0.0` for a contract stage 1 gave no shift.
+            stage1_paid_hours: s.stage1_paid_hours + 0.0,
             stage2_gap: if s.stage1_paid_hours > 0.0 {
                 (s.paid_hours - s.stage1_paid_hours) / s.stage1_paid_hours
             } else {
