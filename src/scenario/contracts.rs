@@ -181,15 +181,15 @@ fn contract_rules(
         None => (1, 7),
         Some(s) => {
             let k = format!("{key}.days_per_week");
-            let (lo, hi) = match s.get_ref() {
-                RawRange::One(n) => (*n, *n),
-                RawRange::Range { min, max } => (*min, *max),
+            let (lo, hi, got) = match s.get_ref() {
+                RawRange::One(n) => (*n, *n, format!("{n}")),
+                RawRange::Range { min, max } => (*min, *max, format!("min {min}, max {max}")),
             };
             if !(1..=7).contains(&lo) || !(1..=7).contains(&hi) || lo > hi {
                 return Err(c.err(
                     s.span(),
                     k,
-                    format!("working days per week: a whole number from 1 to 7, or {{ min, max }} with 1 ≤ min ≤ max ≤ 7 (got {lo} and {hi})"),
+                    format!("working days per week: a whole number from 1 to 7, or {{ min, max }} with 1 ≤ min ≤ max ≤ 7 (got {got})"),
                 ));
             }
             (lo as u32, hi as u32)
@@ -206,7 +206,11 @@ fn contract_rules(
                 return Err(c.err(
                     s.span(),
                     format!("{key}.hours_per_week"),
-                    "paid hours per week: a duration such as \"40h\", or { min, max } with 0 ≤ min ≤ max",
+                    format!(
+                        "paid hours per week: a duration such as \"40h\", or {{ min, max }} with 0 ≤ min ≤ max (got min {}h, max {}h)",
+                        lo / 3600.0,
+                        hi / 3600.0
+                    ),
                 ));
             }
             Some((lo / 3600.0, hi / 3600.0))

@@ -631,3 +631,36 @@ fn tours_that_pass_the_part_time_share_are_named_and_not_compared_like_for_like(
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A contract's working days or weekly hours out of range are refused at their key with
+/// what was given (`got 8`, not `got 8 and 8`), exit 2.
+#[test]
+fn contract_days_and_hours_out_of_range_say_what_was_given() {
+    let case = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/tours_week.toml");
+    let text = std::fs::read_to_string(case).expect("the case reads");
+    let dir = std::env::temp_dir().join(format!("ccsim-contract-range-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    for (from, to, key, said) in [
+        (
+            "days_per_week = 5\n",
+            "days_per_week = 8\n",
+            "optimize.contract[0].days_per_week",
+            "(got 8)",
+        ),
+        (
+            "hours_per_week = { min = \"12h\", max = \"16h\" }",
+            "hours_per_week = { min = \"18h\", max = \"16h\" }",
+            "optimize.contract[1].hours_per_week",
+            "(got min 18h, max 16h)",
+        ),
+    ] {
+        assert!(text.contains(from), "{from}");
+        let path = dir.join("bad.toml");
+        std::fs::write(&path, text.replacen(from, to, 1)).expect("written");
+        let run = ccsim(&["check", path.to_str().expect("utf-8")]);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(key) && stderr.contains(said), "{stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
