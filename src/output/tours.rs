@@ -145,10 +145,29 @@ fn unworkable_and_bound_lines(t: &mut String, r: &OptimizeResult, tours: &ToursR
             }
         })
         .collect();
-    let method = (tours.people.iter())
-        .map(|p| p.paid_hours_bound_method.as_str())
-        .find(|m| !m.is_empty())
-        .unwrap_or("none could be taken");
+    // One method for every group, or each method with its groups.
+    let mut methods: Vec<(&str, Vec<&str>)> = Vec::new();
+    for p in tours
+        .people
+        .iter()
+        .filter(|p| !p.paid_hours_bound_method.is_empty())
+    {
+        match methods
+            .iter_mut()
+            .find(|(m, _)| *m == p.paid_hours_bound_method)
+        {
+            Some((_, groups)) => groups.push(&p.group),
+            None => methods.push((&p.paid_hours_bound_method, vec![&p.group])),
+        }
+    }
+    let method = match methods.as_slice() {
+        [] => "none could be taken".to_string(),
+        [(m, _)] => m.to_string(),
+        many => (many.iter())
+            .map(|(m, groups)| format!("{}: {m}", groups.join(", ")))
+            .collect::<Vec<_>>()
+            .join("; "),
+    };
     let _ = writeln!(
         t,
         "paid hours against the tours' bound ({method}): {}",

@@ -99,11 +99,14 @@ pub fn stages_anchored(
     let all: u32 = p.required.iter().map(|r| r.len() as u32).sum();
     let mut unplaced = all.saturating_sub(given);
     let mut dropped = 0u32;
+    // Each day's shifts not yet given to an anchor: shifts of one start that differ in
+    // their breaks are given once each.
+    let mut left: Vec<Vec<DayShift>> = p.required.to_vec();
     for (ai, &a) in layout.anchors.iter().enumerate() {
         let mine: Vec<u32> = (patterns.iter().zip(&people))
             .flat_map(|(&m, per)| std::iter::repeat_n(m, per[ai] as usize))
             .collect();
-        let required: Vec<Vec<DayShift>> = (p.required.iter().enumerate())
+        let required: Vec<Vec<DayShift>> = (left.iter_mut().enumerate())
             .map(|(d, day)| take(day, &split[d][ai]))
             .collect();
         if mine.is_empty() {
@@ -146,16 +149,17 @@ pub fn stages_anchored(
     })
 }
 
-/// The shifts of `day` whose starts `counts` lists, as many of each as it says.
-fn take(day: &[DayShift], counts: &[(f64, u32)]) -> Vec<DayShift> {
+/// Takes out of `day` (the shifts not yet given) those whose starts `counts` lists, as
+/// many of each as it says.
+fn take(day: &mut Vec<DayShift>, counts: &[(f64, u32)]) -> Vec<DayShift> {
     let mut out = Vec::new();
     for &(start, n) in counts {
-        out.extend(
-            (day.iter())
-                .filter(|s| (s.start - start).abs() < 1e-6)
-                .take(n as usize)
-                .copied(),
-        );
+        for _ in 0..n {
+            match day.iter().position(|s| (s.start - start).abs() < 1e-6) {
+                Some(at) => out.push(day.remove(at)),
+                None => break,
+            }
+        }
     }
     out
 }
@@ -369,6 +373,68 @@ mod tests {
         assert_eq!(late_people, baker(&late));
         for t in &found.tours {
             assert!(patterns::allowed(t.worked(), &rules));
+        }
+    }
+
+    /// Shifts of one start that differ only in their breaks (here their candidates) are
+    /// each worked once when the start's shifts go to several anchors: the tours work
+    /// exactly the day's required shifts (before, each anchor took the first shifts of a
+    /// start, so that one break placement was worked twice and another never).
+    #[test]
+    fn shifts_of_one_start_split_between_anchors_are_each_worked_once() {
+        let rules = PatternRules {
+            n_days: 7,
+            days: (5, 5),
+            consecutive_days_off: 2,
+            max_consecutive_days: None,
+            weekends: None,
+        };
+        let mut id = 0;
+        // Starts every 30 minutes from 06:00 to 09:00, two break placements each, in
+        // counts that vary by day: anchors an hour wide share most starts.
+        let required: Vec<Vec<DayShift>> = (0..7)
+            .map(|d| {
+                let mut v = Vec::new();
+                for slot in 0..7 {
+                    for _ in 0..(1 + (d + slot) % 3) {
+                        v.push(shift(id, 6.0 + 0.5 * slot as f64));
+                        id += 1;
+                    }
+                }
+                v
+            })
+            .collect();
+        let options: Vec<Vec<DayShift>> = (0..7)
+            .map(|_| {
+                (0..7)
+                    .map(|k| shift(9000 + k, 6.0 + 0.5 * k as f64))
+                    .collect()
+            })
+            .collect();
+        let stages = Stages {
+            rules: &rules,
+            min_rest: 11.0 * 3600.0,
+            start_band: Some(3600.0),
+            required: &required,
+            options: &options,
+            day_hours: 8.0,
+            solver: Solver::Microlp,
+            gap: 0.05,
+            time_limit: 10.0,
+            closed_days: 0,
+        };
+        let pats = patterns::enumerate(&rules);
+        let cost: Vec<f64> = pats.iter().map(|m| m.count_ones() as f64 * 8.0).collect();
+        let found = stages_anchored(&stages, &pats, &cost, 3600.0).expect("solved");
+        assert_eq!((found.unplaced, found.dropped), (0, 0));
+        for (d, day) in required.iter().enumerate() {
+            let mut worked: Vec<usize> = (found.tours.iter())
+                .filter_map(|t| t.shifts[d].map(|s| s.candidate))
+                .filter(|&c| c < 9000)
+                .collect();
+            worked.sort_unstable();
+            let want: Vec<usize> = day.iter().map(|s| s.candidate).collect();
+            assert_eq!(worked, want, "day {d}");
         }
     }
 

@@ -19,7 +19,7 @@ pub fn set_bounds(
     solver: Solver,
 ) {
     let n_days = (model.horizon / DAY).round() as usize;
-    let bounds: Vec<Option<f64>> = (0..candidates.len())
+    let bounds: Vec<Option<(f64, &'static str)>> = (0..candidates.len())
         .into_par_iter()
         .map(|g| {
             let mine: Vec<TourSet> = sets.iter().filter(|s| s.group == g).cloned().collect();
@@ -49,7 +49,7 @@ pub fn set_bounds(
         })
         .collect();
     for s in sets {
-        s.group_bound = bounds[s.group];
-        s.bound_method = joint::bound_method(solver);
+        s.group_bound = bounds[s.group].map(|b| b.0);
+        s.bound_method = bounds[s.group].map_or("", |b| b.1);
     }
 }

@@ -12,6 +12,7 @@ pub mod anchored;
 pub mod assign;
 mod bounds;
 pub mod cover;
+mod days;
 pub mod joint;
 pub use crate::model::patterns;
 pub mod report;

@@ -1,0 +1,381 @@
+//! The tour-aware shifts ([`super::joint`]) in whole numbers, in two steps, for programs
+//! the backend cannot solve whole in its time limit (a week at 15-minute intervals: CBC
+//! finds no whole roster of its 3,360 candidates and 6,000 day-pattern variables in a
+//! minute). First the people: the joint program with whole people per day pattern and
+//! start anchor (anchors a band apart) and continuous shifts. Then the shifts, day by
+//! day: each day's agents per candidate in whole numbers, as many shifts of each anchor's
+//! window as its people working that day, covering the need left by the days before
+//! (their shifts reach past midnight) and by the days after (the first step's shifts).
+//! Each day's program is a day's roster: small, and solved whole.
+
+use super::super::backend::{self, Settings, Solver};
+use super::joint::{self, JointProblem, Shape, Whole, day_of, time_of_day};
+use good_lp::{Expression, ProblemVariables, Variable, constraint, variable};
+
+/// Agents per candidate in whole numbers, or why a step gave no whole answer.
+pub(super) fn solve(p: &JointProblem) -> Result<Vec<u32>, String> {
+    let settings = Settings {
+        gap: p.gap,
+        time_limit: p.time_limit,
+        start: Vec::new(),
+    };
+    let joint::Built {
+        program,
+        xs,
+        ys,
+        people: per_pattern,
+        layouts,
+    } = joint::program(
+        p,
+        Shape {
+            whole: Whole::People,
+            window: Some(1.0),
+            coarse: true,
+            charge_people: true,
+        },
+    );
+    let (shifts, people) = people_in_whole(p, program, &read_of(&xs, &ys), &settings)?;
+    // People per contract, anchor and day.
+    let mut ys = people.iter();
+    let per_day: Vec<Vec<Vec<u32>>> = (p.contracts.iter().zip(&per_pattern))
+        .map(|(c, anchors)| {
+            (anchors.iter())
+                .map(|patterns| {
+                    let mut days = vec![0u32; p.n_days];
+                    for (_, m) in patterns.iter().zip(&c.patterns) {
+                        let n = ys.next().map_or(0, |v| v.round().max(0.0) as u32);
+                        for (d, day) in days.iter_mut().enumerate() {
+                            if m >> d & 1 == 1 {
+                                *day += n;
+                            }
+                        }
+                    }
+                    days
+                })
+                .collect()
+        })
+        .collect();
+    // The days share the time limit.
+    let each_day = Settings {
+        time_limit: (p.time_limit / p.n_days as f64).max(1.0),
+        ..settings
+    };
+    let mut agents = vec![0u32; p.candidates.len()];
+    let mut covered = vec![0.0; p.need.len()];
+    for d in 0..p.n_days {
+        let day = DayStep {
+            p,
+            day: d,
+            layouts: &layouts,
+            people: &per_day,
+            relaxed: &shifts,
+        };
+        day.solve(&each_day, &mut agents, &mut covered)?;
+    }
+    Ok(agents)
+}
+
+/// The first step's answer: agents per candidate (continuous) and people per contract,
+/// anchor and day pattern in whole numbers — the backend's, or where it gives none (microlp
+/// beyond [`joint::WHOLE_PEOPLE`] people variables, whose branch and bound finds none in
+/// its limit there; any backend out of time) the relaxation's people rounded to the
+/// nearest whole (the day steps then give an anchor's people more or fewer shifts).
+fn people_in_whole(
+    p: &JointProblem,
+    program: backend::Program,
+    read: &[Variable],
+    settings: &Settings,
+) -> Result<(Vec<f64>, Vec<f64>), String> {
+    let n = p.candidates.len();
+    let large = read.len() - n > joint::WHOLE_PEOPLE;
+    if p.solver == Solver::Cbc || !large {
+        let whole = backend::solve(p.solver, program, read, settings);
+        if let Ok(o) = whole
+            && backend::first_fractional(&o.values[n..], 1e-6).is_none()
+        {
+            let (x, y) = o.values.split_at(n);
+            return Ok((x.to_vec(), y.to_vec()));
+        }
+    }
+    let relaxed = joint::program(
+        p,
+        Shape {
+            whole: Whole::Nothing,
+            window: Some(1.0),
+            coarse: true,
+            charge_people: true,
+        },
+    );
+    let read = read_of(&relaxed.xs, &relaxed.ys);
+    let o = backend::solve(p.solver, relaxed.program, &read, settings)
+        .map_err(|e| format!("the people step: {e}"))?;
+    let (x, y) = o.values.split_at(n);
+    Ok((x.to_vec(), y.iter().map(|v| v.max(0.0).round()).collect()))
+}
+
+/// The variables to read: agents per candidate, then people.
+fn read_of(xs: &[Variable], ys: &[Variable]) -> Vec<Variable> {
+    xs.iter().chain(ys).copied().collect()
+}
+
+/// One day's shifts for the people of the first step.
+struct DayStep<'a> {
+    p: &'a JointProblem<'a>,
+    day: usize,
+    /// Per contract: its anchors and window.
+    layouts: &'a [(Vec<f64>, Option<f64>)],
+    /// People per contract, anchor and day.
+    people: &'a [Vec<Vec<u32>>],
+    /// The first step's (continuous) agents per candidate.
+    relaxed: &'a [f64],
+}
+
+impl DayStep<'_> {
+    /// Solves the day whole, writing its agents into `agents` and their coverage into
+    /// `covered`.
+    fn solve(
+        &self,
+        settings: &Settings,
+        agents: &mut [u32],
+        covered: &mut [f64],
+    ) -> Result<(), String> {
+        let p = self.p;
+        let mine: Vec<usize> = (0..p.candidates.len())
+            .filter(|&j| day_of(p, &p.candidates[j]) == self.day)
+            .collect();
+        if mine.is_empty() {
+            return Ok(());
+        }
+        let most = p.need.iter().map(|&n| n as f64).sum::<f64>().max(1.0);
+        let longest = (p.candidates.iter())
+            .map(|c| c.paid_hours)
+            .fold(1.0, f64::max);
+        let mut vars = ProblemVariables::new();
+        let xs: Vec<Variable> = (mine.iter())
+            .map(|_| vars.add(variable().integer().min(0).max(most)))
+            .collect();
+        let mut objective = Expression::from(0.0);
+        for (x, &j) in xs.iter().zip(&mine) {
+            objective += p.candidates[j].paid_hours.max(1e-6) * *x;
+        }
+        let mut constraints = Vec::new();
+        // The need this day's shifts reach, less what the days before cover and what the
+        // first step gave the days after.
+        let mut later = vec![0.0; p.need.len()];
+        for (j, c) in p.candidates.iter().enumerate() {
+            if day_of(p, c) > self.day {
+                for &k in &c.covers {
+                    later[k] += self.relaxed[j];
+                }
+            }
+        }
+        let mut on: Vec<Option<Expression>> = vec![None; p.need.len()];
+        for (x, &j) in xs.iter().zip(&mine) {
+            for &k in &p.candidates[j].covers {
+                *on[k].get_or_insert_with(|| Expression::from(0.0)) += *x;
+            }
+        }
+        for (k, e) in on.into_iter().enumerate() {
+            let want = p.need[k] as f64 - covered[k] - later[k];
+            if let Some(e) = e.filter(|_| want > 1e-6) {
+                let short = vars.add(variable().min(0).max(want));
+                objective += 100.0 * longest * short;
+                constraints.push(constraint!(e + short >= want));
+            }
+        }
+        let mut rows = backend::Program {
+            vars,
+            objective,
+            constraints,
+        };
+        self.hand_to_anchors(&mine, &xs, &mut rows);
+        let outcome = backend::solve(p.solver, rows, &xs, settings)?;
+        let whole = joint::whole_agents(&outcome.values)
+            .map_err(|e| format!("day {}: {e}", self.day + 1))?;
+        for (&j, n) in mine.iter().zip(whole) {
+            agents[j] = n;
+            for &k in &p.candidates[j].covers {
+                covered[k] += n as f64;
+            }
+        }
+        Ok(())
+    }
+
+    /// Each anchor's people working today take as many of the day's shifts in its
+    /// window (more only at the price of a person-day the first step did not plan).
+    /// `mine`: the day's candidates, `xs` their agents.
+    fn hand_to_anchors(&self, mine: &[usize], xs: &[Variable], rows: &mut backend::Program) {
+        let p = self.p;
+        let most = p.need.iter().map(|&n| n as f64).sum::<f64>().max(1.0);
+        let longest = (p.candidates.iter())
+            .map(|c| c.paid_hours)
+            .fold(1.0, f64::max);
+        for (c, contract) in p.contracts.iter().enumerate() {
+            let theirs: Vec<(usize, Variable)> = (mine.iter().zip(xs))
+                .filter(|(j, _)| contract.templates.contains(&p.candidates[**j].template))
+                .map(|(&j, &x)| (j, x))
+                .collect();
+            let (anchors, window) = &self.layouts[c];
+            let extra = |vars: &mut ProblemVariables, objective: &mut Expression| {
+                let e = vars.add(variable().integer().min(0).max(most));
+                *objective += 5.0 * longest * e;
+                e
+            };
+            let Some(b) = *window else {
+                let n = self.people[c][0][self.day] as f64;
+                let shifts: Expression = theirs.iter().map(|(_, x)| Expression::from(*x)).sum();
+                let e = extra(&mut rows.vars, &mut rows.objective);
+                rows.constraints.push(constraint!(shifts == n + e));
+                continue;
+            };
+            // Distinct start times of the contract's shifts today, and their agents.
+            let mut starts: Vec<(f64, Expression)> = Vec::new();
+            for (j, x) in &theirs {
+                let t = time_of_day(p, &p.candidates[*j]);
+                match starts.iter_mut().find(|(s, _)| (s - t).abs() < 1e-6) {
+                    Some((_, e)) => *e += *x,
+                    None => starts.push((t, Expression::from(*x))),
+                }
+            }
+            let mut given: Vec<Expression> = vec![Expression::from(0.0); starts.len()];
+            for (a, &anchor) in anchors.iter().enumerate() {
+                let mut taken = Expression::from(0.0);
+                for (i, (t, _)) in starts.iter().enumerate() {
+                    if *t >= anchor - 1e-6 && *t <= anchor + b + 1e-6 {
+                        let z = rows.vars.add(variable().integer().min(0).max(most));
+                        given[i] += z;
+                        taken += z;
+                    }
+                }
+                let n = self.people[c][a][self.day] as f64;
+                let e = extra(&mut rows.vars, &mut rows.objective);
+                rows.constraints.push(constraint!(taken == n + e));
+            }
+            for ((_, agents), g) in starts.into_iter().zip(given) {
+                rows.constraints.push(constraint!(agents == g));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::cover::baker_closed_form;
+    use super::super::joint::tests::{banded_candidates, daily_candidates};
+    use super::super::joint::{JointContract, JointProblem};
+    use super::super::patterns::{PatternRules, enumerate};
+    use super::*;
+    use crate::optimize::backend::Solver;
+
+    fn five_days_two_off() -> Vec<u32> {
+        enumerate(&PatternRules {
+            n_days: 7,
+            days: (5, 5),
+            consecutive_days_off: 2,
+            max_consecutive_days: None,
+            weekends: None,
+        })
+    }
+
+    /// In two steps too, five-day people with two days off in a row and one shift a day
+    /// pay Baker's least workforce for five days each, every day's need covered.
+    #[test]
+    fn the_two_steps_pay_baker_s_workforce_five_days_each() {
+        let candidates = daily_candidates();
+        let contracts = [JointContract {
+            templates: vec![0],
+            patterns: five_days_two_off(),
+            part_time: false,
+            band: None,
+        }];
+        for solver in [Solver::Microlp, Solver::Cbc]
+            .into_iter()
+            .filter(|s| s.built())
+        {
+            for need in [
+                [3, 3, 3, 3, 3, 3, 3],
+                [5, 5, 5, 5, 5, 1, 1],
+                [3, 3, 0, 3, 0, 3, 0],
+                [6, 6, 1, 6, 1, 6, 1],
+            ] {
+                let agents = solve(&JointProblem {
+                    need: &need,
+                    candidates: &candidates,
+                    contracts: &contracts,
+                    n_days: 7,
+                    solver,
+                    gap: 1e-6,
+                    time_limit: 10.0,
+                    max_part_time_share: None,
+                })
+                .expect("solves");
+                let days: u32 = agents.iter().sum();
+                assert_eq!(days, 5 * baker_closed_form(&need), "{solver:?} {need:?}");
+                assert!(agents.iter().zip(&need).all(|(a, n)| a >= n), "{agents:?}");
+            }
+        }
+    }
+
+    /// With a start band, the two steps cover every interval, pay at least the bound and
+    /// come within one person-week (40 h) of the program solved at once (on these
+    /// instances they pay the same).
+    #[test]
+    fn the_two_steps_cover_the_need_above_the_bound_with_a_band() {
+        use rand::{RngExt, SeedableRng};
+        let candidates = banded_candidates();
+        let contracts = [JointContract {
+            templates: vec![0],
+            patterns: five_days_two_off(),
+            part_time: false,
+            band: Some(3600.0),
+        }];
+        let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(11);
+        for _ in 0..4 {
+            let need: Vec<u32> = (0..7 * 24)
+                .map(|k| match k % 24 {
+                    6..=19 => rng.random_range(0..5),
+                    _ => 0,
+                })
+                .collect();
+            for solver in [Solver::Microlp, Solver::Cbc]
+                .into_iter()
+                .filter(|s| s.built())
+            {
+                let p = JointProblem {
+                    need: &need,
+                    candidates: &candidates,
+                    contracts: &contracts,
+                    n_days: 7,
+                    solver,
+                    gap: 1e-4,
+                    time_limit: 30.0,
+                    max_part_time_share: None,
+                };
+                let agents = solve(&p).expect("solves");
+                let mut covered = vec![0; need.len()];
+                for (c, &n) in candidates.iter().zip(&agents) {
+                    for &k in &c.covers {
+                        covered[k] += n;
+                    }
+                }
+                assert!(
+                    need.iter().zip(&covered).all(|(n, c)| c >= n),
+                    "{solver:?}: {need:?} {covered:?}"
+                );
+                let paid: f64 = (candidates.iter().zip(&agents))
+                    .map(|(c, &n)| c.paid_hours * n as f64)
+                    .sum();
+                let (bound, _) = joint::bound(&p).expect("bounds");
+                assert!(paid >= bound - 1e-6, "{solver:?}: {paid} < {bound}");
+                let whole = joint::solve(&p).expect("solves whole");
+                let whole_paid: f64 = (candidates.iter().zip(&whole))
+                    .map(|(c, &n)| c.paid_hours * n as f64)
+                    .sum();
+                assert!(
+                    paid <= whole_paid + 40.0 + 1e-6,
+                    "{solver:?}: two steps {paid} against {whole_paid} at once"
+                );
+            }
+        }
+    }
+}
