@@ -621,7 +621,7 @@ fn misses_and_shortfalls(t: &mut String, r: &OptimizeResult) {
     } else {
         let _ = writeln!(
             t,
-            "\n{} judged intervals still miss their targets after the last round:",
+            "\n{} judged intervals still miss their targets in the roster kept:",
             r.intervals_missing
         );
         for m in r.misses.iter().take(20) {

@@ -226,6 +226,17 @@ fn contract_rules(
     };
     let min_rest = r.min_rest.as_ref().map_or(0.0, |d| d.get_ref().secs());
     let start_band = r.start_band.as_ref().map(|d| d.get_ref().secs());
+    if let Some(band) = start_band.filter(|&b| b > 86_400.0) {
+        let span = r.start_band.as_ref().map_or(r.name.span(), |d| d.span());
+        return Err(c.err(
+            span,
+            format!("{key}.start_band"),
+            format!(
+                "starts within ± a band of at most 24h (± 24h already allows any start; got {}h)",
+                band / 3600.0
+            ),
+        ));
+    }
     let weekends_off_every = weekends_off_every(c, r, key, calendar)?;
     let contract = Contract {
         name: r.name.get_ref().clone(),
@@ -348,9 +359,9 @@ fn check_hours(
             span,
             format!("{key}.hours_per_week"),
             format!(
-                "no number of working days from {} to {} of {h} paid hours a shift lands within {lo}h to {hi}h a week ({}); change hours_per_week, days_per_week, or the shifts' length or unpaid breaks",
-                contract.days.0,
-                contract.days.1,
+                "no number of working days ({}) of {h} paid hours a shift lands within {} a week ({}); change hours_per_week, days_per_week, or the shifts' length or unpaid breaks",
+                range_text(contract.days.0 as f64, contract.days.1 as f64, ""),
+                range_text(lo, hi, "h"),
                 (contract.days.0..=contract.days.1)
                     .map(|d| format!("{d} × {h}h = {}h", d as f64 * h))
                     .collect::<Vec<_>>()
@@ -474,9 +485,8 @@ fn check_patterns(
         span,
         key,
         format!(
-            "no tour of {n_days} days keeps these rules together: {} to {} working days a week, days off in runs of at least {}{}{}{}; allow fewer working days or shorter runs of days off",
-            rules.days.0,
-            rules.days.1,
+            "no tour of {n_days} days keeps these rules together: {} working days a week, days off in runs of at least {}{}{}{}; allow fewer working days or shorter runs of days off",
+            range_text(rules.days.0 as f64, rules.days.1 as f64, ""),
             contract.consecutive_days_off,
             contract
                 .max_consecutive_days
@@ -491,4 +501,13 @@ fn check_patterns(
             }
         ),
     ))
+}
+
+/// `5` when `lo` equals `hi`, else `5 to 6` (`unit` after each number: `38h to 40h`).
+fn range_text(lo: f64, hi: f64, unit: &str) -> String {
+    if (lo - hi).abs() < 1e-9 {
+        format!("{lo}{unit}")
+    } else {
+        format!("{lo}{unit} to {hi}{unit}")
+    }
 }

@@ -523,6 +523,31 @@ fn template_starts(
             "the step between starts must be above zero",
         ));
     }
+    // Starts on the interval grid: a shift starting inside an interval would cover part
+    // of it, which the roster counts as none or all.
+    let on_grid = |x: f64| ((x / interval).round() * interval - x).abs() < 1e-6;
+    if !on_grid(every) {
+        return Err(c.err(
+            t.start_every.as_ref().map_or(t.length.span(), |e| e.span()),
+            format!("{key}.start_every"),
+            format!(
+                "starts fall on the interval grid: a multiple of the interval ({}m; got {}m)",
+                interval / 60.0,
+                every / 60.0
+            ),
+        ));
+    }
+    if !on_grid(from) {
+        return Err(c.err(
+            t.earliest_start.span(),
+            format!("{key}.earliest_start"),
+            format!(
+                "starts fall on the interval grid: a multiple of the interval ({}m; got {}m)",
+                interval / 60.0,
+                from / 60.0
+            ),
+        ));
+    }
     if step_count(from, to, every) > MAX_TEMPLATE_SHIFTS {
         return Err(c.err(
             t.start_every.as_ref().map_or(t.length.span(), |e| e.span()),

@@ -311,7 +311,7 @@ fn variant(name: &str, from: &str, to: &str) -> PathBuf {
 
 #[test]
 fn bad_contracts_are_refused_at_their_place_with_what_is_allowed() {
-    let cases: [(&str, &str, &str, &str, &str); 11] = [
+    let cases: [(&str, &str, &str, &str, &str); 13] = [
         (
             "horizon",
             "horizon = \"7d\"",
@@ -345,7 +345,7 @@ fn bad_contracts_are_refused_at_their_place_with_what_is_allowed() {
             "hours_per_week = \"40h\"",
             "hours_per_week = \"30h\"",
             "optimize.contract[0].hours_per_week",
-            "no number of working days from 5 to 5 of 8 paid hours a shift lands within 30h to 30h",
+            "no number of working days (5) of 8 paid hours a shift lands within 30h a week",
         ),
         (
             "no_template",
@@ -380,7 +380,21 @@ fn bad_contracts_are_refused_at_their_place_with_what_is_allowed() {
             "consecutive_days_off = 2",
             "consecutive_days_off = 3",
             "optimize.contract[0]",
-            "no tour of 7 days keeps these rules together: 5 to 5 working days a week, days off in runs of at least 3",
+            "no tour of 7 days keeps these rules together: 5 working days a week, days off in runs of at least 3",
+        ),
+        (
+            "start_off_the_grid",
+            "start_every = \"2h\"",
+            "start_every = \"90m\"",
+            "optimize.shift[0].start_every",
+            "starts fall on the interval grid: a multiple of the interval (60m; got 90m)",
+        ),
+        (
+            "band_past_a_day",
+            "start_band = \"2h\"",
+            "start_band = \"25h\"",
+            "optimize.contract[0].start_band",
+            "a band of at most 24h (± 24h already allows any start; got 25h)",
         ),
         (
             "start_past_a_day",

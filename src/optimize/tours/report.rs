@@ -221,11 +221,20 @@ pub fn tours_result(
         .filter(|(g, _)| sets.iter().any(|s| s.group == *g))
         .map(|(g, group)| {
             let mine = || sets.iter().filter(move |s| s.group == g);
+            let paid_hours = mine().map(|s| s.paid_hours).sum::<f64>() + 0.0;
             GroupPeople {
                 group: group.name.clone(),
                 people: mine().map(|s| s.tours.len() as u32).sum(),
-                paid_hours: mine().map(|s| s.paid_hours).sum::<f64>() + 0.0,
-                paid_hours_bound: mine().find_map(|s| s.group_bound),
+                paid_hours,
+                // A bound above the tours by rounding only (2600.000000000001 against
+                // 2600) is the tours' hours.
+                paid_hours_bound: (mine().find_map(|s| s.group_bound)).map(|b| {
+                    if b > paid_hours && b <= paid_hours + 1e-6 {
+                        paid_hours
+                    } else {
+                        b
+                    }
+                }),
                 paid_hours_bound_method: (mine()
                     .find_map(|s| s.group_bound.map(|_| s.bound_method)))
                 .unwrap_or("")
