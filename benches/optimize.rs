@@ -302,6 +302,7 @@ fn week_found(
                 start_band: Some(band),
                 required: &required,
                 options: &options,
+                extra_patterns: &[],
                 day_hours,
                 solver,
                 gap: 0.005,

@@ -12,8 +12,9 @@ use super::super::backend::{self, Settings, Solver};
 use super::joint::{self, JointProblem, Shape, Whole, day_of, time_of_day};
 use good_lp::{Expression, ProblemVariables, Variable, constraint, variable};
 
-/// Agents per candidate in whole numbers, or why a step gave no whole answer.
-pub(super) fn solve(p: &JointProblem) -> Result<Vec<u32>, String> {
+/// Agents per candidate in whole numbers and the day patterns of the first step's people,
+/// or why a step gave no whole answer.
+pub(super) fn solve(p: &JointProblem) -> Result<joint::Solved, String> {
     let settings = Settings {
         gap: p.gap,
         time_limit: p.time_limit,
@@ -72,7 +73,10 @@ pub(super) fn solve(p: &JointProblem) -> Result<Vec<u32>, String> {
         };
         day.solve(&each_day, &mut agents, &mut covered)?;
     }
-    Ok(agents)
+    Ok(joint::Solved {
+        agents,
+        patterns: joint::used_patterns(p, &layouts, &people),
+    })
 }
 
 /// The first step's answer: agents per candidate (continuous) and people per contract,
@@ -308,7 +312,8 @@ mod tests {
                     time_limit: 10.0,
                     max_part_time_share: None,
                 })
-                .expect("solves");
+                .expect("solves")
+                .agents;
                 let days: u32 = agents.iter().sum();
                 assert_eq!(days, 5 * baker_closed_form(&need), "{solver:?} {need:?}");
                 assert!(agents.iter().zip(&need).all(|(a, n)| a >= n), "{agents:?}");
@@ -351,7 +356,7 @@ mod tests {
                     time_limit: 30.0,
                     max_part_time_share: None,
                 };
-                let agents = solve(&p).expect("solves");
+                let agents = solve(&p).expect("solves").agents;
                 let mut covered = vec![0; need.len()];
                 for (c, &n) in candidates.iter().zip(&agents) {
                     for &k in &c.covers {

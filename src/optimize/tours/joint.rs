@@ -53,15 +53,32 @@ pub struct JointProblem<'a> {
 /// intervals has no whole answer from CBC in a minute, and the two steps reach about 1 %
 /// of the bound.
 pub fn solve(p: &JointProblem) -> Result<Vec<u32>, String> {
+    solve_with_patterns(p).map(|s| s.agents)
+}
+
+/// A whole answer of the tour-aware shifts: agents per candidate, and the day patterns
+/// its people work.
+#[derive(Clone, Debug)]
+pub struct Solved {
+    /// Agents per candidate.
+    pub agents: Vec<u32>,
+    /// Per contract (in `p.contracts` order): the day patterns some of its people work,
+    /// ascending. Over several weeks stage 2's anchored program is given them (its own
+    /// columns may not hold them; see [`super::weeks_columns`]).
+    pub patterns: Vec<Vec<u32>>,
+}
+
+/// [`solve`], with the day patterns its people work.
+pub fn solve_with_patterns(p: &JointProblem) -> Result<Solved, String> {
     if people_variables(p) > WHOLE_PEOPLE {
         return super::days::solve(p);
     }
     let whole = solve_whole(p);
-    if let Ok((agents, gap)) = &whole
-        && short(p, agents) == 0
+    if let Ok((s, gap)) = &whole
+        && short(p, &s.agents) == 0
         && gap.is_some_and(|g| g <= 2.0 * p.gap + 1e-9)
     {
-        return Ok(agents.clone());
+        return Ok(s.clone());
     }
     let stepwise = super::days::solve(p);
     let rank = |a: &[u32]| {
@@ -71,11 +88,40 @@ pub fn solve(p: &JointProblem) -> Result<Vec<u32>, String> {
         (short(p, a), paid)
     };
     match (whole, stepwise) {
-        (Ok((a, _)), Ok(b)) => Ok(if rank(&b) < rank(&a) { b } else { a }),
+        (Ok((a, _)), Ok(b)) => Ok(if rank(&b.agents) < rank(&a.agents) {
+            b
+        } else {
+            a
+        }),
         (Ok((a, _)), Err(_)) => Ok(a),
         (Err(_), Ok(b)) => Ok(b),
         (Err(e), Err(f)) => Err(format!("{e}; in two steps: {f}")),
     }
+}
+
+/// Per contract, the day patterns with people in `people` (people per contract, anchor
+/// and day pattern, flat in [`Built::ys`]'s order; `layouts` as [`Built::layouts`]).
+pub(super) fn used_patterns(
+    p: &JointProblem,
+    layouts: &[(Vec<f64>, Option<f64>)],
+    people: &[f64],
+) -> Vec<Vec<u32>> {
+    let mut values = people.iter();
+    (p.contracts.iter().zip(layouts))
+        .map(|(c, (anchors, _))| {
+            let mut used = Vec::new();
+            for _ in anchors {
+                for &m in &c.patterns {
+                    if values.next().is_some_and(|&v| v > 0.5) {
+                        used.push(m);
+                    }
+                }
+            }
+            used.sort_unstable();
+            used.dedup();
+            used
+        })
+        .collect()
 }
 
 /// Agent-intervals of `p.need` that `agents` (per candidate) leave short.
@@ -93,7 +139,7 @@ fn short(p: &JointProblem, agents: &[u32]) -> u32 {
 
 /// The whole program solved by the backend at once: agents per candidate and the gap
 /// the backend reports.
-fn solve_whole(p: &JointProblem) -> Result<(Vec<u32>, Option<f64>), String> {
+fn solve_whole(p: &JointProblem) -> Result<(Solved, Option<f64>), String> {
     let built = program(
         p,
         Shape {
@@ -108,8 +154,14 @@ fn solve_whole(p: &JointProblem) -> Result<(Vec<u32>, Option<f64>), String> {
         time_limit: p.time_limit,
         start: Vec::new(),
     };
-    let outcome = backend::solve(p.solver, built.program, &built.xs, &settings)?;
-    Ok((whole_agents(&outcome.values)?, outcome.gap))
+    let read: Vec<Variable> = built.xs.iter().chain(&built.ys).copied().collect();
+    let outcome = backend::solve(p.solver, built.program, &read, &settings)?;
+    let (x, y) = outcome.values.split_at(built.xs.len());
+    let solved = Solved {
+        agents: whole_agents(x)?,
+        patterns: used_patterns(p, &built.layouts, y),
+    };
+    Ok((solved, outcome.gap))
 }
 
 pub(super) fn whole_agents(values: &[f64]) -> Result<Vec<u32>, String> {
@@ -125,6 +177,7 @@ pub(super) fn whole_agents(values: &[f64]) -> Result<Vec<u32>, String> {
 /// person-day with a shift — with each start band doubled: a tour whose starts all lie
 /// within ± the band of its first has them within `[a, a + 2 × band]` of its earliest
 /// start `a`, so the program's people by anchor relax the band rule, and rest only adds.
+/// Over several weeks (`p.n_days` > 7) the band, kept week by week, is left out.
 ///
 /// With CBC, where the program has at most [`WHOLE_PEOPLE`] people variables, it is
 /// solved whole (integer people and shifts) at `p.gap` and `p.time_limit`, and the bound
@@ -137,10 +190,14 @@ pub fn bound(p: &JointProblem) -> Result<(f64, &'static str), String> {
     bound_with(p)
 }
 
-/// How [`bound`] is taken, in the report's words: in whole people (CBC), relaxed.
-pub const METHODS: [&str; 2] = [
+/// How [`bound`] is taken, in the report's words: in whole people (CBC), relaxed; within
+/// a week, and over several weeks (where the band holds week by week, so that no anchor
+/// for the whole horizon bounds the tours: the band left out).
+pub const METHODS: [&str; 4] = [
     "shifts and day patterns chosen together in whole people, starts within twice the band, the part-time share where the tours keep it, without rest: CBC's proven bound",
     "shifts and day patterns chosen together, relaxed, starts within twice the band, the part-time share where the tours keep it, without rest",
+    "shifts and day patterns chosen together in whole people, the part-time share where the tours keep it, without start band (kept week by week) and rest: CBC's proven bound",
+    "shifts and day patterns chosen together, relaxed, the part-time share where the tours keep it, without start band (kept week by week) and rest",
 ];
 
 /// Most people variables (contract × start anchor × day pattern) for which the joint
@@ -163,9 +220,12 @@ fn bound_with(p: &JointProblem) -> Result<(f64, &'static str), String> {
         time_limit: p.time_limit,
         start: Vec::new(),
     };
+    // Over several weeks a tour's starts keep the band week by week only: no window
+    // over the whole horizon holds them, and the bound leaves the band out.
+    let weeks = p.n_days > 7;
     let shape = |whole| Shape {
         whole,
-        window: Some(2.0),
+        window: (!weeks).then_some(2.0),
         coarse: false,
         charge_people: false,
     };
@@ -180,7 +240,7 @@ fn bound_with(p: &JointProblem) -> Result<(f64, &'static str), String> {
         .map(|(c, &x)| c.paid_hours * x.max(0.0))
         .sum();
     if p.solver != Solver::Cbc || people_variables(p) > WHOLE_PEOPLE {
-        return Ok((relaxed, METHODS[1]));
+        return Ok((relaxed, METHODS[1 + 2 * weeks as usize]));
     }
     // CBC's proven bound on the whole program (the objective is the paid hours: no one
     // short in the tours bounded), never below the relaxation (CBC stopped by its time
@@ -190,7 +250,10 @@ fn bound_with(p: &JointProblem) -> Result<(f64, &'static str), String> {
         .ok()
         .map(|o| o.objective - o.gap.unwrap_or(0.0) * o.objective.abs())
         .filter(|b| b.is_finite());
-    Ok((proven.map_or(relaxed, |b| b.max(relaxed)), METHODS[0]))
+    Ok((
+        proven.map_or(relaxed, |b| b.max(relaxed)),
+        METHODS[2 * weeks as usize],
+    ))
 }
 
 /// The first interval whose need `agents` (per candidate) leave short.

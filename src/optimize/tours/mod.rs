@@ -143,7 +143,7 @@ pub fn group_tours(
     covered_need: &[u32],
     solver: Solver,
 ) -> Vec<TourSet> {
-    let base = tours_from(model, spec, g, candidates, agents, need, solver);
+    let base = tours_from(model, spec, g, candidates, agents, need, &[], solver);
     if base.is_empty() {
         return base;
     }
@@ -157,11 +157,20 @@ pub fn group_tours(
         sets
     };
     let problem = joint_problem(spec, covered_need, candidates, &contracts, n_days, solver);
-    let joint_result = joint::solve(&problem);
-    let Ok(joint_agents) = joint_result else {
+    let joint_result = joint::solve_with_patterns(&problem);
+    let Ok(joint) = joint_result else {
         return with_bound(base);
     };
-    let mut alt = tours_from(model, spec, g, candidates, &joint_agents, need, solver);
+    let mut alt = tours_from(
+        model,
+        spec,
+        g,
+        candidates,
+        &joint.agents,
+        need,
+        &joint.patterns,
+        solver,
+    );
     // With the share of part-time people a constraint (CBC), tours that break it lose.
     let breaks_share = |sets: &[TourSet]| -> bool {
         problem.max_part_time_share.is_some_and(|share| {
@@ -268,7 +277,8 @@ fn joint_contracts(
                             }
                             _ => {
                                 complete = false;
-                                weeks_columns(&rules, closed, &set.tours, hours).0
+                                let known: Vec<u32> = set.tours.iter().map(|t| t.pattern).collect();
+                                weeks_columns(&rules, closed, &known, hours).0
                             }
                         }
                     } else {
@@ -276,9 +286,10 @@ fn joint_contracts(
                     }
                 },
                 part_time: c.shifts.iter().all(|&t| spec.shifts[t].part_time),
-                // People by start anchor within a week only: over several weeks the
-                // program grew past microlp's reach (the limits then decide the answer).
-                band: c.start_band.filter(|_| n_days <= 7),
+                // People by start anchor, over several weeks one anchor for the whole
+                // horizon (without anchors the fortnight's tours were 22-66 % above
+                // their bound: the shifts chosen suited no band).
+                band: c.start_band,
             }
         })
         .collect();
@@ -315,7 +326,11 @@ fn short_of(candidates: &[Candidate], agents: &[u32], need: &[u32]) -> u32 {
         .sum()
 }
 
-/// Stages 2 and 3 of every contract of group `g` on the roster `agents`.
+/// Stages 2 and 3 of every contract of group `g` on the roster `agents`; `patterns`:
+/// per contract of the group (in `[[optimize.contract]]` order, those listing it), day
+/// patterns the anchored stage may use beyond its own over several weeks (the tour-aware
+/// shifts' people's), or empty.
+#[allow(clippy::too_many_arguments)]
 fn tours_from(
     model: &Model,
     spec: &OptimizeSpec,
@@ -323,12 +338,14 @@ fn tours_from(
     candidates: &[Candidate],
     agents: &[u32],
     need: &[u32],
+    patterns: &[Vec<u32>],
     solver: Solver,
 ) -> Vec<TourSet> {
     let n_days = (model.horizon / DAY).round() as usize;
     (spec.contracts.iter().enumerate())
         .filter(|(_, c)| c.groups.iter().any(|x| x.index() == g))
-        .map(|(ci, c)| {
+        .enumerate()
+        .map(|(i, (ci, c))| {
             let mine = |cand: &Candidate| c.shifts.contains(&cand.template);
             let day_shift = |j: usize| {
                 let s = &candidates[j].shift;
@@ -363,8 +380,9 @@ fn tours_from(
                 .fold(0.0, f64::max);
             let rules = pattern_rules(model, c, n_days as u32, hours);
             let closed = closed_days(model, g, n_days);
+            let extra = patterns.get(i).map_or(&[][..], |v| &v[..]);
             let mut set = contract_tours(
-                c, closed, &rules, &required, &options, candidates, spec, solver,
+                c, closed, &rules, &required, &options, extra, candidates, spec, solver,
             );
             set.group = g;
             set.contract = ci;
@@ -381,6 +399,7 @@ fn contract_tours(
     rules: &PatternRules,
     required: &[Vec<DayShift>],
     options: &[Vec<DayShift>],
+    extra_patterns: &[u32],
     candidates: &[Candidate],
     spec: &OptimizeSpec,
     solver: Solver,
@@ -393,6 +412,7 @@ fn contract_tours(
         start_band: c.start_band,
         required,
         options,
+        extra_patterns,
         day_hours,
         solver,
         gap: spec.gap,
@@ -443,6 +463,10 @@ pub struct Stages<'a> {
     pub required: &'a [Vec<DayShift>],
     /// Per day: the shifts a person with none left may work, best first.
     pub options: &'a [Vec<DayShift>],
+    /// Over several weeks, day patterns the anchored stage may use beyond its own columns
+    /// ([`weeks_columns`]): the tour-aware shifts' people's ([`joint::Solved`]); else
+    /// ignored (within a week it has every pattern).
+    pub extra_patterns: &'a [u32],
     /// Paid hours of a worked day (the cost of a pattern is its days × this, plus a
     /// little per person).
     pub day_hours: f64,
@@ -506,7 +530,10 @@ pub fn stages(p: &Stages) -> Found {
         return plain.1;
     };
     let (patterns, cost) = if p.rules.n_days > 7 {
-        weeks_columns(p.rules, p.closed_days, &plain.1.tours, p.day_hours)
+        let known: Vec<u32> = (plain.1.tours.iter().map(|t| t.pattern))
+            .chain(p.extra_patterns.iter().copied())
+            .collect();
+        weeks_columns(p.rules, p.closed_days, &known, p.day_hours)
     } else {
         (patterns, cost)
     };
@@ -523,13 +550,14 @@ pub fn stages(p: &Stages) -> Found {
 /// The columns of the anchored stage and of the tour-aware shifts over several weeks,
 /// with their costs: the tours over several weeks run to thousands (1,325 for five days
 /// with two off in a row over four weeks), too many for those programs within their time
-/// limits, so they get the day patterns stage 2 chose (`tours`) and every allowed week
+/// limits, so they get the day patterns given (`known`: stage 2's, the tour-aware
+/// shifts') and every allowed week
 /// repeated over the horizon (a person working the same days each week), none working a
 /// day of `closed` unless all do.
 pub fn weeks_columns(
     rules: &PatternRules,
     closed: u32,
-    tours: &[assign::Tour],
+    known: &[u32],
     day_hours: f64,
 ) -> (Vec<u32>, Vec<f64>) {
     let week = PatternRules {
@@ -540,7 +568,7 @@ pub fn weeks_columns(
     let repeated = (patterns::enumerate(&week).into_iter())
         .map(|m| (0..rules.weeks()).fold(0, |all, w| all | m << (7 * w)))
         .filter(|&m| patterns::allowed(m, rules));
-    let mut all: Vec<u32> = tours.iter().map(|t| t.pattern).chain(repeated).collect();
+    let mut all: Vec<u32> = known.iter().copied().chain(repeated).collect();
     all.sort_unstable();
     all.dedup();
     let open: Vec<u32> = all.iter().copied().filter(|m| m & closed == 0).collect();

@@ -63,6 +63,7 @@ impl Instance {
             start_band: self.band,
             required: &required,
             options: &options,
+            extra_patterns: &[],
             day_hours: 8.0,
             solver: Solver::Microlp,
             // The optimizer's default gap: a gap of 1e-6 can keep microlp searching to its
