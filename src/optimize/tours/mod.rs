@@ -551,7 +551,8 @@ pub fn stages(p: &Stages) -> Found {
 /// with their costs: the tours over several weeks run to thousands (1,325 for five days
 /// with two off in a row over four weeks), too many for those programs within their time
 /// limits, so they get the day patterns given (`known`: stage 2's, the tour-aware
-/// shifts') and every allowed week
+/// shifts'), every tour of two weeks repeated over four (when at most [`JOINT_TOURS`])
+/// and every allowed week
 /// repeated over the horizon (a person working the same days each week), none working a
 /// day of `closed` unless all do.
 pub fn weeks_columns(
@@ -565,10 +566,31 @@ pub fn weeks_columns(
         weekends: None,
         ..*rules
     };
+    let weeks = rules.weeks();
+    let repeat =
+        |m: u32, block: u32| (0..weeks / block).fold(0, |all, b| all | m << (7 * block * b));
     let repeated = (patterns::enumerate(&week).into_iter())
-        .map(|m| (0..rules.weeks()).fold(0, |all, w| all | m << (7 * w)))
+        .map(|m| repeat(m, 1))
         .filter(|&m| patterns::allowed(m, rules));
-    let mut all: Vec<u32> = known.iter().copied().chain(repeated).collect();
+    // Every tour of a block of weeks the horizon is a whole number of (two weeks of four),
+    // repeated, when they are few: a weekend rule may allow no week repeated that works a
+    // weekend day, and the blocks then hold the alternating weekends.
+    let blocks = (2..weeks)
+        .filter(|b| weeks % b == 0)
+        .flat_map(|b| {
+            let block = PatternRules {
+                n_days: 7 * b,
+                ..*rules
+            };
+            (patterns::enumerate_capped(&block, JOINT_TOURS).unwrap_or_default())
+                .into_iter()
+                .map(move |m| repeat(m, b))
+        })
+        .filter(|&m| patterns::allowed(m, rules));
+    let mut all: Vec<u32> = (known.iter().copied())
+        .chain(repeated)
+        .chain(blocks)
+        .collect();
     all.sort_unstable();
     all.dedup();
     let open: Vec<u32> = all.iter().copied().filter(|m| m & closed == 0).collect();

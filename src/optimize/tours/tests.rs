@@ -329,3 +329,39 @@ fn tours_over_several_weeks_keep_every_rule_and_place_or_count_every_shift() {
     // Most instances are placed in full (a regression guard on stage 3 over weeks).
     assert!(placed_all >= 8, "{placed_all} of 16 placed in full");
 }
+
+/// Over four weeks with a weekend off in every two, no week repeated works a Saturday:
+/// the columns also repeat every tour of two weeks, so some work alternate weekends;
+/// every column keeps the rules over the four weeks, and none works a closed day.
+#[test]
+fn four_weeks_columns_repeat_fortnights_that_work_alternate_weekends() {
+    let rules = PatternRules {
+        n_days: 28,
+        days: (4, 5),
+        consecutive_days_off: 1,
+        max_consecutive_days: None,
+        weekends: Some(patterns::Weekends {
+            every: 2,
+            first_saturday: 5,
+        }),
+    };
+    let saturday = |m: u32, w: u32| m >> (5 + 7 * w) & 1 == 1;
+    let week_repeated = |m: u32| (1..4).all(|w| m >> (7 * w) & 0x7f == m & 0x7f);
+    // Closed on every Sunday.
+    let closed = (0..4).fold(0u32, |c, w| c | 1 << (6 + 7 * w));
+    let (columns, cost) = super::weeks_columns(&rules, closed, &[], 5.0);
+    assert_eq!(columns.len(), cost.len());
+    assert!(columns.iter().all(|&m| patterns::allowed(m, &rules)));
+    assert!(columns.iter().all(|&m| m & closed == 0));
+    let alternate: Vec<u32> = (columns.iter().copied())
+        .filter(|&m| saturday(m, 0) && !saturday(m, 1) && saturday(m, 2) && !saturday(m, 3))
+        .collect();
+    assert!(!alternate.is_empty(), "{} columns", columns.len());
+    assert!(alternate.iter().all(|&m| !week_repeated(m)));
+    assert!(
+        columns
+            .iter()
+            .filter(|&&m| week_repeated(m))
+            .all(|&m| !saturday(m, 0))
+    );
+}
