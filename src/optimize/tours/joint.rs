@@ -64,7 +64,7 @@ pub struct Solved {
     pub agents: Vec<u32>,
     /// Per contract (in `p.contracts` order): the day patterns some of its people work,
     /// ascending. Over several weeks stage 2's anchored program is given them (its own
-    /// columns may not hold them; see [`super::weeks_columns`]).
+    /// columns may not hold them; see [`super::weeks::columns`]).
     pub patterns: Vec<Vec<u32>>,
 }
 

@@ -48,7 +48,7 @@ const BANDED_JOINT_GAP: f64 = 0.02;
 const BANDED_JOINT_TIME_LIMIT: f64 = 10.0;
 
 /// Most tours over several weeks the tour-aware shifts ([`joint`]) choose among; with
-/// more, they get [`weeks_columns`].
+/// more, they get [`weeks::columns`].
 const JOINT_TOURS: usize = 2_000;
 
 /// Seconds each stage-2 solve over several weeks ([`weeks`]) may take at most.
@@ -278,7 +278,7 @@ fn joint_contracts(
                             _ => {
                                 complete = false;
                                 let known: Vec<u32> = set.tours.iter().map(|t| t.pattern).collect();
-                                weeks_columns(&rules, closed, &known, hours).0
+                                weeks::columns(&rules, closed, &known, hours).0
                             }
                         }
                     } else {
@@ -464,7 +464,7 @@ pub struct Stages<'a> {
     /// Per day: the shifts a person with none left may work, best first.
     pub options: &'a [Vec<DayShift>],
     /// Over several weeks, day patterns the anchored stage may use beyond its own columns
-    /// ([`weeks_columns`]): the tour-aware shifts' people's ([`joint::Solved`]); else
+    /// ([`weeks::columns`]): the tour-aware shifts' people's ([`joint::Solved`]); else
     /// ignored (within a week it has every pattern).
     pub extra_patterns: &'a [u32],
     /// Paid hours of a worked day (the cost of a pattern is its days × this, plus a
@@ -533,7 +533,7 @@ pub fn stages(p: &Stages) -> Found {
         let known: Vec<u32> = (plain.1.tours.iter().map(|t| t.pattern))
             .chain(p.extra_patterns.iter().copied())
             .collect();
-        weeks_columns(p.rules, p.closed_days, &known, p.day_hours)
+        weeks::columns(p.rules, p.closed_days, &known, p.day_hours)
     } else {
         (patterns, cost)
     };
@@ -545,60 +545,6 @@ pub fn stages(p: &Stages) -> Found {
             ..plain.1
         },
     }
-}
-
-/// The columns of the anchored stage and of the tour-aware shifts over several weeks,
-/// with their costs: the tours over several weeks run to thousands (1,325 for five days
-/// with two off in a row over four weeks), too many for those programs within their time
-/// limits, so they get the day patterns given (`known`: stage 2's, the tour-aware
-/// shifts'), every tour of two weeks repeated over four (when at most [`JOINT_TOURS`])
-/// and every allowed week
-/// repeated over the horizon (a person working the same days each week), none working a
-/// day of `closed` unless all do.
-pub fn weeks_columns(
-    rules: &PatternRules,
-    closed: u32,
-    known: &[u32],
-    day_hours: f64,
-) -> (Vec<u32>, Vec<f64>) {
-    let week = PatternRules {
-        n_days: 7,
-        weekends: None,
-        ..*rules
-    };
-    let weeks = rules.weeks();
-    let repeat =
-        |m: u32, block: u32| (0..weeks / block).fold(0, |all, b| all | m << (7 * block * b));
-    let repeated = (patterns::enumerate(&week).into_iter())
-        .map(|m| repeat(m, 1))
-        .filter(|&m| patterns::allowed(m, rules));
-    // Every tour of a block of weeks the horizon is a whole number of (two weeks of four),
-    // repeated, when they are few: a weekend rule may allow no week repeated that works a
-    // weekend day, and the blocks then hold the alternating weekends.
-    let blocks = (2..weeks)
-        .filter(|b| weeks % b == 0)
-        .flat_map(|b| {
-            let block = PatternRules {
-                n_days: 7 * b,
-                ..*rules
-            };
-            (patterns::enumerate_capped(&block, JOINT_TOURS).unwrap_or_default())
-                .into_iter()
-                .map(move |m| repeat(m, b))
-        })
-        .filter(|&m| patterns::allowed(m, rules));
-    let mut all: Vec<u32> = (known.iter().copied())
-        .chain(repeated)
-        .chain(blocks)
-        .collect();
-    all.sort_unstable();
-    all.dedup();
-    let open: Vec<u32> = all.iter().copied().filter(|m| m & closed == 0).collect();
-    let patterns = if open.is_empty() { all } else { open };
-    let cost = (patterns.iter())
-        .map(|m| m.count_ones() as f64 * day_hours.max(1e-3) + 1e-3)
-        .collect();
-    (patterns, cost)
 }
 
 /// The allowed day patterns of `rules` that work no day of `closed` (a bit set of days),

@@ -349,7 +349,7 @@ fn four_weeks_columns_repeat_fortnights_that_work_alternate_weekends() {
     let week_repeated = |m: u32| (1..4).all(|w| m >> (7 * w) & 0x7f == m & 0x7f);
     // Closed on every Sunday.
     let closed = (0..4).fold(0u32, |c, w| c | 1 << (6 + 7 * w));
-    let (columns, cost) = super::weeks_columns(&rules, closed, &[], 5.0);
+    let (columns, cost) = super::weeks::columns(&rules, closed, &[], 5.0);
     assert_eq!(columns.len(), cost.len());
     assert!(columns.iter().all(|&m| patterns::allowed(m, &rules)));
     assert!(columns.iter().all(|&m| m & closed == 0));

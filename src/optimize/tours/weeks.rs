@@ -121,6 +121,60 @@ fn open_weeks(rules: &PatternRules, closed_days: u32, w: u32) -> Vec<u32> {
     if open.is_empty() { all } else { open }
 }
 
+/// The columns of the anchored stage and of the tour-aware shifts over several weeks,
+/// with their costs: the tours over several weeks run to thousands (1,325 for five days
+/// with two off in a row over four weeks), too many for those programs within their time
+/// limits, so they get the day patterns given (`known`: stage 2's, the tour-aware
+/// shifts'), every tour of two weeks repeated over four (when at most [`super::JOINT_TOURS`])
+/// and every allowed week
+/// repeated over the horizon (a person working the same days each week), none working a
+/// day of `closed` unless all do.
+pub fn columns(
+    rules: &PatternRules,
+    closed: u32,
+    known: &[u32],
+    day_hours: f64,
+) -> (Vec<u32>, Vec<f64>) {
+    let week = PatternRules {
+        n_days: 7,
+        weekends: None,
+        ..*rules
+    };
+    let weeks = rules.weeks();
+    let repeat =
+        |m: u32, block: u32| (0..weeks / block).fold(0, |all, b| all | m << (7 * block * b));
+    let repeated = (patterns::enumerate(&week).into_iter())
+        .map(|m| repeat(m, 1))
+        .filter(|&m| patterns::allowed(m, rules));
+    // Every tour of a block of weeks the horizon is a whole number of (two weeks of four),
+    // repeated, when they are few: a weekend rule may allow no week repeated that works a
+    // weekend day, and the blocks then hold the alternating weekends.
+    let blocks = (2..weeks)
+        .filter(|b| weeks % b == 0)
+        .flat_map(|b| {
+            let block = PatternRules {
+                n_days: 7 * b,
+                ..*rules
+            };
+            (patterns::enumerate_capped(&block, super::JOINT_TOURS).unwrap_or_default())
+                .into_iter()
+                .map(move |m| repeat(m, b))
+        })
+        .filter(|&m| patterns::allowed(m, rules));
+    let mut all: Vec<u32> = (known.iter().copied())
+        .chain(repeated)
+        .chain(blocks)
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    let open: Vec<u32> = all.iter().copied().filter(|m| m & closed == 0).collect();
+    let patterns = if open.is_empty() { all } else { open };
+    let cost = (patterns.iter())
+        .map(|m| m.count_ones() as f64 * day_hours.max(1e-3) + 1e-3)
+        .collect();
+    (patterns, cost)
+}
+
 impl Net {
     /// The network of `rules` (its weeks), nodes reached from week 0 only.
     fn build(rules: &PatternRules, closed_days: u32) -> Net {
