@@ -299,44 +299,12 @@ fn solve_mip(p: &WeeksProblem, net: &Net, need: &[u32]) -> Result<Vec<u32>, Stri
     // pass through it), never more than all the need.
     let most = need.iter().sum::<u32>() as f64;
     let mut vars = ProblemVariables::new();
-    let xs: Vec<Vec<Variable>> = (net.nodes.iter())
-        .map(|week| {
-            (week.iter())
-                .map(|_| vars.add(variable().integer().min(0).max(most)))
-                .collect()
-        })
-        .collect();
-    let arcs: Vec<Vec<Variable>> = (net.joins.iter())
-        .map(|j| {
-            (j.arcs.iter())
-                .map(|_| vars.add(variable().integer().min(0).max(most)))
-                .collect()
-        })
-        .collect();
+    let (xs, arcs, mut constraints) = flow(net, &mut vars, true, most);
     let mut objective = Expression::from(0.0);
     for (w, week) in net.nodes.iter().enumerate() {
         for (&(q, _), &x) in week.iter().zip(&xs[w]) {
             let person = if w == 0 { 1e-3 } else { 0.0 };
             objective += (q.count_ones() as f64 * p.day_hours.max(1e-3) + person) * x;
-        }
-    }
-    let mut constraints = Vec::new();
-    for (w, j) in net.joins.iter().enumerate() {
-        let mut out = vec![Expression::from(0.0); j.n_classes];
-        let mut into = vec![Expression::from(0.0); net.nodes[w + 1].len()];
-        for (&(c, m), &a) in j.arcs.iter().zip(&arcs[w]) {
-            out[c] += a;
-            into[m] += a;
-        }
-        let mut at = vec![Expression::from(0.0); j.n_classes];
-        for (&c, &x) in j.class_of.iter().zip(&xs[w]) {
-            at[c] += x;
-        }
-        for (a, o) in at.into_iter().zip(out) {
-            constraints.push(constraint!(a == o));
-        }
-        for (i, &x) in into.into_iter().zip(&xs[w + 1]) {
-            constraints.push(constraint!(i == x));
         }
     }
     for (d, &n) in need.iter().enumerate() {
@@ -377,6 +345,93 @@ fn solve_mip(p: &WeeksProblem, net: &Net, need: &[u32]) -> Result<Vec<u32>, Stri
         return Err("its cover leaves a day short".into());
     }
     Ok(people)
+}
+
+/// Variables of `net`'s people per node and per arc (whole numbers when `whole`, at most
+/// `most`), and the constraints that keep them: a class's people leave it on its arcs, a
+/// node's people arrived on arcs into it.
+#[allow(clippy::type_complexity)]
+fn flow(
+    net: &Net,
+    vars: &mut ProblemVariables,
+    whole: bool,
+    most: f64,
+) -> (
+    Vec<Vec<Variable>>,
+    Vec<Vec<Variable>>,
+    Vec<good_lp::Constraint>,
+) {
+    let mut add = || {
+        let v = variable().min(0).max(most);
+        vars.add(if whole { v.integer() } else { v })
+    };
+    let xs: Vec<Vec<Variable>> = (net.nodes.iter())
+        .map(|week| week.iter().map(|_| add()).collect())
+        .collect();
+    let arcs: Vec<Vec<Variable>> = (net.joins.iter())
+        .map(|j| j.arcs.iter().map(|_| add()).collect())
+        .collect();
+    let mut constraints = Vec::new();
+    for (w, j) in net.joins.iter().enumerate() {
+        let mut out = vec![Expression::from(0.0); j.n_classes];
+        let mut into = vec![Expression::from(0.0); net.nodes[w + 1].len()];
+        for (&(c, m), &a) in j.arcs.iter().zip(&arcs[w]) {
+            out[c] += a;
+            into[m] += a;
+        }
+        let mut at = vec![Expression::from(0.0); j.n_classes];
+        for (&c, &x) in j.class_of.iter().zip(&xs[w]) {
+            at[c] += x;
+        }
+        for (a, o) in at.into_iter().zip(out) {
+            constraints.push(constraint!(a == o));
+        }
+        for (i, &x) in into.into_iter().zip(&xs[w + 1]) {
+            constraints.push(constraint!(i == x));
+        }
+    }
+    (xs, arcs, constraints)
+}
+
+/// One contract's people over several weeks as a flow through the weekly network:
+/// every allowed tour without listing them (see the module's description).
+pub struct NetPeople {
+    /// Per day of the horizon: the people working it.
+    pub per_day: Vec<Expression>,
+    /// The people (each starts on a node of week 0).
+    pub people: Expression,
+    /// The flow's constraints.
+    pub constraints: Vec<good_lp::Constraint>,
+}
+
+/// [`NetPeople`] of `rules` (with the group closed throughout on `closed_days`), its
+/// variables added to `vars`: whole numbers when `whole`, each at most `most`.
+pub fn net_people(
+    rules: &PatternRules,
+    closed_days: u32,
+    vars: &mut ProblemVariables,
+    whole: bool,
+    most: f64,
+) -> NetPeople {
+    let net = Net::build(rules, closed_days);
+    let (xs, _, constraints) = flow(&net, vars, whole, most);
+    let per_day = (0..rules.n_days as usize)
+        .map(|d| {
+            let mut on = Expression::from(0.0);
+            for (&(q, _), &x) in net.nodes[d / 7].iter().zip(&xs[d / 7]) {
+                if q >> (d % 7) & 1 == 1 {
+                    on += x;
+                }
+            }
+            on
+        })
+        .collect();
+    let people = xs[0].iter().map(|&x| Expression::from(x)).sum();
+    NetPeople {
+        per_day,
+        people,
+        constraints,
+    }
 }
 
 /// The paths of a flow: people on week 0's nodes (`first`), then on every join's arcs in
