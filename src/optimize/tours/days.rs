@@ -12,6 +12,11 @@ use super::super::backend::{self, Settings, Solver};
 use super::joint::{self, JointProblem, Shape, Whole, day_of, time_of_day};
 use good_lp::{Expression, ProblemVariables, Variable, constraint, variable};
 
+/// Seconds the first step's relaxation may take at least: it is the fallback (an LP,
+/// which finishes), and at the 10 s of the tour-aware program microlp lost three of the
+/// four groups of the 15-minute benchmark week on a loaded 2-core machine.
+const RELAXATION_TIME_LIMIT: f64 = 60.0;
+
 /// Agents per candidate in whole numbers and the day patterns of the first step's people,
 /// or why a step gave no whole answer.
 pub(super) fn solve(p: &JointProblem) -> Result<joint::Solved, String> {
@@ -111,7 +116,12 @@ fn people_in_whole(
         },
     );
     let read = read_of(&relaxed.xs, &relaxed.ys);
-    let o = backend::solve(p.solver, relaxed.program, &read, settings)
+    let lp = Settings {
+        gap: settings.gap,
+        time_limit: settings.time_limit.max(RELAXATION_TIME_LIMIT),
+        start: Vec::new(),
+    };
+    let o = backend::solve(p.solver, relaxed.program, &read, &lp)
         .map_err(|e| format!("the people step: {e}"))?;
     let (x, y) = o.values.split_at(n);
     Ok((x.to_vec(), y.iter().map(|v| v.max(0.0).round()).collect()))

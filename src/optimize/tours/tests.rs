@@ -330,8 +330,9 @@ fn tours_over_several_weeks_keep_every_rule_and_place_or_count_every_shift() {
     assert!(placed_all >= 8, "{placed_all} of 16 placed in full");
 }
 
-/// Over four weeks with a weekend off in every two, no week repeated works a Saturday:
-/// the columns also repeat every tour of two weeks, so some work alternate weekends;
+/// Over four (and three) weeks with a weekend off in every two, no week repeated works a
+/// Saturday: the columns also repeat every tour of two weeks, so some work alternate
+/// weekends;
 /// every column keeps the rules over the four weeks, and none works a closed day.
 #[test]
 fn four_weeks_columns_repeat_fortnights_that_work_alternate_weekends() {
@@ -363,5 +364,17 @@ fn four_weeks_columns_repeat_fortnights_that_work_alternate_weekends() {
             .iter()
             .filter(|&&m| week_repeated(m))
             .all(|&m| !saturday(m, 0))
+    );
+    // Over three weeks the fortnights are cut to 21 days.
+    let three = PatternRules {
+        n_days: 21,
+        ..rules
+    };
+    let (columns, _) = super::weeks::columns(&three, closed & 0x1f_ffff, &[], 5.0);
+    assert!(columns.iter().all(|&m| patterns::allowed(m, &three)));
+    assert!(
+        (columns.iter()).any(|&m| saturday(m, 0) && !saturday(m, 1) && saturday(m, 2)),
+        "{} columns",
+        columns.len()
     );
 }
