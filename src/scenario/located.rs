@@ -22,7 +22,7 @@ pub(crate) fn deserialize_located<T: serde::de::DeserializeOwned>(
             file: file.to_string(),
             position: e.span().map(|s| line_column(text, s.start)),
             key,
-            message: e.message().trim_end().to_string(),
+            message: plain_types(e.message().trim_end()),
         }
     };
     let deserializer = toml::Deserializer::parse(text).map_err(|e| toml_error(e, None))?;
@@ -30,6 +30,37 @@ pub(crate) fn deserialize_located<T: serde::de::DeserializeOwned>(
         let key = clean_path(&e.path().to_string());
         toml_error(e.into_inner(), key)
     })
+}
+
+/// A deserializer's message in a planner's words: Rust's type names (`expected i64`,
+/// `expected f64`, …) as "a whole number" or "a number".
+pub(crate) fn plain_types(message: &str) -> String {
+    const WHOLE: [&str; 10] = [
+        "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "usize", "isize",
+    ];
+    let mut out = message.to_string();
+    for t in WHOLE {
+        out = replace_word(&out, &format!("expected {t}"), "expected a whole number");
+    }
+    for t in ["f32", "f64"] {
+        out = replace_word(&out, &format!("expected {t}"), "expected a number");
+    }
+    out
+}
+
+/// `text` with each `from` not followed by a letter, digit or `_` replaced by `to`.
+fn replace_word(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(from) {
+        let after = &rest[i + from.len()..];
+        let whole = !after.starts_with(|c: char| c.is_alphanumeric() || c == '_');
+        out.push_str(&rest[..i]);
+        out.push_str(if whole { to } else { from });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Drops serde_spanned's private segments from a serde path; `None` for the document root.
@@ -56,4 +87,23 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_types;
+
+    #[test]
+    fn rust_type_names_read_as_a_planner_s_words() {
+        assert_eq!(
+            plain_types("invalid type: string \"2\", expected i64"),
+            "invalid type: string \"2\", expected a whole number"
+        );
+        assert_eq!(
+            plain_types("invalid type: boolean `true`, expected f64"),
+            "invalid type: boolean `true`, expected a number"
+        );
+        assert_eq!(plain_types("expected u8s"), "expected u8s");
+        assert_eq!(plain_types("missing field `name`"), "missing field `name`");
+    }
 }

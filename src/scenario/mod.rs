@@ -593,7 +593,7 @@ pub fn load_declared_variants(path: &Path) -> Result<Vec<Model>, ScenarioError> 
         file: file.clone(),
         position: None,
         key: None,
-        message: e.message().to_string(),
+        message: located::plain_types(e.message()),
     })?;
     document.remove("variant");
     let changes = Changes {

@@ -351,3 +351,42 @@ fn days_no_tour_can_work_are_named_and_their_shifts_unplaced() {
         );
     }
 }
+
+/// Rest that binds within the band (full-timers' 8-hour shifts, 15 h 30 m of rest, a 2 h
+/// band: two starts more than 30 minutes apart on consecutive days break the rest): the
+/// anchors' windows narrow to what keeps the rest, so every shift is placed and each
+/// group's tours come within 2 % of the bound (1.4 % and 0.0 %; 14.5 % and 7.4 % with
+/// windows the band wide, whose people could not work the shifts given to them).
+#[test]
+fn anchors_keep_a_rest_that_binds_within_the_band() {
+    let path = variant("rest", "min_rest = \"11h\"", "min_rest = \"15h30m\"");
+    let dir = path.with_extension("out");
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = ccsim(&[
+        "optimize",
+        path.to_str().unwrap(),
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let line = (stdout.lines())
+        .find(|l| l.starts_with("paid hours against the tours' bound"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let groups: Vec<&str> = line.split("h (+").skip(1).collect();
+    assert_eq!(groups.len(), 2, "{line}");
+    for g in groups {
+        let percent: f64 = g.split('%').next().unwrap().parse().unwrap();
+        assert!(percent <= 2.0, "{percent} % above the bound: {line}");
+    }
+    let table = stdout.split("tours over 7 days").nth(1).unwrap();
+    for row in table.lines().skip(2).take(4) {
+        let f: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(f[9], "0", "unplaced: {row}");
+    }
+}

@@ -16,7 +16,7 @@
 //! stage; when it gives no whole answer the caller keeps the plain cover.
 
 use super::super::backend;
-use super::assign::{self, AssignProblem, DayShift};
+use super::assign::{self, AssignProblem, DAY, DayShift};
 use super::{Found, Stages};
 use good_lp::{Expression, ProblemVariables, Variable, constraint, variable};
 
@@ -78,6 +78,18 @@ impl Layout {
     }
 }
 
+/// The window of a start anchor for people of a contract with start band `band`, shifts
+/// up to `longest` long and `min_rest` between them (seconds): the band, narrowed so that
+/// any two starts within it keep the rest between consecutive days (a start at most
+/// `window` earlier than yesterday's leaves `DAY − longest − window` of rest). Where rest
+/// does not bind (the shipped contracts) it is the band.
+pub fn anchor_window(band: f64, longest: f64, min_rest: f64) -> f64 {
+    if min_rest <= 0.0 {
+        return band;
+    }
+    band.min((DAY - longest - min_rest).max(0.0))
+}
+
 /// Whether `start` lies in the window of anchor `a`: `[a, a + band]`.
 fn in_window(start: f64, a: f64, band: f64) -> bool {
     start >= a - 1e-6 && start <= a + band + 1e-6
@@ -90,6 +102,8 @@ type People = Vec<Vec<u32>>;
 type Split = Vec<Vec<Vec<(f64, u32)>>>;
 
 /// The anchored stage 2 and stage 3 per anchor, or why the program gave no answer.
+/// `band`: the anchors' window (the start band, narrowed where the rest binds:
+/// [`anchor_window`]); stage 3 checks the contract's own band and rest.
 pub fn stages_anchored(
     p: &Stages,
     patterns: &[u32],

@@ -148,7 +148,17 @@ pub fn group_tours(
         return base;
     }
     let n_days = (model.horizon / DAY).round() as usize;
-    let (contracts, _) = joint_contracts(model, spec, g, &base, n_days);
+    let (mut contracts, _) = joint_contracts(model, spec, g, &base, n_days);
+    // Anchors whose windows keep the rest (the bound keeps the band: rest only adds).
+    for (jc, set) in contracts.iter_mut().zip(&base) {
+        let c = &spec.contracts[set.contract];
+        let longest = (c.shifts.iter())
+            .map(|&t| spec.shifts[t].length)
+            .fold(0.0, f64::max);
+        jc.band = jc
+            .band
+            .map(|b| anchored::anchor_window(b, longest, c.min_rest));
+    }
     let unworkable = unworkable_days(model, covered_need, &base);
     let with_bound = |mut sets: Vec<TourSet>| {
         for s in &mut sets {
@@ -537,7 +547,12 @@ pub fn stages(p: &Stages) -> Found {
     } else {
         (patterns, cost)
     };
-    match anchored::stages_anchored(p, &patterns, &cost, band) {
+    let longest = (p.required.iter().chain(p.options))
+        .flatten()
+        .map(|s| s.length)
+        .fold(0.0, f64::max);
+    let window = anchored::anchor_window(band, longest, p.min_rest);
+    match anchored::stages_anchored(p, &patterns, &cost, window) {
         Ok(a) if rank(&a) < plain.0 => a,
         Ok(_) => plain.1,
         Err(why) => Found {
