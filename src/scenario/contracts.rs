@@ -390,7 +390,12 @@ fn check_rest(
         return Err(c.err(
             rest.span(),
             format!("{key}.min_rest"),
-            "the longest shift plus the rest exceeds 24h: nobody could work two days in a row",
+            format!(
+                "the longest shift ({}) plus the rest ({}) exceeds 24h: nobody could work two days in a row; at most {} of rest with these shifts",
+                clock_text(longest),
+                clock_text(contract.min_rest),
+                clock_text((DAY - longest).max(0.0)),
+            ),
         ));
     }
     Ok(())
@@ -501,6 +506,16 @@ fn check_patterns(
             }
         ),
     ))
+}
+
+/// Seconds as hours and minutes, as a scenario writes them: `8h30m`, `16h`, `45m`.
+fn clock_text(seconds: f64) -> String {
+    let minutes = (seconds / 60.0).round() as u64;
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m}m"),
+        (h, 0) => format!("{h}h"),
+        (h, m) => format!("{h}h{m}m"),
+    }
 }
 
 /// `5` when `lo` equals `hi`, else `5 to 6` (`unit` after each number: `38h to 40h`).

@@ -311,7 +311,7 @@ fn variant(name: &str, from: &str, to: &str) -> PathBuf {
 
 #[test]
 fn bad_contracts_are_refused_at_their_place_with_what_is_allowed() {
-    let cases: [(&str, &str, &str, &str, &str); 13] = [
+    let cases: [(&str, &str, &str, &str, &str); 15] = [
         (
             "horizon",
             "horizon = \"7d\"",
@@ -395,6 +395,20 @@ fn bad_contracts_are_refused_at_their_place_with_what_is_allowed() {
             "start_band = \"25h\"",
             "optimize.contract[0].start_band",
             "a band of at most 24h (± 24h already allows any start; got 25h)",
+        ),
+        (
+            "rest_past_a_day",
+            "min_rest = \"11h\"",
+            "min_rest = \"16h30m\"",
+            "optimize.contract[0].min_rest",
+            "the longest shift (8h) plus the rest (16h30m) exceeds 24h: nobody could work two days in a row; at most 16h of rest with these shifts",
+        ),
+        (
+            "days_not_whole",
+            "days_per_week = 5",
+            "days_per_week = 4.5",
+            "optimize.contract[0].days_per_week",
+            "invalid type: floating point `4.5`, expected a whole number",
         ),
         (
             "start_past_a_day",
