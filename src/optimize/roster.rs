@@ -8,9 +8,7 @@ pub use super::backend::Solver;
 use crate::error::Error;
 use crate::ids::GroupId;
 use crate::model::{Model, RosterBreak, RosterShift};
-use good_lp::{
-    Constraint, Expression, ProblemVariables, SolutionStatus, Variable, constraint, variable,
-};
+use good_lp::{Constraint, Expression, ProblemVariables, Variable, constraint, variable};
 
 mod incumbent;
 mod tidy;
@@ -301,7 +299,7 @@ fn choose(
     groups: &[RosterProblem],
     deflections: &[DeflectionOption],
     index: &JointIndex,
-    mip: Result<(incumbent::Plan, SolutionStatus, Option<f64>), String>,
+    mip: Result<(incumbent::Plan, backend::Stop, Option<f64>), String>,
     rounded: incumbent::Plan,
     bound: Option<f64>,
 ) -> Chosen {
@@ -315,9 +313,10 @@ fn choose(
                 "its roster cost more".to_string()
             } else {
                 let (status, path) = match status {
-                    SolutionStatus::Optimal => ("optimal", "MIP, gap reached"),
-                    SolutionStatus::GapLimit => ("gap reached", "MIP, gap reached"),
-                    _ => ("time limit", "time limit, best MIP found"),
+                    backend::Stop::Optimal => ("optimal", "MIP, gap reached"),
+                    backend::Stop::Gap => ("gap reached", "MIP, gap reached"),
+                    backend::Stop::TimeLimit => ("time limit", "time limit, best MIP found"),
+                    backend::Stop::NodeLimit => ("node limit", "node limit, best MIP found"),
                 };
                 return Chosen {
                     plan,
@@ -349,7 +348,7 @@ fn whole(
     x: Vec<Vec<f64>>,
     points: Vec<f64>,
     outcome: backend::Outcome,
-) -> Result<(incumbent::Plan, SolutionStatus, Option<f64>), String> {
+) -> Result<(incumbent::Plan, backend::Stop, Option<f64>), String> {
     let mut agents = Vec::with_capacity(x.len());
     for vals in x {
         if let Some((_, v)) = backend::first_fractional(&vals, 1e-6) {
@@ -621,7 +620,7 @@ mod tests {
     fn outcome() -> backend::Outcome {
         backend::Outcome {
             values: Vec::new(),
-            status: SolutionStatus::TimeLimit,
+            status: backend::Stop::TimeLimit,
             gap: None,
             objective: 0.0,
         }
@@ -636,6 +635,6 @@ mod tests {
             whole(vec![vec![2.0, 1e-9, 3.0 - 1e-9]], vec![1.5], outcome()).expect("whole");
         assert_eq!(plan.agents, vec![vec![2, 0, 3]]);
         assert_eq!(plan.points, vec![1.5]);
-        assert!(matches!(status, SolutionStatus::TimeLimit));
+        assert_eq!(status, backend::Stop::TimeLimit);
     }
 }
