@@ -202,7 +202,8 @@ pub fn share_breakers(r: &OptimizeResult, tours: &ToursResult) -> Vec<String> {
 }
 
 /// With `max_part_time_share`: the groups whose part-time people pass it (the share
-/// holds for stage 1's shifts, not for people with tours).
+/// holds for stage 1's shifts; the tours keep it on people where the tour-aware program
+/// found tours that do).
 fn part_time_share_line(t: &mut String, r: &OptimizeResult, tours: &ToursResult) {
     let Some(share) = (r.simulated.model.optimize.as_ref()).and_then(|o| o.max_part_time_share)
     else {
@@ -212,7 +213,7 @@ fn part_time_share_line(t: &mut String, r: &OptimizeResult, tours: &ToursResult)
     if !over.is_empty() {
         let _ = writeln!(
             t,
-            "part-time people above max_part_time_share ({:.0}%, kept by stage 1's shifts; by the tours' people only with `--solver cbc`): {}",
+            "part-time people above max_part_time_share ({:.0}%, kept by stage 1's shifts; the tours that keep it on people were not found, `--solver cbc` may find them): {}",
             share * 100.0,
             over.join(", ")
         );

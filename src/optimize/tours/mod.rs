@@ -181,7 +181,7 @@ pub fn group_tours(
         &joint.patterns,
         solver,
     );
-    // With the share of part-time people a constraint (CBC), tours that break it lose.
+    // With the share of part-time people a constraint, tours that break it lose.
     let breaks_share = |sets: &[TourSet]| -> bool {
         problem.max_part_time_share.is_some_and(|share| {
             let people = |part: bool| -> usize {
@@ -248,9 +248,7 @@ fn joint_problem<'a>(
         } else {
             spec.time_limit
         },
-        // The share of part-time people: a constraint with CBC only (with it microlp took
-        // 40 s on the shipped week, against 2 s); see the README's "Weekly tours".
-        max_part_time_share: spec.max_part_time_share.filter(|_| solver == Solver::Cbc),
+        max_part_time_share: spec.max_part_time_share,
     }
 }
 
