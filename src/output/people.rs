@@ -77,8 +77,8 @@ fn counts<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
 }
 
 /// What an assignment achieved, in one line: `3 of 4 tours staffed (2 start in their
-/// person's preferred band); 1 person without a tour: Eva Novak (unavailable during every
-/// open tour)` (at most ten names, each with why, then `…`).
+/// person's preferred band); 1 person without a tour: Eva Novak (unavailable during
+/// part of every unstaffed tour)` (at most ten names, each with why, then `…`).
 pub fn assignment_line(a: &Assignment, people: &[Person]) -> String {
     let staffed = a.person_of_tour.iter().flatten().count();
     let mut line = format!(

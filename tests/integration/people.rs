@@ -223,19 +223,23 @@ fn ccsim_check_summarises_the_people_file_and_refuses_a_bad_one() {
         "name,groups,contract\nAna,voice_t1,full_time\nAna,chat_t1,full_time\n",
     )
     .unwrap();
-    // A people file that is not there: the file and the system's reason.
+    // A people file that is not there: the scenario's line and key, and the path looked for.
     std::fs::write(
         dir.join("other.toml"),
         toml.replace("people_week.csv", "nobody.csv"),
     )
     .unwrap();
+    let line = 1 + toml
+        .lines()
+        .position(|l| l.starts_with("people ="))
+        .unwrap();
     let out = crate::support::ccsim_in(&dir, &["check", "other.toml"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .starts_with("error: nobody.csv: cannot read the people file: "),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: other.toml:{line}:10: key `optimize.people`: there is no file nobody.csv (the path is taken from the scenario's directory)\n"
+        )
     );
     // `ccsim optimize` refuses it too, before any work.
     for args in [
@@ -548,7 +552,7 @@ fn three_voice_tours_and_two_voice_people_are_short_one_person_monday_to_friday(
     assert_eq!(a.unassigned_people, vec![1]);
     assert_eq!(
         ccsim::output::people::assignment_line(&a, &people),
-        "1 of 4 tours staffed (0 start in their person's preferred band); 1 person without a tour: Ben (unavailable during every open tour)"
+        "1 of 4 tours staffed (0 start in their person's preferred band); 1 person without a tour: Ben (unavailable during part of every unstaffed tour)"
     );
     assert_eq!(
         ccsim::output::people::shortage_lines(&a, &groups, None),
@@ -597,7 +601,7 @@ fn people_without_a_tour_are_told_why() {
         vec![
             "every tour they could work is taken",
             "no tour of their contract in their groups",
-            "unavailable during every open tour"
+            "unavailable during part of every unstaffed tour"
         ]
     );
 }

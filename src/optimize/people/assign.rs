@@ -72,7 +72,7 @@ fn why_unassigned(
         if theirs(t) {
             any = true;
             if who.is_none() {
-                return "unavailable during every open tour";
+                return "unavailable during part of every unstaffed tour";
             }
         }
     }

@@ -97,8 +97,8 @@ pub struct Assignment {
     /// People given no tour, by index, ascending.
     pub unassigned_people: Vec<usize>,
     /// For each of them, in the same order, why: `no tour of their contract in their
-    /// groups`, `every tour they could work is taken`, or `unavailable during every
-    /// open tour`.
+    /// groups`, `every tour they could work is taken`, or `unavailable during part
+    /// of every unstaffed tour`.
     pub unassigned_reasons: Vec<&'static str>,
 }
 
@@ -149,6 +149,9 @@ pub fn of_scenario(path: &Path, model: &Model) -> Option<Result<PeopleFile, Scen
     // Relative to the scenario's folder (a variant's chain has made it absolute).
     let dir = path.parent().unwrap_or(Path::new(""));
     let people_path = dir.join(people);
+    if !people_path.is_file() {
+        return Some(Err(missing_file(path, &people_path)));
+    }
     let context = PeopleContext {
         groups: model.groups.iter().map(|g| g.name.clone()).collect(),
         contracts: contract_names(&document),
@@ -160,6 +163,31 @@ pub fn of_scenario(path: &Path, model: &Model) -> Option<Result<PeopleFile, Scen
         &people_path.display().to_string(),
         &context,
     ))
+}
+
+/// The error for a people file that is not there: at the scenario's `people` key (its line
+/// and the value's column, where the scenario itself names the file; a variant may have it
+/// from its base), with the path looked for.
+fn missing_file(scenario: &Path, people_path: &Path) -> ScenarioError {
+    let text = std::fs::read_to_string(scenario).unwrap_or_default();
+    let position = text.lines().enumerate().find_map(|(i, line)| {
+        let t = line.trim_start();
+        let rest = t
+            .strip_prefix("\"optimize.people\"")
+            .or_else(|| t.strip_prefix("people"))?;
+        let value = rest.trim_start().strip_prefix('=')?;
+        let column = line.len() - value.trim_start().len() + 1;
+        Some((i + 1, column))
+    });
+    ScenarioError {
+        file: scenario.display().to_string(),
+        position,
+        key: Some("optimize.people".into()),
+        message: format!(
+            "there is no file {} (the path is taken from the scenario's directory)",
+            people_path.display()
+        ),
+    }
 }
 
 /// The names of a scenario document's `[[optimize.contract]]` tables, read as plain TOML

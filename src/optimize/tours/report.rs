@@ -39,7 +39,7 @@ pub struct Staffing {
     /// Tours a person took.
     pub staffed: usize,
     /// `3 of 4 tours staffed (2 start in their person's preferred band); 1 person
-    /// without a tour: Eva Novak (unavailable during every open tour)`.
+    /// without a tour: Eva Novak (unavailable during part of every unstaffed tour)`.
     pub summary: String,
     /// Per group short of people: `voice_t1 short 1 full_time person on Mon 03/03–Fri
     /// 07/03 08:00–16:30, …`.
