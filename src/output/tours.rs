@@ -173,7 +173,35 @@ fn unworkable_and_bound_lines(t: &mut String, r: &OptimizeResult, tours: &ToursR
         "paid hours against the tours' bound ({method}): {}",
         gaps.join(", ")
     );
+    share_price_line(t, tours);
     part_time_share_line(t, r, tours);
+}
+
+/// What `max_part_time_share` costs where it binds: the hours it adds to each group's
+/// relaxed bound (with the share against without it), for groups where that is over
+/// 0.5 % of the bound without it.
+fn share_price_line(t: &mut String, tours: &ToursResult) {
+    let priced: Vec<String> = (tours.people.iter())
+        .filter_map(|p| {
+            let price = p.part_time_share_price_hours?;
+            let bound = p.paid_hours_bound?;
+            let without = bound - price;
+            (without > 0.0 && price > 0.005 * without).then(|| {
+                format!(
+                    "{} +{price:.1} h (+{:.1}%)",
+                    p.group,
+                    price / without * 100.0
+                )
+            })
+        })
+        .collect();
+    if !priced.is_empty() {
+        let _ = writeln!(
+            t,
+            "max_part_time_share binds (the relaxed bound with it against without it): {}",
+            priced.join(", ")
+        );
+    }
 }
 
 /// With `max_part_time_share`: `voice_t1 53 of 84 (63%)` for each group whose part-time

@@ -673,6 +673,62 @@ fn tours_keep_the_part_time_share_on_people() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Where the share binds, the report prices it: the hours it adds to each group's relaxed
+/// bound. At 5 % on the case's week (part-timers are what the peaks want) both groups pay
+/// for it, and `optimize.json` carries the same hours per group.
+#[test]
+fn a_binding_part_time_share_is_priced_in_the_bound() {
+    let case = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cases/tours_week.toml");
+    let text = std::fs::read_to_string(case)
+        .expect("the case reads")
+        .replacen(
+            "[optimize]\n",
+            "[optimize]\nmax_part_time_share = 0.05\n",
+            1,
+        );
+    let dir = std::env::temp_dir().join(format!("ccsim-share-price-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let path = dir.join("share.toml");
+    std::fs::write(&path, &text).expect("written");
+    let out = dir.join("out");
+    let run = ccsim(&[
+        "optimize",
+        path.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--quiet",
+    ]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let line = (stdout.lines())
+        .find(|l| {
+            l.starts_with(
+                "max_part_time_share binds (the relaxed bound with it against without it): ",
+            )
+        })
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("optimize.json")).expect("optimize.json"),
+    )
+    .expect("json");
+    let people = json["tours"]["people"].as_array().expect("people");
+    assert_eq!(people.len(), 2);
+    for p in people {
+        let group = p["group"].as_str().expect("group");
+        let price = p["part_time_share_price_hours"].as_f64().expect("a price");
+        assert!(price > 0.0, "{group}: {price}");
+        assert!(
+            line.contains(&format!("{group} +{price:.1} h (+")),
+            "{line}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A contract's working days or weekly hours out of range are refused at their key with
 /// what was given (`got 8`, not `got 8 and 8`), exit 2.
 #[test]

@@ -26,12 +26,13 @@ pub fn set_bounds(
     solver: Solver,
 ) {
     let n_days = (model.horizon / DAY).round() as usize;
-    let bounds: Vec<Option<(f64, &'static str)>> = (0..candidates.len())
+    type Bound = Option<(f64, &'static str)>;
+    let bounds: Vec<(Bound, Option<f64>)> = (0..candidates.len())
         .into_par_iter()
         .map(|g| {
             let mine: Vec<TourSet> = sets.iter().filter(|s| s.group == g).cloned().collect();
             if mine.is_empty() {
-                return None;
+                return (None, None);
             }
             let (contracts, complete) = joint_contracts(model, spec, g, &mine, n_days);
             let mut p = joint_problem(
@@ -43,7 +44,7 @@ pub fn set_bounds(
                 solver,
             );
             // A bound on tours that keep the share of part-time people when these do
-            // (with CBC they are made to), on any tours otherwise.
+            // (the tour-aware program makes them), on any tours otherwise.
             let people = |part: bool| -> usize {
                 (mine.iter().zip(&contracts))
                     .filter(|(_, c)| !part || c.part_time)
@@ -52,31 +53,52 @@ pub fn set_bounds(
             };
             p.max_part_time_share = (spec.max_part_time_share)
                 .filter(|&share| people(true) as f64 <= share * people(false) as f64 + 1e-9);
-            if complete {
-                joint::bound(&p).ok()
-            } else if n_days > 7 {
-                // Every tour through the weekly network instead of listed ones.
-                let nets: Vec<(PatternRules, u32)> = (mine.iter())
-                    .map(|set| {
-                        let c = &spec.contracts[set.contract];
-                        let hours = (c.shifts.iter())
-                            .map(|&t| template_paid_hours(spec, t))
-                            .fold(0.0, f64::max);
-                        (
-                            pattern_rules(model, c, n_days as u32, hours),
-                            closed_days(model, g, n_days),
-                        )
-                    })
-                    .collect();
-                weeks_bound(&p, &nets).ok()
-            } else {
-                None
-            }
+            let nets: Vec<(PatternRules, u32)> = (mine.iter())
+                .map(|set| {
+                    let c = &spec.contracts[set.contract];
+                    let hours = (c.shifts.iter())
+                        .map(|&t| template_paid_hours(spec, t))
+                        .fold(0.0, f64::max);
+                    (
+                        pattern_rules(model, c, n_days as u32, hours),
+                        closed_days(model, g, n_days),
+                    )
+                })
+                .collect();
+            let bound_of = |p: &joint::JointProblem| -> Bound {
+                if complete {
+                    joint::bound(p).ok()
+                } else if n_days > 7 {
+                    // Every tour through the weekly network instead of listed ones.
+                    weeks_bound(p, &nets).ok()
+                } else {
+                    None
+                }
+            };
+            let bound = bound_of(&p);
+            // The share's price: the relaxed bound with it against without it.
+            let price = p.max_part_time_share.and_then(|_| {
+                let relaxed = |share: Option<f64>| {
+                    let q = joint::JointProblem {
+                        solver: Solver::Microlp,
+                        max_part_time_share: share,
+                        ..p
+                    };
+                    bound_of(&q).map(|b| b.0)
+                };
+                let with = match (solver, bound) {
+                    (Solver::Microlp, Some(b)) => Some(b.0),
+                    _ => relaxed(p.max_part_time_share),
+                };
+                Some((with? - relaxed(None)?).max(0.0))
+            });
+            (bound, price)
         })
         .collect();
     for s in sets {
-        s.group_bound = bounds[s.group].map(|b| b.0);
-        s.bound_method = bounds[s.group].map_or("", |b| b.1);
+        s.group_bound = bounds[s.group].0.map(|b| b.0);
+        s.bound_method = bounds[s.group].0.map_or("", |b| b.1);
+        s.share_price = bounds[s.group].1;
     }
 }
 

@@ -83,6 +83,9 @@ pub struct TourSet {
     pub group_bound: Option<f64>,
     /// How [`Self::group_bound`] was taken ([`joint::bound_method`]).
     pub bound_method: &'static str,
+    /// Paid hours `max_part_time_share` adds to the group's relaxed bound (with the share
+    /// against without it), where the tours keep the share ([`set_bounds`]).
+    pub share_price: Option<f64>,
     /// Days (bit `d`: day `d`) some tour of the contract can work within its rules (its
     /// days, runs, weekends and the days the group is closed).
     pub workable_days: u32,
@@ -454,6 +457,7 @@ fn contract_tours(
         path: found.path,
         group_bound: None,
         bound_method: "",
+        share_price: None,
         workable_days: workable,
         unworkable_days: 0,
     }

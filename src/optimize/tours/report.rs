@@ -77,6 +77,9 @@ pub struct GroupPeople {
     pub paid_hours_bound: Option<f64>,
     /// How `paid_hours_bound` was taken, in the report's words (empty without one).
     pub paid_hours_bound_method: String,
+    /// Hours `max_part_time_share` adds to the relaxed bound (the bound with the share
+    /// against without it), where the tours keep the share; `null` otherwise.
+    pub part_time_share_price_hours: Option<f64>,
 }
 
 /// One group's tours on one contract.
@@ -239,6 +242,7 @@ pub fn tours_result(
                     .find_map(|s| s.group_bound.map(|_| s.bound_method)))
                 .unwrap_or("")
                 .to_string(),
+                part_time_share_price_hours: mine().find_map(|s| s.share_price),
             }
         })
         .collect();
