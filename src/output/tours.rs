@@ -198,7 +198,7 @@ fn share_price_line(t: &mut String, tours: &ToursResult) {
     if !priced.is_empty() {
         let _ = writeln!(
             t,
-            "max_part_time_share binds (the relaxed bound with it against without it): {}",
+            "max_part_time_share binds: it adds to the relaxed bound's paid hours over the horizon (in % of the bound without it): {}",
             priced.join(", ")
         );
     }

@@ -707,7 +707,7 @@ fn a_binding_part_time_share_is_priced_in_the_bound() {
     let line = (stdout.lines())
         .find(|l| {
             l.starts_with(
-                "max_part_time_share binds (the relaxed bound with it against without it): ",
+                "max_part_time_share binds: it adds to the relaxed bound's paid hours over the horizon (in % of the bound without it): ",
             )
         })
         .unwrap_or_else(|| panic!("{stdout}"));

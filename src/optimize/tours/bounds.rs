@@ -90,7 +90,9 @@ pub fn set_bounds(
                     (Solver::Microlp, Some(b)) => Some(b.0),
                     _ => relaxed(p.max_part_time_share),
                 };
-                Some((with? - relaxed(None)?).max(0.0))
+                // Below a microsecond's work a person: nothing (the LPs' rounding).
+                let price = with? - relaxed(None)?;
+                Some(if price > 1e-6 { price } else { 0.0 })
             });
             (bound, price)
         })
