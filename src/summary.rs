@@ -6,7 +6,7 @@
 
 use crate::experiment::{Estimate, RunResult};
 use crate::model::Model;
-use crate::stats::{GroupMetrics, QueueMetrics, ReplicationOutcome};
+use crate::stats::{GroupMetrics, QueueMetrics, ReplicationOutcome, Risk};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
@@ -61,6 +61,9 @@ pub struct ChannelInterval {
     /// Queue metrics.
     #[serde(flatten)]
     pub queue: QueueEstimates,
+    /// The interval across days (replications): how often its service level met the
+    /// channel's target, and the percentiles of service level, ASA and abandon rate.
+    pub risk: Risk,
 }
 
 /// One group's metrics in one interval.
@@ -95,6 +98,11 @@ pub struct RunSummary {
     /// Per channel, in scenario order.
     #[serde(serialize_with = "as_map")]
     pub by_channel: Vec<(String, QueueEstimates)>,
+    /// Per channel, in scenario order, the reported period across days (replications):
+    /// how often the channel's service level over the period met its target, and the
+    /// percentiles of its service level, ASA and abandon rate.
+    #[serde(serialize_with = "as_map")]
+    pub risk_by_channel: Vec<(String, Risk)>,
     /// Per category, in scenario order.
     #[serde(serialize_with = "as_map")]
     pub by_category: Vec<(String, QueueEstimates)>,
@@ -219,6 +227,7 @@ impl RunSummary {
                     start_s,
                     channel: ch.name.clone(),
                     queue: QueueEstimates::from_fields(&moments.queue_cell(cells.at(i, c))),
+                    risk: moments.queue_risk(cells.at(i, c), ch.service_level_target),
                 });
             }
             for (g, group) in model.groups.iter().enumerate() {
@@ -243,6 +252,12 @@ impl RunSummary {
                 bot_cost: result.estimate(|o| o.bot_cost),
             },
             by_channel,
+            risk_by_channel: (model.channels.iter().enumerate())
+                .map(|(c, ch)| {
+                    let days = result.outcomes.iter().map(move |o| &o.by_channel[c]);
+                    (ch.name.clone(), Risk::of(days, ch.service_level_target))
+                })
+                .collect(),
             by_category,
             by_priority,
             by_group,

@@ -73,6 +73,7 @@ fn queue_row(label: &str, label_width: usize, cells: [String; 7], tail: &str) ->
 pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
     let mut out = String::new();
     headline(&mut out, model, s, source);
+    risk_table(&mut out, s);
     breakdowns(&mut out, s);
     bot_table(&mut out, model, s);
     returns_table(&mut out, model, s);
@@ -142,6 +143,82 @@ fn headline(out: &mut String, model: &Model, s: &RunSummary, source: &str) {
             num(&q.closed_deferred, 1),
             num(&q.closed_redirected, 1),
             num(&q.closed_at_closing, 1)
+        );
+    }
+}
+
+/// A share as a whole percentage, `–` when undefined.
+fn share(v: f64) -> String {
+    if v.is_finite() {
+        format!("{:.0}%", v * 100.0)
+    } else {
+        "–".into()
+    }
+}
+
+/// Percentiles `p10 / p50 / p90`, each by `show`.
+fn spread(p: &crate::stats::Percentiles, show: impl Fn(f64) -> String) -> String {
+    format!("{} / {} / {}", show(p.p10), show(p.p50), show(p.p90))
+}
+
+/// A share with one decimal, `–` when undefined.
+fn share1(v: f64) -> String {
+    if v.is_finite() {
+        format!("{:.1}%", v * 100.0)
+    } else {
+        "–".into()
+    }
+}
+
+/// Seconds with one decimal, `–` when undefined.
+fn secs1(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v:.1}")
+    } else {
+        "–".into()
+    }
+}
+
+/// How often a service-level target was met: `14/20 days 70% (48–85%)`.
+fn met_cell(p: &crate::stats::Probability) -> String {
+    if p.days == 0 {
+        return "–".into();
+    }
+    format!(
+        "{}/{} days {} ({}–{})",
+        p.met,
+        p.days,
+        share(p.probability),
+        share(p.low).trim_end_matches('%'),
+        share(p.high)
+    )
+}
+
+/// Per channel, the reported period across days: how often its service level met the
+/// target, and the spread of service level, ASA and abandon rate.
+fn risk_table(out: &mut String, s: &RunSummary) {
+    let _ = writeln!(
+        out,
+        "\nAcross days (each replication is one possible day): how often the service level met its target (95 % Wilson interval), and the 10th / 50th / 90th percentiles."
+    );
+    let _ = writeln!(
+        out,
+        "{:<10} {:>30} {:>26} {:>22} {:>24}",
+        "channel",
+        "service level met",
+        "service level p10/50/90",
+        "ASA s p10/50/90",
+        "abandon rate p10/50/90"
+    );
+    for (name, r) in &s.risk_by_channel {
+        let _ = writeln!(
+            out,
+            "{:<10} {:>30} {:>26} {:>22} {:>24}",
+            name,
+            met_cell(&r.service_level_met),
+            spread(&r.service_level, share1),
+            spread(&r.asa_s, secs1),
+            spread(&r.abandon_rate, share1)
         );
     }
 }
@@ -374,15 +451,26 @@ fn interval_tables(out: &mut String, model: &Model, s: &RunSummary) {
     for ch in &model.channels {
         let _ = writeln!(out, "\nPer interval · {}", ch.name);
         let headers = QUEUE_HEADERS.map(String::from);
-        let _ = writeln!(out, "{}", queue_row("start", 8, headers, " occupancy"));
+        let tail = format!(" {:<13} {:>7} {:>15}", "occupancy", "SL met", "SL p10–p90");
+        let _ = writeln!(out, "{}", queue_row("start", 8, headers, &tail));
         for row in s.intervals.iter().filter(|r| r.channel == ch.name) {
             let occupancy = channel_occupancy(model, s, &ch.name, row.start_s);
             let cells = queue_cells(&row.queue);
-            let _ = writeln!(
-                out,
-                "{}",
-                queue_row(&clock(row.start_s), 8, cells, &format!(" {occupancy}"))
+            let r = &row.risk;
+            let range = if r.service_level.p10.is_finite() {
+                format!(
+                    "{}–{}",
+                    share(r.service_level.p10),
+                    share(r.service_level.p90)
+                )
+            } else {
+                "–".into()
+            };
+            let tail = format!(
+                " {occupancy:<13} {:>7} {range:>15}",
+                share(r.service_level_met.probability)
             );
+            let _ = writeln!(out, "{}", queue_row(&clock(row.start_s), 8, cells, &tail));
         }
     }
 }

@@ -10,13 +10,16 @@ use crate::output::run::DataFile;
 use crate::summary::{QueueEstimates, RunSummary};
 
 /// The charts of a run: per interval (offered against staffed agents, service level with
-/// its band against the target, abandonment, ASA and 90th-percentile wait, occupancy per
+/// its band against the target, the service level across days as a fan (10th to 90th
+/// percentile around the median) and how often it met the target, abandonment, ASA and 90th-percentile wait, occupancy per
 /// group, e-mail backlog), the distribution of answered waits, and how contacts end.
 pub fn run_charts(model: &Model, s: &RunSummary) -> Result<Vec<Chart>, String> {
     let v = RunView::new(model, s);
     let mut out = vec![
         offered_chart(&v)?,
         service_level_chart(&v)?,
+        service_level_fan_chart(&v)?,
+        service_level_met_chart(&v)?,
         abandonment_chart(&v)?,
         waits_chart(&v)?,
         occupancy_chart(&v)?,
@@ -267,6 +270,87 @@ fn service_level_chart(v: &RunView) -> Result<Chart, String> {
             &v.time_axes("answered in time (% of offered)", (0.0, 1.0), true),
             &lines,
             &marks,
+            &[],
+        )?,
+    })
+}
+
+/// Per channel, `(interval midpoint, risk)` of each reported interval.
+fn risks<'a>(v: &'a RunView, c: usize) -> impl Iterator<Item = (f64, &'a crate::stats::Risk)> {
+    (v.s.intervals.iter().skip(c).step_by(v.n_ch.max(1))).map(|i| (i.start_s + v.half, &i.risk))
+}
+
+/// The targets of the channels as horizontal marks.
+fn target_marks(v: &RunView) -> Vec<(f64, String, usize)> {
+    (v.model.channels.iter().enumerate())
+        .map(|(c, ch)| {
+            (
+                ch.service_level_target,
+                format!("{} target {:.0}%", ch.name, ch.service_level_target * 100.0),
+                c,
+            )
+        })
+        .collect()
+}
+
+/// The service level across days: per channel its median per interval, in a band from
+/// the 10th to the 90th percentile of the replications, against the target.
+fn service_level_fan_chart(v: &RunView) -> Result<Chart, String> {
+    let lines: Vec<Line> = (v.model.channels.iter().enumerate())
+        .map(|(c, ch)| Line {
+            name: format!("{} median", ch.name),
+            points: risks(v, c).map(|(x, r)| (x, r.service_level.p50)).collect(),
+            band: (risks(v, c))
+                .map(|(x, r)| (x, r.service_level.p10, r.service_level.p90))
+                .collect(),
+            colour: c,
+            ..Default::default()
+        })
+        .collect();
+    Ok(Chart {
+        id: "service-level-fan".into(),
+        title: "Service level across days per interval".into(),
+        caption: format!(
+            "Each replication is one possible day: the median service level of the {} days per interval (solid), in a band from the 10th to the 90th percentile (one day in ten is below the band), against the target (dashed).",
+            v.s.replications
+        ),
+        svg: line_chart(
+            "Service level across days per interval",
+            &v.time_axes("answered in time (% of offered)", (0.0, 1.0), true),
+            &lines,
+            &target_marks(v),
+            &[],
+        )?,
+    })
+}
+
+/// How often the service level met its target per interval, with the 95 % Wilson band.
+fn service_level_met_chart(v: &RunView) -> Result<Chart, String> {
+    let lines: Vec<Line> = (v.model.channels.iter().enumerate())
+        .map(|(c, ch)| Line {
+            name: ch.name.clone(),
+            points: (risks(v, c))
+                .map(|(x, r)| (x, r.service_level_met.probability))
+                .collect(),
+            band: (risks(v, c))
+                .map(|(x, r)| (x, r.service_level_met.low, r.service_level_met.high))
+                .collect(),
+            colour: c,
+            ..Default::default()
+        })
+        .collect();
+    Ok(Chart {
+        id: "service-level-met".into(),
+        title: "Chance the service level target is met per interval".into(),
+        caption: format!(
+            "The share of the {} simulated days on which the interval's service level reached its channel's target, with its 95 % Wilson interval (band).",
+            v.s.replications
+        ),
+        svg: line_chart(
+            "Chance the service level target is met per interval",
+            &v.time_axes("days meeting the target (%)", (0.0, 1.0), true),
+            &lines,
+            &[],
             &[],
         )?,
     })

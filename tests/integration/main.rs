@@ -35,6 +35,7 @@ mod readme;
 mod replay;
 mod report;
 mod returns;
+mod risk;
 mod roster_export;
 mod routing;
 mod runner;

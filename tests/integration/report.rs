@@ -71,6 +71,8 @@ fn every_run_chart_is_well_formed_and_labelled() {
         [
             "offered",
             "service-level",
+            "service-level-fan",
+            "service-level-met",
             "abandonment",
             "waits",
             "occupancy",
@@ -96,13 +98,26 @@ fn every_run_chart_is_well_formed_and_labelled() {
     // Clock times on the time axis, percentages on the share axis.
     assert!(texts.iter().any(|t| t == "12:00"), "{texts:?}");
     assert!(texts.iter().any(|t| t == "80%"), "{texts:?}");
-    let (texts, _) = check_svg(&charts[4]);
+    let fan = &charts[2];
+    let (texts, _) = check_svg(fan);
+    has(&texts, "voice median", &fan.id);
+    has(&texts, "app target 80%", &fan.id);
+    assert!(
+        fan.caption.contains("10th to the 90th percentile"),
+        "{}",
+        fan.caption
+    );
+    let met = &charts[3];
+    let (texts, _) = check_svg(met);
+    has(&texts, "days meeting the target (%)", &met.id);
+    has(&texts, "chat", &met.id);
+    let (texts, _) = check_svg(&charts[6]);
     for g in &model.groups {
         has(&texts, &g.name, "occupancy");
     }
-    let (texts, _) = check_svg(&charts[6]);
+    let (texts, _) = check_svg(&charts[8]);
     has(&texts, "redials", "returns");
-    let (texts, _) = check_svg(&charts[7]);
+    let (texts, _) = check_svg(&charts[9]);
     for part in [
         "resolved by the bot",
         "answered, resolved",
@@ -142,8 +157,8 @@ fn the_page_is_self_contained_and_links_its_data() {
     for external in ["src=\"http", "href=\"http", "@import", "url("] {
         assert!(!page.contains(external), "external resource: {external}");
     }
-    assert_eq!(page.matches("<figure").count(), 8);
-    assert_eq!(page.matches("<svg").count(), 8);
+    assert_eq!(page.matches("<figure").count(), 10);
+    assert_eq!(page.matches("<svg").count(), 10);
     for link in [
         "href=\"intervals.csv\"",
         "href=\"by_group.csv\"",
@@ -264,11 +279,11 @@ window.addEventListener('load', () => {
     let html = String::from_utf8_lossy(&dom.stdout);
     let log = String::from_utf8_lossy(&dom.stderr);
     assert!(
-        html.contains("data-charts=\"8\""),
+        html.contains("data-charts=\"10\""),
         "charts: {html:.300} {log}"
     );
     assert!(
-        html.contains("data-visible=\"8\""),
+        html.contains("data-visible=\"10\""),
         "not every chart visible: {log}"
     );
     assert!(html.contains("data-errors=\"0\""), "script errors: {log}");
@@ -421,7 +436,7 @@ fn charts_render_as_png_with_their_text_in_the_shipped_font() {
             .map(|f| (f.name.clone(), f.to_bytes()))
             .collect();
     let pngs: Vec<&(String, Vec<u8>)> = files.iter().filter(|f| f.0.ends_with(".png")).collect();
-    assert_eq!(pngs.len(), 8);
+    assert_eq!(pngs.len(), 10);
     let page = String::from_utf8(
         files
             .iter()

@@ -6,7 +6,7 @@ use crate::engine::{self, ContactFeed, ContactRecord, Workspace};
 use crate::error::{Error, ErrorKind};
 use crate::model::Model;
 pub use crate::stats::{Estimate, Moments, t_quantile_975};
-use crate::stats::{GroupMetrics, QueueMetrics, ReplicationOutcome};
+use crate::stats::{GroupMetrics, QueueMetrics, ReplicationOutcome, Risk, RiskSamples};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -60,7 +60,7 @@ impl RunResult {
             None => {
                 let mut m = IntervalMoments::default();
                 for o in &self.outcomes {
-                    m.fold(o, model.groups.len());
+                    m.fold(o, model);
                 }
                 std::borrow::Cow::Owned(m)
             }
@@ -84,11 +84,19 @@ pub struct IntervalMoments {
     pub occupancy: Vec<Moments>,
     /// The groups' mean occupancy over the second half of the reported intervals.
     pub level: Moments,
+    /// Per reported interval and channel, what the risk across days needs
+    /// ([`RiskSamples`]: each replication's service level, ASA and abandon rate).
+    pub risk: RiskSamples,
 }
 
 impl IntervalMoments {
     /// Folds one replication's per-interval metrics in (replications must come in order).
-    pub fn fold(&mut self, o: &ReplicationOutcome, n_groups: usize) {
+    pub fn fold(&mut self, o: &ReplicationOutcome, model: &Model) {
+        let n_groups = model.groups.len();
+        let n_channels = model.channels.len().max(1);
+        self.risk.push(&o.intervals, |cell| {
+            (model.channels.get(cell % n_channels)).map_or(f64::NAN, |c| c.service_level_target)
+        });
         if self.replications == 0 {
             self.queue = vec![[Moments::default(); QueueMetrics::FIELDS]; o.intervals.len()];
             self.group = vec![[Moments::default(); GroupMetrics::FIELDS]; o.group_intervals.len()];
@@ -138,6 +146,12 @@ impl IntervalMoments {
         self.queue.get(cell).unwrap_or(&none).map(|m| m.estimate())
     }
 
+    /// The risk across days of a (interval, channel) cell whose channel's service-level
+    /// target is `target`.
+    pub fn queue_risk(&self, cell: usize, target: f64) -> Risk {
+        self.risk.cell(cell, target)
+    }
+
     /// Estimates of a (interval, group) cell's metrics.
     pub fn group_cell(&self, cell: usize) -> [Estimate; GroupMetrics::FIELDS] {
         let none = [Moments::default(); GroupMetrics::FIELDS];
@@ -148,7 +162,8 @@ impl IntervalMoments {
 /// What a run that keeps `held` replications' outcomes holds at its peak, in bytes, an
 /// estimate from the model's shape: every held outcome (per interval × channel and
 /// interval × group metrics, per channel, category and priority — without the
-/// per-interval part when the run is `folded`, see [`run_folded`]), each worker thread's
+/// per-interval part when the run is `folded`, see [`run_folded`] — and its risk
+/// samples), each worker thread's
 /// tallies (a wait histogram per interval × channel), and the summary and output text
 /// made from them (about four outcomes' worth).
 pub fn planned_bytes(model: &Model, held: u64, threads: usize, folded: bool) -> u64 {
@@ -165,11 +180,13 @@ pub fn planned_bytes(model: &Model, held: u64, threads: usize, folded: bool) -> 
     let tallies = (n_int * n_ch + scopes) * (size_of::<QueueTally>() + WaitHistogram::BYTES) as u64
         + n_int * n_g * 16;
     // A folded run keeps each replication without its intervals, and their moments
-    // (four numbers for each) once.
+    // (four numbers for each) once; either way the risk across days keeps three `f32`
+    // per interval × channel of each replication ([`RiskSamples`]).
+    let risk = n_int * n_ch * 12;
     let (kept, once) = if folded {
-        (outcome - per_interval, 4 * per_interval)
+        (outcome - per_interval + risk, 4 * per_interval)
     } else {
-        (outcome, 0)
+        (outcome + risk, 0)
     };
     held.saturating_mul(kept)
         .saturating_add((threads as u64).saturating_mul(tallies))
@@ -343,7 +360,6 @@ pub fn run_folded(
 ) -> Result<RunResult, RunError> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let n = options.replications as usize;
-    let n_groups = model.groups.len();
     struct Fold {
         pending: std::collections::BTreeMap<usize, ReplicationOutcome>,
         next: usize,
@@ -380,7 +396,7 @@ pub fn run_folded(
                         let Some(mut o) = st.pending.remove(&next) else {
                             break;
                         };
-                        st.moments.fold(&o, n_groups);
+                        st.moments.fold(&o, model);
                         o.intervals = Vec::new();
                         o.group_intervals = Vec::new();
                         st.outcomes.push(o);

@@ -7,12 +7,14 @@
 //! Files, each using only those before it: `histogram.rs` ([`WaitHistogram`]),
 //! `tally.rs` ([`QueueTally`], [`Tallies`]), `estimate.rs` ([`Moments`], [`Estimate`]),
 //! `metrics.rs` (the registry: [`QueueMetrics`], [`GroupMetrics`], their estimates and
-//! tables), `outcome.rs` ([`ReplicationOutcome`]).
+//! tables), `outcome.rs` ([`ReplicationOutcome`]), `risk.rs` ([`Risk`] across days:
+//! the chance a target is met and percentiles).
 
 mod estimate;
 mod histogram;
 mod metrics;
 mod outcome;
+mod risk;
 mod tally;
 
 pub use estimate::{Estimate, Moments, t_quantile_975};
@@ -22,4 +24,5 @@ pub use metrics::{
     QueueEstimates, QueueMetrics, Unit, find, ratio,
 };
 pub use outcome::{ReplicationOutcome, WAIT_THRESHOLDS_S};
+pub use risk::{Percentiles, Probability, Risk, RiskSamples, meets, quantile_sorted};
 pub use tally::{QueueTally, Tallies};
