@@ -65,6 +65,10 @@ pub(crate) struct OptimizeArgs {
     /// Longest average speed of answer in any judged interval, e.g. 30s.
     #[arg(long, value_parser = parse_duration)]
     pub(crate) max_asa: Option<Duration>,
+    /// Meet the targets on at least this share of simulated days in every judged
+    /// interval, e.g. 0.9 (default: the scenario's `confidence`, else on average).
+    #[arg(long)]
+    pub(crate) confidence: Option<f64>,
     /// Print the result as JSON.
     #[arg(long)]
     pub(crate) json: bool,

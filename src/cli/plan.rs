@@ -25,6 +25,7 @@ pub(super) fn optimize_command(args: &OptimizeArgs) -> Result<(), Error> {
         max_abandon_rate: args.max_abandon_rate,
         max_asa: args.max_asa.map(|d| d.secs()),
         service_levels: args.service_levels.clone(),
+        confidence: args.confidence,
     };
     let quiet = args.quiet;
     let mut result = crate::optimize::optimize(&model, &options, &|line| {

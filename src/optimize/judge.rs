@@ -3,7 +3,10 @@
 //! the interval (opening hours) and at least `min_offered` contacts were offered in it per
 //! replication; a miss is the frontline's (service level, ASA,
 //! abandonment in the first queue) or the back offices' (slow transfers, abandonment
-//! after a transfer). Raises step a requirement up by 5 % (at least one agent), once per
+//! after a transfer). Targets are judged on the mean over the replications; with a
+//! `confidence` c, the frontline's are also judged day by day: the share of simulated days
+//! on which the interval met all of them must have a one-sided 95 % Wilson lower bound of
+//! at least c ([`wilson_lower`], with [`replications_for`] days). Raises step a requirement up by 5 % (at least one agent), once per
 //! group and interval in a round.
 
 use super::Miss;
@@ -33,6 +36,99 @@ fn frontline_abandon_rates(result: &RunResult, cells: usize) -> Vec<f64> {
         .collect()
 }
 
+/// z of a one-sided 95 % bound: the standard normal quantile of 0.95.
+const Z_95: f64 = 1.644_853_626_951_472_2;
+
+/// The one-sided 95 % Wilson score lower bound of `met` successes in `days` trials
+/// (Wilson 1927): (p̂ + z²/2n − z·√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n), z = 1.645; 0 for no
+/// trials. A true share of days below the bound is refuted at the 5 % level.
+pub fn wilson_lower(met: u32, days: u32) -> f64 {
+    if days == 0 {
+        return 0.0;
+    }
+    let n = f64::from(days);
+    let p = f64::from(met) / n;
+    let z2 = Z_95 * Z_95;
+    let centre = p + z2 / (2.0 * n);
+    let half = Z_95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    ((centre - half) / (1.0 + z2 / n)).max(0.0)
+}
+
+/// The replications a check with `confidence` c simulates at least: the fewest days at
+/// which a share of days halfway between c and every day, (1 + c) / 2, has a lower bound
+/// ([`wilson_lower`]) of at least c. A roster whose days meet the targets that often
+/// then passes about half the time, one at c itself at most one time in twenty: 11 days
+/// at c = 0.5, 44 at 0.8, 98 at 0.9, 206 at 0.95, 1,072 at 0.99.
+pub fn replications_for(confidence: f64) -> u32 {
+    let p = (1.0 + confidence) / 2.0;
+    let lower = |n: f64| {
+        let z2 = Z_95 * Z_95;
+        (p + z2 / (2.0 * n) - Z_95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt())
+            / (1.0 + z2 / n)
+    };
+    (2..100_000u32)
+        .find(|&n| lower(f64::from(n)) >= confidence)
+        .unwrap_or(100_000)
+}
+
+/// Whether one day's metrics of a judged interval meet its frontline targets: the
+/// channel's service level, `max_asa` and `max_abandon_rate` on the first queue (the
+/// abandonment the frontline answers for). A day on which nothing was offered misses
+/// nothing.
+fn day_meets(q: &crate::stats::QueueMetrics, target: f64, spec: &OptimizeSpec) -> bool {
+    // Nothing offered (0, or NaN in a saved outcome): nothing to miss.
+    if q.offered.is_nan() || q.offered <= 0.0 {
+        return true;
+    }
+    let service_level = crate::stats::meets(q.service_level, target);
+    // An undefined ASA (nobody answered) fails on the service level already.
+    let asa = spec
+        .max_asa
+        .is_none_or(|m| q.asa_s.is_nan() || q.asa_s <= m);
+    let abandonment = spec
+        .max_abandon_rate
+        .is_none_or(|m| q.abandoned / q.offered <= m);
+    service_level && asa && abandonment
+}
+
+/// Per reported (interval, channel) cell `i` whose channel has target `target`: the days
+/// on which it met its frontline targets ([`day_meets`]), and the days simulated.
+pub fn days_met(result: &RunResult, i: usize, target: f64, spec: &OptimizeSpec) -> (u32, u32) {
+    let met = (result.outcomes.iter())
+        .filter(|o| {
+            o.intervals
+                .get(i)
+                .is_some_and(|q| day_meets(q, target, spec))
+        })
+        .count();
+    (met as u32, result.outcomes.len() as u32)
+}
+
+/// The judged (channel, interval) cells: `(cell, interval, channel)`, in grid order. A
+/// cell is judged when its channel is open in some of the interval and at least
+/// `min_offered` contacts were offered in it per replication on average.
+pub fn judged_cells(
+    model: &Model,
+    spec: &OptimizeSpec,
+    result: &RunResult,
+) -> Vec<(usize, usize, usize)> {
+    let grid = model.reported_channel_grid();
+    let first = model.first_reported_interval();
+    let moments = result.interval_moments(model);
+    (0..grid.len())
+        .filter_map(|i| {
+            let (k, c) = (first + i / grid.width, i % grid.width);
+            if model.channel_closed_in(ChannelId::from_index(c), k) {
+                return None;
+            }
+            let offered = QueueEstimates::from_fields(&moments.queue_cell(i))
+                .offered
+                .mean;
+            (!offered.is_nan() && offered >= spec.min_offered.max(1e-9)).then_some((i, k, c))
+        })
+        .collect()
+}
+
 /// A judged interval that missed: `(channel, interval, back office, what)`.
 pub(super) type RawMiss = (usize, usize, bool, String);
 
@@ -44,24 +140,15 @@ pub(super) fn judge(
     result: &RunResult,
 ) -> (Vec<RawMiss>, usize) {
     let grid = model.reported_channel_grid();
-    let first = model.first_reported_interval();
     // The per-interval means over the replications, as the run's summary has them.
     let moments = result.interval_moments(model);
-    let frontline = frontline_abandon_rates(result, grid.len());
+    let frontline_rates = frontline_abandon_rates(result, grid.len());
     let mut misses = Vec::new();
-    let mut judged = 0;
-    for (i, &frontline) in frontline.iter().enumerate() {
-        let (k, c) = (first + i / grid.width, i % grid.width);
-        // A channel closed throughout the interval is not judged.
-        if model.channel_closed_in(ChannelId::from_index(c), k) {
-            continue;
-        }
+    let cells = judged_cells(model, spec, result);
+    let judged = cells.len();
+    for (i, k, c) in cells {
+        let frontline = frontline_rates[i];
         let e = QueueEstimates::from_fields(&moments.queue_cell(i));
-        let offered = e.offered.mean;
-        if offered.is_nan() || offered < spec.min_offered.max(1e-9) {
-            continue;
-        }
-        judged += 1;
         let ch = &model.channels[c];
         let mut what = Vec::new();
         if e.service_level.mean < ch.service_level_target {
@@ -97,6 +184,17 @@ pub(super) fn judge(
             && e.asa_s.mean > max
         {
             what.push(format!("ASA {:.1}s > {:.1}s", e.asa_s.mean, max));
+        }
+        if let Some(confidence) = spec.confidence {
+            let (met, days) = days_met(result, i, ch.service_level_target, spec);
+            let lower = wilson_lower(met, days);
+            if lower < confidence {
+                what.push(format!(
+                    "targets met on {met} of {days} days (95% lower bound {:.1}% < {:.0}%)",
+                    lower * 100.0,
+                    confidence * 100.0
+                ));
+            }
         }
         if !what.is_empty() {
             misses.push((c, k, false, what.join(", ")));

@@ -24,9 +24,11 @@ mod rosters;
 pub mod tours;
 
 pub use backend::Solver;
+pub use judge::{days_met, judged_cells, replications_for, wilson_lower};
 pub use result::{
-    BASELINE_METHOD, Baseline, CostBreakdown, DeflectionResult, GroupCost, IterationRecord, Miss,
-    OptimizeResult, RequirementRow, RosterLine, Verification,
+    BASELINE_METHOD, Baseline, CONFIDENCE_RULE, ConfidenceResult, CostBreakdown, DeflectionResult,
+    GroupCost, IntervalConfidence, IterationRecord, Miss, OptimizeResult, RequirementRow,
+    RosterLine, Verification,
 };
 
 use crate::duration::clock;
@@ -59,6 +61,8 @@ pub struct OptimizeOptions {
     pub max_asa: Option<f64>,
     /// Service-level targets by channel name.
     pub service_levels: Vec<(String, f64)>,
+    /// The share of days on which every judged interval must meet its targets.
+    pub confidence: Option<f64>,
 }
 
 /// Why optimization could not start or finish: bad input (exit 2: no `[optimize]`, a
@@ -138,6 +142,20 @@ pub fn effective_spec(
     if spec.max_asa == Some(0.0) {
         return bad("max_asa of 0s cannot be met: some contact always waits".into());
     }
+    if let Some(c) = options.confidence {
+        if !crate::model::CONFIDENCE_RANGE.contains(&c) {
+            return bad(format!(
+                "--confidence {c}: {}",
+                crate::model::CONFIDENCE_RULE
+            ));
+        }
+        spec.confidence = Some(c);
+    }
+    // Each check simulates enough days for the confidence rule to pass a roster whose
+    // days meet the targets halfway between the confidence and every day.
+    if let Some(c) = spec.confidence {
+        spec.replications = spec.replications.max(judge::replications_for(c));
+    }
     model.optimize = Some(spec.clone());
     Ok((model, spec))
 }
@@ -204,7 +222,10 @@ pub fn optimize(
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<OptimizeResult, OptimizeError> {
     let started = std::time::Instant::now();
-    let s = setting(model, options, progress)?;
+    let mut s = setting(model, options, progress)?;
+    // With a confidence, the roster that meets the targets on average comes first (its
+    // cost is the price of certainty's base), then the rounds go on judged day by day.
+    let confidence = s.spec.confidence.take();
     progress("measuring the offered load (ample staffing)");
     let load =
         requirements::offered_load(&s.model, options.seed, s.spec.replications, options.threads)?;
@@ -216,6 +237,13 @@ pub fn optimize(
     // 2–3. Roster, simulate, cut, re-solve.
     let deflection_options = rosters::deflection_options(&s.model, &s.spec, &s.roles, &load);
     let mut last = roster_rounds(&s, &deflection_options, &mut required, &mut history)?;
+    let mut confident = None;
+    if let Some(level) = confidence {
+        s.spec.confidence = Some(level);
+        let mean_based = last;
+        last = confident_rounds(&s, &deflection_options, &mut required, &mut history)?;
+        confident = Some(confidence_result(&s, level, &mean_based, &last));
+    }
     if !s.spec.contracts.is_empty() {
         progress("bounding the tours' paid hours");
         tours::set_bounds(
@@ -287,8 +315,74 @@ pub fn optimize(
         simulated,
         min_offered: s.spec.min_offered,
         tours,
+        confidence: confident,
         wall_s: started.elapsed().as_secs_f64(),
     })
+}
+
+/// With a confidence (`s.spec.confidence`), from the roster met on average: the roster
+/// rounds again, judged day by day, their history marked `confidence`.
+fn confident_rounds(
+    s: &Setting,
+    deflection_options: &[roster::DeflectionOption],
+    required: &mut [Vec<u32>],
+    history: &mut Vec<IterationRecord>,
+) -> Result<FinalRound, OptimizeError> {
+    (s.progress)(&format!(
+        "confidence {:.0}%: the roster meets the targets on average; judging each interval on {} days",
+        s.spec.confidence.unwrap_or(0.0) * 100.0,
+        s.spec.replications
+    ));
+    let rounds_before = history.len();
+    let last = roster_rounds(s, deflection_options, required, history)?;
+    for h in &mut history[rounds_before..] {
+        h.phase = "confidence";
+    }
+    Ok(last)
+}
+
+/// The confident roster against the one judged on the mean: each judged interval's days
+/// meeting its frontline targets under both, and both costs.
+fn confidence_result(
+    s: &Setting,
+    level: f64,
+    mean_based: &FinalRound,
+    confident: &FinalRound,
+) -> ConfidenceResult {
+    let cost = |r: &FinalRound| -> f64 {
+        let (_, costs) =
+            rosters::roster_summary(&s.model, &s.spec, &s.candidates, &r.solutions, &r.need);
+        costs.iter().map(|c| c.cost).sum()
+    };
+    let intervals: Vec<IntervalConfidence> =
+        (judge::judged_cells(&confident.model, &s.spec, &confident.result).into_iter())
+            .map(|(i, k, c)| {
+                let target = s.model.channels[c].service_level_target;
+                let (m0, d0) = judge::days_met(&mean_based.result, i, target, &s.spec);
+                let (met, days) = judge::days_met(&confident.result, i, target, &s.spec);
+                IntervalConfidence {
+                    start_s: s.model.display_time(k as f64 * s.model.interval),
+                    channel: s.model.channels[c].name.clone(),
+                    days,
+                    mean_based_met: m0,
+                    mean_based_lower_bound: wilson_lower(m0, d0),
+                    met,
+                    lower_bound: wilson_lower(met, days),
+                }
+            })
+            .collect();
+    ConfidenceResult {
+        level,
+        rule: CONFIDENCE_RULE,
+        replications: s.spec.replications,
+        mean_based_cost: cost(mean_based),
+        mean_based_intervals_short: (intervals.iter())
+            .filter(|x| x.mean_based_lower_bound < level)
+            .count(),
+        confident_cost: cost(confident),
+        confident_intervals_short: intervals.iter().filter(|x| x.lower_bound < level).count(),
+        intervals,
+    }
 }
 
 /// The effective scenario and spec, each group's role, and its candidate shifts (a

@@ -11,7 +11,9 @@ use serde::Serialize;
 pub struct IterationRecord {
     /// Round number from 1.
     pub iteration: u32,
-    /// `requirements` (staffing = requirement per interval) or `roster` (the MIP's shifts).
+    /// `requirements` (staffing = requirement per interval), `roster` (the MIP's shifts,
+    /// judged on the mean) or `confidence` (the MIP's shifts, judged day by day with
+    /// `[optimize] confidence`).
     pub phase: &'static str,
     /// Paid agent cost of what was simulated.
     pub cost: f64,
@@ -273,6 +275,57 @@ pub struct OptimizeResult {
     /// The tours of the roster, with `[[optimize.contract]]` (the roster is exactly their
     /// shifts).
     pub tours: Option<super::tours::report::ToursResult>,
+    /// With `[optimize] confidence`: each judged interval's share of days meeting its
+    /// targets, for the roster judged on the mean and the confident one, and what the
+    /// certainty costs.
+    pub confidence: Option<ConfidenceResult>,
     /// Seconds from start to end.
     pub wall_s: f64,
+}
+
+/// How `confidence` is judged, in the report's words.
+pub const CONFIDENCE_RULE: &str = "every judged interval meets its frontline targets (service level, max_asa, max_abandon_rate on the first queue) on a share of the simulated days whose one-sided 95% Wilson lower bound is at least the confidence";
+
+/// One judged interval across the simulated days: how many met its frontline targets
+/// under the roster judged on the mean and under the confident roster, each with the
+/// one-sided 95 % Wilson lower bound of the share.
+#[derive(Clone, Debug, Serialize)]
+pub struct IntervalConfidence {
+    /// Interval start, seconds (the summary's clock).
+    pub start_s: f64,
+    /// Channel name.
+    pub channel: String,
+    /// Days simulated (replications).
+    pub days: u32,
+    /// Days the roster judged on the mean met the targets.
+    pub mean_based_met: u32,
+    /// Its share's one-sided 95 % lower bound.
+    pub mean_based_lower_bound: f64,
+    /// Days the confident roster met the targets.
+    pub met: u32,
+    /// Its share's one-sided 95 % lower bound.
+    pub lower_bound: f64,
+}
+
+/// `[optimize] confidence` (or `--confidence`): the rule, the days simulated, and the
+/// price of certainty: the confident roster's cost against the roster that meets the
+/// targets on average.
+#[derive(Clone, Debug, Serialize)]
+pub struct ConfidenceResult {
+    /// The share of days asked for.
+    pub level: f64,
+    /// How it is judged ([`CONFIDENCE_RULE`]).
+    pub rule: &'static str,
+    /// Days simulated in each check.
+    pub replications: u32,
+    /// The roster judged on the mean: its cost (paid agent hours × hourly cost).
+    pub mean_based_cost: f64,
+    /// The judged intervals it leaves below the confidence.
+    pub mean_based_intervals_short: usize,
+    /// The confident roster's cost (the roster returned).
+    pub confident_cost: f64,
+    /// The judged intervals the confident roster leaves below the confidence.
+    pub confident_intervals_short: usize,
+    /// Per judged interval, in the summary's order.
+    pub intervals: Vec<IntervalConfidence>,
 }

@@ -48,6 +48,8 @@ struct OptimizeDocument<'a> {
     min_offered: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     tours: Option<&'a crate::optimize::tours::report::ToursResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confidence: Option<&'a crate::optimize::ConfidenceResult>,
     wall_s: f64,
 }
 
@@ -106,6 +108,7 @@ pub fn to_json(r: &OptimizeResult) -> String {
         simulated: summary(&r.simulated),
         min_offered: r.min_offered,
         tours: r.tours.as_ref(),
+        confidence: r.confidence.as_ref(),
         wall_s: r.wall_s,
     };
     serde_json::to_string_pretty(&document).expect("a result always serialises")
@@ -270,6 +273,9 @@ pub fn result_files(r: &OptimizeResult) -> Vec<(String, String)> {
     if let Some(tours) = &r.tours {
         files.push(("tours.csv".to_string(), super::tours::tours_csv(r, tours)));
     }
+    if let Some(c) = &r.confidence {
+        files.push(("confidence.csv".to_string(), confidence_csv(c)));
+    }
     files.extend(super::run::result_files(&summary(&r.simulated)));
     files
 }
@@ -387,6 +393,7 @@ pub fn render_text(r: &OptimizeResult, model: &Model) -> String {
     deflection_table(&mut t, r);
     t.push('\n');
     t.push_str(&cost_lines(r, model));
+    confidence_lines(&mut t, r);
     service_level_grid(&mut t, r, model);
     on_duty_table(&mut t, r, model);
     misses_and_shortfalls(&mut t, r);
@@ -610,6 +617,100 @@ fn service_level_grid(t: &mut String, r: &OptimizeResult, model: &Model) {
             let _ = write!(t, " {cell:>15}");
         }
         let _ = writeln!(t);
+    }
+}
+
+/// `confidence.csv`: per judged interval, the days meeting the frontline targets and the
+/// share's one-sided 95 % lower bound, for the roster judged on the mean and the
+/// confident one.
+pub fn confidence_csv(c: &crate::optimize::ConfidenceResult) -> String {
+    let mut out =
+        String::from("start,channel,days,mean_based_met,mean_based_lower_bound,met,lower_bound\n");
+    for x in &c.intervals {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{:.4},{},{:.4}",
+            clock(x.start_s),
+            super::run::csv_field(&x.channel),
+            x.days,
+            x.mean_based_met,
+            x.mean_based_lower_bound,
+            x.met,
+            x.lower_bound
+        );
+    }
+    out
+}
+
+/// With a confidence: the rule, the price of certainty, and the judged intervals the
+/// roster judged on the mean leaves below it (the first 20), under both rosters.
+fn confidence_lines(t: &mut String, r: &OptimizeResult) {
+    let Some(c) = &r.confidence else {
+        return;
+    };
+    let level = c.level * 100.0;
+    let judged = c.intervals.len();
+    let _ = writeln!(
+        t,
+        "\nconfidence {level:.0}%: {} ({} simulated days per check)",
+        c.rule, c.replications
+    );
+    let _ = writeln!(
+        t,
+        "  roster judged on the mean: cost {:.0}, {} of {judged} judged intervals below {level:.0}%",
+        c.mean_based_cost, c.mean_based_intervals_short
+    );
+    let _ = writeln!(
+        t,
+        "  confident roster:          cost {:.0}, {} of {judged} judged intervals below {level:.0}%",
+        c.confident_cost, c.confident_intervals_short
+    );
+    let _ = writeln!(
+        t,
+        "  the price of certainty: {:+.0} ({})",
+        c.confident_cost - c.mean_based_cost,
+        change(c.confident_cost, c.mean_based_cost)
+    );
+    let mut short: Vec<&crate::optimize::IntervalConfidence> = (c.intervals.iter())
+        .filter(|x| x.mean_based_lower_bound < c.level)
+        .collect();
+    if short.is_empty() {
+        return;
+    }
+    // The worst 20 (lowest bound under the roster judged on the mean), in time order.
+    short.sort_by(|a, b| {
+        a.mean_based_lower_bound
+            .total_cmp(&b.mean_based_lower_bound)
+    });
+    let more = short.len().saturating_sub(20);
+    short.truncate(20);
+    short.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+    let _ = writeln!(
+        t,
+        "  days meeting the targets, with the share's 95% lower bound, where the roster judged on the mean falls below {level:.0}%{}:",
+        if more > 0 { " (the 20 lowest)" } else { "" }
+    );
+    let _ = writeln!(
+        t,
+        "  {:<6} {:<10} {:>24} {:>24}",
+        "start", "channel", "judged on the mean", "confident"
+    );
+    let cell = |met: u32, days: u32, low: f64| format!("{met}/{days} ({:.1}%)", low * 100.0);
+    for x in &short {
+        let _ = writeln!(
+            t,
+            "  {:<6} {:<10} {:>24} {:>24}",
+            clock(x.start_s),
+            x.channel,
+            cell(x.mean_based_met, x.days, x.mean_based_lower_bound),
+            cell(x.met, x.days, x.lower_bound)
+        );
+    }
+    if more > 0 {
+        let _ = writeln!(
+            t,
+            "  … and {more} more (optimize.json: confidence.intervals)"
+        );
     }
 }
 

@@ -77,6 +77,7 @@ pub(super) fn compile_optimize(
         time_limit: solver.time_limit,
         solver: solver.solver,
         max_part_time_share: targets.max_part_time_share,
+        confidence: targets.confidence,
         max_agents,
         shifts,
         deflections,
@@ -173,6 +174,7 @@ fn compile_deflections(
 struct Targets {
     max_abandon_rate: Option<f64>,
     max_part_time_share: Option<f64>,
+    confidence: Option<f64>,
     back_office: (f64, f64),
 }
 
@@ -190,6 +192,16 @@ fn compile_targets(c: &Checker, o: &RawOptimize) -> Result<Targets, ScenarioErro
     };
     let max_abandon_rate = share(&o.max_abandon_rate, "max_abandon_rate")?;
     let max_part_time_share = share(&o.max_part_time_share, "max_part_time_share")?;
+    let confidence = match &o.confidence {
+        Some(p) if !(crate::model::CONFIDENCE_RANGE.contains(p.get_ref())) => {
+            return Err(c.err(
+                p.span(),
+                "optimize.confidence",
+                format!("{} (got {})", crate::model::CONFIDENCE_RULE, p.get_ref()),
+            ));
+        }
+        p => p.as_ref().map(|p| *p.get_ref()),
+    };
     let back_office = match &o.back_office {
         None => (180.0, 0.8),
         Some(t) => {
@@ -207,6 +219,7 @@ fn compile_targets(c: &Checker, o: &RawOptimize) -> Result<Targets, ScenarioErro
     Ok(Targets {
         max_abandon_rate,
         max_part_time_share,
+        confidence,
         back_office,
     })
 }

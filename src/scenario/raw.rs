@@ -73,6 +73,9 @@ pub struct RawOptimize {
     pub solver: Option<Spanned<String>>,
     /// Most part-time agents as a share of a group's rostered agents.
     pub max_part_time_share: Option<Spanned<f64>>,
+    /// The share of simulated days on which every judged interval must meet its targets
+    /// (e.g. 0.9; default: the targets are met on average).
+    pub confidence: Option<Spanned<f64>>,
     /// Most agents rostered per group, by group name.
     pub max_agents: Option<BTreeMap<Spanned<String>, Spanned<i64>>>,
     /// `[[optimize.shift]]`: the shift templates.

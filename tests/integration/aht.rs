@@ -263,6 +263,7 @@ fn the_erlang_step_uses_each_intervals_aht_and_shrinkage() {
         time_limit: 1.0,
         solver: None,
         max_part_time_share: None,
+        confidence: None,
         max_agents: vec![None],
         shifts: Vec::new(),
         deflections: Vec::new(),

@@ -10,6 +10,7 @@ mod bots;
 mod cli;
 mod compare;
 mod concurrency;
+mod confidence;
 mod conservation;
 mod cost;
 mod coverage;

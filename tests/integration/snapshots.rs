@@ -210,3 +210,17 @@ fn optimize_is_pinned() {
     let json = stdout_of(&["optimize", file, "--quiet", "--json"]);
     settings.bind(|| insta::assert_snapshot!("optimize_small_json", json));
 }
+
+#[test]
+fn a_confident_roster_is_pinned() {
+    let mut settings = settings();
+    settings.add_filter(r"(?m)· \d+\.\d+ s$", "· [wall] s");
+    settings.add_filter(
+        r"(?m)^(\s+\d+\s+(?:requirements|roster|confidence)\s+\d+\s+\d+\s+\d+\s+)\d+\.\d+",
+        "$1[solve]",
+    );
+    let file = "tests/cases/confidence_day.toml";
+    let text = stdout_of(&["optimize", file, "--confidence", "0.8", "--quiet"]);
+    assert!(text.contains("the price of certainty"), "{text}");
+    settings.bind(|| insta::assert_snapshot!("optimize_confidence_text", text));
+}
