@@ -65,6 +65,9 @@ pub(crate) struct OptimizeArgs {
     /// Longest average speed of answer in any judged interval, e.g. 30s.
     #[arg(long, value_parser = parse_duration)]
     pub(crate) max_asa: Option<Duration>,
+    /// Highest occupancy of every group in any judged interval, e.g. 0.85.
+    #[arg(long)]
+    pub(crate) max_occupancy: Option<f64>,
     /// Meet the targets on at least this share of simulated days in every judged
     /// interval, e.g. 0.9 (default: the scenario's `confidence`, else on average).
     #[arg(long)]

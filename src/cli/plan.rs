@@ -26,6 +26,7 @@ pub(super) fn optimize_command(args: &OptimizeArgs) -> Result<(), Error> {
         max_asa: args.max_asa.map(|d| d.secs()),
         service_levels: args.service_levels.clone(),
         confidence: args.confidence,
+        max_occupancy: args.max_occupancy,
     };
     let quiet = args.quiet;
     let mut result = crate::optimize::optimize(&model, &options, &|line| {

@@ -92,6 +92,25 @@ fn day_meets(q: &crate::stats::QueueMetrics, target: f64, spec: &OptimizeSpec) -
 }
 
 /// Per reported (interval, channel) cell `i` whose channel has target `target`: the days
+/// that missed each frontline target — `[service level, ASA, abandonment]` (a day may miss
+/// several).
+pub fn days_missed_by(result: &RunResult, i: usize, target: f64, spec: &OptimizeSpec) -> [u32; 3] {
+    let mut missed = [0; 3];
+    for q in result.outcomes.iter().filter_map(|o| o.intervals.get(i)) {
+        if q.offered.is_nan() || q.offered <= 0.0 {
+            continue;
+        }
+        missed[0] += u32::from(!crate::stats::meets(q.service_level, target));
+        missed[1] += u32::from(spec.max_asa.is_some_and(|m| q.asa_s > m));
+        missed[2] += u32::from(
+            spec.max_abandon_rate
+                .is_some_and(|m| q.abandoned / q.offered > m),
+        );
+    }
+    missed
+}
+
+/// Per reported (interval, channel) cell `i` whose channel has target `target`: the days
 /// on which it met its frontline targets ([`day_meets`]), and the days simulated.
 pub fn days_met(result: &RunResult, i: usize, target: f64, spec: &OptimizeSpec) -> (u32, u32) {
     let met = (result.outcomes.iter())
@@ -129,8 +148,19 @@ pub fn judged_cells(
         .collect()
 }
 
-/// A judged interval that missed: `(channel, interval, back office, what)`.
-pub(super) type RawMiss = (usize, usize, bool, String);
+/// A judged interval that missed.
+pub(super) struct RawMiss {
+    /// The channel.
+    channel: usize,
+    /// The interval (of the horizon).
+    interval: usize,
+    /// A back office's miss (slow transfers, abandonment after a transfer).
+    back: bool,
+    /// An occupancy cap's miss: the group over it (raised alone).
+    group: Option<usize>,
+    /// What missed, in words.
+    what: String,
+}
 
 /// The judged intervals that miss a target, and how many (channel, interval) pairs were
 /// judged.
@@ -189,15 +219,28 @@ pub(super) fn judge(
             let (met, days) = days_met(result, i, ch.service_level_target, spec);
             let lower = wilson_lower(met, days);
             if lower < confidence {
+                let missed = days_missed_by(result, i, ch.service_level_target, spec);
+                let which: Vec<String> = (["service level", "ASA", "abandonment"].iter())
+                    .zip(missed)
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(name, n)| format!("{name} on {n}"))
+                    .collect();
                 what.push(format!(
-                    "targets met on {met} of {days} days (95% lower bound {:.1}% < {:.0}%)",
+                    "targets met on {met} of {days} days (95% lower bound {:.1}% < {:.0}%; missed: {})",
                     lower * 100.0,
-                    confidence * 100.0
+                    confidence * 100.0,
+                    which.join(", ")
                 ));
             }
         }
         if !what.is_empty() {
-            misses.push((c, k, false, what.join(", ")));
+            misses.push(RawMiss {
+                channel: c,
+                interval: k,
+                back: false,
+                group: None,
+                what: what.join(", "),
+            });
         }
         let mut back = Vec::new();
         if e.transfer_asa_s.mean > spec.back_office.0 {
@@ -208,16 +251,71 @@ pub(super) fn judge(
         }
         back.extend(back_office_abandons);
         if !back.is_empty() {
-            misses.push((c, k, true, back.join(", ")));
+            misses.push(RawMiss {
+                channel: c,
+                interval: k,
+                back: true,
+                group: None,
+                what: back.join(", "),
+            });
         }
     }
+    occupancy_misses(model, spec, result, &mut misses);
     (misses, judged)
+}
+
+/// The (interval, group) pairs whose mean occupancy passes the group's `max_occupancy`,
+/// where the group's channels are open and its channel's interval is judged, as misses
+/// of the group's channel (its role's: the one that sizes it).
+fn occupancy_misses(
+    model: &Model,
+    spec: &OptimizeSpec,
+    result: &RunResult,
+    misses: &mut Vec<RawMiss>,
+) {
+    if spec.max_occupancy.iter().all(Option::is_none) {
+        return;
+    }
+    let roles = super::requirements::roles(model);
+    let judged: std::collections::HashSet<(usize, usize)> = (judged_cells(model, spec, result))
+        .into_iter()
+        .map(|(_, k, c)| (k, c))
+        .collect();
+    let moments = result.interval_moments(model);
+    let (areas, first) = (model.reported_group_grid(), model.first_reported_interval());
+    for (g, cap) in spec.max_occupancy.iter().enumerate() {
+        let Some(cap) = *cap else { continue };
+        let c = roles[g].channel;
+        for k in model.reported_intervals() {
+            if !judged.contains(&(k, c)) {
+                continue;
+            }
+            let e = crate::stats::GroupEstimates::from_fields(
+                &moments.group_cell(areas.at(k - first, g)),
+            );
+            let occupancy = e.occupancy.mean;
+            if occupancy > cap {
+                misses.push(RawMiss {
+                    channel: c,
+                    interval: k,
+                    back: roles[g].back_office,
+                    group: Some(g),
+                    what: format!(
+                        "{} occupancy {:.1}% > {:.0}%",
+                        model.groups[g].name,
+                        occupancy * 100.0,
+                        cap * 100.0
+                    ),
+                });
+            }
+        }
+    }
 }
 
 /// The distinct (channel, interval) pairs among `misses` (a channel's own miss and its
 /// transfers' slow back office in one interval count once).
 pub(super) fn missing_pairs(misses: &[RawMiss]) -> usize {
-    let mut pairs: Vec<(usize, usize)> = misses.iter().map(|m| (m.0, m.1)).collect();
+    let mut pairs: Vec<(usize, usize)> = misses.iter().map(|m| (m.channel, m.interval)).collect();
     pairs.sort_unstable();
     pairs.dedup();
     pairs.len()
@@ -227,13 +325,13 @@ pub(super) fn missing_pairs(misses: &[RawMiss]) -> usize {
 pub(super) fn reported_misses(model: &Model, misses: Vec<RawMiss>) -> Vec<Miss> {
     misses
         .into_iter()
-        .map(|(c, k, back, what)| Miss {
-            start_s: model.display_time(k as f64 * model.interval),
-            channel: model.channels[c].name.clone(),
-            what: if back {
-                format!("back office: {what}")
+        .map(|m| Miss {
+            start_s: model.display_time(m.interval as f64 * model.interval),
+            channel: model.channels[m.channel].name.clone(),
+            what: if m.back && m.group.is_none() {
+                format!("back office: {}", m.what)
             } else {
-                what
+                m.what
             },
         })
         .collect()
@@ -256,7 +354,15 @@ pub(super) fn raise(
             .mean
     };
     let mut bumped = vec![vec![false; model.n_intervals]; required.len()];
-    for &(c, k, back, _) in misses {
+    for m in misses {
+        let (c, k, back) = (m.channel, m.interval, m.back);
+        if let Some(g) = m.group {
+            if !bumped[g][k] {
+                bumped[g][k] = true;
+                required[g][k] += ((required[g][k] as f64) * 0.05).ceil().max(1.0) as u32;
+            }
+            continue;
+        }
         let busiest = (0..n_g)
             .filter(|&g| roles[g].back_office)
             .max_by(|&a, &b| occupancy(a, k).total_cmp(&occupancy(b, k)));

@@ -63,6 +63,8 @@ pub struct OptimizeOptions {
     pub service_levels: Vec<(String, f64)>,
     /// The share of days on which every judged interval must meet its targets.
     pub confidence: Option<f64>,
+    /// Highest occupancy of every group in a judged interval.
+    pub max_occupancy: Option<f64>,
 }
 
 /// Why optimization could not start or finish: bad input (exit 2: no `[optimize]`, a
@@ -141,6 +143,14 @@ pub fn effective_spec(
     }
     if spec.max_asa == Some(0.0) {
         return bad("max_asa of 0s cannot be met: some contact always waits".into());
+    }
+    if let Some(m) = options.max_occupancy {
+        if !(m > 0.0 && m <= 1.0) {
+            return bad(format!(
+                "--max-occupancy {m}: an occupancy cap is a share above 0 and at most 1, e.g. 0.85"
+            ));
+        }
+        spec.max_occupancy = vec![Some(m); model.groups.len()];
     }
     if let Some(c) = options.confidence {
         if !crate::model::CONFIDENCE_RANGE.contains(&c) {
@@ -225,7 +235,7 @@ pub fn optimize(
     let mut s = setting(model, options, progress)?;
     // With a confidence, the roster that meets the targets on average comes first (its
     // cost is the price of certainty's base), then the rounds go on judged day by day.
-    let confidence = s.spec.confidence.take();
+    let confidence = take_confidence(&mut s);
     progress("measuring the offered load (ample staffing)");
     let load =
         requirements::offered_load(&s.model, options.seed, s.spec.replications, options.threads)?;
@@ -239,9 +249,14 @@ pub fn optimize(
     let mut last = roster_rounds(&s, &deflection_options, &mut required, &mut history)?;
     let mut confident = None;
     if let Some(level) = confidence {
-        s.spec.confidence = Some(level);
         let mean_based = last;
-        last = confident_rounds(&s, &deflection_options, &mut required, &mut history)?;
+        last = confident_rounds(
+            &mut s,
+            level,
+            &deflection_options,
+            &mut required,
+            &mut history,
+        )?;
         confident = Some(confidence_result(&s, level, &mean_based, &last));
     }
     if !s.spec.contracts.is_empty() {
@@ -320,25 +335,52 @@ pub fn optimize(
     })
 }
 
+/// With a confidence, the rounds are first judged on the mean (`s.spec.confidence` taken
+/// out until [`confident_rounds`]); says how many days each check simulates.
+fn take_confidence(s: &mut Setting) -> Option<f64> {
+    let confidence = s.spec.confidence.take();
+    if let Some(c) = confidence {
+        (s.progress)(&format!(
+            "confidence {:.0}%: every check simulates {} days (the roster judged on the mean too, so that the two compare)",
+            c * 100.0,
+            s.spec.replications
+        ));
+    }
+    confidence
+}
+
+/// The most rounds judged day by day: twice `max_iterations`, at least 16 (the promotion
+/// day at 0.9 takes 11).
+pub fn confidence_rounds(max_iterations: u32) -> u32 {
+    (2 * max_iterations).max(16)
+}
+
 /// With a confidence (`s.spec.confidence`), from the roster met on average: the roster
 /// rounds again, judged day by day, their history marked `confidence`.
 fn confident_rounds(
-    s: &Setting,
+    s: &mut Setting,
+    level: f64,
     deflection_options: &[roster::DeflectionOption],
     required: &mut [Vec<u32>],
     history: &mut Vec<IterationRecord>,
 ) -> Result<FinalRound, OptimizeError> {
+    s.spec.confidence = Some(level);
+    // Lifting the intervals below the confidence takes more rounds than the mean.
+    let rounds = s.spec.max_iterations;
+    s.spec.max_iterations = confidence_rounds(rounds);
     (s.progress)(&format!(
-        "confidence {:.0}%: the roster meets the targets on average; judging each interval on {} days",
+        "confidence {:.0}%: from the roster judged on the mean, the rounds go on judged day by day ({} days per check, at most {} rounds)",
         s.spec.confidence.unwrap_or(0.0) * 100.0,
-        s.spec.replications
+        s.spec.replications,
+        s.spec.max_iterations
     ));
     let rounds_before = history.len();
-    let last = roster_rounds(s, deflection_options, required, history)?;
+    let last = roster_rounds(s, deflection_options, required, history);
+    s.spec.max_iterations = rounds;
     for h in &mut history[rounds_before..] {
         h.phase = "confidence";
     }
-    Ok(last)
+    last
 }
 
 /// The confident roster against the one judged on the mean: each judged interval's days

@@ -323,7 +323,11 @@ pub fn erlang_requirement(
         channel.patience.as_ref().map(|p| p.mean())
     };
     let a = rate * aht;
-    let ceiling = (a + 12.0 * a.sqrt() + 60.0).ceil() as u32;
+    let cap = spec.max_occupancy.get(g).copied().flatten();
+    // An occupancy cap m needs a / m agents at least, which may pass the usual ceiling.
+    let ceiling = (a + 12.0 * a.sqrt() + 60.0)
+        .max(cap.map_or(0.0, |m| a / m + 2.0))
+        .ceil() as u32;
     let mut servers = (a.floor() as u32).max(1);
     loop {
         let spec_q = QueueSpec {
@@ -337,7 +341,8 @@ pub fn erlang_requirement(
             let abandon_ok = (patience.is_none() || role.back_office)
                 || spec.max_abandon_rate.is_none_or(|m| v.abandon_rate <= m);
             let asa_ok = role.back_office || spec.max_asa.is_none_or(|m| v.asa_s <= m);
-            if v.service_level >= target && abandon_ok && asa_ok {
+            let occupancy_ok = cap.is_none_or(|m| v.occupancy <= m);
+            if v.service_level >= target && abandon_ok && asa_ok && occupancy_ok {
                 return Ok(servers.div_ceil(k));
             }
         }

@@ -428,7 +428,7 @@ pub fn clean_strays(dir: &Path) -> io::Result<()> {
         if old && fs::symlink_metadata(dir).is_err() {
             fs::rename(&path, dir)?;
         } else {
-            fs::remove_dir_all(&path)?;
+            remove_marked(&path)?;
         }
     }
     Ok(())
@@ -495,7 +495,7 @@ impl FolderWriter {
         // `tmp` holds the old folder after an exchange.
         if exchange(&self.tmp, &self.dir)? {
             self.committed = true;
-            return fs::remove_dir_all(&self.tmp);
+            return remove_marked(&self.tmp);
         }
         let aside = self.dir.with_file_name(format!(
             "{}old-{}",
@@ -508,14 +508,37 @@ impl FolderWriter {
             return Err(e);
         }
         self.committed = true;
-        fs::remove_dir_all(&aside)
+        remove_marked(&aside)
     }
+}
+
+/// Removes a folder of ccsim's with its marker last, so that a run killed while removing
+/// it leaves a folder that still holds the marker, or an empty one: either is recognised
+/// as ccsim's and removed by the next run ([`clean_strays`]), never kept as a stranger's.
+fn remove_marked(dir: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(&path)?;
+        } else {
+            fs::remove_file(&path)?;
+        }
+    }
+    match fs::remove_file(dir.join(MARKER)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    fs::remove_dir(dir)
 }
 
 impl Drop for FolderWriter {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = fs::remove_dir_all(&self.tmp);
+            let _ = remove_marked(&self.tmp);
         }
     }
 }

@@ -393,7 +393,7 @@ pub fn render_text(r: &OptimizeResult, model: &Model) -> String {
     deflection_table(&mut t, r);
     t.push('\n');
     t.push_str(&cost_lines(r, model));
-    confidence_lines(&mut t, r);
+    t.push_str(&confidence_lines(r));
     service_level_grid(&mut t, r, model);
     on_duty_table(&mut t, r, model);
     misses_and_shortfalls(&mut t, r);
@@ -642,12 +642,15 @@ pub fn confidence_csv(c: &crate::optimize::ConfidenceResult) -> String {
     out
 }
 
-/// With a confidence: the rule, the price of certainty, and the judged intervals the
-/// roster judged on the mean leaves below it (the first 20), under both rosters.
-fn confidence_lines(t: &mut String, r: &OptimizeResult) {
+/// With a confidence: the rule, the price of certainty, whether it was reached, and the
+/// judged intervals either roster leaves below it (the 20 lowest), under both rosters;
+/// empty without one. The text report and the HTML page print it.
+pub fn confidence_lines(r: &OptimizeResult) -> String {
+    let mut t = String::new();
     let Some(c) = &r.confidence else {
-        return;
+        return t;
     };
+    let t = &mut t;
     let level = c.level * 100.0;
     let judged = c.intervals.len();
     let _ = writeln!(
@@ -667,27 +670,34 @@ fn confidence_lines(t: &mut String, r: &OptimizeResult) {
     );
     let _ = writeln!(
         t,
-        "  the price of certainty: {:+.0} ({})",
+        "  the price of certainty: {:+.0} ({}; both rosters found with {} days per check)",
         c.confident_cost - c.mean_based_cost,
-        change(c.confident_cost, c.mean_based_cost)
+        change(c.confident_cost, c.mean_based_cost),
+        c.replications
     );
+    if c.confident_intervals_short > 0 {
+        let _ = writeln!(
+            t,
+            "  not reached: {} of {judged} judged intervals are still below {level:.0}% when the rounds ran out; raise --max-iterations (the price above is this roster's)",
+            c.confident_intervals_short
+        );
+    }
     let mut short: Vec<&crate::optimize::IntervalConfidence> = (c.intervals.iter())
-        .filter(|x| x.mean_based_lower_bound < c.level)
+        .filter(|x| x.mean_based_lower_bound < c.level || x.lower_bound < c.level)
         .collect();
     if short.is_empty() {
-        return;
+        return t.clone();
     }
-    // The worst 20 (lowest bound under the roster judged on the mean), in time order.
-    short.sort_by(|a, b| {
-        a.mean_based_lower_bound
-            .total_cmp(&b.mean_based_lower_bound)
-    });
+    // The worst 20 (lowest bound under either roster), in time order.
+    let worst =
+        |x: &crate::optimize::IntervalConfidence| x.mean_based_lower_bound.min(x.lower_bound);
+    short.sort_by(|a, b| worst(a).total_cmp(&worst(b)));
     let more = short.len().saturating_sub(20);
     short.truncate(20);
     short.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
     let _ = writeln!(
         t,
-        "  days meeting the targets, with the share's 95% lower bound, where the roster judged on the mean falls below {level:.0}%{}:",
+        "  days meeting the targets, with the share's 95% lower bound, where either roster falls below {level:.0}%{}:",
         if more > 0 { " (the 20 lowest)" } else { "" }
     );
     let _ = writeln!(
@@ -712,6 +722,7 @@ fn confidence_lines(t: &mut String, r: &OptimizeResult) {
             "  … and {more} more (optimize.json: confidence.intervals)"
         );
     }
+    t.clone()
 }
 
 /// Whether every judged interval meets its targets (else the first 20 misses), and the

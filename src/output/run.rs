@@ -637,8 +637,9 @@ pub fn write_objects_csv(
 }
 
 /// The results folder's files of a run, each written row by row: `summary.json` (the
-/// contract, as `--json` prints it), `intervals.csv` (per interval and channel) and
-/// `by_group.csv` (per group, then per interval and group).
+/// contract, as `--json` prints it), `intervals.csv` (per interval and channel, its risk
+/// across days included), `risk_by_channel.csv` (per channel, the reported period across
+/// days) and `by_group.csv` (per group, then per interval and group).
 pub fn data_files(s: &RunSummary) -> Vec<DataFile<'_>> {
     vec![
         DataFile::streamed("summary.json", |w| write_json(s, w)),
@@ -647,10 +648,23 @@ pub fn data_files(s: &RunSummary) -> Vec<DataFile<'_>> {
                 let mut v = serde_json::to_value(i.queue).unwrap_or_default();
                 if let serde_json::Value::Object(m) = &mut v {
                     m.remove("start_s");
+                    m.insert(
+                        "risk".into(),
+                        serde_json::to_value(i.risk).unwrap_or_default(),
+                    );
                 }
                 (vec![clock(i.start_s), i.channel.clone()], v)
             });
             write_objects_csv(w, &["interval", "channel"], rows)
+        }),
+        DataFile::streamed("risk_by_channel.csv", |w| {
+            let rows = s.risk_by_channel.iter().map(|(name, r)| {
+                (
+                    vec![name.clone()],
+                    serde_json::to_value(r).unwrap_or_default(),
+                )
+            });
+            write_objects_csv(w, &["channel"], rows)
         }),
         DataFile::streamed("by_group.csv", |w| {
             let totals = s.by_group.iter().map(|(name, g)| {

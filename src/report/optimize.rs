@@ -40,6 +40,14 @@ pub fn optimize_report(
         let _ = write!(extra, "{}<br>", escape(line.trim()));
     }
     extra.push_str("</p>");
+    // With a confidence: the rule, the price of certainty and the intervals below it.
+    if r.confidence.is_some() {
+        extra.push_str("<pre>");
+        extra.push_str(&escape(
+            crate::output::optimize::confidence_lines(r).trim_start_matches('\n'),
+        ));
+        extra.push_str("</pre>");
+    }
     extra.push_str(&containment_table(r));
     let header = ReportHeader {
         title: format!("ccsim optimize · {}", r.scenario),
@@ -156,7 +164,7 @@ fn history_chart(r: &OptimizeResult) -> Result<Chart, String> {
             .map(|(i, h)| (i as f64 + 1.0, h.cost))
             .collect()
     };
-    let lines = vec![
+    let mut lines = vec![
         Line {
             name: "cost of the requirement rounds".into(),
             points: rounds("requirements"),
@@ -170,6 +178,14 @@ fn history_chart(r: &OptimizeResult) -> Result<Chart, String> {
             ..Default::default()
         },
     ];
+    if r.confidence.is_some() {
+        lines.push(Line {
+            name: "cost of the rounds judged day by day (confidence)".into(),
+            points: rounds("confidence"),
+            colour: 1,
+            ..Default::default()
+        });
+    }
     let top = r.history.iter().map(|h| h.cost).fold(1.0, f64::max) * 1.1;
     Ok(Chart {
         id: "history".into(),
@@ -185,7 +201,11 @@ fn history_chart(r: &OptimizeResult) -> Result<Chart, String> {
         svg: line_chart(
             "Rounds: cost",
             &Axes {
-                x_label: "round (requirement rounds, then roster rounds)".into(),
+                x_label: if r.confidence.is_some() {
+                    "round (requirement rounds, roster rounds, then confidence rounds)".into()
+                } else {
+                    "round (requirement rounds, then roster rounds)".into()
+                },
                 y_label: "agent cost per day".into(),
                 x: (0.5, r.history.len() as f64 + 0.5),
                 y: (0.0, top),

@@ -55,6 +55,7 @@ pub(super) fn compile_optimize(
     let targets = compile_targets(c, o)?;
     let solver = compile_solver_settings(c, o, replications)?;
     let max_agents = compile_max_agents(c, o, names.groups, n_groups)?;
+    let max_occupancy = compile_max_occupancy(c, o, names.groups, n_groups)?;
     let mut shifts = compile_templates(c, raw, names.groups, n_groups, interval, horizon)?;
     let contracts = super::contracts::compile_contracts(
         c,
@@ -79,6 +80,7 @@ pub(super) fn compile_optimize(
         max_part_time_share: targets.max_part_time_share,
         confidence: targets.confidence,
         max_agents,
+        max_occupancy,
         shifts,
         deflections,
         contracts,
@@ -347,6 +349,56 @@ fn compile_max_agents(
         max_agents[g.index()] = Some(*n.get_ref() as u32);
     }
     Ok(max_agents)
+}
+
+/// `optimize.max_occupancy`: one cap for every group, or caps by group name; each a
+/// share above 0 and at most 1.
+fn compile_max_occupancy(
+    c: &Checker,
+    o: &RawOptimize,
+    group_index: &HashMap<String, GroupId>,
+    n_groups: usize,
+) -> Result<Vec<Option<f64>>, ScenarioError> {
+    let Some(raw) = &o.max_occupancy else {
+        return Ok(vec![None; n_groups]);
+    };
+    let check = |v: f64, key: String| {
+        if v > 0.0 && v <= 1.0 {
+            Ok(Some(v))
+        } else {
+            Err(c.err(
+                raw.span(),
+                key,
+                format!("an occupancy cap is a share above 0 and at most 1, e.g. 0.85 (got {v})"),
+            ))
+        }
+    };
+    match raw.get_ref() {
+        crate::scenario::raw::SharesByGroup::All(v) => {
+            let cap = check(*v, "optimize.max_occupancy".into())?;
+            Ok(vec![cap; n_groups])
+        }
+        crate::scenario::raw::SharesByGroup::ByGroup(caps) => {
+            let mut out = vec![None; n_groups];
+            for (name, &v) in caps {
+                let key = format!("optimize.max_occupancy.{name}");
+                let Some(&g) = group_index.get(name) else {
+                    let mut names: Vec<&str> = group_index.keys().map(String::as_str).collect();
+                    names.sort_unstable();
+                    return Err(c.err(
+                        raw.span(),
+                        key,
+                        format!(
+                            "there is no group \"{name}\"; the groups are {}",
+                            names.join(", ")
+                        ),
+                    ));
+                };
+                out[g.index()] = check(v, key)?;
+            }
+            Ok(out)
+        }
+    }
 }
 
 /// The shift templates: each compiled, at most [`MAX_SHIFTS`] candidates together, at

@@ -78,6 +78,9 @@ pub struct RawOptimize {
     pub confidence: Option<Spanned<f64>>,
     /// Most agents rostered per group, by group name.
     pub max_agents: Option<BTreeMap<Spanned<String>, Spanned<i64>>>,
+    /// Highest occupancy of a group in a judged interval: one share for every group, or
+    /// a table of shares by group name.
+    pub max_occupancy: Option<Spanned<SharesByGroup>>,
     /// `[[optimize.shift]]`: the shift templates.
     #[serde(default)]
     pub shift: Vec<Spanned<RawShiftTemplate>>,
@@ -712,4 +715,46 @@ pub struct RawForecastColumns {
     pub wrap: Option<Spanned<String>>,
     /// Shrinkage of the interval (a share, or a percentage).
     pub shrinkage: Option<Spanned<String>>,
+}
+
+/// A share for every group (`0.85`) or a table of shares by group name
+/// (`{ voice_t1 = 0.85, chat_t1 = 0.9 }`), as `[optimize] max_occupancy` takes it.
+#[derive(Debug, Clone)]
+pub enum SharesByGroup {
+    /// One share for every group.
+    All(f64),
+    /// A share per group named (the others unlimited).
+    ByGroup(BTreeMap<String, f64>),
+}
+
+impl<'de> Deserialize<'de> for SharesByGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Shares;
+        impl<'de> serde::de::Visitor<'de> for Shares {
+            type Value = SharesByGroup;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a share from 0 to 1 for every group (e.g. 0.85), or a table of shares by group name (e.g. { voice_t1 = 0.85 })")
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<SharesByGroup, E> {
+                Ok(SharesByGroup::All(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<SharesByGroup, E> {
+                Ok(SharesByGroup::All(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<SharesByGroup, E> {
+                Ok(SharesByGroup::All(v as f64))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SharesByGroup, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some((k, v)) = map.next_entry::<String, f64>()? {
+                    out.insert(k, v);
+                }
+                Ok(SharesByGroup::ByGroup(out))
+            }
+        }
+        d.deserialize_any(Shares)
+    }
 }

@@ -265,6 +265,7 @@ fn the_erlang_step_uses_each_intervals_aht_and_shrinkage() {
         max_part_time_share: None,
         confidence: None,
         max_agents: vec![None],
+        max_occupancy: vec![None],
         shifts: Vec::new(),
         deflections: Vec::new(),
         contracts: Vec::new(),

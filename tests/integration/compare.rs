@@ -167,6 +167,7 @@ fn results_folders_are_written_whole_and_kept_unless_forced() {
             ".ccsim-results",
             "by_group.csv",
             "intervals.csv",
+            "risk_by_channel.csv",
             "summary.json"
         ]
     );

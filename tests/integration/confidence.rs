@@ -208,7 +208,7 @@ fn a_confidence_out_of_range_is_refused_at_its_key() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("optimize.confidence") && err.contains("from 0.5 to below 1"),
+        err.contains("optimize.confidence") && err.contains("from 0.5 to 0.99"),
         "{err}"
     );
     let good = dir.join("good.toml");
@@ -217,7 +217,7 @@ fn a_confidence_out_of_range_is_refused_at_its_key() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("--confidence 0.3") && err.contains("from 0.5 to below 1"),
+        err.contains("--confidence 0.3") && err.contains("from 0.5 to 0.99"),
         "{err}"
     );
     let _ = std::fs::remove_dir_all(&dir);

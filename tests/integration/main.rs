@@ -28,6 +28,7 @@ mod hours;
 mod hours_plan;
 mod identity;
 mod log_format;
+mod occupancy_cap;
 mod optimize;
 mod optimize_solver;
 mod people;

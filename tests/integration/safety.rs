@@ -110,6 +110,7 @@ fn force_never_replaces_the_current_folder_its_parents_or_a_folder_ccsim_did_not
             ".ccsim-results",
             "by_group.csv",
             "intervals.csv",
+            "risk_by_channel.csv",
             "summary.json"
         ]
     );
@@ -223,6 +224,7 @@ fn complete_seed(dir: &Path) -> u64 {
             ".ccsim-results",
             "by_group.csv",
             "intervals.csv",
+            "risk_by_channel.csv",
             "summary.json"
         ],
         "{}",

@@ -644,11 +644,12 @@ impl Model {
 }
 
 /// The confidences `[optimize] confidence` and `--confidence` take: at least half the
-/// days, and not every day (no staffing meets a target on every possible day).
-pub const CONFIDENCE_RANGE: std::ops::Range<f64> = 0.5..1.0;
+/// days, at most 99 % (no staffing meets a target on every possible day, and 0.99 already
+/// needs 1,072 simulated days per check).
+pub const CONFIDENCE_RANGE: std::ops::RangeInclusive<f64> = 0.5..=0.99;
 
 /// What [`CONFIDENCE_RANGE`] allows, in words, for the error that refuses another value.
-pub const CONFIDENCE_RULE: &str = "a confidence is a share of days from 0.5 to below 1, e.g. 0.9 (targets met on at least 90 % of simulated days)";
+pub const CONFIDENCE_RULE: &str = "a confidence is a share of days from 0.5 to 0.99, e.g. 0.9 (targets met on at least 90 % of simulated days; 0.99 takes 1,072 simulated days per check)";
 
 /// What `ccsim optimize` aims for and the shifts it may roster (`[optimize]`). Serialized
 /// by hand (`model/serialize.rs`): `contracts` only when there are some.
@@ -680,13 +681,17 @@ pub struct OptimizeSpec {
     /// Most part-time agents as a share of a group's rostered agents.
     pub max_part_time_share: Option<f64>,
     /// The share of simulated days on which every judged interval must meet its
-    /// frontline targets (service level, ASA, first-queue abandonment), in [0.5, 1);
+    /// frontline targets (service level, ASA, first-queue abandonment), in [0.5, 0.99];
     /// `None`: the targets are met on average. Judged by a one-sided 95 % Wilson lower
     /// bound (`optimize::judge`). Not serialized: it changes how a roster is judged,
     /// not what a run simulates.
     pub confidence: Option<f64>,
     /// Most agents rostered, per group.
     pub max_agents: Vec<Option<u32>>,
+    /// Highest mean occupancy of each group in a judged interval (busy / on-duty
+    /// agent-time, a share in (0, 1]), `None` where not capped. Not serialized: it
+    /// changes how a roster is judged, not what a run simulates.
+    pub max_occupancy: Vec<Option<f64>>,
     /// The shift templates.
     pub shifts: Vec<ShiftTemplate>,
     /// Bot containment the optimizer may raise.
