@@ -597,6 +597,10 @@ pub struct RawDistribution {
     pub value: Option<Spanned<Duration>>,
     /// Observed values (empirical).
     pub values: Option<Spanned<Vec<Duration>>>,
+    /// The parts of a mixture, each a distribution with its `weight`.
+    pub parts: Option<Spanned<Vec<Spanned<RawDistribution>>>>,
+    /// A mixture part's probability.
+    pub weight: Option<Spanned<f64>>,
 }
 
 /// `[[bot]]`: the bot (or IVR) a channel's contacts meet before the human queues.

@@ -127,3 +127,83 @@ fn invalid_parameters_are_refused() {
     assert!(Distribution::empirical(&[]).is_err());
     assert!(Distribution::empirical(&[1.0, -2.0]).is_err());
 }
+
+/// The single queue of `support::single_queue` with `patience` as the channel's.
+fn with_patience(patience: &str) -> String {
+    crate::support::single_queue(600.0, 60.0, 10, Some(180.0), 600).replace(
+        "patience = { dist = \"exponential\", mean = \"180s\" }",
+        &format!("patience = {patience}"),
+    )
+}
+
+#[test]
+fn a_mixture_patience_is_read_and_its_zero_part_leaves_at_once() {
+    let exp = r#"{ dist = "exponential", mean = "3m" }"#;
+    // As the README writes it, over three lines.
+    let mix = r#"{ dist = "mixture", parts = [
+    { weight = 0.1, dist = "deterministic", value = "0s" },
+    { weight = 0.9, dist = "exponential", mean = "3m" } ] }"#;
+    let plain = crate::support::model(&with_patience(exp));
+    let mixed = crate::support::model(&with_patience(mix));
+    let patience = mixed.channels[0].patience.as_ref().unwrap();
+    assert!(
+        (patience.mean() - 162.0).abs() < 1e-9,
+        "{}",
+        patience.describe()
+    );
+    // Ten agents at 10 erlangs: many wait, and a tenth of those leave at once.
+    let a = crate::support::run(&plain, 10, 5, 2);
+    let b = crate::support::run(&mixed, 10, 5, 2);
+    let rate = |r: &ccsim::experiment::RunResult| r.estimate(|o| o.totals.abandon_rate);
+    let (pa, pb) = (rate(&a), rate(&b));
+    assert!(
+        pb.mean > pa.mean + 2.0 * (pa.ci95 + pb.ci95),
+        "{pa:?} against {pb:?}"
+    );
+    // Same arrivals (common random numbers): the mixture's extra abandons are at most the
+    // tenth of the offered that leaves at once.
+    assert!(
+        pb.mean < pa.mean + 0.1 + 4.0 * pb.ci95,
+        "{pa:?} against {pb:?}"
+    );
+}
+
+#[test]
+fn bad_mixtures_are_located_errors() {
+    for (patience, words) in [
+        (
+            r#"{ dist = "mixture", parts = [{ weight = 0.5, dist = "exponential", mean = "1m" }, { weight = 0.4, dist = "exponential", mean = "3m" }] }"#,
+            "add up to 0.9",
+        ),
+        (
+            r#"{ dist = "mixture", parts = [{ dist = "exponential", mean = "1m" }, { weight = 1.0, dist = "exponential", mean = "3m" }] }"#,
+            "needs its `weight`",
+        ),
+        (
+            r#"{ dist = "exponential", mean = "1m", weight = 0.5 }"#,
+            "`weight` belongs to a mixture's part",
+        ),
+        (
+            r#"{ dist = "mixture", parts = [{ weight = 1.0, dist = "exponential", mean = "1m" }] }"#,
+            "at least two parts",
+        ),
+        (
+            r#"{ dist = "mixture", mean = "1m", parts = [] }"#,
+            "`mean` does not apply to dist = \"mixture\"",
+        ),
+        (
+            r#"{ dist = "mixture", parts = [{ weight = 0.5, dist = "mixture", parts = [] }, { weight = 0.5, dist = "exponential", mean = "3m" }] }"#,
+            "not another mixture",
+        ),
+    ] {
+        let text = with_patience(patience);
+        let err = ccsim::scenario::parse(&text, "test.toml", "test")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(words) && err.contains("test.toml:"),
+            "{patience}: {err}"
+        );
+        assert!(err.contains("patience"), "{err}");
+    }
+}

@@ -30,6 +30,12 @@ enum Sampler {
     },
     Deterministic(f64),
     Empirical(Box<[f64]>),
+    /// Each part with its probability: `cumulative[i]` is the weights of parts `0..=i`
+    /// added up (the last is 1).
+    Mixture {
+        cumulative: Box<[f64]>,
+        parts: Box<[Distribution]>,
+    },
 }
 
 /// A distribution whose parameters are out of range, with what is allowed.
@@ -191,6 +197,76 @@ impl Distribution {
         })
     }
 
+    /// Zero seconds every time: a part of a [`Distribution::mixture`] only (a customer
+    /// who leaves at once, e.g.), since a duration alone must be above zero.
+    pub fn zero() -> Distribution {
+        Distribution {
+            sampler: Sampler::Deterministic(0.0),
+            mean: 0.0,
+            cv: 0.0,
+        }
+    }
+
+    /// A finite mixture: with probability `w_i` a draw of part `i`. The weights must be
+    /// above zero and add up to 1 (within 10⁻⁶; they are then scaled to 1 exactly), with
+    /// at least two parts and a mean above zero. Mean Σ wᵢμᵢ; second moment
+    /// Σ wᵢμᵢ²(1 + cvᵢ²), so cv = √(second moment − mean²) / mean.
+    ///
+    /// Errors: `parts` (fewer than two, or a mean of zero), `weight` (one out of range, or
+    /// weights not adding up to 1).
+    pub fn mixture(parts: Vec<(f64, Distribution)>) -> Result<Distribution, DistributionError> {
+        if parts.len() < 2 {
+            return Err(DistributionError::new(
+                "parts",
+                format!("a mixture needs at least two parts (got {})", parts.len()),
+            ));
+        }
+        if let Some((w, _)) = parts
+            .iter()
+            .find(|(w, _)| !(w.is_finite() && *w > 0.0 && *w <= 1.0))
+        {
+            return Err(DistributionError::new(
+                "weight",
+                format!("a part's weight is a probability above 0 and at most 1 (got {w})"),
+            ));
+        }
+        let total: f64 = parts.iter().map(|(w, _)| w).sum();
+        if (total - 1.0).abs() > 1e-6 {
+            return Err(DistributionError::new(
+                "weight",
+                format!("the parts' weights add up to {total}; they must add up to 1"),
+            ));
+        }
+        let mean: f64 = parts.iter().map(|(w, d)| w / total * d.mean).sum();
+        if mean.is_nan() || mean <= 0.0 {
+            return Err(DistributionError::new(
+                "parts",
+                "a mixture's mean must be above zero (every part is zero)".into(),
+            ));
+        }
+        let second: f64 = (parts.iter())
+            .map(|(w, d)| w / total * d.mean * d.mean * (1.0 + d.cv * d.cv))
+            .sum();
+        let mut cumulative = Vec::with_capacity(parts.len());
+        let mut acc = 0.0;
+        for (w, _) in &parts {
+            acc += w / total;
+            cumulative.push(acc);
+        }
+        // The last part takes whatever rounding leaves above the sum.
+        if let Some(last) = cumulative.last_mut() {
+            *last = 1.0;
+        }
+        Ok(Distribution {
+            sampler: Sampler::Mixture {
+                cumulative: cumulative.into(),
+                parts: parts.into_iter().map(|(_, d)| d).collect(),
+            },
+            mean,
+            cv: (second - mean * mean).max(0.0).sqrt() / mean,
+        })
+    }
+
     /// Resamples uniformly from observed values in seconds.
     pub fn empirical(values: &[f64]) -> Result<Distribution, DistributionError> {
         if values.is_empty() {
@@ -233,6 +309,11 @@ impl Distribution {
             Sampler::Uniform { min, width } => min + width * rng.random::<f64>(),
             Sampler::Deterministic(v) => *v,
             Sampler::Empirical(values) => values[rng.random_range(0..values.len())],
+            Sampler::Mixture { cumulative, parts } => {
+                let u = rng.random::<f64>();
+                let i = cumulative.partition_point(|&c| c <= u).min(parts.len() - 1);
+                parts[i].sample(rng)
+            }
         }
     }
 
@@ -261,6 +342,87 @@ impl Distribution {
             }
             Sampler::Deterministic(_) => format!("deterministic({mean})"),
             Sampler::Empirical(v) => format!("empirical({} values, mean {mean})", v.len()),
+            Sampler::Mixture { cumulative, parts } => {
+                let described: Vec<String> = (parts.iter().enumerate())
+                    .map(|(i, d)| {
+                        let w = cumulative[i] - if i == 0 { 0.0 } else { cumulative[i - 1] };
+                        format!("{w:.2} × {}", d.describe())
+                    })
+                    .collect();
+                format!("mixture({}; mean {mean}, cv {cv:.2})", described.join(", "))
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn a_mixture_has_the_moments_of_its_parts_and_draws_them() {
+        // Patience as in SSJ's call center: zero with probability 0.1, else exponential
+        // with mean 3 minutes: mean 0.9 × 180 = 162 s; second moment 0.9 × 2 × 180² =
+        // 58,320 s², so sd = √(58,320 − 162²) = √32,076 = 179.1 s, cv 1.1055.
+        let d = Distribution::mixture(vec![
+            (0.1, Distribution::zero()),
+            (0.9, Distribution::exponential(180.0).unwrap()),
+        ])
+        .unwrap();
+        assert!((d.mean() - 162.0).abs() < 1e-9);
+        assert!(
+            (d.cv() - 32_076f64.sqrt() / 162.0).abs() < 1e-9,
+            "{}",
+            d.cv()
+        );
+        let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(7);
+        let n = 400_000;
+        let draws: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
+        let zeros = draws.iter().filter(|&&x| x == 0.0).count() as f64 / n as f64;
+        let mean = draws.iter().sum::<f64>() / n as f64;
+        let var = draws.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n as f64;
+        // Four standard errors: of a share 0.1 over n draws, of the mean (sd / √n), and
+        // of the variance (√((μ₄ − σ⁴) / n), μ₄ of this mixture = 0.9 × 24 × 180⁴ − …,
+        // bounded here by 0.9 × 24 × 180⁴).
+        assert!(
+            (zeros - 0.1).abs() < 4.0 * (0.09 / n as f64).sqrt(),
+            "{zeros}"
+        );
+        assert!(
+            (mean - 162.0).abs() < 4.0 * 179.1 / (n as f64).sqrt(),
+            "{mean}"
+        );
+        let var_se = (0.9 * 24.0 * 180f64.powi(4) / n as f64).sqrt();
+        assert!((var - 32_076.0).abs() < 4.0 * var_se, "{var}");
+        assert!(
+            d.describe()
+                .starts_with("mixture(0.10 × deterministic(0s), 0.90 × exponential(mean 3m)"),
+            "{}",
+            d.describe()
+        );
+    }
+
+    #[test]
+    fn bad_mixtures_say_which_parameter() {
+        let e = |w: f64| (w, Distribution::exponential(60.0).unwrap());
+        assert_eq!(
+            Distribution::mixture(vec![e(1.0)]).unwrap_err().param,
+            "parts"
+        );
+        assert_eq!(
+            Distribution::mixture(vec![e(0.5), e(0.4)])
+                .unwrap_err()
+                .param,
+            "weight"
+        );
+        assert_eq!(
+            Distribution::mixture(vec![e(0.0), e(1.0)])
+                .unwrap_err()
+                .param,
+            "weight"
+        );
+        let zeros = vec![(0.5, Distribution::zero()), (0.5, Distribution::zero())];
+        assert_eq!(Distribution::mixture(zeros).unwrap_err().param, "parts");
     }
 }

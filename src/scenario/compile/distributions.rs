@@ -15,9 +15,34 @@ pub(super) fn build_distribution(
     spec: &Spanned<RawDistribution>,
     key: &str,
 ) -> Result<Distribution, ScenarioError> {
+    build(c, spec, key, false)
+}
+
+/// [`build_distribution`]; `part`: a mixture's part, which takes a `weight` and may be a
+/// deterministic zero.
+fn build(
+    c: &Checker,
+    spec: &Spanned<RawDistribution>,
+    key: &str,
+    part: bool,
+) -> Result<Distribution, ScenarioError> {
     let d = spec.get_ref();
     let family = d.dist.get_ref().as_str();
-    let present: [(&str, Option<Range<usize>>); 8] = [
+    if !part && let Some(w) = &d.weight {
+        return Err(c.err(
+            w.span(),
+            format!("{key}.weight"),
+            "`weight` belongs to a mixture's part: dist = \"mixture\", parts = [{ weight = 0.1, dist = … }, …]",
+        ));
+    }
+    if part && d.weight.is_none() {
+        return Err(c.err(
+            spec.span(),
+            key,
+            "a mixture's part needs its `weight` (a probability; the parts' weights add up to 1)",
+        ));
+    }
+    let present: [(&str, Option<Range<usize>>); 9] = [
         ("mean", d.mean.as_ref().map(|v| v.span())),
         ("cv", d.cv.as_ref().map(|v| v.span())),
         ("shape", d.shape.as_ref().map(|v| v.span())),
@@ -26,6 +51,7 @@ pub(super) fn build_distribution(
         ("max", d.max.as_ref().map(|v| v.span())),
         ("value", d.value.as_ref().map(|v| v.span())),
         ("values", d.values.as_ref().map(|v| v.span())),
+        ("parts", d.parts.as_ref().map(|v| v.span())),
     ];
     let (takes, needs): (&[&str], &[&str]) = match family {
         "exponential" => (&["mean"], &["mean"]),
@@ -34,11 +60,12 @@ pub(super) fn build_distribution(
         "uniform" => (&["min", "max"], &["min", "max"]),
         "deterministic" => (&["value"], &["value"]),
         "empirical" => (&["values"], &["values"]),
+        "mixture" => (&["parts"], &["parts"]),
         other => {
             return Err(c.err(
                 d.dist.span(),
                 format!("{key}.dist"),
-                format!("unknown distribution \"{other}\"; allowed: exponential, lognormal, gamma, weibull, uniform, deterministic, empirical"),
+                format!("unknown distribution \"{other}\"; allowed: exponential, lognormal, gamma, weibull, uniform, deterministic, empirical, mixture"),
             ));
         }
     };
@@ -68,7 +95,16 @@ pub(super) fn build_distribution(
             ));
         }
     }
-    let built = construct(c, spec, key, family)?;
+    let built = if family == "mixture" {
+        mixture(c, spec, key)?
+    } else if part
+        && family == "deterministic"
+        && d.value.as_ref().is_some_and(|v| v.get_ref().secs() == 0.0)
+    {
+        Ok(Distribution::zero())
+    } else {
+        construct(c, spec, key, family)?
+    };
     built.map_err(|e| {
         let span = present
             .iter()
@@ -131,4 +167,40 @@ fn construct(
             Distribution::empirical(&values)
         }
     })
+}
+
+/// `dist = "mixture"`: each part built at `KEY.parts[i]` with its weight (a deterministic
+/// part may be zero); the mixture's own errors (weights not adding up to 1, a mean of
+/// zero) blamed at `parts` or at the first part's `weight`.
+fn mixture(
+    c: &Checker,
+    spec: &Spanned<RawDistribution>,
+    key: &str,
+) -> Result<Result<Distribution, crate::distribution::DistributionError>, ScenarioError> {
+    let parts = spec.get_ref().parts.as_ref().expect("needed");
+    let mut built = Vec::with_capacity(parts.get_ref().len());
+    for (i, p) in parts.get_ref().iter().enumerate() {
+        let part_key = format!("{key}.parts[{i}]");
+        if p.get_ref().parts.is_some() {
+            return Err(c.err(
+                p.span(),
+                part_key,
+                "a mixture's part is one distribution, not another mixture",
+            ));
+        }
+        // `build` refuses a part without its weight first.
+        let d = build(c, p, &part_key, true)?;
+        let weight = p
+            .get_ref()
+            .weight
+            .as_ref()
+            .map_or(f64::NAN, |w| *w.get_ref());
+        built.push((weight, d));
+    }
+    Ok(Distribution::mixture(built).map_err(|mut e| {
+        if e.param == "weight" {
+            e.message = format!("{} (parts[].weight)", e.message);
+        }
+        e
+    }))
 }
