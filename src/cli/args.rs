@@ -334,12 +334,32 @@ pub(crate) struct ErlangArgs {
     /// Mean handle time, e.g. "5m".
     #[arg(long, value_parser = parse_duration)]
     pub(crate) aht: Duration,
-    /// Number of agents.
+    /// Number of agents; leave out to solve for the fewest agents that meet the targets
+    /// given (--service-level, --max-asa, --max-abandon-rate, --max-occupancy).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-    pub(crate) agents: u32,
+    pub(crate) agents: Option<u32>,
     /// Service-level threshold, e.g. "20s".
     #[arg(long, value_parser = parse_duration)]
     pub(crate) answer_within: Duration,
+    /// Target: the share answered within --answer-within, e.g. 0.8 (solving only).
+    #[arg(long)]
+    pub(crate) service_level: Option<f64>,
+    /// Target: the longest ASA, e.g. "30s" (solving only).
+    #[arg(long, value_parser = parse_duration)]
+    pub(crate) max_asa: Option<Duration>,
+    /// Target: the highest abandon rate, e.g. 0.05 (solving only).
+    #[arg(long)]
+    pub(crate) max_abandon_rate: Option<f64>,
+    /// Target: the highest occupancy, e.g. 0.85 (solving only).
+    #[arg(long)]
+    pub(crate) max_occupancy: Option<f64>,
+    /// Chat: conversations each agent holds at once (default 1).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub(crate) concurrency: Option<u32>,
+    /// Chat: how much longer each conversation takes per extra one held at once, e.g. 0.2
+    /// (handle time × (1 + slowdown × (concurrency − 1)); default 0).
+    #[arg(long)]
+    pub(crate) slowdown: Option<f64>,
     /// Print JSON.
     #[arg(long)]
     pub(crate) json: bool,

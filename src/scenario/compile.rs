@@ -143,6 +143,7 @@ pub(super) fn compile(
         optimize,
         report_closed: false,
         lead_in: 0.0,
+        shared_busyness: channels::shared_busyness(&c, sim)?,
     };
     if cyclic {
         model.unroll_cyclic();

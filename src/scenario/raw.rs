@@ -356,6 +356,9 @@ pub struct RawSimulation {
     /// A typical day repeated: the horizon is one day, simulated after a lead-in copy of
     /// itself that is not counted (default false).
     pub cyclic: Option<Spanned<bool>>,
+    /// A busyness factor shared by every channel (one draw per day, and per interval, for
+    /// the whole centre), beside each channel's own.
+    pub busyness: Option<Spanned<RawBusyness>>,
 }
 
 /// `[[channel]]`.

@@ -304,7 +304,15 @@ pub fn same_customers(a: &Model, b: &Model, file: &dyn Fn(&Path) -> std::path::P
         format!(
             "{:?}",
             (
-                m.horizon, m.warmup, m.interval, m.start, streams, replays, busyness, surges
+                m.horizon,
+                m.warmup,
+                m.interval,
+                m.start,
+                streams,
+                replays,
+                busyness,
+                m.shared_busyness,
+                surges,
             )
         )
     };

@@ -580,10 +580,7 @@ pub fn warmup_check(model: &Model, result: &RunResult) -> Option<String> {
     let steady = model.streams.iter().all(|s| constant(&s.rate_per_s))
         && model.groups.iter().all(|g| g.timeline.len() == 1)
         && model.replays.is_empty()
-        && model
-            .channels
-            .iter()
-            .all(|c| c.busyness_day_cv == 0.0 && c.busyness_interval_cv == 0.0);
+        && !model.has_busyness();
     let n_groups = model.groups.len();
     let k = model.reported_intervals().len();
     if !steady || k < 4 || result.outcomes.len() < 2 || n_groups == 0 {

@@ -80,6 +80,11 @@ pub struct Model {
     /// day's clock ([`Model::display_time`]). 0 otherwise, and then not serialized, so
     /// that the shard identity of a scenario that is not cyclic is unchanged.
     pub lead_in: f64,
+    /// Coefficients of variation `(day, interval)` of a gamma busyness factor of mean 1
+    /// shared by every channel (`[simulation] busyness`: one draw per day, and per
+    /// interval, for the whole centre), multiplying each channel's own; `(0, 0)`: none,
+    /// and then not serialized.
+    pub shared_busyness: (f64, f64),
 }
 
 /// A contact channel (voice, chat, …) with its service-level threshold and patience.
@@ -494,6 +499,14 @@ impl Model {
             rows: self.reported_intervals().len(),
             width: self.channels.len(),
         }
+    }
+
+    /// Whether arrival rates carry a random busyness factor: a channel's own, or one
+    /// shared by every channel.
+    pub fn has_busyness(&self) -> bool {
+        self.shared_busyness != (0.0, 0.0)
+            || (self.channels.iter())
+                .any(|c| c.busyness_day_cv > 0.0 || c.busyness_interval_cv > 0.0)
     }
 
     /// A replication outcome's grid of the reported intervals by group

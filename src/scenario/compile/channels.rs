@@ -122,6 +122,33 @@ fn busyness_cv(
     Ok(v)
 }
 
+/// `[simulation] busyness`: the coefficients of variation `(day, interval)` of a factor
+/// shared by every channel, each from 0 (none) to 2.
+pub(super) fn shared_busyness(
+    c: &Checker,
+    sim: &crate::scenario::raw::RawSimulation,
+) -> Result<(f64, f64), ScenarioError> {
+    let Some(b) = &sim.busyness else {
+        return Ok((0.0, 0.0));
+    };
+    let cv = |v: &Option<Spanned<f64>>, which: &str| -> Result<f64, ScenarioError> {
+        let Some(cv) = v else { return Ok(0.0) };
+        let x = *cv.get_ref();
+        if !(x.is_finite() && (0.0..=2.0).contains(&x)) {
+            return Err(c.err(
+                cv.span(),
+                format!("simulation.busyness.{which}"),
+                format!("a coefficient of variation from 0 (none) to 2 (got {x}); 0.1 means the factor varies by about 10 %"),
+            ));
+        }
+        Ok(x)
+    };
+    Ok((
+        cv(&b.get_ref().day_cv, "day_cv")?,
+        cv(&b.get_ref().interval_cv, "interval_cv")?,
+    ))
+}
+
 /// Each channel's `redial` and `repeat` rules; a repeat must land on a contact type that
 /// some group handles.
 pub(super) fn compile_returns(

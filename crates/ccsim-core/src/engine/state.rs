@@ -280,11 +280,7 @@ impl Workspace {
             (self.staffing_rngs).push(stream_rng(seed, replication, g, Purpose::Staffing));
         }
         self.busyness.clear();
-        if model
-            .channels
-            .iter()
-            .any(|c| c.busyness_day_cv > 0.0 || c.busyness_interval_cv > 0.0)
-        {
+        if model.has_busyness() {
             draw_busyness(model, seed, replication, &mut self.busyness);
         }
         self.tallies.reset(model);
@@ -299,29 +295,51 @@ impl Workspace {
 
 /// Draws this replication's busyness factors: per channel, a gamma factor of mean 1 per day
 /// times one per interval (coefficients of variation from the scenario), shared by all the
-/// channel's streams; 1 where a channel has none.
+/// channel's streams; 1 where a channel has none; times, with `[simulation] busyness`, a
+/// factor per day and per interval shared by every channel (its own stream, so that each
+/// channel's draws are those it had without it).
 fn draw_busyness(model: &Model, seed: u64, replication: u32, factors: &mut Vec<f64>) {
     let n = model.n_intervals;
     factors.resize(model.channels.len() * n, 1.0);
-    let gamma = |cv: f64| rand_distr::Gamma::new(1.0 / (cv * cv), cv * cv).ok();
     for (ch, channel) in model.channels.iter().enumerate() {
         let mut rng = stream_rng(seed, replication, ch as u32, Purpose::Busyness);
-        let day = gamma(channel.busyness_day_cv);
-        let interval = gamma(channel.busyness_interval_cv);
-        let mut day_factor = 1.0;
-        let mut day_index = usize::MAX;
-        for k in 0..n {
-            let d = (k as f64 * model.interval / 86_400.0) as usize;
-            if d != day_index {
-                day_index = d;
-                day_factor = day
-                    .as_ref()
-                    .map_or(1.0, |g| rand_distr::Distribution::sample(g, &mut rng));
-            }
-            let f = interval
-                .as_ref()
-                .map_or(1.0, |g| rand_distr::Distribution::sample(g, &mut rng));
-            factors[ch * n + k] = day_factor * f;
+        let cvs = (channel.busyness_day_cv, channel.busyness_interval_cv);
+        busyness_factors(model, cvs, &mut rng, &mut factors[ch * n..(ch + 1) * n]);
+    }
+    if model.shared_busyness != (0.0, 0.0) {
+        let mut rng = stream_rng(seed, replication, u32::MAX, Purpose::Busyness);
+        let mut shared = vec![1.0; n];
+        busyness_factors(model, model.shared_busyness, &mut rng, &mut shared);
+        for (i, f) in factors.iter_mut().enumerate() {
+            *f *= shared[i % n];
         }
+    }
+}
+
+/// Fills `out` (one per interval) with a gamma factor of mean 1 per day (coefficient of
+/// variation `day_cv`) times one per interval (`interval_cv`); 1 where a cv is 0.
+fn busyness_factors(
+    model: &Model,
+    (day_cv, interval_cv): (f64, f64),
+    rng: &mut impl rand::Rng,
+    out: &mut [f64],
+) {
+    let gamma = |cv: f64| rand_distr::Gamma::new(1.0 / (cv * cv), cv * cv).ok();
+    let day = gamma(day_cv);
+    let interval = gamma(interval_cv);
+    let mut day_factor = 1.0;
+    let mut day_index = usize::MAX;
+    for (k, f) in out.iter_mut().enumerate() {
+        let d = (k as f64 * model.interval / 86_400.0) as usize;
+        if d != day_index {
+            day_index = d;
+            day_factor = day
+                .as_ref()
+                .map_or(1.0, |g| rand_distr::Distribution::sample(g, &mut *rng));
+        }
+        let i = interval
+            .as_ref()
+            .map_or(1.0, |g| rand_distr::Distribution::sample(g, &mut *rng));
+        *f = day_factor * i;
     }
 }

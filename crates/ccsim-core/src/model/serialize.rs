@@ -40,12 +40,13 @@ impl serde::Serialize for Start<'_> {
 }
 
 /// The model's fields in declaration order, `start` as its text; `report_closed` is left
-/// out (it changes no simulated number) and `lead_in` is written only when non-zero: the
-/// bytes a derive gave before it existed.
+/// out (it changes no simulated number) and `lead_in` and `shared_busyness` are written
+/// only when non-zero: the bytes a derive gave before they existed.
 impl serde::Serialize for Model {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct as _;
-        let len = 21 + usize::from(!self.lead_in.omitted());
+        let shared = self.shared_busyness != (0.0, 0.0);
+        let len = 21 + usize::from(!self.lead_in.omitted()) + usize::from(shared);
         let mut state = serializer.serialize_struct("Model", len)?;
         state.serialize_field("name", &self.name)?;
         state.serialize_field("horizon", &self.horizon)?;
@@ -70,6 +71,9 @@ impl serde::Serialize for Model {
         state.serialize_field("optimize", &self.optimize)?;
         if !self.lead_in.omitted() {
             state.serialize_field("lead_in", &self.lead_in)?;
+        }
+        if shared {
+            state.serialize_field("shared_busyness", &self.shared_busyness)?;
         }
         state.end()
     }
