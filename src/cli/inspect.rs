@@ -22,6 +22,13 @@ pub(super) fn erlang_command(args: &ErlangArgs, patience: Option<Duration>) -> R
             "--rate-per-hour {rate}: the arrival rate must be a finite number of contacts an hour, greater than zero"
         )));
     }
+    let aht = args.aht.secs();
+    if !(aht.is_finite() && aht > 0.0) {
+        return Err(Error::bad_input(format!(
+            "--aht {}: the handle time must be a finite number of seconds greater than zero",
+            args.aht
+        )));
+    }
     let chat = chat_of(args)?;
     let queue = |agents: u32| QueueSpec {
         arrival_rate: args.rate_per_hour / 3600.0,
@@ -38,7 +45,7 @@ pub(super) fn erlang_command(args: &ErlangArgs, patience: Option<Duration>) -> R
         return erlang_solve(args, &queue, &solve, &chat);
     };
     let spec = queue(agents);
-    let values = solve(&spec).map_err(|e| Error::bad_input(e.to_string()))?;
+    let values = solve(&spec).map_err(|e| Error::bad_input(slots_note(e.to_string(), &chat)))?;
     if args.json {
         let json =
             serde_json::to_string_pretty(&values).map_err(|e| Error::internal(e.to_string()))?;
@@ -64,7 +71,24 @@ struct Chat {
     slow: f64,
 }
 
+/// An Erlang error's text; with chat, it counts conversation slots, which it says.
+fn slots_note(message: String, chat: &Chat) -> String {
+    if chat.concurrency > 1 {
+        format!(
+            "{message} (counted in conversation slots: agents × --concurrency {})",
+            chat.concurrency
+        )
+    } else {
+        message
+    }
+}
+
 fn chat_of(args: &ErlangArgs) -> Result<Chat, Error> {
+    if args.slowdown.is_some() && args.concurrency.is_none() {
+        return Err(Error::bad_input(
+            "--slowdown applies to chat: give --concurrency too (the conversations each agent holds at once)",
+        ));
+    }
     let concurrency = args.concurrency.unwrap_or(1);
     let slowdown = args.slowdown.unwrap_or(0.0);
     if !(slowdown.is_finite() && (0.0..=5.0).contains(&slowdown)) {
@@ -137,8 +161,23 @@ fn erlang_solve(
         / per_agent)
         .ceil() as u32
         + 1;
-    let fewest =
-        (1..=ceiling.max(1)).find(|&n| solve(&queue(n)).is_ok_and(|v| meets_targets(&v, targets)));
+    // Every target is monotone in the agents (service level up; ASA, abandonment and
+    // occupancy down), so the fewest is found by bisection: a few evaluations, each
+    // linear in the agents, even for a large centre.
+    let meets = |n: u32| solve(&queue(n)).is_ok_and(|v| meets_targets(&v, targets));
+    let ceiling = ceiling.max(1);
+    let fewest = meets(ceiling).then(|| {
+        let (mut lo, mut hi) = (0u32, ceiling);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if meets(mid) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        hi
+    });
     let Some(fewest) = fewest else {
         return Err(Error::bad_input(format!(
             "no staffing up to {ceiling} agents meets these targets on {load:.2} erlangs; lower a target or allow more time"

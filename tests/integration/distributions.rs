@@ -180,6 +180,10 @@ fn bad_mixtures_are_located_errors() {
             "needs its `weight`",
         ),
         (
+            r#"{ dist = "mixture", parts = [{ weight = 0, dist = "exponential", mean = "1m" }, { weight = 1.0, dist = "exponential", mean = "3m" }] }"#,
+            "patience.parts[0].weight",
+        ),
+        (
             r#"{ dist = "exponential", mean = "1m", weight = 0.5 }"#,
             "`weight` belongs to a mixture's part",
         ),

@@ -125,7 +125,7 @@ fn the_text_shows_the_table_around_the_answer_and_bad_targets_are_refused() {
     for (flag, value, words) in [
         ("--service-level", "1", "above 0 and below 1"),
         ("--max-occupancy", "0", "above 0 and at most 1"),
-        ("--slowdown", "9", "from 0 to 5"),
+        ("--slowdown", "9", "give --concurrency"),
     ] {
         let out = ccsim(&[
             "erlang",
@@ -157,4 +157,18 @@ fn the_text_shows_the_table_around_the_answer_and_bad_targets_are_refused() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("give --agents"));
+    let out = ccsim(&[
+        "erlang",
+        "c",
+        "--rate-per-hour",
+        "100",
+        "--aht",
+        "0s",
+        "--answer-within",
+        "20s",
+        "--service-level",
+        "0.8",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--aht 0s"));
 }

@@ -190,12 +190,25 @@ fn mixture(
         }
         // `build` refuses a part without its weight first.
         let d = build(c, p, &part_key, true)?;
-        let weight = p
-            .get_ref()
-            .weight
-            .as_ref()
-            .map_or(f64::NAN, |w| *w.get_ref());
-        built.push((weight, d));
+        let weight = p.get_ref().weight.as_ref().expect("checked by build");
+        let w = *weight.get_ref();
+        if !(w.is_finite() && w > 0.0 && w <= 1.0) {
+            return Err(c.err(
+                weight.span(),
+                format!("{part_key}.weight"),
+                format!("a part's weight is a probability above 0 and at most 1 (got {w})"),
+            ));
+        }
+        built.push((w, d));
+    }
+    let total: f64 = built.iter().map(|(w, _)| w).sum();
+    if (total - 1.0).abs() > 1e-6 {
+        let shown = (total * 1e9).round() / 1e9;
+        return Err(c.err(
+            parts.span(),
+            format!("{key}.parts"),
+            format!("the parts' weights add up to {shown}; they must add up to 1"),
+        ));
     }
     Ok(Distribution::mixture(built).map_err(|mut e| {
         if e.param == "weight" {
