@@ -123,6 +123,42 @@ pub struct RunSummary {
     /// The contact logs replayed, with what reading them found (absent without replay).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub replays: Vec<ReplaySummary>,
+    /// Per channel, in scenario order, how its `service_level` is counted.
+    #[serde(serialize_with = "as_map")]
+    pub service_level_definitions: Vec<(String, ServiceLevelSummary)>,
+}
+
+/// How a channel's service level is counted: its threshold, target and definition.
+#[derive(Serialize, Debug, Clone)]
+pub struct ServiceLevelSummary {
+    /// Answered within this many seconds is met.
+    pub answer_within_s: f64,
+    /// The target share.
+    pub target: f64,
+    /// `offered`, `answered`, `excluding_short_abandons` or `short_abandons_met`.
+    pub definition: &'static str,
+    /// Abandons within this many seconds are short (null without a threshold).
+    pub short_abandon_s: Option<f64>,
+    /// The formula in words.
+    pub formula: String,
+}
+
+impl ServiceLevelSummary {
+    /// The summary of channel `ch`.
+    pub fn of(ch: &crate::model::Channel) -> ServiceLevelSummary {
+        let d = crate::duration::Duration::from_secs;
+        let def = ch.service_level_definition;
+        ServiceLevelSummary {
+            answer_within_s: ch.answer_within,
+            target: ch.service_level_target,
+            definition: def.name(),
+            short_abandon_s: (ch.short_abandon > 0.0).then_some(ch.short_abandon),
+            formula: def.formula(
+                &d(ch.answer_within).to_string(),
+                &d(ch.short_abandon).to_string(),
+            ),
+        }
+    }
 }
 
 /// The share of answered contacts that waited at most `within_s`.
@@ -276,6 +312,9 @@ impl RunSummary {
                 })
                 .collect(),
             replays: ReplaySummary::of(model),
+            service_level_definitions: (model.channels.iter())
+                .map(|ch| (ch.name.clone(), ServiceLevelSummary::of(ch)))
+                .collect(),
         }
     }
 

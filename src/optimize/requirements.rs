@@ -320,7 +320,7 @@ pub fn erlang_requirement(
     let patience = if channel.backlog {
         None
     } else {
-        channel.patience.as_ref().map(|p| p.mean())
+        model.patience_mean_in(role.channel, k_interval)
     };
     let a = rate * aht;
     let cap = spec.max_occupancy.get(g).copied().flatten();

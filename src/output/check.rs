@@ -67,7 +67,7 @@ fn calendar(out: &mut String, model: &Model, source: &str) {
 fn channels(out: &mut String, model: &Model) {
     let d = Duration::from_secs;
     let _ = writeln!(out, "  channels ({}):", model.channels.len());
-    for ch in &model.channels {
+    for (c, ch) in model.channels.iter().enumerate() {
         let mut returns = String::new();
         for (what, rule) in [("redial", &ch.redial), ("repeat", &ch.repeat)] {
             if let Some(r) = rule {
@@ -107,10 +107,71 @@ fn channels(out: &mut String, model: &Model) {
             d(ch.answer_within),
             patience
         );
+        if ch.service_level_definition != crate::model::ServiceLevelDefinition::Offered
+            || ch.short_abandon > 0.0
+        {
+            let formula = crate::summary::ServiceLevelSummary::of(ch).formula;
+            let short = if ch.short_abandon > 0.0 {
+                format!(" (short abandons: within {})", d(ch.short_abandon))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "               service level = {formula}{short}");
+        }
         if let Some(h) = &ch.hours {
             let _ = writeln!(out, "               {}", hours_line(model, h));
         }
+        for (t, ct) in model.contact_types.iter().enumerate() {
+            if ct.channel.index() == c && !ct.patience.is_empty() {
+                let t = ContactTypeId::from_index(t);
+                let _ = writeln!(out, "               {}", patience_line(model, t));
+            }
+        }
     }
+}
+
+/// The patience of contact type `t` over a counted day (`patience_by`): one distribution,
+/// or the hours of each.
+fn patience_line(model: &Model, t: ContactTypeId) -> String {
+    let describe = |k: usize| {
+        model
+            .patience_in(t, k)
+            .map_or("none".to_string(), |d| d.describe())
+    };
+    let first = model.lead_in_intervals();
+    let per_day = ((86_400.0 / model.interval).round() as usize).max(1);
+    let last = (first + per_day).min(model.n_intervals);
+    let table = &model.contact_types[t.index()].patience;
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for k in first..last {
+        match runs.last_mut() {
+            Some(run) if table[run.0] == table[k] => run.1 = k + 1,
+            _ => runs.push((k, k + 1)),
+        }
+    }
+    let name = model.contact_type_name(t);
+    if runs.len() <= 1 {
+        return format!("patience of {name}: {}", describe(first));
+    }
+    let clock = |k: usize| {
+        crate::duration::clock(
+            model
+                .display_time(k as f64 * model.interval)
+                .rem_euclid(86_400.0),
+        )
+    };
+    let parts: Vec<String> = runs
+        .iter()
+        .map(|&(a, b)| {
+            let end = if b == last {
+                "24:00".to_string()
+            } else {
+                clock(b)
+            };
+            format!("{}–{end} {}", clock(a), describe(a))
+        })
+        .collect();
+    format!("patience of {name}: {}", parts.join(", "))
 }
 
 /// A channel's opening hours in one line: open time, the first windows, the policies.
@@ -389,6 +450,9 @@ fn groups(out: &mut String, model: &Model) {
         if !targets.is_empty() {
             extras += &format!(", escalates {}", targets.join(" "));
         }
+        if let Some(order) = serve_order(model, g) {
+            extras += &format!(", serves {order}");
+        }
         let _ = writeln!(
             out,
             "    {:<width$}  {agents}, handle time {}, handles {}{extras}",
@@ -399,6 +463,46 @@ fn groups(out: &mut String, model: &Model) {
         if let Some(line) = shifts_across_midnight(model, &g.shifts) {
             let _ = writeln!(out, "    {:<width$}  {line}", "");
         }
+    }
+    routes(out, model);
+}
+
+/// A group's `serve_order` for people: `voice/vip, then voice/billing, then the rest`.
+fn serve_order(model: &Model, g: &crate::model::Group) -> Option<String> {
+    let last = *g.serve_rank.iter().max()?;
+    let mut ranks: Vec<u8> = g.serve_rank.clone();
+    ranks.sort_unstable();
+    ranks.dedup();
+    let parts: Vec<String> = ranks
+        .iter()
+        .map(|&r| {
+            let of_rank: Vec<ContactTypeId> = (g.handles.iter().zip(&g.serve_rank))
+                .filter(|(_, rank)| **rank == r)
+                .map(|(t, _)| *t)
+                .collect();
+            handled_pairs(model, &of_rank)
+        })
+        .collect();
+    (parts.len() > 1 || last > 0).then(|| parts.join(", then "))
+}
+
+/// The contact types whose groups are tried in another order than the file's
+/// (`[[route]]`): `voice/billing → billing, general`.
+fn routes(out: &mut String, model: &Model) {
+    for (t, ct) in model.contact_types.iter().enumerate() {
+        if ct.groups.windows(2).all(|w| w[0] < w[1]) {
+            continue;
+        }
+        let names: Vec<&str> = (ct.groups.iter())
+            .map(|g| model.groups[g.index()].name.as_str())
+            .collect();
+        let t = ContactTypeId::from_index(t);
+        let _ = writeln!(
+            out,
+            "    route: {} tries {}",
+            model.contact_type_name(t),
+            names.join(", then ")
+        );
     }
 }
 

@@ -107,11 +107,15 @@ fn headline(out: &mut String, model: &Model, s: &RunSummary, source: &str) {
         queue_row("channel", 10, QUEUE_HEADERS.map(String::from), "")
     );
     for (ch, (_, q)) in model.channels.iter().zip(&s.by_channel) {
-        let target = format!(
-            "   (target {:.0}% in {})",
+        let mut target = format!(
+            "   (target {:.0}% in {}",
             ch.service_level_target * 100.0,
             crate::duration::Duration::from_secs(ch.answer_within)
         );
+        if ch.service_level_definition != crate::model::ServiceLevelDefinition::Offered {
+            target += &format!("; {}", crate::summary::ServiceLevelSummary::of(ch).formula);
+        }
+        target.push(')');
         let _ = writeln!(out, "{}", queue_row(&ch.name, 10, queue_cells(q), &target));
     }
     let _ = writeln!(

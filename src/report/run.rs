@@ -246,11 +246,17 @@ fn service_level_chart(v: &RunView) -> Result<Chart, String> {
     let channels = &v.model.channels;
     let mut lines = v.banded(&|q| (q.service_level.mean, q.service_level.ci95));
     for (line, ch) in lines.iter_mut().zip(channels) {
-        line.name = format!(
-            "{} (within {})",
-            ch.name,
-            Duration::from_secs(ch.answer_within)
-        );
+        line.name = if ch.service_level_definition == crate::model::ServiceLevelDefinition::Offered
+        {
+            format!(
+                "{} (within {})",
+                ch.name,
+                Duration::from_secs(ch.answer_within)
+            )
+        } else {
+            let formula = crate::summary::ServiceLevelSummary::of(ch).formula;
+            format!("{} ({formula})", ch.name)
+        };
     }
     let marks: Vec<(f64, String, usize)> = (channels.iter().enumerate())
         .map(|(c, ch)| {

@@ -6,6 +6,9 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
 
+mod forecast;
+pub use forecast::{RawForecast, RawForecastColumns};
+
 /// A whole scenario file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +35,10 @@ pub struct RawScenario {
     /// `[[surge]]` entries: promotion windows that multiply arrival rates.
     #[serde(default)]
     pub surge: Vec<Spanned<RawSurge>>,
+    /// `[[route]]` entries: the order in which the groups that handle a contact type are
+    /// tried (instead of the file order of the groups).
+    #[serde(default)]
+    pub route: Vec<Spanned<RawRoute>>,
     /// `[[replay]]` entries: contact logs fed to the engine.
     #[serde(default)]
     pub replay: Vec<Spanned<RawReplay>>,
@@ -373,6 +380,8 @@ pub struct RawChannel {
     pub kind: Option<Spanned<String>>,
     /// Patience in queue; absent means no abandonment.
     pub patience: Option<Spanned<RawDistribution>>,
+    /// Patience for some categories, hours of the day, or both, overriding `patience`.
+    pub patience_by: Option<Spanned<Vec<Spanned<RawPatienceBy>>>>,
     /// Customers who abandon try again.
     pub redial: Option<Spanned<RawReturn>>,
     /// Customers left unresolved come back, perhaps on another channel.
@@ -388,6 +397,32 @@ pub struct RawChannel {
     pub when_closed: Option<Spanned<toml::Value>>,
     /// `"serve"` (default) or `"drop"`: contacts still waiting at closing.
     pub at_closing: Option<Spanned<String>>,
+}
+
+/// A `patience_by` entry: `{ category = "billing", from = "10:00", until = "12:00",
+/// patience = { dist = … } }` (`category`, `from` and `until` each optional).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPatienceBy {
+    /// The category it applies to (default: every category of the channel).
+    pub category: Option<Spanned<String>>,
+    /// Time of day from which it applies, `"HH:MM"` (default 00:00).
+    pub from: Option<Spanned<String>>,
+    /// Time of day until which it applies, `"HH:MM"` (default 24:00).
+    pub until: Option<Spanned<String>>,
+    /// The patience distribution.
+    pub patience: Spanned<RawDistribution>,
+}
+
+/// `[[route]]`: `contact = "voice/billing", groups = ["billing", "general"]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRoute {
+    /// The `"channel/category"` pair (or `"channel/*"`) routed.
+    pub contact: Spanned<String>,
+    /// Groups in the order they are tried; groups that handle it and are not listed come
+    /// after, in file order.
+    pub groups: Spanned<Vec<Spanned<String>>>,
 }
 
 /// `redial = { probability = 0.5, delay = {…} }` or `repeat = {…, channel = "chat"}`.
@@ -412,6 +447,11 @@ pub struct RawServiceLevel {
     pub answer_within: Spanned<Duration>,
     /// Target share answered within the threshold.
     pub target: Option<Spanned<f64>>,
+    /// How it is counted: `"offered"` (default), `"answered"`,
+    /// `"excluding_short_abandons"` or `"short_abandons_met"`.
+    pub definition: Option<Spanned<String>>,
+    /// Abandons within this wait are short (excluded, or met, by the definition).
+    pub short_abandon: Option<Spanned<Duration>>,
 }
 
 /// `[[category]]`.
@@ -558,6 +598,10 @@ pub struct RawGroup {
     pub tier: Option<Spanned<i64>>,
     /// The group takes a contact only once it has waited this long (default 0s).
     pub overflow_after: Option<Spanned<Duration>>,
+    /// The order in which its agents serve the `"channel/category"` pairs they handle
+    /// (`"channel/*"` for a channel's): an earlier pair's waiting contact first, the
+    /// longest-waiting within one; pairs not listed come last.
+    pub serve_order: Option<Spanned<Vec<Spanned<String>>>>,
     /// Conversations an agent holds at once (chat; default 1).
     pub concurrency: Option<Spanned<i64>>,
     /// Each extra concurrent conversation slows every one of them by this share (default 0).
@@ -673,55 +717,6 @@ pub struct RawBreak {
     pub length: Spanned<Duration>,
     /// Whether the break is paid (default true).
     pub paid: Option<Spanned<bool>>,
-}
-
-/// `[forecast]`: a forecast file (one row per interval and queue) whose volumes become the
-/// scenario's arrival streams; see `crate::forecast`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawForecast {
-    /// The file, relative to the scenario: `.csv` (or `.txt`/`.tsv`) or `.xlsx`.
-    pub file: Spanned<String>,
-    /// The worksheet of an `.xlsx` file (default: the first).
-    pub sheet: Option<Spanned<String>>,
-    /// Which header holds what (default: the usual export headers are recognised).
-    pub columns: Option<Spanned<RawForecastColumns>>,
-    /// strftime format of the interval start (or of `date` + " " + `time`).
-    pub datetime_format: Option<Spanned<String>>,
-    /// Field delimiter of a CSV file (default: sniffed from the header: `,` `;` tab `|`).
-    pub delimiter: Option<Spanned<String>>,
-    /// Unit of the handle-time columns: `"seconds"` (default), `"minutes"` or `"hh:mm:ss"`.
-    pub aht_unit: Option<Spanned<String>>,
-    /// Length of the file's rows (default: the smallest step between interval starts).
-    pub interval: Option<Spanned<Duration>>,
-    /// The channel of every row, for a file without a channel column.
-    pub channel: Option<Spanned<String>>,
-    /// File queue names mapped to `"channel"` or `"channel/category"`.
-    pub queues: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
-}
-
-/// `columns = { start = "Interval Start", channel = "Queue", … }`: header names.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawForecastColumns {
-    /// Interval start (date and time in one cell).
-    pub start: Option<Spanned<String>>,
-    /// Date, when date and time are separate columns.
-    pub date: Option<Spanned<String>>,
-    /// Time of day, with `date`.
-    pub time: Option<Spanned<String>>,
-    /// Channel, queue or skill.
-    pub channel: Option<Spanned<String>>,
-    /// Category (contact reason).
-    pub category: Option<Spanned<String>>,
-    /// Offered volume of the interval.
-    pub volume: Option<Spanned<String>>,
-    /// Average handle time (talk + hold + wrap-up, as exports give it).
-    pub aht: Option<Spanned<String>>,
-    /// Wrap-up time, when the file gives it apart from `aht` (added to it).
-    pub wrap: Option<Spanned<String>>,
-    /// Shrinkage of the interval (a share, or a percentage).
-    pub shrinkage: Option<Spanned<String>>,
 }
 
 /// A share for every group (`0.85`) or a table of shares by group name

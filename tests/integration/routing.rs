@@ -240,3 +240,185 @@ handle_time = { dist = "exponential", mean = "1m" }
     let all = result.estimate(|o| o.totals.asa_s);
     assert!(within_four_se(&all, exact_c(510.0, 10).asa_s), "{all:?}");
 }
+
+/// Two groups of one agent each on voice/general; `route` names the order they are tried.
+fn routed(route: &str) -> String {
+    format!(
+        r#"
+[simulation]
+horizon = "2000m"
+warmup = "200m"
+interval = "200m"
+
+[[channel]]
+name = "voice"
+service_level = {{ answer_within = "20s" }}
+
+[[category]]
+name = "general"
+
+[[arrivals]]
+channel = "voice"
+category = "general"
+rate_per_hour = 30
+
+[[group]]
+name = "first"
+agents = 1
+handles = ["voice/general"]
+handle_time = {{ dist = "exponential", mean = "60s" }}
+
+[[group]]
+name = "second"
+agents = 1
+handles = ["voice/general"]
+handle_time = {{ dist = "exponential", mean = "60s" }}
+{route}
+"#
+    )
+}
+
+#[test]
+fn a_route_tries_its_groups_in_its_order() {
+    // M/M/2 with ordered entry, λ = 0.5/min, μ = 1/min. States: idle (p₀), only the
+    // preferred busy (a), only the other (b), both busy with n − 2 waiting (p₂ρⁿ⁻², ρ =
+    // λ/2μ = 1/4). Balance: 1.5b = p₂, λ(a + b) = 2μp₂, λp₀ = μ(a + b), so b = 2p₂/3,
+    // a = 10p₂/3, p₀ = 8p₂, and the total 8 + 4 + 4/3 gives p₂ = 0.075: the preferred
+    // agent is busy a + p₂/(1 − ρ) = 0.35 of the time, the other b + 0.1 = 0.15.
+    let (preferred, other) = (0.35, 0.15);
+    for (route, first, second) in [
+        ("", preferred, other),
+        (
+            "[[route]]\ncontact = \"voice/general\"\ngroups = [\"second\"]",
+            other,
+            preferred,
+        ),
+        (
+            "[[route]]\ncontact = \"voice/*\"\ngroups = [\"second\", \"first\"]",
+            other,
+            preferred,
+        ),
+    ] {
+        let m = model(&routed(route));
+        let r = run(&m, 20, 31, 2);
+        let (a, b) = (
+            r.estimate(|o| o.by_group[0].occupancy),
+            r.estimate(|o| o.by_group[1].occupancy),
+        );
+        assert!(within_four_se(&a, first), "{route}: first {a:?} vs {first}");
+        assert!(
+            within_four_se(&b, second),
+            "{route}: second {b:?} vs {second}"
+        );
+    }
+}
+
+/// One group of `agents` agents serving vip and regular calls (60 s each), ranked by
+/// `serve_order` (the regular calls' stream comes first in the file).
+fn ranked(serve_order: &str) -> String {
+    format!(
+        r#"
+[simulation]
+horizon = "3000m"
+warmup = "300m"
+interval = "300m"
+
+[[channel]]
+name = "voice"
+service_level = {{ answer_within = "20s" }}
+
+[[category]]
+name = "regular"
+
+[[category]]
+name = "vip"
+
+[[arrivals]]
+channel = "voice"
+category = "regular"
+rate_per_hour = 330
+
+[[arrivals]]
+channel = "voice"
+category = "vip"
+rate_per_hour = 180
+
+[[group]]
+name = "agents"
+agents = 10
+handles = ["voice/*"]
+handle_time = {{ dist = "exponential", mean = "1m" }}
+{serve_order}
+"#
+    )
+}
+
+#[test]
+fn a_serve_order_ranks_contact_types_as_cobham_says() {
+    // The same M/M/10 as `priority_classes_wait_as_cobham_says`, with the priority
+    // given by the group's serve order of the contact types instead of customer classes.
+    let m = model(&ranked("serve_order = [\"voice/vip\"]"));
+    assert_eq!(m.groups[0].serve_rank, vec![1, 0]);
+    let result = run(&m, 10, 26, 2);
+    let (c, mu) = (10.0, 1.0 / 60.0);
+    let (l_hi, l_lo) = (180.0 / 3600.0, 330.0 / 3600.0);
+    let w0 = exact_c(510.0, 10).p_wait / (c * mu);
+    let (s1, s2) = (l_hi / (c * mu), (l_hi + l_lo) / (c * mu));
+    let (w_hi, w_lo) = (w0 / (1.0 - s1), w0 / ((1.0 - s1) * (1.0 - s2)));
+    let vip = result.estimate(|o| o.by_category[1].asa_s);
+    let regular = result.estimate(|o| o.by_category[0].asa_s);
+    assert!(within_four_se(&vip, w_hi), "vip {vip:?} vs {w_hi}");
+    assert!(
+        within_four_se(&regular, w_lo),
+        "regular {regular:?} vs {w_lo}"
+    );
+    // Without it both wait as one Erlang C queue.
+    let plain = run(&model(&ranked("")), 10, 26, 2);
+    let all = exact_c(510.0, 10).asa_s;
+    for cat in [0, 1] {
+        let est = plain.estimate(|o| o.by_category[cat].asa_s);
+        assert!(within_four_se(&est, all), "{cat}: {est:?} vs {all}");
+    }
+}
+
+#[test]
+fn bad_routes_and_serve_orders_are_refused_at_their_place() {
+    for (text, key, says) in [
+        (
+            routed("[[route]]\ncontact = \"voice/general\"\ngroups = [\"third\"]"),
+            "route[0].groups[0]",
+            "there is no group \"third\"",
+        ),
+        (
+            routed("[[route]]\ncontact = \"voice/general\"\ngroups = [\"first\", \"first\"]"),
+            "route[0].groups[1]",
+            "listed twice",
+        ),
+        (
+            routed("[[route]]\ncontact = \"chat/general\"\ngroups = [\"first\"]"),
+            "route[0].contact",
+            "there is no channel \"chat\"",
+        ),
+        (
+            routed(
+                "[[route]]\ncontact = \"voice/general\"\ngroups = [\"first\"]\n[[route]]\ncontact = \"voice/*\"\ngroups = [\"second\"]",
+            ),
+            "route[1].contact",
+            "already routed by route[0]",
+        ),
+        (
+            ranked("serve_order = [\"voice/vip\", \"voice/vip\"]"),
+            "group[0].serve_order[1]",
+            "already ranked",
+        ),
+        (
+            ranked("serve_order = [\"voice/gold\"]"),
+            "group[0].serve_order[0]",
+            "there is no category \"gold\"",
+        ),
+    ] {
+        let err = ccsim::scenario::parse(&text, "bad.toml", "bad").expect_err(key);
+        let msg = err.to_string();
+        assert!(msg.contains(key) && msg.contains(says), "{key}: {msg}");
+    }
+}

@@ -240,7 +240,7 @@ pub const WARN_WAITING_CONTACTS: f64 = 100_000.0;
 pub fn unbounded_queues(model: &Model) -> Result<Vec<String>, String> {
     let mut warnings = Vec::new();
     for (c, channel) in model.channels.iter().enumerate() {
-        if channel.patience.is_some() {
+        if model.channel_may_abandon(c) {
             continue;
         }
         let bot = model.bots.iter().find(|b| b.channel.index() == c);

@@ -13,13 +13,17 @@ use crate::ids::{BotId, CategoryId, ChannelId, ClassId, ContactTypeId, GroupId};
 mod contract;
 mod cyclic;
 mod hours;
+mod patience;
 pub mod patterns;
 mod serialize;
+mod service_level;
 mod timeline;
 
 pub use contract::Contract;
 pub use cyclic::cyclic_timelines;
 pub use hours::{AtClosing, OpeningHours, WhenClosed};
+pub use patience::NO_PATIENCE;
+pub use service_level::ServiceLevelDefinition;
 pub use timeline::{levels, per_interval, shift_timelines};
 
 /// A ready-to-simulate contact center (serialized by hand in `model/serialize.rs`).
@@ -85,6 +89,9 @@ pub struct Model {
     /// interval, for the whole centre), multiplying each channel's own; `(0, 0)`: none,
     /// and then not serialized.
     pub shared_busyness: (f64, f64),
+    /// The distinct patience distributions that contact types' `patience` tables index
+    /// (`patience_by` in the scenario); empty, and then not serialized, without them.
+    pub patiences: Vec<Distribution>,
 }
 
 /// A contact channel (voice, chat, …) with its service-level threshold and patience.
@@ -115,6 +122,13 @@ pub struct Channel {
     /// Opening hours; `None`: open around the clock. Not serialized when `None`, so that
     /// models without it keep their identity.
     pub hours: Option<OpeningHours>,
+    /// How its service level is counted (`service_level.definition`); not serialized
+    /// when `Offered` (the default).
+    pub service_level_definition: ServiceLevelDefinition,
+    /// Seconds within which an abandon is short (`service_level.short_abandon`): counted
+    /// as `abandoned_short`, and excluded from or met in the service level by its
+    /// definition. 0: none (and not serialized).
+    pub short_abandon: f64,
 }
 
 /// What a simulation measures (Law, *Simulation Modeling and Analysis*, ch. 9).
@@ -215,6 +229,12 @@ pub struct ContactType {
     /// type's first group, so that group's mean is the interval's AHT.
     /// Not serialized when empty, so that models without it keep their identity.
     pub handle_scale: Vec<f64>,
+    /// The patience of this type's customers by the interval they start waiting in, when
+    /// the scenario's `patience_by` sets one for its category or for hours of the day: per
+    /// interval of the horizon, an index into [`Model::patiences`], or
+    /// [`NO_PATIENCE`] (they never abandon). Empty: the channel's `patience` throughout.
+    /// Read through [`Model::patience_in`]; not serialized when empty.
+    pub patience: Vec<u32>,
 }
 
 impl ContactType {
@@ -290,6 +310,11 @@ pub struct Group {
     pub resolve: Vec<f64>,
     /// Where unresolved contacts go, per category (`None`: they leave unresolved).
     pub escalate_to: Vec<Option<GroupId>>,
+    /// The rank of each of `handles` when an agent chooses whom to serve next (the
+    /// scenario's `serve_order`): within a priority class, the lowest rank holding an
+    /// eligible contact first, then the longest-waiting in it; the group's transfer queue
+    /// ranks 0. Empty: every type ranks alike (longest-waiting first); not serialized then.
+    pub serve_rank: Vec<u8>,
 }
 
 /// Transfers and escalations: their cap and what they cost in handling time.

@@ -75,6 +75,15 @@ pub mod salt {
     /// The patience on the channel a closed channel sends its contact to (`× attempt
     /// number`, xored).
     pub const REDIRECT_PATIENCE: u64 = 0x6a09_e667_f3bc_c909;
+    /// The patience of an attempt that starts waiting in another interval than it arrived
+    /// in, when the two intervals' patience differs (`× attempt number`, xored).
+    pub const WAIT_PATIENCE: u64 = 0xbb67_ae85_84ca_a73b;
+}
+
+/// The generator of the patience of attempt `attempt` (1 first) drawn again for the
+/// interval it starts waiting in (`patience_by` hours, after a bot).
+pub fn wait_patience_rng(contact_seed: u64, attempt: u8) -> Xoshiro256PlusPlus {
+    contact_rng(contact_seed ^ salt::WAIT_PATIENCE.wrapping_mul(attempt as u64))
 }
 
 /// The generator of the patience of attempt `attempt` (1 first) on the channel its closed

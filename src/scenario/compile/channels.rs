@@ -7,7 +7,7 @@ use super::super::checker::{Checker, lookup, probability};
 use super::super::raw::{RawBusyness, RawChannel, RawScenario};
 use super::distributions::build_distribution;
 use crate::ids::{ChannelId, ContactTypeId};
-use crate::model::{Channel, ContactType};
+use crate::model::{Channel, ContactType, ServiceLevelDefinition};
 use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
@@ -58,6 +58,7 @@ fn compile_channel(
         Some(t) => *t.get_ref(),
         None => 0.8,
     };
+    let (definition, short_abandon) = service_level_definition(c, sl, i)?;
     let backlog = match &chr.kind {
         None => false,
         Some(k) => match k.get_ref().as_str() {
@@ -94,7 +95,56 @@ fn compile_channel(
         busyness_day_cv: busyness_cv(c, chr, i, "day_cv", |b| &b.day_cv)?,
         busyness_interval_cv: busyness_cv(c, chr, i, "interval_cv", |b| &b.interval_cv)?,
         hours: None,
+        service_level_definition: definition,
+        short_abandon,
     })
+}
+
+/// `service_level.definition` and `short_abandon`: a known definition, and a positive
+/// threshold where the definition needs one.
+fn service_level_definition(
+    c: &Checker,
+    sl: &Spanned<super::super::raw::RawServiceLevel>,
+    i: usize,
+) -> Result<(ServiceLevelDefinition, f64), ScenarioError> {
+    let key = format!("channel[{i}].service_level");
+    let definition = match &sl.get_ref().definition {
+        None => ServiceLevelDefinition::Offered,
+        Some(d) => ServiceLevelDefinition::ALL
+            .iter()
+            .find(|(name, _)| name == d.get_ref())
+            .map(|(_, def)| *def)
+            .ok_or_else(|| {
+                let names: Vec<String> = ServiceLevelDefinition::ALL
+                    .iter()
+                    .map(|(n, _)| format!("\"{n}\""))
+                    .collect();
+                c.err(
+                    d.span(),
+                    format!("{key}.definition"),
+                    format!(
+                        "\"{}\" is not a service-level definition; use {}",
+                        d.get_ref(),
+                        names.join(", ")
+                    ),
+                )
+            })?,
+    };
+    let short = match &sl.get_ref().short_abandon {
+        Some(s) if s.get_ref().secs() <= 0.0 => {
+            return Err(c.err(
+                s.span(),
+                format!("{key}.short_abandon"),
+                "a short abandon is one within a wait above 0s, e.g. \"5s\"",
+            ));
+        }
+        Some(s) => s.get_ref().secs(),
+        None if definition.needs_short_abandon() => {
+            return Err(c.err(sl.span(), format!("{key}.short_abandon"), format!("the definition \"{}\" needs short_abandon, the wait within which an abandon is short, e.g. short_abandon = \"5s\" (ContactCenters and SSJ use answer_within itself)", definition.name())));
+        }
+        None => 0.0,
+    };
+    Ok((definition, short))
 }
 
 /// A channel's busyness coefficient of variation (0 when absent).

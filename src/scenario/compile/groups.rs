@@ -131,6 +131,8 @@ fn compile_group(
         overflow_after,
         resolve,
         escalate_to,
+        // Set by `serve_order` once every contact type exists.
+        serve_rank: Vec::new(),
     };
     group.timeline = group.split_at_shrinkage_changes(timeline, interval);
     Ok(group)

@@ -239,7 +239,7 @@ fn window(text: &str) -> Result<(f64, f64), String> {
 }
 
 /// `"HH:MM"` (00:00 to 24:00) → seconds from midnight.
-fn clock(text: &str) -> Option<f64> {
+pub(super) fn clock(text: &str) -> Option<f64> {
     let (h, m) = text.trim().split_once(':')?;
     if h.is_empty() || h.len() > 2 || m.len() != 2 {
         return None;

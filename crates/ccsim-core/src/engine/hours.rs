@@ -105,11 +105,13 @@ impl Replication<'_> {
     /// with a patience of that channel.
     fn redirect(&mut self, c: ContactId, to: ContactTypeId, to_channel: ChannelId) {
         let cell = self.cell(to_channel);
-        let patience = &self.model.channels[to_channel.index()].patience;
+        let k = self.interval;
+        let patience = self.model.patience_in(to, k);
         let contact = &mut self.ws.contacts[c.index()];
         contact.contact_type = to;
         contact.true_type = to;
         contact.cell = cell;
+        contact.patience_from = k as u32;
         contact.patience = match patience {
             Some(d) => d.sample(&mut seeds::redirect_patience_rng(
                 contact.seed,
@@ -135,8 +137,9 @@ impl Replication<'_> {
         let contact = &mut self.ws.contacts[c.index()];
         contact.cell = cell;
         contact.patience = f64::INFINITY;
+        contact.patience_from = u32::MAX;
         contact.state = ContactState::WithBot;
-        self.record(c, None, |t| t.offered += 1);
+        self.record_offered(c);
         self.queue_for_humans(c);
     }
 

@@ -47,10 +47,10 @@ impl Replication<'_> {
         let model = self.model;
         let stream_model = &model.streams[s.index()];
         let contact_type = stream_model.contact_type;
-        let channel = self.channel_of(contact_type);
         let stream = self.ws.stream(s);
         let seed = stream.seed_rng.next_u64();
-        let patience = match &model.channels[channel.index()].patience {
+        let k = self.interval;
+        let patience = match model.patience_in(contact_type, k) {
             Some(d) => d.sample(&mut stream.patience_rng),
             None => f64::INFINITY,
         };
@@ -61,6 +61,7 @@ impl Replication<'_> {
             contact_type,
             class: stream_model.class,
             given_handle: None,
+            patience_from: k as u32,
         });
     }
 
@@ -83,14 +84,18 @@ impl Replication<'_> {
             .take()
             .expect("a scheduled feed has a contact");
         let contact_type = replayed.contact_type;
-        let channel = self.channel_of(contact_type);
+        let k = self.interval;
         let (patience_rng, seed_rng) = &mut self.feed_rngs[r.index()];
         let seed = seed_rng.next_u64();
-        let patience = match (replayed.patience, &model.channels[channel.index()].patience) {
-            (Some(p), _) => p,
-            (None, Some(d)) => patience_beyond(d, replayed.waited_at_least, patience_rng),
-            (None, None) => f64::INFINITY,
-        };
+        let (patience, patience_from) =
+            match (replayed.patience, model.patience_in(contact_type, k)) {
+                (Some(p), _) => (p, u32::MAX),
+                (None, Some(d)) => (
+                    patience_beyond(d, replayed.waited_at_least, patience_rng),
+                    k as u32,
+                ),
+                (None, None) => (f64::INFINITY, k as u32),
+            };
         self.schedule_replayed(r);
         self.admit(NewContact {
             seed,
@@ -98,6 +103,7 @@ impl Replication<'_> {
             contact_type,
             class: replayed.class,
             given_handle: replayed.handle_time,
+            patience_from,
         });
     }
 
@@ -158,9 +164,13 @@ impl Replication<'_> {
             }
         }
         // Straight to the human queues: arrived and offered at once.
+        let counted = model.channels[channel.index()]
+            .service_level_definition
+            .counts_offered();
         self.record(c, None, |t| {
             t.arrivals += 1;
             t.offered += 1;
+            t.sl_counted += u64::from(counted);
         });
         self.queue_for_humans(c);
     }

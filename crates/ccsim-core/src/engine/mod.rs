@@ -169,6 +169,8 @@ struct Replication<'a> {
     has_backlog: bool,
     /// Some channel has opening hours.
     has_hours: bool,
+    /// Some contact type's patience changes with the interval (`patience_by` hours).
+    patience_varies: bool,
     /// Replayed logs, by [`FeedId`].
     feeds: Vec<Box<dyn ContactFeed + 'a>>,
     /// The next contact of each feed, scheduled as a `ReplayedArrival`.
@@ -195,6 +197,7 @@ impl<'a> Replication<'a> {
             n_classes: model.priority_levels.len(),
             has_backlog: model.channels.iter().any(|c| c.backlog),
             has_hours: model.channels.iter().any(|c| c.hours.is_some()),
+            patience_varies: model.patience_varies(),
             feeds: Vec::new(),
             pending: Vec::new(),
             feed_rngs: Vec::new(),

@@ -82,7 +82,8 @@ impl Replication<'_> {
         contact.misrouted = false;
         contact.responded = false;
         contact.state = ContactState::WithBot;
-        contact.patience = match &model.channels[channel].patience {
+        contact.patience_from = interval as u32;
+        contact.patience = match model.patience_in(contact.true_type, interval) {
             Some(d) => d.sample(&mut seeds::return_patience_rng(
                 contact.seed,
                 contact.attempts,

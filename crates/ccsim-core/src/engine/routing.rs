@@ -25,18 +25,62 @@ impl Replication<'_> {
     /// Contact `c` asks for a human: counted as offered, then routed.
     #[inline]
     pub(super) fn hand_to_humans(&mut self, c: ContactId) {
-        self.record(c, None, |t| t.offered += 1);
+        self.record_offered(c);
         self.queue_for_humans(c);
+    }
+
+    /// Counts contact `c` as offered to the human queues (and in its channel's service
+    /// level, when the definition counts offered contacts).
+    #[inline]
+    pub(super) fn record_offered(&mut self, c: ContactId) {
+        let channel = self.channel_of(self.ws.contacts[c.index()].true_type);
+        let counted = self.model.channels[channel.index()]
+            .service_level_definition
+            .counts_offered();
+        self.record(c, None, |t| {
+            t.offered += 1;
+            t.sl_counted += u64::from(counted);
+        });
     }
 
     /// Contact `c`, counted as offered, waits for (or meets) an agent from now on.
     #[inline]
     pub(super) fn queue_for_humans(&mut self, c: ContactId) {
+        if self.patience_varies {
+            self.patience_of_this_interval(c);
+        }
         let now = self.now;
         let contact = &mut self.ws.contacts[c.index()];
         contact.enqueued = now;
         contact.gives_up = now + contact.patience;
         self.route(c);
+    }
+
+    /// Contact `c` starts waiting in another interval than the one its patience was drawn
+    /// for, and that interval's patience differs: it draws that one's, from its own
+    /// sub-stream.
+    #[cold]
+    #[inline(never)]
+    fn patience_of_this_interval(&mut self, c: ContactId) {
+        let model = self.model;
+        let k = self.interval.min(model.n_intervals - 1);
+        let contact = &mut self.ws.contacts[c.index()];
+        let from = contact.patience_from;
+        if from == u32::MAX || from as usize == k {
+            return;
+        }
+        let table = &model.contact_types[contact.contact_type.index()].patience;
+        if table.is_empty() || table[from as usize] == table[k] {
+            return;
+        }
+        contact.patience_from = k as u32;
+        contact.patience = match model.patience_in(contact.contact_type, k) {
+            Some(d) => d.sample(&mut seeds::wait_patience_rng(
+                contact.seed,
+                contact.attempts,
+            )),
+            None => f64::INFINITY,
+        };
     }
 
     /// Hands waiting contact `c` to the first idle agent of a group that takes its type at
@@ -100,10 +144,8 @@ impl Replication<'_> {
         contact.transfers += 1;
         contact.context_lost = !model.transfers.keep_context;
         contact.enqueued = now;
-        let channel = model.contact_types[contact.contact_type.index()]
-            .channel
-            .index();
-        contact.gives_up = match &model.channels[channel].patience {
+        let k = self.interval;
+        contact.gives_up = match model.patience_in(contact.contact_type, k) {
             Some(d) => {
                 let attempt = contact.attempts as u64 - 1;
                 let mut rng =
@@ -122,8 +164,9 @@ impl Replication<'_> {
     }
 
     /// Removes and returns the contact group `g` should serve next: the highest priority
-    /// class first, then the longest-waiting among the queues it handles, counting only
-    /// contacts that have waited the group's `overflow_after`.
+    /// class first, then (with a `serve_order`) the group's best-ranked contact types,
+    /// then the longest-waiting among those queues, counting only contacts that have
+    /// waited the group's `overflow_after`.
     #[inline]
     pub(super) fn next_waiting(&mut self, g: GroupId) -> Option<ContactId> {
         let group = &self.model.groups[g.index()];
@@ -139,33 +182,35 @@ impl Replication<'_> {
             &[false]
         };
         for &backlog in passes {
-            let queues = group
-                .handles
-                .iter()
-                .filter(|&&t| types[t.index()].backlog == backlog);
-            let queues = queues.map(|&t| (t.index(), group.overflow_after));
-            let transfers = (!backlog).then_some((transfer_queue, 0.0));
-            let queues = queues.chain(transfers);
-            for class in 0..self.n_classes {
-                let mut best: Option<(f64, usize)> = None;
-                for (base, wait_first) in queues.clone() {
-                    let q = base * self.n_classes + class;
-                    let queue = &mut ws.queues[q];
-                    while let Some(&(c, stamp)) = queue.front() {
-                        let contact = &ws.contacts[c.index()];
-                        if contact.stamp == stamp {
-                            debug_assert_eq!(contact.state, ContactState::Waiting);
-                            let eligible = contact.enqueued + wait_first <= now;
-                            if eligible && best.is_none_or(|(since, _)| contact.enqueued < since) {
-                                best = Some((contact.enqueued, q));
-                            }
-                            break;
-                        }
-                        queue.pop_front();
+            if group.serve_rank.is_empty() {
+                let queues = group
+                    .handles
+                    .iter()
+                    .filter(|&&t| types[t.index()].backlog == backlog);
+                let queues = queues.map(|&t| (t.index(), group.overflow_after));
+                let transfers = (!backlog).then_some((transfer_queue, 0.0));
+                let queues = queues.chain(transfers);
+                for class in 0..self.n_classes {
+                    if let Some(q) = longest_waiting(ws, queues.clone(), self.n_classes, class, now)
+                    {
+                        return ws.queues[q].pop_front().map(|(c, _)| c);
                     }
                 }
-                if let Some((_, q)) = best {
-                    return ws.queues[q].pop_front().map(|(c, _)| c);
+                continue;
+            }
+            // With a `serve_order`: within a class, its ranks in turn (transfers in 0).
+            let ranks = group.serve_rank.iter().max().map_or(1, |&r| r as usize + 1);
+            for class in 0..self.n_classes {
+                for rank in 0..ranks {
+                    let queues = group.handles.iter().enumerate().filter(|&(h, &t)| {
+                        types[t.index()].backlog == backlog && group.serve_rank[h] as usize == rank
+                    });
+                    let queues = queues.map(|(_, &t)| (t.index(), group.overflow_after));
+                    let transfers = (!backlog && rank == 0).then_some((transfer_queue, 0.0));
+                    let queues = queues.chain(transfers);
+                    if let Some(q) = longest_waiting(ws, queues, self.n_classes, class, now) {
+                        return ws.queues[q].pop_front().map(|(c, _)| c);
+                    }
                 }
             }
         }
@@ -181,8 +226,17 @@ impl Replication<'_> {
         }
         if contact.services == 0 {
             let wait = self.now - contact.enqueued;
+            let channel = &self.model.channels[self.channel_of(contact.true_type).index()];
+            let short = wait < channel.short_abandon;
+            let (met, counted) = channel.service_level_definition.on_abandon(short);
             self.log_attempt(c, super::AttemptOutcome::Abandoned, wait, f64::NAN);
-            self.record(c, None, |t| t.abandoned += 1);
+            self.record(c, None, |t| {
+                t.abandoned += 1;
+                t.abandoned_short += u64::from(short);
+                t.abandoned_wait_sum += wait;
+                t.sl_met += met;
+                t.sl_counted += counted;
+            });
         } else {
             self.record(c, None, |t| t.abandoned_in_transfer += 1);
         }
@@ -232,4 +286,35 @@ impl Replication<'_> {
             self.ws.tallies.cells[cells.at(k, ct.channel.index())].backlog += waiting;
         }
     }
+}
+
+/// The queue (of class `class`, among `queues`: each a queue family and the wait before a
+/// contact there is eligible) whose front contact has waited longest, dropping stale
+/// entries from the fronts on the way.
+#[inline]
+fn longest_waiting(
+    ws: &mut super::state::Workspace,
+    queues: impl Iterator<Item = (usize, f64)>,
+    n_classes: usize,
+    class: usize,
+    now: f64,
+) -> Option<usize> {
+    let mut best: Option<(f64, usize)> = None;
+    for (base, wait_first) in queues {
+        let q = base * n_classes + class;
+        let queue = &mut ws.queues[q];
+        while let Some(&(c, stamp)) = queue.front() {
+            let contact = &ws.contacts[c.index()];
+            if contact.stamp == stamp {
+                debug_assert_eq!(contact.state, ContactState::Waiting);
+                let eligible = contact.enqueued + wait_first <= now;
+                if eligible && best.is_none_or(|(since, _)| contact.enqueued < since) {
+                    best = Some((contact.enqueued, q));
+                }
+                break;
+            }
+            queue.pop_front();
+        }
+    }
+    best.map(|(_, q)| q)
 }

@@ -128,11 +128,15 @@ impl Replication<'_> {
         }
         self.log_attempt(c, AttemptOutcome::Answered, wait, handle);
         let channel = self.channel_of(self.ws.contacts[c.index()].contact_type);
-        let in_threshold = wait <= self.model.channels[channel.index()].answer_within;
+        let channel = &self.model.channels[channel.index()];
+        let in_threshold = wait <= channel.answer_within;
+        let counted = channel.service_level_definition.counts_answered();
         self.record(c, Some(wait), |tally| {
             tally.answered += 1;
             tally.wait_sum += wait;
             tally.answered_in_threshold += in_threshold as u64;
+            tally.sl_met += in_threshold as u64;
+            tally.sl_counted += u64::from(counted);
             if let Some(frt) = first_response {
                 tally.responded += 1;
                 tally.first_response_sum += frt;

@@ -80,6 +80,10 @@ pub(super) struct Contact {
     pub counted: bool,
     /// Handle time of its first service given by a replayed log (NaN: drawn).
     pub given_handle: f32,
+    /// The interval whose patience distribution `patience` was drawn from, so that a
+    /// customer who starts waiting in another interval (after a bot) draws that one's
+    /// (`u32::MAX`: keep it — given by a log, none, or a deferred contact's).
+    pub patience_from: u32,
 }
 
 /// What a new contact brings: the only values in which two first attempts differ.
@@ -95,6 +99,8 @@ pub(super) struct NewContact {
     pub class: ClassId,
     /// Handle time of its first service from a replayed log, if the log gives it.
     pub given_handle: Option<f64>,
+    /// The interval whose patience distribution it was drawn from (`u32::MAX`: keep).
+    pub patience_from: u32,
 }
 
 impl Contact {
@@ -127,6 +133,7 @@ impl Contact {
             state: ContactState::WithBot,
             counted,
             given_handle: new.given_handle.map_or(f32::NAN, |h| h as f32),
+            patience_from: new.patience_from,
         }
     }
 }

@@ -108,6 +108,7 @@ impl Model {
         }
         for t in &mut self.contact_types {
             twice_list(&mut t.handle_scale);
+            twice_list(&mut t.patience);
         }
         for g in &mut self.groups {
             twice_list(&mut g.staffing);

@@ -1,6 +1,6 @@
 //! The serialization of the model's structs that have optional fields
-//! (`ContactType::handle_scale`, `Group::shrinkage_by_interval`, `Channel::hours`,
-//! `Model::lead_in`): written by hand so that a
+//! (`ContactType::handle_scale` and `patience`, `Group::shrinkage_by_interval` and
+//! `serve_rank`, `Channel::hours`, `Model::lead_in`, `shared_busyness` and `patiences`): written by hand so that a
 //! model without them serializes byte for byte as before they existed, and keeps its shard
 //! identity (a derive with `skip_serializing_if` would still name the skipped field).
 
@@ -30,6 +30,12 @@ impl Omitted for f64 {
     }
 }
 
+impl Omitted for super::ServiceLevelDefinition {
+    fn omitted(&self) -> bool {
+        *self == super::ServiceLevelDefinition::Offered
+    }
+}
+
 /// `Model::start` through its `Display` text (jiff is built without serde).
 struct Start<'a>(&'a Option<jiff::civil::DateTime>);
 
@@ -46,7 +52,10 @@ impl serde::Serialize for Model {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct as _;
         let shared = self.shared_busyness != (0.0, 0.0);
-        let len = 21 + usize::from(!self.lead_in.omitted()) + usize::from(shared);
+        let len = 21
+            + usize::from(!self.lead_in.omitted())
+            + usize::from(shared)
+            + usize::from(!self.patiences.omitted());
         let mut state = serializer.serialize_struct("Model", len)?;
         state.serialize_field("name", &self.name)?;
         state.serialize_field("horizon", &self.horizon)?;
@@ -74,6 +83,9 @@ impl serde::Serialize for Model {
         }
         if shared {
             state.serialize_field("shared_busyness", &self.shared_busyness)?;
+        }
+        if !self.patiences.omitted() {
+            state.serialize_field("patiences", &self.patiences)?;
         }
         state.end()
     }
@@ -110,7 +122,7 @@ impl serde::Serialize for ContactType {
                 repeat_as,
                 backlog
             ],
-            [handle_scale]
+            [handle_scale, patience]
         )
     }
 }
@@ -139,7 +151,7 @@ impl serde::Serialize for Group {
                 resolve,
                 escalate_to
             ],
-            [shrinkage_by_interval]
+            [shrinkage_by_interval, serve_rank]
         )
     }
 }
@@ -162,7 +174,7 @@ impl serde::Serialize for Channel {
                 busyness_day_cv,
                 busyness_interval_cv
             ],
-            [hours]
+            [hours, service_level_definition, short_abandon]
         )
     }
 }

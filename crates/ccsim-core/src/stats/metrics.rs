@@ -209,8 +209,9 @@ metric_set! {
         - t.abandoned as f64
         - (t.resolved + t.unresolved + t.abandoned_in_transfer) as f64
         - t.closed_at_closing as f64;
-    /// Answered within the channel's threshold / offered.
-    service_level: Share = |(t, _)| ratio(t.answered_in_threshold as f64, t.offered as f64);
+    /// Met / counted by the channel's service-level definition (the default, `offered`:
+    /// answered within the channel's threshold / offered; see `service_level_definitions`).
+    service_level: Share = |(t, _)| ratio(t.sl_met as f64, t.sl_counted as f64);
     /// Every contact of the scope that gave up waiting, in its first queue or in a queue
     /// after a transfer or escalation, over offered: (abandoned + abandoned_in_transfer) /
     /// offered.
@@ -258,6 +259,16 @@ metric_set! {
     /// Offered contacts dropped from the queue when their channel closed
     /// (`at_closing = "drop"`): among `closed`, not abandoned.
     closed_at_closing: Amount, default "undefined" = |(t, _)| t.closed_at_closing as f64;
+    /// Contacts that abandoned their first queue within the channel's `short_abandon`
+    /// (0 without one).
+    abandoned_short: Amount, default "undefined" = |(t, _)| t.abandoned_short as f64;
+    /// Mean wait of every contact that left its first queue, answered or abandoned (an
+    /// abandoned contact's wait is its patience), seconds: (waits of answered + waits of
+    /// abandoned) / (answered + abandoned).
+    asa_all_s: Seconds, default "undefined" = |(t, _)| ratio(
+        t.wait_sum + t.abandoned_wait_sum,
+        (t.answered + t.abandoned) as f64,
+    );
 }
 
 metric_set! {
@@ -303,7 +314,7 @@ mod tests {
             ..Default::default()
         };
         let v = q.values();
-        assert_eq!(QueueMetrics::FIELDS, 34);
+        assert_eq!(QueueMetrics::FIELDS, 36);
         let at = |name| QUEUE_METRICS.iter().position(|m| m.name == name).unwrap();
         assert_eq!(
             (v[at("arrivals")], v[at("offered")], v[at("wait_p90_s")]),
@@ -344,7 +355,10 @@ mod tests {
             offered: 80,
             answered: 70,
             answered_in_threshold: 56,
+            sl_met: 56,
+            sl_counted: 80,
             abandoned: 8,
+            abandoned_wait_sum: 200.0,
             abandoned_in_transfer: 2,
             wait_sum: 700.0,
             resolved: 60,
@@ -357,6 +371,7 @@ mod tests {
         assert_eq!(m.service_level, 56.0 / 80.0);
         assert_eq!(m.abandon_rate, 10.0 / 80.0);
         assert_eq!(m.asa_s, 10.0);
+        assert_eq!(m.asa_all_s, 900.0 / 78.0);
         // Conservation: offered = abandoned + resolved + unresolved + abandoned after a
         // transfer + unfinished.
         assert_eq!(m.unfinished, 80.0 - 8.0 - 60.0 - 6.0 - 2.0);

@@ -59,6 +59,14 @@ tally! {
     pub answered_in_threshold: u64,
     /// Contacts that left the queue unserved, before any agent answered them.
     pub abandoned: u64,
+    /// Of those, the ones that left within the channel's `short_abandon`.
+    pub abandoned_short: u64,
+    /// Sum of the waits of the abandoned contacts (in their first queue), seconds.
+    pub abandoned_wait_sum: f64,
+    /// Contacts that met the service level by the channel's definition.
+    pub sl_met: u64,
+    /// Contacts the channel's service-level definition counts.
+    pub sl_counted: u64,
     /// Sum of the waits of answered contacts, in seconds.
     pub wait_sum: f64,
     /// Contacts whose issue an agent resolved.
