@@ -46,6 +46,10 @@ pub struct VariantComparison {
     /// Channels only one of the two has (`name (base only)` or `name (variant only)`):
     /// no per-channel rows for them, and `all` sums different channels.
     pub channels_not_shared: Vec<String>,
+    /// Channels whose service level the variant counts otherwise (threshold, definition
+    /// or short abandons): `voice: <base formula> → <variant formula>`; left out when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub service_level_redefined: Vec<String>,
     /// Every metric of every scope both share.
     pub differences: Vec<Difference>,
 }
@@ -79,6 +83,7 @@ pub fn compare_runs(
     VariantComparison {
         variant: model.name.clone(),
         channels_not_shared,
+        service_level_redefined: service_level_redefined(base_model, model),
         same_customers: same,
         pairing: if same {
             Pairing::CommonRandomNumbers
@@ -182,4 +187,17 @@ impl ComparePlan {
             variants,
         })
     }
+}
+
+/// The shared channels whose service level `variant` counts otherwise than `base`, with
+/// both formulas.
+fn service_level_redefined(base: &Model, variant: &Model) -> Vec<String> {
+    let formula = |ch: &crate::model::Channel| crate::summary::ServiceLevelSummary::of(ch).formula;
+    (base.channels.iter())
+        .filter_map(|b| {
+            let v = variant.channels.iter().find(|v| v.name == b.name)?;
+            let (fb, fv) = (formula(b), formula(v));
+            (fb != fv).then(|| format!("{}: {fb} → {fv}", b.name))
+        })
+        .collect()
 }

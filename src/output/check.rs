@@ -1,10 +1,12 @@
 //! What `ccsim check` prints about a compiled scenario: its calendar, channels,
 //! categories, streams, replays, bots and groups, in the model's words.
 
+mod rules;
 use crate::duration::Duration;
 use crate::ids::ContactTypeId;
 use crate::model::Model;
 use crate::summary::ReplaySummary;
+use rules::{patience_line, routes, serve_order};
 use std::fmt::Write as _;
 
 pub fn describe_model(model: &Model, source: &str) -> String {
@@ -50,6 +52,19 @@ fn calendar(out: &mut String, model: &Model, source: &str) {
     if let Some(start) = model.start {
         let _ = writeln!(out, "  starts {} ({})", start, start.date().strftime("%A"));
     }
+    let (day, interval) = model.shared_busyness;
+    if day > 0.0 || interval > 0.0 {
+        let parts: Vec<String> = [(day, "a day"), (interval, "an interval")]
+            .iter()
+            .filter(|(cv, _)| *cv > 0.0)
+            .map(|(cv, when)| format!("{cv:.2} {when}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  busyness shared by every channel: cv {}",
+            parts.join(" and ")
+        );
+    }
     for surge in &model.surges {
         let _ = writeln!(
             out,
@@ -84,6 +99,16 @@ fn channels(out: &mut String, model: &Model) {
                     r.max_attempts
                 );
             }
+        }
+        if ch.lines > 0 {
+            returns += &format!(", {} trunk lines", ch.lines);
+        }
+        if let Some(cb) = ch.callback {
+            returns += &format!(
+                ", callback offered after {} ({:.0}% take it)",
+                d(cb.after),
+                cb.accept * 100.0
+            );
         }
         let patience = ch
             .patience
@@ -128,50 +153,6 @@ fn channels(out: &mut String, model: &Model) {
             }
         }
     }
-}
-
-/// The patience of contact type `t` over a counted day (`patience_by`): one distribution,
-/// or the hours of each.
-fn patience_line(model: &Model, t: ContactTypeId) -> String {
-    let describe = |k: usize| {
-        model
-            .patience_in(t, k)
-            .map_or("none".to_string(), |d| d.describe())
-    };
-    let first = model.lead_in_intervals();
-    let per_day = ((86_400.0 / model.interval).round() as usize).max(1);
-    let last = (first + per_day).min(model.n_intervals);
-    let table = &model.contact_types[t.index()].patience;
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    for k in first..last {
-        match runs.last_mut() {
-            Some(run) if table[run.0] == table[k] => run.1 = k + 1,
-            _ => runs.push((k, k + 1)),
-        }
-    }
-    let name = model.contact_type_name(t);
-    if runs.len() <= 1 {
-        return format!("patience of {name}: {}", describe(first));
-    }
-    let clock = |k: usize| {
-        crate::duration::clock(
-            model
-                .display_time(k as f64 * model.interval)
-                .rem_euclid(86_400.0),
-        )
-    };
-    let parts: Vec<String> = runs
-        .iter()
-        .map(|&(a, b)| {
-            let end = if b == last {
-                "24:00".to_string()
-            } else {
-                clock(b)
-            };
-            format!("{}–{end} {}", clock(a), describe(a))
-        })
-        .collect();
-    format!("patience of {name}: {}", parts.join(", "))
 }
 
 /// A channel's opening hours in one line: open time, the first windows, the policies.
@@ -465,45 +446,6 @@ fn groups(out: &mut String, model: &Model) {
         }
     }
     routes(out, model);
-}
-
-/// A group's `serve_order` for people: `voice/vip, then voice/billing, then the rest`.
-fn serve_order(model: &Model, g: &crate::model::Group) -> Option<String> {
-    let last = *g.serve_rank.iter().max()?;
-    let mut ranks: Vec<u8> = g.serve_rank.clone();
-    ranks.sort_unstable();
-    ranks.dedup();
-    let parts: Vec<String> = ranks
-        .iter()
-        .map(|&r| {
-            let of_rank: Vec<ContactTypeId> = (g.handles.iter().zip(&g.serve_rank))
-                .filter(|(_, rank)| **rank == r)
-                .map(|(t, _)| *t)
-                .collect();
-            handled_pairs(model, &of_rank)
-        })
-        .collect();
-    (parts.len() > 1 || last > 0).then(|| parts.join(", then "))
-}
-
-/// The contact types whose groups are tried in another order than the file's
-/// (`[[route]]`): `voice/billing → billing, general`.
-fn routes(out: &mut String, model: &Model) {
-    for (t, ct) in model.contact_types.iter().enumerate() {
-        if ct.groups.windows(2).all(|w| w[0] < w[1]) {
-            continue;
-        }
-        let names: Vec<&str> = (ct.groups.iter())
-            .map(|g| model.groups[g.index()].name.as_str())
-            .collect();
-        let t = ContactTypeId::from_index(t);
-        let _ = writeln!(
-            out,
-            "    route: {} tries {}",
-            model.contact_type_name(t),
-            names.join(", then ")
-        );
-    }
 }
 
 /// The shifts that reach past the day (in a cyclic model: they wrap, `22:00–06:30 (+1d)`)

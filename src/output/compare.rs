@@ -64,6 +64,12 @@ pub fn header_lines(c: &Comparison, v: &VariantComparison) -> Vec<String> {
             v.channels_not_shared.join(", ")
         ));
     }
+    if !v.service_level_redefined.is_empty() {
+        lines.push(format!(
+            "The variant counts the service level otherwise, so its difference is partly a change of definition: {}.",
+            v.service_level_redefined.join("; ")
+        ));
+    }
     lines.push(match v.pairing {
         Pairing::CommonRandomNumbers => "Differences are variant − base with paired 95 % half-widths; \"unpaired ±\" is what independent runs would give.".into(),
         Pairing::Unpaired => "The two scenarios have different arrivals, so replications cannot be paired: differences are variant − base with Welch's unpaired 95 % half-widths.".into(),

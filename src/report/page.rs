@@ -73,6 +73,56 @@ fn headline(s: &RunSummary) -> String {
         s.totals.cost.mean,
         s.totals.cost.ci95
     );
+    t.push_str(&across_days(s));
+    t
+}
+
+/// The risk across days per channel: how often the service level met its target (with
+/// its 95 % Wilson interval) and the 10th / 50th / 90th percentiles across replications.
+fn across_days(s: &RunSummary) -> String {
+    if s.risk_by_channel.is_empty() {
+        return String::new();
+    }
+    let pct = |x: f64| {
+        if x.is_finite() {
+            format!("{:.1}%", x * 100.0)
+        } else {
+            "–".into()
+        }
+    };
+    let secs = |x: f64| {
+        if x.is_finite() {
+            format!("{x:.1}")
+        } else {
+            "–".into()
+        }
+    };
+    let mut t = String::from(
+        "<p>Across days (each replication is one possible day): how often the service level met its target, with its 95 % Wilson interval, and the 10th / 50th / 90th percentiles.</p><table><thead><tr><th>channel</th><th>target met</th><th>service level p10 / p50 / p90</th><th>ASA (s) p10 / p50 / p90</th><th>abandon rate p10 / p50 / p90</th></tr></thead><tbody>",
+    );
+    for (name, r) in &s.risk_by_channel {
+        let m = &r.service_level_met;
+        let _ = write!(
+            t,
+            "<tr><td>{}</td><td>{} of {} days: {} ({}–{})</td><td>{} / {} / {}</td><td>{} / {} / {}</td><td>{} / {} / {}</td></tr>",
+            escape(name),
+            m.met,
+            m.days,
+            pct(m.probability),
+            pct(m.low),
+            pct(m.high),
+            pct(r.service_level.p10),
+            pct(r.service_level.p50),
+            pct(r.service_level.p90),
+            secs(r.asa_s.p10),
+            secs(r.asa_s.p50),
+            secs(r.asa_s.p90),
+            pct(r.abandon_rate.p10),
+            pct(r.abandon_rate.p50),
+            pct(r.abandon_rate.p90),
+        );
+    }
+    t.push_str("</tbody></table>");
     t
 }
 

@@ -15,15 +15,14 @@ use crate::summary::{QueueEstimates, RunSummary};
 /// group, e-mail backlog), the distribution of answered waits, and how contacts end.
 pub fn run_charts(model: &Model, s: &RunSummary) -> Result<Vec<Chart>, String> {
     let v = RunView::new(model, s);
-    let mut out = vec![
-        offered_chart(&v)?,
-        service_level_chart(&v)?,
-        service_level_fan_chart(&v)?,
-        service_level_met_chart(&v)?,
+    let mut out = vec![offered_chart(&v)?, service_level_chart(&v)?];
+    out.extend(service_level_fan_charts(&v)?);
+    out.extend(service_level_met_charts(&v)?);
+    out.extend([
         abandonment_chart(&v)?,
         waits_chart(&v)?,
         occupancy_chart(&v)?,
-    ];
+    ]);
     if let Some(chart) = backlog_chart(&v)? {
         out.push(chart);
     }
@@ -286,24 +285,30 @@ fn risks<'a>(v: &'a RunView, c: usize) -> impl Iterator<Item = (f64, &'a crate::
     (v.s.intervals.iter().skip(c).step_by(v.n_ch.max(1))).map(|i| (i.start_s + v.half, &i.risk))
 }
 
-/// The targets of the channels as horizontal marks.
-fn target_marks(v: &RunView) -> Vec<(f64, String, usize)> {
-    (v.model.channels.iter().enumerate())
-        .map(|(c, ch)| {
-            (
-                ch.service_level_target,
-                format!("{} target {:.0}%", ch.name, ch.service_level_target * 100.0),
-                c,
-            )
+/// A chart id for channel `c`: `{prefix}-{name}`, the name's characters other than
+/// letters, digits and `-` as `_` (one channel: `{prefix}`).
+fn channel_id(v: &RunView, prefix: &str, c: usize) -> String {
+    if v.n_ch <= 1 {
+        return prefix.to_string();
+    }
+    let name: String = (v.model.channels[c].name.chars())
+        .map(|ch| {
+            if ch.is_alphanumeric() || ch == '-' {
+                ch
+            } else {
+                '_'
+            }
         })
-        .collect()
+        .collect();
+    format!("{prefix}-{name}")
 }
 
-/// The service level across days: per channel its median per interval, in a band from
-/// the 10th to the 90th percentile of the replications, against the target.
-fn service_level_fan_chart(v: &RunView) -> Result<Chart, String> {
-    let lines: Vec<Line> = (v.model.channels.iter().enumerate())
-        .map(|(c, ch)| Line {
+/// The service level across days, a chart per channel: its median per interval, in a
+/// band from the 10th to the 90th percentile of the replications, against its target.
+fn service_level_fan_charts(v: &RunView) -> Result<Vec<Chart>, String> {
+    let mut charts = Vec::new();
+    for (c, ch) in v.model.channels.iter().enumerate() {
+        let line = Line {
             name: format!("{} median", ch.name),
             points: risks(v, c).map(|(x, r)| (x, r.service_level.p50)).collect(),
             band: (risks(v, c))
@@ -311,29 +316,38 @@ fn service_level_fan_chart(v: &RunView) -> Result<Chart, String> {
                 .collect(),
             colour: c,
             ..Default::default()
-        })
-        .collect();
-    Ok(Chart {
-        id: "service-level-fan".into(),
-        title: "Service level across days per interval".into(),
-        caption: format!(
-            "Each replication is one possible day: the median service level of the {} days per interval (solid), in a band from the 10th to the 90th percentile (one day in ten is below the band), against the target (dashed).",
-            v.s.replications
-        ),
-        svg: line_chart(
-            "Service level across days per interval",
-            &v.time_axes("answered in time (% of offered)", (0.0, 1.0), true),
-            &lines,
-            &target_marks(v),
-            &[],
-        )?,
-    })
+        };
+        let target = (
+            ch.service_level_target,
+            format!("{} target {:.0}%", ch.name, ch.service_level_target * 100.0),
+            c,
+        );
+        let title = format!("Service level across days per interval · {}", ch.name);
+        charts.push(Chart {
+            id: channel_id(v, "service-level-fan", c),
+            title: title.clone(),
+            caption: format!(
+                "Each replication is one possible day: {}'s median service level of the {} days per interval (solid), in a band from the 10th to the 90th percentile (one day in ten is below the band), against its target (dashed).",
+                ch.name, v.s.replications
+            ),
+            svg: line_chart(
+                &title,
+                &v.time_axes("answered in time (% of offered)", (0.0, 1.0), true),
+                &[line],
+                &[target],
+                &[],
+            )?,
+        });
+    }
+    Ok(charts)
 }
 
-/// How often the service level met its target per interval, with the 95 % Wilson band.
-fn service_level_met_chart(v: &RunView) -> Result<Chart, String> {
-    let lines: Vec<Line> = (v.model.channels.iter().enumerate())
-        .map(|(c, ch)| Line {
+/// How often the service level met its target per interval, a chart per channel, with
+/// the 95 % Wilson band and a mark at nine days in ten.
+fn service_level_met_charts(v: &RunView) -> Result<Vec<Chart>, String> {
+    let mut charts = Vec::new();
+    for (c, ch) in v.model.channels.iter().enumerate() {
+        let line = Line {
             name: ch.name.clone(),
             points: (risks(v, c))
                 .map(|(x, r)| (x, r.service_level_met.probability))
@@ -343,23 +357,30 @@ fn service_level_met_chart(v: &RunView) -> Result<Chart, String> {
                 .collect(),
             colour: c,
             ..Default::default()
-        })
-        .collect();
-    Ok(Chart {
-        id: "service-level-met".into(),
-        title: "Chance the service level target is met per interval".into(),
-        caption: format!(
-            "The share of the {} simulated days on which the interval's service level reached its channel's target, with its 95 % Wilson interval (band).",
-            v.s.replications
-        ),
-        svg: line_chart(
-            "Chance the service level target is met per interval",
-            &v.time_axes("days meeting the target (%)", (0.0, 1.0), true),
-            &lines,
-            &[],
-            &[],
-        )?,
-    })
+        };
+        let title = format!(
+            "Chance the service level target is met per interval · {}",
+            ch.name
+        );
+        charts.push(Chart {
+            id: channel_id(v, "service-level-met", c),
+            title: title.clone(),
+            caption: format!(
+                "The share of the {} simulated days on which the interval's service level reached {}'s target of {:.0}%, with its 95 % Wilson interval (band); the dashed line is nine days in ten.",
+                v.s.replications,
+                ch.name,
+                ch.service_level_target * 100.0
+            ),
+            svg: line_chart(
+                &title,
+                &v.time_axes("days meeting the target (%)", (0.0, 1.0), true),
+                &[line],
+                &[(0.9, "9 days in 10".to_string(), c)],
+                &[],
+            )?,
+        });
+    }
+    Ok(charts)
 }
 
 /// Abandonment with its band; the axis takes in the bands' upper ends, not only the

@@ -388,6 +388,10 @@ pub struct RawChannel {
     pub repeat: Option<Spanned<RawReturn>>,
     /// Overdispersion of arrivals: random busyness factors per day and per interval.
     pub busyness: Option<Spanned<RawBusyness>>,
+    /// Trunk lines: the most calls in the human stage at once (others are blocked).
+    pub lines: Option<Spanned<i64>>,
+    /// A callback offered to callers who have waited long enough.
+    pub callback: Option<Spanned<RawCallback>>,
     /// Opening hours by day of the week: `{ "mon-fri" = "08:00-22:00", sun = "closed" }`
     /// (a value is a window, a list of windows, or `"closed"`); absent: always open.
     pub hours: Option<Spanned<BTreeMap<String, Spanned<toml::Value>>>>,
@@ -437,6 +441,16 @@ pub struct RawReturn {
     pub max_attempts: Option<Spanned<i64>>,
     /// Channel of the repeat contact (default: the same; `repeat` only).
     pub channel: Option<Spanned<String>>,
+}
+
+/// `callback = { after = "2m", accept = 0.6 }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCallback {
+    /// Wait after which the callback is offered.
+    pub after: Spanned<Duration>,
+    /// Probability that a caller accepts it (default 1).
+    pub accept: Option<Spanned<f64>>,
 }
 
 /// `service_level = { answer_within = "20s", target = 0.8 }`.

@@ -460,3 +460,47 @@ fn a_change_of_opening_hours_shows_the_contacts_it_turns_away() {
     assert!(text.contains("\"offered\"") && !text.contains("\"closed\""));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_variant_that_counts_the_service_level_otherwise_says_so() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!("ccsim-compare-sl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let answered = dir.join("answered.toml");
+    let base = root.join("scenarios/validation/erlang_a.toml");
+    std::fs::write(
+        &answered,
+        format!(
+            "extends = {:?}\n[set]\n\"channel.voice.service_level.definition\" = \"answered\"\n",
+            base.display().to_string()
+        ),
+    )
+    .unwrap();
+    let args = [
+        "compare",
+        base.to_str().unwrap(),
+        answered.to_str().unwrap(),
+        "--quiet",
+        "--replications",
+        "3",
+    ];
+    let out = ccsim(&args);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("The variant counts the service level otherwise, so its difference is partly a change of definition: voice: answered within 20s / offered → answered within 20s / answered."),
+        "{text}"
+    );
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let json: serde_json::Value = serde_json::from_slice(&ccsim(&json_args).stdout).unwrap();
+    assert_eq!(
+        json["variants"][0]["service_level_redefined"][0],
+        "voice: answered within 20s / offered → answered within 20s / answered"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

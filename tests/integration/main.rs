@@ -29,6 +29,7 @@ mod fuzz;
 mod hours;
 mod hours_plan;
 mod identity;
+mod lines;
 mod log_format;
 mod occupancy_cap;
 mod optimize;

@@ -249,6 +249,9 @@ patience_by = [{by}]
 [[category]]
 name = "general"
 
+[[category]]
+name = "spare"
+
 [[arrivals]]
 channel = "voice"
 category = "general"
@@ -257,7 +260,7 @@ rate_per_hour = 10
 [[group]]
 name = "agents"
 agents = 3
-handles = ["voice/*"]
+handles = ["voice/general"]
 handle_time = {{ dist = "exponential", mean = "4m" }}
 "#
         )
@@ -293,6 +296,16 @@ handle_time = {{ dist = "exponential", mean = "4m" }}
             format!("{{ {p}, colour = 1 }}"),
             "channel[0].patience_by",
             "unknown field `colour`",
+        ),
+        (
+            format!("{{ {p} }}"),
+            "channel[0].patience_by[0]",
+            "names neither a category nor hours",
+        ),
+        (
+            format!("{{ category = \"spare\", {p} }}"),
+            "channel[0].patience_by[0].category",
+            "no contact of voice/spare arrives and no group handles it",
         ),
     ] {
         let err = ccsim::scenario::parse(&base(&by), "bad.toml", "bad").expect_err(&by);

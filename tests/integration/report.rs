@@ -71,8 +71,12 @@ fn every_run_chart_is_well_formed_and_labelled() {
         [
             "offered",
             "service-level",
-            "service-level-fan",
-            "service-level-met",
+            "service-level-fan-voice",
+            "service-level-fan-chat",
+            "service-level-fan-app",
+            "service-level-met-voice",
+            "service-level-met-chat",
+            "service-level-met-app",
             "abandonment",
             "waits",
             "occupancy",
@@ -101,23 +105,26 @@ fn every_run_chart_is_well_formed_and_labelled() {
     let fan = &charts[2];
     let (texts, _) = check_svg(fan);
     has(&texts, "voice median", &fan.id);
-    has(&texts, "app target 80%", &fan.id);
+    has(&texts, "voice target 80%", &fan.id);
+    let (texts, _) = check_svg(&charts[4]);
+    has(&texts, "app target 80%", "service-level-fan-app");
     assert!(
         fan.caption.contains("10th to the 90th percentile"),
         "{}",
         fan.caption
     );
-    let met = &charts[3];
+    let met = &charts[6];
     let (texts, _) = check_svg(met);
     has(&texts, "days meeting the target (%)", &met.id);
+    has(&texts, "9 days in 10", &met.id);
     has(&texts, "chat", &met.id);
-    let (texts, _) = check_svg(&charts[6]);
+    let (texts, _) = check_svg(&charts[10]);
     for g in &model.groups {
         has(&texts, &g.name, "occupancy");
     }
-    let (texts, _) = check_svg(&charts[8]);
+    let (texts, _) = check_svg(&charts[12]);
     has(&texts, "redials", "returns");
-    let (texts, _) = check_svg(&charts[9]);
+    let (texts, _) = check_svg(&charts[13]);
     for part in [
         "resolved by the bot",
         "answered, resolved",
@@ -157,8 +164,8 @@ fn the_page_is_self_contained_and_links_its_data() {
     for external in ["src=\"http", "href=\"http", "@import", "url("] {
         assert!(!page.contains(external), "external resource: {external}");
     }
-    assert_eq!(page.matches("<figure").count(), 10);
-    assert_eq!(page.matches("<svg").count(), 10);
+    assert_eq!(page.matches("<figure").count(), 14);
+    assert_eq!(page.matches("<svg").count(), 14);
     for link in [
         "href=\"intervals.csv\"",
         "href=\"by_group.csv\"",
@@ -279,11 +286,11 @@ window.addEventListener('load', () => {
     let html = String::from_utf8_lossy(&dom.stdout);
     let log = String::from_utf8_lossy(&dom.stderr);
     assert!(
-        html.contains("data-charts=\"10\""),
+        html.contains("data-charts=\"14\""),
         "charts: {html:.300} {log}"
     );
     assert!(
-        html.contains("data-visible=\"10\""),
+        html.contains("data-visible=\"14\""),
         "not every chart visible: {log}"
     );
     assert!(html.contains("data-errors=\"0\""), "script errors: {log}");
@@ -436,7 +443,7 @@ fn charts_render_as_png_with_their_text_in_the_shipped_font() {
             .map(|f| (f.name.clone(), f.to_bytes()))
             .collect();
     let pngs: Vec<&(String, Vec<u8>)> = files.iter().filter(|f| f.0.ends_with(".png")).collect();
-    assert_eq!(pngs.len(), 10);
+    assert_eq!(pngs.len(), 14);
     let page = String::from_utf8(
         files
             .iter()
@@ -447,6 +454,11 @@ fn charts_render_as_png_with_their_text_in_the_shipped_font() {
     )
     .unwrap();
     assert!(page.contains("href=\"charts/service-level.png\""));
+    // The headline's risk across days: each channel's days meeting its target.
+    assert!(page.contains("Across days"), "no Across days table");
+    let voice = &summary(&model).risk_by_channel[0].1.service_level_met;
+    let row = format!("<td>voice</td><td>{} of {} days: ", voice.met, voice.days);
+    assert!(page.contains(&row), "no {row}");
     for (name, bytes) in pngs {
         let img = image::load_from_memory(bytes)
             .unwrap_or_else(|e| panic!("{name}: {e}"))

@@ -5,6 +5,7 @@
 
 use crate::support::{model, run, within_four_se};
 use ccsim::erlang::{QueueSpec, erlang_c};
+use ccsim::ids::GroupId;
 
 /// Two groups of `agents_each` agents on one queue (no abandonment, AHT 60 s); the second
 /// group takes contacts only after `overflow_after`.
@@ -401,7 +402,7 @@ fn bad_routes_and_serve_orders_are_refused_at_their_place() {
         ),
         (
             routed(
-                "[[route]]\ncontact = \"voice/general\"\ngroups = [\"first\"]\n[[route]]\ncontact = \"voice/*\"\ngroups = [\"second\"]",
+                "[[route]]\ncontact = \"voice/general\"\ngroups = [\"first\"]\n[[route]]\ncontact = \"voice/general\"\ngroups = [\"second\"]",
             ),
             "route[1].contact",
             "already routed by route[0]",
@@ -410,6 +411,11 @@ fn bad_routes_and_serve_orders_are_refused_at_their_place() {
             ranked("serve_order = [\"voice/vip\", \"voice/vip\"]"),
             "group[0].serve_order[1]",
             "already ranked",
+        ),
+        (
+            routed("[[route]]\ncontact = \"voice/general\"\ngroups = []"),
+            "route[0].groups",
+            "list the groups to try first",
         ),
         (
             ranked("serve_order = [\"voice/gold\"]"),
@@ -421,4 +427,20 @@ fn bad_routes_and_serve_orders_are_refused_at_their_place() {
         let msg = err.to_string();
         assert!(msg.contains(key) && msg.contains(says), "{key}: {msg}");
     }
+}
+
+#[test]
+fn a_route_of_the_exact_pair_beats_one_of_the_channel() {
+    let (first, second) = (GroupId::new(0), GroupId::new(1));
+    for routes in [
+        "[[route]]\ncontact = \"voice/*\"\ngroups = [\"second\"]\n[[route]]\ncontact = \"voice/general\"\ngroups = [\"first\"]",
+        "[[route]]\ncontact = \"voice/general\"\ngroups = [\"first\"]\n[[route]]\ncontact = \"voice/*\"\ngroups = [\"second\"]",
+    ] {
+        let m = model(&routed(routes));
+        assert_eq!(m.contact_types[0].groups, vec![first, second], "{routes}");
+    }
+    let m = model(&routed(
+        "[[route]]\ncontact = \"voice/*\"\ngroups = [\"second\"]",
+    ));
+    assert_eq!(m.contact_types[0].groups, vec![second, first]);
 }

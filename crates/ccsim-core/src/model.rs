@@ -13,6 +13,7 @@ use crate::ids::{BotId, CategoryId, ChannelId, ClassId, ContactTypeId, GroupId};
 mod contract;
 mod cyclic;
 mod hours;
+mod lines;
 mod patience;
 pub mod patterns;
 mod serialize;
@@ -22,6 +23,7 @@ mod timeline;
 pub use contract::Contract;
 pub use cyclic::cyclic_timelines;
 pub use hours::{AtClosing, OpeningHours, WhenClosed};
+pub use lines::CallbackOffer;
 pub use patience::NO_PATIENCE;
 pub use service_level::ServiceLevelDefinition;
 pub use timeline::{levels, per_interval, shift_timelines};
@@ -129,6 +131,12 @@ pub struct Channel {
     /// as `abandoned_short`, and excluded from or met in the service level by its
     /// definition. 0: none (and not serialized).
     pub short_abandon: f64,
+    /// Trunk lines: the most contacts of the channel in the human stage at once (waiting
+    /// or served); 0: unlimited (and not serialized).
+    pub lines: u32,
+    /// The callback offered to a caller who has waited long enough; not serialized when
+    /// `None`.
+    pub callback: Option<CallbackOffer>,
 }
 
 /// What a simulation measures (Law, *Simulation Modeling and Analysis*, ch. 9).

@@ -78,6 +78,13 @@ pub mod salt {
     /// The patience of an attempt that starts waiting in another interval than it arrived
     /// in, when the two intervals' patience differs (`× attempt number`, xored).
     pub const WAIT_PATIENCE: u64 = 0xbb67_ae85_84ca_a73b;
+    /// Whether a waiting attempt accepts the callback offered (`× attempt number`, xored).
+    pub const CALLBACK: u64 = 0x3c6e_f372_fe94_f82b;
+}
+
+/// The generator of whether attempt `attempt` (1 first) accepts a callback.
+pub fn callback_rng(contact_seed: u64, attempt: u8) -> Xoshiro256PlusPlus {
+    contact_rng(contact_seed ^ salt::CALLBACK.wrapping_mul(attempt as u64))
 }
 
 /// The generator of the patience of attempt `attempt` (1 first) drawn again for the

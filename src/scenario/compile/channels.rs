@@ -97,7 +97,57 @@ fn compile_channel(
         hours: None,
         service_level_definition: definition,
         short_abandon,
+        lines: lines(c, chr, i, backlog)?,
+        callback: callback(c, chr, i, backlog)?,
     })
+}
+
+/// `lines`: a whole number of trunk lines, 1 or more, on a real-time channel (0: none).
+fn lines(c: &Checker, chr: &RawChannel, i: usize, backlog: bool) -> Result<u32, ScenarioError> {
+    let Some(n) = &chr.lines else { return Ok(0) };
+    let key = format!("channel[{i}].lines");
+    if backlog {
+        return Err(c.err(
+            n.span(),
+            key,
+            "an e-mail channel keeps its backlog: it has no trunk lines to block on",
+        ));
+    }
+    match u32::try_from(*n.get_ref()) {
+        Ok(v) if (1..=1_000_000).contains(&v) => Ok(v),
+        _ => Err(c.err(n.span(), key, format!("trunk lines are a whole number from 1 to 1000000 (got {}); leave lines out for no limit", n.get_ref()))),
+    }
+}
+
+/// `callback = { after, accept }` on a real-time channel: a wait above 0 and a
+/// probability.
+fn callback(
+    c: &Checker,
+    chr: &RawChannel,
+    i: usize,
+    backlog: bool,
+) -> Result<Option<crate::model::CallbackOffer>, ScenarioError> {
+    let Some(cb) = &chr.callback else {
+        return Ok(None);
+    };
+    let key = format!("channel[{i}].callback");
+    if backlog {
+        return Err(c.err(cb.span(), key, "an e-mail channel keeps its backlog: nobody waits on the line to be offered a callback"));
+    }
+    let raw = cb.get_ref();
+    let after = raw.after.get_ref().secs();
+    if after <= 0.0 {
+        return Err(c.err(
+            raw.after.span(),
+            format!("{key}.after"),
+            "the callback is offered after a wait above 0s, e.g. \"2m\"",
+        ));
+    }
+    let accept = match &raw.accept {
+        Some(p) => probability(c, p, &format!("{key}.accept"))?,
+        None => 1.0,
+    };
+    Ok(Some(crate::model::CallbackOffer { after, accept }))
 }
 
 /// `service_level.definition` and `short_abandon`: a known definition, and a positive
@@ -181,6 +231,13 @@ pub(super) fn shared_busyness(
     let Some(b) = &sim.busyness else {
         return Ok((0.0, 0.0));
     };
+    if b.get_ref().day_cv.is_none() && b.get_ref().interval_cv.is_none() {
+        return Err(c.err(
+            b.span(),
+            "simulation.busyness",
+            "give day_cv, interval_cv or both, e.g. busyness = { day_cv = 0.15 }",
+        ));
+    }
     let cv = |v: &Option<Spanned<f64>>, which: &str| -> Result<f64, ScenarioError> {
         let Some(cv) = v else { return Ok(0.0) };
         let x = *cv.get_ref();

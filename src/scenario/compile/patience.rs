@@ -81,6 +81,7 @@ pub(super) fn compile_patience(
             )?);
         }
         check_overlaps(c, by.get_ref(), &entries, &key, interval, category_index)?;
+        never_applies(c, chr, &entries, &key, i, contact_types)?;
         let base = if channels[i].patience.is_some() {
             patiences.push(channels[i].patience.clone().expect("checked"));
             patiences.len() as u32 - 1
@@ -160,6 +161,13 @@ fn entry(
         }
         (from != until).then_some((from, if until == 0.0 { 86_400.0 } else { until }))
     };
+    if category.is_none() && hours.is_none() {
+        return Err(c.err(
+            e.span(),
+            key,
+            "the entry names neither a category nor hours of the day, so it would hold for every customer of the channel: write that as the channel's patience, or give category, from or until",
+        ));
+    }
     Ok(Entry {
         category,
         hours,
@@ -197,6 +205,37 @@ fn check_overlaps(
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// An entry whose category has no contact type on this channel would never apply: an
+/// error at its category (a misspelt or misplaced pair).
+fn never_applies(
+    c: &Checker,
+    chr: &Spanned<super::super::raw::RawChannel>,
+    entries: &[Entry],
+    key: &str,
+    i: usize,
+    contact_types: &[ContactType],
+) -> Result<(), ScenarioError> {
+    let Some(by) = &chr.get_ref().patience_by else {
+        return Ok(());
+    };
+    for (j, e) in entries.iter().enumerate() {
+        let Some(cat) = e.category else { continue };
+        if (contact_types.iter()).any(|t| t.channel.index() == i && t.category == cat) {
+            continue;
+        }
+        let Some(name) = &by.get_ref()[j].get_ref().category else {
+            continue;
+        };
+        let pair = format!("{}/{}", chr.get_ref().name.get_ref(), name.get_ref());
+        return Err(c.err(
+            name.span(),
+            format!("{key}[{j}].category"),
+            format!("no contact of {pair} arrives and no group handles it, so this patience would never apply"),
+        ));
     }
     Ok(())
 }

@@ -39,12 +39,13 @@ fn types_of(
 }
 
 /// Reorders each routed contact type's groups: the `[[route]]`'s groups first, in its
-/// order, then the others that handle the type, in file order.
+/// order, then the others that handle the type, in file order. A route of an exact pair
+/// beats one of `"channel/*"`, whatever their order.
 ///
 /// # Errors
-/// A located [`ScenarioError`]: a pair that no contact arrives as and no group handles, a
-/// group named twice or that handles none of the pair's types, a type routed by two
-/// entries.
+/// A located [`ScenarioError`]: a pair that no contact arrives as and no group handles, an
+/// empty or repeated group list, a group that handles none of the pair's types, a type
+/// routed by two entries of the same kind.
 pub(super) fn route_types(
     c: &Checker,
     raw: &RawScenario,
@@ -52,7 +53,9 @@ pub(super) fn route_types(
     groups: &[Group],
     contact_types: &mut [ContactType],
 ) -> Result<(), ScenarioError> {
-    let mut routed_by: Vec<Option<usize>> = vec![None; contact_types.len()];
+    // Per type, the entry that routes it and whether that entry named the exact pair.
+    let mut routed_by: Vec<Option<(usize, bool)>> = vec![None; contact_types.len()];
+    let file_order: Vec<Vec<GroupId>> = contact_types.iter().map(|t| t.groups.clone()).collect();
     for (i, route) in raw.route.iter().enumerate() {
         let r = route.get_ref();
         let key = format!("route[{i}]");
@@ -73,61 +76,79 @@ pub(super) fn route_types(
                 ),
             ));
         }
-        let mut order: Vec<GroupId> = Vec::new();
-        for (j, name) in r.groups.get_ref().iter().enumerate() {
-            let gkey = format!("{key}.groups[{j}]");
-            let g = lookup(c, names.2, name, &gkey, "group")?;
-            if order.contains(&g) {
-                return Err(c.err(
-                    name.span(),
-                    gkey,
-                    format!("the group \"{}\" is listed twice", name.get_ref()),
-                ));
-            }
-            if !types
-                .iter()
-                .any(|t| contact_types[t.index()].groups.contains(&g))
-            {
-                let handling: Vec<String> = types
-                    .iter()
-                    .flat_map(|t| contact_types[t.index()].groups.iter())
-                    .map(|g| format!("\"{}\"", groups[g.index()].name))
-                    .collect();
-                return Err(c.err(
-                    name.span(),
-                    gkey,
-                    format!(
-                        "the group \"{}\" does not handle {}; the groups that do are {}",
-                        name.get_ref(),
-                        r.contact.get_ref(),
-                        dedup(handling).join(", ")
-                    ),
-                ));
-            }
-            order.push(g);
-        }
+        let order = route_order(c, r, &key, names, groups, &types, &file_order)?;
+        let exact = !r.contact.get_ref().ends_with("/*");
         for &t in &types {
-            if let Some(earlier) = routed_by[t.index()].replace(i) {
-                return Err(c.err(
-                    r.contact.span(),
-                    format!("{key}.contact"),
-                    format!(
-                        "{} is already routed by route[{earlier}]; route each pair once",
-                        r.contact.get_ref()
-                    ),
-                ));
+            match routed_by[t.index()] {
+                Some((_, true)) if !exact => continue,
+                Some((earlier, was_exact)) if was_exact == exact => {
+                    return Err(c.err(r.contact.span(), format!("{key}.contact"), format!("{} is already routed by route[{earlier}]; route each pair once (an exact pair's route beats a \"channel/*\" one)", r.contact.get_ref())));
+                }
+                _ => {}
             }
-            let ct = &mut contact_types[t.index()];
-            let mut groups: Vec<GroupId> = order
+            routed_by[t.index()] = Some((i, exact));
+            let original = &file_order[t.index()];
+            let mut routed: Vec<GroupId> = order
                 .iter()
                 .copied()
-                .filter(|g| ct.groups.contains(g))
+                .filter(|g| original.contains(g))
                 .collect();
-            groups.extend(ct.groups.iter().copied().filter(|g| !order.contains(g)));
-            ct.groups = groups;
+            routed.extend(original.iter().copied().filter(|g| !order.contains(g)));
+            contact_types[t.index()].groups = routed;
         }
     }
     Ok(())
+}
+
+/// A route's `groups`, checked: not empty, no group twice, each handling one of the
+/// route's `types` at least.
+fn route_order(
+    c: &Checker,
+    r: &super::super::raw::RawRoute,
+    key: &str,
+    names: RouteNames,
+    groups: &[Group],
+    types: &[ContactTypeId],
+    file_order: &[Vec<GroupId>],
+) -> Result<Vec<GroupId>, ScenarioError> {
+    if r.groups.get_ref().is_empty() {
+        return Err(c.err(
+            r.groups.span(),
+            format!("{key}.groups"),
+            "list the groups to try first, e.g. groups = [\"premium\"]",
+        ));
+    }
+    let mut order: Vec<GroupId> = Vec::new();
+    for (j, name) in r.groups.get_ref().iter().enumerate() {
+        let gkey = format!("{key}.groups[{j}]");
+        let g = lookup(c, names.2, name, &gkey, "group")?;
+        if order.contains(&g) {
+            return Err(c.err(
+                name.span(),
+                gkey,
+                format!("the group \"{}\" is listed twice", name.get_ref()),
+            ));
+        }
+        if !types.iter().any(|t| file_order[t.index()].contains(&g)) {
+            let handling: Vec<String> = types
+                .iter()
+                .flat_map(|t| file_order[t.index()].iter())
+                .map(|g| format!("\"{}\"", groups[g.index()].name))
+                .collect();
+            return Err(c.err(
+                name.span(),
+                gkey,
+                format!(
+                    "the group \"{}\" does not handle {}; the groups that do are {}",
+                    name.get_ref(),
+                    r.contact.get_ref(),
+                    dedup(handling).join(", ")
+                ),
+            ));
+        }
+        order.push(g);
+    }
+    Ok(order)
 }
 
 /// The names in `list` without repeats, in first-seen order.

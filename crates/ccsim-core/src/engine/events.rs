@@ -38,9 +38,11 @@ pub enum Payload {
     Deferred(ContactId, Stamp),
     /// The channel closes at the end of its open window `i` (`at_closing = "drop"`).
     Closing(ChannelId, u32),
+    /// The contact (with this stamp) has waited long enough to be offered a callback.
+    CallbackOffer(ContactId, Stamp),
 }
 
-/// Bits of `Event::seq_kind` that hold the kind (eleven kinds).
+/// Bits of `Event::seq_kind` that hold the kind (twelve kinds).
 const KIND_BITS: u64 = 4;
 const KIND_MASK: u64 = (1 << KIND_BITS) - 1;
 
@@ -60,6 +62,7 @@ impl Payload {
             Payload::ReplayedArrival(r) => (8, r.get(), 0),
             Payload::Deferred(c, stamp) => (9, c.get(), stamp.get()),
             Payload::Closing(ch, i) => (10, ch.get(), i),
+            Payload::CallbackOffer(c, stamp) => (11, c.get(), stamp.get()),
         }
     }
 
@@ -109,7 +112,8 @@ impl Event {
             7 => Payload::StaffingChange(GroupId::new(id), extra),
             8 => Payload::ReplayedArrival(FeedId::new(id)),
             9 => Payload::Deferred(ContactId::new(id), Stamp::new(extra)),
-            _ => Payload::Closing(ChannelId::new(id), extra),
+            10 => Payload::Closing(ChannelId::new(id), extra),
+            _ => Payload::CallbackOffer(ContactId::new(id), Stamp::new(extra)),
         }
     }
 }
@@ -237,6 +241,7 @@ mod tests {
             Payload::StaffingChange(GroupId::new(6), m),
             Payload::Deferred(ContactId::new(m), Stamp::new(7)),
             Payload::Closing(ChannelId::new(m), m),
+            Payload::CallbackOffer(ContactId::new(m), Stamp::new(9)),
         ];
         let mut q = EventQueue::default();
         for (i, &p) in payloads.iter().enumerate() {

@@ -163,15 +163,22 @@ impl Replication<'_> {
                 return;
             }
         }
-        // Straight to the human queues: arrived and offered at once.
-        let counted = model.channels[channel.index()]
-            .service_level_definition
-            .counts_offered();
+        // Straight to the human queues: arrived and offered at once (unless every trunk
+        // line is busy).
+        if self.has_lines && !self.take_line(c, channel) {
+            self.record(c, None, |t| t.arrivals += 1);
+            self.block(c);
+            return;
+        }
         self.record(c, None, |t| {
             t.arrivals += 1;
             t.offered += 1;
-            t.sl_counted += u64::from(counted);
         });
+        if self.sl_defined
+            && !(model.channels[channel.index()].service_level_definition).counts_offered()
+        {
+            self.record(c, None, |t| t.sl_uncounted += 1);
+        }
         self.queue_for_humans(c);
     }
 }

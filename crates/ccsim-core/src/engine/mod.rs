@@ -23,6 +23,7 @@ mod concurrency;
 pub mod events;
 mod hours;
 mod intake;
+mod lines;
 mod returns;
 mod routing;
 mod service;
@@ -171,6 +172,11 @@ struct Replication<'a> {
     has_hours: bool,
     /// Some contact type's patience changes with the interval (`patience_by` hours).
     patience_varies: bool,
+    /// Some channel has trunk `lines` or a `callback` offer.
+    has_lines: bool,
+    /// Some channel counts its service level otherwise than over offered, or has a
+    /// `short_abandon`.
+    sl_defined: bool,
     /// Replayed logs, by [`FeedId`].
     feeds: Vec<Box<dyn ContactFeed + 'a>>,
     /// The next contact of each feed, scheduled as a `ReplayedArrival`.
@@ -198,6 +204,14 @@ impl<'a> Replication<'a> {
             has_backlog: model.channels.iter().any(|c| c.backlog),
             has_hours: model.channels.iter().any(|c| c.hours.is_some()),
             patience_varies: model.patience_varies(),
+            sl_defined: model.channels.iter().any(|c| {
+                c.service_level_definition != crate::model::ServiceLevelDefinition::Offered
+                    || c.short_abandon > 0.0
+            }),
+            has_lines: model
+                .channels
+                .iter()
+                .any(|c| c.lines > 0 || c.callback.is_some()),
             feeds: Vec::new(),
             pending: Vec::new(),
             feed_rngs: Vec::new(),
@@ -249,6 +263,7 @@ impl<'a> Replication<'a> {
                 Payload::IntervalStart(k) => self.on_interval_start(k as usize),
                 Payload::Deferred(c, stamp) => self.on_deferred(c, stamp),
                 Payload::Closing(ch, i) => self.on_closing(ch, i),
+                Payload::CallbackOffer(c, stamp) => self.on_callback_offer(c, stamp),
             }
         }
     }

@@ -19,6 +19,9 @@ impl Replication<'_> {
     /// (after an unresolved contact) rule it may come back. Returns whether it will.
     #[inline]
     pub(super) fn maybe_come_back(&mut self, c: ContactId, repeat: bool) -> bool {
+        if self.has_lines {
+            self.release_line(c);
+        }
         let model = self.model;
         let contact = &mut self.ws.contacts[c.index()];
         let channel = model.contact_types[contact.true_type.index()]
@@ -82,6 +85,7 @@ impl Replication<'_> {
         contact.misrouted = false;
         contact.responded = false;
         contact.state = ContactState::WithBot;
+        contact.callback = false;
         contact.patience_from = interval as u32;
         contact.patience = match model.patience_in(contact.true_type, interval) {
             Some(d) => d.sample(&mut seeds::return_patience_rng(

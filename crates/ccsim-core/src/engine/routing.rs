@@ -25,6 +25,13 @@ impl Replication<'_> {
     /// Contact `c` asks for a human: counted as offered, then routed.
     #[inline]
     pub(super) fn hand_to_humans(&mut self, c: ContactId) {
+        if self.has_lines {
+            let channel = self.channel_of(self.ws.contacts[c.index()].true_type);
+            if !self.take_line(c, channel) {
+                self.block(c);
+                return;
+            }
+        }
         self.record_offered(c);
         self.queue_for_humans(c);
     }
@@ -33,14 +40,13 @@ impl Replication<'_> {
     /// level, when the definition counts offered contacts).
     #[inline]
     pub(super) fn record_offered(&mut self, c: ContactId) {
-        let channel = self.channel_of(self.ws.contacts[c.index()].true_type);
-        let counted = self.model.channels[channel.index()]
-            .service_level_definition
-            .counts_offered();
-        self.record(c, None, |t| {
-            t.offered += 1;
-            t.sl_counted += u64::from(counted);
-        });
+        self.record(c, None, |t| t.offered += 1);
+        if self.sl_defined {
+            let channel = self.channel_of(self.ws.contacts[c.index()].true_type);
+            if !(self.model.channels[channel.index()].service_level_definition).counts_offered() {
+                self.record(c, None, |t| t.sl_uncounted += 1);
+            }
+        }
     }
 
     /// Contact `c`, counted as offered, waits for (or meets) an agent from now on.
@@ -122,6 +128,15 @@ impl Replication<'_> {
                     self.ws.events.push(now + wait, Payload::Overflow(c, stamp));
                 }
             }
+            if self.has_lines {
+                let channel = self.model.contact_types[t].channel;
+                if let Some(offer) = self.model.channels[channel.index()].callback
+                    && now + offer.after < gives_up
+                {
+                    let at = now + offer.after;
+                    self.ws.events.push(at, Payload::CallbackOffer(c, stamp));
+                }
+            }
         }
     }
 
@@ -129,6 +144,9 @@ impl Replication<'_> {
     /// stale.
     #[inline]
     pub(super) fn free_contact(&mut self, c: ContactId) {
+        if self.has_lines {
+            self.release_line(c);
+        }
         let slot = &mut self.ws.contacts[c.index()];
         slot.state = ContactState::Free;
         slot.stamp = slot.stamp.next();
@@ -170,6 +188,9 @@ impl Replication<'_> {
     #[inline]
     pub(super) fn next_waiting(&mut self, g: GroupId) -> Option<ContactId> {
         let group = &self.model.groups[g.index()];
+        if !group.serve_rank.is_empty() {
+            return self.next_waiting_ranked(g);
+        }
         let ws = &mut *self.ws;
         let now = self.now;
         // The queues of the types it handles, then its own transfer queue (no overflow wait).
@@ -182,24 +203,55 @@ impl Replication<'_> {
             &[false]
         };
         for &backlog in passes {
-            if group.serve_rank.is_empty() {
-                let queues = group
-                    .handles
-                    .iter()
-                    .filter(|&&t| types[t.index()].backlog == backlog);
-                let queues = queues.map(|&t| (t.index(), group.overflow_after));
-                let transfers = (!backlog).then_some((transfer_queue, 0.0));
-                let queues = queues.chain(transfers);
-                for class in 0..self.n_classes {
-                    if let Some(q) = longest_waiting(ws, queues.clone(), self.n_classes, class, now)
-                    {
-                        return ws.queues[q].pop_front().map(|(c, _)| c);
+            let queues = group
+                .handles
+                .iter()
+                .filter(|&&t| types[t.index()].backlog == backlog);
+            let queues = queues.map(|&t| (t.index(), group.overflow_after));
+            let transfers = (!backlog).then_some((transfer_queue, 0.0));
+            let queues = queues.chain(transfers);
+            for class in 0..self.n_classes {
+                let mut best: Option<(f64, usize)> = None;
+                for (base, wait_first) in queues.clone() {
+                    let q = base * self.n_classes + class;
+                    let queue = &mut ws.queues[q];
+                    while let Some(&(c, stamp)) = queue.front() {
+                        let contact = &ws.contacts[c.index()];
+                        if contact.stamp == stamp {
+                            debug_assert_eq!(contact.state, ContactState::Waiting);
+                            let eligible = contact.enqueued + wait_first <= now;
+                            if eligible && best.is_none_or(|(since, _)| contact.enqueued < since) {
+                                best = Some((contact.enqueued, q));
+                            }
+                            break;
+                        }
+                        queue.pop_front();
                     }
                 }
-                continue;
+                if let Some((_, q)) = best {
+                    return ws.queues[q].pop_front().map(|(c, _)| c);
+                }
             }
-            // With a `serve_order`: within a class, its ranks in turn (transfers in 0).
-            let ranks = group.serve_rank.iter().max().map_or(1, |&r| r as usize + 1);
+        }
+        None
+    }
+
+    /// [`Self::next_waiting`] for a group with a `serve_order`: within a class, its ranks
+    /// in turn (its transfer queue in rank 0), the longest-waiting front within a rank.
+    #[inline(never)]
+    fn next_waiting_ranked(&mut self, g: GroupId) -> Option<ContactId> {
+        let group = &self.model.groups[g.index()];
+        let ws = &mut *self.ws;
+        let now = self.now;
+        let transfer_queue = self.model.contact_types.len() + g.index();
+        let types = &self.model.contact_types;
+        let passes: &[bool] = if self.has_backlog {
+            &[false, true]
+        } else {
+            &[false]
+        };
+        let ranks = group.serve_rank.iter().max().map_or(1, |&r| r as usize + 1);
+        for &backlog in passes {
             for class in 0..self.n_classes {
                 for rank in 0..ranks {
                     let queues = group.handles.iter().enumerate().filter(|&(h, &t)| {
@@ -221,21 +273,21 @@ impl Replication<'_> {
     #[inline]
     pub(super) fn on_abandon(&mut self, c: ContactId, stamp: Stamp) {
         let contact = &self.ws.contacts[c.index()];
-        if contact.stamp != stamp {
+        if contact.stamp != stamp || contact.callback {
             return;
         }
         if contact.services == 0 {
             let wait = self.now - contact.enqueued;
             let channel = &self.model.channels[self.channel_of(contact.true_type).index()];
-            let short = wait < channel.short_abandon;
+            let short = channel.short_abandon > 0.0 && wait <= channel.short_abandon;
             let (met, counted) = channel.service_level_definition.on_abandon(short);
             self.log_attempt(c, super::AttemptOutcome::Abandoned, wait, f64::NAN);
             self.record(c, None, |t| {
                 t.abandoned += 1;
                 t.abandoned_short += u64::from(short);
                 t.abandoned_wait_sum += wait;
-                t.sl_met += met;
-                t.sl_counted += counted;
+                t.sl_extra_met += met;
+                t.sl_extra_counted += counted;
             });
         } else {
             self.record(c, None, |t| t.abandoned_in_transfer += 1);

@@ -127,20 +127,40 @@ impl Replication<'_> {
             return;
         }
         self.log_attempt(c, AttemptOutcome::Answered, wait, handle);
+        if self.has_lines && self.ws.contacts[c.index()].callback {
+            self.record_callback(c, wait);
+        }
         let channel = self.channel_of(self.ws.contacts[c.index()].contact_type);
         let channel = &self.model.channels[channel.index()];
         let in_threshold = wait <= channel.answer_within;
-        let counted = channel.service_level_definition.counts_answered();
+        if self.sl_defined && channel.service_level_definition.counts_answered() {
+            self.record(c, None, |tally| tally.sl_extra_counted += 1);
+        }
         self.record(c, Some(wait), |tally| {
             tally.answered += 1;
             tally.wait_sum += wait;
             tally.answered_in_threshold += in_threshold as u64;
-            tally.sl_met += in_threshold as u64;
-            tally.sl_counted += u64::from(counted);
             if let Some(frt) = first_response {
                 tally.responded += 1;
                 tally.first_response_sum += frt;
             }
+        });
+    }
+
+    /// Callback contact `c` is called back after waiting `wait` in all: its wait since it
+    /// accepted (the channel's `after` into its wait) is the callback's.
+    #[cold]
+    fn record_callback(&mut self, c: ContactId, wait: f64) {
+        let contact = &mut self.ws.contacts[c.index()];
+        contact.callback = false;
+        let ch = self.model.contact_types[contact.true_type.index()].channel;
+        let after = self.model.channels[ch.index()]
+            .callback
+            .map_or(0.0, |o| o.after);
+        let waited = (wait - after).max(0.0);
+        self.record(c, None, |t| {
+            t.callback_answered += 1;
+            t.callback_wait_sum += waited;
         });
     }
 

@@ -80,6 +80,10 @@ pub(super) struct Contact {
     pub counted: bool,
     /// Handle time of its first service given by a replayed log (NaN: drawn).
     pub given_handle: f32,
+    /// It holds one of its channel's trunk lines (see `lines`).
+    pub holds_line: bool,
+    /// It accepted a callback: it keeps its place, no longer abandons, is called back.
+    pub callback: bool,
     /// The interval whose patience distribution `patience` was drawn from, so that a
     /// customer who starts waiting in another interval (after a bot) draws that one's
     /// (`u32::MAX`: keep it — given by a log, none, or a deferred contact's).
@@ -134,6 +138,8 @@ impl Contact {
             counted,
             given_handle: new.given_handle.map_or(f32::NAN, |h| h as f32),
             patience_from: new.patience_from,
+            holds_line: false,
+            callback: false,
         }
     }
 }
@@ -232,6 +238,8 @@ pub struct Workspace {
     pub(super) bots: Vec<BotState>,
     /// Per channel, the first of its open windows that has not ended (see `hours`).
     pub(super) hours_cursor: Vec<u32>,
+    /// Per channel, the trunk lines its contacts hold (see `lines`).
+    pub(super) lines_in_use: Vec<u32>,
     pub(super) tallies: Tallies,
     pub(super) scratch: WaitHistogram,
 }
@@ -273,6 +281,8 @@ impl Workspace {
         }
         self.hours_cursor.clear();
         self.hours_cursor.resize(model.channels.len(), 0);
+        self.lines_in_use.clear();
+        self.lines_in_use.resize(model.channels.len(), 0);
         self.streams.clear();
         for s in 0..model.streams.len() as u32 {
             self.streams.push(StreamState {

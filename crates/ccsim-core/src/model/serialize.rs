@@ -24,6 +24,12 @@ impl<T> Omitted for Option<T> {
     }
 }
 
+impl Omitted for u32 {
+    fn omitted(&self) -> bool {
+        *self == 0
+    }
+}
+
 impl Omitted for f64 {
     fn omitted(&self) -> bool {
         *self == 0.0
@@ -174,7 +180,13 @@ impl serde::Serialize for Channel {
                 busyness_day_cv,
                 busyness_interval_cv
             ],
-            [hours, service_level_definition, short_abandon]
+            [
+                hours,
+                service_level_definition,
+                short_abandon,
+                lines,
+                callback
+            ]
         )
     }
 }

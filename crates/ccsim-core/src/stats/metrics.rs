@@ -211,7 +211,7 @@ metric_set! {
         - t.closed_at_closing as f64;
     /// Met / counted by the channel's service-level definition (the default, `offered`:
     /// answered within the channel's threshold / offered; see `service_level_definitions`).
-    service_level: Share = |(t, _)| ratio(t.sl_met as f64, t.sl_counted as f64);
+    service_level: Share = |(t, _)| ratio(sl_met(t), sl_counted(t));
     /// Every contact of the scope that gave up waiting, in its first queue or in a queue
     /// after a transfer or escalation, over offered: (abandoned + abandoned_in_transfer) /
     /// offered.
@@ -269,6 +269,28 @@ metric_set! {
         t.wait_sum + t.abandoned_wait_sum,
         (t.answered + t.abandoned) as f64,
     );
+    /// Contacts that asked for a human while every trunk line of their channel was busy
+    /// (not offered; they may redial).
+    blocked: Amount, default "undefined" = |(t, _)| t.blocked as f64;
+    /// Blocked / (offered + blocked): the share of contacts asking for a human that found
+    /// every line busy.
+    block_rate: Share, default "undefined" = |(t, _)| ratio(
+        t.blocked as f64,
+        (t.offered + t.blocked) as f64,
+    );
+    /// Contacts meeting the service level by the channel's definition: the service
+    /// level's numerator (add these up, and `sl_counted`, to combine scopes).
+    sl_met: Amount, default "undefined" = |(t, _)| sl_met(t);
+    /// Contacts the channel's service-level definition counts: its denominator.
+    sl_counted: Amount, default "undefined" = |(t, _)| sl_counted(t);
+    /// Waiting contacts that accepted a callback.
+    callbacks: Amount, default "undefined" = |(t, _)| t.callbacks as f64;
+    /// Mean wait of called-back contacts from accepting the callback to the call back,
+    /// seconds.
+    callback_wait_s: Seconds, default "undefined" = |(t, _)| ratio(
+        t.callback_wait_sum,
+        t.callback_answered as f64,
+    );
 }
 
 metric_set! {
@@ -294,6 +316,18 @@ metric_set! {
     overtime_hours: Amount = |a| a.overtime_s / 3600.0;
 }
 
+/// The service level's numerator: answers within the threshold, and the short abandons
+/// of channels whose definition counts them as met.
+fn sl_met(t: &QueueTally) -> f64 {
+    (t.answered_in_threshold + t.sl_extra_met) as f64
+}
+
+/// The service level's denominator: offered contacts, less those a channel's definition
+/// does not count at the offer, plus what it counts later (answers, long abandons).
+fn sl_counted(t: &QueueTally) -> f64 {
+    (t.offered + t.sl_extra_counted) as f64 - t.sl_uncounted as f64
+}
+
 impl QueueMetrics {
     /// The metrics of a tally and the histogram of its answered waits.
     pub fn from_tally(t: &QueueTally, waits: &WaitHistogram) -> QueueMetrics {
@@ -314,7 +348,7 @@ mod tests {
             ..Default::default()
         };
         let v = q.values();
-        assert_eq!(QueueMetrics::FIELDS, 36);
+        assert_eq!(QueueMetrics::FIELDS, 42);
         let at = |name| QUEUE_METRICS.iter().position(|m| m.name == name).unwrap();
         assert_eq!(
             (v[at("arrivals")], v[at("offered")], v[at("wait_p90_s")]),
@@ -355,8 +389,7 @@ mod tests {
             offered: 80,
             answered: 70,
             answered_in_threshold: 56,
-            sl_met: 56,
-            sl_counted: 80,
+
             abandoned: 8,
             abandoned_wait_sum: 200.0,
             abandoned_in_transfer: 2,

@@ -63,10 +63,22 @@ tally! {
     pub abandoned_short: u64,
     /// Sum of the waits of the abandoned contacts (in their first queue), seconds.
     pub abandoned_wait_sum: f64,
-    /// Contacts that met the service level by the channel's definition.
-    pub sl_met: u64,
-    /// Contacts the channel's service-level definition counts.
-    pub sl_counted: u64,
+    /// Contacts that met the service level by their channel's definition beside the
+    /// answers within the threshold (short abandons counted as met).
+    pub sl_extra_met: u64,
+    /// Contacts their channel's definition counts beside the offered ones (answers, and
+    /// abandons after the short threshold, where offered contacts are not counted).
+    pub sl_extra_counted: u64,
+    /// Offered contacts their channel's definition does not count as offered.
+    pub sl_uncounted: u64,
+    /// Contacts that found every trunk line of their channel busy.
+    pub blocked: u64,
+    /// Waiting contacts that accepted a callback.
+    pub callbacks: u64,
+    /// Callback contacts an agent called back.
+    pub callback_answered: u64,
+    /// Sum of their waits from accepting to the call back, seconds.
+    pub callback_wait_sum: f64,
     /// Sum of the waits of answered contacts, in seconds.
     pub wait_sum: f64,
     /// Contacts whose issue an agent resolved.
