@@ -23,12 +23,34 @@ pub(crate) struct ArrivalArgs {
 #[derive(Args, Debug, Clone, Default)]
 pub(crate) struct ShardArgs {
     /// I/N: run only shard I (from 0) of N — replications r with r mod N = I (sweep points
-    /// for a sweep) — and write a partial result for `ccsim merge` instead of the summary.
-    #[arg(long, value_name = "I/N", value_parser = crate::shard::Shard::parse, requires = "partial")]
-    pub(crate) shard: Option<crate::shard::Shard>,
-    /// Where --shard writes its partial result (TOML); kept unless --force.
+    /// for a sweep) — and write a partial result for `ccsim merge` instead of the summary;
+    /// `auto` (or `auto/N`): I and N from the array job's environment (Slurm, a Kubernetes
+    /// Indexed Job, AWS Batch).
+    #[arg(long, value_name = "I/N|auto", value_parser = crate::shard::ShardSpec::parse, requires = "partial")]
+    pub(crate) shard: Option<crate::shard::ShardSpec>,
+    /// Where --shard writes its partial result (TOML; `{index}` and `{count}` are
+    /// replaced by the shard's); kept unless --force.
     #[arg(long, value_name = "FILE", requires = "shard")]
     pub(crate) partial: Option<PathBuf>,
+}
+
+impl ShardArgs {
+    /// The shard this process runs and its partial file, `--shard auto` read from the
+    /// environment (said on stderr unless `quiet`); `None` without `--shard`.
+    pub(crate) fn resolve(
+        &self,
+        quiet: bool,
+    ) -> Result<Option<(crate::shard::Shard, PathBuf)>, crate::error::Error> {
+        let (Some(spec), Some(partial)) = (&self.shard, &self.partial) else {
+            return Ok(None);
+        };
+        let env = |name: &str| std::env::var(name).ok();
+        let (shard, from) = spec.resolve(&env).map_err(crate::error::Error::bad_input)?;
+        if !quiet && matches!(spec, crate::shard::ShardSpec::Auto { .. }) {
+            eprintln!("shard {}/{} from {from}", shard.index, shard.count);
+        }
+        Ok(Some((shard, crate::shard::partial_path(partial, shard))))
+    }
 }
 
 #[derive(Args, Debug)]

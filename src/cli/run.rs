@@ -4,10 +4,15 @@
 use super::*;
 
 pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
+    let sharded = args.shard.resolve(args.quiet)?;
     let destinations = [
         ("--out", args.out.as_deref(), Kind::Folder),
         ("--report", args.report.as_deref(), Kind::Folder),
-        ("--partial", args.shard.partial.as_deref(), Kind::File),
+        (
+            "--partial",
+            sharded.as_ref().map(|s| s.1.as_path()),
+            Kind::File,
+        ),
     ];
     let mut inputs: Vec<&std::path::Path> = vec![&args.file];
     inputs.extend(args.arrival_args.arrivals.as_deref());
@@ -25,7 +30,7 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         seed: args.seed.unwrap_or(model.seed),
         threads: args.threads.map(|t| t as usize),
     };
-    let held = match (&args.shard.shard, &args.precision) {
+    let held = match (sharded.as_ref().map(|s| s.0), &args.precision) {
         (Some(shard), _) => (0..options.replications).filter(|&r| shard.owns(r)).count() as u32,
         (None, Some(_)) => args.max_replications.max(options.replications),
         (None, None) => options.replications,
@@ -36,9 +41,10 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         options.threads,
         // A plain or precision run folds its intervals as replications end; a shard keeps
         // every replication whole for its partial file.
-        args.shard.shard.is_none(),
+        sharded.is_none(),
     ))?;
-    if let (Some(shard), Some(path)) = (args.shard.shard, &args.shard.partial) {
+    if let Some((shard, path)) = &sharded {
+        let shard = *shard;
         let indices: Vec<u32> = (0..options.replications)
             .filter(|&r| shard.owns(r))
             .collect();

@@ -10,11 +10,16 @@ fn axis_text(axis: &crate::sweep::Axis) -> String {
 }
 
 pub(super) fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
+    let sharded = args.shard.resolve(args.quiet)?;
     preflight(
         &[
             ("--out", args.out.as_deref(), Kind::Folder),
             ("--report", args.report.as_deref(), Kind::Folder),
-            ("--partial", args.shard.partial.as_deref(), Kind::File),
+            (
+                "--partial",
+                sharded.as_ref().map(|s| s.1.as_path()),
+                Kind::File,
+            ),
         ],
         &[&args.file],
         args.force,
@@ -30,7 +35,7 @@ pub(super) fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
         threads: args.threads.map(|t| t as usize),
     };
     let points: Vec<u32> = (0..plan.models.len() as u32)
-        .filter(|&p| args.shard.shard.is_none_or(|s| s.owns(p)))
+        .filter(|&p| sharded.as_ref().is_none_or(|s| s.0.owns(p)))
         .collect();
     let seeds = plan.seeds(args.seed);
     let counts = plan.counts(args.replications);
@@ -52,7 +57,8 @@ pub(super) fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
         .install(|| plan.run(&points, args.seed, args.replications, &control))?;
     let crate::sweep::SweepPlan { labels, models, .. } = plan;
     progress.finish();
-    if let (Some(shard), Some(path)) = (args.shard.shard, &args.shard.partial) {
+    if let Some((shard, path)) = &sharded {
+        let shard = *shard;
         let model_refs: Vec<&Model> = models.iter().collect();
         let partial = crate::shard::PartialResult {
             ccsim_version: crate::shard::CCSIM_VERSION.into(),

@@ -77,6 +77,7 @@ pub fn render_text(model: &Model, s: &RunSummary, source: &str) -> String {
     breakdowns(&mut out, s);
     bot_table(&mut out, model, s);
     returns_table(&mut out, model, s);
+    lines_table(&mut out, model, s);
     backlogs(&mut out, model, s);
     resolution_table(&mut out, model, s);
     group_table(&mut out, model, s);
@@ -324,6 +325,40 @@ fn returns_table(out: &mut String, model: &Model, s: &RunSummary) {
             );
         }
     }
+}
+
+/// With trunk lines or a callback offer: per channel, the calls blocked (not offered, so
+/// outside the service level) and the callbacks taken with their wait.
+fn lines_table(out: &mut String, model: &Model, s: &RunSummary) {
+    if !(model.channels.iter()).any(|c| c.lines > 0 || c.callback.is_some()) {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n{:<10} {:>8} {:>14} {:>14} {:>14} {:>18}",
+        "channel", "lines", "blocked", "block rate", "callbacks", "callback wait s"
+    );
+    for (ch, (name, q)) in model.channels.iter().zip(&s.by_channel) {
+        let lines = if ch.lines > 0 {
+            ch.lines.to_string()
+        } else {
+            "–".into()
+        };
+        let _ = writeln!(
+            out,
+            "{:<10} {:>8} {:>14} {:>14} {:>14} {:>18}",
+            name,
+            lines,
+            num(&q.blocked, 1),
+            pct(&q.block_rate),
+            num(&q.callbacks, 1),
+            num(&q.callback_wait_s, 1)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Blocked calls found every trunk line busy: they are not offered, so no service level counts them."
+    );
 }
 
 /// One line per backlog channel: SLA attainment and what is still open.

@@ -621,6 +621,7 @@ fn flows_chart(v: &RunView) -> Result<Chart, String> {
         "abandoned in queue",
         "abandoned after a transfer",
         "still waiting at the end",
+        "blocked (all lines busy)",
     ]
     .iter()
     .map(|p| p.to_string())
@@ -640,6 +641,7 @@ fn flows_chart(v: &RunView) -> Result<Chart, String> {
                         zero(q.abandoned.mean),
                         zero(q.abandoned_in_transfer.mean),
                         zero(q.unfinished.mean),
+                        zero(q.blocked.mean),
                     ],
                 )
             })

@@ -27,6 +27,7 @@
 use crate::model::Model;
 use serde::{Deserialize, Serialize};
 
+mod auto;
 mod file;
 pub mod identity;
 mod merge;
@@ -35,6 +36,7 @@ mod shapes;
 mod tests;
 mod values;
 
+pub use auto::{ShardSpec, partial_path};
 pub use ccsim_core::shards::{PartialReplication, PartialRun, Shard, partial_run};
 pub use merge::{MergeError, Merged, MergedRuns, PointLabel, merge, merge_files};
 pub use shapes::check_shapes;

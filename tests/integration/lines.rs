@@ -173,3 +173,63 @@ fn bad_lines_and_callbacks_are_refused_at_their_place() {
         assert!(msg.contains(key) && msg.contains(says), "{channel}: {msg}");
     }
 }
+
+#[test]
+fn blocked_calls_show_in_the_text_and_in_comparisons() {
+    let dir = std::env::temp_dir().join(format!("ccsim-lines-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = dir.join("base.toml");
+    std::fs::write(&base, voice(160.0, 10, "")).unwrap();
+    let lined = dir.join("lined.toml");
+    std::fs::write(&lined, voice(160.0, 10, "lines = 10")).unwrap();
+    let out = crate::support::ccsim(&[
+        "run",
+        lined.to_str().unwrap(),
+        "--replications",
+        "3",
+        "--quiet",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let header = text
+        .lines()
+        .find(|l| l.contains("block rate"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        header.starts_with("channel") && header.contains("callbacks"),
+        "{header}"
+    );
+    let row = text
+        .lines()
+        .skip_while(|l| !l.contains("block rate"))
+        .nth(1)
+        .unwrap();
+    assert!(row.starts_with("voice") && row.contains(" 10 "), "{row}");
+    assert!(
+        text.contains("they are not offered, so no service level counts them"),
+        "{text}"
+    );
+    let out = crate::support::ccsim(&[
+        "compare",
+        base.to_str().unwrap(),
+        lined.to_str().unwrap(),
+        "--replications",
+        "3",
+        "--json",
+        "--quiet",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = json["variants"][0]["differences"].as_array().unwrap();
+    for metric in ["blocked", "block_rate"] {
+        assert!(
+            rows.iter()
+                .any(|d| d["scope"] == "voice" && d["metric"] == metric),
+            "no voice {metric} row"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

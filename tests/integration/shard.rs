@@ -509,3 +509,101 @@ fn a_scenario_has_one_identity_across_processes_and_threads() {
     assert_ne!(replayed, first);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// One array task's environment variables.
+type TaskEnv = Vec<(&'static str, String)>;
+
+#[test]
+fn array_job_tasks_with_shard_auto_merge_to_the_single_run() {
+    // Three runners' tasks (a Slurm array from 1, a Kubernetes Indexed Job, AWS Batch),
+    // each reading its shard from its environment, name their parts by `{index}`.
+    let dir = scratch("auto");
+    let template = dir.join("part-{index}-of-{count}.toml");
+    let base = [
+        "run",
+        "scenarios/validation/erlang_a.toml",
+        "--replications",
+        "6",
+        "--seed",
+        "5",
+    ];
+    let runners: [(&str, Vec<TaskEnv>); 3] = [
+        (
+            "auto",
+            (1..=3)
+                .map(|id| {
+                    vec![
+                        ("SLURM_ARRAY_TASK_ID", id.to_string()),
+                        ("SLURM_ARRAY_TASK_MIN", "1".into()),
+                        ("SLURM_ARRAY_TASK_MAX", "3".into()),
+                        ("SLURM_ARRAY_TASK_COUNT", "3".into()),
+                    ]
+                })
+                .collect(),
+        ),
+        (
+            "auto/3",
+            (0..3)
+                .map(|i| vec![("JOB_COMPLETION_INDEX", i.to_string())])
+                .collect(),
+        ),
+        (
+            "auto",
+            (0..3)
+                .map(|i| {
+                    vec![
+                        ("AWS_BATCH_JOB_ARRAY_INDEX", i.to_string()),
+                        ("AWS_BATCH_JOB_ARRAY_SIZE", "3".into()),
+                    ]
+                })
+                .collect(),
+        ),
+    ];
+    let single = ccsim(&[base.as_slice(), &["--json", "--quiet"]].concat());
+    let single = without_wall_clock(ok(&single));
+    for (spec, tasks) in runners {
+        for vars in &tasks {
+            let out = crate::support::command()
+                .args(base)
+                .args([
+                    "--shard",
+                    spec,
+                    "--partial",
+                    template.to_str().unwrap(),
+                    "--force",
+                ])
+                .env_remove("SLURM_ARRAY_TASK_ID")
+                .env_remove("JOB_COMPLETION_INDEX")
+                .env_remove("AWS_BATCH_JOB_ARRAY_INDEX")
+                .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
+                .output()
+                .unwrap();
+            ok(&out);
+            assert!(
+                String::from_utf8_lossy(&out.stderr).contains("shard "),
+                "says which shard"
+            );
+        }
+        let parts: Vec<String> = (0..3)
+            .map(|i| {
+                dir.join(format!("part-{i}-of-3.toml"))
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        let mut args = vec!["merge", "--json"];
+        args.extend(parts.iter().map(String::as_str));
+        assert_eq!(without_wall_clock(ok(&ccsim(&args))), single, "{spec}");
+    }
+    // Outside an array job, auto is refused with what it looked for.
+    let out = crate::support::command()
+        .args(base)
+        .args(["--shard", "auto", "--partial", template.to_str().unwrap()])
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("JOB_COMPLETION_INDEX")
+        .env_remove("AWS_BATCH_JOB_ARRAY_INDEX")
+        .output()
+        .unwrap();
+    assert!(refused(&out).contains("none of SLURM_ARRAY_TASK_ID"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -116,10 +116,25 @@ pub enum Pairing {
     Unpaired,
 }
 
-/// The `closed` extractors of [`extractors`]: `all` and each shared channel, where either
-/// side has opening hours (a change of hours moves contacts between offered and closed).
+/// Whether a channel uses what a metric counts.
+type UsedBy = fn(&crate::model::Channel) -> bool;
+
+/// Metrics a comparison adds where either side has what they count: `closed` with opening
+/// hours (a change of hours moves contacts between offered and closed), `blocked` and
+/// `block_rate` with trunk lines (fewer lines move contacts out of offered), `callbacks`
+/// and `callback_wait_s` with a callback offer.
+const WHERE_USED: [(&str, UsedBy); 5] = [
+    ("closed", |c| c.hours.is_some()),
+    ("blocked", |c| c.lines > 0),
+    ("block_rate", |c| c.lines > 0),
+    ("callbacks", |c| c.callback.is_some()),
+    ("callback_wait_s", |c| c.callback.is_some()),
+];
+
+/// The extractors of [`WHERE_USED`] for [`extractors`]: `all` and each shared channel,
+/// where either side uses what the metric counts.
 #[allow(clippy::type_complexity)]
-fn closed_extractors(
+fn used_extractors(
     base: &Model,
     variant: &Model,
 ) -> Vec<(
@@ -136,37 +151,39 @@ fn closed_extractors(
         Box<dyn Fn(&ReplicationOutcome) -> f64>,
         Box<dyn Fn(&ReplicationOutcome) -> f64>,
     )> = Vec::new();
-    let closed = find(QUEUE_METRICS, "closed").expect("closed is in the registry");
-    let with_hours = |m: &Model, name: &str| {
-        m.channels
-            .iter()
-            .any(|c| c.hours.is_some() && (name == "all" || c.name == name))
-    };
     let mut scopes = vec![("all".to_string(), None)];
     for (b, ch) in base.channels.iter().enumerate() {
         if let Some(v) = variant.channels.iter().position(|c| c.name == ch.name) {
             scopes.push((ch.name.clone(), Some((b, v))));
         }
     }
-    for (scope, at) in scopes {
-        if !(with_hours(base, &scope) || with_hours(variant, &scope)) {
-            continue;
-        }
-        let get = closed.get;
-        let (getter_b, getter_v): (
-            Box<dyn Fn(&ReplicationOutcome) -> f64>,
-            Box<dyn Fn(&ReplicationOutcome) -> f64>,
-        ) = match at {
-            None => (
-                Box::new(move |o| get(&o.totals)),
-                Box::new(move |o| get(&o.totals)),
-            ),
-            Some((b, v)) => (
-                Box::new(move |o| get(&o.by_channel[b])),
-                Box::new(move |o| get(&o.by_channel[v])),
-            ),
+    for (name, used) in WHERE_USED {
+        let metric = find(QUEUE_METRICS, name).expect("in the registry");
+        let uses = |m: &Model, scope: &str| {
+            m.channels
+                .iter()
+                .any(|c| used(c) && (scope == "all" || c.name == scope))
         };
-        out.push((scope, closed.name, closed.unit, getter_b, getter_v));
+        for (scope, at) in &scopes {
+            if !(uses(base, scope) || uses(variant, scope)) {
+                continue;
+            }
+            let get = metric.get;
+            let (getter_b, getter_v): (
+                Box<dyn Fn(&ReplicationOutcome) -> f64>,
+                Box<dyn Fn(&ReplicationOutcome) -> f64>,
+            ) = match *at {
+                None => (
+                    Box::new(move |o| get(&o.totals)),
+                    Box::new(move |o| get(&o.totals)),
+                ),
+                Some((b, v)) => (
+                    Box::new(move |o| get(&o.by_channel[b])),
+                    Box::new(move |o| get(&o.by_channel[v])),
+                ),
+            };
+            out.push((scope.clone(), metric.name, metric.unit, getter_b, getter_v));
+        }
     }
     out
 }
@@ -216,7 +233,7 @@ fn extractors(
             ));
         }
     }
-    out.extend(closed_extractors(base, variant));
+    out.extend(used_extractors(base, variant));
     out.push((
         "all".into(),
         "occupancy",
