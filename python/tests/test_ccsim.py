@@ -102,3 +102,72 @@ def test_erlang_equals_the_command_line():
     assert c["abandon_rate"] == 0.0 and 0 < c["service_level"] < a["service_level"]
     with pytest.raises(ValueError):
         ccsim.erlang_c(1200, 300, 90, 20)
+
+
+def test_with_changes_and_compare_equal_the_command_line(tmp_path):
+    base = ccsim.load(ROOT / "scenarios" / "validation" / "erlang_a.toml")
+    more = base.with_changes({"group.agents.agents": 112}, name="more agents")
+    assert more.name == "more agents"
+    comparison = ccsim.compare(base, more, replications=4, seed=3)
+    variant = tmp_path / "more.toml"
+    variant.write_text(
+        f'extends = "{ROOT / "scenarios" / "validation" / "erlang_a.toml"}"\n[set]\n"group.agents.agents" = 112\n'
+    )
+    cli = cli_json("compare", "scenarios/validation/erlang_a.toml", str(variant), "--replications", "4", "--seed", "3")
+    ours = comparison.to_dict()["variants"][0]
+    assert ours["differences"] == cli["variants"][0]["differences"]
+    assert ours["pairing"] == cli["variants"][0]["pairing"] == "common_random_numbers"
+    table = comparison.differences
+    sl = table[(table.scope == "all") & (table.metric == "service_level")].iloc[0]
+    assert sl["difference"] > 0 and bool(sl["significant"])
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        base.with_changes({"group.nobody.agents": 3})
+    assert "nobody" in str(caught.value)
+
+
+def test_ctrl_c_stops_a_run_and_raises_keyboard_interrupt():
+    import signal
+    import threading
+    import time
+
+    scenario = ccsim.load(ROOT / "scenarios" / "weekday.toml")
+    # As Ctrl-C does: SIGINT to the process.
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    started = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        ccsim.run(scenario, replications=20000, seed=1)
+    # About two minutes of work stopped at once (replications running finish).
+    assert time.monotonic() - started < 10
+
+
+def test_arguments_and_files_are_checked_before_running():
+    scenario = ccsim.load(ROOT / "scenarios" / "weekday.toml")
+    with pytest.raises(MemoryError, match="run fewer replications"):
+        ccsim.run(scenario, replications=100_000_000)
+    for bad in [dict(replications=-1), dict(replications=0), dict(seed=-1), dict(threads=0)]:
+        with pytest.raises(ValueError):
+            ccsim.run(scenario, **bad)
+    with pytest.raises(FileNotFoundError) as caught:
+        ccsim.load("scenarios/nope.toml")
+    assert caught.value.filename == "scenarios/nope.toml"
+    text = (ROOT / "scenarios" / "validation" / "erlang_a.toml").read_text()
+    text += '\n[[replay]]\nfile = "scenarios/logs/last_week.csv"\n'
+    with pytest.raises(ValueError, match="use ccsim.load"):
+        ccsim.Scenario.from_toml(text)
+
+
+def test_risk_service_levels_and_group_intervals_are_tables():
+    result = ccsim.run(ccsim.load(ROOT / "scenarios" / "weekday.toml"), replications=4, seed=2)
+    doc = result.to_dict()
+    intervals = result.intervals
+    first = doc["intervals"][0]["risk"]
+    assert intervals.iloc[0]["sl_met_days"] == first["service_level_met"]["met"]
+    assert intervals["sl_target"].iloc[0] == first["service_level_target"]
+    levels = result.service_levels.set_index("channel")
+    assert levels.loc["voice", "answer_within_s"] == 20 and levels.loc["voice", "definition"] == "offered"
+    assert len(result.group_intervals) == len(doc["group_intervals"])
+    assert list(result.by_category["category"]) == list(doc["by_category"])
+    assert list(result.risk_by_channel["channel"]) == list(doc["risk_by_channel"])
+    # Undefined metrics are NaN in numeric columns, not None.
+    assert result.by_channel["callback_wait_s"].dtype.kind == "f"
