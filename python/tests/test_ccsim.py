@@ -131,12 +131,17 @@ def test_ctrl_c_stops_a_run_and_raises_keyboard_interrupt():
     import time
 
     scenario = ccsim.load(ROOT / "scenarios" / "weekday.toml")
+    # Python's own handler (a process started in the background inherits SIGINT ignored).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     # As Ctrl-C does: SIGINT to the process.
     timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
     started = time.monotonic()
     timer.start()
-    with pytest.raises(KeyboardInterrupt):
-        ccsim.run(scenario, replications=20000, seed=1)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            ccsim.run(scenario, replications=20000, seed=1)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     # About two minutes of work stopped at once (replications running finish).
     assert time.monotonic() - started < 10
 
