@@ -20,6 +20,16 @@ pub struct Axis {
     pub values: Vec<toml::Value>,
 }
 
+impl Axis {
+    /// The axis as `--set` text, `key=v1,v2,…` (strings quoted), as a partial file
+    /// records it. [`parse_axis`] reads it back to the same axis when every value is a
+    /// number, a boolean or a string without commas or quotes that does not read as one.
+    pub fn text(&self) -> String {
+        let values: Vec<String> = self.values.iter().map(|v| v.to_string()).collect();
+        format!("{}={}", self.key, values.join(","))
+    }
+}
+
 /// Most points a sweep may have (a typo in a range should not start a million runs).
 pub const MAX_POINTS: usize = 10_000;
 
@@ -139,6 +149,22 @@ pub struct SweepPoint {
     pub set: Vec<(String, String)>,
     /// The run's summary (the contract's document).
     pub summary: RunSummary,
+}
+
+/// The points' results: each model's summary over its run, with its label and seed
+/// (`models`, `labels`, `runs` and `seeds` in the same order, one per point).
+pub fn points(
+    models: &[Model],
+    labels: Vec<PointLabel>,
+    runs: Vec<RunResult>,
+    seeds: &[u64],
+) -> Vec<SweepPoint> {
+    (models.iter().zip(labels).zip(runs).zip(seeds))
+        .map(|(((model, set), r), &seed)| SweepPoint {
+            set,
+            summary: RunSummary::new(model, &r, seed),
+        })
+        .collect()
 }
 
 /// A value as written on the command line.

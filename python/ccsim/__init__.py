@@ -1,10 +1,12 @@
-"""ccsim for Python: contact-center scenarios, runs and Erlang formulas, with results as
-pandas DataFrames.
+"""ccsim for Python: contact-center scenarios, runs, comparisons, sweeps (on one machine or
+sharded across a cluster), rosters, fits and Erlang formulas, with results as pandas
+DataFrames.
 
 Everything is ccsim's own library (a Rust extension module, ``ccsim._ccsim``): a scenario
 is compiled, simulated and summarised exactly as the ``ccsim`` command does it, so
 ``run(scenario).to_dict()`` equals what ``ccsim run FILE --json`` prints for the same
-replications and seed.
+replications and seed, and ``sweep``, ``merge``, ``optimize`` and ``fit`` give what their
+commands give.
 
 >>> import ccsim
 >>> scenario = ccsim.load("scenarios/weekday.toml")
@@ -14,185 +16,48 @@ replications and seed.
 
 from __future__ import annotations
 
-import json
-from typing import Any, Dict, Optional, Union
+import os
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-import pandas as pd
+import numpy as np
 
-from ._ccsim import Scenario, ScenarioError, __version__, erlang
-from ._ccsim import load as _load
-from ._ccsim import compare_json as _compare_json
-from ._ccsim import run_json as _run_json
+from . import _ccsim
+from ._ccsim import Scenario, ScenarioError, __version__
+from ._progress import Progress
+from ._results import Comparison, FitResult, OptimizeResult, Partial, RunResult, SweepResult
 
 __all__ = [
     "Scenario",
     "ScenarioError",
     "RunResult",
+    "Comparison",
+    "SweepResult",
+    "Partial",
+    "OptimizeResult",
+    "FitResult",
     "load",
     "run",
     "compare",
-    "Comparison",
+    "sweep",
+    "merge",
+    "optimize",
+    "fit",
     "erlang_c",
     "erlang_a",
     "__version__",
 ]
 
+PathLike = Union[str, "os.PathLike[str]"]
 
-def load(path: Union[str, "os.PathLike[str]"]) -> Scenario:  # noqa: F821
+
+def load(path: PathLike) -> Scenario:
     """Reads and compiles the scenario file at ``path`` (TOML; a variant file follows its
     ``extends``).
 
     Raises ``ScenarioError`` (attributes ``file``, ``line``, ``column``, ``key``,
     ``message``) when ccsim refuses it, ``OSError`` when it cannot be read.
     """
-    return _load(str(path))
-
-
-def _estimates(prefix_cols: Dict[str, Any], metrics: Dict[str, Any]) -> Dict[str, Any]:
-    """One row: the key columns, then each metric's mean (``name``) and 95 % half-width
-    (``name_ci95``)."""
-    row = dict(prefix_cols)
-    for name, value in metrics.items():
-        if isinstance(value, dict) and "mean" in value:
-            row[name] = _number(value["mean"])
-            row[f"{name}_ci95"] = _number(value.get("ci95"))
-    return row
-
-
-def _number(x: Any) -> float:
-    """A JSON number, ``null`` (undefined) as NaN so that columns stay numeric."""
-    return float("nan") if x is None else float(x)
-
-
-def _risk(risk: Optional[Dict[str, Any]]) -> Dict[str, float]:
-    """A risk object as flat columns (NaN where undefined)."""
-    if not risk:
-        return {}
-    met = risk["service_level_met"]
-    out = {
-        "sl_target": _number(risk["service_level_target"]),
-        "sl_met_days": met["met"],
-        "sl_judged_days": met["days"],
-        "sl_met_probability": _number(met["probability"]),
-        "sl_met_low": _number(met["low"]),
-        "sl_met_high": _number(met["high"]),
-    }
-    for metric in ("service_level", "asa_s", "abandon_rate"):
-        for p in ("p10", "p50", "p90"):
-            out[f"{metric}_{p}"] = _number(risk[metric][p])
-    return out
-
-
-class RunResult:
-    """A run's results. ``to_dict()`` is the contract's JSON document (``ccsim run
-    --json``); the DataFrame properties hold the same numbers in tidy tables, each row
-    carrying the scenario, seed and replications it came from:
-
-    - ``by_channel``: one row per channel and one ``all`` row;
-    - ``intervals``: one row per reported interval and channel (``start_s`` in seconds from
-      the horizon's start, or the counted day's midnight in a cyclic scenario);
-    - ``by_group``: one row per agent group (occupancy, agents on duty, hours, cost);
-    - ``group_intervals``: one row per reported interval and group;
-    - ``by_category``: one row per category;
-    - ``service_levels``: how each channel's service level is counted (its target);
-    - ``risk_by_channel``: per channel, how often the target was met across days;
-    - ``replications``: one row per replication (the totals of that simulated day).
-
-    Metrics are means over replications with ``*_ci95`` the 95 % Student-t half-width;
-    shares are fractions (0.8 is 80 %), times are seconds.
-    """
-
-    def __init__(self, summary_json: str, replications_json: str) -> None:
-        self._doc: Dict[str, Any] = json.loads(summary_json)
-        self._replications = json.loads(replications_json)
-
-    def to_dict(self) -> Dict[str, Any]:
-        """The contract's JSON document as a dict (a copy)."""
-        return json.loads(json.dumps(self._doc))
-
-    def _keys(self) -> Dict[str, Any]:
-        d = self._doc
-        return {"scenario": d["scenario"], "seed": d["seed"], "replications": d["replications"]}
-
-    @property
-    def by_channel(self) -> pd.DataFrame:
-        """Per channel (and ``all``): every queue metric's mean and half-width."""
-        keys = self._keys()
-        rows = [
-            _estimates({**keys, "channel": name}, metrics)
-            for name, metrics in self._doc["by_channel"].items()
-        ]
-        rows.append(_estimates({**keys, "channel": "all"}, self._doc["totals"]))
-        return pd.DataFrame(rows)
-
-    @property
-    def intervals(self) -> pd.DataFrame:
-        """Per reported interval and channel: ``start_s``, ``channel``, the metrics, and the
-        risk across days: ``sl_met_probability`` (share of days meeting the channel's
-        target) with its 95 % Wilson ``sl_met_low``/``sl_met_high``, and the 10th, 50th and
-        90th percentiles of ``service_level``, ``asa_s`` and ``abandon_rate``
-        (``service_level_p10`` …)."""
-        keys = self._keys()
-        rows = []
-        for row in self._doc["intervals"]:
-            metrics = {k: v for k, v in row.items() if k not in ("start_s", "channel", "risk")}
-            out = _estimates({**keys, "start_s": row["start_s"], "channel": row["channel"]}, metrics)
-            out.update(_risk(row.get("risk")))
-            rows.append(out)
-        return pd.DataFrame(rows)
-
-    @property
-    def service_levels(self) -> pd.DataFrame:
-        """Per channel, how its service level is counted: ``answer_within_s``, ``target``,
-        ``definition``, ``short_abandon_s`` and the ``formula`` in words."""
-        keys = self._keys()
-        return pd.DataFrame(
-            [{**keys, "channel": name, **d} for name, d in self._doc["service_level_definitions"].items()]
-        )
-
-    @property
-    def risk_by_channel(self) -> pd.DataFrame:
-        """Per channel over the reported period, the risk across days (as ``intervals``)."""
-        keys = self._keys()
-        return pd.DataFrame(
-            [{**keys, "channel": name, **_risk(r)} for name, r in self._doc["risk_by_channel"].items()]
-        )
-
-    @property
-    def by_category(self) -> pd.DataFrame:
-        """Per category: every queue metric's mean and half-width."""
-        keys = self._keys()
-        return pd.DataFrame(
-            [_estimates({**keys, "category": name}, m) for name, m in self._doc["by_category"].items()]
-        )
-
-    @property
-    def group_intervals(self) -> pd.DataFrame:
-        """Per reported interval and group: occupancy, agents on duty, hours, cost."""
-        keys = self._keys()
-        rows = []
-        for row in self._doc["group_intervals"]:
-            metrics = {k: v for k, v in row.items() if k not in ("start_s", "group")}
-            rows.append(_estimates({**keys, "start_s": row["start_s"], "group": row["group"]}, metrics))
-        return pd.DataFrame(rows)
-
-    @property
-    def by_group(self) -> pd.DataFrame:
-        """Per agent group: occupancy, agents on duty, scheduled hours, cost, overtime."""
-        keys = self._keys()
-        return pd.DataFrame(
-            [_estimates({**keys, "group": name}, m) for name, m in self._doc["by_group"].items()]
-        )
-
-    @property
-    def replications(self) -> pd.DataFrame:
-        """Per replication (one simulated day): its totals, one column per metric."""
-        keys = self._keys()
-        return pd.DataFrame([{**keys, **row} for row in self._replications])
-
-    def __repr__(self) -> str:
-        d = self._doc
-        return f"RunResult({d['scenario']!r}, {d['replications']} replications, seed {d['seed']})"
+    return _ccsim.load(os.fspath(path))
 
 
 def run(
@@ -200,55 +65,17 @@ def run(
     replications: Optional[int] = None,
     seed: Optional[int] = None,
     threads: Optional[int] = None,
+    progress: Optional[bool] = None,
 ) -> RunResult:
     """Simulates ``scenario`` (``replications`` and ``seed`` default to the scenario's,
     ``threads`` to every core) with the GIL released; the same seed gives the same numbers
-    on any number of threads, and the same as the ``ccsim run`` command."""
-    summary, reps = _run_json(scenario, replications, seed, threads)
+    on any number of threads, and the same as the ``ccsim run`` command. ``progress``: a
+    progress bar (tqdm) of the replications; by default shown in a Jupyter notebook only.
+    Ctrl-C (or a notebook's interrupt) stops the run: ``KeyboardInterrupt``."""
+    total = scenario.replications if replications is None else replications
+    with Progress(total, progress, scenario.name) as bar:
+        summary, reps = _ccsim.run_json(scenario, replications, seed, threads, bar.callback)
     return RunResult(summary, reps)
-
-
-class Comparison:
-    """Variants against a base, run on the same seed. ``to_dict()`` is the document
-    ``ccsim compare --json`` prints (without the changes a variant file records);
-    ``differences`` has one row per variant, scope (``all`` or a channel, and ``cost``,
-    ``occupancy``) and metric: the base's and the variant's means, the difference (variant
-    − base) with its 95 % half-width (paired when both have the same customers), the
-    unpaired half-width independent runs would give, and whether it is significant."""
-
-    def __init__(self, doc_json: str) -> None:
-        self._doc: Dict[str, Any] = json.loads(doc_json)
-
-    def to_dict(self) -> Dict[str, Any]:
-        """The comparison as a dict (a copy)."""
-        return json.loads(json.dumps(self._doc))
-
-    @property
-    def differences(self) -> pd.DataFrame:
-        """One row per variant, scope and metric."""
-        d = self._doc
-        rows = []
-        for v in d["variants"]:
-            for diff in v["differences"]:
-                rows.append(
-                    {
-                        "base_scenario": d["base"],
-                        "variant_scenario": v["variant"],
-                        "seed": d["seed"],
-                        "replications": d["replications"],
-                        "pairing": v["pairing"],
-                        "scope": diff["scope"],
-                        "metric": diff["metric"],
-                        "unit": diff["unit"],
-                        "base": diff["base"]["mean"],
-                        "variant": diff["variant"]["mean"],
-                        "difference": diff["difference"]["mean"],
-                        "difference_ci95": diff["difference"]["ci95"],
-                        "unpaired_ci95": diff["unpaired_ci95"],
-                        "significant": diff["significant"],
-                    }
-                )
-        return pd.DataFrame(rows)
 
 
 def compare(
@@ -257,6 +84,7 @@ def compare(
     replications: Optional[int] = None,
     seed: Optional[int] = None,
     threads: Optional[int] = None,
+    progress: Optional[bool] = None,
 ) -> Comparison:
     """Runs ``base`` and each variant on the same seed (``replications`` and ``seed``
     default to the base's; at least 2 replications) and compares them as ``ccsim compare``
@@ -264,17 +92,234 @@ def compare(
     Variants are scenarios, e.g. ``base.with_changes({"group.agents.agents": 112})``."""
     if not variants:
         raise ValueError("compare needs at least one variant")
-    return Comparison(_compare_json(base, list(variants), replications, seed, threads))
+    reps = base.replications if replications is None else replications
+    with Progress(reps * (1 + len(variants)), progress, "compare") as bar:
+        doc = _ccsim.compare_json(base, list(variants), replications, seed, threads, bar.callback)
+    return Comparison(doc)
 
 
-def erlang_c(rate_per_hour: float, aht_s: float, agents: int, answer_within_s: float) -> Dict[str, float]:
+def _axes(values: Mapping[str, Any]) -> List[Tuple[str, List[Any]]]:
+    """The sweep's axes from a dict of key path → values (a list, a range, a NumPy
+    array, or one value)."""
+    axes = []
+    for key, vals in values.items():
+        if isinstance(vals, (str, bytes)) or not isinstance(vals, Iterable):
+            vals = [vals]
+        items = [v.item() if isinstance(v, np.generic) else v for v in vals]
+        axes.append((str(key), items))
+    return axes
+
+
+def sweep(
+    scenario: Scenario,
+    values: Mapping[str, Any],
+    replications: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    shard: Optional[Tuple[int, int]] = None,
+    progress: Optional[bool] = None,
+) -> Union[SweepResult, Partial]:
+    """Runs ``scenario`` (loaded from a file, with any changes) at every point of the grid
+    of ``values`` (key path → values, as ``ccsim sweep --set``; the last key varies
+    fastest), each point with its own replications and seed unless ``replications`` and
+    ``seed`` are given, as ``ccsim sweep`` does: a ``SweepResult``.
+
+    With ``shard=(index, count)`` it runs only that shard's points and returns a
+    ``Partial`` (as ``ccsim sweep --shard index/count --partial`` writes it); the
+    ``count`` shards, run anywhere (processes, Dask or Ray workers, cluster jobs), merge
+    with ``ccsim.merge`` into what the whole sweep gives, value for value.
+
+    Raises ``ScenarioError``/``ValueError`` for a key or value the scenario refuses,
+    ``MemoryError`` when the results would not fit."""
+    axes = _axes(values)
+    total = 1
+    for _, vals in axes:
+        total *= len(vals)
+    reps = scenario.replications if replications is None else replications
+    if shard is not None:
+        index, count = shard
+        total = len([p for p in range(total) if count > 0 and p % count == index])
+    with Progress(total * reps, progress, "sweep") as bar:
+        kind, text, warnings = _ccsim.sweep_json(
+            scenario, axes, replications, seed, threads, shard, bar.callback
+        )
+    _warn(warnings)
+    if kind == "partial":
+        return Partial(text, f"shard {shard[0]}/{shard[1]}" if shard else "<partial>")
+    return SweepResult(text, warnings)
+
+
+def _warn(messages: Sequence[str]) -> None:
+    import warnings
+
+    for m in messages:
+        warnings.warn(m, stacklevel=3)
+
+
+def merge(
+    parts: Iterable[Union[Partial, PathLike]], scenario: Optional[PathLike] = None
+) -> Union[RunResult, SweepResult]:
+    """Joins the parts of a sharded sweep (``Partial`` objects from ``sweep(...,
+    shard=...)``, or partial files written by ``Partial.save`` or by ``ccsim run|sweep
+    --shard``) into what the single run gives, as ``ccsim merge`` does: a
+    ``SweepResult`` (or a ``RunResult`` for the parts of a sharded run). The parts are
+    checked against the scenario file they recorded, or ``scenario``.
+
+    Raises ``ScenarioError`` when a part is damaged, missing or does not fit with the
+    others or the scenario, ``OSError`` when a file cannot be read."""
+    texts = []
+    for part in parts:
+        if isinstance(part, Partial):
+            texts.append((part.name, part.text))
+        else:
+            path = os.fspath(part)
+            with open(path, encoding="utf-8") as f:
+                texts.append((path, f.read()))
+    if not texts:
+        raise ValueError("merge needs the parts of every shard")
+    kind, doc, reps, warnings = _ccsim.merge_json(
+        texts, None if scenario is None else os.fspath(scenario)
+    )
+    _warn(warnings)
+    if kind == "run":
+        return RunResult(doc, reps)
+    return SweepResult(doc, warnings)
+
+
+def optimize(
+    scenario: Scenario,
+    *,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    replications: Optional[int] = None,
+    max_iterations: Optional[int] = None,
+    gap: Optional[float] = None,
+    time_limit_s: Optional[float] = None,
+    solver: Optional[str] = None,
+    max_abandon_rate: Optional[float] = None,
+    max_asa_s: Optional[float] = None,
+    service_levels: Optional[Mapping[str, float]] = None,
+    confidence: Optional[float] = None,
+    max_occupancy: Optional[float] = None,
+    verbose: bool = False,
+) -> OptimizeResult:
+    """Recommends a roster for ``scenario`` (loaded from a file with an ``[optimize]``
+    section; any ``with_changes`` apply) as ``ccsim optimize`` does: requirements per
+    interval, a roster of shifts (or weekly tours) by MIP, verified by simulation and
+    raised where it misses. The keyword arguments are the command's flags
+    (``--max-asa 30s`` is ``max_asa_s=30``, ``--service-level voice=0.8`` is
+    ``service_levels={"voice": 0.8}``, ``--solver`` ``"microlp"`` or ``"cbc"``); each
+    overrides the scenario's value. ``verbose`` prints the progress lines as they come
+    (they are in ``result.log`` either way). Ctrl-C is honoured when the optimizer
+    returns.
+
+    Raises ``ValueError`` for a flag out of range or a scenario that cannot be optimized
+    (no ``[optimize]``, limits no roster meets), ``ScenarioError`` for a bad people file."""
+    flags = {
+        "seed": seed,
+        "threads": threads,
+        "replications": replications,
+        "max_iterations": max_iterations,
+        "gap": gap,
+        "time_limit_s": time_limit_s,
+        "solver": solver,
+        "max_abandon_rate": max_abandon_rate,
+        "max_asa_s": max_asa_s,
+        "service_levels": None if service_levels is None else list(service_levels.items()),
+        "confidence": confidence,
+        "max_occupancy": max_occupancy,
+    }
+    log = None
+    if verbose:
+        import sys
+
+        def log(line: str) -> None:
+            print(line, file=sys.stderr)
+
+    doc, files, workbook, lines = _ccsim.optimize_files(scenario, flags, log)
+    return OptimizeResult(doc, files, workbook, lines)
+
+
+def fit(
+    log: PathLike,
+    *,
+    interval_s: float = 900.0,
+    name: str = "fitted",
+    typical_day: bool = False,
+    columns: Optional[Mapping[str, str]] = None,
+    datetime_format: Optional[str] = None,
+    delimiter: Optional[str] = None,
+    outcomes: Optional[Mapping[str, str]] = None,
+    return_window_s: float = 86_400.0,
+) -> FitResult:
+    """Fits a scenario to the contact log (CSV) at ``log`` as ``ccsim fit`` does: arrival
+    rates per ``interval_s`` and category, handle times, patience, bot outcomes, redials
+    and repeats. ``columns`` maps ccsim's column names to the log's headers
+    (``{"arrival": "Call Start", "channel": "Queue"}``, as ``--columns``), ``outcomes``
+    the log's outcome words to ccsim's (``{"Handled": "answered"}``, as ``--outcome``);
+    ``typical_day`` writes one typical day (a week with day-of-week factors) instead of
+    the log's days. Returns a ``FitResult`` (the scenario's text, warnings and report;
+    ``save(path)`` writes and loads it).
+
+    Raises ``OSError`` when the log cannot be read, ``ScenarioError`` when it is refused
+    (the file and the reason), ``ValueError`` for a bad argument."""
+    toml, warnings, report = _ccsim.fit_toml(
+        os.fspath(log),
+        float(interval_s),
+        name,
+        bool(typical_day),
+        list((columns or {}).items()),
+        datetime_format,
+        delimiter,
+        list((outcomes or {}).items()),
+        float(return_window_s),
+    )
+    return FitResult(toml, warnings, report, name)
+
+
+_ERLANG_KEYS = ("p_wait", "service_level", "asa_s", "abandon_rate", "occupancy")
+
+
+def _erlang(rate_per_hour, aht_s, agents, answer_within_s, patience_s):
+    """The scalar formula for scalars; element-wise over NumPy arrays (broadcast
+    together) otherwise, NaN where a queue has no values."""
+    inputs = [rate_per_hour, aht_s, agents, answer_within_s]
+    if patience_s is not None:
+        inputs.append(patience_s)
+    if all(np.ndim(x) == 0 for x in inputs):
+        return _ccsim.erlang(
+            float(rate_per_hour),
+            float(aht_s),
+            int(agents),
+            float(answer_within_s),
+            None if patience_s is None else float(patience_s),
+        )
+    arrays = np.broadcast_arrays(*[np.asarray(x) for x in inputs])
+    shape = arrays[0].shape
+    agents_arr = arrays[2]
+    if not np.all(np.equal(np.mod(agents_arr, 1), 0)) or np.any(agents_arr < 0):
+        raise ValueError("agents must be whole numbers, 0 or more")
+    flat = [a.ravel() for a in arrays]
+    columns = _ccsim.erlang_many(
+        flat[0].astype(float).tolist(),
+        flat[1].astype(float).tolist(),
+        flat[2].astype(np.int64).tolist(),
+        flat[3].astype(float).tolist(),
+        flat[4].astype(float).tolist() if patience_s is not None else [],
+    )
+    return {k: np.asarray(c, dtype=float).reshape(shape) for k, c in zip(_ERLANG_KEYS, columns)}
+
+
+def erlang_c(rate_per_hour, aht_s, agents, answer_within_s):
     """Exact Erlang C (M/M/n): ``p_wait``, ``service_level``, ``asa_s``, ``abandon_rate``
-    (0) and ``occupancy``. Raises ``ValueError`` for an unstable queue."""
-    return erlang(rate_per_hour, aht_s, agents, answer_within_s, None)
+    (0) and ``occupancy``. Rates per hour, times in seconds. With scalars, a dict of
+    floats (``ValueError`` for an unstable queue); with NumPy arrays (broadcast together,
+    e.g. ``agents=np.arange(100, 121)``), a dict of arrays of the broadcast shape, NaN
+    where the queue is unstable — ``pandas.DataFrame(erlang_c(...))`` for 1-D inputs."""
+    return _erlang(rate_per_hour, aht_s, agents, answer_within_s, None)
 
 
-def erlang_a(
-    rate_per_hour: float, aht_s: float, agents: int, answer_within_s: float, patience_s: float
-) -> Dict[str, float]:
-    """Exact Erlang A (M/M/n+M, exponential patience of mean ``patience_s``)."""
-    return erlang(rate_per_hour, aht_s, agents, answer_within_s, patience_s)
+def erlang_a(rate_per_hour, aht_s, agents, answer_within_s, patience_s):
+    """Exact Erlang A (M/M/n+M, exponential patience of mean ``patience_s``), scalar or
+    element-wise over NumPy arrays as ``erlang_c``."""
+    return _erlang(rate_per_hour, aht_s, agents, answer_within_s, patience_s)

@@ -12,8 +12,6 @@ pub(super) fn optimize_command(args: &OptimizeArgs) -> Result<(), Error> {
         args.force,
     )?;
     let model = load(&args.file, &ArrivalArgs::default())?;
-    // A bad people file is refused before the work; its people get the tours after it.
-    let people = crate::optimize::people::of_scenario(&args.file, &model).transpose()?;
     let options = crate::optimize::OptimizeOptions {
         seed: args.seed.unwrap_or(model.seed),
         threads: args.threads.map(|t| t as usize),
@@ -29,15 +27,11 @@ pub(super) fn optimize_command(args: &OptimizeArgs) -> Result<(), Error> {
         max_occupancy: args.max_occupancy,
     };
     let quiet = args.quiet;
-    let mut result = crate::optimize::optimize(&model, &options, &|line| {
+    let result = crate::output::people::optimize_staffed(&args.file, &model, &options, &|line| {
         if !quiet {
             eprintln!("{line}");
         }
     })?;
-    if let (Some(file), Some(tours)) = (&people, result.tours.as_mut()) {
-        let groups: Vec<String> = model.groups.iter().map(|g| g.name.clone()).collect();
-        crate::output::people::staff_tours(tours, file, &groups, model.start);
-    }
     if let Some(dir) = &args.out {
         let mut files = text_files(crate::output::optimize::result_files(&result));
         let document = scenario::resolved_document(&args.file)?;

@@ -3,12 +3,6 @@
 
 use super::*;
 
-/// A sweep axis as text that `--set` reads back to the same values.
-fn axis_text(axis: &crate::sweep::Axis) -> String {
-    let values: Vec<String> = axis.values.iter().map(|v| v.to_string()).collect();
-    format!("{}={}", axis.key, values.join(","))
-}
-
 pub(super) fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
     let sharded = args.shard.resolve(args.quiet)?;
     preflight(
@@ -55,37 +49,19 @@ pub(super) fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
     let control = crate::runner::Control::new().on_replication(&done);
     let runs = experiment::thread_pool(options.threads)?
         .install(|| plan.run(&points, args.seed, args.replications, &control))?;
-    let crate::sweep::SweepPlan { labels, models, .. } = plan;
     progress.finish();
     if let Some((shard, path)) = &sharded {
-        let shard = *shard;
-        let model_refs: Vec<&Model> = models.iter().collect();
-        let partial = crate::shard::PartialResult {
-            ccsim_version: crate::shard::CCSIM_VERSION.into(),
-            command: "sweep".into(),
-            scenario_file: args.file.display().to_string(),
-            scenario_hash: crate::shard::scenario_hash(&model_refs),
-            arrivals: None,
-            log_start: None,
-            skip_bad_rows: false,
-            sweep_axes: args.set.iter().map(axis_text).collect(),
-            seed: options.seed,
-            replications: options.replications,
-            points: models.len() as u32,
-            shard: shard.index,
-            shards: shard.count,
-            runs: points
-                .iter()
-                .zip(runs)
-                .map(|(&p, r)| {
-                    let n = counts[p as usize];
-                    let indices: Vec<u32> = (0..n).collect();
-                    crate::shard::partial_run(p, seeds[p as usize], n, &indices, r)
-                })
-                .collect(),
+        let share = crate::shard::SweepShare {
+            file: &args.file,
+            axes: &args.set,
+            seed: args.seed,
+            replications: args.replications,
+            shard: *shard,
         };
+        let partial = crate::shard::sweep_partial(&share, &plan, &points, runs);
         return write_partial(path, args.force, &partial, args.quiet);
     }
+    let crate::sweep::SweepPlan { labels, models, .. } = plan;
     finish_sweep(
         &models,
         labels,
@@ -111,16 +87,7 @@ pub(super) fn finish_sweep(
     to: &Destinations,
 ) -> Result<(), Error> {
     let (json, out, force) = (to.json, to.out, to.force);
-    let results: Vec<crate::sweep::SweepPoint> = models
-        .iter()
-        .zip(labels)
-        .zip(runs)
-        .zip(seeds)
-        .map(|(((model, set), r), &seed)| crate::sweep::SweepPoint {
-            set,
-            summary: RunSummary::new(model, &r, seed),
-        })
-        .collect();
+    let results = crate::sweep::points(models, labels, runs, seeds);
     if let Some(dir) = out {
         let files = vec![
             ("sweep.csv".to_string(), output::sweep::to_csv(&results)),

@@ -274,3 +274,26 @@ pub fn staff_tours(
         contracts,
     });
 }
+
+/// `ccsim optimize` short of printing and writing: the people file the scenario at `file`
+/// names (if any) read and checked first (a bad one is refused before the work), the
+/// roster optimized ([`crate::optimize::optimize`], `progress` told each step), then the
+/// tours given to the people ([`staff_tours`]). `model` is the scenario compiled from
+/// `file` (with any changes).
+///
+/// # Errors
+/// A people file ccsim refuses (bad input, located), or the optimizer's errors.
+pub fn optimize_staffed(
+    file: &std::path::Path,
+    model: &crate::model::Model,
+    options: &crate::optimize::OptimizeOptions,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<crate::optimize::OptimizeResult, crate::error::Error> {
+    let people = crate::optimize::people::of_scenario(file, model).transpose()?;
+    let mut result = crate::optimize::optimize(model, options, progress)?;
+    if let (Some(people), Some(tours)) = (&people, result.tours.as_mut()) {
+        let groups: Vec<String> = model.groups.iter().map(|g| g.name.clone()).collect();
+        staff_tours(tours, people, &groups, model.start);
+    }
+    Ok(result)
+}

@@ -80,7 +80,22 @@ pub fn merge_files(
         .iter()
         .map(|path| read_part(path))
         .collect::<Result<Vec<_>, _>>()?;
-    let (runs, seeds) = merge(&parts).map_err(MergeError::Refused)?;
+    merge_parts(&parts, scenario, warn)
+}
+
+/// [`merge_files`] on parts already read: each a name for messages (its file, say) and
+/// the part ([`PartialResult::from_toml`]). At least one part.
+pub fn merge_parts(
+    parts: &[(String, PartialResult)],
+    scenario: Option<&Path>,
+    warn: &mut dyn FnMut(&str),
+) -> Result<Merged, MergeError> {
+    if parts.is_empty() {
+        return Err(MergeError::Refused(
+            "no parts to merge: give every shard's partial result".into(),
+        ));
+    }
+    let (runs, seeds) = merge(parts).map_err(MergeError::Refused)?;
     let first = &parts[0].1;
     let file = scenario.map_or_else(|| PathBuf::from(&first.scenario_file), Path::to_path_buf);
     if scenario.is_none() && !file.exists() {
@@ -109,7 +124,7 @@ pub fn merge_files(
         )));
     }
     // Every outcome against the model(s), before anything reads them.
-    for (name, part) in &parts {
+    for (name, part) in parts {
         check_shapes(name, part, &models).map_err(MergeError::Refused)?;
     }
     let runs = if first.command == "sweep" {

@@ -32,14 +32,16 @@ mod file;
 pub mod identity;
 mod merge;
 mod shapes;
+mod sweep;
 #[cfg(test)]
 mod tests;
 mod values;
 
 pub use auto::{ShardSpec, partial_path};
 pub use ccsim_core::shards::{PartialReplication, PartialRun, Shard, partial_run};
-pub use merge::{MergeError, Merged, MergedRuns, PointLabel, merge, merge_files};
+pub use merge::{MergeError, Merged, MergedRuns, PointLabel, merge, merge_files, merge_parts};
 pub use shapes::check_shapes;
+pub use sweep::{SweepShare, sweep_partial};
 
 /// The version of ccsim that writes partial files.
 pub const CCSIM_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -436,3 +436,10 @@ fn outcomes_survive_the_partial_file_exactly() {
     let merged = merge(&[("x".into(), back)]).unwrap();
     assert_eq!(merged.0[0].outcomes[0].events, 7);
 }
+
+#[test]
+fn a_merge_of_no_parts_is_refused() {
+    let mut warn = |_: &str| {};
+    let e = super::merge_parts(&[], None, &mut warn).unwrap_err();
+    assert!(matches!(e, super::MergeError::Refused(m) if m.contains("no parts")));
+}
