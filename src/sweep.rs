@@ -246,7 +246,28 @@ pub struct SweepPlan {
 /// Bad input: an axis with no values or too many points, or a value the scenario refuses
 /// (located in the file, with the key).
 pub fn plan(file: &std::path::Path, base: Model, axes: &[Axis]) -> Result<SweepPlan, Error> {
-    let points = grid(axes).map_err(Error::bad_input)?;
+    plan_located(file, base, axes).map_err(|e| match e {
+        PlanError::Grid(m) => Error::bad_input(m),
+        PlanError::Point(e) => e.into(),
+    })
+}
+
+/// Why a sweep cannot be planned.
+#[derive(Clone, Debug)]
+pub enum PlanError {
+    /// The grid: an axis with no values, or too many points (a sentence).
+    Grid(String),
+    /// A point's value the scenario refuses, with its file and key (`--set KEY`).
+    Point(crate::scenario::ScenarioError),
+}
+
+/// [`plan`] with a refused value's place kept apart (for callers that show it otherwise).
+pub fn plan_located(
+    file: &std::path::Path,
+    base: Model,
+    axes: &[Axis],
+) -> Result<SweepPlan, PlanError> {
+    let points = grid(axes).map_err(PlanError::Grid)?;
     let mut models = Vec::with_capacity(points.len());
     let mut labels = Vec::with_capacity(points.len());
     for point in &points {
@@ -256,7 +277,9 @@ pub fn plan(file: &std::path::Path, base: Model, axes: &[Axis]) -> Result<SweepP
             .collect();
         let label: Vec<String> = set.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let name = format!("{} [{}]", base.name, label.join(", "));
-        models.push(crate::scenario::load_with_changes(file, point, &name)?);
+        models.push(
+            crate::scenario::load_with_changes(file, point, &name).map_err(PlanError::Point)?,
+        );
         labels.push(set);
     }
     Ok(SweepPlan {

@@ -16,6 +16,7 @@ commands give.
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -60,8 +61,17 @@ def load(path: PathLike) -> Scenario:
     return _ccsim.load(os.fspath(path))
 
 
+def _scenario(x: Union[Scenario, PathLike]) -> Scenario:
+    """A Scenario as given, or the scenario file a path names (loaded)."""
+    if isinstance(x, Scenario):
+        return x
+    if isinstance(x, (str, os.PathLike)):
+        return load(x)
+    raise TypeError(f"expected a ccsim.Scenario (ccsim.load(path)) or a path, got {type(x).__name__}")
+
+
 def run(
-    scenario: Scenario,
+    scenario: Union[Scenario, PathLike],
     replications: Optional[int] = None,
     seed: Optional[int] = None,
     threads: Optional[int] = None,
@@ -71,7 +81,9 @@ def run(
     ``threads`` to every core) with the GIL released; the same seed gives the same numbers
     on any number of threads, and the same as the ``ccsim run`` command. ``progress``: a
     progress bar (tqdm) of the replications; by default shown in a Jupyter notebook only.
-    Ctrl-C (or a notebook's interrupt) stops the run: ``KeyboardInterrupt``."""
+    Ctrl-C (or a notebook's interrupt) stops the run: ``KeyboardInterrupt``. A path
+    is loaded first."""
+    scenario = _scenario(scenario)
     total = scenario.replications if replications is None else replications
     with Progress(total, progress, scenario.name) as bar:
         summary, reps = _ccsim.run_json(scenario, replications, seed, threads, bar.callback)
@@ -79,8 +91,8 @@ def run(
 
 
 def compare(
-    base: Scenario,
-    *variants: Scenario,
+    base: Union[Scenario, PathLike],
+    *variants: Union[Scenario, PathLike],
     replications: Optional[int] = None,
     seed: Optional[int] = None,
     threads: Optional[int] = None,
@@ -92,6 +104,8 @@ def compare(
     Variants are scenarios, e.g. ``base.with_changes({"group.agents.agents": 112})``."""
     if not variants:
         raise ValueError("compare needs at least one variant")
+    base = _scenario(base)
+    variants = tuple(_scenario(v) for v in variants)
     reps = base.replications if replications is None else replications
     with Progress(reps * (1 + len(variants)), progress, "compare") as bar:
         doc = _ccsim.compare_json(base, list(variants), replications, seed, threads, bar.callback)
@@ -110,8 +124,25 @@ def _axes(values: Mapping[str, Any]) -> List[Tuple[str, List[Any]]]:
     return axes
 
 
+def _shard(shard: Any) -> Optional[Tuple[int, int]]:
+    """``(index, count)`` from a tuple or ``"index/count"``."""
+    if shard is None:
+        return None
+    if isinstance(shard, str):
+        index, sep, count = shard.partition("/")
+        try:
+            return int(index), int(count)
+        except ValueError:
+            raise ValueError(f"shard must be (index, count) or \"index/count\", e.g. (0, 4) (got {shard!r})") from None
+    try:
+        index, count = shard
+        return int(index), int(count)
+    except (TypeError, ValueError):
+        raise ValueError(f"shard must be (index, count) or \"index/count\", e.g. (0, 4) (got {shard!r})") from None
+
+
 def sweep(
-    scenario: Scenario,
+    scenario: Union[Scenario, PathLike],
     values: Mapping[str, Any],
     replications: Optional[int] = None,
     seed: Optional[int] = None,
@@ -130,7 +161,10 @@ def sweep(
     with ``ccsim.merge`` into what the whole sweep gives, value for value.
 
     Raises ``ScenarioError``/``ValueError`` for a key or value the scenario refuses,
-    ``MemoryError`` when the results would not fit."""
+    ``MemoryError`` when the results would not fit. A path is loaded first; a variant
+    file sweeps as the scenario it gives."""
+    scenario = _scenario(scenario)
+    shard = _shard(shard)
     axes = _axes(values)
     total = 1
     for _, vals in axes:
@@ -146,7 +180,7 @@ def sweep(
     _warn(warnings)
     if kind == "partial":
         return Partial(text, f"shard {shard[0]}/{shard[1]}" if shard else "<partial>")
-    return SweepResult(text, warnings)
+    return SweepResult(text, warnings, order=[k for k in scenario.changes if k not in values] + [k for k, _ in axes])
 
 
 def _warn(messages: Sequence[str]) -> None:
@@ -183,11 +217,27 @@ def merge(
     _warn(warnings)
     if kind == "run":
         return RunResult(doc, reps)
-    return SweepResult(doc, warnings)
+    return SweepResult(doc, warnings, order=json.loads(reps))
+
+
+_FLAGS = {
+    "--max-abandon-rate": "max_abandon_rate",
+    "--max-iterations": "max_iterations",
+    "--max-occupancy": "max_occupancy",
+    "--service-level": "service_levels",
+    "--replications": "replications",
+    "--time-limit": "time_limit_s",
+    "--confidence": "confidence",
+    "--max-asa": "max_asa_s",
+    "--threads": "threads",
+    "--solver": "solver",
+    "--seed": "seed",
+    "--gap": "gap",
+}
 
 
 def optimize(
-    scenario: Scenario,
+    scenario: Union[Scenario, PathLike],
     *,
     seed: Optional[int] = None,
     threads: Optional[int] = None,
@@ -236,7 +286,16 @@ def optimize(
         def log(line: str) -> None:
             print(line, file=sys.stderr)
 
-    doc, files, workbook, lines = _ccsim.optimize_files(scenario, flags, log)
+    try:
+        doc, files, workbook, lines = _ccsim.optimize_files(_scenario(scenario), flags, log)
+    except ValueError as e:
+        # The library names the command's flags; say the keyword arguments instead.
+        message = str(e)
+        for flag, name in _FLAGS.items():
+            message = message.replace(flag, name)
+        if message == str(e):
+            raise
+        raise type(e)(message) from None
     return OptimizeResult(doc, files, workbook, lines)
 
 
@@ -287,6 +346,8 @@ def _erlang(rate_per_hour, aht_s, agents, answer_within_s, patience_s):
     if patience_s is not None:
         inputs.append(patience_s)
     if all(np.ndim(x) == 0 for x in inputs):
+        if float(agents) != int(agents) or int(agents) < 0:
+            raise ValueError(f"agents must be a whole number, 0 or more (got {agents})")
         return _ccsim.erlang(
             float(rate_per_hour),
             float(aht_s),

@@ -150,7 +150,9 @@ class RunResult:
     def replications(self) -> pd.DataFrame:
         """Per replication (one simulated day): its totals, one column per metric."""
         keys = self._keys()
-        return pd.DataFrame([{**keys, **row} for row in self._replications])
+        return pd.DataFrame(
+            [{**keys, **{k: (float("nan") if v is None else v) for k, v in row.items()}} for row in self._replications]
+        )
 
     def __repr__(self) -> str:
         d = self._doc
@@ -223,16 +225,21 @@ class SweepResult:
     - ``by_group``: per point and group: occupancy, agents on duty, hours, cost.
     """
 
-    def __init__(self, doc_json: str, warnings: Optional[List[str]] = None) -> None:
+    def __init__(
+        self, doc_json: str, warnings: Optional[List[str]] = None, order: Optional[List[str]] = None
+    ) -> None:
         self._doc: Dict[str, Any] = json.loads(doc_json)
         self.warnings: List[str] = list(warnings or [])
+        self._order: List[str] = list(order or [])
 
     def to_dict(self) -> Dict[str, Any]:
         """The sweep's document as a dict (a copy)."""
         return json.loads(json.dumps(self._doc))
 
     def _keys(self, point: Dict[str, Any]) -> Dict[str, Any]:
-        keys = {k: _set_value(v) for k, v in point["set"].items()}
+        names = [k for k in self._order if k in point["set"]]
+        names += [k for k in point["set"] if k not in names]
+        keys = {k: _set_value(point["set"][k]) for k in names}
         keys["seed"] = point["seed"]
         keys["replications"] = point["replications"]
         return keys
@@ -398,7 +405,9 @@ class FitResult:
     """A scenario fitted to a contact log (``ccsim.fit``): ``toml`` is the scenario file's
     text (as ``ccsim fit`` writes it), ``warnings`` the fitted values a scenario cannot
     take (and what was written instead), ``report`` the fit's summary as the command
-    prints it. ``scenario()`` compiles it; ``save(path)`` writes it and loads it back."""
+    prints it. ``scenario()`` compiles it; ``save(path)`` writes it and loads it back.
+    Its staffing is a placeholder (a log says what customers did, not who was on duty):
+    staff it (or ``ccsim.optimize`` it) before reading its service level as the log's."""
 
     def __init__(self, toml: str, warnings: List[str], report: str, name: str) -> None:
         self.toml = toml

@@ -1,7 +1,7 @@
 //! Rosters (`optimize_files`), fits (`fit_toml`) and the Erlang formulas (`erlang`,
 //! `erlang_many`).
 
-use crate::scenario::{Scenario, check_readable, plain_error, scenario_error};
+use crate::scenario::{Scenario, check_readable, plain_error, read_base, scenario_error};
 use ccsim::optimize::OptimizeOptions;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -68,7 +68,8 @@ pub fn optimize_files(
         confidence: flags.confidence,
         max_occupancy: flags.max_occupancy,
     };
-    let file = PathBuf::from(&scenario.source);
+    let file = scenario.path.clone();
+    read_base(py, &scenario.source, &file, Some(&scenario.base_hash))?;
     let lines: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let mut all_lines = Vec::new();
     let outcome = py.allow_threads(|| {
@@ -124,7 +125,7 @@ pub fn optimize_files(
             .map_err(|m| plain_error(Some(&scenario.source), Some(key), m))?;
     }
     let mut texts = ccsim::output::optimize::result_files(&result);
-    let exports = ccsim::output::optimize::roster_files(&result, document, &file)
+    let exports = ccsim::output::optimize::roster_files(&result, document, &scenario.shown_path())
         .map_err(PyRuntimeError::new_err)?;
     let mut workbook = Vec::new();
     for (name, bytes) in exports {

@@ -6,7 +6,7 @@ use ccsim::model::Model;
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A compiled scenario (immutable): `load(path)` or `Scenario.from_toml(text)`.
 #[pyclass(frozen, module = "ccsim._ccsim")]
@@ -14,6 +14,12 @@ pub struct Scenario {
     pub(crate) model: Model,
     /// The file it was read from, as the user named it (`"<string>"` for text).
     pub(crate) source: String,
+    /// That file as an absolute path (read again by sweeps, changes, optimize and
+    /// unpickling, whatever the working directory is then).
+    pub(crate) path: PathBuf,
+    /// The identity of the file's scenario without changes ([`ccsim::shard::scenario_hash`])
+    /// when it was loaded: reading the file again must give it.
+    pub(crate) base_hash: String,
     /// The TOML text of a scenario made by `from_toml`.
     pub(crate) text: Option<String>,
     /// The values changed by `with_changes`, in order, each key once.
@@ -23,7 +29,11 @@ pub struct Scenario {
 }
 
 /// A `ScenarioError` exception from ccsim's, with its place and key as attributes.
-pub(crate) fn scenario_error(py: Python<'_>, e: ccsim::scenario::ScenarioError) -> PyErr {
+pub(crate) fn scenario_error(py: Python<'_>, mut e: ccsim::scenario::ScenarioError) -> PyErr {
+    // A changed value's key as Python wrote it (the command line's says `--set KEY`).
+    if let Some(key) = e.key.as_deref().and_then(|k| k.strip_prefix("--set ")) {
+        e.key = Some(key.to_string());
+    }
     let err = ScenarioError::new_err(e.to_string());
     let value = err.value(py);
     let (line, column) = match e.position {
@@ -56,50 +66,106 @@ pub(crate) fn plain_error(file: Option<&str>, key: Option<&str>, message: String
 /// An `OSError` (FileNotFoundError, PermissionError, …) naming `path` when it cannot be
 /// opened, as Python's own `open()` says it.
 pub(crate) fn check_readable(path: &Path) -> PyResult<()> {
+    check_readable_as(path, &path.display().to_string())
+}
+
+/// [`check_readable`] naming the file `shown` (as the user gave it).
+pub(crate) fn check_readable_as(path: &Path, shown: &str) -> PyResult<()> {
     std::fs::File::open(path).map(drop).map_err(|e| {
         let code = e.raw_os_error().unwrap_or(0);
         let text = e.to_string();
         let text = text.split(" (os error").next().unwrap_or(&text).to_string();
-        PyOSError::new_err((code, text, path.display().to_string()))
+        PyOSError::new_err((code, text, shown.to_string()))
     })
 }
 
+/// The fields of a scenario to compile: from `text`, or from the file `source` (as the
+/// user named it; `path` absolute) with `changes`, named `name_given`; `base_hash` (if
+/// known) is what the file without changes must still give.
+pub(crate) struct Recipe {
+    pub(crate) source: String,
+    pub(crate) path: PathBuf,
+    pub(crate) text: Option<String>,
+    pub(crate) changes: Vec<(String, toml::Value)>,
+    pub(crate) name_given: Option<String>,
+    pub(crate) base_hash: Option<String>,
+}
+
+/// Reads the scenario file at `path` (absolute) again, checking it still gives the
+/// scenario it gave when loaded (`expected`, if known): the file's model and its identity.
+pub(crate) fn read_base(
+    py: Python<'_>,
+    source: &str,
+    path: &Path,
+    expected: Option<&str>,
+) -> PyResult<(Model, String)> {
+    check_readable_as(path, source)?;
+    let base = ccsim::scenario::load(path).map_err(|e| scenario_error(py, e))?;
+    let hash = ccsim::shard::scenario_hash(&[&base]);
+    if let Some(expected) = expected
+        && expected != hash
+    {
+        return Err(plain_error(
+            Some(source),
+            None,
+            format!(
+                "{source} has changed since it was loaded (a scenario is what its file gave then; the file is read again to sweep, change, optimize or unpickle it): load it again with ccsim.load"
+            ),
+        ));
+    }
+    Ok((base, hash))
+}
+
 impl Scenario {
-    /// Compiles the scenario its fields describe: `text` when given, else the file
-    /// `source` with `changes` (named `name`).
-    fn build(
-        py: Python<'_>,
-        source: String,
-        text: Option<String>,
-        changes: Vec<(String, toml::Value)>,
-        name_given: Option<String>,
-    ) -> PyResult<Scenario> {
-        let model = match &text {
+    /// Compiles the scenario `recipe` describes.
+    pub(crate) fn build(py: Python<'_>, recipe: Recipe) -> PyResult<Scenario> {
+        let Recipe {
+            source,
+            path,
+            text,
+            changes,
+            name_given,
+            base_hash,
+        } = recipe;
+        let (model, base_hash) = match &text {
             Some(text) => {
                 let default = name_given.as_deref().unwrap_or("scenario");
-                ccsim::scenario::parse(text, "<string>", default)
-                    .map_err(|e| scenario_error(py, e))?
+                let model = ccsim::scenario::parse(text, "<string>", default)
+                    .map_err(|e| scenario_error(py, e))?;
+                let hash = ccsim::shard::scenario_hash(&[&model]);
+                (model, hash)
             }
             None => {
-                let path = Path::new(&source);
-                check_readable(path)?;
-                let base = ccsim::scenario::load(path).map_err(|e| scenario_error(py, e))?;
+                let (base, hash) = read_base(py, &source, &path, base_hash.as_deref())?;
                 if changes.is_empty() {
-                    base
+                    (base, hash)
                 } else {
                     let name = name_given.as_deref().unwrap_or(&base.name);
-                    ccsim::scenario::load_with_changes(path, &changes, name)
-                        .map_err(|e| scenario_error(py, e))?
+                    let model = ccsim::scenario::load_with_changes(&path, &changes, name)
+                        .map_err(|e| scenario_error(py, e))?;
+                    (model, hash)
                 }
             }
         };
         Ok(Scenario {
             model,
             source,
+            path,
+            base_hash,
             text,
             changes,
             name_given,
         })
+    }
+
+    /// The scenario file's name to show: as the user gave it when it still names the
+    /// same file from the working directory, else the absolute path.
+    pub(crate) fn shown_path(&self) -> PathBuf {
+        let given = PathBuf::from(&self.source);
+        match (given.canonicalize(), self.path.canonicalize()) {
+            (Ok(a), Ok(b)) if a == b => given,
+            _ => self.path.clone(),
+        }
     }
 
     /// Whether it was read from a file (not `from_toml`).
@@ -117,10 +183,14 @@ impl Scenario {
     fn from_toml(py: Python<'_>, text: &str, name: &str) -> PyResult<Scenario> {
         let s = Scenario::build(
             py,
-            "<string>".into(),
-            Some(text.to_string()),
-            Vec::new(),
-            Some(name.to_string()),
+            Recipe {
+                source: "<string>".into(),
+                path: PathBuf::new(),
+                text: Some(text.to_string()),
+                changes: Vec::new(),
+                name_given: Some(name.to_string()),
+                base_hash: None,
+            },
         )?;
         if !s.model.replays.is_empty() {
             return Err(PyValueError::new_err(
@@ -181,7 +251,8 @@ impl Scenario {
     }
 
     /// Pickling (so that a scenario can be sent to another process, e.g. a Dask worker):
-    /// it is compiled again there from its file (with its changes) or its text.
+    /// it is compiled again there from its file (by its absolute path, with its changes;
+    /// the file must still give what it gave when loaded) or from its text.
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         let rebuild = py.import("ccsim._ccsim")?.getattr("rebuild")?;
         let changes: Vec<toml::Value> = (self.changes.iter())
@@ -191,9 +262,11 @@ impl Scenario {
         table.insert("changes".into(), toml::Value::Array(changes));
         let args = (
             self.source.clone(),
+            self.path.clone(),
             self.text.clone(),
             table.to_string(),
             self.name_given.clone(),
+            self.base_hash.clone(),
         );
         PyTuple::new(py, [rebuild, args.into_pyobject(py)?.into_any()])
     }
@@ -216,27 +289,43 @@ impl Scenario {
             ));
         }
         let mut all = self.changes.clone();
+        let mut given = Vec::new();
         for (key, value) in changes.iter() {
             let key: String = key.extract()?;
+            let value = toml_value(&value)?;
+            given.push(format!("{key}={}", ccsim::sweep::show_value(&value)));
             all.retain(|(k, _)| *k != key);
-            all.push((key, toml_value(&value)?));
+            all.push((key, value));
         }
+        // Unnamed, a changed scenario is named by its changes, as a sweep's points are.
         let name = name
             .map(str::to_string)
-            .unwrap_or_else(|| self.model.name.clone());
-        Scenario::build(py, self.source.clone(), None, all, Some(name))
+            .unwrap_or_else(|| format!("{} [{}]", self.model.name, given.join(", ")));
+        Scenario::build(
+            py,
+            Recipe {
+                source: self.source.clone(),
+                path: self.path.clone(),
+                text: None,
+                changes: all,
+                name_given: Some(name),
+                base_hash: Some(self.base_hash.clone()),
+            },
+        )
     }
 }
 
 /// Compiles a pickled scenario again (see `Scenario.__reduce__`).
 #[pyfunction]
-#[pyo3(signature = (source, text, changes, name_given))]
+#[pyo3(signature = (source, path, text, changes, name_given, base_hash))]
 pub fn rebuild(
     py: Python<'_>,
     source: String,
+    path: PathBuf,
     text: Option<String>,
     changes: &str,
     name_given: Option<String>,
+    base_hash: String,
 ) -> PyResult<Scenario> {
     let table: toml::Table = changes
         .parse()
@@ -251,7 +340,18 @@ pub fn rebuild(
             }
         }
     }
-    Scenario::build(py, source, text, list, name_given)
+    let base_hash = text.is_none().then_some(base_hash);
+    Scenario::build(
+        py,
+        Recipe {
+            source,
+            path,
+            text,
+            changes: list,
+            name_given,
+            base_hash,
+        },
+    )
 }
 
 /// A Python value as TOML: bool, int, float, str, and lists and dicts of them.
@@ -292,6 +392,17 @@ pub(crate) fn toml_value(v: &Bound<'_, PyAny>) -> PyResult<toml::Value> {
 /// Raises `ScenarioError` on bad input (with file, line, column and key), `OSError` when
 /// the file cannot be read.
 #[pyfunction]
-pub fn load(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Scenario> {
-    Scenario::build(py, path.display().to_string(), None, Vec::new(), None)
+pub fn load(py: Python<'_>, path: PathBuf) -> PyResult<Scenario> {
+    let absolute = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
+    Scenario::build(
+        py,
+        Recipe {
+            source: path.display().to_string(),
+            path: absolute,
+            text: None,
+            changes: Vec::new(),
+            name_given: None,
+            base_hash: None,
+        },
+    )
 }

@@ -2,7 +2,9 @@
 //! its own with the GIL released, stopped by Ctrl-C, telling an optional progress callback
 //! how many replications are done.
 
-use crate::scenario::{Scenario, check_readable, plain_error, scenario_error, toml_value};
+use crate::scenario::{
+    Scenario, check_readable, plain_error, read_base, scenario_error, toml_value,
+};
 use ccsim::experiment::{self, RunOptions, RunResult};
 use ccsim::model::Model;
 use ccsim::runner::Control;
@@ -237,7 +239,7 @@ fn sweep_axes(
     for axis in &out {
         if ccsim::sweep::parse_axis(&axis.text()).as_ref() != Ok(axis) {
             return Err(PyValueError::new_err(format!(
-                "{}: a swept value must be a number, a bool or a string without commas or quotes that does not read as a number (got {})",
+                "{}: a swept value must be a number, a bool or a string without commas or quotes that does not read as a number (got {}); give the values as a list, e.g. {{\"channel.voice.patience.mean\": [\"3m\", \"5m\"]}}",
                 axis.key,
                 axis.text()
             )));
@@ -283,13 +285,16 @@ pub fn sweep_json(
         ),
     };
     let axes = sweep_axes(scenario, axes)?;
-    let file = PathBuf::from(&scenario.source);
-    let base = ccsim::scenario::load(&file).map_err(|e| scenario_error(py, e))?;
+    // The partial files record the absolute path: a merge elsewhere reads it again.
+    let file = scenario.path.clone();
+    let (base, _) = read_base(py, &scenario.source, &file, Some(&scenario.base_hash))?;
     let opts = options(&base, replications, seed, threads)?;
     let given_seed = seed.map(|_| opts.seed);
     let given_replications = replications.map(|_| opts.replications);
-    let plan =
-        ccsim::sweep::plan(&file, base, &axes).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let plan = ccsim::sweep::plan_located(&file, base, &axes).map_err(|e| match e {
+        ccsim::sweep::PlanError::Grid(m) => PyValueError::new_err(m),
+        ccsim::sweep::PlanError::Point(e) => scenario_error(py, e),
+    })?;
     let warnings: Vec<String> = plan.identical_points().into_iter().collect();
     let points: Vec<u32> = (0..plan.models.len() as u32)
         .filter(|&p| shard.is_none_or(|s| s.owns(p)))
@@ -328,7 +333,8 @@ pub fn sweep_json(
 /// Merges the parts of a sharded run or sweep: each `(name, text)` (the name is used in
 /// messages: its file, say), checked against the scenario they recorded or `scenario`.
 /// Returns `("run", summary, replications, warnings)` as `run_json` gives them, or
-/// `("sweep", json, "", warnings)` as `sweep_json`. Raises `ScenarioError` for parts
+/// `("sweep", json, keys, warnings)` as `sweep_json`, with the swept keys in axis order as
+/// a JSON list. Raises `ScenarioError` for parts
 /// that do not fit together or with the scenario.
 #[pyfunction]
 #[pyo3(signature = (parts, scenario = None))]
@@ -361,9 +367,13 @@ pub fn merge_json(
             runs,
             seeds,
         } => {
+            let keys: Vec<&str> = (labels.first().into_iter().flatten())
+                .map(|(k, _)| k.as_str())
+                .collect();
+            let keys = serde_json::to_string(&keys).unwrap_or_default();
             let points = ccsim::sweep::points(&models, labels, runs, &seeds);
             let json = ccsim::output::sweep::to_json(&points);
-            Ok(("sweep".into(), json, String::new(), warnings))
+            Ok(("sweep".into(), json, keys, warnings))
         }
     }
 }

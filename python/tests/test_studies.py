@@ -191,3 +191,70 @@ def test_a_progress_bar_when_asked_and_silence_otherwise(capfd):
     ccsim.run(scenario, replications=3, seed=1, threads=1, progress=True)
     err = capfd.readouterr().err
     assert "3/3" in err and "erlang_a" in err
+
+
+def test_a_scenario_is_what_its_file_gave_when_loaded(tmp_path, monkeypatch):
+    copy = tmp_path / "ea.toml"
+    copy.write_text(ERLANG_A.read_text())
+    monkeypatch.chdir(tmp_path)
+    scenario = ccsim.load("ea.toml")
+    pickled = pickle.dumps(scenario.with_changes({"channel.voice.patience.mean": "4m"}))
+    # Elsewhere, the pickled scenario still finds its file (by its absolute path).
+    monkeypatch.chdir(ROOT)
+    again = pickle.loads(pickled)
+    assert again.source == "ea.toml" and len(ccsim.sweep(again, {"group.agents.agents": [104]}, replications=2)) == 1
+    # A file changed on disk is not read as if it were the scenario loaded.
+    copy.write_text(ERLANG_A.read_text().replace("agents = 110", "agents = 100"))
+    for call in [lambda: scenario.with_changes({"group.agents.agents": 104}),
+                 lambda: ccsim.sweep(scenario, {"group.agents.agents": [104]}),
+                 lambda: pickle.loads(pickled)]:
+        with pytest.raises(ccsim.ScenarioError, match="has changed since it was loaded"):
+            call()
+    assert ccsim.run(scenario, replications=2).to_dict()["replications"] == 2  # the copy it has
+
+
+def test_a_variant_file_takes_changes_and_sweeps():
+    variant = ccsim.load(ROOT / "scenarios" / "variants" / "peak_staff_plus_20.toml")
+    same = variant.with_changes({"group.voice_t1.staffing[20]": 132})  # the variant's own value
+    assert same.name == "weekday + 20 % tier-1 staff at peak [group.voice_t1.staffing[20]=132]"
+    one = ccsim.run(variant, replications=2, seed=1).to_dict()
+    two = ccsim.run(same, replications=2, seed=1).to_dict()
+    for d in (one, two):
+        d.pop("wall_s"), d.pop("scenario")
+    assert one == two
+    grid = ccsim.sweep(variant, {"group.voice_t1.staffing[20]": [120, 132]}, replications=2, seed=1)
+    expected = json.loads(cli("sweep", "scenarios/variants/peak_staff_plus_20.toml", "--set",
+                              "group.voice_t1.staffing[20]=120,132", "--replications", "2",
+                              "--seed", "1", "--json", "--quiet"))
+    assert grid.to_dict() == expected
+
+
+def test_what_a_user_gets_wrong_is_said_in_python_s_terms():
+    scenario = ccsim.load(ERLANG_A)
+    assert ccsim.run(ERLANG_A, replications=2, seed=1).to_dict()["scenario"] == scenario.name
+    with pytest.raises(TypeError, match="ccsim.load"):
+        ccsim.run(42)
+    with pytest.raises(ccsim.ScenarioError) as caught:
+        ccsim.sweep(scenario, {"channel.voice.patience.mean": ["3m", "-6m"]})
+    assert caught.value.key == "channel.voice.patience.mean" and "--set" not in str(caught.value)
+    with pytest.raises(ValueError, match=r'as a list, e.g.'):
+        ccsim.sweep(scenario, {"channel.voice.patience.mean": "3m,5m"})
+    parts = [ccsim.sweep(scenario, {"group.agents.agents": [104, 108]}, replications=2, shard=f"{i}/2")
+             for i in range(2)]
+    assert len(ccsim.merge(parts)) == 2
+    with pytest.raises(ValueError, match="whole number"):
+        ccsim.erlang_c(1200, 300, 110.9, 20)
+    with pytest.raises(ValueError) as caught:
+        ccsim.optimize(ccsim.load(ROOT / "scenarios" / "night_line.toml"), replications=0)
+    assert "replications" in str(caught.value) and "--replications" not in str(caught.value)
+    days = ccsim.run(scenario, replications=2, seed=1).replications
+    assert days["callback_wait_s"].dtype.kind == "f"
+
+
+def test_the_swept_keys_keep_their_order():
+    scenario = ccsim.load(ERLANG_A)
+    values = {"group.agents.agents": [104], "channel.voice.patience.mean": ["3m"]}
+    whole = ccsim.sweep(scenario, values, replications=2)
+    assert list(whole.by_channel.columns[:2]) == list(values)
+    parts = [ccsim.sweep(scenario, values, replications=2, shard=(i, 2)) for i in range(2)]
+    assert list(ccsim.merge(parts).by_channel.columns[:2]) == list(values)

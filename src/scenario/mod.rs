@@ -667,8 +667,8 @@ pub fn parse_raw(text: &str, file: &str) -> Result<raw::RawScenario, ScenarioErr
     deserialize_located(text, file)
 }
 
-/// Loads the scenario at `path` with values changed by key path (a sweep point), e.g.
-/// `("group.agents.agents", 28)`; `name` names the result.
+/// Loads the scenario at `path` (a scenario or a variant file) with values changed by key
+/// path (a sweep point), e.g. `("group.agents.agents", 28)`; `name` names the result.
 pub fn load_with_changes(
     path: &Path,
     changes: &[(String, toml::Value)],
@@ -685,21 +685,20 @@ pub fn load_with_changes(
                 message: "the scenario is not valid TOML".into(),
             })
     })?;
-    if document.contains_key("extends") {
-        return Err(ScenarioError {
-            file,
-            position: None,
-            key: Some("extends".into()),
-            message: "sweep a scenario, not a variant file: copy its changes into --set".into(),
-        });
-    }
-    document.remove("variant");
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "scenario".into());
-    // The base alone must be valid, so that an error below is the changes' fault.
-    parse(&text, &file, &stem)?;
+    if document.contains_key("extends") {
+        // A variant file: its chain resolved into one document (paths made absolute),
+        // and the variant alone must be valid, so that an error below is the changes'.
+        document = resolved_document(path)?;
+        load(path)?;
+    } else {
+        document.remove("variant");
+        // The base alone must be valid, so that an error below is the changes' fault.
+        parse(&text, &file, &stem)?;
+    }
     let at = |key: &str, message: String| ScenarioError {
         file: file.clone(),
         position: None,
