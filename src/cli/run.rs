@@ -91,7 +91,7 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         }
         Some(spec) => run_to_precision(&model, &options, spec, args.max_replications, args.quiet)?,
     };
-    finish_run(
+    let summary = finish_run(
         &model,
         &result,
         options.seed,
@@ -101,7 +101,6 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         args.force,
     )?;
     if let Some(dir) = &args.report {
-        let summary = RunSummary::new(&model, &result, options.seed);
         let files =
             crate::report::run_report(&model, &summary, &args.file.display().to_string(), args.png)
                 .map_err(Error::internal)?;
@@ -113,7 +112,8 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// Checks the warm-up, then prints (and with `out`, writes) a finished run.
+/// Checks the warm-up, then prints (and with `out`, writes) a finished run; returns its
+/// summary (built once, for a report too).
 pub(super) fn finish_run(
     model: &Model,
     result: &experiment::RunResult,
@@ -122,7 +122,7 @@ pub(super) fn finish_run(
     json: bool,
     out: &Option<PathBuf>,
     force: bool,
-) -> Result<(), Error> {
+) -> Result<RunSummary, Error> {
     if let Some(warning) = experiment::warmup_check(model, result) {
         eprintln!("warning: {warning}");
     }
@@ -131,10 +131,11 @@ pub(super) fn finish_run(
         write_folder(dir, "--out", force, &data_files(&summary))?;
     }
     if json {
-        emit_with(|w| write_json(&summary, w))
+        emit_with(|w| write_json(&summary, w))?;
     } else {
-        emit(&render_text(model, &summary, source))
+        emit(&render_text(model, &summary, source))?;
     }
+    Ok(summary)
 }
 
 /// Parses `--precision METRIC=HALF_WIDTH`, runs to that precision (or `max` replications)

@@ -182,7 +182,7 @@ pub(super) fn merge_command(args: &MergeArgs) -> Result<(), Error> {
         ),
         crate::shard::MergedRuns::Run { model, result } => {
             let source = merged.scenario.display().to_string();
-            finish_run(
+            let summary = finish_run(
                 &model,
                 &result,
                 merged.seed,
@@ -192,7 +192,6 @@ pub(super) fn merge_command(args: &MergeArgs) -> Result<(), Error> {
                 args.force,
             )?;
             if let Some(dir) = &args.report {
-                let summary = RunSummary::new(&model, &result, merged.seed);
                 let files = crate::report::run_report(&model, &summary, &source, args.png)
                     .map_err(Error::internal)?;
                 write_folder(dir, "--report", args.force, &files)?;

@@ -444,3 +444,69 @@ fn a_route_of_the_exact_pair_beats_one_of_the_channel() {
     ));
     assert_eq!(m.contact_types[0].groups, vec![second, first]);
 }
+
+/// Six groups take the same calls in a routing order (one after an overflow wait, one at
+/// concurrency 2): routing by the engine's availability bits (a type with more than four
+/// groups) sends every contact where asking each group in turn does, so the replications
+/// are the same to the last tally.
+#[test]
+fn the_availability_bits_route_as_asking_each_group_does() {
+    let mut text = String::from(
+        r#"
+[simulation]
+horizon = "4h"
+interval = "30m"
+replications = 2
+seed = 3
+
+[[channel]]
+name = "voice"
+service_level = { answer_within = "20s", target = 0.8 }
+patience = { dist = "exponential", mean = "2m" }
+
+[[category]]
+name = "a"
+
+[[category]]
+name = "b"
+
+[[arrivals]]
+channel = "voice"
+category = "a"
+rate_per_hour = 400
+
+[[arrivals]]
+channel = "voice"
+category = "b"
+rate_per_hour = 300
+"#,
+    );
+    for g in 0..6 {
+        let handles = if g % 2 == 0 {
+            r#"["voice/a", "voice/b"]"#
+        } else {
+            r#"["voice/a"]"#
+        };
+        let overflow = if g == 4 {
+            "overflow_after = \"30s\"\n"
+        } else {
+            ""
+        };
+        let concurrency = if g == 5 { "concurrency = 2\n" } else { "" };
+        text += &format!(
+            "\n[[group]]\nname = \"g{g}\"\nagents = {}\nhandles = {handles}\nhandle_time = {{ dist = \"exponential\", mean = \"5m\" }}\n{overflow}{concurrency}",
+            2 + g
+        );
+    }
+    let m = model(&text);
+    let mut ws = ccsim::engine::Workspace::new();
+    let mut outcomes = Vec::new();
+    for ask_up_to in [100, 0] {
+        ccsim::engine::route_by_bits_above(Some(ask_up_to));
+        let outcome = ccsim::engine::simulate(&m, m.seed, 1, &mut ws);
+        ccsim::engine::route_by_bits_above(None);
+        outcomes.push(format!("{outcome:?}"));
+    }
+    assert_eq!(outcomes[0], outcomes[1]);
+    assert!(outcomes[0].len() > 1000);
+}

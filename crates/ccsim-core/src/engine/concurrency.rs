@@ -4,8 +4,9 @@
 //! its `finish_work`, and the agent has one pending `ServiceEnd` (stamped) for the earliest.
 //! With concurrency 1 there is no work clock: the end is known when the service starts.
 //!
-//! Invariants: an agent is in its group's `idle` list exactly when `available` is set,
-//! which needs a free slot and not leaving; a reschedule bumps the agent's stamp, so the
+//! Invariants: an agent is in its group's `idle` list ([`super::idle::IdleList`]) exactly
+//! when `available` is set, which needs a free slot and not leaving; its load does not
+//! change while it is listed; a reschedule bumps the agent's stamp, so the
 //! previous `ServiceEnd` is stale.
 
 use super::Replication;
@@ -101,42 +102,58 @@ impl Replication<'_> {
         self.ws.events.push(at, Payload::ServiceEnd(agent, a_stamp));
     }
 
-    /// Takes an agent with a free slot from group `g`: the least loaded one.
-    #[inline]
+    /// Takes an agent with a free slot from group `g`: the least loaded one, the first
+    /// listed among equals (with concurrency 1, the last listed).
+    #[inline(always)]
     pub(super) fn take_available(&mut self, g: GroupId) -> Option<AgentId> {
         let idle = &mut self.ws.groups[g.index()].idle;
         let pos = if self.model.groups[g.index()].concurrency == 1 {
-            idle.len().checked_sub(1)?
+            idle.last()?
         } else {
-            let agents = &self.ws.agents;
-            (0..idle.len()).min_by_key(|&i| agents[idle[i].index()].conversations)?
+            idle.least_loaded(&self.ws.agents)?
         };
-        let agent = idle.swap_remove(pos);
+        let agent = idle.remove_at(pos, &mut self.ws.agents);
+        if idle.is_empty() && self.ws.availability.used {
+            self.ws.availability.set(g, false);
+        }
         self.ws.agents[agent.index()].available = false;
         Some(agent)
     }
 
     /// Lists agent `agent` as available if it has a free slot and is not leaving.
-    #[inline]
+    #[inline(always)]
     pub(super) fn make_available(&mut self, agent: AgentId) {
         let a = &mut self.ws.agents[agent.index()];
         let k = self.model.groups[a.group.index()].concurrency;
         if !a.available && !a.leaving && a.conversations < k {
             a.available = true;
-            self.ws.groups[a.group.index()].idle.push(agent);
+            let g = a.group;
+            let idle = &mut self.ws.groups[g.index()].idle;
+            let was_empty = idle.is_empty();
+            idle.push(agent, &mut self.ws.agents);
+            if was_empty && self.ws.availability.used {
+                self.ws.availability.set(g, true);
+            }
         }
     }
 
     /// Takes agent `agent` off its group's available list.
-    #[inline]
+    #[inline(always)]
     pub(super) fn make_unavailable(&mut self, agent: AgentId) {
+        if self.ws.agents[agent.index()].available {
+            self.unlist(agent);
+        }
+    }
+
+    /// [`Self::make_unavailable`] for an agent that is listed.
+    fn unlist(&mut self, agent: AgentId) {
         let a = &mut self.ws.agents[agent.index()];
-        if a.available {
-            a.available = false;
-            let idle = &mut self.ws.groups[a.group.index()].idle;
-            if let Some(pos) = idle.iter().rposition(|&x| x == agent) {
-                idle.swap_remove(pos);
-            }
+        a.available = false;
+        let g = a.group;
+        let idle = &mut self.ws.groups[g.index()].idle;
+        idle.remove(agent, &mut self.ws.agents);
+        if idle.is_empty() && self.ws.availability.used {
+            self.ws.availability.set(g, false);
         }
     }
 

@@ -18,10 +18,20 @@
 //! in a queue, never in service; nothing allocates per event once buffers have grown.
 
 pub mod arrivals;
+mod available;
 mod bot;
 mod concurrency;
 pub mod events;
 mod hours;
+mod idle;
+
+/// Tests only: route by the availability bits when a type has more than `groups` groups
+/// (`None`: the engine's own threshold), on this thread. Both ways give the same results;
+/// a test runs a model each way to show it.
+#[doc(hidden)]
+pub fn route_by_bits_above(groups: Option<usize>) {
+    available::ASK_OVERRIDE.with(|o| o.set(groups));
+}
 mod intake;
 mod lines;
 mod returns;

@@ -95,10 +95,28 @@ impl Replication<'_> {
     pub(super) fn route(&mut self, c: ContactId) {
         let model = self.model;
         let t = self.ws.contacts[c.index()].contact_type;
-        for &g in &model.contact_types[t.index()].groups {
-            if model.groups[g.index()].overflow_after == 0.0
-                && let Some(agent) = self.take_available(g)
-            {
+        if !self.ws.availability.used {
+            // A few groups: ask each in turn.
+            for &g in &model.contact_types[t.index()].groups {
+                if model.groups[g.index()].overflow_after == 0.0
+                    && let Some(agent) = self.take_available(g)
+                {
+                    self.start_service(agent, c);
+                    self.make_available(agent);
+                    return;
+                }
+            }
+            self.enqueue(c, None);
+            return;
+        }
+        // The first group of the type's list with an available agent and no overflow
+        // wait (the bits of `available`, not a question to each group).
+        if let Some(p) = self.ws.availability.first(t) {
+            let g = model.contact_types[t.index()].groups[p];
+            debug_assert_eq!(model.groups[g.index()].overflow_after, 0.0);
+            let taken = self.take_available(g);
+            debug_assert!(taken.is_some(), "{g:?} has its bit set, no agent");
+            if let Some(agent) = taken {
                 self.start_service(agent, c);
                 self.make_available(agent);
                 return;

@@ -58,7 +58,7 @@ impl Replication<'_> {
         self.integrate(g);
         self.ws.groups[g.index()].target = target;
         while over_plan(self.ws, g, target) > 0 {
-            let idle = &self.ws.groups[g.index()].idle;
+            let idle = self.ws.groups[g.index()].idle.as_slice();
             let Some(pos) = idle
                 .iter()
                 .rposition(|&a| self.ws.agents[a.index()].conversations == 0)
@@ -118,6 +118,7 @@ impl Replication<'_> {
             available: false,
             stamp: Stamp::default(),
             member: group.members.len() as u32,
+            idle_pos: 0,
             work: 0.0,
             clock: self.now,
         };

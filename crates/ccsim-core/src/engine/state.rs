@@ -180,6 +180,8 @@ pub(super) struct Agent {
     pub stamp: Stamp,
     /// Its position in its group's `members` while on duty.
     pub member: u32,
+    /// Its place in its group's available list while listed (`available`; concurrency above 1).
+    pub idle_pos: u32,
     /// Work done per conversation (seconds at full speed) up to `clock`.
     pub work: f64,
     /// Time of the last work-clock update.
@@ -190,7 +192,7 @@ pub(super) struct Agent {
 #[derive(Clone, Debug, Default)]
 pub(super) struct GroupState {
     /// Agents on duty with a free conversation slot, not leaving.
-    pub idle: Vec<AgentId>,
+    pub idle: super::idle::IdleList,
     /// Agents on duty (idle or busy), including busy ones due to leave.
     pub present: u32,
     /// The agents on duty, in no particular order (`Agent::member` is the position).
@@ -242,6 +244,8 @@ pub struct Workspace {
     pub(super) lines_in_use: Vec<u32>,
     pub(super) tallies: Tallies,
     pub(super) scratch: WaitHistogram,
+    /// Per contact type, the groups with an available agent (see `available`).
+    pub(super) availability: super::available::Availability,
 }
 
 impl Workspace {
@@ -261,8 +265,9 @@ impl Workspace {
         self.slots.clear();
         self.groups
             .resize_with(model.groups.len(), GroupState::default);
-        for g in &mut self.groups {
-            g.idle.clear();
+        for (g, group) in self.groups.iter_mut().zip(&model.groups) {
+            let most = group.timeline.iter().map(|&(_, n)| n).max().unwrap_or(0);
+            g.idle.clear(group.concurrency, most);
             g.members.clear();
             g.present = 0;
             g.leaving = 0;
@@ -301,6 +306,7 @@ impl Workspace {
             draw_busyness(model, seed, replication, &mut self.busyness);
         }
         self.tallies.reset(model);
+        self.availability.reset(model);
     }
 
     /// The state of stream `s`.
