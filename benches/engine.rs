@@ -1,7 +1,8 @@
 //! Engine speed: one replication of the 100-agent Erlang-A case (95 arrivals per minute,
 //! AHT 1 min, mean patience 3 min, about one million contacts), reported as contacts per
 //! second; the same arrivals replayed from a contact log (CSV read row by row); and chat
-//! groups of 100 to 10,000 agents at concurrency 3 (the cost per contact stays flat).
+//! groups of 100 to 10,000 agents at concurrency 3, and one group serving 1 to 1,000
+//! categories (the cost per contact stays flat in both).
 
 use ccsim::engine::{Workspace, simulate};
 use ccsim::experiment::replicate;
@@ -153,5 +154,61 @@ fn chat_concurrency(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, engine, replay, chat_concurrency);
+/// One group of 100 agents serving `categories` categories that share the Erlang-A case's
+/// 5,700 calls an hour (AHT 1 min, mean patience 3 min), for about 200,000 calls: the cost
+/// per contact must stay flat as the queues multiply (issue 18 item 3: probing every
+/// queue's head cost 2.6 k instructions a contact at 10 categories and 32 k at 1,000).
+fn queues_scenario(categories: u32) -> String {
+    let rate = 5700.0 / categories as f64;
+    let mut text = String::from(
+        r#"
+[simulation]
+name = "bench-queues"
+horizon = "35h"
+interval = "30m"
+replications = 1
+seed = 7
+
+[[channel]]
+name = "voice"
+service_level = { answer_within = "20s", target = 0.8 }
+patience = { dist = "exponential", mean = "3m" }
+"#,
+    );
+    let mut handles = Vec::new();
+    for k in 0..categories {
+        text += &format!("\n[[category]]\nname = \"c{k}\"\n");
+        text += &format!(
+            "\n[[arrivals]]\nchannel = \"voice\"\ncategory = \"c{k}\"\nrate_per_hour = {rate}\n"
+        );
+        handles.push(format!("\"voice/c{k}\""));
+    }
+    text += &format!(
+        "\n[[group]]\nname = \"agents\"\nagents = 100\nhandles = [{}]\nhandle_time = {{ dist = \"exponential\", mean = \"1m\" }}\n",
+        handles.join(", ")
+    );
+    text
+}
+
+fn many_queues(c: &mut Criterion) {
+    let mut group = c.benchmark_group("many_queues");
+    group.sample_size(10);
+    for categories in [1, 10, 100, 1_000] {
+        let text = queues_scenario(categories);
+        let model = ccsim::scenario::parse(&text, "bench", "bench").expect("valid scenario");
+        let mut ws = Workspace::new();
+        let contacts = simulate(&model, model.seed, 0, &mut ws).contacts;
+        group.throughput(Throughput::Elements(contacts));
+        group.bench_function(format!("{categories}_categories"), |b| {
+            let mut replication = 0;
+            b.iter(|| {
+                replication += 1;
+                simulate(&model, model.seed, replication, &mut ws)
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, engine, replay, chat_concurrency, many_queues);
 criterion_main!(benches);

@@ -510,3 +510,91 @@ rate_per_hour = 300
     assert_eq!(outcomes[0], outcomes[1]);
     assert!(outcomes[0].len() > 1000);
 }
+
+/// Serves a model with the engine's heaps of queue fronts for every group and with a probe
+/// of every queue, and returns both replications' outcomes as text.
+fn served_both_ways(m: &ccsim::model::Model) -> [String; 2] {
+    let mut ws = ccsim::engine::Workspace::new();
+    [usize::MAX, 0].map(|probe_up_to| {
+        ccsim::engine::serve_by_heads_above(Some(probe_up_to));
+        let outcome = ccsim::engine::simulate(m, m.seed, 1, &mut ws);
+        ccsim::engine::serve_by_heads_above(None);
+        format!("{outcome:?}")
+    })
+}
+
+/// Groups with many queues (12 categories on voice, with a VIP priority class, and an
+/// e-mail backlog beside them; one group with a serve order, one after an overflow wait
+/// that also takes escalations in its transfer queue) take the next contact from heaps of their
+/// queues' fronts exactly as a probe of every queue does: the replications are the same
+/// to the last tally. So is the weekday (priority classes, misroutes, transfers, redials).
+#[test]
+fn the_queue_heads_serve_as_probing_every_queue_does() {
+    let mut text = String::from(
+        r#"
+[simulation]
+horizon = "6h"
+interval = "30m"
+seed = 5
+
+[[channel]]
+name = "voice"
+service_level = { answer_within = "20s", target = 0.8 }
+patience = { dist = "exponential", mean = "2m" }
+
+[[channel]]
+name = "email"
+kind = "email"
+service_level = { answer_within = "4h", target = 0.9 }
+"#,
+    );
+    for k in 0..12 {
+        text += &format!("\n[[category]]\nname = \"c{k}\"\n");
+        text += &format!(
+            "\n[[arrivals]]\nchannel = \"voice\"\ncategory = \"c{k}\"\nrate_per_hour = {}\n",
+            40 + 10 * k
+        );
+    }
+    text += r#"
+[[arrivals]]
+channel = "voice"
+category = "c3"
+priority = 1
+rate_per_hour = 60
+
+[[arrivals]]
+channel = "email"
+category = "c0"
+rate_per_hour = 120
+
+[[group]]
+name = "front"
+agents = 40
+handles = ["voice/*", "email/*"]
+handle_time = { dist = "exponential", mean = "4m" }
+serve_order = ["voice/c11", "voice/c10"]
+resolve_by = { c5 = 0.5, c6 = 0.7 }
+escalate_to_by = { c5 = "late", c6 = "back" }
+
+[[group]]
+name = "late"
+agents = 8
+handles = ["voice/*"]
+handle_time = { dist = "exponential", mean = "4m" }
+overflow_after = "30s"
+
+[[group]]
+name = "back"
+agents = 3
+handles = []
+handle_time = { dist = "exponential", mean = "8m" }
+"#;
+    let m = model(&text);
+    let [probed, heaps] = served_both_ways(&m);
+    assert_eq!(probed, heaps);
+    assert!(probed.len() > 1000);
+    let weekday = ccsim::scenario::load(std::path::Path::new("scenarios/weekday.toml"))
+        .expect("the weekday loads");
+    let [probed, heaps] = served_both_ways(&weekday);
+    assert_eq!(probed, heaps);
+}

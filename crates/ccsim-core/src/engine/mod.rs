@@ -22,6 +22,7 @@ mod available;
 mod bot;
 mod concurrency;
 pub mod events;
+mod heads;
 mod hours;
 mod idle;
 
@@ -31,6 +32,14 @@ mod idle;
 #[doc(hidden)]
 pub fn route_by_bits_above(groups: Option<usize>) {
     available::ASK_OVERRIDE.with(|o| o.set(groups));
+}
+
+/// Tests: serve groups with more than `queues` queues from heaps of queue fronts (`None`:
+/// the engine's own threshold), on this thread. Both ways give the same results; a test
+/// runs a model each way to show it.
+#[doc(hidden)]
+pub fn serve_by_heads_above(queues: Option<usize>) {
+    heads::PROBE_OVERRIDE.with(|o| o.set(queues));
 }
 mod intake;
 mod lines;

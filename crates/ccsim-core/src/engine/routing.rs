@@ -10,6 +10,7 @@
 
 use super::Replication;
 use super::events::Payload;
+use super::heads::front_waiting;
 use super::state::ContactState;
 use crate::ids::{ContactId, GroupId, QueueId, Stamp};
 use crate::seeds;
@@ -137,6 +138,9 @@ impl Replication<'_> {
         let base = transfer_to.map_or(t, |g| n_types + g.index());
         let q = self.queue(base, class);
         self.ws.queues[q.index()].push_back((c, stamp));
+        if self.ws.heads.used && transfer_to.is_none() {
+            self.ws.heads.pushed(t, class, q.index(), now);
+        }
         if gives_up.is_finite() {
             self.ws.events.push(gives_up, Payload::Abandon(c, stamp));
         }
@@ -206,6 +210,11 @@ impl Replication<'_> {
     #[inline]
     pub(super) fn next_waiting(&mut self, g: GroupId) -> Option<ContactId> {
         let group = &self.model.groups[g.index()];
+        if self.ws.heads.used
+            && let Some(ranks) = self.ws.heads.group(g.index())
+        {
+            return self.next_waiting_by_heads(g, ranks);
+        }
         if !group.serve_rank.is_empty() {
             return self.next_waiting_ranked(g);
         }
@@ -281,6 +290,40 @@ impl Replication<'_> {
                     if let Some(q) = longest_waiting(ws, queues, self.n_classes, class, now) {
                         return ws.queues[q].pop_front().map(|(c, _)| c);
                     }
+                }
+            }
+        }
+        None
+    }
+
+    /// [`Self::next_waiting`] for a group with many queues (`ranks` serve-order ranks, 1
+    /// without a `serve_order`): the same choice, from the heaps of its queues' fronts
+    /// (see `heads`) and a look at its transfer queue's front.
+    #[inline(never)]
+    fn next_waiting_by_heads(&mut self, g: GroupId, ranks: u32) -> Option<ContactId> {
+        let wait_first = self.model.groups[g.index()].overflow_after;
+        let ws = &mut *self.ws;
+        let now = self.now;
+        let transfers = (self.model.contact_types.len() + g.index()) * self.n_classes;
+        let passes = if self.has_backlog { 2 } else { 1 };
+        for pass in 0..passes {
+            for class in 0..self.n_classes {
+                for rank in 0..ranks {
+                    let at = (g.index(), pass, rank, class);
+                    let handled = (ws.heads.front(at, &mut ws.queues, &ws.contacts))
+                        .filter(|&(since, _)| since + wait_first <= now);
+                    // The transfer queue (no overflow wait) is probed after the handled
+                    // ones: it wins only when its front has waited strictly longer.
+                    let transfer = (pass == 0 && rank == 0)
+                        .then(|| front_waiting(&mut ws.queues[transfers + class], &ws.contacts))
+                        .flatten();
+                    let q = match (handled, transfer) {
+                        (Some((since, _)), Some(t)) if t < since => transfers + class,
+                        (Some((_, q)), _) => q,
+                        (None, Some(_)) => transfers + class,
+                        (None, None) => continue,
+                    };
+                    return ws.queues[q].pop_front().map(|(c, _)| c);
                 }
             }
         }

@@ -246,6 +246,8 @@ pub struct Workspace {
     pub(super) scratch: WaitHistogram,
     /// Per contact type, the groups with an available agent (see `available`).
     pub(super) availability: super::available::Availability,
+    /// Per group with many queues, heaps of its queues' fronts (see `heads`).
+    pub(super) heads: super::heads::QueueHeads,
 }
 
 impl Workspace {
@@ -307,6 +309,7 @@ impl Workspace {
         }
         self.tallies.reset(model);
         self.availability.reset(model);
+        self.heads.reset(model);
     }
 
     /// The state of stream `s`.
