@@ -81,7 +81,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     match ccsim::sweep::plan(&file, model.clone(), &[axis]) {
         Ok(sweep) => {
             let points: Vec<u32> = (0..sweep.models.len() as u32).collect();
-            let runs = pool.install(|| sweep.run(&points, None, Some(replications), &control))?;
+            let runs =
+                pool.install(|| sweep.run(&points, None, Some(replications), false, &control))?;
             for ((label, m), r) in sweep.labels.iter().zip(&sweep.models).zip(&runs) {
                 let s = ccsim::summary::RunSummary::new(m, r, m.seed);
                 let (key, value) = &label[0];

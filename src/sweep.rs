@@ -334,6 +334,9 @@ impl SweepPlan {
 
     /// Runs the points numbered `points` (all of them for a whole sweep, a shard's share
     /// otherwise) on the current rayon pool, side by side; their results in that order.
+    /// Each point's per-interval metrics are folded as its replications end
+    /// ([`crate::runner::run_jobs`]), unless `whole` (a shard's partial file keeps every
+    /// replication whole: [`crate::runner::run_jobs_whole`]).
     ///
     /// # Errors
     /// As [`crate::runner::run`]: cancelled, or a replayed log that cannot be read.
@@ -342,6 +345,7 @@ impl SweepPlan {
         points: &[u32],
         seed: Option<u64>,
         replications: Option<u32>,
+        whole: bool,
         control: &Control,
     ) -> Result<Vec<RunResult>, Error> {
         let (seeds, counts) = (self.seeds(seed), self.counts(replications));
@@ -352,6 +356,10 @@ impl SweepPlan {
                 replications: counts[p as usize],
             })
             .collect();
-        crate::runner::run_jobs(&jobs, control)
+        if whole {
+            crate::runner::run_jobs_whole(&jobs, control)
+        } else {
+            crate::runner::run_jobs(&jobs, control)
+        }
     }
 }

@@ -114,9 +114,11 @@ pub(crate) fn interruptible<T: Send>(
     }
 }
 
-/// `MemoryError` when `replications` of `model` would not fit (as the command refuses).
-fn memory(model: &Model, replications: u64, threads: Option<usize>) -> PyResult<()> {
-    experiment::check_planned_memory(model, replications, threads, false)
+/// `MemoryError` when `replications` of `model` would not fit (as the command refuses);
+/// `folded`: the per-interval metrics are folded as replications end (a run, a comparison,
+/// a whole sweep), not kept whole (a shard's partial).
+fn memory(model: &Model, replications: u64, threads: Option<usize>, folded: bool) -> PyResult<()> {
+    experiment::check_planned_memory(model, replications, threads, folded)
         .map_err(PyMemoryError::new_err)
 }
 
@@ -153,7 +155,7 @@ pub fn run_json(
 ) -> PyResult<(String, String)> {
     let model = &scenario.model;
     let options = options(model, replications, seed, threads)?;
-    memory(model, options.replications as u64, options.threads)?;
+    memory(model, options.replications as u64, options.threads, true)?;
     let result = interruptible(py, options.threads, progress, |control| {
         ccsim::runner::run(model, options.seed, options.replications, control)
             .map_err(|e| e.to_string())
@@ -187,7 +189,7 @@ pub fn compare_json(
         .collect();
     let total = options.replications as u64 * models.len() as u64;
     for m in &models {
-        memory(m, total, options.threads)?;
+        memory(m, total, options.threads, true)?;
     }
     let runs = interruptible(py, options.threads, progress, |control| {
         let jobs: Vec<ccsim::runner::Job> = (models.iter())
@@ -302,11 +304,22 @@ pub fn sweep_json(
     let counts = plan.counts(given_replications);
     for &p in &points {
         let share = counts[p as usize] as u64 * points.len() as u64;
-        memory(&plan.models[p as usize], share, opts.threads)?;
+        memory(
+            &plan.models[p as usize],
+            share,
+            opts.threads,
+            shard.is_none(),
+        )?;
     }
     let runs = interruptible(py, opts.threads, progress, |control| {
-        plan.run(&points, given_seed, given_replications, control)
-            .map_err(|e| e.to_string())
+        plan.run(
+            &points,
+            given_seed,
+            given_replications,
+            shard.is_some(),
+            control,
+        )
+        .map_err(|e| e.to_string())
     })?;
     if let Some(shard) = shard {
         let share = ccsim::shard::SweepShare {

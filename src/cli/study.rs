@@ -41,14 +41,18 @@ pub(super) fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
             &plan.models[p as usize],
             share,
             options.threads,
-            false,
+            // A sweep folds each point's intervals as its replications end; a shard keeps
+            // every replication whole for its partial file.
+            sharded.is_none(),
         ))?;
     }
     let progress = Progress::new(total, args.quiet);
     let done = |c| progress.done(c);
     let control = crate::runner::Control::new().on_replication(&done);
-    let runs = experiment::thread_pool(options.threads)?
-        .install(|| plan.run(&points, args.seed, args.replications, &control))?;
+    let runs = experiment::thread_pool(options.threads)?.install(|| {
+        let whole = sharded.is_some();
+        plan.run(&points, args.seed, args.replications, whole, &control)
+    })?;
     progress.finish();
     if let Some((shard, path)) = &sharded {
         let share = crate::shard::SweepShare {
@@ -227,7 +231,8 @@ pub(super) fn compare_command(args: &CompareArgs) -> Result<(), Error> {
             m,
             total,
             options.threads,
-            false,
+            // Each run folds its intervals as its replications end.
+            true,
         ))?;
     }
     let progress = Progress::new(total, args.quiet);

@@ -229,8 +229,24 @@ fn a_full_standard_output_is_an_io_error_exit_2() {
 }
 
 /// Outcomes as text, so that NaN (an undefined metric) equals NaN.
-fn same(a: &ccsim::experiment::RunResult, b: &ccsim::experiment::RunResult) -> bool {
-    format!("{:?}", a.outcomes) == format!("{:?}", b.outcomes)
+/// The same replications: every outcome's values apart from its per-interval metrics, and
+/// those folded over the replications (one run may have folded them as replications ended,
+/// the other kept each replication's).
+fn same(
+    model: &ccsim::model::Model,
+    a: &ccsim::experiment::RunResult,
+    b: &ccsim::experiment::RunResult,
+) -> bool {
+    let rest = |r: &ccsim::experiment::RunResult| {
+        let outcomes = r.outcomes.iter().map(|o| ccsim::stats::ReplicationOutcome {
+            intervals: Vec::new(),
+            group_intervals: Vec::new(),
+            ..o.clone()
+        });
+        format!("{:?}", outcomes.collect::<Vec<_>>())
+    };
+    let moments = |r: &ccsim::experiment::RunResult| format!("{:?}", r.interval_moments(model));
+    rest(a) == rest(b) && moments(a) == moments(b)
 }
 
 fn weekday() -> ccsim::model::Model {
@@ -257,7 +273,10 @@ fn an_embedding_program_runs_on_its_own_pool_and_gets_the_cli_s_numbers() {
         })
         .collect();
     // The same numbers on 1 thread or 3, and the progress callback heard every contact.
-    assert!(same(&runs[0], &runs[1]));
+    assert!(same(&model, &runs[0], &runs[1]));
+    // The library folds each run's intervals as its replications end.
+    assert!(runs[0].intervals.is_some());
+    assert!(runs[0].outcomes.iter().all(|o| o.intervals.is_empty()));
     assert_eq!(contacts.load(Ordering::Relaxed), 2 * runs[0].contacts());
     // And the same as the experiment the command line runs.
     let cli = ccsim::experiment::run(
@@ -269,7 +288,8 @@ fn an_embedding_program_runs_on_its_own_pool_and_gets_the_cli_s_numbers() {
         },
     )
     .expect("runs");
-    assert!(same(&cli, &runs[0]));
+    assert!(cli.intervals.is_none() && !cli.outcomes[0].intervals.is_empty());
+    assert!(same(&model, &cli, &runs[0]));
     // Jobs side by side give each job's own run.
     let jobs = [
         Job {
@@ -284,7 +304,11 @@ fn an_embedding_program_runs_on_its_own_pool_and_gets_the_cli_s_numbers() {
         },
     ];
     let both = ccsim::runner::run_jobs(&jobs, &Control::new()).expect("runs");
-    assert!(same(&both[0], &runs[0]));
+    assert!(same(&model, &both[0], &runs[0]));
+    // Kept whole (a shard's partial file), the same replications.
+    let whole = ccsim::runner::run_jobs_whole(&jobs, &Control::new()).expect("runs");
+    assert!(whole[0].intervals.is_none() && !whole[0].outcomes[0].intervals.is_empty());
+    assert!(same(&model, &whole[0], &runs[0]) && same(&model, &whole[1], &both[1]));
     assert_eq!(both[1].outcomes.len(), 2);
     assert_ne!(
         format!("{:?}", both[1].outcomes[0]),
@@ -333,7 +357,7 @@ fn compare_and_sweep_plans_run_through_the_library() {
     assert_eq!(sweep.models.len(), 2);
     assert_eq!(sweep.identical_points(), None);
     let runs = sweep
-        .run(&[1], None, Some(2), &Control::new())
+        .run(&[1], None, Some(2), false, &Control::new())
         .expect("runs");
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].outcomes.len(), 2);

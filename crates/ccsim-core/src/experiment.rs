@@ -358,8 +358,30 @@ pub fn run_folded(
     replication_done: &(dyn Fn(u64) + Sync),
     moments: IntervalMoments,
 ) -> Result<RunResult, RunError> {
+    let control = Control::new().on_replication(replication_done);
+    let range = first..first + options.replications;
+    thread_pool(options.threads)?
+        .install(|| run_folded_here(model, options.seed, range, &control, moments))
+}
+
+/// [`run_folded`] on the current rayon pool, with `control`'s flag read before each
+/// replication: replications `range` of `model` from base seed `seed`, their per-interval
+/// metrics folded into `moments` in replication order as they end, each outcome kept
+/// without them. What [`crate::runner::run`] and [`crate::runner::run_jobs`] run, so a
+/// comparison or a sweep holds no replication's intervals either.
+///
+/// # Errors
+/// [`ErrorKind::Cancelled`](crate::error::ErrorKind::Cancelled) when the flag was set; a
+/// replayed log that cannot be read.
+pub fn run_folded_here(
+    model: &Model,
+    seed: u64,
+    range: std::ops::Range<u32>,
+    control: &Control,
+    moments: IntervalMoments,
+) -> Result<RunResult, RunError> {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let n = options.replications as usize;
+    let n = range.len();
     struct Fold {
         pending: std::collections::BTreeMap<usize, ReplicationOutcome>,
         next: usize,
@@ -375,37 +397,38 @@ pub fn run_folded(
     // Workers take replications in order, so the ones waiting to be folded stay few.
     let taken = AtomicUsize::new(0);
     let start = Instant::now();
-    thread_pool(options.threads)?.install(|| {
-        let workers = rayon::current_num_threads().min(n).max(1);
-        (0..workers).into_par_iter().try_for_each_init(
-            Workspace::new,
-            |ws, _| -> Result<(), RunError> {
-                loop {
-                    let pos = taken.fetch_add(1, Ordering::Relaxed);
-                    if pos >= n {
-                        return Ok(());
-                    }
-                    let o = replicate(model, options.seed, first + pos as u32, ws, None)?;
-                    replication_done(o.contacts);
-                    let mut st = state
-                        .lock()
-                        .map_err(|_| RunError::internal("a worker thread failed"))?;
-                    st.pending.insert(pos, o);
-                    loop {
-                        let next = st.next;
-                        let Some(mut o) = st.pending.remove(&next) else {
-                            break;
-                        };
-                        st.moments.fold(&o, model);
-                        o.intervals = Vec::new();
-                        o.group_intervals = Vec::new();
-                        st.outcomes.push(o);
-                        st.next += 1;
-                    }
+    let workers = rayon::current_num_threads().min(n).max(1);
+    (0..workers).into_par_iter().try_for_each_init(
+        Workspace::new,
+        |ws, _| -> Result<(), RunError> {
+            loop {
+                let pos = taken.fetch_add(1, Ordering::Relaxed);
+                if pos >= n {
+                    return Ok(());
                 }
-            },
-        )
-    })?;
+                if control.cancelled() {
+                    return Err(cancelled());
+                }
+                let o = replicate(model, seed, range.start + pos as u32, ws, None)?;
+                control.done(o.contacts);
+                let mut st = state
+                    .lock()
+                    .map_err(|_| RunError::internal("a worker thread failed"))?;
+                st.pending.insert(pos, o);
+                loop {
+                    let next = st.next;
+                    let Some(mut o) = st.pending.remove(&next) else {
+                        break;
+                    };
+                    st.moments.fold(&o, model);
+                    o.intervals = Vec::new();
+                    o.group_intervals = Vec::new();
+                    st.outcomes.push(o);
+                    st.next += 1;
+                }
+            }
+        },
+    )?;
     let st = state
         .into_inner()
         .map_err(|_| RunError::internal("a worker thread failed"))?;

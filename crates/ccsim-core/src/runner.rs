@@ -12,13 +12,17 @@
 
 use crate::error::{Error, ErrorKind};
 pub use crate::experiment::Control;
-use crate::experiment::{Estimate, RunError, RunOptions, RunResult, run_folded, run_indices};
+use crate::experiment::{
+    Estimate, RunError, RunOptions, RunResult, run_folded, run_folded_here, run_indices,
+};
 use crate::model::Model;
 use crate::stats::ReplicationOutcome;
 use rayon::prelude::*;
 
 /// Runs replications `0 .. replications` of `model` from base seed `seed` on the current
-/// rayon pool; the outcomes in replication order.
+/// rayon pool; the outcomes in replication order, their per-interval metrics folded into
+/// `RunResult::intervals` as replications end (memory does not grow with replications ×
+/// intervals; [`RunResult::interval_moments`] reads them, and each outcome keeps the rest).
 ///
 /// # Errors
 /// [`ErrorKind::Cancelled`] when `control`'s flag was set; a replayed log that cannot be read
@@ -29,8 +33,7 @@ pub fn run(
     replications: u32,
     control: &Control,
 ) -> Result<RunResult, RunError> {
-    let indices: Vec<u32> = (0..replications).collect();
-    run_indices(model, seed, &indices, control)
+    run_folded_here(model, seed, 0..replications, control, Default::default())
 }
 
 /// One model of many to run side by side: its seed and its number of replications.
@@ -53,6 +56,21 @@ pub struct Job<'m> {
 pub fn run_jobs(jobs: &[Job], control: &Control) -> Result<Vec<RunResult>, RunError> {
     jobs.par_iter()
         .map(|job| run(job.model, job.seed, job.replications, control))
+        .collect()
+}
+
+/// [`run_jobs`] keeping every replication's outcome whole, its per-interval metrics
+/// included (`RunResult::intervals` is `None`): what a shard's partial file needs, so that
+/// the merge folds the replications itself.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_jobs_whole(jobs: &[Job], control: &Control) -> Result<Vec<RunResult>, RunError> {
+    jobs.par_iter()
+        .map(|job| {
+            let indices: Vec<u32> = (0..job.replications).collect();
+            run_indices(job.model, job.seed, &indices, control)
+        })
         .collect()
 }
 
