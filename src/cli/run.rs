@@ -188,20 +188,38 @@ pub(super) fn log_command(args: &LogArgs) -> Result<(), Error> {
     preflight(&destination, &replays, args.force)?;
     report_replays(&model, false);
     let seed = args.seed.unwrap_or(model.seed);
-    let mut records = Vec::new();
+    let buffer = log_buffer_records()?;
+    let mut log = crate::contact_log::LogSorter::new(&model, buffer);
     let mut ws = crate::engine::Workspace::new();
-    experiment::replicate(&model, seed, args.replication, &mut ws, Some(&mut records))?;
+    experiment::replicate(&model, seed, args.replication, &mut ws, Some(&mut log))?;
     // A cyclic model's log is its counted day's (`write_log`).
-    let rows = (records.iter())
-        .filter(|r| r.arrived >= model.lead_in)
-        .count();
-    write_output(&args.output, args.force, |w| {
-        crate::contact_log::write_log(&model, &mut records, w)
+    let rows = log.rows();
+    let sorted = log.finish().map_err(|e| {
+        Error::io(format!(
+            "cannot sort the contact log in the temporary folder {}: {e}",
+            std::env::temp_dir().display()
+        ))
     })?;
+    write_output(&args.output, args.force, |w| sorted.write(&model, w))?;
     eprintln!(
         "wrote {} ({rows} attempts, replication {} of seed {seed})",
         args.output.display(),
         args.replication
     );
     Ok(())
+}
+
+/// Records `ccsim log` sorts in memory before it spills them to disk: the hidden
+/// `CCSIM_LOG_BUFFER_RECORDS` (a positive whole number, for tests that force many spills),
+/// else [`crate::contact_log::DEFAULT_BUFFER_RECORDS`].
+fn log_buffer_records() -> Result<usize, Error> {
+    match std::env::var("CCSIM_LOG_BUFFER_RECORDS") {
+        Err(_) => Ok(crate::contact_log::DEFAULT_BUFFER_RECORDS),
+        Ok(v) => match v.trim().parse::<usize>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(Error::bad_input(format!(
+                "CCSIM_LOG_BUFFER_RECORDS must be a positive whole number of records, not {v:?}"
+            ))),
+        },
+    }
 }

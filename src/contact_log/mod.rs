@@ -18,7 +18,8 @@
 //! Its parts, by job: `columns` (header → columns, delimiters, decimal commas, rows,
 //! timestamps and durations), `clock` (rows placed on the horizon), `reader` (opening a log
 //! and reading located rows), `placement` (names → contact types), `scan` (the load-time
-//! pass), `feed` (a replication's replay) and `write` (`ccsim log`).
+//! pass), `feed` (a replication's replay), `write` (`ccsim log`) and `sort` (its rows sorted
+//! by arrival on disk, in bounded memory).
 
 mod clock;
 mod columns;
@@ -27,6 +28,7 @@ mod format;
 mod placement;
 mod reader;
 mod scan;
+mod sort;
 mod write;
 
 pub use crate::replay::ReplayFormat;
@@ -41,6 +43,7 @@ pub use format::{ReturnKind, Returns, build_format};
 use reader::locate;
 pub(crate) use reader::{csv_error, open, read_row};
 pub use scan::scan;
+pub use sort::{DEFAULT_BUFFER_RECORDS, LogSorter, SortedLog};
 pub use write::write_log;
 
 use crate::scenario::ScenarioError;

@@ -31,6 +31,7 @@ mod hours_plan;
 mod identity;
 mod lines;
 mod log_format;
+mod log_sort;
 mod occupancy_cap;
 mod optimize;
 mod optimize_solver;

@@ -2,7 +2,7 @@
 //! Student-t 95 % confidence intervals. Results are collected in replication order, so
 //! they are identical whatever the number of threads.
 
-use crate::engine::{self, ContactFeed, ContactRecord, Workspace};
+use crate::engine::{self, AttemptLog, ContactFeed, Workspace};
 use crate::error::{Error, ErrorKind};
 use crate::model::Model;
 pub use crate::stats::{Estimate, Moments, t_quantile_975};
@@ -544,14 +544,14 @@ pub fn run_indices(
     })
 }
 
-/// Runs replication `r`, reading the model's replay logs afresh, and recording each ended
-/// attempt in `log` when given.
+/// Runs replication `r`, reading the model's replay logs afresh, and handing each ended
+/// attempt's record to `log` when given (in the order the attempts end).
 pub fn replicate(
     model: &Model,
     seed: u64,
     r: u32,
     ws: &mut Workspace,
-    log: Option<&mut Vec<ContactRecord>>,
+    log: Option<&mut dyn AttemptLog>,
 ) -> Result<ReplicationOutcome, RunError> {
     if model.replays.is_empty() && log.is_none() {
         return Ok(engine::simulate(model, seed, r, ws));
@@ -579,6 +579,8 @@ pub fn replicate(
         .iter_mut()
         .map(|f| Box::new(&mut **f) as Box<dyn ContactFeed + '_>)
         .collect();
+    // Reborrowed for the feeds' shorter lifetime (a `&mut dyn` does not shorten by itself).
+    let log = log.map(|l| l as &mut dyn AttemptLog);
     let outcome = engine::simulate_with(model, seed, r, ws, boxed, log);
     if let Some(error) = feeds.iter_mut().find_map(|f| f.take_error()) {
         return Err(RunError::bad_input(error));

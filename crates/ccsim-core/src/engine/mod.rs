@@ -143,8 +143,23 @@ pub struct ContactRecord {
     pub handle_time: f64,
 }
 
+/// Where the engine hands the [`ContactRecord`] of each ended attempt, in the order the
+/// attempts end (not the order they arrived). A `Vec` collects them; `ccsim log` sorts them
+/// on disk as they come.
+pub trait AttemptLog {
+    /// Takes the record of one ended attempt.
+    fn record(&mut self, record: ContactRecord);
+}
+
+impl AttemptLog for Vec<ContactRecord> {
+    #[inline]
+    fn record(&mut self, record: ContactRecord) {
+        self.push(record);
+    }
+}
+
 /// Simulates like [`simulate`], with replayed contacts from `feeds` beside the synthetic
-/// streams, and one record per ended attempt pushed to `log` when given.
+/// streams, and one record per ended attempt handed to `log` when given.
 ///
 /// Feed `r` draws patience and contact seeds from the generators of stream number
 /// `n_streams + r` (its own, after every generated stream's).
@@ -154,7 +169,7 @@ pub fn simulate_with<'a>(
     replication: u32,
     ws: &'a mut Workspace,
     feeds: Vec<Box<dyn ContactFeed + 'a>>,
-    log: Option<&'a mut Vec<ContactRecord>>,
+    log: Option<&'a mut dyn AttemptLog>,
 ) -> ReplicationOutcome {
     let mut run = Replication::new(model, seed, replication, ws);
     run.feed_rngs = (0..feeds.len() as u32)
@@ -203,7 +218,7 @@ struct Replication<'a> {
     /// Patience and contact-seed generators of each feed.
     feed_rngs: Vec<(Xoshiro256PlusPlus, Xoshiro256PlusPlus)>,
     /// Where ended attempts are recorded, if asked.
-    log: Option<&'a mut Vec<ContactRecord>>,
+    log: Option<&'a mut dyn AttemptLog>,
 }
 
 impl<'a> Replication<'a> {
@@ -320,7 +335,7 @@ impl<'a> Replication<'a> {
     fn log_attempt(&mut self, c: ContactId, outcome: AttemptOutcome, wait: f64, handle_time: f64) {
         if let Some(log) = self.log.as_deref_mut() {
             let contact = &self.ws.contacts[c.index()];
-            log.push(ContactRecord {
+            log.record(ContactRecord {
                 arrived: contact.arrived,
                 contact_type: contact.true_type,
                 class: contact.class,
