@@ -298,9 +298,19 @@ impl Distribution {
         })
     }
 
-    /// Draws one value in seconds.
-    #[inline]
+    /// Draws one value in seconds. The exponential (the commonest patience and handle
+    /// time) is drawn inline at the caller; the others through one call.
+    #[inline(always)]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match &self.sampler {
+            Sampler::Exponential(d) => d.sample(rng),
+            _ => self.sample_other(rng),
+        }
+    }
+
+    /// [`Self::sample`] for every distribution but the exponential.
+    #[inline(never)]
+    fn sample_other<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match &self.sampler {
             Sampler::Exponential(d) => d.sample(rng),
             Sampler::LogNormal(d) => d.sample(rng),

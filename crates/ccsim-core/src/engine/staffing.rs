@@ -174,6 +174,11 @@ impl Replication<'_> {
     #[inline]
     pub(super) fn integrate(&mut self, g: GroupId) {
         let group = &mut self.ws.groups[g.index()];
+        // Already integrated up to now (a service end followed by the next service): every
+        // area would add zero.
+        if group.integrated_to == self.now {
+            return;
+        }
         let areas = self.model.group_grid();
         // Agents above the plan are finishing contacts past their time: overtime, also
         // after the horizon.
