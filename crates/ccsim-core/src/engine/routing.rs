@@ -218,6 +218,9 @@ impl Replication<'_> {
         if !group.serve_rank.is_empty() {
             return self.next_waiting_ranked(g);
         }
+        if group.handles.len() == 1 && self.n_classes == 1 && !self.has_backlog {
+            return self.next_waiting_single(g);
+        }
         let ws = &mut *self.ws;
         let now = self.now;
         // The queues of the types it handles, then its own transfer queue (no overflow wait).
@@ -294,6 +297,27 @@ impl Replication<'_> {
             }
         }
         None
+    }
+
+    /// [`Self::next_waiting`] for a group with one contact type, one priority class and no
+    /// backlog: its type's queue front, if it has waited `overflow_after`, unless the front
+    /// of its transfer queue has waited strictly longer (the same choice as the probe).
+    #[inline]
+    fn next_waiting_single(&mut self, g: GroupId) -> Option<ContactId> {
+        let group = &self.model.groups[g.index()];
+        let ws = &mut *self.ws;
+        let q = group.handles[0].index();
+        let transfers = self.model.contact_types.len() + g.index();
+        let handled = front_waiting(&mut ws.queues[q], &ws.contacts)
+            .filter(|&since| since + group.overflow_after <= self.now);
+        let transfer = front_waiting(&mut ws.queues[transfers], &ws.contacts);
+        let q = match (handled, transfer) {
+            (Some(since), Some(t)) if t < since => transfers,
+            (Some(_), _) => q,
+            (None, Some(_)) => transfers,
+            (None, None) => return None,
+        };
+        ws.queues[q].pop_front().map(|(c, _)| c)
     }
 
     /// [`Self::next_waiting`] for a group with many queues (`ranks` serve-order ranks, 1
