@@ -946,3 +946,23 @@ fn an_exponential_handle_time_is_fitted_with_its_own_mean() {
     );
     assert!((cv - 1.0).abs() < 0.1, "cv {cv}");
 }
+
+/// A log timed in seconds (a scenario without `start`) has no weekdays, however many days it
+/// spans: the report says that is why day-of-week differences count as busyness, not that
+/// the log is under two weeks; a dated log of a few days still says it is.
+#[test]
+fn a_log_timed_in_seconds_says_it_has_no_weekdays() {
+    let undated = exponential_center(16, "4m").replace("start = \"2026-11-09\"\n", "");
+    let fitted = fit_seed(&undated, 1, "undated");
+    assert!(fitted.first_date.is_none() && fitted.full_days >= 14);
+    let report = ccsim::output::fit::report(&fitted);
+    assert!(
+        report.contains(
+            "(a log timed in seconds has no weekdays: day-of-week differences count as busyness)"
+        ),
+        "{report}"
+    );
+    assert!(!report.contains("under two weeks"), "{report}");
+    let dated = fit_seed(&exponential_center(4, "4m"), 1, "dated");
+    assert!(ccsim::output::fit::report(&dated).contains("(under two weeks of whole days"));
+}

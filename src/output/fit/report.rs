@@ -64,6 +64,8 @@ fn report_channel(r: &mut String, fit: &FittedLog, ch: &FittedChannel) {
         ch.day_cv,
         if ch.day_of_week.is_some() {
             ", day-of-week factors fitted"
+        } else if fit.full_days >= 3 && fit.first_date.is_none() {
+            " (a log timed in seconds has no weekdays: day-of-week differences count as busyness)"
         } else if fit.full_days >= 3 {
             " (under two weeks of whole days: day-of-week differences count as busyness)"
         } else if fit.full_days < 3 {
