@@ -3,7 +3,7 @@
 
 use rand::Rng;
 use rand::RngExt;
-use rand_distr::{Distribution as _, Exp, Gamma, LogNormal, Weibull};
+use rand_distr::{Distribution as _, Exp1, Gamma, LogNormal, Weibull};
 
 /// A positive random duration in seconds (handle time, patience, …), ready to sample.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -16,7 +16,7 @@ pub struct Distribution {
 /// How a distribution draws its values.
 #[derive(Clone, Debug, serde::Serialize)]
 enum Sampler {
-    Exponential(#[serde(serialize_with = "crate::canonical::derived")] Exp<f64>),
+    Exponential(#[serde(serialize_with = "crate::canonical::derived")] ExpScale),
     LogNormal(#[serde(serialize_with = "crate::canonical::derived")] LogNormal<f64>),
     Gamma(#[serde(serialize_with = "crate::canonical::derived")] Gamma<f64>),
     Weibull {
@@ -36,6 +36,31 @@ enum Sampler {
         cumulative: Box<[f64]>,
         parts: Box<[Distribution]>,
     },
+}
+
+/// The exponential as `rand_distr::Exp` draws it (a standard exponential from `Exp1`'s
+/// ziggurat times `1 / λ`, with λ = 1 / mean), but with the ziggurat called at the
+/// sampling site: the same values, bit for bit, without `Rng::sample`'s call.
+#[derive(Clone, Copy, Debug)]
+struct ExpScale {
+    /// `1 / λ`, computed as `Exp::new(λ)` does, so that it rounds the same way.
+    inverse_rate: f64,
+}
+
+impl ExpScale {
+    /// The exponential of the given `mean` (positive) seconds.
+    fn new(mean: f64) -> ExpScale {
+        let rate = 1.0 / mean;
+        ExpScale {
+            inverse_rate: 1.0 / rate,
+        }
+    }
+
+    #[inline(always)]
+    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        let standard: f64 = Exp1.sample(rng);
+        standard * self.inverse_rate
+    }
 }
 
 /// A distribution whose parameters are out of range, with what is allowed.
@@ -85,7 +110,7 @@ impl Distribution {
     /// Exponential with the given mean in seconds.
     pub fn exponential(mean: f64) -> Result<Distribution, DistributionError> {
         let mean = positive("mean", mean)?;
-        let sampler = Sampler::Exponential(Exp::new(1.0 / mean).expect("rate is positive"));
+        let sampler = Sampler::Exponential(ExpScale::new(mean));
         Ok(Distribution {
             sampler,
             mean,
@@ -369,6 +394,22 @@ impl Distribution {
 mod tests {
     use super::*;
     use rand::SeedableRng;
+
+    /// The exponential drawn at the call site gives `rand_distr::Exp`'s values bit for
+    /// bit (the shipped outputs depend on it), for awkward means too.
+    #[test]
+    fn the_inline_exponential_draws_what_rand_distr_s_exp_draws() {
+        for mean in [1.0, 3.0, 60.0, 180.0, 0.1, 1e-9, 7.3e6, 1.0 / 3.0, 299.999] {
+            let ours = Distribution::exponential(mean).unwrap();
+            let theirs = rand_distr::Exp::new(1.0 / mean).unwrap();
+            let mut a = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(11);
+            let mut b = a.clone();
+            for _ in 0..20_000 {
+                let (x, y) = (ours.sample(&mut a), theirs.sample(&mut b));
+                assert_eq!(x.to_bits(), y.to_bits(), "mean {mean}");
+            }
+        }
+    }
 
     #[test]
     fn a_mixture_has_the_moments_of_its_parts_and_draws_them() {

@@ -1,16 +1,15 @@
 //! The event queue: small `Copy` events in heaps ordered by (time, insertion sequence), so
 //! that events at equal times pop first-in first-out and every run is deterministic.
 //! Arrivals (generated and replayed) wait in a heap of their own (one event per stream or
-//! feed, so it stays tiny) and everything else in a 4-ary heap; `pop` takes the earlier of
-//! the two tops. Push and pop are O(log n) in the number of pending events.
+//! feed, so it stays tiny) and everything else in a 4-ary min-heap ([`EventHeap`]); `pop`
+//! takes the earlier of the two tops. Push and pop are O(log n) in the number of pending
+//! events.
 //!
 //! Invariants: an event is 24 bytes (checked at compile time); its [`Payload`] goes in
 //! typed and comes out typed, stored as a 4-bit kind below the sequence number and two
 //! `u32`s; the sequence number alone orders events at equal times, so the kind never does.
 
 use crate::ids::{AgentId, ChannelId, ContactId, FeedId, GroupId, Stamp, StreamId};
-use dary_heap::QuaternaryHeap;
-use std::cmp::Ordering;
 
 /// What an event does when it fires, with the typed id it concerns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,10 +90,11 @@ pub struct Event {
 const _: () = assert!(std::mem::size_of::<Event>() == 24);
 
 impl Event {
-    #[inline]
-    fn key(&self) -> (u64, u64) {
+    /// The order key: time, then insertion sequence (unique, so no two events tie).
+    #[inline(always)]
+    fn key(&self) -> u128 {
         // Non-negative finite f64 values order like their bit patterns.
-        (self.time.to_bits(), self.seq_kind)
+        ((self.time.to_bits() as u128) << 64) | self.seq_kind as u128
     }
 
     /// What happens, and to whom.
@@ -118,30 +118,104 @@ impl Event {
     }
 }
 
-impl PartialEq for Event {
-    fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
-    }
+/// A 4-ary min-heap of events by [`Event::key`]. Keys are unique (the sequence number), so
+/// the events pop in one order whatever the heap's layout: the same as any other correct
+/// priority queue's.
+///
+/// `pop` moves the hole left by the top down to a leaf along the earliest children (three
+/// comparisons a level), then lifts the last event from there: the last event belongs
+/// near the bottom, so this saves the comparison with it at every level.
+#[derive(Default, Debug)]
+pub struct EventHeap {
+    v: Vec<Event>,
 }
-impl Eq for Event {}
-impl PartialOrd for Event {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Event {
-    /// Reversed, so that the max-heaps pop the earliest event.
+
+/// Children per node.
+const D: usize = 4;
+
+impl EventHeap {
+    /// Number of events held.
     #[inline]
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.key().cmp(&self.key())
+    pub fn len(&self) -> usize {
+        self.v.len()
+    }
+
+    /// Whether no event is held.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.v.is_empty()
+    }
+
+    /// Empties the heap, keeping its storage.
+    pub fn clear(&mut self) {
+        self.v.clear();
+    }
+
+    /// The earliest event's key.
+    #[inline(always)]
+    fn peek_key(&self) -> Option<u128> {
+        self.v.first().map(Event::key)
+    }
+
+    /// Adds `event` (O(log n)).
+    #[inline]
+    pub fn push(&mut self, event: Event) {
+        let pos = self.v.len();
+        self.v.push(event);
+        self.lift(pos, event);
+    }
+
+    /// Puts `event` at `pos` or above, moving later parents down.
+    #[inline(always)]
+    fn lift(&mut self, mut pos: usize, event: Event) {
+        let key = event.key();
+        let v = &mut self.v;
+        while pos > 0 {
+            let parent = (pos - 1) / D;
+            if key >= v[parent].key() {
+                break;
+            }
+            v[pos] = v[parent];
+            pos = parent;
+        }
+        v[pos] = event;
+    }
+
+    /// Removes and returns the earliest event (O(log n)).
+    #[inline]
+    pub fn pop(&mut self) -> Option<Event> {
+        let last = self.v.pop()?;
+        let Some(&top) = self.v.first() else {
+            return Some(last);
+        };
+        let v = &mut self.v;
+        let n = v.len();
+        let mut hole = 0;
+        loop {
+            let first = D * hole + 1;
+            let child = if first + D <= n {
+                let c = &v[first..first + D];
+                let a = first + (c[1].key() < c[0].key()) as usize;
+                let b = first + 2 + (c[3].key() < c[2].key()) as usize;
+                if v[b].key() < v[a].key() { b } else { a }
+            } else if first < n {
+                (first + 1..n).fold(first, |m, j| if v[j].key() < v[m].key() { j } else { m })
+            } else {
+                break;
+            };
+            v[hole] = v[child];
+            hole = child;
+        }
+        self.lift(hole, last);
+        Some(top)
     }
 }
 
 /// Pending events, earliest first; ties in time pop in insertion order.
 #[derive(Default, Debug)]
 pub struct EventQueue {
-    arrivals: QuaternaryHeap<Event>,
-    others: QuaternaryHeap<Event>,
+    arrivals: EventHeap,
+    others: EventHeap,
     next_seq: u64,
 }
 
@@ -176,8 +250,8 @@ impl EventQueue {
     /// Removes and returns the earliest event (O(log n)).
     #[inline]
     pub fn pop(&mut self) -> Option<Event> {
-        match (self.arrivals.peek(), self.others.peek()) {
-            (Some(a), Some(o)) if a.key() < o.key() => self.arrivals.pop(),
+        match (self.arrivals.peek_key(), self.others.peek_key()) {
+            (Some(a), Some(o)) if a < o => self.arrivals.pop(),
             (Some(_), None) => self.arrivals.pop(),
             _ => self.others.pop(),
         }
@@ -223,6 +297,47 @@ mod tests {
         ];
         assert_eq!(order, expected);
         assert!(q.is_empty());
+    }
+
+    /// Pushes and pops interleaved at random (equal times included) come out as a sorted
+    /// reference gives them: by time, then in insertion order.
+    #[test]
+    fn the_heap_pops_as_a_sorted_list_does() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(3);
+        let mut q = EventQueue::default();
+        let mut reference: Vec<(f64, u32)> = Vec::new();
+        let mut now = 0.0;
+        for i in 0..20_000u32 {
+            if rng.random::<f64>() < 0.55 || reference.is_empty() {
+                // Times on a coarse grid, so that many tie.
+                let t = now + (rng.random::<f64>() * 40.0).floor() / 4.0;
+                let p = if i % 3 == 0 {
+                    Payload::Arrival(StreamId::new(i))
+                } else {
+                    Payload::Abandon(ContactId::new(i), Stamp::new(0))
+                };
+                q.push(t, p);
+                reference.push((t, i));
+            } else {
+                let e = q.pop().expect("not empty");
+                // The earliest time, the first pushed among equals.
+                let (k, _) = reference
+                    .iter()
+                    .enumerate()
+                    .min_by(|a, b| a.1.0.total_cmp(&b.1.0).then(a.1.1.cmp(&b.1.1)))
+                    .expect("not empty");
+                let (t, id) = reference.remove(k);
+                now = t;
+                let got = match e.payload() {
+                    Payload::Arrival(s) => s.get(),
+                    Payload::Abandon(c, _) => c.get(),
+                    other => panic!("{other:?}"),
+                };
+                assert_eq!((e.time, got), (t, id));
+            }
+            assert_eq!(q.len(), reference.len());
+        }
     }
 
     /// Every kind comes back as pushed, ids and stamps included, at the largest values.
