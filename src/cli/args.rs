@@ -284,7 +284,7 @@ pub(crate) struct LogArgs {
     #[arg(short, long, value_name = "FILE.csv")]
     pub(crate) output: PathBuf,
     /// Which replication to log (0-based).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true, value_parser = replication_number)]
     pub(crate) replication: u32,
     /// Base seed (default: the scenario's).
     #[arg(long)]
@@ -398,4 +398,15 @@ pub(crate) struct ErlangAArgs {
 
 pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     text.parse::<Duration>().map_err(|e| e.to_string())
+}
+
+/// A replication number (0-based, as `--replication` takes it): a whole number from 0,
+/// refused with what is allowed (a negative one is read as a value, not as an option).
+fn replication_number(text: &str) -> Result<u32, String> {
+    text.trim().parse::<u32>().map_err(|_| {
+        format!(
+            "a replication number is a whole number from 0 (the first replication) to {}",
+            u32::MAX
+        )
+    })
 }

@@ -189,17 +189,23 @@ pub(super) fn log_command(args: &LogArgs) -> Result<(), Error> {
     report_replays(&model, false);
     let seed = args.seed.unwrap_or(model.seed);
     let buffer = log_buffer_records()?;
+    // A log that will likely spill (at least half a buffer of arrivals expected) checks
+    // the temporary folder before simulating, not after.
+    let temp_error = |e: std::io::Error| {
+        Error::io(format!(
+            "cannot sort the contact log in the temporary folder {}: {e}",
+            std::env::temp_dir().display()
+        ))
+    };
+    if model.expected_arrivals() >= buffer as f64 / 2.0 {
+        tempfile::tempfile().map_err(temp_error)?;
+    }
     let mut log = crate::contact_log::LogSorter::new(&model, buffer);
     let mut ws = crate::engine::Workspace::new();
     experiment::replicate(&model, seed, args.replication, &mut ws, Some(&mut log))?;
     // A cyclic model's log is its counted day's (`write_log`).
     let rows = log.rows();
-    let sorted = log.finish().map_err(|e| {
-        Error::io(format!(
-            "cannot sort the contact log in the temporary folder {}: {e}",
-            std::env::temp_dir().display()
-        ))
-    })?;
+    let sorted = log.finish().map_err(temp_error)?;
     write_output(&args.output, args.force, |w| sorted.write(&model, w))?;
     eprintln!(
         "wrote {} ({rows} attempts, replication {} of seed {seed})",

@@ -268,7 +268,18 @@ fn finish_stream(
         .zip(&observed.exposure)
         .map(|(n, e)| if *e > 0.0 { n / e } else { 0.0 })
         .collect();
-    let handle = fit_handle(&format!("{channel}/{category}"), &s, warnings);
+    let label = format!("{channel}/{category}");
+    // A few zeros are times under the log's millisecond; many are worth a look.
+    if s.zero_handle > 0 && s.zero_handle as f64 >= 0.01 * s.n as f64 {
+        warnings.push(format!(
+            "{}: {} of the {} answered attempts ({:.1} %) have a handle time of 0 (disconnects, or talk time missing?): they are kept in the fitted mean and cv as work of 0 seconds; check the log's handle_time column if they are not real contacts",
+            shown(&label),
+            s.zero_handle,
+            s.n,
+            100.0 * s.zero_handle as f64 / s.n as f64,
+        ));
+    }
+    let handle = fit_handle(&label, &s, warnings);
     let ks = handle.map(|(m, cv)| ks_lognormal(s.reservoir, m, cv));
     FittedStream {
         category,

@@ -26,12 +26,16 @@ pub(super) struct StreamAcc {
     pub bot_dropout: u64,
     /// Arrivals over the whole log.
     pub total: f64,
-    /// Positive handle times seen (every attempt), their sum and sum of squares.
+    /// Handle times seen (every attempt: the positive ones, and the zeros of answered
+    /// attempts), their sum and sum of squares.
     pub n: u64,
     pub sum: f64,
     pub sum2: f64,
     /// The shortest handle time seen.
     pub min: f64,
+    /// Answered attempts whose handle time is 0 (in `n` and the sums too), counted so the
+    /// fit can say when they are many.
+    pub zero_handle: u64,
     /// A uniform sample of at most [`RESERVOIR`] handle times.
     pub reservoir: Vec<f64>,
 }
@@ -347,7 +351,13 @@ impl<'a> Counter<'a> {
             }
         }
         let stream = &mut acc.categories[cat].1;
-        if let Some(h) = row.handle_time.filter(|h| *h > 0.0) {
+        // An answered attempt with a handle time of 0 (a disconnect, or a time under the
+        // log's millisecond) is workload of 0: kept, so the fitted mean stays the log's.
+        let answered = row.outcome == Some(AttemptOutcome::Answered);
+        if answered && row.handle_time == Some(0.0) {
+            stream.zero_handle += 1;
+        }
+        if let Some(h) = row.handle_time.filter(|h| *h > 0.0 || (answered && *h == 0.0)) {
             if stream.n == 0 || h < stream.min {
                 stream.min = h;
             }

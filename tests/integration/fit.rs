@@ -966,3 +966,45 @@ fn a_log_timed_in_seconds_says_it_has_no_weekdays() {
     let dated = fit_seed(&exponential_center(4, "4m"), 1, "dated");
     assert!(ccsim::output::fit::report(&dated).contains("(under two weeks of whole days"));
 }
+
+/// Answered attempts with a handle time of 0 (a disconnect an ACD logs as answered) are
+/// work of 0 seconds: kept in the fitted mean, and said when they are 1 % or more.
+#[test]
+fn answered_rows_with_no_handle_time_are_kept_and_said_when_many() {
+    let dir = TempDir::new("zero-handle");
+    let mut log = String::from("timestamp,channel,category,attempt,outcome,wait,handle_time\n");
+    for i in 0..400 {
+        let billing = if i % 8 == 0 { "0.000" } else { "180.5" };
+        // Sales has one zero in 400: under 1 %, kept and not said.
+        let sales = if i == 7 { "0.000" } else { "240.0" };
+        log += &format!("{}.0,voice,billing,1,answered,3.0,{billing}\n", i * 90);
+        log += &format!("{}.0,voice,sales,1,answered,2.0,{sales}\n", i * 90 + 45);
+    }
+    // A zero on an abandoned row is no handle time at all: not counted.
+    log += "3700.0,voice,sales,1,abandoned,30.0,0.000\n";
+    let path = dir.write("zero.csv", &log);
+    let fitted = ccsim::fit::fit_log(&path, 3600.0).unwrap();
+    let said: Vec<&String> = fitted
+        .warnings
+        .iter()
+        .filter(|w| w.contains("handle time of 0"))
+        .collect();
+    assert_eq!(said.len(), 1, "{:?}", fitted.warnings);
+    assert!(
+        said[0].starts_with(
+            "\"voice/billing\": 50 of the 400 answered attempts (12.5 %) have a handle time of 0"
+        ),
+        "{}",
+        said[0]
+    );
+    let (billing, sales) = (
+        &fitted.channels[0].categories[0],
+        &fitted.channels[0].categories[1],
+    );
+    assert_eq!((billing.handled, sales.handled), (400, 400));
+    // The mean is the log's workload: 350 × 180.5 s over 400 attempts.
+    let mean = billing.handle.map(|(m, _)| m).unwrap();
+    assert!((mean - 350.0 * 180.5 / 400.0).abs() < 1e-9, "{mean}");
+    let mean = sales.handle.map(|(m, _)| m).unwrap();
+    assert!((mean - 399.0 * 240.0 / 400.0).abs() < 1e-9, "{mean}");
+}

@@ -317,4 +317,15 @@ fn a_temporary_folder_that_cannot_be_written_is_an_error_and_writes_nothing() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
+    // A negative replication number is a bad value, said as such (not clap's tip to
+    // write `-- -1`).
+    let run = log_command(&scenario_file, &out, None, &dir.0, &["--replication", "-1"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("invalid value '-1' for '--replication <REPLICATION>': a replication number is a whole number from 0")
+            && !stderr.contains("tip"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
 }
