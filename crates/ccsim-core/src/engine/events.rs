@@ -188,16 +188,16 @@ impl EventHeap {
         let Some(&top) = self.v.first() else {
             return Some(last);
         };
-        let v = &mut self.v;
+        let v = self.v.as_mut_slice();
         let n = v.len();
         let mut hole = 0;
         loop {
             let first = D * hole + 1;
             let child = if first + D <= n {
-                let c = &v[first..first + D];
-                let a = first + (c[1].key() < c[0].key()) as usize;
-                let b = first + 2 + (c[3].key() < c[2].key()) as usize;
-                if v[b].key() < v[a].key() { b } else { a }
+                let c: &[Event; D] = v[first..first + D].try_into().expect("D children");
+                let a = (c[1].key() < c[0].key()) as usize;
+                let b = 2 + (c[3].key() < c[2].key()) as usize;
+                first + if c[b & 3].key() < c[a & 3].key() { b } else { a }
             } else if first < n {
                 (first + 1..n).fold(first, |m, j| if v[j].key() < v[m].key() { j } else { m })
             } else {
