@@ -18,7 +18,7 @@ const SPARSE_MAX: usize = 32;
 /// wide above; quantiles are read off with linear interpolation inside a bin.
 ///
 /// It costs what it holds: an empty histogram allocates nothing, one with few distinct
-/// bins keeps them as a short sorted list, and past [`SPARSE_MAX`] distinct bins it
+/// bins keeps them as a short sorted list, and past [`Self::SPARSE_MAX`] distinct bins it
 /// takes the dense form (a count for each of the 899 bins). Either form has the same
 /// bins and is read in the same bin order, so a quantile or a share is bit for bit the
 /// same whatever the form (a per-interval histogram of a month at one-minute intervals
