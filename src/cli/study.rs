@@ -94,13 +94,10 @@ pub(super) fn finish_sweep(
     let results = crate::sweep::points(models, labels, runs, seeds);
     if let Some(dir) = out {
         let files = vec![
-            ("sweep.csv".to_string(), output::sweep::to_csv(&results)),
-            (
-                "sweep.json".to_string(),
-                output::sweep::to_json(&results) + "\n",
-            ),
+            DataFile::bytes("sweep.csv", output::sweep::to_csv(&results)),
+            DataFile::streamed("sweep.json", |w| output::sweep::write_json(&results, w)),
         ];
-        write_folder(dir, "--out", force, &text_files(files))?;
+        write_folder(dir, "--out", force, &files)?;
     }
     if let (Some(dir), Some(first)) = (to.report, models.first()) {
         let mut base = first.clone();
@@ -115,7 +112,7 @@ pub(super) fn finish_sweep(
         }
     }
     if json {
-        emit(&(output::sweep::to_json(&results) + "\n"))
+        emit_with(|w| output::sweep::write_json(&results, w))
     } else {
         let Some(first) = models.first() else {
             return Ok(());

@@ -1,5 +1,5 @@
 //! What `ccsim sweep` prints and writes, from the plain [`SweepPoint`]s: the text table
-//! ([`render_text`]), the JSON document ([`to_json`]) and the CSV file ([`to_csv`]); and
+//! ([`render_text`]), the JSON document ([`write_json`], streamed) and the CSV file ([`to_csv`]); and
 //! the words the text and the HTML report share ([`verdict`], [`target_words`]).
 //!
 //! Invariants: nothing here runs or estimates anything; every number printed is a field of
@@ -8,7 +8,9 @@
 use crate::experiment::Estimate;
 use crate::model::{Channel, Model};
 use crate::sweep::SweepPoint;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
 /// Whether a service level estimate meets its target: `met` when its 95 % interval lies at
 /// or above the target, `short` when it lies below, `unsure` when the interval holds the
@@ -101,29 +103,84 @@ pub fn render_text(model: &Model, points: &[SweepPoint]) -> String {
     t
 }
 
-/// The sweep as JSON: per point the values set and the totals, channels and groups with
-/// their 95 % half-widths.
+/// `(name, value)` pairs serialised as a JSON object, as the run document writes them.
+struct Pairs<'a, T>(&'a [(String, T)]);
+
+impl<T: Serialize> Serialize for Pairs<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// A part of a point's summary as a JSON value, its keys in alphabetical order at every
+/// level (as `serde_json::Value` keeps them).
+fn value(part: impl Serialize) -> serde_json::Value {
+    serde_json::to_value(part).expect("serialises")
+}
+
+/// One point of the JSON document: its keys in alphabetical order, each part of the
+/// summary made a JSON value on its own (the summary's intervals are never touched).
+struct PointJson<'a>(&'a SweepPoint);
+
+impl Serialize for PointJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (p, summary) = (self.0, &self.0.summary);
+        let set: serde_json::Map<String, serde_json::Value> = (p.set.iter())
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect();
+        let mut map = s.serialize_map(Some(6))?;
+        map.serialize_entry("by_channel", &value(Pairs(&summary.by_channel)))?;
+        map.serialize_entry("by_group", &value(Pairs(&summary.by_group)))?;
+        map.serialize_entry("replications", &summary.replications)?;
+        map.serialize_entry("seed", &summary.seed)?;
+        map.serialize_entry("set", &set)?;
+        map.serialize_entry("totals", &value(&summary.totals))?;
+        map.end()
+    }
+}
+
+/// The whole JSON document: `{"points": [...]}`, streamed point by point.
+struct SweepJson<'a>(&'a [SweepPoint]);
+
+impl Serialize for SweepJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(1))?;
+        map.serialize_entry("points", &Points(self.0))?;
+        map.end()
+    }
+}
+
+/// The points, one JSON object each.
+struct Points<'a>(&'a [SweepPoint]);
+
+impl Serialize for Points<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(PointJson))
+    }
+}
+
+/// Writes the sweep as JSON to `w`, followed by a line end: per point the values set (as
+/// strings) and the totals, channels and groups with their 95 % half-widths, keys in
+/// alphabetical order at every level. Streamed: only one point's totals, channels and
+/// groups are held as JSON at a time, never its intervals.
+pub fn write_json(points: &[SweepPoint], w: &mut dyn Write) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::pretty(&mut *w);
+    SweepJson(points)
+        .serialize(&mut ser)
+        .map_err(io::Error::other)?;
+    w.write_all(b"\n")
+}
+
+/// The sweep as JSON (see [`write_json`]), without the final line end.
 pub fn to_json(points: &[SweepPoint]) -> String {
-    let rows: Vec<serde_json::Value> = points
-        .iter()
-        .map(|p| {
-            let json = serde_json::to_value(&p.summary).expect("serialises");
-            let set: serde_json::Map<String, serde_json::Value> = p
-                .set
-                .iter()
-                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-                .collect();
-            serde_json::json!({
-                "set": set,
-                "replications": json["replications"],
-                "seed": json["seed"],
-                "totals": json["totals"],
-                "by_channel": json["by_channel"],
-                "by_group": json["by_group"],
-            })
-        })
-        .collect();
-    serde_json::to_string_pretty(&serde_json::json!({ "points": rows })).expect("serialises")
+    let mut out = Vec::new();
+    write_json(points, &mut out).expect("writes to memory");
+    out.pop();
+    String::from_utf8(out).expect("JSON is UTF-8")
 }
 
 /// One CSV row per point: the set values, then every total and per-channel metric with
@@ -132,10 +189,9 @@ pub fn to_csv(points: &[SweepPoint]) -> String {
     let rows: Vec<(Vec<String>, serde_json::Value)> = points
         .iter()
         .map(|p| {
-            let json = serde_json::to_value(&p.summary).expect("serialises");
             let mut v = serde_json::Map::new();
-            v.insert("totals".into(), json["totals"].clone());
-            v.insert("by_channel".into(), json["by_channel"].clone());
+            v.insert("totals".into(), value(&p.summary.totals));
+            v.insert("by_channel".into(), value(Pairs(&p.summary.by_channel)));
             (
                 p.set.iter().map(|(_, v)| v.clone()).collect(),
                 serde_json::Value::Object(v),

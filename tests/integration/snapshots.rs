@@ -118,6 +118,21 @@ fn check_compare_and_sweep_are_pinned() {
             "--quiet"
         ]
     );
+    // The JSON document (streamed since issue 18, byte for byte what it was): three
+    // channels and their groups, keys in alphabetical order at every level.
+    pin!(
+        "sweep_weekday_json",
+        &[
+            "sweep",
+            "scenarios/weekday.toml",
+            "--set",
+            "channel.voice.patience.mean=2m,4m",
+            "--replications",
+            "2",
+            "--json",
+            "--quiet"
+        ]
+    );
 }
 
 #[test]

@@ -164,8 +164,8 @@ impl IntervalMoments {
 /// interval × group metrics, per channel, category and priority — without the
 /// per-interval part when the run is `folded`, see [`run_folded`] — and its risk
 /// samples), each worker thread's
-/// tallies (a wait histogram per interval × channel), and the summary and output text
-/// made from them (about four outcomes' worth).
+/// tallies (a wait histogram per interval × channel, see [`cell_waits_bytes`]), and the
+/// summary and output text made from them (about four outcomes' worth).
 pub fn planned_bytes(model: &Model, held: u64, threads: usize, folded: bool) -> u64 {
     use crate::stats::{GroupMetrics, QueueMetrics, QueueTally, WaitHistogram};
     use std::mem::size_of;
@@ -177,7 +177,9 @@ pub fn planned_bytes(model: &Model, held: u64, threads: usize, folded: bool) -> 
     let group = size_of::<GroupMetrics>() as u64;
     let per_interval = n_int * n_ch * queue + n_int * n_g * group;
     let outcome = scopes * queue + n_g * group + n_ch * 19 * 8 + per_interval;
-    let tallies = (n_int * n_ch + scopes) * (size_of::<QueueTally>() + WaitHistogram::BYTES) as u64
+    let tallies = (n_int * n_ch + scopes) * size_of::<QueueTally>() as u64
+        + scopes * WaitHistogram::BYTES as u64
+        + cell_waits_bytes(model)
         + n_int * n_g * 16;
     // A folded run keeps each replication without its intervals, and their moments
     // (four numbers for each) once; either way the risk across days keeps three `f32`
@@ -191,6 +193,38 @@ pub fn planned_bytes(model: &Model, held: u64, threads: usize, folded: bool) -> 
     held.saturating_mul(kept)
         .saturating_add((threads as u64).saturating_mul(tallies))
         .saturating_add(4 * outcome + once)
+}
+
+/// What one worker's per-interval wait histograms (one per interval × channel) hold, in
+/// bytes, an estimate: a histogram costs what it holds ([`WaitHistogram`]), a short list
+/// of its distinct bins or, past [`WaitHistogram::SPARSE_MAX`] of them, the dense counts.
+/// The assumption: a cell's distinct bins are at most twice its expected arrivals (room
+/// for chance, redials and transfers), so a cell expecting more than half the list's
+/// length is counted dense; with replayed logs (arrivals not known before they are read)
+/// every cell is counted dense, the most a histogram takes.
+pub fn cell_waits_bytes(model: &Model) -> u64 {
+    use crate::stats::WaitHistogram;
+    let (n_int, n_ch) = (model.n_intervals, model.channels.len());
+    if !model.replays.is_empty() {
+        return (n_int * n_ch * WaitHistogram::BYTES) as u64;
+    }
+    let mut expected = vec![0.0; n_int * n_ch];
+    for s in &model.streams {
+        let ch = model.contact_types[s.contact_type.index()].channel.index();
+        for (k, rate) in s.rate_per_s.iter().enumerate().take(n_int) {
+            expected[k * n_ch + ch] += rate * model.interval;
+        }
+    }
+    (expected.iter())
+        .map(|&e| {
+            let distinct = (2.0 * e).ceil();
+            if distinct > WaitHistogram::SPARSE_MAX as f64 {
+                WaitHistogram::BYTES as u64
+            } else {
+                WaitHistogram::sparse_bytes(distinct as usize) as u64
+            }
+        })
+        .sum()
 }
 
 /// Refuses, before it starts, a run whose [`planned_bytes`] exceed
