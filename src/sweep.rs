@@ -87,6 +87,12 @@ pub fn parse_axis(text: &str) -> Result<Axis, String> {
                 if ((b - a) / s) as usize >= MAX_POINTS {
                     return Err(format!("`{values}` has more than {MAX_POINTS} values"));
                 }
+                if (b - a) % s != 0 {
+                    let (below, above) = (b - (b - a) % s, b - (b - a) % s + s);
+                    return Err(format!(
+                        "`{values}`: steps of {s} from {a} miss {b} (… {below}, then {above}), and both ends of a range are run: write {a}..{below}:{s} or {a}..{above}:{s}, or list the values"
+                    ));
+                }
                 (0..=((b - a) / s))
                     .map(|k| toml::Value::Integer(a + k * s))
                     .collect()
@@ -103,6 +109,14 @@ pub fn parse_axis(text: &str) -> Result<Axis, String> {
                 let n = ((b - a) / s + 1e-9).floor() as usize;
                 if n >= MAX_POINTS {
                     return Err(format!("`{values}` has more than {MAX_POINTS} values"));
+                }
+                let last = a + n as f64 * s;
+                if (b - last).abs() > 1e-9 * b.abs().max(1.0) {
+                    let round = |x: f64| (x * 1e9).round() / 1e9;
+                    let (below, above) = (round(last), round(last + s));
+                    return Err(format!(
+                        "`{values}`: steps of {s} from {a} miss {b} (… {below}, then {above}), and both ends of a range are run: write {a}..{below}:{s} or {a}..{above}:{s}, or list the values"
+                    ));
                 }
                 (0..=n)
                     .map(|k| toml::Value::Float(((a + k as f64 * s) * 1e9).round() / 1e9))
@@ -212,6 +226,16 @@ mod tests {
                 .unwrap_err()
                 .contains("more than")
         );
+        // A step that misses the end is refused with the two ranges that do not.
+        assert_eq!(
+            parse_axis("group.agents.agents=104..116:5").unwrap_err(),
+            "`104..116:5`: steps of 5 from 104 miss 116 (… 114, then 119), and both ends of a range are run: write 104..114:5 or 104..119:5, or list the values"
+        );
+        assert_eq!(
+            parse_axis("k=0.3..0.55:0.1").unwrap_err(),
+            "`0.3..0.55:0.1`: steps of 0.1 from 0.3 miss 0.55 (… 0.5, then 0.6), and both ends of a range are run: write 0.3..0.5:0.1 or 0.3..0.6:0.1, or list the values"
+        );
+        assert_eq!(parse_axis("k=0.2..0.4:0.05").unwrap().values.len(), 5);
         let g = grid(&[parse_axis("a=1,2").unwrap(), parse_axis("b=x,y,z").unwrap()]).unwrap();
         assert_eq!(g.len(), 6);
         assert_eq!(

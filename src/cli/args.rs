@@ -194,7 +194,7 @@ pub(crate) struct SweepArgs {
     /// Scenario file (TOML).
     pub(crate) file: PathBuf,
     /// KEY=VALUES: a key path and a list (a,b,c), a range (from..to:step, both ends
-    /// included) or one value; several --set make a grid.
+    /// included: the steps must land on `to`) or one value; several --set make a grid.
     #[arg(long = "set", value_name = "KEY=VALUES", required = true, value_parser = parse_sweep_axis)]
     pub(crate) set: Vec<crate::sweep::Axis>,
     /// Replications at every point (default: the scenario's).

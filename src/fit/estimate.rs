@@ -272,11 +272,22 @@ fn finish_stream(
     // A few zeros are times under the log's millisecond; many are worth a look.
     if s.zero_handle > 0 && s.zero_handle as f64 >= 0.01 * s.n as f64 {
         warnings.push(format!(
-            "{}: {} of the {} answered attempts ({:.1} %) have a handle time of 0 (disconnects, or talk time missing?): they are kept in the fitted mean and cv as work of 0 seconds; check the log's handle_time column if they are not real contacts",
+            "{}: {} of the {} attempts with a handle time ({:.1} %) are answered with a handle time of 0 (disconnects?): they are kept in the fitted mean and cv as work of 0 seconds; check the log's handle_time column if they are not real contacts",
             shown(&label),
             s.zero_handle,
             s.n,
             100.0 * s.zero_handle as f64 / s.n as f64,
+        ));
+    }
+    // Answered attempts without a handle time, beside others with one: said, since the
+    // fit is of the others only (a log with no handle times at all says so elsewhere).
+    if s.no_handle > 0 && s.n > 0 {
+        warnings.push(format!(
+            "{}: {} answered {} no handle time (an empty cell): left out of the handle-time fit, which is of the {} attempts with one",
+            shown(&label),
+            s.no_handle,
+            if s.no_handle == 1 { "attempt has" } else { "attempts have" },
+            s.n,
         ));
     }
     let handle = fit_handle(&label, &s, warnings);

@@ -36,6 +36,9 @@ pub(super) struct StreamAcc {
     /// Answered attempts whose handle time is 0 (in `n` and the sums too), counted so the
     /// fit can say when they are many.
     pub zero_handle: u64,
+    /// Answered attempts with no handle time (an empty cell, or no handle-time column):
+    /// not in the handle-time fit.
+    pub no_handle: u64,
     /// A uniform sample of at most [`RESERVOIR`] handle times.
     pub reservoir: Vec<f64>,
 }
@@ -354,8 +357,10 @@ impl<'a> Counter<'a> {
         // An answered attempt with a handle time of 0 (a disconnect, or a time under the
         // log's millisecond) is workload of 0: kept, so the fitted mean stays the log's.
         let answered = row.outcome == Some(AttemptOutcome::Answered);
-        if answered && row.handle_time == Some(0.0) {
-            stream.zero_handle += 1;
+        match row.handle_time {
+            Some(h) if answered && h == 0.0 => stream.zero_handle += 1,
+            None if answered => stream.no_handle += 1,
+            _ => {}
         }
         if let Some(h) = row.handle_time.filter(|h| *h > 0.0 || (answered && *h == 0.0)) {
             if stream.n == 0 || h < stream.min {

@@ -668,8 +668,9 @@ fn write_groups(
 }
 
 /// The agents per interval of the log that the channel's offered load needs at 85 %
-/// occupancy (at least 1, at most [`MAX_STAFF`]), and how many intervals passed that
-/// most with the largest load among them.
+/// occupancy (at least 1, at most [`MAX_STAFF`]; none while the channel's fitted hours say
+/// it is closed), and how many intervals passed that most with the largest load among
+/// them.
 fn staffing_placeholder(
     fit: &FittedLog,
     ch: &FittedChannel,
@@ -702,9 +703,36 @@ fn staffing_placeholder(
         .day_of_week
         .map_or(1.0, |f| fit.mean_factor(&f))
         .max(f64::MIN_POSITIVE);
+    // Closed intervals (the fitted hours) get no agent: the scenario neither staffs nor
+    // judges them.
+    let open = |k: usize| -> bool {
+        let Some(h) = &ch.hours else {
+            return true;
+        };
+        let day = k / per_day;
+        let weekday = if options.typical_day {
+            // The typical week starts on a Monday.
+            day % 7
+        } else {
+            fit.first_date
+                .and_then(|first| first.checked_add(jiff::Span::new().days(day as i64)).ok())
+                .map_or(0, |d| d.weekday().to_monday_zero_offset() as usize)
+        };
+        let i = k % per_day;
+        h.week[weekday].iter().any(|&(from, to)| {
+            if from < to {
+                (from..to).contains(&i)
+            } else {
+                i >= from || i < to
+            }
+        })
+    };
     let mut over = (0usize, 0.0f64);
     let staffing: Vec<u32> = (0..n_intervals)
         .map(|k| {
+            if !open(k) {
+                return 0;
+            }
             let f = ch.day_of_week.map_or(1.0, |f| {
                 if options.typical_day {
                     // The typical week starts on a Monday.

@@ -982,6 +982,10 @@ fn answered_rows_with_no_handle_time_are_kept_and_said_when_many() {
     }
     // A zero on an abandoned row is no handle time at all: not counted.
     log += "3700.0,voice,sales,1,abandoned,30.0,0.000\n";
+    // Three answered sales rows with an empty handle time: left out, and said.
+    for i in 0..3 {
+        log += &format!("{}.0,voice,sales,1,answered,2.0,\n", 3800 + i);
+    }
     let path = dir.write("zero.csv", &log);
     let fitted = ccsim::fit::fit_log(&path, 3600.0).unwrap();
     let said: Vec<&String> = fitted
@@ -990,9 +994,18 @@ fn answered_rows_with_no_handle_time_are_kept_and_said_when_many() {
         .filter(|w| w.contains("handle time of 0"))
         .collect();
     assert_eq!(said.len(), 1, "{:?}", fitted.warnings);
+    let empty: Vec<&String> = (fitted.warnings.iter())
+        .filter(|w| w.contains("no handle time"))
+        .collect();
+    assert_eq!(
+        empty,
+        ["\"voice/sales\": 3 answered attempts have no handle time (an empty cell): left out of the handle-time fit, which is of the 400 attempts with one"],
+        "{:?}",
+        fitted.warnings
+    );
     assert!(
         said[0].starts_with(
-            "\"voice/billing\": 50 of the 400 answered attempts (12.5 %) have a handle time of 0"
+            "\"voice/billing\": 50 of the 400 attempts with a handle time (12.5 %) are answered with a handle time of 0"
         ),
         "{}",
         said[0]

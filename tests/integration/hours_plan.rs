@@ -326,6 +326,17 @@ fn fit_finds_the_hours_a_two_week_log_was_open_by_weekday() {
             .map(|(c, w)| (c, w.into_iter().filter(|&(a, _)| a < m.horizon).collect()))
             .collect();
         assert_eq!(windows(&m), want, "{text}");
+        // The staffing placeholder has agents exactly where the channel is open.
+        for (ch, group) in [("voice", "voice_agents"), ("chat", "chat_agents")] {
+            let open = &windows(&m)[ch];
+            let g = (m.groups.iter().find(|g| g.name == group)).unwrap_or_else(|| panic!("{group}"));
+            assert_eq!(g.staffing.len(), m.n_intervals);
+            for (k, &n) in g.staffing.iter().enumerate() {
+                let t = (k as f64 + 0.5) * m.interval;
+                let is_open = open.iter().any(|&(a, b)| a <= t && t < b);
+                assert_eq!(n > 0, is_open, "{group} interval {k}: {n} agents\n{text}");
+            }
+        }
         let r = run(&m, 2, 1, 2);
         assert!(r.estimate(|o| o.totals.answered).mean > 0.0);
     }
