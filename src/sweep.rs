@@ -302,7 +302,8 @@ pub fn plan_located(
         let label: Vec<String> = set.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let name = format!("{} [{}]", base.name, label.join(", "));
         models.push(
-            crate::scenario::load_with_changes(file, point, &name).map_err(PlanError::Point)?,
+            crate::scenario::load_with_changes(file, point, &name)
+                .map_err(|e| PlanError::Point(staffed_group_hint(e, point)))?,
         );
         labels.push(set);
     }
@@ -311,6 +312,28 @@ pub fn plan_located(
         labels,
         models,
     })
+}
+
+/// A point that sets `group.NAME.agents` on a group staffed otherwise (a `staffing` list
+/// or `shifts`) is refused by the scenario's rule of one staffing; the message says so in
+/// the terms of the `--set` and names what can be swept instead.
+fn staffed_group_hint(
+    mut e: crate::scenario::ScenarioError,
+    point: &[(String, toml::Value)],
+) -> crate::scenario::ScenarioError {
+    let agents = point.iter().find_map(|(k, _)| {
+        k.strip_prefix("group.")
+            .and_then(|rest| rest.strip_suffix(".agents"))
+    });
+    if let Some(name) = agents
+        && e.message.starts_with("give exactly one of agents")
+    {
+        e.key = Some(format!("--set group.{name}.agents"));
+        e.message = format!(
+            "group `{name}` is staffed by a `staffing` list or `shifts` in the scenario, so a constant `agents` cannot be set beside them; sweep one interval of its list (e.g. `--set 'group.{name}.staffing[20]=10,12'`) or a copy of the scenario with `agents`"
+        );
+    }
+    e
 }
 
 impl SweepPlan {
@@ -326,6 +349,15 @@ impl SweepPlan {
             };
             let identity = crate::shard::scenario_hash(&[&unnamed]);
             if let Some(&j) = seen.get(&identity) {
+                if self.labels[j] == self.labels[i] {
+                    let set: Vec<String> = (self.labels[i].iter())
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect();
+                    return Some(format!(
+                        "the sweep point [{}] is listed twice: a --set gives the same value twice, and it is run twice",
+                        set.join(", ")
+                    ));
+                }
                 let show = |set: &PointLabel| {
                     set.iter()
                         .map(|(k, v)| format!("{k}={v}"))

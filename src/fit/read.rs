@@ -362,7 +362,10 @@ impl<'a> Counter<'a> {
             None if answered => stream.no_handle += 1,
             _ => {}
         }
-        if let Some(h) = row.handle_time.filter(|h| *h > 0.0 || (answered && *h == 0.0)) {
+        if let Some(h) = row
+            .handle_time
+            .filter(|h| *h > 0.0 || (answered && *h == 0.0))
+        {
             if stream.n == 0 || h < stream.min {
                 stream.min = h;
             }

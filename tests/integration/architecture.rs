@@ -361,6 +361,29 @@ fn compare_and_sweep_plans_run_through_the_library() {
         .expect("runs");
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].outcomes.len(), 2);
+    // A value given twice is said as such, not as a key overridden elsewhere.
+    let twice = ccsim::sweep::parse_axis("channel.voice.service_level.answer_within=10s,10s")
+        .expect("an axis");
+    let sweep = ccsim::sweep::plan(&file, weekday(), &[twice]).expect("a plan");
+    assert_eq!(
+        sweep.identical_points().as_deref(),
+        Some(
+            "the sweep point [channel.voice.service_level.answer_within=10s] is listed twice: a --set gives the same value twice, and it is run twice"
+        )
+    );
+    // `agents` on a group staffed by a list names the --set and what to sweep instead.
+    let agents = ccsim::sweep::parse_axis("group.voice_t1.agents=100,110").expect("an axis");
+    let Err(refused) = ccsim::sweep::plan(&file, weekday(), &[agents]) else {
+        panic!("agents on a staffed group is refused");
+    };
+    let refused = refused.to_string();
+    assert_eq!(
+        refused,
+        format!(
+            "{}: key `--set group.voice_t1.agents`: group `voice_t1` is staffed by a `staffing` list or `shifts` in the scenario, so a constant `agents` cannot be set beside them; sweep one interval of its list (e.g. `--set 'group.voice_t1.staffing[20]=10,12'`) or a copy of the scenario with `agents`",
+            file.display()
+        )
+    );
 }
 
 /// The metric registry is the one declaration of a metric: each one it holds has a row in

@@ -999,7 +999,9 @@ fn answered_rows_with_no_handle_time_are_kept_and_said_when_many() {
         .collect();
     assert_eq!(
         empty,
-        ["\"voice/sales\": 3 answered attempts have no handle time (an empty cell): left out of the handle-time fit, which is of the 400 attempts with one"],
+        [
+            "\"voice/sales\": 3 answered attempts have no handle time (an empty cell): left out of the handle-time fit, which is of the 400 attempts with one"
+        ],
         "{:?}",
         fitted.warnings
     );

@@ -329,7 +329,8 @@ fn fit_finds_the_hours_a_two_week_log_was_open_by_weekday() {
         // The staffing placeholder has agents exactly where the channel is open.
         for (ch, group) in [("voice", "voice_agents"), ("chat", "chat_agents")] {
             let open = &windows(&m)[ch];
-            let g = (m.groups.iter().find(|g| g.name == group)).unwrap_or_else(|| panic!("{group}"));
+            let g =
+                (m.groups.iter().find(|g| g.name == group)).unwrap_or_else(|| panic!("{group}"));
             assert_eq!(g.staffing.len(), m.n_intervals);
             for (k, &n) in g.staffing.iter().enumerate() {
                 let t = (k as f64 + 0.5) * m.interval;

@@ -197,7 +197,12 @@ impl EventHeap {
                 let c: &[Event; D] = v[first..first + D].try_into().expect("D children");
                 let a = (c[1].key() < c[0].key()) as usize;
                 let b = 2 + (c[3].key() < c[2].key()) as usize;
-                first + if c[b & 3].key() < c[a & 3].key() { b } else { a }
+                first
+                    + if c[b & 3].key() < c[a & 3].key() {
+                        b
+                    } else {
+                        a
+                    }
             } else if first < n {
                 (first + 1..n).fold(first, |m, j| if v[j].key() < v[m].key() { j } else { m })
             } else {
