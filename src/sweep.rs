@@ -58,6 +58,11 @@ pub fn parse_axis(text: &str) -> Result<Axis, String> {
         return Err(format!("`{text}`: the key path is empty"));
     }
     let values = values.trim();
+    if values.is_empty() || values.split(',').any(|v| v.trim().is_empty()) {
+        return Err(format!(
+            "`{text}`: no value after `=` (or an empty one in the list); write KEY=VALUES, e.g. group.agents.agents=80..120:5"
+        ));
+    }
     // `from..to` of whole numbers steps by 1.
     let with_step;
     let values = match values.split_once("..") {

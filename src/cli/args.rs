@@ -280,7 +280,7 @@ pub(crate) struct FitArgs {
 pub(crate) struct LogArgs {
     /// Scenario file (TOML).
     pub(crate) file: PathBuf,
-    /// Output file (CSV); an existing file is kept unless --force.
+    /// Output file (CSV), or `-` for stdout; an existing file is kept unless --force.
     #[arg(short, long, value_name = "FILE.csv")]
     pub(crate) output: PathBuf,
     /// Which replication to log (0-based).

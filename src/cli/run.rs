@@ -181,7 +181,10 @@ fn run_to_precision(
 pub(super) fn log_command(args: &LogArgs) -> Result<(), Error> {
     let mut inputs: Vec<&std::path::Path> = vec![&args.file];
     inputs.extend(args.arrivals.arrivals.as_deref());
-    let destination = [("--output", Some(args.output.as_path()), Kind::File)];
+    // `-o -`: the log goes to stdout (a pipe), nothing is written to disk.
+    let to_stdout = args.output.as_os_str() == "-";
+    let output = (!to_stdout).then_some(args.output.as_path());
+    let destination = [("--output", output, Kind::File)];
     preflight(&destination, &inputs, args.force)?;
     let model = load(&args.file, &args.arrivals)?;
     let replays: Vec<&std::path::Path> = model.replays.iter().map(|r| r.path.as_path()).collect();
@@ -206,13 +209,50 @@ pub(super) fn log_command(args: &LogArgs) -> Result<(), Error> {
     // A cyclic model's log is its counted day's (`write_log`).
     let rows = log.rows();
     let sorted = log.finish().map_err(temp_error)?;
-    write_output(&args.output, args.force, |w| sorted.write(&model, w))?;
+    let shown = if to_stdout {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        match sorted
+            .write(&model, &mut w)
+            .and_then(|()| std::io::Write::flush(&mut w))
+        {
+            Ok(()) => "the log to stdout".to_string(),
+            // The reader stopped early (`| head`): not an error.
+            Err(e) if broken_pipe(&e) => return Ok(()),
+            Err(e) => return Err(Error::io(format!("cannot write the log to stdout: {e}"))),
+        }
+    } else {
+        write_output(&args.output, args.force, |w| sorted.write(&model, w))?;
+        args.output.display().to_string()
+    };
     eprintln!(
-        "wrote {} ({rows} attempts, replication {} of seed {seed})",
-        args.output.display(),
+        "wrote {shown} ({rows} attempts, replication {} of seed {seed})",
         args.replication
     );
     Ok(())
+}
+
+/// Whether `e` is, or wraps (the CSV writer's error inside an `io::Error`), a pipe its
+/// reader closed.
+fn broken_pipe(e: &std::io::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::BrokenPipe {
+                return true;
+            }
+            if let Some(inner) = io.get_ref() {
+                source = Some(inner);
+                continue;
+            }
+        }
+        if let Some(csv) = err.downcast_ref::<csv::Error>()
+            && let csv::ErrorKind::Io(io) = csv.kind()
+        {
+            return io.kind() == std::io::ErrorKind::BrokenPipe;
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// Records `ccsim log` sorts in memory before it spills them to disk: the hidden

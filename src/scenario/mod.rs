@@ -713,8 +713,8 @@ pub fn load_with_changes(
     .map_err(|m| at("simulation.name", m))?;
     let mut applied = Vec::with_capacity(changes.len());
     for (key, value) in changes {
-        let canonical =
-            overrides::set(&mut document, key, value.clone()).map_err(|m| at(key, m))?;
+        let canonical = overrides::set(&mut document, key, value.clone())
+            .map_err(|m| at(&format!("--set {key}"), m))?;
         applied.push((canonical, key.clone()));
     }
     let merged = toml::to_string(&document).map_err(|e| {

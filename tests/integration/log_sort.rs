@@ -329,3 +329,41 @@ fn a_temporary_folder_that_cannot_be_written_is_an_error_and_writes_nothing() {
     );
     assert!(!out.exists());
 }
+
+/// `-o -` writes the log to stdout, the same bytes as to a file, and no file named `-`;
+/// a reader that stops early (`| head`) is no error.
+#[test]
+fn a_log_to_stdout_is_the_log_written_to_a_file() {
+    let dir = Scratch::new("stdout");
+    let scenario_file = dir.write("center.toml", CENTER);
+    let out = dir.0.join("log.csv");
+    let to_file = log_command(&scenario_file, &out, Some("500"), &dir.0, &[]);
+    ok(&to_file);
+    let mut c = command();
+    c.args(["log", scenario_file.to_str().unwrap(), "-o", "-"])
+        .current_dir(&dir.0)
+        .env("TMPDIR", &dir.0)
+        .env("CCSIM_LOG_BUFFER_RECORDS", "500");
+    let piped = c.output().expect("the ccsim binary runs");
+    let stderr = ok(&piped);
+    same(&piped.stdout, &std::fs::read(&out).unwrap());
+    assert!(stderr.contains("wrote the log to stdout ("), "{stderr}");
+    assert!(!dir.0.join("-").exists());
+    // A reader that closes the pipe after the header.
+    let mut child = command()
+        .args(["log", scenario_file.to_str().unwrap(), "-o", "-"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the ccsim binary runs");
+    let mut first = [0u8; 9];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    assert_eq!(&first, b"timestamp");
+    drop(child.stdout.take());
+    let done = child.wait_with_output().unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+}

@@ -78,8 +78,24 @@ fn a_bad_key_or_value_stops_the_sweep_before_it_runs() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
+        String::from_utf8_lossy(&out.stderr).contains(
+            "key `--set group.agentz.agents`: `group` has no entry `agentz`; known: agents"
+        ),
+        "{}",
         String::from_utf8_lossy(&out.stderr)
-            .contains("`group` has no entry `agentz`; known: agents")
+    );
+    // No value after `=` is refused as such.
+    let out = ccsim(&[
+        "sweep",
+        "scenarios/validation/erlang_c.toml",
+        "--set",
+        "group.agents.agents=",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("`group.agents.agents=`: no value after `=`"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
     let out = ccsim(&[
         "sweep",
