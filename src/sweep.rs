@@ -319,9 +319,10 @@ pub fn plan_located(
     })
 }
 
-/// A point that sets `group.NAME.agents` on a group staffed otherwise (a `staffing` list
-/// or `shifts`) is refused by the scenario's rule of one staffing; the message says so in
-/// the terms of the `--set` and names what can be swept instead.
+/// A point's refusal said in the terms of the `--set`: a decimal value (from a range's
+/// fractional step) for a whole-number key blames the step; `group.NAME.agents` on a group
+/// staffed otherwise (a `staffing` list or `shifts`), refused by the scenario's rule of one
+/// staffing, names what can be swept instead.
 fn staffed_group_hint(
     mut e: crate::scenario::ScenarioError,
     point: &[(String, toml::Value)],
@@ -330,6 +331,21 @@ fn staffed_group_hint(
         k.strip_prefix("group.")
             .and_then(|rest| rest.strip_suffix(".agents"))
     });
+    // A range with a fractional step over a whole-number key: blame the step, not a
+    // value the user never typed.
+    let decimal = point.iter().find(|(k, v)| {
+        e.key.as_deref() == Some(format!("--set {k}").as_str())
+            && matches!(v, toml::Value::Float(_))
+    });
+    if let Some((k, v)) = decimal
+        && e.message.contains("expected a whole number")
+    {
+        e.message = format!(
+            "`{k}` takes whole numbers, and this point gives it {}: a range over it needs whole ends and a whole step (e.g. 100..110:2)",
+            show_value(v)
+        );
+        return e;
+    }
     if let Some(name) = agents
         && e.message.starts_with("give exactly one of agents")
     {

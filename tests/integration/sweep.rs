@@ -84,6 +84,21 @@ fn a_bad_key_or_value_stops_the_sweep_before_it_runs() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // A fractional step over a whole-number key blames the step.
+    let out = ccsim(&[
+        "sweep",
+        "scenarios/validation/erlang_c.toml",
+        "--set",
+        "group.agents.agents=100..110:2.5",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(
+            "key `--set group.agents.agents`: `group.agents.agents` takes whole numbers, and this point gives it 100.0: a range over it needs whole ends and a whole step (e.g. 100..110:2)"
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // No value after `=` is refused as such.
     let out = ccsim(&[
         "sweep",
