@@ -243,7 +243,7 @@ fn roster_week(c: &mut Criterion) {
 /// [`week_candidates`]) split by contract (full-time and part-time shifts) into tours.
 /// Returns the people, the person-days and the shifts left unplaced, per contract.
 fn week_tours(solver: Solver, cands: &[Candidate], agents: &[u32]) -> Vec<(usize, u32, u32)> {
-    (week_found(solver, cands, agents).iter())
+    (week_found(solver, cands, agents, &[]).iter())
         .map(|f| {
             let days: u32 = f.tours.iter().map(|t| t.worked().count_ones()).sum();
             (f.tours.len(), days, f.unplaced)
@@ -266,13 +266,15 @@ fn week_found(
     solver: Solver,
     cands: &[Candidate],
     agents: &[u32],
+    plans: &[Option<ccsim::optimize::tours::anchored::Plan>],
 ) -> Vec<ccsim::optimize::tours::Found> {
     use ccsim::model::patterns::PatternRules;
     use ccsim::optimize::tours::{Stages, assign::DayShift, stages};
     const DAY: f64 = 86_400.0;
     WEEK_CONTRACTS
         .iter()
-        .map(|&(part_time, days, off, day_hours, band)| {
+        .enumerate()
+        .map(|(i, &(part_time, days, off, day_hours, band))| {
             let mut required = vec![Vec::new(); 7];
             let mut options = vec![Vec::new(); 7];
             for (j, c) in cands
@@ -303,6 +305,7 @@ fn week_found(
                 required: &required,
                 options: &options,
                 extra_patterns: &[],
+                plan: plans.get(i).and_then(Option::as_ref),
                 day_hours,
                 solver,
                 gap: 0.005,
@@ -408,7 +411,7 @@ fn tour_aware_group(
             .sum();
         (hours, found.iter().map(|f| f.unplaced).sum())
     };
-    let base = week_found(solver, cands, stage1);
+    let base = week_found(solver, cands, stage1, &[]);
     let contracts: Vec<JointContract> = (WEEK_CONTRACTS.iter())
         .map(|&(part_time, days, off, _, band)| JointContract {
             templates: vec![usize::from(part_time)],
@@ -440,9 +443,9 @@ fn tour_aware_group(
     };
     let bound = joint::bound(&p).map_or(f64::NAN, |b| b.0);
     let (base_paid, base_unplaced) = paid(&base);
-    match joint::solve(&p) {
-        Ok(agents) => {
-            let alt = week_found(solver, cands, &agents);
+    match joint::solve_with_patterns(&p) {
+        Ok(solved) => {
+            let alt = week_found(solver, cands, &solved.agents, &solved.plans);
             let (alt_paid, alt_unplaced) = paid(&alt);
             if (alt_unplaced, alt_paid) < (base_unplaced, base_paid) {
                 (alt_paid, bound, alt_unplaced, "tour-aware".into())

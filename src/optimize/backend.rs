@@ -118,10 +118,26 @@ pub(crate) fn solve(
     read: &[Variable],
     settings: &Settings,
 ) -> Result<Outcome, String> {
+    solve_seeded(solver, program, read, settings, None)
+}
+
+/// [`solve`], with CBC's random seed (`randomCbcSeed`, which steers its heuristics) set
+/// to `seed` when given: a search stopped by its time limit may find a better answer
+/// with another seed. microlp has no seed (ignored).
+pub(crate) fn solve_seeded(
+    solver: Solver,
+    program: Program,
+    read: &[Variable],
+    settings: &Settings,
+    seed: Option<u32>,
+) -> Result<Outcome, String> {
     match solver {
-        Solver::Microlp => solve_microlp(program, read, settings),
+        Solver::Microlp => {
+            let _ = seed;
+            solve_microlp(program, read, settings)
+        }
         #[cfg(feature = "cbc")]
-        Solver::Cbc => cbc::solve(program, read, settings),
+        Solver::Cbc => cbc::solve(program, read, settings, seed),
         #[cfg(not(feature = "cbc"))]
         Solver::Cbc => Err(CBC_BUILD_HINT.to_string()),
     }
@@ -276,6 +292,7 @@ mod cbc {
         program: Program,
         read: &[Variable],
         settings: &Settings,
+        seed: Option<u32>,
     ) -> Result<Outcome, String> {
         let Program {
             vars,
@@ -285,6 +302,9 @@ mod cbc {
         let mut problem = vars.minimise(objective).using(coin_cbc);
         problem.set_parameter("threads", "1");
         problem.set_parameter("log", "0");
+        if let Some(seed) = seed {
+            problem.set_parameter("randomCbcSeed", &seed.to_string());
+        }
         let mut problem = problem
             .with_mip_gap(settings.gap as f32)
             .map_err(|e| format!("the MIP gap {}: {e}", settings.gap))?

@@ -99,7 +99,7 @@ fn in_window(start: f64, a: f64, band: f64) -> bool {
 type People = Vec<Vec<u32>>;
 
 /// Shifts of each day given to each anchor: `[day][anchor]` → `(start, count)` list.
-type Split = Vec<Vec<Vec<(f64, u32)>>>;
+pub type Split = Vec<Vec<Vec<(f64, u32)>>>;
 
 /// The anchored stage 2 and stage 3 per anchor, or why the program gave no answer.
 /// `band`: the anchors' window (the start band, narrowed where the rest binds:
@@ -112,21 +112,59 @@ pub fn stages_anchored(
 ) -> Result<Found, String> {
     let layout = Layout::new(p, band);
     let (people, split) = solve(p, patterns, cost, band, &layout)?;
+    let by_anchor: Vec<Vec<u32>> = (0..layout.anchors.len())
+        .map(|ai| {
+            (patterns.iter().zip(&people))
+                .flat_map(|(&m, per)| std::iter::repeat_n(m, per[ai] as usize))
+                .collect()
+        })
+        .collect();
+    Ok(place(
+        p,
+        &Plan {
+            window: band,
+            anchors: layout.anchors,
+            people: by_anchor,
+            split,
+        },
+        "anchored MIP",
+    ))
+}
+
+/// An anchored stage 2 found elsewhere: the tour-aware shifts solved in two steps know
+/// their people by anchor and day pattern and which anchor takes each shift
+/// ([`super::joint::Solved::plans`]), and stage 3 can place them as they are (the
+/// anchored program, solved again on their shifts at the stage's gap, may settle for a
+/// cover up to the gap dearer).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    /// The anchors' window (seconds): a person of anchor `a` starts in `[a, a + window]`.
+    pub window: f64,
+    /// Anchors: start times of day (seconds).
+    pub anchors: Vec<f64>,
+    /// Per anchor: one day pattern per person.
+    pub people: Vec<Vec<u32>>,
+    /// Per day and anchor: `(start, shifts)` of the day's shifts given to the anchor.
+    pub split: Split,
+}
+
+/// Stage 3 per anchor of `plan` on `p`'s shifts (each anchor's people given the shifts
+/// the plan gives it; shifts given to no anchor, or to one with no people, unplaced);
+/// `path` names the stage 2 that made it.
+pub fn place(p: &Stages, plan: &Plan, path: &str) -> Found {
+    let (band, split) = (plan.window, &plan.split);
     let mut tours = Vec::new();
-    // Shifts given to no anchor (on a day no pattern works) are unplaced.
-    let given: u32 = split.iter().flatten().flatten().map(|&(_, n)| n).sum();
-    let all: u32 = p.required.iter().map(|r| r.len() as u32).sum();
-    let mut unplaced = all.saturating_sub(given);
+    let mut unplaced = 0u32;
     let mut dropped = 0u32;
     // Each day's shifts not yet given to an anchor: shifts of one start that differ in
     // their breaks are given once each.
     let mut left: Vec<Vec<DayShift>> = p.required.to_vec();
-    for (ai, &a) in layout.anchors.iter().enumerate() {
-        let mine: Vec<u32> = (patterns.iter().zip(&people))
-            .flat_map(|(&m, per)| std::iter::repeat_n(m, per[ai] as usize))
-            .collect();
+    for (ai, &a) in plan.anchors.iter().enumerate() {
+        let mine = &plan.people[ai];
         let required: Vec<Vec<DayShift>> = (left.iter_mut().enumerate())
-            .map(|(d, day)| take(day, &split[d][ai]))
+            .map(|(d, day)| {
+                (split.get(d).and_then(|s| s.get(ai))).map_or(Vec::new(), |s| take(day, s))
+            })
             .collect();
         if mine.is_empty() {
             unplaced += required.iter().map(|r| r.len() as u32).sum::<u32>();
@@ -150,7 +188,7 @@ pub fn stages_anchored(
                     start_band: p.start_band,
                     required: &required,
                     options: &options,
-                    people: &mine,
+                    people: mine,
                     earliest_first,
                 })
             })
@@ -160,12 +198,14 @@ pub fn stages_anchored(
         dropped += found.dropped;
         tours.extend(found.tours.into_iter().filter(|t| t.worked() != 0));
     }
-    Ok(Found {
+    // Shifts given to no anchor (on a day no pattern works) are unplaced.
+    unplaced += left.iter().map(|d| d.len() as u32).sum::<u32>();
+    Found {
         tours,
         unplaced,
         dropped,
-        path: "anchored MIP".into(),
-    })
+        path: path.into(),
+    }
 }
 
 /// Takes out of `day` (the shifts not yet given) those whose starts `counts` lists, as
@@ -365,6 +405,7 @@ mod tests {
             required: &required,
             options: &options,
             extra_patterns: &[],
+            plan: None,
             day_hours: 8.0,
             solver: Solver::Microlp,
             gap: 0.0,
@@ -442,6 +483,7 @@ mod tests {
             required: &required,
             options: &options,
             extra_patterns: &[],
+            plan: None,
             day_hours: 8.0,
             solver: Solver::Microlp,
             gap: 0.05,

@@ -16,6 +16,7 @@ mod days;
 pub mod joint;
 pub use crate::model::patterns;
 pub mod report;
+mod rounds;
 #[cfg(test)]
 mod tests;
 pub mod weeks;
@@ -25,7 +26,7 @@ pub use bounds::set_bounds;
 use super::backend::Solver;
 use super::roster::{Candidate, RosterSolution};
 use crate::model::{Contract, Model, OptimizeSpec};
-use assign::{AssignProblem, DAY, DayShift, Tour};
+use assign::{DAY, DayShift, Tour};
 use patterns::PatternRules;
 use rayon::prelude::*;
 
@@ -146,7 +147,7 @@ pub fn group_tours(
     covered_need: &[u32],
     solver: Solver,
 ) -> Vec<TourSet> {
-    let base = tours_from(model, spec, g, candidates, agents, need, &[], solver);
+    let base = tours_from(model, spec, g, candidates, agents, need, &[], &[], solver);
     if base.is_empty() {
         return base;
     }
@@ -182,6 +183,7 @@ pub fn group_tours(
         &joint.agents,
         need,
         &joint.patterns,
+        &joint.plans,
         solver,
     );
     // With the share of part-time people a constraint, tours that break it lose.
@@ -340,7 +342,8 @@ fn short_of(candidates: &[Candidate], agents: &[u32], need: &[u32]) -> u32 {
 /// Stages 2 and 3 of every contract of group `g` on the roster `agents`; `patterns`:
 /// per contract of the group (in `[[optimize.contract]]` order, those listing it), day
 /// patterns the anchored stage may use beyond its own over several weeks (the tour-aware
-/// shifts' people's), or empty.
+/// shifts' people's), or empty; `plans`: per contract likewise, an anchored stage 2 of
+/// `agents` found with them ([`joint::Solved::plans`]), or empty.
 #[allow(clippy::too_many_arguments)]
 fn tours_from(
     model: &Model,
@@ -350,6 +353,7 @@ fn tours_from(
     agents: &[u32],
     need: &[u32],
     patterns: &[Vec<u32>],
+    plans: &[Option<anchored::Plan>],
     solver: Solver,
 ) -> Vec<TourSet> {
     let n_days = (model.horizon / DAY).round() as usize;
@@ -392,8 +396,9 @@ fn tours_from(
             let rules = pattern_rules(model, c, n_days as u32, hours);
             let closed = closed_days(model, g, n_days);
             let extra = patterns.get(i).map_or(&[][..], |v| &v[..]);
+            let plan = plans.get(i).and_then(Option::as_ref);
             let mut set = contract_tours(
-                c, closed, &rules, &required, &options, extra, candidates, spec, solver,
+                c, closed, &rules, &required, &options, extra, plan, candidates, spec, solver,
             );
             set.group = g;
             set.contract = ci;
@@ -411,6 +416,7 @@ fn contract_tours(
     required: &[Vec<DayShift>],
     options: &[Vec<DayShift>],
     extra_patterns: &[u32],
+    plan: Option<&anchored::Plan>,
     candidates: &[Candidate],
     spec: &OptimizeSpec,
     solver: Solver,
@@ -424,6 +430,7 @@ fn contract_tours(
         required,
         options,
         extra_patterns,
+        plan,
         day_hours,
         solver,
         gap: spec.gap,
@@ -479,6 +486,10 @@ pub struct Stages<'a> {
     /// ([`weeks::columns`]): the tour-aware shifts' people's ([`joint::Solved`]); else
     /// ignored (within a week it has every pattern).
     pub extra_patterns: &'a [u32],
+    /// An anchored stage 2 of these shifts found with them (the tour-aware shifts in two
+    /// steps, [`joint::Solved::plans`]): placed as it is too, and kept when it ranks
+    /// better.
+    pub plan: Option<&'a anchored::Plan>,
     /// Paid hours of a worked day (the cost of a pattern is its days × this, plus a
     /// little per person).
     pub day_hours: f64,
@@ -522,17 +533,31 @@ type Rank = (u32, u32, u32, usize);
 /// orders; the best by [`Rank`].
 ///
 /// With a start band, the anchored stage ([`anchored`]) is tried too and kept when it
-/// ranks better.
+/// ranks better. With a plan ([`Stages::plan`]), the plan is placed first, and kept
+/// without the rest when it places every shift with no surplus day; else it competes with
+/// the others by [`Rank`].
 pub fn stages(p: &Stages) -> Found {
+    // A plan that places every shift with no day beyond them cannot be bettered in
+    // person-days: kept without solving stage 2 again.
+    let shifts: u32 = p.required.iter().map(|d| d.len() as u32).sum();
+    let planned = match p
+        .plan
+        .map(|plan| anchored::place(p, plan, "tour-aware anchors"))
+    {
+        Some(found) if matches!(rank(&found), (0, 0, days, _) if days == shifts) => {
+            return found;
+        }
+        other => other,
+    };
     let patterns = open_patterns(p.rules, p.closed_days);
     let cost: Vec<f64> = (patterns.iter())
         .map(|m| m.count_ones() as f64 * p.day_hours.max(1e-3) + 1e-3)
         .collect();
     // Covers by need: solved once each (a time-limited solve could differ if repeated).
-    let mut covers: Vec<(Vec<u32>, People)> = Vec::new();
+    let mut covers: Vec<(Vec<u32>, rounds::People)> = Vec::new();
     let mut best: Option<(Rank, Found)> = None;
     for directions in DIRECTIONS {
-        let (rank, found) = rounds(p, &patterns, &cost, directions, &mut covers);
+        let (rank, found) = rounds::rounds(p, &patterns, &cost, directions, &mut covers);
         if best.as_ref().is_none_or(|b| rank < b.0) {
             best = Some((rank, found));
         }
@@ -554,13 +579,17 @@ pub fn stages(p: &Stages) -> Found {
         .map(|s| s.length)
         .fold(0.0, f64::max);
     let window = anchored::anchor_window(band, longest, p.min_rest);
-    match anchored::stages_anchored(p, &patterns, &cost, window) {
+    let best = match anchored::stages_anchored(p, &patterns, &cost, window) {
         Ok(a) if rank(&a) < plain.0 => a,
         Ok(_) => plain.1,
         Err(why) => Found {
             path: format!("{} (anchored MIP: {why})", plain.1.path),
             ..plain.1
         },
+    };
+    match planned {
+        Some(found) if rank(&found) < rank(&best) => found,
+        _ => best,
     }
 }
 
@@ -592,132 +621,6 @@ pub fn closed_days(model: &Model, g: usize, n_days: usize) -> u32 {
 fn rank(f: &Found) -> Rank {
     let days = f.tours.iter().map(|t| t.worked().count_ones()).sum();
     (f.unplaced, f.dropped, days, f.tours.len())
-}
-
-/// Stage 2's people (one day pattern each) and how they were found.
-type People = (Vec<u32>, String);
-
-/// Stage 2 for `need` (people per day): the covering program over `patterns` within a
-/// week, over the weeks' network ([`weeks`]) on a longer horizon.
-fn cover_people(p: &Stages, patterns: &[u32], cost: &[f64], need: &[u32]) -> People {
-    let time_limit = p.time_limit.min(COVER_TIME_LIMIT);
-    if p.rules.n_days > 7 {
-        let c = weeks::solve(&weeks::WeeksProblem {
-            need,
-            rules: p.rules,
-            closed_days: p.closed_days,
-            day_hours: p.day_hours,
-            solver: p.solver,
-            gap: p.gap,
-            time_limit: p.time_limit.min(WEEKS_TIME_LIMIT),
-        });
-        return (c.people, c.path);
-    }
-    let c = cover::solve(&cover::CoverProblem {
-        need,
-        patterns,
-        cost,
-        solver: p.solver,
-        gap: p.gap,
-        time_limit,
-    });
-    let people = (patterns.iter().zip(&c.people))
-        .flat_map(|(&m, &k)| std::iter::repeat_n(m, k as usize))
-        .collect();
-    (people, c.path)
-}
-
-/// One run of the rounds of [`stages`], handing out shifts in `directions`.
-fn rounds(
-    p: &Stages,
-    patterns: &[u32],
-    cost: &[f64],
-    directions: &[bool],
-    covers: &mut Vec<(Vec<u32>, People)>,
-) -> (Rank, Found) {
-    let stage1: Vec<u32> = p.required.iter().map(|r| r.len() as u32).collect();
-    let mut extra = vec![0u32; p.required.len()];
-    let mut best: Option<(Rank, Found)> = None;
-    for _ in 0..ROUNDS {
-        let need: Vec<u32> = stage1.iter().zip(&extra).map(|(a, b)| a + b).collect();
-        let found = match covers.iter().find(|(n, _)| *n == need) {
-            Some((_, c)) => c.clone(),
-            None => {
-                let c = cover_people(p, patterns, cost, &need);
-                covers.push((need.clone(), c.clone()));
-                c
-            }
-        };
-        let people = &found.0;
-        let (rank, a) = best_order(p, people, directions);
-        for (e, u) in extra.iter_mut().zip(&a.unplaced) {
-            *e += u;
-        }
-        if best.as_ref().is_none_or(|b| rank < b.0) {
-            let f = Found {
-                tours: a.tours,
-                unplaced: rank.0,
-                dropped: rank.1,
-                path: found.1,
-            };
-            best = Some((rank, f));
-        }
-        if rank.0 == 0 {
-            break;
-        }
-    }
-    best.expect("one round at least")
-}
-
-/// Stage 3 on `people` in every order and direction: the best assignment (people with
-/// no day left out of its tours) and its rank.
-fn best_order(p: &Stages, people: &[u32], directions: &[bool]) -> (Rank, assign::Assignment) {
-    let mut round_best: Option<(Rank, assign::Assignment)> = None;
-    for order in 0..ORDERS {
-        for &earliest_first in directions {
-            let a = assign::assign(&AssignProblem {
-                rules: p.rules,
-                min_rest: p.min_rest,
-                start_band: p.start_band,
-                required: p.required,
-                options: p.options,
-                people: &ordered(people, order),
-                earliest_first,
-            });
-            let mut tours = a.tours.clone();
-            tours.retain(|t| t.worked() != 0);
-            let days: u32 = tours.iter().map(|t| t.worked().count_ones()).sum();
-            let rank = (a.unplaced.iter().sum(), a.dropped, days, tours.len());
-            if round_best.as_ref().is_none_or(|b| rank < b.0) {
-                round_best = Some((rank, assign::Assignment { tours, ..a }));
-            }
-        }
-    }
-    round_best.expect("one order at least")
-}
-
-/// The people (patterns) in one of [`ORDERS`] orders: as given, reversed, most days
-/// first, fewest days first, then shuffled by a fixed seed per order (deterministic).
-fn ordered(people: &[u32], order: usize) -> Vec<u32> {
-    let mut out = people.to_vec();
-    match order {
-        0 => {}
-        1 => out.reverse(),
-        2 => out.sort_by_key(|m| std::cmp::Reverse(m.count_ones())),
-        3 => out.sort_by_key(|m| m.count_ones()),
-        _ => {
-            // Fisher–Yates with xorshift64, seeded by the order.
-            let mut state =
-                0x9e37_79b9_7f4a_7c15u64 ^ (order as u64).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            for i in (1..out.len()).rev() {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                out.swap(i, (state % (i as u64 + 1)) as usize);
-            }
-        }
-    }
-    out
 }
 
 /// Agents per candidate of group `g` after its tours: the tours' shifts on their

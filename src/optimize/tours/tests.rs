@@ -64,6 +64,7 @@ impl Instance {
             required: &required,
             options: &options,
             extra_patterns: &[],
+            plan: None,
             day_hours: 8.0,
             solver: Solver::Microlp,
             // The optimizer's default gap: a gap of 1e-6 can keep microlp searching to its
