@@ -29,6 +29,7 @@ mod fuzz;
 mod hours;
 mod hours_plan;
 mod identity;
+mod lean;
 mod lines;
 mod log_format;
 mod log_sort;

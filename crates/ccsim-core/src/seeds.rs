@@ -50,6 +50,99 @@ pub fn contact_rng(contact_seed: u64) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(contact_seed)
 }
 
+/// [`contact_rng`]'s generator made lazily: exactly the numbers of
+/// `Xoshiro256PlusPlus::seed_from_u64(seed)` (xoshiro256++ seeded through SplitMix64),
+/// with the four SplitMix64 words of its state computed only when a draw needs them.
+/// xoshiro256++'s first output reads only the first and last words, so a sub-stream that
+/// draws once costs two SplitMix64 words instead of four and no state update; one that
+/// draws more costs a little more than the plain generator. The engine's lean path uses it
+/// for a service's draws (an exponential handle time, and a resolution drawn only when
+/// uncertain: mostly one draw). The test `contact_rng_draws_what_xoshiro_draws` pins the
+/// identity.
+#[derive(Clone, Debug)]
+pub struct ContactRng {
+    /// The SplitMix64 state it was seeded with.
+    seed: u64,
+    /// xoshiro256++'s state: words 0 and 3 after the first draw, all four after that.
+    s: [u64; 4],
+    /// Draws made, up to 2 (then `s` is a plain xoshiro256++ state).
+    drawn: u8,
+}
+
+impl ContactRng {
+    /// A generator seeded with `seed`, no word computed yet.
+    #[inline(always)]
+    pub fn new(seed: u64) -> ContactRng {
+        ContactRng {
+            seed,
+            s: [0; 4],
+            drawn: 0,
+        }
+    }
+
+    /// SplitMix64's word `i` (0 first) from the seed, as `seed_from_u64` fills the state.
+    #[inline(always)]
+    fn word(&self, i: u64) -> u64 {
+        mix(self
+            .seed
+            .wrapping_add(i.wrapping_mul(0x9e37_79b9_7f4a_7c15)))
+    }
+
+    /// xoshiro256++: the output of state `s`, then `s` advanced.
+    #[inline(always)]
+    fn step(s: &mut [u64; 4]) -> u64 {
+        let out = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
+        out
+    }
+}
+
+impl rand::TryRng for ContactRng {
+    type Error = std::convert::Infallible;
+
+    #[inline(always)]
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        // As xoshiro256++ does: the upper half of the next 64 bits.
+        self.try_next_u64().map(|x| (x >> 32) as u32)
+    }
+
+    #[inline(always)]
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Ok(match self.drawn {
+            0 => {
+                let (s0, s3) = (self.word(0), self.word(3));
+                self.s[0] = s0;
+                self.s[3] = s3;
+                self.drawn = 1;
+                s0.wrapping_add(s3).rotate_left(23).wrapping_add(s0)
+            }
+            1 => {
+                // The first draw's state update, now that all four words are known.
+                self.s[1] = self.word(1);
+                self.s[2] = self.word(2);
+                Self::step(&mut self.s);
+                self.drawn = 2;
+                Self::step(&mut self.s)
+            }
+            _ => Self::step(&mut self.s),
+        })
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        for chunk in dst.chunks_mut(8) {
+            let word = self.try_next_u64()?.to_le_bytes();
+            chunk.copy_from_slice(&word[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
+
 /// Salts of a contact's sub-streams: each of its own draws (a service, a bot session, a
 /// return, a fresh patience) comes from its seed mixed with one of these and the attempt,
 /// service or transfer number, so no two draws share a generator. Changing a value changes
@@ -103,11 +196,15 @@ pub fn redirect_patience_rng(contact_seed: u64, attempt: u8) -> Xoshiro256PlusPl
 /// contact with seed `contact_seed`: handle time, resolution and penalties.
 #[inline]
 pub fn service_rng(contact_seed: u64, attempt: u64, service: u64) -> Xoshiro256PlusPlus {
-    contact_rng(
-        contact_seed
-            .wrapping_add(service.wrapping_mul(salt::SERVICE))
-            .wrapping_add(attempt.wrapping_mul(salt::SERVICE_ATTEMPT)),
-    )
+    contact_rng(service_seed(contact_seed, attempt, service))
+}
+
+/// The seed of [`service_rng`]'s generator (for [`ContactRng::new`]).
+#[inline]
+pub fn service_seed(contact_seed: u64, attempt: u64, service: u64) -> u64 {
+    contact_seed
+        .wrapping_add(service.wrapping_mul(salt::SERVICE))
+        .wrapping_add(attempt.wrapping_mul(salt::SERVICE_ATTEMPT))
 }
 
 /// The generator of the bot session of attempt `attempt` (0 first): length, outcome,
@@ -164,6 +261,31 @@ mod tests {
                 let share = below[i] as f64 / n as f64;
                 let se = (p * (1.0 - p) / n as f64).sqrt();
                 assert!((share - p).abs() < 4.0 * se, "rep {rep}: {share} below {p}");
+            }
+        }
+    }
+
+    /// The lazy generator draws exactly what xoshiro256++ seeded through SplitMix64 draws,
+    /// for the first draws (one word computed at a time) and far on, and as `u32`s.
+    #[test]
+    fn contact_rng_draws_what_xoshiro_draws() {
+        for seed in [
+            0u64,
+            1,
+            42,
+            0x9e37_79b9_7f4a_7c15,
+            0xdead_beef_cafe_f00d,
+            u64::MAX,
+        ] {
+            for n in [1usize, 2, 3, 100] {
+                let mut lazy = ContactRng::new(seed);
+                let mut plain = contact_rng(seed);
+                for _ in 0..n {
+                    assert_eq!(lazy.next_u64(), plain.next_u64(), "seed {seed}, {n} draws");
+                }
+                assert_eq!(lazy.next_u32(), plain.next_u32());
+                let (a, b): (f64, f64) = (lazy.random(), plain.random());
+                assert_eq!(a.to_bits(), b.to_bits());
             }
         }
     }

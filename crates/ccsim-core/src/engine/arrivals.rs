@@ -26,7 +26,7 @@ impl ArrivalClock {
     /// Advances to the next arrival, or returns `None` when it would fall past the last
     /// interval; `rate_at(k)` is the rate per second in interval `k` (of `n` intervals of
     /// length `interval_len`).
-    #[inline]
+    #[inline(always)]
     pub fn next(
         &mut self,
         n: usize,

@@ -14,7 +14,7 @@ use crate::seeds;
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
 
-impl Replication<'_> {
+impl<const LEAN: bool> Replication<'_, LEAN> {
     /// Contact `c` starts a session with bot `b`; how it ends is drawn now.
     pub(super) fn start_bot(&mut self, b: BotId, c: ContactId) {
         let model = self.model;

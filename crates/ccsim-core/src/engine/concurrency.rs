@@ -13,13 +13,13 @@ use super::Replication;
 use super::events::Payload;
 use crate::ids::{AgentId, ContactId, GroupId};
 
-impl Replication<'_> {
+impl<const LEAN: bool> Replication<'_, LEAN> {
     /// Agent `agent` holds contact `c` for `handle` seconds of work from now.
     #[inline]
     pub(super) fn hold(&mut self, agent: AgentId, c: ContactId, handle: f64) {
         let now = self.now;
         let g = self.ws.agents[agent.index()].group;
-        if self.model.groups[g.index()].concurrency == 1 {
+        if LEAN || self.model.groups[g.index()].concurrency == 1 {
             // One contact at a time: no work clock, the end is known now.
             let a = &mut self.ws.agents[agent.index()];
             a.conversations = 1;
@@ -46,6 +46,9 @@ impl Replication<'_> {
     #[inline]
     pub(super) fn release_earliest(&mut self, agent: AgentId) -> ContactId {
         let base = agent.index() * self.max_concurrency;
+        if LEAN {
+            return self.ws.slots[base];
+        }
         let m = self.ws.agents[agent.index()].conversations as usize;
         if m > 1 {
             self.advance(agent);
@@ -84,7 +87,7 @@ impl Replication<'_> {
     }
 
     /// Schedules agent `agent`'s next conversation end (its clock must be current).
-    #[inline]
+    #[inline(always)]
     pub(super) fn reschedule(&mut self, agent: AgentId) {
         let a = self.ws.agents[agent.index()];
         let a_stamp = a.stamp.next();
@@ -107,7 +110,7 @@ impl Replication<'_> {
     #[inline(always)]
     pub(super) fn take_available(&mut self, g: GroupId) -> Option<AgentId> {
         let idle = &mut self.ws.groups[g.index()].idle;
-        let pos = if self.model.groups[g.index()].concurrency == 1 {
+        let pos = if LEAN || self.model.groups[g.index()].concurrency == 1 {
             idle.last()?
         } else {
             idle.least_loaded(&self.ws.agents)?
@@ -124,7 +127,11 @@ impl Replication<'_> {
     #[inline(always)]
     pub(super) fn make_available(&mut self, agent: AgentId) {
         let a = &mut self.ws.agents[agent.index()];
-        let k = self.model.groups[a.group.index()].concurrency;
+        let k = if LEAN {
+            1
+        } else {
+            self.model.groups[a.group.index()].concurrency
+        };
         if !a.available && !a.leaving && a.conversations < k {
             a.available = true;
             let g = a.group;
@@ -159,11 +166,15 @@ impl Replication<'_> {
 
     /// Agent `agent` takes waiting contacts while it has free slots, then is listed as
     /// available if it still has one.
-    #[inline]
+    #[inline(always)]
     pub(super) fn fill(&mut self, agent: AgentId) {
         self.make_unavailable(agent);
         let g = self.ws.agents[agent.index()].group;
-        let k = self.model.groups[g.index()].concurrency;
+        let k = if LEAN {
+            1
+        } else {
+            self.model.groups[g.index()].concurrency
+        };
         while self.ws.agents[agent.index()].conversations < k
             && !self.ws.agents[agent.index()].leaving
         {

@@ -1,9 +1,13 @@
 //! The event queue: small `Copy` events in heaps ordered by (time, insertion sequence), so
 //! that events at equal times pop first-in first-out and every run is deterministic.
 //! Arrivals (generated and replayed) wait in a heap of their own (one event per stream or
-//! feed, so it stays tiny) and everything else in a 4-ary min-heap ([`EventHeap`]); `pop`
-//! takes the earlier of the two tops. Push and pop are O(log n) in the number of pending
-//! events.
+//! feed, so it stays tiny), service ends in a second (at most one per agent) and everything
+//! else (timers: abandonment, overflow, bot ends, returns, interval and staffing changes)
+//! in a third, each a 4-ary min-heap ([`EventHeap`]); `pop` takes the earliest of the three
+//! tops. Keeping the timers apart keeps the stale ones (a contact answered before its
+//! patience ran out leaves its `Abandon` behind) out of the service ends' heap, which is
+//! the one every contact goes through. Push and pop are O(log n) in the number of pending
+//! events of the heap concerned.
 //!
 //! Invariants: an event is 24 bytes (checked at compile time); its [`Payload`] goes in
 //! typed and comes out typed, stored as a 4-bit kind below the sequence number and two
@@ -182,7 +186,7 @@ impl EventHeap {
     }
 
     /// Removes and returns the earliest event (O(log n)).
-    #[inline]
+    #[inline(always)]
     pub fn pop(&mut self) -> Option<Event> {
         let last = self.v.pop()?;
         let Some(&top) = self.v.first() else {
@@ -220,6 +224,7 @@ impl EventHeap {
 #[derive(Default, Debug)]
 pub struct EventQueue {
     arrivals: EventHeap,
+    services: EventHeap,
     others: EventHeap,
     next_seq: u64,
 }
@@ -228,12 +233,13 @@ impl EventQueue {
     /// Empties the queue, keeping its storage, and restarts the sequence.
     pub fn clear(&mut self) {
         self.arrivals.clear();
+        self.services.clear();
         self.others.clear();
         self.next_seq = 0;
     }
 
     /// Schedules an event at `time` (O(log n)).
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, time: f64, payload: Payload) {
         debug_assert!(time >= 0.0 && time.is_finite());
         let (kind, id, extra) = payload.encode();
@@ -247,29 +253,39 @@ impl EventQueue {
         };
         if payload.is_arrival() {
             self.arrivals.push(event);
+        } else if let Payload::ServiceEnd(..) = payload {
+            self.services.push(event);
         } else {
             self.others.push(event);
         }
     }
 
     /// Removes and returns the earliest event (O(log n)).
-    #[inline]
+    #[inline(always)]
     pub fn pop(&mut self) -> Option<Event> {
-        match (self.arrivals.peek_key(), self.others.peek_key()) {
-            (Some(a), Some(o)) if a < o => self.arrivals.pop(),
-            (Some(_), None) => self.arrivals.pop(),
-            _ => self.others.pop(),
+        // No event has the largest key: a finite time's bits are below infinity's.
+        let empty = u128::MAX;
+        let a = self.arrivals.peek_key().unwrap_or(empty);
+        let s = self.services.peek_key().unwrap_or(empty);
+        let o = self.others.peek_key().unwrap_or(empty);
+        if a < s && a < o {
+            self.arrivals.pop()
+        } else if s < o {
+            self.services.pop()
+        } else {
+            // The earliest, or nothing when all three are empty.
+            self.others.pop()
         }
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.arrivals.len() + self.others.len()
+        self.arrivals.len() + self.services.len() + self.others.len()
     }
 
     /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
-        self.arrivals.is_empty() && self.others.is_empty()
+        self.len() == 0
     }
 }
 
@@ -317,10 +333,11 @@ mod tests {
             if rng.random::<f64>() < 0.55 || reference.is_empty() {
                 // Times on a coarse grid, so that many tie.
                 let t = now + (rng.random::<f64>() * 40.0).floor() / 4.0;
-                let p = if i % 3 == 0 {
-                    Payload::Arrival(StreamId::new(i))
-                } else {
-                    Payload::Abandon(ContactId::new(i), Stamp::new(0))
+                // One of each heap's kinds.
+                let p = match i % 3 {
+                    0 => Payload::Arrival(StreamId::new(i)),
+                    1 => Payload::ServiceEnd(AgentId::new(i), Stamp::new(0)),
+                    _ => Payload::Abandon(ContactId::new(i), Stamp::new(0)),
                 };
                 q.push(t, p);
                 reference.push((t, i));
@@ -336,6 +353,7 @@ mod tests {
                 now = t;
                 let got = match e.payload() {
                     Payload::Arrival(s) => s.get(),
+                    Payload::ServiceEnd(a, _) => a.get(),
                     Payload::Abandon(c, _) => c.get(),
                     other => panic!("{other:?}"),
                 };

@@ -18,7 +18,7 @@ use crate::ids::{CellId, ChannelId, ContactId, ContactTypeId, Stamp};
 use crate::model::{AtClosing, WhenClosed};
 use crate::seeds;
 
-impl Replication<'_> {
+impl<const LEAN: bool> Replication<'_, LEAN> {
     /// Schedules the first closing of every channel that drops its queue at closing.
     pub(super) fn schedule_closings(&mut self) {
         for ch in 0..self.model.channels.len() {
@@ -151,8 +151,8 @@ impl Replication<'_> {
             if ct.channel != ch {
                 continue;
             }
-            for class in 0..self.n_classes {
-                let q = t * self.n_classes + class;
+            for class in 0..self.n_classes() {
+                let q = t * self.n_classes() + class;
                 while let Some((c, stamp)) = self.ws.queues[q].pop_front() {
                     let contact = &self.ws.contacts[c.index()];
                     if contact.stamp != stamp || contact.state != ContactState::Waiting {

@@ -14,9 +14,9 @@ use crate::ids::{ContactId, FeedId, StreamId};
 use rand::Rng;
 use rand::rngs::Xoshiro256PlusPlus;
 
-impl Replication<'_> {
+impl<const LEAN: bool> Replication<'_, LEAN> {
     /// Draws stream `s`'s next arrival time and schedules it (nothing past the horizon).
-    #[inline]
+    #[inline(always)]
     pub(super) fn schedule_arrival(&mut self, s: StreamId) {
         let stream = &mut self.ws.streams[s.index()];
         let stream_model = &self.model.streams[s.index()];
@@ -108,7 +108,7 @@ impl Replication<'_> {
     }
 
     /// A first attempt arrives now: counted, given a slot, and sent on its way.
-    #[inline]
+    #[inline(always)]
     fn admit(&mut self, new: NewContact) {
         let cell = self.cell(self.channel_of(new.contact_type));
         self.ws.tallies.contacts += 1;
@@ -143,10 +143,10 @@ impl Replication<'_> {
         let model = self.model;
         let now = self.now;
         let channel = self.channel_of(self.ws.contacts[c.index()].contact_type);
-        if self.has_hours && self.meets_closed(c, channel) {
+        if self.has_hours() && self.meets_closed(c, channel) {
             return;
         }
-        if let Some(b) = model.channels[channel.index()].bot {
+        if !LEAN && let Some(b) = model.channels[channel.index()].bot {
             let bot = &model.bots[b.index()];
             if !bot.is_down(now) {
                 self.record(c, None, |t| t.arrivals += 1);
@@ -165,7 +165,7 @@ impl Replication<'_> {
         }
         // Straight to the human queues: arrived and offered at once (unless every trunk
         // line is busy).
-        if self.has_lines && !self.take_line(c, channel) {
+        if self.has_lines() && !self.take_line(c, channel) {
             self.record(c, None, |t| t.arrivals += 1);
             self.block(c);
             return;
@@ -174,7 +174,7 @@ impl Replication<'_> {
             t.arrivals += 1;
             t.offered += 1;
         });
-        if self.sl_defined
+        if self.sl_defined()
             && !(model.channels[channel.index()].service_level_definition).counts_offered()
         {
             self.record(c, None, |t| t.sl_uncounted += 1);

@@ -16,7 +16,7 @@ use crate::ids::{ChannelId, ContactId, Stamp};
 use crate::seeds;
 use rand::RngExt;
 
-impl Replication<'_> {
+impl<const LEAN: bool> Replication<'_, LEAN> {
     /// Contact `c` of channel `ch` asks for a line: it takes one, or finds them all busy
     /// (then returns false and nothing has changed).
     #[inline]

@@ -42,6 +42,7 @@ pub fn serve_by_heads_above(queues: Option<usize>) {
     heads::PROBE_OVERRIDE.with(|o| o.set(queues));
 }
 mod intake;
+mod lean;
 mod lines;
 mod returns;
 mod routing;
@@ -171,7 +172,50 @@ pub fn simulate_with<'a>(
     feeds: Vec<Box<dyn ContactFeed + 'a>>,
     log: Option<&'a mut dyn AttemptLog>,
 ) -> ReplicationOutcome {
-    let mut run = Replication::new(model, seed, replication, ws);
+    ws.reset(model, seed, replication);
+    let lean = LEAN_OVERRIDE.with(|o| o.get()).unwrap_or(true)
+        && feeds.is_empty()
+        && log.is_none()
+        && lean::fits(model, ws);
+    if lean {
+        replicate::<true>(model, seed, replication, ws, feeds, log)
+    } else {
+        replicate::<false>(model, seed, replication, ws, feeds, log)
+    }
+}
+
+thread_local! {
+    /// Tests: `Some(false)` sends every model down the general path on this thread.
+    static LEAN_OVERRIDE: std::cell::Cell<Option<bool>> = const { std::cell::Cell::new(None) };
+}
+
+/// Tests only: `Some(false)` runs every model through the general path on this thread,
+/// `None` lets a model that fits take the lean one (see [`lean`]). Both ways give the same
+/// results; a test runs models each way to show it.
+#[doc(hidden)]
+pub fn lean_path(allowed: Option<bool>) {
+    LEAN_OVERRIDE.with(|o| o.set(allowed));
+}
+
+/// Whether replications of `model` (generated arrivals, no contact log) take the lean
+/// path: the engine's code compiled without the mechanisms the model does not have (see
+/// [`lean`]'s list). Same results either way; only the speed differs.
+pub fn takes_lean_path(model: &Model) -> bool {
+    let mut ws = Workspace::new();
+    ws.reset(model, model.seed, 0);
+    lean::fits(model, &ws)
+}
+
+/// [`simulate_with`] on a reset workspace, through the lean path or the general one.
+fn replicate<'a, const LEAN: bool>(
+    model: &'a Model,
+    seed: u64,
+    replication: u32,
+    ws: &'a mut Workspace,
+    feeds: Vec<Box<dyn ContactFeed + 'a>>,
+    log: Option<&'a mut dyn AttemptLog>,
+) -> ReplicationOutcome {
+    let mut run = Replication::<LEAN>::new(model, ws);
     run.feed_rngs = (0..feeds.len() as u32)
         .map(|r| {
             let s = model.streams.len() as u32 + r;
@@ -189,8 +233,9 @@ pub fn simulate_with<'a>(
     ReplicationOutcome::from_tallies(model, &ws.tallies, &mut ws.scratch)
 }
 
-/// The state of one replication in progress.
-struct Replication<'a> {
+/// The state of one replication in progress. `LEAN`: the model fits the lean path (see
+/// [`lean`]), and the checks for what it cannot meet compile away.
+struct Replication<'a, const LEAN: bool> {
     model: &'a Model,
     ws: &'a mut Workspace,
     now: f64,
@@ -221,14 +266,9 @@ struct Replication<'a> {
     log: Option<&'a mut dyn AttemptLog>,
 }
 
-impl<'a> Replication<'a> {
-    fn new(
-        model: &'a Model,
-        seed: u64,
-        replication: u32,
-        ws: &'a mut Workspace,
-    ) -> Replication<'a> {
-        ws.reset(model, seed, replication);
+impl<'a, const LEAN: bool> Replication<'a, LEAN> {
+    /// A replication of `model` on `ws`, reset for it.
+    fn new(model: &'a Model, ws: &'a mut Workspace) -> Replication<'a, LEAN> {
         Replication {
             model,
             ws,
@@ -259,6 +299,42 @@ impl<'a> Replication<'a> {
         }
     }
 
+    /// Some channel is an e-mail backlog (never on the lean path).
+    #[inline(always)]
+    fn has_backlog(&self) -> bool {
+        !LEAN && self.has_backlog
+    }
+
+    /// Some channel has opening hours (never on the lean path).
+    #[inline(always)]
+    fn has_hours(&self) -> bool {
+        !LEAN && self.has_hours
+    }
+
+    /// Some contact type's patience changes with the interval (never on the lean path).
+    #[inline(always)]
+    fn patience_varies(&self) -> bool {
+        !LEAN && self.patience_varies
+    }
+
+    /// Some channel has trunk lines or a callback offer (never on the lean path).
+    #[inline(always)]
+    fn has_lines(&self) -> bool {
+        !LEAN && self.has_lines
+    }
+
+    /// Some channel defines its service level otherwise, or has a short abandon.
+    #[inline(always)]
+    fn sl_defined(&self) -> bool {
+        self.sl_defined
+    }
+
+    /// Priority classes in the model (one on the lean path).
+    #[inline(always)]
+    fn n_classes(&self) -> usize {
+        if LEAN { 1 } else { self.n_classes }
+    }
+
     /// Schedules the first events, then pops and handles events until none is left.
     fn run(&mut self) {
         let model = self.model;
@@ -279,7 +355,7 @@ impl<'a> Replication<'a> {
         for r in 0..self.feeds.len() {
             self.schedule_replayed(FeedId::from_index(r));
         }
-        if self.has_hours {
+        if self.has_hours() {
             self.schedule_closings();
         }
         while let Some(event) = self.ws.events.pop() {
@@ -322,18 +398,23 @@ impl<'a> Replication<'a> {
         if !contact.counted {
             return;
         }
-        let category = self.model.contact_types[contact.true_type.index()]
-            .category
-            .index();
-        let (cell, class) = (contact.cell.index(), contact.class.index());
-        let t = &mut self.ws.tallies;
-        record_into(t, cell, category, class, wait, update);
+        // A category or class is looked up only where several are tallied apart (with
+        // one, those scopes equal the totals, summed from the cells afterwards).
+        let t = &self.ws.tallies;
+        let category = (t.by_category.len() > 1).then(|| {
+            self.model.contact_types[contact.true_type.index()]
+                .category
+                .index()
+        });
+        let class = (!LEAN && t.by_class.len() > 1).then_some(contact.class.index());
+        let cell = contact.cell.index();
+        record_into(&mut self.ws.tallies, cell, category, class, wait, update);
     }
 
     /// Records how an attempt of contact `c` ended, when a log is kept.
     #[inline]
     fn log_attempt(&mut self, c: ContactId, outcome: AttemptOutcome, wait: f64, handle_time: f64) {
-        if let Some(log) = self.log.as_deref_mut() {
+        if !LEAN && let Some(log) = self.log.as_deref_mut() {
             let contact = &self.ws.contacts[c.index()];
             log.record(ContactRecord {
                 arrived: contact.arrived,
@@ -349,32 +430,30 @@ impl<'a> Replication<'a> {
     }
 }
 
-/// Applies `update` to the tallies of `cell`, `category` and `class` (the last two only
-/// when there are several: with one, those scopes equal the totals, which are summed from
-/// the cells afterwards), and adds `wait` to their histograms.
-#[inline]
+/// Applies `update` to the tallies of `cell`, and of `category` and `class` when given,
+/// and adds `wait` to their histograms.
+#[inline(always)]
 fn record_into(
     t: &mut Tallies,
     cell: usize,
-    category: usize,
-    class: usize,
+    category: Option<usize>,
+    class: Option<usize>,
     wait: Option<f64>,
     update: impl Fn(&mut QueueTally),
 ) {
-    let (per_category, per_class) = (t.by_category.len() > 1, t.by_class.len() > 1);
     update(&mut t.cells[cell]);
-    if per_category {
+    if let Some(category) = category {
         update(&mut t.by_category[category].0);
     }
-    if per_class {
+    if let Some(class) = class {
         update(&mut t.by_class[class].0);
     }
     if let Some(wait) = wait {
         t.waits[cell].add(wait);
-        if per_category {
+        if let Some(category) = category {
             t.by_category[category].1.add(wait);
         }
-        if per_class {
+        if let Some(class) = class {
             t.by_class[class].1.add(wait);
         }
     }

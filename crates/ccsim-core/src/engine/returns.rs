@@ -14,12 +14,12 @@ use crate::ids::{ContactId, Stamp};
 use crate::seeds;
 use rand::RngExt;
 
-impl Replication<'_> {
+impl<const LEAN: bool> Replication<'_, LEAN> {
     /// Contact `c` leaves for now; with the channel's redial (after abandoning) or repeat
     /// (after an unresolved contact) rule it may come back. Returns whether it will.
     #[inline]
     pub(super) fn maybe_come_back(&mut self, c: ContactId, repeat: bool) -> bool {
-        if self.has_lines {
+        if self.has_lines() {
             self.release_line(c);
         }
         let model = self.model;

@@ -15,18 +15,18 @@ use super::state::ContactState;
 use crate::ids::{ContactId, GroupId, QueueId, Stamp};
 use crate::seeds;
 
-impl Replication<'_> {
+impl<const LEAN: bool> Replication<'_, LEAN> {
     /// The queue of priority class `class` in queue family `base`: a contact type's index,
     /// or `n_types + group` for a group's transfer queue.
     #[inline]
     fn queue(&self, base: usize, class: usize) -> QueueId {
-        QueueId::from_index(base * self.n_classes + class)
+        QueueId::from_index(base * self.n_classes() + class)
     }
 
     /// Contact `c` asks for a human: counted as offered, then routed.
     #[inline]
     pub(super) fn hand_to_humans(&mut self, c: ContactId) {
-        if self.has_lines {
+        if self.has_lines() {
             let channel = self.channel_of(self.ws.contacts[c.index()].true_type);
             if !self.take_line(c, channel) {
                 self.block(c);
@@ -42,7 +42,7 @@ impl Replication<'_> {
     #[inline]
     pub(super) fn record_offered(&mut self, c: ContactId) {
         self.record(c, None, |t| t.offered += 1);
-        if self.sl_defined {
+        if self.sl_defined() {
             let channel = self.channel_of(self.ws.contacts[c.index()].true_type);
             if !(self.model.channels[channel.index()].service_level_definition).counts_offered() {
                 self.record(c, None, |t| t.sl_uncounted += 1);
@@ -51,9 +51,9 @@ impl Replication<'_> {
     }
 
     /// Contact `c`, counted as offered, waits for (or meets) an agent from now on.
-    #[inline]
+    #[inline(always)]
     pub(super) fn queue_for_humans(&mut self, c: ContactId) {
-        if self.patience_varies {
+        if self.patience_varies() {
             self.patience_of_this_interval(c);
         }
         let now = self.now;
@@ -96,10 +96,10 @@ impl Replication<'_> {
     pub(super) fn route(&mut self, c: ContactId) {
         let model = self.model;
         let t = self.ws.contacts[c.index()].contact_type;
-        if !self.ws.availability.used {
+        if LEAN || !self.ws.availability.used {
             // A few groups: ask each in turn.
             for &g in &model.contact_types[t.index()].groups {
-                if model.groups[g.index()].overflow_after == 0.0
+                if (LEAN || model.groups[g.index()].overflow_after == 0.0)
                     && let Some(agent) = self.take_available(g)
                 {
                     self.start_service(agent, c);
@@ -138,19 +138,19 @@ impl Replication<'_> {
         let base = transfer_to.map_or(t, |g| n_types + g.index());
         let q = self.queue(base, class);
         self.ws.queues[q.index()].push_back((c, stamp));
-        if self.ws.heads.used && transfer_to.is_none() {
+        if !LEAN && self.ws.heads.used && transfer_to.is_none() {
             self.ws.heads.pushed(t, class, q.index(), now);
         }
         if gives_up.is_finite() {
             self.ws.events.push(gives_up, Payload::Abandon(c, stamp));
         }
-        if transfer_to.is_none() {
+        if !LEAN && transfer_to.is_none() {
             for &wait in &self.model.contact_types[t].overflow_waits {
                 if now + wait < gives_up {
                     self.ws.events.push(now + wait, Payload::Overflow(c, stamp));
                 }
             }
-            if self.has_lines {
+            if self.has_lines() {
                 let channel = self.model.contact_types[t].channel;
                 if let Some(offer) = self.model.channels[channel.index()].callback
                     && now + offer.after < gives_up
@@ -166,7 +166,7 @@ impl Replication<'_> {
     /// stale.
     #[inline]
     pub(super) fn free_contact(&mut self, c: ContactId) {
-        if self.has_lines {
+        if self.has_lines() {
             self.release_line(c);
         }
         let slot = &mut self.ws.contacts[c.index()];
@@ -209,6 +209,13 @@ impl Replication<'_> {
     /// waited the group's `overflow_after`.
     #[inline]
     pub(super) fn next_waiting(&mut self, g: GroupId) -> Option<ContactId> {
+        if LEAN {
+            // One queue, no transfer queue, no overflow wait.
+            let q = self.model.groups[g.index()].handles[0].index();
+            let ws = &mut *self.ws;
+            front_waiting(&mut ws.queues[q], &ws.contacts)?;
+            return ws.queues[q].pop_front().map(|(c, _)| c);
+        }
         let group = &self.model.groups[g.index()];
         if self.ws.heads.used
             && let Some(ranks) = self.ws.heads.group(g.index())
@@ -218,7 +225,7 @@ impl Replication<'_> {
         if !group.serve_rank.is_empty() {
             return self.next_waiting_ranked(g);
         }
-        if group.handles.len() == 1 && self.n_classes == 1 && !self.has_backlog {
+        if group.handles.len() == 1 && self.n_classes() == 1 && !self.has_backlog() {
             return self.next_waiting_single(g);
         }
         let ws = &mut *self.ws;
@@ -358,7 +365,7 @@ impl Replication<'_> {
     #[inline]
     pub(super) fn on_abandon(&mut self, c: ContactId, stamp: Stamp) {
         let contact = &self.ws.contacts[c.index()];
-        if contact.stamp != stamp || contact.callback {
+        if contact.stamp != stamp || (!LEAN && contact.callback) {
             return;
         }
         if contact.services == 0 {
@@ -378,7 +385,7 @@ impl Replication<'_> {
             self.record(c, None, |t| t.abandoned_in_transfer += 1);
         }
         // The queue entry goes stale and is dropped when it reaches the front.
-        if !self.maybe_come_back(c, false) {
+        if LEAN || !self.maybe_come_back(c, false) {
             self.free_contact(c);
         }
     }
@@ -413,7 +420,7 @@ impl Replication<'_> {
                 continue;
             }
             let mut waiting = 0;
-            for class in 0..self.n_classes {
+            for class in 0..self.n_classes() {
                 let queue = &self.ws.queues[self.queue(t, class).index()];
                 waiting += queue
                     .iter()

@@ -14,7 +14,7 @@ use super::state::ContactState;
 use super::{AttemptOutcome, Replication};
 use crate::ids::{AgentId, ContactId, GroupId, Stamp};
 use crate::seeds;
-use rand::RngExt;
+use rand::{Rng, RngExt};
 
 /// What a contact brings to the service it starts.
 #[derive(Clone, Copy, Debug)]
@@ -27,7 +27,7 @@ struct ServiceStart {
     first_response: Option<f64>,
 }
 
-impl Replication<'_> {
+impl<const LEAN: bool> Replication<'_, LEAN> {
     /// Agent `agent` (present, with a free slot) starts serving waiting contact `c`.
     #[inline]
     pub(super) fn start_service(&mut self, agent: AgentId, c: ContactId) {
@@ -64,15 +64,33 @@ impl Replication<'_> {
     /// replayed log's handle time is what the service took, penalties included).
     #[inline]
     fn draw_service(&mut self, g: GroupId, c: ContactId, service: u64) -> f64 {
+        let contact = &self.ws.contacts[c.index()];
+        // A sub-stream per attempt and service: a repeat contact draws afresh.
+        let attempt = contact.attempts as u64 - 1;
+        let seed = seeds::service_seed(contact.seed, attempt, service);
+        // The lean path's services mostly draw once: the lazy generator (same numbers).
+        if LEAN {
+            self.draw_service_from(g, c, service, &mut seeds::ContactRng::new(seed))
+        } else {
+            self.draw_service_from(g, c, service, &mut seeds::contact_rng(seed))
+        }
+    }
+
+    /// [`Self::draw_service`] from the service's generator `rng`.
+    #[inline(always)]
+    fn draw_service_from<R: Rng>(
+        &mut self,
+        g: GroupId,
+        c: ContactId,
+        service: u64,
+        rng: &mut R,
+    ) -> f64 {
         let model = self.model;
         let contact = &mut self.ws.contacts[c.index()];
         let t = contact.contact_type;
-        // A sub-stream per attempt and service: a repeat contact draws afresh.
-        let attempt = contact.attempts as u64 - 1;
-        let mut rng = seeds::service_rng(contact.seed, attempt, service);
         let given = service == 0 && !contact.given_handle.is_nan();
         let ct = &model.contact_types[t.index()];
-        let mut drawn = model.handle_time(g, t).sample(&mut rng);
+        let mut drawn = model.handle_time(g, t).sample(&mut *rng);
         // Per-interval AHT: the interval the service starts in scales the draw.
         if !ct.handle_scale.is_empty() {
             drawn *= ct.handle_scale_in(model.interval_of(self.now));
@@ -83,8 +101,16 @@ impl Replication<'_> {
             drawn
         };
         let resolve = model.groups[g.index()].resolve[ct.category.index()];
-        contact.resolves = rng.random::<f64>() < resolve && !contact.misrouted;
-        if contact.after_bot {
+        // A certain outcome (probability 0 or 1, the common 1) needs no draw unless a
+        // penalty is drawn after it, from the same generator: the same numbers either way.
+        let penalty_follows = !LEAN && (contact.after_bot || contact.context_lost);
+        let resolves = if (resolve >= 1.0 || resolve <= 0.0) && !penalty_follows {
+            resolve >= 1.0
+        } else {
+            rng.random::<f64>() < resolve
+        };
+        contact.resolves = resolves && !contact.misrouted;
+        if !LEAN && contact.after_bot {
             contact.after_bot = false;
             let bot = model.channels[ct.channel.index()]
                 .bot
@@ -92,15 +118,15 @@ impl Replication<'_> {
             if let Some(penalty) = bot.and_then(|b| b.handover_penalty.as_ref())
                 && !given
             {
-                handle += penalty.sample(&mut rng);
+                handle += penalty.sample(&mut *rng);
             }
         }
-        if contact.context_lost {
+        if !LEAN && contact.context_lost {
             contact.context_lost = false;
             if let Some(penalty) = &model.transfers.context_loss
                 && !given
             {
-                handle += penalty.sample(&mut rng);
+                handle += penalty.sample(&mut *rng);
             }
         }
         handle
@@ -115,7 +141,7 @@ impl Replication<'_> {
             first_response,
             ..
         } = start;
-        if start.service > 0 {
+        if !LEAN && start.service > 0 {
             self.record(c, None, |tally| {
                 tally.transfer_answered += 1;
                 tally.transfer_wait_sum += wait;
@@ -127,13 +153,13 @@ impl Replication<'_> {
             return;
         }
         self.log_attempt(c, AttemptOutcome::Answered, wait, handle);
-        if self.has_lines && self.ws.contacts[c.index()].callback {
+        if self.has_lines() && self.ws.contacts[c.index()].callback {
             self.record_callback(c, wait);
         }
         let channel = self.channel_of(self.ws.contacts[c.index()].contact_type);
         let channel = &self.model.channels[channel.index()];
         let in_threshold = wait <= channel.answer_within;
-        if self.sl_defined && channel.service_level_definition.counts_answered() {
+        if self.sl_defined() && channel.service_level_definition.counts_answered() {
             self.record(c, None, |tally| tally.sl_extra_counted += 1);
         }
         self.record(c, Some(wait), |tally| {
@@ -191,7 +217,11 @@ impl Replication<'_> {
             }
             return;
         }
-        self.reschedule(agent);
+        // With one conversation at a time the agent has no other end to schedule: its
+        // next `ServiceEnd` comes with its next contact (`hold`).
+        if !LEAN {
+            self.reschedule(agent);
+        }
         self.fill(agent);
     }
 
@@ -204,7 +234,7 @@ impl Replication<'_> {
             .category
             .index();
         let transfers = contact.transfers;
-        if contact.misrouted {
+        if !LEAN && contact.misrouted {
             self.send_where_it_belongs(c);
             return;
         }
@@ -216,7 +246,12 @@ impl Replication<'_> {
             self.free_contact(c);
             return;
         }
-        match model.groups[g.index()].escalate_to[category] {
+        let escalate_to = if LEAN {
+            None
+        } else {
+            model.groups[g.index()].escalate_to[category]
+        };
+        match escalate_to {
             Some(to) if transfers < model.transfers.max_per_contact => {
                 self.record(c, None, |t| {
                     t.transfers += 1;
@@ -226,7 +261,7 @@ impl Replication<'_> {
             }
             _ => {
                 self.record(c, None, |t| t.unresolved += 1);
-                if !self.maybe_come_back(c, true) {
+                if LEAN || !self.maybe_come_back(c, true) {
                     self.free_contact(c);
                 }
             }

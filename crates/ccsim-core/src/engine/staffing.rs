@@ -14,7 +14,7 @@ use super::state::{Agent, Workspace};
 use crate::ids::{AgentId, ContactId, GroupId, Stamp};
 use rand::RngExt;
 
-impl Replication<'_> {
+impl<const LEAN: bool> Replication<'_, LEAN> {
     /// Interval `k` starts (`n_intervals`: the horizon): every group's areas are closed
     /// and the e-mail backlog of interval `k − 1` recorded; the next start is scheduled.
     pub(super) fn on_interval_start(&mut self, k: usize) {
@@ -171,7 +171,7 @@ impl Replication<'_> {
     }
 
     /// Adds busy and staffed agent-time of group `g` up to now to the current interval.
-    #[inline]
+    #[inline(always)]
     pub(super) fn integrate(&mut self, g: GroupId) {
         let group = &mut self.ws.groups[g.index()];
         // Already integrated up to now (a service end followed by the next service): every
@@ -192,9 +192,15 @@ impl Replication<'_> {
         if self.interval < self.model.n_intervals {
             let dt = self.now - group.integrated_to;
             let area = areas.at(self.interval, g.index());
-            // With concurrency k, each conversation keeps 1/k of an agent busy.
-            let k = self.model.groups[g.index()].concurrency as f64;
-            self.ws.tallies.busy_area[area] += group.busy as f64 * dt / k;
+            // With concurrency k, each conversation keeps 1/k of an agent busy (k = 1
+            // divides nothing: the same bits, without the division).
+            let k = if LEAN {
+                1
+            } else {
+                self.model.groups[g.index()].concurrency
+            };
+            let busy = group.busy as f64 * dt;
+            self.ws.tallies.busy_area[area] += if k == 1 { busy } else { busy / k as f64 };
             self.ws.tallies.staffed_area[area] += group.present as f64 * dt;
         }
         group.integrated_to = self.now;
