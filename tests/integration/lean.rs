@@ -148,3 +148,76 @@ handle_time = { dist = "exponential", mean = "3m" }
     assert_eq!(general, fast);
     assert!(general.contains("abandoned") && general.len() > 3000);
 }
+
+/// Abandonment on the lean path has no timers (a contact leaves when an agent finds it
+/// past its patience, or when the events run out): an overloaded queue, a group unstaffed
+/// for the last two hours (nobody looks at its queue: everyone there abandons after the
+/// events end), a channel without patience left waiting for ever, several categories
+/// tallied apart, a warm-up and short abandons give the same bits, event count included,
+/// as the general path's timers.
+#[test]
+fn abandonment_without_timers_counts_and_sums_as_the_timers_do() {
+    let text = r#"
+[simulation]
+horizon = "4h"
+warmup = "30m"
+interval = "30m"
+seed = 5
+
+[[channel]]
+name = "voice"
+service_level = { answer_within = "20s", target = 0.8, definition = "excluding_short_abandons", short_abandon = "10s" }
+patience = { dist = "exponential", mean = "2m" }
+
+[[channel]]
+name = "chat"
+service_level = { answer_within = "60s", target = 0.8 }
+
+[[category]]
+name = "a"
+
+[[category]]
+name = "b"
+
+[[arrivals]]
+channel = "voice"
+category = "a"
+rate_per_hour = 400
+
+[[arrivals]]
+channel = "voice"
+category = "b"
+rate_per_hour = 150
+
+[[arrivals]]
+channel = "chat"
+category = "a"
+rate_per_hour = 40
+
+[[group]]
+name = "a"
+staffing = [20, 22, 18, 24, 0, 0, 0, 0]
+handles = ["voice/a"]
+handle_time = { dist = "exponential", mean = "3m" }
+
+[[group]]
+name = "b"
+agents = 8
+handles = ["voice/b"]
+handle_time = { dist = "lognormal", mean = "4m", cv = 1.2 }
+
+[[group]]
+name = "chat"
+staffing = [2, 2, 2, 2, 2, 0, 0, 0]
+handles = ["chat/a"]
+handle_time = { dist = "exponential", mean = "3m" }
+"#;
+    let m = ccsim::scenario::parse(text, "abandon.toml", "abandon").expect("the model parses");
+    assert!(takes_lean_path(&m));
+    let [general, fast] = both_ways(&m, 3);
+    assert_eq!(general, fast);
+    // Many abandon (the queue is overloaded, then unstaffed): the sums are not empty.
+    let outcome = simulate(&m, m.seed, 0, &mut Workspace::new());
+    let (abandoned, offered) = (outcome.totals.abandoned, outcome.totals.offered);
+    assert!(abandoned * 5.0 > offered, "{abandoned} of {offered}");
+}

@@ -101,6 +101,12 @@ impl Event {
         ((self.time.to_bits() as u128) << 64) | self.seq_kind as u128
     }
 
+    /// Its insertion sequence number: among events at one time, the lower pops first.
+    #[inline(always)]
+    pub fn seq(&self) -> u64 {
+        self.seq_kind >> KIND_BITS
+    }
+
     /// What happens, and to whom.
     #[inline]
     pub fn payload(&self) -> Payload {
@@ -294,6 +300,16 @@ impl EventQueue {
         } else {
             self.others.push(event);
         }
+    }
+
+    /// Takes the sequence number an event pushed now would get, without pushing one: the
+    /// lean path's patience deadlines ([`super::lean`]) keep their place in the order of
+    /// events this way, and every later event keeps the number it would have had.
+    #[inline(always)]
+    pub fn reserve_seq(&mut self) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        seq
     }
 
     /// Removes and returns the earliest event (O(log n)).

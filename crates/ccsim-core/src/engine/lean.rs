@@ -12,8 +12,22 @@
 //! fronts). Service-level definitions and short abandons, busyness, per-interval
 //! handle-time scales, surges, staffing timelines, rosters, shrinkage and warm-up stay
 //! (they are data, not branches).
+//!
+//! Abandonment without timers: a waiting contact's `Abandon` event is not pushed. Its
+//! sequence number is reserved instead ([`super::events::EventQueue::reserve_seq`]), so
+//! every other event keeps its number, and the contact leaves when an agent finds it at
+//! the front of its queue with its deadline (`gives_up`, that number) before the event
+//! being handled, or when the replication ends; it is counted in `events` as the general
+//! path pops its timer. Whether it abandoned is decided as the timer's event would have
+//! decided it, ties in time included. Its counts are recorded at once (integers: the order
+//! does not matter); its wait is added to `abandoned_wait_sum` when the replication ends,
+//! sorted in the order of the events it replaces, so that every sum is the same bits as
+//! the general path's. This spares a heap push and a pop (mostly of a stale timer: the
+//! contact was answered) for every contact that waits.
 
+use super::Replication;
 use super::state::Workspace;
+use crate::ids::ContactId;
 use crate::model::Model;
 
 /// Whether `model` (with `ws` reset for it) can run on the lean path: it has none of the
@@ -48,4 +62,109 @@ pub(super) fn fits(model: &Model, ws: &Workspace) -> bool {
         && !model.patience_varies()
         && !ws.availability.used
         && !ws.heads.used
+}
+
+/// An abandonment found late on the lean path, whose wait is added to the tallies when the
+/// replication ends, in the order of `(at, seq)` (the order the general path's `Abandon`
+/// events pop in).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct LateAbandon {
+    /// When the patience ran out, seconds.
+    at: f64,
+    /// The sequence number reserved for its event.
+    seq: u64,
+    /// Its reporting cell.
+    cell: u32,
+    /// Its category, when categories are tallied apart (`u32::MAX` otherwise).
+    category: u32,
+    /// How long it waited, seconds.
+    wait: f64,
+}
+
+impl<const LEAN: bool> Replication<'_, LEAN> {
+    /// Whether waiting contact `c` gave up before the event being handled: its deadline
+    /// falls earlier, or at the same time with an earlier sequence number.
+    #[inline(always)]
+    pub(super) fn gave_up(&self, c: ContactId) -> bool {
+        let contact = &self.ws.contacts[c.index()];
+        contact.gives_up < self.now
+            || (contact.gives_up == self.now && contact.abandon_seq < self.now_seq)
+    }
+
+    /// Waiting contact `c`, taken off its queue, abandoned at its `gives_up`: what
+    /// `on_abandon` records, its wait kept for [`Self::add_late_abandon_waits`].
+    #[cold]
+    #[inline(never)]
+    pub(super) fn abandon_late(&mut self, c: ContactId) {
+        let contact = &self.ws.contacts[c.index()];
+        debug_assert_eq!(contact.services, 0, "the lean path has no transfers");
+        // The general path's `now - enqueued` at the event, whose time is `gives_up`.
+        let wait = contact.gives_up - contact.enqueued;
+        let channel = &self.model.channels[self.channel_of(contact.true_type).index()];
+        let short = channel.short_abandon > 0.0 && wait <= channel.short_abandon;
+        let (met, counted) = channel.service_level_definition.on_abandon(short);
+        if contact.counted {
+            let tallies = &self.ws.tallies;
+            let category = if tallies.by_category.len() > 1 {
+                self.model.contact_types[contact.true_type.index()]
+                    .category
+                    .index() as u32
+            } else {
+                u32::MAX
+            };
+            let late = LateAbandon {
+                at: contact.gives_up,
+                seq: contact.abandon_seq,
+                cell: contact.cell.index() as u32,
+                category,
+                wait,
+            };
+            self.ws.lean_abandons.push(late);
+        }
+        self.record(c, None, |t| {
+            t.abandoned += 1;
+            t.abandoned_short += u64::from(short);
+            t.sl_extra_met += met;
+            t.sl_extra_counted += counted;
+        });
+        self.free_contact(c);
+    }
+
+    /// When the events have run out: every contact still waiting with a finite patience
+    /// abandoned (the general path's timers would have fired).
+    pub(super) fn abandon_the_expired_left(&mut self) {
+        for q in 0..self.ws.queues.len() {
+            for _ in 0..self.ws.queues[q].len() {
+                let Some((c, stamp)) = self.ws.queues[q].pop_front() else {
+                    break;
+                };
+                let contact = &self.ws.contacts[c.index()];
+                if contact.stamp != stamp {
+                    continue;
+                }
+                if contact.gives_up.is_finite() {
+                    self.abandon_late(c);
+                } else {
+                    // Waits for ever, as on the general path.
+                    self.ws.queues[q].push_back((c, stamp));
+                }
+            }
+        }
+    }
+
+    /// Adds the late abandonments' waits to their tallies in the order of their events.
+    pub(super) fn add_late_abandon_waits(&mut self) {
+        let ws = &mut *self.ws;
+        ws.lean_abandons
+            .sort_unstable_by(|a, b| a.at.total_cmp(&b.at).then(a.seq.cmp(&b.seq)));
+        for late in &ws.lean_abandons {
+            ws.tallies.cells[late.cell as usize].abandoned_wait_sum += late.wait;
+            if late.category != u32::MAX {
+                ws.tallies.by_category[late.category as usize]
+                    .0
+                    .abandoned_wait_sum += late.wait;
+            }
+        }
+        ws.lean_abandons.clear();
+    }
 }

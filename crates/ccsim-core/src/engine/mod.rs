@@ -239,6 +239,9 @@ struct Replication<'a, const LEAN: bool> {
     model: &'a Model,
     ws: &'a mut Workspace,
     now: f64,
+    /// The sequence number of the event being handled (kept on the lean path only, where
+    /// patience deadlines are compared with it: see [`lean`]).
+    now_seq: u64,
     /// Interval being integrated (`n_intervals` once past the horizon).
     interval: usize,
     /// Priority classes in the model.
@@ -273,6 +276,7 @@ impl<'a, const LEAN: bool> Replication<'a, LEAN> {
             model,
             ws,
             now: 0.0,
+            now_seq: 0,
             interval: 0,
             n_classes: model.priority_levels.len(),
             has_backlog: model.channels.iter().any(|c| c.backlog),
@@ -361,6 +365,9 @@ impl<'a, const LEAN: bool> Replication<'a, LEAN> {
         while let Some(event) = self.ws.events.pop() {
             self.ws.tallies.events += 1;
             self.now = event.time;
+            if LEAN {
+                self.now_seq = event.seq();
+            }
             match event.payload() {
                 Payload::Arrival(s) => self.on_arrival(s),
                 Payload::ReplayedArrival(r) => self.on_replayed_arrival(r),
@@ -375,6 +382,10 @@ impl<'a, const LEAN: bool> Replication<'a, LEAN> {
                 Payload::Closing(ch, i) => self.on_closing(ch, i),
                 Payload::CallbackOffer(c, stamp) => self.on_callback_offer(c, stamp),
             }
+        }
+        if LEAN {
+            self.abandon_the_expired_left();
+            self.add_late_abandon_waits();
         }
     }
 

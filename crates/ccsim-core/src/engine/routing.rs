@@ -142,7 +142,15 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
             self.ws.heads.pushed(t, class, q.index(), now);
         }
         if gives_up.is_finite() {
-            self.ws.events.push(gives_up, Payload::Abandon(c, stamp));
+            if LEAN {
+                // No timer: the deadline and the place its event would have had (see
+                // `lean`); the event is counted as the general path pops it.
+                let seq = self.ws.events.reserve_seq();
+                self.ws.contacts[c.index()].abandon_seq = seq;
+                self.ws.tallies.events += 1;
+            } else {
+                self.ws.events.push(gives_up, Payload::Abandon(c, stamp));
+            }
         }
         if !LEAN && transfer_to.is_none() {
             for &wait in &self.model.contact_types[t].overflow_waits {
@@ -210,11 +218,19 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
     #[inline]
     pub(super) fn next_waiting(&mut self, g: GroupId) -> Option<ContactId> {
         if LEAN {
-            // One queue, no transfer queue, no overflow wait.
+            // One queue, no transfer queue, no overflow wait; the contacts whose patience
+            // ran out before now leave as they reach the front (see `lean`).
             let q = self.model.groups[g.index()].handles[0].index();
-            let ws = &mut *self.ws;
-            front_waiting(&mut ws.queues[q], &ws.contacts)?;
-            return ws.queues[q].pop_front().map(|(c, _)| c);
+            loop {
+                let ws = &mut *self.ws;
+                front_waiting(&mut ws.queues[q], &ws.contacts)?;
+                let (c, _) = ws.queues[q].pop_front()?;
+                if self.gave_up(c) {
+                    self.abandon_late(c);
+                    continue;
+                }
+                return Some(c);
+            }
         }
         let group = &self.model.groups[g.index()];
         if self.ws.heads.used

@@ -41,6 +41,10 @@ pub(super) struct Contact {
     pub enqueued: f64,
     /// Time its patience runs out while queued (infinite without patience).
     pub gives_up: f64,
+    /// On the lean path, the sequence number its `Abandon` event would have had (reserved
+    /// when it joined its queue): with `gives_up`, where its abandonment falls among the
+    /// events (see [`super::lean`]).
+    pub abandon_seq: u64,
     /// Seed of the contact's own draws (handle times).
     pub seed: u64,
     /// In service: its agent's work clock reading at which it ends.
@@ -117,6 +121,7 @@ impl Contact {
             patience: new.patience,
             enqueued: now,
             gives_up: f64::INFINITY,
+            abandon_seq: 0,
             seed: new.seed,
             finish_work: 0.0,
             contact_type: new.contact_type,
@@ -248,6 +253,9 @@ pub struct Workspace {
     pub(super) availability: super::available::Availability,
     /// Per group with many queues, heaps of its queues' fronts (see `heads`).
     pub(super) heads: super::heads::QueueHeads,
+    /// The lean path's abandonments, whose waits are added up in the order of their
+    /// events when the replication ends (see [`super::lean`]).
+    pub(super) lean_abandons: Vec<super::lean::LateAbandon>,
 }
 
 impl Workspace {
@@ -260,6 +268,7 @@ impl Workspace {
     /// seeds the streams' and groups' generators and draws the busyness factors.
     pub(super) fn reset(&mut self, model: &Model, seed: u64, replication: u32) {
         self.events.clear();
+        self.lean_abandons.clear();
         self.contacts.clear();
         self.free_contacts.clear();
         self.agents.clear();
