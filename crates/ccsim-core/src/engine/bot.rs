@@ -12,7 +12,6 @@ use crate::ids::{BotId, ContactId, ContactTypeId, Stamp};
 use crate::model::Model;
 use crate::seeds;
 use rand::RngExt;
-use rand::rngs::Xoshiro256PlusPlus;
 
 impl<const LEAN: bool> Replication<'_, LEAN> {
     /// Contact `c` starts a session with bot `b`; how it ends is drawn now.
@@ -91,7 +90,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
 fn wrong_queue(
     model: &Model,
     t: ContactTypeId,
-    rng: &mut Xoshiro256PlusPlus,
+    rng: &mut crate::seeds::SubStream,
 ) -> Option<ContactTypeId> {
     let t = t.index();
     let channel = model.contact_types[t].channel;

@@ -67,13 +67,8 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         let contact = &self.ws.contacts[c.index()];
         // A sub-stream per attempt and service: a repeat contact draws afresh.
         let attempt = contact.attempts as u64 - 1;
-        let seed = seeds::service_seed(contact.seed, attempt, service);
-        // The lean path's services mostly draw once: the lazy generator (same numbers).
-        if LEAN {
-            self.draw_service_from(g, c, service, &mut seeds::ContactRng::new(seed))
-        } else {
-            self.draw_service_from(g, c, service, &mut seeds::contact_rng(seed))
-        }
+        let mut rng = seeds::service_rng(contact.seed, attempt, service);
+        self.draw_service_from(g, c, service, &mut rng)
     }
 
     /// [`Self::draw_service`] from the service's generator `rng`.
