@@ -64,9 +64,9 @@ fn rostered(m: &Model) -> (ccsim::optimize::OptimizeResult, Model) {
     (result, staffed)
 }
 
-/// Contacts still in the system when the run ends, mean over 20 replications.
-fn unfinished(m: &Model) -> f64 {
-    run(m, 20, 11, 2).estimate(|o| o.totals.unfinished).mean
+/// Contacts still in the system when the run ends, mean over `replications`.
+fn unfinished(m: &Model, replications: u32) -> f64 {
+    run(m, replications, 11, 2).estimate(|o| o.totals.unfinished).mean
 }
 
 #[test]
@@ -92,15 +92,17 @@ fn the_queue_at_closing_is_served_by_agents_kept_after_closing() {
         assert_eq!((r.offered_load, r.erlang, r.required), (0.0, 0, 0), "{r:?}");
     }
     // The roster leaves no contact waiting forever.
-    assert_eq!(unfinished(&staffed), 0.0);
+    assert_eq!(unfinished(&staffed, 20), 0.0);
     // Without the agents after closing, the queue at closing is never served: the test
-    // can fail.
+    // can fail. (A roster that meets 80 % in 20 s leaves someone waiting at the closing
+    // in only some days: over 200 days, some.)
     let mut cut = staffed.clone();
     let need: Vec<u32> = (0..48)
         .map(|k| if k < 40 { rows[k].rostered } else { 0 })
         .collect();
     cut.groups[0].set_scheduled(&need, m.interval);
-    assert!(unfinished(&cut) > 0.0);
+    let left = unfinished(&cut, 200);
+    assert!(left > 0.0, "{left}, rostered at 19:30 {:?}", rows[39]);
 }
 
 #[test]
