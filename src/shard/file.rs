@@ -71,8 +71,13 @@ fn take_format(content: &str) -> Result<(Option<u32>, String), String> {
 /// The message for a part of another format than [`PARTIAL_FORMAT`]: what it is, who wrote
 /// it, and what to do.
 fn other_format(source: &str, format: u32, written_by: &str) -> String {
-    let (age, way) = if format < PARTIAL_FORMAT {
+    let (age, way) = if format < 2 {
         ("an older", "which identified the scenario another way")
+    } else if format < PARTIAL_FORMAT {
+        (
+            "an older",
+            "whose contacts drew their handle times and outcomes from other random streams",
+        )
     } else {
         ("a newer", "whose format this ccsim does not know")
     };

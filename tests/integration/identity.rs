@@ -25,7 +25,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "scenarios/replay_last_week.toml",
-        "cf1b6a60c71827c25ef1bbffde85564ab484de6a9bcd58696ffcab46811cb116",
+        "752a60b9f4e9db249b089171df937a22b9558c69bb20cf6616db31c9dbe4f384",
     ),
     (
         "scenarios/system_upgrade_failure.toml",

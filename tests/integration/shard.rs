@@ -442,15 +442,24 @@ fn a_part_of_the_old_format_is_refused_with_what_to_do() {
         .args(["merge", "merge_part_0.toml"])
         .output()
         .unwrap();
-    insta::assert_snapshot!(refused(&out), @"error: merge_part_0.toml is a partial result of format 1, written by an older ccsim (ccsim 0.1.0, which identified the scenario another way); this is ccsim 0.1.0, which merges parts of format 2: run that shard again with this ccsim");
+    insta::assert_snapshot!(refused(&out), @"error: merge_part_0.toml is a partial result of format 1, written by an older ccsim (ccsim 0.1.0, which identified the scenario another way); this is ccsim 0.1.0, which merges parts of format 3: run that shard again with this ccsim");
     // A format this ccsim does not know yet is refused the same way, before it is read.
     let dir = scratch("format");
     let newer = dir.join("newer.toml");
     let text = std::fs::read_to_string(case("merge_part_0.toml")).unwrap();
-    std::fs::write(&newer, format!("partial_format = 3\nnew_key = 1\n{text}")).unwrap();
+    std::fs::write(&newer, format!("partial_format = 4\nnew_key = 1\n{text}")).unwrap();
     let message = refused(&ccsim(&["merge", newer.to_str().unwrap()]));
     assert!(
-        message.contains("is a partial result of format 3, written by a newer ccsim (ccsim 0.1.0"),
+        message.contains("is a partial result of format 4, written by a newer ccsim (ccsim 0.1.0"),
+        "{message}"
+    );
+    // A part of format 2 (its contacts drew from the streams before issue 18's) is refused
+    // too: its numbers would not be those this ccsim draws for the same seed.
+    let older = dir.join("older.toml");
+    std::fs::write(&older, format!("partial_format = 2\n{text}")).unwrap();
+    let message = refused(&ccsim(&["merge", older.to_str().unwrap()]));
+    assert!(
+        message.contains("is a partial result of format 2, written by an older ccsim (ccsim 0.1.0, whose contacts drew their handle times and outcomes from other random streams)"),
         "{message}"
     );
     let _ = std::fs::remove_dir_all(&dir);
