@@ -333,6 +333,19 @@ impl Distribution {
         }
     }
 
+    /// [`Self::sample`] with the lognormal drawn inline too (the same values): for the
+    /// general path's hot sites (handle times, patience at arrival, bot sessions, return
+    /// delays), where lognormals are common. The lean path keeps [`Self::sample`], whose
+    /// smaller code inlines better where the exponential is the rule.
+    #[inline(always)]
+    pub fn sample_inline<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match &self.sampler {
+            Sampler::Exponential(d) => d.sample(rng),
+            Sampler::LogNormal(d) => d.sample(rng),
+            _ => self.sample_other(rng),
+        }
+    }
+
     /// [`Self::sample`] for every distribution but the exponential.
     #[inline(never)]
     fn sample_other<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {

@@ -25,7 +25,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         contact.responded = true;
         let attempt = contact.attempts as u64 - 1;
         let mut rng = seeds::bot_rng(contact.seed, attempt);
-        let length = bot.session.sample(&mut rng);
+        let length = bot.session.sample_inline(&mut rng);
         let category = model.contact_types[contact.true_type.index()]
             .category
             .index();

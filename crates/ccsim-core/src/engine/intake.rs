@@ -51,7 +51,8 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         let seed = stream.seed_rng.next_u64();
         let k = self.interval;
         let patience = match model.patience_in(contact_type, k) {
-            Some(d) => d.sample(&mut stream.patience_rng),
+            Some(d) if LEAN => d.sample(&mut stream.patience_rng),
+            Some(d) => d.sample_inline(&mut stream.patience_rng),
             None => f64::INFINITY,
         };
         self.schedule_arrival(s);

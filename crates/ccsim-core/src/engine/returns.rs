@@ -37,7 +37,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
             return false;
         }
         let mut rng = seeds::come_back_rng(contact.seed, contact.attempts, repeat);
-        let (u, delay): (f64, f64) = (rng.random(), rule.delay.sample(&mut rng));
+        let (u, delay): (f64, f64) = (rng.random(), rule.delay.sample_inline(&mut rng));
         if u >= rule.probability {
             return false;
         }

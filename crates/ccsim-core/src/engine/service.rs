@@ -85,7 +85,12 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         let t = contact.contact_type;
         let given = service == 0 && !contact.given_handle.is_nan();
         let ct = &model.contact_types[t.index()];
-        let mut drawn = model.handle_time(g, t).sample(&mut *rng);
+        let distribution = model.handle_time(g, t);
+        let mut drawn = if LEAN {
+            distribution.sample(&mut *rng)
+        } else {
+            distribution.sample_inline(&mut *rng)
+        };
         // Per-interval AHT: the interval the service starts in scales the draw.
         if !ct.handle_scale.is_empty() {
             drawn *= ct.handle_scale_in(model.interval_of(self.now));
