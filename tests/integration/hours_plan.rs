@@ -66,7 +66,9 @@ fn rostered(m: &Model) -> (ccsim::optimize::OptimizeResult, Model) {
 
 /// Contacts still in the system when the run ends, mean over `replications`.
 fn unfinished(m: &Model, replications: u32) -> f64 {
-    run(m, replications, 11, 2).estimate(|o| o.totals.unfinished).mean
+    run(m, replications, 11, 2)
+        .estimate(|o| o.totals.unfinished)
+        .mean
 }
 
 #[test]

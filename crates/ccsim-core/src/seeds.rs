@@ -286,7 +286,10 @@ mod tests {
                     .wrapping_mul(salt::SERVICE)
                     .wrapping_add((da as u64).wrapping_mul(salt::SERVICE_ATTEMPT));
                 let apart = draws_apart(0, d);
-                assert!(apart.unsigned_abs() > 1 << 32, "{dk} services, {da} attempts: {apart}");
+                assert!(
+                    apart.unsigned_abs() > 1 << 32,
+                    "{dk} services, {da} attempts: {apart}"
+                );
             }
         }
         let mut seeds = stream_rng(1, 0, 0, Purpose::ContactSeeds);
@@ -316,7 +319,10 @@ mod tests {
             for (i, &a) in starts.iter().enumerate() {
                 for &b in &starts[i + 1..] {
                     let apart = draws_apart(a, b);
-                    assert!(apart.unsigned_abs() > 1 << 32, "seed {seed}: {apart} draws apart");
+                    assert!(
+                        apart.unsigned_abs() > 1 << 32,
+                        "seed {seed}: {apart} draws apart"
+                    );
                 }
             }
         }
