@@ -82,7 +82,7 @@ fn other_format(source: &str, format: u32, written_by: &str) -> String {
         ("a newer", "whose format this ccsim does not know")
     };
     format!(
-        "{source} is a partial result of format {format}, written by {age} ccsim ({written_by}, {way}); this is ccsim {CCSIM_VERSION}, which merges parts of format {PARTIAL_FORMAT}: run that shard again with this ccsim"
+        "{source} is a partial result of format {format}, written by {age} ccsim ({written_by}, {way}); this is ccsim {CCSIM_VERSION}, which merges parts of format {PARTIAL_FORMAT}: run that shard again with this ccsim, or merge the parts with the ccsim that wrote them"
     )
 }
 

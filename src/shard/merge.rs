@@ -76,11 +76,70 @@ pub fn merge_files(
     scenario: Option<&Path>,
     warn: &mut dyn FnMut(&str),
 ) -> Result<Merged, MergeError> {
-    let parts = parts
+    let (mut read, mut refused) = (Vec::new(), Vec::new());
+    for path in parts {
+        match read_part(path) {
+            Ok(part) => read.push(part),
+            Err(e) => refused.push((path.display().to_string(), e)),
+        }
+    }
+    if !refused.is_empty() {
+        return Err(all_refused(refused, parts.len()));
+    }
+    merge_parts(&read, scenario, warn)
+}
+
+/// One error for every part that cannot be read, so that a user who upgraded ccsim learns
+/// at once that all last week's parts need the same fix: parts refused for the same reason
+/// are named together (`a.toml, b.toml: each is …`), in the order given. A `Read` error
+/// when any part could not be read at all, else `Refused`.
+fn all_refused(refused: Vec<(String, MergeError)>, parts: usize) -> MergeError {
+    if refused.len() == 1 {
+        return refused.into_iter().next().expect("one").1;
+    }
+    let any_read = refused
         .iter()
-        .map(|path| read_part(path))
-        .collect::<Result<Vec<_>, _>>()?;
-    merge_parts(&parts, scenario, warn)
+        .any(|(_, e)| matches!(e, MergeError::Read(_)));
+    // Reasons in order of first appearance, each with the parts refused for it; a message
+    // that begins with its part's name is grouped by what follows the name.
+    let mut reasons: Vec<(String, bool, Vec<String>)> = Vec::new();
+    for (name, e) in &refused {
+        let message = e.to_string();
+        let (reason, named) = match message.strip_prefix(&format!("{name} ")) {
+            Some(rest) => (rest.to_string(), true),
+            None => (message.clone(), false),
+        };
+        match reasons
+            .iter_mut()
+            .find(|(r, n, _)| *r == reason && *n == named)
+        {
+            Some((_, _, names)) => names.push(name.clone()),
+            None => reasons.push((reason, named, vec![name.clone()])),
+        }
+    }
+    let said: Vec<String> = reasons
+        .into_iter()
+        .map(|(reason, named, names)| match (named, names.len()) {
+            (true, 1) => format!("{} {reason}", names[0]),
+            (true, _) => format!(
+                "{}: each {}",
+                names.join(", "),
+                reason.replace("run that shard again", "run those shards again")
+            ),
+            (false, 1) => reason,
+            (false, _) => format!("{}: {reason}", names.join(", ")),
+        })
+        .collect();
+    let message = format!(
+        "{} of the {parts} parts cannot be merged: {}",
+        refused.len(),
+        said.join("; ")
+    );
+    if any_read {
+        MergeError::Read(message)
+    } else {
+        MergeError::Refused(message)
+    }
 }
 
 /// [`merge_files`] on parts already read: each a name for messages (its file, say) and

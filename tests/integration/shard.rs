@@ -238,8 +238,9 @@ fn a_part_missing_an_interval_table_is_refused_not_a_panic() {
         "merge_part_0.toml",
     ]));
     assert!(
-        message
-            .starts_with("error: merge_part_missing_interval.toml is a partial result of format 1"),
+        message.starts_with(
+            "error: 2 of the 2 parts cannot be merged: merge_part_missing_interval.toml, merge_part_0.toml: each is a partial result of format 1"
+        ),
         "{message}"
     );
     // Sealed as ccsim writes parts now: the missing table itself is found and named.
@@ -256,6 +257,9 @@ fn a_part_missing_an_interval_table_is_refused_not_a_panic() {
             .map(|l| {
                 if l.starts_with("scenario_hash") {
                     format!("scenario_hash = \"{hash}\"\n")
+                } else if l.starts_with("ccsim_version") {
+                    // As this ccsim writes parts (the case was written by 0.1.0).
+                    format!("ccsim_version = \"{}\"\n", env!("CARGO_PKG_VERSION"))
                 } else {
                     format!("{l}\n")
                 }
@@ -442,7 +446,7 @@ fn a_part_of_the_old_format_is_refused_with_what_to_do() {
         .args(["merge", "merge_part_0.toml"])
         .output()
         .unwrap();
-    insta::assert_snapshot!(refused(&out), @"error: merge_part_0.toml is a partial result of format 1, written by an older ccsim (ccsim 0.1.0, which identified the scenario another way); this is ccsim 0.1.0, which merges parts of format 3: run that shard again with this ccsim");
+    insta::assert_snapshot!(refused(&out), @"error: merge_part_0.toml is a partial result of format 1, written by an older ccsim (ccsim 0.1.0, which identified the scenario another way); this is ccsim 0.2.0, which merges parts of format 3: run that shard again with this ccsim, or merge the parts with the ccsim that wrote them");
     // A format this ccsim does not know yet is refused the same way, before it is read.
     let dir = scratch("format");
     let newer = dir.join("newer.toml");
@@ -460,6 +464,29 @@ fn a_part_of_the_old_format_is_refused_with_what_to_do() {
     let message = refused(&ccsim(&["merge", older.to_str().unwrap()]));
     assert!(
         message.contains("is a partial result of format 2, written by an older ccsim (ccsim 0.1.0, whose contacts drew their handle times and outcomes from other random streams)"),
+        "{message}"
+    );
+    // Last week's four parts, all of the old format, are refused in one message that
+    // names every one of them, with what to do.
+    let olds: Vec<String> = (0..4)
+        .map(|i| {
+            let path = dir.join(format!("old-{i}.toml"));
+            std::fs::write(&path, format!("partial_format = 2\n{text}")).unwrap();
+            path.to_str().unwrap().to_string()
+        })
+        .collect();
+    let mut args = vec!["merge"];
+    args.extend(olds.iter().map(String::as_str));
+    let message = refused(&ccsim(&args));
+    let names = olds.join(", ");
+    assert!(
+        message.starts_with(&format!("error: 4 of the 4 parts cannot be merged: {names}: each is a partial result of format 2, written by an older ccsim (ccsim 0.1.0, whose contacts drew their handle times and outcomes from other random streams); this is ccsim 0.2.0, which merges parts of format 3: run those shards again with this ccsim, or merge the parts with the ccsim that wrote them")),
+        "{message}"
+    );
+    // Two of them: both named, together.
+    let message = refused(&ccsim(&["merge", &olds[0], &olds[1]]));
+    assert!(
+        message.contains(&format!("{}, {}: each is", olds[0], olds[1])),
         "{message}"
     );
     let _ = std::fs::remove_dir_all(&dir);
