@@ -410,3 +410,30 @@ fn every_registered_metric_is_defined_in_the_readme() {
         "metrics with no row in the README: {missing:?}"
     );
 }
+
+/// Unsafe code lives in two places: the engine's unchecked tables (`ccsim::table`, whose
+/// soundness argument is its module documentation) and the one system call of `output`.
+#[test]
+fn unsafe_code_lives_only_in_the_tables_and_one_system_call() {
+    let mut found = Vec::new();
+    for dir in ["src", "crates/ccsim-core/src", "python/src"] {
+        let dir = root().join(dir);
+        if !dir.exists() {
+            continue;
+        }
+        for path in sources(&dir) {
+            let text = std::fs::read_to_string(&path).expect("a source file");
+            let blocks = text.matches("unsafe {").count() + text.matches("unsafe fn").count();
+            if blocks > 0 {
+                let rel = path.strip_prefix(root()).expect("under the root");
+                found.push((rel.to_string_lossy().into_owned(), blocks));
+            }
+        }
+    }
+    found.sort();
+    let expected = [
+        ("crates/ccsim-core/src/table.rs".to_string(), 2),
+        ("src/output/mod.rs".to_string(), 1),
+    ];
+    assert_eq!(found, expected);
+}

@@ -54,6 +54,7 @@ mod shifts;
 mod snapshots;
 mod support;
 mod sweep;
+mod tables;
 mod tours;
 mod tours_weeks;
 mod transfers;

@@ -9,7 +9,9 @@
 use crate::distribution::Distribution;
 use crate::grid::Grid;
 use crate::ids::{BotId, CategoryId, ChannelId, ClassId, ContactTypeId, GroupId};
+use crate::table::Table;
 
+mod check;
 mod contract;
 mod cyclic;
 mod hours;
@@ -54,15 +56,15 @@ pub struct Model {
     /// Contact logs replayed beside (or instead of) the synthetic streams.
     pub replays: Vec<crate::replay::ReplaySpec>,
     /// Channels, in file order.
-    pub channels: Vec<Channel>,
+    pub channels: Table<Channel>,
     /// Category names, in file order.
     pub categories: Vec<String>,
     /// Channel/category pairs that arrive or are handled, each with its own queue.
-    pub contact_types: Vec<ContactType>,
+    pub contact_types: Table<ContactType>,
     /// Arrival streams (one per `[[arrivals]]` entry).
-    pub streams: Vec<ArrivalStream>,
+    pub streams: Table<ArrivalStream>,
     /// Agent groups, in routing priority order (file order).
-    pub groups: Vec<Group>,
+    pub groups: Table<Group>,
     /// Customer priority levels, highest first; a stream's `class` indexes this list.
     pub priority_levels: Vec<i64>,
     /// What happens to contacts a group does not resolve.

@@ -14,7 +14,7 @@
 use super::Replication;
 use super::events::Payload;
 use super::state::ContactState;
-use crate::ids::{CellId, ChannelId, ContactId, ContactTypeId, Stamp};
+use crate::ids::{ChannelId, ContactId, ContactTypeId, Stamp};
 use crate::model::{AtClosing, WhenClosed};
 use crate::seeds;
 
@@ -133,7 +133,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
             self.channel_of(contact.true_type),
             self.model.interval_of(self.now),
         );
-        let cell = CellId::from_index(self.model.channel_grid().at(k, channel.index()));
+        let cell = self.cell_at(k, channel);
         let contact = &mut self.ws.contacts[c.index()];
         contact.cell = cell;
         contact.patience = f64::INFINITY;

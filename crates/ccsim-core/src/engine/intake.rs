@@ -85,6 +85,14 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
             .take()
             .expect("a scheduled feed has a contact");
         let contact_type = replayed.contact_type;
+        // A feed is the caller's: its ids are checked before they index a table.
+        let (n_types, n_classes) = (model.contact_types.len(), model.priority_levels.len());
+        assert!(
+            contact_type.index() < n_types && replayed.class.index() < n_classes,
+            "a replayed contact of type {} and class {}, with {n_types} types and {n_classes} classes",
+            contact_type.index(),
+            replayed.class.index()
+        );
         let k = self.interval;
         let (patience_rng, seed_rng) = &mut self.feed_rngs[r.index()];
         let seed = seed_rng.next_u64();

@@ -398,7 +398,20 @@ impl<'a, const LEAN: bool> Replication<'a, LEAN> {
     /// The reporting cell of channel `channel` in the current interval.
     #[inline]
     fn cell(&self, channel: ChannelId) -> CellId {
-        CellId::from_index(self.model.channel_grid().at(self.interval, channel.index()))
+        self.cell_at(self.interval, channel)
+    }
+
+    /// The reporting cell of channel `channel` in interval `k`, which must be one of the
+    /// horizon's: checked here, once per attempt, so that the tallies can be indexed by it
+    /// unchecked (see [`crate::table`]; the channel was checked with the model's ids).
+    #[inline]
+    fn cell_at(&self, k: usize, channel: ChannelId) -> CellId {
+        assert!(
+            k < self.model.n_intervals,
+            "a contact's cell in interval {k} of {}",
+            self.model.n_intervals
+        );
+        CellId::from_index(self.model.channel_grid().at(k, channel.index()))
     }
 
     /// Applies `update` to every tally a counted contact belongs to: its interval and

@@ -59,6 +59,8 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         let model = self.model;
         let now = self.now;
         let (cells, interval) = (model.channel_grid(), self.interval);
+        // Returns come before the horizon: the cell is one of the tallies' (see `table`).
+        assert!(interval < model.n_intervals, "a return after the horizon");
         let contact = &mut self.ws.contacts[c.index()];
         debug_assert_eq!(contact.stamp, stamp);
         let repeat = contact.comes_back_as_repeat;

@@ -12,6 +12,7 @@ use crate::ids::{AgentId, CellId, ClassId, ContactId, ContactTypeId, Stamp, Stre
 use crate::model::Model;
 use crate::seeds::{Purpose, stream_rng};
 use crate::stats::{Tallies, WaitHistogram};
+use crate::table::Table;
 use rand::rngs::Xoshiro256PlusPlus;
 use std::collections::VecDeque;
 
@@ -225,16 +226,16 @@ pub(super) struct StreamState {
 #[derive(Default, Debug)]
 pub struct Workspace {
     pub(super) events: EventQueue,
-    pub(super) contacts: Vec<Contact>,
+    pub(super) contacts: Table<Contact>,
     pub(super) free_contacts: Vec<ContactId>,
-    pub(super) agents: Vec<Agent>,
+    pub(super) agents: Table<Agent>,
     pub(super) free_agents: Vec<AgentId>,
     /// Conversations of each agent: `agent * max_concurrency + i`, `i < conversations`.
-    pub(super) slots: Vec<ContactId>,
-    pub(super) groups: Vec<GroupState>,
+    pub(super) slots: Table<ContactId>,
+    pub(super) groups: Table<GroupState>,
     /// FIFO queues of (contact, stamp), by [`crate::ids::QueueId`].
-    pub(super) queues: Vec<VecDeque<(ContactId, Stamp)>>,
-    pub(super) streams: Vec<StreamState>,
+    pub(super) queues: Table<VecDeque<(ContactId, Stamp)>>,
+    pub(super) streams: Table<StreamState>,
     /// Per group, the generator that picks which busy agents leave at a staffing drop.
     pub(super) staffing_rngs: Vec<Xoshiro256PlusPlus>,
     /// Busy agents that may be picked to leave at a staffing drop (reused buffer).
@@ -267,6 +268,10 @@ impl Workspace {
     /// Empties every buffer for replication `replication` of `model` (keeping storage),
     /// seeds the streams' and groups' generators and draws the busyness factors.
     pub(super) fn reset(&mut self, model: &Model, seed: u64, replication: u32) {
+        // The engine indexes its tables by the model's ids unchecked (see `table`).
+        if let Err(e) = model.check_ids() {
+            panic!("the engine cannot run this model: {e}");
+        }
         self.events.clear();
         self.lean_abandons.clear();
         self.contacts.clear();
