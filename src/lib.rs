@@ -2,7 +2,7 @@
 //!
 //! Two crates. `ccsim-core` (re-exported here under the same module names: [`duration`],
 //! [`distribution`], [`model`], [`replay`], [`seeds`], [`engine`], [`stats`],
-//! [`experiment`], [`erlang`], [`error`], [`table`]) is the simulation without I/O. This crate adds,
+//! [`experiment`], [`erlang`], [`error`]) is the simulation without I/O. This crate adds,
 //! each importing only those before it: [`limits`] (bounds on what is read), [`scenario`]
 //! (files → [`model::Model`]), [`contact_log`] (logs read, replayed and written), [`fit`],
 //! [`compare`], [`sweep`], [`shard`] (shares of a run on many machines, merged),
@@ -11,7 +11,7 @@
 
 pub use ccsim_core::{
     distribution, duration, engine, erlang, error, experiment, grid, ids, model, replay, runner,
-    seeds, shards, stats, table,
+    seeds, shards, stats,
 };
 
 pub mod cli;

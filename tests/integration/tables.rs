@@ -1,11 +1,11 @@
-//! The engine indexes its tables without a bounds check per access (`ccsim::table`): every
-//! id it uses must be in range. The model's ids are checked once per replication before
+//! The engine reads its tables without a bounds check per access (`ccsim-core`'s `table`
+//! module): every id it uses must be in range. The model's ids are checked once per replication before
 //! the first event, and a replayed contact's as it arrives; a model or a feed with an id
 //! out of range is refused with a sentence naming it, never read past its tables.
 
 use ccsim::engine::{ContactFeed, ReplayedContact, Workspace, simulate, simulate_with};
 use ccsim::ids::{ChannelId, ClassId, ContactTypeId, GroupId};
-use ccsim::model::Model;
+use ccsim::model::{AtClosing, Model, OpeningHours, WhenClosed};
 use std::path::{Path, PathBuf};
 
 fn load(path: &Path) -> Model {
@@ -83,6 +83,39 @@ fn a_model_with_an_id_out_of_range_is_refused_with_its_name() {
         (
             Box::new(|m| m.n_intervals = 0),
             "the model has no interval".to_string(),
+        ),
+        (
+            Box::new(|m| m.priority_levels.clear()),
+            "the model has no priority class".to_string(),
+        ),
+        (
+            Box::new(move |m| {
+                m.channels[2].hours = Some(OpeningHours {
+                    open: vec![(0.0, 3600.0)],
+                    when_closed: WhenClosed::Redirect {
+                        channel: ChannelId::new(0),
+                        as_type: vec![None, Some(ContactTypeId::new(n_types as u32 + 3))],
+                    },
+                    at_closing: AtClosing::Serve,
+                })
+            }),
+            format!(
+                "channel 2's redirect contact type is {}, past the {n_types} contact types",
+                n_types + 3
+            ),
+        ),
+        (
+            Box::new(move |m| {
+                m.channels[1].hours = Some(OpeningHours {
+                    open: vec![(0.0, 3600.0)],
+                    when_closed: WhenClosed::Redirect {
+                        channel: ChannelId::new(n_channels as u32),
+                        as_type: Vec::new(),
+                    },
+                    at_closing: AtClosing::Drop,
+                })
+            }),
+            format!("channel 1's redirect channel is {n_channels}, past the {n_channels} channels"),
         ),
     ];
     for (corrupt, expected) in cases {

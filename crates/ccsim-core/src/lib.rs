@@ -30,4 +30,4 @@ pub mod runner;
 pub mod seeds;
 pub mod shards;
 pub mod stats;
-pub mod table;
+pub(crate) mod table;

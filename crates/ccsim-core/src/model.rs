@@ -9,7 +9,6 @@
 use crate::distribution::Distribution;
 use crate::grid::Grid;
 use crate::ids::{BotId, CategoryId, ChannelId, ClassId, ContactTypeId, GroupId};
-use crate::table::Table;
 
 mod check;
 mod contract;
@@ -56,15 +55,15 @@ pub struct Model {
     /// Contact logs replayed beside (or instead of) the synthetic streams.
     pub replays: Vec<crate::replay::ReplaySpec>,
     /// Channels, in file order.
-    pub channels: Table<Channel>,
+    pub channels: Vec<Channel>,
     /// Category names, in file order.
     pub categories: Vec<String>,
     /// Channel/category pairs that arrive or are handled, each with its own queue.
-    pub contact_types: Table<ContactType>,
+    pub contact_types: Vec<ContactType>,
     /// Arrival streams (one per `[[arrivals]]` entry).
-    pub streams: Table<ArrivalStream>,
+    pub streams: Vec<ArrivalStream>,
     /// Agent groups, in routing priority order (file order).
-    pub groups: Table<Group>,
+    pub groups: Vec<Group>,
     /// Customer priority levels, highest first; a stream's `class` indexes this list.
     pub priority_levels: Vec<i64>,
     /// What happens to contacts a group does not resolve.

@@ -1,50 +1,44 @@
-//! [`Table`]: the `Vec` the engine's hot loop indexes by typed ids, without a bounds check
+//! [`Table`] and [`View`]: what the engine's hot loop indexes by id without a bounds check
 //! per access in release builds (issue 18, item 7: the checks were about 15 % of the
-//! benchmark's instructions, 8 % of the weekday's).
+//! benchmark's instructions, 8 % of the weekday's). Both are private to this crate: no code
+//! outside it can make one, index one or change one's length, so whether every index is
+//! in range is this crate's own invariant, argued here.
 //!
-//! Why that is sound: a `Table` is indexed only with the typed ids of [`crate::ids`], and
-//! every id is in range of the table it names:
-//! - the engine's own ids (contacts, agents, conversation slots) are made by pushing onto
-//!   their table, which never shrinks during a replication, and every event, queue entry
-//!   and slot that holds one is emptied at [`crate::engine::Workspace`]'s reset;
-//! - the model's ids (channels, contact types, streams, groups, priority classes) are
-//!   checked against the model's tables once per replication, before the first event
-//!   ([`crate::model::Model::check_ids`]), and every replayed contact's type and class as
-//!   it arrives; the model is borrowed immutably for the whole replication;
-//! - the indices computed from them (a queue is `type × classes + class`, a reporting cell
-//!   `interval × channels + channel`) are in range by those checks, and a cell's interval
-//!   is checked where a contact takes its cell (once per attempt, not per access).
+//! - The workspace's tables ([`crate::engine::Workspace`]: contacts, agents, conversation
+//!   slots, group states, queues, streams) and the tallies' (cells, wait histograms,
+//!   busy and staffed areas) are `Table`s. The engine's own ids (contacts, agents, slots)
+//!   are made by pushing onto their table, which never shrinks during a replication, and
+//!   every event, queue entry and slot holding one is emptied at the workspace's reset; a
+//!   slot is `agent × max_concurrency + i` with `i` below the agent's group's concurrency.
+//! - The model's tables stay `Vec`s (checked) everywhere; the engine reads them through a
+//!   [`View`] it makes at the start of each replication, right after
+//!   [`crate::model::Model::check_ids`] has checked every id the engine indexes with
+//!   (contact types' channels, categories, groups and repeat types; streams' types and
+//!   classes; groups' types, escalations and concurrency; channels' bots and redirects;
+//!   at least one interval and one priority class). The model is borrowed immutably for
+//!   the whole replication, so the view cannot outlive or disagree with it. A replayed
+//!   contact's type and class are checked as it arrives (a feed is the caller's code).
+//! - Indices computed from those ids are in range by the same checks: a queue is
+//!   `(type or types + group) × classes + class`; a reporting cell is
+//!   `interval × channels + channel`, and its interval and channel are checked where a
+//!   contact takes its cell (`cell_at`, once per attempt); areas are written only while
+//!   the interval is below the horizon's count.
 //!
 //! Builds with debug assertions (`cargo test` without `--release`, and the `checked`
-//! profile that `.ci/run` tests the engine with) check every access as a `Vec` does, and
-//! panic on the first one out of range.
-//!
-//! Everything else of a `Vec` (length, iteration, `push`, `resize`, …) is the `Vec`'s own,
-//! through `Deref`.
+//! profile in which `.ci/run` runs the integration tests a second time) check every access
+//! as a `Vec` or a slice does, and panic at the first one out of range.
 
 use std::ops::{Deref, DerefMut, Index, IndexMut};
 
 /// A `Vec<T>` whose `[i]` does not check `i` against its length in release builds (see the
-/// module's documentation for why every index the engine uses is in range).
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(transparent)]
-pub struct Table<T>(Vec<T>);
-
-impl<T> Table<T> {
-    /// An empty table.
-    pub const fn new() -> Table<T> {
-        Table(Vec::new())
-    }
-
-    /// The `Vec` it holds.
-    pub fn into_vec(self) -> Vec<T> {
-        self.0
-    }
-}
+/// module's documentation for why every index the crate uses is in range). Everything else
+/// (length, iteration, `push`, `resize`, …) is the `Vec`'s, through `Deref`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Table<T>(Vec<T>);
 
 impl<T> Default for Table<T> {
     fn default() -> Table<T> {
-        Table::new()
+        Table(Vec::new())
     }
 }
 
@@ -71,7 +65,7 @@ impl<T> Index<usize> for Table<T> {
         if cfg!(debug_assertions) {
             return &self.0[i];
         }
-        // SAFETY: every index the engine uses is in range (the module's documentation).
+        // SAFETY: every index the crate uses is in range (the module's documentation).
         unsafe { self.0.get_unchecked(i) }
     }
 }
@@ -83,14 +77,14 @@ impl<T> IndexMut<usize> for Table<T> {
         if cfg!(debug_assertions) {
             return &mut self.0[i];
         }
-        // SAFETY: every index the engine uses is in range (the module's documentation).
+        // SAFETY: every index the crate uses is in range (the module's documentation).
         unsafe { self.0.get_unchecked_mut(i) }
     }
 }
 
 impl<T> Index<std::ops::Range<usize>> for Table<T> {
     type Output = [T];
-    /// Elements `range` (always checked: ranges are not on the hot path's every access).
+    /// Elements `range` (always checked: not on the hot path's every access).
     #[inline]
     fn index(&self, range: std::ops::Range<usize>) -> &[T] {
         &self.0[range]
@@ -113,31 +107,55 @@ impl<'a, T> IntoIterator for &'a mut Table<T> {
     }
 }
 
-impl<T> From<Vec<T>> for Table<T> {
-    fn from(v: Vec<T>) -> Table<T> {
-        Table(v)
+/// A table of the model, read by the engine without a bounds check per access in release
+/// builds: made by the engine at the start of a replication, after the model's ids were
+/// checked (see the module's documentation).
+#[derive(Debug)]
+pub(crate) struct View<'a, T>(&'a [T]);
+
+impl<T> Clone for View<'_, T> {
+    fn clone(&self) -> Self {
+        *self
     }
 }
 
-impl<T> FromIterator<T> for Table<T> {
-    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Table<T> {
-        Table(iter.into_iter().collect())
+impl<T> Copy for View<'_, T> {}
+
+impl<'a, T> View<'a, T> {
+    /// A view of `table`, whose every index the caller has checked.
+    pub(crate) fn of(table: &'a [T]) -> View<'a, T> {
+        View(table)
+    }
+}
+
+impl<'a, T> View<'a, T> {
+    /// Element `i`, which must be below the length (checked with debug assertions),
+    /// borrowed from the model (not from the view, a copy held by the engine).
+    #[inline(always)]
+    pub(crate) fn at(self, i: usize) -> &'a T {
+        if cfg!(debug_assertions) {
+            return &self.0[i];
+        }
+        // SAFETY: every index the engine uses is in range (the module's documentation).
+        unsafe { self.0.get_unchecked(i) }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Table;
+    use super::{Table, View};
 
     #[test]
     fn a_table_indexes_and_grows_as_a_vec() {
-        let mut t: Table<u32> = vec![1, 2, 3].into();
+        let mut t: Table<u32> = Table::default();
+        t.extend([1, 2, 3]);
         t[1] = 20;
         t.push(4);
         assert_eq!((t[0], t[1], t[3], t.len()), (1, 20, 4, 4));
         assert_eq!(&t[1..3], &[20, 3]);
         assert_eq!(t.iter().sum::<u32>(), 28);
-        assert_eq!(t.into_vec(), vec![1, 20, 3, 4]);
+        let v = View::of(&t);
+        assert_eq!((v.at(0), v.at(3)), (&1, &4));
     }
 
     /// With debug assertions, an index out of range panics as a `Vec`'s does.
@@ -145,7 +163,17 @@ mod tests {
     #[test]
     #[should_panic(expected = "index out of bounds")]
     fn out_of_range_panics_when_checked() {
-        let t: Table<u32> = vec![1].into();
+        let mut t: Table<u32> = Table::default();
+        t.push(1);
         let _ = t[1];
+    }
+
+    /// The same for a view of the model's tables.
+    #[cfg(debug_assertions)]
+    #[test]
+    #[should_panic(expected = "index out of bounds")]
+    fn a_view_out_of_range_panics_when_checked() {
+        let v = View::of(&[1u32][..]);
+        let _ = v.at(1);
     }
 }

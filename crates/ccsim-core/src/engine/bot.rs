@@ -26,7 +26,10 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         let attempt = contact.attempts as u64 - 1;
         let mut rng = seeds::bot_rng(contact.seed, attempt);
         let length = bot.session.sample_inline(&mut rng);
-        let category = model.contact_types[contact.true_type.index()]
+        let category = self
+            .m
+            .contact_types
+            .at(contact.true_type.index())
             .category
             .index();
         let (u, v): (f64, f64) = (rng.random(), rng.random());
@@ -59,7 +62,10 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         let contact = &self.ws.contacts[c.index()];
         debug_assert_eq!(contact.stamp, stamp);
         let channel = self.channel_of(contact.true_type);
-        let b = self.model.channels[channel.index()]
+        let b = self
+            .m
+            .channels
+            .at(channel.index())
             .bot
             .expect("a bot session has a bot");
         self.ws.bots[b.index()].active -= 1;

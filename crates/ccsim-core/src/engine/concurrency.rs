@@ -19,7 +19,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
     pub(super) fn hold(&mut self, agent: AgentId, c: ContactId, handle: f64) {
         let now = self.now;
         let g = self.ws.agents[agent.index()].group;
-        if LEAN || self.model.groups[g.index()].concurrency == 1 {
+        if LEAN || self.m.groups.at(g.index()).concurrency == 1 {
             // One contact at a time: no work clock, the end is known now.
             let a = &mut self.ws.agents[agent.index()];
             a.conversations = 1;
@@ -68,7 +68,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
     /// Speed of each conversation of an agent of group `g` holding `m` at once.
     #[inline]
     fn speed(&self, g: GroupId, m: u8) -> f64 {
-        let slowdown = self.model.groups[g.index()].concurrency_slowdown;
+        let slowdown = self.m.groups.at(g.index()).concurrency_slowdown;
         if m <= 1 || slowdown == 0.0 {
             1.0
         } else {
@@ -110,7 +110,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
     #[inline(always)]
     pub(super) fn take_available(&mut self, g: GroupId) -> Option<AgentId> {
         let idle = &mut self.ws.groups[g.index()].idle;
-        let pos = if LEAN || self.model.groups[g.index()].concurrency == 1 {
+        let pos = if LEAN || self.m.groups.at(g.index()).concurrency == 1 {
             idle.last()?
         } else {
             idle.least_loaded(&self.ws.agents)?
@@ -130,7 +130,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         let k = if LEAN {
             1
         } else {
-            self.model.groups[a.group.index()].concurrency
+            self.m.groups.at(a.group.index()).concurrency
         };
         if !a.available && !a.leaving && a.conversations < k {
             a.available = true;
@@ -173,7 +173,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         let k = if LEAN {
             1
         } else {
-            self.model.groups[g.index()].concurrency
+            self.m.groups.at(g.index()).concurrency
         };
         while self.ws.agents[agent.index()].conversations < k
             && !self.ws.agents[agent.index()].leaving

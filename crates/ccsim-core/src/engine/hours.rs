@@ -29,7 +29,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
     /// Schedules the end of channel `ch`'s open window `i` (or the first one after it
     /// that ends before the horizon), when the channel drops its queue at closing.
     fn schedule_closing(&mut self, ch: ChannelId, i: u32) {
-        let Some(hours) = &self.model.channels[ch.index()].hours else {
+        let Some(hours) = &self.m.channels.at(ch.index()).hours else {
             return;
         };
         if hours.at_closing != AtClosing::Drop {
@@ -46,7 +46,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
     /// when it does not open again in the horizon). Always `Ok` without hours.
     #[inline]
     fn open_now(&mut self, ch: ChannelId) -> Result<(), f64> {
-        let Some(hours) = &self.model.channels[ch.index()].hours else {
+        let Some(hours) = &self.m.channels.at(ch.index()).hours else {
             return Ok(());
         };
         let cursor = &mut self.ws.hours_cursor[ch.index()];
@@ -73,8 +73,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
             t.arrivals += 1;
             t.closed += 1;
         });
-        let model = self.model;
-        let hours = model.channels[ch.index()].hours.as_ref();
+        let hours = self.m.channels.at(ch.index()).hours.as_ref();
         match hours.map(|h| &h.when_closed) {
             Some(WhenClosed::Defer) if next_opening.is_finite() => {
                 self.record(c, None, |t| t.closed_deferred += 1);
@@ -85,7 +84,10 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
                 (self.ws.events).push(next_opening, Payload::Deferred(c, stamp));
             }
             Some(WhenClosed::Redirect { channel, as_type }) => {
-                let category = model.contact_types[self.ws.contacts[c.index()].true_type.index()]
+                let category = self
+                    .m
+                    .contact_types
+                    .at(self.ws.contacts[c.index()].true_type.index())
                     .category
                     .index();
                 match as_type[category] {

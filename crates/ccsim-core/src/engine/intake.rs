@@ -19,7 +19,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
     #[inline(always)]
     pub(super) fn schedule_arrival(&mut self, s: StreamId) {
         let stream = &mut self.ws.streams[s.index()];
-        let stream_model = &self.model.streams[s.index()];
+        let stream_model = self.m.streams.at(s.index());
         let rates = &stream_model.rate_per_s;
         let (n, interval) = (rates.len(), self.model.interval);
         let next = if self.ws.busyness.is_empty() {
@@ -27,7 +27,11 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
                 .clock
                 .next(n, |k| rates[k], interval, &mut stream.arrival_rng)
         } else {
-            let channel = self.model.contact_types[stream_model.contact_type.index()].channel;
+            let channel = self
+                .m
+                .contact_types
+                .at(stream_model.contact_type.index())
+                .channel;
             let factors = &self.ws.busyness[channel.index() * n..(channel.index() + 1) * n];
             stream.clock.next(
                 n,
@@ -45,7 +49,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
     #[inline]
     pub(super) fn on_arrival(&mut self, s: StreamId) {
         let model = self.model;
-        let stream_model = &model.streams[s.index()];
+        let stream_model = self.m.streams.at(s.index());
         let contact_type = stream_model.contact_type;
         let stream = self.ws.stream(s);
         let seed = stream.seed_rng.next_u64();
@@ -155,7 +159,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         if self.has_hours() && self.meets_closed(c, channel) {
             return;
         }
-        if !LEAN && let Some(b) = model.channels[channel.index()].bot {
+        if !LEAN && let Some(b) = self.m.channels.at(channel.index()).bot {
             let bot = &model.bots[b.index()];
             if !bot.is_down(now) {
                 self.record(c, None, |t| t.arrivals += 1);
@@ -184,7 +188,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
             t.offered += 1;
         });
         if self.sl_defined()
-            && !(model.channels[channel.index()].service_level_definition).counts_offered()
+            && !(self.m.channels.at(channel.index()).service_level_definition).counts_offered()
         {
             self.record(c, None, |t| t.sl_uncounted += 1);
         }

@@ -100,13 +100,18 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         debug_assert_eq!(contact.services, 0, "the lean path has no transfers");
         // The general path's `now - enqueued` at the event, whose time is `gives_up`.
         let wait = contact.gives_up - contact.enqueued;
-        let channel = &self.model.channels[self.channel_of(contact.true_type).index()];
+        let channel = self
+            .m
+            .channels
+            .at(self.channel_of(contact.true_type).index());
         let short = channel.short_abandon > 0.0 && wait <= channel.short_abandon;
         let (met, counted) = channel.service_level_definition.on_abandon(short);
         if contact.counted {
             let tallies = &self.ws.tallies;
             let category = if tallies.by_category.len() > 1 {
-                self.model.contact_types[contact.true_type.index()]
+                self.m
+                    .contact_types
+                    .at(contact.true_type.index())
                     .category
                     .index() as u32
             } else {

@@ -21,7 +21,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
     /// (then returns false and nothing has changed).
     #[inline]
     pub(super) fn take_line(&mut self, c: ContactId, ch: ChannelId) -> bool {
-        let lines = self.model.channels[ch.index()].lines;
+        let lines = self.m.channels.at(ch.index()).lines;
         if lines == 0 {
             return true;
         }
@@ -49,7 +49,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         let contact = &mut self.ws.contacts[c.index()];
         if contact.holds_line {
             contact.holds_line = false;
-            let ch = self.model.contact_types[contact.true_type.index()].channel;
+            let ch = self.m.contact_types.at(contact.true_type.index()).channel;
             self.ws.lines_in_use[ch.index()] -= 1;
         }
     }
@@ -61,8 +61,8 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         if contact.stamp != stamp || contact.state != ContactState::Waiting || contact.callback {
             return;
         }
-        let ch = self.model.contact_types[contact.true_type.index()].channel;
-        let Some(offer) = self.model.channels[ch.index()].callback else {
+        let ch = self.m.contact_types.at(contact.true_type.index()).channel;
+        let Some(offer) = self.m.channels.at(ch.index()).callback else {
             return;
         };
         let mut rng = seeds::callback_rng(contact.seed, contact.attempts);

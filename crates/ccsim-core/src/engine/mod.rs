@@ -53,9 +53,10 @@ mod state;
 pub use state::Workspace;
 
 use crate::ids::{CellId, ChannelId, ClassId, ContactId, ContactTypeId, FeedId, GroupId};
-use crate::model::Model;
+use crate::model::{ArrivalStream, Channel, ContactType, Group, Model};
 use crate::seeds::{Purpose, stream_rng};
 use crate::stats::{QueueTally, ReplicationOutcome, Tallies};
+use crate::table::View;
 use events::Payload;
 use rand::rngs::Xoshiro256PlusPlus;
 
@@ -172,15 +173,17 @@ pub fn simulate_with<'a>(
     feeds: Vec<Box<dyn ContactFeed + 'a>>,
     log: Option<&'a mut dyn AttemptLog>,
 ) -> ReplicationOutcome {
+    // The model's ids first: the reset sizes the workspace by them.
+    let view = ModelView::new(model);
     ws.reset(model, seed, replication);
     let lean = LEAN_OVERRIDE.with(|o| o.get()).unwrap_or(true)
         && feeds.is_empty()
         && log.is_none()
         && lean::fits(model, ws);
     if lean {
-        replicate::<true>(model, seed, replication, ws, feeds, log)
+        replicate::<true>(model, view, seed, replication, ws, feeds, log)
     } else {
-        replicate::<false>(model, seed, replication, ws, feeds, log)
+        replicate::<false>(model, view, seed, replication, ws, feeds, log)
     }
 }
 
@@ -209,13 +212,14 @@ pub fn takes_lean_path(model: &Model) -> bool {
 /// [`simulate_with`] on a reset workspace, through the lean path or the general one.
 fn replicate<'a, const LEAN: bool>(
     model: &'a Model,
+    view: ModelView<'a>,
     seed: u64,
     replication: u32,
     ws: &'a mut Workspace,
     feeds: Vec<Box<dyn ContactFeed + 'a>>,
     log: Option<&'a mut dyn AttemptLog>,
 ) -> ReplicationOutcome {
-    let mut run = Replication::<LEAN>::new(model, ws);
+    let mut run = Replication::<LEAN>::new(model, view, ws);
     run.feed_rngs = (0..feeds.len() as u32)
         .map(|r| {
             let s = model.streams.len() as u32 + r;
@@ -237,6 +241,8 @@ fn replicate<'a, const LEAN: bool>(
 /// [`lean`]), and the checks for what it cannot meet compile away.
 struct Replication<'a, const LEAN: bool> {
     model: &'a Model,
+    /// The model's tables the loop reads by id, unchecked (see [`crate::table`]).
+    m: ModelView<'a>,
     ws: &'a mut Workspace,
     now: f64,
     /// The sequence number of the event being handled (kept on the lean path only, where
@@ -270,10 +276,11 @@ struct Replication<'a, const LEAN: bool> {
 }
 
 impl<'a, const LEAN: bool> Replication<'a, LEAN> {
-    /// A replication of `model` on `ws`, reset for it.
-    fn new(model: &'a Model, ws: &'a mut Workspace) -> Replication<'a, LEAN> {
+    /// A replication of `model` (read through `m`, its checked view) on `ws`, reset for it.
+    fn new(model: &'a Model, m: ModelView<'a>, ws: &'a mut Workspace) -> Replication<'a, LEAN> {
         Replication {
             model,
+            m,
             ws,
             now: 0.0,
             now_seq: 0,
@@ -392,7 +399,7 @@ impl<'a, const LEAN: bool> Replication<'a, LEAN> {
     /// The channel of contact type `t`.
     #[inline]
     fn channel_of(&self, t: ContactTypeId) -> ChannelId {
-        self.model.contact_types[t.index()].channel
+        self.m.contact_types.at(t.index()).channel
     }
 
     /// The reporting cell of channel `channel` in the current interval.
@@ -402,14 +409,16 @@ impl<'a, const LEAN: bool> Replication<'a, LEAN> {
     }
 
     /// The reporting cell of channel `channel` in interval `k`, which must be one of the
-    /// horizon's: checked here, once per attempt, so that the tallies can be indexed by it
-    /// unchecked (see [`crate::table`]; the channel was checked with the model's ids).
+    /// horizon's: both checked here, once per attempt, so that the tallies can be indexed
+    /// by the cell unchecked (see [`crate::table`]).
     #[inline]
     fn cell_at(&self, k: usize, channel: ChannelId) -> CellId {
         assert!(
-            k < self.model.n_intervals,
-            "a contact's cell in interval {k} of {}",
-            self.model.n_intervals
+            k < self.model.n_intervals && channel.index() < self.model.channels.len(),
+            "a contact's cell in interval {k} of {}, channel {} of {}",
+            self.model.n_intervals,
+            channel.index(),
+            self.model.channels.len()
         );
         CellId::from_index(self.model.channel_grid().at(k, channel.index()))
     }
@@ -426,7 +435,9 @@ impl<'a, const LEAN: bool> Replication<'a, LEAN> {
         // one, those scopes equal the totals, summed from the cells afterwards).
         let t = &self.ws.tallies;
         let category = (t.by_category.len() > 1).then(|| {
-            self.model.contact_types[contact.true_type.index()]
+            self.m
+                .contact_types
+                .at(contact.true_type.index())
                 .category
                 .index()
         });
@@ -450,6 +461,37 @@ impl<'a, const LEAN: bool> Replication<'a, LEAN> {
                 wait,
                 handle_time,
             });
+        }
+    }
+}
+
+/// The model's tables that the event loop reads by id, as [`View`]s: indexed without a
+/// bounds check per access in release builds, which is sound because they are made only
+/// here, after [`Model::check_ids`] has checked every id the engine indexes them with (see
+/// [`crate::table`]), and borrow the model for as long as they live.
+#[derive(Clone, Copy, Debug)]
+struct ModelView<'a> {
+    channels: View<'a, Channel>,
+    contact_types: View<'a, ContactType>,
+    streams: View<'a, ArrivalStream>,
+    groups: View<'a, Group>,
+}
+
+impl<'a> ModelView<'a> {
+    /// The view of `model`, whose ids are checked first.
+    ///
+    /// # Panics
+    /// When an id of the model is out of range of its table (a model built by hand; the
+    /// scenario compiler makes none), with the sentence [`Model::check_ids`] gives.
+    fn new(model: &'a Model) -> ModelView<'a> {
+        if let Err(e) = model.check_ids() {
+            panic!("the engine cannot run this model: {e}");
+        }
+        ModelView {
+            channels: View::of(&model.channels),
+            contact_types: View::of(&model.contact_types),
+            streams: View::of(&model.streams),
+            groups: View::of(&model.groups),
         }
     }
 }

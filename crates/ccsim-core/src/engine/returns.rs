@@ -24,13 +24,16 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         }
         let model = self.model;
         let contact = &mut self.ws.contacts[c.index()];
-        let channel = model.contact_types[contact.true_type.index()]
+        let channel = self
+            .m
+            .contact_types
+            .at(contact.true_type.index())
             .channel
             .index();
         let rule = if repeat {
-            &model.channels[channel].repeat
+            &self.m.channels.at(channel).repeat
         } else {
-            &model.channels[channel].redial
+            &self.m.channels.at(channel).redial
         };
         let Some(rule) = rule else { return false };
         if contact.attempts >= rule.max_attempts {
@@ -65,7 +68,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         debug_assert_eq!(contact.stamp, stamp);
         let repeat = contact.comes_back_as_repeat;
         if repeat {
-            let repeat_as = model.contact_types[contact.true_type.index()].repeat_as;
+            let repeat_as = self.m.contact_types.at(contact.true_type.index()).repeat_as;
             contact.true_type = repeat_as;
             // A new contact starts without the history unless it travels.
             contact.context_lost = !model.transfers.keep_context;
@@ -73,7 +76,10 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
             contact.context_lost = false;
         }
         contact.contact_type = contact.true_type;
-        let channel = model.contact_types[contact.true_type.index()]
+        let channel = self
+            .m
+            .contact_types
+            .at(contact.true_type.index())
             .channel
             .index();
         contact.attempts += 1;

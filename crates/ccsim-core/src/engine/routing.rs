@@ -44,7 +44,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         self.record(c, None, |t| t.offered += 1);
         if self.sl_defined() {
             let channel = self.channel_of(self.ws.contacts[c.index()].true_type);
-            if !(self.model.channels[channel.index()].service_level_definition).counts_offered() {
+            if !(self.m.channels.at(channel.index()).service_level_definition).counts_offered() {
                 self.record(c, None, |t| t.sl_uncounted += 1);
             }
         }
@@ -76,7 +76,11 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         if from == u32::MAX || from as usize == k {
             return;
         }
-        let table = &model.contact_types[contact.contact_type.index()].patience;
+        let table = &self
+            .m
+            .contact_types
+            .at(contact.contact_type.index())
+            .patience;
         if table.is_empty() || table[from as usize] == table[k] {
             return;
         }
@@ -94,12 +98,11 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
     /// once, or queues it.
     #[inline]
     pub(super) fn route(&mut self, c: ContactId) {
-        let model = self.model;
         let t = self.ws.contacts[c.index()].contact_type;
         if LEAN || !self.ws.availability.used {
             // A few groups: ask each in turn.
-            for &g in &model.contact_types[t.index()].groups {
-                if (LEAN || model.groups[g.index()].overflow_after == 0.0)
+            for &g in &self.m.contact_types.at(t.index()).groups {
+                if (LEAN || self.m.groups.at(g.index()).overflow_after == 0.0)
                     && let Some(agent) = self.take_available(g)
                 {
                     self.start_service(agent, c);
@@ -113,8 +116,8 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         // The first group of the type's list with an available agent and no overflow
         // wait (the bits of `available`, not a question to each group).
         if let Some(p) = self.ws.availability.first(t) {
-            let g = model.contact_types[t.index()].groups[p];
-            debug_assert_eq!(model.groups[g.index()].overflow_after, 0.0);
+            let g = self.m.contact_types.at(t.index()).groups[p];
+            debug_assert_eq!(self.m.groups.at(g.index()).overflow_after, 0.0);
             let taken = self.take_available(g);
             debug_assert!(taken.is_some(), "{g:?} has its bit set, no agent");
             if let Some(agent) = taken {
@@ -153,14 +156,14 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
             }
         }
         if !LEAN && transfer_to.is_none() {
-            for &wait in &self.model.contact_types[t].overflow_waits {
+            for &wait in &self.m.contact_types.at(t).overflow_waits {
                 if now + wait < gives_up {
                     self.ws.events.push(now + wait, Payload::Overflow(c, stamp));
                 }
             }
             if self.has_lines() {
-                let channel = self.model.contact_types[t].channel;
-                if let Some(offer) = self.model.channels[channel.index()].callback
+                let channel = self.m.contact_types.at(t).channel;
+                if let Some(offer) = self.m.channels.at(channel.index()).callback
                     && now + offer.after < gives_up
                 {
                     let at = now + offer.after;
@@ -220,7 +223,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         if LEAN {
             // One queue, no transfer queue, no overflow wait; the contacts whose patience
             // ran out before now leave as they reach the front (see `lean`).
-            let q = self.model.groups[g.index()].handles[0].index();
+            let q = self.m.groups.at(g.index()).handles[0].index();
             loop {
                 let ws = &mut *self.ws;
                 front_waiting(&mut ws.queues[q], &ws.contacts)?;
@@ -232,7 +235,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
                 return Some(c);
             }
         }
-        let group = &self.model.groups[g.index()];
+        let group = self.m.groups.at(g.index());
         if self.ws.heads.used
             && let Some(ranks) = self.ws.heads.group(g.index())
         {
@@ -293,7 +296,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
     /// in turn (its transfer queue in rank 0), the longest-waiting front within a rank.
     #[inline(never)]
     fn next_waiting_ranked(&mut self, g: GroupId) -> Option<ContactId> {
-        let group = &self.model.groups[g.index()];
+        let group = self.m.groups.at(g.index());
         let ws = &mut *self.ws;
         let now = self.now;
         let transfer_queue = self.model.contact_types.len() + g.index();
@@ -327,7 +330,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
     /// of its transfer queue has waited strictly longer (the same choice as the probe).
     #[inline]
     fn next_waiting_single(&mut self, g: GroupId) -> Option<ContactId> {
-        let group = &self.model.groups[g.index()];
+        let group = self.m.groups.at(g.index());
         let ws = &mut *self.ws;
         let q = group.handles[0].index();
         let transfers = self.model.contact_types.len() + g.index();
@@ -348,7 +351,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
     /// (see `heads`) and a look at its transfer queue's front.
     #[inline(never)]
     fn next_waiting_by_heads(&mut self, g: GroupId, ranks: u32) -> Option<ContactId> {
-        let wait_first = self.model.groups[g.index()].overflow_after;
+        let wait_first = self.m.groups.at(g.index()).overflow_after;
         let ws = &mut *self.ws;
         let now = self.now;
         let transfers = (self.model.contact_types.len() + g.index()) * self.n_classes;
@@ -386,7 +389,10 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         }
         if contact.services == 0 {
             let wait = self.now - contact.enqueued;
-            let channel = &self.model.channels[self.channel_of(contact.true_type).index()];
+            let channel = self
+                .m
+                .channels
+                .at(self.channel_of(contact.true_type).index());
             let short = channel.short_abandon > 0.0 && wait <= channel.short_abandon;
             let (met, counted) = channel.service_level_definition.on_abandon(short);
             self.log_attempt(c, super::AttemptOutcome::Abandoned, wait, f64::NAN);
@@ -415,8 +421,8 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         }
         let waited = contact.enqueued;
         let t = contact.contact_type.index();
-        for &g in &self.model.contact_types[t].groups {
-            if waited + self.model.groups[g.index()].overflow_after <= self.now
+        for &g in &self.m.contact_types.at(t).groups {
+            if waited + self.m.groups.at(g.index()).overflow_after <= self.now
                 && let Some(agent) = self.take_available(g)
             {
                 // Its queue entry goes stale: start_service changes the stamp.

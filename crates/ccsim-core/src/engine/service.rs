@@ -84,7 +84,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         let contact = &mut self.ws.contacts[c.index()];
         let t = contact.contact_type;
         let given = service == 0 && !contact.given_handle.is_nan();
-        let ct = &model.contact_types[t.index()];
+        let ct = self.m.contact_types.at(t.index());
         let distribution = model.handle_time(g, t);
         let mut drawn = if LEAN {
             distribution.sample(&mut *rng)
@@ -100,7 +100,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         } else {
             drawn
         };
-        let resolve = model.groups[g.index()].resolve[ct.category.index()];
+        let resolve = self.m.groups.at(g.index()).resolve[ct.category.index()];
         // A certain outcome (probability 0 or 1, the common 1) needs no draw unless a
         // penalty is drawn after it, from the same generator: the same numbers either way.
         let penalty_follows = !LEAN && (contact.after_bot || contact.context_lost);
@@ -112,7 +112,10 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         contact.resolves = resolves && !contact.misrouted;
         if !LEAN && contact.after_bot {
             contact.after_bot = false;
-            let bot = model.channels[ct.channel.index()]
+            let bot = self
+                .m
+                .channels
+                .at(ct.channel.index())
                 .bot
                 .map(|b| &model.bots[b.index()]);
             if let Some(penalty) = bot.and_then(|b| b.handover_penalty.as_ref())
@@ -157,7 +160,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
             self.record_callback(c, wait);
         }
         let channel = self.channel_of(self.ws.contacts[c.index()].contact_type);
-        let channel = &self.model.channels[channel.index()];
+        let channel = self.m.channels.at(channel.index());
         let in_threshold = wait <= channel.answer_within;
         if self.sl_defined() && channel.service_level_definition.counts_answered() {
             self.record(c, None, |tally| tally.sl_extra_counted += 1);
@@ -179,8 +182,11 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
     fn record_callback(&mut self, c: ContactId, wait: f64) {
         let contact = &mut self.ws.contacts[c.index()];
         contact.callback = false;
-        let ch = self.model.contact_types[contact.true_type.index()].channel;
-        let after = self.model.channels[ch.index()]
+        let ch = self.m.contact_types.at(contact.true_type.index()).channel;
+        let after = self
+            .m
+            .channels
+            .at(ch.index())
             .callback
             .map_or(0.0, |o| o.after);
         let waited = (wait - after).max(0.0);
@@ -230,7 +236,10 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
     fn finish_service(&mut self, c: ContactId, g: GroupId) {
         let model = self.model;
         let contact = &self.ws.contacts[c.index()];
-        let category = model.contact_types[contact.contact_type.index()]
+        let category = self
+            .m
+            .contact_types
+            .at(contact.contact_type.index())
             .category
             .index();
         let transfers = contact.transfers;
@@ -249,7 +258,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         let escalate_to = if LEAN {
             None
         } else {
-            model.groups[g.index()].escalate_to[category]
+            self.m.groups.at(g.index()).escalate_to[category]
         };
         match escalate_to {
             Some(to) if transfers < model.transfers.max_per_contact => {

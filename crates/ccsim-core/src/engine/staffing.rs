@@ -38,7 +38,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
 
     /// Group `g` reaches entry `i` of its staffing timeline; the next entry is scheduled.
     pub(super) fn on_staffing_change(&mut self, g: GroupId, i: u32) {
-        let group = &self.model.groups[g.index()];
+        let group = self.m.groups.at(g.index());
         let (at, scheduled) = group.timeline[i as usize];
         // The shrinkage of the interval the entry starts in (a per-interval shrinkage
         // puts an entry at each interval start where it changes).
@@ -197,7 +197,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
             let k = if LEAN {
                 1
             } else {
-                self.model.groups[g.index()].concurrency
+                self.m.groups.at(g.index()).concurrency
             };
             let busy = group.busy as f64 * dt;
             self.ws.tallies.busy_area[area] += if k == 1 { busy } else { busy / k as f64 };

@@ -268,10 +268,6 @@ impl Workspace {
     /// Empties every buffer for replication `replication` of `model` (keeping storage),
     /// seeds the streams' and groups' generators and draws the busyness factors.
     pub(super) fn reset(&mut self, model: &Model, seed: u64, replication: u32) {
-        // The engine indexes its tables by the model's ids unchecked (see `table`).
-        if let Err(e) = model.check_ids() {
-            panic!("the engine cannot run this model: {e}");
-        }
         self.events.clear();
         self.lean_abandons.clear();
         self.contacts.clear();

@@ -65,7 +65,7 @@ fn scope_metrics(
 
 impl ReplicationOutcome {
     /// Derives the metrics of a finished replication; `scratch` is a reusable histogram.
-    pub fn from_tallies(
+    pub(crate) fn from_tallies(
         model: &Model,
         t: &Tallies,
         scratch: &mut WaitHistogram,

@@ -115,17 +115,17 @@ tally! {
 #[derive(Clone, Debug, Default)]
 pub struct Tallies {
     /// Per interval and channel, `interval * n_channels + channel`.
-    pub cells: Table<QueueTally>,
+    pub(crate) cells: Table<QueueTally>,
     /// Wait histograms of answered contacts, same indexing as `cells`.
-    pub waits: Table<WaitHistogram>,
+    pub(crate) waits: Table<WaitHistogram>,
     /// Per category over the whole horizon, with the waits of its answered contacts.
     pub by_category: Vec<(QueueTally, WaitHistogram)>,
     /// Per priority class (highest first), with the waits of its answered contacts.
     pub by_class: Vec<(QueueTally, WaitHistogram)>,
     /// Busy agent-seconds per interval and group, `interval * n_groups + group`.
-    pub busy_area: Table<f64>,
+    pub(crate) busy_area: Table<f64>,
     /// Staffed (present) agent-seconds per interval and group.
-    pub staffed_area: Table<f64>,
+    pub(crate) staffed_area: Table<f64>,
     /// Agent-seconds per group spent finishing contacts past the plan (after the warm-up,
     /// the drain after the horizon included).
     pub overtime: Vec<f64>,
