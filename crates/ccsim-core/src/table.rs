@@ -23,6 +23,9 @@
 //!   `interval × channels + channel`, and its interval and channel are checked where a
 //!   contact takes its cell (`cell_at`, once per attempt); areas are written only while
 //!   the interval is below the horizon's count.
+//! - The event heaps (`engine/events.rs`) index theirs with positions that their own loops
+//!   keep below the length (a parent of a position, the children of a position whose last
+//!   child is below the length).
 //!
 //! Builds with debug assertions (`cargo test` without `--release`, and the `checked`
 //! profile in which `.ci/run` runs the integration tests a second time) check every access

@@ -14,6 +14,7 @@
 //! `u32`s; the sequence number alone orders events at equal times, so the kind never does.
 
 use crate::ids::{AgentId, ChannelId, ContactId, FeedId, GroupId, Stamp, StreamId};
+use crate::table::Table;
 
 /// What an event does when it fires, with the typed id it concerns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,7 +142,9 @@ impl Event {
 /// belongs near the bottom, so this saves the comparison with it at every level.
 #[derive(Default, Debug)]
 pub struct EventHeap {
-    v: Vec<Event>,
+    /// The heap, row by row; indexed unchecked (see [`crate::table`]): every position the
+    /// loops below use is under the length by their own conditions.
+    v: Table<Event>,
     /// The top (`v[0]`) was popped and is still to be removed.
     taken: bool,
 }
@@ -220,21 +223,16 @@ impl EventHeap {
     /// Replaces the top (the heap is not empty) by `event`, wherever it belongs.
     #[inline(always)]
     fn fill_top(&mut self, event: Event) {
-        let v = self.v.as_mut_slice();
+        let v = &mut self.v;
         let n = v.len();
         let mut hole = 0;
         loop {
             let first = D * hole + 1;
             let child = if first + D <= n {
-                let c: &[Event; D] = v[first..first + D].try_into().expect("D children");
-                let a = (c[1].key() < c[0].key()) as usize;
-                let b = 2 + (c[3].key() < c[2].key()) as usize;
-                first
-                    + if c[b & 3].key() < c[a & 3].key() {
-                        b
-                    } else {
-                        a
-                    }
+                let key = |i: usize| v[first + i].key();
+                let a = (key(1) < key(0)) as usize;
+                let b = 2 + (key(3) < key(2)) as usize;
+                first + if key(b) < key(a) { b } else { a }
             } else if first < n {
                 (first + 1..n).fold(first, |m, j| if v[j].key() < v[m].key() { j } else { m })
             } else {
