@@ -85,6 +85,14 @@ fn a_model_with_an_id_out_of_range_is_refused_with_its_name() {
             "the model has no interval".to_string(),
         ),
         (
+            Box::new(|m| m.n_intervals = 1 << 62),
+            format!(
+                "{} intervals of {} cells are more than a grid holds",
+                1u64 << 62,
+                n_channels.max(n_groups)
+            ),
+        ),
+        (
             Box::new(|m| m.priority_levels.clear()),
             "the model has no priority class".to_string(),
         ),
@@ -170,4 +178,27 @@ fn a_replayed_contact_of_an_unknown_type_is_refused() {
         text,
         format!("a replayed contact of type 40 and class 0, with {n_types} types and 1 classes")
     );
+}
+
+/// A horizon short of its last interval's end (the scenario accepts a rounding, 1e-9 of
+/// it; here half an interval, so that arrivals would fall there): the arrival clock runs to
+/// the interval's end, and an arrival after the horizon would fall in no interval (it
+/// panicked). Nothing arrives at or after the horizon.
+#[test]
+fn no_arrival_falls_between_the_horizon_and_the_last_interval_s_end() {
+    let full = load(Path::new("scenarios/validation/erlang_c.toml"));
+    let mut short = full.clone();
+    short.horizon -= 0.5 * short.interval;
+    let mut ws = Workspace::new();
+    for r in 0..3 {
+        let (a, b) = (
+            simulate(&full, 1, r, &mut ws).contacts,
+            simulate(&short, 1, r, &mut ws).contacts,
+        );
+        // The same arrivals, but the last half interval's: about a / (2 × intervals) of
+        // them (Poisson, within five standard deviations).
+        let expected = a as f64 * 0.5 / full.n_intervals as f64;
+        let fewer = (a - b) as f64;
+        assert!((fewer - expected).abs() < 5.0 * expected.sqrt(), "{a} {b}");
+    }
 }

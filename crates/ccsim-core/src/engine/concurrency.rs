@@ -33,6 +33,11 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         }
         self.advance(agent);
         let a = &mut self.ws.agents[agent.index()];
+        // A free slot (the slots are indexed unchecked: see `crate::table`).
+        assert!(
+            (a.conversations as usize) < self.max_concurrency,
+            "no free slot"
+        );
         let slot = agent.index() * self.max_concurrency + a.conversations as usize;
         a.conversations += 1;
         let finish_work = a.work + handle;
@@ -50,6 +55,8 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
             return self.ws.slots[base];
         }
         let m = self.ws.agents[agent.index()].conversations as usize;
+        // A conversation to end (the slots are indexed unchecked: see `crate::table`).
+        assert!(m > 0, "a service end without a conversation");
         if m > 1 {
             self.advance(agent);
         }

@@ -40,7 +40,11 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
                 &mut stream.arrival_rng,
             )
         };
-        if let Some(t) = next {
+        // The clock runs to the end of its rates' last interval; a horizon within a
+        // rounding of that end (the scenario accepts 1e-9) ends before it.
+        if let Some(t) = next
+            && t < self.model.horizon
+        {
             self.ws.events.push(t, Payload::Arrival(s));
         }
     }

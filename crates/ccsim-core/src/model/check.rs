@@ -10,7 +10,8 @@ impl Model {
     /// channel has a repeat rule); each stream's contact type and priority class; each
     /// group's contact types and escalation groups, and a concurrency of at least 1; each
     /// channel's bot and, when it redirects while closed, its redirect channel and contact
-    /// types; and that the model has an interval and a priority class. The scenario
+    /// types; and that the model has an interval and a priority class, and no more cells
+    /// (intervals × channels or groups) than a `u32` counts. The scenario
     /// compiler builds models that pass; a model built by hand may not, and the engine
     /// refuses it before its first event (it panics with this sentence).
     ///
@@ -22,6 +23,19 @@ impl Model {
         let (n_groups, n_classes) = (self.groups.len(), self.priority_levels.len());
         if self.n_intervals == 0 {
             return Err("the model has no interval".to_string());
+        }
+        // The tallies' grids are `intervals × channels` and `intervals × groups` cells,
+        // addressed by `u32` cell ids.
+        let widest = n_channels.max(n_groups).max(1);
+        if self
+            .n_intervals
+            .checked_mul(widest)
+            .is_none_or(|n| n > u32::MAX as usize)
+        {
+            let n = self.n_intervals;
+            return Err(format!(
+                "{n} intervals of {widest} cells are more than a grid holds"
+            ));
         }
         // Queues are sized by the classes (a lean model uses one).
         if n_classes == 0 {
