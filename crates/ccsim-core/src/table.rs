@@ -9,26 +9,31 @@
 //!   busy and staffed areas) are `Table`s. The engine's own ids (contacts, agents, slots)
 //!   are made by pushing onto their table, which never shrinks during a replication, and
 //!   every event, queue entry and slot holding one is emptied at the workspace's reset; a
-//!   slot is `agent × max_concurrency + i` with `i` below the agent's group's concurrency.
+//!   slot is `agent × max_concurrency + i` with `i` below the agent's group's concurrency
+//!   (asserted on the general path where a conversation starts and where one ends).
 //! - The model's tables stay `Vec`s (checked) everywhere; the engine reads them through a
 //!   [`View`] it makes at the start of each replication, right after
 //!   [`crate::model::Model::check_ids`] has checked every id the engine indexes with
 //!   (contact types' channels, categories, groups and repeat types; streams' types and
 //!   classes; groups' types, escalations and concurrency; channels' bots and redirects;
-//!   at least one interval and one priority class). The model is borrowed immutably for
+//!   at least one interval and one priority class; no more `intervals × channels` or
+//!   `intervals × groups` cells than a `u32` counts). The model is borrowed immutably for
 //!   the whole replication, so the view cannot outlive or disagree with it. A replayed
 //!   contact's type and class are checked as it arrives (a feed is the caller's code).
 //! - Indices computed from those ids are in range by the same checks: a queue is
 //!   `(type or types + group) × classes + class`; a reporting cell is
 //!   `interval × channels + channel`, and its interval and channel are checked where a
-//!   contact takes its cell (`cell_at`, once per attempt); areas are written only while
-//!   the interval is below the horizon's count.
+//!   contact takes its cell (`cell_at`, once per attempt; a returning contact's in
+//!   `on_return`, behind its own check of the interval); the e-mail backlog of interval
+//!   `k − 1` is recorded as interval `k` starts, `1 ≤ k ≤ intervals`; areas are written
+//!   only while the interval is below the horizon's count.
 //! - The event heaps (`engine/events.rs`) index theirs with positions that their own loops
 //!   keep below the length (a parent of a position, the children of a position whose last
 //!   child is below the length).
 //!
 //! Builds with debug assertions (`cargo test` without `--release`, and the `checked`
-//! profile in which `.ci/run` runs the integration tests a second time) check every access
+//! profile in which `.ci/run` runs the integration tests and this crate's unit tests a
+//! second time) check every access
 //! as a `Vec` or a slice does, and panic at the first one out of range.
 
 use std::ops::{Deref, DerefMut, Index, IndexMut};

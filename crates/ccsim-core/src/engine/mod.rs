@@ -10,7 +10,8 @@
 //! `hours` (closed channels: closed arrivals, deferrals, redirects, closings);
 //! `state` holds the data and the reused [`Workspace`].
 //!
-//! Invariants: contacts, agents, groups, queues and streams live in `Vec`s addressed by the
+//! Invariants: contacts, agents, groups, queues and streams live in `Table`s (`Vec`s read
+//! without a bounds check per access: see [`crate::table`]) addressed by the
 //! typed ids of [`crate::ids`], and their slots are reused; a contact's `stamp` changes
 //! whenever it leaves a queue or its slot is freed, and queue entries and timer events carry
 //! the stamp they were made with, so stale ones are skipped; an idle agent exists in a

@@ -13,11 +13,13 @@ impl Model {
     /// types; and that the model has an interval and a priority class, and no more cells
     /// (intervals × channels or groups) than a `u32` counts. The scenario
     /// compiler builds models that pass; a model built by hand may not, and the engine
-    /// refuses it before its first event (it panics with this sentence).
+    /// refuses it before its first event (it panics with this sentence, after `the engine
+    /// cannot run this model: `).
     ///
     /// # Errors
-    /// A sentence naming the first id out of range, its table and the table's length (or
-    /// what is missing).
+    /// A sentence naming the first id out of range, its table and the table's length; or
+    /// saying what is missing (an interval, a priority class), that a group's concurrency
+    /// is 0, or that the grid is too large for `u32` cell ids.
     pub fn check_ids(&self) -> Result<(), String> {
         let (n_channels, n_types) = (self.channels.len(), self.contact_types.len());
         let (n_groups, n_classes) = (self.groups.len(), self.priority_levels.len());
