@@ -3,8 +3,8 @@
 //! bound; a covering problem whose LP relaxation is integral (consecutive intervals) is
 //! solved by rounding alone; a MIP forced to fail (a time limit of a microsecond) falls
 //! back to the rounded LP and says so; tiny instances agree with exhaustive search, with
-//! every backend this build has. (Named `optimize_solver` so that CI's `optimize` filter
-//! runs it with `--features cbc` too.)
+//! every backend this build has. (`.ci/run` runs the integration tests in a build with
+//! `--features cbc` too.)
 
 use ccsim::model::RosterShift;
 use ccsim::optimize::Solver;
