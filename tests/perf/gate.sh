@@ -62,7 +62,9 @@ runner=$root/bin/gungraun-runner
 if [ "$("$runner" --version 2>/dev/null || true)" != "gungraun-runner $version" ]; then
   echo "gate: installing gungraun-runner $version into $root" >&2
   # Its own build folder, removed afterwards: none of its artifacts mix with the project's.
-  CARGO_TARGET_DIR="$root/build" cargo install --quiet --locked --force \
+  # A debug build: the runner only starts valgrind and reads its files, and builds in half
+  # the time (1 min 26 s against 2 min 44 s here; the same counts).
+  CARGO_TARGET_DIR="$root/build" cargo install --quiet --locked --force --debug \
     gungraun-runner --version "$version" --root "$root"
   rm -rf "$root/build"
 fi
