@@ -45,7 +45,8 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         if let Some(t) = next
             && t < self.model.horizon
         {
-            self.ws.events.push(t, Payload::Arrival(s));
+            // The lean path keeps them with its few other timers (see `EventQueue::push_with`).
+            self.ws.events.push_with(t, Payload::Arrival(s), !LEAN);
         }
     }
 
@@ -181,20 +182,19 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
             }
         }
         // Straight to the human queues: arrived and offered at once (unless every trunk
-        // line is busy).
+        // line is busy). On the lean path both are recorded with the attempt's end, in
+        // one update with the rest (see `lean`).
         if self.has_lines() && !self.take_line(c, channel) {
             self.record(c, None, |t| t.arrivals += 1);
             self.block(c);
             return;
         }
-        self.record(c, None, |t| {
-            t.arrivals += 1;
-            t.offered += 1;
-        });
-        if self.sl_defined()
-            && !(self.m.channels.at(channel.index()).service_level_definition).counts_offered()
-        {
-            self.record(c, None, |t| t.sl_uncounted += 1);
+        if !LEAN {
+            self.record(c, None, |t| {
+                t.arrivals += 1;
+                t.offered += 1;
+            });
+            self.record_sl_uncounted(c);
         }
         self.queue_for_humans(c);
     }

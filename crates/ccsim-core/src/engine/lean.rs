@@ -24,6 +24,14 @@
 //! sorted in the order of the events it replaces, so that every sum is the same bits as
 //! the general path's. This spares a heap push and a pop (mostly of a stale timer: the
 //! contact was answered) for every contact that waits.
+//!
+//! One tally update a contact: an attempt's arrival and offer are not recorded when it
+//! arrives but with its end, in the same update (`record_service_start` for an answered
+//! contact, with how its one service ends, resolved or not, drawn already; `abandon_late`
+//! for an abandoned one; the end of the replication for one that waits for ever). Those
+//! are integer counts of the contact's own cell, so their order does not matter; the sums
+//! of times (waits, first responses) are added where the general path adds them, in the
+//! same order, so every tally is the same bits as the general path's.
 
 use super::Replication;
 use super::state::Workspace;
@@ -126,7 +134,11 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
             };
             self.ws.lean_abandons.push(late);
         }
+        // Its arrival and offer too: the lean path records an attempt once, at its end.
+        self.record_sl_uncounted(c);
         self.record(c, None, |t| {
+            t.arrivals += 1;
+            t.offered += 1;
             t.abandoned += 1;
             t.abandoned_short += u64::from(short);
             t.sl_extra_met += met;
@@ -150,7 +162,12 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
                 if contact.gives_up.is_finite() {
                     self.abandon_late(c);
                 } else {
-                    // Waits for ever, as on the general path.
+                    // Waits for ever, as on the general path: it arrived and was offered.
+                    self.record(c, None, |t| {
+                        t.arrivals += 1;
+                        t.offered += 1;
+                    });
+                    self.record_sl_uncounted(c);
                     self.ws.queues[q].push_back((c, stamp));
                 }
             }

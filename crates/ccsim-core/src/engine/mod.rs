@@ -370,7 +370,7 @@ impl<'a, const LEAN: bool> Replication<'a, LEAN> {
         if self.has_hours() {
             self.schedule_closings();
         }
-        while let Some(event) = self.ws.events.pop() {
+        while let Some(event) = self.ws.events.pop_with(!LEAN) {
             self.ws.tallies.events += 1;
             self.now = event.time;
             if LEAN {

@@ -42,6 +42,13 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
     #[inline]
     pub(super) fn record_offered(&mut self, c: ContactId) {
         self.record(c, None, |t| t.offered += 1);
+        self.record_sl_uncounted(c);
+    }
+
+    /// Counts offered contact `c` in `sl_uncounted` when its channel's service level
+    /// leaves offered contacts out (a definition other than over offered).
+    #[inline(always)]
+    pub(super) fn record_sl_uncounted(&mut self, c: ContactId) {
         if self.sl_defined() {
             let channel = self.channel_of(self.ws.contacts[c.index()].true_type);
             if !(self.m.channels.at(channel.index()).service_level_definition).counts_offered() {
@@ -106,7 +113,10 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
                     && let Some(agent) = self.take_available(g)
                 {
                     self.start_service(agent, c);
-                    self.make_available(agent);
+                    // On the lean path (concurrency 1) the agent is full now.
+                    if !LEAN {
+                        self.make_available(agent);
+                    }
                     return;
                 }
             }

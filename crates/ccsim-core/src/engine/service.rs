@@ -165,7 +165,23 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         if self.sl_defined() && channel.service_level_definition.counts_answered() {
             self.record(c, None, |tally| tally.sl_extra_counted += 1);
         }
+        // On the lean path the attempt's arrival and offer, and how its one service ends
+        // (drawn already), are recorded here too: one update a contact (see `lean`).
+        let (arrived, resolved) = if LEAN {
+            (1, u64::from(self.ws.contacts[c.index()].resolves))
+        } else {
+            (0, 0)
+        };
+        let unresolved = u64::from(LEAN) - resolved;
+        if LEAN {
+            self.record_sl_uncounted(c);
+        }
         self.record(c, Some(wait), |tally| {
+            tally.arrivals += arrived;
+            tally.offered += arrived;
+            tally.resolved += resolved;
+            tally.resolved_first += resolved;
+            tally.unresolved += unresolved;
             tally.answered += 1;
             tally.wait_sum += wait;
             tally.answered_in_threshold += in_threshold as u64;
@@ -243,7 +259,12 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
             .category
             .index();
         let transfers = contact.transfers;
-        if !LEAN && contact.misrouted {
+        if LEAN {
+            // Resolved or not, recorded with the answer (`record_service_start`).
+            self.free_contact(c);
+            return;
+        }
+        if contact.misrouted {
             self.send_where_it_belongs(c);
             return;
         }
