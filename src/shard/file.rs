@@ -73,10 +73,15 @@ fn take_format(content: &str) -> Result<(Option<u32>, String), String> {
 fn other_format(source: &str, format: u32, written_by: &str) -> String {
     let (age, way) = if format < 2 {
         ("an older", "which identified the scenario another way")
-    } else if format < PARTIAL_FORMAT {
+    } else if format < 3 {
         (
             "an older",
             "whose contacts drew their handle times and outcomes from other random streams",
+        )
+    } else if format < PARTIAL_FORMAT {
+        (
+            "an older",
+            "whose contacts drew their patience and lognormal durations another way",
         )
     } else {
         ("a newer", "whose format this ccsim does not know")

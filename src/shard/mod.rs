@@ -46,13 +46,15 @@ pub use sweep::{SweepShare, sweep_partial};
 /// The version of ccsim that writes partial files.
 pub const CCSIM_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The version of the partial file's format this ccsim writes and reads: 3 since a
+/// The version of the partial file's format this ccsim writes and reads: 4 since a
+/// contact draws its patience from its own sub-stream when it first waits and lognormal
+/// durations are exponentiated by the crate's own `exp` (ccsim 0.3.0, issue 18); 3 since a
 /// contact's own draws (handle times, resolutions, bot sessions, returns) come from
 /// SplitMix64 sub-streams (issue 18), so that a part of format 2, written by a build that
 /// drew them from other streams, is not merged with this build's parts; 2 since the
 /// scenario hash is the SHA-256 of the canonical serialization of the model (format 1,
 /// with no `partial_format` key, held an FNV hash of its `Debug` text).
-pub const PARTIAL_FORMAT: u32 = 3;
+pub const PARTIAL_FORMAT: u32 = 4;
 
 /// What a shard writes: how it was run, and the outcomes of its share.
 #[derive(Serialize, Deserialize, Debug, Clone)]

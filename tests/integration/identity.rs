@@ -25,7 +25,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "scenarios/replay_last_week.toml",
-        "752a60b9f4e9db249b089171df937a22b9558c69bb20cf6616db31c9dbe4f384",
+        "d0f0f782146f62b4562599b6bd1c0affff12e2ed87f4b6486a611ee707cdb766",
     ),
     (
         "scenarios/system_upgrade_failure.toml",

@@ -446,15 +446,15 @@ fn a_part_of_the_old_format_is_refused_with_what_to_do() {
         .args(["merge", "merge_part_0.toml"])
         .output()
         .unwrap();
-    insta::assert_snapshot!(refused(&out), @"error: merge_part_0.toml is a partial result of format 1, written by an older ccsim (ccsim 0.1.0, which identified the scenario another way); this is ccsim 0.2.0, which merges parts of format 3: run that shard again with this ccsim, or merge the parts with the ccsim that wrote them");
+    insta::assert_snapshot!(refused(&out), @"error: merge_part_0.toml is a partial result of format 1, written by an older ccsim (ccsim 0.1.0, which identified the scenario another way); this is ccsim 0.3.0, which merges parts of format 4: run that shard again with this ccsim, or merge the parts with the ccsim that wrote them");
     // A format this ccsim does not know yet is refused the same way, before it is read.
     let dir = scratch("format");
     let newer = dir.join("newer.toml");
     let text = std::fs::read_to_string(case("merge_part_0.toml")).unwrap();
-    std::fs::write(&newer, format!("partial_format = 4\nnew_key = 1\n{text}")).unwrap();
+    std::fs::write(&newer, format!("partial_format = 5\nnew_key = 1\n{text}")).unwrap();
     let message = refused(&ccsim(&["merge", newer.to_str().unwrap()]));
     assert!(
-        message.contains("is a partial result of format 4, written by a newer ccsim (ccsim 0.1.0"),
+        message.contains("is a partial result of format 5, written by a newer ccsim (ccsim 0.1.0"),
         "{message}"
     );
     // A part of format 2 (its contacts drew from the streams before issue 18's) is refused
@@ -464,6 +464,15 @@ fn a_part_of_the_old_format_is_refused_with_what_to_do() {
     let message = refused(&ccsim(&["merge", older.to_str().unwrap()]));
     assert!(
         message.contains("is a partial result of format 2, written by an older ccsim (ccsim 0.1.0, whose contacts drew their handle times and outcomes from other random streams)"),
+        "{message}"
+    );
+    // A part of format 3 (ccsim 0.2.0: patience drawn at arrival from the stream's own
+    // generator, the platform's `exp` for lognormals) is refused the same way.
+    let before = dir.join("before.toml");
+    std::fs::write(&before, format!("partial_format = 3\n{text}")).unwrap();
+    let message = refused(&ccsim(&["merge", before.to_str().unwrap()]));
+    assert!(
+        message.contains("is a partial result of format 3, written by an older ccsim (ccsim 0.1.0, whose contacts drew their patience and lognormal durations another way)"),
         "{message}"
     );
     // Last week's four parts, all of the old format, are refused in one message that
@@ -480,7 +489,7 @@ fn a_part_of_the_old_format_is_refused_with_what_to_do() {
     let message = refused(&ccsim(&args));
     let names = olds.join(", ");
     assert!(
-        message.starts_with(&format!("error: 4 of the 4 parts cannot be merged: {names}: each is a partial result of format 2, written by an older ccsim (ccsim 0.1.0, whose contacts drew their handle times and outcomes from other random streams); this is ccsim 0.2.0, which merges parts of format 3: run those shards again with this ccsim, or merge the parts with the ccsim that wrote them")),
+        message.starts_with(&format!("error: 4 of the 4 parts cannot be merged: {names}: each is a partial result of format 2, written by an older ccsim (ccsim 0.1.0, whose contacts drew their handle times and outcomes from other random streams); this is ccsim 0.3.0, which merges parts of format 4: run those shards again with this ccsim, or merge the parts with the ccsim that wrote them")),
         "{message}"
     );
     // Two of them: both named, together.

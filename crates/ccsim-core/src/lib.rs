@@ -20,6 +20,7 @@ pub mod duration;
 pub mod engine;
 pub mod erlang;
 pub mod error;
+pub mod exp;
 pub mod experiment;
 pub mod grid;
 pub mod ids;

@@ -11,7 +11,8 @@ use rand::rngs::Xoshiro256PlusPlus;
 pub enum Purpose {
     /// Inter-arrival times of an arrival stream.
     ArrivalTimes = 1,
-    /// Patience draws of an arrival stream's contacts.
+    /// Patience draws of a replayed feed's contacts (a generated contact draws its own
+    /// from its seed, see [`patience_rng`]).
     Patience = 2,
     /// Per-contact seeds for handle-time draws.
     ContactSeeds = 3,
@@ -127,16 +128,15 @@ pub mod salt {
     /// Whether and when a customer comes back (`× attempts made`, xored, then 1 more xored
     /// in for a repeat).
     pub const COME_BACK: u64 = 0x2545_f491_4f6c_dd1d;
-    /// The patience of a returning attempt (`× its attempt number`, xored).
-    pub const RETURN_PATIENCE: u64 = 0x9fb2_1c65_1e98_df25;
+    /// The patience of an attempt, drawn when it first waits (`× its attempt number`,
+    /// xored).
+    pub const PATIENCE: u64 = 0x9fb2_1c65_1e98_df25;
     /// The patience in a transfer queue (`× transfer number`, xored).
     pub const TRANSFER_PATIENCE: u64 = 0xa076_1d64_78bd_642f;
     /// Per attempt, for a transfer queue's patience (`× attempt index`, xored).
     pub const TRANSFER_ATTEMPT: u64 = 0xe703_7ed1_a0b4_28db;
-    /// The patience on the channel a closed channel sends its contact to (`× attempt
-    /// number`, xored).
-    pub const REDIRECT_PATIENCE: u64 = 0x6a09_e667_f3bc_c909;
-    /// The patience of an attempt that starts waiting in another interval than it arrived
+    /// The patience of a replayed attempt (whose patience is drawn on arrival, beyond the
+    /// wait its log row gives) that starts waiting in another interval than it arrived
     /// in, when the two intervals' patience differs (`× attempt number`, xored).
     pub const WAIT_PATIENCE: u64 = 0xbb67_ae85_84ca_a73b;
     /// Whether a waiting attempt accepts the callback offered (`× attempt number`, xored).
@@ -148,16 +148,10 @@ pub fn callback_rng(contact_seed: u64, attempt: u8) -> SubStream {
     contact_rng(contact_seed ^ salt::CALLBACK.wrapping_mul(attempt as u64))
 }
 
-/// The generator of the patience of attempt `attempt` (1 first) drawn again for the
-/// interval it starts waiting in (`patience_by` hours, after a bot).
+/// The generator of the patience of a replayed attempt `attempt` (1 first) drawn again
+/// for the interval it starts waiting in (`patience_by` hours, after a bot).
 pub fn wait_patience_rng(contact_seed: u64, attempt: u8) -> SubStream {
     contact_rng(contact_seed ^ salt::WAIT_PATIENCE.wrapping_mul(attempt as u64))
-}
-
-/// The generator of the patience of attempt `attempt` (1 first) on the channel its closed
-/// channel sends it to.
-pub fn redirect_patience_rng(contact_seed: u64, attempt: u8) -> SubStream {
-    contact_rng(contact_seed ^ salt::REDIRECT_PATIENCE.wrapping_mul(attempt as u64))
 }
 
 /// The generator of service `service` (0 first) of attempt `attempt` (0 first) of the
@@ -190,10 +184,12 @@ pub fn come_back_rng(contact_seed: u64, attempts: u8, repeat: bool) -> SubStream
     contact_rng(contact_seed ^ salt ^ (repeat as u64))
 }
 
-/// The generator of the patience of attempt number `attempt` (2 for the first return).
+/// The generator of the patience of attempt `attempt` (1 first, 2 for the first return),
+/// drawn when the attempt first waits for an agent: a customer answered at once, or
+/// contained by a bot, never draws one.
 #[inline]
-pub fn return_patience_rng(contact_seed: u64, attempt: u8) -> SubStream {
-    contact_rng(contact_seed ^ salt::RETURN_PATIENCE.wrapping_mul(attempt as u64))
+pub fn patience_rng(contact_seed: u64, attempt: u8) -> SubStream {
+    contact_rng(contact_seed ^ salt::PATIENCE.wrapping_mul(attempt as u64))
 }
 
 /// The generator of the patience in a transfer queue after transfer number `transfer`
@@ -306,8 +302,7 @@ mod tests {
                     starts.push(seed ^ salt ^ repeat as u64);
                 }
                 let n = a as u64 + 1;
-                starts.push(seed ^ salt::RETURN_PATIENCE.wrapping_mul(n + 1));
-                starts.push(seed ^ salt::REDIRECT_PATIENCE.wrapping_mul(n));
+                starts.push(seed ^ salt::PATIENCE.wrapping_mul(n));
                 starts.push(seed ^ salt::WAIT_PATIENCE.wrapping_mul(n));
                 starts.push(seed ^ salt::CALLBACK.wrapping_mul(n));
                 for t in 1..4u64 {

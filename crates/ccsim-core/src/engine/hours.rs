@@ -16,7 +16,6 @@ use super::events::Payload;
 use super::state::ContactState;
 use crate::ids::{ChannelId, ContactId, ContactTypeId, Stamp};
 use crate::model::{AtClosing, WhenClosed};
-use crate::seeds;
 
 impl<const LEAN: bool> Replication<'_, LEAN> {
     /// Schedules the first closing of every channel that drops its queue at closing.
@@ -107,20 +106,13 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
     /// with a patience of that channel.
     fn redirect(&mut self, c: ContactId, to: ContactTypeId, to_channel: ChannelId) {
         let cell = self.cell(to_channel);
-        let k = self.interval;
-        let patience = self.model.patience_in(to, k);
         let contact = &mut self.ws.contacts[c.index()];
         contact.contact_type = to;
         contact.true_type = to;
         contact.cell = cell;
-        contact.patience_from = k as u32;
-        contact.patience = match patience {
-            Some(d) => d.sample(&mut seeds::redirect_patience_rng(
-                contact.seed,
-                contact.attempts,
-            )),
-            None => f64::INFINITY,
-        };
+        // The new channel's patience, drawn if and when it waits (`enqueue`).
+        contact.patience_from = u32::MAX;
+        contact.patience = f64::NAN;
         self.begin_attempt(c);
     }
 

@@ -53,25 +53,19 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
     /// The next contact of stream `s` arrives.
     #[inline]
     pub(super) fn on_arrival(&mut self, s: StreamId) {
-        let model = self.model;
         let stream_model = self.m.streams.at(s.index());
         let contact_type = stream_model.contact_type;
         let stream = self.ws.stream(s);
         let seed = stream.seed_rng.next_u64();
-        let k = self.interval;
-        let patience = match model.patience_in(contact_type, k) {
-            Some(d) if LEAN => d.sample(&mut stream.patience_rng),
-            Some(d) => d.sample_inline(&mut stream.patience_rng),
-            None => f64::INFINITY,
-        };
         self.schedule_arrival(s);
         self.admit(NewContact {
             seed,
-            patience,
+            // Drawn if and when it waits (`enqueue`).
+            patience: f64::NAN,
             contact_type,
             class: stream_model.class,
             given_handle: None,
-            patience_from: k as u32,
+            patience_from: u32::MAX,
         });
     }
 

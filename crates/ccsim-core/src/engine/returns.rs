@@ -94,14 +94,9 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         contact.responded = false;
         contact.state = ContactState::WithBot;
         contact.callback = false;
-        contact.patience_from = interval as u32;
-        contact.patience = match model.patience_in(contact.true_type, interval) {
-            Some(d) => d.sample(&mut seeds::return_patience_rng(
-                contact.seed,
-                contact.attempts,
-            )),
-            None => f64::INFINITY,
-        };
+        // Drawn if and when it waits (`enqueue`).
+        contact.patience_from = u32::MAX;
+        contact.patience = f64::NAN;
         self.record(c, None, |t| {
             t.redials += !repeat as u64;
             t.repeats += repeat as u64;

@@ -72,7 +72,9 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
 
     /// Contact `c` starts waiting in another interval than the one its patience was drawn
     /// for, and that interval's patience differs: it draws that one's, from its own
-    /// sub-stream.
+    /// sub-stream. Only a replayed contact's patience is drawn before it waits (on
+    /// arrival, beyond its log row's wait); the others' is not drawn yet here
+    /// (`patience_from` is `u32::MAX`) and `enqueue` draws it for this interval.
     #[cold]
     #[inline(never)]
     fn patience_of_this_interval(&mut self, c: ContactId) {
@@ -143,6 +145,9 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
     /// `transfer_to`'s transfer queue, and sets its timers.
     #[inline]
     pub(super) fn enqueue(&mut self, c: ContactId, transfer_to: Option<GroupId>) {
+        if self.ws.contacts[c.index()].gives_up.is_nan() {
+            self.draw_patience(c);
+        }
         let contact = &mut self.ws.contacts[c.index()];
         contact.state = ContactState::Waiting;
         let (stamp, now, gives_up) = (contact.stamp, self.now, contact.gives_up);
@@ -181,6 +186,26 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
                 }
             }
         }
+    }
+
+    /// Contact `c` starts waiting for the first time in its attempt: draws its patience
+    /// from the attempt's own sub-stream ([`seeds::patience_rng`]), from the distribution of
+    /// its real type in the current interval, so that only a customer who waits draws one
+    /// and the same customer has the same patience in two variants of a scenario.
+    #[inline(always)]
+    fn draw_patience(&mut self, c: ContactId) {
+        let model = self.model;
+        let k = self.interval.min(model.n_intervals - 1);
+        let now = self.now;
+        let contact = &mut self.ws.contacts[c.index()];
+        let mut rng = seeds::patience_rng(contact.seed, contact.attempts);
+        contact.patience = match model.patience_in(contact.true_type, k) {
+            Some(d) if LEAN => d.sample(&mut rng),
+            Some(d) => d.sample_inline(&mut rng),
+            None => f64::INFINITY,
+        };
+        contact.patience_from = k as u32;
+        contact.gives_up = now + contact.patience;
     }
 
     /// Frees contact `c`'s slot: its stamp changes, so its queue entries and timers go

@@ -36,11 +36,13 @@ pub(super) enum ContactState {
 pub(super) struct Contact {
     /// Time it arrived.
     pub arrived: f64,
-    /// Its patience in a human queue, seconds.
+    /// Its patience in a human queue, seconds (infinite: none; NaN: not drawn yet, drawn
+    /// from the attempt's own sub-stream when it first waits, see `enqueue`).
     pub patience: f64,
     /// Time it joined its current queue.
     pub enqueued: f64,
-    /// Time its patience runs out while queued (infinite without patience).
+    /// Time its patience runs out while queued (infinite without patience; NaN while the
+    /// patience is not drawn).
     pub gives_up: f64,
     /// On the lean path, the sequence number its `Abandon` event would have had (reserved
     /// when it joined its queue): with `gives_up`, where its abandonment falls among the
@@ -100,7 +102,8 @@ pub(super) struct Contact {
 pub(super) struct NewContact {
     /// Seed of its own draws.
     pub seed: u64,
-    /// Its patience in a human queue, seconds (infinite: none).
+    /// Its patience in a human queue, seconds (infinite: none; NaN: drawn when it first
+    /// waits).
     pub patience: f64,
     /// Its channel/category pair.
     pub contact_type: ContactTypeId,
@@ -218,7 +221,6 @@ pub(super) struct GroupState {
 pub(super) struct StreamState {
     pub clock: ArrivalClock,
     pub arrival_rng: Xoshiro256PlusPlus,
-    pub patience_rng: Xoshiro256PlusPlus,
     pub seed_rng: Xoshiro256PlusPlus,
 }
 
@@ -305,7 +307,6 @@ impl Workspace {
             self.streams.push(StreamState {
                 clock: ArrivalClock::new(),
                 arrival_rng: stream_rng(seed, replication, s, Purpose::ArrivalTimes),
-                patience_rng: stream_rng(seed, replication, s, Purpose::Patience),
                 seed_rng: stream_rng(seed, replication, s, Purpose::ContactSeeds),
             });
         }
