@@ -1,8 +1,9 @@
 //! Agents' conversations and availability: an agent holds up to its group's `concurrency`
 //! conversations in `Workspace::slots` (`agent × max_concurrency + i`); all of them share
 //! one work clock running at 1 / (1 + slowdown × (m − 1)), each ends when the clock reaches
-//! its `finish_work`, and the agent has one pending `ServiceEnd` (stamped) for the earliest.
-//! With concurrency 1 there is no work clock: the end is known when the service starts.
+//! its slot's finish (`Workspace::slot_finish`), and the agent has one pending `ServiceEnd`
+//! (stamped) for the earliest. With concurrency 1 there is no work clock: the end is known
+//! when the service starts.
 //!
 //! Invariants: an agent is in its group's `idle` list ([`super::idle::IdleList`]) exactly
 //! when `available` is set, which needs a free slot and not leaving; its load does not
@@ -42,7 +43,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         a.conversations += 1;
         let finish_work = a.work + handle;
         self.ws.slots[slot] = c;
-        self.ws.contacts[c.index()].finish_work = finish_work;
+        self.ws.slot_finish[slot] = finish_work;
         self.reschedule(agent);
     }
 
@@ -62,13 +63,14 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         }
         let (mut i, mut earliest) = (0, f64::INFINITY);
         for j in 0..m {
-            let f = self.ws.contacts[self.ws.slots[base + j].index()].finish_work;
+            let f = self.ws.slot_finish[base + j];
             if f < earliest {
                 (i, earliest) = (j, f);
             }
         }
         let c = self.ws.slots[base + i];
         self.ws.slots[base + i] = self.ws.slots[base + m - 1];
+        self.ws.slot_finish[base + i] = self.ws.slot_finish[base + m - 1];
         c
     }
 
@@ -103,11 +105,9 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
             return;
         }
         let base = agent.index() * self.max_concurrency;
-        let slots = &self.ws.slots[base..base + a.conversations as usize];
-        let next = slots
+        let next = self.ws.slot_finish[base..base + a.conversations as usize]
             .iter()
-            .map(|&c| self.ws.contacts[c.index()].finish_work)
-            .fold(f64::INFINITY, f64::min);
+            .fold(f64::INFINITY, |m, &f| m.min(f));
         let at = self.now + (next - a.work).max(0.0) / self.speed(a.group, a.conversations);
         self.ws.events.push(at, Payload::ServiceEnd(agent, a_stamp));
     }

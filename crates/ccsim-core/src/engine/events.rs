@@ -6,7 +6,9 @@
 //! in a third, each a 4-ary min-heap ([`EventHeap`]); `pop` takes the earliest of the three
 //! tops. The lean path, which has no timers, keeps its arrivals in the third heap with
 //! the interval and staffing changes instead, and pops from two
-//! ([`EventQueue::push_with`]). Keeping the timers apart keeps the stale ones (a contact
+//! ([`EventQueue::push_with`]); with a single arrival stream, that stream's one pending
+//! arrival waits in a slot of its own beside them ([`EventQueue::hold_lone_arrival`]).
+//! Keeping the timers apart keeps the stale ones (a contact
 //! answered before its patience ran out leaves its `Abandon` behind) out of the service
 //! ends' heap, which is the one every contact goes through. Push and pop are O(log n) in
 //! the number of pending events of the heap concerned.
@@ -108,6 +110,14 @@ impl Event {
     #[inline(always)]
     pub fn seq(&self) -> u64 {
         self.seq_kind >> KIND_BITS
+    }
+
+    /// The agent and stamp of a `ServiceEnd` event (the only kind in the service ends'
+    /// heap, see [`EventQueue::pop_sourced`]), without the decoding of [`Self::payload`].
+    #[inline(always)]
+    pub fn service_end(&self) -> (AgentId, Stamp) {
+        debug_assert_eq!(self.seq_kind & KIND_MASK, 1, "a service end");
+        (AgentId::new(self.id), Stamp::new(self.extra))
     }
 
     /// What happens, and to whom.
@@ -268,6 +278,11 @@ pub struct EventQueue {
     arrivals: EventHeap,
     services: EventHeap,
     others: EventHeap,
+    /// With one arrival stream on the lean path ([`Self::hold_lone_arrival`]): its one
+    /// pending arrival, held apart from every heap (`None` once the stream has ended).
+    lone: Option<Event>,
+    /// Whether the lean path's arrivals go to `lone` instead of the timers' heap.
+    lone_arrival: bool,
     next_seq: u64,
 }
 
@@ -277,7 +292,18 @@ impl EventQueue {
         self.arrivals.clear();
         self.services.clear();
         self.others.clear();
+        self.lone = None;
+        self.lone_arrival = false;
         self.next_seq = 0;
+    }
+
+    /// On the lean path with a single arrival stream, holds its pending arrival apart
+    /// (one event, no heap to sift: the stream pushes one a contact) instead of among the
+    /// interval and staffing changes. Set after [`Self::clear`], before the first push; the
+    /// order of events is the same either way.
+    pub fn hold_lone_arrival(&mut self) {
+        debug_assert!(self.is_empty());
+        self.lone_arrival = true;
     }
 
     /// Schedules an event at `time` (O(log n)).
@@ -304,6 +330,9 @@ impl EventQueue {
         };
         if arrivals_apart && payload.is_arrival() {
             self.arrivals.push(event);
+        } else if !arrivals_apart && self.lone_arrival && payload.is_arrival() {
+            debug_assert!(self.lone.is_none(), "one pending arrival");
+            self.lone = Some(event);
         } else if let Payload::ServiceEnd(..) = payload {
             self.services.push(event);
         } else {
@@ -330,15 +359,32 @@ impl EventQueue {
     /// [`Self::pop`] of a queue filled by [`Self::push_with`] with `arrivals_apart`.
     #[inline(always)]
     pub fn pop_with(&mut self, arrivals_apart: bool) -> Option<Event> {
+        self.pop_sourced(arrivals_apart).map(|(event, _)| event)
+    }
+
+    /// [`Self::pop_with`], with whether the event is a service end: the service ends'
+    /// heap holds nothing else, so the event loop calls their handler without decoding the
+    /// payload (one branch, on the comparison that chose the heap, instead of a jump
+    /// through the kinds' table).
+    #[inline(always)]
+    pub fn pop_sourced(&mut self, arrivals_apart: bool) -> Option<(Event, bool)> {
         if !arrivals_apart {
             debug_assert!(self.arrivals.is_empty());
             self.services.settle();
             self.others.settle();
-            return if self.services.top_key() < self.others.top_key() {
-                self.services.take_top()
+            let s = self.services.top_key();
+            let o = self.others.top_key();
+            if self.lone_arrival {
+                let a = self.lone.map_or(u128::MAX, |e| e.key());
+                if a < s && a < o {
+                    return self.lone.take().map(|e| (e, false));
+                }
+            }
+            return if s < o {
+                self.services.take_top().map(|e| (e, true))
             } else {
                 // The earliest, or nothing when both are empty.
-                self.others.take_top()
+                self.others.take_top().map(|e| (e, false))
             };
         }
         self.arrivals.settle();
@@ -348,18 +394,26 @@ impl EventQueue {
         let s = self.services.top_key();
         let o = self.others.top_key();
         if a < s && a < o {
-            self.arrivals.take_top()
+            self.arrivals.take_top().map(|e| (e, false))
         } else if s < o {
-            self.services.take_top()
+            self.services.take_top().map(|e| (e, true))
         } else {
             // The earliest, or nothing when all three are empty.
-            self.others.take_top()
+            self.others.take_top().map(|e| (e, false))
         }
+    }
+
+    /// Events pushed since the last [`Self::clear`], and sequence numbers reserved
+    /// ([`Self::reserve_seq`]): once the queue has run empty, every event the general path
+    /// has handled (the lean path counts a reserved number as the timer it replaces).
+    #[inline]
+    pub fn scheduled(&self) -> u64 {
+        self.next_seq
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.arrivals.len() + self.services.len() + self.others.len()
+        self.arrivals.len() + self.services.len() + self.others.len() + self.lone.is_some() as usize
     }
 
     /// Whether no event is pending.
@@ -406,6 +460,57 @@ mod tests {
     fn the_heap_pops_as_a_sorted_list_does() {
         for arrivals_apart in [true, false] {
             pops_as_a_sorted_list_does(arrivals_apart);
+        }
+    }
+
+    /// One arrival stream on the lean path: its one pending arrival held apart pops in its
+    /// place among the others, ties in time included.
+    #[test]
+    fn a_lone_arrival_pops_in_its_place() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(5);
+        let mut q = EventQueue::default();
+        q.hold_lone_arrival();
+        let mut reference: Vec<(f64, u32)> = Vec::new();
+        let mut pending_arrival = false;
+        let mut now = 0.0;
+        for i in 0..20_000u32 {
+            if rng.random::<f64>() < 0.55 || reference.is_empty() {
+                let t = now + (rng.random::<f64>() * 40.0).floor() / 4.0;
+                let p = match i % 3 {
+                    0 if !pending_arrival => {
+                        pending_arrival = true;
+                        Payload::Arrival(StreamId::new(i))
+                    }
+                    0 | 1 => Payload::ServiceEnd(AgentId::new(i), Stamp::new(0)),
+                    _ => Payload::IntervalStart(i),
+                };
+                q.push_with(t, p, false);
+                reference.push((t, i));
+            } else {
+                let (e, service_end) = q.pop_sourced(false).expect("not empty");
+                let (k, _) = reference
+                    .iter()
+                    .enumerate()
+                    .min_by(|a, b| a.1.0.total_cmp(&b.1.0).then(a.1.1.cmp(&b.1.1)))
+                    .expect("not empty");
+                let (t, id) = reference.remove(k);
+                now = t;
+                let got = match e.payload() {
+                    Payload::Arrival(s) => {
+                        pending_arrival = false;
+                        s.get()
+                    }
+                    Payload::ServiceEnd(a, _) => {
+                        assert!(service_end);
+                        a.get()
+                    }
+                    Payload::IntervalStart(k) => k,
+                    other => panic!("{other:?}"),
+                };
+                assert_eq!((e.time, got), (t, id));
+            }
+            assert_eq!(q.len(), reference.len());
         }
     }
 

@@ -350,6 +350,9 @@ impl<'a, const LEAN: bool> Replication<'a, LEAN> {
     /// Schedules the first events, then pops and handles events until none is left.
     fn run(&mut self) {
         let model = self.model;
+        if LEAN && model.streams.len() == 1 {
+            self.ws.events.hold_lone_arrival();
+        }
         for g in 0..model.groups.len() {
             self.on_staffing_change(GroupId::from_index(g), 0);
         }
@@ -370,16 +373,21 @@ impl<'a, const LEAN: bool> Replication<'a, LEAN> {
         if self.has_hours() {
             self.schedule_closings();
         }
-        while let Some(event) = self.ws.events.pop_with(!LEAN) {
-            self.ws.tallies.events += 1;
+        while let Some((event, service_end)) = self.ws.events.pop_sourced(!LEAN) {
             self.now = event.time;
             if LEAN {
                 self.now_seq = event.seq();
             }
+            if service_end {
+                let (agent, stamp) = event.service_end();
+                self.on_service_end(agent, stamp);
+                continue;
+            }
             match event.payload() {
                 Payload::Arrival(s) => self.on_arrival(s),
                 Payload::ReplayedArrival(r) => self.on_replayed_arrival(r),
-                Payload::ServiceEnd(agent, stamp) => self.on_service_end(agent, stamp),
+                // Only in the service ends' heap, handled above.
+                Payload::ServiceEnd(..) => unreachable!("a service end among the other events"),
                 Payload::Abandon(c, stamp) => self.on_abandon(c, stamp),
                 Payload::Overflow(c, stamp) => self.on_overflow(c, stamp),
                 Payload::BotEnd(c, stamp) => self.on_bot_end(c, stamp),
@@ -395,6 +403,9 @@ impl<'a, const LEAN: bool> Replication<'a, LEAN> {
             self.abandon_the_expired_left();
             self.add_late_abandon_waits();
         }
+        // Every event pushed has been handled (the loop runs the queue empty), and on the
+        // lean path every reserved number stands for the timer the general path handles.
+        self.ws.tallies.events = self.ws.events.scheduled();
     }
 
     /// The channel of contact type `t`.

@@ -162,10 +162,10 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
         if gives_up.is_finite() {
             if LEAN {
                 // No timer: the deadline and the place its event would have had (see
-                // `lean`); the event is counted as the general path pops it.
+                // `lean`); the event is counted as the general path pops it (the count
+                // of events is the queue's count of sequence numbers given).
                 let seq = self.ws.events.reserve_seq();
                 self.ws.contacts[c.index()].abandon_seq = seq;
-                self.ws.tallies.events += 1;
             } else {
                 self.ws.events.push(gives_up, Payload::Abandon(c, stamp));
             }

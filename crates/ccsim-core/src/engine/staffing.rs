@@ -133,6 +133,7 @@ impl<const LEAN: bool> Replication<'_, LEAN> {
                 let k = self.max_concurrency;
                 let unused = ContactId::new(u32::MAX);
                 self.ws.slots.extend(std::iter::repeat_n(unused, k));
+                self.ws.slot_finish.extend(std::iter::repeat_n(0.0, k));
                 AgentId::from_index(self.ws.agents.len() - 1)
             }
         };

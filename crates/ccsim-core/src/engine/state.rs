@@ -50,8 +50,6 @@ pub(super) struct Contact {
     pub abandon_seq: u64,
     /// Seed of the contact's own draws (handle times).
     pub seed: u64,
-    /// In service: its agent's work clock reading at which it ends.
-    pub finish_work: f64,
     /// The channel/category pair whose queue it is in (a wrong one when misrouted).
     pub contact_type: ContactTypeId,
     /// Its real channel/category pair.
@@ -127,7 +125,6 @@ impl Contact {
             gives_up: f64::INFINITY,
             abandon_seq: 0,
             seed: new.seed,
-            finish_work: 0.0,
             contact_type: new.contact_type,
             true_type: new.contact_type,
             cell,
@@ -175,7 +172,7 @@ pub(super) struct BotState {
 
 /// An agent on duty, holding up to its group's `concurrency` conversations. All its
 /// conversations progress at the same speed, so one work clock serves them all: each
-/// conversation ends when the clock reaches its `finish_work`.
+/// conversation ends when the clock reaches its finish (`Workspace::slot_finish`).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Agent {
     pub group: crate::ids::GroupId,
@@ -234,6 +231,10 @@ pub struct Workspace {
     pub(super) free_agents: Vec<AgentId>,
     /// Conversations of each agent: `agent * max_concurrency + i`, `i < conversations`.
     pub(super) slots: Table<ContactId>,
+    /// Beside each slot, the agent's work clock reading at which its conversation ends
+    /// (kept with the slot, not the contact, so that finding an agent's earliest end reads
+    /// one short row instead of its contacts).
+    pub(super) slot_finish: Table<f64>,
     pub(super) groups: Table<GroupState>,
     /// FIFO queues of (contact, stamp), by [`crate::ids::QueueId`].
     pub(super) queues: Table<VecDeque<(ContactId, Stamp)>>,
@@ -277,6 +278,7 @@ impl Workspace {
         self.agents.clear();
         self.free_agents.clear();
         self.slots.clear();
+        self.slot_finish.clear();
         self.groups
             .resize_with(model.groups.len(), GroupState::default);
         for (g, group) in self.groups.iter_mut().zip(&model.groups) {
