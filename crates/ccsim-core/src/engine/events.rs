@@ -273,17 +273,39 @@ impl EventHeap {
 }
 
 /// Pending events, earliest first; ties in time pop in insertion order.
-#[derive(Default, Debug)]
+#[derive(Debug)]
 pub struct EventQueue {
     arrivals: EventHeap,
     services: EventHeap,
     others: EventHeap,
     /// With one arrival stream on the lean path ([`Self::hold_lone_arrival`]): its one
-    /// pending arrival, held apart from every heap (`None` once the stream has ended).
-    lone: Option<Event>,
+    /// pending arrival, held apart from every heap, when `lone_key` is not `u128::MAX`.
+    lone: Event,
+    /// `lone`'s key, `u128::MAX` when no arrival is held (the key of an empty heap, so
+    /// that `pop` compares it with the heaps' tops without asking whether it is there).
+    lone_key: u128,
     /// Whether the lean path's arrivals go to `lone` instead of the timers' heap.
     lone_arrival: bool,
     next_seq: u64,
+}
+
+impl Default for EventQueue {
+    fn default() -> Self {
+        EventQueue {
+            arrivals: EventHeap::default(),
+            services: EventHeap::default(),
+            others: EventHeap::default(),
+            lone: Event {
+                time: 0.0,
+                seq_kind: 0,
+                id: 0,
+                extra: 0,
+            },
+            lone_key: u128::MAX,
+            lone_arrival: false,
+            next_seq: 0,
+        }
+    }
 }
 
 impl EventQueue {
@@ -292,7 +314,7 @@ impl EventQueue {
         self.arrivals.clear();
         self.services.clear();
         self.others.clear();
-        self.lone = None;
+        self.lone_key = u128::MAX;
         self.lone_arrival = false;
         self.next_seq = 0;
     }
@@ -331,8 +353,9 @@ impl EventQueue {
         if arrivals_apart && payload.is_arrival() {
             self.arrivals.push(event);
         } else if !arrivals_apart && self.lone_arrival && payload.is_arrival() {
-            debug_assert!(self.lone.is_none(), "one pending arrival");
-            self.lone = Some(event);
+            debug_assert_eq!(self.lone_key, u128::MAX, "one pending arrival");
+            self.lone = event;
+            self.lone_key = event.key();
         } else if let Payload::ServiceEnd(..) = payload {
             self.services.push(event);
         } else {
@@ -374,11 +397,11 @@ impl EventQueue {
             self.others.settle();
             let s = self.services.top_key();
             let o = self.others.top_key();
-            if self.lone_arrival {
-                let a = self.lone.map_or(u128::MAX, |e| e.key());
-                if a < s && a < o {
-                    return self.lone.take().map(|e| (e, false));
-                }
+            // Without a lone arrival its key is the largest: never below both.
+            let a = self.lone_key;
+            if a < s && a < o {
+                self.lone_key = u128::MAX;
+                return Some((self.lone, false));
             }
             return if s < o {
                 self.services.take_top().map(|e| (e, true))
@@ -413,7 +436,10 @@ impl EventQueue {
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.arrivals.len() + self.services.len() + self.others.len() + self.lone.is_some() as usize
+        self.arrivals.len()
+            + self.services.len()
+            + self.others.len()
+            + (self.lone_key != u128::MAX) as usize
     }
 
     /// Whether no event is pending.
