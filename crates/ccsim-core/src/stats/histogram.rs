@@ -199,6 +199,43 @@ impl WaitHistogram {
         within / self.total as f64
     }
 
+    /// [`Self::share_within`] of each of `thresholds` (seconds, ascending), in one pass over
+    /// the bins instead of one a threshold: the same bits (the whole bins below a threshold
+    /// are counted exactly either way, then the one it falls in adds its interpolated
+    /// part). NaN for each when empty.
+    ///
+    /// # Panics
+    /// In debug builds, when `thresholds` is not ascending.
+    pub fn shares_within(&self, thresholds: &[f64]) -> Vec<f64> {
+        debug_assert!(thresholds.windows(2).all(|w| w[0] <= w[1]), "ascending");
+        if self.total == 0 {
+            return vec![f64::NAN; thresholds.len()];
+        }
+        let total = self.total as f64;
+        let mut shares = Vec::with_capacity(thresholds.len());
+        let mut entries = self.entries().peekable();
+        // Waits in the bins wholly at or below the current threshold (an exact integer).
+        let mut whole: u64 = 0;
+        for &t in thresholds {
+            let mut part = 0.0;
+            while let Some(&(bin, c)) = entries.peek() {
+                let (low, high) = Self::bounds(bin);
+                if high <= t {
+                    whole += u64::from(c);
+                    entries.next();
+                } else {
+                    if low < t {
+                        part = c as f64 * (t - low) / (high - low);
+                    }
+                    break;
+                }
+            }
+            // `share_within` adds the same integers one bin at a time as f64, exactly.
+            shares.push((whole as f64 + part) / total);
+        }
+        shares
+    }
+
     /// The `q`-quantile (0 < q ≤ 1) in seconds, or NaN when empty.
     pub fn quantile(&self, q: f64) -> f64 {
         if self.total == 0 {
@@ -277,7 +314,8 @@ mod tests {
             .collect()
     }
 
-    /// Every reading of `a` equals `b`'s, bit for bit.
+    /// Every reading of `a` equals `b`'s, bit for bit, and the one-pass shares equal the
+    /// shares one threshold at a time.
     fn assert_same(a: &WaitHistogram, b: &WaitHistogram, what: &str) {
         assert_eq!(a.count(), b.count(), "{what}: count");
         let qs = (1..=200)
@@ -297,6 +335,15 @@ mod tests {
             1e9,
             f64::INFINITY,
         ]);
+        let mut sorted: Vec<f64> = ts.clone().collect();
+        sorted.sort_by(f64::total_cmp);
+        for h in [a, b] {
+            let one_pass = h.shares_within(&sorted);
+            for (&t, x) in sorted.iter().zip(one_pass) {
+                let y = h.share_within(t);
+                assert_eq!(x.to_bits(), y.to_bits(), "{what}: shares_within at {t}");
+            }
+        }
         for t in ts {
             let (x, y) = (a.share_within(t), b.share_within(t));
             assert_eq!(

@@ -166,12 +166,7 @@ fn channel_metrics(
         // channels' then add up in `total_tally`).
         tally.backlog = t.cells[cells.at(model.n_intervals - 1, ch)].backlog;
         by_channel.push(QueueMetrics::from_tally(&tally, scratch));
-        wait_cdf.push(
-            WAIT_THRESHOLDS_S
-                .iter()
-                .map(|&t| scratch.share_within(t))
-                .collect(),
-        );
+        wait_cdf.push(scratch.shares_within(&WAIT_THRESHOLDS_S));
         total_tally.merge(&tally);
         total_waits.merge(scratch);
     }
